@@ -1,0 +1,65 @@
+# The two commands a user needs (see README):
+#   make demo   set everything up, start a local chain, deploy the suite, print addresses and gas
+#   make test   set everything up and run the whole test suite
+# Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STATE := .hygeia
+STAMPS := $(STATE)/stamps
+
+# Everything below runs with the project's own tools first on PATH.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+# py-solc-x (and so brownie) looks for compilers here instead of ~/.solcx.
+export SOLCX_BINARY_PATH := $(CURDIR)/$(STATE)/solcx
+# brownie keeps its network list under $$HOME/.brownie and has no setting to move it: brownie and
+# the tests run with this project-local HOME so the user's own ~/.brownie is never touched.
+BROWNIE_HOME := $(CURDIR)/$(STATE)/brownie-home
+
+SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-config.yaml)
+
+.PHONY: setup demo test bench lint clean
+
+setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks
+
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	@echo "==> Python venv ($(VENV)) with the project and its dependencies"
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@$(VENV)/bin/python -m pip check
+	@touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	@echo "==> npm packages (solc-js, OpenZeppelin, anvil, ganache, IPFS node)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMPS)/solc: $(STAMPS)/node tools/solc/solc.js tools/solc/install.sh
+	@echo "==> solc $(SOLC_VERSION) (solc-js shim) for py-solc-x and brownie"
+	@tools/solc/install.sh
+	@test -x $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) || { echo "solc $(SOLC_VERSION) from brownie-config.yaml does not match the npm solc package" >&2; exit 1; }
+	@touch $@
+
+$(STAMPS)/brownie-networks: tools/brownie/network-config.yaml
+	@mkdir -p $(BROWNIE_HOME)/.brownie $(STAMPS)
+	@cp tools/brownie/network-config.yaml $(BROWNIE_HOME)/.brownie/network-config.yaml
+	@touch $@
+
+demo: setup
+	@$(VENV)/bin/hygeia node up
+	@$(VENV)/bin/hygeia deploy
+
+test: setup
+	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	@$(VENV)/bin/ruff check hygeia tests scripts
+	@$(VENV)/bin/mypy
+
+clean:
+	@-$(VENV)/bin/hygeia node down 2>/dev/null
+	rm -rf $(STATE) build reports

@@ -1,0 +1,138 @@
+"""`hygeia participants register|credential|renew|suspend|reinstate|revoke|set-key|show`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from hygeia.chain.signers import dev_signer
+from hygeia.chain.transactions import Receipt
+from hygeia.cli import values
+from hygeia.cli.context import Context, add_common_options
+from hygeia.contracts.roles import Role
+
+Handler = Callable[[Context], int]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("participants", help="patients, credentials and encryption keys")
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=help_text)
+        add_common_options(p)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action("register", "register the signer (or, as guardian, another account) as a patient", _register)
+    p.add_argument("--encryption-key", required=True, help="X25519 public key, 32 bytes hex")
+    p.add_argument("--for", dest="patient", default=None, help="register this account, as its guardian")
+
+    p = action("credential", "issue a credential for a licensed role (regulator)", _credential)
+    _account_and_role(p)
+    p.add_argument("--license", required=True, help="license id (only its hash goes on-chain)")
+    p.add_argument("--jurisdiction", required=True, help="ISO 3166 code of the issuer, e.g. US-NY")
+    p.add_argument("--valid-from", type=values.timestamp, default=None, help="date; default now")
+    p.add_argument("--valid-until", type=values.end_of_day, required=True, help="date (inclusive)")
+
+    p = action("renew", "move a credential's end of validity (regulator)", _renew)
+    _account_and_role(p)
+    p.add_argument("--valid-until", type=values.end_of_day, required=True, help="date (inclusive)")
+
+    for name, verb in (("suspend", "suspend"), ("reinstate", "lift the suspension of"), ("revoke", "revoke")):
+        _account_and_role(action(name, f"{verb} a credential (regulator)", _status_change))
+
+    p = action("set-key", "publish or rotate the signer's X25519 encryption key", _set_key)
+    p.add_argument("key", help="X25519 public key, 32 bytes hex")
+
+    p = action("show", "roles, credentials and encryption key of an account", _show)
+    p.add_argument("who", help="address, or dev account name on a local chain")
+
+
+def _account_and_role(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("who", help="address, or dev account name on a local chain")
+    parser.add_argument("--role", type=values.role, required=True,
+                        help="provider, insurer, manufacturer, distributor or dispenser (pharmacy)")
+
+
+def _address(ctx: Context, who: str) -> str:
+    if who.startswith("0x"):
+        return who
+    return dev_signer(ctx.web3(), who).address
+
+
+def _done(ctx: Context, what: str, receipt: Receipt, extra: dict[str, Any] | None = None) -> int:
+    data = {"action": what, "tx": receipt.tx_hash, "block": receipt.block_number, "gas_used": receipt.gas_used}
+    ctx.out.result({**data, **(extra or {})}, human=f"{what} (tx {receipt.tx_hash}, {receipt.gas_used:,} gas)")
+    return 0
+
+
+def _register(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    if ctx.args.patient is None:
+        receipt = suite.participants.register_patient(ctx.args.encryption_key)
+        return _done(ctx, f"registered patient {suite.participants.sender.address}", receipt)  # type: ignore[union-attr]
+    patient = _address(ctx, ctx.args.patient)
+    receipt = suite.participants.register_patient_for(patient, ctx.args.encryption_key)
+    return _done(ctx, f"registered patient {patient} as its guardian", receipt)
+
+
+def _credential(ctx: Context) -> int:
+    suite = ctx.suite(default_account="regulator")
+    account = _address(ctx, ctx.args.who)
+    valid_from = ctx.args.valid_from
+    if valid_from is None:
+        valid_from = int(suite.w3.eth.get_block("latest")["timestamp"])
+    receipt = suite.participants.issue_credential(
+        account, ctx.args.role, license_id=ctx.args.license, jurisdiction=ctx.args.jurisdiction,
+        valid_from=valid_from, valid_until=ctx.args.valid_until,
+    )
+    return _done(ctx, f"issued {ctx.args.role.name.lower()} credential to {account}", receipt)
+
+
+def _renew(ctx: Context) -> int:
+    suite = ctx.suite(default_account="regulator")
+    account = _address(ctx, ctx.args.who)
+    receipt = suite.participants.renew_credential(account, ctx.args.role, ctx.args.valid_until)
+    return _done(ctx, f"renewed {ctx.args.role.name.lower()} credential of {account}", receipt)
+
+
+def _status_change(ctx: Context) -> int:
+    suite = ctx.suite(default_account="regulator")
+    account = _address(ctx, ctx.args.who)
+    method = {
+        "suspend": suite.participants.suspend_credential,
+        "reinstate": suite.participants.reinstate_credential,
+        "revoke": suite.participants.revoke_credential,
+    }[ctx.args.action]
+    receipt = method(account, ctx.args.role)
+    return _done(ctx, f"{ctx.args.action}d {ctx.args.role.name.lower()} credential of {account}".replace("ed ed", "ed"), receipt)
+
+
+def _set_key(ctx: Context) -> int:
+    suite = ctx.suite()
+    receipt = suite.participants.set_encryption_key(ctx.args.key)
+    return _done(ctx, "encryption key published", receipt)
+
+
+def _show(ctx: Context) -> int:
+    suite = ctx.suite(read_only=True)
+    account = _address(ctx, ctx.args.who)
+    registry = suite.participants
+    roles = registry.roles_of(account)
+    key = registry.encryption_key_of(account)
+    credentials = {}
+    for role in Role:
+        if role.licensed:
+            credential = registry.credential_of(account, role)
+            if credential.status.value:
+                credentials[role.name.lower()] = {**credential.as_json(), "active": registry.is_active(account, role)}
+    data = {"account": account, "roles": [r.name.lower() for r in roles],
+            "encryption_key": "0x" + key.hex() if key else None, "credentials": credentials}
+    ctx.out.result(data, human=f"{account}\n  roles: {', '.join(data['roles']) or '-'}\n"  # type: ignore[arg-type]
+                               f"  encryption key: {data['encryption_key'] or '-'}")
+    ctx.out.table(None, ["role", "status", "active now", "jurisdiction", "valid from", "valid until"],
+                  [[r, c["status"], c["active"], c["jurisdiction"], c["valid_from"], c["valid_until"]]
+                   for r, c in credentials.items()])
+    return 0

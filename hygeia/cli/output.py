@@ -1,0 +1,74 @@
+"""Print results for people (tables) or machines (--json), and errors as one clear line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from hygeia.contracts.roles import Role
+from hygeia.errors import ContractRevertError, HygeiaError
+
+
+_PIPE_WIDTH = 200
+
+
+@dataclass
+class Output:
+    """Where a command writes. Human text goes to stdout; progress and errors to stderr."""
+
+    as_json: bool
+
+    def __post_init__(self) -> None:
+        self.console = Console(highlight=False)
+        if not self.console.is_terminal:
+            # Piped output: no wrapping inside addresses and hashes.
+            self.console = Console(highlight=False, width=_PIPE_WIDTH)
+        self.err = Console(stderr=True, highlight=False, width=_PIPE_WIDTH)
+
+    def result(self, data: Any, *, human: str | None = None) -> None:
+        """Print `data` as JSON with --json, else `human` (or a key/value table of `data`)."""
+        if self.as_json:
+            print(json.dumps(data, indent=2, default=str))
+        elif human is not None:
+            self.console.print(human)
+        elif isinstance(data, Mapping):
+            self.table(None, ["field", "value"], [[k, _text(v)] for k, v in data.items()])
+
+    def table(self, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if self.as_json:
+            return
+        table = Table(title=title, title_justify="left", header_style="bold")
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(_text(v) for v in row))
+        self.console.print(table)
+
+    def progress(self, message: str) -> None:
+        """A step of a longer operation (stderr, so --json output stays clean)."""
+        self.err.print(f"[dim]{message}[/dim]")
+
+    def error(self, exc: HygeiaError) -> None:
+        if self.as_json:
+            payload: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+            if isinstance(exc, ContractRevertError):
+                payload["args"] = exc.error_args
+            print(json.dumps({"error": payload}, indent=2, default=str))
+        else:
+            message = str(exc)
+            for role in Role:  # role ids read better as names
+                message = message.replace("0x" + role.id.hex(), role.name)
+            self.err.print(f"[bold red]error[/bold red] ({type(exc).__name__}): {message}", markup=True)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value) or "-"
+    if value is None:
+        return "-"
+    return str(value)

@@ -1,0 +1,81 @@
+"""The one deploy logic of the suite, shared by `hygeia deploy` and `brownie run scripts/deploy.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from web3 import Web3
+
+from hygeia import artifacts
+from hygeia.chain.transactions import Receipt, TxSender
+from hygeia.contracts.participants import ParticipantRegistryClient
+from hygeia.deployments import AddressBook, DeployedContract, Deployment
+
+
+@dataclass(frozen=True)
+class DeployStep:
+    """One transaction of a deployment, for the report."""
+
+    name: str
+    receipt: Receipt
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    deployment: Deployment
+    steps: tuple[DeployStep, ...]
+
+    @property
+    def total_gas(self) -> int:
+        return sum(step.receipt.gas_used for step in self.steps)
+
+
+def genesis_hash(w3: Web3) -> str:
+    return w3.eth.get_block(0)["hash"].to_0x_hex()
+
+
+def deploy_suite(
+    sender: TxSender,
+    *,
+    regulators: tuple[str, ...] = (),
+    address_book: AddressBook | None = None,
+    on_step: Callable[[DeployStep], None] | None = None,
+) -> DeployResult:
+    """Deploy every suite contract from the packaged artifacts, with the sender as governance admin.
+
+    `regulators` get the REGULATOR role. The deployment is written to `address_book` when given.
+    """
+    w3 = sender.w3
+    steps: list[DeployStep] = []
+
+    def record(name: str, receipt: Receipt) -> Receipt:
+        step = DeployStep(name, receipt)
+        steps.append(step)
+        if on_step is not None:
+            on_step(step)
+        return receipt
+
+    contracts: dict[str, DeployedContract] = {}
+    registry_artifact = artifacts.load("ParticipantRegistry")
+    factory = w3.eth.contract(abi=registry_artifact["abi"], bytecode=registry_artifact["bytecode"])
+    receipt = record("deploy ParticipantRegistry", sender.deploy(factory.constructor(sender.address)))
+    assert receipt.contract_address is not None
+    contracts["ParticipantRegistry"] = DeployedContract(
+        receipt.contract_address, receipt.tx_hash, receipt.block_number, receipt.gas_used
+    )
+    registry = ParticipantRegistryClient(w3, receipt.contract_address, sender)
+    for regulator in regulators:
+        record(f"grant REGULATOR to {regulator}", registry.grant_regulator(regulator))
+
+    deployment = Deployment(
+        chain_id=sender.chain_id,
+        genesis_hash=genesis_hash(w3),
+        deployer=sender.address,
+        deployed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        contracts=contracts,
+    )
+    if address_book is not None:
+        address_book.save(deployment)
+    return DeployResult(deployment, tuple(steps))

@@ -1,0 +1,122 @@
+"""The SDK's exception hierarchy.
+
+Every error the SDK raises on purpose derives from :class:`HygeiaError`, so a backend can catch
+one class; the subclasses say which part failed (chain, contract, store, crypto, input).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HygeiaError(Exception):
+    """Base class of every error raised by hygeia."""
+
+
+class InvalidInputError(HygeiaError, ValueError):
+    """A malformed argument: a bad address, id, date, key length or document."""
+
+
+# --- chain and deployment -------------------------------------------------------------------
+
+
+class ChainError(HygeiaError):
+    """Talking to the chain failed."""
+
+
+class RPCUnavailableError(ChainError):
+    """The RPC endpoint cannot be reached (node down, wrong URL, refused connection)."""
+
+
+class ChainIdMismatchError(ChainError):
+    """The node answers with another chain id than the one asked for."""
+
+
+class DeploymentNotFoundError(ChainError):
+    """The address book has no deployment for this chain, or its contract has no code there."""
+
+
+class TransactionFailedError(ChainError):
+    """A transaction was mined but reverted without a decodable reason, or was dropped."""
+
+
+class ContractRevertError(ChainError):
+    """A contract reverted with a custom error, decoded to its name and arguments.
+
+    Subclasses are generated per contract error name (see ``hygeia.chain.revert``), so code can
+    catch ``ParticipantRegistryCredentialExpired`` directly or any revert via this class.
+    """
+
+    def __init__(self, name: str, args: dict[str, Any], contract: str | None = None) -> None:
+        self.error_name = name
+        self.error_args = args
+        self.contract = contract
+        shown = ", ".join(f"{k}={v!r}" for k, v in args.items())
+        super().__init__(f"{name}({shown})")
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+class AccountError(HygeiaError):
+    """An account could not be loaded or used (missing keystore, wrong password, unknown name)."""
+
+
+# --- content store and records ----------------------------------------------------------------
+
+
+class StoreError(HygeiaError):
+    """The content store failed."""
+
+
+class StoreUnavailableError(StoreError):
+    """The IPFS node cannot be reached."""
+
+
+class StoreTimeoutError(StoreError):
+    """The content store did not answer in time."""
+
+
+class ContentNotFoundError(StoreError):
+    """No content is stored under this CID."""
+
+
+class InvalidCIDError(StoreError, InvalidInputError):
+    """A string is not a valid CID."""
+
+
+class IntegrityError(HygeiaError):
+    """Content does not match its CID or digest: tampered, swapped or truncated."""
+
+
+class CryptoError(HygeiaError):
+    """Decryption or key unwrapping failed (wrong key, tampered ciphertext or wrapped key)."""
+
+
+class MalformedEnvelopeError(CryptoError):
+    """A record blob, wrapped key or key bundle is truncated or not in a format hygeia reads.
+
+    Raised before any key is tried, so "this is not ours / cut short" is told apart from
+    "this is ours but the key or binding is wrong" (:class:`DecryptionError`).
+    """
+
+
+class DecryptionError(CryptoError):
+    """A record blob failed authentication: wrong data key, tampered bytes, or a blob moved
+    to another record id, owner or version. AES-GCM cannot tell these apart, by design."""
+
+
+class KeyUnwrapError(CryptoError):
+    """A wrapped data key did not open: not addressed to this reader's key, or tampered."""
+
+
+class EncryptionKeyPasswordError(AccountError):
+    """The password does not open a record-encryption key file.
+
+    An :class:`AccountError` rather than a :class:`CryptoError`: like a wrong keystore password
+    it is a credential the user can retype, not evidence that record data was tampered with.
+    """
+
+
+class InvalidRecordError(InvalidInputError):
+    """A health record payload is not a valid FHIR R4 resource."""

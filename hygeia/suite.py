@@ -1,0 +1,74 @@
+"""The entry point for a backend: connect to a chain and get typed clients of a deployed suite.
+
+    from hygeia import Suite
+    suite = Suite.connect("http://127.0.0.1:8545", deployments="deployments")
+    suite.participants.is_active(provider, Role.PROVIDER)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from web3 import Web3
+
+from hygeia import artifacts
+from hygeia.chain.connection import call_node, connect
+from hygeia.chain.signers import Signer
+from hygeia.chain.transactions import TxSender
+from hygeia.contracts.participants import ParticipantRegistryClient
+from hygeia.deploy import genesis_hash
+from hygeia.deployments import AddressBook, Deployment
+from hygeia.errors import DeploymentNotFoundError
+
+
+class Suite:
+    """A deployed suite on one chain, optionally with a signer for transactions."""
+
+    def __init__(self, w3: Web3, deployment: Deployment, sender: TxSender | None = None) -> None:
+        self.w3 = w3
+        self.deployment = deployment
+        self.sender = sender
+        self.participants = ParticipantRegistryClient(
+            w3, deployment.address_of("ParticipantRegistry"), sender
+        )
+
+    @classmethod
+    def connect(
+        cls,
+        rpc_url: str,
+        *,
+        deployments: Path | str = "deployments",
+        chain_id: int | None = None,
+        signer: Signer | None = None,
+        confirmations: int = 1,
+        timeout: float = 10.0,
+    ) -> Suite:
+        """Connect to `rpc_url` and attach to the suite recorded for its chain in `deployments`."""
+        w3 = connect(rpc_url, expected_chain_id=chain_id, timeout=timeout)
+        deployment = attach(w3, AddressBook(Path(deployments)))
+        sender = None
+        if signer is not None:
+            sender = TxSender(w3, signer, artifacts.suite_decoder(), confirmations=confirmations)
+        return cls(w3, deployment, sender)
+
+    def as_signer(self, signer: Signer, *, confirmations: int = 1) -> Suite:
+        """The same suite, sending transactions as `signer`."""
+        sender = TxSender(self.w3, signer, artifacts.suite_decoder(), confirmations=confirmations)
+        return Suite(self.w3, self.deployment, sender)
+
+
+def attach(w3: Web3, book: AddressBook) -> Deployment:
+    """Load this chain's deployment and check it is really there (not a stale local address book)."""
+    rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
+    chain_id = call_node(rpc, lambda: w3.eth.chain_id)
+    deployment = book.load(chain_id)
+    if call_node(rpc, lambda: genesis_hash(w3)) != deployment.genesis_hash:
+        raise DeploymentNotFoundError(
+            f"the address book {book.path(chain_id)} belongs to another chain with id {chain_id} "
+            "(a restarted local node?); run `hygeia deploy` again"
+        )
+    for name in artifacts.SUITE_CONTRACTS:
+        address = deployment.address_of(name)
+        if not call_node(rpc, lambda: w3.eth.get_code(Web3.to_checksum_address(address))):
+            raise DeploymentNotFoundError(f"no contract code for {name} at {address} on chain {chain_id}")
+    return deployment
