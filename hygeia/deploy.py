@@ -1,4 +1,7 @@
-"""The one deploy logic of the suite, shared by `hygeia deploy` and `brownie run scripts/deploy.py`."""
+"""The one deploy logic of the suite.
+
+Shared by `hygeia deploy` and `brownie run scripts/deploy.py`, so both give the same result.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +63,9 @@ def deploy_suite(
     contracts: dict[str, DeployedContract] = {}
     registry_artifact = artifacts.load("ParticipantRegistry")
     factory = w3.eth.contract(abi=registry_artifact["abi"], bytecode=registry_artifact["bytecode"])
-    receipt = record("deploy ParticipantRegistry", sender.deploy(factory.constructor(sender.address)))
+    receipt = record(
+        "deploy ParticipantRegistry", sender.deploy(factory.constructor(sender.address))
+    )
     assert receipt.contract_address is not None
     contracts["ParticipantRegistry"] = DeployedContract(
         receipt.contract_address, receipt.tx_hash, receipt.block_number, receipt.gas_used

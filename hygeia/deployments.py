@@ -81,7 +81,9 @@ class AddressBook:
         """Write atomically, so a crash mid-write never leaves a truncated address book."""
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path(deployment.chain_id)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{deployment.chain_id}.", suffix=".json")
+        fd, tmp = tempfile.mkstemp(
+            dir=self.directory, prefix=f".{deployment.chain_id}.", suffix=".json"
+        )
         with os.fdopen(fd, "w") as handle:
             json.dump(deployment.to_json(), handle, indent=2, sort_keys=True)
             handle.write("\n")

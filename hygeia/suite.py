@@ -1,8 +1,8 @@
 """The entry point for a backend: connect to a chain and get typed clients of a deployed suite.
 
-    from hygeia import Suite
-    suite = Suite.connect("http://127.0.0.1:8545", deployments="deployments")
-    suite.participants.is_active(provider, Role.PROVIDER)
+from hygeia import Suite
+suite = Suite.connect("http://127.0.0.1:8545", deployments="deployments")
+suite.participants.is_active(provider, Role.PROVIDER)
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class Suite:
 
 
 def attach(w3: Web3, book: AddressBook) -> Deployment:
-    """Load this chain's deployment and check it is really there (not a stale local address book)."""
+    """Load this chain's deployment and check it is really there (not a stale address book)."""
     rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
     chain_id = call_node(rpc, lambda: w3.eth.chain_id)
     deployment = book.load(chain_id)
@@ -69,6 +69,9 @@ def attach(w3: Web3, book: AddressBook) -> Deployment:
         )
     for name in artifacts.SUITE_CONTRACTS:
         address = deployment.address_of(name)
-        if not call_node(rpc, lambda: w3.eth.get_code(Web3.to_checksum_address(address))):
-            raise DeploymentNotFoundError(f"no contract code for {name} at {address} on chain {chain_id}")
+        code = call_node(rpc, lambda a=address: w3.eth.get_code(Web3.to_checksum_address(a)))
+        if not code:
+            raise DeploymentNotFoundError(
+                f"no contract code for {name} at {address} on chain {chain_id}"
+            )
     return deployment

@@ -39,7 +39,9 @@ def render(data: dict[str, object]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the packaged copies are stale")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if the packaged copies are stale"
+    )
     args = parser.parse_args()
     stale = []
     TARGET.mkdir(exist_ok=True)
@@ -52,7 +54,9 @@ def main() -> int:
         if not args.check:
             path.write_text(text)
     if args.check and stale:
-        print(f"stale artifacts: {', '.join(stale)}; run tools/export_artifacts.py", file=sys.stderr)
+        print(
+            f"stale artifacts: {', '.join(stale)}; run tools/export_artifacts.py", file=sys.stderr
+        )
         return 1
     print(f"artifacts {'checked' if args.check else 'written'}: {', '.join(DEPLOYABLE)}")
     return 0

@@ -1,4 +1,7 @@
-"""Compiled contracts shipped with the package (ABI + bytecode), written by tools/export_artifacts.py."""
+"""Compiled contracts shipped with the package (ABI + bytecode).
+
+Written by tools/export_artifacts.py from the brownie build.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,14 @@
 """Talking to an EVM chain: connection, signers, transactions and revert decoding."""
 
 from hygeia.chain.connection import LOCAL_CHAIN_IDS, connect
-from hygeia.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, NodeSigner, Signer, dev_signer, keystore_signer
+from hygeia.chain.signers import (
+    DEV_ACCOUNT_NAMES,
+    KeySigner,
+    NodeSigner,
+    Signer,
+    dev_signer,
+    keystore_signer,
+)
 from hygeia.chain.transactions import Receipt, TxSender
 
 __all__ = [

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from eth_abi import decode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
 from hygeia.errors import ContractRevertError, TransactionFailedError
@@ -40,7 +41,7 @@ def _abi_type(item: Mapping[str, Any]) -> str:
     kind = str(item["type"])
     if kind.startswith("tuple"):
         inner = ",".join(_abi_type(c) for c in item["components"])
-        return f"({inner}){kind[len('tuple'):]}"
+        return f"({inner}){kind[len('tuple') :]}"
     return kind
 
 
@@ -56,7 +57,9 @@ class RevertDecoder:
                 types = tuple(_abi_type(i) for i in item["inputs"])
                 selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
                 names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
-                self._by_selector.setdefault(selector, ErrorSpec(contract, item["name"], names, types))
+                self._by_selector.setdefault(
+                    selector, ErrorSpec(contract, item["name"], names, types)
+                )
 
     def decode(self, data: bytes) -> ContractRevertError | None:
         """The exception for revert `data`, or None when the selector is unknown."""
@@ -77,7 +80,9 @@ class RevertDecoder:
         }
         return error_class(spec.name)(spec.name, args, spec.contract)
 
-    def from_exception(self, exc: ContractLogicError) -> ContractRevertError | TransactionFailedError:
+    def from_exception(
+        self, exc: ContractLogicError
+    ) -> ContractRevertError | TransactionFailedError:
         """Decode a web3 revert. Ganache puts the revert data in a dict under `result`."""
         data = revert_data(exc)
         decoded = self.decode(data) if data else None
@@ -91,8 +96,10 @@ def revert_data(exc: ContractLogicError) -> bytes:
     """The raw revert bytes carried by a web3 ContractLogicError, from Anvil or Ganache."""
     data: Any = exc.data
     if isinstance(data, Mapping):
-        data = data.get("result") or data.get("data") or next(
-            (v.get("return") for v in data.values() if isinstance(v, Mapping)), None
+        data = (
+            data.get("result")
+            or data.get("data")
+            or next((v.get("return") for v in data.values() if isinstance(v, Mapping)), None)
         )
     if isinstance(data, str) and data.startswith("0x"):
         try:

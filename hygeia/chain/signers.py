@@ -83,7 +83,7 @@ def keystore_signer(path: Path, password: str) -> KeySigner:
 
 
 def dev_signer(w3: Web3, name_or_index: str | int) -> NodeSigner:
-    """An unlocked account of a local dev node, by name (see DEV_ACCOUNT_NAMES), index or address."""
+    """An unlocked account of a local dev node, by name (DEV_ACCOUNT_NAMES), index or address."""
     chain_id = w3.eth.chain_id
     if chain_id not in LOCAL_CHAIN_IDS:
         raise AccountError(
@@ -98,7 +98,9 @@ def dev_signer(w3: Web3, name_or_index: str | int) -> NodeSigner:
         return NodeSigner(address)
     index = _dev_index(name_or_index)
     if index >= len(accounts):
-        raise AccountError(f"the node has {len(accounts)} unlocked accounts; #{index} does not exist")
+        raise AccountError(
+            f"the node has {len(accounts)} unlocked accounts; #{index} does not exist"
+        )
     return NodeSigner(Web3.to_checksum_address(accounts[index]))
 
 

@@ -73,7 +73,9 @@ class TxSender:
         """Deploy a contract and wait for its receipt (which carries the new address)."""
         return self.wait(self.send(constructor))
 
-    def send(self, fn: ContractFunction | ContractConstructor, *, gas: int | None = None) -> HexBytes:
+    def send(
+        self, fn: ContractFunction | ContractConstructor, *, gas: int | None = None
+    ) -> HexBytes:
         """Send without waiting (pipelining); nonces are tracked locally after the first send."""
         with self._node():
             params: dict[str, Any] = {"from": self.signer.address, "nonce": self._take_nonce()}
@@ -118,9 +120,8 @@ class TxSender:
 
     def _take_nonce(self) -> int:
         if self._next_nonce is None:
-            self._next_nonce = self.w3.eth.get_transaction_count(
-                self.signer.address, "pending"  # type: ignore[arg-type]
-            )
+            address = Web3.to_checksum_address(self.signer.address)
+            self._next_nonce = self.w3.eth.get_transaction_count(address, "pending")
         nonce = self._next_nonce
         self._next_nonce += 1
         return nonce

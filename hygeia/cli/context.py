@@ -26,20 +26,41 @@ DEFAULT_RPC = "http://127.0.0.1:8545"
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Options every chain command accepts, after its name: `hygeia deploy --rpc URL --json`."""
     group = parser.add_argument_group("connection")
-    group.add_argument("--rpc", default=os.environ.get("HYGEIA_RPC_URL", DEFAULT_RPC),
-                       help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL; default %(default)s)")
-    group.add_argument("--chain-id", type=int, default=None,
-                       help="refuse to act unless the node serves this chain id")
-    group.add_argument("--deployments", type=Path,
-                       default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
-                       help="address book folder, one <chain id>.json per chain (default %(default)s)")
-    group.add_argument("--account", default=None,
-                       help="dev account name, index or address on a local chain (see `hygeia accounts`)")
-    group.add_argument("--keystore", type=Path, default=None,
-                       help="encrypted JSON keystore to sign with (password from env "
-                            "HYGEIA_KEYSTORE_PASSWORD or a prompt); needs --chain-id")
-    group.add_argument("--confirmations", type=int, default=1,
-                       help="blocks to wait for after each transaction (default %(default)s)")
+    group.add_argument(
+        "--rpc",
+        default=os.environ.get("HYGEIA_RPC_URL", DEFAULT_RPC),
+        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL; default %(default)s)",
+    )
+    group.add_argument(
+        "--chain-id",
+        type=int,
+        default=None,
+        help="refuse to act unless the node serves this chain id",
+    )
+    group.add_argument(
+        "--deployments",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
+        help="address book folder, one <chain id>.json per chain (default %(default)s)",
+    )
+    group.add_argument(
+        "--account",
+        default=None,
+        help="dev account name, index or address on a local chain (see `hygeia accounts`)",
+    )
+    group.add_argument(
+        "--keystore",
+        type=Path,
+        default=None,
+        help="encrypted JSON keystore to sign with (password from env "
+        "HYGEIA_KEYSTORE_PASSWORD or a prompt); needs --chain-id",
+    )
+    group.add_argument(
+        "--confirmations",
+        type=int,
+        default=1,
+        help="blocks to wait for after each transaction (default %(default)s)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -56,17 +77,21 @@ class Context:
         if self.args.keystore is not None:
             if self.args.chain_id is None:
                 raise ChainIdMismatchError(
-                    "--keystore needs --chain-id, so a key meant for one network never signs on another"
+                    "--keystore needs --chain-id, so a key for one network never signs on another"
                 )
             return keystore_signer(self.args.keystore, _keystore_password(self.args.keystore))
         name = self.args.account or default_account
         if name is None:
-            raise AccountError("choose who signs: --account NAME on a local chain, or --keystore FILE")
+            raise AccountError(
+                "choose who signs: --account NAME on a local chain, or --keystore FILE"
+            )
         return dev_signer(w3, name)
 
     def sender(self, w3: Web3, default_account: str | None = None) -> TxSender:
         signer = self.signer(w3, default_account)
-        return TxSender(w3, signer, artifacts.suite_decoder(), confirmations=self.args.confirmations)
+        return TxSender(
+            w3, signer, artifacts.suite_decoder(), confirmations=self.args.confirmations
+        )
 
     def suite(self, default_account: str | None = None, *, read_only: bool = False) -> Suite:
         w3 = self.web3()
@@ -83,5 +108,7 @@ def _keystore_password(path: Path) -> str:
     if password is not None:
         return password
     if not sys.stdin.isatty():
-        raise AccountError("no password for the keystore: set HYGEIA_KEYSTORE_PASSWORD or run in a terminal")
+        raise AccountError(
+            "no password for the keystore: set HYGEIA_KEYSTORE_PASSWORD or run in a terminal"
+        )
     return getpass.getpass(f"password for {path}: ")

@@ -13,7 +13,6 @@ from rich.table import Table
 from hygeia.contracts.roles import Role
 from hygeia.errors import ContractRevertError, HygeiaError
 
-
 _PIPE_WIDTH = 200
 
 
@@ -39,7 +38,9 @@ class Output:
         elif isinstance(data, Mapping):
             self.table(None, ["field", "value"], [[k, _text(v)] for k, v in data.items()])
 
-    def table(self, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def table(
+        self, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
         if self.as_json:
             return
         table = Table(title=title, title_justify="left", header_style="bold")
@@ -63,7 +64,9 @@ class Output:
             message = str(exc)
             for role in Role:  # role ids read better as names
                 message = message.replace("0x" + role.id.hex(), role.name)
-            self.err.print(f"[bold red]error[/bold red] ({type(exc).__name__}): {message}", markup=True)
+            self.err.print(
+                f"[bold red]error[/bold red] ({type(exc).__name__}): {message}", markup=True
+            )
 
 
 def _text(value: Any) -> str:

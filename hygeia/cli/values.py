@@ -18,7 +18,9 @@ def timestamp(text: str) -> int:
             return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2026-01-31 or 2026-01-31T12:00:00Z)") from None
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (use 2026-01-31 or 2026-01-31T12:00:00Z)"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return int(moment.timestamp())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
@@ -38,7 +40,7 @@ class ContractClient:
             )
         return self.sender.transact(fn)
 
-    def _call(self, fn: ContractFunction) -> object:
+    def _call(self, fn: ContractFunction) -> Any:
         """A view call; reverts are decoded like transactions'."""
         try:
             return call_node(self._rpc, fn.call)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import IntEnum
 
-from eth_abi import encode
-from eth_utils import keccak
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
 from web3 import Web3
 
 from hygeia.chain.transactions import Receipt
@@ -95,10 +95,14 @@ class ParticipantRegistryClient(ContractClient):
 
     # ------------------------------------------------------------ patients
     def register_patient(self, encryption_key: bytes | str) -> Receipt:
-        return self._transact(self.contract.functions.registerPatient(parse_x25519_key(encryption_key)))
+        return self._transact(
+            self.contract.functions.registerPatient(parse_x25519_key(encryption_key))
+        )
 
     def register_patient_for(self, patient: str, encryption_key: bytes | str) -> Receipt:
-        fn = self.contract.functions.registerPatientFor(_address(patient), parse_x25519_key(encryption_key))
+        fn = self.contract.functions.registerPatientFor(
+            _address(patient), parse_x25519_key(encryption_key)
+        )
         return self._transact(fn)
 
     # ------------------------------------------------------------ credentials
@@ -123,25 +127,35 @@ class ParticipantRegistryClient(ContractClient):
         return self._transact(fn)
 
     def renew_credential(self, account: str, role: Role, valid_until: int) -> Receipt:
-        fn = self.contract.functions.renewCredential(_address(account), _licensed(role).id, valid_until)
+        fn = self.contract.functions.renewCredential(
+            _address(account), _licensed(role).id, valid_until
+        )
         return self._transact(fn)
 
     def suspend_credential(self, account: str, role: Role) -> Receipt:
-        return self._transact(self.contract.functions.suspendCredential(_address(account), _licensed(role).id))
+        return self._transact(
+            self.contract.functions.suspendCredential(_address(account), _licensed(role).id)
+        )
 
     def reinstate_credential(self, account: str, role: Role) -> Receipt:
         fn = self.contract.functions.reinstateCredential(_address(account), _licensed(role).id)
         return self._transact(fn)
 
     def revoke_credential(self, account: str, role: Role) -> Receipt:
-        return self._transact(self.contract.functions.revokeCredential(_address(account), _licensed(role).id))
+        return self._transact(
+            self.contract.functions.revokeCredential(_address(account), _licensed(role).id)
+        )
 
     # ------------------------------------------------------------ governance
     def grant_regulator(self, account: str) -> Receipt:
-        return self._transact(self.contract.functions.grantRole(Role.REGULATOR.id, _address(account)))
+        return self._transact(
+            self.contract.functions.grantRole(Role.REGULATOR.id, _address(account))
+        )
 
     def revoke_regulator(self, account: str) -> Receipt:
-        return self._transact(self.contract.functions.revokeRole(Role.REGULATOR.id, _address(account)))
+        return self._transact(
+            self.contract.functions.revokeRole(Role.REGULATOR.id, _address(account))
+        )
 
     # ------------------------------------------------------------ keys
     def set_encryption_key(self, key: bytes | str) -> Receipt:
@@ -152,8 +166,10 @@ class ParticipantRegistryClient(ContractClient):
         return bool(self._call(self.contract.functions.isActive(_address(account), role.id)))
 
     def credential_of(self, account: str, role: Role) -> Credential:
-        raw = self._call(self.contract.functions.credentialOf(_address(account), _licensed(role).id))
-        license_hash_, jurisdiction, valid_from, valid_until, status = raw  # type: ignore[misc]
+        raw = self._call(
+            self.contract.functions.credentialOf(_address(account), _licensed(role).id)
+        )
+        license_hash_, jurisdiction, valid_from, valid_until, status = raw
         return Credential(
             license_hash="0x" + bytes(license_hash_).hex(),
             jurisdiction=bytes(jurisdiction).rstrip(b"\0").decode("ascii"),
@@ -163,9 +179,9 @@ class ParticipantRegistryClient(ContractClient):
         )
 
     def encryption_key_of(self, account: str) -> bytes | None:
-        key = bytes(self._call(self.contract.functions.encryptionKeyOf(_address(account))))  # type: ignore[call-overload]
+        key = bytes(self._call(self.contract.functions.encryptionKeyOf(_address(account))))
         return None if key == bytes(X25519_KEY_BYTES) else key
 
     def roles_of(self, account: str) -> list[Role]:
-        bits = int(self._call(self.contract.functions.rolesOf(_address(account))))  # type: ignore[call-overload]
+        bits = int(self._call(self.contract.functions.rolesOf(_address(account))))
         return Role.from_bits(bits)

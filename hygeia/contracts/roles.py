@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 
 class Role(Enum):
@@ -53,4 +53,6 @@ class Role(Enum):
         raise ValueError(f"unknown role id 0x{role_id.hex()}")
 
 
-_LICENSED = frozenset({Role.PROVIDER, Role.INSURER, Role.MANUFACTURER, Role.DISTRIBUTOR, Role.DISPENSER})
+_LICENSED = frozenset(
+    {Role.PROVIDER, Role.INSURER, Role.MANUFACTURER, Role.DISTRIBUTOR, Role.DISPENSER}
+)

@@ -16,7 +16,11 @@ NAME = "anvil"
 
 def find_anvil() -> str:
     """$HYGEIA_ANVIL, ./node_modules/.bin/anvil (the project's npm copy), or anvil on PATH."""
-    for candidate in (os.environ.get("HYGEIA_ANVIL"), "node_modules/.bin/anvil", shutil.which("anvil")):
+    for candidate in (
+        os.environ.get("HYGEIA_ANVIL"),
+        "node_modules/.bin/anvil",
+        shutil.which("anvil"),
+    ):
         if candidate and Path(candidate).is_file():
             return str(Path(candidate).resolve())
     raise NodeError("anvil not found: run `make setup` (npm @foundry-rs/anvil) or set HYGEIA_ANVIL")
@@ -24,7 +28,9 @@ def find_anvil() -> str:
 
 def rpc_answers(url: str) -> bool:
     try:
-        reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}, timeout=1)
+        reply = requests.post(
+            url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}, timeout=1
+        )
         return reply.ok and "result" in reply.json()
     except (requests.RequestException, ValueError):
         return False

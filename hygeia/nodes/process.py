@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -85,10 +86,12 @@ def start(
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **(env or {})},
-                start_new_session=True,  # survives the CLI that started it; Ctrl-C does not reach it
+                start_new_session=True,  # outlives the CLI; Ctrl-C there does not reach it
             )
         except FileNotFoundError as exc:
-            raise NodeError(f"cannot start {name}: {command[0]} not found (run `make setup`)") from exc
+            raise NodeError(
+                f"cannot start {name}: {command[0]} not found (run `make setup`)"
+            ) from exc
     node = NodeProcess(name, proc.pid, url, str(log_path), tuple(command))
     deadline = time.monotonic() + timeout
     while not ready():
@@ -96,7 +99,9 @@ def start(
             raise NodeError(f"{name} exited with code {proc.returncode} at start; see {log_path}")
         if time.monotonic() > deadline:
             stop(node)
-            raise NodeError(f"{name} did not answer at {url} within {timeout:.0f} s; see {log_path}")
+            raise NodeError(
+                f"{name} did not answer at {url} within {timeout:.0f} s; see {log_path}"
+            )
         time.sleep(0.05)
     pid_file(state_dir, name).write_text(json.dumps(asdict(node), indent=2))
     return node
@@ -120,7 +125,5 @@ def stop(node: NodeProcess, *, state_dir: Path | None = None, timeout: float = 1
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass

@@ -6,10 +6,10 @@ import argparse
 
 from hygeia.chain.signers import DEV_ACCOUNT_NAMES, dev_signer
 from hygeia.cli.context import Context, add_common_options
+from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deployments import AddressBook
 from hygeia.errors import DeploymentNotFoundError
 from hygeia.suite import attach
-from hygeia.contracts.participants import ParticipantRegistryClient
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,9 +30,18 @@ def run(ctx: Context) -> int:
     for index, name in enumerate(DEV_ACCOUNT_NAMES[: len(w3.eth.accounts)]):
         address = dev_signer(w3, index).address
         roles = [r.name.lower() for r in registry.roles_of(address)] if registry else []
-        rows.append({"name": name, "address": address, "balance_eth": float(w3.from_wei(w3.eth.get_balance(address), "ether")),  # type: ignore[arg-type]
-                     "roles": roles})
-    ctx.out.table("dev accounts", ["name", "address", "ETH", "roles"],
-                  [[r["name"], r["address"], f"{r['balance_eth']:,.2f}", r["roles"]] for r in rows])
+        rows.append(
+            {
+                "name": name,
+                "address": address,
+                "balance_eth": float(w3.from_wei(w3.eth.get_balance(address), "ether")),  # type: ignore[arg-type]
+                "roles": roles,
+            }
+        )
+    ctx.out.table(
+        "dev accounts",
+        ["name", "address", "ETH", "roles"],
+        [[r["name"], r["address"], f"{r['balance_eth']:,.2f}", r["roles"]] for r in rows],
+    )
     ctx.out.result({"accounts": rows}, human="")
     return 0

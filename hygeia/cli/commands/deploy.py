@@ -13,9 +13,13 @@ from hygeia.deployments import AddressBook
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("deploy", help="deploy the suite (the signer becomes governance admin)")
     add_common_options(parser)
-    parser.add_argument("--regulator", action="append", default=None,
-                        help="account given the REGULATOR role (repeatable; on a local chain the "
-                             "default is the dev account 'regulator')")
+    parser.add_argument(
+        "--regulator",
+        action="append",
+        default=None,
+        help="account given the REGULATOR role (repeatable; on a local chain the "
+        "default is the dev account 'regulator')",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -25,9 +29,13 @@ def run(ctx: Context) -> int:
     regulators = ctx.args.regulator
     if regulators is None:
         regulators = [dev_signer(w3, "regulator").address] if ctx.is_local(w3) else []
-    regulators = [dev_signer(w3, r).address if ctx.is_local(w3) and not r.startswith("0x") else r
-                  for r in regulators]
-    ctx.out.progress(f"deploying the suite to chain {sender.chain_id} at {ctx.args.rpc} as {sender.address}")
+    regulators = [
+        dev_signer(w3, r).address if ctx.is_local(w3) and not r.startswith("0x") else r
+        for r in regulators
+    ]
+    ctx.out.progress(
+        f"deploying the suite to chain {sender.chain_id} at {ctx.args.rpc} as {sender.address}"
+    )
 
     def show(step: DeployStep) -> None:
         ctx.out.progress(f"  {step.name}: {step.receipt.gas_used:,} gas")
@@ -38,11 +46,22 @@ def run(ctx: Context) -> int:
     data = {
         "chain_id": deployment.chain_id,
         "address_book": str(book.path(deployment.chain_id)),
-        "contracts": {n: {"address": c.address, "gas_used": c.gas_used} for n, c in deployment.contracts.items()},
-        "steps": [{"name": s.name, "tx": s.receipt.tx_hash, "gas_used": s.receipt.gas_used} for s in result.steps],
+        "contracts": {
+            n: {"address": c.address, "gas_used": c.gas_used}
+            for n, c in deployment.contracts.items()
+        },
+        "steps": [
+            {"name": s.name, "tx": s.receipt.tx_hash, "gas_used": s.receipt.gas_used}
+            for s in result.steps
+        ],
         "total_gas": result.total_gas,
     }
-    ctx.out.table(f"hygeia suite on chain {deployment.chain_id}", ["contract", "address", "deploy gas"],
-                  [[n, c.address, f"{c.gas_used:,}"] for n, c in deployment.contracts.items()])
-    ctx.out.result(data, human=f"total gas {result.total_gas:,}; address book {data['address_book']}")
+    ctx.out.table(
+        f"hygeia suite on chain {deployment.chain_id}",
+        ["contract", "address", "deploy gas"],
+        [[n, c.address, f"{c.gas_used:,}"] for n, c in deployment.contracts.items()],
+    )
+    ctx.out.result(
+        data, human=f"total gas {result.total_gas:,}; address book {data['address_book']}"
+    )
     return 0

@@ -8,23 +8,35 @@ from pathlib import Path
 
 from hygeia.cli.output import Output
 from hygeia.nodes import anvil
+from hygeia.nodes.process import NodeProcess
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("node", help="start, stop or inspect the local nodes")
     actions = parser.add_subparsers(dest="action", required=True)
-    for name, help_text in (("up", "start the local Anvil chain (no-op when running)"),
-                            ("down", "stop it, saving its state"), ("status", "show what runs")):
+    for name, help_text in (
+        ("up", "start the local Anvil chain (no-op when running)"),
+        ("down", "stop it, saving its state"),
+        ("status", "show what runs"),
+    ):
         action = actions.add_parser(name, help=help_text)
-        action.add_argument("--state-dir", type=Path,
-                            default=Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes")),
-                            help="pid, log and chain-state files (default %(default)s)")
-        action.add_argument("--port", type=int, default=8545, help="Anvil port (default %(default)s)")
+        action.add_argument(
+            "--state-dir",
+            type=Path,
+            default=Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes")),
+            help="pid, log and chain-state files (default %(default)s)",
+        )
+        action.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("HYGEIA_NODE_PORT", "8545")),
+            help="Anvil port (env HYGEIA_NODE_PORT; default %(default)s)",
+        )
         action.add_argument("--json", action="store_true", help="machine-readable output")
         action.set_defaults(handler=_HANDLERS[name])
 
 
-def _describe(node: anvil.NodeProcess | None) -> dict[str, object]:
+def _describe(node: NodeProcess | None) -> dict[str, object]:
     if node is None:
         return {"anvil": {"running": False}}
     return {"anvil": {"running": True, "rpc_url": node.url, "pid": node.pid, "log": node.log_file}}
@@ -37,14 +49,19 @@ def _up(args: argparse.Namespace, out: Output) -> int:
         out.progress(f"starting anvil on 127.0.0.1:{args.port} (state in {args.state_dir})")
         node = anvil.start(args.state_dir, port=args.port)
     verb = "started" if started else "already running"
-    out.result({**_describe(node), "started": started},
-               human=f"anvil {verb} at {node.url} (pid {node.pid}, log {node.log_file})")
+    out.result(
+        {**_describe(node), "started": started},
+        human=f"anvil {verb} at {node.url} (pid {node.pid}, log {node.log_file})",
+    )
     return 0
 
 
 def _down(args: argparse.Namespace, out: Output) -> int:
     stopped = anvil.stop(args.state_dir)
-    out.result({"stopped": stopped}, human="anvil stopped, state saved" if stopped else "anvil was not running")
+    out.result(
+        {"stopped": stopped},
+        human="anvil stopped, state saved" if stopped else "anvil was not running",
+    )
     return 0
 
 

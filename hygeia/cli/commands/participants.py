@@ -25,9 +25,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.set_defaults(handler=handler)
         return p
 
-    p = action("register", "register the signer (or, as guardian, another account) as a patient", _register)
+    p = action(
+        "register", "register the signer (or, as guardian, another account) as a patient", _register
+    )
     p.add_argument("--encryption-key", required=True, help="X25519 public key, 32 bytes hex")
-    p.add_argument("--for", dest="patient", default=None, help="register this account, as its guardian")
+    p.add_argument(
+        "--for", dest="patient", default=None, help="register this account, as its guardian"
+    )
 
     p = action("credential", "issue a credential for a licensed role (regulator)", _credential)
     _account_and_role(p)
@@ -40,7 +44,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _account_and_role(p)
     p.add_argument("--valid-until", type=values.end_of_day, required=True, help="date (inclusive)")
 
-    for name, verb in (("suspend", "suspend"), ("reinstate", "lift the suspension of"), ("revoke", "revoke")):
+    for name, verb in (
+        ("suspend", "suspend"),
+        ("reinstate", "lift the suspension of"),
+        ("revoke", "revoke"),
+    ):
         _account_and_role(action(name, f"{verb} a credential (regulator)", _status_change))
 
     p = action("set-key", "publish or rotate the signer's X25519 encryption key", _set_key)
@@ -52,8 +60,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _account_and_role(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("who", help="address, or dev account name on a local chain")
-    parser.add_argument("--role", type=values.role, required=True,
-                        help="provider, insurer, manufacturer, distributor or dispenser (pharmacy)")
+    parser.add_argument(
+        "--role",
+        type=values.role,
+        required=True,
+        help="provider, insurer, manufacturer, distributor or dispenser (pharmacy)",
+    )
 
 
 def _address(ctx: Context, who: str) -> str:
@@ -63,8 +75,15 @@ def _address(ctx: Context, who: str) -> str:
 
 
 def _done(ctx: Context, what: str, receipt: Receipt, extra: dict[str, Any] | None = None) -> int:
-    data = {"action": what, "tx": receipt.tx_hash, "block": receipt.block_number, "gas_used": receipt.gas_used}
-    ctx.out.result({**data, **(extra or {})}, human=f"{what} (tx {receipt.tx_hash}, {receipt.gas_used:,} gas)")
+    data = {
+        "action": what,
+        "tx": receipt.tx_hash,
+        "block": receipt.block_number,
+        "gas_used": receipt.gas_used,
+    }
+    ctx.out.result(
+        {**data, **(extra or {})}, human=f"{what} (tx {receipt.tx_hash}, {receipt.gas_used:,} gas)"
+    )
     return 0
 
 
@@ -85,8 +104,12 @@ def _credential(ctx: Context) -> int:
     if valid_from is None:
         valid_from = int(suite.w3.eth.get_block("latest")["timestamp"])
     receipt = suite.participants.issue_credential(
-        account, ctx.args.role, license_id=ctx.args.license, jurisdiction=ctx.args.jurisdiction,
-        valid_from=valid_from, valid_until=ctx.args.valid_until,
+        account,
+        ctx.args.role,
+        license_id=ctx.args.license,
+        jurisdiction=ctx.args.jurisdiction,
+        valid_from=valid_from,
+        valid_until=ctx.args.valid_until,
     )
     return _done(ctx, f"issued {ctx.args.role.name.lower()} credential to {account}", receipt)
 
@@ -107,7 +130,13 @@ def _status_change(ctx: Context) -> int:
         "revoke": suite.participants.revoke_credential,
     }[ctx.args.action]
     receipt = method(account, ctx.args.role)
-    return _done(ctx, f"{ctx.args.action}d {ctx.args.role.name.lower()} credential of {account}".replace("ed ed", "ed"), receipt)
+    return _done(
+        ctx,
+        f"{ctx.args.action}d {ctx.args.role.name.lower()} credential of {account}".replace(
+            "ed ed", "ed"
+        ),
+        receipt,
+    )
 
 
 def _set_key(ctx: Context) -> int:
@@ -127,12 +156,27 @@ def _show(ctx: Context) -> int:
         if role.licensed:
             credential = registry.credential_of(account, role)
             if credential.status.value:
-                credentials[role.name.lower()] = {**credential.as_json(), "active": registry.is_active(account, role)}
-    data = {"account": account, "roles": [r.name.lower() for r in roles],
-            "encryption_key": "0x" + key.hex() if key else None, "credentials": credentials}
-    ctx.out.result(data, human=f"{account}\n  roles: {', '.join(data['roles']) or '-'}\n"  # type: ignore[arg-type]
-                               f"  encryption key: {data['encryption_key'] or '-'}")
-    ctx.out.table(None, ["role", "status", "active now", "jurisdiction", "valid from", "valid until"],
-                  [[r, c["status"], c["active"], c["jurisdiction"], c["valid_from"], c["valid_until"]]
-                   for r, c in credentials.items()])
+                credentials[role.name.lower()] = {
+                    **credential.as_json(),
+                    "active": registry.is_active(account, role),
+                }
+    data = {
+        "account": account,
+        "roles": [r.name.lower() for r in roles],
+        "encryption_key": "0x" + key.hex() if key else None,
+        "credentials": credentials,
+    }
+    ctx.out.result(
+        data,
+        human=f"{account}\n  roles: {', '.join(data['roles']) or '-'}\n"  # type: ignore[arg-type]
+        f"  encryption key: {data['encryption_key'] or '-'}",
+    )
+    ctx.out.table(
+        None,
+        ["role", "status", "active now", "jurisdiction", "valid from", "valid until"],
+        [
+            [r, c["status"], c["active"], c["jurisdiction"], c["valid_from"], c["valid_until"]]
+            for r, c in credentials.items()
+        ],
+    )
     return 0

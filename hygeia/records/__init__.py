@@ -1,0 +1,52 @@
+"""Client-side encryption of FHIR health records: nothing here talks to the chain or IPFS.
+
+Flow for one record version: :func:`validate_fhir` the payload, :func:`encrypt_record` it under
+a fresh data key, store the blob and publish its :func:`ciphertext_digest`, then
+:func:`build_key_bundle` wraps the data key for the owner and each reader. A reader finds their
+wrap in the bundle, :func:`unwrap_data_key` and :func:`decrypt_record`.
+"""
+
+from hygeia.records.envelope import (
+    EncryptedRecord,
+    RecordRef,
+    ciphertext_digest,
+    decrypt_record,
+    encrypt_record,
+    verify_digest,
+)
+from hygeia.records.fhir import ValidatedRecord, validate_fhir
+from hygeia.records.keys import (
+    generate_private_key,
+    load_private_key,
+    load_public_key,
+    public_key_bytes,
+    save_private_key,
+)
+from hygeia.records.keywrap import (
+    KeyBundle,
+    WrappedKey,
+    build_key_bundle,
+    unwrap_data_key,
+    wrap_data_key,
+)
+
+__all__ = [
+    "EncryptedRecord",
+    "KeyBundle",
+    "RecordRef",
+    "ValidatedRecord",
+    "WrappedKey",
+    "build_key_bundle",
+    "ciphertext_digest",
+    "decrypt_record",
+    "encrypt_record",
+    "generate_private_key",
+    "load_private_key",
+    "load_public_key",
+    "public_key_bytes",
+    "save_private_key",
+    "unwrap_data_key",
+    "validate_fhir",
+    "verify_digest",
+    "wrap_data_key",
+]

@@ -1,0 +1,169 @@
+"""Encrypt one version of a health record under a fresh data key (AES-256-GCM).
+
+Every record version gets its own random 256-bit data key, so granting a reader one version
+never opens another, and a random 96-bit nonce is safe because a key seals exactly one message.
+The key is then wrapped per reader by :mod:`hygeia.records.keywrap`.
+
+The ciphertext is bound to the record version it belongs to through the AEAD associated data,
+so a blob copied onto another record id, owner or version fails authentication instead of
+decrypting as someone else's record.
+
+Serialized blob (what is stored on IPFS), all offsets in bytes::
+
+    0   4   magic            b"HYGR"
+    4   1   format version   0x01
+    5   12  nonce            random, fresh per blob
+    17  n   ciphertext       AES-256-GCM output: encrypted payload || 16-byte tag
+
+The shortest valid blob is 33 bytes (empty payload).
+
+Associated data fed to AES-GCM (never stored; rebuilt from the caller's :class:`RecordRef`)::
+
+    0   16  domain tag       b"hygeia/record-ad"
+    16  1   AD version       0x01
+    17  32  record id        bytes32
+    49  20  owner            address
+    69  32  version          uint256, big-endian
+    101 17  blob header      the first 17 bytes of the blob (magic, format version, nonce)
+
+Every field is fixed-width, so no two different (record id, owner, version) triples can encode
+to the same bytes. Including the header means a future format cannot be confused with this one.
+
+On chain only :func:`ciphertext_digest` of the whole blob is kept; :func:`verify_digest` checks
+a blob fetched from IPFS against it before anything is decrypted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from hygeia.errors import (
+    DecryptionError,
+    IntegrityError,
+    InvalidInputError,
+    MalformedEnvelopeError,
+)
+
+MAGIC = b"HYGR"
+FORMAT_VERSION = 1
+NONCE_SIZE = 12
+TAG_SIZE = 16
+HEADER_SIZE = len(MAGIC) + 1 + NONCE_SIZE
+DATA_KEY_SIZE = 32
+
+_AD_TAG = b"hygeia/record-ad"
+_AD_VERSION = 1
+_UINT256_MAX = 2**256 - 1
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """Which record version a ciphertext belongs to: the identity that encryption binds to.
+
+    ``record_id`` is the on-chain bytes32 id, ``owner`` the patient's 20-byte address and
+    ``version`` the record's uint version number.
+    """
+
+    record_id: bytes
+    owner: bytes
+    version: int
+
+    def __post_init__(self) -> None:
+        if len(self.record_id) != 32:
+            raise InvalidInputError(f"record id must be 32 bytes, got {len(self.record_id)}")
+        if len(self.owner) != 20:
+            raise InvalidInputError(f"owner address must be 20 bytes, got {len(self.owner)}")
+        if type(self.version) is not int or not 0 <= self.version <= _UINT256_MAX:
+            raise InvalidInputError("record version must be an integer in uint256 range")
+
+    def encode(self) -> bytes:
+        """The fixed-width 84-byte encoding (record id, owner, version) used in every binding."""
+        return self.record_id + self.owner + self.version.to_bytes(32, "big")
+
+
+@dataclass(frozen=True)
+class EncryptedRecord:
+    """The result of :func:`encrypt_record`: the blob to store and the data key to wrap.
+
+    The data key must go to :mod:`hygeia.records.keywrap` and then be dropped; it is never
+    stored in the clear.
+    """
+
+    blob: bytes
+    data_key: bytes
+
+    def __repr__(self) -> str:
+        return f"EncryptedRecord(blob=<{len(self.blob)} bytes>, data_key=<redacted>)"
+
+
+def encrypt_record(plaintext: bytes, ref: RecordRef) -> EncryptedRecord:
+    """Encrypt one record version under a freshly generated data key.
+
+    The key is generated here rather than passed in so that a key can never be reused across
+    versions by mistake.
+    """
+    data_key = AESGCM.generate_key(bit_length=256)
+    header = MAGIC + bytes([FORMAT_VERSION]) + os.urandom(NONCE_SIZE)
+    ciphertext = AESGCM(data_key).encrypt(
+        header[-NONCE_SIZE:], plaintext, _associated_data(ref, header)
+    )
+    return EncryptedRecord(blob=header + ciphertext, data_key=data_key)
+
+
+def decrypt_record(blob: bytes, data_key: bytes, ref: RecordRef) -> bytes:
+    """Decrypt and authenticate a blob produced by :func:`encrypt_record` for ``ref``.
+
+    Raises :class:`MalformedEnvelopeError` if the blob is truncated or not in this format, and
+    :class:`DecryptionError` if authentication fails (wrong key, tampered bytes, or another
+    record id / owner / version than the one it was sealed for).
+    """
+    if len(data_key) != DATA_KEY_SIZE:
+        raise InvalidInputError(f"data key must be {DATA_KEY_SIZE} bytes, got {len(data_key)}")
+    header = _parse_header(blob)
+    try:
+        return AESGCM(data_key).decrypt(
+            header[-NONCE_SIZE:], blob[HEADER_SIZE:], _associated_data(ref, header)
+        )
+    except InvalidTag:
+        raise DecryptionError(
+            "record blob failed authentication: wrong data key, tampered ciphertext, or it "
+            "belongs to another record id, owner or version"
+        ) from None
+
+
+def ciphertext_digest(blob: bytes) -> bytes:
+    """SHA-256 of the whole serialized blob: the bytes32 published on chain next to the CID."""
+    return hashlib.sha256(blob).digest()
+
+
+def verify_digest(blob: bytes, expected: bytes) -> None:
+    """Check a fetched blob against its on-chain digest, raising :class:`IntegrityError`.
+
+    Done before decryption so a swapped blob is reported as such, not as a key problem.
+    """
+    if len(expected) != 32:
+        raise InvalidInputError(f"expected digest must be 32 bytes, got {len(expected)}")
+    if not hmac.compare_digest(ciphertext_digest(blob), expected):
+        raise IntegrityError("record blob does not match its on-chain ciphertext digest")
+
+
+def _parse_header(blob: bytes) -> bytes:
+    if len(blob) < HEADER_SIZE + TAG_SIZE:
+        raise MalformedEnvelopeError(
+            f"record blob is truncated: {len(blob)} bytes, at least {HEADER_SIZE + TAG_SIZE} needed"
+        )
+    if blob[: len(MAGIC)] != MAGIC:
+        raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
+    if blob[len(MAGIC)] != FORMAT_VERSION:
+        raise MalformedEnvelopeError(f"unsupported record blob format version {blob[len(MAGIC)]}")
+    return blob[:HEADER_SIZE]
+
+
+def _associated_data(ref: RecordRef, header: bytes) -> bytes:
+    return _AD_TAG + bytes([_AD_VERSION]) + ref.encode() + header

@@ -1,0 +1,59 @@
+"""Deploy the suite with brownie, through the same deploy logic as `hygeia deploy`.
+
+    bin/brownie run scripts/deploy.py --network development
+    bin/brownie run scripts/deploy.py --network ganache
+    HYGEIA_DEPLOYER=<brownie account id> bin/brownie run scripts/deploy.py --network <live network>
+
+Environment: HYGEIA_DEPLOYER (brownie keystore account id; required off local chains),
+HYGEIA_REGULATORS (comma-separated addresses; on a local chain the default is accounts[1]),
+HYGEIA_CONFIRMATIONS (default 1), HYGEIA_DEPLOYMENTS (address book folder, default deployments).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from brownie import accounts, web3
+from eth_account import Account
+
+from hygeia import artifacts
+from hygeia.chain import LOCAL_CHAIN_IDS, KeySigner, NodeSigner, Signer, TxSender
+from hygeia.deploy import deploy_suite
+from hygeia.deployments import AddressBook
+
+
+def _is_development() -> bool:
+    return int(web3.eth.chain_id) in LOCAL_CHAIN_IDS
+
+
+def _signer() -> Signer:
+    deployer = os.environ.get("HYGEIA_DEPLOYER")
+    if deployer:
+        account = accounts.load(deployer)  # prompts for the keystore password
+        return KeySigner(Account.from_key(account.private_key))
+    if not _is_development():
+        raise SystemExit("HYGEIA_DEPLOYER (a brownie account id) is required on a live network")
+    return NodeSigner(accounts[0].address)
+
+
+def main() -> None:
+    sender = TxSender(
+        web3,
+        _signer(),
+        artifacts.suite_decoder(),
+        confirmations=int(os.environ.get("HYGEIA_CONFIRMATIONS", "1")),
+    )
+    regulators = [a for a in os.environ.get("HYGEIA_REGULATORS", "").split(",") if a]
+    if not regulators and _is_development():
+        regulators = [accounts[1].address]
+    book = AddressBook(Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")))
+    result = deploy_suite(
+        sender,
+        regulators=tuple(regulators),
+        address_book=book,
+        on_step=lambda step: print(f"  {step.name}: {step.receipt.gas_used:,} gas"),
+    )
+    for name, contract in result.deployment.contracts.items():
+        print(f"{name} deployed at {contract.address}")
+    print(f"total gas {result.total_gas:,}; address book {book.path(result.deployment.chain_id)}")

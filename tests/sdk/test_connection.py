@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from hygeia.chain import connect
+from hygeia.errors import ChainIdMismatchError, InvalidInputError, RPCUnavailableError
+from hygeia.nodes.process import NodeProcess
+from tests.support import free_port
+
+
+def test_connect_raises_rpc_unavailable_when_nothing_listens() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(RPCUnavailableError, match=url):
+        connect(url, timeout=2)
+
+
+def test_connect_raises_chain_id_mismatch_for_the_wrong_chain(anvil_node: NodeProcess) -> None:
+    with pytest.raises(ChainIdMismatchError, match="serves chain id 31337, expected 1"):
+        connect(anvil_node.url, expected_chain_id=1)
+
+
+def test_connect_accepts_the_expected_chain_id(anvil_node: NodeProcess) -> None:
+    assert connect(anvil_node.url, expected_chain_id=31337).eth.chain_id == 31337
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:8545", "ws://127.0.0.1:8545", ""])
+def test_connect_rejects_a_url_that_is_not_http(url: str) -> None:
+    with pytest.raises(InvalidInputError):
+        connect(url)
