@@ -1,0 +1,86 @@
+"""How the node backend fails: unreachable, silent, or serving the wrong bytes."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from hygeia.errors import IntegrityError, StoreError, StoreTimeoutError, StoreUnavailableError
+from hygeia.store import KuboStore
+from hygeia.store.unixfs import file_cid
+from tests.support import free_port
+
+ORIGINAL = b"the record as it was written"
+ORIGINAL_CID = str(file_cid(ORIGINAL))
+
+
+class _LyingNode(BaseHTTPRequestHandler):
+    """Answers like an IPFS RPC API, but with other bytes and another CID than it should."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/api/v0/cat?"):
+            self._answer(200, b"the record after someone edited it")
+        elif self.path.startswith("/api/v0/add?"):
+            self._answer(200, json.dumps({"Name": "record", "Hash": ORIGINAL_CID}).encode())
+        else:
+            self._answer(404, b"404 page not found")
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Keep the test output clean."""
+
+
+@pytest.fixture
+def lying_node() -> Iterator[KuboStore]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LyingNode)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    store = KuboStore(f"http://127.0.0.1:{server.server_address[1]}", timeout=1.0)
+    yield store
+    store.close()
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_dead_port_raises_store_unavailable_naming_the_url() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    store = KuboStore(url)
+    with pytest.raises(StoreUnavailableError, match=url):
+        store.cat(ORIGINAL_CID)
+    store.close()
+
+
+def test_a_node_that_never_answers_raises_store_timeout() -> None:
+    with socket.socket() as listener:  # accepts connections (kernel backlog), never replies
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        store = KuboStore(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.1)
+        with pytest.raises(StoreTimeoutError, match="did not answer cat"):
+            store.cat(ORIGINAL_CID)
+        store.close()
+
+
+def test_tampered_content_from_the_node_raises_integrity_error(lying_node: KuboStore) -> None:
+    with pytest.raises(IntegrityError, match=ORIGINAL_CID):
+        lying_node.cat(ORIGINAL_CID)
+
+
+def test_a_node_that_stores_content_under_another_cid_is_refused(lying_node: KuboStore) -> None:
+    with pytest.raises(StoreError, match="import settings"):
+        lying_node.add(b"some other record")
+
+
+def test_a_server_that_is_not_an_ipfs_api_raises_store_error(lying_node: KuboStore) -> None:
+    with pytest.raises(StoreError, match="does not serve the IPFS RPC API"):
+        lying_node.pins()
