@@ -44,6 +44,10 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     function registerPatientFor(address patient, bytes32 encryptionKey) external {
         if (!hasRole(PATIENT_ROLE, msg.sender)) revert ParticipantRegistryNotParticipant(msg.sender);
         if (patient == address(0)) revert ParticipantRegistryZeroAddress();
+        if (hasRole(PATIENT_ROLE, patient)) revert ParticipantRegistryAlreadyRegistered(patient);
+        if (_roleBits[patient] != 0 || _encryptionKeys[patient] != bytes32(0)) {
+            revert ParticipantRegistryAccountInUse(patient);
+        }
         _registerPatient(patient, encryptionKey);
     }
 

@@ -15,6 +15,7 @@ from hygeia import artifacts
 from hygeia.chain.transactions import Receipt, TxSender
 from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deployments import AddressBook, DeployedContract, Deployment
+from hygeia.errors import TransactionFailedError
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,21 @@ def deploy_suite(
         return receipt
 
     contracts: dict[str, DeployedContract] = {}
-    registry_artifact = artifacts.load("ParticipantRegistry")
-    factory = w3.eth.contract(abi=registry_artifact["abi"], bytecode=registry_artifact["bytecode"])
-    receipt = record(
-        "deploy ParticipantRegistry", sender.deploy(factory.constructor(sender.address))
-    )
-    assert receipt.contract_address is not None
-    contracts["ParticipantRegistry"] = DeployedContract(
-        receipt.contract_address, receipt.tx_hash, receipt.block_number, receipt.gas_used
-    )
-    registry = ParticipantRegistryClient(w3, receipt.contract_address, sender)
+
+    def deploy(name: str, *args: object) -> str:
+        artifact = artifacts.load(name)
+        factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+        receipt = record(f"deploy {name}", sender.deploy(factory.constructor(*args)))
+        if receipt.contract_address is None:
+            raise TransactionFailedError(f"deploying {name} returned no contract address")
+        contracts[name] = DeployedContract(
+            receipt.contract_address, receipt.tx_hash, receipt.block_number, receipt.gas_used
+        )
+        return receipt.contract_address
+
+    registry_address = deploy("ParticipantRegistry", sender.address)
+    deploy("ConsentRegistry", registry_address)
+    registry = ParticipantRegistryClient(w3, registry_address, sender)
     for regulator in regulators:
         record(f"grant REGULATOR to {regulator}", registry.grant_regulator(regulator))
 

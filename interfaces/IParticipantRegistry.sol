@@ -68,6 +68,10 @@ interface IParticipantRegistry {
     /// @notice `account` is already a registered patient.
     error ParticipantRegistryAlreadyRegistered(address account);
 
+    /// @notice `account` already takes part in the suite (holds a role or published a key), so a
+    /// guardian may not register it: that would replace the key record keys are wrapped to.
+    error ParticipantRegistryAccountInUse(address account);
+
     /// @notice `account` holds no role in the suite.
     error ParticipantRegistryNotParticipant(address account);
 
@@ -101,8 +105,11 @@ interface IParticipantRegistry {
 
     /// @notice Registers `patient` on its behalf (a minor or an incapacitated adult) by the caller
     /// acting as guardian, who must itself be a registered patient.
-    /// @dev Requirements: caller is a patient; `patient` is not zero and not yet a patient;
-    /// `encryptionKey` is not zero. Emits {PatientRegistered}, {EncryptionKeyRotated}, {RoleGranted}.
+    /// @dev Only a fresh account qualifies: one that holds no suite role and has published no key.
+    /// The ward can replace the key with {setEncryptionKey} once it controls its account.
+    /// Requirements: caller is a patient; `patient` is not zero and not yet a patient; `patient`
+    /// holds no other role and has no key; `encryptionKey` is not zero.
+    /// Emits {PatientRegistered}, {EncryptionKeyRotated}, {RoleGranted}.
     function registerPatientFor(address patient, bytes32 encryptionKey) external;
 
     // ---------------------------------------------------------------- credentials

@@ -35,7 +35,8 @@ def measure(url: str) -> dict[str, int]:
     gas: dict[str, int] = {}
     result = deploy_suite(sender("admin"), regulators=(w3.eth.accounts[1],))
     gas["ParticipantRegistry.deploy"] = result.steps[0].receipt.gas_used
-    gas["ParticipantRegistry.grantRole(REGULATOR)"] = result.steps[1].receipt.gas_used
+    gas["ConsentRegistry.deploy"] = result.steps[1].receipt.gas_used
+    gas["ParticipantRegistry.grantRole(REGULATOR)"] = result.steps[2].receipt.gas_used
     address = result.deployment.address_of("ParticipantRegistry")
 
     def client(name: str) -> ParticipantRegistryClient:

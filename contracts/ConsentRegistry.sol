@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+
+import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {ConsentPolicy} from "./libraries/ConsentPolicy.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title ConsentRegistry
+/// @notice Patient-controlled consent in the vocabulary of HL7 FHIR Consent: permit and deny
+/// provisions about an account or a role, with actions, purposes of use, data classes or records
+/// and a period; pseudonymous record anchors with history and crypto-shredding; delegates;
+/// EIP-712 gasless grants; audited break-glass; the accounting of disclosures.
+/// @dev Storage layout, chosen for a one-slot grant. A provision is stored under
+/// (patient, grantee key, target) in a fixed array of {MAX_PROVISIONS_PER_KEY} slots, where the
+/// grantee key is the account (left-padded) or a role id and the target is a data class, a record
+/// id or zero ("all data"). A query therefore reads only the keys it can match: the grantee and
+/// the roles it holds, times (all data, the data class, the record). This bounds evaluation
+/// (at most 8 grantee keys x 3 targets x 4 slots) without a per-patient index, and a grant of
+/// one target writes one new slot. A slot whose provision is revoked or expired is reused.
+/// Revocation is told where the consent lives (its grantee and targets, from {ConsentGranted}).
+/// Research: a study is modelled as a grantee account (the study's own address, or a role) with
+/// purpose HRESCH. Nothing but ids, digests and hashes is stored or emitted.
+contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
+    /// @notice Provisions in force at once per (patient, grantee key, target).
+    uint256 public constant MAX_PROVISIONS_PER_KEY = 4;
+    /// @notice Targets per grant.
+    uint256 public constant MAX_TARGETS = 8;
+    /// @notice Longest break-glass access (24 hours).
+    uint40 public constant MAX_BREAK_GLASS_DURATION = 24 hours;
+    /// @notice The target that stands for all of the patient's data.
+    bytes32 public constant ALL_DATA = bytes32(0);
+    /// @notice EIP-712 type of a signed grant (the request is flattened into it).
+    bytes32 public constant GRANT_TYPEHASH = keccak256(
+        "Grant(address patient,uint8 kind,address grantee,bytes32 granteeRole,uint8 actions,uint8 purposes,"
+        "uint40 start,uint40 end,bytes32[] targets,bytes keyBundleCid,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @dev Number of suite roles in Roles.bit order (admin, regulator, ..., patient).
+    uint256 private constant _SUITE_ROLE_COUNT = 8;
+    /// @dev Targets a query can match: all data, the data class, the record.
+    uint256 private constant _QUERY_TARGETS = 3;
+
+    /// @notice The ParticipantRegistry that says who is an active PROVIDER or role holder.
+    IParticipantRegistry public immutable participants;
+
+    mapping(address patient => mapping(bytes32 granteeKey => mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY])))
+        private _provisions;
+    mapping(address patient => mapping(address delegate => bool appointed)) private _delegates;
+    mapping(bytes32 recordId => Record) private _records;
+    mapping(bytes32 recordId => mapping(uint32 version => RecordVersion)) private _versions;
+    mapping(address patient => mapping(address provider => uint40 endsAt)) private _breakGlass;
+
+    /// @dev One {checkAccess} query and the outcome of scanning provisions for it so far.
+    struct Query {
+        address patient;
+        address grantee;
+        uint8 action;
+        uint8 purpose;
+        uint256 targetCount;
+        bytes32[_QUERY_TARGETS] targets;
+        uint96 permitId;
+        uint96 denyId;
+        AccessReason nearMiss;
+    }
+
+    /// @param participantRegistry the suite's ParticipantRegistry.
+    constructor(IParticipantRegistry participantRegistry) EIP712("hygeia.ConsentRegistry", "1") {
+        if (address(participantRegistry) == address(0)) revert ConsentRegistryZeroAddress();
+        participants = participantRegistry;
+    }
+
+    // ---------------------------------------------------------------- consents
+
+    /// @inheritdoc IConsentRegistry
+    function grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
+        external
+        returns (uint256 consentId)
+    {
+        _requirePatientOrDelegate(patient);
+        consentId = _grant(patient, request, keyBundleCid);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function grantBySig(
+        address patient,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 consentId) {
+        if (block.timestamp > deadline) revert ConsentRegistrySignatureExpired(deadline);
+        bytes32 digest = _hashTypedDataV4(_grantStructHash(patient, request, keyBundleCid, _useNonce(patient), deadline));
+        (address signer,,) = ECDSA.tryRecover(digest, signature);
+        if (signer != patient || patient == address(0)) revert ConsentRegistryInvalidSigner(signer, patient);
+        consentId = _grant(patient, request, keyBundleCid);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revoke(
+        address patient,
+        uint256 consentId,
+        address grantee,
+        bytes32 granteeRole,
+        bytes32[] calldata targets
+    ) external {
+        _requirePatientOrDelegate(patient);
+        bytes32 granteeKey = granteeRole == bytes32(0) ? ConsentPolicy.accountKey(grantee) : granteeRole;
+        if (targets.length == 0) {
+            _revokeAt(patient, granteeKey, ALL_DATA, consentId);
+        } else {
+            for (uint256 i = 0; i < targets.length; ++i) {
+                _revokeAt(patient, granteeKey, targets[i], consentId);
+            }
+        }
+        emit ConsentRevoked(patient, consentId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- delegates
+
+    /// @inheritdoc IConsentRegistry
+    function appointDelegate(address delegate) external {
+        if (delegate == address(0) || delegate == msg.sender) revert ConsentRegistryInvalidDelegate(delegate);
+        if (_delegates[msg.sender][delegate]) revert ConsentRegistryDelegateExists(msg.sender, delegate);
+        _delegates[msg.sender][delegate] = true;
+        emit DelegateAppointed(msg.sender, delegate);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revokeDelegate(address delegate) external {
+        if (!_delegates[msg.sender][delegate]) revert ConsentRegistryDelegateNotFound(msg.sender, delegate);
+        delete _delegates[msg.sender][delegate];
+        emit DelegateRevoked(msg.sender, delegate);
+    }
+
+    // ---------------------------------------------------------------- records
+
+    /// @inheritdoc IConsentRegistry
+    function anchorRecord(
+        address patient,
+        bytes32 recordId,
+        bytes32 dataClass,
+        bytes32 cidDigest,
+        bytes32 ciphertextDigest
+    ) external {
+        if (patient == address(0)) revert ConsentRegistryZeroAddress();
+        if (recordId == bytes32(0) || dataClass == bytes32(0)) revert ConsentRegistryInvalidRecord();
+        _requireDigests(cidDigest, ciphertextDigest);
+        if (_records[recordId].patient != address(0)) revert ConsentRegistryRecordExists(recordId);
+        _requireAuthor(patient, dataClass, ConsentPolicy.ACTION_COLLECT);
+
+        Record storage record = _records[recordId];
+        record.patient = patient;
+        record.latestVersion = 1;
+        record.dataClass = dataClass;
+        _storeVersion(recordId, 1, cidDigest, ciphertextDigest);
+        emit RecordAnchored(patient, recordId, msg.sender, 1, 0, dataClass, cidDigest, ciphertextDigest);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function amendRecord(bytes32 recordId, bytes32 cidDigest, bytes32 ciphertextDigest)
+        external
+        returns (uint32 version)
+    {
+        _requireDigests(cidDigest, ciphertextDigest);
+        Record storage record = _liveRecord(recordId);
+        address patient = record.patient;
+        _requireAuthor(patient, recordId, ConsentPolicy.ACTION_CORRECT);
+
+        uint32 previous = record.latestVersion;
+        version = previous + 1;
+        record.latestVersion = version;
+        _storeVersion(recordId, version, cidDigest, ciphertextDigest);
+        emit RecordAnchored(patient, recordId, msg.sender, version, previous, record.dataClass, cidDigest, ciphertextDigest);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function eraseRecord(bytes32 recordId) external {
+        Record storage record = _liveRecord(recordId);
+        address patient = record.patient;
+        _requirePatientOrDelegate(patient);
+        record.erased = true;
+        emit RecordErased(patient, recordId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- break-glass and audit
+
+    /// @inheritdoc IConsentRegistry
+    function openBreakGlass(address patient, bytes32 reasonHash, uint40 duration) external {
+        if (!participants.isActive(msg.sender, Roles.PROVIDER)) revert ConsentRegistryNotActiveProvider(msg.sender);
+        if (patient == address(0)) revert ConsentRegistryZeroAddress();
+        if (reasonHash == bytes32(0)) revert ConsentRegistryInvalidReason();
+        if (duration == 0 || duration > MAX_BREAK_GLASS_DURATION) {
+            revert ConsentRegistryInvalidBreakGlassDuration(duration);
+        }
+        if (_breakGlassOpen(patient, msg.sender)) revert ConsentRegistryBreakGlassOpen(patient, msg.sender);
+
+        uint40 endsAt = uint40(block.timestamp) + duration - 1;
+        _breakGlass[patient][msg.sender] = endsAt;
+        emit BreakGlassOpened(patient, msg.sender, reasonHash, endsAt);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function closeBreakGlass(address patient) external {
+        if (!_breakGlassOpen(patient, msg.sender)) revert ConsentRegistryBreakGlassNotOpen(patient, msg.sender);
+        delete _breakGlass[patient][msg.sender];
+        emit BreakGlassClosed(patient, msg.sender);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function logAccess(address patient, bytes32 recordId, uint8 purpose, uint256 consentId) external {
+        Record storage record = _liveRecord(recordId);
+        if (record.patient != patient) revert ConsentRegistryRecordNotFound(recordId);
+        (bool allowed, AccessReason reason, uint256 decidingId) =
+            _checkAccess(patient, msg.sender, recordId, ConsentPolicy.ACTION_ACCESS, purpose);
+        if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
+        if (decidingId != consentId) revert ConsentRegistryConsentMismatch(decidingId, consentId);
+        emit RecordAccessed(patient, recordId, msg.sender, purpose, consentId);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IConsentRegistry
+    function checkAccess(address patient, address grantee, bytes32 target, uint8 action, uint8 purpose)
+        external
+        view
+        returns (bool allowed, AccessReason reason, uint256 consentId)
+    {
+        return _checkAccess(patient, grantee, target, action, purpose);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function provisionsOf(address patient, bytes32 granteeKey, bytes32 target)
+        external
+        view
+        returns (Provision[] memory provisions)
+    {
+        Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
+        uint256 count;
+        while (count < MAX_PROVISIONS_PER_KEY && slots[count].consentId != 0) ++count;
+        provisions = new Provision[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            provisions[i] = slots[i];
+        }
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function isDelegate(address patient, address delegate) external view returns (bool) {
+        return _delegates[patient][delegate];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function recordOf(bytes32 recordId) external view returns (Record memory) {
+        return _records[recordId];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function recordVersion(bytes32 recordId, uint32 version) external view returns (RecordVersion memory) {
+        return _versions[recordId][version];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function breakGlassEndsAt(address patient, address provider) external view returns (uint40) {
+        return _breakGlass[patient][provider];
+    }
+
+    /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ---------------------------------------------------------------- internals: consents
+
+    function _grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
+        private
+        returns (uint256 consentId)
+    {
+        bytes32 granteeKey = _validateRequest(patient, request);
+        // A content id rather than a counter saves a storage write per grant. Identical requests in
+        // one block get one id, and are then interchangeable; revocation addresses the slot anyway.
+        // msg.data holds the patient, the request and the key bundle (and, relayed, the signature).
+        uint96 id = uint96(uint256(keccak256(abi.encodePacked(granteeKey, block.number, msg.data))));
+        if (id == 0) id = 1;
+        Provision memory provision = Provision({
+            consentId: id,
+            start: request.start,
+            end: request.end,
+            actions: request.actions,
+            purposes: request.purposes,
+            kind: request.kind,
+            revoked: false
+        });
+        bytes32[] calldata targets = request.targets;
+        if (targets.length == 0) {
+            _store(patient, granteeKey, ALL_DATA, provision);
+        } else {
+            for (uint256 i = 0; i < targets.length; ++i) {
+                _store(patient, granteeKey, targets[i], provision);
+            }
+        }
+        consentId = id;
+        _emitGranted(patient, consentId, granteeKey, request, keyBundleCid);
+    }
+
+    function _emitGranted(
+        address patient,
+        uint256 consentId,
+        bytes32 granteeKey,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid
+    ) private {
+        emit ConsentGranted(
+            patient,
+            consentId,
+            granteeKey,
+            request.kind,
+            request.actions,
+            request.purposes,
+            request.start,
+            request.end,
+            request.targets,
+            keyBundleCid
+        );
+    }
+
+    function _validateRequest(address patient, GrantRequest calldata request) private view returns (bytes32 granteeKey) {
+        address grantee = request.grantee;
+        bytes32 role = request.granteeRole;
+        if ((grantee == address(0)) == (role == bytes32(0)) || grantee == patient) {
+            revert ConsentRegistryInvalidGrantee(grantee, role);
+        }
+        if (role != bytes32(0) && Roles.bit(role) == 0) {
+            revert ConsentRegistryUnknownRole(role);
+        }
+        if (!ConsentPolicy.isValidSet(request.actions, ConsentPolicy.ALL_ACTIONS)) {
+            revert ConsentRegistryInvalidActions(request.actions);
+        }
+        if (!ConsentPolicy.isValidSet(request.purposes, ConsentPolicy.ALL_PURPOSES)) {
+            revert ConsentRegistryInvalidPurposes(request.purposes);
+        }
+        if (request.start > request.end || request.end < block.timestamp) {
+            revert ConsentRegistryInvalidPeriod(request.start, request.end);
+        }
+        bytes32[] calldata targets = request.targets;
+        if (targets.length > MAX_TARGETS) revert ConsentRegistryTooManyTargets(targets.length);
+        for (uint256 i = 0; i < targets.length; ++i) {
+            if (targets[i] == ALL_DATA) revert ConsentRegistryInvalidTarget(targets[i]);
+            for (uint256 j = 0; j < i; ++j) {
+                if (targets[j] == targets[i]) revert ConsentRegistryInvalidTarget(targets[i]);
+            }
+        }
+        granteeKey = role == bytes32(0) ? ConsentPolicy.accountKey(grantee) : role;
+    }
+
+    /// @dev Writes `provision` into the first slot that is empty, revoked or past its period.
+    function _store(address patient, bytes32 granteeKey, bytes32 target, Provision memory provision) private {
+        Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
+        for (uint256 i = 0; i < MAX_PROVISIONS_PER_KEY; ++i) {
+            Provision storage slot = slots[i];
+            if (slot.consentId == 0 || slot.revoked || slot.end < block.timestamp) {
+                slots[i] = provision;
+                return;
+            }
+        }
+        revert ConsentRegistryProvisionLimitReached(patient, granteeKey, target);
+    }
+
+    function _revokeAt(address patient, bytes32 granteeKey, bytes32 target, uint256 consentId) private {
+        Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
+        for (uint256 i = 0; i < MAX_PROVISIONS_PER_KEY; ++i) {
+            Provision storage slot = slots[i];
+            if (slot.consentId == 0) break;
+            if (slot.consentId == consentId && !slot.revoked) {
+                slot.revoked = true;
+                return;
+            }
+        }
+        revert ConsentRegistryConsentNotFound(patient, consentId);
+    }
+
+    function _grantStructHash(
+        address patient,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid,
+        uint256 nonce,
+        uint256 deadline
+    ) private pure returns (bytes32) {
+        bytes memory head = abi.encode(
+            GRANT_TYPEHASH,
+            patient,
+            request.kind,
+            request.grantee,
+            request.granteeRole,
+            request.actions,
+            request.purposes
+        );
+        bytes memory tail = abi.encode(
+            request.start,
+            request.end,
+            keccak256(abi.encodePacked(request.targets)),
+            keccak256(keyBundleCid),
+            nonce,
+            deadline
+        );
+        return keccak256(bytes.concat(head, tail));
+    }
+
+    // ---------------------------------------------------------------- internals: evaluation
+
+    function _checkAccess(address patient, address grantee, bytes32 target, uint8 action, uint8 purpose)
+        private
+        view
+        returns (bool allowed, AccessReason reason, uint256 consentId)
+    {
+        if (!ConsentPolicy.isSingle(action, ConsentPolicy.ALL_ACTIONS)) revert ConsentRegistryInvalidActions(action);
+        if (!ConsentPolicy.isSingle(purpose, ConsentPolicy.ALL_PURPOSES)) {
+            revert ConsentRegistryInvalidPurposes(purpose);
+        }
+        Query memory q;
+        q.patient = patient;
+        q.grantee = grantee;
+        q.action = action;
+        q.purpose = purpose;
+        q.nearMiss = AccessReason.NoPermit;
+        q.targets[0] = ALL_DATA;
+        Record storage record = _records[target];
+        if (record.patient == patient && patient != address(0)) {
+            if (record.erased) return (false, AccessReason.RecordErased, 0);
+            q.targets[1] = record.dataClass;
+            q.targets[2] = target;
+            q.targetCount = _QUERY_TARGETS;
+        } else {
+            q.targets[1] = target;
+            q.targetCount = _QUERY_TARGETS - 1;
+        }
+
+        _scan(q, ConsentPolicy.accountKey(grantee), false);
+        uint256 roleBits = participants.rolesOf(grantee);
+        // Bit 0 is the governance admin (role id zero), which cannot be a grantee.
+        for (uint256 index = 1; index < _SUITE_ROLE_COUNT; ++index) {
+            if (roleBits & (1 << index) != 0) _scan(q, _roleAt(index), true);
+        }
+
+        if (q.permitId != 0 && q.denyId == 0) return (true, AccessReason.Permitted, q.permitId);
+        if (
+            action == ConsentPolicy.ACTION_ACCESS && purpose == ConsentPolicy.PURPOSE_ETREAT
+                && _breakGlassOpen(patient, grantee) && participants.isActive(grantee, Roles.PROVIDER)
+        ) return (true, AccessReason.BreakGlass, 0);
+        if (q.denyId != 0) return (false, AccessReason.Denied, q.denyId);
+        return (false, q.nearMiss, 0);
+    }
+
+    /// @dev Folds the provisions stored under one grantee key into `q`. A role permit applies only
+    /// while the grantee holds the role actively; a role deny applies to any holder.
+    function _scan(Query memory q, bytes32 granteeKey, bool isRole) private view {
+        mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY]) storage byTarget = _provisions[q.patient][granteeKey];
+        bool roleActive;
+        bool roleChecked;
+        for (uint256 t = 0; t < q.targetCount; ++t) {
+            Provision[MAX_PROVISIONS_PER_KEY] storage slots = byTarget[q.targets[t]];
+            for (uint256 i = 0; i < MAX_PROVISIONS_PER_KEY; ++i) {
+                Provision memory p = slots[i];
+                if (p.consentId == 0) break;
+                if (!ConsentPolicy.covers(p.actions, p.purposes, q.action, q.purpose)) continue;
+                bool inForce = !p.revoked && ConsentPolicy.inPeriod(p.start, p.end, block.timestamp);
+                if (p.kind == ProvisionType.Deny) {
+                    if (inForce && q.denyId == 0) q.denyId = p.consentId;
+                    continue;
+                }
+                if (!inForce) {
+                    _noteNearMiss(q, p);
+                    continue;
+                }
+                if (q.permitId != 0) continue;
+                if (isRole) {
+                    if (!roleChecked) {
+                        roleActive = participants.isActive(q.grantee, granteeKey);
+                        roleChecked = true;
+                    }
+                    if (!roleActive) continue;
+                }
+                q.permitId = p.consentId;
+            }
+        }
+    }
+
+    /// @dev Keeps the most telling reason a covering permit did not apply: Expired > NotYet > Revoked.
+    function _noteNearMiss(Query memory q, Provision memory p) private view {
+        AccessReason reason;
+        if (p.revoked) reason = AccessReason.Revoked;
+        else if (block.timestamp > p.end) reason = AccessReason.Expired;
+        else reason = AccessReason.NotYet;
+        if (_missRank(reason) > _missRank(q.nearMiss)) q.nearMiss = reason;
+    }
+
+    // ---------------------------------------------------------------- internals: helpers
+
+    function _requirePatientOrDelegate(address patient) private view {
+        if (msg.sender != patient && !_delegates[patient][msg.sender]) {
+            revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
+        }
+    }
+
+    /// @dev The patient and delegates author records freely; an active PROVIDER needs a consent
+    /// allowing `action` for purpose TREAT on `target`.
+    function _requireAuthor(address patient, bytes32 target, uint8 action) private view {
+        if (msg.sender == patient || _delegates[patient][msg.sender]) return;
+        if (!participants.isActive(msg.sender, Roles.PROVIDER)) {
+            revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
+        }
+        (bool allowed, AccessReason reason,) =
+            _checkAccess(patient, msg.sender, target, action, ConsentPolicy.PURPOSE_TREAT);
+        if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
+    }
+
+    function _requireDigests(bytes32 cidDigest, bytes32 ciphertextDigest) private pure {
+        if (cidDigest == bytes32(0) || ciphertextDigest == bytes32(0)) revert ConsentRegistryInvalidRecord();
+    }
+
+    function _liveRecord(bytes32 recordId) private view returns (Record storage record) {
+        record = _records[recordId];
+        if (record.patient == address(0)) revert ConsentRegistryRecordNotFound(recordId);
+        if (record.erased) revert ConsentRegistryRecordErased(recordId);
+    }
+
+    function _storeVersion(bytes32 recordId, uint32 version, bytes32 cidDigest, bytes32 ciphertextDigest) private {
+        _versions[recordId][version] = RecordVersion({
+            cidDigest: cidDigest,
+            ciphertextDigest: ciphertextDigest,
+            anchoredBy: msg.sender,
+            anchoredAt: uint40(block.timestamp)
+        });
+    }
+
+    function _breakGlassOpen(address patient, address provider) private view returns (bool) {
+        return block.timestamp <= _breakGlass[patient][provider];
+    }
+
+    function _missRank(AccessReason reason) private pure returns (uint256) {
+        if (reason == AccessReason.Expired) return 3;
+        if (reason == AccessReason.NotYet) return 2;
+        if (reason == AccessReason.Revoked) return 1;
+        return 0;
+    }
+
+    /// @dev The suite role whose bit in ParticipantRegistry.rolesOf is `1 << index` (Roles.bit order).
+    function _roleAt(uint256 index) private pure returns (bytes32) {
+        if (index == 1) return Roles.REGULATOR;
+        if (index == 2) return Roles.PROVIDER;
+        if (index == 3) return Roles.INSURER;
+        if (index == 4) return Roles.MANUFACTURER;
+        if (index == 5) return Roles.DISTRIBUTOR;
+        if (index == 6) return Roles.DISPENSER;
+        return Roles.PATIENT;
+    }
+}

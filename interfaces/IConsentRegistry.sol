@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title IConsentRegistry
+/// @notice Patient-controlled consent (HL7 FHIR Consent provisions), pseudonymous record anchors,
+/// delegates, break-glass emergency access and the access audit trail of the hygeia suite.
+/// @dev Privacy: only bytes32 ids, digests and hashes go on-chain, never PHI. Record and data-class
+/// ids are opaque bytes32 (a data class is keccak256 of a FHIR resource type or category name).
+interface IConsentRegistry {
+    /// @notice FHIR `provision.type`.
+    enum ProvisionType {
+        Permit,
+        Deny
+    }
+
+    /// @notice Why {checkAccess} answered as it did. `Permitted` and `BreakGlass` allow access.
+    /// @dev Precedence: a matching permit with no matching deny is `Permitted`; otherwise an open
+    /// break-glass (ETREAT + ACCESS) is `BreakGlass` (an audited override, also of a deny); otherwise
+    /// `Denied` if a deny matched; otherwise the most telling near miss of a permit: Expired >
+    /// NotYet > Revoked > NoPermit. `RecordErased` short-cuts everything for an erased record.
+    enum AccessReason {
+        None,
+        Permitted,
+        BreakGlass,
+        NoPermit,
+        Denied,
+        Expired,
+        NotYet,
+        Revoked,
+        RecordErased
+    }
+
+    /// @notice A grant as the patient (or delegate) states it.
+    /// @param kind permit or deny.
+    /// @param grantee the account the provision is about; zero when `granteeRole` is set.
+    /// @param granteeRole a suite role: the provision is about every holder of it (a permit only
+    /// for holders for whom ParticipantRegistry.isActive answers true); zero when `grantee` is set.
+    /// @param actions bit set of ConsentPolicy ACTION_* values.
+    /// @param purposes bit set of ConsentPolicy PURPOSE_* values.
+    /// @param start first second the provision is in force (unix time, inclusive).
+    /// @param end last second the provision is in force (unix time, inclusive).
+    /// @param targets data classes and/or record ids the provision covers; empty = all the
+    /// patient's data. At most {MAX_TARGETS}, none zero, no repeats.
+    struct GrantRequest {
+        ProvisionType kind;
+        address grantee;
+        bytes32 granteeRole;
+        uint8 actions;
+        uint8 purposes;
+        uint40 start;
+        uint40 end;
+        bytes32[] targets;
+    }
+
+    /// @notice One stored provision: exactly one storage slot.
+    /// @dev Stored under (patient, grantee key, target, index); the grantee key is the account
+    /// left-padded to 32 bytes or the role id, the target is a data class, a record id or zero (all).
+    struct Provision {
+        uint96 consentId;
+        uint40 start;
+        uint40 end;
+        uint8 actions;
+        uint8 purposes;
+        ProvisionType kind;
+        bool revoked;
+    }
+
+    /// @notice The anchor of one patient record.
+    /// @param patient the data subject.
+    /// @param dataClass keccak256 of the FHIR resource type or category.
+    /// @param latestVersion number of the newest version (versions count from 1).
+    /// @param erased whether the record was crypto-shredded (its key destroyed off-chain).
+    struct Record {
+        address patient;
+        uint32 latestVersion;
+        bool erased;
+        bytes32 dataClass;
+    }
+
+    /// @notice One version of a record.
+    /// @param cidDigest sha256 of the IPFS CID string (CIDv1, base32) of the encrypted envelope.
+    /// @param ciphertextDigest sha256 of the ciphertext.
+    /// @param anchoredBy the patient, a delegate or the provider that anchored this version.
+    /// @param anchoredAt block time of the anchor.
+    struct RecordVersion {
+        bytes32 cidDigest;
+        bytes32 ciphertextDigest;
+        address anchoredBy;
+        uint40 anchoredAt;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice Consent `consentId` of `patient` about `granteeKey` (the grantee account left-padded
+    /// to 32 bytes, or the grantee role) was recorded, as stated in the request. `keyBundleCid`
+    /// (the CID of the record keys wrapped to the grantee) is only emitted, never stored. Who
+    /// recorded it is the transaction's sender (the patient, a delegate, or a relayer of the
+    /// patient's signature).
+    event ConsentGranted(
+        address indexed patient,
+        uint256 indexed consentId,
+        bytes32 indexed granteeKey,
+        ProvisionType kind,
+        uint8 actions,
+        uint8 purposes,
+        uint40 start,
+        uint40 end,
+        bytes32[] targets,
+        bytes keyBundleCid
+    );
+
+    /// @notice `revoker` (the patient or a delegate) revoked consent `consentId` of `patient`.
+    event ConsentRevoked(address indexed patient, uint256 indexed consentId, address indexed revoker);
+
+    /// @notice `patient` appointed `delegate` (guardian or proxy) to manage consents and records.
+    event DelegateAppointed(address indexed patient, address indexed delegate);
+
+    /// @notice `patient` revoked the appointment of `delegate`.
+    event DelegateRevoked(address indexed patient, address indexed delegate);
+
+    /// @notice Version `version` of record `recordId` of `patient` was anchored by `anchoredBy`;
+    /// `previousVersion` is the version it amends (0 for the first).
+    event RecordAnchored(
+        address indexed patient,
+        bytes32 indexed recordId,
+        address indexed anchoredBy,
+        uint32 version,
+        uint32 previousVersion,
+        bytes32 dataClass,
+        bytes32 cidDigest,
+        bytes32 ciphertextDigest
+    );
+
+    /// @notice Record `recordId` of `patient` was crypto-shredded by `eraser`.
+    event RecordErased(address indexed patient, bytes32 indexed recordId, address indexed eraser);
+
+    /// @notice Emergency Override Started (DICOM 110127): `provider` opened break-glass access to
+    /// `patient`'s data for purpose ETREAT until `endsAt` (inclusive), for the reason hashed in `reasonHash`.
+    event BreakGlassOpened(address indexed patient, address indexed provider, bytes32 indexed reasonHash, uint40 endsAt);
+
+    /// @notice `provider` closed its break-glass access to `patient` before it ran out.
+    event BreakGlassClosed(address indexed patient, address indexed provider);
+
+    /// @notice Accounting of disclosures: `accessor` read `recordId` of `patient` for `purpose`
+    /// under consent `consentId` (0 under break-glass).
+    event RecordAccessed(
+        address indexed patient, bytes32 indexed recordId, address indexed accessor, uint8 purpose, uint256 consentId
+    );
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The zero address was given where an account is required.
+    error ConsentRegistryZeroAddress();
+
+    /// @notice `caller` is neither `patient` nor a delegate of `patient`.
+    error ConsentRegistryNotPatientOrDelegate(address patient, address caller);
+
+    /// @notice Exactly one of grantee and granteeRole must be set, and the grantee is not the patient.
+    error ConsentRegistryInvalidGrantee(address grantee, bytes32 granteeRole);
+
+    /// @notice `role` is not a suite role.
+    error ConsentRegistryUnknownRole(bytes32 role);
+
+    /// @notice `actions` is empty or has unknown bits (or, in a query, is not a single action).
+    error ConsentRegistryInvalidActions(uint8 actions);
+
+    /// @notice `purposes` is empty or has unknown bits (or, in a query, is not a single purpose).
+    error ConsentRegistryInvalidPurposes(uint8 purposes);
+
+    /// @notice The period is empty (`start > end`) or already over.
+    error ConsentRegistryInvalidPeriod(uint40 start, uint40 end);
+
+    /// @notice More than {MAX_TARGETS} targets.
+    error ConsentRegistryTooManyTargets(uint256 count);
+
+    /// @notice A target is zero or repeated.
+    error ConsentRegistryInvalidTarget(bytes32 target);
+
+    /// @notice All {MAX_PROVISIONS_PER_KEY} provisions of `patient` about `granteeKey` and `target`
+    /// are in force.
+    error ConsentRegistryProvisionLimitReached(address patient, bytes32 granteeKey, bytes32 target);
+
+    /// @notice `patient` has no unrevoked consent `consentId` at the given grantee and targets.
+    error ConsentRegistryConsentNotFound(address patient, uint256 consentId);
+
+    /// @notice The signature's deadline `deadline` has passed.
+    error ConsentRegistrySignatureExpired(uint256 deadline);
+
+    /// @notice The grant was signed by `signer`, not by `patient`.
+    error ConsentRegistryInvalidSigner(address signer, address patient);
+
+    /// @notice `delegate` cannot be appointed (zero or the patient itself).
+    error ConsentRegistryInvalidDelegate(address delegate);
+
+    /// @notice `delegate` is already a delegate of `patient`.
+    error ConsentRegistryDelegateExists(address patient, address delegate);
+
+    /// @notice `delegate` is not a delegate of `patient`.
+    error ConsentRegistryDelegateNotFound(address patient, address delegate);
+
+    /// @notice A record id, data class or digest of zero was given.
+    error ConsentRegistryInvalidRecord();
+
+    /// @notice `recordId` is already anchored.
+    error ConsentRegistryRecordExists(bytes32 recordId);
+
+    /// @notice `recordId` is not anchored (for this patient).
+    error ConsentRegistryRecordNotFound(bytes32 recordId);
+
+    /// @notice `recordId` was erased.
+    error ConsentRegistryRecordErased(bytes32 recordId);
+
+    /// @notice The consent policy refuses `accessor` the operation on `patient`'s data.
+    error ConsentRegistryAccessDenied(address patient, address accessor, AccessReason reason);
+
+    /// @notice `account` is not an active PROVIDER.
+    error ConsentRegistryNotActiveProvider(address account);
+
+    /// @notice A break-glass duration of zero or above {MAX_BREAK_GLASS_DURATION}.
+    error ConsentRegistryInvalidBreakGlassDuration(uint40 duration);
+
+    /// @notice A reason hash of zero was given.
+    error ConsentRegistryInvalidReason();
+
+    /// @notice `provider` already has break-glass access to `patient` open.
+    error ConsentRegistryBreakGlassOpen(address patient, address provider);
+
+    /// @notice `provider` has no break-glass access to `patient` open.
+    error ConsentRegistryBreakGlassNotOpen(address patient, address provider);
+
+    /// @notice The access is allowed under consent `expected`, not the `given` one.
+    error ConsentRegistryConsentMismatch(uint256 expected, uint256 given);
+
+    // ---------------------------------------------------------------- consents
+
+    /// @notice Records a consent provision of `patient` and returns its id: the first 96 bits of
+    /// keccak256 of (grantee key, block number, call data), so no counter is written.
+    /// @dev Requirements: caller is `patient` or one of its delegates; exactly one of
+    /// grantee/granteeRole set, the grantee not the patient, the role a suite role; actions and
+    /// purposes non-empty with known bits only; `start <= end` and `end` not in the past; at most
+    /// {MAX_TARGETS} distinct non-zero targets; for each target (or "all" when none) fewer than
+    /// {MAX_PROVISIONS_PER_KEY} provisions about this grantee are in force. Emits {ConsentGranted}.
+    function grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
+        external
+        returns (uint256 consentId);
+
+    /// @notice {grant} relayed by anyone with the patient's EIP-712 signature (gasless consent).
+    /// @dev Requirements: those of {grant} except the caller; `block.timestamp <= deadline`; the
+    /// signature over `Grant` with the patient's current nonce recovers to `patient`. Uses the nonce.
+    /// Emits {ConsentGranted} with the relayer as grantor.
+    function grantBySig(
+        address patient,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 consentId);
+
+    /// @notice Revokes consent `consentId`: its provisions stop matching at once.
+    /// @dev The caller names where the consent is stored (its grantee and targets, as emitted in
+    /// {ConsentGranted}), so no index of consents is kept on-chain. Requirements: caller is
+    /// `patient` or one of its delegates; each target holds an unrevoked provision `consentId`.
+    /// Emits {ConsentRevoked}.
+    function revoke(
+        address patient,
+        uint256 consentId,
+        address grantee,
+        bytes32 granteeRole,
+        bytes32[] calldata targets
+    ) external;
+
+    // ---------------------------------------------------------------- delegates
+
+    /// @notice Appoints `delegate` (guardian or proxy) who may grant, revoke, anchor and erase for the caller.
+    /// @dev Requirements: `delegate` is not zero, not the caller, not yet a delegate. Emits {DelegateAppointed}.
+    function appointDelegate(address delegate) external;
+
+    /// @notice Ends the appointment of `delegate`.
+    /// @dev Requirements: `delegate` is a delegate of the caller. Emits {DelegateRevoked}.
+    function revokeDelegate(address delegate) external;
+
+    // ---------------------------------------------------------------- records
+
+    /// @notice Anchors version 1 of record `recordId` of `patient`.
+    /// @dev Requirements: no argument is zero; `recordId` is new; the caller is `patient`, a
+    /// delegate, or an active PROVIDER whom {checkAccess} allows action COLLECT for purpose TREAT
+    /// on `dataClass`. Emits {RecordAnchored}.
+    function anchorRecord(
+        address patient,
+        bytes32 recordId,
+        bytes32 dataClass,
+        bytes32 cidDigest,
+        bytes32 ciphertextDigest
+    ) external;
+
+    /// @notice Adds a version to `recordId` that amends the latest one; history is kept.
+    /// @dev Requirements: digests not zero; record anchored and not erased; the caller is the
+    /// patient, a delegate, or an active PROVIDER whom {checkAccess} allows CORRECT for TREAT on the
+    /// record. Emits {RecordAnchored} with the previous version.
+    function amendRecord(bytes32 recordId, bytes32 cidDigest, bytes32 ciphertextDigest)
+        external
+        returns (uint32 version);
+
+    /// @notice Crypto-shreds `recordId`: the anchor stays (ids and digests) but is marked erased;
+    /// later access logs and amendments revert.
+    /// @dev Requirements: record anchored and not erased; caller is its patient or a delegate. Emits {RecordErased}.
+    function eraseRecord(bytes32 recordId) external;
+
+    // ---------------------------------------------------------------- break-glass and audit
+
+    /// @notice Opens time-boxed emergency access (purpose ETREAT, action ACCESS) to `patient`'s data.
+    /// @dev Requirements: caller is an active PROVIDER; `patient` not zero; `reasonHash` not zero;
+    /// `0 < duration <= MAX_BREAK_GLASS_DURATION`; no break-glass of the caller to `patient` open.
+    /// Emits {BreakGlassOpened}.
+    function openBreakGlass(address patient, bytes32 reasonHash, uint40 duration) external;
+
+    /// @notice Closes the caller's break-glass access to `patient` early.
+    /// @dev Requirements: the caller's break-glass to `patient` is open. Emits {BreakGlassClosed}.
+    function closeBreakGlass(address patient) external;
+
+    /// @notice Records on-chain (as an event) that the caller read `recordId` of `patient` for `purpose`.
+    /// @dev Requirements: record anchored for `patient` and not erased; {checkAccess} allows the
+    /// caller action ACCESS for `purpose` on the record, under `consentId` (0 for break-glass).
+    /// Emits {RecordAccessed}.
+    function logAccess(address patient, bytes32 recordId, uint8 purpose, uint256 consentId) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice Evaluates `patient`'s consents for `grantee` doing `action` for `purpose` on `target`
+    /// (an anchored record id of the patient, or else a data class).
+    /// @dev A provision matches when it is about the grantee (the account, or a role the grantee
+    /// holds: actively for a permit), covers the target (the record id, its data class, or all
+    /// data), covers action and purpose, is in its period and unrevoked. A matching deny overrides
+    /// any permit; where the provisions do not allow, an open break-glass of an active PROVIDER
+    /// allows ACCESS for ETREAT (overriding a deny, as an emergency override does).
+    /// Requirements: `action` and `purpose` name exactly one known bit each.
+    /// @return allowed whether access is allowed.
+    /// @return reason why.
+    /// @return consentId the deciding consent (0 for none or break-glass).
+    function checkAccess(address patient, address grantee, bytes32 target, uint8 action, uint8 purpose)
+        external
+        view
+        returns (bool allowed, AccessReason reason, uint256 consentId);
+
+    /// @notice The provisions stored for `patient` about `granteeKey` and `target` (zero: all data).
+    function provisionsOf(address patient, bytes32 granteeKey, bytes32 target)
+        external
+        view
+        returns (Provision[] memory);
+
+    /// @notice Whether `delegate` is a delegate of `patient`.
+    function isDelegate(address patient, address delegate) external view returns (bool);
+
+    /// @notice The anchor of `recordId` (patient zero if none).
+    function recordOf(bytes32 recordId) external view returns (Record memory);
+
+    /// @notice Version `version` of `recordId` (zeros if none).
+    function recordVersion(bytes32 recordId, uint32 version) external view returns (RecordVersion memory);
+
+    /// @notice Last second (inclusive) of `provider`'s break-glass access to `patient`; 0 if none.
+    function breakGlassEndsAt(address patient, address provider) external view returns (uint40);
+}
