@@ -163,6 +163,6 @@ interface IParticipantRegistry {
     /// @notice The X25519 public key `account` published (zero if none).
     function encryptionKeyOf(address account) external view returns (bytes32);
 
-    /// @notice Bit set of the suite roles `account` holds, in the order of {ParticipantRegistry-roleList}.
+    /// @notice Bit set of the suite roles `account` holds (bit order: see {Roles-bit}).
     function rolesOf(address account) external view returns (uint256);
 }

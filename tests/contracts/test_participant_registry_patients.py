@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from brownie.exceptions import VirtualMachineError
 
 from tests.contracts.registry_support import (
     ACCOUNT_NAMES,
+    FOREIGN_ROLE,
     KEY_A,
     KEY_B,
     NONE,
@@ -227,16 +225,11 @@ def test_register_patient_for_reverts_when_the_encryption_key_is_zero(
 
 @pytest.mark.parametrize("victim_name", ["provider", "regulator"])
 def test_register_patient_for_does_not_replace_the_key_an_existing_participant_published(
-    registry, issue, named, registered_guardian, victim_name
+    registry, issue, named, registered_guardian, reverts_with, victim_name
 ):
-    """CONTRACT BUG (expected to fail until the contract is fixed).
-
-    Any account can make itself a patient and then "register" any participant that is not yet a
-    patient - a credentialed provider, a regulator - as its ward: `_registerPatient` overwrites
-    the victim's published X25519 key with one the caller chose, so record keys wrapped to the
-    victim from then on are readable by the caller. A guardian should only set the key of a fresh
-    account (or the call should revert); a participant's published key must stay its own.
-    """
+    """Regression: any self-registered patient could "register" a participant that was not yet a
+    patient (a credentialed provider, a regulator) as its ward and so overwrite the X25519 key
+    record keys are wrapped to with one of its own choosing."""
     victim = named[victim_name]
     if victim_name == "provider":
         issue(victim, PROVIDER_ROLE)
@@ -245,7 +238,80 @@ def test_register_patient_for_does_not_replace_the_key_an_existing_participant_p
     registry.setEncryptionKey(KEY_A, {"from": victim})
     attacker_key = bytes.fromhex("66" * 32)
 
-    with contextlib.suppress(VirtualMachineError):  # a revert is an acceptable fix
+    with reverts_with("ParticipantRegistryAccountInUse", victim):
         registry.registerPatientFor(victim, attacker_key, {"from": registered_guardian})
 
     assert norm(registry.encryptionKeyOf(victim)) == norm(KEY_A)
+    assert not registry.hasRole(PATIENT_ROLE, victim)
+
+
+@pytest.mark.parametrize("name", ["admin", "regulator", "provider", "pharmacy"])
+def test_register_patient_for_reverts_when_the_ward_holds_a_suite_role(
+    registry, enrol, registered_guardian, reverts_with, name
+):
+    ward = enrol(name)
+    bits_before = registry.rolesOf(ward)
+    assert bits_before != 0
+    assert norm(registry.encryptionKeyOf(ward)) == norm(ZERO_BYTES32)
+
+    with reverts_with("ParticipantRegistryAccountInUse", ward):
+        registry.registerPatientFor(ward, KEY_A, {"from": registered_guardian})
+
+    assert registry.rolesOf(ward) == bits_before
+    assert norm(registry.encryptionKeyOf(ward)) == norm(ZERO_BYTES32)
+
+
+def test_register_patient_for_reverts_when_the_ward_published_a_key_but_lost_its_roles(
+    registry, issue, provider, regulator, registered_guardian, reverts_with
+):
+    issue(provider, PROVIDER_ROLE)
+    registry.setEncryptionKey(KEY_A, {"from": provider})
+    registry.revokeCredential(provider, PROVIDER_ROLE, {"from": regulator})
+    assert registry.rolesOf(provider) == 0
+
+    with reverts_with("ParticipantRegistryAccountInUse", provider):
+        registry.registerPatientFor(provider, KEY_B, {"from": registered_guardian})
+
+    assert norm(registry.encryptionKeyOf(provider)) == norm(KEY_A)
+
+
+def test_register_patient_for_accepts_a_ward_whose_credential_was_revoked_before_any_key(
+    registry, issue, provider, regulator, registered_guardian
+):
+    issue(provider, PROVIDER_ROLE)
+    registry.revokeCredential(provider, PROVIDER_ROLE, {"from": regulator})
+
+    registry.registerPatientFor(provider, KEY_B, {"from": registered_guardian})
+
+    assert registry.rolesOf(provider) == ROLE_BIT[PATIENT_ROLE]
+    assert norm(registry.encryptionKeyOf(provider)) == norm(KEY_B)
+
+
+def test_register_patient_for_accepts_a_ward_holding_only_a_foreign_role(
+    registry, admin, stranger, registered_guardian
+):
+    """Only suite roles count as taking part: a role the suite does not know sets no bit."""
+    registry.grantRole(FOREIGN_ROLE, stranger, {"from": admin})
+
+    registry.registerPatientFor(stranger, KEY_A, {"from": registered_guardian})
+
+    assert registry.rolesOf(stranger) == ROLE_BIT[PATIENT_ROLE]
+    assert registry.hasRole(FOREIGN_ROLE, stranger)
+
+
+def test_register_patient_for_checks_already_registered_before_account_in_use(
+    registry, issue, patient, registered_guardian, reverts_with
+):
+    registry.registerPatient(KEY_A, {"from": patient})
+    issue(patient, PROVIDER_ROLE)
+
+    with reverts_with("ParticipantRegistryAlreadyRegistered", patient):
+        registry.registerPatientFor(patient, KEY_B, {"from": registered_guardian})
+
+
+def test_register_patient_for_checks_account_in_use_before_the_key(
+    registry, regulator, registered_guardian, reverts_with
+):
+    with reverts_with("ParticipantRegistryAccountInUse", regulator):
+        registry.registerPatientFor(regulator, ZERO_BYTES32, {"from": registered_guardian})
+

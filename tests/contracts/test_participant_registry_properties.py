@@ -6,8 +6,9 @@
    `status == Active and validFrom <= t <= validUntil`, credentialOf must equal the model, and every
    call must succeed or revert exactly as the model predicts (error name and arguments).
 2. Role bookkeeping: random grant / revoke / renounce / register / issue / revoke-credential
-   calls by random senders. After every step the rolesOf bit set of each account involved must
-   equal the set of suite roles hasRole reports, and both must equal the model.
+   calls by random senders. After every step the rolesOf bit set of the account acted on (and,
+   at the end, of every account) must equal the set of suite roles hasRole reports, and both
+   must equal the model; every call must succeed or revert exactly as the model predicts.
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ NATURAL_SENDER["revoke_credential"] = "regulator"
 @dataclass
 class RolesModel:
     roles: dict[str, set[bytes]] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)  # accounts that have published a key
 
     def has(self, name: str, role: bytes) -> bool:
         return role in self.roles[name]
@@ -281,6 +283,8 @@ def test_roles_of_always_equals_the_roles_has_role_reports(registry, named, reve
                 error = ("ParticipantRegistryNotParticipant", sender)
             elif model.has(target_name, PATIENT_ROLE):
                 error = ("ParticipantRegistryAlreadyRegistered", target)
+            elif model.bits(target_name) != 0 or target_name in model.keys:
+                error = ("ParticipantRegistryAccountInUse", target)
             call, args = registry.registerPatientFor, (target, KEY_A)
         else:  # issue / revoke_credential of a licensed role
             role = PROVIDER_ROLE if role_name in ("PROVIDER", "ADMIN", "FOREIGN") else INSURER_ROLE
@@ -300,6 +304,8 @@ def test_roles_of_always_equals_the_roles_has_role_reports(registry, named, reve
         event(f"{kind}: {error[0] if error else 'ok'}")
         if error is None:
             call(*args, {"from": sender})
+            if kind in ("register", "register_for"):
+                model.keys.add(target_name)
             if kind in ("grant", "register", "register_for", "issue"):
                 held[target_name].add(role)
             else:
