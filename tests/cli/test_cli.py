@@ -65,8 +65,12 @@ def test_credential_lifecycle_through_the_cli(cli, w3: Web3) -> None:  # type: i
     assert shown["roles"] == ["manufacturer"]
     assert shown["credentials"]["manufacturer"]["valid_until"] == "2099-12-31T23:59:59Z"
     assert shown["credentials"]["manufacturer"]["active"] is True
-    for action, status in (("suspend", "suspended"), ("reinstate", "active")):
-        assert cli("participants", action, "manufacturer", "--role", "manufacturer")[0] == 0
+    for action, done, status in (
+        ("suspend", "suspended", "suspended"),
+        ("reinstate", "reinstated", "active"),
+    ):
+        code, out, _ = cli("participants", action, "manufacturer", "--role", "manufacturer")
+        assert code == 0 and f"{done} manufacturer credential" in out
         shown = json.loads(cli("participants", "show", "manufacturer", as_json=True)[1])
         assert shown["credentials"]["manufacturer"]["status"] == status
     assert cli("participants", "revoke", "manufacturer", "--role", "manufacturer")[0] == 0

@@ -14,6 +14,8 @@ from hygeia.contracts.roles import Role
 
 Handler = Callable[[Context], int]
 
+_PAST = {"suspend": "suspended", "reinstate": "reinstated", "revoke": "revoked"}
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("participants", help="patients, credentials and encryption keys")
@@ -132,9 +134,7 @@ def _status_change(ctx: Context) -> int:
     receipt = method(account, ctx.args.role)
     return _done(
         ctx,
-        f"{ctx.args.action}d {ctx.args.role.name.lower()} credential of {account}".replace(
-            "ed ed", "ed"
-        ),
+        f"{_PAST[ctx.args.action]} {ctx.args.role.name.lower()} credential of {account}",
         receipt,
     )
 
