@@ -1,36 +1,31 @@
-"""Fixtures and helpers for the ConsentRegistry contract tests (brownie + Anvil).
+"""Fixtures and helpers of the ConsentRegistry contract tests (brownie + Anvil).
 
-Accounts carry the SDK's dev names: accounts[0] admin, [1] regulator, [2] provider, [3] insurer,
-[4] manufacturer, [5] distributor, [6] pharmacy, [7] patient, [8] guardian, [9] stranger.
 The provider and the insurer hold active credentials; the patient and guardian are registered
 patients. `signer` is a fresh local key (a patient that signs EIP-712 grants without gas).
-
-Time: views answer for the latest block's timestamp; `mine_at(t)` mines a block at t and
-`at_time(t)` pins the next transaction's block time (Anvil only moves forward).
-
-Reverts: `reverts_with(name, *args)` compares the exact revert data (selector of the error's
-canonical signature + ABI-encoded args) as brownie decodes it, so name and every arg must match.
+The generic pieces (named accounts, time pinning, exact revert and event matching) are in
+tests/brownie_support.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from brownie import web3
-from brownie.exceptions import VirtualMachineError, decode_typed_error
-from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
+from tests.brownie_support import (
+    ZERO_ADDRESS,
+    RevertMatcher,
+    latest_timestamp,
+    norm,
+    revert_matcher,
+    role_id,
+)
+
 # ------------------------------------------------------------------------------------- vocabulary
-
-
-def role_id(name: str) -> bytes:
-    return keccak(text=f"hygeia.role.{name}")
 
 
 REGULATOR_ROLE = role_id("REGULATOR")
@@ -58,7 +53,6 @@ ALL_PURPOSES = 63
     R_RECORD_ERASED,
 ) = range(9)
 
-ZERO_ADDRESS = "0x" + "00" * 20
 ZERO32 = bytes(32)
 ALL_DATA = ZERO32
 OBSERVATION = keccak(text="Observation")
@@ -79,18 +73,6 @@ DAY = 24 * HOUR
 YEAR = 365 * DAY
 FOREVER = 2**40 - 1
 
-ACCOUNT_NAMES = (
-    "admin",
-    "regulator",
-    "provider",
-    "insurer",
-    "manufacturer",
-    "distributor",
-    "pharmacy",
-    "patient",
-    "guardian",
-    "stranger",
-)
 
 GRANT_TYPES = {
     "EIP712Domain": [
@@ -139,31 +121,6 @@ def request(
 # ------------------------------------------------------------------------------------- values
 
 
-def norm(value: Any) -> Any:
-    """A comparable form of an event or return value: hex strings in lower case."""
-    if hasattr(value, "address") and not isinstance(value, (str, bytes)):
-        value = value.address
-    if isinstance(value, bytes):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, str) and value.startswith("0x"):
-        return value.lower()
-    if isinstance(value, (list, tuple)):
-        return [norm(item) for item in value]
-    return value
-
-
-def event_names(tx: Any) -> list[str]:
-    return [event.name for event in tx.events]
-
-
-def assert_event(tx: Any, name: str, **expected: Any) -> None:
-    """The transaction emitted `name` exactly once, with exactly these arguments."""
-    assert name in tx.events, f"{name} not emitted; got {event_names(tx)}"
-    assert len(tx.events[name]) == 1, f"{name} emitted {len(tx.events[name])} times"
-    actual = {key: norm(value) for key, value in dict(tx.events[name]).items()}
-    assert actual == {key: norm(value) for key, value in expected.items()}
-
-
 def access(
     registry: Any,
     patient: Any,
@@ -179,100 +136,10 @@ def access(
 # ------------------------------------------------------------------------------------- reverts
 
 
-@pytest.fixture(scope="session")
-def error_abis(ConsentRegistry: Any) -> dict[str, dict[str, Any]]:
-    return {item["name"]: item for item in ConsentRegistry.abi if item["type"] == "error"}
-
-
-def expected_revert_data(abi: dict[str, Any], *args: Any) -> bytes:
-    types = [str(i["type"]) for i in abi["inputs"]]
-    assert len(types) == len(args), f"{abi['name']} takes {len(types)} arguments, got {len(args)}"
-    selector = keccak(text=f"{abi['name']}({','.join(types)})")[:4]
-    values = [norm(a) if t == "address" else a for t, a in zip(types, args, strict=True)]
-    return selector + encode(types, values)
-
-
-@pytest.fixture(scope="session")
-def reverts_with(error_abis: dict[str, dict[str, Any]]) -> Any:
-    """`with reverts_with("ConsentRegistryRecordExists", record_id): ...`"""
-
-    @contextmanager
-    def _reverts_with(error_name: str, *args: Any) -> Iterator[None]:
-        assert error_name in error_abis, f"{error_name} is not an error of ConsentRegistry"
-        data = expected_revert_data(error_abis[error_name], *args)
-        expected = decode_typed_error("0x" + data.hex())
-        assert expected.startswith(f"{error_name}: ") or expected == error_name, (
-            f"brownie cannot decode {error_name}: {expected}"
-        )
-        try:
-            yield
-        except VirtualMachineError as exc:
-            assert exc.revert_type == "revert", f"expected a revert, got {exc.revert_type}"
-            assert exc.revert_msg == expected, (
-                f"reverted with {exc.revert_msg!r}, expected {expected!r}"
-            )
-        else:
-            pytest.fail(f"did not revert (expected {expected})")
-
-    return _reverts_with
-
-
 # ------------------------------------------------------------------------------------- time
 
 
-def _rpc(method: str, params: list[Any]) -> Any:
-    response = web3.provider.make_request(method, params)
-    assert "error" not in response, f"{method}{params}: {response['error']}"
-    return response["result"]
-
-
-def latest_timestamp() -> int:
-    return int(web3.eth.get_block("latest")["timestamp"])
-
-
-@pytest.fixture
-def now() -> Any:
-    return latest_timestamp
-
-
-@pytest.fixture
-def mine_at(chain: Any) -> Any:
-    def _mine_at(timestamp: int) -> None:
-        _rpc("evm_setNextBlockTimestamp", [int(timestamp)])
-        chain.mine()
-        assert latest_timestamp() == timestamp
-
-    return _mine_at
-
-
-@pytest.fixture
-def at_time() -> Any:
-    return lambda timestamp: _rpc("evm_setNextBlockTimestamp", [int(timestamp)])
-
-
 # ------------------------------------------------------------------------------------- accounts
-
-
-@pytest.fixture(autouse=True)
-def isolation(fn_isolation: Any) -> None:
-    """Every test starts from the state right after the module-scoped fixtures ran."""
-
-
-@pytest.fixture(scope="session")
-def named(accounts: Any) -> dict[str, Any]:
-    return {name: accounts[index] for index, name in enumerate(ACCOUNT_NAMES)}
-
-
-for _name in ACCOUNT_NAMES:
-
-    def _make(name: str) -> Any:
-        @pytest.fixture(scope="session", name=name)
-        def _fixture(named: dict[str, Any]) -> Any:
-            return named[name]
-
-        return _fixture
-
-    globals()[f"{_name}_account_fixture"] = _make(_name)  # public: conftest star-imports it
 
 
 @pytest.fixture(scope="session")
@@ -439,3 +306,9 @@ def recover_grant_signer(
 
 
 SIGNER_KEY = keccak(text="hygeia consent test signer")
+
+
+@pytest.fixture(scope="session")
+def reverts_with(ConsentRegistry: Any) -> RevertMatcher:
+    """`with reverts_with("ErrorName", *args): ...`: an exact ConsentRegistry revert."""
+    return revert_matcher("ConsentRegistry", ConsentRegistry.abi)

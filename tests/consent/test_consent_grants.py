@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.consent.consent_support import (
     ACCESS,
     ALL_DATA,
@@ -23,10 +24,8 @@ from tests.consent.consent_support import (
     RECORD_1,
     TREAT,
     ZERO32,
-    ZERO_ADDRESS,
     access,
     account_key,
-    assert_event,
 )
 
 

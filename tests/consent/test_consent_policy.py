@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from brownie.test import given, strategy
 
+from tests.brownie_support import latest_timestamp
 from tests.consent.consent_support import (
     ACCESS,
     COLLECT,
@@ -30,7 +31,6 @@ from tests.consent.consent_support import (
     TREAT,
     ZERO32,
     access,
-    latest_timestamp,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.consent.consent_support import (
     ACCESS,
     CID_1,
@@ -22,9 +23,7 @@ from tests.consent.consent_support import (
     RECORD_1,
     TREAT,
     ZERO32,
-    ZERO_ADDRESS,
     access,
-    assert_event,
 )
 
 # ------------------------------------------------------------------------------------ deployment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eth_utils import keccak
 
+from tests.brownie_support import assert_event
 from tests.consent.consent_support import (
     KEY_BUNDLE,
     OBSERVATION,
@@ -11,7 +12,6 @@ from tests.consent.consent_support import (
     SIGNER_KEY,
     access,
     account_key,
-    assert_event,
     recover_grant_signer,
     request,
     sign_grant,

@@ -1,31 +1,18 @@
-"""Fixtures and helpers for the ParticipantRegistry contract tests (brownie + Anvil).
+"""Fixtures and helpers of the ParticipantRegistry contract tests (brownie + Anvil).
 
-Accounts carry the SDK's dev names (hygeia.chain.signers.DEV_ACCOUNT_NAMES): accounts[0] is the
-governance admin, accounts[1] the regulator, ... accounts[9] a stranger holding no role.
-
-Time: Anvil runs `eth_call` against the latest block, so a view answers for the latest block's
-timestamp. brownie 1.22.2's `chain.mine(timestamp=...)` is broken on Anvil (it sends the timestamp
-as bare params and Anvil answers "Invalid request"), so `mine_at` pins the time with
-`evm_setNextBlockTimestamp` followed by a plain `chain.mine()`, and `at_time` does the same for the
-next transaction. Anvil refuses timestamps below the latest block's, so tests only move forward.
-
-Reverts: `reverts_with(name, *args)` computes the exact revert data (selector of the error's
-canonical signature + ABI-encoded arguments) and compares brownie's decoding of it with the
-decoded revert brownie reports, so both the error name and every argument must match.
+The generic pieces (named accounts, time pinning, exact revert and event matching) are in
+tests/brownie_support.py; this module holds the registry's vocabulary and fixtures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from brownie import web3
-from brownie.exceptions import VirtualMachineError, decode_typed_error
-from eth_abi import encode
 from eth_utils import keccak
+
+from tests.brownie_support import RevertMatcher, latest_timestamp, norm, revert_matcher, role_id
 
 # brownie 1.22.2 warns about its own fixtures (fn_isolation calls rpc.snapshot/rpc.revert) on
 # every test; the noise hides real warnings, so it is silenced for the tests in this directory.
@@ -44,10 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # ------------------------------------------------------------------------------------- roles
 
 ADMIN_ROLE = bytes(32)  # OpenZeppelin's DEFAULT_ADMIN_ROLE
-
-
-def role_id(name: str) -> bytes:
-    return keccak(text=f"hygeia.role.{name}")
 
 
 REGULATOR_ROLE = role_id("REGULATOR")
@@ -91,7 +74,6 @@ LICENSED_HOLDER = {
 # CredentialStatus
 NONE, ACTIVE, SUSPENDED, REVOKED = 0, 1, 2, 3
 
-ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_BYTES32 = bytes(32)
 LICENSE_HASH = keccak(text="US-NY|LIC-0001")
 JURISDICTION = b"US-NY".ljust(8, b"\0")
@@ -100,18 +82,6 @@ KEY_B = bytes.fromhex("22" * 32)
 DAY = 24 * 3600
 YEAR = 365 * DAY
 
-ACCOUNT_NAMES = (
-    "admin",
-    "regulator",
-    "provider",
-    "insurer",
-    "manufacturer",
-    "distributor",
-    "pharmacy",
-    "patient",
-    "guardian",
-    "stranger",
-)
 # Everyone but the regulator: none of them may call a regulator-only function.
 NON_REGULATORS = (
     "admin",
@@ -133,17 +103,6 @@ def bits_of(*roles: bytes) -> int:
 
 
 # ------------------------------------------------------------------------------------- values
-
-
-def norm(value: Any) -> Any:
-    """A comparable form of an event or return value: hex strings in lower case."""
-    if hasattr(value, "address") and not isinstance(value, (str, bytes)):
-        value = value.address
-    if isinstance(value, bytes):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, str) and value.startswith("0x"):
-        return value.lower()
-    return value
 
 
 def credential_of(registry: Any, account: Any, role: bytes) -> dict[str, Any]:
@@ -175,160 +134,13 @@ def expected_credential(
     }
 
 
-def event_names(tx: Any) -> list[str]:
-    """Names of the events a transaction emitted, in log order."""
-    return [event.name for event in tx.events]
-
-
-def assert_event(tx: Any, name: str, **expected: Any) -> None:
-    """The transaction emitted `name` exactly once, with exactly these arguments."""
-    assert name in tx.events, f"{name} not emitted; got {event_names(tx)}"
-    assert len(tx.events[name]) == 1, f"{name} emitted {len(tx.events[name])} times"
-    actual = {key: norm(value) for key, value in dict(tx.events[name]).items()}
-    assert actual == {key: norm(value) for key, value in expected.items()}
-
-
 # ------------------------------------------------------------------------------------- reverts
-
-
-@pytest.fixture(scope="session")
-def error_abis(ParticipantRegistry: Any) -> dict[str, dict[str, Any]]:
-    return {item["name"]: item for item in ParticipantRegistry.abi if item["type"] == "error"}
-
-
-def expected_revert_data(abi: dict[str, Any], *args: Any) -> bytes:
-    types = [str(i["type"]) for i in abi["inputs"]]
-    assert len(types) == len(args), f"{abi['name']} takes {len(types)} arguments, got {len(args)}"
-    selector = keccak(text=f"{abi['name']}({','.join(types)})")[:4]
-    values = [norm(a) if t == "address" else a for t, a in zip(types, args, strict=True)]
-    return selector + encode(types, values)
-
-
-@pytest.fixture(scope="session")
-def reverts_with(error_abis: dict[str, dict[str, Any]]) -> Any:
-    """`with reverts_with("ParticipantRegistryCredentialExists", account, role): ...`"""
-
-    @contextmanager
-    def _reverts_with(error_name: str, *args: Any) -> Iterator[None]:
-        assert error_name in error_abis, f"{error_name} is not an error of ParticipantRegistry"
-        data = expected_revert_data(error_abis[error_name], *args)
-        expected = decode_typed_error("0x" + data.hex())
-        assert expected.startswith(f"{error_name}: "), f"brownie cannot decode {error_name}"
-        try:
-            yield
-        except VirtualMachineError as exc:
-            assert exc.revert_type == "revert", f"expected a revert, got {exc.revert_type}"
-            assert exc.revert_msg == expected, (
-                f"reverted with {exc.revert_msg!r}, expected {expected!r}"
-            )
-        else:
-            pytest.fail(f"did not revert (expected {expected})")
-
-    return _reverts_with
 
 
 # ------------------------------------------------------------------------------------- time
 
 
-def _rpc(method: str, params: list[Any]) -> Any:
-    response = web3.provider.make_request(method, params)
-    assert "error" not in response, f"{method}{params}: {response['error']}"
-    return response["result"]
-
-
-def latest_timestamp() -> int:
-    return int(web3.eth.get_block("latest")["timestamp"])
-
-
-@pytest.fixture
-def now() -> Any:
-    """`now()`: the chain's time, i.e. the latest block's timestamp that views see."""
-    return latest_timestamp
-
-
-def pin_next_block_time(timestamp: int) -> None:
-    _rpc("evm_setNextBlockTimestamp", [int(timestamp)])
-
-
-@pytest.fixture
-def mine_at(chain: Any) -> Any:
-    """`mine_at(t)`: mine a block with timestamp t, so views answer for time t."""
-
-    def _mine_at(timestamp: int) -> None:
-        pin_next_block_time(timestamp)
-        chain.mine()
-        assert latest_timestamp() == timestamp
-
-    return _mine_at
-
-
-@pytest.fixture
-def at_time() -> Any:
-    """`at_time(t)`: the next transaction is mined in a block with timestamp t."""
-    return pin_next_block_time
-
-
 # ------------------------------------------------------------------------------------- accounts
-
-
-@pytest.fixture(autouse=True)
-def isolation(fn_isolation: Any) -> None:
-    """Every test starts from the state right after the module-scoped fixtures ran."""
-
-
-@pytest.fixture(scope="session")
-def named(accounts: Any) -> dict[str, Any]:
-    return {name: accounts[index] for index, name in enumerate(ACCOUNT_NAMES)}
-
-
-@pytest.fixture(scope="session")
-def admin(named: dict[str, Any]) -> Any:
-    return named["admin"]
-
-
-@pytest.fixture(scope="session")
-def regulator(named: dict[str, Any]) -> Any:
-    return named["regulator"]
-
-
-@pytest.fixture(scope="session")
-def provider(named: dict[str, Any]) -> Any:
-    return named["provider"]
-
-
-@pytest.fixture(scope="session")
-def insurer(named: dict[str, Any]) -> Any:
-    return named["insurer"]
-
-
-@pytest.fixture(scope="session")
-def manufacturer(named: dict[str, Any]) -> Any:
-    return named["manufacturer"]
-
-
-@pytest.fixture(scope="session")
-def distributor(named: dict[str, Any]) -> Any:
-    return named["distributor"]
-
-
-@pytest.fixture(scope="session")
-def pharmacy(named: dict[str, Any]) -> Any:
-    return named["pharmacy"]
-
-
-@pytest.fixture(scope="session")
-def patient(named: dict[str, Any]) -> Any:
-    return named["patient"]
-
-
-@pytest.fixture(scope="session")
-def guardian(named: dict[str, Any]) -> Any:
-    return named["guardian"]
-
-
-@pytest.fixture(scope="session")
-def stranger(named: dict[str, Any]) -> Any:
-    return named["stranger"]
 
 
 # ------------------------------------------------------------------------------------- roles
@@ -434,3 +246,9 @@ def enrol(registry: Any, issue: Any, named: dict[str, Any]) -> Any:
         return account
 
     return _enrol
+
+
+@pytest.fixture(scope="session")
+def reverts_with(ParticipantRegistry: Any) -> RevertMatcher:
+    """`with reverts_with("ErrorName", *args): ...`: an exact ParticipantRegistry revert."""
+    return revert_matcher("ParticipantRegistry", ParticipantRegistry.abi)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from eth_utils import keccak
 
+from tests.brownie_support import ZERO_ADDRESS, assert_event, event_names, norm
 from tests.contracts.registry_support import (
     ACTIVE,
     ADMIN_ROLE,
@@ -25,13 +26,9 @@ from tests.contracts.registry_support import (
     ROLE_BIT,
     SUSPENDED,
     YEAR,
-    ZERO_ADDRESS,
     ZERO_BYTES32,
-    assert_event,
     credential_of,
-    event_names,
     expected_credential,
-    norm,
 )
 
 LICENSED = sorted(LICENSED_ROLES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.brownie_support import assert_event, event_names, norm
 from tests.contracts.registry_support import (
     ADMIN_ROLE,
     FOREIGN_ROLE,
@@ -14,9 +15,6 @@ from tests.contracts.registry_support import (
     PROVIDER_ROLE,
     REGULATOR_ROLE,
     ZERO_BYTES32,
-    assert_event,
-    event_names,
-    norm,
 )
 
 KEY_C = bytes.fromhex("33" * 32)

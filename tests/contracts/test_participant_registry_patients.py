@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.brownie_support import ACCOUNT_NAMES, ZERO_ADDRESS, assert_event, event_names, norm
 from tests.contracts.registry_support import (
-    ACCOUNT_NAMES,
     FOREIGN_ROLE,
     KEY_A,
     KEY_B,
@@ -14,13 +14,9 @@ from tests.contracts.registry_support import (
     PROVIDER_ROLE,
     REGULATOR_ROLE,
     ROLE_BIT,
-    ZERO_ADDRESS,
     ZERO_BYTES32,
-    assert_event,
     credential_of,
-    event_names,
     expected_credential,
-    norm,
 )
 
 NOT_PATIENTS = tuple(name for name in ACCOUNT_NAMES if name not in ("patient", "guardian"))
@@ -314,4 +310,3 @@ def test_register_patient_for_checks_account_in_use_before_the_key(
 ):
     with reverts_with("ParticipantRegistryAccountInUse", regulator):
         registry.registerPatientFor(regulator, ZERO_BYTES32, {"from": registered_guardian})
-

@@ -19,6 +19,7 @@ from brownie.test import given
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
+from tests.brownie_support import latest_timestamp
 from tests.contracts.registry_support import (
     ACTIVE,
     ADMIN_ROLE,
@@ -38,7 +39,6 @@ from tests.contracts.registry_support import (
     bits_of,
     credential_of,
     expected_credential,
-    latest_timestamp,
 )
 
 SETTINGS = settings(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from hygeia.contracts.roles import Role
+from tests.brownie_support import ACCOUNT_NAMES, ZERO_ADDRESS, assert_event, event_names, norm
 from tests.contracts.registry_support import (
-    ACCOUNT_NAMES,
     ADMIN_ROLE,
     FOREIGN_ROLE,
     KEY_A,
@@ -18,11 +18,7 @@ from tests.contracts.registry_support import (
     REGULATOR_ROLE,
     ROLE_BIT,
     SUITE_ROLES,
-    ZERO_ADDRESS,
-    assert_event,
     bits_of,
-    event_names,
-    norm,
 )
 
 MANAGED = {**LICENSED_ROLES, "PATIENT": PATIENT_ROLE}

@@ -1,0 +1,173 @@
+"""Helpers and fixtures shared by the brownie contract tests (tests/contracts, tests/consent).
+
+Accounts carry the SDK's dev names (hygeia.chain.DEV_ACCOUNT_NAMES), except accounts[9], which
+these tests use as a stranger holding no role.
+
+Time: Anvil runs `eth_call` against the latest block, so a view answers for the latest block's
+timestamp. brownie 1.22.2's `chain.mine(timestamp=...)` is broken on Anvil (it sends the timestamp
+as bare params and Anvil answers "Invalid request"), so `mine_at` pins the time with
+`evm_setNextBlockTimestamp` followed by a plain `chain.mine()`, and `at_time` does the same for the
+next transaction. Anvil refuses timestamps below the latest block's, so tests only move forward.
+
+Reverts: `revert_matcher` computes the exact revert data (selector of the error's canonical
+signature + ABI-encoded arguments) and compares brownie's decoding of it with the decoded revert
+brownie reports, so both the error name and every argument must match.
+
+A suite's conftest star-imports this module (fixtures are found by name) and its own support module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import pytest
+from brownie import web3
+from brownie.exceptions import VirtualMachineError, decode_typed_error
+from eth_abi import encode
+from eth_utils import keccak
+
+from hygeia.chain import DEV_ACCOUNT_NAMES
+
+ZERO_ADDRESS = "0x" + "00" * 20
+ACCOUNT_NAMES = (*DEV_ACCOUNT_NAMES[:9], "stranger")
+
+RevertMatcher = Callable[..., AbstractContextManager[None]]
+
+
+def role_id(name: str) -> bytes:
+    return keccak(text=f"hygeia.role.{name}")
+
+
+# ------------------------------------------------------------------------------------- values
+
+
+def norm(value: Any) -> Any:
+    """A comparable form of an event or return value: hex strings in lower case."""
+    if hasattr(value, "address") and not isinstance(value, (str, bytes)):
+        value = value.address
+    if isinstance(value, bytes):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, str) and value.startswith("0x"):
+        return value.lower()
+    if isinstance(value, (list, tuple)):
+        return [norm(item) for item in value]
+    return value
+
+
+def event_names(tx: Any) -> list[str]:
+    """Names of the events a transaction emitted, in log order."""
+    return [event.name for event in tx.events]
+
+
+def assert_event(tx: Any, name: str, **expected: Any) -> None:
+    """The transaction emitted `name` exactly once, with exactly these arguments."""
+    assert name in tx.events, f"{name} not emitted; got {event_names(tx)}"
+    assert len(tx.events[name]) == 1, f"{name} emitted {len(tx.events[name])} times"
+    actual = {key: norm(value) for key, value in dict(tx.events[name]).items()}
+    assert actual == {key: norm(value) for key, value in expected.items()}
+
+
+# ------------------------------------------------------------------------------------- reverts
+
+
+def expected_revert_data(abi: dict[str, Any], *args: Any) -> bytes:
+    types = [str(i["type"]) for i in abi["inputs"]]
+    assert len(types) == len(args), f"{abi['name']} takes {len(types)} arguments, got {len(args)}"
+    selector = keccak(text=f"{abi['name']}({','.join(types)})")[:4]
+    values = [norm(a) if t == "address" else a for t, a in zip(types, args, strict=True)]
+    return selector + encode(types, values)
+
+
+def revert_matcher(contract_name: str, abi: list[dict[str, Any]]) -> RevertMatcher:
+    """`with matcher("ErrorName", *args): ...` for the custom errors of one contract's ABI."""
+    error_abis = {item["name"]: item for item in abi if item["type"] == "error"}
+
+    @contextmanager
+    def reverts_with(error_name: str, *args: Any) -> Iterator[None]:
+        assert error_name in error_abis, f"{error_name} is not an error of {contract_name}"
+        data = expected_revert_data(error_abis[error_name], *args)
+        expected = decode_typed_error("0x" + data.hex())
+        assert expected.startswith(f"{error_name}: ") or expected == error_name, (
+            f"brownie cannot decode {error_name}: {expected}"
+        )
+        try:
+            yield
+        except VirtualMachineError as exc:
+            assert exc.revert_type == "revert", f"expected a revert, got {exc.revert_type}"
+            assert exc.revert_msg == expected, (
+                f"reverted with {exc.revert_msg!r}, expected {expected!r}"
+            )
+        else:
+            pytest.fail(f"did not revert (expected {expected})")
+
+    return reverts_with
+
+
+# ------------------------------------------------------------------------------------- time
+
+
+def _rpc(method: str, params: list[Any]) -> Any:
+    response = web3.provider.make_request(method, params)
+    assert "error" not in response, f"{method}{params}: {response['error']}"
+    return response["result"]
+
+
+def latest_timestamp() -> int:
+    return int(web3.eth.get_block("latest")["timestamp"])
+
+
+def pin_next_block_time(timestamp: int) -> None:
+    _rpc("evm_setNextBlockTimestamp", [int(timestamp)])
+
+
+@pytest.fixture
+def now() -> Any:
+    """`now()`: the chain's time, i.e. the latest block's timestamp that views see."""
+    return latest_timestamp
+
+
+@pytest.fixture
+def mine_at(chain: Any) -> Any:
+    """`mine_at(t)`: mine a block with timestamp t, so views answer for time t."""
+
+    def _mine_at(timestamp: int) -> None:
+        pin_next_block_time(timestamp)
+        chain.mine()
+        assert latest_timestamp() == timestamp
+
+    return _mine_at
+
+
+@pytest.fixture
+def at_time() -> Any:
+    """`at_time(t)`: the next transaction is mined in a block with timestamp t."""
+    return pin_next_block_time
+
+
+# ------------------------------------------------------------------------------------- accounts
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation: Any) -> None:
+    """Every test starts from the state right after the module-scoped fixtures ran."""
+
+
+@pytest.fixture(scope="session")
+def named(accounts: Any) -> dict[str, Any]:
+    return {name: accounts[index] for index, name in enumerate(ACCOUNT_NAMES)}
+
+
+def _account_fixture(name: str) -> Any:
+    @pytest.fixture(scope="session", name=name)
+    def account(named: dict[str, Any]) -> Any:
+        return named[name]
+
+    return account
+
+
+# One session fixture per account name (`admin`, `regulator`, ... `stranger`); public names so
+# that a conftest's star import registers them.
+for _name in ACCOUNT_NAMES:
+    globals()[f"{_name}_account_fixture"] = _account_fixture(_name)
