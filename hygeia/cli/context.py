@@ -12,7 +12,7 @@ from pathlib import Path
 from web3 import Web3
 
 from hygeia import artifacts
-from hygeia.chain.connection import LOCAL_CHAIN_IDS, connect
+from hygeia.chain.connection import connect
 from hygeia.chain.signers import Signer, dev_signer, keystore_signer
 from hygeia.chain.transactions import TxSender
 from hygeia.cli.output import Output
@@ -98,9 +98,6 @@ class Context:
         deployment = attach(w3, AddressBook(self.args.deployments))
         sender = None if read_only else self.sender(w3, default_account)
         return Suite(w3, deployment, sender)
-
-    def is_local(self, w3: Web3) -> bool:
-        return int(w3.eth.chain_id) in LOCAL_CHAIN_IDS
 
 
 def _keystore_password(path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from hygeia.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.chain.signers import dev_signer
 from hygeia.cli.context import Context, add_common_options
 from hygeia.deploy import DeployStep, deploy_suite
@@ -26,12 +27,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(ctx: Context) -> int:
     w3 = ctx.web3()
     sender = ctx.sender(w3, default_account="admin")
-    regulators = ctx.args.regulator
-    if regulators is None:
-        regulators = [dev_signer(w3, "regulator").address] if ctx.is_local(w3) else []
+    local = sender.chain_id in LOCAL_CHAIN_IDS
+    names = ctx.args.regulator or (["regulator"] if local else [])
     regulators = [
-        dev_signer(w3, r).address if ctx.is_local(w3) and not r.startswith("0x") else r
-        for r in regulators
+        dev_signer(w3, r).address if local and not r.startswith("0x") else r for r in names
     ]
     ctx.out.progress(
         f"deploying the suite to chain {sender.chain_id} at {ctx.args.rpc} as {sender.address}"
