@@ -32,6 +32,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     uint256 public constant MAX_TARGETS = 8;
     /// @notice Longest break-glass access (24 hours).
     uint40 public constant MAX_BREAK_GLASS_DURATION = 24 hours;
+    /// @notice Longest binary CID accepted (a CIDv1 with a sha2-256 multihash takes 36 bytes).
+    uint256 public constant MAX_CID_LENGTH = 64;
     /// @notice The target that stands for all of the patient's data.
     bytes32 public constant ALL_DATA = bytes32(0);
     /// @notice EIP-712 type of a signed grant (the request is flattened into it).
@@ -144,12 +146,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         address patient,
         bytes32 recordId,
         bytes32 dataClass,
-        bytes32 cidDigest,
-        bytes32 ciphertextDigest
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
     ) external {
         if (patient == address(0)) revert ConsentRegistryZeroAddress();
         if (recordId == bytes32(0) || dataClass == bytes32(0)) revert ConsentRegistryInvalidRecord();
-        _requireDigests(cidDigest, ciphertextDigest);
+        _requireContent(cid, ciphertextDigest, keyBundleCid);
         if (_records[recordId].patient != address(0)) revert ConsentRegistryRecordExists(recordId);
         _requireAuthor(patient, dataClass, ConsentPolicy.ACTION_COLLECT);
 
@@ -157,25 +160,27 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         record.patient = patient;
         record.latestVersion = 1;
         record.dataClass = dataClass;
-        _storeVersion(recordId, 1, cidDigest, ciphertextDigest);
-        emit RecordAnchored(patient, recordId, msg.sender, 1, 0, dataClass, cidDigest, ciphertextDigest);
+        _storeVersion(recordId, 1, cid, ciphertextDigest);
+        emit RecordAnchored(patient, recordId, msg.sender, 1, 0, dataClass, ciphertextDigest, cid, keyBundleCid);
     }
 
     /// @inheritdoc IConsentRegistry
-    function amendRecord(bytes32 recordId, bytes32 cidDigest, bytes32 ciphertextDigest)
+    function amendRecord(bytes32 recordId, bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid)
         external
         returns (uint32 version)
     {
-        _requireDigests(cidDigest, ciphertextDigest);
+        _requireContent(cid, ciphertextDigest, keyBundleCid);
         Record storage record = _liveRecord(recordId);
-        address patient = record.patient;
-        _requireAuthor(patient, recordId, ConsentPolicy.ACTION_CORRECT);
+        _requireAuthor(record.patient, recordId, ConsentPolicy.ACTION_CORRECT);
 
-        uint32 previous = record.latestVersion;
-        version = previous + 1;
+        version = record.latestVersion + 1;
         record.latestVersion = version;
-        _storeVersion(recordId, version, cidDigest, ciphertextDigest);
-        emit RecordAnchored(patient, recordId, msg.sender, version, previous, record.dataClass, cidDigest, ciphertextDigest);
+        _storeVersion(recordId, version, cid, ciphertextDigest);
+        // Patient and class are read again from storage (warm) rather than kept in locals: the
+        // stack is full.
+        emit RecordAnchored(
+            record.patient, recordId, msg.sender, version, version - 1, record.dataClass, ciphertextDigest, cid, keyBundleCid
+        );
     }
 
     /// @inheritdoc IConsentRegistry
@@ -518,8 +523,11 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
     }
 
-    function _requireDigests(bytes32 cidDigest, bytes32 ciphertextDigest) private pure {
-        if (cidDigest == bytes32(0) || ciphertextDigest == bytes32(0)) revert ConsentRegistryInvalidRecord();
+    function _requireContent(bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid) private pure {
+        if (
+            ciphertextDigest == bytes32(0) || cid.length == 0 || cid.length > MAX_CID_LENGTH
+                || keyBundleCid.length == 0 || keyBundleCid.length > MAX_CID_LENGTH
+        ) revert ConsentRegistryInvalidRecord();
     }
 
     function _liveRecord(bytes32 recordId) private view returns (Record storage record) {
@@ -528,9 +536,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (record.erased) revert ConsentRegistryRecordErased(recordId);
     }
 
-    function _storeVersion(bytes32 recordId, uint32 version, bytes32 cidDigest, bytes32 ciphertextDigest) private {
+    function _storeVersion(bytes32 recordId, uint32 version, bytes calldata cid, bytes32 ciphertextDigest) private {
         _versions[recordId][version] = RecordVersion({
-            cidDigest: cidDigest,
+            cidDigest: sha256(cid),
             ciphertextDigest: ciphertextDigest,
             anchoredBy: msg.sender,
             anchoredAt: uint40(block.timestamp)

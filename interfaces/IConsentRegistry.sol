@@ -78,7 +78,7 @@ interface IConsentRegistry {
     }
 
     /// @notice One version of a record.
-    /// @param cidDigest sha256 of the IPFS CID string (CIDv1, base32) of the encrypted envelope.
+    /// @param cidDigest sha256 of the binary IPFS CIDv1 of the encrypted envelope.
     /// @param ciphertextDigest sha256 of the ciphertext.
     /// @param anchoredBy the patient, a delegate or the provider that anchored this version.
     /// @param anchoredAt block time of the anchor.
@@ -119,7 +119,11 @@ interface IConsentRegistry {
     event DelegateRevoked(address indexed patient, address indexed delegate);
 
     /// @notice Version `version` of record `recordId` of `patient` was anchored by `anchoredBy`;
-    /// `previousVersion` is the version it amends (0 for the first).
+    /// `previousVersion` is the version it amends (0 for the first). `cid` (binary CIDv1 of the
+    /// encrypted envelope) and `keyBundleCid` (binary CIDv1 of its data key wrapped to the patient
+    /// and the readers of the day) are only emitted, never stored: the log is the index a patient
+    /// recovers its records from with nothing but its key. Storage keeps only sha256(cid) (see
+    /// {RecordVersion}).
     event RecordAnchored(
         address indexed patient,
         bytes32 indexed recordId,
@@ -127,8 +131,9 @@ interface IConsentRegistry {
         uint32 version,
         uint32 previousVersion,
         bytes32 dataClass,
-        bytes32 cidDigest,
-        bytes32 ciphertextDigest
+        bytes32 ciphertextDigest,
+        bytes cid,
+        bytes keyBundleCid
     );
 
     /// @notice Record `recordId` of `patient` was crypto-shredded by `eraser`.
@@ -198,7 +203,7 @@ interface IConsentRegistry {
     /// @notice `delegate` is not a delegate of `patient`.
     error ConsentRegistryDelegateNotFound(address patient, address delegate);
 
-    /// @notice A record id, data class or digest of zero was given.
+    /// @notice A record id, data class or digest of zero, or an empty or over-long CID, was given.
     error ConsentRegistryInvalidRecord();
 
     /// @notice `recordId` is already anchored.
@@ -282,22 +287,24 @@ interface IConsentRegistry {
     // ---------------------------------------------------------------- records
 
     /// @notice Anchors version 1 of record `recordId` of `patient`.
-    /// @dev Requirements: no argument is zero; `recordId` is new; the caller is `patient`, a
-    /// delegate, or an active PROVIDER whom {checkAccess} allows action COLLECT for purpose TREAT
-    /// on `dataClass`. Emits {RecordAnchored}.
+    /// @dev `cid` and `keyBundleCid` are binary CIDv1 (see {RecordAnchored}); only sha256(cid) is
+    /// stored. Requirements: no argument is zero or empty, no CID longer than {MAX_CID_LENGTH};
+    /// `recordId` is new; the caller is `patient`, a delegate, or an active PROVIDER whom
+    /// {checkAccess} allows action COLLECT for purpose TREAT on `dataClass`. Emits {RecordAnchored}.
     function anchorRecord(
         address patient,
         bytes32 recordId,
         bytes32 dataClass,
-        bytes32 cidDigest,
-        bytes32 ciphertextDigest
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
     ) external;
 
     /// @notice Adds a version to `recordId` that amends the latest one; history is kept.
-    /// @dev Requirements: digests not zero; record anchored and not erased; the caller is the
-    /// patient, a delegate, or an active PROVIDER whom {checkAccess} allows CORRECT for TREAT on the
-    /// record. Emits {RecordAnchored} with the previous version.
-    function amendRecord(bytes32 recordId, bytes32 cidDigest, bytes32 ciphertextDigest)
+    /// @dev Requirements: as {anchorRecord} for the CIDs and digest; record anchored and not erased;
+    /// the caller is the patient, a delegate, or an active PROVIDER whom {checkAccess} allows
+    /// CORRECT for TREAT on the record. Emits {RecordAnchored} with the previous version.
+    function amendRecord(bytes32 recordId, bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid)
         external
         returns (uint32 version);
 

@@ -8,6 +8,7 @@ tests/brownie_support.py.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -60,8 +61,15 @@ LABORATORY = keccak(text="laboratory")
 IMAGING = keccak(text="imaging")
 RECORD_1 = keccak(text="record-1")
 RECORD_2 = keccak(text="record-2")
-CID_1 = keccak(text="cid-1")
-CID_2 = keccak(text="cid-2")
+# Binary CIDv1 (raw codec, sha2-256 multihash) of two envelopes, their record key bundles, and
+# what the contract stores of a CID: sha256 of its bytes.
+CID_1 = bytes.fromhex("01551220") + keccak(text="envelope-1")
+CID_2 = bytes.fromhex("01551220") + keccak(text="envelope-2")
+BUNDLE_1 = bytes.fromhex("01551220") + keccak(text="record-bundle-1")
+BUNDLE_2 = bytes.fromhex("01551220") + keccak(text="record-bundle-2")
+CID_DIGEST_1 = hashlib.sha256(CID_1).digest()
+CID_DIGEST_2 = hashlib.sha256(CID_2).digest()
+MAX_CID_LENGTH = 64
 CT_1 = keccak(text="ciphertext-1")
 CT_2 = keccak(text="ciphertext-2")
 KEY_BUNDLE = bytes.fromhex("0155122000") + bytes(range(32))  # a binary CIDv1-like value
@@ -210,10 +218,11 @@ def anchor(consent: Any, named: dict[str, Any]) -> Any:
         patient: Any = None,
         cid: bytes = CID_1,
         ciphertext: bytes = CT_1,
+        key_bundle: bytes = BUNDLE_1,
     ) -> Any:
         patient = patient or named["patient"]
         return consent.anchorRecord(
-            patient, record_id, data_class, cid, ciphertext, {"from": sender or patient}
+            patient, record_id, data_class, cid, ciphertext, key_bundle, {"from": sender or patient}
         )
 
     return _anchor

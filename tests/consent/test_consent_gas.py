@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.consent.consent_support import (
+    BUNDLE_2,
     CID_2,
     CT_2,
     HRESCH,
@@ -59,7 +60,7 @@ def test_revoke_anchor_amend_log_access_and_break_glass_report_their_gas(
 ):
     consent_id = grant(provider).return_value
     report("anchorRecord", anchor())
-    report("amendRecord", consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": patient}))
+    report("amendRecord", consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": patient}))
     log = report(
         "logAccess", consent.logAccess(patient, RECORD_1, 1, consent_id, {"from": provider})
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from tests.brownie_support import ZERO_ADDRESS, assert_event
@@ -9,6 +11,11 @@ from tests.consent.consent_support import (
     ACCESS,
     CID_1,
     CID_2,
+    MAX_CID_LENGTH,
+    CID_DIGEST_1,
+    CID_DIGEST_2,
+    BUNDLE_1,
+    BUNDLE_2,
     COLLECT,
     CORRECT,
     CT_1,
@@ -92,7 +99,7 @@ def test_the_patient_anchors_version_one_of_its_record(consent, anchor, patient,
 
     assert tuple(consent.recordOf(RECORD_1)) == (patient, 1, False, "0x" + OBSERVATION.hex())
     assert tuple(consent.recordVersion(RECORD_1, 1)) == (
-        "0x" + CID_1.hex(),
+        "0x" + CID_DIGEST_1.hex(),
         "0x" + CT_1.hex(),
         patient,
         now(),
@@ -106,8 +113,9 @@ def test_the_patient_anchors_version_one_of_its_record(consent, anchor, patient,
         version=1,
         previousVersion=0,
         dataClass=OBSERVATION,
-        cidDigest=CID_1,
         ciphertextDigest=CT_1,
+        cid=CID_1,
+        keyBundleCid=BUNDLE_1,
     )
 
 
@@ -175,15 +183,29 @@ def test_anchor_refuses_a_record_id_twice(anchor, guardian, reverts_with):
         anchor(patient=guardian)
 
 
-@pytest.mark.parametrize("field", ["record_id", "data_class", "cid", "ciphertext"])
+@pytest.mark.parametrize("field", ["record_id", "data_class", "ciphertext"])
 def test_anchor_refuses_zero_ids_and_digests(anchor, reverts_with, field):
     with reverts_with("ConsentRegistryInvalidRecord"):
         anchor(**{field: ZERO32})
 
 
+@pytest.mark.parametrize("field", ["cid", "key_bundle"])
+@pytest.mark.parametrize("length", [0, MAX_CID_LENGTH + 1])
+def test_anchor_refuses_an_empty_or_over_long_cid(anchor, reverts_with, field, length):
+    with reverts_with("ConsentRegistryInvalidRecord"):
+        anchor(**{field: b"\x01" * length})
+
+
+def test_anchor_accepts_cids_of_the_longest_length(consent, anchor):
+    longest = b"\x01" * MAX_CID_LENGTH
+    tx = anchor(cid=longest, key_bundle=longest)
+    assert tx.events["RecordAnchored"]["cid"] == "0x" + longest.hex()
+    assert consent.recordVersion(RECORD_1, 1)[0] == "0x" + hashlib.sha256(longest).hexdigest()
+
+
 def test_anchor_refuses_the_zero_patient(consent, patient, reverts_with):
     with reverts_with("ConsentRegistryZeroAddress"):
-        consent.anchorRecord(ZERO_ADDRESS, RECORD_1, OBSERVATION, CID_1, CT_1, {"from": patient})
+        consent.anchorRecord(ZERO_ADDRESS, RECORD_1, OBSERVATION, CID_1, CT_1, BUNDLE_1, {"from": patient})
 
 
 # ------------------------------------------------------------------------------------ amendments
@@ -193,12 +215,12 @@ def test_an_amendment_adds_a_version_pointing_to_the_previous_and_keeps_history(
     consent, anchor, patient
 ):
     anchor()
-    tx = consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": patient})
+    tx = consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": patient})
 
     assert tx.return_value == 2
     assert consent.recordOf(RECORD_1)[1] == 2
-    assert consent.recordVersion(RECORD_1, 1)[0] == "0x" + CID_1.hex()
-    assert consent.recordVersion(RECORD_1, 2)[:2] == ("0x" + CID_2.hex(), "0x" + CT_2.hex())
+    assert consent.recordVersion(RECORD_1, 1)[0] == "0x" + CID_DIGEST_1.hex()
+    assert consent.recordVersion(RECORD_1, 2)[:2] == ("0x" + CID_DIGEST_2.hex(), "0x" + CT_2.hex())
     assert_event(
         tx,
         "RecordAnchored",
@@ -208,15 +230,16 @@ def test_an_amendment_adds_a_version_pointing_to_the_previous_and_keeps_history(
         version=2,
         previousVersion=1,
         dataClass=OBSERVATION,
-        cidDigest=CID_2,
         ciphertextDigest=CT_2,
+        cid=CID_2,
+        keyBundleCid=BUNDLE_2,
     )
 
 
 def test_a_provider_amends_under_a_consent_to_correct_the_record(consent, grant, anchor, provider):
     anchor()
     grant(provider, actions=CORRECT, targets=[RECORD_1])
-    assert consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": provider}).return_value == 2
+    assert consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": provider}).return_value == 2
 
 
 def test_a_provider_without_a_correct_consent_may_not_amend(
@@ -225,21 +248,25 @@ def test_a_provider_without_a_correct_consent_may_not_amend(
     anchor()
     grant(provider, actions=ACCESS, targets=[RECORD_1])
     with reverts_with("ConsentRegistryAccessDenied", patient, provider, R_NO_PERMIT):
-        consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": provider})
+        consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": provider})
 
 
 def test_a_stranger_may_not_amend(consent, anchor, patient, stranger, reverts_with):
     anchor()
     with reverts_with("ConsentRegistryNotPatientOrDelegate", patient, stranger):
-        consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": stranger})
+        consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": stranger})
 
 
 def test_amend_refuses_an_unknown_record_and_zero_digests(consent, anchor, patient, reverts_with):
     with reverts_with("ConsentRegistryRecordNotFound", RECORD_1):
-        consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": patient})
+        consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": patient})
     anchor()
     with reverts_with("ConsentRegistryInvalidRecord"):
-        consent.amendRecord(RECORD_1, ZERO32, CT_2, {"from": patient})
+        consent.amendRecord(RECORD_1, CID_2, ZERO32, BUNDLE_2, {"from": patient})
+    with reverts_with("ConsentRegistryInvalidRecord"):
+        consent.amendRecord(RECORD_1, b"", CT_2, BUNDLE_2, {"from": patient})
+    with reverts_with("ConsentRegistryInvalidRecord"):
+        consent.amendRecord(RECORD_1, CID_2, CT_2, b"", {"from": patient})
 
 
 # ------------------------------------------------------------------------------------ erasure
@@ -278,7 +305,7 @@ def test_an_erased_record_cannot_be_erased_amended_or_re_anchored(
     with reverts_with("ConsentRegistryRecordErased", RECORD_1):
         consent.eraseRecord(RECORD_1, {"from": patient})
     with reverts_with("ConsentRegistryRecordErased", RECORD_1):
-        consent.amendRecord(RECORD_1, CID_2, CT_2, {"from": patient})
+        consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": patient})
     with reverts_with("ConsentRegistryRecordExists", RECORD_1):
         anchor()
 
