@@ -120,3 +120,28 @@ class EncryptionKeyPasswordError(AccountError):
 
 class InvalidRecordError(InvalidInputError):
     """A health record payload is not a valid FHIR R4 resource."""
+
+
+class RecordNotFoundError(InvalidInputError):
+    """No record is anchored under this id (or version)."""
+
+
+class RecordErasedError(HygeiaError):
+    """The record was crypto-shredded: its keys are gone and it can no longer be read or amended."""
+
+
+class AccessDeniedError(HygeiaError):
+    """The patient's consents do not allow this access; `reason` says why (AccessReason name)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class KeyNotSharedError(CryptoError):
+    """No wrapped data key for this reader exists: access may be allowed, but the key was never
+    shared with this reader's published encryption key."""
+
+
+class EncryptionKeyMissingError(AccountError):
+    """A participant has published no X25519 encryption key in ParticipantRegistry."""

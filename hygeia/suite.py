@@ -15,6 +15,7 @@ from hygeia import artifacts
 from hygeia.chain.connection import call_node, connect
 from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import TxSender
+from hygeia.contracts.consent import ConsentRegistryClient
 from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deploy import genesis_hash
 from hygeia.deployments import AddressBook, Deployment
@@ -31,6 +32,7 @@ class Suite:
         self.participants = ParticipantRegistryClient(
             w3, deployment.address_of("ParticipantRegistry"), sender
         )
+        self.consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), sender)
 
     @classmethod
     def connect(

@@ -11,6 +11,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from hygeia.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.errors import AccountError
@@ -39,6 +40,10 @@ class Signer(Protocol):
 
     def send(self, w3: Web3, tx: dict[str, Any]) -> HexBytes: ...
 
+    def sign_typed_data(self, w3: Web3, data: dict[str, Any]) -> bytes:
+        """An EIP-712 signature (65 bytes r, s, v) of the full typed-data document."""
+        ...
+
 
 @dataclass(frozen=True)
 class KeySigner:
@@ -54,6 +59,9 @@ class KeySigner:
         signed = self.account.sign_transaction(tx)
         return HexBytes(w3.eth.send_raw_transaction(signed.raw_transaction))
 
+    def sign_typed_data(self, w3: Web3, data: dict[str, Any]) -> bytes:
+        return bytes(self.account.sign_typed_data(full_message=data).signature)
+
 
 @dataclass(frozen=True)
 class NodeSigner:
@@ -63,6 +71,15 @@ class NodeSigner:
 
     def send(self, w3: Web3, tx: dict[str, Any]) -> HexBytes:
         return HexBytes(w3.eth.send_transaction(tx))  # type: ignore[arg-type]
+
+    def sign_typed_data(self, w3: Web3, data: dict[str, Any]) -> bytes:
+        # eth_signTypedData_v4 takes the document as JSON, with bytes as 0x-hex.
+        answer = w3.provider.make_request(
+            RPCEndpoint("eth_signTypedData_v4"), [self.address, json.dumps(data, default=_hex_json)]
+        )
+        if "error" in answer:
+            raise AccountError(f"the node refused to sign for {self.address}: {answer['error']}")
+        return bytes(HexBytes(answer["result"]))
 
 
 def keystore_signer(path: Path, password: str) -> KeySigner:
@@ -115,3 +132,9 @@ def _dev_index(name_or_index: str | int) -> int:
         raise AccountError(
             f"unknown dev account {name_or_index!r}; names: {', '.join(DEV_ACCOUNT_NAMES)}"
         ) from None
+
+
+def _hex_json(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    raise TypeError(f"cannot encode {type(value).__name__} in typed data")

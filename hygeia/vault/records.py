@@ -1,0 +1,405 @@
+"""Encrypted health records: put, get, amend, history and erase, over a content store and the chain.
+
+The chain holds a record's pseudonymous id, its data class id, and per version the ciphertext
+digest and sha256 of the envelope's CID; the envelope and key bundle CIDs travel in the
+RecordAnchored event. Each version is sealed under a fresh data key, wrapped for the owner, the
+author and every account that holds an access consent at the time of writing: a reader whose
+consent was revoked gets no key to any later version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from hygeia.chain.transactions import Receipt
+from hygeia.contracts.consent import (
+    Action,
+    ConsentRegistryClient,
+    Purpose,
+    RecordAnchor,
+    RecordState,
+    data_class_id,
+    new_record_id,
+)
+from hygeia.errors import (
+    AccessDeniedError,
+    ContentNotFoundError,
+    EncryptionKeyMissingError,
+    IntegrityError,
+    InvalidInputError,
+    KeyNotSharedError,
+    MalformedEnvelopeError,
+    RecordErasedError,
+    RecordNotFoundError,
+    StoreError,
+)
+from hygeia.records.envelope import (
+    RecordRef,
+    ciphertext_digest,
+    decrypt_record,
+    encrypt_record,
+    verify_digest,
+)
+from hygeia.records.fhir import ValidatedRecord, validate_fhir
+from hygeia.records.keys import public_key_bytes
+from hygeia.records.keywrap import build_key_bundle, unwrap_data_key
+from hygeia.store.base import ContentStore
+from hygeia.suite import Suite
+from hygeia.vault.keys import GrantKeyManifest, cid_bytes, cid_text, load_bundle
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What writing one record version did."""
+
+    record_id: bytes
+    version: int
+    data_class: str
+    cid: str
+    key_bundle_cid: str
+    readers: tuple[str, ...]
+    tx_hash: str
+    gas_used: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "record_id": "0x" + self.record_id.hex(),
+            "version": self.version,
+            "data_class": self.data_class,
+            "cid": self.cid,
+            "key_bundle_cid": self.key_bundle_cid,
+            "readers": list(self.readers),
+            "tx": self.tx_hash,
+            "gas_used": self.gas_used,
+        }
+
+
+@dataclass(frozen=True)
+class OpenedRecord:
+    """A record version read and decrypted: the validated FHIR resource and where it came from."""
+
+    record_id: bytes
+    version: int
+    patient: str
+    record: ValidatedRecord
+    cid: str
+    access_logged_in: str | None
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    record_id: bytes
+    tx_hash: str
+    unpinned: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    """A version encrypted and stored, not yet anchored."""
+
+    ref: RecordRef
+    cid: str
+    bundle_cid: str
+    digest: bytes
+    readers: tuple[str, ...]
+
+    def stored(self, data_class: str, receipt: Receipt) -> StoredVersion:
+        return StoredVersion(
+            self.ref.record_id,
+            self.ref.version,
+            data_class,
+            self.cid,
+            self.bundle_cid,
+            self.readers,
+            receipt.tx_hash,
+            receipt.gas_used,
+        )
+
+
+class RecordVault:
+    """Records of patients as seen by one participant (the suite's signer and its X25519 key).
+
+    `key` is the participant's record-encryption private key; it is needed to read (and to share
+    keys when granting), not to write.
+    """
+
+    def __init__(
+        self,
+        suite: Suite,
+        store: ContentStore,
+        key: X25519PrivateKey | None = None,
+    ) -> None:
+        if suite.sender is None:
+            raise InvalidInputError("a record vault needs a suite with a signer")
+        self.suite = suite
+        self.store = store
+        self.key = key
+        self.me = suite.sender.address
+        self.consent: ConsentRegistryClient = suite.consent
+        self.from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+
+    # ------------------------------------------------------------ writing
+    def put(
+        self,
+        patient: str,
+        payload: bytes | str | dict[str, Any],
+        *,
+        data_class: str | None = None,
+    ) -> StoredVersion:
+        """Validate, encrypt, store and anchor version 1 of a new record of `patient`.
+
+        The data class defaults to the FHIR resource type. The author is the signer: the patient,
+        a delegate, or a provider holding a COLLECT consent for the class.
+        """
+        record = validate_fhir(payload)
+        class_name = data_class or record.resource_type
+        record_id = new_record_id()
+        ref = RecordRef(record_id, _address_bytes(patient), 1)
+        class_id = data_class_id(class_name)
+        sealed = self._seal(patient, ref, _canonical(payload), (class_id,))
+        receipt = self.consent.anchor_record(
+            patient,
+            record_id,
+            class_id,
+            cid_bytes(sealed.cid),
+            sealed.digest,
+            cid_bytes(sealed.bundle_cid),
+        )
+        return sealed.stored(class_name, receipt)
+
+    def amend(self, record_id: bytes, payload: bytes | str | dict[str, Any]) -> StoredVersion:
+        """Add a version to a record (the previous ones stay in its history)."""
+        state = self._live(record_id)
+        assert state.patient is not None
+        record = validate_fhir(payload)
+        version = state.latest_version + 1
+        ref = RecordRef(record_id, _address_bytes(state.patient), version)
+        sealed = self._seal(state.patient, ref, _canonical(payload), (record_id, state.data_class))
+        receipt = self.consent.amend_record(
+            record_id, cid_bytes(sealed.cid), sealed.digest, cid_bytes(sealed.bundle_cid)
+        )
+        return sealed.stored(record.resource_type, receipt)
+
+    # ------------------------------------------------------------ reading
+    def get(
+        self, record_id: bytes, *, version: int | None = None, purpose: Purpose = Purpose.TREAT
+    ) -> OpenedRecord:
+        """Read a record version (the latest by default).
+
+        A reader other than the patient or a delegate must be allowed ACCESS for `purpose` by the
+        patient's consents (or an open break-glass for ETREAT); the read is then logged on-chain
+        (RecordAccessed) before the content is fetched. The content is checked against its CID,
+        the on-chain digests and its key bundle, then decrypted.
+        """
+        if self.key is None:
+            raise InvalidInputError("reading a record needs your record-encryption private key")
+        state = self._live(record_id)
+        assert state.patient is not None
+        patient = state.patient
+        anchor = self._anchor(record_id, version or state.latest_version)
+        logged = None
+        if not self._acts_for(patient):
+            decision = self.consent.check_access(
+                patient, self.me, record_id, Action.ACCESS, purpose
+            )
+            if not decision.allowed:
+                raise AccessDeniedError(
+                    f"{self.me} may not read record 0x{record_id.hex()} of {patient} for "
+                    f"{purpose.name}: {decision.reason.name.lower()}",
+                    decision.reason.name,
+                )
+            logged = self.consent.log_access(
+                patient, record_id, purpose, decision.consent_id
+            ).tx_hash
+
+        ref = RecordRef(record_id, _address_bytes(patient), anchor.version)
+        blob = self._fetch_envelope(anchor)
+        data_key = unwrap_data_key(self._wrap_for_me(anchor, ref), self.key, ref)
+        plaintext = decrypt_record(blob, data_key, ref)
+        return OpenedRecord(
+            record_id,
+            anchor.version,
+            patient,
+            validate_fhir(plaintext),
+            cid_text(anchor.cid),
+            logged,
+        )
+
+    def history(self, record_id: bytes) -> tuple[RecordState, list[RecordAnchor]]:
+        """The record's state and every version anchored, oldest first."""
+        state = self.consent.record_of(record_id)
+        if state.patient is None:
+            raise RecordNotFoundError(f"no record 0x{record_id.hex()} is anchored")
+        return state, self.consent.anchors(record_id=record_id, from_block=self.from_block)
+
+    def records_of(self, patient: str) -> list[RecordAnchor]:
+        """The latest anchored version of each record of `patient`."""
+        latest: dict[bytes, RecordAnchor] = {}
+        for anchor in self.consent.anchors(patient=patient, from_block=self.from_block):
+            latest[anchor.record_id] = anchor
+        return list(latest.values())
+
+    # ------------------------------------------------------------ erasure
+    def erase(self, record_id: bytes) -> ErasureReport:
+        """Crypto-shred a record (GDPR Art. 17): mark it erased on-chain, then unpin every envelope
+        and every key bundle of it, so no copy of its data keys stays pinned by this store.
+
+        The chain keeps only ids and digests. Copies on other IPFS nodes, and data a reader
+        already decrypted, cannot be recalled.
+        """
+        state, anchors = self.history(record_id)
+        if state.erased:
+            raise RecordErasedError(f"record 0x{record_id.hex()} is already erased")
+        assert state.patient is not None
+        receipt = self.consent.erase_record(record_id)
+        doomed = [cid_text(a.cid) for a in anchors] + [cid_text(a.key_bundle_cid) for a in anchors]
+        for manifest in self._grant_manifests(state.patient, grantee=None):
+            doomed += [
+                cid
+                for a in anchors
+                if (cid := manifest.bundle_for(record_id, a.version)) is not None
+            ]
+        for cid in doomed:
+            self.store.unpin(cid)
+        collect: Callable[[], Any] | None = getattr(self.store, "gc", None)
+        if collect is not None:
+            collect()
+        return ErasureReport(record_id, receipt.tx_hash, tuple(doomed))
+
+    # ------------------------------------------------------------ internals
+    def _seal(
+        self, patient: str, ref: RecordRef, plaintext: bytes, targets: Sequence[bytes]
+    ) -> _Sealed:
+        owner_key = self.public_key_of(patient)
+        sealed = encrypt_record(plaintext, ref)
+        readers = self._readers_for(patient, targets)
+        bundle = build_key_bundle(
+            sealed.data_key,
+            ref,
+            owner_key,
+            {_address_bytes(r): k for r, k in readers.items()},
+        )
+        return _Sealed(
+            ref,
+            cid=self.store.add(sealed.blob),
+            bundle_cid=self.store.add(bundle.to_json()),
+            digest=ciphertext_digest(sealed.blob),
+            readers=tuple(readers),
+        )
+
+    def _readers_for(self, patient: str, targets: Sequence[bytes]) -> dict[str, bytes]:
+        """Accounts other than the owner to wrap a new version's key for: the author, and every
+        account grantee the patient's consents allow ACCESS today on one of `targets`."""
+        readers: dict[str, bytes] = {}
+        if self.me != patient and (own := self._own_public_key()) is not None:
+            readers[self.me] = own
+        for consent in self.consent.consents(patient, self.from_block):
+            grantee = consent.grantee
+            if grantee is None or grantee in readers or not consent.actions & Action.ACCESS:
+                continue
+            purpose = _first(consent.purposes)
+            if any(
+                self.consent.check_access(patient, grantee, t, Action.ACCESS, purpose).allowed
+                for t in targets
+            ):
+                key = self.suite.participants.encryption_key_of(grantee)
+                if key is not None:
+                    readers[grantee] = key
+        readers.pop(patient, None)
+        return readers
+
+    def public_key_of(self, account: str) -> bytes:
+        key = self.suite.participants.encryption_key_of(account)
+        if key is None:
+            raise EncryptionKeyMissingError(
+                f"{account} has published no encryption key (ParticipantRegistry.setEncryptionKey)"
+            )
+        return key
+
+    def _own_public_key(self) -> bytes | None:
+        if self.key is not None:
+            return public_key_bytes(self.key)
+        return self.suite.participants.encryption_key_of(self.me)
+
+    def _acts_for(self, patient: str) -> bool:
+        return self.me == patient or self.consent.is_delegate(patient, self.me)
+
+    def _live(self, record_id: bytes) -> RecordState:
+        state = self.consent.record_of(record_id)
+        if state.patient is None:
+            raise RecordNotFoundError(f"no record 0x{record_id.hex()} is anchored")
+        if state.erased:
+            raise RecordErasedError(f"record 0x{record_id.hex()} was erased")
+        return state
+
+    def _anchor(self, record_id: bytes, version: int) -> RecordAnchor:
+        for anchor in self.consent.anchors(record_id=record_id, from_block=self.from_block):
+            if anchor.version == version:
+                return anchor
+        raise RecordNotFoundError(f"record 0x{record_id.hex()} has no version {version}")
+
+    def _fetch_envelope(self, anchor: RecordAnchor) -> bytes:
+        on_chain = self.consent.cid_digest(anchor.record_id, anchor.version)
+        if hashlib.sha256(anchor.cid).digest() != on_chain:
+            raise IntegrityError("the envelope CID in the event does not match the anchored digest")
+        blob = self.store.cat(cid_text(anchor.cid))  # the store checks content against the CID
+        verify_digest(blob, anchor.ciphertext_digest)
+        return blob
+
+    def _wrap_for_me(self, anchor: RecordAnchor, ref: RecordRef) -> Any:
+        me = _address_bytes(self.me)
+        bundle = load_bundle(self.store, cid_text(anchor.key_bundle_cid), ref)
+        if (wrapped := bundle.for_reader(me)) is not None:
+            return wrapped
+        for manifest in self._grant_manifests(anchor.patient, grantee=self.me):
+            bundle_cid = manifest.bundle_for(anchor.record_id, anchor.version)
+            if bundle_cid is None:
+                continue
+            shared = load_bundle(self.store, bundle_cid, ref).for_reader(me)
+            if shared is not None:
+                return shared
+        raise KeyNotSharedError(
+            f"no data key of record 0x{anchor.record_id.hex()} v{anchor.version} was shared "
+            f"with {self.me}'s encryption key"
+        )
+
+    def _grant_manifests(self, patient: str, grantee: str | None) -> list[GrantKeyManifest]:
+        manifests = []
+        for consent in self.consent.consents(patient, self.from_block):
+            if not consent.key_bundle_cid or (grantee is not None and consent.grantee != grantee):
+                continue
+            try:
+                manifests.append(
+                    GrantKeyManifest.from_json(self.store.cat(cid_text(consent.key_bundle_cid)))
+                )
+            except (ContentNotFoundError, MalformedEnvelopeError):
+                continue  # unpinned by an erasure, or not a manifest this SDK wrote
+            except StoreError:
+                raise
+        return manifests
+
+
+def _canonical(payload: bytes | str | dict[str, Any]) -> bytes:
+    """The exact bytes to encrypt: the author's own text, or compact JSON for a parsed object."""
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, str):
+        return payload.encode()
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _address_bytes(address: str) -> bytes:
+    return bytes.fromhex(address.removeprefix("0x"))
+
+
+def _first(flags: Purpose) -> Purpose:
+    for member in Purpose:
+        if flags & member:
+            return member
+    return Purpose.TREAT
