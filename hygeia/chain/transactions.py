@@ -76,21 +76,29 @@ class TxSender:
     def send(
         self, fn: ContractFunction | ContractConstructor, *, gas: int | None = None
     ) -> HexBytes:
-        """Send without waiting (pipelining); nonces are tracked locally after the first send."""
+        """Send without waiting (pipelining); nonces are tracked locally after the first send.
+
+        If the node says the nonce is too low (another sender used this account meanwhile), the
+        nonce is read again from the node and the transaction is sent once more.
+        """
         with self._node():
-            params: dict[str, Any] = {"from": self.signer.address, "nonce": self._take_nonce()}
-            if gas is not None:
-                params["gas"] = gas
-            try:
-                tx = fn.build_transaction(params)  # type: ignore[arg-type]
-            except ContractLogicError as exc:
-                self._next_nonce = None  # the nonce was not used
-                raise self._decoder.from_exception(exc) from None
-            try:
-                return self.signer.send(self.w3, dict(tx))
-            except Exception:
-                self._next_nonce = None
-                raise
+            for attempt in range(2):
+                params: dict[str, Any] = {"from": self.signer.address, "nonce": self._take_nonce()}
+                if gas is not None:
+                    params["gas"] = gas
+                try:
+                    tx = fn.build_transaction(params)  # type: ignore[arg-type]
+                except ContractLogicError as exc:
+                    self._next_nonce = None  # the nonce was not used
+                    raise self._decoder.from_exception(exc) from None
+                try:
+                    return self.signer.send(self.w3, dict(tx))
+                except Exception as exc:
+                    self._next_nonce = None
+                    if attempt == 0 and "nonce too low" in str(exc).lower():
+                        continue
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def wait(self, tx_hash: HexBytes) -> Receipt:
         """Wait for `tx_hash` to be mined (and confirmed) and return its receipt."""
