@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from web3 import Web3
 
 from hygeia import artifacts
@@ -18,6 +19,8 @@ from hygeia.chain.transactions import TxSender
 from hygeia.cli.output import Output
 from hygeia.deployments import AddressBook
 from hygeia.errors import AccountError, ChainIdMismatchError
+from hygeia.records.keys import load_private_key
+from hygeia.store import ContentStore, KuboStore, open_store
 from hygeia.suite import Suite, attach
 
 DEFAULT_RPC = "http://127.0.0.1:8545"
@@ -64,6 +67,34 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """Where encrypted records and key bundles live: the embedded store or an IPFS node."""
+    group = parser.add_argument_group("content store")
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--store",
+        default=os.environ.get("HYGEIA_STORE", "local"),
+        help="'local' (embedded, ~/.local/share/hygeia/store), 'local:/path', or an IPFS URL "
+        "(env HYGEIA_STORE; default %(default)s)",
+    )
+    choice.add_argument(
+        "--ipfs", metavar="URL", default=None, help="IPFS node RPC API, e.g. http://127.0.0.1:5001"
+    )
+    group.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for the IPFS node"
+    )
+
+
+def add_key_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key",
+        type=Path,
+        default=os.environ.get("HYGEIA_KEY_FILE"),
+        help="your X25519 record-encryption key (PEM from `hygeia keys new`; env "
+        "HYGEIA_KEY_FILE; password from env HYGEIA_KEY_PASSWORD or a prompt)",
+    )
+
+
 @dataclass
 class Context:
     args: argparse.Namespace
@@ -93,6 +124,25 @@ class Context:
             w3, signer, artifacts.suite_decoder(), confirmations=self.args.confirmations
         )
 
+    def store(self) -> ContentStore:
+        if self.args.ipfs is not None:
+            return KuboStore(self.args.ipfs, timeout=self.args.timeout)
+        spec = str(self.args.store)
+        if spec.startswith(("http://", "https://")):
+            return KuboStore(spec, timeout=self.args.timeout)
+        return open_store(spec)
+
+    def record_key(self, *, required: bool = True) -> X25519PrivateKey | None:
+        path: Path | None = getattr(self.args, "key", None)
+        if path is None:
+            if required:
+                raise AccountError("this needs your record-encryption key: --key FILE.pem")
+            return None
+        return self.record_key_from(path)
+
+    def record_key_from(self, path: Path) -> X25519PrivateKey:
+        return load_private_key(path, secret("HYGEIA_KEY_PASSWORD", f"password for {path}: "))
+
     def suite(self, default_account: str | None = None, *, read_only: bool = False) -> Suite:
         w3 = self.web3()
         deployment = attach(w3, AddressBook(self.args.deployments))
@@ -100,12 +150,21 @@ class Context:
         return Suite(w3, deployment, sender)
 
 
+def resolve_address(suite: Suite, who: str) -> str:
+    """An address as given, or a dev account's by name (on the suite's own connection)."""
+    if who.startswith("0x"):
+        return who
+    return dev_signer(suite.w3, who).address
+
+
 def _keystore_password(path: Path) -> str:
-    password = os.environ.get("HYGEIA_KEYSTORE_PASSWORD")
-    if password is not None:
-        return password
+    return secret("HYGEIA_KEYSTORE_PASSWORD", f"password for {path}: ")
+
+
+def secret(env: str, prompt: str) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
     if not sys.stdin.isatty():
-        raise AccountError(
-            "no password for the keystore: set HYGEIA_KEYSTORE_PASSWORD or run in a terminal"
-        )
-    return getpass.getpass(f"password for {path}: ")
+        raise AccountError(f"no password given: set {env} or run in a terminal")
+    return getpass.getpass(prompt)

@@ -5,22 +5,34 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from hygeia import __version__
-from hygeia.cli.commands import accounts, deploy, node, participants
+from hygeia.cli.commands import accounts, consent, deploy, keys, node, participants, records, store
 from hygeia.cli.context import Context
 from hygeia.cli.output import Output
 from hygeia.errors import HygeiaError
 
 
+class _Parser(argparse.ArgumentParser):
+    """No abbreviated options: `--key` must never be read as `--keystore` where only one exists.
+
+    Sub-command parsers are made of the same class, so the rule holds at every level.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hygeia",
         description="Consent, drug provenance and claims adjudication on an EVM chain.",
     )
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (node, deploy, accounts, participants):
+    for module in (node, deploy, accounts, participants, keys, records, consent, store):
         module.register(sub)
     return parser
 

@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from hygeia.chain.transactions import Receipt
 from hygeia.contracts.roles import Role
 from hygeia.errors import ContractRevertError, HygeiaError
 
@@ -37,6 +38,19 @@ class Output:
             self.console.print(human)
         elif isinstance(data, Mapping):
             self.table(None, ["field", "value"], [[k, _text(v)] for k, v in data.items()])
+
+    def transaction(
+        self, what: str, receipt: Receipt, extra: Mapping[str, Any] | None = None
+    ) -> None:
+        """The result of one transaction: what it did, its hash and gas."""
+        data = {
+            "action": what,
+            "tx": receipt.tx_hash,
+            "block": receipt.block_number,
+            "gas_used": receipt.gas_used,
+            **(extra or {}),
+        }
+        self.result(data, human=f"{what} (tx {receipt.tx_hash}, {receipt.gas_used:,} gas)")
 
     def table(
         self, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]

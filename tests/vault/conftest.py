@@ -39,7 +39,9 @@ class World:
         self.keys: dict[str, X25519PrivateKey] = {}
 
     def suite(self, name: str) -> Suite:
-        return Suite.connect(self.url, deployments=self.deployments, signer=dev_signer(self.w3, name))
+        return Suite.connect(
+            self.url, deployments=self.deployments, signer=dev_signer(self.w3, name)
+        )
 
     def address(self, name: str) -> str:
         return dev_signer(self.w3, name).address

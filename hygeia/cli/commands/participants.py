@@ -6,12 +6,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from hygeia.chain.signers import dev_signer
 from hygeia.chain.transactions import Receipt
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.context import Context, add_common_options, resolve_address
 from hygeia.contracts.roles import Role
-from hygeia.suite import Suite
 
 Handler = Callable[[Context], int]
 
@@ -71,23 +69,8 @@ def _account_and_role(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _address(suite: Suite, who: str) -> str:
-    """An address as given, or a dev account's by name (on the suite's own connection)."""
-    if who.startswith("0x"):
-        return who
-    return dev_signer(suite.w3, who).address
-
-
 def _done(ctx: Context, what: str, receipt: Receipt, extra: dict[str, Any] | None = None) -> int:
-    data = {
-        "action": what,
-        "tx": receipt.tx_hash,
-        "block": receipt.block_number,
-        "gas_used": receipt.gas_used,
-    }
-    ctx.out.result(
-        {**data, **(extra or {})}, human=f"{what} (tx {receipt.tx_hash}, {receipt.gas_used:,} gas)"
-    )
+    ctx.out.transaction(what, receipt, extra)
     return 0
 
 
@@ -96,14 +79,14 @@ def _register(ctx: Context) -> int:
     if ctx.args.patient is None:
         receipt = suite.participants.register_patient(ctx.args.encryption_key)
         return _done(ctx, f"registered patient {suite.participants.sender.address}", receipt)  # type: ignore[union-attr]
-    patient = _address(suite, ctx.args.patient)
+    patient = resolve_address(suite, ctx.args.patient)
     receipt = suite.participants.register_patient_for(patient, ctx.args.encryption_key)
     return _done(ctx, f"registered patient {patient} as its guardian", receipt)
 
 
 def _credential(ctx: Context) -> int:
     suite = ctx.suite(default_account="regulator")
-    account = _address(suite, ctx.args.who)
+    account = resolve_address(suite, ctx.args.who)
     valid_from = ctx.args.valid_from
     if valid_from is None:
         valid_from = int(suite.w3.eth.get_block("latest")["timestamp"])
@@ -120,14 +103,14 @@ def _credential(ctx: Context) -> int:
 
 def _renew(ctx: Context) -> int:
     suite = ctx.suite(default_account="regulator")
-    account = _address(suite, ctx.args.who)
+    account = resolve_address(suite, ctx.args.who)
     receipt = suite.participants.renew_credential(account, ctx.args.role, ctx.args.valid_until)
     return _done(ctx, f"renewed {ctx.args.role.name.lower()} credential of {account}", receipt)
 
 
 def _status_change(ctx: Context) -> int:
     suite = ctx.suite(default_account="regulator")
-    account = _address(suite, ctx.args.who)
+    account = resolve_address(suite, ctx.args.who)
     method = {
         "suspend": suite.participants.suspend_credential,
         "reinstate": suite.participants.reinstate_credential,
@@ -149,7 +132,7 @@ def _set_key(ctx: Context) -> int:
 
 def _show(ctx: Context) -> int:
     suite = ctx.suite(read_only=True)
-    account = _address(suite, ctx.args.who)
+    account = resolve_address(suite, ctx.args.who)
     registry = suite.participants
     roles = registry.roles_of(account)
     key = registry.encryption_key_of(account)
