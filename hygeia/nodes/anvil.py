@@ -44,19 +44,24 @@ def start(
     persist: bool = True,
     chain_id: int = 31337,
     accounts: int = 10,
+    traces: bool = False,
 ) -> NodeProcess:
     """Start Anvil on a loopback port. With `persist`, chain state is loaded from and saved to
     `state_dir/anvil-state.json` (on stop and every 30 s), so a restart keeps deployments and data.
 
     `--prune-history` keeps Anvil from writing ~225 KB per block under ~/.foundry (see README).
+    It also drops the state that `debug_traceTransaction` replays, so `traces` turns it off (for
+    short-lived chains that must be audited transaction by transaction).
     """
     url = f"http://{host}:{port}"
     if rpc_answers(url):
         raise NodeError(f"something already answers at {url}; stop it or choose another port")
     command = [
         find_anvil(), "--host", host, "--port", str(port), "--chain-id", str(chain_id),
-        "--accounts", str(accounts), "--prune-history", "--hardfork", "shanghai",
+        "--accounts", str(accounts), "--hardfork", "shanghai",
     ]  # fmt: skip
+    if not traces:
+        command.append("--prune-history")
     if persist:
         command += ["--state", str(state_dir / "anvil-state.json"), "--state-interval", "30"]
     return process.start(state_dir, NAME, command, url, lambda: rpc_answers(url))

@@ -63,7 +63,7 @@ class World:
 @pytest.fixture(scope="package")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     state = tmp_path_factory.mktemp("vault-anvil")
-    node = anvil.start(state, port=free_port(), persist=False)
+    node = anvil.start(state, port=free_port(), persist=False, traces=True)  # for the leak test
     deployments = tmp_path_factory.mktemp("vault-deployments")
     w3 = connect(node.url)
     admin = TxSender(w3, dev_signer(w3, "admin"), artifacts.suite_decoder())
