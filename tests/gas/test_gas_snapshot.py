@@ -8,78 +8,45 @@ or a new operation, rewrites the snapshot (commit it): run `make test`, then
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
-from hygeia.contracts import ParticipantRegistryClient, Role
-from hygeia.deploy import deploy_suite
 from hygeia.nodes import anvil
+from tests.gas import consent_gas, participants_gas
 from tests.support import ROOT, free_port
 
 SNAPSHOT = ROOT / "snapshots" / "gas.json"
 TOLERANCE = 0.02
-# Fixed times keep calldata, and so gas, identical from run to run.
-VALID_FROM, VALID_UNTIL, RENEWED_UNTIL = 1_700_000_000, 4_000_000_000, 4_100_000_000
 
 
-def measure(url: str) -> dict[str, int]:
-    w3 = connect(url)
+#: One module per component; each deploys the suite on the fresh chain it is given.
+MEASURES: dict[str, Callable[[str], dict[str, int]]] = {
+    "participants": participants_gas.measure,
+    "consent": consent_gas.measure,
+}
 
-    def sender(name: str) -> TxSender:
-        return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
 
-    gas: dict[str, int] = {}
-    result = deploy_suite(sender("admin"), regulators=(w3.eth.accounts[1],))
-    gas["ParticipantRegistry.deploy"] = result.steps[0].receipt.gas_used
-    gas["ConsentRegistry.deploy"] = result.steps[1].receipt.gas_used
-    gas["ParticipantRegistry.grantRole(REGULATOR)"] = result.steps[2].receipt.gas_used
-    address = result.deployment.address_of("ParticipantRegistry")
-
-    def client(name: str) -> ParticipantRegistryClient:
-        return ParticipantRegistryClient(w3, address, sender(name))
-
-    regulator, provider = client("regulator"), w3.eth.accounts[2]
-    gas["ParticipantRegistry.issueCredential"] = regulator.issue_credential(
-        provider,
-        Role.PROVIDER,
-        license_id="NPI-1234567893",
-        jurisdiction="US-NY",
-        valid_from=VALID_FROM,
-        valid_until=VALID_UNTIL,
-    ).gas_used
-    gas["ParticipantRegistry.renewCredential"] = regulator.renew_credential(
-        provider, Role.PROVIDER, RENEWED_UNTIL
-    ).gas_used
-    gas["ParticipantRegistry.suspendCredential"] = regulator.suspend_credential(
-        provider, Role.PROVIDER
-    ).gas_used
-    gas["ParticipantRegistry.reinstateCredential"] = regulator.reinstate_credential(
-        provider, Role.PROVIDER
-    ).gas_used
-    gas["ParticipantRegistry.revokeCredential"] = regulator.revoke_credential(
-        provider, Role.PROVIDER
-    ).gas_used
-    patient = client("patient")
-    gas["ParticipantRegistry.registerPatient"] = patient.register_patient("a1" * 32).gas_used
-    gas["ParticipantRegistry.registerPatientFor"] = patient.register_patient_for(
-        w3.eth.accounts[9], "b2" * 32
-    ).gas_used
-    gas["ParticipantRegistry.setEncryptionKey(rotate)"] = patient.set_encryption_key(
-        "c3" * 32
-    ).gas_used
-    return gas
+def measure_on_fresh_chain(measure: Callable[[str], dict[str, int]], state: Path) -> dict[str, int]:
+    node = anvil.start(state, port=free_port(), persist=False)
+    try:
+        return measure(node.url)
+    finally:
+        anvil.stop(state)
 
 
 @pytest.fixture(scope="module")
-def fresh_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    state = tmp_path_factory.mktemp("gas-anvil")
-    node = anvil.start(state, port=free_port(), persist=False)
-    yield node.url
-    anvil.stop(state)
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
+    gas: dict[str, int] = {}
+    for name, measure in MEASURES.items():
+        first = measure_on_fresh_chain(measure, tmp_path_factory.mktemp(f"gas-{name}"))
+        again = measure_on_fresh_chain(measure, tmp_path_factory.mktemp(f"gas-{name}-again"))
+        assert first == again, (
+            f"{name}: gas must be deterministic for the snapshot to mean anything"
+        )
+        gas.update(first)
+    return gas
 
 
 def compare(measured: dict[str, int], snapshot: dict[str, int]) -> list[str]:
@@ -98,11 +65,7 @@ def test_compare_flags_only_rises_above_two_percent() -> None:
     ]
 
 
-def test_gas_per_operation_does_not_rise_above_the_snapshot(fresh_chain: str) -> None:
-    measured = measure(fresh_chain)
-    assert measure(fresh_chain) == measured, (
-        "gas must be deterministic for the snapshot to mean anything"
-    )
+def test_gas_per_operation_does_not_rise_above_the_snapshot(measured: dict[str, int]) -> None:
     snapshot = json.loads(SNAPSHOT.read_text()) if SNAPSHOT.exists() else {}
     rises = compare(measured, snapshot)
     assert not rises, "gas rose beyond 2%:\n" + "\n".join(rises)
