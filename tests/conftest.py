@@ -15,10 +15,10 @@ from hygeia import artifacts
 from hygeia.chain import TxSender, connect, dev_signer
 from hygeia.deploy import DeployResult, deploy_suite
 from hygeia.deployments import AddressBook
-from hygeia.nodes import anvil
+from hygeia.nodes import anvil, ipfs
 from hygeia.nodes.process import NodeProcess
 from hygeia.suite import Suite
-from tests.support import free_port
+from tests.support import ROOT, free_port
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +27,15 @@ def anvil_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess
     node = anvil.start(state, port=free_port(), persist=False)
     yield node
     anvil.stop(state)
+
+
+@pytest.fixture(scope="session")
+def ipfs_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    """A real IPFS node: Kubo when `ipfs` is on PATH, else js-ipfs from npm."""
+    state = tmp_path_factory.mktemp("ipfs")
+    node = ipfs.start(state, port=free_port(), project_root=ROOT)
+    yield node
+    ipfs.stop(state)
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,12 @@ import pytest
 from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.consent.consent_support import (
     ACCESS,
-    CID_1,
-    CID_2,
-    MAX_CID_LENGTH,
-    CID_DIGEST_1,
-    CID_DIGEST_2,
     BUNDLE_1,
     BUNDLE_2,
+    CID_1,
+    CID_2,
+    CID_DIGEST_1,
+    CID_DIGEST_2,
     COLLECT,
     CORRECT,
     CT_1,
@@ -23,6 +22,7 @@ from tests.consent.consent_support import (
     DENY,
     HPAYMT,
     LABORATORY,
+    MAX_CID_LENGTH,
     OBSERVATION,
     R_DENIED,
     R_NO_PERMIT,
@@ -205,7 +205,9 @@ def test_anchor_accepts_cids_of_the_longest_length(consent, anchor):
 
 def test_anchor_refuses_the_zero_patient(consent, patient, reverts_with):
     with reverts_with("ConsentRegistryZeroAddress"):
-        consent.anchorRecord(ZERO_ADDRESS, RECORD_1, OBSERVATION, CID_1, CT_1, BUNDLE_1, {"from": patient})
+        consent.anchorRecord(
+            ZERO_ADDRESS, RECORD_1, OBSERVATION, CID_1, CT_1, BUNDLE_1, {"from": patient}
+        )
 
 
 # ------------------------------------------------------------------------------------ amendments
@@ -239,7 +241,9 @@ def test_an_amendment_adds_a_version_pointing_to_the_previous_and_keeps_history(
 def test_a_provider_amends_under_a_consent_to_correct_the_record(consent, grant, anchor, provider):
     anchor()
     grant(provider, actions=CORRECT, targets=[RECORD_1])
-    assert consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": provider}).return_value == 2
+    assert (
+        consent.amendRecord(RECORD_1, CID_2, CT_2, BUNDLE_2, {"from": provider}).return_value == 2
+    )
 
 
 def test_a_provider_without_a_correct_consent_may_not_amend(

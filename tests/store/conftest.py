@@ -1,4 +1,4 @@
-"""Store fixtures: one real IPFS node per session (Kubo if installed, else js-ipfs from npm)."""
+"""Store fixtures: both backends over the session's real IPFS node (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.nodes import ipfs
 from hygeia.nodes.process import NodeProcess
 from hygeia.store import ContentStore, KuboStore, LocalStore
 from hygeia.store.unixfs import file_cid
-from tests.support import ROOT, free_port
 
 # Seconds the node may look for a CID: short, because a missing CID costs this on js-ipfs.
 NODE_LOOKUP_TIMEOUT = 1.0
-
-
-@pytest.fixture(scope="session")
-def ipfs_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
-    state = tmp_path_factory.mktemp("ipfs")
-    node = ipfs.start(state, port=free_port(), project_root=ROOT)
-    yield node
-    ipfs.stop(state)
 
 
 @pytest.fixture
