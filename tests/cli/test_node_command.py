@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from hygeia.chain import connect
 from hygeia.cli.main import main
-from hygeia.nodes import anvil
+from hygeia.nodes import anvil, ipfs
+from hygeia.store import KuboStore
+from tests.support import free_port
 
 
 def _node(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -17,26 +20,34 @@ def _node(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
     return dict(json.loads(capsys.readouterr().out))
 
 
-def test_node_up_down_keeps_chain_state_and_is_idempotent(
+def test_node_up_down_keeps_chain_and_ipfs_state_and_is_idempotent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.support import free_port
-
-    args = ("--state-dir", str(tmp_path), "--port", str(free_port()))
+    args = (
+        "--state-dir", str(tmp_path), "--port", str(free_port()), "--ipfs-port", str(free_port()),
+    )  # fmt: skip
     try:
-        assert _node(capsys, "up", *args)["started"] is True
-        assert _node(capsys, "up", *args)["started"] is False  # second run: already running
-        url = str(_node(capsys, "status", *args)["anvil"]["rpc_url"])  # type: ignore[index]
+        up = _node(capsys, "up", *args)
+        assert up["anvil"]["started"] is True and up["ipfs"]["started"] is True  # type: ignore[index]
+        again = _node(capsys, "up", *args)  # second run: already running
+        assert again["anvil"]["started"] is False and again["ipfs"]["started"] is False  # type: ignore[index]
+        status = _node(capsys, "status", *args)
+        url, ipfs_url = str(status["anvil"]["url"]), str(status["ipfs"]["url"])  # type: ignore[index]
         w3 = connect(url)
         tx = w3.eth.send_transaction(
             {"from": w3.eth.accounts[0], "to": w3.eth.accounts[1], "value": 12345}
         )
         w3.eth.wait_for_transaction_receipt(tx)
         balance = w3.eth.get_balance(w3.eth.accounts[1])
-        assert _node(capsys, "down", *args)["stopped"] is True
+        with closing(KuboStore(ipfs_url)) as store:
+            cid = store.add(b"kept across a restart")
+        assert _node(capsys, "down", *args)["stopped"] == {"anvil": True, "ipfs": True}
         assert _node(capsys, "status", *args)["anvil"] == {"running": False}
         _node(capsys, "up", *args)
         assert connect(url).eth.get_balance(w3.eth.accounts[1]) == balance
+        with closing(KuboStore(ipfs_url)) as store:
+            assert store.cat(cid) == b"kept across a restart"
     finally:
         anvil.stop(tmp_path)
-    assert _node(capsys, "down", *args)["stopped"] is False
+        ipfs.stop(tmp_path)
+    assert _node(capsys, "down", *args)["stopped"] == {"anvil": False, "ipfs": False}

@@ -1,13 +1,14 @@
-"""`hygeia node up|down|status`: the local chain, run in the background with its state kept."""
+"""`hygeia node up|down|status`: the local chain and IPFS node, in the background, state kept."""
 
 from __future__ import annotations
 
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
 from hygeia.cli.output import Output
-from hygeia.nodes import anvil
+from hygeia.nodes import anvil, ipfs
 from hygeia.nodes.process import NodeProcess
 
 
@@ -15,8 +16,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("node", help="start, stop or inspect the local nodes")
     actions = parser.add_subparsers(dest="action", required=True)
     for name, help_text in (
-        ("up", "start the local Anvil chain (no-op when running)"),
-        ("down", "stop it, saving its state"),
+        ("up", "start the local Anvil chain and IPFS node (no-op for what runs)"),
+        ("down", "stop them, saving their state"),
         ("status", "show what runs"),
     ):
         action = actions.add_parser(name, help=help_text)
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "--state-dir",
             type=Path,
             default=Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes")),
-            help="pid, log and chain-state files (default %(default)s)",
+            help="pid, log, chain-state and IPFS repo files (default %(default)s)",
         )
         action.add_argument(
             "--port",
@@ -32,44 +33,70 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             default=int(os.environ.get("HYGEIA_NODE_PORT", "8545")),
             help="Anvil port (env HYGEIA_NODE_PORT; default %(default)s)",
         )
+        action.add_argument(
+            "--ipfs-port",
+            type=int,
+            default=int(os.environ.get("HYGEIA_IPFS_PORT", "5001")),
+            help="IPFS RPC API port (env HYGEIA_IPFS_PORT; default %(default)s)",
+        )
+        action.add_argument(
+            "--no-ipfs", action="store_true", help="only the chain (records use --store local)"
+        )
         action.add_argument("--json", action="store_true", help="machine-readable output")
         action.set_defaults(handler=_HANDLERS[name])
 
 
-def _describe(node: NodeProcess | None) -> dict[str, object]:
+def _describe(node: NodeProcess | None, **extra: Any) -> dict[str, Any]:
     if node is None:
-        return {"anvil": {"running": False}}
-    return {"anvil": {"running": True, "rpc_url": node.url, "pid": node.pid, "log": node.log_file}}
+        return {"running": False, **extra}
+    return {"running": True, "url": node.url, "pid": node.pid, "log": node.log_file, **extra}
 
 
 def _up(args: argparse.Namespace, out: Output) -> int:
-    node = anvil.running(args.state_dir)
-    started = node is None
-    if node is None:
+    chain = anvil.running(args.state_dir)
+    chain_started = chain is None
+    if chain is None:
         out.progress(f"starting anvil on 127.0.0.1:{args.port} (state in {args.state_dir})")
-        node = anvil.start(args.state_dir, port=args.port)
-    verb = "started" if started else "already running"
-    out.result(
-        {**_describe(node), "started": started},
-        human=f"anvil {verb} at {node.url} (pid {node.pid}, log {node.log_file})",
-    )
+        chain = anvil.start(args.state_dir, port=args.port)
+    data = {"anvil": _describe(chain, started=chain_started)}
+    lines = [f"anvil {_verb(chain_started)} at {chain.url} (pid {chain.pid}, log {chain.log_file})"]
+    if not args.no_ipfs:
+        node = ipfs.running(args.state_dir)
+        node_started = node is None
+        if node is None:
+            out.progress(f"starting IPFS on 127.0.0.1:{args.ipfs_port} (repo in {args.state_dir})")
+            node = ipfs.start(args.state_dir, port=args.ipfs_port)
+        data["ipfs"] = _describe(node, started=node_started)
+        lines.append(
+            f"ipfs  {_verb(node_started)} at {node.url} (pid {node.pid}, log {node.log_file}); "
+            f"records use it with --ipfs {node.url}"
+        )
+    out.result(data, human="\n".join(lines))
     return 0
 
 
 def _down(args: argparse.Namespace, out: Output) -> int:
-    stopped = anvil.stop(args.state_dir)
-    out.result(
-        {"stopped": stopped},
-        human="anvil stopped, state saved" if stopped else "anvil was not running",
-    )
+    stopped = {"anvil": anvil.stop(args.state_dir), "ipfs": ipfs.stop(args.state_dir)}
+    human = [
+        f"{name} {'stopped, state saved' if done else 'was not running'}"
+        for name, done in stopped.items()
+    ]
+    out.result({"stopped": stopped}, human="\n".join(human))
     return 0
 
 
 def _status(args: argparse.Namespace, out: Output) -> int:
-    node = anvil.running(args.state_dir)
-    human = f"anvil running at {node.url} (pid {node.pid})" if node else "anvil not running"
-    out.result(_describe(node), human=human)
+    nodes = {"anvil": anvil.running(args.state_dir), "ipfs": ipfs.running(args.state_dir)}
+    human = [
+        f"{name} running at {node.url} (pid {node.pid})" if node else f"{name} not running"
+        for name, node in nodes.items()
+    ]
+    out.result({name: _describe(node) for name, node in nodes.items()}, human="\n".join(human))
     return 0
+
+
+def _verb(started: bool) -> str:
+    return "started" if started else "already running"
 
 
 _HANDLERS = {"up": _up, "down": _down, "status": _status}
