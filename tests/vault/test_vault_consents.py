@@ -150,3 +150,22 @@ def test_a_grant_to_an_account_without_an_encryption_key_is_refused(world: World
     patient = world.address("patient")
     with pytest.raises(EncryptionKeyMissingError):
         world.consents("patient").grant(patient, permit(world, "distributor", data_class_id(lab)))
+
+
+def test_a_research_consent_opens_chosen_classes_to_the_study_for_research_only(
+    world: World, lab: str
+) -> None:
+    # The study's investigator account (here the specialist) reads for HRESCH and nothing else.
+    patient = world.address("patient")
+    shared = world.vault("patient").put(patient, GLUCOSE, data_class=lab)
+    private = world.vault("patient").put(patient, GLUCOSE, data_class=f"{lab}-other")
+    world.consents("patient").grant(
+        patient, permit(world, "specialist", data_class_id(lab), purposes=Purpose.HRESCH)
+    )
+    study = world.vault("specialist")
+
+    assert study.get(shared.record_id, purpose=Purpose.HRESCH).record.resource == GLUCOSE
+    with pytest.raises(AccessDeniedError):
+        study.get(shared.record_id, purpose=Purpose.TREAT)
+    with pytest.raises(AccessDeniedError):
+        study.get(private.record_id, purpose=Purpose.HRESCH)
