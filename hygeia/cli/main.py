@@ -8,7 +8,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from hygeia import __version__
-from hygeia.cli.commands import accounts, consent, deploy, keys, node, participants, records, store
+from hygeia.cli.commands import (
+    accounts,
+    consent,
+    demo,
+    deploy,
+    keys,
+    node,
+    participants,
+    records,
+    store,
+)
 from hygeia.cli.context import Context
 from hygeia.cli.output import Output
 from hygeia.errors import HygeiaError
@@ -32,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (node, deploy, accounts, participants, keys, records, consent, store):
+    for module in (node, deploy, demo, accounts, participants, keys, records, consent, store):
         module.register(sub)
     return parser
 

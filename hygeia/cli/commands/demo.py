@@ -1,0 +1,97 @@
+"""`hygeia demo`: deploy the suite on a local chain and narrate one realistic day.
+
+Attaches to the local nodes `hygeia node up` runs, and starts them when there are none. Records
+go to that IPFS node, or with `--store local` to the embedded store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hygeia.cli.context import Context, add_common_options
+from hygeia.demo import records_day
+from hygeia.demo.setup import prepare
+from hygeia.demo.story import Story
+from hygeia.nodes import anvil, ipfs
+from hygeia.store import KuboStore, LocalStore
+from hygeia.store.base import ContentStore
+
+NODES = Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes"))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("demo", help="deploy the suite and narrate one day (local chain)")
+    add_common_options(parser)
+    parser.add_argument(
+        "--store",
+        choices=("ipfs", "local"),
+        default="ipfs",
+        help="records on the local IPFS node (default) or in the embedded store",
+    )
+    parser.add_argument(
+        "--state-dir", type=Path, default=Path(".hygeia/demo"), help="demo keys and store"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(ctx: Context) -> int:
+    out = ctx.out
+    story = Story() if out.as_json else Story(show=_printer(ctx))
+    url = _chain(ctx)
+    cast = prepare(url, ctx.args.deployments, ctx.args.state_dir, out.progress)
+    store = _store(ctx)
+    try:
+        records_day.run(cast, store, story)
+    finally:
+        store.close()
+    summary = story.summary()
+    summary["setup_gas"] = cast.setup_gas
+    if out.as_json:
+        out.result(summary)
+        return 0
+    out.table(
+        "gas per operation",
+        ["operation", "calls", "average gas"],
+        [[op, g["calls"], f"{g['average']:,}"] for op, g in summary["gas"].items()],
+    )
+    out.table("written", ["what", "where"], [[w["what"], w["where"]] for w in story.written])
+    return 0
+
+
+def _chain(ctx: Context) -> str:
+    """The --rpc chain; when it is the default local one and nothing answers, start the nodes."""
+    url = str(ctx.args.rpc)
+    if anvil.rpc_answers(url) or anvil.running(NODES) is not None:
+        return url
+    port = int(url.rsplit(":", 1)[-1])
+    ctx.out.progress(f"no chain at {url}: starting the local nodes (hygeia node up)")
+    return anvil.start(NODES, port=port).url
+
+
+def _store(ctx: Context) -> ContentStore:
+    if ctx.args.store == "local":
+        return LocalStore(ctx.args.state_dir / "store")
+    node = ipfs.running(NODES)
+    if node is None:
+        port = int(os.environ.get("HYGEIA_IPFS_PORT", "5001"))
+        ctx.out.progress(f"starting the local IPFS node on port {port}")
+        node = ipfs.start(NODES, port=port)
+    return KuboStore(node.url)
+
+
+def _printer(ctx: Context) -> Callable[[str, Any], None]:
+    console = ctx.out.console
+
+    def show(kind: str, payload: Any) -> None:
+        if kind == "chapter":
+            console.rule(f"[bold]{payload}")
+        elif kind == "say":
+            console.print(f"  {payload}")
+        elif kind == "table":
+            ctx.out.table(payload["title"], payload["columns"], payload["rows"])
+
+    return show

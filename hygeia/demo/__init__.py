@@ -1,0 +1,1 @@
+"""`hygeia demo`: one realistic day on a local chain, narrated, told in chapters."""

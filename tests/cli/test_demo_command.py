@@ -1,0 +1,51 @@
+"""`hygeia demo` on a fresh chain: the day is told, the JSON summary is complete, a rerun reuses."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hygeia.cli.main import main
+from hygeia.nodes import anvil
+from tests.support import free_port
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> Iterator[str]:
+    node = anvil.start(tmp_path / "anvil", port=free_port(), persist=False)
+    yield node.url
+    anvil.stop(tmp_path / "anvil")
+
+
+def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
+    chain: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "demo", "--rpc", chain, "--deployments", str(tmp_path / "deployments"),
+        "--store", "local", "--state-dir", str(tmp_path / "demo"),
+    ]  # fmt: skip
+    assert main([*args, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    said = " ".join(e["payload"] for e in first["events"] if e["kind"] == "say")
+    assert "specialist read the lab result (HbA1c)" in said
+    assert "insurer asked for the condition and was refused: NO_PERMIT" in said
+    assert "specialist is now refused: REVOKED" in said
+    trail = next(e["payload"] for e in first["events"] if e["kind"] == "table")
+    assert [r[1] for r in trail["rows"]][-3:] == [
+        "access",
+        "break-glass-opened",
+        "break-glass-closed",
+    ]
+    assert first["gas"]["ConsentRegistry.grant"]["average"] < 60_000
+    assert "deploy ConsentRegistry" in first["setup_gas"]
+
+    started = time.monotonic()
+    assert main(args) == 0
+    human = capsys.readouterr().out
+    assert time.monotonic() - started < 20
+    assert "Records and consent" in human and "gas per operation" in human
+    assert "deploy ConsentRegistry" not in human  # the suite and cast were reused
