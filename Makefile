@@ -1,5 +1,6 @@
 # The two commands a user needs (see README):
-#   make demo   set everything up, start a local chain, deploy the suite, print addresses and gas
+#   make demo   set everything up, start the local chain and IPFS node, deploy the suite and
+#               narrate one day with it (hygeia demo), ending with addresses, files and gas
 #   make test   set everything up and run the whole test suite
 # Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
 
@@ -51,7 +52,7 @@ $(STAMPS)/brownie-networks: tools/brownie/network-config.yaml
 
 demo: setup
 	@$(VENV)/bin/hygeia node up
-	@$(VENV)/bin/hygeia deploy
+	@$(VENV)/bin/hygeia demo
 
 test: setup
 	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest $(PYTEST_ARGS)

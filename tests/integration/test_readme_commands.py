@@ -54,11 +54,11 @@ def test_readme_commands_work_in_a_fresh_clone_with_an_empty_home(tmp_path: Path
     demo, test = _readme_commands()
     try:
         out = _run(demo, clone, env).stdout
-        assert "ParticipantRegistry" in out and "total gas" in out
+        assert "ParticipantRegistry contract" in out and "gas per operation" in out
         started = time.monotonic()
         _run("make setup", clone, env)
         assert time.monotonic() - started < 15, "a second set-up must skip finished steps"
-        _run(demo, clone, env)  # idempotent: the node is already up, deploy runs again
+        _run(demo, clone, env)  # idempotent: the nodes are up, the suite and cast are reused
         _run(f'{test} PYTEST_ARGS="tests/toolchain -q"', clone, env)
     finally:
         subprocess.run(

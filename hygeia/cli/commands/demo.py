@@ -43,6 +43,8 @@ def run(ctx: Context) -> int:
     story = Story() if out.as_json else Story(show=_printer(ctx))
     url = _chain(ctx)
     cast = prepare(url, ctx.args.deployments, ctx.args.state_dir, out.progress)
+    for name, contract in cast.suite("admin").deployment.contracts.items():
+        story.wrote(f"{name} contract", contract.address)
     store = _store(ctx)
     try:
         records_day.run(cast, store, story)
