@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,14 +164,15 @@ class RecordVault:
         ref = RecordRef(record_id, _address_bytes(patient), 1)
         class_id = data_class_id(class_name)
         sealed = self._seal(patient, ref, _canonical(payload), (class_id,))
-        receipt = self.consent.anchor_record(
-            patient,
-            record_id,
-            class_id,
-            cid_bytes(sealed.cid),
-            sealed.digest,
-            cid_bytes(sealed.bundle_cid),
-        )
+        with self._unpinned_unless_anchored(sealed):
+            receipt = self.consent.anchor_record(
+                patient,
+                record_id,
+                class_id,
+                cid_bytes(sealed.cid),
+                sealed.digest,
+                cid_bytes(sealed.bundle_cid),
+            )
         return sealed.stored(class_name, receipt)
 
     def amend(self, record_id: bytes, payload: bytes | str | dict[str, Any]) -> StoredVersion:
@@ -181,9 +183,10 @@ class RecordVault:
         version = state.latest_version + 1
         ref = RecordRef(record_id, _address_bytes(state.patient), version)
         sealed = self._seal(state.patient, ref, _canonical(payload), (record_id, state.data_class))
-        receipt = self.consent.amend_record(
-            record_id, cid_bytes(sealed.cid), sealed.digest, cid_bytes(sealed.bundle_cid)
-        )
+        with self._unpinned_unless_anchored(sealed):
+            receipt = self.consent.amend_record(
+                record_id, cid_bytes(sealed.cid), sealed.digest, cid_bytes(sealed.bundle_cid)
+            )
         return sealed.stored(record.resource_type, receipt)
 
     # ------------------------------------------------------------ reading
@@ -273,6 +276,17 @@ class RecordVault:
         return ErasureReport(record_id, receipt.tx_hash, tuple(doomed))
 
     # ------------------------------------------------------------ internals
+    @contextmanager
+    def _unpinned_unless_anchored(self, sealed: _Sealed) -> Iterator[None]:
+        """A version whose anchoring fails leaves no pinned orphan behind in the store."""
+        try:
+            yield
+        except BaseException:
+            for cid in (sealed.cid, sealed.bundle_cid):
+                with suppress(StoreError):
+                    self.store.unpin(cid)
+            raise
+
     def _seal(
         self, patient: str, ref: RecordRef, plaintext: bytes, targets: Sequence[bytes]
     ) -> _Sealed:

@@ -241,9 +241,13 @@ def test_a_provider_with_a_collect_consent_writes_a_record_the_patient_can_read(
     assert world.vault("patient").get(stored.record_id).record.resource == GLUCOSE
 
 
-def test_a_provider_without_consent_cannot_write_for_the_patient(world: World, lab: str) -> None:
+def test_a_provider_without_consent_cannot_write_for_the_patient_and_leaves_no_pin(
+    world: World, lab: str
+) -> None:
+    pins_before = world.store.pins()
     with pytest.raises(ContractRevertError, match="ConsentRegistryAccessDenied"):
         world.vault("provider").put(world.address("patient"), GLUCOSE, data_class=lab)
+    assert world.store.pins() == pins_before
 
 
 # ------------------------------------------------------------------------------ break-glass
