@@ -2,6 +2,8 @@
 #   make demo   set everything up, start a local chain, deploy the suite, print addresses and gas
 #   make test   set everything up and run the whole test suite
 # Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
+# Also `make bench` (README "Benchmarks"): figures into reports/bench.{json,md}; choose parts and
+# options with BENCH_ARGS, e.g. make bench BENCH_ARGS="gas records --sizes 1MiB".
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -56,8 +58,11 @@ demo: setup
 test: setup
 	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+bench: setup
+	@$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
 lint: setup
-	@$(VENV)/bin/ruff check hygeia tests scripts
+	@$(VENV)/bin/ruff check hygeia tests scripts bench
 	@$(VENV)/bin/mypy
 
 clean:
