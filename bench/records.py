@@ -26,6 +26,7 @@ from statistics import median
 from rich.progress import Progress
 
 from bench.nodes import fresh_ipfs
+from hygeia.nodes.ipfs import JS_IPFS
 from hygeia.records import (
     RecordRef,
     build_key_bundle,
@@ -72,7 +73,9 @@ def ipfs_store() -> Iterator[tuple[str, ContentStore]]:
     with fresh_ipfs() as node:
         store = KuboStore(node.url, timeout=IPFS_TIMEOUT_SECONDS)
         try:
-            yield f"IPFS node ({Path(node.command[0]).name} {store.version()})", store
+            # js-ipfs answers `version` with its ipfs-core version (0.18 for js-ipfs 0.66).
+            kind = "js-ipfs core" if Path(node.command[0]).name == JS_IPFS.name else "Kubo"
+            yield f"IPFS node ({kind} {store.version()})", store
         finally:
             store.close()
 
