@@ -118,7 +118,9 @@ def _commit() -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
 
     head = git("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
-    return head + ("-dirty" if git("diff", "--quiet", "HEAD").returncode else "")
+    # README.md is left out: it holds the previous run's tables, which --readme rewrites.
+    changed = git("diff", "--quiet", "HEAD", "--", ".", ":(exclude)README.md").returncode
+    return head + ("-dirty" if changed else "")
 
 
 if __name__ == "__main__":
