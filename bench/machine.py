@@ -1,4 +1,4 @@
-"""The machine a benchmark ran on, for the report: CPU, cores, memory, OS, Python, Anvil."""
+"""The machine a benchmark ran on, for the report: CPU, cores, memory, OS, Python, Anvil, load."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Machine:
     os: str
     python: str
     anvil: str
+    load_average: float  # over the minute before the run: other work skews the timings
 
 
 def describe() -> Machine:
@@ -31,6 +32,7 @@ def describe() -> Machine:
         os=f"{_os_name()} (kernel {platform.release()}, {platform.machine()})",
         python=f"{platform.python_implementation()} {platform.python_version()}",
         anvil=_anvil_version(),
+        load_average=round(os.getloadavg()[0], 2),
     )
 
 

@@ -69,8 +69,11 @@ def to_markdown(results: Results) -> str:
     parts = [
         f"Ran {results.finished} at commit `{results.commit}` on:",
         _table(
-            ["CPU", "cores", "RAM", "OS", "Python", "Anvil"],
-            [[m.cpu, str(m.cores), f"{m.ram_gib:g} GiB", m.os, m.python, m.anvil]],
+            ["CPU", "cores", "RAM", "OS", "Python", "Anvil", "load before"],
+            [
+                [m.cpu, str(m.cores), f"{m.ram_gib:g} GiB", m.os, m.python, m.anvil]
+                + [f"{m.load_average:.2f}"]
+            ],
         ),
     ]
     if results.gas:
