@@ -9,7 +9,10 @@
   previous transaction gets ``BlockOutOfRangeError`` (foundry-rs/foundry#10709).
 
 Anvil mines each transaction in its own block as it arrives, so these figures measure the client
-and the node's RPC, not block times. A workload is one line in :data:`WORKLOADS`.
+and the node's RPC, not block times. A workload is one line in :data:`WORKLOADS`: shipments
+(DrugProvenance) and claims (ClaimsAdjudicator) join there. Adjudicating a 1,000-claim batch end
+to end is a whole job rather than a stream of one transaction, and gets its own module once the
+adjudication script exists.
 """
 
 from __future__ import annotations
