@@ -3,6 +3,8 @@
 #               narrate one day with it (hygeia demo), ending with addresses, files and gas
 #   make test   set everything up and run the whole test suite
 # Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
+# Also `make bench` (README "Benchmarks"): figures into reports/bench.{json,md}; choose parts and
+# options with BENCH_ARGS, e.g. make bench BENCH_ARGS="gas records --sizes 1MiB".
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -57,8 +59,11 @@ demo: setup
 test: setup
 	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+bench: setup
+	@$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
 lint: setup
-	@$(VENV)/bin/ruff check hygeia tests scripts
+	@$(VENV)/bin/ruff check hygeia tests scripts bench
 	@$(VENV)/bin/mypy
 
 clean:

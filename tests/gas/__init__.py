@@ -1,0 +1,18 @@
+"""Gas of every state-changing operation, one module per component.
+
+Each module's ``receipts(url)`` runs its operations with fixed inputs on the fresh chain at
+``url`` and returns "Contract.op" -> the operation's receipt; ``measure(url)`` is the gas of each
+(what the snapshot test compares). The benchmark (bench/gas.py) needs the receipts themselves:
+their transaction hashes lead to the calldata, events and storage writes of each EVM floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from hygeia.chain import Receipt
+
+
+def gas_used(receipts: Mapping[str, Receipt]) -> dict[str, int]:
+    """Gas per operation of a ``receipts(url)`` result."""
+    return {op: receipt.gas_used for op, receipt in receipts.items()}

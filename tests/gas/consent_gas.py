@@ -5,11 +5,12 @@ from __future__ import annotations
 from eth_account import Account
 
 from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.chain.signers import KeySigner
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.contracts.consent import Action, ConsentRegistryClient, GrantRequest, Purpose
 from hygeia.deploy import deploy_suite
+from tests.gas import gas_used
 
 START, END = 1_700_000_000, 4_000_000_000
 SIGNER = Account.from_key(b"\x42" * 32)  # a patient who signs grants and never pays gas
@@ -22,6 +23,10 @@ SIGNED_TARGETS = (b"\x11" * 32,)
 
 
 def measure(url: str) -> dict[str, int]:
+    return gas_used(receipts(url))
+
+
+def receipts(url: str) -> dict[str, Receipt]:
     w3 = connect(url)
 
     def sender(name: str) -> TxSender:
@@ -45,36 +50,34 @@ def measure(url: str) -> dict[str, int]:
     def request(*targets: bytes, actions: Action = Action.ACCESS) -> GrantRequest:
         return GrantRequest(actions, Purpose.TREAT, START, END, grantee=provider, targets=targets)
 
-    gas: dict[str, int] = {}
+    ops: dict[str, Receipt] = {}
     receipt, consent_id = patient.grant(me, request(CLASS))
-    gas["ConsentRegistry.grant(1 class)"] = receipt.gas_used
-    gas["ConsentRegistry.grant(3 classes)"] = patient.grant(
+    ops["ConsentRegistry.grant(1 class)"] = receipt
+    ops["ConsentRegistry.grant(3 classes)"] = patient.grant(
         me, request(b"\x01" * 32, b"\x02" * 32, b"\x03" * 32)
-    )[0].gas_used
-    gas["ConsentRegistry.grant(all data)"] = patient.grant(me, request())[0].gas_used
-    gas["ConsentRegistry.revoke"] = patient.revoke(patient.consent(me, consent_id)).gas_used
+    )[0]
+    ops["ConsentRegistry.grant(all data)"] = patient.grant(me, request())[0]
+    ops["ConsentRegistry.revoke"] = patient.revoke(patient.consent(me, consent_id))
 
     signed = request(*SIGNED_TARGETS)
     for nonce in (0, 1):
         signature = patient.sign_grant(KeySigner(SIGNER), signed, BUNDLE, END)
-        gas[f"ConsentRegistry.grantBySig(nonce {nonce})"] = relayer.grant_by_sig(
+        ops[f"ConsentRegistry.grantBySig(nonce {nonce})"] = relayer.grant_by_sig(
             SIGNER.address, signed, BUNDLE, END, signature
-        )[0].gas_used
+        )[0]
 
-    gas["ConsentRegistry.appointDelegate"] = patient.appoint_delegate(w3.eth.accounts[8]).gas_used
-    gas["ConsentRegistry.revokeDelegate"] = patient.revoke_delegate(w3.eth.accounts[8]).gas_used
+    ops["ConsentRegistry.appointDelegate"] = patient.appoint_delegate(w3.eth.accounts[8])
+    ops["ConsentRegistry.revokeDelegate"] = patient.revoke_delegate(w3.eth.accounts[8])
 
-    gas["ConsentRegistry.anchorRecord"] = patient.anchor_record(
+    ops["ConsentRegistry.anchorRecord"] = patient.anchor_record(
         me, RECORD, CLASS, CID, CIPHERTEXT, BUNDLE
-    ).gas_used
-    gas["ConsentRegistry.amendRecord"] = patient.amend_record(
-        RECORD, CID, CIPHERTEXT, BUNDLE
-    ).gas_used
+    )
+    ops["ConsentRegistry.amendRecord"] = patient.amend_record(RECORD, CID, CIPHERTEXT, BUNDLE)
     decision = patient.check_access(me, provider, RECORD, Action.ACCESS, Purpose.TREAT)
-    gas["ConsentRegistry.logAccess"] = doctor.log_access(
+    ops["ConsentRegistry.logAccess"] = doctor.log_access(
         me, RECORD, Purpose.TREAT, decision.consent_id
-    ).gas_used
-    gas["ConsentRegistry.openBreakGlass"] = doctor.open_break_glass(me, "ED", 3600).gas_used
-    gas["ConsentRegistry.closeBreakGlass"] = doctor.close_break_glass(me).gas_used
-    gas["ConsentRegistry.eraseRecord"] = patient.erase_record(RECORD).gas_used
-    return gas
+    )
+    ops["ConsentRegistry.openBreakGlass"] = doctor.open_break_glass(me, "ED", 3600)
+    ops["ConsentRegistry.closeBreakGlass"] = doctor.close_break_glass(me)
+    ops["ConsentRegistry.eraseRecord"] = patient.erase_record(RECORD)
+    return ops

@@ -3,59 +3,62 @@
 from __future__ import annotations
 
 from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.deploy import deploy_suite
+from tests.gas import gas_used
 
 # Fixed times keep calldata, and so gas, identical from run to run.
 VALID_FROM, VALID_UNTIL, RENEWED_UNTIL = 1_700_000_000, 4_000_000_000, 4_100_000_000
 
 
 def measure(url: str) -> dict[str, int]:
+    return gas_used(receipts(url))
+
+
+def receipts(url: str) -> dict[str, Receipt]:
     w3 = connect(url)
 
     def sender(name: str) -> TxSender:
         return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
 
-    gas: dict[str, int] = {}
+    ops: dict[str, Receipt] = {}
     result = deploy_suite(sender("admin"), regulators=(w3.eth.accounts[1],))
     for step in result.steps:
         if step.name.startswith("deploy "):
-            gas[f"{step.name.removeprefix('deploy ')}.deploy"] = step.receipt.gas_used
+            ops[f"{step.name.removeprefix('deploy ')}.deploy"] = step.receipt
         elif step.name.startswith("grant REGULATOR"):
-            gas["ParticipantRegistry.grantRole(REGULATOR)"] = step.receipt.gas_used
+            ops["ParticipantRegistry.grantRole(REGULATOR)"] = step.receipt
     address = result.deployment.address_of("ParticipantRegistry")
 
     def client(name: str) -> ParticipantRegistryClient:
         return ParticipantRegistryClient(w3, address, sender(name))
 
     regulator, provider = client("regulator"), w3.eth.accounts[2]
-    gas["ParticipantRegistry.issueCredential"] = regulator.issue_credential(
+    ops["ParticipantRegistry.issueCredential"] = regulator.issue_credential(
         provider,
         Role.PROVIDER,
         license_id="NPI-1234567893",
         jurisdiction="US-NY",
         valid_from=VALID_FROM,
         valid_until=VALID_UNTIL,
-    ).gas_used
-    gas["ParticipantRegistry.renewCredential"] = regulator.renew_credential(
+    )
+    ops["ParticipantRegistry.renewCredential"] = regulator.renew_credential(
         provider, Role.PROVIDER, RENEWED_UNTIL
-    ).gas_used
-    gas["ParticipantRegistry.suspendCredential"] = regulator.suspend_credential(
+    )
+    ops["ParticipantRegistry.suspendCredential"] = regulator.suspend_credential(
         provider, Role.PROVIDER
-    ).gas_used
-    gas["ParticipantRegistry.reinstateCredential"] = regulator.reinstate_credential(
+    )
+    ops["ParticipantRegistry.reinstateCredential"] = regulator.reinstate_credential(
         provider, Role.PROVIDER
-    ).gas_used
-    gas["ParticipantRegistry.revokeCredential"] = regulator.revoke_credential(
+    )
+    ops["ParticipantRegistry.revokeCredential"] = regulator.revoke_credential(
         provider, Role.PROVIDER
-    ).gas_used
+    )
     patient = client("patient")
-    gas["ParticipantRegistry.registerPatient"] = patient.register_patient("a1" * 32).gas_used
-    gas["ParticipantRegistry.registerPatientFor"] = patient.register_patient_for(
+    ops["ParticipantRegistry.registerPatient"] = patient.register_patient("a1" * 32)
+    ops["ParticipantRegistry.registerPatientFor"] = patient.register_patient_for(
         w3.eth.accounts[9], "b2" * 32
-    ).gas_used
-    gas["ParticipantRegistry.setEncryptionKey(rotate)"] = patient.set_encryption_key(
-        "c3" * 32
-    ).gas_used
-    return gas
+    )
+    ops["ParticipantRegistry.setEncryptionKey(rotate)"] = patient.set_encryption_key("c3" * 32)
+    return ops

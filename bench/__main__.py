@@ -1,0 +1,127 @@
+"""``python -m bench [PART ...]``: run the benchmarks, write reports/bench.json and bench.md.
+
+``make bench`` runs every part; ``make bench BENCH_ARGS="gas records --sizes 1KiB,1MiB"`` picks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bench import compile_time, gas, machine, records, report, throughput
+from tests.support import ROOT
+
+PARTS = ("gas", "throughput", "records", "compile")
+DEFAULT_TRANSACTIONS = 500
+_SIZE = re.compile(r"(\d+)\s*(B|KiB|MiB)")
+_UNITS = {"B": 1, "KiB": records.KIB, "MiB": records.MIB}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    parts = args.parts or list(PARTS)
+    console = Console(stderr=True)
+    results = report.Results(machine=machine.describe(), finished="", commit=_commit())
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+    )  # fmt: skip
+    with Progress(*columns, console=console) as progress:
+        if "gas" in parts:
+            results.gas = gas.run(progress)
+        if "throughput" in parts:
+            results.throughput = throughput.run(progress, args.transactions)
+        if "records" in parts:
+            stores = {name: records.STORES[name] for name in args.stores}
+            results.records = records.run(progress, args.sizes, stores)
+        if "compile" in parts:
+            results.compile = compile_time.run(progress)
+    results.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    json_path, md_path = report.write(results, args.out)
+    markdown = report.to_markdown(results)
+    if args.readme:
+        report.update_readme(ROOT / "README.md", markdown)
+    print(markdown)
+    console.print(f"wrote {json_path} and {md_path}" + (" and README.md" if args.readme else ""))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "parts", nargs="*", type=_part, metavar="PART",
+        help=f"which benchmarks to run ({', '.join(PARTS)}); all by default",
+    )  # fmt: skip
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "reports", help="folder for bench.json and bench.md"
+    )
+    parser.add_argument(
+        "--transactions", type=_positive, default=DEFAULT_TRANSACTIONS,
+        help=f"transactions per throughput mode (default {DEFAULT_TRANSACTIONS})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--sizes", type=_sizes, default=records.SIZES,
+        help="record sizes, comma-separated (default 1KiB,1MiB,50MiB)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stores", type=_stores, default=list(records.STORES),
+        help=f"stores for the records benchmark (default {','.join(records.STORES)})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--readme", action="store_true", help="also put the tables into README.md's Benchmarks"
+    )
+    return parser
+
+
+def _part(text: str) -> str:
+    if text not in PARTS:
+        raise argparse.ArgumentTypeError(f"unknown part {text!r}: choose from {', '.join(PARTS)}")
+    return text
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _sizes(text: str) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for item in text.split(","):
+        match = _SIZE.fullmatch(item.strip())
+        if match is None:
+            raise argparse.ArgumentTypeError(f"{item!r} is not a size like 1KiB, 1MiB or 512B")
+        number, unit = match.groups()
+        sizes[f"{number} {unit}"] = int(number) * _UNITS[unit]
+    return sizes
+
+
+def _stores(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    unknown = [name for name in names if name not in records.STORES]
+    if unknown:
+        known = ", ".join(records.STORES)
+        raise argparse.ArgumentTypeError(f"unknown store {unknown[0]!r}: choose from {known}")
+    return names
+
+
+def _commit() -> str:
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+    head = git("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
+    # README.md is left out: it holds the previous run's tables, which --readme rewrites.
+    changed = git("diff", "--quiet", "HEAD", "--", ".", ":(exclude)README.md").returncode
+    return head + ("-dirty" if changed else "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

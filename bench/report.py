@@ -1,0 +1,161 @@
+"""Benchmark results as JSON (for machines) and markdown tables (for the README)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.compile_time import CompileTimes
+from bench.gas import GasRow
+from bench.machine import Machine
+from bench.records import RecordsRow
+from bench.throughput import ThroughputRow
+from hygeia.errors import InvalidInputError
+
+README_BEGIN = "<!-- bench:begin (written by `make bench BENCH_ARGS=--readme`) -->"
+README_END = "<!-- bench:end -->"
+
+
+@dataclass
+class Results:
+    machine: Machine
+    finished: str  # ISO 8601, UTC
+    commit: str
+    gas: list[GasRow] = field(default_factory=list)
+    throughput: list[ThroughputRow] = field(default_factory=list)
+    records: list[RecordsRow] = field(default_factory=list)
+    compile: CompileTimes | None = None
+
+
+def to_json(results: Results) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "machine": asdict(results.machine),
+        "finished": results.finished,
+        "commit": results.commit,
+    }
+    if results.gas:
+        doc["gas"] = [
+            {
+                "operation": row.operation,
+                "gas": row.gas,
+                "floor": row.floor.total,
+                "ratio": round(row.ratio, 3),
+                "floor_parts": {
+                    "intrinsic": row.floor.intrinsic,
+                    "creation": row.floor.creation,
+                    "storage": row.floor.storage,
+                    "logs": row.floor.logs,
+                    "refund": row.floor.refund,
+                },
+                "calldata_bytes": row.floor.calldata_bytes,
+                "slots": asdict(row.floor.changes),
+                "events": row.floor.events,
+            }
+            for row in results.gas
+        ]
+    if results.throughput:
+        doc["throughput"] = [asdict(row) for row in results.throughput]
+    if results.records:
+        doc["records"] = [asdict(row) for row in results.records]
+    if results.compile is not None:
+        doc["compile"] = asdict(results.compile)
+    return doc
+
+
+def to_markdown(results: Results) -> str:
+    m = results.machine
+    parts = [
+        f"Ran {results.finished} at commit `{results.commit}` on:",
+        _table(
+            ["CPU", "cores", "RAM", "OS", "Python", "Anvil", "load before"],
+            [
+                [m.cpu, str(m.cores), f"{m.ram_gib:g} GiB", m.os, m.python, m.anvil]
+                + [f"{m.load_average:.2f}"]
+            ],
+        ),
+    ]
+    if results.gas:
+        parts += ["**Gas per operation beside its EVM floor**", _gas_table(results.gas)]
+    if results.throughput:
+        parts += ["**Throughput on Anvil**", _throughput_table(results.throughput)]
+    if results.records:
+        parts += [
+            "**Records: encrypt + store, beside the store's raw add (MB/s, MB = 10^6 bytes)**",
+            _records_table(results.records),
+        ]
+    if results.compile is not None:
+        c = results.compile
+        parts += [
+            "**Compile (brownie over the solc-js shim)**",
+            _table(
+                ["cold", "no-op", "artifacts"],
+                [[f"{c.cold_seconds:.1f} s", f"{c.noop_seconds:.1f} s", str(c.artifacts)]],
+                right=(0, 1, 2),
+            ),
+        ]
+    return "\n\n".join(parts) + "\n"
+
+
+def write(results: Results, folder: Path) -> tuple[Path, Path]:
+    """Write bench.json and bench.md into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = folder / "bench.json", folder / "bench.md"
+    json_path.write_text(json.dumps(to_json(results), indent=2) + "\n")
+    md_path.write_text(to_markdown(results))
+    return json_path, md_path
+
+
+def update_readme(readme: Path, markdown: str) -> None:
+    """Put ``markdown`` between the benchmark markers of ``readme``, replacing what was there."""
+    text = readme.read_text()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        raise InvalidInputError(f"{readme} has no {README_BEGIN} ... {README_END} block")
+    head = text[: begin + len(README_BEGIN)]
+    readme.write_text(f"{head}\n\n{markdown}\n{text[end:]}")
+
+
+def _gas_table(rows: list[GasRow]) -> str:
+    header = ["operation", "gas", "floor", "gas / floor", "calldata bytes"]
+    header += ["slots new / updated / cleared", "events"]
+    cells = []
+    for r in rows:
+        slots = r.floor.changes
+        cells.append(
+            [r.operation, f"{r.gas:,}", f"{r.floor.total:,}", f"{r.ratio:.2f}"]
+            + [str(r.floor.calldata_bytes), f"{slots.new} / {slots.updated} / {slots.cleared}"]
+            + [str(r.floor.events)]
+        )
+    return _table(header, cells, right=(1, 2, 3, 4, 6))
+
+
+def _throughput_table(rows: list[ThroughputRow]) -> str:
+    header = ["workload", "mode", "transactions", "seconds", "tx/s"]
+    cells = [
+        [r.workload, r.mode, str(r.transactions), f"{r.seconds:.2f}", f"{r.per_second:,.0f}"]
+        for r in rows
+    ]
+    return _table(header, cells, right=(2, 3, 4))
+
+
+def _records_table(rows: list[RecordsRow]) -> str:
+    header = ["store", "record", "runs", "raw add", "encrypt only", "encrypt + store", "overhead"]
+    cells = [
+        [r.store, r.size, str(r.repetitions)]
+        + [_rate(r.raw_add_mb_s), _rate(r.crypto_mb_s), _rate(r.encrypt_store_mb_s)]
+        + [f"{r.overhead:.2f}x"]
+        for r in rows
+    ]
+    return _table(header, cells, right=(2, 3, 4, 5, 6))
+
+
+def _rate(mb_per_second: float) -> str:
+    return f"{mb_per_second:,.1f}" if mb_per_second >= 10 else f"{mb_per_second:.2f}"
+
+
+def _table(header: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> str:
+    rule = ["---:" if i in right else "---" for i in range(len(header))]
+    lines = [header, rule, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)

@@ -1,0 +1,122 @@
+"""Transactions per second on Anvil, sequential and pipelined.
+
+- sequential: send one transaction, wait for its receipt, send the next (:meth:`TxSender.transact`,
+  what a script does; the node estimates each transaction's gas);
+- pipelined: send them all with locally tracked nonces (:meth:`TxSender.send`), then wait for
+  every receipt, with a gas limit set once from one estimate (a batching backend that knows its
+  transactions). Estimating each one instead fails on an Anvil with ``--prune-history`` (as
+  ``hygeia node up`` runs it): an ``eth_estimateGas`` at "latest" that races the mining of the
+  previous transaction gets ``BlockOutOfRangeError`` (foundry-rs/foundry#10709).
+
+Anvil mines each transaction in its own block as it arrives, so these figures measure the client
+and the node's RPC, not block times. A workload is one line in :data:`WORKLOADS`: shipments
+(DrugProvenance) and claims (ClaimsAdjudicator) join there. Adjudicating a 1,000-claim batch end
+to end is a whole job rather than a stream of one transaction, and gets its own module once the
+adjudication script exists.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+
+from rich.progress import Progress
+from web3.contract.contract import ContractFunction
+
+from bench.nodes import fresh_anvil
+from hygeia import artifacts
+from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.contracts.consent import Action, ConsentRegistryClient, GrantRequest, Purpose
+from hygeia.deploy import deploy_suite
+
+# The estimate is raised by this margin for the fixed limit: transactions of a batch differ in
+# their arguments (and so slightly in gas), and an unused limit costs nothing on Anvil.
+GAS_LIMIT_MARGIN = 1.25
+START, END = 1_700_000_000, 4_000_000_000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Transactions of one kind from one account: ``transaction(i)`` is the i-th."""
+
+    sender: TxSender
+    transaction: Callable[[int], ContractFunction]
+
+
+@dataclass(frozen=True)
+class ThroughputRow:
+    workload: str
+    mode: str
+    transactions: int
+    seconds: float
+    per_second: float
+
+
+def consent_grants(url: str) -> Batch:
+    """A patient granting a provider TREAT access, each grant to another data class."""
+    w3 = connect(url)
+    decoder = artifacts.suite_decoder()
+    admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
+    deployment = deploy_suite(admin).deployment
+    patient = TxSender(w3, dev_signer(w3, "patient"), decoder)
+    consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), patient)
+    provider = dev_signer(w3, "provider").address
+
+    def grant(i: int) -> ContractFunction:
+        request = GrantRequest(
+            Action.ACCESS, Purpose.TREAT, START, END, grantee=provider,
+            targets=((i + 1).to_bytes(32, "big"),),
+        )  # fmt: skip
+        return consent.contract.functions.grant(patient.address, request.as_args(), b"")
+
+    return Batch(patient, grant)
+
+
+#: One line per workload: a fresh chain's URL -> the batch to send.
+WORKLOADS: dict[str, Callable[[str], Batch]] = {
+    "consent grants": consent_grants,
+}
+
+SEQUENTIAL, PIPELINED = "sequential", "pipelined"
+MODES = (SEQUENTIAL, PIPELINED)
+
+
+def run(
+    progress: Progress, count: int, workloads: Mapping[str, Callable[[str], Batch]] = WORKLOADS
+) -> list[ThroughputRow]:
+    """``count`` transactions of each workload in each mode, each workload on a fresh chain."""
+    rows: list[ThroughputRow] = []
+    for name, prepare in workloads.items():
+        with fresh_anvil() as node:
+            batch = prepare(node.url)
+            for number, mode in enumerate(MODES):
+                indexes = range(number * count, (number + 1) * count)
+                steps = count if mode == SEQUENTIAL else 2 * count  # sends, then receipts
+                task = progress.add_task(f"throughput: {name}, {mode}", total=steps)
+                seconds = _timed(mode, batch, indexes, partial(progress.advance, task))
+                rows.append(ThroughputRow(name, mode, count, seconds, count / seconds))
+    return rows
+
+
+def _timed(mode: str, batch: Batch, indexes: range, step: Callable[[], None]) -> float:
+    """Seconds to send the transactions ``indexes`` of ``batch`` and have all their receipts."""
+    sender = batch.sender
+    if mode == SEQUENTIAL:
+        started = time.perf_counter()
+        for i in indexes:
+            sender.transact(batch.transaction(i))
+            step()
+        return time.perf_counter() - started
+    estimate = batch.transaction(indexes[0]).estimate_gas({"from": sender.address})
+    gas = int(estimate * GAS_LIMIT_MARGIN)
+    started = time.perf_counter()
+    hashes = []
+    for i in indexes:
+        hashes.append(sender.send(batch.transaction(i), gas=gas))
+        step()
+    for tx_hash in hashes:
+        sender.wait(tx_hash)
+        step()
+    return time.perf_counter() - started

@@ -1,0 +1,117 @@
+"""The benchmark code paths with tiny sizes, so they keep working; no timing is asserted.
+
+Figures come from `make bench`; here each part runs once on fresh nodes and its results are
+checked for shape and for what must hold whatever the machine (a floor never above the gas).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.progress import Progress
+
+from bench import compile_time, records, report, throughput
+from bench.__main__ import _parser, main
+from bench.compile_time import CompileError
+from hygeia.errors import InvalidInputError
+from tests.support import ROOT
+
+TINY_CONTRACT = """// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+contract Tiny {
+    uint256 private _value;
+
+    function set(uint256 value) external {
+        _value = value;
+    }
+}
+"""
+
+
+@pytest.fixture
+def progress() -> Progress:
+    return Progress(disable=True)
+
+
+def test_gas_gives_every_operation_a_floor_no_higher_than_its_gas(tmp_path: Path) -> None:
+    assert main(["gas", "--out", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "bench.json").read_text())
+    rows = {row["operation"]: row for row in doc["gas"]}
+    assert len(rows) == len(doc["gas"]) > 20
+    for op, row in rows.items():
+        assert 21_000 < row["floor"] <= row["gas"], op
+        assert row["ratio"] >= 1, op
+    # Each direction of a storage change is read from the trace.
+    assert rows["ParticipantRegistry.registerPatient"]["slots"]["new"] >= 1
+    assert rows["ParticipantRegistry.setEncryptionKey(rotate)"]["slots"]["updated"] >= 1
+    assert rows["ConsentRegistry.revokeDelegate"]["slots"]["cleared"] >= 1
+    assert rows["ConsentRegistry.deploy"]["floor_parts"]["creation"] > 32_000
+    markdown = (tmp_path / "bench.md").read_text()
+    assert "| ConsentRegistry.grant(1 class) |" in markdown
+    assert doc["machine"]["anvil"] in markdown
+
+
+def test_throughput_sends_every_transaction_in_each_mode(progress: Progress) -> None:
+    rows = throughput.run(progress, count=3)
+    assert [(r.workload, r.mode) for r in rows] == [
+        (name, mode) for name in throughput.WORKLOADS for mode in throughput.MODES
+    ]
+    assert all(r.transactions == 3 and r.per_second > 0 for r in rows)
+
+
+def test_records_run_on_both_stores_across_a_chunk_boundary(progress: Progress) -> None:
+    sizes = {"1 KiB": records.KIB, "300 KiB": 300 * records.KIB}  # a UnixFS chunk is 256 KiB
+    rows = records.run(progress, sizes, records.STORES, budget=0, min_repetitions=1)
+    assert [(r.size, r.repetitions) for r in rows] == [("1 KiB", 1), ("300 KiB", 1)] * 2
+    assert rows[0].store.startswith("embedded") and rows[2].store.startswith("IPFS node")
+    assert all(r.raw_add_mb_s > 0 and r.encrypt_store_mb_s > 0 and r.overhead > 0 for r in rows)
+
+
+def tiny_project(folder: Path, source: str) -> Path:
+    (folder / "contracts").mkdir(parents=True)
+    (folder / "interfaces").mkdir()
+    (folder / "contracts" / "Tiny.sol").write_text(source)
+    shutil.copy2(ROOT / "brownie-config.yaml", folder / "brownie-config.yaml")
+    return folder
+
+
+def test_compile_times_a_cold_and_a_noop_compile(tmp_path: Path, progress: Progress) -> None:
+    times = compile_time.run(progress, project=tiny_project(tmp_path, TINY_CONTRACT))
+    assert times.artifacts == 1
+    assert times.cold_seconds > 0 and times.noop_seconds > 0
+
+
+def test_compile_reports_brownie_output_when_it_fails(tmp_path: Path, progress: Progress) -> None:
+    broken = TINY_CONTRACT.replace("_value = value;", "_value = missing;")
+    with pytest.raises(CompileError, match="Undeclared identifier"):
+        compile_time.run(progress, project=tiny_project(tmp_path, broken))
+
+
+def test_readme_block_between_the_markers_is_replaced(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{report.README_BEGIN}\nold table\n{report.README_END}\nafter\n")
+    report.update_readme(readme, "| new |\n")
+    assert readme.read_text() == (
+        f"# x\n\n{report.README_BEGIN}\n\n| new |\n\n{report.README_END}\nafter\n"
+    )
+
+
+def test_readme_without_markers_is_refused(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n")
+    with pytest.raises(InvalidInputError, match="bench:begin"):
+        report.update_readme(readme, "| new |\n")
+
+
+def test_command_line_parses_sizes_and_refuses_unknown_parts() -> None:
+    args = _parser().parse_args(["records", "--sizes", "1KiB,512B,2MiB", "--stores", "embedded"])
+    assert args.sizes == {"1 KiB": 1024, "512 B": 512, "2 MiB": 2 << 20}
+    assert args.stores == ["embedded"]
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["gass"])
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["--sizes", "1GB"])
