@@ -9,10 +9,17 @@ interface ITokenReceiver {
 }
 
 /// @title HookedStablecoin
-/// @notice TEST ONLY: a token that calls the recipient back on every transfer to a contract (as
-/// ERC-777 and ERC-1363 tokens do), so tests can try to re-enter the escrow during a payout.
+/// @notice TEST ONLY: a token that calls registered recipients back on every transfer to them (as
+/// ERC-777 tokens do), so tests can try to re-enter the escrow during a payout.
 contract HookedStablecoin is ERC20 {
+    mapping(address account => bool) private _receivers;
+
     constructor() ERC20("hooked test dollar", "HOOK") {}
+
+    /// @notice From now on `account` is told of every transfer to it.
+    function registerReceiver(address account) external {
+        _receivers[account] = true;
+    }
 
     /// @notice Anyone may mint: test only.
     function mint(address to, uint256 amount) external {
@@ -21,6 +28,6 @@ contract HookedStablecoin is ERC20 {
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
-        if (from != address(0) && to.code.length != 0) ITokenReceiver(to).onTokenReceived(from, value);
+        if (_receivers[to]) ITokenReceiver(to).onTokenReceived(from, value);
     }
 }
