@@ -15,6 +15,7 @@ from hygeia import artifacts
 from hygeia.chain.connection import call_node, connect
 from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import TxSender
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deploy import genesis_hash
 from hygeia.deployments import AddressBook, Deployment
@@ -30,6 +31,9 @@ class Suite:
         self.sender = sender
         self.participants = ParticipantRegistryClient(
             w3, deployment.address_of("ParticipantRegistry"), sender
+        )
+        self.claims = ClaimsAdjudicatorClient(
+            w3, deployment.address_of("ClaimsAdjudicator"), sender
         )
 
     @classmethod
