@@ -60,6 +60,10 @@ def deploy_suite(
             f"chain {sender.chain_id} is not a local chain: give the claims escrow's payment "
             "token (an ERC-20 stablecoin with 2 decimals)"
         )
+    if payment_token is not None:
+        if not Web3.is_address(payment_token):
+            raise InvalidInputError(f"payment token is not an address: {payment_token!r}")
+        payment_token = Web3.to_checksum_address(payment_token)
     w3 = sender.w3
     steps: list[DeployStep] = []
 

@@ -364,15 +364,22 @@ class BatchRunner:
 
     def _fund_and_adjudicate(self, ids: list[bytes], claims: Sequence[ClaimSpec]) -> None:
         states = self.claims.claim_states(ids)
-        pending = [
-            (cid, spec)
-            for cid, spec, state in zip(ids, claims, states, strict=True)
-            if state is ClaimState.SUBMITTED
-        ]
         if self.minter is not None:
-            # Paid never exceeds the charge, so escrow for the charges pays every claim at once.
-            self._fund(sum(line.charge for _, spec in pending for line in spec.lines))
-        self._adjudicate([cid for cid, _ in pending], len(ids))
+            # Paid never exceeds the charge, so escrow for the charges of the claims to adjudicate
+            # and of those waiting for payment pays all of them at once.
+            unpaid = (ClaimState.SUBMITTED, ClaimState.PAYMENT_PENDING)
+            self._fund(
+                sum(
+                    line.charge
+                    for spec, state in zip(claims, states, strict=True)
+                    if state in unpaid
+                    for line in spec.lines
+                )
+            )
+        pending = [
+            cid for cid, state in zip(ids, states, strict=True) if state is ClaimState.SUBMITTED
+        ]
+        self._adjudicate(pending, len(ids))
 
     def _fund(self, needed: int) -> None:
         assert self.minter is not None
