@@ -1,26 +1,73 @@
-"""Fixtures of the claims SDK tests: the sample batch (with a plan id unique to the test, as all
-tests share one chain and insurer), its remittance written by hand, and runners on the session's
-Anvil chain (tests/conftest.py)."""
+"""Fixtures of the claims SDK tests: a chain of their own, the sample batch (with a plan id unique
+to the test, as the tests share that chain and its insurer), its remittance written by hand, and
+runners.
+
+The chain fixtures of tests/conftest.py are overridden here by a separate Anvil: running a batch
+credentials dev accounts (the insurer, for one), which the other SDK and CLI tests expect bare.
+"""
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from web3 import Web3
 
-from hygeia.chain import dev_signer
+from hygeia import artifacts
+from hygeia.chain import TxSender, connect, dev_signer
 from hygeia.claims.batch import Batch, parse_batch
 from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import Pseudonyms, claim_id
 from hygeia.claims.runner import BatchRunner, ProgressCallback
-from hygeia.deploy import DeployResult
+from hygeia.deploy import DeployResult, deploy_suite
+from hygeia.deployments import AddressBook
+from hygeia.nodes import anvil
+from hygeia.nodes.process import NodeProcess
+from hygeia.suite import Suite
+from tests.support import free_port
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def anvil_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    state = tmp_path_factory.mktemp("claims-anvil")
+    node = anvil.start(state, port=free_port(), persist=False)
+    yield node
+    anvil.stop(state)
+
+
+@pytest.fixture(scope="session")
+def w3(anvil_node: NodeProcess) -> Web3:
+    return connect(anvil_node.url)
+
+
+@pytest.fixture(scope="session")
+def deployments_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("claims-deployments")
+
+
+@pytest.fixture(scope="session")
+def deployed(w3: Web3, deployments_dir: Path) -> DeployResult:
+    sender = TxSender(w3, dev_signer(w3, "admin"), artifacts.suite_decoder())
+    regulator = dev_signer(w3, "regulator").address
+    return deploy_suite(sender, regulators=(regulator,), address_book=AddressBook(deployments_dir))
+
+
+@pytest.fixture
+def suite_as(anvil_node: NodeProcess, deployed: DeployResult, deployments_dir: Path, w3: Web3):  # type: ignore[no-untyped-def]
+    """suite_as("insurer") -> a Suite on this chain sending as that dev account."""
+
+    def make(name: str) -> Suite:
+        return Suite.connect(
+            anvil_node.url, deployments=deployments_dir, signer=dev_signer(w3, name)
+        )
+
+    return make
 
 
 @pytest.fixture
