@@ -349,21 +349,12 @@ class ClaimsAdjudicatorClient(ContractClient):
         return int(self._call(fn))
 
     def claim_of(self, claim_id_: bytes) -> ClaimRecord | None:
-        raw = self._call(self.contract.functions.claimOf(claim_id_))
-        provider, plan_id, received, state, status, line_count, known, member_id = raw
-        if ClaimState(state) is ClaimState.NONE:
-            return None
-        return ClaimRecord(
-            claim_id=claim_id_,
-            provider=Web3.to_checksum_address(provider),
-            plan_id=plan_id,
-            received=day_date(received),
-            state=ClaimState(state),
-            status=status,
-            line_count=line_count,
-            member_known=known,
-            member_id=bytes(member_id),
-        )
+        return _claim_record(claim_id_, self._call(self.contract.functions.claimOf(claim_id_)))
+
+    def claims_of(self, claim_ids: Sequence[bytes]) -> list[ClaimRecord | None]:
+        """claim_of for many claims, in JSON-RPC batches."""
+        raw = self._batch([self.contract.functions.claimOf(cid) for cid in claim_ids])
+        return [_claim_record(cid, r) for cid, r in zip(claim_ids, raw, strict=True)]
 
     def claim_states(self, claim_ids: Sequence[bytes]) -> list[ClaimState]:
         states: list[ClaimState] = []
@@ -387,27 +378,12 @@ class ClaimsAdjudicatorClient(ContractClient):
         ]
 
     def remittance_of(self, claim_id_: bytes) -> Remittance:
-        status, charge, paid, patient, lines = self._call(
-            self.contract.functions.remittanceOf(claim_id_)
-        )
-        return Remittance(
-            status=status,
-            charge=charge,
-            paid=paid,
-            patient_responsibility=patient,
-            lines=tuple(
-                LineRemittance(
-                    charge=c,
-                    allowed=a,
-                    paid=p,
-                    adjustments=tuple(
-                        Adjustment(bytes(group).decode("ascii"), reason, amount)
-                        for group, reason, amount in adjustments
-                    ),
-                )
-                for c, a, p, adjustments in lines
-            ),
-        )
+        return _remittance(self._call(self.contract.functions.remittanceOf(claim_id_)))
+
+    def remittances_of(self, claim_ids: Sequence[bytes]) -> list[Remittance]:
+        """remittance_of for many adjudicated claims, in JSON-RPC batches."""
+        raw = self._batch([self.contract.functions.remittanceOf(cid) for cid in claim_ids])
+        return [_remittance(r) for r in raw]
 
     def escrow_of(self, insurer: str) -> int:
         return int(self._call(self.contract.functions.escrowOf(_address(insurer))))
@@ -421,6 +397,20 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     def appeal_of(self, claim_id_: bytes) -> AppealStatus:
         return AppealStatus(self._call(self.contract.functions.appealOf(claim_id_)))
+
+    def _batch(self, calls: Sequence[Any]) -> list[Any]:
+        """View calls sent as JSON-RPC batches of _READ_CHUNK (one round trip each)."""
+        results: list[Any] = []
+        for start in range(0, len(calls), _READ_CHUNK):
+
+            def send(chunk: Sequence[Any] = calls[start : start + _READ_CHUNK]) -> list[Any]:
+                with self.w3.batch_requests() as batch:
+                    for call in chunk:
+                        batch.add(call)
+                    return list(batch.execute())
+
+            results.extend(call_node(self._rpc, send))
+        return results
 
     # ------------------------------------------------------------ events
     def plans_of(self, insurer: str, *, from_block: int = 0) -> list[int]:
@@ -455,6 +445,45 @@ class ClaimsAdjudicatorClient(ContractClient):
                 self._rpc, lambda: event.get_logs(from_block=from_block, argument_filters=filters)
             )
         )
+
+
+def _claim_record(claim_id_: bytes, raw: Sequence[Any]) -> ClaimRecord | None:
+    provider, plan_id, received, state, status, line_count, known, member_id = raw
+    if ClaimState(state) is ClaimState.NONE:
+        return None
+    return ClaimRecord(
+        claim_id=claim_id_,
+        provider=Web3.to_checksum_address(provider),
+        plan_id=plan_id,
+        received=day_date(received),
+        state=ClaimState(state),
+        status=status,
+        line_count=line_count,
+        member_known=known,
+        member_id=bytes(member_id),
+    )
+
+
+def _remittance(raw: Sequence[Any]) -> Remittance:
+    status, charge, paid, patient, lines = raw
+    return Remittance(
+        status=status,
+        charge=charge,
+        paid=paid,
+        patient_responsibility=patient,
+        lines=tuple(
+            LineRemittance(
+                charge=c,
+                allowed=a,
+                paid=p,
+                adjustments=tuple(
+                    Adjustment(bytes(group).decode("ascii"), reason, amount)
+                    for group, reason, amount in adjustments
+                ),
+            )
+            for c, a, p, adjustments in lines
+        ),
+    )
 
 
 def _plan_tuple(terms: PlanTerms) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ A patient signs the grant (EIP-712) and anyone relays it, so patients need no ga
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from eth_account import Account
@@ -14,8 +15,10 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 from web3 import Web3
 
+from hygeia.chain.connection import call_node
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
+from hygeia.errors import TransactionFailedError
 
 #: keccak256("Claim"): the FHIR resource type a claim discloses (its CLAIM_DATA_CLASS).
 CLAIM_DATA_CLASS = keccak(text="Claim")
@@ -51,6 +54,8 @@ _GRANT_TYPES = {
     ],
 }
 _DOMAIN_NAME, _DOMAIN_VERSION = "hygeia.ConsentRegistry", "1"
+# Patients asked about per batch of JSON-RPC calls.
+_READ_CHUNK = 100
 
 
 class PaymentConsentClient(ContractClient):
@@ -60,20 +65,35 @@ class PaymentConsentClient(ContractClient):
 
     def allows_claims(self, patient: str, insurer: str) -> bool:
         """Whether `patient` allows `insurer` DISCLOSE for HPAYMT on Claim data now."""
-        allowed, _, _ = self._call(
-            self.contract.functions.checkAccess(
-                Web3.to_checksum_address(patient),
-                Web3.to_checksum_address(insurer),
-                CLAIM_DATA_CLASS,
-                ACTION_DISCLOSE,
-                PURPOSE_HPAYMT,
-            )
-        )
-        return bool(allowed)
+        return self.allow_claims([patient], insurer)[0]
+
+    def allow_claims(self, patients: Sequence[str], insurer: str) -> list[bool]:
+        """allows_claims for many patients, in JSON-RPC batches."""
+        results: list[bool] = []
+        for start in range(0, len(patients), _READ_CHUNK):
+            chunk = patients[start : start + _READ_CHUNK]
+
+            def ask(chunk: Sequence[str] = chunk) -> list[Any]:
+                with self.w3.batch_requests() as batch:
+                    for patient in chunk:
+                        batch.add(self._check(patient, insurer))
+                    return list(batch.execute())
+
+            results.extend(bool(allowed) for allowed, _, _ in call_node(self._rpc, ask))
+        return results
 
     def grant_by_signature(self, patient: LocalAccount, insurer: str, deadline: int) -> Receipt:
         """Relay (as this client's sender) the patient's signed consent for claims to `insurer`:
         a permit of DISCLOSE for HPAYMT on Claim data until revoked."""
+        return self.grant_by_signatures([patient], insurer, deadline)[0]
+
+    def grant_by_signatures(
+        self, patients: Sequence[LocalAccount], insurer: str, deadline: int
+    ) -> list[Receipt]:
+        """grant_by_signature for many patients, one transaction each. Not pipelined: Anvil with
+        --prune-history can fail a gas estimate made while the previous transaction is mined."""
+        if self.sender is None:
+            raise TransactionFailedError("the consent client is read-only: give it a TxSender")
         request = (
             PERMIT,
             Web3.to_checksum_address(insurer),
@@ -84,13 +104,33 @@ class PaymentConsentClient(ContractClient):
             UNTIL_REVOKED,
             [CLAIM_DATA_CLASS],
         )
-        nonce = int(self._call(self.contract.functions.nonces(patient.address)))
-        signature = self._sign(patient, request, nonce, deadline)
-        fn = self.contract.functions.grantBySig(patient.address, request, b"", deadline, signature)
-        return self._transact(fn)
+        chain_id = int(call_node(self._rpc, lambda: self.w3.eth.chain_id))
+        receipts = []
+        for patient in patients:
+            nonce = int(self._call(self.contract.functions.nonces(patient.address)))
+            signature = self._sign(patient, request, nonce, deadline, chain_id)
+            fn = self.contract.functions.grantBySig(
+                patient.address, request, b"", deadline, signature
+            )
+            receipts.append(self.sender.transact(fn))
+        return receipts
+
+    def _check(self, patient: str, insurer: str) -> Any:
+        return self.contract.functions.checkAccess(
+            Web3.to_checksum_address(patient),
+            Web3.to_checksum_address(insurer),
+            CLAIM_DATA_CLASS,
+            ACTION_DISCLOSE,
+            PURPOSE_HPAYMT,
+        )
 
     def _sign(
-        self, patient: LocalAccount, request: tuple[Any, ...], nonce: int, deadline: int
+        self,
+        patient: LocalAccount,
+        request: tuple[Any, ...],
+        nonce: int,
+        deadline: int,
+        chain_id: int,
     ) -> bytes:
         kind, grantee, role, actions, purposes, start, end, targets = request
         message = {
@@ -110,7 +150,7 @@ class PaymentConsentClient(ContractClient):
         domain = {
             "name": _DOMAIN_NAME,
             "version": _DOMAIN_VERSION,
-            "chainId": int(self.w3.eth.chain_id),
+            "chainId": chain_id,
             "verifyingContract": self.address,
         }
         signable = encode_typed_data(

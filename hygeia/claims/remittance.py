@@ -15,6 +15,8 @@ from hygeia.claims.client import ClaimRecord, ClaimsAdjudicatorClient, ClaimStat
 from hygeia.claims.ids import reversal_id
 
 _CENTS = 100
+# Claims read per round of batched calls (and per progress report).
+_READ_CHUNK = 100
 _X12_ID_WIDTH = 15
 
 
@@ -42,21 +44,26 @@ def read_claims(
     on_read: Callable[[int], None] | None = None,
 ) -> list[ReportedClaim]:
     """The stored record and remittance of each adjudicated claim, and of the reversal record of
-    each reversed one (reported right after it, with the same name)."""
+    each reversed one (reported right after it, with the same name). Reads go in batches."""
     reported: list[ReportedClaim] = []
-    for count, entry in enumerate(entries, start=1):
-        record = client.claim_of(entry.claim_id)
-        if record is None or record.state in (ClaimState.SUBMITTED, ClaimState.REVERSAL):
-            continue
-        reported.append(ReportedClaim(entry, record, client.remittance_of(entry.claim_id)))
-        if record.state is ClaimState.REVERSED:
-            reversal = client.claim_of(reversal_id(entry.claim_id))
-            if reversal is not None:
-                reported.append(
-                    ReportedClaim(entry, reversal, client.remittance_of(reversal.claim_id))
-                )
+    for start in range(0, len(entries), _READ_CHUNK):
+        chunk = entries[start : start + _READ_CHUNK]
+        records = client.claims_of([e.claim_id for e in chunk])
+        reversals = client.claims_of([reversal_id(e.claim_id) for e in chunk])
+        rows: list[tuple[ClaimEntry, ClaimRecord]] = []
+        for entry, record, reversal in zip(chunk, records, reversals, strict=True):
+            if record is None or record.state in (ClaimState.SUBMITTED, ClaimState.REVERSAL):
+                continue
+            rows.append((entry, record))
+            if record.state is ClaimState.REVERSED and reversal is not None:
+                rows.append((entry, reversal))
+        remittances = client.remittances_of([record.claim_id for _, record in rows])
+        reported.extend(
+            ReportedClaim(entry, record, remit)
+            for (entry, record), remit in zip(rows, remittances, strict=True)
+        )
         if on_read is not None:
-            on_read(count)
+            on_read(start + len(chunk))
     return reported
 
 

@@ -306,14 +306,17 @@ class BatchRunner:
             self._progress(Progress("authorizations", done, len(batch.authorizations)))
 
     def _ensure_consents(self, batch: Batch) -> None:
-        total = len(batch.members)
-        for done, spec in enumerate(batch.members, start=1):
-            patient = self.parties.patient(spec.member_id)
-            if not self.consent.allows_claims(patient.address, self.insurer):
-                deadline = self._chain_time() + _SIGNATURE_LIFETIME
-                self._tally.add(self.consent.grant_by_signature(patient, self.insurer, deadline))
-                self._progress(Progress("consents", done, total))
-        self._progress(Progress("consents", total, total))
+        patients = [self.parties.patient(spec.member_id) for spec in batch.members]
+        allowed = self.consent.allow_claims([p.address for p in patients], self.insurer)
+        missing = [p for p, ok in zip(patients, allowed, strict=True) if not ok]
+        done = len(patients) - len(missing)
+        self._progress(Progress("consents", done, len(patients)))
+        for chunk in chunks(missing, self.batch_size):
+            deadline = self._chain_time() + _SIGNATURE_LIFETIME
+            for receipt in self.consent.grant_by_signatures(chunk, self.insurer, deadline):
+                self._tally.add(receipt)
+            done += len(chunk)
+            self._progress(Progress("consents", done, len(patients)))
 
     # ------------------------------------------------------------------ claims
 
