@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 from web3 import Web3
 
 from hygeia import artifacts
+from hygeia.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.chain.transactions import Receipt, TxSender
 from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deployments import AddressBook, DeployedContract, Deployment
-from hygeia.errors import TransactionFailedError
+from hygeia.errors import InvalidInputError, TransactionFailedError
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,23 @@ def deploy_suite(
     regulators: tuple[str, ...] = (),
     address_book: AddressBook | None = None,
     on_step: Callable[[DeployStep], None] | None = None,
+    payment_token: str | None = None,
 ) -> DeployResult:
     """Deploy every suite contract from the packaged artifacts, with the sender as governance admin.
 
-    `regulators` get the REGULATOR role. The deployment is written to `address_book` when given.
+    `regulators` get the REGULATOR role. The claims escrow pays in `payment_token` (an ERC-20
+    stablecoin with 2 decimals); on a local chain without one, a TestStablecoin owned by the
+    sender is deployed. The deployment is written to `address_book` when given.
     """
+    if payment_token is None and sender.chain_id not in LOCAL_CHAIN_IDS:
+        raise InvalidInputError(
+            f"chain {sender.chain_id} is not a local chain: give the claims escrow's payment "
+            "token (an ERC-20 stablecoin with 2 decimals)"
+        )
+    if payment_token is not None:
+        if not Web3.is_address(payment_token):
+            raise InvalidInputError(f"payment token is not an address: {payment_token!r}")
+        payment_token = Web3.to_checksum_address(payment_token)
     w3 = sender.w3
     steps: list[DeployStep] = []
 
@@ -75,10 +88,13 @@ def deploy_suite(
         return receipt.contract_address
 
     registry_address = deploy("ParticipantRegistry", sender.address)
-    deploy("ConsentRegistry", registry_address)
+    consent_address = deploy("ConsentRegistry", registry_address)
     registry = ParticipantRegistryClient(w3, registry_address, sender)
     for regulator in regulators:
         record(f"grant REGULATOR to {regulator}", registry.grant_regulator(regulator))
+    if payment_token is None:
+        payment_token = deploy(artifacts.TEST_STABLECOIN, sender.address)
+    deploy("ClaimsAdjudicator", registry_address, consent_address, payment_token)
 
     deployment = Deployment(
         chain_id=sender.chain_id,

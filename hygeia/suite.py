@@ -15,6 +15,7 @@ from hygeia import artifacts
 from hygeia.chain.connection import call_node, connect
 from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import TxSender
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.contracts.consent import ConsentRegistryClient
 from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deploy import genesis_hash
@@ -33,6 +34,9 @@ class Suite:
             w3, deployment.address_of("ParticipantRegistry"), sender
         )
         self.consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), sender)
+        self.claims = ClaimsAdjudicatorClient(
+            w3, deployment.address_of("ClaimsAdjudicator"), sender
+        )
 
     @classmethod
     def connect(

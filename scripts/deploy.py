@@ -6,7 +6,9 @@
 
 Environment: HYGEIA_DEPLOYER (brownie keystore account id; required off local chains),
 HYGEIA_REGULATORS (comma-separated addresses; on a local chain the default is accounts[1]),
-HYGEIA_CONFIRMATIONS (default 1), HYGEIA_DEPLOYMENTS (address book folder, default deployments).
+HYGEIA_CONFIRMATIONS (default 1), HYGEIA_DEPLOYMENTS (address book folder, default deployments),
+HYGEIA_PAYMENT_TOKEN (the claims escrow's ERC-20 stablecoin; required off local chains, where a
+TestStablecoin is deployed by default).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def main() -> None:
         regulators=tuple(regulators),
         address_book=book,
         on_step=lambda step: print(f"  {step.name}: {step.receipt.gas_used:,} gas"),
+        payment_token=os.environ.get("HYGEIA_PAYMENT_TOKEN") or None,
     )
     for name, contract in result.deployment.contracts.items():
         print(f"{name} deployed at {contract.address}")

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "contracts"
 TARGET = ROOT / "hygeia" / "artifacts"
 
-# The contracts a deployment consists of, in deployment order.
-DEPLOYABLE = ("ParticipantRegistry", "ConsentRegistry")
+# The contracts a deployment consists of, in deployment order (the test stablecoin only on local
+# chains, as the claims escrow's payment token).
+DEPLOYABLE = ("ParticipantRegistry", "ConsentRegistry", "TestStablecoin", "ClaimsAdjudicator")
 
 
 def artifact(name: str) -> dict[str, object]:

@@ -13,7 +13,9 @@ from typing import Any
 from hygeia.chain.reverts import RevertDecoder
 
 #: Contracts of a suite deployment, in deployment order.
-SUITE_CONTRACTS = ("ParticipantRegistry", "ConsentRegistry")
+SUITE_CONTRACTS = ("ParticipantRegistry", "ConsentRegistry", "ClaimsAdjudicator")
+#: The claims escrow's payment token deployed on local chains (elsewhere an existing stablecoin).
+TEST_STABLECOIN = "TestStablecoin"
 
 
 @cache
@@ -32,5 +34,5 @@ def abi(name: str) -> list[dict[str, Any]]:
 
 @cache
 def suite_decoder() -> RevertDecoder:
-    """Decodes the custom errors of every suite contract."""
-    return RevertDecoder({name: abi(name) for name in SUITE_CONTRACTS})
+    """Decodes the custom errors of every suite contract and of the test stablecoin."""
+    return RevertDecoder({name: abi(name) for name in (*SUITE_CONTRACTS, TEST_STABLECOIN)})

@@ -10,6 +10,7 @@ from typing import Any
 from hygeia import __version__
 from hygeia.cli.commands import (
     accounts,
+    claims,
     consent,
     demo,
     deploy,
@@ -42,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (node, deploy, demo, accounts, participants, keys, records, consent, store):
+    for module in (
+        node, deploy, demo, accounts, participants, keys, records, consent, store, claims,
+    ):  # fmt: skip
         module.register(sub)
     return parser
 

@@ -21,6 +21,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="account given the REGULATOR role (repeatable; on a local chain the "
         "default is the dev account 'regulator')",
     )
+    parser.add_argument(
+        "--payment-token",
+        default=None,
+        help="ERC-20 stablecoin (2 decimals) the claims escrow pays in; required off local "
+        "chains, where a TestStablecoin is deployed by default",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -40,7 +46,13 @@ def run(ctx: Context) -> int:
         ctx.out.progress(f"  {step.name}: {step.receipt.gas_used:,} gas")
 
     book = AddressBook(ctx.args.deployments)
-    result = deploy_suite(sender, regulators=tuple(regulators), address_book=book, on_step=show)
+    result = deploy_suite(
+        sender,
+        regulators=tuple(regulators),
+        address_book=book,
+        on_step=show,
+        payment_token=ctx.args.payment_token,
+    )
     deployment = result.deployment
     data = {
         "chain_id": deployment.chain_id,

@@ -1,0 +1,753 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {IClaimsAdjudicator} from "../interfaces/IClaimsAdjudicator.sol";
+import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {Adjudication} from "./libraries/Adjudication.sol";
+import {ConsentPolicy} from "./libraries/ConsentPolicy.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title ClaimsAdjudicator
+/// @notice Plans, enrolment, prior authorizations, claims and their on-chain adjudication into
+/// X12 835 remittances, paid from an insurer-funded ERC-20 escrow by pull payments.
+/// @dev Storage, chosen for gas per line: a claim is two slots (provider, plan, received day,
+/// state, status, line count and member flag in one; the member id in the other); each line is
+/// one slot as submitted (plus one for an authorization id, only if given) and one slot of
+/// results (the denial, or the five adjustment amounts and the units allowed). Totals, allowed
+/// and paid amounts are derived from those, never stored twice. The duplicate rule keeps one
+/// flag per (plan, member, provider, code, service date) of a line that was not denied; a
+/// reversal clears it. Accumulators are one slot per member and plan (a plan is one plan year),
+/// plus one per member and limited code for the units used. A reversal is a new claim record
+/// whose remittance is the original's negated; the original's results are never edited.
+///
+/// Consent: enrolment links a member id (a salted hash) to the patient's pseudonymous account;
+/// a claim for a known member needs that patient's consent to the plan's insurer, asked of the
+/// ConsentRegistry as DISCLOSE for HPAYMT on the FHIR `Claim` data class (an all-data consent
+/// also matches).
+contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice Service lines per claim (the X12 837 professional claim's limit).
+    uint256 public constant MAX_LINES_PER_CLAIM = 50;
+    /// @notice The data class a claim discloses: keccak256 of the FHIR resource type `Claim`.
+    bytes32 public constant CLAIM_DATA_CLASS = keccak256("Claim");
+    /// @notice Mixed into a claim id to name its reversal record.
+    bytes32 public constant REVERSAL_TAG = keccak256("hygeia.claims.reversal");
+
+    /// @dev Seconds per day number.
+    uint256 private constant _DAY = 1 days;
+
+    /// @notice Who is an active PROVIDER or INSURER.
+    IParticipantRegistry public immutable participants;
+    /// @notice Where patients' consents are evaluated.
+    IConsentRegistry public immutable consent;
+    /// @notice The payment token (2 decimals: cents).
+    IERC20 public immutable token;
+
+    /// @dev One service line as submitted; `hasAuth` says whether an authorization id is stored.
+    struct Line {
+        bytes8 code;
+        uint32 serviceDate;
+        uint32 units;
+        uint40 charge;
+        bool hasAuth;
+    }
+
+    /// @dev What adjudicating one claim needs at hand.
+    struct Run {
+        bytes32 claimId;
+        uint32 planId;
+        bytes32 memberId;
+        address provider;
+        uint32 received;
+        Plan plan;
+        Member member;
+        Accumulator accumulator;
+        uint256 charge;
+        uint256 paid;
+        uint256 patientShare;
+    }
+
+    /// @dev The last (patient, insurer) whose consent a batch of submissions checked.
+    struct ConsentCache {
+        address patient;
+        address insurer;
+    }
+
+    uint32 private _planCount;
+    mapping(uint32 planId => Plan) private _plans;
+    mapping(address insurer => mapping(bytes32 planKey => uint32 planId)) private _planIds;
+    mapping(uint32 planId => mapping(bytes8 code => Service)) private _services;
+    mapping(uint32 planId => mapping(bytes32 memberId => Member)) private _members;
+    mapping(uint32 planId => mapping(bytes32 memberId => Accumulator)) private _accumulators;
+    mapping(uint32 planId => mapping(bytes32 memberId => mapping(bytes8 code => uint32 units))) private _unitsUsed;
+    mapping(uint32 planId => mapping(bytes32 memberId => mapping(bytes32 authId => Authorization)))
+        private _authorizations;
+    mapping(uint32 planId => mapping(bytes32 lineKey => bool billed)) private _billed;
+    mapping(bytes32 claimId => Claim) private _claims;
+    mapping(bytes32 claimId => mapping(uint256 index => Line)) private _lines;
+    mapping(bytes32 claimId => mapping(uint256 index => bytes32 authId)) private _lineAuths;
+    mapping(bytes32 claimId => mapping(uint256 index => LineResult)) private _results;
+    mapping(bytes32 claimId => uint256 amount) private _pending;
+    mapping(bytes32 reversalId => bytes32 claimId) private _originals;
+    mapping(bytes32 claimId => AppealStatus) private _appeals;
+    mapping(address insurer => uint256 amount) private _escrow;
+    mapping(address provider => uint256 amount) private _credit;
+    mapping(address insurer => mapping(address provider => uint256 owed)) private _recoupments;
+
+    /// @param participantRegistry the suite's ParticipantRegistry.
+    /// @param consentRegistry the suite's ConsentRegistry.
+    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals).
+    constructor(IParticipantRegistry participantRegistry, IConsentRegistry consentRegistry, IERC20 paymentToken) {
+        if (
+            address(participantRegistry) == address(0) || address(consentRegistry) == address(0)
+                || address(paymentToken) == address(0)
+        ) revert ClaimsAdjudicatorZeroAddress();
+        participants = participantRegistry;
+        consent = consentRegistry;
+        token = paymentToken;
+    }
+
+    // ---------------------------------------------------------------- plans
+
+    /// @inheritdoc IClaimsAdjudicator
+    function registerPlan(bytes32 planKey, Plan calldata terms) external returns (uint32 planId) {
+        _requireActive(msg.sender, Roles.INSURER);
+        if (planKey == bytes32(0) || terms.yearStart > terms.yearEnd || terms.coinsuranceBps > Adjudication.BPS) {
+            revert ClaimsAdjudicatorInvalidPlan(planKey);
+        }
+        if (_planIds[msg.sender][planKey] != 0) revert ClaimsAdjudicatorPlanExists(msg.sender, planKey);
+        planId = ++_planCount;
+        Plan memory plan = terms;
+        plan.insurer = msg.sender;
+        _plans[planId] = plan;
+        _planIds[msg.sender][planKey] = planId;
+        emit PlanRegistered(planId, msg.sender, planKey, plan);
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function addServices(uint32 planId, ServiceInput[] calldata services) external {
+        _requirePlanInsurer(planId);
+        for (uint256 i = 0; i < services.length; ++i) {
+            ServiceInput calldata input = services[i];
+            bytes8 code = input.code;
+            if (code == bytes8(0)) revert ClaimsAdjudicatorInvalidCode();
+            if (_services[planId][code].listed) revert ClaimsAdjudicatorServiceExists(planId, code);
+            Service memory service = Service({
+                allowedPerUnit: input.allowedPerUnit,
+                copay: input.copay,
+                annualLimit: input.annualLimit,
+                listed: true,
+                hasLimit: input.hasLimit,
+                deductibleApplies: input.deductibleApplies,
+                coinsuranceApplies: input.coinsuranceApplies,
+                priorAuthRequired: input.priorAuthRequired
+            });
+            _services[planId][code] = service;
+            emit ServiceAdded(planId, code, service);
+        }
+    }
+
+    // ---------------------------------------------------------------- members
+
+    /// @inheritdoc IClaimsAdjudicator
+    function enrolMembers(uint32 planId, Enrolment[] calldata members) external {
+        _requirePlanInsurer(planId);
+        for (uint256 i = 0; i < members.length; ++i) {
+            Enrolment calldata e = members[i];
+            if (e.memberId == bytes32(0) || e.patient == address(0) || e.coverageStart > e.coverageEnd) {
+                revert ClaimsAdjudicatorInvalidEnrolment(e.memberId);
+            }
+            Member storage member = _members[planId][e.memberId];
+            if (member.patient != address(0)) revert ClaimsAdjudicatorMemberExists(planId, e.memberId);
+            member.patient = e.patient;
+            member.coverageStart = e.coverageStart;
+            member.coverageEnd = e.coverageEnd;
+            emit MemberEnrolled(planId, e.memberId, e.patient, e.coverageStart, e.coverageEnd);
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function recordAuthorizations(uint32 planId, AuthorizationInput[] calldata authorizations) external {
+        _requirePlanInsurer(planId);
+        for (uint256 i = 0; i < authorizations.length; ++i) {
+            AuthorizationInput calldata a = authorizations[i];
+            if (_members[planId][a.memberId].patient == address(0)) {
+                revert ClaimsAdjudicatorMemberNotFound(planId, a.memberId);
+            }
+            if (a.authId == bytes32(0) || a.code == bytes8(0) || a.start > a.end) {
+                revert ClaimsAdjudicatorInvalidAuthorization(a.authId);
+            }
+            Authorization storage stored = _authorizations[planId][a.memberId][a.authId];
+            if (stored.code != bytes8(0)) revert ClaimsAdjudicatorAuthorizationExists(planId, a.memberId, a.authId);
+            stored.code = a.code;
+            stored.start = a.start;
+            stored.end = a.end;
+            emit AuthorizationRecorded(planId, a.memberId, a.authId, a.code, a.start, a.end);
+        }
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /// @inheritdoc IClaimsAdjudicator
+    function submitClaims(ClaimInput[] calldata claims) external returns (bytes32[] memory claimIds) {
+        _requireActive(msg.sender, Roles.PROVIDER);
+        uint32 today = uint32(block.timestamp / _DAY);
+        ConsentCache memory cache;
+        claimIds = new bytes32[](claims.length);
+        for (uint256 i = 0; i < claims.length; ++i) {
+            claimIds[i] = _submit(claims[i], today, cache);
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function adjudicate(bytes32[] calldata claimIds) external {
+        uint32 checkedPlan;
+        for (uint256 i = 0; i < claimIds.length; ++i) {
+            bytes32 claimId = claimIds[i];
+            Claim storage claim = _existingClaim(claimId);
+            if (claim.state != ClaimState.Submitted) revert ClaimsAdjudicatorUnexpectedClaimState(claimId, claim.state);
+            uint32 planId = claim.planId;
+            // Batches usually hold one plan's claims: check its insurer once.
+            if (planId != checkedPlan) {
+                _requirePlanInsurer(planId);
+                checkedPlan = planId;
+            }
+            _adjudicateClaim(claimId, claim);
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function settlePayments(bytes32[] calldata claimIds) external returns (uint256 settled) {
+        for (uint256 i = 0; i < claimIds.length; ++i) {
+            bytes32 claimId = claimIds[i];
+            Claim storage claim = _existingClaim(claimId);
+            if (claim.state != ClaimState.PaymentPending) {
+                revert ClaimsAdjudicatorUnexpectedClaimState(claimId, claim.state);
+            }
+            address insurer = _plans[claim.planId].insurer;
+            address provider = claim.provider;
+            if (msg.sender != insurer && msg.sender != provider) {
+                revert ClaimsAdjudicatorNotClaimParty(claimId, msg.sender);
+            }
+            if (_tryPay(claimId, provider, insurer, _pending[claimId])) {
+                claim.state = ClaimState.Settled;
+                delete _pending[claimId];
+                ++settled;
+            }
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function reverseClaim(bytes32 claimId) external returns (bytes32 reversalId) {
+        Claim storage claim = _existingClaim(claimId);
+        uint32 planId = claim.planId;
+        _requirePlanInsurer(planId);
+        ClaimState state = claim.state;
+        if (state != ClaimState.Settled && state != ClaimState.PaymentPending) {
+            revert ClaimsAdjudicatorUnexpectedClaimState(claimId, state);
+        }
+        (uint256 charge, uint256 paid, uint256 patientShare) = _restore(claimId, claim);
+        claim.state = ClaimState.Reversed;
+        reversalId = _reversalId(claimId);
+        Claim memory reversal = claim;
+        reversal.state = ClaimState.Reversal;
+        reversal.status = Adjudication.STATUS_REVERSAL;
+        _claims[reversalId] = reversal;
+        _originals[reversalId] = claimId;
+        emit ClaimReversed(claimId, reversalId, msg.sender, charge, paid, patientShare);
+
+        if (state == ClaimState.PaymentPending) {
+            delete _pending[claimId];
+        } else if (paid != 0) {
+            _recoup(claimId, claim.provider, msg.sender, paid);
+        }
+    }
+
+    // ---------------------------------------------------------------- appeals
+
+    /// @inheritdoc IClaimsAdjudicator
+    function fileAppeal(bytes32 claimId, bytes32 reasonDigest) external {
+        Claim storage claim = _existingClaim(claimId);
+        if (msg.sender != claim.provider) revert ClaimsAdjudicatorNotClaimProvider(claimId, msg.sender);
+        ClaimState state = claim.state;
+        if (state != ClaimState.Settled && state != ClaimState.PaymentPending) {
+            revert ClaimsAdjudicatorUnexpectedClaimState(claimId, state);
+        }
+        AppealStatus status = _appeals[claimId];
+        if (status != AppealStatus.None) revert ClaimsAdjudicatorAppealExists(claimId, status);
+        if (!_hasDenial(claimId, claim.lineCount)) revert ClaimsAdjudicatorNothingToAppeal(claimId);
+        _appeals[claimId] = AppealStatus.Open;
+        emit AppealFiled(claimId, msg.sender, reasonDigest);
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function decideAppeal(bytes32 claimId, AppealStatus outcome, bytes32 decisionDigest) external {
+        Claim storage claim = _existingClaim(claimId);
+        _requirePlanInsurer(claim.planId);
+        AppealStatus status = _appeals[claimId];
+        if (status != AppealStatus.Open) revert ClaimsAdjudicatorAppealNotOpen(claimId, status);
+        if (outcome != AppealStatus.Upheld && outcome != AppealStatus.Overturned) {
+            revert ClaimsAdjudicatorInvalidDecision(outcome);
+        }
+        _appeals[claimId] = outcome;
+        emit AppealDecided(claimId, msg.sender, outcome, decisionDigest);
+    }
+
+    // ---------------------------------------------------------------- escrow and payments
+
+    /// @inheritdoc IClaimsAdjudicator
+    function fundEscrow(uint256 amount) external nonReentrant {
+        _requireActive(msg.sender, Roles.INSURER);
+        if (amount == 0) revert ClaimsAdjudicatorZeroAmount();
+        _escrow[msg.sender] += amount;
+        emit EscrowFunded(msg.sender, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function withdrawEscrow(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ClaimsAdjudicatorZeroAmount();
+        uint256 available = _escrow[msg.sender];
+        if (amount > available) revert ClaimsAdjudicatorInsufficientEscrow(msg.sender, amount, available);
+        _escrow[msg.sender] = available - amount;
+        emit EscrowWithdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function withdraw() external nonReentrant returns (uint256 amount) {
+        amount = _credit[msg.sender];
+        if (amount == 0) revert ClaimsAdjudicatorNothingToWithdraw(msg.sender);
+        _credit[msg.sender] = 0;
+        emit PaymentWithdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IClaimsAdjudicator
+    function planIdOf(address insurer, bytes32 planKey) external view returns (uint32) {
+        return _planIds[insurer][planKey];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function planOf(uint32 planId) external view returns (Plan memory) {
+        return _plans[planId];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function serviceOf(uint32 planId, bytes8 code) external view returns (Service memory) {
+        return _services[planId][code];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function memberOf(uint32 planId, bytes32 memberId) external view returns (Member memory) {
+        return _members[planId][memberId];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function accumulatorOf(uint32 planId, bytes32 memberId) external view returns (Accumulator memory) {
+        return _accumulators[planId][memberId];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function unitsUsed(uint32 planId, bytes32 memberId, bytes8 code) external view returns (uint32) {
+        return _unitsUsed[planId][memberId][code];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function authorizationOf(uint32 planId, bytes32 memberId, bytes32 authId)
+        external
+        view
+        returns (Authorization memory)
+    {
+        return _authorizations[planId][memberId][authId];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function claimIdOf(address provider, bytes32 claimRef) external pure returns (bytes32) {
+        return _claimId(provider, claimRef);
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function reversalIdOf(bytes32 claimId) external pure returns (bytes32) {
+        return _reversalId(claimId);
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function claimOf(bytes32 claimId) external view returns (Claim memory) {
+        return _claims[claimId];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function claimStates(bytes32[] calldata claimIds) external view returns (ClaimState[] memory states) {
+        states = new ClaimState[](claimIds.length);
+        for (uint256 i = 0; i < claimIds.length; ++i) {
+            states[i] = _claims[claimIds[i]].state;
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function claimLines(bytes32 claimId) external view returns (ClaimLineInput[] memory lines) {
+        bytes32 source = _source(claimId);
+        lines = new ClaimLineInput[](_claims[claimId].lineCount);
+        for (uint256 i = 0; i < lines.length; ++i) {
+            Line memory line = _lines[source][i];
+            lines[i] = ClaimLineInput({
+                code: line.code,
+                serviceDate: line.serviceDate,
+                units: line.units,
+                charge: line.charge,
+                authId: line.hasAuth ? _lineAuths[source][i] : bytes32(0)
+            });
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function lineResults(bytes32 claimId) external view returns (LineResult[] memory results) {
+        bytes32 source = _source(claimId);
+        results = new LineResult[](_claims[claimId].lineCount);
+        for (uint256 i = 0; i < results.length; ++i) {
+            results[i] = _results[source][i];
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function remittanceOf(bytes32 claimId) external view returns (Remittance memory remittance) {
+        Claim storage claim = _existingClaim(claimId);
+        ClaimState state = claim.state;
+        if (state == ClaimState.Submitted) revert ClaimsAdjudicatorUnexpectedClaimState(claimId, state);
+        int256 sign = state == ClaimState.Reversal ? -1 : int256(1);
+        bytes32 source = _source(claimId);
+        remittance.status = claim.status;
+        remittance.lines = new LineRemittance[](claim.lineCount);
+        for (uint256 i = 0; i < remittance.lines.length; ++i) {
+            (LineRemittance memory line, int256 patientShare) =
+                Adjudication.remit(_lines[source][i].charge, _results[source][i], sign);
+            remittance.lines[i] = line;
+            remittance.charge += line.charge;
+            remittance.paid += line.paid;
+            remittance.patientResponsibility += patientShare;
+        }
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function escrowOf(address insurer) external view returns (uint256) {
+        return _escrow[insurer];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function creditOf(address provider) external view returns (uint256) {
+        return _credit[provider];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function recoupmentOf(address insurer, address provider) external view returns (uint256) {
+        return _recoupments[insurer][provider];
+    }
+
+    /// @inheritdoc IClaimsAdjudicator
+    function appealOf(bytes32 claimId) external view returns (AppealStatus) {
+        return _appeals[claimId];
+    }
+
+    // ---------------------------------------------------------------- internals: submission
+
+    function _submit(ClaimInput calldata input, uint32 today, ConsentCache memory cache)
+        private
+        returns (bytes32 claimId)
+    {
+        uint256 lineCount = input.lines.length;
+        if (
+            input.claimRef == bytes32(0) || input.memberId == bytes32(0) || lineCount == 0
+                || lineCount > MAX_LINES_PER_CLAIM
+        ) revert ClaimsAdjudicatorInvalidClaim(input.claimRef);
+        if (input.received > today) revert ClaimsAdjudicatorReceivedInFuture(input.received, today);
+        address insurer = _plans[input.planId].insurer;
+        if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(input.planId);
+        claimId = _claimId(msg.sender, input.claimRef);
+        if (_claims[claimId].state != ClaimState.None) revert ClaimsAdjudicatorClaimExists(claimId);
+
+        address patient = _members[input.planId][input.memberId].patient;
+        bool known = patient != address(0);
+        if (known && (patient != cache.patient || insurer != cache.insurer)) {
+            _requireConsent(patient, insurer);
+            cache.patient = patient;
+            cache.insurer = insurer;
+        }
+        _claims[claimId] = Claim({
+            provider: msg.sender,
+            planId: input.planId,
+            received: input.received,
+            state: ClaimState.Submitted,
+            status: 0,
+            lineCount: uint8(lineCount),
+            memberKnown: known,
+            memberId: input.memberId
+        });
+        for (uint256 i = 0; i < lineCount; ++i) {
+            ClaimLineInput calldata line = input.lines[i];
+            if (line.code == bytes8(0) || line.units == 0 || line.charge == 0) {
+                revert ClaimsAdjudicatorInvalidLine(input.claimRef, i + 1);
+            }
+            bool hasAuth = line.authId != bytes32(0);
+            _lines[claimId][i] = Line(line.code, line.serviceDate, line.units, line.charge, hasAuth);
+            if (hasAuth) _lineAuths[claimId][i] = line.authId;
+        }
+        emit ClaimSubmitted(
+            claimId,
+            msg.sender,
+            input.planId,
+            input.claimRef,
+            input.memberId,
+            input.received,
+            lineCount,
+            input.attachmentCid
+        );
+    }
+
+    function _requireConsent(address patient, address insurer) private view {
+        (bool allowed, IConsentRegistry.AccessReason reason,) = consent.checkAccess(
+            patient, insurer, CLAIM_DATA_CLASS, ConsentPolicy.ACTION_DISCLOSE, ConsentPolicy.PURPOSE_HPAYMT
+        );
+        if (!allowed) revert ClaimsAdjudicatorConsentRequired(patient, insurer, reason);
+    }
+
+    // ---------------------------------------------------------------- internals: adjudication
+
+    function _adjudicateClaim(bytes32 claimId, Claim storage claim) private {
+        Run memory run;
+        run.claimId = claimId;
+        run.planId = claim.planId;
+        run.memberId = claim.memberId;
+        run.provider = claim.provider;
+        run.received = claim.received;
+        run.plan = _plans[run.planId];
+        bool known = claim.memberKnown;
+        if (known) {
+            run.member = _members[run.planId][run.memberId];
+            run.accumulator = _accumulators[run.planId][run.memberId];
+        }
+
+        uint256 lineCount = claim.lineCount;
+        for (uint256 i = 0; i < lineCount; ++i) {
+            Line memory line = _lines[claimId][i];
+            LineResult memory result;
+            if (known) result = _adjudicateLine(run, i, line);
+            else result.denial = Denial.NotInsured;
+            _results[claimId][i] = result;
+
+            (LineRemittance memory remit, int256 patientShare) = Adjudication.remit(line.charge, result, 1);
+            emit ClaimLineAdjudicated(
+                claimId, i + 1, line.charge, uint256(remit.allowed), uint256(remit.paid), remit.adjustments
+            );
+            run.charge += line.charge;
+            run.paid += uint256(remit.paid);
+            run.patientShare += uint256(patientShare);
+        }
+        if (known) _accumulators[run.planId][run.memberId] = run.accumulator;
+
+        uint8 status = known ? Adjudication.STATUS_PROCESSED_PRIMARY : Adjudication.STATUS_DENIED;
+        claim.status = status;
+        claim.state = ClaimState.Settled;
+        emit ClaimAdjudicated(claimId, run.planId, run.provider, status, run.charge, run.paid, run.patientShare);
+
+        if (run.paid != 0 && !_tryPay(claimId, run.provider, run.plan.insurer, run.paid)) {
+            claim.state = ClaimState.PaymentPending;
+            _pending[claimId] = run.paid;
+            emit PaymentPended(claimId, run.provider, run.plan.insurer, run.paid);
+        }
+    }
+
+    /// @dev Rules 2 to 10 for one line of a known member; updates the accumulators in `run`.
+    function _adjudicateLine(Run memory run, uint256 index, Line memory line)
+        private
+        returns (LineResult memory result)
+    {
+        (Denial denial, Service memory service, bytes32 lineKey) = _screen(run, index, line);
+        if (denial != Denial.None) return _denied(denial);
+
+        uint256 units = line.units;
+        uint256 charge = line.charge;
+        if (service.hasLimit) {
+            uint32 used = _unitsUsed[run.planId][run.memberId][line.code];
+            (uint256 excessUnits, uint256 excessCharge) =
+                Adjudication.unitLimit(charge, units, used, service.annualLimit);
+            if (excessUnits == units) return _denied(Denial.LimitReached);
+            units -= excessUnits;
+            charge -= excessCharge;
+            result.limitExcess = uint40(excessCharge);
+            _unitsUsed[run.planId][run.memberId][line.code] = used + uint32(units);
+        }
+        _price(run, service, charge, units, result);
+        _billed[run.planId][lineKey] = true;
+    }
+
+    /// @dev Rules 2 to 6, the first that applies wins; also returns the fee schedule entry and
+    /// the line's duplicate key for the rules after them.
+    function _screen(Run memory run, uint256 index, Line memory line)
+        private
+        view
+        returns (Denial denial, Service memory service, bytes32 lineKey)
+    {
+        uint32 date = line.serviceDate;
+        if (date < run.member.coverageStart) return (Denial.BeforeCoverage, service, lineKey);
+        if (date > run.member.coverageEnd) return (Denial.AfterCoverage, service, lineKey);
+        if (run.received > date && run.received - date > run.plan.timelyFilingDays) {
+            return (Denial.TimelyFiling, service, lineKey);
+        }
+        lineKey = keccak256(abi.encode(run.memberId, run.provider, line.code, date));
+        if (_billed[run.planId][lineKey]) return (Denial.Duplicate, service, lineKey);
+        service = _services[run.planId][line.code];
+        if (!service.listed) return (Denial.NotCovered, service, lineKey);
+        if (service.priorAuthRequired && !_authorized(run, index, line)) {
+            return (Denial.NoAuthorization, service, lineKey);
+        }
+    }
+
+    /// @dev Rules 8 to 10 on what rule 7 left of the line: records the amounts in `result` and
+    /// adds the member's cost share to the accumulators in `run`.
+    function _price(Run memory run, Service memory service, uint256 charge, uint256 units, LineResult memory result)
+        private
+        pure
+    {
+        Accumulator memory acc = run.accumulator;
+        Adjudication.CostShare memory share = Adjudication.costShare(
+            charge,
+            units,
+            Adjudication.Terms({
+                allowedPerUnit: service.allowedPerUnit,
+                copay: service.copay,
+                deductibleApplies: service.deductibleApplies,
+                coinsuranceApplies: service.coinsuranceApplies,
+                coinsuranceBps: run.plan.coinsuranceBps,
+                deductibleLeft: run.plan.deductible - acc.deductibleMet,
+                oopRoom: run.plan.oopMax - acc.oopMet
+            })
+        );
+        // Each amount is at most the line's charge (a uint40), so the narrowing casts are exact.
+        acc.deductibleMet += uint40(share.deductible);
+        acc.oopMet += uint40(share.copay + share.deductible + share.coinsurance);
+        result.contractual = uint40(charge - share.allowed);
+        result.copay = uint40(share.copay);
+        result.deductible = uint40(share.deductible);
+        result.coinsurance = uint40(share.coinsurance);
+        result.unitsAllowed = uint32(units);
+    }
+
+    /// @dev Rule 6: the line names an authorization of this member and code covering its date.
+    function _authorized(Run memory run, uint256 index, Line memory line) private view returns (bool) {
+        if (!line.hasAuth) return false;
+        Authorization memory auth = _authorizations[run.planId][run.memberId][_lineAuths[run.claimId][index]];
+        return auth.code == line.code && auth.start <= line.serviceDate && line.serviceDate <= auth.end;
+    }
+
+    function _denied(Denial denial) private pure returns (LineResult memory result) {
+        result.denial = denial;
+    }
+
+    // ---------------------------------------------------------------- internals: reversal
+
+    /// @dev Gives back what the claim's allowed lines took from the accumulators and frees their
+    /// duplicate keys; returns the claim's totals.
+    function _restore(bytes32 claimId, Claim storage claim)
+        private
+        returns (uint256 charge, uint256 paid, uint256 patientShare)
+    {
+        uint32 planId = claim.planId;
+        bytes32 memberId = claim.memberId;
+        address provider = claim.provider;
+        Accumulator memory acc = _accumulators[planId][memberId];
+        uint256 lineCount = claim.lineCount;
+        for (uint256 i = 0; i < lineCount; ++i) {
+            Line memory line = _lines[claimId][i];
+            LineResult memory result = _results[claimId][i];
+            (LineRemittance memory remit, int256 share) = Adjudication.remit(line.charge, result, 1);
+            charge += line.charge;
+            paid += uint256(remit.paid);
+            patientShare += uint256(share);
+            if (result.denial != Denial.None) continue;
+
+            acc.deductibleMet -= result.deductible;
+            acc.oopMet -= result.copay + result.deductible + result.coinsurance;
+            if (_services[planId][line.code].hasLimit) {
+                _unitsUsed[planId][memberId][line.code] -= result.unitsAllowed;
+            }
+            delete _billed[planId][keccak256(abi.encode(memberId, provider, line.code, line.serviceDate))];
+        }
+        _accumulators[planId][memberId] = acc;
+    }
+
+    function _recoup(bytes32 claimId, address provider, address insurer, uint256 paid) private {
+        uint256 credit = _credit[provider];
+        uint256 fromCredit = credit < paid ? credit : paid;
+        uint256 owed = paid - fromCredit;
+        _credit[provider] = credit - fromCredit;
+        _escrow[insurer] += fromCredit;
+        if (owed != 0) _recoupments[insurer][provider] += owed;
+        emit PaymentRecouped(claimId, provider, insurer, fromCredit, owed);
+    }
+
+    // ---------------------------------------------------------------- internals: payment
+
+    /// @dev Credits `amount` to `provider` from `insurer`'s escrow, first recouping what the
+    /// provider owes the insurer from reversals; false (and nothing moved) if the escrow is short.
+    function _tryPay(bytes32 claimId, address provider, address insurer, uint256 amount) private returns (bool) {
+        uint256 owed = _recoupments[insurer][provider];
+        uint256 recouped = owed < amount ? owed : amount;
+        uint256 net = amount - recouped;
+        uint256 available = _escrow[insurer];
+        if (available < net) return false;
+        _escrow[insurer] = available - net;
+        if (recouped != 0) _recoupments[insurer][provider] = owed - recouped;
+        _credit[provider] += net;
+        emit PaymentCredited(claimId, provider, insurer, net, recouped);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- internals: helpers
+
+    function _requireActive(address account, bytes32 role) private view {
+        if (participants.isActive(account, role)) return;
+        if (role == Roles.INSURER) revert ClaimsAdjudicatorNotActiveInsurer(account);
+        revert ClaimsAdjudicatorNotActiveProvider(account);
+    }
+
+    function _requirePlanInsurer(uint32 planId) private view {
+        address insurer = _plans[planId].insurer;
+        if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(planId);
+        if (msg.sender != insurer) revert ClaimsAdjudicatorNotPlanInsurer(planId, msg.sender);
+        _requireActive(msg.sender, Roles.INSURER);
+    }
+
+    function _existingClaim(bytes32 claimId) private view returns (Claim storage claim) {
+        claim = _claims[claimId];
+        if (claim.state == ClaimState.None) revert ClaimsAdjudicatorClaimNotFound(claimId);
+    }
+
+    /// @dev Where a record's lines and results live: the original's, for a reversal record.
+    function _source(bytes32 claimId) private view returns (bytes32) {
+        return _claims[claimId].state == ClaimState.Reversal ? _originals[claimId] : claimId;
+    }
+
+    function _hasDenial(bytes32 claimId, uint256 lineCount) private view returns (bool) {
+        for (uint256 i = 0; i < lineCount; ++i) {
+            if (_results[claimId][i].denial != Denial.None) return true;
+        }
+        return false;
+    }
+
+    function _claimId(address provider, bytes32 claimRef) private pure returns (bytes32) {
+        return keccak256(abi.encode(provider, claimRef));
+    }
+
+    function _reversalId(bytes32 claimId) private pure returns (bytes32) {
+        return keccak256(abi.encode(claimId, REVERSAL_TAG));
+    }
+}

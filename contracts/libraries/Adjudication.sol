@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IClaimsAdjudicator} from "../../interfaces/IClaimsAdjudicator.sol";
+
+/// @title Adjudication
+/// @notice The X12 835 vocabulary of the suite and the pure arithmetic of claim adjudication:
+/// the annual unit limit (rule 7), the allowed amount (rule 8) and the member's cost share with
+/// the out-of-pocket cap (rules 9 and 10). Amounts are integer cents.
+/// @dev Rules 1 to 6 read contract storage (enrolment, duplicates, fee schedule, authorizations),
+/// so the contract applies them; everything here is a function of its arguments alone.
+library Adjudication {
+    // ------------------------------------------------------------ 835 CLP02 claim status
+    uint8 internal constant STATUS_PROCESSED_PRIMARY = 1;
+    uint8 internal constant STATUS_DENIED = 4;
+    uint8 internal constant STATUS_REVERSAL = 22;
+
+    // ------------------------------------------------------------ CAS adjustment group codes
+    /// @notice Contractual obligation: the provider writes it off.
+    bytes2 internal constant GROUP_CO = "CO";
+    /// @notice Patient responsibility.
+    bytes2 internal constant GROUP_PR = "PR";
+    /// @notice Other adjustment.
+    bytes2 internal constant GROUP_OA = "OA";
+
+    // ------------------------------------------------------------ claim adjustment reason codes
+    uint16 internal constant CARC_DEDUCTIBLE = 1;
+    uint16 internal constant CARC_COINSURANCE = 2;
+    uint16 internal constant CARC_COPAY = 3;
+    uint16 internal constant CARC_DUPLICATE = 18;
+    uint16 internal constant CARC_BEFORE_COVERAGE = 26;
+    uint16 internal constant CARC_AFTER_COVERAGE = 27;
+    uint16 internal constant CARC_TIMELY_FILING = 29;
+    uint16 internal constant CARC_NOT_INSURED = 31;
+    uint16 internal constant CARC_FEE_SCHEDULE = 45;
+    uint16 internal constant CARC_NON_COVERED = 96;
+    uint16 internal constant CARC_BENEFIT_MAXIMUM = 119;
+    uint16 internal constant CARC_NO_AUTHORIZATION = 197;
+
+    /// @notice Basis points in a whole (coinsurance is given in bps).
+    uint256 internal constant BPS = 10_000;
+
+    /// @notice What a line's cost share depends on besides its charge and units.
+    /// @param deductibleLeft deductible minus what the member met so far.
+    /// @param oopRoom out-of-pocket maximum minus what the member met so far.
+    struct Terms {
+        uint256 allowedPerUnit;
+        uint256 copay;
+        bool deductibleApplies;
+        bool coinsuranceApplies;
+        uint256 coinsuranceBps;
+        uint256 deductibleLeft;
+        uint256 oopRoom;
+    }
+
+    /// @notice The amounts of rules 8 and 9 for one line.
+    struct CostShare {
+        uint256 allowed;
+        uint256 copay;
+        uint256 deductible;
+        uint256 coinsurance;
+    }
+
+    /// @notice Rule 7: with `used` units already allowed this plan year and an annual `limit`,
+    /// the units over the limit and the part of the charge they carry.
+    /// @dev excess = max(0, used + units - limit). All units over: the whole charge (a denial);
+    /// otherwise floor(charge * excess / units), so the line goes on with the rest of the charge,
+    /// rounding in the provider's favour. The contract keeps `used <= limit`.
+    function unitLimit(uint256 charge, uint256 units, uint256 used, uint256 limit)
+        internal
+        pure
+        returns (uint256 excessUnits, uint256 excessCharge)
+    {
+        if (used + units <= limit) return (0, 0);
+        excessUnits = used + units - limit;
+        excessCharge = excessUnits == units ? charge : charge * excessUnits / units;
+    }
+
+    /// @notice Rules 8 and 9: allowed = min(charge, allowed per unit x units); then copay,
+    /// deductible and coinsurance on it, in that order, each capped by the out-of-pocket room
+    /// the ones before it left.
+    function costShare(uint256 charge, uint256 units, Terms memory terms) internal pure returns (CostShare memory share) {
+        share.allowed = _min(charge, terms.allowedPerUnit * units);
+        uint256 room = terms.oopRoom;
+        share.copay = _min(_min(terms.copay, share.allowed), room);
+        room -= share.copay;
+        if (terms.deductibleApplies) {
+            share.deductible = _min(_min(terms.deductibleLeft, share.allowed - share.copay), room);
+            room -= share.deductible;
+        }
+        if (terms.coinsuranceApplies) {
+            uint256 base = share.allowed - share.copay - share.deductible;
+            share.coinsurance = _min(roundHalfUp(base * terms.coinsuranceBps, BPS), room);
+        }
+    }
+
+    /// @notice Rule 10: what the plan pays of the allowed amount.
+    function paid(CostShare memory share) internal pure returns (uint256) {
+        return share.allowed - share.copay - share.deductible - share.coinsurance;
+    }
+
+    /// @notice `numerator / denominator` rounded half up (0.5 cent goes to the next cent).
+    function roundHalfUp(uint256 numerator, uint256 denominator) internal pure returns (uint256) {
+        return (numerator + denominator / 2) / denominator;
+    }
+
+    /// @notice The group code and CARC of a whole-line denial.
+    function denialCode(IClaimsAdjudicator.Denial denial) internal pure returns (bytes2 group, uint16 reason) {
+        if (denial == IClaimsAdjudicator.Denial.NotInsured) return (GROUP_CO, CARC_NOT_INSURED);
+        if (denial == IClaimsAdjudicator.Denial.BeforeCoverage) return (GROUP_PR, CARC_BEFORE_COVERAGE);
+        if (denial == IClaimsAdjudicator.Denial.AfterCoverage) return (GROUP_PR, CARC_AFTER_COVERAGE);
+        if (denial == IClaimsAdjudicator.Denial.TimelyFiling) return (GROUP_CO, CARC_TIMELY_FILING);
+        if (denial == IClaimsAdjudicator.Denial.Duplicate) return (GROUP_OA, CARC_DUPLICATE);
+        if (denial == IClaimsAdjudicator.Denial.NotCovered) return (GROUP_CO, CARC_NON_COVERED);
+        if (denial == IClaimsAdjudicator.Denial.NoAuthorization) return (GROUP_CO, CARC_NO_AUTHORIZATION);
+        return (GROUP_CO, CARC_BENEFIT_MAXIMUM);
+    }
+
+    /// @notice The 835 view of a stored line result: allowed and paid amounts and the CAS
+    /// adjustments (positive amounts only), with every amount multiplied by `sign` (1, or -1 for
+    /// a reversal). charge = paid + sum of adjustments holds by construction.
+    function remit(uint256 charge, IClaimsAdjudicator.LineResult memory result, int256 sign)
+        internal
+        pure
+        returns (IClaimsAdjudicator.LineRemittance memory line, int256 patientShare)
+    {
+        line.charge = int256(charge) * sign;
+        if (result.denial != IClaimsAdjudicator.Denial.None) {
+            (bytes2 group, uint16 reason) = denialCode(result.denial);
+            line.adjustments = new IClaimsAdjudicator.Adjustment[](1);
+            line.adjustments[0] = IClaimsAdjudicator.Adjustment(group, reason, line.charge);
+            return (line, group == GROUP_PR ? line.charge : int256(0));
+        }
+        uint256 allowed = charge - result.limitExcess - result.contractual;
+        uint256 patient = uint256(result.copay) + result.deductible + result.coinsurance;
+        line.allowed = int256(allowed) * sign;
+        line.paid = int256(allowed - patient) * sign;
+        patientShare = int256(patient) * sign;
+
+        IClaimsAdjudicator.Adjustment[5] memory all = [
+            IClaimsAdjudicator.Adjustment(GROUP_CO, CARC_BENEFIT_MAXIMUM, int256(uint256(result.limitExcess)) * sign),
+            IClaimsAdjudicator.Adjustment(GROUP_CO, CARC_FEE_SCHEDULE, int256(uint256(result.contractual)) * sign),
+            IClaimsAdjudicator.Adjustment(GROUP_PR, CARC_COPAY, int256(uint256(result.copay)) * sign),
+            IClaimsAdjudicator.Adjustment(GROUP_PR, CARC_DEDUCTIBLE, int256(uint256(result.deductible)) * sign),
+            IClaimsAdjudicator.Adjustment(GROUP_PR, CARC_COINSURANCE, int256(uint256(result.coinsurance)) * sign)
+        ];
+        uint256 count;
+        for (uint256 i = 0; i < all.length; ++i) {
+            if (all[i].amount != 0) ++count;
+        }
+        line.adjustments = new IClaimsAdjudicator.Adjustment[](count);
+        count = 0;
+        for (uint256 i = 0; i < all.length; ++i) {
+            if (all[i].amount != 0) line.adjustments[count++] = all[i];
+        }
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
+    }
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IClaimsAdjudicator} from "../../interfaces/IClaimsAdjudicator.sol";
+import {ITokenReceiver} from "./HookedStablecoin.sol";
+
+/// @title ReentrantProvider
+/// @notice TEST ONLY: a provider account that submits claims like any provider and, when it is
+/// paid out by a hooked token, calls `withdraw` again from inside the transfer.
+contract ReentrantProvider is ITokenReceiver {
+    IClaimsAdjudicator private immutable _adjudicator;
+    bool private _attacking;
+
+    constructor(IClaimsAdjudicator adjudicator) {
+        _adjudicator = adjudicator;
+    }
+
+    /// @notice Submits claims as this contract.
+    function submit(IClaimsAdjudicator.ClaimInput[] calldata claims) external returns (bytes32[] memory) {
+        return _adjudicator.submitClaims(claims);
+    }
+
+    /// @notice Withdraws, re-entering from the token callback when `attack` is set.
+    function withdraw(bool attack) external returns (uint256) {
+        _attacking = attack;
+        return _adjudicator.withdraw();
+    }
+
+    function onTokenReceived(address, uint256) external {
+        if (_attacking) {
+            _attacking = false;
+            _adjudicator.withdraw();
+        }
+    }
+}

@@ -1,0 +1,498 @@
+"""Typed client for ClaimsAdjudicator: plans, members, authorizations, claims, adjudication,
+escrow and payments, reversals and appeals, and the remittances the contract computed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from web3 import Web3
+
+from hygeia.chain.connection import call_node
+from hygeia.chain.transactions import Receipt
+from hygeia.claims.ids import claim_id, day_date, day_number, decode_code, encode_code
+from hygeia.contracts.base import ContractClient
+from hygeia.errors import InvalidInputError
+
+ZERO_ADDRESS = "0x" + "00" * 20
+ZERO32 = bytes(32)
+# Views read at most this many claims per call, so one call stays small on any node.
+_READ_CHUNK = 500
+
+
+class ClaimState(IntEnum):
+    NONE = 0
+    SUBMITTED = 1
+    SETTLED = 2
+    PAYMENT_PENDING = 3
+    REVERSED = 4
+    REVERSAL = 5
+
+
+class AppealStatus(IntEnum):
+    NONE = 0
+    OPEN = 1
+    UPHELD = 2
+    OVERTURNED = 3
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    year_start: date
+    year_end: date
+    deductible: int
+    oop_max: int
+    coinsurance_bps: int
+    timely_filing_days: int
+    insurer: str = ZERO_ADDRESS
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    allowed_per_unit: int
+    copay: int = 0
+    annual_limit: int | None = None
+    deductible_applies: bool = True
+    coinsurance_applies: bool = True
+    prior_auth_required: bool = False
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    member_id: bytes
+    patient: str
+    coverage_start: date
+    coverage_end: date
+
+
+@dataclass(frozen=True)
+class Authorization:
+    member_id: bytes
+    auth_id: bytes
+    code: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    code: str
+    service_date: date
+    units: int
+    charge: int
+    auth_id: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ClaimSubmission:
+    claim_ref: bytes
+    plan_id: int
+    member_id: bytes
+    received: date
+    lines: tuple[ClaimLine, ...]
+    attachment_cid: bytes = b""
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    claim_id: bytes
+    provider: str
+    plan_id: int
+    received: date
+    state: ClaimState
+    status: int
+    line_count: int
+    member_known: bool
+    member_id: bytes
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    group: str
+    reason: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class LineRemittance:
+    charge: int
+    allowed: int
+    paid: int
+    adjustments: tuple[Adjustment, ...]
+
+
+@dataclass(frozen=True)
+class Remittance:
+    status: int
+    charge: int
+    paid: int
+    patient_responsibility: int
+    lines: tuple[LineRemittance, ...]
+
+
+@dataclass(frozen=True)
+class Accumulator:
+    deductible_met: int
+    oop_met: int
+
+
+@dataclass(frozen=True)
+class SubmittedClaim:
+    """A ClaimSubmitted event: where to find a claim a provider submitted."""
+
+    claim_id: bytes
+    provider: str
+    plan_id: int
+    block_number: int
+
+
+def _address(value: str) -> str:
+    if not Web3.is_address(value):
+        raise InvalidInputError(f"not an Ethereum address: {value!r}")
+    return Web3.to_checksum_address(value)
+
+
+def _bytes32(value: bytes, what: str) -> bytes:
+    if len(value) != len(ZERO32):
+        raise InvalidInputError(f"{what} must be 32 bytes, got {len(value)}")
+    return value
+
+
+def _chunks(items: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ClaimsAdjudicatorClient(ContractClient):
+    contract_name = "ClaimsAdjudicator"
+
+    # ------------------------------------------------------------ plans
+    def register_plan(self, plan_key: bytes, terms: PlanTerms) -> Receipt:
+        return self._transact(
+            self.contract.functions.registerPlan(_bytes32(plan_key, "plan key"), _plan_tuple(terms))
+        )
+
+    def add_services(self, plan_id: int, services: Sequence[Service]) -> Receipt:
+        rows = [
+            (
+                encode_code(s.code),
+                s.allowed_per_unit,
+                s.copay,
+                s.annual_limit or 0,
+                s.annual_limit is not None,
+                s.deductible_applies,
+                s.coinsurance_applies,
+                s.prior_auth_required,
+            )
+            for s in services
+        ]
+        return self._transact(self.contract.functions.addServices(plan_id, rows))
+
+    # ------------------------------------------------------------ members
+    def enrol_members(self, plan_id: int, members: Sequence[Enrolment]) -> Receipt:
+        rows = [
+            (
+                _bytes32(m.member_id, "member id"),
+                _address(m.patient),
+                day_number(m.coverage_start),
+                day_number(m.coverage_end),
+            )
+            for m in members
+        ]
+        return self._transact(self.contract.functions.enrolMembers(plan_id, rows))
+
+    def record_authorizations(
+        self, plan_id: int, authorizations: Sequence[Authorization]
+    ) -> Receipt:
+        rows = [
+            (
+                _bytes32(a.member_id, "member id"),
+                _bytes32(a.auth_id, "authorization id"),
+                encode_code(a.code),
+                day_number(a.start),
+                day_number(a.end),
+            )
+            for a in authorizations
+        ]
+        return self._transact(self.contract.functions.recordAuthorizations(plan_id, rows))
+
+    # ------------------------------------------------------------ claims
+    def submit_claims(self, claims: Sequence[ClaimSubmission]) -> Receipt:
+        rows = [
+            (
+                _bytes32(c.claim_ref, "claim reference"),
+                c.plan_id,
+                _bytes32(c.member_id, "member id"),
+                day_number(c.received),
+                [
+                    (
+                        encode_code(line.code),
+                        day_number(line.service_date),
+                        line.units,
+                        line.charge,
+                        line.auth_id or ZERO32,
+                    )
+                    for line in c.lines
+                ],
+                c.attachment_cid,
+            )
+            for c in claims
+        ]
+        return self._transact(self.contract.functions.submitClaims(rows))
+
+    def adjudicate(self, claim_ids: Sequence[bytes]) -> Receipt:
+        return self._transact(self.contract.functions.adjudicate(list(claim_ids)))
+
+    def settle_payments(self, claim_ids: Sequence[bytes]) -> Receipt:
+        return self._transact(self.contract.functions.settlePayments(list(claim_ids)))
+
+    def reverse_claim(self, claim_id_: bytes) -> Receipt:
+        return self._transact(self.contract.functions.reverseClaim(claim_id_))
+
+    # ------------------------------------------------------------ appeals
+    def file_appeal(self, claim_id_: bytes, reason_digest: bytes) -> Receipt:
+        return self._transact(self.contract.functions.fileAppeal(claim_id_, reason_digest))
+
+    def decide_appeal(
+        self, claim_id_: bytes, outcome: AppealStatus, decision_digest: bytes
+    ) -> Receipt:
+        if outcome not in (AppealStatus.UPHELD, AppealStatus.OVERTURNED):
+            raise InvalidInputError("an appeal decision is 'upheld' or 'overturned'")
+        fn = self.contract.functions.decideAppeal(claim_id_, int(outcome), decision_digest)
+        return self._transact(fn)
+
+    # ------------------------------------------------------------ escrow and payments
+    def fund_escrow(self, amount: int) -> Receipt:
+        return self._transact(self.contract.functions.fundEscrow(amount))
+
+    def withdraw_escrow(self, amount: int) -> Receipt:
+        return self._transact(self.contract.functions.withdrawEscrow(amount))
+
+    def withdraw(self) -> Receipt:
+        return self._transact(self.contract.functions.withdraw())
+
+    # ------------------------------------------------------------ views
+    def token(self) -> str:
+        return str(self._call(self.contract.functions.token()))
+
+    def consent_registry(self) -> str:
+        return str(self._call(self.contract.functions.consent()))
+
+    def claim_id_of(self, provider: str, claim_ref: bytes) -> bytes:
+        return claim_id(_address(provider), claim_ref)
+
+    def plan_id_of(self, insurer: str, plan_key: bytes) -> int:
+        return int(self._call(self.contract.functions.planIdOf(_address(insurer), plan_key)))
+
+    def plan_of(self, plan_id: int) -> PlanTerms | None:
+        insurer, start, end, bps, days, deductible, oop_max = self._call(
+            self.contract.functions.planOf(plan_id)
+        )
+        if int(insurer, 16) == 0:
+            return None
+        return PlanTerms(
+            year_start=day_date(start),
+            year_end=day_date(end),
+            deductible=deductible,
+            oop_max=oop_max,
+            coinsurance_bps=bps,
+            timely_filing_days=days,
+            insurer=Web3.to_checksum_address(insurer),
+        )
+
+    def service_of(self, plan_id: int, code: str) -> Service | None:
+        allowed, copay, limit, listed, has_limit, deductible, coinsurance, prior_auth = self._call(
+            self.contract.functions.serviceOf(plan_id, encode_code(code))
+        )
+        if not listed:
+            return None
+        return Service(
+            code=code.upper(),
+            allowed_per_unit=allowed,
+            copay=copay,
+            annual_limit=limit if has_limit else None,
+            deductible_applies=deductible,
+            coinsurance_applies=coinsurance,
+            prior_auth_required=prior_auth,
+        )
+
+    def member_of(self, plan_id: int, member_id: bytes) -> Enrolment | None:
+        patient, start, end = self._call(self.contract.functions.memberOf(plan_id, member_id))
+        if int(patient, 16) == 0:
+            return None
+        return Enrolment(
+            member_id, Web3.to_checksum_address(patient), day_date(start), day_date(end)
+        )
+
+    def authorization_of(
+        self, plan_id: int, member_id: bytes, auth_id: bytes
+    ) -> Authorization | None:
+        code, start, end = self._call(
+            self.contract.functions.authorizationOf(plan_id, member_id, auth_id)
+        )
+        if bytes(code) == bytes(8):
+            return None
+        return Authorization(member_id, auth_id, decode_code(code), day_date(start), day_date(end))
+
+    def accumulator_of(self, plan_id: int, member_id: bytes) -> Accumulator:
+        deductible_met, oop_met = self._call(
+            self.contract.functions.accumulatorOf(plan_id, member_id)
+        )
+        return Accumulator(deductible_met, oop_met)
+
+    def units_used(self, plan_id: int, member_id: bytes, code: str) -> int:
+        fn = self.contract.functions.unitsUsed(plan_id, member_id, encode_code(code))
+        return int(self._call(fn))
+
+    def claim_of(self, claim_id_: bytes) -> ClaimRecord | None:
+        return _claim_record(claim_id_, self._call(self.contract.functions.claimOf(claim_id_)))
+
+    def claims_of(self, claim_ids: Sequence[bytes]) -> list[ClaimRecord | None]:
+        """claim_of for many claims, in JSON-RPC batches."""
+        raw = self._batch([self.contract.functions.claimOf(cid) for cid in claim_ids])
+        return [_claim_record(cid, r) for cid, r in zip(claim_ids, raw, strict=True)]
+
+    def claim_states(self, claim_ids: Sequence[bytes]) -> list[ClaimState]:
+        states: list[ClaimState] = []
+        for chunk in _chunks(claim_ids, _READ_CHUNK):
+            raw = self._call(self.contract.functions.claimStates(list(chunk)))
+            states.extend(ClaimState(s) for s in raw)
+        return states
+
+    def claim_lines(self, claim_id_: bytes) -> list[ClaimLine]:
+        return [
+            ClaimLine(
+                code=decode_code(code),
+                service_date=day_date(service_date),
+                units=units,
+                charge=charge,
+                auth_id=None if bytes(auth) == ZERO32 else bytes(auth),
+            )
+            for code, service_date, units, charge, auth in self._call(
+                self.contract.functions.claimLines(claim_id_)
+            )
+        ]
+
+    def remittance_of(self, claim_id_: bytes) -> Remittance:
+        return _remittance(self._call(self.contract.functions.remittanceOf(claim_id_)))
+
+    def remittances_of(self, claim_ids: Sequence[bytes]) -> list[Remittance]:
+        """remittance_of for many adjudicated claims, in JSON-RPC batches."""
+        raw = self._batch([self.contract.functions.remittanceOf(cid) for cid in claim_ids])
+        return [_remittance(r) for r in raw]
+
+    def escrow_of(self, insurer: str) -> int:
+        return int(self._call(self.contract.functions.escrowOf(_address(insurer))))
+
+    def credit_of(self, provider: str) -> int:
+        return int(self._call(self.contract.functions.creditOf(_address(provider))))
+
+    def recoupment_of(self, insurer: str, provider: str) -> int:
+        fn = self.contract.functions.recoupmentOf(_address(insurer), _address(provider))
+        return int(self._call(fn))
+
+    def appeal_of(self, claim_id_: bytes) -> AppealStatus:
+        return AppealStatus(self._call(self.contract.functions.appealOf(claim_id_)))
+
+    def _batch(self, calls: Sequence[Any]) -> list[Any]:
+        """View calls sent as JSON-RPC batches of _READ_CHUNK (one round trip each)."""
+        results: list[Any] = []
+        for start in range(0, len(calls), _READ_CHUNK):
+
+            def send(chunk: Sequence[Any] = calls[start : start + _READ_CHUNK]) -> list[Any]:
+                with self.w3.batch_requests() as batch:
+                    for call in chunk:
+                        batch.add(call)
+                    return list(batch.execute())
+
+            results.extend(call_node(self._rpc, send))
+        return results
+
+    # ------------------------------------------------------------ events
+    def plans_of(self, insurer: str, *, from_block: int = 0) -> list[int]:
+        """Ids of the plans `insurer` registered, from the PlanRegistered events."""
+        logs = self._logs(
+            self.contract.events.PlanRegistered, from_block, {"insurer": _address(insurer)}
+        )
+        return [int(log["args"]["planId"]) for log in logs]
+
+    def submitted_claims(
+        self, plan_ids: Sequence[int], *, from_block: int = 0
+    ) -> list[SubmittedClaim]:
+        """The claims submitted under `plan_ids`, in submission order (ClaimSubmitted events)."""
+        if not plan_ids:
+            return []
+        logs = self._logs(
+            self.contract.events.ClaimSubmitted, from_block, {"planId": list(plan_ids)}
+        )
+        return [
+            SubmittedClaim(
+                claim_id=bytes(log["args"]["claimId"]),
+                provider=str(log["args"]["provider"]),
+                plan_id=int(log["args"]["planId"]),
+                block_number=int(log["blockNumber"]),
+            )
+            for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
+        ]
+
+    def _logs(self, event: Any, from_block: int, filters: dict[str, Any]) -> list[Any]:
+        return list(
+            call_node(
+                self._rpc, lambda: event.get_logs(from_block=from_block, argument_filters=filters)
+            )
+        )
+
+
+def _claim_record(claim_id_: bytes, raw: Sequence[Any]) -> ClaimRecord | None:
+    provider, plan_id, received, state, status, line_count, known, member_id = raw
+    if ClaimState(state) is ClaimState.NONE:
+        return None
+    return ClaimRecord(
+        claim_id=claim_id_,
+        provider=Web3.to_checksum_address(provider),
+        plan_id=plan_id,
+        received=day_date(received),
+        state=ClaimState(state),
+        status=status,
+        line_count=line_count,
+        member_known=known,
+        member_id=bytes(member_id),
+    )
+
+
+def _remittance(raw: Sequence[Any]) -> Remittance:
+    status, charge, paid, patient, lines = raw
+    return Remittance(
+        status=status,
+        charge=charge,
+        paid=paid,
+        patient_responsibility=patient,
+        lines=tuple(
+            LineRemittance(
+                charge=c,
+                allowed=a,
+                paid=p,
+                adjustments=tuple(
+                    Adjustment(bytes(group).decode("ascii"), reason, amount)
+                    for group, reason, amount in adjustments
+                ),
+            )
+            for c, a, p, adjustments in lines
+        ),
+    )
+
+
+def _plan_tuple(terms: PlanTerms) -> tuple[Any, ...]:
+    return (
+        ZERO_ADDRESS,
+        day_number(terms.year_start),
+        day_number(terms.year_end),
+        terms.coinsurance_bps,
+        terms.timely_filing_days,
+        terms.deductible,
+        terms.oop_max,
+    )

@@ -1,0 +1,120 @@
+"""Stand-ins for a batch's providers and patients on a local chain.
+
+A batch names providers (e.g. by NPI) and members, not accounts. To run it end to end on a dev
+chain, each provider that is not already a node account gets an account whose key is derived
+from the payer's salt and its name, some ETH for gas, and a PROVIDER credential from the
+regulator; each member gets a pseudonymous patient account derived the same way, whose consent
+to the insurer the patient signs and the insurer relays (the patient needs no gas). The same
+salt gives the same accounts, so a rerun finds what the first run did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from hygeia import artifacts
+from hygeia.chain.connection import LOCAL_CHAIN_IDS, call_node
+from hygeia.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
+from hygeia.chain.transactions import TxSender
+from hygeia.claims.ids import Pseudonyms
+from hygeia.contracts.participants import CredentialStatus, ParticipantRegistryClient
+from hygeia.contracts.roles import Role
+from hygeia.errors import AccountError
+
+GAS_MONEY = Web3.to_wei(1, "ether")
+# A provider credential issued for a batch is valid from a day before to ten years after now.
+_DAY, _CREDENTIAL_YEARS = 86_400, 10
+_JURISDICTION = "US"
+
+
+@dataclass
+class LocalParties:
+    """Accounts for the parties of a batch on a local chain.
+
+    `funder` sends providers' gas money (a dev account); `regulator` issues their credentials.
+    """
+
+    w3: Web3
+    pseudonyms: Pseudonyms
+    funder: str
+    regulator: ParticipantRegistryClient
+    confirmations: int = 1
+    _providers: dict[str, Signer] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        chain_id = call_node(self._rpc, lambda: self.w3.eth.chain_id)
+        if chain_id not in LOCAL_CHAIN_IDS:
+            raise AccountError(
+                f"stand-in providers and patients exist only on local chains, not chain "
+                f"{chain_id}: on a live network providers submit their claims themselves "
+                "(then run `hygeia claims adjudicate --pending`)"
+            )
+
+    @property
+    def _rpc(self) -> str:
+        return getattr(self.w3.provider, "endpoint_uri", None) or "the node"
+
+    def patient(self, member: str) -> LocalAccount:
+        """The pseudonymous account standing for `member`'s patient."""
+        account: LocalAccount = Account.from_key(self.pseudonyms.account_key("patient", member))
+        return account
+
+    def provider(self, name: str) -> Signer:
+        """The account that submits `name`'s claims: a node account when `name` is one (an
+        address or a dev account name), else a derived one."""
+        if name not in self._providers:
+            if Web3.is_address(name) or name in DEV_ACCOUNT_NAMES:
+                self._providers[name] = dev_signer(self.w3, name)
+            else:
+                key = self.pseudonyms.account_key("provider", name)
+                self._providers[name] = KeySigner(Account.from_key(key))
+        return self._providers[name]
+
+    def sender(self, signer: Signer) -> TxSender:
+        return TxSender(
+            self.w3, signer, artifacts.suite_decoder(), confirmations=self.confirmations
+        )
+
+    def ensure_provider(self, name: str) -> Signer:
+        """The provider's account, with a PROVIDER credential and gas money."""
+        signer = self.provider(name)
+        self.ensure_credential(signer.address, Role.PROVIDER, license_id=name)
+        self._ensure_gas(signer.address)
+        return signer
+
+    def ensure_credential(self, address: str, role: Role, *, license_id: str) -> None:
+        """Have the regulator credential `address` for `role` unless it is active already."""
+        if self.regulator.is_active(address, role):
+            return
+        status = self.regulator.credential_of(address, role).status
+        if status in (CredentialStatus.ACTIVE, CredentialStatus.SUSPENDED):
+            raise AccountError(
+                f"{address} holds a {status.name.lower()} {role.name.lower()} credential that "
+                "is not active now; a regulator must renew or reinstate it"
+            )
+        now = int(call_node(self._rpc, lambda: self.w3.eth.get_block("latest"))["timestamp"])
+        self.regulator.issue_credential(
+            address,
+            role,
+            license_id=license_id,
+            jurisdiction=_JURISDICTION,
+            valid_from=now - _DAY,
+            valid_until=now + _CREDENTIAL_YEARS * 365 * _DAY,
+        )
+
+    def _ensure_gas(self, address: str) -> None:
+        checksum = Web3.to_checksum_address(address)
+        balance = call_node(self._rpc, lambda: self.w3.eth.get_balance(checksum))
+        if balance >= GAS_MONEY // 2:
+            return
+        tx_hash = call_node(
+            self._rpc,
+            lambda: self.w3.eth.send_transaction(
+                {"from": self.funder, "to": address, "value": GAS_MONEY}
+            ),
+        )
+        call_node(self._rpc, lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash))

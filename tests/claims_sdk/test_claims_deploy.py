@@ -1,0 +1,65 @@
+"""deploy_suite and the claims contracts: the test stablecoin on local chains, an existing
+stablecoin elsewhere (required there)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+
+from hygeia import artifacts
+from hygeia.chain import KeySigner, TxSender, connect
+from hygeia.claims.client import ClaimsAdjudicatorClient
+from hygeia.claims.token import PaymentTokenClient
+from hygeia.deploy import DeployResult, deploy_suite
+from hygeia.errors import InvalidInputError
+from hygeia.nodes import anvil
+from tests.support import free_port
+
+# Anvil's first dev key (public knowledge; used here on a throwaway chain with another chain id).
+ANVIL_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+PUBLIC_CHAIN_ID = 4242
+
+
+def test_a_local_deployment_pays_in_a_test_stablecoin_owned_by_the_deployer(
+    deployed: DeployResult, reader: ClaimsAdjudicatorClient
+) -> None:
+    contracts = deployed.deployment.contracts
+    assert list(contracts) == [
+        "ParticipantRegistry", "ConsentRegistry", "TestStablecoin", "ClaimsAdjudicator",
+    ]  # fmt: skip
+    token = PaymentTokenClient(reader.w3, contracts["TestStablecoin"].address)
+    assert token.decimals() == 2
+    assert token.contract.functions.owner().call() == deployed.deployment.deployer
+    assert reader.token() == contracts["TestStablecoin"].address
+    assert reader.consent_registry() == contracts["ConsentRegistry"].address
+
+
+@pytest.fixture(scope="module")
+def public_like_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    state = tmp_path_factory.mktemp("anvil-4242")
+    node = anvil.start(state, port=free_port(), persist=False, chain_id=PUBLIC_CHAIN_ID)
+    yield node.url
+    anvil.stop(state)
+
+
+def test_off_local_chains_a_payment_token_is_required(public_like_chain: str) -> None:
+    w3 = connect(public_like_chain)
+    sender = TxSender(w3, KeySigner(Account.from_key(ANVIL_KEY_0)), artifacts.suite_decoder())
+    with pytest.raises(InvalidInputError, match="give the claims escrow's payment token"):
+        deploy_suite(sender)
+    assert w3.eth.get_transaction_count(sender.address) == 0
+
+
+def test_off_local_chains_the_given_token_is_used(public_like_chain: str, tmp_path: Path) -> None:
+    w3 = connect(public_like_chain)
+    sender = TxSender(w3, KeySigner(Account.from_key(ANVIL_KEY_0)), artifacts.suite_decoder())
+    token = "0x" + "ab" * 20
+
+    result = deploy_suite(sender, payment_token=token)
+
+    assert "TestStablecoin" not in result.deployment.contracts
+    claims = ClaimsAdjudicatorClient(w3, result.deployment.address_of("ClaimsAdjudicator"))
+    assert claims.token().lower() == token
