@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli.context import Context, add_common_options
-from hygeia.demo import records_day
+from hygeia.demo import claims_day, records_day
 from hygeia.demo.setup import prepare
 from hygeia.demo.story import Story
 from hygeia.nodes import anvil, ipfs
@@ -50,6 +50,7 @@ def run(ctx: Context) -> int:
         records_day.run(cast, store, story)
     finally:
         store.close()
+    claims_day.run(cast, ctx.args.state_dir, story)
     summary = story.summary()
     summary["setup_gas"] = cast.setup_gas
     if out.as_json:
