@@ -334,13 +334,14 @@ def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
     }
 
 
-def status_of(provenance: Any, lot: LotModel, text: str, **claimed: Any) -> str:
-    """The name of verify's answer for unit `text` as printed (lot, expiry, proof overridable)."""
+def status_of(provenance: Any, model: LotModel, text: str, **claimed: Any) -> str:
+    """The name of verify's answer for unit `text` as printed (gtin, lot, expiry and proof can
+    be overridden; the proof defaults to the unit's proof in its lot's tree)."""
     answer = provenance.verify(
-        claimed.get("gtin", lot.gtin),
+        claimed.get("gtin", model.gtin),
         serial(text),
-        claimed.get("lot", lot.lot),
-        claimed.get("expiry", lot.expiry),
-        claimed.get("proof", lot.lot_proof(text) if text in lot.leaf_of else []),
+        claimed.get("lot", model.lot),
+        claimed.get("expiry", model.expiry),
+        claimed.get("proof", model.lot_proof(text) if text in model.leaf_of else []),
     )
     return STATUS_NAMES[answer]

@@ -3,16 +3,22 @@ counterfeit cases a DSCSA system must catch."""
 
 from __future__ import annotations
 
-from tests.brownie_support import ZERO_ADDRESS, assert_event
+from hygeia.provenance import gs1
+from tests.brownie_support import assert_event
 from tests.provenance.provenance_support import (
     CID,
     COMMISSIONING,
     DECOMMISSIONED,
+    DISPENSER_ROLE,
+    DISTRIBUTOR_ROLE,
+    EXPIRED,
     HELD,
     NOT_HELD,
     REASON,
+    RECALLED,
     SERIALS,
-    UNIT_SCOPE,
+    UNSELECTED,
+    VOIDED,
     epcis,
     holding_of,
     serial,
@@ -96,4 +102,76 @@ def test_dispensing_twice_at_the_same_pharmacy_is_flagged_as_a_clone(
     assert tx.return_value is False
     assert tx.events["SuspectUnitFlagged"]["reason"] == DECOMMISSIONED
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
-    assert ZERO_ADDRESS != pharmacy and REASON and UNIT_SCOPE == 1
+
+
+def test_a_package_printed_with_a_wrong_lot_or_expiry_is_a_mismatch(provenance, lot):
+    assert status_of(provenance, lot, "SN0003", lot=serial("LOT-A2")) == "MISMATCH"
+    assert status_of(provenance, lot, "SN0003", expiry=311231) == "MISMATCH"
+
+
+def test_no_shipment_by_or_to_a_party_without_an_active_credential(
+    provenance, lot, ship, receive, participants, distributor, pharmacy, regulator, stranger,
+    reverts_with,
+):
+    with reverts_with("DrugProvenanceNotTradingPartner", stranger):
+        provenance.ship(
+            COMMISSIONING, UNSELECTED, stranger, True, epcis("to stranger"), CID,
+            {"from": lot_owner(provenance)},
+        )
+    ship("to distributor")
+    receive("to distributor")
+    participants.suspendCredential(pharmacy, DISPENSER_ROLE, {"from": regulator})
+    with reverts_with("DrugProvenanceNotTradingPartner", pharmacy):
+        ship("to pharmacy", ["SN0001"], parent=epcis("to distributor"), sender=distributor, receiver=pharmacy)
+    participants.suspendCredential(distributor, DISTRIBUTOR_ROLE, {"from": regulator})
+    participants.reinstateCredential(pharmacy, DISPENSER_ROLE, {"from": regulator})
+    with reverts_with("DrugProvenanceNotTradingPartner", distributor):
+        ship("to pharmacy", ["SN0001"], parent=epcis("to distributor"), sender=distributor, receiver=pharmacy)
+
+
+def test_a_voided_shipment_cannot_be_received_and_its_units_stay_with_the_sender(
+    provenance, lot, ship, receive, manufacturer, reverts_with
+):
+    ship("to distributor")
+    provenance.voidShipment(epcis("to distributor"), epcis("void"), CID, {"from": manufacturer})
+
+    with reverts_with("DrugProvenanceUnexpectedHoldingState", epcis("to distributor"), VOIDED):
+        receive("to distributor")
+    assert holding_of(provenance, epcis("to distributor"))["custodian"] == manufacturer
+
+
+def test_expired_product_verifies_expired_and_is_not_dispensed(
+    provenance, lot, at_pharmacy, dispense, at_time, reverts_with
+):
+    at_time(gs1.expiry_end(lot.expiry) + 1)
+    with reverts_with("DrugProvenanceNotSaleable", unit_id("SN0001"), EXPIRED):
+        dispense(at_pharmacy, "SN0001")
+    assert status_of(provenance, lot, "SN0001") == "EXPIRED"
+
+
+def test_a_recalled_lot_answers_recalled_wherever_its_units_are(
+    provenance, lot, at_pharmacy, dispense, manufacturer, reverts_with
+):
+    tx = provenance.recall(lot.gtin, lot.lot, REASON, epcis("recall"), CID, {"from": manufacturer})
+
+    assert tx.events["LotRecalled"]["lotKey"] == "0x" + lot.key.hex()
+    assert {status_of(provenance, lot, s) for s in SERIALS} == {"RECALLED"}
+    with reverts_with("DrugProvenanceNotSaleable", unit_id("SN0001"), RECALLED):
+        dispense(at_pharmacy, "SN0001")
+
+
+def test_a_temperature_excursion_holds_the_lot_until_the_manufacturer_clears_it(
+    provenance, lot, at_pharmacy, dispense, manufacturer, distributor
+):
+    provenance.recordSensorReadings(
+        epcis("to distributor"), 150, 3100, epcis("logger"), CID, {"from": distributor}
+    )
+    assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
+
+    provenance.clearExcursion(epcis("to distributor"), epcis("reviewed"), CID, {"from": manufacturer})
+    assert status_of(provenance, lot, "SN0001") == "VALID"
+    assert dispense(at_pharmacy, "SN0001").return_value is True
+
+
+def lot_owner(provenance):
+    return holding_of(provenance, COMMISSIONING)["owner"]
