@@ -56,7 +56,7 @@ class LotTree:
         ordered = sorted(leaves)
         if not ordered:
             raise InvalidInputError("a lot has at least one unit")
-        for previous, current in zip(ordered, ordered[1:]):
+        for previous, current in zip(ordered, ordered[1:], strict=False):
             if previous == current:
                 raise InvalidInputError(f"duplicate leaf 0x{current.hex()}: a serial listed twice")
         size = len(ordered)

@@ -36,6 +36,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in item.path.parents:
             item.add_marker(_BROWNIE_SELF_WARNING)
 
+
 # ------------------------------------------------------------------------------------- vocabulary
 
 REGULATOR_ROLE = role_id("REGULATOR")
@@ -125,7 +126,9 @@ class LotModel:
 
     def __post_init__(self) -> None:
         self.leaf_of = {s: ids.unit_leaf(self.gtin, s) for s in self.serials}
-        self.unit_of_leaf = {ids.leaf(unit_id(s, self.gtin)): unit_id(s, self.gtin) for s in self.serials}
+        self.unit_of_leaf = {
+            ids.leaf(unit_id(s, self.gtin)): unit_id(s, self.gtin) for s in self.serials
+        }
         self.tree = LotTree(self.leaf_of.values())
 
     @property
@@ -136,7 +139,7 @@ class LotModel:
         return self.tree.holding({self.leaf_of[s] for s in self.holdings[holding]})
 
     def selection(self, holding: bytes, serials: Iterable[str] | None) -> tuple[list, list, list]:
-        """A UnitSelection tuple for `ship`: the multiproof of `serials` (None: the whole holding)."""
+        """A UnitSelection tuple for `ship`: a multiproof of `serials` (None: the whole holding)."""
         if serials is None:
             return UNSELECTED
         proof = self.holding_tree(holding).multiproof(self.leaf_of[s] for s in serials)
@@ -193,7 +196,12 @@ def participants(ParticipantRegistry: Any, named: dict[str, Any], rival: Any, cl
         (clinic, DISPENSER_ROLE),
     ):
         deployed.issueCredential(
-            holder, role, LICENSE_HASH, JURISDICTION, current - DAY, current + 10 * YEAR,
+            holder,
+            role,
+            LICENSE_HASH,
+            JURISDICTION,
+            current - DAY,
+            current + 10 * YEAR,
             {"from": regulator},
         )
     deployed.registerPatient(keccak(text="k-patient"), {"from": named["patient"]})
@@ -209,7 +217,13 @@ def provenance(DrugProvenance: Any, participants: Any, named: dict[str, Any]) ->
 def product(provenance: Any, named: dict[str, Any]) -> int:
     """GTIN registered by the manufacturer, allowed 2-25 degrees Celsius."""
     provenance.registerProduct(
-        GTIN, PREFIX_LENGTH, NAME_HASH, MIN_TEMP, MAX_TEMP, epcis("master data"), CID,
+        GTIN,
+        PREFIX_LENGTH,
+        NAME_HASH,
+        MIN_TEMP,
+        MAX_TEMP,
+        epcis("master data"),
+        CID,
         {"from": named["manufacturer"]},
     )
     return GTIN
@@ -220,7 +234,13 @@ def commissioned(provenance: Any, product: int, named: dict[str, Any]) -> LotMod
     """Lot LOT-A1 of eight units, commissioned: holding COMMISSIONING, held by the manufacturer."""
     model = LotModel(GTIN, LOT, EXPIRY, SERIALS)
     provenance.commission(
-        GTIN, LOT, EXPIRY, len(SERIALS), model.tree.root, COMMISSIONING, CID,
+        GTIN,
+        LOT,
+        EXPIRY,
+        len(SERIALS),
+        model.tree.root,
+        COMMISSIONING,
+        CID,
         {"from": named["manufacturer"]},
     )
     return model
@@ -278,7 +298,10 @@ def receive(provenance: Any, named: dict[str, Any]) -> Any:
 
     def _receive(label: str, receiver: Any = None) -> Any:
         return provenance.receiveShipment(
-            epcis(label), epcis(f"{label} received"), CID, {"from": receiver or named["distributor"]}
+            epcis(label),
+            epcis(f"{label} received"),
+            CID,
+            {"from": receiver or named["distributor"]},
         )
 
     return _receive
@@ -292,7 +315,11 @@ def dispense(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
         if proof is None:
             proof = lot.proof(holding, text) if text in lot.holdings.get(holding, ()) else []
         tx = provenance.dispense(
-            holding, serial(text), proof, epcis(f"dispense {text}"), CID,
+            holding,
+            serial(text),
+            proof,
+            epcis(f"dispense {text}"),
+            CID,
             {"from": sender or named["pharmacy"]},
         )
         if tx.return_value and text in lot.holdings.get(holding, ()):
@@ -320,7 +347,9 @@ def at_pharmacy(ship: Any, receive: Any, named: dict[str, Any]) -> bytes:
 
 
 def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
-    root, key, custodian, state, sale, excursion, units, owner, receiver = provenance.holdingOf(holding)
+    root, key, custodian, state, sale, excursion, units, owner, receiver = provenance.holdingOf(
+        holding
+    )
     return {
         "root": bytes(root),
         "lotKey": bytes(key),

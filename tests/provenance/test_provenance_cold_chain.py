@@ -26,7 +26,12 @@ def record(provenance, lot, manufacturer):
 
     def _record(low, high, *, holding=COMMISSIONING, sender=None, label="sensors", cid=CID):
         return provenance.recordSensorReadings(
-            holding, low, high, epcis(label) if label else ZERO32, cid, {"from": sender or manufacturer}
+            holding,
+            low,
+            high,
+            epcis(label) if label else ZERO32,
+            cid,
+            {"from": sender or manufacturer},
         )
 
     return _record
@@ -36,14 +41,24 @@ def open_excursions(provenance, lot):
     return provenance.lotOf(lot.key)[7]
 
 
-def test_readings_within_the_range_are_anchored_without_an_excursion(provenance, lot, record, manufacturer):
+def test_readings_within_the_range_are_anchored_without_an_excursion(
+    provenance, lot, record, manufacturer
+):
     tx = record(MIN_TEMP, MAX_TEMP)
 
     assert holding_of(provenance, COMMISSIONING)["excursion"] is False
     assert open_excursions(provenance, lot) == 0
     assert_event(
-        tx, "SensorReadingsAnchored", holding=COMMISSIONING, lotKey=lot.key, by=manufacturer,
-        minReading=MIN_TEMP, maxReading=MAX_TEMP, excursion=False, epcisHash=epcis("sensors"), cid=CID,
+        tx,
+        "SensorReadingsAnchored",
+        holding=COMMISSIONING,
+        lotKey=lot.key,
+        by=manufacturer,
+        minReading=MIN_TEMP,
+        maxReading=MAX_TEMP,
+        excursion=False,
+        epcisHash=epcis("sensors"),
+        cid=CID,
     )
 
 
@@ -88,7 +103,9 @@ def test_readings_refuse_an_unknown_holding(record, reverts_with):
 
 
 @pytest.mark.parametrize("name", ["distributor", "pharmacy"])
-def test_only_the_custodian_or_the_receiver_in_transit_reports_readings(record, named, reverts_with, name):
+def test_only_the_custodian_or_the_receiver_in_transit_reports_readings(
+    record, named, reverts_with, name
+):
     with reverts_with("DrugProvenanceNotCustodian", COMMISSIONING, named[name]):
         record(MIN_TEMP, MAX_TEMP, sender=named[name])
 
@@ -117,8 +134,13 @@ def test_the_manufacturer_clears_an_excursion_and_verify_answers_valid_again(
     assert open_excursions(provenance, lot) == 0
     assert status_of(provenance, lot, "SN0001") == "VALID"
     assert_event(
-        tx, "ExcursionCleared", holding=COMMISSIONING, lotKey=lot.key, by=manufacturer,
-        epcisHash=epcis("clear"), cid=CID,
+        tx,
+        "ExcursionCleared",
+        holding=COMMISSIONING,
+        lotKey=lot.key,
+        by=manufacturer,
+        epcisHash=epcis("clear"),
+        cid=CID,
     )
 
 
@@ -158,7 +180,9 @@ def test_clear_excursion_refuses_an_unknown_holding_and_one_without_excursion(
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
-def test_clear_excursion_refuses_a_missing_anchor(provenance, record, manufacturer, reverts_with, event, cid):
+def test_clear_excursion_refuses_a_missing_anchor(
+    provenance, record, manufacturer, reverts_with, event, cid
+):
     record(-500, 800)
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.clearExcursion(COMMISSIONING, event, cid, {"from": manufacturer})

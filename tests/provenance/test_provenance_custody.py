@@ -33,11 +33,24 @@ def shipped(ship):
 def send(provenance, lot, manufacturer, distributor):
     """`send(label, selection=UNSELECTED, **overrides)`: a raw `ship` call (for reverts)."""
 
-    def _send(label="shipment", selection=UNSELECTED, *, parent=COMMISSIONING, sender=None,
-              receiver=None, sale=True, cid=CID):
+    def _send(
+        label="shipment",
+        selection=UNSELECTED,
+        *,
+        parent=COMMISSIONING,
+        sender=None,
+        receiver=None,
+        sale=True,
+        cid=CID,
+    ):
         return provenance.ship(
-            parent, selection, receiver or distributor, sale, epcis(label) if label else ZERO32,
-            cid, {"from": sender or manufacturer},
+            parent,
+            selection,
+            receiver or distributor,
+            sale,
+            epcis(label) if label else ZERO32,
+            cid,
+            {"from": sender or manufacturer},
         )
 
     return _send
@@ -52,16 +65,31 @@ def test_shipping_a_whole_holding_moves_its_root_and_empties_the_parent(
     tx = ship("to distributor")
 
     assert holding_of(provenance, epcis("to distributor")) == {
-        "root": lot.tree.root, "lotKey": lot.key, "custodian": manufacturer, "state": IN_TRANSIT,
-        "transfersOwnership": True, "excursion": False, "units": len(SERIALS),
-        "owner": manufacturer, "receiver": distributor,
+        "root": lot.tree.root,
+        "lotKey": lot.key,
+        "custodian": manufacturer,
+        "state": IN_TRANSIT,
+        "transfersOwnership": True,
+        "excursion": False,
+        "units": len(SERIALS),
+        "owner": manufacturer,
+        "receiver": distributor,
     }
     parent = holding_of(provenance, COMMISSIONING)
     assert (parent["root"], parent["units"], parent["state"]) == (ZERO32, 0, HELD)
     assert_event(
-        tx, "ShipmentDispatched", shipment=epcis("to distributor"), lotKey=lot.key,
-        receiver=distributor, parent=COMMISSIONING, sender=manufacturer, transfersOwnership=True,
-        units=len(SERIALS), root=lot.tree.root, remainderRoot=ZERO32, cid=CID,
+        tx,
+        "ShipmentDispatched",
+        shipment=epcis("to distributor"),
+        lotKey=lot.key,
+        receiver=distributor,
+        parent=COMMISSIONING,
+        sender=manufacturer,
+        transfersOwnership=True,
+        units=len(SERIALS),
+        root=lot.tree.root,
+        remainderRoot=ZERO32,
+        cid=CID,
     )
 
 
@@ -75,9 +103,18 @@ def test_shipping_a_subset_splits_the_tree_into_the_sdks_roots(
     assert parent["root"] == lot.holding_tree(COMMISSIONING).root
     assert (shipment["units"], parent["units"]) == (3, 5)
     assert_event(
-        tx, "ShipmentDispatched", shipment=epcis("part"), lotKey=lot.key, receiver=distributor,
-        parent=COMMISSIONING, sender=manufacturer, transfersOwnership=True, units=3,
-        root=shipment["root"], remainderRoot=parent["root"], cid=CID,
+        tx,
+        "ShipmentDispatched",
+        shipment=epcis("part"),
+        lotKey=lot.key,
+        receiver=distributor,
+        parent=COMMISSIONING,
+        sender=manufacturer,
+        transfersOwnership=True,
+        units=3,
+        root=shipment["root"],
+        remainderRoot=parent["root"],
+        cid=CID,
     )
 
 
@@ -169,9 +206,7 @@ def test_an_emptied_holding_ships_nothing(shipped, send, reverts_with):
         send("again")
 
 
-def test_ship_refuses_the_zero_receiver_and_the_sender_itself(
-    send, manufacturer, reverts_with
-):
+def test_ship_refuses_the_zero_receiver_and_the_sender_itself(send, manufacturer, reverts_with):
     with reverts_with("DrugProvenanceZeroAddress"):
         send(receiver=ZERO_ADDRESS)
     with reverts_with("DrugProvenanceInvalidReceiver", manufacturer):
@@ -215,7 +250,9 @@ def test_ship_refuses_units_that_left_the_holding(lot, ship, send, reverts_with)
         send("second", stale)
 
 
-def test_ship_refuses_units_of_someone_elses_holding(lot, ship, receive, send, distributor, reverts_with):
+def test_ship_refuses_units_of_someone_elses_holding(
+    lot, ship, receive, send, distributor, reverts_with
+):
     ship("part", ["SN0001"])
     receive("part")
     foreign = lot.selection(epcis("part"), ["SN0001"])
@@ -257,11 +294,20 @@ def test_the_receiver_takes_custody_and_ownership_of_a_sale_on_receipt(
 
     held = holding_of(provenance, shipped)
     assert (held["custodian"], held["owner"], held["state"], held["receiver"]) == (
-        distributor, distributor, HELD, ZERO_ADDRESS,
+        distributor,
+        distributor,
+        HELD,
+        ZERO_ADDRESS,
     )
     assert_event(
-        tx, "ShipmentReceived", shipment=shipped, lotKey=lot.key, receiver=distributor,
-        owner=distributor, epcisHash=epcis("to distributor received"), cid=CID,
+        tx,
+        "ShipmentReceived",
+        shipment=shipped,
+        lotKey=lot.key,
+        receiver=distributor,
+        owner=distributor,
+        epcisHash=epcis("to distributor received"),
+        cid=CID,
     )
 
 
@@ -281,7 +327,9 @@ def test_commissioned_stock_is_no_shipment_to_receive(lot, receive, manufacturer
         receive("commissioning", manufacturer)
 
 
-def test_receiving_a_voided_shipment_is_refused(provenance, shipped, receive, manufacturer, reverts_with):
+def test_receiving_a_voided_shipment_is_refused(
+    provenance, shipped, receive, manufacturer, reverts_with
+):
     provenance.voidShipment(shipped, epcis("void"), CID, {"from": manufacturer})
     with reverts_with("DrugProvenanceUnexpectedHoldingState", shipped, VOIDED):
         receive("to distributor")
@@ -302,7 +350,9 @@ def test_a_receiver_that_lost_its_credential_in_transit_may_not_receive(
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
-def test_receive_refuses_a_missing_anchor(provenance, shipped, distributor, reverts_with, event, cid):
+def test_receive_refuses_a_missing_anchor(
+    provenance, shipped, distributor, reverts_with, event, cid
+):
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.receiveShipment(shipped, event, cid, {"from": distributor})
 
@@ -317,12 +367,20 @@ def test_the_sender_voids_a_shipment_in_transit_and_keeps_the_units(
 
     held = holding_of(provenance, shipped)
     assert (held["custodian"], held["owner"], held["state"], held["receiver"]) == (
-        manufacturer, manufacturer, VOIDED, ZERO_ADDRESS,
+        manufacturer,
+        manufacturer,
+        VOIDED,
+        ZERO_ADDRESS,
     )
     assert held["root"] == lot.tree.root
     assert_event(
-        tx, "ShipmentVoided", shipment=shipped, lotKey=lot.key, sender=manufacturer,
-        epcisHash=epcis("void"), cid=CID,
+        tx,
+        "ShipmentVoided",
+        shipment=shipped,
+        lotKey=lot.key,
+        sender=manufacturer,
+        epcisHash=epcis("void"),
+        cid=CID,
     )
 
 
@@ -352,7 +410,9 @@ def test_only_the_sender_voids_a_shipment(provenance, shipped, named, reverts_wi
 def test_a_sender_that_lost_its_credential_may_not_void(
     provenance, shipped, participants, manufacturer, regulator, reverts_with
 ):
-    participants.suspendCredential(manufacturer, participants.MANUFACTURER_ROLE(), {"from": regulator})
+    participants.suspendCredential(
+        manufacturer, participants.MANUFACTURER_ROLE(), {"from": regulator}
+    )
     with reverts_with("DrugProvenanceNotTradingPartner", manufacturer):
         provenance.voidShipment(shipped, epcis("void"), CID, {"from": manufacturer})
 

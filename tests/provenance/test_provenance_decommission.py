@@ -40,7 +40,9 @@ def unit_record(provenance, lot, text):
 # ------------------------------------------------------------------------------------ dispense
 
 
-def test_a_pharmacy_dispenses_a_unit_it_holds(provenance, lot, at_pharmacy, dispense, pharmacy, now):
+def test_a_pharmacy_dispenses_a_unit_it_holds(
+    provenance, lot, at_pharmacy, dispense, pharmacy, now
+):
     tx = dispense(at_pharmacy, "SN0003")
 
     assert tx.return_value is True
@@ -48,8 +50,14 @@ def test_a_pharmacy_dispenses_a_unit_it_holds(provenance, lot, at_pharmacy, disp
     held = holding_of(provenance, at_pharmacy)
     assert (held["root"], held["units"]) == (lot.holding_tree(at_pharmacy).root, 3)
     assert_event(
-        tx, "UnitDispensed", unitId=unit_id("SN0003"), lotKey=lot.key, dispenser=pharmacy,
-        holding=at_pharmacy, epcisHash=epcis("dispense SN0003"), cid=CID,
+        tx,
+        "UnitDispensed",
+        unitId=unit_id("SN0003"),
+        lotKey=lot.key,
+        dispenser=pharmacy,
+        holding=at_pharmacy,
+        epcisHash=epcis("dispense SN0003"),
+        cid=CID,
     )
 
 
@@ -68,8 +76,14 @@ def test_a_serial_already_dispensed_is_flagged_not_dispensed(
 
     assert tx.return_value is False
     assert_event(
-        tx, "SuspectUnitFlagged", unitId=unit_id("SN0000"), holding=at_pharmacy, reporter=pharmacy,
-        reason=DECOMMISSIONED, epcisHash=epcis("dispense SN0000"), cid=CID,
+        tx,
+        "SuspectUnitFlagged",
+        unitId=unit_id("SN0000"),
+        holding=at_pharmacy,
+        reporter=pharmacy,
+        reason=DECOMMISSIONED,
+        epcisHash=epcis("dispense SN0000"),
+        cid=CID,
     )
     assert "UnitDispensed" not in tx.events
     assert unit_record(provenance, lot, "SN0000")[:2] == (UNIT_DISPENSED, 1)
@@ -85,8 +99,14 @@ def test_a_serial_not_in_the_pharmacys_holding_is_flagged_and_quarantined(
 
     assert tx.return_value is False
     assert_event(
-        tx, "SuspectUnitFlagged", unitId=unit_id(text), holding=at_pharmacy, reporter=pharmacy,
-        reason=NOT_HELD, epcisHash=epcis(f"dispense {text}"), cid=CID,
+        tx,
+        "SuspectUnitFlagged",
+        unitId=unit_id(text),
+        holding=at_pharmacy,
+        reporter=pharmacy,
+        reason=NOT_HELD,
+        epcisHash=epcis(f"dispense {text}"),
+        cid=CID,
     )
     assert unit_record(provenance, lot, text)[:2] == (0, 1)
 
@@ -99,7 +119,9 @@ def test_a_forged_proof_is_flagged_as_not_held(provenance, lot, at_pharmacy, dis
 def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
     provenance, lot, at_pharmacy, dispense, manufacturer
 ):
-    provenance.quarantine(UNIT_SCOPE, lot.gtin, serial("FAKE"), REASON, epcis("q"), CID, {"from": manufacturer})
+    provenance.quarantine(
+        UNIT_SCOPE, lot.gtin, serial("FAKE"), REASON, epcis("q"), CID, {"from": manufacturer}
+    )
     provenance.confirmIllegitimate(
         UNIT_SCOPE, lot.gtin, serial("FAKE"), REASON, epcis("c"), CID, {"from": manufacturer}
     )
@@ -112,7 +134,9 @@ def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
 @pytest.mark.parametrize("name", NOT_DISPENSERS)
 def test_only_an_active_dispenser_dispenses(provenance, lot, named, reverts_with, name):
     with reverts_with("DrugProvenanceNotDispenser", named[name]):
-        provenance.dispense(epcis("x"), serial("SN0001"), [], epcis("d"), CID, {"from": named[name]})
+        provenance.dispense(
+            epcis("x"), serial("SN0001"), [], epcis("d"), CID, {"from": named[name]}
+        )
 
 
 def test_a_suspended_pharmacy_may_not_dispense(
@@ -128,26 +152,39 @@ def test_dispense_refuses_an_unknown_holding(dispense, reverts_with):
         dispense(epcis("nowhere"), "SN0001")
 
 
-def test_a_pharmacy_dispenses_only_from_its_own_holdings(at_pharmacy, dispense, clinic, reverts_with):
+def test_a_pharmacy_dispenses_only_from_its_own_holdings(
+    at_pharmacy, dispense, clinic, reverts_with
+):
     with reverts_with("DrugProvenanceNotCustodian", at_pharmacy, clinic):
         dispense(at_pharmacy, "SN0001", sender=clinic)
 
 
-def test_units_in_transit_are_not_dispensed(at_pharmacy, ship, dispense, pharmacy, clinic, reverts_with):
+def test_units_in_transit_are_not_dispensed(
+    at_pharmacy, ship, dispense, pharmacy, clinic, reverts_with
+):
     ship("return", ["SN0001"], parent=at_pharmacy, sender=pharmacy, receiver=clinic)
     with reverts_with("DrugProvenanceUnexpectedHoldingState", epcis("return"), IN_TRANSIT):
         dispense(epcis("return"), "SN0001")
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
-def test_dispense_refuses_a_missing_anchor(provenance, lot, at_pharmacy, pharmacy, reverts_with, event, cid):
+def test_dispense_refuses_a_missing_anchor(
+    provenance, lot, at_pharmacy, pharmacy, reverts_with, event, cid
+):
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.dispense(
-            at_pharmacy, serial("SN0001"), lot.proof(at_pharmacy, "SN0001"), event, cid, {"from": pharmacy}
+            at_pharmacy,
+            serial("SN0001"),
+            lot.proof(at_pharmacy, "SN0001"),
+            event,
+            cid,
+            {"from": pharmacy},
         )
 
 
-def test_a_recalled_unit_is_not_dispensed(provenance, lot, at_pharmacy, dispense, regulator, reverts_with):
+def test_a_recalled_unit_is_not_dispensed(
+    provenance, lot, at_pharmacy, dispense, regulator, reverts_with
+):
     provenance.recall(lot.gtin, LOT, REASON, epcis("recall"), CID, {"from": regulator})
     with reverts_with("DrugProvenanceNotSaleable", unit_id("SN0001"), 4):
         dispense(at_pharmacy, "SN0001")
@@ -164,7 +201,9 @@ def test_a_unit_of_a_quarantined_lot_is_not_dispensed(
 def test_an_illegitimate_unit_is_not_dispensed(
     provenance, lot, at_pharmacy, dispense, pharmacy, manufacturer, reverts_with
 ):
-    provenance.quarantine(UNIT_SCOPE, lot.gtin, serial("SN0001"), REASON, epcis("q"), CID, {"from": pharmacy})
+    provenance.quarantine(
+        UNIT_SCOPE, lot.gtin, serial("SN0001"), REASON, epcis("q"), CID, {"from": pharmacy}
+    )
     provenance.confirmIllegitimate(
         UNIT_SCOPE, lot.gtin, serial("SN0001"), REASON, epcis("c"), CID, {"from": manufacturer}
     )
@@ -181,7 +220,9 @@ def test_an_expired_unit_is_not_dispensed(lot, at_pharmacy, dispense, at_time, r
 def test_a_unit_whose_lot_had_an_excursion_is_not_dispensed(
     provenance, lot, at_pharmacy, dispense, pharmacy, reverts_with
 ):
-    provenance.recordSensorReadings(at_pharmacy, 150, 900, epcis("sensors"), CID, {"from": pharmacy})
+    provenance.recordSensorReadings(
+        at_pharmacy, 150, 900, epcis("sensors"), CID, {"from": pharmacy}
+    )
     with reverts_with("DrugProvenanceNotSaleable", unit_id("SN0001"), 6):
         dispense(at_pharmacy, "SN0001")
 
@@ -195,15 +236,26 @@ def test_a_custodian_destroys_a_recalled_unit_it_holds(
     provenance.recall(lot.gtin, LOT, REASON, epcis("recall"), CID, {"from": regulator})
     rest = epcis("to distributor")
     tx = provenance.destroy(
-        rest, serial("SN0006"), lot.proof(rest, "SN0006"), epcis("destroy"), CID, {"from": distributor}
+        rest,
+        serial("SN0006"),
+        lot.proof(rest, "SN0006"),
+        epcis("destroy"),
+        CID,
+        {"from": distributor},
     )
     lot.holdings[rest].discard("SN0006")
 
     assert unit_record(provenance, lot, "SN0006") == (UNIT_DESTROYED, 0, now(), distributor)
     assert holding_of(provenance, rest)["root"] == lot.holding_tree(rest).root
     assert_event(
-        tx, "UnitDestroyed", unitId=unit_id("SN0006"), lotKey=lot.key, custodian=distributor,
-        holding=rest, epcisHash=epcis("destroy"), cid=CID,
+        tx,
+        "UnitDestroyed",
+        unitId=unit_id("SN0006"),
+        lotKey=lot.key,
+        custodian=distributor,
+        holding=rest,
+        epcisHash=epcis("destroy"),
+        cid=CID,
     )
 
 
@@ -211,7 +263,11 @@ def test_a_destroyed_unit_verifies_as_decommissioned_and_its_clone_is_flagged(
     provenance, lot, at_pharmacy, dispense, pharmacy
 ):
     provenance.destroy(
-        at_pharmacy, serial("SN0002"), lot.proof(at_pharmacy, "SN0002"), epcis("destroy"), CID,
+        at_pharmacy,
+        serial("SN0002"),
+        lot.proof(at_pharmacy, "SN0002"),
+        epcis("destroy"),
+        CID,
         {"from": pharmacy},
     )
     lot.holdings[at_pharmacy].discard("SN0002")
@@ -230,10 +286,16 @@ def test_destroy_refuses_an_unknown_holding_and_a_foreign_one(
     provenance, lot, at_pharmacy, clinic, reverts_with
 ):
     with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
-        provenance.destroy(epcis("nowhere"), serial("SN0001"), [], epcis("d"), CID, {"from": clinic})
+        provenance.destroy(
+            epcis("nowhere"), serial("SN0001"), [], epcis("d"), CID, {"from": clinic}
+        )
     with reverts_with("DrugProvenanceNotCustodian", at_pharmacy, clinic):
         provenance.destroy(
-            at_pharmacy, serial("SN0001"), lot.proof(at_pharmacy, "SN0001"), epcis("d"), CID,
+            at_pharmacy,
+            serial("SN0001"),
+            lot.proof(at_pharmacy, "SN0001"),
+            epcis("d"),
+            CID,
             {"from": clinic},
         )
 
@@ -242,13 +304,19 @@ def test_units_in_transit_are_not_destroyed(provenance, lot, ship, manufacturer,
     ship("to distributor")
     with reverts_with("DrugProvenanceUnexpectedHoldingState", epcis("to distributor"), IN_TRANSIT):
         provenance.destroy(
-            epcis("to distributor"), serial("SN0001"), lot.tree.proof(lot.leaf_of["SN0001"]),
-            epcis("d"), CID, {"from": manufacturer},
+            epcis("to distributor"),
+            serial("SN0001"),
+            lot.tree.proof(lot.leaf_of["SN0001"]),
+            epcis("d"),
+            CID,
+            {"from": manufacturer},
         )
 
 
 @pytest.mark.parametrize("text", ["SN0005", "NEVER-MADE"])
-def test_destroy_refuses_a_unit_not_in_the_holding(provenance, lot, at_pharmacy, pharmacy, reverts_with, text):
+def test_destroy_refuses_a_unit_not_in_the_holding(
+    provenance, lot, at_pharmacy, pharmacy, reverts_with, text
+):
     with reverts_with("DrugProvenanceUnitNotHeld", at_pharmacy, unit_id(text)):
         provenance.destroy(
             at_pharmacy, serial(text), lot.lot_proof("SN0005"), epcis("d"), CID, {"from": pharmacy}
@@ -256,8 +324,15 @@ def test_destroy_refuses_a_unit_not_in_the_holding(provenance, lot, at_pharmacy,
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
-def test_destroy_refuses_a_missing_anchor(provenance, lot, at_pharmacy, pharmacy, reverts_with, event, cid):
+def test_destroy_refuses_a_missing_anchor(
+    provenance, lot, at_pharmacy, pharmacy, reverts_with, event, cid
+):
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.destroy(
-            at_pharmacy, serial("SN0001"), lot.proof(at_pharmacy, "SN0001"), event, cid, {"from": pharmacy}
+            at_pharmacy,
+            serial("SN0001"),
+            lot.proof(at_pharmacy, "SN0001"),
+            event,
+            cid,
+            {"from": pharmacy},
         )

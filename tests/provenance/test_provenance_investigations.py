@@ -49,7 +49,9 @@ def investigation_of(provenance, target):
 @pytest.fixture
 def quarantined(provenance, lot, target, distributor):
     scope, ident, _, _ = target
-    provenance.quarantine(scope, GTIN, ident, REASON, epcis("quarantine"), CID, {"from": distributor})
+    provenance.quarantine(
+        scope, GTIN, ident, REASON, epcis("quarantine"), CID, {"from": distributor}
+    )
     return target
 
 
@@ -65,8 +67,14 @@ def test_the_manufacturer_or_a_regulator_recalls_a_lot_and_every_unit_answers_re
     assert provenance.lotOf(lot.key)[5] is True
     assert {status_of(provenance, lot, s) for s in SERIALS} == {"RECALLED"}
     assert_event(
-        tx, "LotRecalled", lotKey=lot.key, gtin=GTIN, by=named[name], reasonHash=REASON,
-        epcisHash=epcis("recall"), cid=CID,
+        tx,
+        "LotRecalled",
+        lotKey=lot.key,
+        gtin=GTIN,
+        by=named[name],
+        reasonHash=REASON,
+        epcisHash=epcis("recall"),
+        cid=CID,
     )
 
 
@@ -93,7 +101,9 @@ def test_recall_refuses_unknown_products_and_lots(provenance, lot, regulator, re
         provenance.recall(GTIN, OTHER_LOT, REASON, epcis("recall"), CID, {"from": regulator})
 
 
-def test_recall_refuses_a_zero_reason_and_a_missing_anchor(provenance, lot, regulator, reverts_with):
+def test_recall_refuses_a_zero_reason_and_a_missing_anchor(
+    provenance, lot, regulator, reverts_with
+):
     with reverts_with("DrugProvenanceZeroValue"):
         provenance.recall(GTIN, LOT, ZERO32, epcis("recall"), CID, {"from": regulator})
     with reverts_with("DrugProvenanceInvalidAnchor"):
@@ -114,23 +124,36 @@ def test_a_lot_is_recalled_once(provenance, lot, regulator, manufacturer, revert
 @pytest.mark.parametrize("name", PARTNERS)
 def test_any_trading_partner_quarantines_a_lot_or_unit(provenance, lot, target, named, name):
     scope, ident, key, probe = target
-    tx = provenance.quarantine(scope, GTIN, ident, REASON, epcis("quarantine"), CID, {"from": named[name]})
+    tx = provenance.quarantine(
+        scope, GTIN, ident, REASON, epcis("quarantine"), CID, {"from": named[name]}
+    )
 
     assert investigation_of(provenance, target) == 1
     assert status_of(provenance, lot, probe) == "QUARANTINED"
     assert_event(
-        tx, "ProductQuarantined", target=key, gtin=GTIN, by=named[name], scope=scope,
-        reasonHash=REASON, epcisHash=epcis("quarantine"), cid=CID,
+        tx,
+        "ProductQuarantined",
+        target=key,
+        gtin=GTIN,
+        by=named[name],
+        scope=scope,
+        reasonHash=REASON,
+        epcisHash=epcis("quarantine"),
+        cid=CID,
     )
 
 
 def test_a_unit_quarantine_leaves_the_rest_of_the_lot_valid(provenance, lot, pharmacy):
-    provenance.quarantine(UNIT_SCOPE, GTIN, serial("SN0002"), REASON, epcis("q"), CID, {"from": pharmacy})
+    provenance.quarantine(
+        UNIT_SCOPE, GTIN, serial("SN0002"), REASON, epcis("q"), CID, {"from": pharmacy}
+    )
     assert status_of(provenance, lot, "SN0003") == "VALID"
 
 
 def test_a_package_with_an_unknown_serial_can_be_quarantined(provenance, lot, pharmacy):
-    provenance.quarantine(UNIT_SCOPE, GTIN, serial("FAKE"), REASON, epcis("q"), CID, {"from": pharmacy})
+    provenance.quarantine(
+        UNIT_SCOPE, GTIN, serial("FAKE"), REASON, epcis("q"), CID, {"from": pharmacy}
+    )
     assert provenance.unitOf(GTIN, serial("FAKE"))[1] == 1
 
 
@@ -143,20 +166,28 @@ def test_only_a_trading_partner_quarantines(provenance, lot, target, named, reve
 
 def test_quarantine_refuses_unknown_products_and_lots(provenance, lot, distributor, reverts_with):
     with reverts_with("DrugProvenanceProductNotFound", OTHER_GTIN):
-        provenance.quarantine(LOT_SCOPE, OTHER_GTIN, LOT, REASON, epcis("q"), CID, {"from": distributor})
+        provenance.quarantine(
+            LOT_SCOPE, OTHER_GTIN, LOT, REASON, epcis("q"), CID, {"from": distributor}
+        )
     with reverts_with("DrugProvenanceLotNotFound", lot_key(OTHER_LOT)):
-        provenance.quarantine(LOT_SCOPE, GTIN, OTHER_LOT, REASON, epcis("q"), CID, {"from": distributor})
+        provenance.quarantine(
+            LOT_SCOPE, GTIN, OTHER_LOT, REASON, epcis("q"), CID, {"from": distributor}
+        )
 
 
 @pytest.mark.parametrize(("ident", "reason"), [(ZERO32, REASON), (LOT, ZERO32)])
-def test_quarantine_refuses_a_zero_id_or_reason(provenance, lot, target, distributor, reverts_with, ident, reason):
+def test_quarantine_refuses_a_zero_id_or_reason(
+    provenance, lot, target, distributor, reverts_with, ident, reason
+):
     scope = target[0]
     with reverts_with("DrugProvenanceZeroValue"):
         provenance.quarantine(scope, GTIN, ident, reason, epcis("q"), CID, {"from": distributor})
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
-def test_quarantine_refuses_a_missing_anchor(provenance, lot, target, distributor, reverts_with, event, cid):
+def test_quarantine_refuses_a_missing_anchor(
+    provenance, lot, target, distributor, reverts_with, event, cid
+):
     scope, ident, _, _ = target
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.quarantine(scope, GTIN, ident, REASON, event, cid, {"from": distributor})
@@ -168,7 +199,9 @@ def test_a_target_under_investigation_is_not_quarantined_again(
     scope, ident, key, _ = quarantined
     with reverts_with("DrugProvenanceUnexpectedInvestigation", key, 1):
         provenance.quarantine(scope, GTIN, ident, REASON, epcis("q2"), CID, {"from": pharmacy})
-    provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("c"), CID, {"from": manufacturer})
+    provenance.confirmIllegitimate(
+        scope, GTIN, ident, REASON, epcis("c"), CID, {"from": manufacturer}
+    )
     with reverts_with("DrugProvenanceUnexpectedInvestigation", key, 2):
         provenance.quarantine(scope, GTIN, ident, REASON, epcis("q3"), CID, {"from": pharmacy})
 
@@ -177,20 +210,30 @@ def test_a_target_under_investigation_is_not_quarantined_again(
 
 
 @pytest.mark.parametrize("name", AUTHORITIES)
-def test_the_manufacturer_or_a_regulator_clears_a_quarantine(provenance, lot, quarantined, named, name):
+def test_the_manufacturer_or_a_regulator_clears_a_quarantine(
+    provenance, lot, quarantined, named, name
+):
     scope, ident, key, probe = quarantined
     tx = provenance.clear(scope, GTIN, ident, epcis("clear"), CID, {"from": named[name]})
 
     assert investigation_of(provenance, quarantined) == 0
     assert status_of(provenance, lot, probe) == "VALID"
     assert_event(
-        tx, "ProductCleared", target=key, gtin=GTIN, by=named[name], scope=scope,
-        epcisHash=epcis("clear"), cid=CID,
+        tx,
+        "ProductCleared",
+        target=key,
+        gtin=GTIN,
+        by=named[name],
+        scope=scope,
+        epcisHash=epcis("clear"),
+        cid=CID,
     )
 
 
 @pytest.mark.parametrize("name", NOT_AUTHORITIES)
-def test_only_the_manufacturer_or_a_regulator_clears(provenance, quarantined, named, reverts_with, name):
+def test_only_the_manufacturer_or_a_regulator_clears(
+    provenance, quarantined, named, reverts_with, name
+):
     scope, ident, _, _ = quarantined
     with reverts_with("DrugProvenanceNotAuthority", GTIN, named[name]):
         provenance.clear(scope, GTIN, ident, epcis("clear"), CID, {"from": named[name]})
@@ -202,7 +245,9 @@ def test_another_manufacturer_may_not_clear(provenance, quarantined, rival, reve
         provenance.clear(scope, GTIN, ident, epcis("clear"), CID, {"from": rival})
 
 
-def test_clear_refuses_a_target_that_is_not_quarantined(provenance, lot, target, regulator, reverts_with):
+def test_clear_refuses_a_target_that_is_not_quarantined(
+    provenance, lot, target, regulator, reverts_with
+):
     scope, ident, key, _ = target
     with reverts_with("DrugProvenanceUnexpectedInvestigation", key, 0):
         provenance.clear(scope, GTIN, ident, epcis("clear"), CID, {"from": regulator})
@@ -216,7 +261,9 @@ def test_clear_refuses_unknown_products_and_lots(provenance, lot, regulator, rev
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
-def test_clear_refuses_a_missing_anchor(provenance, quarantined, regulator, reverts_with, event, cid):
+def test_clear_refuses_a_missing_anchor(
+    provenance, quarantined, regulator, reverts_with, event, cid
+):
     scope, ident, _, _ = quarantined
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.clear(scope, GTIN, ident, event, cid, {"from": regulator})
@@ -230,23 +277,36 @@ def test_the_manufacturer_or_a_regulator_confirms_a_suspect_illegitimate(
     provenance, lot, quarantined, named, name
 ):
     scope, ident, key, probe = quarantined
-    tx = provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("confirm"), CID, {"from": named[name]})
+    tx = provenance.confirmIllegitimate(
+        scope, GTIN, ident, REASON, epcis("confirm"), CID, {"from": named[name]}
+    )
 
     assert investigation_of(provenance, quarantined) == 2
     assert status_of(provenance, lot, probe) == "ILLEGITIMATE"
     assert_event(
-        tx, "ProductConfirmedIllegitimate", target=key, gtin=GTIN, by=named[name], scope=scope,
-        reasonHash=REASON, epcisHash=epcis("confirm"), cid=CID,
+        tx,
+        "ProductConfirmedIllegitimate",
+        target=key,
+        gtin=GTIN,
+        by=named[name],
+        scope=scope,
+        reasonHash=REASON,
+        epcisHash=epcis("confirm"),
+        cid=CID,
     )
 
 
 def test_illegitimate_is_final(provenance, quarantined, regulator, manufacturer, reverts_with):
     scope, ident, key, _ = quarantined
-    provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("confirm"), CID, {"from": regulator})
+    provenance.confirmIllegitimate(
+        scope, GTIN, ident, REASON, epcis("confirm"), CID, {"from": regulator}
+    )
     with reverts_with("DrugProvenanceUnexpectedInvestigation", key, 2):
         provenance.clear(scope, GTIN, ident, epcis("clear"), CID, {"from": manufacturer})
     with reverts_with("DrugProvenanceUnexpectedInvestigation", key, 2):
-        provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("again"), CID, {"from": manufacturer})
+        provenance.confirmIllegitimate(
+            scope, GTIN, ident, REASON, epcis("again"), CID, {"from": manufacturer}
+        )
 
 
 @pytest.mark.parametrize("name", NOT_AUTHORITIES)
@@ -255,20 +315,32 @@ def test_only_the_manufacturer_or_a_regulator_confirms_illegitimate(
 ):
     scope, ident, _, _ = quarantined
     with reverts_with("DrugProvenanceNotAuthority", GTIN, named[name]):
-        provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("c"), CID, {"from": named[name]})
+        provenance.confirmIllegitimate(
+            scope, GTIN, ident, REASON, epcis("c"), CID, {"from": named[name]}
+        )
 
 
-def test_confirm_refuses_a_target_that_is_not_quarantined(provenance, lot, target, regulator, reverts_with):
+def test_confirm_refuses_a_target_that_is_not_quarantined(
+    provenance, lot, target, regulator, reverts_with
+):
     scope, ident, key, _ = target
     with reverts_with("DrugProvenanceUnexpectedInvestigation", key, 0):
-        provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("c"), CID, {"from": regulator})
+        provenance.confirmIllegitimate(
+            scope, GTIN, ident, REASON, epcis("c"), CID, {"from": regulator}
+        )
 
 
-def test_confirm_refuses_a_zero_reason_and_a_missing_anchor(provenance, quarantined, regulator, reverts_with):
+def test_confirm_refuses_a_zero_reason_and_a_missing_anchor(
+    provenance, quarantined, regulator, reverts_with
+):
     scope, ident, _, _ = quarantined
     with reverts_with("DrugProvenanceZeroValue"):
-        provenance.confirmIllegitimate(scope, GTIN, ident, ZERO32, epcis("c"), CID, {"from": regulator})
+        provenance.confirmIllegitimate(
+            scope, GTIN, ident, ZERO32, epcis("c"), CID, {"from": regulator}
+        )
     with reverts_with("DrugProvenanceInvalidAnchor"):
         provenance.confirmIllegitimate(scope, GTIN, ident, REASON, ZERO32, CID, {"from": regulator})
     with reverts_with("DrugProvenanceInvalidAnchor"):
-        provenance.confirmIllegitimate(scope, GTIN, ident, REASON, epcis("c"), b"", {"from": regulator})
+        provenance.confirmIllegitimate(
+            scope, GTIN, ident, REASON, epcis("c"), b"", {"from": regulator}
+        )

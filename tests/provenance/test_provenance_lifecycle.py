@@ -41,13 +41,18 @@ def test_a_unit_goes_from_manufacturer_to_patient_with_custody_and_ownership_at_
     assert holding_of(provenance, COMMISSIONING)["root"] == bytes(32)
 
     ship(
-        "to pharmacy", ["SN0002", "SN0005"], parent=epcis("to distributor"),
-        sender=distributor, receiver=pharmacy,
+        "to pharmacy",
+        ["SN0002", "SN0005"],
+        parent=epcis("to distributor"),
+        sender=distributor,
+        receiver=pharmacy,
     )
     receive("to pharmacy", pharmacy)
     at_pharmacy = holding_of(provenance, epcis("to pharmacy"))
     assert (at_pharmacy["custodian"], at_pharmacy["owner"], at_pharmacy["state"]) == (
-        pharmacy, pharmacy, HELD,
+        pharmacy,
+        pharmacy,
+        HELD,
     )
     assert at_pharmacy["root"] == lot.holding_tree(epcis("to pharmacy")).root
     assert holding_of(provenance, epcis("to distributor"))["units"] == len(SERIALS) - 2
@@ -56,8 +61,14 @@ def test_a_unit_goes_from_manufacturer_to_patient_with_custody_and_ownership_at_
 
     assert tx.return_value is True
     assert_event(
-        tx, "UnitDispensed", unitId=unit_id("SN0002"), lotKey=lot.key, dispenser=pharmacy,
-        holding=epcis("to pharmacy"), epcisHash=epcis("dispense SN0002"), cid=CID,
+        tx,
+        "UnitDispensed",
+        unitId=unit_id("SN0002"),
+        lotKey=lot.key,
+        dispenser=pharmacy,
+        holding=epcis("to pharmacy"),
+        epcisHash=epcis("dispense SN0002"),
+        cid=CID,
     )
     assert status_of(provenance, lot, "SN0002") == "DISPENSED"
     assert status_of(provenance, lot, "SN0005") == "VALID"
@@ -67,26 +78,42 @@ def test_a_cloned_serial_dispensed_twice_is_flagged_and_quarantined_not_dispense
     provenance, lot, at_pharmacy, ship, receive, dispense, distributor, clinic
 ):
     dispense(at_pharmacy, "SN0001")
-    ship("to clinic", ["SN0004"], parent=epcis("to distributor"), sender=distributor, receiver=clinic)
+    ship(
+        "to clinic", ["SN0004"], parent=epcis("to distributor"), sender=distributor, receiver=clinic
+    )
     receive("to clinic", clinic)
     # A package with a copy of SN0001's identifier turns up at the clinic, which scans it.
     tx = dispense(epcis("to clinic"), "SN0001", sender=clinic)
 
     assert tx.return_value is False
     assert_event(
-        tx, "SuspectUnitFlagged", unitId=unit_id("SN0001"), holding=epcis("to clinic"),
-        reporter=clinic, reason=DECOMMISSIONED, epcisHash=epcis("dispense SN0001"), cid=CID,
+        tx,
+        "SuspectUnitFlagged",
+        unitId=unit_id("SN0001"),
+        holding=epcis("to clinic"),
+        reporter=clinic,
+        reason=DECOMMISSIONED,
+        epcisHash=epcis("dispense SN0001"),
+        cid=CID,
     )
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
 
 
-def test_an_unknown_serial_is_flagged_when_dispensed(provenance, lot, at_pharmacy, dispense, pharmacy):
+def test_an_unknown_serial_is_flagged_when_dispensed(
+    provenance, lot, at_pharmacy, dispense, pharmacy
+):
     tx = dispense(at_pharmacy, "FAKE-0001")
 
     assert tx.return_value is False
     assert_event(
-        tx, "SuspectUnitFlagged", unitId=unit_id("FAKE-0001"), holding=at_pharmacy,
-        reporter=pharmacy, reason=NOT_HELD, epcisHash=epcis("dispense FAKE-0001"), cid=CID,
+        tx,
+        "SuspectUnitFlagged",
+        unitId=unit_id("FAKE-0001"),
+        holding=at_pharmacy,
+        reporter=pharmacy,
+        reason=NOT_HELD,
+        epcisHash=epcis("dispense FAKE-0001"),
+        cid=CID,
     )
     assert "UnitDispensed" not in tx.events
     assert status_of(provenance, lot, "FAKE-0001") == "UNKNOWN"
@@ -110,23 +137,48 @@ def test_a_package_printed_with_a_wrong_lot_or_expiry_is_a_mismatch(provenance, 
 
 
 def test_no_shipment_by_or_to_a_party_without_an_active_credential(
-    provenance, lot, ship, receive, participants, distributor, pharmacy, regulator, stranger,
+    provenance,
+    lot,
+    ship,
+    receive,
+    participants,
+    distributor,
+    pharmacy,
+    regulator,
+    stranger,
     reverts_with,
 ):
     with reverts_with("DrugProvenanceNotTradingPartner", stranger):
         provenance.ship(
-            COMMISSIONING, UNSELECTED, stranger, True, epcis("to stranger"), CID,
+            COMMISSIONING,
+            UNSELECTED,
+            stranger,
+            True,
+            epcis("to stranger"),
+            CID,
             {"from": lot_owner(provenance)},
         )
     ship("to distributor")
     receive("to distributor")
     participants.suspendCredential(pharmacy, DISPENSER_ROLE, {"from": regulator})
     with reverts_with("DrugProvenanceNotTradingPartner", pharmacy):
-        ship("to pharmacy", ["SN0001"], parent=epcis("to distributor"), sender=distributor, receiver=pharmacy)
+        ship(
+            "to pharmacy",
+            ["SN0001"],
+            parent=epcis("to distributor"),
+            sender=distributor,
+            receiver=pharmacy,
+        )
     participants.suspendCredential(distributor, DISTRIBUTOR_ROLE, {"from": regulator})
     participants.reinstateCredential(pharmacy, DISPENSER_ROLE, {"from": regulator})
     with reverts_with("DrugProvenanceNotTradingPartner", distributor):
-        ship("to pharmacy", ["SN0001"], parent=epcis("to distributor"), sender=distributor, receiver=pharmacy)
+        ship(
+            "to pharmacy",
+            ["SN0001"],
+            parent=epcis("to distributor"),
+            sender=distributor,
+            receiver=pharmacy,
+        )
 
 
 def test_a_voided_shipment_cannot_be_received_and_its_units_stay_with_the_sender(
@@ -168,7 +220,9 @@ def test_a_temperature_excursion_holds_the_lot_until_the_manufacturer_clears_it(
     )
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
 
-    provenance.clearExcursion(epcis("to distributor"), epcis("reviewed"), CID, {"from": manufacturer})
+    provenance.clearExcursion(
+        epcis("to distributor"), epcis("reviewed"), CID, {"from": manufacturer}
+    )
     assert status_of(provenance, lot, "SN0001") == "VALID"
     assert dispense(at_pharmacy, "SN0001").return_value is True
 

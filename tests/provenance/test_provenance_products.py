@@ -26,7 +26,15 @@ from tests.provenance.provenance_support import (
     lot_key,
 )
 
-NON_MANUFACTURERS = ["distributor", "pharmacy", "provider", "regulator", "patient", "stranger", "admin"]
+NON_MANUFACTURERS = [
+    "distributor",
+    "pharmacy",
+    "provider",
+    "regulator",
+    "patient",
+    "stranger",
+    "admin",
+]
 ROOT = bytes.fromhex("11" * 32)
 
 
@@ -36,12 +44,23 @@ def register(provenance, manufacturer):
 
     def _register(gtin=OTHER_GTIN, *, sender=None, **fields):
         args = {
-            "prefix": PREFIX_LENGTH, "name": NAME_HASH, "low": MIN_TEMP, "high": MAX_TEMP,
-            "epcis": epcis("master data 2"), "cid": CID, **fields,
+            "prefix": PREFIX_LENGTH,
+            "name": NAME_HASH,
+            "low": MIN_TEMP,
+            "high": MAX_TEMP,
+            "epcis": epcis("master data 2"),
+            "cid": CID,
+            **fields,
         }
         return provenance.registerProduct(
-            gtin, args["prefix"], args["name"], args["low"], args["high"], args["epcis"],
-            args["cid"], {"from": sender or manufacturer},
+            gtin,
+            args["prefix"],
+            args["name"],
+            args["low"],
+            args["high"],
+            args["epcis"],
+            args["cid"],
+            {"from": sender or manufacturer},
         )
 
     return _register
@@ -53,12 +72,23 @@ def commission(provenance, product, manufacturer):
 
     def _commission(lot=OTHER_LOT, *, sender=None, **fields):
         args = {
-            "gtin": GTIN, "expiry": EXPIRY, "quantity": 100_000, "root": ROOT,
-            "epcis": epcis("commissioning 2"), "cid": CID, **fields,
+            "gtin": GTIN,
+            "expiry": EXPIRY,
+            "quantity": 100_000,
+            "root": ROOT,
+            "epcis": epcis("commissioning 2"),
+            "cid": CID,
+            **fields,
         }
         return provenance.commission(
-            args["gtin"], lot, args["expiry"], args["quantity"], args["root"], args["epcis"],
-            args["cid"], {"from": sender or manufacturer},
+            args["gtin"],
+            lot,
+            args["expiry"],
+            args["quantity"],
+            args["root"],
+            args["epcis"],
+            args["cid"],
+            {"from": sender or manufacturer},
         )
 
     return _commission
@@ -85,8 +115,15 @@ def test_lot_keys_and_unit_ids_are_the_sdk_hashes(provenance):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("manufacturer", True), ("distributor", True), ("pharmacy", True), ("provider", False),
-     ("regulator", False), ("patient", False), ("stranger", False)],
+    [
+        ("manufacturer", True),
+        ("distributor", True),
+        ("pharmacy", True),
+        ("provider", False),
+        ("regulator", False),
+        ("patient", False),
+        ("stranger", False),
+    ],
 )
 def test_trading_partners_are_the_active_manufacturers_distributors_and_dispensers(
     provenance, named, name, expected
@@ -97,7 +134,9 @@ def test_trading_partners_are_the_active_manufacturers_distributors_and_dispense
 def test_a_suspended_credential_makes_a_party_no_trading_partner(
     provenance, participants, distributor, regulator
 ):
-    participants.suspendCredential(distributor, participants.DISTRIBUTOR_ROLE(), {"from": regulator})
+    participants.suspendCredential(
+        distributor, participants.DISTRIBUTOR_ROLE(), {"from": regulator}
+    )
     assert provenance.isTradingPartner(distributor) is False
 
 
@@ -108,12 +147,23 @@ def test_a_manufacturer_registers_a_product_and_it_is_recorded(provenance, regis
     tx = register(OTHER_GTIN, low=-2000, high=-1500)
 
     assert tuple(provenance.productOf(OTHER_GTIN)) == (
-        manufacturer, PREFIX_LENGTH, -2000, -1500, "0x" + NAME_HASH.hex(),
+        manufacturer,
+        PREFIX_LENGTH,
+        -2000,
+        -1500,
+        "0x" + NAME_HASH.hex(),
     )
     assert_event(
-        tx, "ProductRegistered", gtin=OTHER_GTIN, manufacturer=manufacturer,
-        companyPrefixLength=PREFIX_LENGTH, nameHash=NAME_HASH, minTemperature=-2000,
-        maxTemperature=-1500, epcisHash=epcis("master data 2"), cid=CID,
+        tx,
+        "ProductRegistered",
+        gtin=OTHER_GTIN,
+        manufacturer=manufacturer,
+        companyPrefixLength=PREFIX_LENGTH,
+        nameHash=NAME_HASH,
+        minTemperature=-2000,
+        maxTemperature=-1500,
+        epcisHash=epcis("master data 2"),
+        cid=CID,
     )
 
 
@@ -187,16 +237,39 @@ def test_commissioning_records_the_lot_and_the_manufacturers_holding(
     tx = commission(OTHER_LOT, quantity=100_000)
     key = lot_key(OTHER_LOT)
 
-    assert tuple(provenance.lotOf(key)) == ("0x" + ROOT.hex(), GTIN, EXPIRY, 100_000, now(), False, 0, 0)
+    assert tuple(provenance.lotOf(key)) == (
+        "0x" + ROOT.hex(),
+        GTIN,
+        EXPIRY,
+        100_000,
+        now(),
+        False,
+        0,
+        0,
+    )
     assert [bytes(k) for k in provenance.lotsOf(GTIN)] == [key]
     assert holding_of(provenance, epcis("commissioning 2")) == {
-        "root": ROOT, "lotKey": key, "custodian": manufacturer, "state": HELD,
-        "transfersOwnership": False, "excursion": False, "units": 100_000,
-        "owner": manufacturer, "receiver": ZERO_ADDRESS,
+        "root": ROOT,
+        "lotKey": key,
+        "custodian": manufacturer,
+        "state": HELD,
+        "transfersOwnership": False,
+        "excursion": False,
+        "units": 100_000,
+        "owner": manufacturer,
+        "receiver": ZERO_ADDRESS,
     }
     assert_event(
-        tx, "LotCommissioned", lotKey=key, gtin=GTIN, manufacturer=manufacturer, lot=OTHER_LOT,
-        expiry=EXPIRY, quantity=100_000, serialsRoot=ROOT, epcisHash=epcis("commissioning 2"),
+        tx,
+        "LotCommissioned",
+        lotKey=key,
+        gtin=GTIN,
+        manufacturer=manufacturer,
+        lot=OTHER_LOT,
+        expiry=EXPIRY,
+        quantity=100_000,
+        serialsRoot=ROOT,
+        epcisHash=epcis("commissioning 2"),
         cid=CID,
     )
 

@@ -29,7 +29,14 @@ def second_lot(provenance, lot, manufacturer):
     """Lot LOT-B2 of the same product (four other serials), expiring at the end of Feb 2030."""
     model = LotModel(GTIN, OTHER_LOT, 300200, ("B-1", "B-2", "B-3", "B-4"))
     provenance.commission(
-        GTIN, OTHER_LOT, 300200, 4, model.tree.root, epcis("commissioning B"), CID, {"from": manufacturer}
+        GTIN,
+        OTHER_LOT,
+        300200,
+        4,
+        model.tree.root,
+        epcis("commissioning B"),
+        CID,
+        {"from": manufacturer},
     )
     return model
 
@@ -96,15 +103,21 @@ def apply(provenance, lot, at_pharmacy, dispense, manufacturer, pharmacy, regula
         elif state == "recalled":
             provenance.recall(GTIN, LOT, REASON, epcis("recall"), CID, {"from": regulator})
         elif state in ("quarantined", "illegitimate"):
-            provenance.quarantine(UNIT_SCOPE, GTIN, unit, REASON, epcis("q"), CID, {"from": pharmacy})
+            provenance.quarantine(
+                UNIT_SCOPE, GTIN, unit, REASON, epcis("q"), CID, {"from": pharmacy}
+            )
             if state == "illegitimate":
                 provenance.confirmIllegitimate(
                     UNIT_SCOPE, GTIN, unit, REASON, epcis("c"), CID, {"from": manufacturer}
                 )
         elif state == "lot quarantined":
-            provenance.quarantine(LOT_SCOPE, GTIN, LOT, REASON, epcis("lq"), CID, {"from": pharmacy})
+            provenance.quarantine(
+                LOT_SCOPE, GTIN, LOT, REASON, epcis("lq"), CID, {"from": pharmacy}
+            )
         elif state == "excursion":
-            provenance.recordSensorReadings(at_pharmacy, -100, 800, epcis("s"), CID, {"from": pharmacy})
+            provenance.recordSensorReadings(
+                at_pharmacy, -100, 800, epcis("s"), CID, {"from": pharmacy}
+            )
         elif state == "expired":
             mine_at(gs1.expiry_end(EXPIRY) + 1)
 
@@ -126,8 +139,12 @@ PRECEDENCE = [
 ]
 
 
-@pytest.mark.parametrize(("states", "expected"), PRECEDENCE, ids=[" + ".join(s) for s, _ in PRECEDENCE])
-def test_verify_answers_the_state_that_comes_first_in_the_precedence(provenance, lot, apply, states, expected):
+@pytest.mark.parametrize(
+    ("states", "expected"), PRECEDENCE, ids=[" + ".join(s) for s, _ in PRECEDENCE]
+)
+def test_verify_answers_the_state_that_comes_first_in_the_precedence(
+    provenance, lot, apply, states, expected
+):
     for state in states:
         apply(state)
     assert status_of(provenance, lot, "SN0001") == expected
