@@ -19,6 +19,7 @@ from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deploy import genesis_hash
 from hygeia.deployments import AddressBook, Deployment
 from hygeia.errors import DeploymentNotFoundError
+from hygeia.provenance.client import DrugProvenanceClient
 
 
 class Suite:
@@ -31,6 +32,7 @@ class Suite:
         self.participants = ParticipantRegistryClient(
             w3, deployment.address_of("ParticipantRegistry"), sender
         )
+        self.provenance = DrugProvenanceClient(w3, deployment.address_of("DrugProvenance"), sender)
 
     @classmethod
     def connect(

@@ -19,7 +19,7 @@ BUILD = ROOT / "build" / "contracts"
 TARGET = ROOT / "hygeia" / "artifacts"
 
 # The contracts a deployment consists of, in deployment order.
-DEPLOYABLE = ("ParticipantRegistry", "ConsentRegistry")
+DEPLOYABLE = ("ParticipantRegistry", "ConsentRegistry", "DrugProvenance")
 
 
 def artifact(name: str) -> dict[str, object]:

@@ -13,7 +13,7 @@ from typing import Any
 from hygeia.chain.reverts import RevertDecoder
 
 #: Contracts of a suite deployment, in deployment order.
-SUITE_CONTRACTS = ("ParticipantRegistry", "ConsentRegistry")
+SUITE_CONTRACTS = ("ParticipantRegistry", "ConsentRegistry", "DrugProvenance")
 
 
 @cache

@@ -104,6 +104,12 @@ def company_prefix(gtin: int, company_prefix_length: int) -> str:
     return _split(gtin, company_prefix_length)[0]
 
 
+def sgtin_pattern(gtin: int, company_prefix_length: int) -> str:
+    """The EPC pattern URI of every unit of a product (its master data id)."""
+    company, item = _split(gtin, company_prefix_length)
+    return f"urn:epc:idpat:sgtin:{company}.{item}.*"
+
+
 def sgtin_uri(gtin: int, company_prefix_length: int, serial: str) -> str:
     """The EPC pure identity URI of one unit."""
     company, item = _split(gtin, company_prefix_length)
