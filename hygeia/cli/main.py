@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from hygeia import __version__
-from hygeia.cli.commands import accounts, deploy, node, participants
+from hygeia.cli.commands import accounts, deploy, drug, node, participants
 from hygeia.cli.context import Context
 from hygeia.cli.output import Output
 from hygeia.errors import HygeiaError
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (node, deploy, accounts, participants):
+    for module in (node, deploy, accounts, participants, drug):
         module.register(sub)
     return parser
 

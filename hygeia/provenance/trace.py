@@ -188,6 +188,10 @@ class TraceReader:
         return doc
 
     # ------------------------------------------------------------------ custody
+    @staticmethod
+    def lot_key(gtin: int, lot_number: str) -> bytes:
+        return ids.lot_key(gtin, ids.digest(lot_number))
+
     def lot(self, gtin: int, lot_number: str, *, progress: Progress | None = None) -> LotCustody:
         """The custody of lot `lot_number` of `gtin`: its holdings and their units now."""
         return self.lot_by_key(gtin, ids.lot_key(gtin, ids.digest(lot_number)), progress=progress)
