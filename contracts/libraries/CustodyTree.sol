@@ -17,10 +17,17 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 /// Moving units out of a holding recomputes, in one pass over the same (multi)proof, the root of
 /// the units left behind and the root of the units taken, without storage per unit.
 library CustodyTree {
+    /// @dev Bytes of one queued node: its hash in the full tree, the remainder and the part.
+    uint256 private constant _NODE_BYTES = 0x60;
+
     /// @notice The tree leaf of unit `unitId`: OpenZeppelin's double hash, so no 64-byte internal
     /// node can pass for a leaf.
-    function leaf(bytes32 unitId) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(unitId));
+    function leaf(bytes32 unitId) internal pure returns (bytes32 value) {
+        // keccak256(bytes.concat(unitId)) in scratch space, without allocating memory per unit.
+        assembly ("memory-safe") {
+            mstore(0x00, unitId)
+            value := keccak256(0x00, 0x20)
+        }
     }
 
     /// @notice Takes one leaf out of a tree: `root` computed from `leafValue` and its `proof`
@@ -40,9 +47,13 @@ library CustodyTree {
     /// @notice Splits a tree along an OpenZeppelin multiproof of `leaves`: `root` is the root the
     /// multiproof computes (equal to the holding's root if the leaves are in it), `remainder` the
     /// root without the leaves and `part` the root of the leaves alone.
-    /// @dev Same queue algorithm as OpenZeppelin's `processMultiProof`, computing three values per
-    /// node. `valid` is false for a malformed multiproof (no leaves, counts that do not add up, a
-    /// proof element left over, or a node read before it is computed).
+    /// @dev OpenZeppelin's `processMultiProof` queue algorithm, computing three values per node:
+    /// a leaf enters the part whole and the remainder as zero; a proof element (a subtree
+    /// without any of the leaves) enters the remainder whole and the part as zero. Written in
+    /// assembly because it runs once per unit shipped: no bounds checks past the ones below and
+    /// no memory but the queue. `valid` is false for a malformed multiproof: no leaves, counts
+    /// that do not add up, a proof element missing or left over, or a node read before it is
+    /// computed. A flag is read as true when non-zero.
     function split(bytes32[] calldata proof, bool[] calldata proofFlags, bytes32[] memory leaves)
         internal
         pure
@@ -51,72 +62,107 @@ library CustodyTree {
         uint256 steps = proofFlags.length;
         if (leaves.length == 0 || leaves.length + proof.length != steps + 1) return (false, 0, 0, 0);
         if (steps == 0) return (true, leaves[0], 0, leaves[0]);
-
-        Queue memory q = Queue({
-            full: new bytes32[](steps),
-            rest: new bytes32[](steps),
-            part: new bytes32[](steps),
-            leafPos: 0,
-            hashPos: 0,
-            proofPos: 0
-        });
-        for (uint256 i = 0; i < steps; ++i) {
-            if (!_step(q, leaves, proof, proofFlags[i], i)) return (false, 0, 0, 0);
+        uint256 last = _queue(proof, proofFlags, leaves);
+        if (last == 0) return (false, 0, 0, 0);
+        assembly ("memory-safe") {
+            root := mload(last)
+            remainder := mload(add(last, 0x20))
+            part := mload(add(last, 0x40))
         }
-        if (q.proofPos != proof.length) return (false, 0, 0, 0);
-        return (true, q.full[steps - 1], q.rest[steps - 1], q.part[steps - 1]);
+        valid = true;
     }
 
-    /// @dev The multiproof queue: leaves first, then the nodes computed so far, in three versions.
-    struct Queue {
-        bytes32[] full;
-        bytes32[] rest;
-        bytes32[] part;
-        uint256 leafPos;
-        uint256 hashPos;
-        uint256 proofPos;
-    }
-
-    /// @dev Step `step` of the multiproof: node `step` from the next queue item and, when `merge`,
-    /// the one after it, else the next proof element: a subtree without any of the leaves, kept
-    /// whole in the remainder and absent (zero) from the part.
-    function _step(Queue memory q, bytes32[] memory leaves, bytes32[] calldata proof, bool merge, uint256 step)
+    /// @dev Runs the multiproof queue; returns the memory address of the last node computed (the
+    /// root, as full, remainder and part words), or zero for a malformed multiproof.
+    function _queue(bytes32[] calldata proof, bool[] calldata proofFlags, bytes32[] memory leaves)
         private
         pure
-        returns (bool ok)
+        returns (uint256 last)
     {
-        (ok, q.full[step], q.rest[step], q.part[step]) = _pop(q, leaves, step);
-        if (!ok) return false;
-        bytes32 b;
-        bytes32 bRest;
-        bytes32 bPart;
-        if (merge) {
-            (ok, b, bRest, bPart) = _pop(q, leaves, step);
-            if (!ok) return false;
-        } else {
-            if (q.proofPos == proof.length) return false;
-            b = proof[q.proofPos++];
-            bRest = b;
-        }
-        q.full[step] = Hashes.commutativeKeccak256(q.full[step], b);
-        q.rest[step] = _node(q.rest[step], bRest);
-        q.part[step] = _node(q.part[step], bPart);
-    }
+        assembly ("memory-safe") {
+            function pair(x, y) -> h {
+                switch lt(x, y)
+                case 1 {
+                    mstore(0x00, x)
+                    mstore(0x20, y)
+                }
+                default {
+                    mstore(0x00, y)
+                    mstore(0x20, x)
+                }
+                h := keccak256(0x00, 0x40)
+            }
+            function pruned(x, y) -> h {
+                if or(x, y) { h := pair(x, y) }
+            }
+            function copyNode(to, from) {
+                mstore(to, mload(from))
+                mstore(add(to, 0x20), mload(add(from, 0x20)))
+                mstore(add(to, 0x40), mload(add(from, 0x40)))
+            }
+            function leafNode(to, value) {
+                mstore(to, value)
+                mstore(add(to, 0x20), 0)
+                mstore(add(to, 0x40), value)
+            }
 
-    /// @dev Next queue item at step `step`: a leaf (taken whole into the part, out of the
-    /// remainder) or a node computed at an earlier step.
-    function _pop(Queue memory q, bytes32[] memory leaves, uint256 step)
-        private
-        pure
-        returns (bool ok, bytes32 full, bytes32 rest, bytes32 part)
-    {
-        if (q.leafPos < leaves.length) {
-            full = leaves[q.leafPos++];
-            return (true, full, 0, full);
+            // One node per step, then the second operand `b` of the step at hand.
+            let nodes := mload(0x40)
+            let b := add(nodes, mul(proofFlags.length, _NODE_BYTES))
+            mstore(0x40, add(b, _NODE_BYTES))
+            let leafPtr := add(leaves, 0x20)
+            let leafEnd := add(leafPtr, mul(mload(leaves), 0x20))
+            let queuePtr := nodes
+            let proofPtr := proof.offset
+            for { let out := nodes } lt(out, b) { out := add(out, _NODE_BYTES) } {
+                // a: the next leaf, else the next computed node
+                switch lt(leafPtr, leafEnd)
+                case 1 {
+                    leafNode(out, mload(leafPtr))
+                    leafPtr := add(leafPtr, 0x20)
+                }
+                default {
+                    if iszero(lt(queuePtr, out)) {
+                        proofPtr := 0 // marks the multiproof malformed
+                        break
+                    }
+                    copyNode(out, queuePtr)
+                    queuePtr := add(queuePtr, _NODE_BYTES)
+                }
+                // b: with the step's flag the next leaf or computed node, else a proof element
+                switch iszero(calldataload(add(proofFlags.offset, div(mul(sub(out, nodes), 0x20), _NODE_BYTES))))
+                case 0 {
+                    switch lt(leafPtr, leafEnd)
+                    case 1 {
+                        leafNode(b, mload(leafPtr))
+                        leafPtr := add(leafPtr, 0x20)
+                    }
+                    default {
+                        if iszero(lt(queuePtr, out)) {
+                        proofPtr := 0 // marks the multiproof malformed
+                        break
+                    }
+                        copyNode(b, queuePtr)
+                        queuePtr := add(queuePtr, _NODE_BYTES)
+                    }
+                }
+                default {
+                    if iszero(lt(proofPtr, add(proof.offset, mul(proof.length, 0x20)))) {
+                        proofPtr := 0
+                        break
+                    }
+                    let value := calldataload(proofPtr)
+                    mstore(b, value)
+                    mstore(add(b, 0x20), value)
+                    mstore(add(b, 0x40), 0)
+                    proofPtr := add(proofPtr, 0x20)
+                }
+                mstore(out, pair(mload(out), mload(b)))
+                mstore(add(out, 0x20), pruned(mload(add(out, 0x20)), mload(add(b, 0x20))))
+                mstore(add(out, 0x40), pruned(mload(add(out, 0x40)), mload(add(b, 0x40))))
+            }
+            if eq(proofPtr, add(proof.offset, mul(proof.length, 0x20))) { last := sub(b, _NODE_BYTES) }
         }
-        uint256 pos = q.hashPos++;
-        if (pos >= step) return (false, 0, 0, 0);
-        return (true, q.full[pos], q.rest[pos], q.part[pos]);
     }
 
     /// @dev A node of a pruned tree: zero when both children are empty, else the sorted-pair hash.

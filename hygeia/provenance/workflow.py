@@ -11,6 +11,7 @@ the event hash, the document's CID and the Merkle roots on-chain.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -213,6 +214,9 @@ class ProvenanceFlow:
         owner_after = to if sale else view.owner
         statement = {
             "type": "DSCSATransaction",
+            # Names the transaction, so two shipments alike in all else (a void and a re-ship
+            # in the same second) are different EPCIS events with different hashes.
+            "transactionId": f"urn:uuid:{uuid.uuid4()}",
             "transactionInformation": {
                 "gtin": gs1.gtin14(custody.gtin),
                 "lot": custody.lot_number,
