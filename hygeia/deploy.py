@@ -92,6 +92,7 @@ def deploy_suite(
     registry = ParticipantRegistryClient(w3, registry_address, sender)
     for regulator in regulators:
         record(f"grant REGULATOR to {regulator}", registry.grant_regulator(regulator))
+    deploy("DrugProvenance", registry_address)
     if payment_token is None:
         payment_token = deploy(artifacts.TEST_STABLECOIN, sender.address)
     deploy("ClaimsAdjudicator", registry_address, consent_address, payment_token)

@@ -21,6 +21,7 @@ from hygeia.contracts.participants import ParticipantRegistryClient
 from hygeia.deploy import genesis_hash
 from hygeia.deployments import AddressBook, Deployment
 from hygeia.errors import DeploymentNotFoundError
+from hygeia.provenance.client import DrugProvenanceClient
 
 
 class Suite:
@@ -37,6 +38,7 @@ class Suite:
         self.claims = ClaimsAdjudicatorClient(
             w3, deployment.address_of("ClaimsAdjudicator"), sender
         )
+        self.provenance = DrugProvenanceClient(w3, deployment.address_of("DrugProvenance"), sender)
 
     @classmethod
     def connect(

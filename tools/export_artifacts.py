@@ -20,7 +20,13 @@ TARGET = ROOT / "hygeia" / "artifacts"
 
 # The contracts a deployment consists of, in deployment order (the test stablecoin only on local
 # chains, as the claims escrow's payment token).
-DEPLOYABLE = ("ParticipantRegistry", "ConsentRegistry", "TestStablecoin", "ClaimsAdjudicator")
+DEPLOYABLE = (
+    "ParticipantRegistry",
+    "ConsentRegistry",
+    "DrugProvenance",
+    "TestStablecoin",
+    "ClaimsAdjudicator",
+)
 
 
 def artifact(name: str) -> dict[str, object]:

@@ -13,7 +13,12 @@ from typing import Any
 from hygeia.chain.reverts import RevertDecoder
 
 #: Contracts of a suite deployment, in deployment order.
-SUITE_CONTRACTS = ("ParticipantRegistry", "ConsentRegistry", "ClaimsAdjudicator")
+SUITE_CONTRACTS = (
+    "ParticipantRegistry",
+    "ConsentRegistry",
+    "DrugProvenance",
+    "ClaimsAdjudicator",
+)
 #: The claims escrow's payment token deployed on local chains (elsewhere an existing stablecoin).
 TEST_STABLECOIN = "TestStablecoin"
 

@@ -14,6 +14,7 @@ from hygeia.cli.commands import (
     consent,
     demo,
     deploy,
+    drug,
     keys,
     node,
     participants,
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (
-        node, deploy, demo, accounts, participants, keys, records, consent, store, claims,
+        node, deploy, demo, accounts, participants, keys, records, consent, store, drug,
+        claims,
     ):  # fmt: skip
         module.register(sub)
     return parser

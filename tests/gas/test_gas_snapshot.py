@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hygeia.nodes import anvil
-from tests.gas import claims_gas, consent_gas, participants_gas
+from tests.gas import claims_gas, consent_gas, participants_gas, provenance_gas
 from tests.support import ROOT, free_port
 
 SNAPSHOT = ROOT / "snapshots" / "gas.json"
@@ -25,6 +25,7 @@ TOLERANCE = 0.02
 MEASURES: dict[str, Callable[[str], dict[str, int]]] = {
     "participants": participants_gas.measure,
     "consent": consent_gas.measure,
+    "provenance": provenance_gas.measure,
     "claims": claims_gas.measure,
 }
 

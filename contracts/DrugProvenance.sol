@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IDrugProvenance} from "../interfaces/IDrugProvenance.sol";
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {CustodyTree} from "./libraries/CustodyTree.sol";
+import {GS1} from "./libraries/GS1.sol";
+import {ProvenanceStatus} from "./libraries/ProvenanceStatus.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title DrugProvenance
+/// @notice DSCSA supply chain on-chain in GS1 EPCIS 2.0 terms: products, lots commissioned as a
+/// Merkle root over their serials, shipments between authorized trading partners with custody
+/// kept apart from ownership, dispensing with cloned-serial detection, recalls, quarantine of
+/// suspect product, cold-chain excursions and the DSCSA verification of a product identifier.
+/// Only ids, digests, roots, EPCIS event hashes and IPFS CIDs are stored or emitted.
+/// @dev Custody design. No storage is kept per unit in stock: units live in *holdings*. A holding
+/// is the set of units of one lot in one party's possession (commissioned stock, or a shipment),
+/// stored as the root of the lot's Merkle tree pruned to those units (see {CustodyTree}), with
+/// its custodian (possessing party), owner (owning party), state and unit count. Commissioning
+/// creates the lot's first holding, the whole tree, held and owned by the manufacturer: one
+/// root, whatever the lot size. A shipment moves either a whole holding (no proof at all) or a
+/// subset proven by one OpenZeppelin multiproof; in one pass over that proof the contract checks
+/// the units are in the sender's holding and computes the root the sender keeps and the root of
+/// the new holding, the shipment, whose id is the shipping event's EPCIS hash. Each unit is
+/// therefore in exactly one holding at a time, and only that holding's custodian can prove it
+/// there: nobody can ship, dispense or destroy units it does not hold. Dispensing and destroying
+/// prune the unit from its holding with its single proof and write one slot for the unit, so
+/// both are final and a second dispense of the serial is detected as a clone.
+/// Limits: a subset shipment costs calldata and hashing linear in the units listed: about 1.2x
+/// its EVM floor for a few units, rising to about 1.8x for a hundred and 2.5x for several hundred
+/// (three hashes per tree node), while a whole holding costs the same at any size, so large
+/// quantities are best shipped as whole holdings; the SDK must know each holding's units to build proofs,
+/// which it reads from the EPCIS documents and checks against the roots here; unit counts are
+/// as declared at commissioning (the contract cannot count a tree's leaves). {verify} checks a
+/// unit against its lot's commissioned root, so it sees lot-level states (recall, lot
+/// quarantine, open excursions of any holding of the lot) and unit-level ones (decommissioned,
+/// quarantined, illegitimate), but not which holding the unit is in: an excursion makes the
+/// whole lot answer Quarantined until the manufacturer clears it. Ownership changes only in a
+/// sale shipped by an owner that also holds the units; a third-party logistics provider
+/// moves units it holds without selling them.
+contract DrugProvenance is IDrugProvenance {
+    using SafeCast for uint256;
+
+    /// @notice The ParticipantRegistry that says who is an authorized trading partner or regulator.
+    IParticipantRegistry public immutable participants;
+
+    mapping(uint64 gtin => Product) private _products;
+    mapping(uint64 gtin => bytes32[] lotKeys) private _productLots;
+    mapping(bytes32 lotKey => Lot) private _lots;
+    mapping(bytes32 holdingId => Holding) private _holdings;
+    mapping(bytes32 unitId => Unit) private _units;
+
+    /// @param participantRegistry the suite's ParticipantRegistry.
+    constructor(IParticipantRegistry participantRegistry) {
+        if (address(participantRegistry) == address(0)) revert DrugProvenanceZeroAddress();
+        participants = participantRegistry;
+    }
+
+    // ---------------------------------------------------------------- products and lots
+
+    /// @inheritdoc IDrugProvenance
+    function registerProduct(
+        uint64 gtin,
+        uint8 companyPrefixLength,
+        bytes32 nameHash,
+        int16 minTemperature,
+        int16 maxTemperature,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        if (!participants.isActive(msg.sender, Roles.MANUFACTURER)) revert DrugProvenanceNotManufacturer(msg.sender);
+        if (!GS1.isValidGtin(gtin)) revert DrugProvenanceInvalidGtin(gtin);
+        if (!GS1.isValidCompanyPrefixLength(companyPrefixLength)) {
+            revert DrugProvenanceInvalidCompanyPrefixLength(companyPrefixLength);
+        }
+        if (nameHash == bytes32(0)) revert DrugProvenanceZeroValue();
+        if (minTemperature > maxTemperature) {
+            revert DrugProvenanceInvalidTemperatureRange(minTemperature, maxTemperature);
+        }
+        _requireAnchor(epcisHash, cid);
+        if (_products[gtin].manufacturer != address(0)) revert DrugProvenanceProductExists(gtin);
+
+        _products[gtin] = Product({
+            manufacturer: msg.sender,
+            companyPrefixLength: companyPrefixLength,
+            minTemperature: minTemperature,
+            maxTemperature: maxTemperature,
+            nameHash: nameHash
+        });
+        emit ProductRegistered(
+            gtin, msg.sender, companyPrefixLength, nameHash, minTemperature, maxTemperature, epcisHash, cid
+        );
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function commission(
+        uint64 gtin,
+        bytes32 lot,
+        uint32 expiry,
+        uint32 quantity,
+        bytes32 serialsRoot,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        _requireManufacturerOf(gtin);
+        if (lot == bytes32(0) || serialsRoot == bytes32(0)) revert DrugProvenanceZeroValue();
+        if (!GS1.isValidExpiry(expiry)) revert DrugProvenanceInvalidExpiry(expiry);
+        if (quantity == 0) revert DrugProvenanceInvalidQuantity();
+        _requireAnchor(epcisHash, cid);
+        bytes32 lotKey = _lotKey(gtin, lot);
+        if (_lots[lotKey].serialsRoot != bytes32(0)) revert DrugProvenanceLotExists(lotKey);
+        _requireNewHolding(epcisHash);
+
+        _lots[lotKey] = Lot({
+            serialsRoot: serialsRoot,
+            gtin: gtin,
+            expiry: expiry,
+            quantity: quantity,
+            commissionedAt: uint40(block.timestamp),
+            recalled: false,
+            investigation: Investigation.None,
+            openExcursions: 0
+        });
+        _productLots[gtin].push(lotKey);
+        Holding storage stock = _holdings[epcisHash];
+        stock.root = serialsRoot;
+        stock.lotKey = lotKey;
+        stock.custodian = msg.sender;
+        stock.state = HoldingState.Held;
+        stock.units = quantity;
+        stock.owner = msg.sender;
+        emit LotCommissioned(lotKey, gtin, msg.sender, lot, expiry, quantity, serialsRoot, epcisHash, cid);
+    }
+
+    // ---------------------------------------------------------------- custody
+
+    /// @inheritdoc IDrugProvenance
+    function ship(
+        bytes32 holding,
+        UnitSelection calldata selection,
+        address receiver,
+        bool transfersOwnership,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        _requireTradingPartner(msg.sender);
+        Holding storage parent = _heldBy(holding, msg.sender);
+        if (parent.root == bytes32(0)) revert DrugProvenanceEmptyHolding(holding);
+        if (transfersOwnership && parent.owner != msg.sender) revert DrugProvenanceNotOwner(holding, msg.sender);
+        if (receiver == address(0)) revert DrugProvenanceZeroAddress();
+        if (receiver == msg.sender) revert DrugProvenanceInvalidReceiver(receiver);
+        _requireTradingPartner(receiver);
+        _requireAnchor(epcisHash, cid);
+        _requireNewHolding(epcisHash);
+
+        _dispatch(holding, parent, selection, receiver, transfersOwnership, epcisHash);
+        Holding storage shipment = _holdings[epcisHash];
+        emit ShipmentDispatched(
+            epcisHash,
+            shipment.lotKey,
+            receiver,
+            holding,
+            msg.sender,
+            transfersOwnership,
+            shipment.units,
+            shipment.root,
+            parent.root,
+            cid
+        );
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external {
+        Holding storage h = _inTransit(shipment);
+        if (h.receiver != msg.sender) revert DrugProvenanceNotReceiver(shipment, msg.sender);
+        _requireTradingPartner(msg.sender);
+        _requireAnchor(epcisHash, cid);
+
+        h.custodian = msg.sender;
+        h.state = HoldingState.Held;
+        if (h.transfersOwnership) h.owner = msg.sender;
+        delete h.receiver;
+        emit ShipmentReceived(shipment, h.lotKey, msg.sender, h.owner, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function voidShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external {
+        Holding storage h = _inTransit(shipment);
+        if (h.custodian != msg.sender) revert DrugProvenanceNotCustodian(shipment, msg.sender);
+        _requireTradingPartner(msg.sender);
+        _requireAnchor(epcisHash, cid);
+
+        h.state = HoldingState.Voided;
+        delete h.receiver;
+        emit ShipmentVoided(shipment, h.lotKey, msg.sender, epcisHash, cid);
+    }
+
+    // ---------------------------------------------------------------- decommissioning
+
+    /// @inheritdoc IDrugProvenance
+    function dispense(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
+        external
+        returns (bool dispensed)
+    {
+        if (!participants.isActive(msg.sender, Roles.DISPENSER)) revert DrugProvenanceNotDispenser(msg.sender);
+        Holding storage h = _heldBy(holding, msg.sender);
+        _requireAnchor(epcisHash, cid);
+
+        (bytes32 unitId, bool suspect, SuspectReason reason) = _dispenseFrom(h, serial, proof);
+        if (suspect) {
+            _flagSuspect(unitId, holding, reason, epcisHash, cid);
+            return false;
+        }
+        emit UnitDispensed(unitId, h.lotKey, msg.sender, holding, epcisHash, cid);
+        return true;
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function destroy(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
+        external
+    {
+        _requireTradingPartner(msg.sender);
+        Holding storage h = _heldBy(holding, msg.sender);
+        _requireAnchor(epcisHash, cid);
+
+        bytes32 unitId = _unitId(_lots[h.lotKey].gtin, serial);
+        (bytes32 root, bytes32 remainder) = CustodyTree.remove(proof, CustodyTree.leaf(unitId));
+        if (root != h.root) revert DrugProvenanceUnitNotHeld(holding, unitId);
+
+        _decommission(h, _units[unitId], remainder, UnitState.Destroyed);
+        emit UnitDestroyed(unitId, h.lotKey, msg.sender, holding, epcisHash, cid);
+    }
+
+    // ---------------------------------------------------------------- recall and investigations
+
+    /// @inheritdoc IDrugProvenance
+    function recall(uint64 gtin, bytes32 lot, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external {
+        _requireAuthority(gtin);
+        if (reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
+        _requireAnchor(epcisHash, cid);
+        bytes32 lotKey = _lotKey(gtin, lot);
+        Lot storage record = _requireLot(lotKey);
+        if (record.recalled) revert DrugProvenanceLotRecalled(lotKey);
+
+        record.recalled = true;
+        emit LotRecalled(lotKey, gtin, msg.sender, reasonHash, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function quarantine(
+        Scope scope,
+        uint64 gtin,
+        bytes32 id,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        _requireTradingPartner(msg.sender);
+        _requireProduct(gtin);
+        if (id == bytes32(0) || reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
+        _requireAnchor(epcisHash, cid);
+        bytes32 target = _moveInvestigation(scope, gtin, id, Investigation.None, Investigation.Quarantined);
+        emit ProductQuarantined(target, gtin, msg.sender, scope, reasonHash, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function clear(Scope scope, uint64 gtin, bytes32 id, bytes32 epcisHash, bytes calldata cid) external {
+        _requireAuthority(gtin);
+        _requireAnchor(epcisHash, cid);
+        bytes32 target = _moveInvestigation(scope, gtin, id, Investigation.Quarantined, Investigation.None);
+        emit ProductCleared(target, gtin, msg.sender, scope, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function confirmIllegitimate(
+        Scope scope,
+        uint64 gtin,
+        bytes32 id,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        _requireAuthority(gtin);
+        if (reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
+        _requireAnchor(epcisHash, cid);
+        bytes32 target = _moveInvestigation(scope, gtin, id, Investigation.Quarantined, Investigation.Illegitimate);
+        emit ProductConfirmedIllegitimate(target, gtin, msg.sender, scope, reasonHash, epcisHash, cid);
+    }
+
+    // ---------------------------------------------------------------- cold chain
+
+    /// @inheritdoc IDrugProvenance
+    function recordSensorReadings(
+        bytes32 holding,
+        int16 minReading,
+        int16 maxReading,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        _requireTradingPartner(msg.sender);
+        Holding storage h = _requireHolding(holding);
+        bool receiving = h.state == HoldingState.InTransit && h.receiver == msg.sender;
+        if (h.custodian != msg.sender && !receiving) revert DrugProvenanceNotCustodian(holding, msg.sender);
+        if (minReading > maxReading) revert DrugProvenanceInvalidReadings(minReading, maxReading);
+        _requireAnchor(epcisHash, cid);
+
+        Lot storage lot = _lots[h.lotKey];
+        Product storage product = _products[lot.gtin];
+        bool excursion = minReading < product.minTemperature || maxReading > product.maxTemperature;
+        if (excursion && !h.excursion) {
+            h.excursion = true;
+            lot.openExcursions += 1;
+        }
+        emit SensorReadingsAnchored(holding, h.lotKey, msg.sender, minReading, maxReading, excursion, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function clearExcursion(bytes32 holding, bytes32 epcisHash, bytes calldata cid) external {
+        Holding storage h = _requireHolding(holding);
+        Lot storage lot = _lots[h.lotKey];
+        _requireManufacturerOf(lot.gtin);
+        if (!h.excursion) revert DrugProvenanceNoExcursion(holding);
+        _requireAnchor(epcisHash, cid);
+
+        h.excursion = false;
+        lot.openExcursions -= 1;
+        emit ExcursionCleared(holding, h.lotKey, msg.sender, epcisHash, cid);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IDrugProvenance
+    function verify(uint64 gtin, bytes32 serial, bytes32 lot, uint32 expiry, bytes32[] calldata proof)
+        external
+        view
+        returns (VerificationStatus)
+    {
+        if (_products[gtin].manufacturer == address(0)) return VerificationStatus.Unknown;
+        bytes32 unitId = _unitId(gtin, serial);
+        bytes32 leaf = CustodyTree.leaf(unitId);
+        bytes32 claimedKey = _lotKey(gtin, lot);
+        Lot memory claimed = _lots[claimedKey];
+        if (claimed.serialsRoot != bytes32(0) && MerkleProof.verifyCalldata(proof, claimed.serialsRoot, leaf)) {
+            if (claimed.expiry != expiry) return VerificationStatus.Mismatch;
+            return ProvenanceStatus.statusOf(claimed, _units[unitId], block.timestamp);
+        }
+        bytes32[] storage lotKeys = _productLots[gtin];
+        for (uint256 i = lotKeys.length; i > 0; --i) {
+            bytes32 key = lotKeys[i - 1];
+            if (key != claimedKey && MerkleProof.verifyCalldata(proof, _lots[key].serialsRoot, leaf)) {
+                return VerificationStatus.Mismatch;
+            }
+        }
+        return VerificationStatus.Unknown;
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function productOf(uint64 gtin) external view returns (Product memory) {
+        return _products[gtin];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function lotOf(bytes32 lotKey) external view returns (Lot memory) {
+        return _lots[lotKey];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function lotsOf(uint64 gtin) external view returns (bytes32[] memory) {
+        return _productLots[gtin];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function holdingOf(bytes32 holding) external view returns (Holding memory) {
+        return _holdings[holding];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function unitOf(uint64 gtin, bytes32 serial) external view returns (Unit memory) {
+        return _units[_unitId(gtin, serial)];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function isTradingPartner(address account) external view returns (bool) {
+        return _isTradingPartner(account);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function lotKeyOf(uint64 gtin, bytes32 lot) external pure returns (bytes32) {
+        return _lotKey(gtin, lot);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function unitIdOf(uint64 gtin, bytes32 serial) external pure returns (bytes32) {
+        return _unitId(gtin, serial);
+    }
+
+    // ---------------------------------------------------------------- internals: custody
+
+    /// @dev The units that leave `parent` in a shipment: the whole holding when none are selected,
+    /// else the units the multiproof shows in it. Returns the shipment's root, the parent's new
+    /// root and the number of units shipped.
+    function _take(bytes32 holding, Holding storage parent, UnitSelection calldata selection)
+        private
+        view
+        returns (bytes32 shipped, bytes32 remainder, uint32 count)
+    {
+        bytes32[] calldata units = selection.units;
+        if (units.length == 0) return (parent.root, bytes32(0), parent.units);
+        bytes32[] memory leaves = new bytes32[](units.length);
+        for (uint256 i = 0; i < units.length; ++i) {
+            leaves[i] = CustodyTree.leaf(units[i]);
+        }
+        (bool valid, bytes32 root, bytes32 rest, bytes32 part) = CustodyTree.split(selection.proof, selection.proofFlags, leaves);
+        if (!valid || root != parent.root) revert DrugProvenanceUnitsNotHeld(holding);
+        return (part, rest, units.length.toUint32());
+    }
+
+    /// @dev Moves the selected units of `parent` into the new in-transit holding `id`.
+    function _dispatch(
+        bytes32 holding,
+        Holding storage parent,
+        UnitSelection calldata selection,
+        address receiver,
+        bool transfersOwnership,
+        bytes32 id
+    ) private {
+        (bytes32 shipped, bytes32 remainder, uint32 count) = _take(holding, parent, selection);
+        parent.root = remainder;
+        parent.units = remainder == bytes32(0) ? 0 : _less(parent.units, count);
+
+        Holding storage shipment = _holdings[id];
+        shipment.root = shipped;
+        shipment.lotKey = parent.lotKey;
+        shipment.custodian = msg.sender;
+        shipment.state = HoldingState.InTransit;
+        shipment.transfersOwnership = transfersOwnership;
+        shipment.units = count;
+        shipment.owner = parent.owner;
+        shipment.receiver = receiver;
+    }
+
+    function _decommission(Holding storage h, Unit storage unit, bytes32 remainder, UnitState state) private {
+        h.root = remainder;
+        h.units = _less(h.units, 1);
+        unit.state = state;
+        unit.decommissionedAt = uint40(block.timestamp);
+        unit.decommissionedBy = msg.sender;
+    }
+
+    /// @dev Dispenses unit `serial` of `h` if it is there and saleable; a decommissioned serial,
+    /// or one the proof does not show in the holding, is reported as suspect instead.
+    function _dispenseFrom(Holding storage h, bytes32 serial, bytes32[] calldata proof)
+        private
+        returns (bytes32 unitId, bool suspect, SuspectReason reason)
+    {
+        Lot storage lot = _lots[h.lotKey];
+        unitId = _unitId(lot.gtin, serial);
+        Unit storage unit = _units[unitId];
+        if (unit.state != UnitState.Active) return (unitId, true, SuspectReason.Decommissioned);
+        (bytes32 root, bytes32 remainder) = CustodyTree.remove(proof, CustodyTree.leaf(unitId));
+        if (root != h.root) return (unitId, true, SuspectReason.NotHeld);
+        VerificationStatus status = ProvenanceStatus.statusOf(lot, unit, block.timestamp);
+        if (status != VerificationStatus.Valid) revert DrugProvenanceNotSaleable(unitId, status);
+        _decommission(h, unit, remainder, UnitState.Dispensed);
+    }
+
+    /// @dev The alert of a dispense that found a cloned or unknown serial: the unit is quarantined
+    /// (unless already under investigation) and nothing else changes.
+    function _flagSuspect(bytes32 unitId, bytes32 holding, SuspectReason reason, bytes32 epcisHash, bytes calldata cid)
+        private
+    {
+        Unit storage unit = _units[unitId];
+        if (unit.investigation == Investigation.None) unit.investigation = Investigation.Quarantined;
+        emit SuspectUnitFlagged(unitId, holding, msg.sender, reason, epcisHash, cid);
+    }
+
+    /// @dev Moves the investigation status of a lot or unit from `from` to `to`; returns its key.
+    function _moveInvestigation(Scope scope, uint64 gtin, bytes32 id, Investigation from, Investigation to)
+        private
+        returns (bytes32 target)
+    {
+        Investigation current;
+        if (scope == Scope.Lot) {
+            target = _lotKey(gtin, id);
+            Lot storage lot = _requireLot(target);
+            current = lot.investigation;
+            if (current == from) lot.investigation = to;
+        } else {
+            target = _unitId(gtin, id);
+            Unit storage unit = _units[target];
+            current = unit.investigation;
+            if (current == from) unit.investigation = to;
+        }
+        if (current != from) revert DrugProvenanceUnexpectedInvestigation(target, current);
+    }
+
+    // ---------------------------------------------------------------- internals: checks
+
+    function _requireAnchor(bytes32 epcisHash, bytes calldata cid) private pure {
+        if (epcisHash == bytes32(0) || cid.length == 0) revert DrugProvenanceInvalidAnchor();
+    }
+
+    function _requireNewHolding(bytes32 id) private view {
+        if (_holdings[id].state != HoldingState.None) revert DrugProvenanceHoldingExists(id);
+    }
+
+    function _requireHolding(bytes32 id) private view returns (Holding storage h) {
+        h = _holdings[id];
+        if (h.state == HoldingState.None) revert DrugProvenanceHoldingNotFound(id);
+    }
+
+    /// @dev A holding `account` holds now: it is its custodian and the holding is not in transit.
+    function _heldBy(bytes32 id, address account) private view returns (Holding storage h) {
+        h = _requireHolding(id);
+        if (h.custodian != account) revert DrugProvenanceNotCustodian(id, account);
+        if (h.state == HoldingState.InTransit) revert DrugProvenanceUnexpectedHoldingState(id, h.state);
+    }
+
+    function _inTransit(bytes32 id) private view returns (Holding storage h) {
+        h = _requireHolding(id);
+        if (h.state != HoldingState.InTransit) revert DrugProvenanceUnexpectedHoldingState(id, h.state);
+    }
+
+    function _requireProduct(uint64 gtin) private view returns (Product storage product) {
+        product = _products[gtin];
+        if (product.manufacturer == address(0)) revert DrugProvenanceProductNotFound(gtin);
+    }
+
+    function _requireLot(bytes32 lotKey) private view returns (Lot storage lot) {
+        lot = _lots[lotKey];
+        if (lot.serialsRoot == bytes32(0)) revert DrugProvenanceLotNotFound(lotKey);
+    }
+
+    /// @dev The caller is an active MANUFACTURER and registered `gtin`.
+    function _requireManufacturerOf(uint64 gtin) private view {
+        if (!participants.isActive(msg.sender, Roles.MANUFACTURER)) revert DrugProvenanceNotManufacturer(msg.sender);
+        if (_requireProduct(gtin).manufacturer != msg.sender) {
+            revert DrugProvenanceNotProductManufacturer(gtin, msg.sender);
+        }
+    }
+
+    /// @dev The caller is the active manufacturer of `gtin`, or a regulator.
+    function _requireAuthority(uint64 gtin) private view {
+        Product storage product = _requireProduct(gtin);
+        bool manufacturer =
+            product.manufacturer == msg.sender && participants.isActive(msg.sender, Roles.MANUFACTURER);
+        if (!manufacturer && !participants.isActive(msg.sender, Roles.REGULATOR)) {
+            revert DrugProvenanceNotAuthority(gtin, msg.sender);
+        }
+    }
+
+    function _requireTradingPartner(address account) private view {
+        if (!_isTradingPartner(account)) revert DrugProvenanceNotTradingPartner(account);
+    }
+
+    /// @dev DSCSA's authorized trading partner: an active credential as manufacturer, wholesale
+    /// distributor or dispenser. Only the roles the account holds are asked about.
+    function _isTradingPartner(address account) private view returns (bool) {
+        uint256 roles = participants.rolesOf(account);
+        return (roles & Roles.bit(Roles.MANUFACTURER) != 0 && participants.isActive(account, Roles.MANUFACTURER))
+            || (roles & Roles.bit(Roles.DISTRIBUTOR) != 0 && participants.isActive(account, Roles.DISTRIBUTOR))
+            || (roles & Roles.bit(Roles.DISPENSER) != 0 && participants.isActive(account, Roles.DISPENSER));
+    }
+
+    // ---------------------------------------------------------------- internals: helpers
+
+    function _lotKey(uint64 gtin, bytes32 lot) private pure returns (bytes32) {
+        return keccak256(abi.encode(gtin, lot));
+    }
+
+    function _unitId(uint64 gtin, bytes32 serial) private pure returns (bytes32) {
+        return keccak256(abi.encode(gtin, serial));
+    }
+
+    /// @dev `a - b`, or zero: unit counts are as declared, so they must not make a transfer revert.
+    function _less(uint32 a, uint32 b) private pure returns (uint32) {
+        return a > b ? a - b : 0;
+    }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IDrugProvenance} from "../../interfaces/IDrugProvenance.sol";
+import {GS1} from "./GS1.sol";
+
+/// @title ProvenanceStatus
+/// @notice The verification status of a commissioned unit whose identity is established, from
+/// its lot's and its own record: the precedence of {IDrugProvenance-verify} after Unknown and Mismatch.
+library ProvenanceStatus {
+    /// @notice Illegitimate > Recalled > Quarantined > Dispensed > Expired > Valid, at time `time`.
+    function statusOf(IDrugProvenance.Lot memory lot, IDrugProvenance.Unit memory unit, uint256 time)
+        internal
+        pure
+        returns (IDrugProvenance.VerificationStatus)
+    {
+        if (
+            unit.investigation == IDrugProvenance.Investigation.Illegitimate
+                || lot.investigation == IDrugProvenance.Investigation.Illegitimate
+        ) return IDrugProvenance.VerificationStatus.Illegitimate;
+        if (lot.recalled) return IDrugProvenance.VerificationStatus.Recalled;
+        if (
+            unit.investigation == IDrugProvenance.Investigation.Quarantined
+                || lot.investigation == IDrugProvenance.Investigation.Quarantined || lot.openExcursions > 0
+        ) return IDrugProvenance.VerificationStatus.Quarantined;
+        if (unit.state != IDrugProvenance.UnitState.Active) return IDrugProvenance.VerificationStatus.Dispensed;
+        if (time > GS1.expiryEnd(lot.expiry)) return IDrugProvenance.VerificationStatus.Expired;
+        return IDrugProvenance.VerificationStatus.Valid;
+    }
+}

@@ -1,0 +1,368 @@
+"""Typed client for DrugProvenance: the contract's calls with on-chain values (digests, roots,
+EPCIS event hashes, CIDs), and its records decoded.
+
+`hygeia.provenance.workflow` builds those values from GS1 identifiers and EPCIS documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from web3 import Web3
+
+from hygeia.chain.transactions import Receipt
+from hygeia.contracts.base import ContractClient
+from hygeia.errors import InvalidInputError
+from hygeia.provenance.merkle import MultiProof
+
+WORD = 32
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+class VerificationStatus(IntEnum):
+    UNKNOWN = 0
+    VALID = 1
+    MISMATCH = 2
+    EXPIRED = 3
+    RECALLED = 4
+    DISPENSED = 5
+    QUARANTINED = 6
+    ILLEGITIMATE = 7
+
+
+class HoldingState(IntEnum):
+    NONE = 0
+    HELD = 1
+    IN_TRANSIT = 2
+    VOIDED = 3
+
+
+class Investigation(IntEnum):
+    NONE = 0
+    QUARANTINED = 1
+    ILLEGITIMATE = 2
+
+
+class UnitState(IntEnum):
+    ACTIVE = 0
+    DISPENSED = 1
+    DESTROYED = 2
+
+
+class Scope(IntEnum):
+    LOT = 0
+    UNIT = 1
+
+
+@dataclass(frozen=True)
+class Product:
+    manufacturer: str
+    company_prefix_length: int
+    min_temperature: int  # hundredths of a degree Celsius
+    max_temperature: int
+    name_hash: bytes
+
+    @property
+    def registered(self) -> bool:
+        return self.manufacturer != ZERO_ADDRESS
+
+
+@dataclass(frozen=True)
+class Lot:
+    serials_root: bytes
+    gtin: int
+    expiry: int  # YYMMDD
+    quantity: int
+    commissioned_at: int
+    recalled: bool
+    investigation: Investigation
+    open_excursions: int
+
+    @property
+    def commissioned(self) -> bool:
+        return self.serials_root != bytes(WORD)
+
+
+@dataclass(frozen=True)
+class Holding:
+    root: bytes
+    lot_key: bytes
+    custodian: str
+    state: HoldingState
+    transfers_ownership: bool
+    excursion: bool
+    units: int
+    owner: str
+    receiver: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    state: UnitState
+    investigation: Investigation
+    decommissioned_at: int
+    decommissioned_by: str
+
+
+def _word(value: bytes, what: str) -> bytes:
+    if len(value) != WORD:
+        raise InvalidInputError(f"{what} must be 32 bytes, got {len(value)}")
+    return value
+
+
+def _address(value: str) -> str:
+    if not Web3.is_address(value):
+        raise InvalidInputError(f"not an Ethereum address: {value!r}")
+    return Web3.to_checksum_address(value)
+
+
+def _cid(cid: bytes) -> bytes:
+    if not cid:
+        raise InvalidInputError("the EPCIS document's CID must not be empty")
+    return cid
+
+
+class DrugProvenanceClient(ContractClient):
+    contract_name = "DrugProvenance"
+
+    # ------------------------------------------------------------ products and lots
+    def register_product(
+        self,
+        gtin: int,
+        company_prefix_length: int,
+        name_hash: bytes,
+        min_temperature: int,
+        max_temperature: int,
+        epcis_hash: bytes,
+        cid: bytes,
+    ) -> Receipt:
+        fn = self.contract.functions.registerProduct(
+            gtin,
+            company_prefix_length,
+            _word(name_hash, "name hash"),
+            min_temperature,
+            max_temperature,
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def commission(
+        self,
+        gtin: int,
+        lot: bytes,
+        expiry: int,
+        quantity: int,
+        serials_root: bytes,
+        epcis_hash: bytes,
+        cid: bytes,
+    ) -> Receipt:
+        fn = self.contract.functions.commission(
+            gtin,
+            _word(lot, "lot digest"),
+            expiry,
+            quantity,
+            _word(serials_root, "serials root"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    # ------------------------------------------------------------ custody
+    def ship(
+        self,
+        holding: bytes,
+        units: list[bytes],
+        multiproof: MultiProof | None,
+        receiver: str,
+        transfers_ownership: bool,
+        epcis_hash: bytes,
+        cid: bytes,
+    ) -> Receipt:
+        """Ship `units` (unit ids in the multiproof's leaf order) of `holding`; none: all of it."""
+        proof, flags = ([], []) if multiproof is None else (multiproof.proof, multiproof.flags)
+        fn = self.contract.functions.ship(
+            _word(holding, "holding id"),
+            (units, proof, flags),
+            _address(receiver),
+            transfers_ownership,
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def receive(self, shipment: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
+        fn = self.contract.functions.receiveShipment(
+            _word(shipment, "shipment id"), _word(epcis_hash, "EPCIS hash"), _cid(cid)
+        )
+        return self._transact(fn)
+
+    def void(self, shipment: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
+        fn = self.contract.functions.voidShipment(
+            _word(shipment, "shipment id"), _word(epcis_hash, "EPCIS hash"), _cid(cid)
+        )
+        return self._transact(fn)
+
+    # ------------------------------------------------------------ decommissioning
+    def dispense(
+        self, holding: bytes, serial: bytes, proof: list[bytes], epcis_hash: bytes, cid: bytes
+    ) -> Receipt:
+        fn = self.contract.functions.dispense(
+            _word(holding, "holding id"),
+            _word(serial, "serial digest"),
+            proof,
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def destroy(
+        self, holding: bytes, serial: bytes, proof: list[bytes], epcis_hash: bytes, cid: bytes
+    ) -> Receipt:
+        fn = self.contract.functions.destroy(
+            _word(holding, "holding id"),
+            _word(serial, "serial digest"),
+            proof,
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    # ------------------------------------------------------------ recall and investigations
+    def recall(
+        self, gtin: int, lot: bytes, reason_hash: bytes, epcis_hash: bytes, cid: bytes
+    ) -> Receipt:
+        fn = self.contract.functions.recall(
+            gtin,
+            _word(lot, "lot digest"),
+            _word(reason_hash, "reason hash"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def quarantine(
+        self,
+        scope: Scope,
+        gtin: int,
+        ident: bytes,
+        reason_hash: bytes,
+        epcis_hash: bytes,
+        cid: bytes,
+    ) -> Receipt:
+        fn = self.contract.functions.quarantine(
+            int(scope),
+            gtin,
+            _word(ident, "lot or serial digest"),
+            _word(reason_hash, "reason hash"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def clear(
+        self, scope: Scope, gtin: int, ident: bytes, epcis_hash: bytes, cid: bytes
+    ) -> Receipt:
+        fn = self.contract.functions.clear(
+            int(scope),
+            gtin,
+            _word(ident, "lot or serial digest"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def confirm_illegitimate(
+        self,
+        scope: Scope,
+        gtin: int,
+        ident: bytes,
+        reason_hash: bytes,
+        epcis_hash: bytes,
+        cid: bytes,
+    ) -> Receipt:
+        fn = self.contract.functions.confirmIllegitimate(
+            int(scope),
+            gtin,
+            _word(ident, "lot or serial digest"),
+            _word(reason_hash, "reason hash"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    # ------------------------------------------------------------ cold chain
+    def record_sensor_readings(
+        self, holding: bytes, min_reading: int, max_reading: int, epcis_hash: bytes, cid: bytes
+    ) -> Receipt:
+        fn = self.contract.functions.recordSensorReadings(
+            _word(holding, "holding id"),
+            min_reading,
+            max_reading,
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def clear_excursion(self, holding: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
+        fn = self.contract.functions.clearExcursion(
+            _word(holding, "holding id"), _word(epcis_hash, "EPCIS hash"), _cid(cid)
+        )
+        return self._transact(fn)
+
+    # ------------------------------------------------------------ views
+    def verify(
+        self, gtin: int, serial: bytes, lot: bytes, expiry: int, proof: list[bytes]
+    ) -> VerificationStatus:
+        answer = self._call(
+            self.contract.functions.verify(
+                gtin, _word(serial, "serial digest"), _word(lot, "lot digest"), expiry, proof
+            )
+        )
+        return VerificationStatus(int(answer))
+
+    def product_of(self, gtin: int) -> Product:
+        manufacturer, prefix, low, high, name = self._call(self.contract.functions.productOf(gtin))
+        return Product(manufacturer, int(prefix), int(low), int(high), bytes(name))
+
+    def lot_of(self, lot_key: bytes) -> Lot:
+        raw: Any = self._call(self.contract.functions.lotOf(_word(lot_key, "lot key")))
+        root, gtin, expiry, quantity, at, recalled, investigation, excursions = raw
+        return Lot(
+            bytes(root),
+            int(gtin),
+            int(expiry),
+            int(quantity),
+            int(at),
+            bool(recalled),
+            Investigation(investigation),
+            int(excursions),
+        )
+
+    def lots_of(self, gtin: int) -> list[bytes]:
+        return [bytes(key) for key in self._call(self.contract.functions.lotsOf(gtin))]
+
+    def holding_of(self, holding: bytes) -> Holding:
+        raw: Any = self._call(self.contract.functions.holdingOf(_word(holding, "holding id")))
+        root, lot_key, custodian, state, sale, excursion, units, owner, receiver = raw
+        return Holding(
+            bytes(root),
+            bytes(lot_key),
+            custodian,
+            HoldingState(state),
+            bool(sale),
+            bool(excursion),
+            int(units),
+            owner,
+            receiver,
+        )
+
+    def unit_of(self, gtin: int, serial: bytes) -> Unit:
+        raw: Any = self._call(self.contract.functions.unitOf(gtin, _word(serial, "serial digest")))
+        state, investigation, at, by = raw
+        return Unit(UnitState(state), Investigation(investigation), int(at), by)
+
+    def is_trading_partner(self, account: str) -> bool:
+        return bool(self._call(self.contract.functions.isTradingPartner(_address(account))))

@@ -1,0 +1,291 @@
+"""GS1 EPCIS 2.0 events and documents in JSON-LD: building them, their event hashes, validation.
+
+Every on-chain change of DrugProvenance anchors one EPCIS event by its event hash
+(``ni:///sha-256;<hex>?ver=CBV2.0``, computed with GS1's reference implementation, the
+``epcis-event-hash-generator`` package) and the CID of the EPCIS document holding it. Parties
+are named by their chain accounts as ``did:pkh:eip155:<chain id>:<address>`` URIs.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from epcis_event_hash_generator import hash_generator, json_to_py
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
+
+from hygeia.errors import InvalidInputError
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+SCHEMA_VERSION = "2.0"
+_NI_PREFIX, _NI_SUFFIX = "ni:///sha-256;", "?ver=CBV2.0"
+_DIGEST_HEX = 64
+_MESSAGE = 200
+
+# CBV 2.0 vocabulary used by the suite (standards.md).
+BIZ_STEPS = frozenset(
+    {
+        "commissioning",
+        "packing",
+        "shipping",
+        "receiving",
+        "dispensing",
+        "decommissioning",
+        "destroying",
+        "holding",
+        "inspecting",
+        "sensor_reporting",
+        "void_shipping",
+    }
+)
+DISPOSITIONS = frozenset(
+    {
+        "active",
+        "in_transit",
+        "sellable_accessible",
+        "dispensed",
+        "recalled",
+        "expired",
+        "damaged",
+        "destroyed",
+        "stolen",
+        "non_sellable_other",
+        "no_pedigree_match",
+        "returned",
+    }
+)
+EVENT_TYPES = frozenset({"ObjectEvent", "AggregationEvent"})
+ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})
+OWNING_PARTY, POSSESSING_PARTY = "owning_party", "possessing_party"
+# CBV business transaction type of a DSCSA transaction information/statement document.
+PEDIGREE = "pedigree"
+
+
+def party(chain_id: int, address: str) -> str:
+    """The URI naming a chain account in EPCIS source, destination and read point fields."""
+    return f"did:pkh:eip155:{chain_id}:{address}"
+
+
+def timestamp(moment: datetime | int) -> str:
+    """An EPCIS time: UTC, milliseconds, 'Z'."""
+    if isinstance(moment, int):
+        moment = datetime.fromtimestamp(moment, tz=timezone.utc)
+    text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One temperature reading of a data logger."""
+
+    time: int  # unix seconds
+    celsius: float
+
+
+def sensor_element(
+    device: str, readings: Sequence[Reading], low: float, high: float
+) -> dict[str, Any]:
+    """A sensorElementList entry of Temperature reports in CEL; readings outside [low, high]
+    carry the ALARM_CONDITION exception."""
+    if not readings:
+        raise InvalidInputError("a sensor batch needs at least one reading")
+    ordered = sorted(readings, key=lambda r: r.time)
+    reports = []
+    for reading in ordered:
+        report: dict[str, Any] = {
+            "type": "Temperature",
+            "value": reading.celsius,
+            "uom": "CEL",
+            "time": timestamp(reading.time),
+        }
+        if not low <= reading.celsius <= high:
+            report["exception"] = "ALARM_CONDITION"
+        reports.append(report)
+    return {
+        "sensorMetadata": {
+            "deviceID": device,
+            "startTime": timestamp(ordered[0].time),
+            "endTime": timestamp(ordered[-1].time),
+        },
+        "sensorReport": reports,
+    }
+
+
+def object_event(
+    *,
+    event_time: int,
+    action: str,
+    biz_step: str | None,
+    disposition: str | None,
+    read_point: str,
+    epcs: Sequence[str] = (),
+    lot_class: str | None = None,
+    quantity: int | None = None,
+    sources: Sequence[tuple[str, str]] = (),
+    destinations: Sequence[tuple[str, str]] = (),
+    transactions: Sequence[tuple[str, str]] = (),
+    sensors: Sequence[dict[str, Any]] = (),
+    ilmd: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An EPCIS ObjectEvent about units (`epcs`) and/or a lot (`lot_class`, an LGTIN URI)."""
+    if action not in ACTIONS:
+        raise InvalidInputError(f"unknown EPCIS action {action!r}")
+    if not epcs and lot_class is None:
+        raise InvalidInputError("an object event is about units or a lot")
+    event: dict[str, Any] = {
+        "type": "ObjectEvent",
+        "eventTime": timestamp(event_time),
+        "eventTimeZoneOffset": "+00:00",
+    }
+    if epcs:
+        event["epcList"] = list(epcs)
+    if lot_class is not None:
+        element: dict[str, Any] = {"epcClass": lot_class}
+        if quantity is not None:
+            element["quantity"] = quantity
+        event["quantityList"] = [element]
+    event["action"] = action
+    if biz_step is not None:
+        event["bizStep"] = biz_step
+    if disposition is not None:
+        event["disposition"] = disposition
+    event["readPoint"] = {"id": read_point}
+    if transactions:
+        event["bizTransactionList"] = [{"type": t, "bizTransaction": v} for t, v in transactions]
+    if sources:
+        event["sourceList"] = [{"type": t, "source": v} for t, v in sources]
+    if destinations:
+        event["destinationList"] = [{"type": t, "destination": v} for t, v in destinations]
+    if sensors:
+        event["sensorElementList"] = list(sensors)
+    if ilmd:
+        event["ilmd"] = dict(ilmd)
+    check_vocabulary(event)
+    return event
+
+
+def document(
+    events: Sequence[dict[str, Any]], *, created: int, master_data: Any = None
+) -> dict[str, Any]:
+    """An EPCISDocument holding `events` (and, for a product, its master data)."""
+    doc: dict[str, Any] = {
+        "@context": [EPCIS_CONTEXT],
+        "type": "EPCISDocument",
+        "schemaVersion": SCHEMA_VERSION,
+        "creationDate": timestamp(created),
+    }
+    if master_data is not None:
+        doc["epcisHeader"] = {"epcisMasterData": {"vocabularyList": master_data}}
+    doc["epcisBody"] = {"eventList": list(events)}
+    return doc
+
+
+def product_master_data(sgtin_pattern: str, name: str, low: float, high: float) -> list[Any]:
+    """CBV master data of a trade item: its name and storage temperature range."""
+    return [
+        {
+            "type": "urn:epcglobal:epcis:vtype:EPCClass",
+            "vocabularyElementList": [
+                {
+                    "id": sgtin_pattern,
+                    "attributes": [
+                        {"id": "urn:epcglobal:cbv:mda#regulatedProductName", "attribute": name},
+                        {
+                            "id": "urn:epcglobal:cbv:mda#storageStateCode",
+                            "attribute": f"{low}..{high} CEL",
+                        },
+                    ],
+                }
+            ],
+        }
+    ]
+
+
+def event_hash(event: dict[str, Any]) -> str:
+    """The CBV 2.0 event hash of `event` (GS1's canonical pre-hash string, SHA-256)."""
+    # The generator rewrites the document it reads in place: give it a copy.
+    parsed = json_to_py.event_list_from_epcis_document_json(
+        document([copy.deepcopy(event)], created=0)
+    )
+    hashes = hash_generator.epcis_hashes_from_events(parsed)
+    if len(hashes) != 1:
+        raise InvalidInputError("the EPCIS event could not be hashed")
+    return str(hashes[0])
+
+
+def hash_digest(ni: str) -> bytes:
+    """The 32 bytes an `ni:///sha-256;...?ver=CBV2.0` event hash anchors on-chain."""
+    hex_part = ni.removeprefix(_NI_PREFIX).removesuffix(_NI_SUFFIX)
+    if not ni.startswith(_NI_PREFIX) or len(hex_part) != _DIGEST_HEX:
+        raise InvalidInputError(f"not a CBV 2.0 SHA-256 event hash: {ni!r}")
+    return bytes.fromhex(hex_part)
+
+
+def ni_uri(digest: bytes) -> str:
+    return f"{_NI_PREFIX}{digest.hex()}{_NI_SUFFIX}"
+
+
+def document_hash(doc: dict[str, Any]) -> bytes:
+    """SHA-256 of a document's stored bytes: the anchor of a master data document."""
+    return hashlib.sha256(encode(doc)).digest()
+
+
+def with_event_ids(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with each event's eventID set to its event hash (which ignores eventID)."""
+    for event in doc["epcisBody"]["eventList"]:
+        event["eventID"] = event_hash(event)
+    return doc
+
+
+def encode(doc: dict[str, Any]) -> bytes:
+    """The bytes stored on IPFS: compact JSON in the fields' own order. Keys are not sorted:
+    the reference event-hash implementation reads the members of sub-elements (a bizTransaction's
+    type and value, say) in document order, so reordering them would change the event hash."""
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"not an EPCIS JSON document: {exc}") from None
+    if not isinstance(doc, dict):
+        raise InvalidInputError("not an EPCIS JSON document")
+    return doc
+
+
+@cache
+def _validator() -> Draft7Validator:
+    schema = json.loads(files(__package__).joinpath("epcis-json-schema.json").read_text())
+    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def validate(doc: dict[str, Any]) -> None:
+    """Check `doc` against GS1's EPCIS 2.0 JSON schema and the CBV vocabulary used here."""
+    error = best_match(_validator().iter_errors(doc))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(document)"
+        message = (
+            error.message if len(error.message) <= _MESSAGE else error.message[:_MESSAGE] + "..."
+        )
+        raise InvalidInputError(f"not a valid EPCIS 2.0 document at {where}: {message}")
+    for event in doc.get("epcisBody", {}).get("eventList", []):
+        check_vocabulary(event)
+
+
+def check_vocabulary(event: dict[str, Any]) -> None:
+    """The schema accepts any URI as bizStep or disposition; the suite speaks CBV 2.0 only."""
+    if event.get("type") not in EVENT_TYPES:
+        raise InvalidInputError(f"unsupported EPCIS event type {event.get('type')!r}")
+    if "bizStep" in event and event["bizStep"] not in BIZ_STEPS:
+        raise InvalidInputError(f"not a CBV bizStep used here: {event['bizStep']!r}")
+    if "disposition" in event and event["disposition"] not in DISPOSITIONS:
+        raise InvalidInputError(f"not a CBV disposition used here: {event['disposition']!r}")

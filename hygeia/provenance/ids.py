@@ -1,0 +1,49 @@
+"""On-chain identifiers of DrugProvenance: digests of GS1 values, lot keys, unit ids, tree leaves.
+
+Lot (AI 10) and serial (AI 21) numbers never go on-chain as text: the contract sees keccak256
+of their UTF-8 bytes. A lot is named by ``keccak256(abi.encode(uint64 gtin, bytes32 lot))`` and
+a unit by ``keccak256(abi.encode(uint64 gtin, bytes32 serial))``; the Merkle leaf of a unit is
+``keccak256(unit_id)``, OpenZeppelin's StandardMerkleTree leaf of ``[gtin, serial]`` with types
+``["uint64", "bytes32"]``.
+"""
+
+from __future__ import annotations
+
+from eth_hash.auto import keccak
+
+from hygeia.errors import InvalidInputError
+
+WORD = 32
+
+
+def digest(value: str) -> bytes:
+    """keccak256 of a GS1 lot or serial number's UTF-8 bytes, as the contract receives it."""
+    if not value:
+        raise InvalidInputError("a lot or serial number must not be empty")
+    return keccak(value.encode("utf-8"))
+
+
+def _encode(gtin: int, value: bytes) -> bytes:
+    if len(value) != WORD:
+        raise InvalidInputError(f"expected a 32-byte digest, got {len(value)} bytes")
+    return gtin.to_bytes(WORD, "big") + value
+
+
+def lot_key(gtin: int, lot: bytes) -> bytes:
+    """keccak256(abi.encode(gtin, lot digest)): the contract's key of a lot."""
+    return keccak(_encode(gtin, lot))
+
+
+def unit_id(gtin: int, serial: bytes) -> bytes:
+    """keccak256(abi.encode(gtin, serial digest)): the contract's id of a unit."""
+    return keccak(_encode(gtin, serial))
+
+
+def leaf(unit: bytes) -> bytes:
+    """The Merkle leaf of a unit id: keccak256(unit id), the second hash of OpenZeppelin's leaf."""
+    return keccak(unit)
+
+
+def unit_leaf(gtin: int, serial: str) -> bytes:
+    """The leaf of serial number `serial` (text) of product `gtin`."""
+    return leaf(unit_id(gtin, digest(serial)))

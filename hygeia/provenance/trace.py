@@ -1,0 +1,326 @@
+"""Chains of custody rebuilt from DrugProvenance's events and the EPCIS documents they anchor.
+
+The chain says what happened (holdings, who held them, roots, event hashes and document CIDs);
+the documents on the content store say which units (EPCs) each event was about. Each document
+is checked against its anchor: its event hash must equal the one on-chain, and the units a
+shipment lists must rebuild the shipment's root. A trace exports the anchored events as one
+EPCIS 2.0 document, in chain order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hygeia.errors import IntegrityError, InvalidInputError
+from hygeia.provenance import epcis, gs1, ids
+from hygeia.provenance.client import DrugProvenanceClient, HoldingState
+from hygeia.provenance.merkle import LotTree
+from hygeia.store import ContentStore
+from hygeia.store.cid import CID
+
+# Events that concern a lot, each with its lot key as an indexed argument.
+_LOT_EVENTS = (
+    "LotCommissioned",
+    "ShipmentDispatched",
+    "ShipmentReceived",
+    "ShipmentVoided",
+    "UnitDispensed",
+    "UnitDestroyed",
+    "LotRecalled",
+    "SensorReadingsAnchored",
+    "ExcursionCleared",
+)
+_INVESTIGATION_EVENTS = ("ProductQuarantined", "ProductCleared", "ProductConfirmedIllegitimate")
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ChainEvent:
+    """One DrugProvenance event, decoded."""
+
+    name: str
+    args: dict[str, Any]
+    block: int
+    index: int
+    tx_hash: str
+
+    @property
+    def epcis_hash(self) -> bytes:
+        # A shipment's and a lot's first holding's ids are their event hashes.
+        key = {"ShipmentDispatched": "shipment"}.get(self.name, "epcisHash")
+        return bytes(self.args[key])
+
+    @property
+    def cid(self) -> str:
+        return str(CID.from_bytes(bytes(self.args["cid"])))
+
+
+@dataclass
+class HoldingView:
+    """A holding as the events tell it, with the serial numbers (text) it holds."""
+
+    id: bytes
+    parent: bytes | None
+    custodian: str
+    owner: str
+    state: HoldingState
+    serials: set[str]
+    receiver: str | None = None
+    excursion: bool = False
+    sale: bool = False
+    history: set[str] = field(default_factory=set)  # every serial that was ever in it
+
+
+@dataclass
+class LotCustody:
+    """Everything that happened to one lot, in chain order."""
+
+    gtin: int
+    lot_number: str
+    expiry: int
+    lot_key: bytes
+    company_prefix_length: int
+    tree: LotTree
+    serial_of_unit: dict[bytes, str]
+    holdings: dict[bytes, HoldingView] = field(default_factory=dict)
+    events: list[ChainEvent] = field(default_factory=list)
+    recalled: bool = False
+
+    def custodians(self) -> set[str]:
+        """The parties holding units of the lot now: whom a recall must reach."""
+        return {h.custodian for h in self.holdings.values() if h.serials}
+
+    def holding_of_serial(self, serial: str) -> HoldingView | None:
+        for holding in self.holdings.values():
+            if serial in holding.serials:
+                return holding
+        return None
+
+    def leaf(self, serial: str) -> bytes:
+        return ids.unit_leaf(self.gtin, serial)
+
+    def held_leaves(self, holding: bytes) -> set[bytes]:
+        return {self.leaf(s) for s in self.holdings[holding].serials}
+
+    def unit_events(self, serial: str) -> list[ChainEvent]:
+        """The events of this lot that concern unit `serial`."""
+        unit = ids.unit_id(self.gtin, ids.digest(serial))
+        path = {h for h, _ in self._lineage(serial)}
+        chosen = []
+        for event in self.events:
+            args = event.args
+            if event.name in ("UnitDispensed", "UnitDestroyed", "SuspectUnitFlagged"):
+                keep = bytes(args["unitId"]) == unit
+            elif event.name in _INVESTIGATION_EVENTS:
+                keep = bytes(args["target"]) in (unit, self.lot_key)
+            elif event.name in ("ShipmentDispatched", "ShipmentReceived", "ShipmentVoided"):
+                keep = bytes(args["shipment"]) in path
+            elif event.name in ("SensorReadingsAnchored", "ExcursionCleared"):
+                keep = bytes(args["holding"]) in path
+            else:
+                keep = True  # commissioning and recall concern every unit
+            if keep:
+                chosen.append(event)
+        return chosen
+
+    def _lineage(self, serial: str) -> list[tuple[bytes, HoldingView]]:
+        """Every holding unit `serial` passed through (the events mark each with the unit)."""
+        return [(h, v) for h, v in self.holdings.items() if serial in v.history]
+
+
+class TraceReader:
+    """Reads a lot's custody from the chain and the content store."""
+
+    def __init__(self, client: DrugProvenanceClient, store: ContentStore) -> None:
+        self.client = client
+        self.store = store
+
+    # ------------------------------------------------------------------ events
+    def events(self, name: str, filters: dict[str, Any]) -> list[ChainEvent]:
+        event = getattr(self.client.contract.events, name)
+        logs = event.get_logs(from_block=0, argument_filters=filters)
+        return [
+            ChainEvent(
+                name,
+                dict(log["args"]),
+                int(log["blockNumber"]),
+                int(log["logIndex"]),
+                log["transactionHash"].to_0x_hex(),
+            )
+            for log in logs
+        ]
+
+    def lot_events(self, gtin: int, lot_key: bytes, unit_ids: Iterable[bytes]) -> list[ChainEvent]:
+        units = set(unit_ids)
+        found: list[ChainEvent] = []
+        for name in _LOT_EVENTS:
+            found += self.events(name, {"lotKey": lot_key})
+        for name in _INVESTIGATION_EVENTS:
+            found += [
+                e
+                for e in self.events(name, {"gtin": gtin})
+                if bytes(e.args["target"]) == lot_key or bytes(e.args["target"]) in units
+            ]
+        holdings = {
+            e.epcis_hash for e in found if e.name in ("LotCommissioned", "ShipmentDispatched")
+        }
+        found += [
+            e
+            for e in self.events("SuspectUnitFlagged", {})
+            if bytes(e.args["unitId"]) in units or bytes(e.args["holding"]) in holdings
+        ]
+        return sorted(found, key=lambda e: (e.block, e.index))
+
+    def document(self, event: ChainEvent) -> dict[str, Any]:
+        """The EPCIS document an event anchors, checked against the event hash on-chain."""
+        doc = epcis.decode(self.store.cat(event.cid))
+        if event.name == "ProductRegistered":
+            if epcis.document_hash(doc) != event.epcis_hash:
+                raise IntegrityError(f"master data document {event.cid} does not match its anchor")
+            return doc
+        events = doc.get("epcisBody", {}).get("eventList", [])
+        if len(events) != 1 or epcis.hash_digest(epcis.event_hash(events[0])) != event.epcis_hash:
+            raise IntegrityError(
+                f"EPCIS document {event.cid} does not hold the event anchored in tx {event.tx_hash}"
+            )
+        return doc
+
+    # ------------------------------------------------------------------ custody
+    @staticmethod
+    def lot_key(gtin: int, lot_number: str) -> bytes:
+        return ids.lot_key(gtin, ids.digest(lot_number))
+
+    def lot(self, gtin: int, lot_number: str, *, progress: Progress | None = None) -> LotCustody:
+        """The custody of lot `lot_number` of `gtin`: its holdings and their units now."""
+        return self.lot_by_key(gtin, ids.lot_key(gtin, ids.digest(lot_number)), progress=progress)
+
+    def commissioning(self, lot_key: bytes) -> tuple[ChainEvent, dict[str, Any]]:
+        """A lot's LotCommissioned event and the EPCIS event it anchors (with every EPC)."""
+        found = self.events("LotCommissioned", {"lotKey": lot_key})
+        if not found:
+            raise InvalidInputError(f"no lot 0x{lot_key.hex()} was commissioned")
+        return found[0], self.document(found[0])["epcisBody"]["eventList"][0]
+
+    def serials(self, lot_key: bytes) -> list[str]:
+        """The serial numbers of a lot, from its commissioning document."""
+        return self._serials(self.commissioning(lot_key)[1])
+
+    def lot_by_key(
+        self, gtin: int, lot_key: bytes, *, progress: Progress | None = None
+    ) -> LotCustody:
+        record = self.client.lot_of(lot_key)
+        if not record.commissioned or record.gtin != gtin:
+            raise InvalidInputError(f"no lot 0x{lot_key.hex()} of GTIN {gs1.gtin14(gtin)}")
+        chain_event, event = self.commissioning(lot_key)
+        lot_number = str(event.get("ilmd", {}).get("cbvmda:lotNumber", ""))
+        if not lot_number or ids.digest(lot_number) != bytes(chain_event.args["lot"]):
+            raise IntegrityError("the commissioning document names another lot")
+        serial_of_unit = {ids.unit_id(gtin, ids.digest(s)): s for s in self._serials(event)}
+        tree = LotTree((ids.leaf(u) for u in serial_of_unit), progress=progress)
+        if tree.root != record.serials_root:
+            raise IntegrityError(f"the serial list of lot {lot_number!r} does not rebuild its root")
+        custody = LotCustody(
+            gtin,
+            lot_number,
+            record.expiry,
+            lot_key,
+            self.client.product_of(gtin).company_prefix_length,
+            tree,
+            serial_of_unit,
+        )
+        custody.events = self.lot_events(gtin, lot_key, serial_of_unit)
+        for chain in custody.events:
+            self._apply(custody, chain)
+        return custody
+
+    def _apply(self, custody: LotCustody, event: ChainEvent) -> None:
+        args, holdings = event.args, custody.holdings
+        if event.name == "LotCommissioned":
+            self._add(
+                custody,
+                event.epcis_hash,
+                None,
+                args["manufacturer"],
+                args["manufacturer"],
+                HoldingState.HELD,
+                set(custody.serial_of_unit.values()),
+            )
+        elif event.name == "ShipmentDispatched":
+            parent = holdings[bytes(args["parent"])]
+            doc_event = self.document(event)["epcisBody"]["eventList"][0]
+            moving = (
+                set(self._serials(doc_event)) if "epcList" in doc_event else set(parent.serials)
+            )
+            if not moving <= parent.serials:
+                raise IntegrityError(f"shipment {event.cid} lists units its sender did not hold")
+            root = custody.tree.holding({custody.leaf(s) for s in moving}).root
+            if root != bytes(args["root"]):
+                raise IntegrityError(f"the units of shipment {event.cid} do not rebuild its root")
+            parent.serials -= moving
+            view = self._add(
+                custody,
+                event.epcis_hash,
+                parent.id,
+                args["sender"],
+                parent.owner,
+                HoldingState.IN_TRANSIT,
+                moving,
+            )
+            view.receiver = args["receiver"]
+            view.sale = bool(args["transfersOwnership"])
+        elif event.name == "ShipmentReceived":
+            view = holdings[bytes(args["shipment"])]
+            view.custodian, view.owner, view.state, view.receiver = (
+                args["receiver"],
+                args["owner"],
+                HoldingState.HELD,
+                None,
+            )
+        elif event.name == "ShipmentVoided":
+            view = holdings[bytes(args["shipment"])]
+            view.state, view.receiver = HoldingState.VOIDED, None
+        elif event.name in ("UnitDispensed", "UnitDestroyed"):
+            serial = custody.serial_of_unit[bytes(args["unitId"])]
+            holdings[bytes(args["holding"])].serials.discard(serial)
+        elif event.name == "LotRecalled":
+            custody.recalled = True
+        elif event.name == "SensorReadingsAnchored" and args["excursion"]:
+            holdings[bytes(args["holding"])].excursion = True
+        elif event.name == "ExcursionCleared":
+            holdings[bytes(args["holding"])].excursion = False
+
+    @staticmethod
+    def _add(
+        custody: LotCustody,
+        holding: bytes,
+        parent: bytes | None,
+        custodian: str,
+        owner: str,
+        state: HoldingState,
+        serials: set[str],
+    ) -> HoldingView:
+        view = HoldingView(holding, parent, custodian, owner, state, serials, history=set(serials))
+        custody.holdings[holding] = view
+        return view
+
+    @staticmethod
+    def _serials(event: dict[str, Any]) -> list[str]:
+        return [gs1.parse_sgtin_uri(epc)[2] for epc in event.get("epcList", [])]
+
+    # ------------------------------------------------------------------ export
+    def export(self, custody: LotCustody, serial: str | None = None) -> dict[str, Any]:
+        """The EPCIS 2.0 document of the lot's (or one unit's) chain of custody, validated."""
+        if serial is not None and serial not in custody.serial_of_unit.values():
+            raise InvalidInputError(f"serial {serial!r} is not in lot {custody.lot_number!r}")
+        chosen = custody.events if serial is None else custody.unit_events(serial)
+        events = []
+        for event in chosen:
+            if event.name == "SuspectUnitFlagged":
+                continue  # an alert about a dispense attempt; its EPCIS event was never a change
+            events.extend(self.document(event)["epcisBody"]["eventList"])
+        latest = int(self.client.w3.eth.get_block("latest")["timestamp"])
+        doc = epcis.document(events, created=latest)
+        epcis.validate(doc)
+        return doc

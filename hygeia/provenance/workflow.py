@@ -1,0 +1,445 @@
+"""DSCSA workflows over DrugProvenance: each builds the EPCIS event of a change, stores the
+EPCIS document (and serial lists, transaction statements) on the content store, and anchors
+the event hash, the document's CID and the Merkle roots on-chain.
+
+    flow = ProvenanceFlow(suite.provenance, open_store("local"), chain_id=31337)
+    flow.commission(gtin, "LOT-A1", 301231, serials)
+    flow.ship(holding, to=distributor, serials=None)          # the whole holding, sold
+    flow.verify(gtin, "SN0001", "LOT-A1", 301231).status       # VerificationStatus.VALID
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from eth_hash.auto import keccak
+from web3.logs import DISCARD
+
+from hygeia.chain.transactions import Receipt
+from hygeia.errors import InvalidInputError
+from hygeia.provenance import epcis, gs1, ids
+from hygeia.provenance.client import (
+    DrugProvenanceClient,
+    HoldingState,
+    Scope,
+    VerificationStatus,
+)
+from hygeia.provenance.merkle import LotTree, Progress
+from hygeia.provenance.trace import HoldingView, LotCustody, TraceReader
+from hygeia.store import ContentStore
+from hygeia.store.cid import CID
+
+CENTI = 100  # the contract keeps temperatures in hundredths of a degree Celsius
+_TRANSACTION_STATEMENT = (
+    "Seller has complied with each applicable subsection of FDCA Sec. 581(27)(A)-(G)."
+)
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """A change anchored on-chain: its receipt, EPCIS event hash and document CID."""
+
+    receipt: Receipt
+    epcis_hash: str
+    cid: str
+
+    @property
+    def id(self) -> bytes:
+        """The 32-byte event hash: a commissioned lot's or a shipment's holding id."""
+        return epcis.hash_digest(self.epcis_hash)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tx": self.receipt.tx_hash,
+            "block": self.receipt.block_number,
+            "gas_used": self.receipt.gas_used,
+            "epcis_hash": self.epcis_hash,
+            "cid": self.cid,
+        }
+
+
+@dataclass(frozen=True)
+class Verification:
+    status: VerificationStatus
+    gtin: int
+    serial: str
+    lot: str
+    expiry: int
+    lot_key: bytes | None  # the lot whose tree proved the unit, if any
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status.name,
+            "gtin": gs1.gtin14(self.gtin),
+            "serial": self.serial,
+            "lot": self.lot,
+            "expiry": f"{self.expiry:06d}",
+            "commissioned_lot": None if self.lot_key is None else "0x" + self.lot_key.hex(),
+        }
+
+
+class ProvenanceFlow:
+    """DrugProvenance for one signer, with EPCIS documents on `store`."""
+
+    def __init__(
+        self,
+        client: DrugProvenanceClient,
+        store: ContentStore,
+        *,
+        chain_id: int,
+        clock: Callable[[], int] | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.chain_id = chain_id
+        self.reader = TraceReader(client, store)
+        self._clock = clock or (lambda: int(datetime.now(timezone.utc).timestamp()))
+        self._trees: dict[bytes, LotTree] = {}
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def me(self) -> str:
+        if self.client.sender is None:
+            raise InvalidInputError("this workflow is read-only: give the client a sender")
+        return self.client.sender.address
+
+    def _party(self, address: str) -> str:
+        return epcis.party(self.chain_id, address)
+
+    def _anchor(self, event: dict[str, Any], send: Callable[[bytes, bytes], Receipt]) -> Anchored:
+        doc = epcis.with_event_ids(epcis.document([event], created=self._clock()))
+        epcis.validate(doc)
+        ni = doc["epcisBody"]["eventList"][0]["eventID"]
+        cid = self.store.add(epcis.encode(doc))
+        receipt = send(epcis.hash_digest(ni), bytes(CID.parse(cid)))
+        return Anchored(receipt, ni, cid)
+
+    def _event(self, **fields: Any) -> dict[str, Any]:
+        return epcis.object_event(
+            event_time=self._clock(), read_point=self._party(self.me), **fields
+        )
+
+    def _sgtins(self, gtin: int, prefix: int, serials: Sequence[str]) -> list[str]:
+        return [gs1.sgtin_uri(gtin, prefix, s) for s in serials]
+
+    def _prefix(self, gtin: int) -> int:
+        product = self.client.product_of(gtin)
+        if not product.registered:
+            raise InvalidInputError(f"GTIN {gs1.gtin14(gtin)} is not registered")
+        return product.company_prefix_length
+
+    # ------------------------------------------------------------------ products and lots
+    def register_product(
+        self, gtin: int, company_prefix_length: int, name: str, low: float, high: float
+    ) -> Anchored:
+        """Register product `gtin` with its name and storage range in degrees Celsius."""
+        pattern = gs1.sgtin_pattern(gtin, company_prefix_length)
+        master = epcis.product_master_data(pattern, name, low, high)
+        doc = epcis.document([], created=self._clock(), master_data=master)
+        epcis.validate(doc)
+        cid = self.store.add(epcis.encode(doc))
+        digest = epcis.document_hash(doc)
+        receipt = self.client.register_product(
+            gtin,
+            company_prefix_length,
+            keccak(name.encode()),
+            round(low * CENTI),
+            round(high * CENTI),
+            digest,
+            bytes(CID.parse(cid)),
+        )
+        return Anchored(receipt, epcis.ni_uri(digest), cid)
+
+    def commission(
+        self,
+        gtin: int,
+        lot: str,
+        expiry: int,
+        serials: Sequence[str],
+        *,
+        progress: Progress | None = None,
+    ) -> Anchored:
+        """Commission lot `lot` of `serials`: the EPCIS event (with every EPC) goes to the store,
+        the Merkle root and event hash on-chain. The result's id is the manufacturer's holding."""
+        gs1.check_ai_text(lot, "lot")
+        for serial in serials:
+            gs1.check_ai_text(serial, "serial")
+        tree = LotTree((ids.unit_leaf(gtin, s) for s in serials), progress=progress)
+        prefix = self._prefix(gtin)
+        event = self._event(
+            action="ADD",
+            biz_step="commissioning",
+            disposition="active",
+            epcs=self._sgtins(gtin, prefix, serials),
+            ilmd={
+                "cbvmda:lotNumber": lot,
+                "cbvmda:itemExpirationDate": gs1.expiry_date(expiry).isoformat(),
+            },
+        )
+        self._trees[ids.lot_key(gtin, ids.digest(lot))] = tree
+        return self._anchor(
+            event,
+            lambda h, c: self.client.commission(
+                gtin, ids.digest(lot), gs1.parse_expiry(expiry), len(serials), tree.root, h, c
+            ),
+        )
+
+    # ------------------------------------------------------------------ custody
+    def custody(self, gtin: int, lot: str, *, progress: Progress | None = None) -> LotCustody:
+        return self.reader.lot(gtin, lot, progress=progress)
+
+    def _holding(self, holding: bytes) -> tuple[LotCustody, HoldingView]:
+        record = self.client.holding_of(holding)
+        if record.state == HoldingState.NONE:
+            raise InvalidInputError(f"no holding 0x{holding.hex()}")
+        custody = self.reader.lot_by_key(self.client.lot_of(record.lot_key).gtin, record.lot_key)
+        return custody, custody.holdings[holding]
+
+    def ship(
+        self, holding: bytes, to: str, serials: Sequence[str] | None = None, *, sale: bool = True
+    ) -> Anchored:
+        """Ship `serials` of `holding` (None: all of it) to `to`, with a DSCSA transaction
+        information and statement document (a sale) on the store."""
+        custody, view = self._holding(holding)
+        moving = sorted(view.serials) if serials is None else list(serials)
+        missing = set(moving) - view.serials
+        if missing:
+            raise InvalidInputError(f"{len(missing)} of the serials are not in this holding")
+        prefix = custody.company_prefix_length
+        owner_after = to if sale else view.owner
+        statement = {
+            "type": "DSCSATransaction",
+            # Names the transaction, so two shipments alike in all else (a void and a re-ship
+            # in the same second) are different EPCIS events with different hashes.
+            "transactionId": f"urn:uuid:{uuid.uuid4()}",
+            "transactionInformation": {
+                "gtin": gs1.gtin14(custody.gtin),
+                "lot": custody.lot_number,
+                "expiry": gs1.expiry_date(custody.expiry).isoformat(),
+                "quantity": len(moving),
+                "date": epcis.timestamp(self._clock()),
+                "from": self._party(view.owner),
+                "to": self._party(owner_after),
+            },
+            "transactionStatement": _TRANSACTION_STATEMENT if sale else None,
+        }
+        ti_cid = self.store.add(json.dumps(statement, sort_keys=True).encode())
+        event = self._event(
+            action="OBSERVE",
+            biz_step="shipping",
+            disposition="in_transit",
+            epcs=self._sgtins(custody.gtin, prefix, moving),
+            transactions=[(epcis.PEDIGREE, f"ipfs://{ti_cid}")],
+            sources=[
+                (epcis.OWNING_PARTY, self._party(view.owner)),
+                (epcis.POSSESSING_PARTY, self._party(self.me)),
+            ],
+            destinations=[
+                (epcis.OWNING_PARTY, self._party(owner_after)),
+                (epcis.POSSESSING_PARTY, self._party(to)),
+            ],
+        )
+        if serials is None:
+            units: list[bytes] = []
+            multiproof = None
+        else:
+            held = custody.tree.holding(custody.held_leaves(holding))
+            multiproof = held.multiproof(custody.leaf(s) for s in moving)
+            unit_of_leaf = {ids.leaf(u): u for u in custody.serial_of_unit}
+            units = [unit_of_leaf[leaf] for leaf in multiproof.leaves]
+        return self._anchor(
+            event,
+            lambda h, c: self.client.ship(holding, units, multiproof, to, sale, h, c),
+        )
+
+    def receive(self, shipment: bytes) -> Anchored:
+        custody, view = self._holding(shipment)
+        event = self._event(
+            action="OBSERVE",
+            biz_step="receiving",
+            disposition="sellable_accessible",
+            epcs=self._sgtins(custody.gtin, custody.company_prefix_length, sorted(view.serials)),
+        )
+        return self._anchor(event, lambda h, c: self.client.receive(shipment, h, c))
+
+    def void(self, shipment: bytes) -> Anchored:
+        custody, view = self._holding(shipment)
+        event = self._event(
+            action="OBSERVE",
+            biz_step="void_shipping",
+            disposition="sellable_accessible",
+            epcs=self._sgtins(custody.gtin, custody.company_prefix_length, sorted(view.serials)),
+        )
+        return self._anchor(event, lambda h, c: self.client.void(shipment, h, c))
+
+    # ------------------------------------------------------------------ decommissioning
+    def dispense(self, holding: bytes, serial: str) -> tuple[bool, Anchored]:
+        """Dispense `serial` from `holding`; False when the chain flagged it as suspect."""
+        custody, view = self._holding(holding)
+        proof: list[bytes] = []
+        if serial in view.serials:
+            proof = custody.tree.holding(custody.held_leaves(holding)).proof(custody.leaf(serial))
+        event = self._event(
+            action="OBSERVE",
+            biz_step="dispensing",
+            disposition="dispensed",
+            epcs=[gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, serial)],
+        )
+        anchored = self._anchor(
+            event, lambda h, c: self.client.dispense(holding, ids.digest(serial), proof, h, c)
+        )
+        # The receipt holds the dispense's own event or the alert; other events are not alerts.
+        flagged = self.client.contract.events.SuspectUnitFlagged().process_receipt(
+            {"logs": list(anchored.receipt.logs)}, errors=DISCARD
+        )
+        return (not flagged, anchored)
+
+    # ------------------------------------------------------------------ verification
+    def verify(self, gtin: int, serial: str, lot: str, expiry: int) -> Verification:
+        """The DSCSA verification of a product identifier, with the proof found by searching
+        the serial lists of the product's lots (the claimed lot first)."""
+        serial_digest, lot_digest = ids.digest(serial), ids.digest(lot)
+        leaf = ids.unit_leaf(gtin, serial)
+        keys = self.client.lots_of(gtin) if self.client.product_of(gtin).registered else []
+        claimed = ids.lot_key(gtin, lot_digest)
+        ordered = ([claimed] if claimed in keys else []) + [
+            k for k in reversed(keys) if k != claimed
+        ]
+        proof: list[bytes] = []
+        found = None
+        for key in ordered:
+            tree = self._tree(gtin, key)
+            if leaf in tree:
+                proof, found = tree.proof(leaf), key
+                break
+        status = self.client.verify(
+            gtin, serial_digest, lot_digest, gs1.parse_expiry(expiry), proof
+        )
+        return Verification(status, gtin, serial, lot, gs1.parse_expiry(expiry), found)
+
+    def _tree(self, gtin: int, lot_key: bytes) -> LotTree:
+        if lot_key not in self._trees:
+            serials = self.reader.serials(lot_key)
+            self._trees[lot_key] = LotTree(ids.unit_leaf(gtin, s) for s in serials)
+        return self._trees[lot_key]
+
+    # ------------------------------------------------------------------ recall and investigations
+    def recall(self, gtin: int, lot: str, reason: str) -> tuple[Anchored, set[str]]:
+        """Recall lot `lot`; also returns the parties holding its units, to notify."""
+        prefix = self._prefix(gtin)
+        event = self._event(
+            action="OBSERVE",
+            biz_step=None,
+            disposition="recalled",
+            lot_class=gs1.lgtin_uri(gtin, prefix, lot),
+        )
+        anchored = self._anchor(
+            event,
+            lambda h, c: self.client.recall(gtin, ids.digest(lot), _reason(reason), h, c),
+        )
+        return anchored, self.reader.lot(gtin, lot).custodians()
+
+    def quarantine(
+        self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
+    ) -> Anchored:
+        scope, ident, target = self._target(gtin, lot, serial)
+        event = self._event(
+            action="OBSERVE", biz_step="holding", disposition="non_sellable_other", **target
+        )
+        return self._anchor(
+            event, lambda h, c: self.client.quarantine(scope, gtin, ident, _reason(reason), h, c)
+        )
+
+    def clear(self, gtin: int, *, lot: str | None = None, serial: str | None = None) -> Anchored:
+        scope, ident, target = self._target(gtin, lot, serial)
+        event = self._event(
+            action="OBSERVE", biz_step="inspecting", disposition="sellable_accessible", **target
+        )
+        return self._anchor(event, lambda h, c: self.client.clear(scope, gtin, ident, h, c))
+
+    def confirm_illegitimate(
+        self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
+    ) -> Anchored:
+        scope, ident, target = self._target(gtin, lot, serial)
+        event = self._event(
+            action="OBSERVE", biz_step="inspecting", disposition="no_pedigree_match", **target
+        )
+        return self._anchor(
+            event,
+            lambda h, c: self.client.confirm_illegitimate(
+                scope, gtin, ident, _reason(reason), h, c
+            ),
+        )
+
+    def _target(
+        self, gtin: int, lot: str | None, serial: str | None
+    ) -> tuple[Scope, bytes, dict[str, Any]]:
+        if (lot is None) == (serial is None):
+            raise InvalidInputError("name either a lot or a serial")
+        prefix = self._prefix(gtin)
+        if serial is not None:
+            return Scope.UNIT, ids.digest(serial), {"epcs": [gs1.sgtin_uri(gtin, prefix, serial)]}
+        assert lot is not None
+        return Scope.LOT, ids.digest(lot), {"lot_class": gs1.lgtin_uri(gtin, prefix, lot)}
+
+    # ------------------------------------------------------------------ cold chain
+    def record_sensor_readings(
+        self, holding: bytes, readings: Sequence[epcis.Reading], *, device: str
+    ) -> Anchored:
+        """Anchor a batch of temperature readings of `holding` (an excursion if any reading
+        leaves the product's range)."""
+        if not readings:
+            raise InvalidInputError("a sensor batch needs at least one reading")
+        custody, view = self._holding(holding)
+        product = self.client.product_of(custody.gtin)
+        low, high = product.min_temperature / CENTI, product.max_temperature / CENTI
+        element = epcis.sensor_element(device, readings, low, high)
+        event = self._event(
+            action="OBSERVE",
+            biz_step="sensor_reporting",
+            disposition=None,
+            lot_class=gs1.lgtin_uri(
+                custody.gtin, custody.company_prefix_length, custody.lot_number
+            ),
+            sensors=[element],
+        )
+        lowest = _centi_floor(min(r.celsius for r in readings))
+        highest = _centi_ceil(max(r.celsius for r in readings))
+        return self._anchor(
+            event,
+            lambda h, c: self.client.record_sensor_readings(holding, lowest, highest, h, c),
+        )
+
+    def clear_excursion(self, holding: bytes) -> Anchored:
+        custody, _ = self._holding(holding)
+        event = self._event(
+            action="OBSERVE",
+            biz_step="inspecting",
+            disposition="sellable_accessible",
+            lot_class=gs1.lgtin_uri(
+                custody.gtin, custody.company_prefix_length, custody.lot_number
+            ),
+        )
+        return self._anchor(event, lambda h, c: self.client.clear_excursion(holding, h, c))
+
+
+def _reason(text: str) -> bytes:
+    if not text.strip():
+        raise InvalidInputError("give a reason")
+    return keccak(text.strip().encode())
+
+
+def _centi_floor(celsius: float) -> int:
+    # Rounded outwards, so a reading just outside the range is never rounded into it.
+    return -_centi_ceil(-celsius)
+
+
+def _centi_ceil(celsius: float) -> int:
+    value = celsius * CENTI
+    whole = int(value)
+    return whole + 1 if value > whole else whole

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title IDrugProvenance
+/// @notice DSCSA drug provenance in the vocabulary of GS1 EPCIS 2.0 / CBV 2.0: products by GTIN,
+/// lots commissioned as a Merkle root over their serials, custody of units moving in shipments
+/// between authorized trading partners, dispensing, recalls, quarantine of suspect product, cold
+/// chain excursions, and the DSCSA verification of a product identifier.
+/// @dev Identifiers. A product is its GTIN-14 as a number. A lot number (GS1 AI 10) and a serial
+/// number (AI 21) are never put on-chain as text: the SDK passes `keccak256` of their UTF-8 bytes
+/// (the "lot digest" and "serial digest"), which a partner holding the package can recompute.
+/// `lotKey = keccak256(abi.encode(gtin, lot))` names a lot and
+/// `unitId = keccak256(abi.encode(gtin, serial))` a unit. The Merkle leaf of a unit is
+/// `keccak256(bytes.concat(unitId))`, the OpenZeppelin StandardMerkleTree leaf of the values
+/// `[gtin, serial]` with types `["uint64", "bytes32"]`. Expiry dates are GS1 AI 17 `YYMMDD`
+/// numbers (`DD = 00`: the last day of the month).
+/// Every state change emits the EPCIS event hash it anchors (`ni:///sha-256;<hex>?ver=CBV2.0`,
+/// the 32-byte digest) and the CID of the EPCIS document on IPFS that holds the event.
+interface IDrugProvenance {
+    /// @notice The answer to a DSCSA verification request, see {verify}. `Unknown` is zero.
+    enum VerificationStatus {
+        Unknown,
+        Valid,
+        Mismatch,
+        Expired,
+        Recalled,
+        Dispensed,
+        Quarantined,
+        Illegitimate
+    }
+
+    /// @notice Where a holding of units is. A voided shipment stays with its sender, who holds it
+    /// like any other holding; only its receipt is refused.
+    enum HoldingState {
+        None,
+        Held,
+        InTransit,
+        Voided
+    }
+
+    /// @notice The investigation status of a lot or a unit (DSCSA suspect/illegitimate product).
+    /// `Illegitimate` is final.
+    enum Investigation {
+        None,
+        Quarantined,
+        Illegitimate
+    }
+
+    /// @notice A unit's life after its lot was commissioned. `Dispensed` and `Destroyed` are final.
+    enum UnitState {
+        Active,
+        Dispensed,
+        Destroyed
+    }
+
+    /// @notice Why a dispense attempt flagged a unit as suspect instead of dispensing it.
+    /// @param Decommissioned the serial was already dispensed or destroyed: a cloned serial.
+    /// @param NotHeld the serial is not in the dispenser's holding: never commissioned, or held elsewhere.
+    enum SuspectReason {
+        Decommissioned,
+        NotHeld
+    }
+
+    /// @notice Whether a quarantine, clearance or confirmation is about a whole lot or one unit.
+    enum Scope {
+        Lot,
+        Unit
+    }
+
+    /// @notice A product (GS1 trade item). One storage slot plus the name hash.
+    /// @param manufacturer the account that registered it and alone commissions its lots.
+    /// @param companyPrefixLength digits of the GS1 company prefix, which are GTIN-14 digits 2 to
+    /// 1 + length (the EPC URIs need the split).
+    /// @param minTemperature lowest allowed storage temperature, hundredths of a degree Celsius.
+    /// @param maxTemperature highest allowed storage temperature, hundredths of a degree Celsius.
+    /// @param nameHash keccak256 of the product's name (the name itself is in the master data on IPFS).
+    struct Product {
+        address manufacturer;
+        uint8 companyPrefixLength;
+        int16 minTemperature;
+        int16 maxTemperature;
+        bytes32 nameHash;
+    }
+
+    /// @notice A commissioned lot. Two storage slots.
+    /// @param serialsRoot Merkle root over the leaves of the lot's units.
+    /// @param gtin the product.
+    /// @param expiry GS1 `YYMMDD`.
+    /// @param quantity number of units, as declared by the manufacturer.
+    /// @param commissionedAt block time of commissioning.
+    /// @param recalled whether the lot was recalled (final).
+    /// @param investigation quarantine status of the whole lot.
+    /// @param openExcursions holdings of the lot with a temperature excursion not yet cleared.
+    struct Lot {
+        bytes32 serialsRoot;
+        uint64 gtin;
+        uint32 expiry;
+        uint32 quantity;
+        uint40 commissionedAt;
+        bool recalled;
+        Investigation investigation;
+        uint16 openExcursions;
+    }
+
+    /// @notice Units of one lot in the possession of one party: commissioned stock, or a shipment.
+    /// @dev Its id is the EPCIS hash of the event that created it (commissioning or shipping).
+    /// @param root Merkle root of the lot's tree with every unit not in this holding pruned to zero
+    /// (see the contract's custody design); zero when the holding is empty.
+    /// @param lotKey the lot.
+    /// @param custodian the possessing party; while in transit, still the sender.
+    /// @param state held, in transit, or voided.
+    /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
+    /// @param excursion whether a temperature excursion is open on this holding.
+    /// @param units number of units in the holding.
+    /// @param owner the owning party.
+    /// @param receiver while in transit, the party that must confirm receipt.
+    struct Holding {
+        bytes32 root;
+        bytes32 lotKey;
+        address custodian;
+        HoldingState state;
+        bool transfersOwnership;
+        bool excursion;
+        uint32 units;
+        address owner;
+        address receiver;
+    }
+
+    /// @notice Units chosen out of a holding: their unit ids in the leaf order of an OpenZeppelin
+    /// multiproof of them against the holding's root, and that multiproof. No units: the whole holding.
+    struct UnitSelection {
+        bytes32[] units;
+        bytes32[] proof;
+        bool[] proofFlags;
+    }
+
+    /// @notice What is recorded of a unit beyond its lot: one slot, written only when the unit is
+    /// decommissioned or investigated.
+    struct Unit {
+        UnitState state;
+        Investigation investigation;
+        uint40 decommissionedAt;
+        address decommissionedBy;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice `manufacturer` registered product `gtin` (master data document `epcisHash`, `cid`).
+    event ProductRegistered(
+        uint64 indexed gtin,
+        address indexed manufacturer,
+        uint8 companyPrefixLength,
+        bytes32 nameHash,
+        int16 minTemperature,
+        int16 maxTemperature,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `manufacturer` commissioned lot `lotKey` of `gtin` (EPCIS ObjectEvent ADD,
+    /// bizStep commissioning, disposition active); its units form holding `epcisHash`.
+    event LotCommissioned(
+        bytes32 indexed lotKey,
+        uint64 indexed gtin,
+        address indexed manufacturer,
+        bytes32 lot,
+        uint32 expiry,
+        uint32 quantity,
+        bytes32 serialsRoot,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `sender` shipped `units` units of holding `parent` as the new holding `shipment`
+    /// (its id is the shipping event's hash; bizStep shipping, disposition in_transit) to `receiver`.
+    /// `root` is the shipment's tree root and `remainderRoot` the parent's root afterwards.
+    event ShipmentDispatched(
+        bytes32 indexed shipment,
+        bytes32 indexed lotKey,
+        address indexed receiver,
+        bytes32 parent,
+        address sender,
+        bool transfersOwnership,
+        uint32 units,
+        bytes32 root,
+        bytes32 remainderRoot,
+        bytes cid
+    );
+
+    /// @notice `receiver` confirmed receipt of `shipment` and is now its custodian; `owner` owns it
+    /// (bizStep receiving, disposition sellable_accessible).
+    event ShipmentReceived(
+        bytes32 indexed shipment,
+        bytes32 indexed lotKey,
+        address indexed receiver,
+        address owner,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `sender` voided `shipment` before receipt (bizStep void_shipping); it keeps the units.
+    event ShipmentVoided(
+        bytes32 indexed shipment, bytes32 indexed lotKey, address indexed sender, bytes32 epcisHash, bytes cid
+    );
+
+    /// @notice `dispenser` dispensed unit `unitId` from `holding` to a patient (bizStep dispensing,
+    /// disposition dispensed).
+    event UnitDispensed(
+        bytes32 indexed unitId,
+        bytes32 indexed lotKey,
+        address indexed dispenser,
+        bytes32 holding,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `custodian` destroyed unit `unitId` of `holding` (bizStep destroying, disposition destroyed).
+    event UnitDestroyed(
+        bytes32 indexed unitId,
+        bytes32 indexed lotKey,
+        address indexed custodian,
+        bytes32 holding,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice Alert: `reporter` tried to dispense unit `unitId` from `holding` and it is suspect
+    /// (a cloned or unknown serial); the unit is quarantined.
+    event SuspectUnitFlagged(
+        bytes32 indexed unitId,
+        bytes32 indexed holding,
+        address indexed reporter,
+        SuspectReason reason,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `by` (the manufacturer or a regulator) recalled lot `lotKey` for the reason hashed in
+    /// `reasonHash` (disposition recalled).
+    event LotRecalled(
+        bytes32 indexed lotKey, uint64 indexed gtin, address indexed by, bytes32 reasonHash, bytes32 epcisHash, bytes cid
+    );
+
+    /// @notice Trading partner `by` quarantined `target` (a lot key or a unit id, per `scope`) of
+    /// `gtin` as suspect product, for the reason hashed in `reasonHash` (bizStep holding).
+    event ProductQuarantined(
+        bytes32 indexed target,
+        uint64 indexed gtin,
+        address indexed by,
+        Scope scope,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `by` (the manufacturer or a regulator) cleared the quarantine of `target` after investigation.
+    event ProductCleared(
+        bytes32 indexed target, uint64 indexed gtin, address indexed by, Scope scope, bytes32 epcisHash, bytes cid
+    );
+
+    /// @notice `by` (the manufacturer or a regulator) confirmed `target` illegitimate: the DSCSA
+    /// notification to the regulator and to the partners in its chain of custody.
+    event ProductConfirmedIllegitimate(
+        bytes32 indexed target,
+        uint64 indexed gtin,
+        address indexed by,
+        Scope scope,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `by` anchored a batch of sensor readings of `holding` (EPCIS sensorElementList,
+    /// bizStep sensor_reporting) whose temperatures ranged from `minReading` to `maxReading`
+    /// (hundredths of a degree Celsius); `excursion` says whether any left the product's range.
+    event SensorReadingsAnchored(
+        bytes32 indexed holding,
+        bytes32 indexed lotKey,
+        address indexed by,
+        int16 minReading,
+        int16 maxReading,
+        bool excursion,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice The manufacturer `by` cleared the temperature excursion of `holding` after review.
+    event ExcursionCleared(
+        bytes32 indexed holding, bytes32 indexed lotKey, address indexed by, bytes32 epcisHash, bytes cid
+    );
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The zero address was given where an account is required.
+    error DrugProvenanceZeroAddress();
+
+    /// @notice An EPCIS event hash of zero, or an empty document CID, was given.
+    error DrugProvenanceInvalidAnchor();
+
+    /// @notice A hash, digest or root of zero was given where a value is required.
+    error DrugProvenanceZeroValue();
+
+    /// @notice `account` is not an active MANUFACTURER.
+    error DrugProvenanceNotManufacturer(address account);
+
+    /// @notice `account` is not an active DISPENSER.
+    error DrugProvenanceNotDispenser(address account);
+
+    /// @notice `account` is not an authorized trading partner (an active MANUFACTURER, DISTRIBUTOR or DISPENSER).
+    error DrugProvenanceNotTradingPartner(address account);
+
+    /// @notice `account` is neither the active manufacturer of `gtin` nor a regulator.
+    error DrugProvenanceNotAuthority(uint64 gtin, address account);
+
+    /// @notice `account` is not the manufacturer that registered `gtin`.
+    error DrugProvenanceNotProductManufacturer(uint64 gtin, address account);
+
+    /// @notice `gtin` is not a GTIN-14 with a correct check digit.
+    error DrugProvenanceInvalidGtin(uint64 gtin);
+
+    /// @notice A GS1 company prefix has 6 to 12 digits.
+    error DrugProvenanceInvalidCompanyPrefixLength(uint8 length);
+
+    /// @notice The temperature range is empty (`min > max`).
+    error DrugProvenanceInvalidTemperatureRange(int16 minTemperature, int16 maxTemperature);
+
+    /// @notice `expiry` is not a GS1 `YYMMDD` date.
+    error DrugProvenanceInvalidExpiry(uint32 expiry);
+
+    /// @notice A lot of zero units.
+    error DrugProvenanceInvalidQuantity();
+
+    /// @notice `gtin` is already registered.
+    error DrugProvenanceProductExists(uint64 gtin);
+
+    /// @notice `gtin` is not registered.
+    error DrugProvenanceProductNotFound(uint64 gtin);
+
+    /// @notice Lot `lotKey` is already commissioned.
+    error DrugProvenanceLotExists(bytes32 lotKey);
+
+    /// @notice Lot `lotKey` was never commissioned.
+    error DrugProvenanceLotNotFound(bytes32 lotKey);
+
+    /// @notice Lot `lotKey` is already recalled.
+    error DrugProvenanceLotRecalled(bytes32 lotKey);
+
+    /// @notice A holding with id `holding` exists already (an EPCIS event hash used twice).
+    error DrugProvenanceHoldingExists(bytes32 holding);
+
+    /// @notice No holding has id `holding`.
+    error DrugProvenanceHoldingNotFound(bytes32 holding);
+
+    /// @notice `account` is not the custodian of `holding`.
+    error DrugProvenanceNotCustodian(bytes32 holding, address account);
+
+    /// @notice `account` is not the owner of `holding`, so it cannot sell it.
+    error DrugProvenanceNotOwner(bytes32 holding, address account);
+
+    /// @notice `account` is not the receiver of `holding`.
+    error DrugProvenanceNotReceiver(bytes32 holding, address account);
+
+    /// @notice `holding` is `state`, which the operation does not allow.
+    error DrugProvenanceUnexpectedHoldingState(bytes32 holding, HoldingState state);
+
+    /// @notice `holding` holds no units.
+    error DrugProvenanceEmptyHolding(bytes32 holding);
+
+    /// @notice The receiver of a shipment is its sender.
+    error DrugProvenanceInvalidReceiver(address receiver);
+
+    /// @notice The multiproof does not show the listed units to be in `holding`.
+    error DrugProvenanceUnitsNotHeld(bytes32 holding);
+
+    /// @notice The proof does not show unit `unitId` to be in `holding`.
+    error DrugProvenanceUnitNotHeld(bytes32 holding, bytes32 unitId);
+
+    /// @notice Unit `unitId` may not be dispensed: {verify} answers `status` for it.
+    error DrugProvenanceNotSaleable(bytes32 unitId, VerificationStatus status);
+
+    /// @notice `target` is under investigation status `status`, which the operation does not allow.
+    error DrugProvenanceUnexpectedInvestigation(bytes32 target, Investigation status);
+
+    /// @notice The lowest reading is above the highest.
+    error DrugProvenanceInvalidReadings(int16 minReading, int16 maxReading);
+
+    /// @notice `holding` has no open temperature excursion.
+    error DrugProvenanceNoExcursion(bytes32 holding);
+
+    // ---------------------------------------------------------------- products and lots
+
+    /// @notice Registers product `gtin` of the caller.
+    /// @dev Requirements: caller is an active MANUFACTURER; `gtin` is a GTIN-14 with a correct
+    /// check digit, not yet registered; `companyPrefixLength` is 6 to 12; `nameHash` is not zero;
+    /// `minTemperature <= maxTemperature`; `epcisHash` (of the master data document) not zero and
+    /// `cid` not empty. Emits {ProductRegistered}.
+    function registerProduct(
+        uint64 gtin,
+        uint8 companyPrefixLength,
+        bytes32 nameHash,
+        int16 minTemperature,
+        int16 maxTemperature,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    /// @notice Commissions lot `lot` of `gtin`: its units, the leaves under `serialsRoot`, form a
+    /// holding with id `epcisHash` held and owned by the caller. Costs the same for 1 unit or 100,000.
+    /// @dev Requirements: caller is an active MANUFACTURER and registered `gtin`; `lot` and
+    /// `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
+    /// `epcisHash` is not zero, not yet a holding id, and `cid` not empty. Emits {LotCommissioned}.
+    function commission(
+        uint64 gtin,
+        bytes32 lot,
+        uint32 expiry,
+        uint32 quantity,
+        bytes32 serialsRoot,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    // ---------------------------------------------------------------- custody
+
+    /// @notice Ships units of `holding` to `receiver` as a new holding whose id is `epcisHash`,
+    /// in transit until the receiver confirms receipt. With no units in `selection` the whole
+    /// holding ships; otherwise the selected units leave it, proven to be in it by the selection's
+    /// multiproof against its root.
+    /// @dev With `transfersOwnership` the shipment is a sale: the receiver becomes the owner on
+    /// receipt; otherwise ownership stays (a move to a third-party logistics provider).
+    /// Requirements: caller is an authorized trading partner and the custodian of `holding`, which
+    /// is held (or voided) and not empty; with `transfersOwnership` the caller is also its owner;
+    /// `receiver` is an authorized trading partner other than the caller; the multiproof is valid;
+    /// `epcisHash` is not zero, not yet a holding id, and `cid` not empty. Emits {ShipmentDispatched}.
+    function ship(
+        bytes32 holding,
+        UnitSelection calldata selection,
+        address receiver,
+        bool transfersOwnership,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    /// @notice Confirms receipt of `shipment`: the caller becomes its custodian, and its owner if
+    /// the shipment was a sale.
+    /// @dev Requirements: `shipment` is in transit; caller is its receiver and still an authorized
+    /// trading partner; `epcisHash` not zero and `cid` not empty. Emits {ShipmentReceived}.
+    function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
+
+    /// @notice Voids `shipment` before receipt (EPCIS void_shipping): the sender keeps its units.
+    /// @dev Requirements: `shipment` is in transit; caller is its custodian (the sender);
+    /// `epcisHash` not zero and `cid` not empty. Emits {ShipmentVoided}.
+    function voidShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
+
+    // ---------------------------------------------------------------- decommissioning
+
+    /// @notice Dispenses unit `serial` (its digest) of `holding` to a patient. A serial already
+    /// dispensed or destroyed, or one the proof does not show in the holding, is not dispensed but
+    /// quarantined and reported with {SuspectUnitFlagged}: the transaction succeeds.
+    /// @dev Requirements: caller is an active DISPENSER and the custodian of `holding`, which is
+    /// held (or voided); a unit shown in the holding is saleable ({verify} answers Valid);
+    /// `epcisHash` not zero and `cid` not empty. Emits {UnitDispensed} or {SuspectUnitFlagged}.
+    /// @return dispensed whether the unit was dispensed (false: flagged as suspect).
+    function dispense(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
+        external
+        returns (bool dispensed);
+
+    /// @notice Destroys unit `serial` (its digest) of `holding` (expired, damaged, recalled or
+    /// illegitimate product).
+    /// @dev Requirements: caller is an authorized trading partner and the custodian of `holding`,
+    /// which is held (or voided); the proof shows the unit in the holding; `epcisHash` not zero
+    /// and `cid` not empty. Emits {UnitDestroyed}.
+    function destroy(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
+        external;
+
+    // ---------------------------------------------------------------- recall and investigations
+
+    /// @notice Recalls lot `lot` of `gtin`: {verify} answers Recalled for each of its units.
+    /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the lot is
+    /// commissioned and not yet recalled; `reasonHash` not zero; `epcisHash` not zero and `cid`
+    /// not empty. Emits {LotRecalled}.
+    function recall(uint64 gtin, bytes32 lot, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external;
+
+    /// @notice Quarantines a lot (`scope` Lot, `id` its lot digest) or a unit (`scope` Unit, `id`
+    /// its serial digest) of `gtin` as suspect product.
+    /// @dev A unit need not be proven commissioned: a package with an unknown serial is suspect too.
+    /// Requirements: caller is an authorized trading partner; `gtin` is registered; for a lot, it is
+    /// commissioned; `id` and `reasonHash` not zero; the target is not under investigation;
+    /// `epcisHash` not zero and `cid` not empty. Emits {ProductQuarantined}.
+    function quarantine(
+        Scope scope,
+        uint64 gtin,
+        bytes32 id,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    /// @notice Clears a quarantined lot or unit (see {quarantine} for `scope` and `id`).
+    /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the target
+    /// is quarantined; `epcisHash` not zero and `cid` not empty. Emits {ProductCleared}.
+    function clear(Scope scope, uint64 gtin, bytes32 id, bytes32 epcisHash, bytes calldata cid) external;
+
+    /// @notice Confirms a quarantined lot or unit illegitimate (final), notifying the regulator
+    /// and the partners in its chain of custody through {ProductConfirmedIllegitimate}.
+    /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the target
+    /// is quarantined; `reasonHash` not zero; `epcisHash` not zero and `cid` not empty.
+    /// Emits {ProductConfirmedIllegitimate}.
+    function confirmIllegitimate(
+        Scope scope,
+        uint64 gtin,
+        bytes32 id,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    // ---------------------------------------------------------------- cold chain
+
+    /// @notice Anchors a batch of temperature readings of `holding`, summarised by its lowest and
+    /// highest reading. A reading outside the product's range opens an excursion on the holding,
+    /// and {verify} answers Quarantined for the lot's units until the manufacturer clears it.
+    /// @dev Requirements: caller is an authorized trading partner and the custodian of `holding`
+    /// or, in transit, its receiver; `minReading <= maxReading`; `epcisHash` not zero and `cid`
+    /// not empty. Emits {SensorReadingsAnchored}.
+    function recordSensorReadings(
+        bytes32 holding,
+        int16 minReading,
+        int16 maxReading,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    /// @notice Clears the temperature excursion of `holding` after the manufacturer's review.
+    /// @dev Requirements: caller is the active manufacturer of the holding's product; the holding
+    /// has an open excursion; `epcisHash` not zero and `cid` not empty. Emits {ExcursionCleared}.
+    function clearExcursion(bytes32 holding, bytes32 epcisHash, bytes calldata cid) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The DSCSA verification of a product identifier: GTIN, serial digest, lot digest and
+    /// `YYMMDD` expiry as printed on the package, with a Merkle proof of the unit in its lot.
+    /// @dev Answers exactly one status, the first that applies in this order:
+    /// 1. Unknown: `gtin` is not registered, or the proof shows the unit in none of its lots.
+    /// 2. Mismatch: the unit was commissioned, but in another lot than `lot`, or with another expiry.
+    /// 3. Illegitimate: the unit or its lot was confirmed illegitimate.
+    /// 4. Recalled: its lot was recalled.
+    /// 5. Quarantined: the unit or its lot is quarantined (a suspect unit included), or the lot
+    ///    has an open temperature excursion.
+    /// 6. Dispensed: the unit was decommissioned (dispensed, or destroyed).
+    /// 7. Expired: the chain's current time is past the end of the expiry day (UTC).
+    /// 8. Valid: otherwise.
+    /// Identity comes first (is this our unit?), then the states that demand action on it,
+    /// then the end of its life, then shelf life. The proof is checked against `lot` first; only
+    /// when that fails are the other lots of `gtin` tried (newest first), so a view call's cost
+    /// grows with the number of lots of the product.
+    function verify(uint64 gtin, bytes32 serial, bytes32 lot, uint32 expiry, bytes32[] calldata proof)
+        external
+        view
+        returns (VerificationStatus);
+
+    /// @notice Product `gtin` (manufacturer zero if not registered).
+    function productOf(uint64 gtin) external view returns (Product memory);
+
+    /// @notice Lot `lotKey` (serialsRoot zero if not commissioned).
+    function lotOf(bytes32 lotKey) external view returns (Lot memory);
+
+    /// @notice The lot keys of `gtin`, in commissioning order.
+    function lotsOf(uint64 gtin) external view returns (bytes32[] memory);
+
+    /// @notice Holding `holding` (state None if it does not exist).
+    function holdingOf(bytes32 holding) external view returns (Holding memory);
+
+    /// @notice What is recorded of unit (`gtin`, `serial`).
+    function unitOf(uint64 gtin, bytes32 serial) external view returns (Unit memory);
+
+    /// @notice Whether `account` is an authorized trading partner now.
+    function isTradingPartner(address account) external view returns (bool);
+
+    /// @notice `keccak256(abi.encode(gtin, lot))`.
+    function lotKeyOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);
+
+    /// @notice `keccak256(abi.encode(gtin, serial))`.
+    function unitIdOf(uint64 gtin, bytes32 serial) external pure returns (bytes32);
+}

@@ -1,0 +1,187 @@
+"""`hygeia drug ...`: the provenance workflows from the command line, human and --json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hygeia.cli.main import main
+from hygeia.provenance import epcis
+from tests.provenance_sdk.drug_chain import (  # noqa: F401 (fixtures are found by name)
+    address_of,
+    drug_book,
+    drug_node,
+    drug_suite,
+    drug_w3,
+)
+
+GTIN = "00614141000418"
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("drug-cli-store")
+
+
+@pytest.fixture
+def drug(drug_node, drug_suite, drug_book, store_dir, capsys) -> Run:  # type: ignore[no-untyped-def]  # noqa: F811
+    """drug("verify", GTIN, ..., account="pharmacy", as_json=True) -> (code, stdout, stderr)."""
+
+    def run(*argv: str, account: str | None = None, as_json: bool = False) -> tuple[int, str, str]:
+        args = ["drug", *argv, "--rpc", drug_node, "--deployments", str(drug_book)]
+        args += ["--store", f"local:{store_dir}"]
+        if account:
+            args += ["--account", account]
+        code = main([*args, "--json"] if as_json else args)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def serial_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("serials") / "serials.txt"
+    path.write_text("\n".join(f"C{i:05d}" for i in range(2_000)) + "\n")
+    return path
+
+
+def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
+    drug: Run, serial_file: Path, tmp_path: Path
+) -> None:
+    code, out, _ = drug(
+        "product",
+        GTIN,
+        "--name",
+        "Amoxicillin 500 mg",
+        "--prefix-length",
+        "7",
+        "--min-temp",
+        "2",
+        "--max-temp",
+        "25",
+    )
+    assert code == 0 and "registered product 00614141000418" in out
+
+    code, out, _ = drug(
+        "commission",
+        GTIN,
+        "--lot",
+        "CLI-1",
+        "--expiry",
+        "301231",
+        "--serials",
+        str(serial_file),
+        as_json=True,
+    )
+    stock = json.loads(out)["holding"]
+    assert code == 0 and json.loads(out)["epcis_hash"].startswith("ni:///sha-256;")
+
+    code, out, _ = drug("ship", stock, "--to", "distributor", account="manufacturer", as_json=True)
+    to_distributor = json.loads(out)["shipment"]
+    assert drug("receive", to_distributor, account="distributor")[0] == 0
+
+    picked = tmp_path / "picked.txt"
+    picked.write_text("C00001\nC00002\n")
+    code, out, _ = drug(
+        "ship",
+        to_distributor,
+        "--to",
+        "pharmacy",
+        "--serials",
+        str(picked),
+        account="distributor",
+        as_json=True,
+    )
+    to_pharmacy = json.loads(out)["shipment"]
+    assert drug("receive", to_pharmacy, account="pharmacy")[0] == 0
+
+    code, out, _ = drug("dispense", to_pharmacy, "C00001", account="pharmacy")
+    assert code == 0 and "dispensed C00001" in out
+    code, out, _ = drug("dispense", to_pharmacy, "C00001", account="pharmacy")
+    assert code == 1 and "ALERT" in out
+
+    code, out, _ = drug(
+        "verify", GTIN, "C00002", "--lot", "CLI-1", "--expiry", "301231", as_json=True
+    )
+    assert code == 0 and json.loads(out)["status"] == "VALID"
+    code, out, _ = drug("verify", GTIN, "C00002", "--lot", "CLI-1", "--expiry", "301231")
+    assert out.startswith("VALID: GTIN 00614141000418 serial C00002")
+    code, out, _ = drug(
+        "verify", GTIN, "NOPE", "--lot", "CLI-1", "--expiry", "301231", as_json=True
+    )
+    assert json.loads(out)["status"] == "UNKNOWN"
+
+    epcis_out = tmp_path / "trace.jsonld"
+    code, out, _ = drug(
+        "trace", GTIN, "--lot", "CLI-1", "--serial", "C00002", "--out", str(epcis_out)
+    )
+    assert code == 0 and "chain of custody of unit C00002" in out
+    epcis.validate(json.loads(epcis_out.read_text()))
+    steps = [e["bizStep"] for e in json.loads(epcis_out.read_text())["epcisBody"]["eventList"]]
+    assert steps == ["commissioning", "shipping", "receiving", "shipping", "receiving"]
+
+
+def test_investigations_excursions_and_recall_through_the_cli(
+    drug: Run,
+    serial_file: Path,
+    tmp_path: Path,
+    address_of,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = drug(
+        "commission",
+        GTIN,
+        "--lot",
+        "CLI-2",
+        "--expiry",
+        "301231",
+        "--serials",
+        str(serial_file),
+        as_json=True,
+    )
+    stock = json.loads(out)["holding"]
+    verify = ("verify", GTIN, "C00003", "--lot", "CLI-2", "--expiry", "301231")
+
+    assert (
+        drug(
+            "quarantine", GTIN, "--serial", "C00003", "--reason", "torn seal", account="distributor"
+        )[0]
+        == 0
+    )
+    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "QUARANTINED"
+    assert drug("clear", GTIN, "--serial", "C00003")[0] == 0
+    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "VALID"
+
+    readings = tmp_path / "logger.csv"
+    readings.write_text("time,celsius\n2030-01-01T00:00:00Z,4.5\n2030-01-01T01:00:00Z,27.0\n")
+    code, out, _ = drug(
+        "sensor",
+        stock,
+        "--readings",
+        str(readings),
+        "--device",
+        "urn:epc:id:giai:4000001.9",
+        account="manufacturer",
+        as_json=True,
+    )
+    assert code == 0 and json.loads(out)["excursion_open"] is True
+    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "QUARANTINED"
+    assert drug("clear", "--excursion", stock)[0] == 0
+
+    code, out, _ = drug("recall", GTIN, "--lot", "CLI-2", "--reason", "sterility", as_json=True)
+    assert code == 0 and json.loads(out)["notify"] == [address_of("manufacturer")]
+    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "RECALLED"
+
+
+def test_cli_errors_are_one_clear_line(drug: Run) -> None:
+    with pytest.raises(SystemExit):
+        main(["drug", "verify", "00614141000419", "S", "--lot", "L", "--expiry", "301231"])
+    code, out, _ = drug("recall", GTIN, "--lot", "NEVER", "--reason", "x", as_json=True)
+    assert code == 1
+    assert json.loads(out)["error"]["type"] == "DrugProvenanceLotNotFound"
+    code, _, err = drug("clear", GTIN, "--serial", "S", "--illegitimate")
+    assert code == 1 and "--illegitimate needs --reason" in err

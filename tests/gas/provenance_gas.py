@@ -1,0 +1,303 @@
+"""Gas of every state-changing DrugProvenance function, and each one's EVM floor.
+
+`measure(url)` deploys the suite on the given fresh chain (hygeia.deploy.deploy_suite), gives
+the manufacturer, distributor and pharmacy their credentials and calls each function once with
+fixed inputs, so the figures are deterministic: "DrugProvenance.<op>" -> gas used.
+
+FLOORS is what the EVM charges at least for the same transaction (standards.md): 21,000 for the
+transaction, 16 gas per non-zero and 4 per zero calldata byte, 22,100 per storage slot written
+from zero (20,000 + 2,100 cold), 5,000 per update of a non-zero slot (2,900 + 2,100 cold), minus
+the 4,800 refund of each slot cleared to zero, and 375 + 375 per topic + 8 per data byte for the
+event. The slot counts per operation follow contracts/DrugProvenance.sol's storage layout and
+are listed in _WRITES. Everything a floor leaves out (cold account and slot reads, the
+ParticipantRegistry calls that check credentials, hashing, memory) is the contract's overhead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_abi import encode
+from eth_utils import keccak
+from web3 import Web3
+
+from hygeia import artifacts
+from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.contracts import ParticipantRegistryClient, Role
+from hygeia.deploy import deploy_suite
+from hygeia.provenance import ids
+from hygeia.provenance.client import DrugProvenanceClient, Scope
+from hygeia.provenance.merkle import LotTree
+
+TX, NEW_SLOT, UPDATE, REFUND = 21_000, 22_100, 5_000, 4_800
+LOG, TOPIC, LOG_BYTE = 375, 375, 8
+VALID_FROM, VALID_UNTIL = 1_700_000_000, 4_000_000_000
+
+GTIN, PREFIX, LOW, HIGH = 614141000418, 7, 200, 2500
+NAME = keccak(text="Amoxicillin 500 mg capsules")
+LOT, EXPIRY = ids.digest("LOT-GAS"), 301231
+SERIALS = tuple(f"G{i:04d}" for i in range(8))
+TREE = LotTree(ids.unit_leaf(GTIN, s) for s in SERIALS)
+UNIT_OF_LEAF = {ids.unit_leaf(GTIN, s): ids.unit_id(GTIN, ids.digest(s)) for s in SERIALS}
+CID = bytes.fromhex("01551220") + keccak(text="an EPCIS document")  # binary CIDv1, 36 bytes
+REASON = keccak(text="gas measurement")
+DEV = {
+    "manufacturer": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+    "distributor": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    "pharmacy": "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+}
+
+
+def epcis_hash(label: str) -> bytes:
+    return keccak(text=f"gas {label}")
+
+
+def _held(serials: tuple[str, ...]) -> Any:
+    return TREE.holding({ids.unit_leaf(GTIN, s) for s in serials})
+
+
+# ------------------------------------------------------------------------------ the calls
+
+
+def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
+    """(op, signer, function, args) in the order `measure` makes them; op None: a set-up call
+    whose gas is not reported (an operation measured already)."""
+    at_pharmacy = epcis_hash("to pharmacy")
+    dispense_proof = _held(SERIALS[:4]).proof(ids.unit_leaf(GTIN, "G0000"))
+    after_dispense = ("G0001", "G0002", "G0003")
+    destroy_proof = _held(after_dispense).proof(ids.unit_leaf(GTIN, "G0003"))
+    return [
+        (
+            "registerProduct",
+            "manufacturer",
+            "registerProduct",
+            (GTIN, PREFIX, NAME, LOW, HIGH, epcis_hash("product"), CID),
+        ),
+        (
+            "commission",
+            "manufacturer",
+            "commission",
+            (GTIN, LOT, EXPIRY, len(SERIALS), TREE.root, epcis_hash("commission"), CID),
+        ),
+        (
+            "ship(whole holding)",
+            "manufacturer",
+            "ship",
+            (
+                epcis_hash("commission"),
+                ([], [], []),
+                DEV["distributor"],
+                True,
+                epcis_hash("to distributor"),
+                CID,
+            ),
+        ),
+        (
+            "receiveShipment",
+            "distributor",
+            "receiveShipment",
+            (epcis_hash("to distributor"), epcis_hash("received"), CID),
+        ),
+        (
+            "ship(4 of 8 units)",
+            "distributor",
+            "ship",
+            (
+                epcis_hash("to distributor"),
+                _four_selection(),
+                DEV["pharmacy"],
+                True,
+                at_pharmacy,
+                CID,
+            ),
+        ),
+        ("voidShipment", "distributor", "voidShipment", (at_pharmacy, epcis_hash("void"), CID)),
+        (
+            "ship(voided shipment, whole)",
+            "distributor",
+            "ship",
+            (at_pharmacy, ([], [], []), DEV["pharmacy"], True, epcis_hash("again"), CID),
+        ),
+        (None, "pharmacy", "receiveShipment", (epcis_hash("again"), epcis_hash("got it"), CID)),
+        (
+            "dispense",
+            "pharmacy",
+            "dispense",
+            (epcis_hash("again"), ids.digest("G0000"), dispense_proof, epcis_hash("dispense"), CID),
+        ),
+        (
+            "dispense(cloned serial flagged)",
+            "pharmacy",
+            "dispense",
+            (epcis_hash("again"), ids.digest("G0000"), [], epcis_hash("clone"), CID),
+        ),
+        (
+            "destroy",
+            "pharmacy",
+            "destroy",
+            (epcis_hash("again"), ids.digest("G0003"), destroy_proof, epcis_hash("destroy"), CID),
+        ),
+        (
+            "recordSensorReadings",
+            "pharmacy",
+            "recordSensorReadings",
+            (epcis_hash("again"), 400, 800, epcis_hash("sensors"), CID),
+        ),
+        (
+            "recordSensorReadings(excursion)",
+            "pharmacy",
+            "recordSensorReadings",
+            (epcis_hash("again"), 150, 800, epcis_hash("excursion"), CID),
+        ),
+        (
+            "clearExcursion",
+            "manufacturer",
+            "clearExcursion",
+            (epcis_hash("again"), epcis_hash("cleared"), CID),
+        ),
+        (
+            "quarantine(unit)",
+            "pharmacy",
+            "quarantine",
+            (int(Scope.UNIT), GTIN, ids.digest("G0001"), REASON, epcis_hash("q unit"), CID),
+        ),
+        (
+            "quarantine(lot)",
+            "distributor",
+            "quarantine",
+            (int(Scope.LOT), GTIN, LOT, REASON, epcis_hash("q lot"), CID),
+        ),
+        ("clear", "manufacturer", "clear", (int(Scope.LOT), GTIN, LOT, epcis_hash("clear"), CID)),
+        (
+            "confirmIllegitimate",
+            "manufacturer",
+            "confirmIllegitimate",
+            (int(Scope.UNIT), GTIN, ids.digest("G0001"), REASON, epcis_hash("illegitimate"), CID),
+        ),
+        ("recall", "manufacturer", "recall", (GTIN, LOT, REASON, epcis_hash("recall"), CID)),
+    ]
+
+
+def _four_selection() -> tuple[list[bytes], list[bytes], list[bool]]:
+    multi = TREE.holding(set(TREE.leaves)).multiproof(ids.unit_leaf(GTIN, s) for s in SERIALS[:4])
+    return [UNIT_OF_LEAF[v] for v in multi.leaves], multi.proof, multi.flags
+
+
+def measure(url: str) -> dict[str, int]:
+    """Gas of every DrugProvenance operation on a fresh chain at `url`."""
+    w3 = connect(url)
+
+    def sender(name: str) -> TxSender:
+        return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
+
+    result = deploy_suite(sender("admin"), regulators=(dev_signer(w3, "regulator").address,))
+    # Deployment gas is left out: the constructor's calldata holds the registry's address,
+    # whose zero bytes differ from one deployment to the next.
+    gas: dict[str, int] = {}
+    registry = ParticipantRegistryClient(
+        w3, result.deployment.address_of("ParticipantRegistry"), sender("regulator")
+    )
+    for name, role in (
+        ("manufacturer", Role.MANUFACTURER),
+        ("distributor", Role.DISTRIBUTOR),
+        ("pharmacy", Role.DISPENSER),
+    ):
+        registry.issue_credential(
+            dev_signer(w3, name).address,
+            role,
+            license_id=f"GAS-{name}",
+            jurisdiction="US-NJ",
+            valid_from=VALID_FROM,
+            valid_until=VALID_UNTIL,
+        )
+    address = result.deployment.address_of("DrugProvenance")
+    clients = {name: DrugProvenanceClient(w3, address, sender(name)) for name in DEV}
+    for op, signer, function, args in _calls():
+        client = clients[signer]
+        assert client.sender is not None
+        receipt = client.sender.transact(getattr(client.contract.functions, function)(*args))
+        if op is not None:
+            gas[f"DrugProvenance.{op}"] = receipt.gas_used
+    return gas
+
+
+# ------------------------------------------------------------------------------ the floors
+
+# (new slots, updated slots, slots cleared to zero, event) per operation, from the storage layout:
+# a Product is 2 slots, a Lot 2, a Holding 5 (root, lot key, custodian word, owner, receiver), a
+# Unit 1; commissioning also writes the product's lot-list length and one list element.
+_WRITES: dict[str, tuple[int, int, int, str]] = {
+    "registerProduct": (2, 0, 0, "ProductRegistered"),
+    "commission": (8, 0, 0, "LotCommissioned"),
+    "ship(whole holding)": (5, 2, 1, "ShipmentDispatched"),  # parent root cleared, units zeroed
+    "receiveShipment": (0, 3, 1, "ShipmentReceived"),  # custodian word, owner; receiver cleared
+    "ship(4 of 8 units)": (5, 2, 0, "ShipmentDispatched"),
+    "voidShipment": (0, 2, 1, "ShipmentVoided"),
+    "ship(voided shipment, whole)": (5, 2, 1, "ShipmentDispatched"),
+    "dispense": (1, 2, 0, "UnitDispensed"),
+    "dispense(cloned serial flagged)": (0, 1, 0, "SuspectUnitFlagged"),
+    "destroy": (1, 2, 0, "UnitDestroyed"),
+    "recordSensorReadings": (0, 0, 0, "SensorReadingsAnchored"),
+    "recordSensorReadings(excursion)": (0, 2, 0, "SensorReadingsAnchored"),
+    "clearExcursion": (0, 2, 0, "ExcursionCleared"),
+    "quarantine(unit)": (1, 0, 0, "ProductQuarantined"),
+    "quarantine(lot)": (0, 1, 0, "ProductQuarantined"),
+    "clear": (0, 1, 0, "ProductCleared"),
+    "confirmIllegitimate": (0, 1, 0, "ProductConfirmedIllegitimate"),
+    "recall": (0, 1, 0, "LotRecalled"),
+}
+
+
+def _abi(kind: str, name: str) -> dict[str, Any]:
+    return next(
+        i for i in artifacts.abi("DrugProvenance") if i["type"] == kind and i["name"] == name
+    )
+
+
+def _type(item: dict[str, Any]) -> str:
+    if item["type"] == "tuple":
+        return f"({','.join(_type(c) for c in item['components'])})"
+    return str(item["type"])
+
+
+def _calldata_gas(function: str, args: tuple[Any, ...]) -> int:
+    types = [_type(i) for i in _abi("function", function)["inputs"]]
+    data = keccak(text=f"{function}({','.join(types)})")[:4] + encode(types, list(_plain(args)))
+    return sum(4 if b == 0 else 16 for b in data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, str) and Web3.is_address(value):
+        return Web3.to_checksum_address(value)
+    return value
+
+
+def _log_gas(event: str) -> int:
+    inputs = _abi("event", event)["inputs"]
+    data_types = [_type(i) for i in inputs if not i["indexed"]]
+    sample = {"address": DEV["pharmacy"], "bytes": CID, "bool": True, "bytes32": REASON}
+    values = [sample.get(t, 1) for t in data_types]
+    topics = 1 + sum(1 for i in inputs if i["indexed"])
+    return LOG + TOPIC * topics + LOG_BYTE * len(encode(data_types, values))
+
+
+def _floors() -> dict[str, int]:
+    floors = {}
+    for op, _, function, args in _calls():
+        if op is None:
+            continue
+        new, updated, cleared, event = _WRITES[op]
+        floors[f"DrugProvenance.{op}"] = (
+            TX
+            + _calldata_gas(function, args)
+            + new * NEW_SLOT
+            + updated * UPDATE
+            - cleared * REFUND
+            + _log_gas(event)
+        )
+    return floors
+
+
+FLOORS: dict[str, int] = _floors()

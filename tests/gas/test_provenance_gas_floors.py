@@ -1,0 +1,46 @@
+"""DrugProvenance gas per operation beside its EVM floor (tests/gas/provenance_gas.py): figures
+are deterministic, never below the floor, and shipments stay within 1.3x of theirs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from hygeia.nodes import anvil
+from tests.gas.provenance_gas import FLOORS, measure
+from tests.support import free_port
+
+SHIPMENT_BOUND = 1.3
+
+
+@pytest.fixture(scope="module")
+def gas(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[dict[str, int], dict[str, int]]]:
+    state = tmp_path_factory.mktemp("provenance-gas-anvil")
+    node = anvil.start(state, port=free_port(), persist=False)
+    try:
+        yield measure(node.url), measure(node.url)
+    finally:
+        anvil.stop(state)
+
+
+def test_every_operation_is_measured_deterministically_and_has_a_floor(gas) -> None:  # type: ignore[no-untyped-def]
+    first, second = gas
+    assert first == second
+    assert set(first) == set(FLOORS)
+    print()
+    for op, floor in FLOORS.items():
+        print(f"GAS {op}: {first[op]:,} (floor {floor:,}, x{first[op] / floor:.2f})")
+
+
+def test_no_operation_costs_less_than_its_floor(gas) -> None:  # type: ignore[no-untyped-def]
+    measured, _ = gas
+    assert {op: measured[op] for op in FLOORS if measured[op] < FLOORS[op]} == {}
+
+
+def test_shipments_cost_at_most_1_3x_their_floor(gas) -> None:  # type: ignore[no-untyped-def]
+    measured, _ = gas
+    for op in (o for o in FLOORS if ".ship(" in o):
+        assert measured[op] <= SHIPMENT_BOUND * FLOORS[op], op

@@ -1,0 +1,376 @@
+"""Fixtures and helpers of the DrugProvenance contract tests (brownie + Anvil).
+
+The manufacturer, distributor and pharmacy hold active MANUFACTURER, DISTRIBUTOR and DISPENSER
+credentials; the provider holds a PROVIDER credential (licensed, but no trading partner); the
+regulator holds REGULATOR. Two more funded accounts: `rival`, a second active manufacturer, and
+`clinic`, a second dispenser. `lot` is a commissioned lot of eight units in the manufacturer's
+holding; the SDK's Merkle module (hygeia.provenance.merkle) builds every root and proof.
+The generic pieces (named accounts, time pinning, exact revert and event matching) are in
+tests/brownie_support.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_utils import keccak
+
+from hygeia.provenance import ids
+from hygeia.provenance.merkle import HoldingTree, LotTree
+from tests.brownie_support import RevertMatcher, latest_timestamp, revert_matcher, role_id
+
+# brownie 1.22.2 warns about its own fixtures (fn_isolation calls rpc.snapshot/rpc.revert) on
+# every test; the noise hides real warnings, so it is silenced for the tests in this directory.
+_BROWNIE_SELF_WARNING = pytest.mark.filterwarnings(
+    r"ignore:rpc\.\w+ should not be called directly:FutureWarning"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(_BROWNIE_SELF_WARNING)
+
+
+# ------------------------------------------------------------------------------------- vocabulary
+
+REGULATOR_ROLE = role_id("REGULATOR")
+PROVIDER_ROLE = role_id("PROVIDER")
+MANUFACTURER_ROLE = role_id("MANUFACTURER")
+DISTRIBUTOR_ROLE = role_id("DISTRIBUTOR")
+DISPENSER_ROLE = role_id("DISPENSER")
+
+# VerificationStatus
+UNKNOWN, VALID, MISMATCH, EXPIRED, RECALLED, DISPENSED, QUARANTINED, ILLEGITIMATE = range(8)
+STATUS_NAMES = (
+    "UNKNOWN",
+    "VALID",
+    "MISMATCH",
+    "EXPIRED",
+    "RECALLED",
+    "DISPENSED",
+    "QUARANTINED",
+    "ILLEGITIMATE",
+)
+# HoldingState
+NONE, HELD, IN_TRANSIT, VOIDED = range(4)
+# Investigation
+NOT_INVESTIGATED, UNDER_QUARANTINE, CONFIRMED_ILLEGITIMATE = range(3)
+# UnitState
+ACTIVE, UNIT_DISPENSED, UNIT_DESTROYED = range(3)
+# SuspectReason
+DECOMMISSIONED, NOT_HELD = range(2)
+# Scope
+LOT_SCOPE, UNIT_SCOPE = range(2)
+
+GTIN = 614141000418  # 00614141000418: company prefix 0614141, item 00041, check digit 8
+OTHER_GTIN = 614141000425
+PREFIX_LENGTH = 7
+NAME_HASH = keccak(text="Amoxicillin 500 mg capsules, 20")
+MIN_TEMP, MAX_TEMP = 200, 2500  # 2.00 to 25.00 degrees Celsius
+EXPIRY = 301231  # 2030-12-31
+LOT_NUMBER = "LOT-A1"
+LOT = ids.digest(LOT_NUMBER)
+OTHER_LOT = ids.digest("LOT-B2")
+SERIALS = tuple(f"SN{i:04d}" for i in range(8))
+CID = bytes.fromhex("01701220") + keccak(text="an EPCIS document")  # a binary CIDv1 (dag-json)
+REASON = keccak(text="customer complaint: wrong colour")
+LICENSE_HASH = keccak(text="US-NY|LIC-0001")
+JURISDICTION = b"US-NY".ljust(8, b"\0")
+DAY = 86_400
+YEAR = 365 * DAY
+ZERO32 = bytes(32)
+
+
+def epcis(label: str) -> bytes:
+    """A stand-in EPCIS event hash: distinct per label."""
+    return keccak(text=f"epcis event {label}")
+
+
+COMMISSIONING = epcis("commissioning")
+UNSELECTED = ([], [], [])
+
+
+def serial(text: str) -> bytes:
+    return ids.digest(text)
+
+
+def unit_id(text: str, gtin: int = GTIN) -> bytes:
+    return ids.unit_id(gtin, ids.digest(text))
+
+
+def lot_key(lot: bytes = LOT, gtin: int = GTIN) -> bytes:
+    return ids.lot_key(gtin, lot)
+
+
+# ------------------------------------------------------------------------------------- lots
+
+
+@dataclass
+class LotModel:
+    """A commissioned lot as the tests know it: its serials, tree and holdings' units."""
+
+    gtin: int
+    lot: bytes
+    expiry: int
+    serials: tuple[str, ...]
+    tree: LotTree = field(init=False)
+    leaf_of: dict[str, bytes] = field(init=False)
+    unit_of_leaf: dict[bytes, bytes] = field(init=False)
+    holdings: dict[bytes, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.leaf_of = {s: ids.unit_leaf(self.gtin, s) for s in self.serials}
+        self.unit_of_leaf = {
+            ids.leaf(unit_id(s, self.gtin)): unit_id(s, self.gtin) for s in self.serials
+        }
+        self.tree = LotTree(self.leaf_of.values())
+
+    @property
+    def key(self) -> bytes:
+        return lot_key(self.lot, self.gtin)
+
+    def holding_tree(self, holding: bytes) -> HoldingTree:
+        return self.tree.holding({self.leaf_of[s] for s in self.holdings[holding]})
+
+    def selection(self, holding: bytes, serials: Iterable[str] | None) -> tuple[list, list, list]:
+        """A UnitSelection tuple for `ship`: a multiproof of `serials` (None: the whole holding)."""
+        if serials is None:
+            return UNSELECTED
+        proof = self.holding_tree(holding).multiproof(self.leaf_of[s] for s in serials)
+        return ([self.unit_of_leaf[v] for v in proof.leaves], proof.proof, proof.flags)
+
+    def proof(self, holding: bytes, text: str) -> list[bytes]:
+        """The proof of unit `text` in `holding` (for dispense and destroy)."""
+        return self.holding_tree(holding).proof(self.leaf_of[text])
+
+    def lot_proof(self, text: str) -> list[bytes]:
+        """The proof of unit `text` in the lot's commissioning tree (for verify)."""
+        return self.tree.proof(self.leaf_of[text])
+
+    def moved(self, parent: bytes, child: bytes, serials: Iterable[str] | None) -> None:
+        moving = set(self.holdings[parent]) if serials is None else set(serials)
+        self.holdings[parent] -= moving
+        self.holdings[child] = moving
+
+
+# ------------------------------------------------------------------------------------- accounts
+
+
+@pytest.fixture(scope="session")
+def rival(accounts: Any) -> Any:
+    """A second manufacturer (credentialed in the `participants` fixture)."""
+    account = accounts.add(keccak(text="hygeia provenance rival manufacturer"))
+    accounts[0].transfer(account, "10 ether")
+    return account
+
+
+@pytest.fixture(scope="session")
+def clinic(accounts: Any) -> Any:
+    """A second dispenser (credentialed in the `participants` fixture)."""
+    account = accounts.add(keccak(text="hygeia provenance clinic pharmacy"))
+    accounts[0].transfer(account, "10 ether")
+    return account
+
+
+# ------------------------------------------------------------------------------------- contracts
+
+
+@pytest.fixture(scope="module")
+def participants(ParticipantRegistry: Any, named: dict[str, Any], rival: Any, clinic: Any) -> Any:
+    admin, regulator = named["admin"], named["regulator"]
+    deployed = ParticipantRegistry.deploy(admin, {"from": admin})
+    deployed.grantRole(REGULATOR_ROLE, regulator, {"from": admin})
+    current = latest_timestamp()
+    for holder, role in (
+        (named["manufacturer"], MANUFACTURER_ROLE),
+        (named["distributor"], DISTRIBUTOR_ROLE),
+        (named["pharmacy"], DISPENSER_ROLE),
+        (named["provider"], PROVIDER_ROLE),
+        (rival, MANUFACTURER_ROLE),
+        (clinic, DISPENSER_ROLE),
+    ):
+        deployed.issueCredential(
+            holder,
+            role,
+            LICENSE_HASH,
+            JURISDICTION,
+            current - DAY,
+            current + 10 * YEAR,
+            {"from": regulator},
+        )
+    deployed.registerPatient(keccak(text="k-patient"), {"from": named["patient"]})
+    return deployed
+
+
+@pytest.fixture(scope="module")
+def provenance(DrugProvenance: Any, participants: Any, named: dict[str, Any]) -> Any:
+    return DrugProvenance.deploy(participants, {"from": named["admin"]})
+
+
+@pytest.fixture(scope="module")
+def product(provenance: Any, named: dict[str, Any]) -> int:
+    """GTIN registered by the manufacturer, allowed 2-25 degrees Celsius."""
+    provenance.registerProduct(
+        GTIN,
+        PREFIX_LENGTH,
+        NAME_HASH,
+        MIN_TEMP,
+        MAX_TEMP,
+        epcis("master data"),
+        CID,
+        {"from": named["manufacturer"]},
+    )
+    return GTIN
+
+
+@pytest.fixture(scope="module")
+def commissioned(provenance: Any, product: int, named: dict[str, Any]) -> LotModel:
+    """Lot LOT-A1 of eight units, commissioned: holding COMMISSIONING, held by the manufacturer."""
+    model = LotModel(GTIN, LOT, EXPIRY, SERIALS)
+    provenance.commission(
+        GTIN,
+        LOT,
+        EXPIRY,
+        len(SERIALS),
+        model.tree.root,
+        COMMISSIONING,
+        CID,
+        {"from": named["manufacturer"]},
+    )
+    return model
+
+
+@pytest.fixture
+def lot(commissioned: LotModel) -> LotModel:
+    """The commissioned lot, its model reset to the chain's state at the start of each test."""
+    commissioned.holdings = {COMMISSIONING: set(SERIALS)}
+    return commissioned
+
+
+@pytest.fixture(scope="session")
+def reverts_with(DrugProvenance: Any) -> RevertMatcher:
+    """`with reverts_with("ErrorName", *args): ...`: an exact DrugProvenance revert."""
+    return revert_matcher("DrugProvenance", DrugProvenance.abi)
+
+
+# ------------------------------------------------------------------------------------- actions
+
+
+@pytest.fixture
+def ship(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
+    """`ship(label, serials=None, parent=COMMISSIONING, sender=manufacturer, receiver=distributor,
+    sale=True)` -> tx; the shipment's id is epcis(label) and the model follows it."""
+
+    def _ship(
+        label: str,
+        serials: Iterable[str] | None = None,
+        *,
+        parent: bytes = COMMISSIONING,
+        sender: Any = None,
+        receiver: Any = None,
+        sale: bool = True,
+    ) -> Any:
+        chosen = None if serials is None else list(serials)
+        tx = provenance.ship(
+            parent,
+            lot.selection(parent, chosen),
+            receiver or named["distributor"],
+            sale,
+            epcis(label),
+            CID,
+            {"from": sender or named["manufacturer"]},
+        )
+        lot.moved(parent, epcis(label), chosen)
+        return tx
+
+    return _ship
+
+
+@pytest.fixture
+def receive(provenance: Any, named: dict[str, Any]) -> Any:
+    """`receive(label, receiver=distributor)`: confirm receipt of shipment epcis(label)."""
+
+    def _receive(label: str, receiver: Any = None) -> Any:
+        return provenance.receiveShipment(
+            epcis(label),
+            epcis(f"{label} received"),
+            CID,
+            {"from": receiver or named["distributor"]},
+        )
+
+    return _receive
+
+
+@pytest.fixture
+def dispense(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
+    """`dispense(holding, serial, sender=pharmacy, proof=None)`: proof from the model by default."""
+
+    def _dispense(holding: bytes, text: str, *, sender: Any = None, proof: Any = None) -> Any:
+        if proof is None:
+            proof = lot.proof(holding, text) if text in lot.holdings.get(holding, ()) else []
+        tx = provenance.dispense(
+            holding,
+            serial(text),
+            proof,
+            epcis(f"dispense {text}"),
+            CID,
+            {"from": sender or named["pharmacy"]},
+        )
+        if tx.return_value and text in lot.holdings.get(holding, ()):
+            lot.holdings[holding].discard(text)
+        return tx
+
+    return _dispense
+
+
+@pytest.fixture
+def at_pharmacy(ship: Any, receive: Any, named: dict[str, Any]) -> bytes:
+    """Units SN0000-SN0003 shipped manufacturer -> distributor -> pharmacy and received: the
+    pharmacy's holding epcis("to pharmacy")."""
+    ship("to distributor")
+    receive("to distributor")
+    ship(
+        "to pharmacy",
+        SERIALS[:4],
+        parent=epcis("to distributor"),
+        sender=named["distributor"],
+        receiver=named["pharmacy"],
+    )
+    receive("to pharmacy", named["pharmacy"])
+    return epcis("to pharmacy")
+
+
+def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
+    root, key, custodian, state, sale, excursion, units, owner, receiver = provenance.holdingOf(
+        holding
+    )
+    return {
+        "root": bytes(root),
+        "lotKey": bytes(key),
+        "custodian": custodian,
+        "state": state,
+        "transfersOwnership": sale,
+        "excursion": excursion,
+        "units": units,
+        "owner": owner,
+        "receiver": receiver,
+    }
+
+
+def status_of(provenance: Any, model: LotModel, text: str, **claimed: Any) -> str:
+    """The name of verify's answer for unit `text` as printed (gtin, lot, expiry and proof can
+    be overridden; the proof defaults to the unit's proof in its lot's tree)."""
+    answer = provenance.verify(
+        claimed.get("gtin", model.gtin),
+        serial(text),
+        claimed.get("lot", model.lot),
+        claimed.get("expiry", model.expiry),
+        claimed.get("proof", model.lot_proof(text) if text in model.leaf_of else []),
+    )
+    return STATUS_NAMES[answer]

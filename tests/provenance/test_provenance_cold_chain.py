@@ -1,0 +1,188 @@
+"""DrugProvenance cold chain: sensor reading batches anchored, excursions flagged and cleared."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.brownie_support import assert_event
+from tests.provenance.provenance_support import (
+    CID,
+    COMMISSIONING,
+    GTIN,
+    MAX_TEMP,
+    MIN_TEMP,
+    ZERO32,
+    epcis,
+    holding_of,
+    status_of,
+)
+
+NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
+
+
+@pytest.fixture
+def record(provenance, lot, manufacturer):
+    """`record(low, high, holding=COMMISSIONING, sender=manufacturer, label="sensors")`."""
+
+    def _record(low, high, *, holding=COMMISSIONING, sender=None, label="sensors", cid=CID):
+        return provenance.recordSensorReadings(
+            holding,
+            low,
+            high,
+            epcis(label) if label else ZERO32,
+            cid,
+            {"from": sender or manufacturer},
+        )
+
+    return _record
+
+
+def open_excursions(provenance, lot):
+    return provenance.lotOf(lot.key)[7]
+
+
+def test_readings_within_the_range_are_anchored_without_an_excursion(
+    provenance, lot, record, manufacturer
+):
+    tx = record(MIN_TEMP, MAX_TEMP)
+
+    assert holding_of(provenance, COMMISSIONING)["excursion"] is False
+    assert open_excursions(provenance, lot) == 0
+    assert_event(
+        tx,
+        "SensorReadingsAnchored",
+        holding=COMMISSIONING,
+        lotKey=lot.key,
+        by=manufacturer,
+        minReading=MIN_TEMP,
+        maxReading=MAX_TEMP,
+        excursion=False,
+        epcisHash=epcis("sensors"),
+        cid=CID,
+    )
+
+
+@pytest.mark.parametrize(("low", "high"), [(MIN_TEMP - 1, 800), (800, MAX_TEMP + 1), (-4000, 4000)])
+def test_a_reading_outside_the_range_flags_an_excursion_and_quarantines_the_lot(
+    provenance, lot, record, low, high
+):
+    tx = record(low, high)
+
+    assert holding_of(provenance, COMMISSIONING)["excursion"] is True
+    assert open_excursions(provenance, lot) == 1
+    assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
+    assert tx.events["SensorReadingsAnchored"]["excursion"] is True
+
+
+def test_a_second_excursion_of_the_same_holding_counts_once(provenance, lot, record):
+    record(-500, 800)
+    record(100, 3000, label="sensors 2")
+    assert open_excursions(provenance, lot) == 1
+
+
+def test_the_sender_and_the_receiver_report_readings_of_a_shipment_in_transit(
+    provenance, lot, ship, record, manufacturer, distributor
+):
+    ship("to distributor")
+    record(MIN_TEMP, MAX_TEMP, holding=epcis("to distributor"), sender=manufacturer)
+    tx = record(3000, 3100, holding=epcis("to distributor"), sender=distributor, label="logger")
+
+    assert tx.events["SensorReadingsAnchored"]["by"] == distributor
+    assert holding_of(provenance, epcis("to distributor"))["excursion"] is True
+
+
+@pytest.mark.parametrize("name", NO_TRADING_PARTNERS)
+def test_only_a_trading_partner_reports_readings(record, named, reverts_with, name):
+    with reverts_with("DrugProvenanceNotTradingPartner", named[name]):
+        record(MIN_TEMP, MAX_TEMP, sender=named[name])
+
+
+def test_readings_refuse_an_unknown_holding(record, reverts_with):
+    with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
+        record(MIN_TEMP, MAX_TEMP, holding=epcis("nowhere"))
+
+
+@pytest.mark.parametrize("name", ["distributor", "pharmacy"])
+def test_only_the_custodian_or_the_receiver_in_transit_reports_readings(
+    record, named, reverts_with, name
+):
+    with reverts_with("DrugProvenanceNotCustodian", COMMISSIONING, named[name]):
+        record(MIN_TEMP, MAX_TEMP, sender=named[name])
+
+
+def test_readings_refuse_an_empty_range(record, reverts_with):
+    with reverts_with("DrugProvenanceInvalidReadings", 900, 800):
+        record(900, 800)
+
+
+@pytest.mark.parametrize("anchor", [{"label": None}, {"cid": b""}])
+def test_readings_refuse_a_missing_anchor(record, reverts_with, anchor):
+    with reverts_with("DrugProvenanceInvalidAnchor"):
+        record(MIN_TEMP, MAX_TEMP, **anchor)
+
+
+# ------------------------------------------------------------------------------------ clearing
+
+
+def test_the_manufacturer_clears_an_excursion_and_verify_answers_valid_again(
+    provenance, lot, record, manufacturer
+):
+    record(-500, 800)
+    tx = provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": manufacturer})
+
+    assert holding_of(provenance, COMMISSIONING)["excursion"] is False
+    assert open_excursions(provenance, lot) == 0
+    assert status_of(provenance, lot, "SN0001") == "VALID"
+    assert_event(
+        tx,
+        "ExcursionCleared",
+        holding=COMMISSIONING,
+        lotKey=lot.key,
+        by=manufacturer,
+        epcisHash=epcis("clear"),
+        cid=CID,
+    )
+
+
+def test_the_lot_stays_quarantined_while_another_holding_has_an_excursion(
+    provenance, lot, ship, receive, record, manufacturer, distributor
+):
+    ship("part", ["SN0001"])
+    receive("part")
+    record(-500, 800)
+    record(-500, 800, holding=epcis("part"), sender=distributor, label="part sensors")
+    provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": manufacturer})
+
+    assert open_excursions(provenance, lot) == 1
+    assert status_of(provenance, lot, "SN0002") == "QUARANTINED"
+
+
+@pytest.mark.parametrize("name", ["distributor", "pharmacy", "regulator", "provider", "stranger"])
+def test_only_the_manufacturer_clears_an_excursion(provenance, record, named, reverts_with, name):
+    record(-500, 800)
+    with reverts_with("DrugProvenanceNotManufacturer", named[name]):
+        provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": named[name]})
+
+
+def test_another_manufacturer_may_not_clear_an_excursion(provenance, record, rival, reverts_with):
+    record(-500, 800)
+    with reverts_with("DrugProvenanceNotProductManufacturer", GTIN, rival):
+        provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": rival})
+
+
+def test_clear_excursion_refuses_an_unknown_holding_and_one_without_excursion(
+    provenance, lot, manufacturer, reverts_with
+):
+    with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
+        provenance.clearExcursion(epcis("nowhere"), epcis("clear"), CID, {"from": manufacturer})
+    with reverts_with("DrugProvenanceNoExcursion", COMMISSIONING):
+        provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": manufacturer})
+
+
+@pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
+def test_clear_excursion_refuses_a_missing_anchor(
+    provenance, record, manufacturer, reverts_with, event, cid
+):
+    record(-500, 800)
+    with reverts_with("DrugProvenanceInvalidAnchor"):
+        provenance.clearExcursion(COMMISSIONING, event, cid, {"from": manufacturer})

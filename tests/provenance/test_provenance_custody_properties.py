@@ -1,0 +1,381 @@
+"""DrugProvenance custody invariants, as a hypothesis state machine against a plain-Python model.
+
+Random shipments (whole holdings and subsets, by anyone to anyone), receipts, voids, dispenses,
+destructions and a recall run on a lot of six units among four trading partners and a stranger.
+Every call must succeed or revert exactly as the model predicts, and after every step:
+- each active unit is in exactly one holding, so it has exactly one custodian: every holding's
+  root on-chain equals the root of the model's units in it, with the model's custodian and state;
+- only the custodian ships: a call by anyone else, or with units of another holding, reverts;
+- dispensed and destroyed are final: the unit records never change back, and a dispensed or
+  destroyed serial never re-enters a holding;
+- a recall reaches every unit of the lot: verify answers RECALLED for each, and every party
+  holding units of the lot is a custodian of one of its non-empty holdings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from brownie import chain
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from hygeia.provenance.merkle import ZERO
+from tests.provenance.provenance_support import (
+    CID,
+    COMMISSIONING,
+    DECOMMISSIONED,
+    EXPIRY,
+    GTIN,
+    HELD,
+    IN_TRANSIT,
+    LOT,
+    NOT_HELD,
+    QUARANTINED,
+    REASON,
+    RECALLED,
+    UNSELECTED,
+    VOIDED,
+    LotModel,
+    epcis,
+    holding_of,
+    serial,
+    status_of,
+    unit_id,
+)
+
+UNITS = tuple(f"U{i}" for i in range(6))
+ACTORS = ("manufacturer", "distributor", "pharmacy", "clinic", "stranger")
+PARTNERS = {"manufacturer", "distributor", "pharmacy", "clinic"}
+DISPENSERS = {"pharmacy", "clinic"}
+ACTIVE, DISPENSED_STATE, DESTROYED_STATE = 0, 1, 2
+SETTINGS = settings(
+    max_examples=25,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+PICK = st.integers(min_value=0, max_value=255)
+MASK = st.integers(min_value=0, max_value=63)
+
+
+@dataclass
+class Holding:
+    custodian: str
+    state: int
+    units: set[str]
+    receiver: str | None = None
+
+
+@dataclass
+class Model:
+    holdings: dict[bytes, Holding] = field(default_factory=dict)
+    unit_state: dict[str, int] = field(default_factory=lambda: dict.fromkeys(UNITS, ACTIVE))
+    quarantined: set[str] = field(default_factory=set)
+    recalled: bool = False
+    steps: int = 0
+
+    def holder_of(self, unit: str) -> list[bytes]:
+        return [h for h, holding in self.holdings.items() if unit in holding.units]
+
+
+class CustodyMachine(RuleBasedStateMachine):
+    """Each run starts from the chain snapshot taken right after the lot was commissioned."""
+
+    provenance: ClassVar[Any]
+    accounts: ClassVar[dict[str, Any]]
+    reverts_with: ClassVar[Any]
+    lot: ClassVar[LotModel]
+
+    def __init__(self) -> None:
+        chain.revert()
+        super().__init__()
+        self.model = Model({COMMISSIONING: Holding("manufacturer", HELD, set(UNITS))})
+
+    # -------------------------------------------------------------------------------- helpers
+
+    def _holding(self, pick):
+        ids_ = sorted(self.model.holdings)
+        return ids_[pick % len(ids_)]
+
+    def _expect(self, error, call, *args, sender):
+        event(f"{call.abi['name']}: {error[0] if error else 'ok'}")
+        if error is None:
+            return call(*args, {"from": self.accounts[sender]})
+        with self.reverts_with(*error):
+            call(*args, {"from": self.accounts[sender]})
+        return None
+
+    def _sync_lot_model(self):
+        self.lot.holdings = {h: set(holding.units) for h, holding in self.model.holdings.items()}
+
+    # -------------------------------------------------------------------------------- rules
+
+    @rule(pick=PICK, mask=MASK, sender=PICK, receiver=PICK, whole=st.booleans())
+    def rule_ship(self, pick, mask, sender, receiver, whole):
+        parent_id = self._holding(pick)
+        parent = self.model.holdings[parent_id]
+        sender, receiver = ACTORS[sender % len(ACTORS)], ACTORS[receiver % len(ACTORS)]
+        if mask % 3 == 0:
+            sender = parent.custodian  # mostly let the custodian act, so that shipments happen
+        chosen = sorted(u for i, u in enumerate(UNITS) if mask >> i & 1 and u in parent.units)
+        whole = whole or not chosen
+        self.model.steps += 1
+        child = epcis(f"ship {self.model.steps}")
+        self._sync_lot_model()
+        selection = (
+            UNSELECTED if whole or not parent.units else self.lot.selection(parent_id, chosen)
+        )
+        account = self.accounts[sender]
+        error = None
+        if sender not in PARTNERS:
+            error = ("DrugProvenanceNotTradingPartner", account)
+        elif sender != parent.custodian:
+            error = ("DrugProvenanceNotCustodian", parent_id, account)
+        elif parent.state == IN_TRANSIT:
+            error = ("DrugProvenanceUnexpectedHoldingState", parent_id, IN_TRANSIT)
+        elif not parent.units:
+            error = ("DrugProvenanceEmptyHolding", parent_id)
+        elif receiver == sender:
+            error = ("DrugProvenanceInvalidReceiver", account)
+        elif receiver not in PARTNERS:
+            error = ("DrugProvenanceNotTradingPartner", self.accounts[receiver])
+        tx = self._expect(
+            error,
+            self.provenance.ship,
+            parent_id,
+            selection,
+            self.accounts[receiver],
+            False,
+            child,
+            CID,
+            sender=sender,
+        )
+        if tx is not None:
+            moving = set(parent.units) if whole else set(chosen)
+            parent.units -= moving
+            self.model.holdings[child] = Holding(sender, IN_TRANSIT, moving, receiver)
+
+    @rule(pick=PICK, unit=PICK)
+    def rule_ship_units_held_elsewhere(self, pick, unit):
+        """The custodian of one holding tries to ship a unit that is in another one."""
+        parent_id = self._holding(pick)
+        parent = self.model.holdings[parent_id]
+        foreign = [u for u in UNITS if u not in parent.units]
+        if (
+            parent.custodian not in PARTNERS
+            or parent.state == IN_TRANSIT
+            or not parent.units
+            or not foreign
+        ):
+            return
+        text = foreign[unit % len(foreign)]
+        receiver = "distributor" if parent.custodian != "distributor" else "manufacturer"
+        multiproof = self.lot.tree.holding(set(self.lot.leaf_of.values())).multiproof(
+            [self.lot.leaf_of[text]]
+        )
+        selection = ([unit_id(text)], multiproof.proof, multiproof.flags)
+        self.model.steps += 1
+        self._expect(
+            ("DrugProvenanceUnitsNotHeld", parent_id),
+            self.provenance.ship,
+            parent_id,
+            selection,
+            self.accounts[receiver],
+            False,
+            epcis(f"foreign {self.model.steps}"),
+            CID,
+            sender=parent.custodian,
+        )
+
+    @rule(pick=PICK, actor=PICK)
+    def rule_receive(self, pick, actor):
+        holding_id = self._holding(pick)
+        holding = self.model.holdings[holding_id]
+        actor = (
+            holding.receiver if actor % 2 == 0 and holding.receiver else ACTORS[actor % len(ACTORS)]
+        )
+        error = None
+        if holding.state != IN_TRANSIT:
+            error = ("DrugProvenanceUnexpectedHoldingState", holding_id, holding.state)
+        elif actor != holding.receiver:
+            error = ("DrugProvenanceNotReceiver", holding_id, self.accounts[actor])
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.receiveShipment,
+            holding_id,
+            epcis(f"r {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is not None:
+            holding.custodian, holding.state, holding.receiver = actor, HELD, None
+
+    @rule(pick=PICK, actor=PICK)
+    def rule_void(self, pick, actor):
+        holding_id = self._holding(pick)
+        holding = self.model.holdings[holding_id]
+        actor = holding.custodian if actor % 2 == 0 else ACTORS[actor % len(ACTORS)]
+        error = None
+        if holding.state != IN_TRANSIT:
+            error = ("DrugProvenanceUnexpectedHoldingState", holding_id, holding.state)
+        elif actor != holding.custodian:
+            error = ("DrugProvenanceNotCustodian", holding_id, self.accounts[actor])
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.voidShipment,
+            holding_id,
+            epcis(f"v {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is not None:
+            holding.state, holding.receiver = VOIDED, None
+
+    @rule(pick=PICK, unit=PICK, actor=PICK)
+    def rule_dispense(self, pick, unit, actor):
+        holding_id = self._holding(pick)
+        holding = self.model.holdings[holding_id]
+        text = UNITS[unit % len(UNITS)]
+        actor = holding.custodian if actor % 2 == 0 else ACTORS[actor % len(ACTORS)]
+        self._sync_lot_model()
+        proof = (
+            self.lot.proof(holding_id, text) if text in holding.units else self.lot.lot_proof(text)
+        )
+        error, outcome = None, "dispensed"
+        if actor not in DISPENSERS:
+            error = ("DrugProvenanceNotDispenser", self.accounts[actor])
+        elif actor != holding.custodian:
+            error = ("DrugProvenanceNotCustodian", holding_id, self.accounts[actor])
+        elif holding.state == IN_TRANSIT:
+            error = ("DrugProvenanceUnexpectedHoldingState", holding_id, IN_TRANSIT)
+        elif self.model.unit_state[text] != ACTIVE:
+            outcome = DECOMMISSIONED
+        elif text not in holding.units:
+            outcome = NOT_HELD
+        elif self.model.recalled:
+            error = ("DrugProvenanceNotSaleable", unit_id(text), RECALLED)
+        elif text in self.model.quarantined:
+            error = ("DrugProvenanceNotSaleable", unit_id(text), QUARANTINED)
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.dispense,
+            holding_id,
+            serial(text),
+            proof,
+            epcis(f"d {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is None:
+            return
+        if outcome == "dispensed":
+            assert tx.return_value is True
+            holding.units.discard(text)
+            self.model.unit_state[text] = DISPENSED_STATE
+        else:
+            assert tx.events["SuspectUnitFlagged"]["reason"] == outcome
+            self.model.quarantined.add(text)
+
+    @rule(pick=PICK, unit=PICK)
+    def rule_destroy(self, pick, unit):
+        holding_id = self._holding(pick)
+        holding = self.model.holdings[holding_id]
+        if holding.custodian not in PARTNERS:
+            return
+        text = UNITS[unit % len(UNITS)]
+        self._sync_lot_model()
+        proof = (
+            self.lot.proof(holding_id, text) if text in holding.units else self.lot.lot_proof(text)
+        )
+        error = None
+        if holding.state == IN_TRANSIT:
+            error = ("DrugProvenanceUnexpectedHoldingState", holding_id, IN_TRANSIT)
+        elif text not in holding.units:
+            error = ("DrugProvenanceUnitNotHeld", holding_id, unit_id(text))
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.destroy,
+            holding_id,
+            serial(text),
+            proof,
+            epcis(f"x {self.model.steps}"),
+            CID,
+            sender=holding.custodian,
+        )
+        if tx is not None:
+            holding.units.discard(text)
+            self.model.unit_state[text] = DESTROYED_STATE
+
+    @rule(draw=st.integers(min_value=0, max_value=4))
+    def rule_recall(self, draw):
+        # Rare, since a recalled lot's units are no longer dispensed.
+        if self.model.recalled or draw:
+            return
+        self.provenance.recall(
+            GTIN, LOT, REASON, epcis("recall"), CID, {"from": self.accounts["manufacturer"]}
+        )
+        self.model.recalled = True
+
+    # -------------------------------------------------------------------------------- invariants
+
+    @invariant()
+    def invariant_each_active_unit_is_in_exactly_one_holding_with_one_custodian(self):
+        for text, state in self.model.unit_state.items():
+            assert len(self.model.holder_of(text)) == (1 if state == ACTIVE else 0), text
+        for holding_id, holding in self.model.holdings.items():
+            on_chain = holding_of(self.provenance, holding_id)
+            expected_root = self.lot.tree.holding({self.lot.leaf_of[u] for u in holding.units}).root
+            assert on_chain["root"] == expected_root
+            assert on_chain["custodian"] == self.accounts[holding.custodian]
+            assert on_chain["state"] == holding.state
+            assert (on_chain["root"] == ZERO) == (not holding.units)
+
+    @invariant()
+    def invariant_dispensed_and_destroyed_are_final(self):
+        for text, state in self.model.unit_state.items():
+            recorded = self.provenance.unitOf(GTIN, serial(text))
+            assert recorded[0] == state, text
+            if state != ACTIVE:
+                assert not self.model.holder_of(text)
+
+    @invariant()
+    def invariant_a_recall_reaches_every_unit_of_the_lot(self):
+        if not self.model.recalled:
+            return
+        assert {status_of(self.provenance, self.lot, u) for u in UNITS} == {"RECALLED"}
+        holders = {h.custodian for h in self.model.holdings.values() if h.units}
+        on_chain = {
+            holding_of(self.provenance, h)["custodian"]
+            for h in self.model.holdings
+            if holding_of(self.provenance, h)["root"] != ZERO
+        }
+        assert on_chain == {self.accounts[name] for name in holders}
+
+
+def test_custody_invariants_hold_under_random_operations(
+    provenance, product, named, clinic, reverts_with
+):
+    CustodyMachine.provenance = provenance
+    CustodyMachine.accounts = {name: named[name] for name in ACTORS if name != "clinic"}
+    CustodyMachine.accounts["clinic"] = clinic
+    CustodyMachine.reverts_with = staticmethod(reverts_with)
+    CustodyMachine.lot = LotModel(GTIN, LOT, EXPIRY, UNITS)
+    provenance.commission(
+        GTIN,
+        LOT,
+        EXPIRY,
+        len(UNITS),
+        CustodyMachine.lot.tree.root,
+        COMMISSIONING,
+        CID,
+        {"from": named["manufacturer"]},
+    )
+    chain.snapshot()
+    run_state_machine_as_test(CustodyMachine, settings=SETTINGS)

@@ -1,0 +1,337 @@
+"""DrugProvenance: deployment, product registration and lot commissioning."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.brownie_support import ZERO_ADDRESS, assert_event
+from tests.provenance.provenance_support import (
+    CID,
+    COMMISSIONING,
+    EXPIRY,
+    GTIN,
+    HELD,
+    LOT,
+    MANUFACTURER_ROLE,
+    MAX_TEMP,
+    MIN_TEMP,
+    NAME_HASH,
+    OTHER_GTIN,
+    OTHER_LOT,
+    PREFIX_LENGTH,
+    SERIALS,
+    ZERO32,
+    epcis,
+    holding_of,
+    lot_key,
+)
+
+NON_MANUFACTURERS = [
+    "distributor",
+    "pharmacy",
+    "provider",
+    "regulator",
+    "patient",
+    "stranger",
+    "admin",
+]
+ROOT = bytes.fromhex("11" * 32)
+
+
+@pytest.fixture
+def register(provenance, manufacturer):
+    """`register(gtin=OTHER_GTIN, sender=manufacturer, **overrides)` -> tx."""
+
+    def _register(gtin=OTHER_GTIN, *, sender=None, **fields):
+        args = {
+            "prefix": PREFIX_LENGTH,
+            "name": NAME_HASH,
+            "low": MIN_TEMP,
+            "high": MAX_TEMP,
+            "epcis": epcis("master data 2"),
+            "cid": CID,
+            **fields,
+        }
+        return provenance.registerProduct(
+            gtin,
+            args["prefix"],
+            args["name"],
+            args["low"],
+            args["high"],
+            args["epcis"],
+            args["cid"],
+            {"from": sender or manufacturer},
+        )
+
+    return _register
+
+
+@pytest.fixture
+def commission(provenance, product, manufacturer):
+    """`commission(lot=OTHER_LOT, sender=manufacturer, **overrides)` -> tx."""
+
+    def _commission(lot=OTHER_LOT, *, sender=None, **fields):
+        args = {
+            "gtin": GTIN,
+            "expiry": EXPIRY,
+            "quantity": 100_000,
+            "root": ROOT,
+            "epcis": epcis("commissioning 2"),
+            "cid": CID,
+            **fields,
+        }
+        return provenance.commission(
+            args["gtin"],
+            lot,
+            args["expiry"],
+            args["quantity"],
+            args["root"],
+            args["epcis"],
+            args["cid"],
+            {"from": sender or manufacturer},
+        )
+
+    return _commission
+
+
+# ------------------------------------------------------------------------------------ deployment
+
+
+def test_deployment_refuses_the_zero_participant_registry(DrugProvenance, admin, reverts_with):
+    with reverts_with("DrugProvenanceZeroAddress"):
+        DrugProvenance.deploy(ZERO_ADDRESS, {"from": admin})
+
+
+def test_deployment_wires_the_participant_registry(provenance, participants):
+    assert provenance.participants() == participants
+
+
+def test_lot_keys_and_unit_ids_are_the_sdk_hashes(provenance):
+    from hygeia.provenance import ids
+
+    assert provenance.lotKeyOf(GTIN, LOT) == "0x" + ids.lot_key(GTIN, LOT).hex()
+    assert provenance.unitIdOf(GTIN, LOT) == "0x" + ids.unit_id(GTIN, LOT).hex()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("manufacturer", True),
+        ("distributor", True),
+        ("pharmacy", True),
+        ("provider", False),
+        ("regulator", False),
+        ("patient", False),
+        ("stranger", False),
+    ],
+)
+def test_trading_partners_are_the_active_manufacturers_distributors_and_dispensers(
+    provenance, named, name, expected
+):
+    assert provenance.isTradingPartner(named[name]) is expected
+
+
+def test_a_suspended_credential_makes_a_party_no_trading_partner(
+    provenance, participants, distributor, regulator
+):
+    participants.suspendCredential(
+        distributor, participants.DISTRIBUTOR_ROLE(), {"from": regulator}
+    )
+    assert provenance.isTradingPartner(distributor) is False
+
+
+# ------------------------------------------------------------------------------------ products
+
+
+def test_a_manufacturer_registers_a_product_and_it_is_recorded(provenance, register, manufacturer):
+    tx = register(OTHER_GTIN, low=-2000, high=-1500)
+
+    assert tuple(provenance.productOf(OTHER_GTIN)) == (
+        manufacturer,
+        PREFIX_LENGTH,
+        -2000,
+        -1500,
+        "0x" + NAME_HASH.hex(),
+    )
+    assert_event(
+        tx,
+        "ProductRegistered",
+        gtin=OTHER_GTIN,
+        manufacturer=manufacturer,
+        companyPrefixLength=PREFIX_LENGTH,
+        nameHash=NAME_HASH,
+        minTemperature=-2000,
+        maxTemperature=-1500,
+        epcisHash=epcis("master data 2"),
+        cid=CID,
+    )
+
+
+def test_a_single_temperature_is_a_valid_range(provenance, register):
+    register(low=500, high=500)
+    assert tuple(provenance.productOf(OTHER_GTIN))[2:4] == (500, 500)
+
+
+@pytest.mark.parametrize("name", NON_MANUFACTURERS)
+def test_only_an_active_manufacturer_registers_a_product(register, named, reverts_with, name):
+    with reverts_with("DrugProvenanceNotManufacturer", named[name]):
+        register(sender=named[name])
+
+
+def test_a_suspended_manufacturer_may_not_register_a_product(
+    register, participants, manufacturer, regulator, reverts_with
+):
+    participants.suspendCredential(manufacturer, MANUFACTURER_ROLE, {"from": regulator})
+    with reverts_with("DrugProvenanceNotManufacturer", manufacturer):
+        register()
+
+
+@pytest.mark.parametrize("gtin", [0, 614141000419, 10**14 + 7, 4006381333932])
+def test_register_refuses_a_gtin_with_a_wrong_check_digit_or_length(register, reverts_with, gtin):
+    with reverts_with("DrugProvenanceInvalidGtin", gtin):
+        register(gtin)
+
+
+@pytest.mark.parametrize("gtin", [96385074, 614141000425, 4006381333931, 10614141000415])
+def test_register_accepts_gtin_8_12_13_and_14(provenance, register, gtin):
+    register(gtin)
+    assert provenance.productOf(gtin)[1] == PREFIX_LENGTH
+
+
+@pytest.mark.parametrize("length", [0, 5, 13])
+def test_register_refuses_a_company_prefix_length_outside_6_to_12(register, reverts_with, length):
+    with reverts_with("DrugProvenanceInvalidCompanyPrefixLength", length):
+        register(prefix=length)
+
+
+def test_register_refuses_a_zero_name_hash(register, reverts_with):
+    with reverts_with("DrugProvenanceZeroValue"):
+        register(name=ZERO32)
+
+
+def test_register_refuses_an_empty_temperature_range(register, reverts_with):
+    with reverts_with("DrugProvenanceInvalidTemperatureRange", 801, 800):
+        register(low=801, high=800)
+
+
+@pytest.mark.parametrize("anchor", [{"epcis": ZERO32}, {"cid": b""}])
+def test_register_refuses_a_missing_anchor(register, reverts_with, anchor):
+    with reverts_with("DrugProvenanceInvalidAnchor"):
+        register(**anchor)
+
+
+def test_a_gtin_is_registered_once_even_by_another_manufacturer(register, rival, reverts_with):
+    register()
+    with reverts_with("DrugProvenanceProductExists", OTHER_GTIN):
+        register()
+    with reverts_with("DrugProvenanceProductExists", OTHER_GTIN):
+        register(sender=rival)
+
+
+# ------------------------------------------------------------------------------------ commissioning
+
+
+def test_commissioning_records_the_lot_and_the_manufacturers_holding(
+    provenance, commission, manufacturer, now
+):
+    tx = commission(OTHER_LOT, quantity=100_000)
+    key = lot_key(OTHER_LOT)
+
+    assert tuple(provenance.lotOf(key)) == (
+        "0x" + ROOT.hex(),
+        GTIN,
+        EXPIRY,
+        100_000,
+        now(),
+        False,
+        0,
+        0,
+    )
+    assert [bytes(k) for k in provenance.lotsOf(GTIN)] == [key]
+    assert holding_of(provenance, epcis("commissioning 2")) == {
+        "root": ROOT,
+        "lotKey": key,
+        "custodian": manufacturer,
+        "state": HELD,
+        "transfersOwnership": False,
+        "excursion": False,
+        "units": 100_000,
+        "owner": manufacturer,
+        "receiver": ZERO_ADDRESS,
+    }
+    assert_event(
+        tx,
+        "LotCommissioned",
+        lotKey=key,
+        gtin=GTIN,
+        manufacturer=manufacturer,
+        lot=OTHER_LOT,
+        expiry=EXPIRY,
+        quantity=100_000,
+        serialsRoot=ROOT,
+        epcisHash=epcis("commissioning 2"),
+        cid=CID,
+    )
+
+
+def test_the_fixture_lot_is_commissioned_with_the_sdk_root(provenance, lot):
+    assert bytes(provenance.lotOf(lot.key)[0]) == lot.tree.root
+    assert holding_of(provenance, COMMISSIONING)["units"] == len(SERIALS)
+
+
+@pytest.mark.parametrize("name", NON_MANUFACTURERS)
+def test_only_an_active_manufacturer_commissions(commission, named, reverts_with, name):
+    with reverts_with("DrugProvenanceNotManufacturer", named[name]):
+        commission(sender=named[name])
+
+
+def test_commissioning_refuses_an_unregistered_product(commission, reverts_with):
+    with reverts_with("DrugProvenanceProductNotFound", OTHER_GTIN):
+        commission(gtin=OTHER_GTIN)
+
+
+def test_only_the_manufacturer_of_the_product_commissions_its_lots(commission, rival, reverts_with):
+    with reverts_with("DrugProvenanceNotProductManufacturer", GTIN, rival):
+        commission(sender=rival)
+
+
+def test_commissioning_refuses_a_zero_lot_or_root(commission, reverts_with):
+    with reverts_with("DrugProvenanceZeroValue"):
+        commission(ZERO32)
+    with reverts_with("DrugProvenanceZeroValue"):
+        commission(root=ZERO32)
+
+
+@pytest.mark.parametrize("expiry", [301301, 300001 - 1 + 32, 300431, 290229, 1_000_101, 300000])
+def test_commissioning_refuses_an_expiry_that_is_no_yymmdd_date(commission, reverts_with, expiry):
+    with reverts_with("DrugProvenanceInvalidExpiry", expiry):
+        commission(expiry=expiry)
+
+
+@pytest.mark.parametrize("expiry", [280229, 300200, 301231, 310100])
+def test_commissioning_accepts_leap_days_and_day_zero(provenance, commission, expiry):
+    commission(expiry=expiry)
+    assert provenance.lotOf(lot_key(OTHER_LOT))[2] == expiry
+
+
+def test_commissioning_refuses_zero_units(commission, reverts_with):
+    with reverts_with("DrugProvenanceInvalidQuantity"):
+        commission(quantity=0)
+
+
+@pytest.mark.parametrize("anchor", [{"epcis": ZERO32}, {"cid": b""}])
+def test_commissioning_refuses_a_missing_anchor(commission, reverts_with, anchor):
+    with reverts_with("DrugProvenanceInvalidAnchor"):
+        commission(**anchor)
+
+
+def test_a_lot_is_commissioned_once(commission, lot, reverts_with):
+    with reverts_with("DrugProvenanceLotExists", lot_key(LOT)):
+        commission(LOT)
+
+
+def test_commissioning_refuses_an_event_hash_that_already_names_a_holding(
+    commission, lot, reverts_with
+):
+    with reverts_with("DrugProvenanceHoldingExists", COMMISSIONING):
+        commission(epcis=COMMISSIONING)

@@ -1,0 +1,105 @@
+"""A chain of its own for the provenance SDK and CLI tests: Anvil, the deployed suite, and
+credentials for the manufacturer, distributor and pharmacy (the shared session chain issues
+credentials of its own, which would collide). tests/provenance_sdk/conftest.py registers these
+fixtures; tests/cli/test_drug_cli.py imports them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from hygeia import artifacts
+from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.contracts import ParticipantRegistryClient, Role
+from hygeia.deploy import DeployResult, deploy_suite
+from hygeia.deployments import AddressBook
+from hygeia.nodes import anvil
+from hygeia.provenance.client import DrugProvenanceClient
+from hygeia.provenance.workflow import ProvenanceFlow
+from hygeia.store import LocalStore
+from tests.support import free_port
+
+TRADING_PARTNERS = {
+    "manufacturer": Role.MANUFACTURER,
+    "distributor": Role.DISTRIBUTOR,
+    "pharmacy": Role.DISPENSER,
+}
+TEN_YEARS = 10 * 365 * 86_400
+
+
+@pytest.fixture(scope="module")
+def drug_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    state = tmp_path_factory.mktemp("drug-anvil")
+    node = anvil.start(state, port=free_port(), persist=False)
+    yield node.url
+    anvil.stop(state)
+
+
+@pytest.fixture(scope="module")
+def drug_w3(drug_node: str) -> Web3:
+    return connect(drug_node)
+
+
+def sender(w3: Web3, name: str) -> TxSender:
+    return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
+
+
+@pytest.fixture(scope="module")
+def drug_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("drug-deployments")
+
+
+@pytest.fixture(scope="module")
+def drug_suite(drug_w3: Web3, drug_book: Path) -> DeployResult:
+    regulator = dev_signer(drug_w3, "regulator").address
+    result = deploy_suite(
+        sender(drug_w3, "admin"), regulators=(regulator,), address_book=AddressBook(drug_book)
+    )
+    registry = ParticipantRegistryClient(
+        drug_w3,
+        result.deployment.address_of("ParticipantRegistry"),
+        sender(drug_w3, "regulator"),
+    )
+    now = int(drug_w3.eth.get_block("latest")["timestamp"])
+    for name, role in TRADING_PARTNERS.items():
+        registry.issue_credential(
+            dev_signer(drug_w3, name).address,
+            role,
+            license_id=f"LIC-{name}",
+            jurisdiction="US-NJ",
+            valid_from=now - 60,
+            valid_until=now + TEN_YEARS,
+        )
+    return result
+
+
+@pytest.fixture(scope="module")
+def drug_store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+    return LocalStore(tmp_path_factory.mktemp("drug-store"))
+
+
+@pytest.fixture(scope="module")
+def flow_as(
+    drug_w3: Web3, drug_suite: DeployResult, drug_store: LocalStore
+) -> Callable[[str], ProvenanceFlow]:
+    """flow_as("pharmacy") -> the provenance workflows signed by that dev account."""
+    address = drug_suite.deployment.address_of("DrugProvenance")
+
+    def make(name: str) -> ProvenanceFlow:
+        client = DrugProvenanceClient(drug_w3, address, sender(drug_w3, name))
+        return ProvenanceFlow(
+            client,
+            drug_store,
+            chain_id=drug_w3.eth.chain_id,
+            clock=lambda: int(drug_w3.eth.get_block("latest")["timestamp"]),
+        )
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def address_of(drug_w3: Web3) -> Callable[[str], str]:
+    return lambda name: dev_signer(drug_w3, name).address

@@ -1,0 +1,72 @@
+"""GS1 identifiers: GTIN check digits, AI text, expiry dates, EPC URIs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hygeia.errors import InvalidInputError
+from hygeia.provenance import gs1
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("00614141000418", 614141000418),
+        ("614141000418", 614141000418),
+        ("96385074", 96385074),
+        ("4006381333931", 4006381333931),
+        ("10614141000415", 10614141000415),
+    ],
+)
+def test_parse_gtin_accepts_gtin_8_12_13_14_with_a_correct_check_digit(
+    text: str, number: int
+) -> None:
+    assert gs1.parse_gtin(text) == number
+
+
+@pytest.mark.parametrize("text", ["00614141000419", "0061414100041", "abc", "", "00000000000000"])
+def test_parse_gtin_refuses_wrong_check_digits_lengths_and_zero(text: str) -> None:
+    with pytest.raises(InvalidInputError):
+        gs1.parse_gtin(text)
+
+
+def test_check_digit_follows_the_gs1_mod_10_rule() -> None:
+    assert gs1.check_digit("0061414100041") == 8
+    assert gs1.check_digit("400638133393") == 1
+
+
+@pytest.mark.parametrize(
+    ("yymmdd", "day"),
+    [(301231, date(2030, 12, 31)), (300200, date(2030, 2, 28)), (280200, date(2028, 2, 29))],
+)
+def test_expiry_dates_read_day_zero_as_the_end_of_the_month(yymmdd: int, day: date) -> None:
+    assert gs1.expiry_date(yymmdd) == day
+
+
+@pytest.mark.parametrize("text", ["301301", "290229", "30123", "3012311", "ab0101"])
+def test_parse_expiry_refuses_non_dates(text: str) -> None:
+    with pytest.raises(InvalidInputError):
+        gs1.parse_expiry(text)
+
+
+def test_expiry_end_is_the_last_second_of_the_day_utc() -> None:
+    assert gs1.expiry_end(301231) == 1_924_991_999  # 2030-12-31T23:59:59Z
+
+
+def test_epc_uris_split_the_gtin_at_the_company_prefix() -> None:
+    assert gs1.sgtin_uri(614141000418, 7, "SN/1") == "urn:epc:id:sgtin:0614141.000041.SN%2F1"
+    assert gs1.lgtin_uri(10614141000415, 7, "L1") == "urn:epc:class:lgtin:0614141.100041.L1"
+    assert gs1.sgtin_pattern(614141000418, 9) == "urn:epc:idpat:sgtin:061414100.0041.*"
+    assert gs1.parse_sgtin_uri("urn:epc:id:sgtin:0614141.000041.SN%2F1") == (
+        "0614141",
+        "000041",
+        "SN/1",
+    )
+
+
+@pytest.mark.parametrize("value", ["", "x" * 21, "with space", "é"])
+def test_lot_and_serial_numbers_are_1_to_20_characters_of_set_82(value: str) -> None:
+    with pytest.raises(InvalidInputError):
+        gs1.check_ai_text(value, "serial")

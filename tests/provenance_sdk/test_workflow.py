@@ -1,0 +1,187 @@
+"""The provenance SDK against a real chain: every workflow anchors a valid EPCIS document, the
+custody rebuilt from events matches the chain, and traces export as valid EPCIS 2.0."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from hygeia.errors import IntegrityError, InvalidInputError
+from hygeia.provenance import epcis, gs1, ids
+from hygeia.provenance.client import HoldingState, VerificationStatus
+from hygeia.provenance.workflow import ProvenanceFlow
+from hygeia.store import LocalStore
+from hygeia.store.cid import CID
+
+Flows = Callable[[str], ProvenanceFlow]
+GTIN = 614141000418
+EXPIRY = 301231
+SERIALS = [f"SN{i:04d}" for i in range(12)]
+
+
+@pytest.fixture(scope="module")
+def product(flow_as: Flows) -> int:
+    flow_as("manufacturer").register_product(GTIN, 7, "Amoxicillin 500 mg capsules", 2.0, 25.0)
+    return GTIN
+
+
+@pytest.fixture(scope="module")
+def supply(flow_as: Flows, product: int, address_of: Callable[[str], str]) -> dict[str, bytes]:
+    """Lot LOT-1 commissioned, sold whole to the distributor, 4 units sold on to the pharmacy."""
+    maker, wholesaler, pharmacy = (flow_as(n) for n in ("manufacturer", "distributor", "pharmacy"))
+    stock = maker.commission(GTIN, "LOT-1", EXPIRY, SERIALS).id
+    to_distributor = maker.ship(stock, address_of("distributor")).id
+    wholesaler.receive(to_distributor)
+    to_pharmacy = wholesaler.ship(to_distributor, address_of("pharmacy"), SERIALS[:4]).id
+    pharmacy.receive(to_pharmacy)
+    return {"stock": stock, "distributor": to_distributor, "pharmacy": to_pharmacy}
+
+
+def test_product_registration_anchors_its_master_data(flow_as: Flows, product: int) -> None:
+    client = flow_as("manufacturer").client
+    registered = client.product_of(GTIN)
+    assert (registered.min_temperature, registered.max_temperature) == (200, 2500)
+    assert registered.company_prefix_length == 7
+
+
+def test_custody_rebuilt_from_events_matches_the_chain(
+    flow_as: Flows, supply: dict[str, bytes], address_of: Callable[[str], str]
+) -> None:
+    flow = flow_as("pharmacy")
+    custody = flow.custody(GTIN, "LOT-1")
+    for holding_id, view in custody.holdings.items():
+        on_chain = flow.client.holding_of(holding_id)
+        assert on_chain.root == custody.tree.holding(custody.held_leaves(holding_id)).root
+        assert on_chain.custodian == view.custodian and on_chain.state == view.state
+    assert custody.holdings[supply["pharmacy"]].serials == set(SERIALS[:4])
+    assert custody.holdings[supply["pharmacy"]].owner == address_of("pharmacy")
+    assert custody.custodians() == {address_of("distributor"), address_of("pharmacy")}
+
+
+def test_verify_finds_the_proof_and_answers_valid_mismatch_unknown(
+    flow_as: Flows, supply: dict[str, bytes]
+) -> None:
+    flow = flow_as("pharmacy")
+    assert flow.verify(GTIN, "SN0003", "LOT-1", EXPIRY).status is VerificationStatus.VALID
+    assert flow.verify(GTIN, "SN0003", "LOT-9", EXPIRY).status is VerificationStatus.MISMATCH
+    assert flow.verify(GTIN, "SN0003", "LOT-1", 301230).status is VerificationStatus.MISMATCH
+    answer = flow.verify(GTIN, "FAKE01", "LOT-1", EXPIRY)
+    assert answer.status is VerificationStatus.UNKNOWN
+    assert answer.as_json()["status"] == "UNKNOWN"
+
+
+def test_dispensing_and_a_cloned_serial(flow_as: Flows, supply: dict[str, bytes]) -> None:
+    pharmacy = flow_as("pharmacy")
+    dispensed, _ = pharmacy.dispense(supply["pharmacy"], "SN0000")
+    again, _ = pharmacy.dispense(supply["pharmacy"], "SN0000")
+
+    assert (dispensed, again) == (True, False)
+    answer = pharmacy.verify(GTIN, "SN0000", "LOT-1", EXPIRY)
+    assert answer.status is VerificationStatus.QUARANTINED  # the clone alert quarantined it
+    custody = pharmacy.custody(GTIN, "LOT-1")
+    assert "SN0000" not in custody.holdings[supply["pharmacy"]].serials
+
+
+def test_a_unit_trace_exports_a_valid_epcis_document_in_chain_order(
+    flow_as: Flows, supply: dict[str, bytes]
+) -> None:
+    flow = flow_as("pharmacy")
+    custody = flow.custody(GTIN, "LOT-1")
+    doc = flow.reader.export(custody, "SN0001")
+
+    epcis.validate(doc)
+    steps = [e.get("bizStep") for e in doc["epcisBody"]["eventList"]]
+    assert steps[:5] == ["commissioning", "shipping", "receiving", "shipping", "receiving"]
+    lot_doc = flow.reader.export(custody)
+    assert len(lot_doc["epcisBody"]["eventList"]) >= len(doc["epcisBody"]["eventList"])
+    with pytest.raises(InvalidInputError):
+        flow.reader.export(custody, "NOT-IN-LOT")
+
+
+def test_void_and_reship(
+    flow_as: Flows, supply: dict[str, bytes], address_of: Callable[[str], str]
+) -> None:
+    wholesaler = flow_as("distributor")
+    shipment = wholesaler.ship(supply["distributor"], address_of("pharmacy"), ["SN0010"]).id
+    wholesaler.void(shipment)
+    assert wholesaler.client.holding_of(shipment).state is HoldingState.VOIDED
+    again = wholesaler.ship(shipment, address_of("pharmacy"), sale=True).id
+    flow_as("pharmacy").receive(again)
+    assert flow_as("pharmacy").custody(GTIN, "LOT-1").holdings[again].serials == {"SN0010"}
+
+
+def test_quarantine_clear_and_illegitimate(flow_as: Flows, supply: dict[str, bytes]) -> None:
+    pharmacy, maker = flow_as("pharmacy"), flow_as("manufacturer")
+    pharmacy.quarantine(GTIN, "damaged seal", serial="SN0002")
+    assert pharmacy.verify(GTIN, "SN0002", "LOT-1", EXPIRY).status is VerificationStatus.QUARANTINED
+    maker.clear(GTIN, serial="SN0002")
+    assert pharmacy.verify(GTIN, "SN0002", "LOT-1", EXPIRY).status is VerificationStatus.VALID
+    pharmacy.quarantine(GTIN, "counterfeit packaging", serial="SN0003")
+    maker.confirm_illegitimate(GTIN, "counterfeit confirmed", serial="SN0003")
+    assert (
+        pharmacy.verify(GTIN, "SN0003", "LOT-1", EXPIRY).status is VerificationStatus.ILLEGITIMATE
+    )
+    with pytest.raises(InvalidInputError):
+        pharmacy.quarantine(GTIN, "why", lot="LOT-1", serial="SN0001")
+
+
+def test_an_excursion_quarantines_the_lot_until_the_manufacturer_clears_it(
+    flow_as: Flows, supply: dict[str, bytes]
+) -> None:
+    wholesaler, maker = flow_as("distributor"), flow_as("manufacturer")
+    readings = [epcis.Reading(1_800_000_000, 5.0), epcis.Reading(1_800_000_600, 25.004)]
+    wholesaler.record_sensor_readings(
+        supply["distributor"], readings, device="urn:epc:id:giai:4000001.7"
+    )
+    assert wholesaler.client.holding_of(supply["distributor"]).excursion  # 25.004 rounds up
+    assert (
+        wholesaler.verify(GTIN, "SN0005", "LOT-1", EXPIRY).status is VerificationStatus.QUARANTINED
+    )
+    maker.clear_excursion(supply["distributor"])
+    assert wholesaler.verify(GTIN, "SN0005", "LOT-1", EXPIRY).status is VerificationStatus.VALID
+
+
+def test_a_recall_answers_recalled_and_names_every_custodian(
+    flow_as: Flows, supply: dict[str, bytes], address_of: Callable[[str], str]
+) -> None:
+    maker = flow_as("manufacturer")
+    maker.commission(GTIN, "LOT-R", EXPIRY, ["R1", "R2", "R3"])
+    stock = maker.custody(GTIN, "LOT-R")
+    first = next(iter(stock.holdings))
+    flow_as("distributor").receive(maker.ship(first, address_of("distributor"), ["R2"]).id)
+    _, custodians = maker.recall(GTIN, "LOT-R", "sterility failure")
+
+    assert custodians == {address_of("manufacturer"), address_of("distributor")}
+    for serial in ("R1", "R2", "R3"):
+        assert maker.verify(GTIN, serial, "LOT-R", EXPIRY).status is VerificationStatus.RECALLED
+
+
+def test_a_tampered_document_is_detected(
+    flow_as: Flows, supply: dict[str, bytes], drug_store: LocalStore
+) -> None:
+    flow = flow_as("pharmacy")
+    custody = flow.custody(GTIN, "LOT-1")
+    shipping = next(e for e in custody.events if e.name == "ShipmentDispatched")
+    original = flow.reader.document(shipping)
+    forged = epcis.document(
+        [{**original["epcisBody"]["eventList"][0], "eventTime": "2001-01-01T00:00:00.000Z"}],
+        created=0,
+    )
+    fake_cid = drug_store.add(epcis.encode(forged))
+    with pytest.raises(IntegrityError):
+        flow.reader.document(
+            replace(shipping, args={**shipping.args, "cid": bytes(CID.parse(fake_cid))})
+        )
+
+
+def test_commissioning_100000_serials_through_the_sdk(flow_as: Flows, product: int) -> None:
+    maker = flow_as("manufacturer")
+    serials = [f"B{i:07d}" for i in range(100_000)]
+    anchored = maker.commission(GTIN, "LOT-BIG", EXPIRY, serials)
+
+    assert anchored.receipt.gas_used < 250_000
+    assert maker.verify(GTIN, "B0099999", "LOT-BIG", EXPIRY).status is VerificationStatus.VALID
+    assert ids.lot_key(GTIN, ids.digest("LOT-BIG")) in maker.client.lots_of(GTIN)
+    assert gs1.gtin14(GTIN) == "00614141000418"
