@@ -8,11 +8,23 @@ their transaction hashes lead to the calldata, events and storage writes of each
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from hygeia.chain import Receipt
+from hygeia.nodes import anvil
+from tests.support import free_port
 
 
 def gas_used(receipts: Mapping[str, Receipt]) -> dict[str, int]:
     """Gas per operation of a ``receipts(url)`` result."""
     return {op: receipt.gas_used for op, receipt in receipts.items()}
+
+
+def measure_on_fresh_chain(measure: Callable[[str], dict[str, int]], state: Path) -> dict[str, int]:
+    """Run one measure module on a fresh Anvil whose files live in `state`."""
+    node = anvil.start(state, port=free_port(), persist=False)
+    try:
+        return measure(node.url)
+    finally:
+        anvil.stop(state)

@@ -13,9 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.nodes import anvil
-from tests.gas import claims_gas, consent_gas, participants_gas, provenance_gas
-from tests.support import ROOT, free_port
+from tests.gas import (
+    claims_gas,
+    consent_gas,
+    measure_on_fresh_chain,
+    participants_gas,
+    provenance_gas,
+)
+from tests.support import ROOT
 
 SNAPSHOT = ROOT / "snapshots" / "gas.json"
 TOLERANCE = 0.02
@@ -28,14 +33,6 @@ MEASURES: dict[str, Callable[[str], dict[str, int]]] = {
     "provenance": provenance_gas.measure,
     "claims": claims_gas.measure,
 }
-
-
-def measure_on_fresh_chain(measure: Callable[[str], dict[str, int]], state: Path) -> dict[str, int]:
-    node = anvil.start(state, port=free_port(), persist=False)
-    try:
-        return measure(node.url)
-    finally:
-        anvil.stop(state)
 
 
 @pytest.fixture(scope="module")
