@@ -11,6 +11,7 @@ import pytest
 
 from hygeia.cli.main import main
 from hygeia.nodes import anvil
+from hygeia.provenance import epcis
 from tests.support import ROOT, free_port
 
 
@@ -26,7 +27,7 @@ def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
 ) -> None:
     args = [
         "demo", "--rpc", chain, "--deployments", str(tmp_path / "deployments"),
-        "--store", "local", "--state-dir", str(tmp_path / "demo"),
+        "--store", "local", "--state-dir", str(tmp_path / "demo"), "--serials", "500",
     ]  # fmt: skip
     assert main([*args, "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
@@ -46,6 +47,14 @@ def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
     assert remittance["claims"] == expected["claims"]  # the hand-written remittance
     assert list((tmp_path / "demo" / "835").glob("835-*.x12"))
     assert "providers withdrew" in said
+    assert "commissioned lot LOT-" in said and "of 500 serialised packs" in said
+    assert "verified pack SN000000: VALID" in said
+    assert "cloned-serial counterfeit (True): verify now says QUARANTINED" in said
+    assert "verify said QUARANTINED" in said and "cleared it: VALID" in said
+    assert "recalled the lot; verify says RECALLED" in said
+    traces = list((tmp_path / "demo").glob("epcis-trace-*.json"))
+    assert len(traces) == 1
+    epcis.validate(json.loads(traces[0].read_text()))
     assert "deploy ConsentRegistry" in first["setup_gas"]
 
     started = time.monotonic()

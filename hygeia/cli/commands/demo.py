@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli.context import Context, add_common_options
-from hygeia.demo import claims_day, records_day
+from hygeia.demo import claims_day, drug_day, records_day
 from hygeia.demo.setup import prepare
 from hygeia.demo.story import Story
 from hygeia.nodes import anvil, ipfs
@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--state-dir", type=Path, default=Path(".hygeia/demo"), help="demo keys and store"
     )
+    parser.add_argument(
+        "--serials", type=int, default=10_000, help="packs in the commissioned lot (%(default)s)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -48,6 +51,7 @@ def run(ctx: Context) -> int:
     store = _store(ctx)
     try:
         records_day.run(cast, store, story)
+        drug_day.run(cast, store, ctx.args.state_dir, story, serials=ctx.args.serials)
     finally:
         store.close()
     claims_day.run(cast, ctx.args.state_dir, story)
