@@ -22,12 +22,13 @@ from eth_utils import keccak
 from web3 import Web3
 
 from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.deploy import deploy_suite
 from hygeia.provenance import ids
 from hygeia.provenance.client import DrugProvenanceClient, Scope
 from hygeia.provenance.merkle import LotTree
+from tests.gas import gas_used
 
 TX, NEW_SLOT, UPDATE, REFUND = 21_000, 22_100, 5_000, 4_800
 LOG, TOPIC, LOG_BYTE = 375, 375, 8
@@ -185,6 +186,11 @@ def _four_selection() -> tuple[list[bytes], list[bytes], list[bool]]:
 
 def measure(url: str) -> dict[str, int]:
     """Gas of every DrugProvenance operation on a fresh chain at `url`."""
+    return gas_used(receipts(url))
+
+
+def receipts(url: str) -> dict[str, Receipt]:
+    """The receipt of every DrugProvenance operation on a fresh chain at `url`."""
     w3 = connect(url)
 
     def sender(name: str) -> TxSender:
@@ -193,7 +199,7 @@ def measure(url: str) -> dict[str, int]:
     result = deploy_suite(sender("admin"), regulators=(dev_signer(w3, "regulator").address,))
     # Deployment gas is left out: the constructor's calldata holds the registry's address,
     # whose zero bytes differ from one deployment to the next.
-    gas: dict[str, int] = {}
+    mined: dict[str, Receipt] = {}
     registry = ParticipantRegistryClient(
         w3, result.deployment.address_of("ParticipantRegistry"), sender("regulator")
     )
@@ -217,8 +223,8 @@ def measure(url: str) -> dict[str, int]:
         assert client.sender is not None
         receipt = client.sender.transact(getattr(client.contract.functions, function)(*args))
         if op is not None:
-            gas[f"DrugProvenance.{op}"] = receipt.gas_used
-    return gas
+            mined[f"DrugProvenance.{op}"] = receipt
+    return mined
 
 
 # ------------------------------------------------------------------------------ the floors
