@@ -9,10 +9,9 @@
   previous transaction gets ``BlockOutOfRangeError`` (foundry-rs/foundry#10709).
 
 Anvil mines each transaction in its own block as it arrives, so these figures measure the client
-and the node's RPC, not block times. A workload is one line in :data:`WORKLOADS`: shipments
-(DrugProvenance) and claims (ClaimsAdjudicator) join there. Adjudicating a 1,000-claim batch end
-to end is a whole job rather than a stream of one transaction, and gets its own module once the
-adjudication script exists.
+and the node's RPC, not block times. A workload is one line in :data:`WORKLOADS`. Adjudicating a
+1,000-claim batch end to end is a whole job rather than a stream of one transaction: it is
+measured by tools/bench_claims.py.
 """
 
 from __future__ import annotations
@@ -22,19 +21,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from eth_utils.crypto import keccak
 from rich.progress import Progress
 from web3.contract.contract import ContractFunction
 
 from bench.nodes import fresh_anvil
 from hygeia import artifacts
 from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.contracts.consent import Action, ConsentRegistryClient, GrantRequest, Purpose
 from hygeia.deploy import deploy_suite
+from hygeia.provenance import ids
+from hygeia.provenance.client import DrugProvenanceClient
+from hygeia.provenance.merkle import LotTree
 
 # The estimate is raised by this margin for the fixed limit: transactions of a batch differ in
 # their arguments (and so slightly in gas), and an unused limit costs nothing on Anvil.
 GAS_LIMIT_MARGIN = 1.25
 START, END = 1_700_000_000, 4_000_000_000
+GTIN, EXPIRY, LOT_SIZE = 614141000418, 301231, 100
+DOCUMENT_CID = bytes.fromhex("01551220") + bytes(range(32))  # a binary CIDv1 (36 bytes)
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,67 @@ def consent_grants(url: str) -> Batch:
     return Batch(patient, grant)
 
 
-#: One line per workload: a fresh chain's URL -> the batch to send.
-WORKLOADS: dict[str, Callable[[str], Batch]] = {
-    "consent grants": consent_grants,
+def shipments(url: str, count: int) -> Batch:
+    """A manufacturer shipping whole lots to a distributor, one lot per shipment.
+
+    The ``count`` lots are commissioned first (pipelined, not timed): a whole-holding shipment
+    moves everything its holding has, so each shipment needs a holding of its own.
+    """
+    w3 = connect(url)
+    decoder = artifacts.suite_decoder()
+    admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
+    regulator = dev_signer(w3, "regulator")
+    deployment = deploy_suite(admin, regulators=(regulator.address,)).deployment
+    registry = ParticipantRegistryClient(
+        w3, deployment.address_of("ParticipantRegistry"), TxSender(w3, regulator, decoder)
+    )
+    for name, role in (("manufacturer", Role.MANUFACTURER), ("distributor", Role.DISTRIBUTOR)):
+        registry.issue_credential(
+            dev_signer(w3, name).address, role, license_id=f"BENCH-{name}",
+            jurisdiction="US-NJ", valid_from=START, valid_until=END,
+        )  # fmt: skip
+    maker = TxSender(w3, dev_signer(w3, "manufacturer"), decoder)
+    provenance = DrugProvenanceClient(w3, deployment.address_of("DrugProvenance"), maker)
+    distributor = dev_signer(w3, "distributor").address
+    provenance.register_product(
+        GTIN, 7, keccak(text="bench product"), 200, 2500, _word("product"), DOCUMENT_CID
+    )
+    lot_root = LotTree(ids.unit_leaf(GTIN, f"S{n}") for n in range(LOT_SIZE)).root
+    functions = provenance.contract.functions
+    commissions = [
+        functions.commission(
+            GTIN,
+            _word(f"lot {i}"),
+            EXPIRY,
+            LOT_SIZE,
+            lot_root,
+            _word(f"commission {i}"),
+            DOCUMENT_CID,
+        )  # fmt: skip
+        for i in range(count)
+    ]
+    gas = int(commissions[0].estimate_gas({"from": maker.address}) * GAS_LIMIT_MARGIN)
+    for tx_hash in [maker.send(fn, gas=gas) for fn in commissions]:
+        maker.wait(tx_hash)
+
+    def ship(i: int) -> ContractFunction:
+        return functions.ship(
+            _word(f"commission {i}"), ([], [], []), distributor, True, _word(f"ship {i}"),
+            DOCUMENT_CID,
+        )  # fmt: skip
+
+    return Batch(maker, ship)
+
+
+def _word(label: str) -> bytes:
+    """A distinct 32-byte id (lot digest, EPCIS event hash) per label."""
+    return keccak(text=f"bench {label}")
+
+
+#: One line per workload: (a fresh chain's URL, the number of transactions) -> the batch to send.
+WORKLOADS: dict[str, Callable[[str, int], Batch]] = {
+    "consent grants": lambda url, count: consent_grants(url),
+    "shipments": shipments,
 }
 
 SEQUENTIAL, PIPELINED = "sequential", "pipelined"
@@ -84,13 +148,15 @@ MODES = (SEQUENTIAL, PIPELINED)
 
 
 def run(
-    progress: Progress, count: int, workloads: Mapping[str, Callable[[str], Batch]] = WORKLOADS
+    progress: Progress,
+    count: int,
+    workloads: Mapping[str, Callable[[str, int], Batch]] = WORKLOADS,
 ) -> list[ThroughputRow]:
     """``count`` transactions of each workload in each mode, each workload on a fresh chain."""
     rows: list[ThroughputRow] = []
     for name, prepare in workloads.items():
         with fresh_anvil() as node:
-            batch = prepare(node.url)
+            batch = prepare(node.url, len(MODES) * count)
             for number, mode in enumerate(MODES):
                 indexes = range(number * count, (number + 1) * count)
                 steps = count if mode == SEQUENTIAL else 2 * count  # sends, then receipts
