@@ -19,11 +19,10 @@ from hygeia.chain.transactions import TxSender
 from hygeia.cli.output import Output
 from hygeia.deployments import AddressBook
 from hygeia.errors import AccountError, ChainIdMismatchError
+from hygeia.nodes import local
 from hygeia.records.keys import load_private_key
 from hygeia.store import ContentStore, KuboStore, open_store
 from hygeia.suite import Suite, attach
-
-DEFAULT_RPC = "http://127.0.0.1:8545"
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
@@ -31,8 +30,9 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
         "--rpc",
-        default=os.environ.get("HYGEIA_RPC_URL", DEFAULT_RPC),
-        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL; default %(default)s)",
+        default=os.environ.get("HYGEIA_RPC_URL"),
+        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL); without it, the local Anvil of "
+        "`hygeia node up`, started when none runs",
     )
     group.add_argument(
         "--chain-id",
@@ -73,9 +73,11 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     choice = group.add_mutually_exclusive_group()
     choice.add_argument(
         "--store",
-        default=os.environ.get("HYGEIA_STORE", "local"),
-        help="'local' (embedded, ~/.local/share/hygeia/store), 'local:/path', or an IPFS URL "
-        "(env HYGEIA_STORE; default %(default)s)",
+        default=os.environ.get("HYGEIA_STORE", "auto"),
+        help="'auto': the local IPFS node of `hygeia node up` when it runs, else the embedded "
+        "store; 'ipfs': that node (started when none runs); 'local' (embedded, "
+        "~/.local/share/hygeia/store) or 'local:/path'; or an IPFS API URL (env HYGEIA_STORE; "
+        "default %(default)s)",
     )
     choice.add_argument(
         "--ipfs", metavar="URL", default=None, help="IPFS node RPC API, e.g. http://127.0.0.1:5001"
@@ -100,8 +102,15 @@ class Context:
     args: argparse.Namespace
     out: Output
 
+    @property
+    def rpc(self) -> str:
+        """The chain's URL: --rpc, else the local chain (attached to, or started)."""
+        if self.args.rpc is None:
+            self.args.rpc = local.ensure_chain(self.out.progress)
+        return str(self.args.rpc)
+
     def web3(self) -> Web3:
-        return connect(self.args.rpc, expected_chain_id=self.args.chain_id)
+        return connect(self.rpc, expected_chain_id=self.args.chain_id)
 
     def signer(self, w3: Web3, default_account: str | None = None) -> Signer:
         """The --keystore signer, else the --account (or default) dev account of a local chain."""
@@ -128,6 +137,10 @@ class Context:
         if self.args.ipfs is not None:
             return KuboStore(self.args.ipfs, timeout=self.args.timeout)
         spec = str(self.args.store)
+        if spec == "auto":
+            spec = local.running_ipfs() or "local"
+        elif spec == "ipfs":
+            spec = local.ensure_ipfs(self.out.progress)
         if spec.startswith(("http://", "https://")):
             return KuboStore(spec, timeout=self.args.timeout)
         return open_store(spec)

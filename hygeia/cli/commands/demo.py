@@ -1,13 +1,12 @@
 """`hygeia demo`: deploy the suite on a local chain and narrate one realistic day.
 
-Attaches to the local nodes `hygeia node up` runs, and starts them when there are none. Records
-go to that IPFS node, or with `--store local` to the embedded store.
+Attaches to the local nodes `hygeia node up` runs, and starts them when there are none (or runs
+on `--rpc URL`). Records go to that IPFS node, or with `--store local` to the embedded store.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,9 @@ from hygeia.cli.context import Context, add_common_options
 from hygeia.demo import claims_day, drug_day, records_day
 from hygeia.demo.setup import prepare
 from hygeia.demo.story import Story
-from hygeia.nodes import anvil, ipfs
+from hygeia.nodes import local
 from hygeia.store import KuboStore, LocalStore
 from hygeia.store.base import ContentStore
-
-NODES = Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes"))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,7 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(ctx: Context) -> int:
     out = ctx.out
     story = Story() if out.as_json else Story(show=_printer(ctx))
-    url = _chain(ctx)
+    url = ctx.rpc
     cast = prepare(url, ctx.args.deployments, ctx.args.state_dir, out.progress)
     for name, contract in cast.suite("admin").deployment.contracts.items():
         story.wrote(f"{name} contract", contract.address)
@@ -69,25 +66,10 @@ def run(ctx: Context) -> int:
     return 0
 
 
-def _chain(ctx: Context) -> str:
-    """The --rpc chain; when it is the default local one and nothing answers, start the nodes."""
-    url = str(ctx.args.rpc)
-    if anvil.rpc_answers(url) or anvil.running(NODES) is not None:
-        return url
-    port = int(url.rsplit(":", 1)[-1])
-    ctx.out.progress(f"no chain at {url}: starting the local nodes (hygeia node up)")
-    return anvil.start(NODES, port=port).url
-
-
 def _store(ctx: Context) -> ContentStore:
     if ctx.args.store == "local":
         return LocalStore(ctx.args.state_dir / "store")
-    node = ipfs.running(NODES)
-    if node is None:
-        port = int(os.environ.get("HYGEIA_IPFS_PORT", "5001"))
-        ctx.out.progress(f"starting the local IPFS node on port {port}")
-        node = ipfs.start(NODES, port=port)
-    return KuboStore(node.url)
+    return KuboStore(local.ensure_ipfs(ctx.out.progress))
 
 
 def _printer(ctx: Context) -> Callable[[str, Any], None]:

@@ -39,7 +39,7 @@ def run(ctx: Context) -> int:
         dev_signer(w3, r).address if local and not r.startswith("0x") else r for r in names
     ]
     ctx.out.progress(
-        f"deploying the suite to chain {sender.chain_id} at {ctx.args.rpc} as {sender.address}"
+        f"deploying the suite to chain {sender.chain_id} at {ctx.rpc} as {sender.address}"
     )
 
     def show(step: DeployStep) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
 from hygeia.cli.output import Output
-from hygeia.nodes import anvil, ipfs
+from hygeia.nodes import anvil, ipfs, local
 from hygeia.nodes.process import NodeProcess
 
 
@@ -24,19 +23,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action.add_argument(
             "--state-dir",
             type=Path,
-            default=Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes")),
+            default=local.state_dir(),
             help="pid, log, chain-state and IPFS repo files (default %(default)s)",
         )
         action.add_argument(
             "--port",
             type=int,
-            default=int(os.environ.get("HYGEIA_NODE_PORT", "8545")),
+            default=local.chain_port(),
             help="Anvil port (env HYGEIA_NODE_PORT; default %(default)s)",
         )
         action.add_argument(
             "--ipfs-port",
             type=int,
-            default=int(os.environ.get("HYGEIA_IPFS_PORT", "5001")),
+            default=local.ipfs_port(),
             help="IPFS RPC API port (env HYGEIA_IPFS_PORT; default %(default)s)",
         )
         action.add_argument(
