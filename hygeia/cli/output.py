@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hygeia.chain.transactions import Receipt
@@ -67,6 +69,17 @@ class Output:
     def progress(self, message: str) -> None:
         """A step of a longer operation (stderr, so --json output stays clean)."""
         self.err.print(f"[dim]{message}[/dim]")
+
+    @contextmanager
+    def bar(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
+        """A progress bar on stderr (none with --json); yields `advance(done)`."""
+        if self.as_json:
+            yield lambda done: None
+            return
+        columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=self.err, transient=True) as progress:
+            task = progress.add_task(label, total=total)
+            yield lambda done: progress.update(task, completed=done)
 
     def error(self, exc: HygeiaError) -> None:
         if self.as_json:

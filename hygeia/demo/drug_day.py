@@ -38,7 +38,10 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     # Each run's lot is new (named after the chain's height), so a rerun tells the story again.
     lot = f"LOT-{cast.w3.eth.block_number}"
     numbers = [f"SN{n:06d}" for n in range(serials)]
-    stock = spent("commission", maker.commission(GTIN, lot, EXPIRY, numbers)).id
+    with story.bar(f"Merkle tree of {serials:,} serials", max(serials - 1, 1)) as advance:
+        stock = spent(
+            "commission", maker.commission(GTIN, lot, EXPIRY, numbers, progress=advance)
+        ).id
     story.say(
         f"the manufacturer commissioned lot {lot} of {serials:,} serialised packs: one Merkle "
         "root on-chain, the serial list and the EPCIS event on IPFS"

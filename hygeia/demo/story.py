@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
+
+ProgressBar = AbstractContextManager[Callable[[int], None]]
 
 
 @dataclass
@@ -12,6 +15,8 @@ class Story:
     """Collects a demo run; `show` (set by the CLI) prints each line as it happens."""
 
     show: Callable[[str, Any], None] = lambda kind, payload: None
+    #: A progress bar for a long step: (label, total) -> a context yielding `advance(done)`.
+    bar: Callable[[str, int], ProgressBar] = lambda label, total: nullcontext(lambda done: None)
     events: list[dict[str, Any]] = field(default_factory=list)
     gas: dict[str, list[int]] = field(default_factory=dict)
     written: list[dict[str, str]] = field(default_factory=list)

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(ctx: Context) -> int:
     out = ctx.out
-    story = Story() if out.as_json else Story(show=_printer(ctx))
+    story = Story() if out.as_json else Story(show=_printer(ctx), bar=out.bar)
     url = ctx.rpc
     cast = prepare(url, ctx.args.deployments, ctx.args.state_dir, out.progress)
     for name, contract in cast.suite("admin").deployment.contracts.items():

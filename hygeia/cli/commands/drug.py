@@ -8,12 +8,9 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hygeia.chain.signers import dev_signer
 from hygeia.cli import values
@@ -183,18 +180,6 @@ def _read_lines(path: Path) -> list[str]:
     return lines
 
 
-@contextmanager
-def _progress(ctx: Context, label: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (hidden with --json); yields `advance(done)`."""
-    if ctx.out.as_json:
-        yield lambda done: None
-        return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=ctx.out.err, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda done: bar.update(task, completed=done)
-
-
 def _done(ctx: Context, what: str, anchored: Anchored, extra: dict[str, Any] | None = None) -> int:
     data = {"action": what, **anchored.as_json(), **(extra or {})}
     human = f"{what}\n  epcis {anchored.epcis_hash}\n  cid   {anchored.cid}\n" + (
@@ -223,7 +208,7 @@ def _product(ctx: Context) -> int:
 def _commission(ctx: Context) -> int:
     flow = _flow(ctx, "manufacturer")
     serials = _read_lines(ctx.args.serials)
-    with _progress(ctx, "Merkle tree", max(len(serials) - 1, 1)) as advance:
+    with ctx.out.bar("Merkle tree", max(len(serials) - 1, 1)) as advance:
         anchored = flow.commission(
             ctx.args.gtin, ctx.args.lot, ctx.args.expiry, serials, progress=advance
         )
@@ -330,7 +315,7 @@ def _sensor(ctx: Context) -> int:
 def _trace(ctx: Context) -> int:
     flow = _flow(ctx, read_only=True)
     lot = flow.client.lot_of(flow.reader.lot_key(ctx.args.gtin, ctx.args.lot))
-    with _progress(ctx, "lot tree", max(lot.quantity - 1, 1)) as advance:
+    with ctx.out.bar("lot tree", max(lot.quantity - 1, 1)) as advance:
         custody = flow.custody(ctx.args.gtin, ctx.args.lot, progress=advance)
     doc = flow.reader.export(custody, ctx.args.serial)
     if ctx.args.out is not None:
