@@ -16,10 +16,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import compile_time, gas, machine, records, report, throughput
+from bench import claims, compile_time, gas, machine, records, report, throughput
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "records", "compile")
+PARTS = ("gas", "throughput", "claims", "records", "compile")
 DEFAULT_TRANSACTIONS = 500
 _SIZE = re.compile(r"(\d+)\s*(B|KiB|MiB)")
 _UNITS = {"B": 1, "KiB": records.KIB, "MiB": records.MIB}
@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.gas = gas.run(progress)
         if "throughput" in parts:
             results.throughput = throughput.run(progress, args.transactions)
+        if "claims" in parts:
+            results.claims = claims.run(progress, args.claims)
         if "records" in parts:
             stores = {name: records.STORES[name] for name in args.stores}
             results.records = records.run(progress, args.sizes, stores)
@@ -65,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--transactions", type=_positive, default=DEFAULT_TRANSACTIONS,
         help=f"transactions per throughput mode (default {DEFAULT_TRANSACTIONS})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--claims", type=_positive, default=claims.DEFAULT_CLAIMS,
+        help=f"claims in the adjudication batch (default {claims.DEFAULT_CLAIMS:,})",
     )  # fmt: skip
     parser.add_argument(
         "--sizes", type=_sizes, default=records.SIZES,

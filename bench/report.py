@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.claims import ClaimsBatchResult
 from bench.compile_time import CompileTimes
 from bench.gas import GasRow
 from bench.machine import Machine
@@ -27,6 +28,7 @@ class Results:
     throughput: list[ThroughputRow] = field(default_factory=list)
     records: list[RecordsRow] = field(default_factory=list)
     compile: CompileTimes | None = None
+    claims: ClaimsBatchResult | None = None
 
 
 def to_json(results: Results) -> dict[str, Any]:
@@ -61,6 +63,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["records"] = [asdict(row) for row in results.records]
     if results.compile is not None:
         doc["compile"] = asdict(results.compile)
+    if results.claims is not None:
+        doc["claims_batch"] = asdict(results.claims)
     return doc
 
 
@@ -84,6 +88,22 @@ def to_markdown(results: Results) -> str:
         parts += [
             "**Records: encrypt + store, beside the store's raw add (MB/s, MB = 10^6 bytes)**",
             _records_table(results.records),
+        ]
+    if results.claims is not None:
+        b = results.claims
+        parts += [
+            "**A claims batch end to end (the adjudication runner on Anvil)**",
+            _table(
+                ["claims", "lines", "batch size", "seconds", "claims/s end to end"]
+                + ["submission claims/s", "adjudication claims/s", "gas/claim", "gas/line"],
+                [
+                    [f"{b.claims:,}", f"{b.lines:,}", str(b.batch_size), f"{b.seconds:.1f}"]
+                    + [f"{b.per_second_end_to_end:.1f}", f"{b.per_second_submission:.0f}"]
+                    + [f"{b.per_second_adjudication:.0f}", f"{b.gas_per_claim:,}"]
+                    + [f"{b.gas_per_line:,}"]
+                ],
+                right=tuple(range(9)),
+            ),
         ]
     if results.compile is not None:
         c = results.compile

@@ -11,7 +11,7 @@
 Anvil mines each transaction in its own block as it arrives, so these figures measure the client
 and the node's RPC, not block times. A workload is one line in :data:`WORKLOADS`. Adjudicating a
 1,000-claim batch end to end is a whole job rather than a stream of one transaction: it is
-measured by tools/bench_claims.py.
+measured by bench/claims.py (`make bench BENCH_ARGS=claims`).
 """
 
 from __future__ import annotations

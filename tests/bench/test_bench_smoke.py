@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rich.progress import Progress
 
-from bench import compile_time, records, report, throughput
+from bench import claims, compile_time, records, report, throughput
 from bench.__main__ import _parser, main
 from bench.compile_time import CompileError
 from hygeia.errors import InvalidInputError
@@ -61,6 +61,12 @@ def test_throughput_sends_every_transaction_in_each_mode(progress: Progress) -> 
         (name, mode) for name in throughput.WORKLOADS for mode in throughput.MODES
     ]
     assert all(r.transactions == 3 and r.per_second > 0 for r in rows)
+
+
+def test_a_claims_batch_runs_end_to_end(progress: Progress) -> None:
+    result = claims.run(progress, claims=4)
+    assert result.claims == 4 and result.lines >= 4
+    assert result.gas_per_claim > 0 and result.per_second_end_to_end > 0
 
 
 def test_records_run_on_both_stores_across_a_chunk_boundary(progress: Progress) -> None:
