@@ -28,7 +28,8 @@ def test_a_local_deployment_pays_in_a_test_stablecoin_owned_by_the_deployer(
 ) -> None:
     contracts = deployed.deployment.contracts
     assert list(contracts) == [
-        "ParticipantRegistry", "ConsentRegistry", "TestStablecoin", "ClaimsAdjudicator",
+        "ParticipantRegistry", "ConsentRegistry", "DrugProvenance", "TestStablecoin",
+        "ClaimsAdjudicator",
     ]  # fmt: skip
     token = PaymentTokenClient(reader.w3, contracts["TestStablecoin"].address)
     assert token.decimals() == 2
