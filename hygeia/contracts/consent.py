@@ -18,13 +18,14 @@ from typing import Any
 
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.exceptions import MismatchedABI
 
 from hygeia.chain.connection import call_node
 from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
 from hygeia.contracts.roles import Role
-from hygeia.errors import InvalidInputError
+from hygeia.errors import InvalidInputError, TransactionFailedError
 
 ZERO32 = bytes(32)
 #: The target that stands for all of a patient's data.
@@ -559,10 +560,10 @@ class ConsentRegistryClient(ContractClient):
                 continue
             try:
                 event = self.contract.events.ConsentGranted().process_log(log)
-            except Exception:  # noqa: BLE001 - another event of this contract
+            except MismatchedABI:  # another event of this contract
                 continue
             return int(event["args"]["consentId"])
-        raise InvalidInputError("the transaction emitted no ConsentGranted event")
+        raise TransactionFailedError("the grant transaction emitted no ConsentGranted event")
 
     def _logs(self, event: str, filters: dict[str, Any], from_block: int) -> Sequence[Any]:
         fetch = getattr(self.contract.events, event)().get_logs

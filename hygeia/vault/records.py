@@ -393,9 +393,7 @@ class RecordVault:
                     GrantKeyManifest.from_json(self.store.cat(cid_text(consent.key_bundle_cid)))
                 )
             except (ContentNotFoundError, MalformedEnvelopeError):
-                continue  # unpinned by an erasure, or not a manifest this SDK wrote
-            except StoreError:
-                raise
+                continue  # not on this store, or not a manifest this SDK wrote
         return manifests
 
 
