@@ -364,17 +364,30 @@ class ProvenanceFlow:
 
     def confirm_illegitimate(
         self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
-    ) -> Anchored:
+    ) -> tuple[Anchored, set[str]]:
+        """Confirm a quarantined lot or unit illegitimate; also returns every party in its chain
+        of custody, to notify (none for a serial that no lot of `gtin` commissioned)."""
         scope, ident, target = self._target(gtin, lot, serial)
         event = self._event(
             action="OBSERVE", biz_step="inspecting", disposition="no_pedigree_match", **target
         )
-        return self._anchor(
+        anchored = self._anchor(
             event,
             lambda h, c: self.client.confirm_illegitimate(
                 scope, gtin, ident, _reason(reason), h, c
             ),
         )
+        if lot is not None:
+            return anchored, self.reader.lot(gtin, lot).chain_of_custody()
+        assert serial is not None
+        # A unit is (GTIN, serial): a serial commissioned in several lots is one unit on-chain,
+        # so every lot that lists it is part of its chain of custody.
+        leaf = ids.unit_leaf(gtin, serial)
+        parties: set[str] = set()
+        for key in self.client.lots_of(gtin):
+            if leaf in self._tree(gtin, key):
+                parties |= self.reader.lot_by_key(gtin, key).chain_of_custody(serial)
+        return anchored, parties
 
     def _target(
         self, gtin: int, lot: str | None, serial: str | None
