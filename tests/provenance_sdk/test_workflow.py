@@ -11,7 +11,7 @@ import pytest
 from hygeia.errors import IntegrityError, InvalidInputError
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import HoldingState, VerificationStatus
-from hygeia.provenance.workflow import ProvenanceFlow
+from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 from hygeia.store import LocalStore
 from hygeia.store.cid import CID
 
@@ -144,6 +144,55 @@ def test_an_excursion_quarantines_the_lot_until_the_manufacturer_clears_it(
     )
     maker.clear_excursion(supply["distributor"])
     assert wholesaler.verify(GTIN, "SN0005", "LOT-1", EXPIRY).status is VerificationStatus.VALID
+
+
+@pytest.mark.parametrize(
+    ("celsius", "low", "high"),
+    [
+        (2.2, 220, 220),  # binary 2.2 * 100 is 220.00000000000003
+        (0.29, 29, 29),  # and 0.29 * 100 is 28.999999999999996
+        (8.2, 820, 820),
+        (-0.07, -7, -7),
+        (25.004, 2500, 2501),  # more than two decimals: outwards
+        (-1.005, -101, -100),
+    ],
+)
+def test_readings_are_exact_to_two_decimals_and_rounded_outwards_beyond(
+    celsius: float, low: int, high: int
+) -> None:
+    assert reading_hundredths(celsius, up=False) == low
+    assert reading_hundredths(celsius, up=True) == high
+
+
+def test_storage_limits_are_exact_hundredths() -> None:
+    assert [limit_hundredths(c) for c in (2.2, 0.29, -0.07, 25.0)] == [220, 29, -7, 2500]
+    for bad in (2.005, float("nan"), float("inf")):
+        with pytest.raises(InvalidInputError):
+            limit_hundredths(bad)
+
+
+def test_readings_on_the_range_boundaries_raise_no_excursion(
+    flow_as: Flows, address_of: Callable[[str], str]
+) -> None:
+    maker, gtin = flow_as("manufacturer"), 614141000425
+    maker.register_product(gtin, 7, "Insulin glargine 100 U/ml", 0.29, 2.2)
+    assert (
+        maker.client.product_of(gtin).min_temperature,
+        maker.client.product_of(gtin).max_temperature,
+    ) == (29, 220)
+    stock = maker.commission(gtin, "LOT-T", EXPIRY, ["T1"]).id
+    device = "urn:epc:id:giai:4000001.8"
+
+    maker.record_sensor_readings(
+        stock,
+        [epcis.Reading(1_800_000_000, 0.29), epcis.Reading(1_800_000_060, 2.2)],
+        device=device,
+    )
+    assert not maker.client.holding_of(stock).excursion
+    for outside in (2.201, 0.289):
+        maker.record_sensor_readings(stock, [epcis.Reading(1_800_000_120, outside)], device=device)
+        assert maker.client.holding_of(stock).excursion
+        maker.clear_excursion(stock)
 
 
 def test_a_recall_answers_recalled_and_names_every_custodian(
