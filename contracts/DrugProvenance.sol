@@ -42,6 +42,13 @@ import {Roles} from "./libraries/Roles.sol";
 /// whole lot answer Quarantined until the manufacturer clears it. Ownership changes only in a
 /// sale shipped by an owner that also holds the units; a third-party logistics provider
 /// moves units it holds without selling them.
+/// Suspect product stops moving (DSCSA quarantine): a holding of a recalled, quarantined or
+/// illegitimate lot ships only back to the product's manufacturer. The rule is lot-wide, because
+/// a whole-holding shipment names no units: a unit quarantined on its own still ships with its
+/// holding, and is stopped where it would leave the supply chain ({dispense} refuses it). A
+/// shipment already in transit when its lot is recalled or quarantined is still received: the
+/// receiver has the packages in hand, so the record follows them, and from there they can only
+/// go back to the manufacturer or be destroyed.
 contract DrugProvenance is IDrugProvenance {
     using SafeCast for uint256;
 
@@ -154,6 +161,7 @@ contract DrugProvenance is IDrugProvenance {
         if (receiver == address(0)) revert DrugProvenanceZeroAddress();
         if (receiver == msg.sender) revert DrugProvenanceInvalidReceiver(receiver);
         _requireTradingPartner(receiver);
+        _requireMovable(holding, parent.lotKey, receiver);
         _requireAnchor(epcisHash, cid);
         _requireNewHolding(epcisHash);
 
@@ -518,6 +526,16 @@ contract DrugProvenance is IDrugProvenance {
         h = _requireHolding(id);
         if (h.custodian != account) revert DrugProvenanceNotCustodian(id, account);
         if (h.state == HoldingState.InTransit) revert DrugProvenanceUnexpectedHoldingState(id, h.state);
+    }
+
+    /// @dev DSCSA: recalled, quarantined or illegitimate product stops moving, except back to its
+    /// manufacturer (a return). The rule is lot-wide; a quarantined unit is stopped at dispense.
+    function _requireMovable(bytes32 holding, bytes32 lotKey, address receiver) private view {
+        Lot storage lot = _lots[lotKey];
+        VerificationStatus hold = ProvenanceStatus.lotHoldOf(lot);
+        if (hold != VerificationStatus.Valid && receiver != _products[lot.gtin].manufacturer) {
+            revert DrugProvenanceNotMovable(holding, hold);
+        }
     }
 
     function _inTransit(bytes32 id) private view returns (Holding storage h) {

@@ -369,6 +369,10 @@ interface IDrugProvenance {
     /// @notice The receiver of a shipment is its sender.
     error DrugProvenanceInvalidReceiver(address receiver);
 
+    /// @notice `holding` is product of a lot that is `status` (Recalled, Quarantined or
+    /// Illegitimate): it may only be shipped back to the product's manufacturer.
+    error DrugProvenanceNotMovable(bytes32 holding, VerificationStatus status);
+
     /// @notice The multiproof does not show the listed units to be in `holding`.
     error DrugProvenanceUnitsNotHeld(bytes32 holding);
 
@@ -429,8 +433,11 @@ interface IDrugProvenance {
     /// receipt; otherwise ownership stays (a move to a third-party logistics provider).
     /// Requirements: caller is an authorized trading partner and the custodian of `holding`, which
     /// is held (or voided) and not empty; with `transfersOwnership` the caller is also its owner;
-    /// `receiver` is an authorized trading partner other than the caller; the multiproof is valid;
-    /// `epcisHash` is not zero, not yet a holding id, and `cid` not empty. Emits {ShipmentDispatched}.
+    /// `receiver` is an authorized trading partner other than the caller; if the lot is recalled,
+    /// quarantined or illegitimate, `receiver` is the product's manufacturer (a return: suspect
+    /// product stops moving; the check is lot-wide, a unit quarantined on its own is stopped at
+    /// {dispense}); the multiproof is valid; `epcisHash` is not zero, not yet a holding id, and
+    /// `cid` not empty. Emits {ShipmentDispatched}.
     function ship(
         bytes32 holding,
         UnitSelection calldata selection,
@@ -442,7 +449,10 @@ interface IDrugProvenance {
 
     /// @notice Confirms receipt of `shipment`: the caller becomes its custodian, and its owner if
     /// the shipment was a sale.
-    /// @dev Requirements: `shipment` is in transit; caller is its receiver and still an authorized
+    /// @dev A shipment whose lot was recalled or quarantined while it was in transit is still
+    /// received: the receiver has the packages, so custody follows them, and {ship} then lets them
+    /// go only back to the manufacturer.
+    /// Requirements: `shipment` is in transit; caller is its receiver and still an authorized
     /// trading partner; `epcisHash` not zero and `cid` not empty. Emits {ShipmentReceived}.
     function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
 

@@ -20,6 +20,38 @@ library GS1 {
     uint256 private constant _CENTURY = 2000;
     uint256 private constant _MONTHS = 12;
     uint256 private constant _SECONDS_PER_DAY = 86_400;
+
+    /// @dev `YYMMDD` fields: the year is the number over 10^4, the month the two digits over 10^2,
+    /// and a two-digit field is taken modulo 10^2; six digits at most.
+    uint256 private constant _YEAR_DIVISOR = 10_000;
+    uint256 private constant _MONTH_DIVISOR = 100;
+    uint256 private constant _TWO_DIGITS = 100;
+    uint32 private constant _MAX_YYMMDD = 999_999;
+
+    /// @dev Month numbers and lengths: February (28 days, 29 in a leap year), the 30-day months
+    /// April, June, September and November, and 31 days for the others.
+    uint256 private constant _FEBRUARY = 2;
+    uint256 private constant _MARCH = 3;
+    uint256 private constant _APRIL = 4;
+    uint256 private constant _JUNE = 6;
+    uint256 private constant _SEPTEMBER = 9;
+    uint256 private constant _NOVEMBER = 11;
+    uint256 private constant _FEBRUARY_DAYS = 28;
+    uint256 private constant _SHORT_MONTH_DAYS = 30;
+    uint256 private constant _LONG_MONTH_DAYS = 31;
+
+    /// @dev Gregorian leap years: every 4th year, except every 100th, except every 400th.
+    uint256 private constant _LEAP_CYCLE = 4;
+    uint256 private constant _YEARS_PER_CENTURY = 100;
+    uint256 private constant _DAYS_PER_YEAR = 365;
+
+    /// @dev days_from_civil counts years from March, so that February, with its leap day, ends
+    /// them. Months March to July have 153 days, and so do August to December: `(153 * m + 2) / 5`
+    /// is the days before month `m` (0 = March) of such a year, the `+ 2` rounding each month's
+    /// share of the five-month block to its exact start.
+    uint256 private constant _DAYS_PER_FIVE_MONTHS = 153;
+    uint256 private constant _FIVE_MONTHS = 5;
+    uint256 private constant _MONTH_START_ROUNDING = 2;
     /// @dev Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar (civil-from-days algorithm).
     uint256 private constant _EPOCH_SHIFT = 719_468;
     uint256 private constant _DAYS_PER_ERA = 146_097;
@@ -48,7 +80,7 @@ library GS1 {
     /// @notice Whether `yymmdd` is a GS1 date: month 1-12, day 0 (end of month) up to the month's length.
     function isValidExpiry(uint32 yymmdd) internal pure returns (bool) {
         (uint256 year, uint256 month, uint256 day) = _split(yymmdd);
-        if (yymmdd > 999_999 || month == 0 || month > _MONTHS) return false;
+        if (yymmdd > _MAX_YYMMDD || month == 0 || month > _MONTHS) return false;
         return day <= _daysInMonth(year, month);
     }
 
@@ -61,27 +93,30 @@ library GS1 {
     }
 
     function _split(uint32 yymmdd) private pure returns (uint256 year, uint256 month, uint256 day) {
-        year = _CENTURY + yymmdd / 10_000;
-        month = (yymmdd / 100) % 100;
-        day = yymmdd % 100;
+        year = _CENTURY + yymmdd / _YEAR_DIVISOR;
+        month = (yymmdd / _MONTH_DIVISOR) % _TWO_DIGITS;
+        day = yymmdd % _TWO_DIGITS;
     }
 
     function _daysInMonth(uint256 year, uint256 month) private pure returns (uint256) {
-        if (month == 2) {
-            bool leap = (year % 4 == 0 && year % 100 != 0) || year % _YEARS_PER_ERA == 0;
-            return leap ? 29 : 28;
+        if (month == _FEBRUARY) {
+            bool leap = (year % _LEAP_CYCLE == 0 && year % _YEARS_PER_CENTURY != 0) || year % _YEARS_PER_ERA == 0;
+            return leap ? _FEBRUARY_DAYS + 1 : _FEBRUARY_DAYS;
         }
-        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+        bool thirtyDays = month == _APRIL || month == _JUNE || month == _SEPTEMBER || month == _NOVEMBER;
+        return thirtyDays ? _SHORT_MONTH_DAYS : _LONG_MONTH_DAYS;
     }
 
     /// @dev Days since 1970-01-01 of a date from 1970 on (H. Hinnant's days_from_civil).
     function _daysFromCivil(uint256 year, uint256 month, uint256 day) private pure returns (uint256) {
-        if (month <= 2) year -= 1;
+        if (month < _MARCH) year -= 1;
         uint256 era = year / _YEARS_PER_ERA;
         uint256 yearOfEra = year - era * _YEARS_PER_ERA;
-        uint256 shiftedMonth = month > 2 ? month - 3 : month + 9;
-        uint256 dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1;
-        uint256 dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        uint256 shiftedMonth = month >= _MARCH ? month - _MARCH : month + _MONTHS - _MARCH;
+        uint256 dayOfYear =
+            (_DAYS_PER_FIVE_MONTHS * shiftedMonth + _MONTH_START_ROUNDING) / _FIVE_MONTHS + day - 1;
+        uint256 dayOfEra =
+            yearOfEra * _DAYS_PER_YEAR + yearOfEra / _LEAP_CYCLE - yearOfEra / _YEARS_PER_CENTURY + dayOfYear;
         return era * _DAYS_PER_ERA + dayOfEra - _EPOCH_SHIFT;
     }
 }

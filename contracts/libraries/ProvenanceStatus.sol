@@ -27,4 +27,20 @@ library ProvenanceStatus {
         if (time > GS1.expiryEnd(lot.expiry)) return IDrugProvenance.VerificationStatus.Expired;
         return IDrugProvenance.VerificationStatus.Valid;
     }
+
+    /// @notice Whether lot-wide action stops the lot's product from moving, and why: Illegitimate
+    /// > Recalled > Quarantined (a lot quarantine), else Valid. Temperature excursions do not
+    /// count: they are on one holding, which its custodian keeps until the manufacturer's review.
+    /// @dev Reads the lot's second slot only (recall and investigation are packed there).
+    function lotHoldOf(IDrugProvenance.Lot storage lot) internal view returns (IDrugProvenance.VerificationStatus) {
+        IDrugProvenance.Investigation investigation = lot.investigation;
+        if (investigation == IDrugProvenance.Investigation.Illegitimate) {
+            return IDrugProvenance.VerificationStatus.Illegitimate;
+        }
+        if (lot.recalled) return IDrugProvenance.VerificationStatus.Recalled;
+        if (investigation == IDrugProvenance.Investigation.Quarantined) {
+            return IDrugProvenance.VerificationStatus.Quarantined;
+        }
+        return IDrugProvenance.VerificationStatus.Valid;
+    }
 }

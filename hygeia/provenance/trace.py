@@ -89,8 +89,32 @@ class LotCustody:
     recalled: bool = False
 
     def custodians(self) -> set[str]:
-        """The parties holding units of the lot now: whom a recall must reach."""
-        return {h.custodian for h in self.holdings.values() if h.serials}
+        """The parties holding units of the lot now, or about to (the receivers of shipments in
+        transit): whom a recall must reach."""
+        parties = set()
+        for holding in self.holdings.values():
+            if holding.serials:
+                parties.add(holding.custodian)
+                if holding.state is HoldingState.IN_TRANSIT and holding.receiver is not None:
+                    parties.add(holding.receiver)
+        return parties
+
+    def chain_of_custody(self, serial: str | None = None) -> set[str]:
+        """Every party in the chain of custody of the lot, or of its unit `serial`: the
+        custodians and owners of each holding it passed through, and the receivers of its
+        shipments in transit. Whom a product confirmed illegitimate must be notified to (DSCSA);
+        a shipment's sender is there as the custodian of the holding it left."""
+        views = (
+            list(self.holdings.values())
+            if serial is None
+            else [view for _, view in self._lineage(serial)]
+        )
+        parties = set()
+        for view in views:
+            parties |= {view.custodian, view.owner}
+            if view.state is HoldingState.IN_TRANSIT and view.receiver is not None:
+                parties.add(view.receiver)
+        return parties
 
     def holding_of_serial(self, serial: str) -> HoldingView | None:
         for holding in self.holdings.values():

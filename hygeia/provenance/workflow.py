@@ -11,10 +11,12 @@ the event hash, the document's CID and the Merkle roots on-chain.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from eth_hash.auto import keccak
@@ -148,8 +150,8 @@ class ProvenanceFlow:
             gtin,
             company_prefix_length,
             keccak(name.encode()),
-            round(low * CENTI),
-            round(high * CENTI),
+            limit_hundredths(low),
+            limit_hundredths(high),
             digest,
             bytes(CID.parse(cid)),
         )
@@ -364,17 +366,30 @@ class ProvenanceFlow:
 
     def confirm_illegitimate(
         self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
-    ) -> Anchored:
+    ) -> tuple[Anchored, set[str]]:
+        """Confirm a quarantined lot or unit illegitimate; also returns every party in its chain
+        of custody, to notify (none for a serial that no lot of `gtin` commissioned)."""
         scope, ident, target = self._target(gtin, lot, serial)
         event = self._event(
             action="OBSERVE", biz_step="inspecting", disposition="no_pedigree_match", **target
         )
-        return self._anchor(
+        anchored = self._anchor(
             event,
             lambda h, c: self.client.confirm_illegitimate(
                 scope, gtin, ident, _reason(reason), h, c
             ),
         )
+        if lot is not None:
+            return anchored, self.reader.lot(gtin, lot).chain_of_custody()
+        assert serial is not None
+        # A unit is (GTIN, serial): a serial commissioned in several lots is one unit on-chain,
+        # so every lot that lists it is part of its chain of custody.
+        leaf = ids.unit_leaf(gtin, serial)
+        parties: set[str] = set()
+        for key in self.client.lots_of(gtin):
+            if leaf in self._tree(gtin, key):
+                parties |= self.reader.lot_by_key(gtin, key).chain_of_custody(serial)
+        return anchored, parties
 
     def _target(
         self, gtin: int, lot: str | None, serial: str | None
@@ -408,8 +423,8 @@ class ProvenanceFlow:
             ),
             sensors=[element],
         )
-        lowest = _centi_floor(min(r.celsius for r in readings))
-        highest = _centi_ceil(max(r.celsius for r in readings))
+        lowest = reading_hundredths(min(r.celsius for r in readings), up=False)
+        highest = reading_hundredths(max(r.celsius for r in readings), up=True)
         return self._anchor(
             event,
             lambda h, c: self.client.record_sensor_readings(holding, lowest, highest, h, c),
@@ -434,12 +449,25 @@ def _reason(text: str) -> bytes:
     return keccak(text.strip().encode())
 
 
-def _centi_floor(celsius: float) -> int:
-    # Rounded outwards, so a reading just outside the range is never rounded into it.
-    return -_centi_ceil(-celsius)
+def _hundredths(celsius: float) -> Decimal:
+    # The decimal the number was written as (str of a float is its shortest round-trip form),
+    # so 2.2 is 220 hundredths, not the binary 220.00000000000003.
+    if not math.isfinite(celsius):
+        raise InvalidInputError(f"not a temperature: {celsius}")
+    return Decimal(str(celsius)) * CENTI
 
 
-def _centi_ceil(celsius: float) -> int:
-    value = celsius * CENTI
-    whole = int(value)
-    return whole + 1 if value > whole else whole
+def limit_hundredths(celsius: float) -> int:
+    """A product's storage limit in the contract's hundredths of a degree: exact, since a
+    regulatory limit must not be moved by rounding."""
+    value = _hundredths(celsius)
+    if value != value.to_integral_value():
+        raise InvalidInputError(f"a storage limit has at most two decimals: {celsius}")
+    return int(value)
+
+
+def reading_hundredths(celsius: float, *, up: bool) -> int:
+    """A reading in hundredths of a degree: exact with at most two decimals, else rounded
+    outwards (`up` for the highest reading, down for the lowest), so a reading just outside the
+    range is never rounded into it."""
+    return int(_hundredths(celsius).to_integral_value(ROUND_CEILING if up else ROUND_FLOOR))

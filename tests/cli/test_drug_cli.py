@@ -177,6 +177,53 @@ def test_investigations_excursions_and_recall_through_the_cli(
     assert json.loads(drug(*verify, as_json=True)[1])["status"] == "RECALLED"
 
 
+def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
+    drug: Run,
+    tmp_path: Path,
+    address_of,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    serials = tmp_path / "serials.txt"
+    serials.write_text("D0\nD1\nD2\n")
+    commissioned = drug(
+        "commission",
+        GTIN,
+        "--lot",
+        "CLI-3",
+        "--expiry",
+        "301231",
+        "--serials",
+        str(serials),
+        as_json=True,
+    )[1]
+    picked = tmp_path / "picked.txt"
+    picked.write_text("D1\n")
+    drug(
+        "ship",
+        json.loads(commissioned)["holding"],
+        "--to",
+        "distributor",
+        "--serials",
+        str(picked),
+        account="manufacturer",
+    )  # in transit: its receiver is in D1's chain of custody
+    drug("quarantine", GTIN, "--serial", "D1", "--reason", "no pedigree", account="distributor")
+
+    code, out, _ = drug(
+        "clear", GTIN, "--serial", "D1", "--illegitimate", "--reason", "counterfeit", as_json=True
+    )
+    assert code == 0
+    assert json.loads(out)["notify"] == sorted(
+        [address_of("manufacturer"), address_of("distributor")]
+    )
+
+    drug("quarantine", GTIN, "--lot", "CLI-3", "--reason", "no pedigree", account="distributor")
+    code, out, _ = drug(
+        "clear", GTIN, "--lot", "CLI-3", "--illegitimate", "--reason", "counterfeit lot"
+    )
+    assert code == 0 and "confirmed lot CLI-3 illegitimate" in out
+    assert address_of("distributor") in out and address_of("manufacturer") in out
+
+
 def test_cli_errors_are_one_clear_line(drug: Run) -> None:
     with pytest.raises(SystemExit):
         main(["drug", "verify", "00614141000419", "S", "--lot", "L", "--expiry", "301231"])

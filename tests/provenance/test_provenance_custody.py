@@ -9,14 +9,23 @@ from tests.provenance.provenance_support import (
     CID,
     COMMISSIONING,
     DISTRIBUTOR_ROLE,
+    GTIN,
     HELD,
+    ILLEGITIMATE,
     IN_TRANSIT,
+    LOT,
+    LOT_SCOPE,
+    QUARANTINED,
+    REASON,
+    RECALLED,
     SERIALS,
+    UNIT_SCOPE,
     UNSELECTED,
     VOIDED,
     ZERO32,
     epcis,
     holding_of,
+    serial,
 )
 
 NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
@@ -282,6 +291,113 @@ def test_a_voided_shipment_can_be_shipped_again_by_its_sender(
     ship("second", ["SN0003"], parent=epcis("first"), receiver=pharmacy)
 
     assert holding_of(provenance, epcis("second"))["root"] == lot.holding_tree(epcis("second")).root
+
+
+# ------------------------------------------------------------------------ suspect product stops
+
+
+@pytest.fixture
+def stop_lot(provenance, regulator, distributor):
+    """`stop_lot(status)`: recall the lot, quarantine it, or confirm it illegitimate."""
+
+    def _stop(status):
+        if status == RECALLED:
+            provenance.recall(GTIN, LOT, REASON, epcis("recall"), CID, {"from": regulator})
+            return
+        provenance.quarantine(
+            LOT_SCOPE, GTIN, LOT, REASON, epcis("quarantine"), CID, {"from": distributor}
+        )
+        if status == ILLEGITIMATE:
+            provenance.confirmIllegitimate(
+                LOT_SCOPE, GTIN, LOT, REASON, epcis("illegitimate"), CID, {"from": regulator}
+            )
+
+    return _stop
+
+
+STOPPED = [RECALLED, QUARANTINED, ILLEGITIMATE]
+
+
+@pytest.mark.parametrize("status", STOPPED)
+def test_ship_refuses_a_recalled_quarantined_or_illegitimate_lot(
+    lot, stop_lot, send, reverts_with, status
+):
+    stop_lot(status)
+    with reverts_with("DrugProvenanceNotMovable", COMMISSIONING, status):
+        send("whole")
+    with reverts_with("DrugProvenanceNotMovable", COMMISSIONING, status):
+        send("part", lot.selection(COMMISSIONING, ["SN0001", "SN0005"]))
+
+
+@pytest.mark.parametrize("status", STOPPED)
+def test_a_stopped_lot_moves_only_back_to_its_manufacturer(
+    provenance,
+    lot,
+    ship,
+    receive,
+    stop_lot,
+    send,
+    manufacturer,
+    distributor,
+    pharmacy,
+    rival,
+    reverts_with,
+    status,
+):
+    ship("to distributor")
+    receive("to distributor")
+    stop_lot(status)
+    for receiver in (pharmacy, rival):
+        with reverts_with("DrugProvenanceNotMovable", epcis("to distributor"), status):
+            send("onwards", parent=epcis("to distributor"), sender=distributor, receiver=receiver)
+
+    ship(
+        "return",
+        ["SN0002"],
+        parent=epcis("to distributor"),
+        sender=distributor,
+        receiver=manufacturer,
+    )
+    receive("return", manufacturer)
+
+    returned = holding_of(provenance, epcis("return"))
+    assert (returned["custodian"], returned["owner"], returned["units"]) == (
+        manufacturer,
+        manufacturer,
+        1,
+    )
+
+
+def test_a_shipment_recalled_in_transit_is_received_and_then_only_returned(
+    provenance, ship, receive, stop_lot, send, manufacturer, distributor, pharmacy, reverts_with
+):
+    ship("to distributor")
+    stop_lot(RECALLED)
+
+    receive("to distributor")
+
+    assert holding_of(provenance, epcis("to distributor"))["custodian"] == distributor
+    with reverts_with("DrugProvenanceNotMovable", epcis("to distributor"), RECALLED):
+        send("onwards", parent=epcis("to distributor"), sender=distributor, receiver=pharmacy)
+    ship("return", parent=epcis("to distributor"), sender=distributor, receiver=manufacturer)
+
+
+def test_a_cleared_lot_ships_again(provenance, stop_lot, send, regulator):
+    stop_lot(QUARANTINED)
+    provenance.clear(LOT_SCOPE, GTIN, LOT, epcis("clear"), CID, {"from": regulator})
+
+    send("after clearance")
+
+    assert holding_of(provenance, epcis("after clearance"))["state"] == IN_TRANSIT
+
+
+def test_a_unit_quarantined_on_its_own_does_not_stop_its_holding(provenance, send, distributor):
+    # The rule is lot-wide: a whole-holding shipment names no units to look up.
+    provenance.quarantine(
+        UNIT_SCOPE, GTIN, serial("SN0003"), REASON, epcis("quarantine"), CID, {"from": distributor}
+    )
+
+    assert send("whole").events["ShipmentDispatched"]["units"] == len(SERIALS)
 
 
 # ------------------------------------------------------------------------------------ receive

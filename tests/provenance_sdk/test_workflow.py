@@ -11,7 +11,7 @@ import pytest
 from hygeia.errors import IntegrityError, InvalidInputError
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import HoldingState, VerificationStatus
-from hygeia.provenance.workflow import ProvenanceFlow
+from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 from hygeia.store import LocalStore
 from hygeia.store.cid import CID
 
@@ -112,17 +112,20 @@ def test_void_and_reship(
     assert flow_as("pharmacy").custody(GTIN, "LOT-1").holdings[again].serials == {"SN0010"}
 
 
-def test_quarantine_clear_and_illegitimate(flow_as: Flows, supply: dict[str, bytes]) -> None:
+def test_quarantine_clear_and_illegitimate(
+    flow_as: Flows, supply: dict[str, bytes], address_of: Callable[[str], str]
+) -> None:
     pharmacy, maker = flow_as("pharmacy"), flow_as("manufacturer")
     pharmacy.quarantine(GTIN, "damaged seal", serial="SN0002")
     assert pharmacy.verify(GTIN, "SN0002", "LOT-1", EXPIRY).status is VerificationStatus.QUARANTINED
     maker.clear(GTIN, serial="SN0002")
     assert pharmacy.verify(GTIN, "SN0002", "LOT-1", EXPIRY).status is VerificationStatus.VALID
     pharmacy.quarantine(GTIN, "counterfeit packaging", serial="SN0003")
-    maker.confirm_illegitimate(GTIN, "counterfeit confirmed", serial="SN0003")
+    _, notify = maker.confirm_illegitimate(GTIN, "counterfeit confirmed", serial="SN0003")
     assert (
         pharmacy.verify(GTIN, "SN0003", "LOT-1", EXPIRY).status is VerificationStatus.ILLEGITIMATE
     )
+    assert notify == {address_of(n) for n in ("manufacturer", "distributor", "pharmacy")}
     with pytest.raises(InvalidInputError):
         pharmacy.quarantine(GTIN, "why", lot="LOT-1", serial="SN0001")
 
@@ -143,6 +146,55 @@ def test_an_excursion_quarantines_the_lot_until_the_manufacturer_clears_it(
     assert wholesaler.verify(GTIN, "SN0005", "LOT-1", EXPIRY).status is VerificationStatus.VALID
 
 
+@pytest.mark.parametrize(
+    ("celsius", "low", "high"),
+    [
+        (2.2, 220, 220),  # binary 2.2 * 100 is 220.00000000000003
+        (0.29, 29, 29),  # and 0.29 * 100 is 28.999999999999996
+        (8.2, 820, 820),
+        (-0.07, -7, -7),
+        (25.004, 2500, 2501),  # more than two decimals: outwards
+        (-1.005, -101, -100),
+    ],
+)
+def test_readings_are_exact_to_two_decimals_and_rounded_outwards_beyond(
+    celsius: float, low: int, high: int
+) -> None:
+    assert reading_hundredths(celsius, up=False) == low
+    assert reading_hundredths(celsius, up=True) == high
+
+
+def test_storage_limits_are_exact_hundredths() -> None:
+    assert [limit_hundredths(c) for c in (2.2, 0.29, -0.07, 25.0)] == [220, 29, -7, 2500]
+    for bad in (2.005, float("nan"), float("inf")):
+        with pytest.raises(InvalidInputError):
+            limit_hundredths(bad)
+
+
+def test_readings_on_the_range_boundaries_raise_no_excursion(
+    flow_as: Flows, address_of: Callable[[str], str]
+) -> None:
+    maker, gtin = flow_as("manufacturer"), 614141000425
+    maker.register_product(gtin, 7, "Insulin glargine 100 U/ml", 0.29, 2.2)
+    assert (
+        maker.client.product_of(gtin).min_temperature,
+        maker.client.product_of(gtin).max_temperature,
+    ) == (29, 220)
+    stock = maker.commission(gtin, "LOT-T", EXPIRY, ["T1"]).id
+    device = "urn:epc:id:giai:4000001.8"
+
+    maker.record_sensor_readings(
+        stock,
+        [epcis.Reading(1_800_000_000, 0.29), epcis.Reading(1_800_000_060, 2.2)],
+        device=device,
+    )
+    assert not maker.client.holding_of(stock).excursion
+    for outside in (2.201, 0.289):
+        maker.record_sensor_readings(stock, [epcis.Reading(1_800_000_120, outside)], device=device)
+        assert maker.client.holding_of(stock).excursion
+        maker.clear_excursion(stock)
+
+
 def test_a_recall_answers_recalled_and_names_every_custodian(
     flow_as: Flows, supply: dict[str, bytes], address_of: Callable[[str], str]
 ) -> None:
@@ -151,11 +203,67 @@ def test_a_recall_answers_recalled_and_names_every_custodian(
     stock = maker.custody(GTIN, "LOT-R")
     first = next(iter(stock.holdings))
     flow_as("distributor").receive(maker.ship(first, address_of("distributor"), ["R2"]).id)
+    maker.ship(first, address_of("pharmacy"), ["R3"])  # still in transit: its receiver hears too
     _, custodians = maker.recall(GTIN, "LOT-R", "sterility failure")
 
-    assert custodians == {address_of("manufacturer"), address_of("distributor")}
+    assert custodians == {address_of(n) for n in ("manufacturer", "distributor", "pharmacy")}
     for serial in ("R1", "R2", "R3"):
         assert maker.verify(GTIN, serial, "LOT-R", EXPIRY).status is VerificationStatus.RECALLED
+
+
+@pytest.fixture(scope="module")
+def suspect_lot(flow_as: Flows, product: int, address_of: Callable[[str], str]) -> dict[str, bytes]:
+    """Lot LOT-S: S1 stays with the manufacturer, S2 and S3 are sold to the distributor, which
+    moves S3 on to the pharmacy without a sale; that shipment is still in transit."""
+    maker, wholesaler = flow_as("manufacturer"), flow_as("distributor")
+    stock = maker.commission(GTIN, "LOT-S", EXPIRY, ["S1", "S2", "S3"]).id
+    sold = maker.ship(stock, address_of("distributor"), ["S2", "S3"]).id
+    wholesaler.receive(sold)
+    moving = wholesaler.ship(sold, address_of("pharmacy"), ["S3"], sale=False).id
+    return {"stock": stock, "sold": sold, "moving": moving}
+
+
+@pytest.mark.parametrize(
+    ("serial", "parties"),
+    [
+        ("S1", {"manufacturer"}),
+        ("S2", {"manufacturer", "distributor"}),
+        ("S3", {"manufacturer", "distributor", "pharmacy"}),  # the receiver of S3 in transit
+    ],
+)
+def test_confirming_a_unit_illegitimate_names_every_party_in_its_chain_of_custody(
+    flow_as: Flows,
+    suspect_lot: dict[str, bytes],
+    address_of: Callable[[str], str],
+    serial: str,
+    parties: set[str],
+) -> None:
+    flow_as("pharmacy").quarantine(GTIN, "counterfeit packaging", serial=serial)
+    _, notify = flow_as("regulator").confirm_illegitimate(GTIN, "counterfeit", serial=serial)
+
+    assert notify == {address_of(n) for n in parties}
+
+
+def test_confirming_a_lot_illegitimate_names_every_party_that_held_owned_or_awaits_it(
+    flow_as: Flows, product: int, address_of: Callable[[str], str]
+) -> None:
+    maker, wholesaler = flow_as("manufacturer"), flow_as("distributor")
+    stock = maker.commission(GTIN, "LOT-I", EXPIRY, ["I1", "I2"]).id
+    wholesaler.receive(maker.ship(stock, address_of("distributor"), ["I1"]).id)
+    maker.ship(stock, address_of("pharmacy"), ["I2"])
+    wholesaler.quarantine(GTIN, "no transaction history", lot="LOT-I")
+    _, notify = maker.confirm_illegitimate(GTIN, "counterfeit lot", lot="LOT-I")
+
+    assert notify == {address_of(n) for n in ("manufacturer", "distributor", "pharmacy")}
+
+
+def test_confirming_an_uncommissioned_serial_illegitimate_names_nobody(
+    flow_as: Flows, product: int
+) -> None:
+    flow_as("pharmacy").quarantine(GTIN, "unknown serial", serial="NEVER-MADE")
+    _, notify = flow_as("manufacturer").confirm_illegitimate(GTIN, "clone", serial="NEVER-MADE")
+
+    assert notify == set()
 
 
 def test_a_tampered_document_is_detected(

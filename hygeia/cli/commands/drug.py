@@ -292,8 +292,8 @@ def _clear(ctx: Context) -> int:
     if a.illegitimate:
         if not a.reason:
             raise InvalidInputError("--illegitimate needs --reason")
-        anchored = flow.confirm_illegitimate(a.gtin, a.reason, lot=a.lot, serial=a.serial)
-        return _done(ctx, f"confirmed {what} illegitimate", anchored)
+        anchored, parties = flow.confirm_illegitimate(a.gtin, a.reason, lot=a.lot, serial=a.serial)
+        return _done(ctx, f"confirmed {what} illegitimate", anchored, {"notify": sorted(parties)})
     return _done(ctx, f"cleared {what}", flow.clear(a.gtin, lot=a.lot, serial=a.serial))
 
 
