@@ -29,6 +29,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// a claim for a known member needs that patient's consent to the plan's insurer, asked of the
 /// ConsentRegistry as DISCLOSE for HPAYMT on the FHIR `Claim` data class (an all-data consent
 /// also matches).
+///
+/// Received day: timely filing (rule 3) counts to it, so a provider must not choose it. A plan is
+/// `Live` by default (the submitting block's day) or, set by its insurer at registration,
+/// `Stated` (the submission's own day, not in the future) for replaying claims already received.
 contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -468,48 +472,83 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
             input.claimRef == bytes32(0) || input.memberId == bytes32(0) || lineCount == 0
                 || lineCount > MAX_LINES_PER_CLAIM
         ) revert ClaimsAdjudicatorInvalidClaim(input.claimRef);
-        if (input.received > today) revert ClaimsAdjudicatorReceivedInFuture(input.received, today);
-        address insurer = _plans[input.planId].insurer;
-        if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(input.planId);
+        (address insurer, uint32 received) = _planReceipt(input, today);
         claimId = _claimId(msg.sender, input.claimRef);
         if (_claims[claimId].state != ClaimState.None) revert ClaimsAdjudicatorClaimExists(claimId);
 
-        address patient = _members[input.planId][input.memberId].patient;
-        bool known = patient != address(0);
-        if (known && (patient != cache.patient || insurer != cache.insurer)) {
-            _requireConsent(patient, insurer);
-            cache.patient = patient;
-            cache.insurer = insurer;
-        }
+        bool known = _memberConsents(input, insurer, cache);
         _claims[claimId] = Claim({
             provider: msg.sender,
             planId: input.planId,
-            received: input.received,
+            received: received,
             state: ClaimState.Submitted,
             status: 0,
             lineCount: uint8(lineCount),
             memberKnown: known,
             memberId: input.memberId
         });
-        for (uint256 i = 0; i < lineCount; ++i) {
-            ClaimLineInput calldata line = input.lines[i];
-            if (line.code == bytes8(0) || line.units == 0 || line.charge == 0) {
-                revert ClaimsAdjudicatorInvalidLine(input.claimRef, i + 1);
-            }
-            bool hasAuth = line.authId != bytes32(0);
-            _lines[claimId][i] = Line(line.code, line.serviceDate, line.units, line.charge, hasAuth);
-            if (hasAuth) _lineAuths[claimId][i] = line.authId;
-        }
+        _storeLines(claimId, input, received);
         emit ClaimSubmitted(
             claimId,
             msg.sender,
             input.planId,
             input.claimRef,
             input.memberId,
-            input.received,
+            received,
             lineCount,
             input.attachmentCid
         );
+    }
+
+    /// @dev The claim's plan insurer (reverts if no plan) and its received day under the plan's
+    /// receipt mode. A live plan's claims are received when submitted: a stated day could be
+    /// backdated to escape timely filing, so only an insurer's `Stated` (replay) plan trusts it.
+    function _planReceipt(ClaimInput calldata input, uint32 today)
+        private
+        view
+        returns (address insurer, uint32 received)
+    {
+        Plan storage plan = _plans[input.planId];
+        insurer = plan.insurer;
+        if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(input.planId);
+        received = today;
+        if (plan.receiptMode == ReceiptMode.Stated) {
+            received = input.received;
+            if (received > today) revert ClaimsAdjudicatorReceivedInFuture(received, today);
+        }
+    }
+
+    /// @dev Checks and stores the lines of a new claim received on day `received`.
+    function _storeLines(bytes32 claimId, ClaimInput calldata input, uint32 received) private {
+        uint256 lineCount = input.lines.length;
+        for (uint256 i = 0; i < lineCount; ++i) {
+            ClaimLineInput calldata line = input.lines[i];
+            if (line.code == bytes8(0) || line.units == 0 || line.charge == 0) {
+                revert ClaimsAdjudicatorInvalidLine(input.claimRef, i + 1);
+            }
+            if (line.serviceDate > received) {
+                revert ClaimsAdjudicatorServiceAfterReceipt(input.claimRef, i + 1, line.serviceDate, received);
+            }
+            bool hasAuth = line.authId != bytes32(0);
+            _lines[claimId][i] = Line(line.code, line.serviceDate, line.units, line.charge, hasAuth);
+            if (hasAuth) _lineAuths[claimId][i] = line.authId;
+        }
+    }
+
+    /// @dev Whether the claim's member is enrolled ("known"); if so, its patient must consent to
+    /// the insurer (asked once per run of claims with the same patient and insurer).
+    function _memberConsents(ClaimInput calldata input, address insurer, ConsentCache memory cache)
+        private
+        view
+        returns (bool known)
+    {
+        address patient = _members[input.planId][input.memberId].patient;
+        known = patient != address(0);
+        if (known && (patient != cache.patient || insurer != cache.insurer)) {
+            _requireConsent(patient, insurer);
+            cache.patient = patient;
+            cache.insurer = insurer;
+        }
     }
 
     function _requireConsent(address patient, address insurer) private view {
@@ -599,7 +638,8 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         uint32 date = line.serviceDate;
         if (date < run.member.coverageStart) return (Denial.BeforeCoverage, service, lineKey);
         if (date > run.member.coverageEnd) return (Denial.AfterCoverage, service, lineKey);
-        if (run.received > date && run.received - date > run.plan.timelyFilingDays) {
+        // Submission refused service dates after the received day, so this cannot underflow.
+        if (run.received - date > run.plan.timelyFilingDays) {
             return (Denial.TimelyFiling, service, lineKey);
         }
         lineKey = keccak256(abi.encode(run.memberId, run.provider, line.code, date));

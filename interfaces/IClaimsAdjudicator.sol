@@ -40,6 +40,15 @@ interface IClaimsAdjudicator {
         LimitReached
     }
 
+    /// @notice Where a claim's received day, from which timely filing counts, comes from.
+    /// `Live`: the day of the block that submits the claim, so a provider cannot backdate it.
+    /// `Stated`: the day the submission states (not after today), for an insurer replaying
+    /// claims it received earlier, e.g. a payer's batch file.
+    enum ReceiptMode {
+        Live,
+        Stated
+    }
+
     /// @notice Appeal of a claim with a denial: filed by the provider, decided by the insurer.
     enum AppealStatus {
         None,
@@ -53,6 +62,8 @@ interface IClaimsAdjudicator {
     /// @param yearStart first day of the plan year (day number, inclusive).
     /// @param yearEnd last day of the plan year (day number, inclusive).
     /// @param coinsuranceBps member coinsurance in basis points (at most 10,000).
+    /// @param receiptMode where the received day of the plan's claims comes from (packed in the
+    /// first slot, which submission reads anyway).
     /// @param timelyFilingDays days after the service date a claim may be received.
     /// @param deductible annual deductible (cents).
     /// @param oopMax annual out-of-pocket maximum (cents).
@@ -61,6 +72,7 @@ interface IClaimsAdjudicator {
         uint32 yearStart;
         uint32 yearEnd;
         uint16 coinsuranceBps;
+        ReceiptMode receiptMode;
         uint16 timelyFilingDays;
         uint40 deductible;
         uint40 oopMax;
@@ -148,7 +160,9 @@ interface IClaimsAdjudicator {
     /// keccak256(abi.encode(provider, claimRef)).
     /// @param planId the plan the member's coverage is under.
     /// @param memberId the member (salted hash).
-    /// @param received day the claim was received (not in the future): what timely filing counts to.
+    /// @param received the day the claim was received, used only under a `Stated` plan (there,
+    /// not in the future); a `Live` plan ignores it and takes the block's day. Timely filing
+    /// counts to the received day, and no line's service date may be after it.
     /// @param lines 1 to {MAX_LINES_PER_CLAIM} service lines.
     /// @param attachmentCid CID of the encrypted clinical attachment (may be empty); emitted only.
     struct ClaimInput {
@@ -160,7 +174,8 @@ interface IClaimsAdjudicator {
         bytes attachmentCid;
     }
 
-    /// @notice A stored claim record (original or reversal). Two storage slots.
+    /// @notice A stored claim record (original or reversal). Two storage slots; `received` is the
+    /// received day the plan's receipt mode decided.
     /// @param status X12 835 CLP02 once adjudicated (1 processed as primary, 4 denied, 22 reversal).
     /// @param memberKnown whether the member was enrolled in the plan when the claim was submitted.
     struct Claim {
@@ -231,8 +246,8 @@ interface IClaimsAdjudicator {
         uint32 indexed planId, bytes32 indexed memberId, bytes32 indexed authId, bytes8 code, uint32 start, uint32 end
     );
 
-    /// @notice `provider` submitted claim `claimId` under plan `planId`. The attachment CID is only
-    /// emitted, never stored.
+    /// @notice `provider` submitted claim `claimId` under plan `planId`, received on day `received`
+    /// (as the plan's receipt mode decided). The attachment CID is only emitted, never stored.
     event ClaimSubmitted(
         bytes32 indexed claimId,
         address indexed provider,
@@ -359,8 +374,12 @@ interface IClaimsAdjudicator {
     /// @notice Line `line` (from 1) of claim `claimRef` has a zero code, units or charge.
     error ClaimsAdjudicatorInvalidLine(bytes32 claimRef, uint256 line);
 
-    /// @notice The received day `received` is after today (`today`).
+    /// @notice The received day `received` a claim under a `Stated` plan states is after today (`today`).
     error ClaimsAdjudicatorReceivedInFuture(uint32 received, uint32 today);
+
+    /// @notice Line `line` (from 1) of claim `claimRef` has a service date `serviceDate` after the
+    /// claim's received day `received`: a service cannot be billed before it is rendered.
+    error ClaimsAdjudicatorServiceAfterReceipt(bytes32 claimRef, uint256 line, uint32 serviceDate, uint32 received);
 
     /// @notice Claim `claimId` already exists.
     error ClaimsAdjudicatorClaimExists(bytes32 claimId);
@@ -398,9 +417,12 @@ interface IClaimsAdjudicator {
     // ---------------------------------------------------------------- plans
 
     /// @notice Registers a plan of the caller for one plan year and returns its id (1, 2, ...).
-    /// @dev The fee schedule is added with {addServices}. Requirements: caller is an active
-    /// INSURER; `planKey` is not zero and not yet used by the caller; `yearStart <= yearEnd`;
-    /// `coinsuranceBps <= 10,000`. Emits {PlanRegistered}.
+    /// @dev The fee schedule is added with {addServices}. `terms.receiptMode` is `Live` for a plan
+    /// providers submit to as claims arrive; `Stated` trusts the received day a submission states,
+    /// so it suits only an insurer replaying claims it received (the terms are public in
+    /// {PlanRegistered}). Requirements: caller is an active INSURER; `planKey` is not zero and not
+    /// yet used by the caller; `yearStart <= yearEnd`; `coinsuranceBps <= 10,000`. Emits
+    /// {PlanRegistered}.
     /// @param planKey the insurer's own key for the plan (e.g. keccak256 of its plan code and year).
     /// @param terms the plan; its `insurer` field is ignored (the caller owns the plan).
     function registerPlan(bytes32 planKey, Plan calldata terms) external returns (uint32 planId);
@@ -431,10 +453,12 @@ interface IClaimsAdjudicator {
     /// @dev A member enrolled in the plan is "known": its patient must have given the plan's
     /// insurer an active consent to DISCLOSE for HPAYMT (all data or the Claim data class), since
     /// the claim discloses PHI for payment. An unknown member's claim is accepted and later denied
-    /// (status 4); there is no patient to ask. Requirements: caller is an active PROVIDER; each
-    /// plan exists; claim reference and member id non-zero; 1 to {MAX_LINES_PER_CLAIM} lines, each
-    /// with non-zero code, units and charge; `received` not after today; the claim id new; consent
-    /// as above. Emits {ClaimSubmitted} per claim.
+    /// (status 4); there is no patient to ask. The received day is today under a `Live` plan and
+    /// the stated `received` under a `Stated` one (see {ReceiptMode}). Requirements: caller is an
+    /// active PROVIDER; each plan exists; claim reference and member id non-zero; 1 to
+    /// {MAX_LINES_PER_CLAIM} lines, each with non-zero code, units and charge and a service date
+    /// not after the received day; under a `Stated` plan, `received` not after today; the claim id
+    /// new; consent as above. Emits {ClaimSubmitted} per claim.
     function submitClaims(ClaimInput[] calldata claims) external returns (bytes32[] memory claimIds);
 
     /// @notice Adjudicates submitted claims, in the order given, and pays or pends each payment.

@@ -210,11 +210,19 @@ def _claim(raw: Mapping[str, Any], where: str) -> ClaimSpec:
         for i, item in enumerate(lines_raw)
     )
     _unique([line.line for line in lines], f"{where}.lines", "line")
+    received = _date(raw, "received", where)
+    for i, line in enumerate(lines):
+        # The contract refuses it too; said here, the batch fails before any transaction.
+        if line.service_date > received:
+            raise InvalidInputError(
+                f"{where}.lines[{i}].service_date: {line.service_date} is after the claim's "
+                f"received day {received}"
+            )
     return ClaimSpec(
         claim_id=_identifier(raw, "claim_id", where),
         member_id=_identifier(raw, "member_id", where),
         provider=_identifier(raw, "provider", where),
-        received=_date(raw, "received", where),
+        received=received,
         lines=lines,
     )
 

@@ -32,6 +32,14 @@ class ClaimState(IntEnum):
     REVERSAL = 5
 
 
+class ReceiptMode(IntEnum):
+    """Where a plan's claims get their received day: LIVE, the submitting block's day (a provider
+    cannot backdate it); STATED, the day the submission states, for an insurer's replay."""
+
+    LIVE = 0
+    STATED = 1
+
+
 class AppealStatus(IntEnum):
     NONE = 0
     OPEN = 1
@@ -48,6 +56,7 @@ class PlanTerms:
     coinsurance_bps: int
     timely_filing_days: int
     insurer: str = ZERO_ADDRESS
+    receipt_mode: ReceiptMode = ReceiptMode.LIVE
 
 
 @dataclass(frozen=True)
@@ -289,7 +298,7 @@ class ClaimsAdjudicatorClient(ContractClient):
         return int(self._call(self.contract.functions.planIdOf(_address(insurer), plan_key)))
 
     def plan_of(self, plan_id: int) -> PlanTerms | None:
-        insurer, start, end, bps, days, deductible, oop_max = self._call(
+        insurer, start, end, bps, mode, days, deductible, oop_max = self._call(
             self.contract.functions.planOf(plan_id)
         )
         if int(insurer, 16) == 0:
@@ -302,6 +311,7 @@ class ClaimsAdjudicatorClient(ContractClient):
             coinsurance_bps=bps,
             timely_filing_days=days,
             insurer=Web3.to_checksum_address(insurer),
+            receipt_mode=ReceiptMode(mode),
         )
 
     def service_of(self, plan_id: int, code: str) -> Service | None:
@@ -492,6 +502,7 @@ def _plan_tuple(terms: PlanTerms) -> tuple[Any, ...]:
         day_number(terms.year_start),
         day_number(terms.year_end),
         terms.coinsurance_bps,
+        int(terms.receipt_mode),
         terms.timely_filing_days,
         terms.deductible,
         terms.oop_max,

@@ -29,6 +29,7 @@ from hygeia.claims.client import (
     ClaimSubmission,
     Enrolment,
     PlanTerms,
+    ReceiptMode,
     Service,
 )
 from hygeia.claims.consent import PaymentConsentClient
@@ -217,6 +218,8 @@ class BatchRunner:
             coinsurance_bps=spec.coinsurance_bps,
             timely_filing_days=spec.timely_filing_days,
             insurer=self.insurer,
+            # A batch replays claims the payer already received: their stated days count.
+            receipt_mode=ReceiptMode.STATED,
         )
         plan_id = self.claims.plan_id_of(self.insurer, key)
         if plan_id == 0:

@@ -59,6 +59,7 @@ FOREVER = 2**40 - 1
 # IClaimsAdjudicator enums
 S_NONE, S_SUBMITTED, S_SETTLED, S_PENDING, S_REVERSED, S_REVERSAL = range(6)
 A_NONE, A_OPEN, A_UPHELD, A_OVERTURNED = range(4)
+RECEIPT_LIVE, RECEIPT_STATED = range(2)
 (
     D_NONE,
     D_NOT_INSURED,
@@ -96,6 +97,8 @@ TIGHT_KEY = keccak(text="HMO-BRONZE|2025")
 MAIN, TIGHT = 1, 2  # plan ids in registration order
 YEAR_START, YEAR_END = day("2025-01-01"), day("2025-12-31")
 
+# Both plans are registered in stated-receipt mode: the table replays claims received in 2025,
+# long before the chain's clock (tests/claims/test_claims_receipt.py covers live plans).
 # MAIN: deductible $500, out-of-pocket max $600, coinsurance 25%, timely filing 90 days.
 MAIN_TERMS = dict(deductible=50_000, oop_max=60_000, coinsurance_bps=2_500, timely_filing_days=90)
 # TIGHT: deductible $10, out-of-pocket max $30, coinsurance 50%, timely filing 365 days.
@@ -152,13 +155,19 @@ PA1_START, PA1_END = day("2025-02-01"), day("2025-02-28")
 ESCROW = 5_000_000  # $50,000 the insurer funds
 
 
-def plan_tuple(terms: dict[str, int], insurer: Any = None) -> tuple[Any, ...]:
+def plan_tuple(
+    terms: dict[str, int],
+    insurer: Any = None,
+    *,
+    mode: int = RECEIPT_STATED,
+    year: tuple[int, int] = (YEAR_START, YEAR_END),
+) -> tuple[Any, ...]:
     """A Plan struct for registerPlan (the contract sets the insurer)."""
     return (
         norm(insurer) if insurer is not None else "0x" + "00" * 20,
-        YEAR_START,
-        YEAR_END,
+        *year,
         terms["coinsurance_bps"],
+        mode,
         terms["timely_filing_days"],
         terms["deductible"],
         terms["oop_max"],

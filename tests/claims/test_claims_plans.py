@@ -16,6 +16,7 @@ from tests.claims.claims_support import (
     MAIN_TERMS,
     MRI,
     PA1,
+    RECEIPT_LIVE,
     TIGHT,
     YEAR_END,
     YEAR_START,
@@ -121,7 +122,7 @@ def test_register_plan_refuses_invalid_terms(adjudicator, insurer, reverts_with,
 
 
 def test_register_plan_accepts_a_one_day_year_and_full_coinsurance(adjudicator, plan, insurer):
-    terms = (ZERO_ADDRESS, YEAR_START, YEAR_START, 10_000, 0, 0, 0)
+    terms = (ZERO_ADDRESS, YEAR_START, YEAR_START, 10_000, RECEIPT_LIVE, 0, 0, 0)
     assert adjudicator.registerPlan(NEW_KEY, terms, {"from": insurer}).return_value == 3
 
 

@@ -106,6 +106,11 @@ _DELETE = object()
         ("claims[0].lines[1].line", 1, "claims[0].lines: line 1 appears twice"),
         ("claims[0].lines[0].service_date", 20250210, "service_date: expected an ISO date"),
         ("claims[0].received", None, "claims[0]: missing 'received'"),
+        (
+            "claims[0].received",
+            "2025-02-09",
+            "claims[0].lines[0].service_date: 2025-02-10 is after the claim's received day",
+        ),
         ("claims[0].provider", False, "claims[0].provider: expected a string, got bool"),
         ("claims[1].claim_id", "C-1", "claims: claim_id 'C-1' appears twice"),
         ("claims[2].lines[0].code", "TOOLONGCODE", "claims[2].lines[0].code: procedure code"),

@@ -19,6 +19,7 @@ from hygeia.claims.client import (
     ClaimState,
     Enrolment,
     PlanTerms,
+    ReceiptMode,
 )
 from hygeia.claims.ids import reversal_id
 from hygeia.claims.runner import BatchRunner
@@ -80,6 +81,7 @@ def test_views_decode_what_the_run_stored(ran: tuple[BatchRunner, dict[str, byte
         2_500,
         90,
         client.sender.address,  # type: ignore[union-attr]
+        ReceiptMode.STATED,  # a batch replays claims received earlier
     )
     assert client.plan_of(0) is None
     assert client.claim_of(bytes(32)) is None

@@ -50,12 +50,14 @@ def generated_batch(plan_id: str) -> dict[str, Any]:
             }
             for _ in range(rng.randrange(1, 4))
         ]
+        last = max(date.fromisoformat(line["service_date"]) for line in lines)
         claims.append(
             {
                 "claim_id": f"C-{n}",
                 "member_id": rng.choice([*members, "M-unknown"]),
                 "provider": rng.choice(["1234567893", "1999999984", "1578921234"]),
-                "received": (service + timedelta(days=rng.randrange(120))).isoformat(),
+                # From the last service date: a claim is received after every line's service.
+                "received": (last + timedelta(days=rng.randrange(120))).isoformat(),
                 "lines": lines,
             }
         )

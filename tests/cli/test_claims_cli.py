@@ -195,6 +195,8 @@ def test_show_plan_balance_and_a_claims_lifecycle(
 
     code, stdout, _ = cli("claims", "plan", str(plan_id), as_json=True)
     assert code == 0 and json.loads(stdout)["deductible"] == 50_000
+    # adjudicate-file replays received claims: its plan trusts their stated received days
+    assert json.loads(stdout)["receipt_mode"] == "stated"
 
     code, stdout, _ = cli("claims", "show", c1, as_json=True)
     shown = json.loads(stdout)

@@ -31,6 +31,7 @@ from hygeia.claims.client import (
     ClaimSubmission,
     Enrolment,
     PlanTerms,
+    ReceiptMode,
     Service,
 )
 from hygeia.claims.consent import PaymentConsentClient
@@ -46,7 +47,8 @@ PATIENT_KEY = "0x" + "5a" * 32
 CONSENT_DEADLINE = 4_000_000_000
 ESCROW = 100_000_000
 YEAR_START, YEAR_END = date(2025, 1, 1), date(2025, 12, 31)
-TERMS = PlanTerms(YEAR_START, YEAR_END, 50_000, 600_000, 2_000, 90)
+# Stated receipt: the fixed received day, not the block's, keeps every line paid, run to run.
+TERMS = PlanTerms(YEAR_START, YEAR_END, 50_000, 600_000, 2_000, 90, receipt_mode=ReceiptMode.STATED)
 OFFICE = Service("99213", 10_000, copay=2_500, deductible_applies=False)
 MEMBER = bytes.fromhex("11" * 32)
 AUTH = bytes.fromhex("22" * 32)
@@ -73,8 +75,8 @@ CLAIM_EVENT = log(4, 4)
 PAYMENT_EVENT = log(4, 2)
 
 FLOORS: dict[str, int] = {
-    # plan: 2 slots, the key -> id index, the plan counter; PlanRegistered (4 topics, 7 words)
-    PREFIX + "registerPlan": TX + 4 * NEW_SLOT + log(4, 7),
+    # plan: 2 slots, the key -> id index, the plan counter; PlanRegistered (4 topics, 8 words)
+    PREFIX + "registerPlan": TX + 4 * NEW_SLOT + log(4, 8),
     # one fee schedule slot and ServiceAdded (3 topics, 8 words) per code
     PREFIX + "addServices(1 code)": TX + NEW_SLOT + log(3, 8),
     PREFIX + f"addServices(per code of {BATCH})": NEW_SLOT + log(3, 8),

@@ -313,6 +313,7 @@ def _plan(ctx: Context) -> int:
         "oop_max": plan.oop_max,
         "coinsurance_bps": plan.coinsurance_bps,
         "timely_filing_days": plan.timely_filing_days,
+        "receipt_mode": plan.receipt_mode.name.lower(),
     }
     ctx.out.result(data)
     return 0
