@@ -33,6 +33,11 @@ def cid_text(raw: bytes) -> str:
     return str(CID.from_bytes(raw))
 
 
+def address_bytes(address: str) -> bytes:
+    """The 20 bytes of a 0x address: how records and key bundles name owners and readers."""
+    return bytes.fromhex(address.removeprefix("0x"))
+
+
 def version_key(record_id: bytes, version: int) -> str:
     return f"0x{record_id.hex()}:{version}"
 

@@ -52,7 +52,13 @@ from hygeia.records.keys import public_key_bytes
 from hygeia.records.keywrap import build_key_bundle, unwrap_data_key
 from hygeia.store.base import ContentStore
 from hygeia.suite import Suite
-from hygeia.vault.keys import GrantKeyManifest, cid_bytes, cid_text, load_bundle
+from hygeia.vault.keys import (
+    GrantKeyManifest,
+    address_bytes,
+    cid_bytes,
+    cid_text,
+    load_bundle,
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ class RecordVault:
         record = validate_fhir(payload)
         class_name = data_class or record.resource_type
         record_id = new_record_id()
-        ref = RecordRef(record_id, _address_bytes(patient), 1)
+        ref = RecordRef(record_id, address_bytes(patient), 1)
         class_id = data_class_id(class_name)
         sealed = self._seal(patient, ref, _canonical(payload), (class_id,))
         with self._unpinned_unless_anchored(sealed):
@@ -181,7 +187,7 @@ class RecordVault:
         assert state.patient is not None
         record = validate_fhir(payload)
         version = state.latest_version + 1
-        ref = RecordRef(record_id, _address_bytes(state.patient), version)
+        ref = RecordRef(record_id, address_bytes(state.patient), version)
         sealed = self._seal(state.patient, ref, _canonical(payload), (record_id, state.data_class))
         with self._unpinned_unless_anchored(sealed):
             receipt = self.consent.amend_record(
@@ -221,7 +227,7 @@ class RecordVault:
                 patient, record_id, purpose, decision.consent_id
             ).tx_hash
 
-        ref = RecordRef(record_id, _address_bytes(patient), anchor.version)
+        ref = RecordRef(record_id, address_bytes(patient), anchor.version)
         blob = self._fetch_envelope(anchor)
         data_key = unwrap_data_key(self._wrap_for_me(anchor, ref), self.key, ref)
         plaintext = decrypt_record(blob, data_key, ref)
@@ -297,7 +303,7 @@ class RecordVault:
             sealed.data_key,
             ref,
             owner_key,
-            {_address_bytes(r): k for r, k in readers.items()},
+            {address_bytes(r): k for r, k in readers.items()},
         )
         return _Sealed(
             ref,
@@ -367,7 +373,7 @@ class RecordVault:
         return blob
 
     def _wrap_for_me(self, anchor: RecordAnchor, ref: RecordRef) -> Any:
-        me = _address_bytes(self.me)
+        me = address_bytes(self.me)
         bundle = load_bundle(self.store, cid_text(anchor.key_bundle_cid), ref)
         if (wrapped := bundle.for_reader(me)) is not None:
             return wrapped
@@ -404,10 +410,6 @@ def _canonical(payload: bytes | str | dict[str, Any]) -> bytes:
     if isinstance(payload, str):
         return payload.encode()
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _address_bytes(address: str) -> bytes:
-    return bytes.fromhex(address.removeprefix("0x"))
 
 
 def _first(flags: Purpose) -> Purpose:

@@ -22,8 +22,15 @@ from hygeia.contracts.consent import (
 from hygeia.errors import InvalidInputError
 from hygeia.records.envelope import RecordRef
 from hygeia.records.keywrap import build_key_bundle, unwrap_data_key
-from hygeia.vault.keys import GrantKeyManifest, cid_bytes, cid_text, load_bundle, version_key
-from hygeia.vault.records import RecordVault, _address_bytes
+from hygeia.vault.keys import (
+    GrantKeyManifest,
+    address_bytes,
+    cid_bytes,
+    cid_text,
+    load_bundle,
+    version_key,
+)
+from hygeia.vault.records import RecordVault
 
 SIGNED_GRANT_FORMAT = "hygeia/signed-grant/v1"
 
@@ -180,13 +187,13 @@ class ConsentManager:
             for anchor in vault.consent.anchors(
                 record_id=latest.record_id, from_block=vault.from_block
             ):
-                ref = RecordRef(anchor.record_id, _address_bytes(patient), anchor.version)
+                ref = RecordRef(anchor.record_id, address_bytes(patient), anchor.version)
                 own = load_bundle(vault.store, cid_text(anchor.key_bundle_cid), ref)
                 wrapped = own.for_reader(ref.owner)
                 assert wrapped is not None  # a KeyBundle always holds the owner's wrap
                 data_key = unwrap_data_key(wrapped, vault.key, ref)
                 shared = build_key_bundle(
-                    data_key, ref, owner_key, {_address_bytes(grantee): grantee_key}
+                    data_key, ref, owner_key, {address_bytes(grantee): grantee_key}
                 )
                 bundles[version_key(anchor.record_id, anchor.version)] = vault.store.add(
                     shared.to_json()
