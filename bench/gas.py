@@ -19,13 +19,14 @@ from bench.floor import Floor, Log, storage_changes, transaction_floor
 from bench.nodes import fresh_anvil
 from hygeia.chain import Receipt, connect
 from hygeia.errors import ChainError
-from tests.gas import consent_gas, participants_gas, provenance_gas
+from tests.gas import claims_gas, consent_gas, participants_gas, provenance_gas
 
 #: One line per component: its operations' receipts on the fresh chain at the given URL.
 COMPONENTS: dict[str, Callable[[str], Mapping[str, Receipt]]] = {
     "participants": participants_gas.receipts,
     "consent": consent_gas.receipts,
     "provenance": provenance_gas.receipts,
+    "claims": claims_gas.receipts,
 }
 
 

@@ -2,9 +2,10 @@
 
 `measure(url)` deploys the suite on the given fresh chain (hygeia.deploy.deploy_suite) and
 returns "ClaimsAdjudicator.<op>" -> gas used, for every state-changing function, plus the
-marginal gas of one more claim line and the gas per claim of a batch of BATCH one-line claims.
-Inputs are constants and accounts are the node's dev accounts, so two runs give the same
-figures (also twice on the same chain: each run deploys its own suite).
+marginal gas of one more claim line and the gas per claim of a batch of BATCH one-line claims;
+`receipts(url)` the receipts of the single-transaction operations (for bench/gas.py's floors).
+Inputs are constants and accounts are the node's dev accounts, so two runs on fresh chains give
+the same figures. Deployment gas is the suite's (participants_gas).
 
 `FLOORS` gives each operation's EVM floor (standards.md): what the EVM charges at least for what
 the operation must record, whatever the code: 21,000 per transaction, 22,100 per new storage
@@ -22,7 +23,7 @@ from eth_account import Account
 from web3 import Web3
 
 from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.claims.client import (
     AppealStatus,
     Authorization,
@@ -39,6 +40,7 @@ from hygeia.claims.ids import claim_id
 from hygeia.claims.token import PaymentTokenClient
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.deploy import deploy_suite
+from tests.gas import gas_used
 
 BATCH = 10
 # Fixed inputs keep calldata, and so gas, identical from run to run.
@@ -156,17 +158,28 @@ def _claim(
 
 
 def measure(url: str) -> dict[str, int]:
+    """Gas of every operation: single transactions, and per line / per claim figures derived
+    from pairs of transactions."""
+    mined, derived = _run(url)
+    return {**gas_used(mined), **derived}
+
+
+def receipts(url: str) -> dict[str, Receipt]:
+    """The receipts of the operations that are one transaction each (for the floors)."""
+    return _run(url)[0]
+
+
+def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     w3 = connect(url)
 
     def sender(name: str) -> TxSender:
         return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
 
-    gas: dict[str, int] = {}
+    mined: dict[str, Receipt] = {}
+    derived: dict[str, int] = {}
     result = deploy_suite(sender("admin"), regulators=(w3.eth.accounts[1],))
     deployment = result.deployment
-    for step in result.steps:
-        if step.name in ("deploy ClaimsAdjudicator", "deploy TestStablecoin"):
-            gas[step.name.removeprefix("deploy ") + ".deploy"] = step.receipt.gas_used
+    # Deployments are measured with the suite's (tests/gas/participants_gas.py).
     address = deployment.address_of("ClaimsAdjudicator")
     insurer_tx, provider_tx = sender("insurer"), sender("provider")
     insurer = ClaimsAdjudicatorClient(w3, address, insurer_tx)
@@ -180,16 +193,20 @@ def measure(url: str) -> dict[str, int]:
     PaymentTokenClient(w3, token, sender("admin")).mint(insurer_tx.address, 2 * ESCROW)
     PaymentTokenClient(w3, token, insurer_tx).approve(address, 2 * ESCROW)
 
-    def op(name: str, receipt_gas: int) -> None:
-        gas[PREFIX + name] = receipt_gas
+    def op(name: str, outcome: Receipt | int) -> None:
+        """A transaction's receipt, or a figure derived from several."""
+        if isinstance(outcome, Receipt):
+            mined[PREFIX + name] = outcome
+        else:
+            derived[PREFIX + name] = outcome
 
-    op("registerPlan", insurer.register_plan(b"\x01" * 32, TERMS).gas_used)
+    op("registerPlan", insurer.register_plan(b"\x01" * 32, TERMS))
     plan = 1
-    op("addServices(1 code)", insurer.add_services(plan, [OFFICE]).gas_used)
+    op("addServices(1 code)", insurer.add_services(plan, [OFFICE]))
     codes = [Service(f"J{1000 + n}", 100 + n) for n in range(BATCH)]
     op(f"addServices(per code of {BATCH})", insurer.add_services(plan, codes).gas_used // BATCH)
     member = Enrolment(MEMBER, patient.address, YEAR_START, YEAR_END)
-    op("enrolMembers(1 member)", insurer.enrol_members(plan, [member]).gas_used)
+    op("enrolMembers(1 member)", insurer.enrol_members(plan, [member]))
     others = [
         Enrolment(bytes([n + 1]) * 32, patient.address, YEAR_START, YEAR_END)
         for n in range(0x20, 0x20 + BATCH)
@@ -199,11 +216,11 @@ def measure(url: str) -> dict[str, int]:
         insurer.enrol_members(plan, others).gas_used // BATCH,
     )
     auth = Authorization(MEMBER, AUTH, "99213", YEAR_START, YEAR_END)
-    op("recordAuthorizations(1)", insurer.record_authorizations(plan, [auth]).gas_used)
-    op("fundEscrow", insurer.fund_escrow(ESCROW).gas_used)
+    op("recordAuthorizations(1)", insurer.record_authorizations(plan, [auth]))
+    op("fundEscrow", insurer.fund_escrow(ESCROW))
 
     one = provider.submit_claims([_claim(1, _lines(1), plan)])
-    op("submitClaims(1 claim, 1 line)", one.gas_used)
+    op("submitClaims(1 claim, 1 line)", one)
     ten_lines = provider.submit_claims([_claim(2, _lines(BATCH, first_day=2), plan)])
     op("submitClaims(per line)", (ten_lines.gas_used - one.gas_used) // (BATCH - 1))
     batch_refs = range(100, 100 + BATCH)
@@ -214,7 +231,7 @@ def measure(url: str) -> dict[str, int]:
 
     me = provider_tx.address
     first = insurer.adjudicate([claim_id(me, (1).to_bytes(32, "big"))])
-    op("adjudicate(1 claim, 1 line)", first.gas_used)
+    op("adjudicate(1 claim, 1 line)", first)
     many = insurer.adjudicate([claim_id(me, (2).to_bytes(32, "big"))])
     # The member's accumulator and the provider's credit are warm and non-zero after `first`,
     # so compare with a second one-line claim in the same state.
@@ -227,24 +244,21 @@ def measure(url: str) -> dict[str, int]:
     unknown = bytes.fromhex("99" * 32)
     provider.submit_claims([_claim(4, _lines(1), plan, member=unknown)])
     denied_id = claim_id(me, (4).to_bytes(32, "big"))
-    op("adjudicate(1 claim, 1 denied line)", insurer.adjudicate([denied_id]).gas_used)
+    op("adjudicate(1 claim, 1 denied line)", insurer.adjudicate([denied_id]))
 
     insurer.withdraw_escrow(insurer.escrow_of(insurer_tx.address))
     provider.submit_claims([_claim(5, _lines(1, first_day=31), plan)])
     pended_id = claim_id(me, (5).to_bytes(32, "big"))
-    op("adjudicate(1 line, payment pended)", insurer.adjudicate([pended_id]).gas_used)
+    op("adjudicate(1 line, payment pended)", insurer.adjudicate([pended_id]))
     insurer.fund_escrow(ESCROW)
-    op("settlePayments(1)", insurer.settle_payments([pended_id]).gas_used)
+    op("settlePayments(1)", insurer.settle_payments([pended_id]))
 
-    op(
-        "reverseClaim(1 line)",
-        insurer.reverse_claim(claim_id(me, (3).to_bytes(32, "big"))).gas_used,
-    )
-    op("fileAppeal", provider.file_appeal(denied_id, b"\x0a" * 32).gas_used)
-    op("decideAppeal", insurer.decide_appeal(denied_id, AppealStatus.UPHELD, b"\x0b" * 32).gas_used)
-    op("withdrawEscrow", insurer.withdraw_escrow(1_000).gas_used)
-    op("withdraw", provider.withdraw().gas_used)
-    return gas
+    op("reverseClaim(1 line)", insurer.reverse_claim(claim_id(me, (3).to_bytes(32, "big"))))
+    op("fileAppeal", provider.file_appeal(denied_id, b"\x0a" * 32))
+    op("decideAppeal", insurer.decide_appeal(denied_id, AppealStatus.UPHELD, b"\x0b" * 32))
+    op("withdrawEscrow", insurer.withdraw_escrow(1_000))
+    op("withdraw", provider.withdraw())
+    return mined, derived
 
 
 def _set_up_parties(w3: Web3, registry: str, regulator: TxSender) -> None:
