@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from eth_account import Account
 from eth_utils.crypto import keccak
 from rich.progress import Progress
 from web3.contract.contract import ContractFunction
@@ -28,12 +29,15 @@ from web3.contract.contract import ContractFunction
 from bench.nodes import fresh_anvil
 from hygeia import artifacts
 from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment
+from hygeia.claims.consent import PaymentConsentClient
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.contracts.consent import Action, ConsentRegistryClient, GrantRequest, Purpose
 from hygeia.deploy import deploy_suite
 from hygeia.provenance import ids
 from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.merkle import LotTree
+from tests.gas import claims_gas
 
 # The estimate is raised by this margin for the fixed limit: transactions of a batch differ in
 # their arguments (and so slightly in gas), and an unused limit costs nothing on Anvil.
@@ -132,6 +136,39 @@ def shipments(url: str, count: int) -> Batch:
     return Batch(maker, ship)
 
 
+def claims_submitted(url: str, count: int) -> Batch:
+    """A provider submitting one-line claims for an enrolled, consenting member, one per
+    transaction (the adjudication of a whole batch is bench/claims.py)."""
+    w3 = connect(url)
+    decoder = artifacts.suite_decoder()
+    admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
+    regulator = TxSender(w3, dev_signer(w3, "regulator"), decoder)
+    deployment = deploy_suite(admin, regulators=(regulator.address,)).deployment
+    claims_gas.set_up_parties(w3, deployment.address_of("ParticipantRegistry"), regulator)
+    insurer = TxSender(w3, dev_signer(w3, "insurer"), decoder)
+    patient = Account.from_key(claims_gas.PATIENT_KEY)
+    PaymentConsentClient(w3, deployment.address_of("ConsentRegistry"), insurer).grant_by_signature(
+        patient, insurer.address, claims_gas.CONSENT_DEADLINE
+    )
+    address = deployment.address_of("ClaimsAdjudicator")
+    plans = ClaimsAdjudicatorClient(w3, address, insurer)
+    plans.register_plan(b"\x01" * 32, claims_gas.TERMS)
+    plan = 1
+    plans.add_services(plan, [claims_gas.OFFICE])
+    plans.enrol_members(
+        plan,
+        [Enrolment(claims_gas.MEMBER, patient.address, claims_gas.YEAR_START, claims_gas.YEAR_END)],
+    )
+    provider = TxSender(w3, dev_signer(w3, "provider"), decoder)
+    client = ClaimsAdjudicatorClient(w3, address, provider)
+
+    def submit(i: int) -> ContractFunction:
+        day = 1 + i % claims_gas.DAYS_IN_OCTOBER
+        return client.submit_claims_call([claims_gas.claim(i + 1, claims_gas.lines(1, day), plan)])
+
+    return Batch(provider, submit)
+
+
 def _word(label: str) -> bytes:
     """A distinct 32-byte id (lot digest, EPCIS event hash) per label."""
     return keccak(text=f"bench {label}")
@@ -141,6 +178,7 @@ def _word(label: str) -> bytes:
 WORKLOADS: dict[str, Callable[[str, int], Batch]] = {
     "consent grants": lambda url, count: consent_grants(url),
     "shipments": shipments,
+    "claims submitted": claims_submitted,
 }
 
 SEQUENTIAL, PIPELINED = "sequential", "pipelined"

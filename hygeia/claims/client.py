@@ -10,6 +10,7 @@ from enum import IntEnum
 from typing import Any
 
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 
 from hygeia.chain.connection import call_node
 from hygeia.chain.transactions import Receipt
@@ -231,6 +232,10 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     # ------------------------------------------------------------ claims
     def submit_claims(self, claims: Sequence[ClaimSubmission]) -> Receipt:
+        return self._transact(self.submit_claims_call(claims))
+
+    def submit_claims_call(self, claims: Sequence[ClaimSubmission]) -> ContractFunction:
+        """The submitClaims call, unsent (for pipelined or batched senders)."""
         rows = [
             (
                 _bytes32(c.claim_ref, "claim reference"),
@@ -251,7 +256,7 @@ class ClaimsAdjudicatorClient(ContractClient):
             )
             for c in claims
         ]
-        return self._transact(self.contract.functions.submitClaims(rows))
+        return self.contract.functions.submitClaims(rows)
 
     def adjudicate(self, claim_ids: Sequence[bytes]) -> Receipt:
         return self._transact(self.contract.functions.adjudicate(list(claim_ids)))

@@ -55,6 +55,7 @@ OFFICE = Service("99213", 10_000, copay=2_500, deductible_applies=False)
 MEMBER = bytes.fromhex("11" * 32)
 AUTH = bytes.fromhex("22" * 32)
 RECEIVED = date(2025, 10, 31)
+DAYS_IN_OCTOBER = 31  # service dates of the measured lines fall in October 2025
 PREFIX = "ClaimsAdjudicator."
 
 # ------------------------------------------------------------------------------------- floors
@@ -147,11 +148,11 @@ FLOORS: dict[str, int] = {
 # ------------------------------------------------------------------------------------- measure
 
 
-def _lines(count: int, first_day: int = 1) -> tuple[ClaimLine, ...]:
+def lines(count: int, first_day: int = 1) -> tuple[ClaimLine, ...]:
     return tuple(ClaimLine("99213", date(2025, 10, first_day + n), 1, 15_000) for n in range(count))
 
 
-def _claim(
+def claim(
     ref: int, lines: tuple[ClaimLine, ...], plan_id: int, member: bytes = MEMBER
 ) -> ClaimSubmission:
     return ClaimSubmission(ref.to_bytes(32, "big"), plan_id, member, RECEIVED, lines)
@@ -184,7 +185,7 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     insurer_tx, provider_tx = sender("insurer"), sender("provider")
     insurer = ClaimsAdjudicatorClient(w3, address, insurer_tx)
     provider = ClaimsAdjudicatorClient(w3, address, provider_tx)
-    _set_up_parties(w3, deployment.address_of("ParticipantRegistry"), sender("regulator"))
+    set_up_parties(w3, deployment.address_of("ParticipantRegistry"), sender("regulator"))
     patient = Account.from_key(PATIENT_KEY)
     PaymentConsentClient(
         w3, deployment.address_of("ConsentRegistry"), insurer_tx
@@ -219,13 +220,13 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     op("recordAuthorizations(1)", insurer.record_authorizations(plan, [auth]))
     op("fundEscrow", insurer.fund_escrow(ESCROW))
 
-    one = provider.submit_claims([_claim(1, _lines(1), plan)])
+    one = provider.submit_claims([claim(1, lines(1), plan)])
     op("submitClaims(1 claim, 1 line)", one)
-    ten_lines = provider.submit_claims([_claim(2, _lines(BATCH, first_day=2), plan)])
+    ten_lines = provider.submit_claims([claim(2, lines(BATCH, first_day=2), plan)])
     op("submitClaims(per line)", (ten_lines.gas_used - one.gas_used) // (BATCH - 1))
     batch_refs = range(100, 100 + BATCH)
     batch = provider.submit_claims(
-        [_claim(ref, _lines(1, first_day=20 + n), plan) for n, ref in enumerate(batch_refs)]
+        [claim(ref, lines(1, first_day=20 + n), plan) for n, ref in enumerate(batch_refs)]
     )
     op(f"submitClaims(per claim of {BATCH} one-line claims)", batch.gas_used // BATCH)
 
@@ -235,19 +236,19 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     many = insurer.adjudicate([claim_id(me, (2).to_bytes(32, "big"))])
     # The member's accumulator and the provider's credit are warm and non-zero after `first`,
     # so compare with a second one-line claim in the same state.
-    provider.submit_claims([_claim(3, _lines(1, first_day=30), plan)])
+    provider.submit_claims([claim(3, lines(1, first_day=30), plan)])
     single = insurer.adjudicate([claim_id(me, (3).to_bytes(32, "big"))])
     op("adjudicate(per line)", (many.gas_used - single.gas_used) // (BATCH - 1))
     batched = insurer.adjudicate([claim_id(me, ref.to_bytes(32, "big")) for ref in batch_refs])
     op(f"adjudicate(per claim of {BATCH} one-line claims)", batched.gas_used // BATCH)
 
     unknown = bytes.fromhex("99" * 32)
-    provider.submit_claims([_claim(4, _lines(1), plan, member=unknown)])
+    provider.submit_claims([claim(4, lines(1), plan, member=unknown)])
     denied_id = claim_id(me, (4).to_bytes(32, "big"))
     op("adjudicate(1 claim, 1 denied line)", insurer.adjudicate([denied_id]))
 
     insurer.withdraw_escrow(insurer.escrow_of(insurer_tx.address))
-    provider.submit_claims([_claim(5, _lines(1, first_day=31), plan)])
+    provider.submit_claims([claim(5, lines(1, first_day=31), plan)])
     pended_id = claim_id(me, (5).to_bytes(32, "big"))
     op("adjudicate(1 line, payment pended)", insurer.adjudicate([pended_id]))
     insurer.fund_escrow(ESCROW)
@@ -261,7 +262,7 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     return mined, derived
 
 
-def _set_up_parties(w3: Web3, registry: str, regulator: TxSender) -> None:
+def set_up_parties(w3: Web3, registry: str, regulator: TxSender) -> None:
     """The insurer and the provider hold credentials valid over fixed times."""
     client = ParticipantRegistryClient(w3, registry, regulator)
     for name, role in (("insurer", Role.INSURER), ("provider", Role.PROVIDER)):
