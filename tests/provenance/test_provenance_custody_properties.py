@@ -6,6 +6,7 @@ Every call must succeed or revert exactly as the model predicts, and after every
 - each active unit is in exactly one holding, so it has exactly one custodian: every holding's
   root on-chain equals the root of the model's units in it, with the model's custodian and state;
 - only the custodian ships: a call by anyone else, or with units of another holding, reverts;
+- a recalled lot only moves back to its manufacturer (a return);
 - dispensed and destroyed are final: the unit records never change back, and a dispensed or
   destroyed serial never re-enters a holding;
 - a recall reaches every unit of the lot: verify answers RECALLED for each, and every party
@@ -142,6 +143,8 @@ class CustodyMachine(RuleBasedStateMachine):
             error = ("DrugProvenanceInvalidReceiver", account)
         elif receiver not in PARTNERS:
             error = ("DrugProvenanceNotTradingPartner", self.accounts[receiver])
+        elif self.model.recalled and receiver != "manufacturer":
+            error = ("DrugProvenanceNotMovable", parent_id, RECALLED)  # only a return moves
         tx = self._expect(
             error,
             self.provenance.ship,
@@ -178,8 +181,11 @@ class CustodyMachine(RuleBasedStateMachine):
         )
         selection = ([unit_id(text)], multiproof.proof, multiproof.flags)
         self.model.steps += 1
+        stopped = self.model.recalled and receiver != "manufacturer"
         self._expect(
-            ("DrugProvenanceUnitsNotHeld", parent_id),
+            ("DrugProvenanceNotMovable", parent_id, RECALLED)
+            if stopped  # the lot's hold is checked before the units
+            else ("DrugProvenanceUnitsNotHeld", parent_id),
             self.provenance.ship,
             parent_id,
             selection,
