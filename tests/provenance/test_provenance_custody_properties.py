@@ -56,7 +56,7 @@ SETTINGS = settings(
     max_examples=25,
     stateful_step_count=20,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 PICK = st.integers(min_value=0, max_value=255)
 MASK = st.integers(min_value=0, max_value=63)
