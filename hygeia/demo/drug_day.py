@@ -86,7 +86,7 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     status = pharmacy.verify(GTIN, numbers[1], lot, EXPIRY).status.name
     story.say(
         f"the manufacturer recalled the lot; verify says {status}; partners to notify: "
-        f"{', '.join(sorted(_name(cast, a) for a in custodians))}"
+        f"{', '.join(sorted(cast.name_of(a) for a in custodians))}"
     )
 
     trace = out_dir / f"epcis-trace-{lot}.json"
@@ -95,10 +95,3 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     story.wrote(
         f"EPCIS 2.0 trace of pack {numbers[0]} (validated against GS1's schema)", str(trace)
     )
-
-
-def _name(cast: Cast, address: str) -> str:
-    for name in ("manufacturer", "distributor", "pharmacy"):
-        if cast.address(name) == address:
-            return name
-    return address

@@ -98,16 +98,9 @@ def run(cast: Cast, store: ContentStore, story: Story) -> None:
     story.table(
         "accounting of disclosures",
         ["when", "event", "who", "record", "purpose", "consent"],
-        [[d.when, d.event, _name(cast, d.actor), _short(d.record_id), d.purpose, d.consent_id]
+        [[d.when, d.event, cast.name_of(d.actor), _short(d.record_id), d.purpose, d.consent_id]
          for d in trail[-6:]],
     )  # fmt: skip
-
-
-def _name(cast: Cast, address: str) -> str:
-    for name in ("patient", "specialist", "provider", "insurer", "guardian"):
-        if cast.address(name) == address:
-            return name
-    return address
 
 
 def _short(value: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -15,7 +16,7 @@ from web3 import Web3
 
 from hygeia import artifacts
 from hygeia.chain.connection import LOCAL_CHAIN_IDS, connect
-from hygeia.chain.signers import dev_signer
+from hygeia.chain.signers import DEV_ACCOUNT_NAMES, dev_signer
 from hygeia.chain.transactions import TxSender
 from hygeia.contracts.roles import Role
 from hygeia.deploy import deploy_suite
@@ -60,6 +61,14 @@ class Cast:
 
     def address(self, name: str) -> str:
         return dev_signer(self.w3, name).address
+
+    @cached_property
+    def _dev_names(self) -> dict[str, str]:
+        return {a.lower(): n for a, n in zip(self.w3.eth.accounts, DEV_ACCOUNT_NAMES, strict=False)}
+
+    def name_of(self, address: str) -> str:
+        """The dev name of one of the node's accounts (the address itself for any other)."""
+        return self._dev_names.get(address.lower(), address)
 
     def now(self) -> int:
         return int(self.w3.eth.get_block("latest")["timestamp"])
