@@ -37,8 +37,3 @@ def role(text: str) -> Role:
         return Role.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def iso(ts: int) -> str:
-    """Unix seconds as an ISO 8601 UTC date-time."""
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat().replace("+00:00", "Z")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from enum import IntEnum
 
 from eth_abi.abi import encode
@@ -15,6 +14,7 @@ from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
 from hygeia.contracts.roles import Role
 from hygeia.errors import InvalidInputError
+from hygeia.times import iso
 
 X25519_KEY_BYTES = 32
 JURISDICTION_BYTES = 8
@@ -41,8 +41,8 @@ class Credential:
         return {
             "license_hash": self.license_hash,
             "jurisdiction": self.jurisdiction,
-            "valid_from": _iso(self.valid_from),
-            "valid_until": _iso(self.valid_until),
+            "valid_from": iso(self.valid_from),
+            "valid_until": iso(self.valid_until),
             "status": self.status.name.lower(),
         }
 
@@ -78,10 +78,6 @@ def _address(value: str) -> str:
     if not Web3.is_address(value):
         raise InvalidInputError(f"not an Ethereum address: {value!r}")
     return Web3.to_checksum_address(value)
-
-
-def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _licensed(role: Role) -> Role:

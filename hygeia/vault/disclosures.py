@@ -4,10 +4,10 @@ and under which consent, with every break-glass opening and closing, from on-cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from hygeia.contracts.consent import AuditEvent, ConsentRegistryClient
+from hygeia.times import iso
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def accounting_of_disclosures(
         if event.block_number not in times:
             block = consent.w3.eth.get_block(event.block_number)
             times[event.block_number] = int(block["timestamp"])
-        return _iso(times[event.block_number])
+        return iso(times[event.block_number])
 
     return [
         Disclosure(
@@ -45,12 +45,8 @@ def accounting_of_disclosures(
             record_id="0x" + event.record_id.hex() if event.record_id else None,
             purpose=event.purpose.name if event.purpose else None,
             consent_id=str(event.consent_id) if event.kind == "access" else None,
-            ends_at=_iso(event.ends_at) if event.ends_at else None,
+            ends_at=iso(event.ends_at) if event.ends_at else None,
             tx_hash=event.tx_hash,
         )
         for event in consent.audit_trail(patient, from_block)
     ]
-
-
-def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat().replace("+00:00", "Z")

@@ -25,6 +25,7 @@ from hygeia.contracts.consent import (
 )
 from hygeia.errors import InvalidInputError
 from hygeia.suite import Suite
+from hygeia.times import iso
 from hygeia.vault import ConsentManager, RecordVault, SignedGrant, accounting_of_disclosures
 
 Handler = Callable[[Context], int]
@@ -164,7 +165,7 @@ def _sign(ctx: Context) -> int:
     ctx.out.result(
         {"out": str(ctx.args.out), **signed.to_json()},
         human=f"signed consent written to {ctx.args.out}; anyone can submit it with "
-        f"`hygeia consent relay {ctx.args.out}` before {values.iso(deadline)}",
+        f"`hygeia consent relay {ctx.args.out}` before {iso(deadline)}",
     )
     return 0
 
@@ -235,8 +236,8 @@ def _list(ctx: Context) -> int:
             "grantee": c.grantee or (c.grantee_role.name.lower() if c.grantee_role else "?"),
             "actions": [str(a.name).lower() for a in Action if c.actions & a],
             "purposes": [str(p.name) for p in Purpose if c.purposes & p],
-            "start": values.iso(c.start),
-            "end": values.iso(c.end),
+            "start": iso(c.start),
+            "end": iso(c.end),
             "targets": ["0x" + t.hex() for t in c.targets] or ["all data"],
         }
         for c in consents
