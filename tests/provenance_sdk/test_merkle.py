@@ -5,7 +5,6 @@ test_workflow.py."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -102,9 +101,7 @@ def test_a_malformed_multiproof_is_refused() -> None:
         process_multiproof(MultiProof([ZERO, ZERO], [], []))
 
 
-def test_a_tree_of_100000_serials_builds_in_seconds() -> None:
-    start = time.perf_counter()
+def test_a_tree_of_100000_serials_proves_its_last_serial() -> None:
     tree = LotTree(ids.unit_leaf(614141000418, f"SN{i:08d}") for i in range(100_000))
     leaf = ids.unit_leaf(614141000418, "SN00099999")
     assert process_proof(tree.proof(leaf), leaf) == tree.root
-    assert time.perf_counter() - start < 30
