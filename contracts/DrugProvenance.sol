@@ -25,7 +25,8 @@ import {Roles} from "./libraries/Roles.sol";
 /// root, whatever the lot size. A shipment moves either a whole holding (no proof at all) or a
 /// subset proven by one OpenZeppelin multiproof; in one pass over that proof the contract checks
 /// the units are in the sender's holding and computes the root the sender keeps and the root of
-/// the new holding, the shipment, whose id is the shipping event's EPCIS hash. Each unit is
+/// the new holding, the shipment, whose id is the shipping event's EPCIS hash scoped to the
+/// sender (a commissioning's likewise, to the manufacturer). Each unit is
 /// therefore in exactly one holding at a time, and only that holding's custodian can prove it
 /// there: nobody can ship, dispense or destroy units it does not hold. Dispensing and destroying
 /// prune the unit from its holding with its single proof and write one slot for the unit, so
@@ -120,7 +121,7 @@ contract DrugProvenance is IDrugProvenance {
         _requireAnchor(epcisHash, cid);
         bytes32 lotKey = _lotKey(gtin, lot);
         if (_lots[lotKey].serialsRoot != bytes32(0)) revert DrugProvenanceLotExists(lotKey);
-        _requireNewHolding(epcisHash);
+        bytes32 id = _newHolding(epcisHash);
 
         _lots[lotKey] = Lot({
             serialsRoot: serialsRoot,
@@ -133,14 +134,14 @@ contract DrugProvenance is IDrugProvenance {
             openExcursions: 0
         });
         _productLots[gtin].push(lotKey);
-        Holding storage stock = _holdings[epcisHash];
+        Holding storage stock = _holdings[id];
         stock.root = serialsRoot;
         stock.lotKey = lotKey;
         stock.custodian = msg.sender;
         stock.state = HoldingState.Held;
         stock.units = quantity;
         stock.owner = msg.sender;
-        emit LotCommissioned(lotKey, gtin, msg.sender, lot, expiry, quantity, serialsRoot, epcisHash, cid);
+        emit LotCommissioned(lotKey, gtin, msg.sender, lot, expiry, quantity, serialsRoot, id, epcisHash, cid);
     }
 
     // ---------------------------------------------------------------- custody
@@ -163,12 +164,12 @@ contract DrugProvenance is IDrugProvenance {
         _requireTradingPartner(receiver);
         _requireMovable(holding, parent.lotKey, receiver);
         _requireAnchor(epcisHash, cid);
-        _requireNewHolding(epcisHash);
+        bytes32 id = _newHolding(epcisHash);
 
-        _dispatch(holding, parent, selection, receiver, transfersOwnership, epcisHash);
-        Holding storage shipment = _holdings[epcisHash];
+        _dispatch(holding, parent, selection, receiver, transfersOwnership, id);
+        Holding storage shipment = _holdings[id];
         emit ShipmentDispatched(
-            epcisHash,
+            id,
             shipment.lotKey,
             receiver,
             holding,
@@ -177,6 +178,7 @@ contract DrugProvenance is IDrugProvenance {
             shipment.units,
             shipment.root,
             parent.root,
+            epcisHash,
             cid
         );
     }
@@ -406,6 +408,11 @@ contract DrugProvenance is IDrugProvenance {
         return _unitId(gtin, serial);
     }
 
+    /// @inheritdoc IDrugProvenance
+    function holdingIdOf(address creator, bytes32 epcisHash) external pure returns (bytes32) {
+        return _holdingId(creator, epcisHash);
+    }
+
     // ---------------------------------------------------------------- internals: custody
 
     /// @dev The units that leave `parent` in a shipment: the whole holding when none are selected,
@@ -512,7 +519,9 @@ contract DrugProvenance is IDrugProvenance {
         if (epcisHash == bytes32(0) || cid.length == 0) revert DrugProvenanceInvalidAnchor();
     }
 
-    function _requireNewHolding(bytes32 id) private view {
+    /// @dev The id of the holding the caller makes with `epcisHash`, which must be new.
+    function _newHolding(bytes32 epcisHash) private view returns (bytes32 id) {
+        id = _holdingId(msg.sender, epcisHash);
         if (_holdings[id].state != HoldingState.None) revert DrugProvenanceHoldingExists(id);
     }
 
@@ -592,6 +601,10 @@ contract DrugProvenance is IDrugProvenance {
 
     function _unitId(uint64 gtin, bytes32 serial) private pure returns (bytes32) {
         return keccak256(abi.encode(gtin, serial));
+    }
+
+    function _holdingId(address creator, bytes32 epcisHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(creator, epcisHash));
     }
 
     /// @dev `a - b`, or zero: unit counts are as declared, so they must not make a transfer revert.

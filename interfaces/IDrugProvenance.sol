@@ -10,7 +10,10 @@ pragma solidity ^0.8.24;
 /// number (AI 21) are never put on-chain as text: the SDK passes `keccak256` of their UTF-8 bytes
 /// (the "lot digest" and "serial digest"), which a partner holding the package can recompute.
 /// `lotKey = keccak256(abi.encode(gtin, lot))` names a lot and
-/// `unitId = keccak256(abi.encode(gtin, serial))` a unit. The Merkle leaf of a unit is
+/// `unitId = keccak256(abi.encode(gtin, serial))` a unit, and
+/// `holdingId = keccak256(abi.encode(creator, epcisHash))` the holding that a commissioning or a
+/// shipment by `creator` makes: scoped to its creator, so nobody who sees a pending transaction
+/// can take its id first and make it fail. The Merkle leaf of a unit is
 /// `keccak256(bytes.concat(unitId))`, the OpenZeppelin StandardMerkleTree leaf of the values
 /// `[gtin, serial]` with types `["uint64", "bytes32"]`. Expiry dates are GS1 AI 17 `YYMMDD`
 /// numbers (`DD = 00`: the last day of the month).
@@ -158,7 +161,7 @@ interface IDrugProvenance {
     );
 
     /// @notice `manufacturer` commissioned lot `lotKey` of `gtin` (EPCIS ObjectEvent ADD,
-    /// bizStep commissioning, disposition active); its units form holding `epcisHash`.
+    /// bizStep commissioning, disposition active); its units form holding `holding`.
     event LotCommissioned(
         bytes32 indexed lotKey,
         uint64 indexed gtin,
@@ -167,13 +170,14 @@ interface IDrugProvenance {
         uint32 expiry,
         uint32 quantity,
         bytes32 serialsRoot,
+        bytes32 holding,
         bytes32 epcisHash,
         bytes cid
     );
 
     /// @notice `sender` shipped `units` units of holding `parent` as the new holding `shipment`
-    /// (its id is the shipping event's hash; bizStep shipping, disposition in_transit) to `receiver`.
-    /// `root` is the shipment's tree root and `remainderRoot` the parent's root afterwards.
+    /// (bizStep shipping, disposition in_transit) to `receiver`. `root` is the shipment's tree
+    /// root and `remainderRoot` the parent's root afterwards.
     event ShipmentDispatched(
         bytes32 indexed shipment,
         bytes32 indexed lotKey,
@@ -184,6 +188,7 @@ interface IDrugProvenance {
         uint32 units,
         bytes32 root,
         bytes32 remainderRoot,
+        bytes32 epcisHash,
         bytes cid
     );
 
@@ -345,7 +350,7 @@ interface IDrugProvenance {
     /// @notice Lot `lotKey` is already recalled.
     error DrugProvenanceLotRecalled(bytes32 lotKey);
 
-    /// @notice A holding with id `holding` exists already (an EPCIS event hash used twice).
+    /// @notice A holding with id `holding` exists already (its creator used an EPCIS event hash twice).
     error DrugProvenanceHoldingExists(bytes32 holding);
 
     /// @notice No holding has id `holding`.
@@ -412,7 +417,8 @@ interface IDrugProvenance {
     /// holding with id `epcisHash` held and owned by the caller. Costs the same for 1 unit or 100,000.
     /// @dev Requirements: caller is an active MANUFACTURER and registered `gtin`; `lot` and
     /// `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
-    /// `epcisHash` is not zero, not yet a holding id, and `cid` not empty. Emits {LotCommissioned}.
+    /// `epcisHash` is not zero, the caller made no holding with it yet, and `cid` not empty.
+    /// Emits {LotCommissioned}.
     function commission(
         uint64 gtin,
         bytes32 lot,
@@ -425,7 +431,7 @@ interface IDrugProvenance {
 
     // ---------------------------------------------------------------- custody
 
-    /// @notice Ships units of `holding` to `receiver` as a new holding whose id is `epcisHash`,
+    /// @notice Ships units of `holding` to `receiver` as a new holding, id {holdingIdOf}(caller, `epcisHash`),
     /// in transit until the receiver confirms receipt. With no units in `selection` the whole
     /// holding ships; otherwise the selected units leave it, proven to be in it by the selection's
     /// multiproof against its root.
@@ -436,8 +442,8 @@ interface IDrugProvenance {
     /// `receiver` is an authorized trading partner other than the caller; if the lot is recalled,
     /// quarantined or illegitimate, `receiver` is the product's manufacturer (a return: suspect
     /// product stops moving; the check is lot-wide, a unit quarantined on its own is stopped at
-    /// {dispense}); the multiproof is valid; `epcisHash` is not zero, not yet a holding id, and
-    /// `cid` not empty. Emits {ShipmentDispatched}.
+    /// {dispense}); the multiproof is valid; `epcisHash` is not zero, the caller made no holding
+    /// with it yet, and `cid` not empty. Emits {ShipmentDispatched}.
     function ship(
         bytes32 holding,
         UnitSelection calldata selection,
@@ -591,4 +597,8 @@ interface IDrugProvenance {
 
     /// @notice `keccak256(abi.encode(gtin, serial))`.
     function unitIdOf(uint64 gtin, bytes32 serial) external pure returns (bytes32);
+
+    /// @notice `keccak256(abi.encode(creator, epcisHash))`: the id of the holding that `creator`
+    /// made by commissioning or shipping with EPCIS event hash `epcisHash`.
+    function holdingIdOf(address creator, bytes32 epcisHash) external pure returns (bytes32);
 }
