@@ -1,15 +1,19 @@
-"""On-chain identifiers of DrugProvenance: digests of GS1 values, lot keys, unit ids, tree leaves.
+"""On-chain identifiers of DrugProvenance: digests of GS1 values, lot keys, unit ids, tree leaves
+and holding ids.
 
 Lot (AI 10) and serial (AI 21) numbers never go on-chain as text: the contract sees keccak256
 of their UTF-8 bytes. A lot is named by ``keccak256(abi.encode(uint64 gtin, bytes32 lot))`` and
 a unit by ``keccak256(abi.encode(uint64 gtin, bytes32 serial))``; the Merkle leaf of a unit is
 ``keccak256(unit_id)``, OpenZeppelin's StandardMerkleTree leaf of ``[gtin, serial]`` with types
-``["uint64", "bytes32"]``.
+``["uint64", "bytes32"]``. The holding a commissioning or a shipment makes is named by
+``keccak256(abi.encode(address creator, bytes32 epcis_hash))``: scoped to the account that made
+it, so nobody can take a pending transaction's holding id first.
 """
 
 from __future__ import annotations
 
 from eth_hash.auto import keccak
+from eth_utils import is_address, to_canonical_address
 
 from hygeia.errors import InvalidInputError
 
@@ -47,3 +51,13 @@ def leaf(unit: bytes) -> bytes:
 def unit_leaf(gtin: int, serial: str) -> bytes:
     """The leaf of serial number `serial` (text) of product `gtin`."""
     return leaf(unit_id(gtin, digest(serial)))
+
+
+def holding_id(creator: str, epcis_hash: bytes) -> bytes:
+    """keccak256(abi.encode(creator, EPCIS event hash)): the id of the holding that `creator`
+    made by commissioning or shipping with that event."""
+    if not is_address(creator):
+        raise InvalidInputError(f"not an account address: {creator!r}")
+    if len(epcis_hash) != WORD:
+        raise InvalidInputError(f"expected a 32-byte event hash, got {len(epcis_hash)} bytes")
+    return keccak(bytes(WORD - 20) + to_canonical_address(creator) + epcis_hash)
