@@ -128,10 +128,10 @@ def shipments(url: str, count: int) -> Batch:
         maker.wait(tx_hash)
 
     def ship(i: int) -> ContractFunction:
+        stock = ids.holding_id(maker.address, _word(f"commission {i}"))
         return functions.ship(
-            _word(f"commission {i}"), ([], [], []), distributor, True, _word(f"ship {i}"),
-            DOCUMENT_CID,
-        )  # fmt: skip
+            stock, ([], [], []), distributor, True, _word(f"ship {i}"), DOCUMENT_CID
+        )
 
     return Batch(maker, ship)
 

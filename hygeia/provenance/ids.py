@@ -13,7 +13,7 @@ it, so nobody can take a pending transaction's holding id first.
 from __future__ import annotations
 
 from eth_hash.auto import keccak
-from eth_utils import is_address, to_canonical_address
+from eth_utils.address import is_address, to_canonical_address
 
 from hygeia.errors import InvalidInputError
 

@@ -48,9 +48,12 @@ class ChainEvent:
 
     @property
     def epcis_hash(self) -> bytes:
-        # A shipment's and a lot's first holding's ids are their event hashes.
-        key = {"ShipmentDispatched": "shipment"}.get(self.name, "epcisHash")
-        return bytes(self.args[key])
+        return bytes(self.args["epcisHash"])
+
+    @property
+    def holding(self) -> bytes:
+        """The holding a LotCommissioned or ShipmentDispatched event made."""
+        return bytes(self.args["shipment" if self.name == "ShipmentDispatched" else "holding"])
 
     @property
     def cid(self) -> str:
@@ -187,9 +190,7 @@ class TraceReader:
                 for e in self.events(name, {"gtin": gtin})
                 if bytes(e.args["target"]) == lot_key or bytes(e.args["target"]) in units
             ]
-        holdings = {
-            e.epcis_hash for e in found if e.name in ("LotCommissioned", "ShipmentDispatched")
-        }
+        holdings = {e.holding for e in found if e.name in ("LotCommissioned", "ShipmentDispatched")}
         found += [
             e
             for e in self.events("SuspectUnitFlagged", {})
@@ -264,7 +265,7 @@ class TraceReader:
         if event.name == "LotCommissioned":
             self._add(
                 custody,
-                event.epcis_hash,
+                event.holding,
                 None,
                 args["manufacturer"],
                 args["manufacturer"],
@@ -285,7 +286,7 @@ class TraceReader:
             parent.serials -= moving
             view = self._add(
                 custody,
-                event.epcis_hash,
+                event.holding,
                 parent.id,
                 args["sender"],
                 parent.owner,

@@ -49,11 +49,14 @@ class Anchored:
     receipt: Receipt
     epcis_hash: str
     cid: str
+    holding: bytes | None = None  # the holding a commissioning or a shipment made
 
     @property
     def id(self) -> bytes:
-        """The 32-byte event hash: a commissioned lot's or a shipment's holding id."""
-        return epcis.hash_digest(self.epcis_hash)
+        """The id of the holding this change made: a commissioned lot's or a shipment's."""
+        if self.holding is None:
+            raise InvalidInputError("this change made no holding")
+        return self.holding
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -113,13 +116,21 @@ class ProvenanceFlow:
     def _party(self, address: str) -> str:
         return epcis.party(self.chain_id, address)
 
-    def _anchor(self, event: dict[str, Any], send: Callable[[bytes, bytes], Receipt]) -> Anchored:
+    def _anchor(
+        self,
+        event: dict[str, Any],
+        send: Callable[[bytes, bytes], Receipt],
+        *,
+        makes_holding: bool = False,
+    ) -> Anchored:
         doc = epcis.with_event_ids(epcis.document([event], created=self._clock()))
         epcis.validate(doc)
         ni = doc["epcisBody"]["eventList"][0]["eventID"]
         cid = self.store.add(epcis.encode(doc))
-        receipt = send(epcis.hash_digest(ni), bytes(CID.parse(cid)))
-        return Anchored(receipt, ni, cid)
+        digest = epcis.hash_digest(ni)
+        receipt = send(digest, bytes(CID.parse(cid)))
+        holding = ids.holding_id(self.me, digest) if makes_holding else None
+        return Anchored(receipt, ni, cid, holding)
 
     def _event(self, **fields: Any) -> dict[str, Any]:
         return epcis.object_event(
@@ -189,6 +200,7 @@ class ProvenanceFlow:
             lambda h, c: self.client.commission(
                 gtin, ids.digest(lot), gs1.parse_expiry(expiry), len(serials), tree.root, h, c
             ),
+            makes_holding=True,
         )
 
     # ------------------------------------------------------------------ custody
@@ -257,6 +269,7 @@ class ProvenanceFlow:
         return self._anchor(
             event,
             lambda h, c: self.client.ship(holding, units, multiproof, to, sale, h, c),
+            makes_holding=True,
         )
 
     def receive(self, shipment: bytes) -> Anchored:

@@ -53,6 +53,11 @@ def epcis_hash(label: str) -> bytes:
     return keccak(text=f"gas {label}")
 
 
+def holding(creator: str, label: str) -> bytes:
+    """The holding `creator` made with the event of `label`."""
+    return ids.holding_id(DEV[creator], epcis_hash(label))
+
+
 def _held(serials: tuple[str, ...]) -> Any:
     return TREE.holding({ids.unit_leaf(GTIN, s) for s in serials})
 
@@ -63,7 +68,10 @@ def _held(serials: tuple[str, ...]) -> Any:
 def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
     """(op, signer, function, args) in the order `measure` makes them; op None: a set-up call
     whose gas is not reported (an operation measured already)."""
-    at_pharmacy = epcis_hash("to pharmacy")
+    stock = holding("manufacturer", "commission")
+    at_distributor = holding("manufacturer", "to distributor")
+    at_pharmacy = holding("distributor", "to pharmacy")
+    again = holding("distributor", "again")
     dispense_proof = _held(SERIALS[:4]).proof(ids.unit_leaf(GTIN, "G0000"))
     after_dispense = ("G0001", "G0002", "G0003")
     destroy_proof = _held(after_dispense).proof(ids.unit_leaf(GTIN, "G0003"))
@@ -85,7 +93,7 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "manufacturer",
             "ship",
             (
-                epcis_hash("commission"),
+                stock,
                 ([], [], []),
                 DEV["distributor"],
                 True,
@@ -97,18 +105,18 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "receiveShipment",
             "distributor",
             "receiveShipment",
-            (epcis_hash("to distributor"), epcis_hash("received"), CID),
+            (at_distributor, epcis_hash("received"), CID),
         ),
         (
             "ship(4 of 8 units)",
             "distributor",
             "ship",
             (
-                epcis_hash("to distributor"),
+                at_distributor,
                 _four_selection(),
                 DEV["pharmacy"],
                 True,
-                at_pharmacy,
+                epcis_hash("to pharmacy"),
                 CID,
             ),
         ),
@@ -119,42 +127,42 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "ship",
             (at_pharmacy, ([], [], []), DEV["pharmacy"], True, epcis_hash("again"), CID),
         ),
-        (None, "pharmacy", "receiveShipment", (epcis_hash("again"), epcis_hash("got it"), CID)),
+        (None, "pharmacy", "receiveShipment", (again, epcis_hash("got it"), CID)),
         (
             "dispense",
             "pharmacy",
             "dispense",
-            (epcis_hash("again"), ids.digest("G0000"), dispense_proof, epcis_hash("dispense"), CID),
+            (again, ids.digest("G0000"), dispense_proof, epcis_hash("dispense"), CID),
         ),
         (
             "dispense(cloned serial flagged)",
             "pharmacy",
             "dispense",
-            (epcis_hash("again"), ids.digest("G0000"), [], epcis_hash("clone"), CID),
+            (again, ids.digest("G0000"), [], epcis_hash("clone"), CID),
         ),
         (
             "destroy",
             "pharmacy",
             "destroy",
-            (epcis_hash("again"), ids.digest("G0003"), destroy_proof, epcis_hash("destroy"), CID),
+            (again, ids.digest("G0003"), destroy_proof, epcis_hash("destroy"), CID),
         ),
         (
             "recordSensorReadings",
             "pharmacy",
             "recordSensorReadings",
-            (epcis_hash("again"), 400, 800, epcis_hash("sensors"), CID),
+            (again, 400, 800, epcis_hash("sensors"), CID),
         ),
         (
             "recordSensorReadings(excursion)",
             "pharmacy",
             "recordSensorReadings",
-            (epcis_hash("again"), 150, 800, epcis_hash("excursion"), CID),
+            (again, 150, 800, epcis_hash("excursion"), CID),
         ),
         (
             "clearExcursion",
             "manufacturer",
             "clearExcursion",
-            (epcis_hash("again"), epcis_hash("cleared"), CID),
+            (again, epcis_hash("cleared"), CID),
         ),
         (
             "quarantine(unit)",
