@@ -40,6 +40,10 @@ LOT, EXPIRY = ids.digest("LOT-GAS"), 301231
 SERIALS = tuple(f"G{i:04d}" for i in range(8))
 TREE = LotTree(ids.unit_leaf(GTIN, s) for s in SERIALS)
 UNIT_OF_LEAF = {ids.unit_leaf(GTIN, s): ids.unit_id(GTIN, ids.digest(s)) for s in SERIALS}
+# A second lot, large enough to show how a subset shipment's gas grows with the units listed.
+BIG_LOT, BIG_SIZE = ids.digest("LOT-GAS-BIG"), 1024
+BIG_SERIALS = tuple(f"B{i:04d}" for i in range(BIG_SIZE))
+BIG_TREE = LotTree(ids.unit_leaf(GTIN, s) for s in BIG_SERIALS)
 CID = bytes.fromhex("01551220") + keccak(text="an EPCIS document")  # binary CIDv1, 36 bytes
 REASON = keccak(text="gas measurement")
 DEV = {
@@ -184,7 +188,44 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             (int(Scope.UNIT), GTIN, ids.digest("G0001"), REASON, epcis_hash("illegitimate"), CID),
         ),
         ("recall", "manufacturer", "recall", (GTIN, LOT, REASON, epcis_hash("recall"), CID)),
+        (
+            None,
+            "manufacturer",
+            "commission",
+            (GTIN, BIG_LOT, EXPIRY, BIG_SIZE, BIG_TREE.root, epcis_hash("big"), CID),
+        ),
+        *_big_subset_shipments(),
     ]
+
+
+def _big_subset_shipments() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
+    """Subsets of the 1,024-unit lot shipped from the manufacturer's holding: 32 units spread
+    over the lot (every 32nd serial), then 512 of the units left."""
+    held = set(BIG_SERIALS)
+    calls: list[tuple[str | None, str, str, tuple[Any, ...]]] = []
+    for count, chosen in ((32, BIG_SERIALS[::32]), (512, BIG_SERIALS[1:1025:2])):
+        tree = BIG_TREE.holding({ids.unit_leaf(GTIN, s) for s in held})
+        multi = tree.multiproof(ids.unit_leaf(GTIN, s) for s in chosen)
+        units = [ids.unit_id(GTIN, ids.digest(s)) for s in chosen]
+        unit_of_leaf = {ids.leaf(u): u for u in units}
+        selection = ([unit_of_leaf[v] for v in multi.leaves], multi.proof, multi.flags)
+        calls.append(
+            (
+                f"ship({count} of {BIG_SIZE} units)",
+                "manufacturer",
+                "ship",
+                (
+                    holding("manufacturer", "big"),
+                    selection,
+                    DEV["distributor"],
+                    True,
+                    epcis_hash(f"big {count}"),
+                    CID,
+                ),
+            )
+        )
+        held -= set(chosen)
+    return calls
 
 
 def _four_selection() -> tuple[list[bytes], list[bytes], list[bool]]:
@@ -259,6 +300,8 @@ _WRITES: dict[str, tuple[int, int, int, str]] = {
     "clear": (0, 1, 0, "ProductCleared"),
     "confirmIllegitimate": (0, 1, 0, "ProductConfirmedIllegitimate"),
     "recall": (0, 1, 0, "LotRecalled"),
+    "ship(32 of 1024 units)": (5, 2, 0, "ShipmentDispatched"),
+    "ship(512 of 1024 units)": (5, 2, 0, "ShipmentDispatched"),
 }
 
 
