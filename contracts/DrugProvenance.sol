@@ -425,11 +425,8 @@ contract DrugProvenance is IDrugProvenance {
     {
         bytes32[] calldata units = selection.units;
         if (units.length == 0) return (parent.root, bytes32(0), parent.units);
-        bytes32[] memory leaves = new bytes32[](units.length);
-        for (uint256 i = 0; i < units.length; ++i) {
-            leaves[i] = CustodyTree.leaf(units[i]);
-        }
-        (bool valid, bytes32 root, bytes32 rest, bytes32 part) = CustodyTree.split(selection.proof, selection.proofFlags, leaves);
+        (bool valid, bytes32 root, bytes32 rest, bytes32 part) =
+            CustodyTree.split(units, selection.proof, selection.proofFlags);
         if (!valid || root != parent.root) revert DrugProvenanceUnitsNotHeld(holding);
         return (part, rest, units.length.toUint32());
     }

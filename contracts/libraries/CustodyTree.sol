@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
-
 /// @title CustodyTree
 /// @notice Merkle trees of the units a party holds, as pruned copies of their lot's tree.
 /// @dev A lot's tree is an OpenZeppelin StandardMerkleTree over its units' leaves
 /// (`keccak256(bytes.concat(unitId))`, sorted-pair hashing). A holding's tree has the same shape
-/// with every subtree that contains none of the holding's units replaced by zero, and every other
-/// node hashed as usual. Zero is never a leaf nor a node hash, so:
-/// - a holding holds a unit exactly when a standard OpenZeppelin proof (or multiproof) shows the
-///   unit's leaf under the holding's root; proof elements may be zero (empty subtrees);
+/// pruned to the holding's units: a subtree holding none of them is zero, a node with one empty
+/// child is its other child, and a node with two non-empty children is their sorted-pair hash.
+/// Zero is never a leaf nor a node hash, and a leaf (the hash of 32 bytes) is never a node (the
+/// hash of 64 bytes), so:
+/// - a holding holds a unit exactly when a proof (or multiproof) in the lot's shape, whose
+///   elements may be zero (empty subtrees), folds the unit's leaf into the holding's root;
 /// - the root is a function of the lot's shape and the set of units held, however the holding
 ///   came to be, so the SDK rebuilds it from that set alone;
-/// - an empty holding has root zero.
+/// - holding every unit gives the lot's root, and holding none gives zero.
 /// Moving units out of a holding recomputes, in one pass over the same (multi)proof, the root of
-/// the units left behind and the root of the units taken, without storage per unit.
+/// the units left behind and the root of the units taken, without storage per unit. A node
+/// whose sides do not both hold taken and kept units needs one hash, or none.
 library CustodyTree {
     /// @dev Bytes of one queued node: its hash in the full tree, the remainder and the part.
     uint256 private constant _NODE_BYTES = 0x60;
@@ -39,30 +40,36 @@ library CustodyTree {
     {
         root = leafValue;
         for (uint256 i = 0; i < proof.length; ++i) {
-            root = Hashes.commutativeKeccak256(root, proof[i]);
-            remainder = _node(remainder, proof[i]);
+            bytes32 sibling = proof[i];
+            root = _node(root, sibling);
+            remainder = _node(remainder, sibling);
         }
     }
 
-    /// @notice Splits a tree along an OpenZeppelin multiproof of `leaves`: `root` is the root the
-    /// multiproof computes (equal to the holding's root if the leaves are in it), `remainder` the
-    /// root without the leaves and `part` the root of the leaves alone.
-    /// @dev OpenZeppelin's `processMultiProof` queue algorithm, computing three values per node:
-    /// a leaf enters the part whole and the remainder as zero; a proof element (a subtree
-    /// without any of the leaves) enters the remainder whole and the part as zero. Written in
-    /// assembly because it runs once per unit shipped: no bounds checks past the ones below and
-    /// no memory but the queue. `valid` is false for a malformed multiproof: no leaves, counts
-    /// that do not add up, a proof element missing or left over, or a node read before it is
-    /// computed. A flag is read as true when non-zero.
-    function split(bytes32[] calldata proof, bool[] calldata proofFlags, bytes32[] memory leaves)
+    /// @notice Splits a tree along an OpenZeppelin multiproof of the leaves of `unitIds`: `root` is
+    /// the root the multiproof computes (equal to the holding's root if the units are in it),
+    /// `remainder` the root without them and `part` the root of them alone.
+    /// @dev OpenZeppelin's `processMultiProof` queue algorithm over the pruned node rule, carrying
+    /// three values per node (full, remainder, part): a leaf enters the part whole and the
+    /// remainder empty; a proof element (a subtree without any of the units) enters the remainder
+    /// whole and the part empty. A node whose sides hold no kept units is all part, one whose
+    /// sides hold no taken units all remainder: only where both meet are three values hashed.
+    /// Leaves are hashed from calldata as they are consumed. Written in assembly, inlined,
+    /// because it runs once per node of a shipment's proof. `valid` is false for a malformed
+    /// multiproof: no units, counts that do not add up, a proof element missing or left over, or
+    /// a node read before it is computed. A flag is read as true when non-zero.
+    function split(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
         internal
         pure
         returns (bool valid, bytes32 root, bytes32 remainder, bytes32 part)
     {
         uint256 steps = proofFlags.length;
-        if (leaves.length == 0 || leaves.length + proof.length != steps + 1) return (false, 0, 0, 0);
-        if (steps == 0) return (true, leaves[0], 0, leaves[0]);
-        uint256 last = _queue(proof, proofFlags, leaves);
+        if (unitIds.length == 0 || unitIds.length + proof.length != steps + 1) return (false, 0, 0, 0);
+        if (steps == 0) {
+            root = leaf(unitIds[0]);
+            return (true, root, 0, root);
+        }
+        uint256 last = _queue(unitIds, proof, proofFlags);
         if (last == 0) return (false, 0, 0, 0);
         assembly ("memory-safe") {
             root := mload(last)
@@ -74,100 +81,157 @@ library CustodyTree {
 
     /// @dev Runs the multiproof queue; returns the memory address of the last node computed (the
     /// root, as full, remainder and part words), or zero for a malformed multiproof.
-    function _queue(bytes32[] calldata proof, bool[] calldata proofFlags, bytes32[] memory leaves)
+    function _queue(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
         private
         pure
         returns (uint256 last)
     {
         assembly ("memory-safe") {
-            function pair(x, y) -> h {
-                switch lt(x, y)
-                case 1 {
-                    mstore(0x00, x)
-                    mstore(0x20, y)
+            function join(x, y) -> h {
+                h := x
+                if y {
+                    switch x
+                    case 0 { h := y }
+                    default {
+                        switch lt(x, y)
+                        case 1 {
+                            mstore(0x00, x)
+                            mstore(0x20, y)
+                        }
+                        default {
+                            mstore(0x00, y)
+                            mstore(0x20, x)
+                        }
+                        h := keccak256(0x00, 0x40)
+                    }
                 }
-                default {
-                    mstore(0x00, y)
-                    mstore(0x20, x)
-                }
-                h := keccak256(0x00, 0x40)
-            }
-            function pruned(x, y) -> h {
-                if or(x, y) { h := pair(x, y) }
-            }
-            function copyNode(to, from) {
-                mstore(to, mload(from))
-                mstore(add(to, 0x20), mload(add(from, 0x20)))
-                mstore(add(to, 0x40), mload(add(from, 0x40)))
-            }
-            function leafNode(to, value) {
-                mstore(to, value)
-                mstore(add(to, 0x20), 0)
-                mstore(add(to, 0x40), value)
             }
 
-            // One node per step, then the second operand `b` of the step at hand.
-            let nodes := mload(0x40)
-            let b := add(nodes, mul(proofFlags.length, _NODE_BYTES))
-            mstore(0x40, add(b, _NODE_BYTES))
-            let leafPtr := add(leaves, 0x20)
-            let leafEnd := add(leafPtr, mul(mload(leaves), 0x20))
-            let queuePtr := nodes
+            // The remainder and part of a node whose sides hold both taken and kept units.
+            function mixed(out, a, b) {
+                mstore(add(out, 0x20), join(mload(add(a, 0x20)), mload(add(b, 0x20))))
+                mstore(add(out, 0x40), join(mload(add(a, 0x40)), mload(add(b, 0x40))))
+            }
+
+            // Nodes, one per step, then three scratch nodes: a leaf as first operand, a leaf as
+            // second operand, a proof element. A scratch leaf's remainder and a proof element's
+            // part stay zero.
+            let out := mload(0x40)
+            let end := add(out, mul(proofFlags.length, _NODE_BYTES))
+            mstore(0x40, add(end, mul(3, _NODE_BYTES)))
+            mstore(add(end, 0x20), 0)
+            mstore(add(end, 0x80), 0)
+            mstore(add(end, 0x100), 0)
+            let unit := unitIds.offset
+            let unitEnd := add(unit, shl(5, unitIds.length))
+            let queue := out
             let proofPtr := proof.offset
-            for { let out := nodes } lt(out, b) { out := add(out, _NODE_BYTES) } {
+            let flag := proofFlags.offset
+            for {} lt(out, end) {
+                out := add(out, _NODE_BYTES)
+                flag := add(flag, 0x20)
+            } {
                 // a: the next leaf, else the next computed node
-                switch lt(leafPtr, leafEnd)
+                let a := queue
+                switch lt(unit, unitEnd)
                 case 1 {
-                    leafNode(out, mload(leafPtr))
-                    leafPtr := add(leafPtr, 0x20)
+                    mstore(0x00, calldataload(unit))
+                    let value := keccak256(0x00, 0x20)
+                    a := end
+                    mstore(a, value)
+                    mstore(add(a, 0x40), value)
+                    unit := add(unit, 0x20)
                 }
                 default {
-                    if iszero(lt(queuePtr, out)) {
-                        proofPtr := 0 // marks the multiproof malformed
-                        break
-                    }
-                    copyNode(out, queuePtr)
-                    queuePtr := add(queuePtr, _NODE_BYTES)
+                    if iszero(lt(queue, out)) { break }
+                    queue := add(queue, _NODE_BYTES)
                 }
                 // b: with the step's flag the next leaf or computed node, else a proof element
-                switch iszero(calldataload(add(proofFlags.offset, div(mul(sub(out, nodes), 0x20), _NODE_BYTES))))
+                let b := queue
+                switch calldataload(flag)
                 case 0 {
-                    switch lt(leafPtr, leafEnd)
-                    case 1 {
-                        leafNode(b, mload(leafPtr))
-                        leafPtr := add(leafPtr, 0x20)
-                    }
-                    default {
-                        if iszero(lt(queuePtr, out)) {
-                        proofPtr := 0 // marks the multiproof malformed
-                        break
-                    }
-                        copyNode(b, queuePtr)
-                        queuePtr := add(queuePtr, _NODE_BYTES)
-                    }
-                }
-                default {
-                    if iszero(lt(proofPtr, add(proof.offset, mul(proof.length, 0x20)))) {
-                        proofPtr := 0
-                        break
-                    }
                     let value := calldataload(proofPtr)
+                    b := add(end, 0xc0)
                     mstore(b, value)
                     mstore(add(b, 0x20), value)
-                    mstore(add(b, 0x40), 0)
                     proofPtr := add(proofPtr, 0x20)
                 }
-                mstore(out, pair(mload(out), mload(b)))
-                mstore(add(out, 0x20), pruned(mload(add(out, 0x20)), mload(add(b, 0x20))))
-                mstore(add(out, 0x40), pruned(mload(add(out, 0x40)), mload(add(b, 0x40))))
+                default {
+                    switch lt(unit, unitEnd)
+                    case 1 {
+                        mstore(0x00, calldataload(unit))
+                        let value := keccak256(0x00, 0x20)
+                        b := add(end, 0x60)
+                        mstore(b, value)
+                        mstore(add(b, 0x40), value)
+                        unit := add(unit, 0x20)
+                    }
+                    default {
+                        if iszero(lt(queue, out)) { break }
+                        queue := add(queue, _NODE_BYTES)
+                    }
+                }
+                // full: the pruned node of the two sides
+                let full := mload(a)
+                {
+                    let y := mload(b)
+                    if y {
+                        switch full
+                        case 0 { full := y }
+                        default {
+                            switch lt(full, y)
+                            case 1 {
+                                mstore(0x00, full)
+                                mstore(0x20, y)
+                            }
+                            default {
+                                mstore(0x00, y)
+                                mstore(0x20, full)
+                            }
+                            full := keccak256(0x00, 0x40)
+                        }
+                    }
+                }
+                // remainder and part: the node itself on a side of one kind, else pruned nodes
+                switch or(mload(add(a, 0x20)), mload(add(b, 0x20)))
+                case 0 {
+                    mstore(add(out, 0x20), 0)
+                    mstore(add(out, 0x40), full)
+                }
+                default {
+                    switch or(mload(add(a, 0x40)), mload(add(b, 0x40)))
+                    case 0 {
+                        mstore(add(out, 0x20), full)
+                        mstore(add(out, 0x40), 0)
+                    }
+                    default { mixed(out, a, b) }
+                }
+                mstore(out, full)
             }
-            if eq(proofPtr, add(proof.offset, mul(proof.length, 0x20))) { last := sub(b, _NODE_BYTES) }
+            // Complete only if every step ran and read exactly the proof: reading past it reads
+            // other calldata.
+            if and(eq(out, end), eq(proofPtr, add(proof.offset, shl(5, proof.length)))) {
+                last := sub(end, _NODE_BYTES)
+            }
         }
     }
 
-    /// @dev A node of a pruned tree: zero when both children are empty, else the sorted-pair hash.
-    function _node(bytes32 a, bytes32 b) private pure returns (bytes32) {
-        if (a == bytes32(0) && b == bytes32(0)) return bytes32(0);
-        return Hashes.commutativeKeccak256(a, b);
+    /// @dev A node of a pruned tree: the other child when one is empty, else the sorted-pair hash
+    /// (OpenZeppelin's `Hashes.commutativeKeccak256`).
+    function _node(bytes32 a, bytes32 b) private pure returns (bytes32 value) {
+        if (b == bytes32(0)) return a;
+        if (a == bytes32(0)) return b;
+        assembly ("memory-safe") {
+            switch lt(a, b)
+            case 1 {
+                mstore(0x00, a)
+                mstore(0x20, b)
+            }
+            default {
+                mstore(0x00, b)
+                mstore(0x20, a)
+            }
+            value := keccak256(0x00, 0x40)
+        }
     }
 }

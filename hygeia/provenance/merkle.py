@@ -2,9 +2,10 @@
 
 A lot's tree is laid out exactly as OpenZeppelin's StandardMerkleTree lays it out: leaves sorted
 ascending, stored from the end of a heap-ordered array, parents hashed as sorted pairs. A
-holding (the units of a lot one party holds) has the same shape with every subtree holding none
-of its units pruned to zero, as contracts/libraries/CustodyTree.sol keeps it; so a holding's tree
-is rebuilt from the set of units it holds, whatever shipments made it.
+holding (the units of a lot one party holds) has the same shape pruned to its units, as
+contracts/libraries/CustodyTree.sol keeps it: a subtree holding none of them is zero and a node
+with one empty child is its other child. So a holding's tree is rebuilt from the set of units it
+holds, whatever shipments made it, and its proofs fold with `pruned_pair`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hygeia.errors import InvalidInputError
 
 ZERO = bytes(32)
 Progress = Callable[[int], None]
+Pair = Callable[[bytes, bytes], bytes]
 
 
 def hash_pair(a: bytes, b: bytes) -> bytes:
@@ -26,9 +28,11 @@ def hash_pair(a: bytes, b: bytes) -> bytes:
 
 
 def pruned_pair(a: bytes, b: bytes) -> bytes:
-    """A node of a pruned tree: zero over two empty subtrees, else the sorted-pair hash."""
-    if a == ZERO and b == ZERO:
-        return ZERO
+    """A node of a pruned tree: the other child when one is empty, else the sorted-pair hash."""
+    if b == ZERO:
+        return a
+    if a == ZERO:
+        return b
     return hash_pair(a, b)
 
 
@@ -134,7 +138,7 @@ class HoldingTree:
 
 
 def _hash_up(
-    nodes: list[bytes], size: int, pair: Callable[[bytes, bytes], bytes], progress: Progress | None
+    nodes: list[bytes], size: int, pair: Pair, progress: Progress | None
 ) -> list[bytes]:
     for i in range(size - 2, -1, -1):
         nodes[i] = pair(nodes[2 * i + 1], nodes[2 * i + 2])
@@ -171,16 +175,18 @@ def _multiproof(nodes: Sequence[bytes], indices: list[int]) -> MultiProof:
     return MultiProof([nodes[i] for i in indices], proof, flags)
 
 
-def process_proof(proof: Sequence[bytes], leaf: bytes) -> bytes:
-    """The root a proof computes for `leaf` (OpenZeppelin's processProof)."""
+def process_proof(proof: Sequence[bytes], leaf: bytes, pair: Pair = hash_pair) -> bytes:
+    """The root a proof computes for `leaf`: OpenZeppelin's processProof, or with
+    `pair=pruned_pair` what the contract computes in a holding."""
     node = leaf
     for sibling in proof:
-        node = hash_pair(node, sibling)
+        node = pair(node, sibling)
     return node
 
 
-def process_multiproof(multiproof: MultiProof) -> bytes:
-    """The root a multiproof computes (OpenZeppelin's processMultiProof)."""
+def process_multiproof(multiproof: MultiProof, pair: Pair = hash_pair) -> bytes:
+    """The root a multiproof computes: OpenZeppelin's processMultiProof, or with
+    `pair=pruned_pair` what the contract computes in a holding."""
     leaves, proof, flags = multiproof.leaves, multiproof.proof, multiproof.flags
     if len(leaves) + len(proof) != len(flags) + 1:
         raise InvalidInputError("invalid multiproof: counts do not add up")
@@ -196,7 +202,7 @@ def process_multiproof(multiproof: MultiProof) -> bytes:
             position += 1
         else:
             b = next(proof_iter)
-        node = hash_pair(a, b)
+        node = pair(a, b)
         hashes.append(node)
         queue.append(node)
     if flags:
