@@ -31,9 +31,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// there: nobody can ship, dispense or destroy units it does not hold. Dispensing and destroying
 /// prune the unit from its holding with its single proof and write one slot for the unit, so
 /// both are final and a second dispense of the serial is detected as a clone.
-/// Limits: a subset shipment costs calldata and hashing linear in the units listed: about 1.2x
-/// its EVM floor for a few units, rising to about 1.8x for a hundred and 2.5x for several hundred
-/// (three hashes per tree node), while a whole holding costs the same at any size, so large
+/// Limits: a subset shipment costs calldata and proof work linear in the units listed: about
+/// 1.2x its EVM floor for a few units of a small holding, 1.7x for 32 of 1,024 and 2.2x for 512
+/// of 1,024 (each proof node costs several hundred gas of hashing and queue work, against 140 to
+/// 650 gas of its calldata), while a whole holding costs the same at any size, so large
 /// quantities are best shipped as whole holdings; the SDK must know each holding's units to build proofs,
 /// which it reads from the EPCIS documents and checks against the roots here; unit counts are
 /// as declared at commissioning (the contract cannot count a tree's leaves). {verify} checks a

@@ -1,8 +1,8 @@
 """DrugProvenance gas per operation beside its EVM floor (tests/gas/provenance_gas.py): figures
 are deterministic, never below the floor, and whole-holding shipments and a subset of a few units
-stay within 1.3x of theirs. Larger subsets do not (about 1.8x for 32 of 1,024 units, 2.5x for
-512: each node of the multiproof costs ~900 gas of hashing and queue work against ~140-650 gas
-of calldata); their figures are in the snapshot, which keeps them from growing unnoticed."""
+stay within 1.3x of theirs. Larger subsets do not (1.72x for 32 of 1,024 units, 2.18x for 512:
+each node of the multiproof costs several hundred gas of hashing and queue work against 140 to
+650 gas of calldata); their figures are in the snapshot, which keeps them from growing unnoticed."""
 
 from __future__ import annotations
 
