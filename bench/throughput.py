@@ -106,6 +106,9 @@ def shipments(url: str, count: int) -> Batch:
     maker = TxSender(w3, dev_signer(w3, "manufacturer"), decoder)
     provenance = DrugProvenanceClient(w3, deployment.address_of("DrugProvenance"), maker)
     distributor = dev_signer(w3, "distributor").address
+    DrugProvenanceClient(
+        w3, deployment.address_of("DrugProvenance"), registry.sender
+    ).license_company_prefix("0614141", maker.address)
     provenance.register_product(
         GTIN, 7, keccak(text="bench product"), 200, 2500, _word("product"), DOCUMENT_CID
     )

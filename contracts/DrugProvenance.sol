@@ -57,6 +57,7 @@ contract DrugProvenance is IDrugProvenance {
     /// @notice The ParticipantRegistry that says who is an authorized trading partner or regulator.
     IParticipantRegistry public immutable participants;
 
+    mapping(uint8 length => mapping(uint64 companyPrefix => address manufacturer)) private _licensees;
     mapping(uint64 gtin => Product) private _products;
     mapping(uint64 gtin => bytes32[] lotKeys) private _productLots;
     mapping(bytes32 lotKey => Lot) private _lots;
@@ -72,6 +73,20 @@ contract DrugProvenance is IDrugProvenance {
     // ---------------------------------------------------------------- products and lots
 
     /// @inheritdoc IDrugProvenance
+    function licenseCompanyPrefix(uint64 companyPrefix, uint8 length, address manufacturer) external {
+        if (!participants.isActive(msg.sender, Roles.REGULATOR)) revert DrugProvenanceNotRegulator(msg.sender);
+        if (!GS1.isValidCompanyPrefixLength(length)) revert DrugProvenanceInvalidCompanyPrefixLength(length);
+        if (!GS1.fitsCompanyPrefix(companyPrefix, length)) {
+            revert DrugProvenanceInvalidCompanyPrefix(companyPrefix, length);
+        }
+        if (manufacturer == address(0)) revert DrugProvenanceZeroAddress();
+
+        address previous = _licensees[length][companyPrefix];
+        _licensees[length][companyPrefix] = manufacturer;
+        emit CompanyPrefixLicensed(companyPrefix, length, manufacturer, previous, msg.sender);
+    }
+
+    /// @inheritdoc IDrugProvenance
     function registerProduct(
         uint64 gtin,
         uint8 companyPrefixLength,
@@ -85,6 +100,9 @@ contract DrugProvenance is IDrugProvenance {
         if (!GS1.isValidGtin(gtin)) revert DrugProvenanceInvalidGtin(gtin);
         if (!GS1.isValidCompanyPrefixLength(companyPrefixLength)) {
             revert DrugProvenanceInvalidCompanyPrefixLength(companyPrefixLength);
+        }
+        if (_licensees[companyPrefixLength][GS1.companyPrefixOf(gtin, companyPrefixLength)] != msg.sender) {
+            revert DrugProvenanceCompanyPrefixNotLicensed(gtin, companyPrefixLength, msg.sender);
         }
         if (nameHash == bytes32(0)) revert DrugProvenanceZeroValue();
         if (minTemperature > maxTemperature) {
@@ -372,6 +390,11 @@ contract DrugProvenance is IDrugProvenance {
     /// @inheritdoc IDrugProvenance
     function productOf(uint64 gtin) external view returns (Product memory) {
         return _products[gtin];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function licenseeOf(uint64 companyPrefix, uint8 length) external view returns (address) {
+        return _licensees[length][companyPrefix];
     }
 
     /// @inheritdoc IDrugProvenance

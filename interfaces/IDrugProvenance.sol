@@ -148,6 +148,16 @@ interface IDrugProvenance {
 
     // ---------------------------------------------------------------- events
 
+    /// @notice `regulator` recorded that GS1 licensed company prefix `companyPrefix` (`length`
+    /// digits) to `manufacturer`, in place of `previous` (zero if none).
+    event CompanyPrefixLicensed(
+        uint64 indexed companyPrefix,
+        uint8 indexed length,
+        address indexed manufacturer,
+        address previous,
+        address regulator
+    );
+
     /// @notice `manufacturer` registered product `gtin` (master data document `epcisHash`, `cid`).
     event ProductRegistered(
         uint64 indexed gtin,
@@ -326,6 +336,16 @@ interface IDrugProvenance {
     /// @notice A GS1 company prefix has 6 to 12 digits.
     error DrugProvenanceInvalidCompanyPrefixLength(uint8 length);
 
+    /// @notice `companyPrefix` has more than `length` digits.
+    error DrugProvenanceInvalidCompanyPrefix(uint64 companyPrefix, uint8 length);
+
+    /// @notice The company prefix of `gtin` (its first `length` digits after the indicator digit)
+    /// is not licensed to `account`, so `account` may not register it.
+    error DrugProvenanceCompanyPrefixNotLicensed(uint64 gtin, uint8 length, address account);
+
+    /// @notice `account` is not an active REGULATOR.
+    error DrugProvenanceNotRegulator(address account);
+
     /// @notice The temperature range is empty (`min > max`).
     error DrugProvenanceInvalidTemperatureRange(int16 minTemperature, int16 maxTemperature);
 
@@ -398,9 +418,18 @@ interface IDrugProvenance {
 
     // ---------------------------------------------------------------- products and lots
 
+    /// @notice Records that GS1 licensed company prefix `companyPrefix` of `length` digits to
+    /// `manufacturer`, who alone may then register GTINs under it: nobody else can register (and
+    /// so commission and pass off) another company's products. A later call moves the prefix to a
+    /// new licensee (a transfer); products registered before stay with their manufacturer.
+    /// @dev Requirements: caller is an active REGULATOR; `length` is 6 to 12; `companyPrefix` has
+    /// at most `length` digits; `manufacturer` is not zero. Emits {CompanyPrefixLicensed}.
+    function licenseCompanyPrefix(uint64 companyPrefix, uint8 length, address manufacturer) external;
+
     /// @notice Registers product `gtin` of the caller.
     /// @dev Requirements: caller is an active MANUFACTURER; `gtin` is a GTIN-14 with a correct
-    /// check digit, not yet registered; `companyPrefixLength` is 6 to 12; `nameHash` is not zero;
+    /// check digit, not yet registered; `companyPrefixLength` is 6 to 12 and the caller is the
+    /// licensee of the GTIN's company prefix of that length; `nameHash` is not zero;
     /// `minTemperature <= maxTemperature`; `epcisHash` (of the master data document) not zero and
     /// `cid` not empty. Emits {ProductRegistered}.
     function registerProduct(
@@ -414,7 +443,7 @@ interface IDrugProvenance {
     ) external;
 
     /// @notice Commissions lot `lot` of `gtin`: its units, the leaves under `serialsRoot`, form a
-    /// holding with id `epcisHash` held and owned by the caller. Costs the same for 1 unit or 100,000.
+    /// holding, id {holdingIdOf}(caller, `epcisHash`), held and owned by the caller. Costs the same for 1 unit or 100,000.
     /// @dev Requirements: caller is an active MANUFACTURER and registered `gtin`; `lot` and
     /// `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
     /// `epcisHash` is not zero, the caller made no holding with it yet, and `cid` not empty.
@@ -576,6 +605,10 @@ interface IDrugProvenance {
 
     /// @notice Product `gtin` (manufacturer zero if not registered).
     function productOf(uint64 gtin) external view returns (Product memory);
+
+    /// @notice The manufacturer licensed company prefix `companyPrefix` of `length` digits (zero if
+    /// none).
+    function licenseeOf(uint64 companyPrefix, uint8 length) external view returns (address);
 
     /// @notice Lot `lotKey` (serialsRoot zero if not commissioned).
     function lotOf(bytes32 lotKey) external view returns (Lot memory);

@@ -72,6 +72,17 @@ library GS1 {
         return (_BASE - sum % _BASE) % _BASE == gtin % _BASE;
     }
 
+    /// @notice The company prefix of `gtin` if it is `length` digits long: the digits after the
+    /// GTIN-14's indicator digit. `length` must be a valid company prefix length.
+    function companyPrefixOf(uint64 gtin, uint8 length) internal pure returns (uint64) {
+        return uint64((gtin / _BASE ** (GTIN_BODY_DIGITS - length)) % _BASE ** length);
+    }
+
+    /// @notice Whether `companyPrefix` fits in `length` digits.
+    function fitsCompanyPrefix(uint64 companyPrefix, uint8 length) internal pure returns (bool) {
+        return companyPrefix < _BASE ** length;
+    }
+
     /// @notice Whether `length` is a possible GS1 company prefix length.
     function isValidCompanyPrefixLength(uint8 length) internal pure returns (bool) {
         return length >= MIN_COMPANY_PREFIX_LENGTH && length <= MAX_COMPANY_PREFIX_LENGTH;

@@ -14,6 +14,7 @@ from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 from hygeia.store.base import ContentStore
 
 GTIN = 614141000418
+COMPANY_PREFIX = "0614141"  # the first seven digits of GTIN after its indicator digit
 EXPIRY = 301231  # 2030-12-31 (YYMMDD)
 PRODUCT = "Amoxicillin 500 mg capsules"
 DEVICE = "urn:epc:id:giai:4000001.7"
@@ -33,6 +34,12 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
         story.spent(f"DrugProvenance.{op}", anchored.receipt.gas_used)
         return anchored
 
+    # Only the licensee of a GTIN's GS1 company prefix may register it, so a regulator records
+    # the manufacturer's prefix first.
+    registrar = cast.suite("regulator").provenance
+    if registrar.licensee_of(COMPANY_PREFIX) != cast.address("manufacturer"):
+        receipt = registrar.license_company_prefix(COMPANY_PREFIX, cast.address("manufacturer"))
+        story.spent("DrugProvenance.licenseCompanyPrefix", receipt.gas_used)
     if int(maker.client.product_of(GTIN).manufacturer, 16) == 0:
         spent("registerProduct", maker.register_product(GTIN, 7, PRODUCT, 2.0, 25.0))
     # Each run's lot is new (named after the chain's height), so a rerun tells the story again.

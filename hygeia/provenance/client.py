@@ -15,6 +15,7 @@ from web3 import Web3
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
 from hygeia.errors import InvalidInputError
+from hygeia.provenance import gs1
 from hygeia.provenance.merkle import MultiProof
 
 WORD = 32
@@ -128,6 +129,19 @@ class DrugProvenanceClient(ContractClient):
     contract_name = "DrugProvenance"
 
     # ------------------------------------------------------------ products and lots
+    def license_company_prefix(self, company_prefix: str, manufacturer: str) -> Receipt:
+        """Record (as a regulator) that GS1 licensed `company_prefix` ("0614141") to
+        `manufacturer`, who alone may then register GTINs under it."""
+        number, length = gs1.parse_company_prefix(company_prefix)
+        fn = self.contract.functions.licenseCompanyPrefix(number, length, _address(manufacturer))
+        return self._transact(fn)
+
+    def licensee_of(self, company_prefix: str) -> str | None:
+        """The manufacturer licensed `company_prefix`, or None."""
+        number, length = gs1.parse_company_prefix(company_prefix)
+        licensee = str(self._call(self.contract.functions.licenseeOf(number, length)))
+        return None if int(licensee, 16) == 0 else Web3.to_checksum_address(licensee)
+
     def register_product(
         self,
         gtin: int,

@@ -104,6 +104,14 @@ def company_prefix(gtin: int, company_prefix_length: int) -> str:
     return _split(gtin, company_prefix_length)[0]
 
 
+def parse_company_prefix(text: str) -> tuple[int, int]:
+    """A GS1 company prefix as the contract takes it: (its number, its length in digits), so
+    that leading zeros count ("0614141" is (614141, 7))."""
+    if not text.isdigit() or not MIN_COMPANY_PREFIX <= len(text) <= MAX_COMPANY_PREFIX:
+        raise InvalidInputError(f"a GS1 company prefix is 6 to 12 digits, got {text!r}")
+    return int(text), len(text)
+
+
 def sgtin_pattern(gtin: int, company_prefix_length: int) -> str:
     """The EPC pattern URI of every unit of a product (its master data id)."""
     company, item = _split(gtin, company_prefix_length)

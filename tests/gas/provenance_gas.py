@@ -47,6 +47,7 @@ BIG_TREE = LotTree(ids.unit_leaf(GTIN, s) for s in BIG_SERIALS)
 CID = bytes.fromhex("01551220") + keccak(text="an EPCIS document")  # binary CIDv1, 36 bytes
 REASON = keccak(text="gas measurement")
 DEV = {
+    "regulator": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     "manufacturer": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
     "distributor": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
     "pharmacy": "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
@@ -80,6 +81,12 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
     after_dispense = ("G0001", "G0002", "G0003")
     destroy_proof = _held(after_dispense).proof(ids.unit_leaf(GTIN, "G0003"))
     return [
+        (
+            "licenseCompanyPrefix",
+            "regulator",
+            "licenseCompanyPrefix",
+            (614141, PREFIX, DEV["manufacturer"]),
+        ),
         (
             "registerProduct",
             "manufacturer",
@@ -282,6 +289,7 @@ def receipts(url: str) -> dict[str, Receipt]:
 # a Product is 2 slots, a Lot 2, a Holding 5 (root, lot key, custodian word, owner, receiver), a
 # Unit 1; commissioning also writes the product's lot-list length and one list element.
 _WRITES: dict[str, tuple[int, int, int, str]] = {
+    "licenseCompanyPrefix": (1, 0, 0, "CompanyPrefixLicensed"),
     "registerProduct": (2, 0, 0, "ProductRegistered"),
     "commission": (8, 0, 0, "LotCommissioned"),
     "ship(whole holding)": (5, 2, 1, "ShipmentDispatched"),  # parent root cleared, units zeroed

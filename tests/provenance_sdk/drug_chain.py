@@ -52,6 +52,9 @@ def drug_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("drug-deployments")
 
 
+COMPANY_PREFIX = "0614141"  # GS1's example prefix: the GTINs of these tests are under it
+
+
 @pytest.fixture(scope="module")
 def drug_suite(drug_w3: Web3, drug_book: Path) -> DeployResult:
     regulator = dev_signer(drug_w3, "regulator").address
@@ -73,6 +76,9 @@ def drug_suite(drug_w3: Web3, drug_book: Path) -> DeployResult:
             valid_from=now - 60,
             valid_until=now + TEN_YEARS,
         )
+    DrugProvenanceClient(
+        drug_w3, result.deployment.address_of("DrugProvenance"), sender(drug_w3, "regulator")
+    ).license_company_prefix(COMPANY_PREFIX, dev_signer(drug_w3, "manufacturer").address)
     return result
 
 

@@ -1,5 +1,5 @@
-"""`hygeia drug product|commission|ship|receive|void|dispense|verify|recall|quarantine|clear|
-sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance)."""
+"""`hygeia drug prefix|product|commission|ship|receive|void|dispense|verify|recall|quarantine|
+clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         )
         p.set_defaults(handler=handler)
         return p
+
+    p = action(
+        "prefix", "record the GS1 company prefix licensed to a manufacturer (regulator)", _prefix
+    )
+    p.add_argument("prefix", help="GS1 company prefix, 6 to 12 digits (e.g. 0614141)")
+    p.add_argument("--to", required=True, help="manufacturer: address or dev account name")
 
     p = action("product", "register a product by GTIN (manufacturer)", _product)
     p.add_argument("gtin", type=_gtin)
@@ -196,6 +202,18 @@ def _hex(value: bytes) -> str:
 
 
 # ------------------------------------------------------------------ handlers
+
+
+def _prefix(ctx: Context) -> int:
+    flow = _flow(ctx, "regulator")
+    manufacturer = _address(flow, ctx.args.to)
+    receipt = flow.client.license_company_prefix(ctx.args.prefix, manufacturer)
+    ctx.out.transaction(
+        f"licensed company prefix {ctx.args.prefix} to {manufacturer}",
+        receipt,
+        {"prefix": ctx.args.prefix, "manufacturer": manufacturer},
+    )
+    return 0
 
 
 def _product(ctx: Context) -> int:
