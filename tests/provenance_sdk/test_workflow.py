@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from hygeia.errors import IntegrityError, InvalidInputError
+from hygeia.errors import ContractRevertError, IntegrityError, InvalidInputError
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import HoldingState, VerificationStatus
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
@@ -293,3 +293,29 @@ def test_commissioning_100000_serials_through_the_sdk(flow_as: Flows, product: i
     assert maker.verify(GTIN, "B0099999", "LOT-BIG", EXPIRY).status is VerificationStatus.VALID
     assert ids.lot_key(GTIN, ids.digest("LOT-BIG")) in maker.client.lots_of(GTIN)
     assert gs1.gtin14(GTIN) == "00614141000418"
+
+
+def test_only_the_licensee_of_a_gtins_company_prefix_registers_it(
+    flow_as: Flows, address_of: Callable[[str], str]
+) -> None:
+    registrar = flow_as("regulator").client
+    maker = flow_as("manufacturer")
+    unlicensed = gs1.parse_gtin("00614142000417")  # prefix 0614142: licensed to nobody
+    assert registrar.licensee_of("0614142") is None
+    with pytest.raises(ContractRevertError, match="DrugProvenanceCompanyPrefixNotLicensed"):
+        maker.register_product(unlicensed, 7, "Not ours", 2.0, 25.0)
+
+    registrar.license_company_prefix("0614142", address_of("manufacturer"))
+    assert registrar.licensee_of("0614142") == address_of("manufacturer")
+    maker.register_product(unlicensed, 7, "Ours now", 2.0, 25.0)
+    assert maker.client.product_of(unlicensed).manufacturer == address_of("manufacturer")
+
+
+def test_licensing_a_company_prefix_takes_a_regulator_and_a_well_formed_prefix(
+    flow_as: Flows, address_of: Callable[[str], str]
+) -> None:
+    with pytest.raises(ContractRevertError, match="DrugProvenanceNotRegulator"):
+        flow_as("manufacturer").client.license_company_prefix("0614143", address_of("manufacturer"))
+    for bad in ("12345", "1234567890123", "06141a1", ""):
+        with pytest.raises(InvalidInputError, match="company prefix"):
+            flow_as("regulator").client.license_company_prefix(bad, address_of("manufacturer"))
