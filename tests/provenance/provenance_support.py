@@ -5,6 +5,9 @@ credentials; the provider holds a PROVIDER credential (licensed, but no trading 
 regulator holds REGULATOR. Two more funded accounts: `rival`, a second active manufacturer, and
 `clinic`, a second dispenser. `lot` is a commissioned lot of eight units in the manufacturer's
 holding; the SDK's Merkle module (hygeia.provenance.merkle) builds every root and proof.
+`epcis(label)` stands in for an EPCIS event hash; the holding a commissioning or shipment makes is
+named by its creator and event (`holding_made_by`): the model names the lot's commissioned holding
+`lot.commissioning` and each shipment made with the `ship` fixture `lot.shipment(label)`.
 The generic pieces (named accounts, time pinning, exact revert and event matching) are in
 tests/brownie_support.py.
 """
@@ -92,7 +95,14 @@ def epcis(label: str) -> bytes:
     return keccak(text=f"epcis event {label}")
 
 
-COMMISSIONING = epcis("commissioning")
+def holding_made_by(creator: Any, label: str) -> bytes:
+    """The id of the holding `creator` (an account) made by commissioning or shipping with event
+    epcis(label)."""
+    return ids.holding_id(creator.address, epcis(label))
+
+
+COMMISSIONING_EVENT = epcis("commissioning")
+UNKNOWN_HOLDING = keccak(text="a holding nobody made")
 UNSELECTED = ([], [], [])
 
 
@@ -113,16 +123,22 @@ def lot_key(lot: bytes = LOT, gtin: int = GTIN) -> bytes:
 
 @dataclass
 class LotModel:
-    """A commissioned lot as the tests know it: its serials, tree and holdings' units."""
+    """A lot as the tests know it: its serials, tree, holdings' units and shipments' ids.
+
+    `manufacturer` (an address) commissions it with event `commissioning_event`.
+    """
 
     gtin: int
     lot: bytes
     expiry: int
     serials: tuple[str, ...]
+    manufacturer: str
+    commissioning_event: bytes = COMMISSIONING_EVENT
     tree: LotTree = field(init=False)
     leaf_of: dict[str, bytes] = field(init=False)
     unit_of_leaf: dict[bytes, bytes] = field(init=False)
-    holdings: dict[bytes, set[str]] = field(default_factory=dict)
+    holdings: dict[bytes, set[str]] = field(init=False)
+    shipments: dict[str, bytes] = field(init=False)
 
     def __post_init__(self) -> None:
         self.leaf_of = {s: ids.unit_leaf(self.gtin, s) for s in self.serials}
@@ -130,10 +146,25 @@ class LotModel:
             ids.leaf(unit_id(s, self.gtin)): unit_id(s, self.gtin) for s in self.serials
         }
         self.tree = LotTree(self.leaf_of.values())
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the lot as commissioned: every unit in the commissioned holding."""
+        self.holdings = {self.commissioning: set(self.serials)}
+        self.shipments = {}
 
     @property
     def key(self) -> bytes:
         return lot_key(self.lot, self.gtin)
+
+    @property
+    def commissioning(self) -> bytes:
+        """The id of the holding the lot's commissioning made."""
+        return ids.holding_id(self.manufacturer, self.commissioning_event)
+
+    def shipment(self, label: str) -> bytes:
+        """The id of the holding shipped with event epcis(label) (by the `ship` fixture)."""
+        return self.shipments[label]
 
     def holding_tree(self, holding: bytes) -> HoldingTree:
         return self.tree.holding({self.leaf_of[s] for s in self.holdings[holding]})
@@ -153,10 +184,16 @@ class LotModel:
         """The proof of unit `text` in the lot's commissioning tree (for verify)."""
         return self.tree.proof(self.leaf_of[text])
 
-    def moved(self, parent: bytes, child: bytes, serials: Iterable[str] | None) -> None:
+    def shipped(
+        self, label: str, sender: Any, parent: bytes, serials: Iterable[str] | None
+    ) -> bytes:
+        """Records that `sender` shipped `serials` (None: all) of `parent` with event
+        epcis(label); returns the new holding's id."""
+        child = self.shipments[label] = holding_made_by(sender, label)
         moving = set(self.holdings[parent]) if serials is None else set(serials)
         self.holdings[parent] -= moving
         self.holdings[child] = moving
+        return child
 
 
 # ------------------------------------------------------------------------------------- accounts
@@ -231,15 +268,16 @@ def product(provenance: Any, named: dict[str, Any]) -> int:
 
 @pytest.fixture(scope="module")
 def commissioned(provenance: Any, product: int, named: dict[str, Any]) -> LotModel:
-    """Lot LOT-A1 of eight units, commissioned: holding COMMISSIONING, held by the manufacturer."""
-    model = LotModel(GTIN, LOT, EXPIRY, SERIALS)
+    """Lot LOT-A1 of eight units, commissioned with COMMISSIONING_EVENT: holding
+    `lot.commissioning`, held by the manufacturer."""
+    model = LotModel(GTIN, LOT, EXPIRY, SERIALS, named["manufacturer"].address)
     provenance.commission(
         GTIN,
         LOT,
         EXPIRY,
         len(SERIALS),
         model.tree.root,
-        COMMISSIONING,
+        model.commissioning_event,
         CID,
         {"from": named["manufacturer"]},
     )
@@ -249,7 +287,7 @@ def commissioned(provenance: Any, product: int, named: dict[str, Any]) -> LotMod
 @pytest.fixture
 def lot(commissioned: LotModel) -> LotModel:
     """The commissioned lot, its model reset to the chain's state at the start of each test."""
-    commissioned.holdings = {COMMISSIONING: set(SERIALS)}
+    commissioned.reset()
     return commissioned
 
 
@@ -264,19 +302,22 @@ def reverts_with(DrugProvenance: Any) -> RevertMatcher:
 
 @pytest.fixture
 def ship(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
-    """`ship(label, serials=None, parent=COMMISSIONING, sender=manufacturer, receiver=distributor,
-    sale=True)` -> tx; the shipment's id is epcis(label) and the model follows it."""
+    """`ship(label, serials=None, parent=lot.commissioning, sender=manufacturer,
+    receiver=distributor, sale=True)` -> tx, with event epcis(label); the model follows it and
+    names the shipment `lot.shipment(label)`."""
 
     def _ship(
         label: str,
         serials: Iterable[str] | None = None,
         *,
-        parent: bytes = COMMISSIONING,
+        parent: bytes | None = None,
         sender: Any = None,
         receiver: Any = None,
         sale: bool = True,
     ) -> Any:
         chosen = None if serials is None else list(serials)
+        parent = lot.commissioning if parent is None else parent
+        sender = sender or named["manufacturer"]
         tx = provenance.ship(
             parent,
             lot.selection(parent, chosen),
@@ -284,21 +325,22 @@ def ship(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
             sale,
             epcis(label),
             CID,
-            {"from": sender or named["manufacturer"]},
+            {"from": sender},
         )
-        lot.moved(parent, epcis(label), chosen)
+        lot.shipped(label, sender, parent, chosen)
         return tx
 
     return _ship
 
 
 @pytest.fixture
-def receive(provenance: Any, named: dict[str, Any]) -> Any:
-    """`receive(label, receiver=distributor)`: confirm receipt of shipment epcis(label)."""
+def receive(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
+    """`receive(label, receiver=distributor)`: confirm receipt of shipment `lot.shipment(label)`
+    with event epcis(f"{label} received")."""
 
     def _receive(label: str, receiver: Any = None) -> Any:
         return provenance.receiveShipment(
-            epcis(label),
+            lot.shipment(label),
             epcis(f"{label} received"),
             CID,
             {"from": receiver or named["distributor"]},
@@ -330,20 +372,21 @@ def dispense(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def at_pharmacy(ship: Any, receive: Any, named: dict[str, Any]) -> bytes:
+def at_pharmacy(lot: LotModel, ship: Any, receive: Any, named: dict[str, Any]) -> bytes:
     """Units SN0000-SN0003 shipped manufacturer -> distributor -> pharmacy and received: the
-    pharmacy's holding epcis("to pharmacy")."""
+    pharmacy's holding `lot.shipment("to pharmacy")`; the rest stay in the distributor's
+    `lot.shipment("to distributor")`."""
     ship("to distributor")
     receive("to distributor")
     ship(
         "to pharmacy",
         SERIALS[:4],
-        parent=epcis("to distributor"),
+        parent=lot.shipment("to distributor"),
         sender=named["distributor"],
         receiver=named["pharmacy"],
     )
     receive("to pharmacy", named["pharmacy"])
-    return epcis("to pharmacy")
+    return lot.shipment("to pharmacy")
 
 
 def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:

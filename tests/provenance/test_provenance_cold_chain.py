@@ -7,10 +7,10 @@ import pytest
 from tests.brownie_support import assert_event
 from tests.provenance.provenance_support import (
     CID,
-    COMMISSIONING,
     GTIN,
     MAX_TEMP,
     MIN_TEMP,
+    UNKNOWN_HOLDING,
     ZERO32,
     epcis,
     holding_of,
@@ -22,11 +22,11 @@ NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
 
 @pytest.fixture
 def record(provenance, lot, manufacturer):
-    """`record(low, high, holding=COMMISSIONING, sender=manufacturer, label="sensors")`."""
+    """`record(low, high, holding=lot.commissioning, sender=manufacturer, label="sensors")`."""
 
-    def _record(low, high, *, holding=COMMISSIONING, sender=None, label="sensors", cid=CID):
+    def _record(low, high, *, holding=None, sender=None, label="sensors", cid=CID):
         return provenance.recordSensorReadings(
-            holding,
+            lot.commissioning if holding is None else holding,
             low,
             high,
             epcis(label) if label else ZERO32,
@@ -46,12 +46,12 @@ def test_readings_within_the_range_are_anchored_without_an_excursion(
 ):
     tx = record(MIN_TEMP, MAX_TEMP)
 
-    assert holding_of(provenance, COMMISSIONING)["excursion"] is False
+    assert holding_of(provenance, lot.commissioning)["excursion"] is False
     assert open_excursions(provenance, lot) == 0
     assert_event(
         tx,
         "SensorReadingsAnchored",
-        holding=COMMISSIONING,
+        holding=lot.commissioning,
         lotKey=lot.key,
         by=manufacturer,
         minReading=MIN_TEMP,
@@ -68,7 +68,7 @@ def test_a_reading_outside_the_range_flags_an_excursion_and_quarantines_the_lot(
 ):
     tx = record(low, high)
 
-    assert holding_of(provenance, COMMISSIONING)["excursion"] is True
+    assert holding_of(provenance, lot.commissioning)["excursion"] is True
     assert open_excursions(provenance, lot) == 1
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
     assert tx.events["SensorReadingsAnchored"]["excursion"] is True
@@ -84,11 +84,13 @@ def test_the_sender_and_the_receiver_report_readings_of_a_shipment_in_transit(
     provenance, lot, ship, record, manufacturer, distributor
 ):
     ship("to distributor")
-    record(MIN_TEMP, MAX_TEMP, holding=epcis("to distributor"), sender=manufacturer)
-    tx = record(3000, 3100, holding=epcis("to distributor"), sender=distributor, label="logger")
+    record(MIN_TEMP, MAX_TEMP, holding=lot.shipment("to distributor"), sender=manufacturer)
+    tx = record(
+        3000, 3100, holding=lot.shipment("to distributor"), sender=distributor, label="logger"
+    )
 
     assert tx.events["SensorReadingsAnchored"]["by"] == distributor
-    assert holding_of(provenance, epcis("to distributor"))["excursion"] is True
+    assert holding_of(provenance, lot.shipment("to distributor"))["excursion"] is True
 
 
 @pytest.mark.parametrize("name", NO_TRADING_PARTNERS)
@@ -98,15 +100,15 @@ def test_only_a_trading_partner_reports_readings(record, named, reverts_with, na
 
 
 def test_readings_refuse_an_unknown_holding(record, reverts_with):
-    with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
-        record(MIN_TEMP, MAX_TEMP, holding=epcis("nowhere"))
+    with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
+        record(MIN_TEMP, MAX_TEMP, holding=UNKNOWN_HOLDING)
 
 
 @pytest.mark.parametrize("name", ["distributor", "pharmacy"])
 def test_only_the_custodian_or_the_receiver_in_transit_reports_readings(
-    record, named, reverts_with, name
+    lot, record, named, reverts_with, name
 ):
-    with reverts_with("DrugProvenanceNotCustodian", COMMISSIONING, named[name]):
+    with reverts_with("DrugProvenanceNotCustodian", lot.commissioning, named[name]):
         record(MIN_TEMP, MAX_TEMP, sender=named[name])
 
 
@@ -128,15 +130,15 @@ def test_the_manufacturer_clears_an_excursion_and_verify_answers_valid_again(
     provenance, lot, record, manufacturer
 ):
     record(-500, 800)
-    tx = provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": manufacturer})
+    tx = provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": manufacturer})
 
-    assert holding_of(provenance, COMMISSIONING)["excursion"] is False
+    assert holding_of(provenance, lot.commissioning)["excursion"] is False
     assert open_excursions(provenance, lot) == 0
     assert status_of(provenance, lot, "SN0001") == "VALID"
     assert_event(
         tx,
         "ExcursionCleared",
-        holding=COMMISSIONING,
+        holding=lot.commissioning,
         lotKey=lot.key,
         by=manufacturer,
         epcisHash=epcis("clear"),
@@ -150,39 +152,43 @@ def test_the_lot_stays_quarantined_while_another_holding_has_an_excursion(
     ship("part", ["SN0001"])
     receive("part")
     record(-500, 800)
-    record(-500, 800, holding=epcis("part"), sender=distributor, label="part sensors")
-    provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": manufacturer})
+    record(-500, 800, holding=lot.shipment("part"), sender=distributor, label="part sensors")
+    provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": manufacturer})
 
     assert open_excursions(provenance, lot) == 1
     assert status_of(provenance, lot, "SN0002") == "QUARANTINED"
 
 
 @pytest.mark.parametrize("name", ["distributor", "pharmacy", "regulator", "provider", "stranger"])
-def test_only_the_manufacturer_clears_an_excursion(provenance, record, named, reverts_with, name):
+def test_only_the_manufacturer_clears_an_excursion(
+    provenance, lot, record, named, reverts_with, name
+):
     record(-500, 800)
     with reverts_with("DrugProvenanceNotManufacturer", named[name]):
-        provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": named[name]})
+        provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": named[name]})
 
 
-def test_another_manufacturer_may_not_clear_an_excursion(provenance, record, rival, reverts_with):
+def test_another_manufacturer_may_not_clear_an_excursion(
+    provenance, lot, record, rival, reverts_with
+):
     record(-500, 800)
     with reverts_with("DrugProvenanceNotProductManufacturer", GTIN, rival):
-        provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": rival})
+        provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": rival})
 
 
 def test_clear_excursion_refuses_an_unknown_holding_and_one_without_excursion(
     provenance, lot, manufacturer, reverts_with
 ):
-    with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
-        provenance.clearExcursion(epcis("nowhere"), epcis("clear"), CID, {"from": manufacturer})
-    with reverts_with("DrugProvenanceNoExcursion", COMMISSIONING):
-        provenance.clearExcursion(COMMISSIONING, epcis("clear"), CID, {"from": manufacturer})
+    with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
+        provenance.clearExcursion(UNKNOWN_HOLDING, epcis("clear"), CID, {"from": manufacturer})
+    with reverts_with("DrugProvenanceNoExcursion", lot.commissioning):
+        provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": manufacturer})
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
 def test_clear_excursion_refuses_a_missing_anchor(
-    provenance, record, manufacturer, reverts_with, event, cid
+    provenance, lot, record, manufacturer, reverts_with, event, cid
 ):
     record(-500, 800)
     with reverts_with("DrugProvenanceInvalidAnchor"):
-        provenance.clearExcursion(COMMISSIONING, event, cid, {"from": manufacturer})
+        provenance.clearExcursion(lot.commissioning, event, cid, {"from": manufacturer})

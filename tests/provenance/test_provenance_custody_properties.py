@@ -1,11 +1,15 @@
 """DrugProvenance custody invariants, as a hypothesis state machine against a plain-Python model.
 
 Random shipments (whole holdings and subsets, by anyone to anyone), receipts, voids, dispenses,
-destructions and a recall run on a lot of six units among four trading partners and a stranger.
+destructions and a recall run on a lot of six units among four trading partners and a stranger
+(a second manufacturer, the rival, commissioned a lot of its own beforehand).
 Every call must succeed or revert exactly as the model predicts, and after every step:
 - each active unit is in exactly one holding, so it has exactly one custodian: every holding's
   root on-chain equals the root of the model's units in it, with the model's custodian and state;
 - only the custodian ships: a call by anyone else, or with units of another holding, reverts;
+- holding ids are scoped to their creator: a shipment that reuses an EPCIS event hash (of an
+  earlier shipment, of the commissioning, or of the rival's commissioning) reverts only if its
+  own sender made a holding with that hash, and otherwise ships as a new holding of its own;
 - a recalled lot only moves back to its manufacturer (a return);
 - dispensed and destroyed are final: the unit records never change back, and a dispensed or
   destroyed serial never re-enters a holding;
@@ -23,17 +27,22 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from hygeia.provenance import ids
 from hygeia.provenance.merkle import ZERO
 from tests.provenance.provenance_support import (
     CID,
-    COMMISSIONING,
     DECOMMISSIONED,
     EXPIRY,
     GTIN,
     HELD,
     IN_TRANSIT,
     LOT,
+    MAX_TEMP,
+    MIN_TEMP,
+    NAME_HASH,
     NOT_HELD,
+    OTHER_GTIN,
+    PREFIX_LENGTH,
     QUARANTINED,
     REASON,
     RECALLED,
@@ -58,6 +67,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+RIVAL_COMMISSIONING = epcis("rival commissioning")
 PICK = st.integers(min_value=0, max_value=255)
 MASK = st.integers(min_value=0, max_value=63)
 
@@ -72,7 +82,8 @@ class Holding:
 
 @dataclass
 class Model:
-    holdings: dict[bytes, Holding] = field(default_factory=dict)
+    holdings: dict[bytes, Holding]
+    events: list[bytes]  # the EPCIS event hashes that made holdings, for shipments to reuse
     unit_state: dict[str, int] = field(default_factory=lambda: dict.fromkeys(UNITS, ACTIVE))
     quarantined: set[str] = field(default_factory=set)
     recalled: bool = False
@@ -93,7 +104,10 @@ class CustodyMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         chain.revert()
         super().__init__()
-        self.model = Model({COMMISSIONING: Holding("manufacturer", HELD, set(UNITS))})
+        self.model = Model(
+            {self.lot.commissioning: Holding("manufacturer", HELD, set(UNITS))},
+            [self.lot.commissioning_event, RIVAL_COMMISSIONING],
+        )
 
     # -------------------------------------------------------------------------------- helpers
 
@@ -112,24 +126,14 @@ class CustodyMachine(RuleBasedStateMachine):
     def _sync_lot_model(self):
         self.lot.holdings = {h: set(holding.units) for h, holding in self.model.holdings.items()}
 
-    # -------------------------------------------------------------------------------- rules
-
-    @rule(pick=PICK, mask=MASK, sender=PICK, receiver=PICK, whole=st.booleans())
-    def rule_ship(self, pick, mask, sender, receiver, whole):
-        parent_id = self._holding(pick)
+    def _ship(self, parent_id, chosen, sender, receiver, event_hash):
+        """Ships `chosen` units of `parent_id` (none: the whole holding) as the model predicts;
+        returns whether it shipped."""
         parent = self.model.holdings[parent_id]
-        sender, receiver = ACTORS[sender % len(ACTORS)], ACTORS[receiver % len(ACTORS)]
-        if mask % 3 == 0:
-            sender = parent.custodian  # mostly let the custodian act, so that shipments happen
-        chosen = sorted(u for i, u in enumerate(UNITS) if mask >> i & 1 and u in parent.units)
-        whole = whole or not chosen
-        self.model.steps += 1
-        child = epcis(f"ship {self.model.steps}")
-        self._sync_lot_model()
-        selection = (
-            UNSELECTED if whole or not parent.units else self.lot.selection(parent_id, chosen)
-        )
         account = self.accounts[sender]
+        child = ids.holding_id(account.address, event_hash)
+        self._sync_lot_model()
+        selection = self.lot.selection(parent_id, chosen) if chosen and parent.units else UNSELECTED
         error = None
         if sender not in PARTNERS:
             error = ("DrugProvenanceNotTradingPartner", account)
@@ -145,6 +149,8 @@ class CustodyMachine(RuleBasedStateMachine):
             error = ("DrugProvenanceNotTradingPartner", self.accounts[receiver])
         elif self.model.recalled and receiver != "manufacturer":
             error = ("DrugProvenanceNotMovable", parent_id, RECALLED)  # only a return moves
+        elif child in self.model.holdings:
+            error = ("DrugProvenanceHoldingExists", child)  # the sender made it already
         tx = self._expect(
             error,
             self.provenance.ship,
@@ -152,14 +158,53 @@ class CustodyMachine(RuleBasedStateMachine):
             selection,
             self.accounts[receiver],
             False,
-            child,
+            event_hash,
             CID,
             sender=sender,
         )
-        if tx is not None:
-            moving = set(parent.units) if whole else set(chosen)
-            parent.units -= moving
-            self.model.holdings[child] = Holding(sender, IN_TRANSIT, moving, receiver)
+        if tx is None:
+            return False
+        assert tx.events["ShipmentDispatched"]["shipment"] == "0x" + child.hex()
+        moving = set(chosen) if chosen else set(parent.units)
+        parent.units -= moving
+        self.model.holdings[child] = Holding(sender, IN_TRANSIT, moving, receiver)
+        return True
+
+    # -------------------------------------------------------------------------------- rules
+
+    @rule(pick=PICK, mask=MASK, sender=PICK, receiver=PICK, whole=st.booleans())
+    def rule_ship(self, pick, mask, sender, receiver, whole):
+        parent_id = self._holding(pick)
+        parent = self.model.holdings[parent_id]
+        sender, receiver = ACTORS[sender % len(ACTORS)], ACTORS[receiver % len(ACTORS)]
+        if mask % 3 == 0:
+            sender = parent.custodian  # mostly let the custodian act, so that shipments happen
+        chosen = [] if whole else [u for i, u in enumerate(UNITS) if mask >> i & 1]
+        chosen = [u for u in chosen if u in parent.units]
+        self.model.steps += 1
+        event_hash = epcis(f"ship {self.model.steps}")
+        if self._ship(parent_id, chosen, sender, receiver, event_hash):
+            self.model.events.append(event_hash)
+
+    @rule(pick=PICK, receiver=PICK, used=PICK)
+    def rule_ship_with_a_used_event_hash(self, pick, receiver, used):
+        """The custodian of a holding it may ship ships it whole with an event hash that already
+        made a holding: refused only if the custodian made that holding itself."""
+        ready = [
+            h
+            for h, holding in sorted(self.model.holdings.items())
+            if holding.units and holding.state != IN_TRANSIT
+        ]
+        if not ready:
+            return
+        parent_id = ready[pick % len(ready)]
+        sender = self.model.holdings[parent_id].custodian
+        receivers = sorted(PARTNERS - {sender})
+        event_hash = self.model.events[used % len(self.model.events)]
+        shipped = self._ship(
+            parent_id, [], sender, receivers[receiver % len(receivers)], event_hash
+        )
+        event(f"ship with a used event hash: {'ok' if shipped else 'refused'}")
 
     @rule(pick=PICK, unit=PICK)
     def rule_ship_units_held_elsewhere(self, pick, unit):
@@ -366,22 +411,37 @@ class CustodyMachine(RuleBasedStateMachine):
 
 
 def test_custody_invariants_hold_under_random_operations(
-    provenance, product, named, clinic, reverts_with
+    provenance, product, named, clinic, rival, reverts_with
 ):
     CustodyMachine.provenance = provenance
     CustodyMachine.accounts = {name: named[name] for name in ACTORS if name != "clinic"}
     CustodyMachine.accounts["clinic"] = clinic
     CustodyMachine.reverts_with = staticmethod(reverts_with)
-    CustodyMachine.lot = LotModel(GTIN, LOT, EXPIRY, UNITS)
+    CustodyMachine.lot = LotModel(GTIN, LOT, EXPIRY, UNITS, named["manufacturer"].address)
     provenance.commission(
         GTIN,
         LOT,
         EXPIRY,
         len(UNITS),
         CustodyMachine.lot.tree.root,
-        COMMISSIONING,
+        CustodyMachine.lot.commissioning_event,
         CID,
         {"from": named["manufacturer"]},
+    )
+    # The rival's lot: a holding its event hash made that the machine's parties may reuse.
+    provenance.registerProduct(
+        OTHER_GTIN,
+        PREFIX_LENGTH,
+        NAME_HASH,
+        MIN_TEMP,
+        MAX_TEMP,
+        epcis("rival master data"),
+        CID,
+        {"from": rival},
+    )
+    rival_root = LotModel(OTHER_GTIN, LOT, EXPIRY, UNITS, rival.address).tree.root
+    provenance.commission(
+        OTHER_GTIN, LOT, EXPIRY, len(UNITS), rival_root, RIVAL_COMMISSIONING, CID, {"from": rival}
     )
     chain.snapshot()
     run_state_machine_as_test(CustodyMachine, settings=SETTINGS)

@@ -20,6 +20,7 @@ from tests.provenance.provenance_support import (
     UNIT_DESTROYED,
     UNIT_DISPENSED,
     UNIT_SCOPE,
+    UNKNOWN_HOLDING,
     ZERO32,
     epcis,
     holding_of,
@@ -135,7 +136,7 @@ def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
 def test_only_an_active_dispenser_dispenses(provenance, lot, named, reverts_with, name):
     with reverts_with("DrugProvenanceNotDispenser", named[name]):
         provenance.dispense(
-            epcis("x"), serial("SN0001"), [], epcis("d"), CID, {"from": named[name]}
+            UNKNOWN_HOLDING, serial("SN0001"), [], epcis("d"), CID, {"from": named[name]}
         )
 
 
@@ -148,8 +149,8 @@ def test_a_suspended_pharmacy_may_not_dispense(
 
 
 def test_dispense_refuses_an_unknown_holding(dispense, reverts_with):
-    with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
-        dispense(epcis("nowhere"), "SN0001")
+    with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
+        dispense(UNKNOWN_HOLDING, "SN0001")
 
 
 def test_a_pharmacy_dispenses_only_from_its_own_holdings(
@@ -160,11 +161,11 @@ def test_a_pharmacy_dispenses_only_from_its_own_holdings(
 
 
 def test_units_in_transit_are_not_dispensed(
-    at_pharmacy, ship, dispense, pharmacy, clinic, reverts_with
+    lot, at_pharmacy, ship, dispense, pharmacy, clinic, reverts_with
 ):
     ship("return", ["SN0001"], parent=at_pharmacy, sender=pharmacy, receiver=clinic)
-    with reverts_with("DrugProvenanceUnexpectedHoldingState", epcis("return"), IN_TRANSIT):
-        dispense(epcis("return"), "SN0001")
+    with reverts_with("DrugProvenanceUnexpectedHoldingState", lot.shipment("return"), IN_TRANSIT):
+        dispense(lot.shipment("return"), "SN0001")
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
@@ -234,7 +235,7 @@ def test_a_custodian_destroys_a_recalled_unit_it_holds(
     provenance, lot, at_pharmacy, ship, receive, regulator, distributor, now
 ):
     provenance.recall(lot.gtin, LOT, REASON, epcis("recall"), CID, {"from": regulator})
-    rest = epcis("to distributor")
+    rest = lot.shipment("to distributor")
     tx = provenance.destroy(
         rest,
         serial("SN0006"),
@@ -279,16 +280,16 @@ def test_a_destroyed_unit_verifies_as_decommissioned_and_its_clone_is_flagged(
 @pytest.mark.parametrize("name", NO_TRADING_PARTNERS)
 def test_only_a_trading_partner_destroys(provenance, lot, named, reverts_with, name):
     with reverts_with("DrugProvenanceNotTradingPartner", named[name]):
-        provenance.destroy(epcis("x"), serial("SN0001"), [], epcis("d"), CID, {"from": named[name]})
+        provenance.destroy(
+            UNKNOWN_HOLDING, serial("SN0001"), [], epcis("d"), CID, {"from": named[name]}
+        )
 
 
 def test_destroy_refuses_an_unknown_holding_and_a_foreign_one(
     provenance, lot, at_pharmacy, clinic, reverts_with
 ):
-    with reverts_with("DrugProvenanceHoldingNotFound", epcis("nowhere")):
-        provenance.destroy(
-            epcis("nowhere"), serial("SN0001"), [], epcis("d"), CID, {"from": clinic}
-        )
+    with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
+        provenance.destroy(UNKNOWN_HOLDING, serial("SN0001"), [], epcis("d"), CID, {"from": clinic})
     with reverts_with("DrugProvenanceNotCustodian", at_pharmacy, clinic):
         provenance.destroy(
             at_pharmacy,
@@ -302,9 +303,11 @@ def test_destroy_refuses_an_unknown_holding_and_a_foreign_one(
 
 def test_units_in_transit_are_not_destroyed(provenance, lot, ship, manufacturer, reverts_with):
     ship("to distributor")
-    with reverts_with("DrugProvenanceUnexpectedHoldingState", epcis("to distributor"), IN_TRANSIT):
+    with reverts_with(
+        "DrugProvenanceUnexpectedHoldingState", lot.shipment("to distributor"), IN_TRANSIT
+    ):
         provenance.destroy(
-            epcis("to distributor"),
+            lot.shipment("to distributor"),
             serial("SN0001"),
             lot.tree.proof(lot.leaf_of["SN0001"]),
             epcis("d"),

@@ -7,7 +7,6 @@ from hygeia.provenance import gs1
 from tests.brownie_support import assert_event
 from tests.provenance.provenance_support import (
     CID,
-    COMMISSIONING,
     DECOMMISSIONED,
     DISPENSER_ROLE,
     DISTRIBUTOR_ROLE,
@@ -30,34 +29,34 @@ from tests.provenance.provenance_support import (
 def test_a_unit_goes_from_manufacturer_to_patient_with_custody_and_ownership_at_each_step(
     provenance, lot, ship, receive, dispense, manufacturer, distributor, pharmacy
 ):
-    assert holding_of(provenance, COMMISSIONING)["custodian"] == manufacturer
+    assert holding_of(provenance, lot.commissioning)["custodian"] == manufacturer
     assert status_of(provenance, lot, "SN0002") == "VALID"
 
     ship("to distributor")  # the whole lot, sold
     receive("to distributor")
-    at_distributor = holding_of(provenance, epcis("to distributor"))
+    at_distributor = holding_of(provenance, lot.shipment("to distributor"))
     assert (at_distributor["custodian"], at_distributor["owner"]) == (distributor, distributor)
     assert at_distributor["units"] == len(SERIALS)
-    assert holding_of(provenance, COMMISSIONING)["root"] == bytes(32)
+    assert holding_of(provenance, lot.commissioning)["root"] == bytes(32)
 
     ship(
         "to pharmacy",
         ["SN0002", "SN0005"],
-        parent=epcis("to distributor"),
+        parent=lot.shipment("to distributor"),
         sender=distributor,
         receiver=pharmacy,
     )
     receive("to pharmacy", pharmacy)
-    at_pharmacy = holding_of(provenance, epcis("to pharmacy"))
+    at_pharmacy = holding_of(provenance, lot.shipment("to pharmacy"))
     assert (at_pharmacy["custodian"], at_pharmacy["owner"], at_pharmacy["state"]) == (
         pharmacy,
         pharmacy,
         HELD,
     )
-    assert at_pharmacy["root"] == lot.holding_tree(epcis("to pharmacy")).root
-    assert holding_of(provenance, epcis("to distributor"))["units"] == len(SERIALS) - 2
+    assert at_pharmacy["root"] == lot.holding_tree(lot.shipment("to pharmacy")).root
+    assert holding_of(provenance, lot.shipment("to distributor"))["units"] == len(SERIALS) - 2
 
-    tx = dispense(epcis("to pharmacy"), "SN0002")
+    tx = dispense(lot.shipment("to pharmacy"), "SN0002")
 
     assert tx.return_value is True
     assert_event(
@@ -66,7 +65,7 @@ def test_a_unit_goes_from_manufacturer_to_patient_with_custody_and_ownership_at_
         unitId=unit_id("SN0002"),
         lotKey=lot.key,
         dispenser=pharmacy,
-        holding=epcis("to pharmacy"),
+        holding=lot.shipment("to pharmacy"),
         epcisHash=epcis("dispense SN0002"),
         cid=CID,
     )
@@ -79,18 +78,22 @@ def test_a_cloned_serial_dispensed_twice_is_flagged_and_quarantined_not_dispense
 ):
     dispense(at_pharmacy, "SN0001")
     ship(
-        "to clinic", ["SN0004"], parent=epcis("to distributor"), sender=distributor, receiver=clinic
+        "to clinic",
+        ["SN0004"],
+        parent=lot.shipment("to distributor"),
+        sender=distributor,
+        receiver=clinic,
     )
     receive("to clinic", clinic)
     # A package with a copy of SN0001's identifier turns up at the clinic, which scans it.
-    tx = dispense(epcis("to clinic"), "SN0001", sender=clinic)
+    tx = dispense(lot.shipment("to clinic"), "SN0001", sender=clinic)
 
     assert tx.return_value is False
     assert_event(
         tx,
         "SuspectUnitFlagged",
         unitId=unit_id("SN0001"),
-        holding=epcis("to clinic"),
+        holding=lot.shipment("to clinic"),
         reporter=clinic,
         reason=DECOMMISSIONED,
         epcisHash=epcis("dispense SN0001"),
@@ -150,13 +153,13 @@ def test_no_shipment_by_or_to_a_party_without_an_active_credential(
 ):
     with reverts_with("DrugProvenanceNotTradingPartner", stranger):
         provenance.ship(
-            COMMISSIONING,
+            lot.commissioning,
             UNSELECTED,
             stranger,
             True,
             epcis("to stranger"),
             CID,
-            {"from": lot_owner(provenance)},
+            {"from": lot_owner(provenance, lot)},
         )
     ship("to distributor")
     receive("to distributor")
@@ -165,7 +168,7 @@ def test_no_shipment_by_or_to_a_party_without_an_active_credential(
         ship(
             "to pharmacy",
             ["SN0001"],
-            parent=epcis("to distributor"),
+            parent=lot.shipment("to distributor"),
             sender=distributor,
             receiver=pharmacy,
         )
@@ -175,7 +178,7 @@ def test_no_shipment_by_or_to_a_party_without_an_active_credential(
         ship(
             "to pharmacy",
             ["SN0001"],
-            parent=epcis("to distributor"),
+            parent=lot.shipment("to distributor"),
             sender=distributor,
             receiver=pharmacy,
         )
@@ -185,11 +188,15 @@ def test_a_voided_shipment_cannot_be_received_and_its_units_stay_with_the_sender
     provenance, lot, ship, receive, manufacturer, reverts_with
 ):
     ship("to distributor")
-    provenance.voidShipment(epcis("to distributor"), epcis("void"), CID, {"from": manufacturer})
+    provenance.voidShipment(
+        lot.shipment("to distributor"), epcis("void"), CID, {"from": manufacturer}
+    )
 
-    with reverts_with("DrugProvenanceUnexpectedHoldingState", epcis("to distributor"), VOIDED):
+    with reverts_with(
+        "DrugProvenanceUnexpectedHoldingState", lot.shipment("to distributor"), VOIDED
+    ):
         receive("to distributor")
-    assert holding_of(provenance, epcis("to distributor"))["custodian"] == manufacturer
+    assert holding_of(provenance, lot.shipment("to distributor"))["custodian"] == manufacturer
 
 
 def test_expired_product_verifies_expired_and_is_not_dispensed(
@@ -216,16 +223,16 @@ def test_a_temperature_excursion_holds_the_lot_until_the_manufacturer_clears_it(
     provenance, lot, at_pharmacy, dispense, manufacturer, distributor
 ):
     provenance.recordSensorReadings(
-        epcis("to distributor"), 150, 3100, epcis("logger"), CID, {"from": distributor}
+        lot.shipment("to distributor"), 150, 3100, epcis("logger"), CID, {"from": distributor}
     )
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
 
     provenance.clearExcursion(
-        epcis("to distributor"), epcis("reviewed"), CID, {"from": manufacturer}
+        lot.shipment("to distributor"), epcis("reviewed"), CID, {"from": manufacturer}
     )
     assert status_of(provenance, lot, "SN0001") == "VALID"
     assert dispense(at_pharmacy, "SN0001").return_value is True
 
 
-def lot_owner(provenance):
-    return holding_of(provenance, COMMISSIONING)["owner"]
+def lot_owner(provenance, lot):
+    return holding_of(provenance, lot.commissioning)["owner"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from hygeia.provenance import ids
 from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.provenance.provenance_support import (
     CID,
-    COMMISSIONING,
+    COMMISSIONING_EVENT,
     EXPIRY,
     GTIN,
     HELD,
@@ -22,6 +23,7 @@ from tests.provenance.provenance_support import (
     SERIALS,
     ZERO32,
     epcis,
+    holding_made_by,
     holding_of,
     lot_key,
 )
@@ -107,10 +109,17 @@ def test_deployment_wires_the_participant_registry(provenance, participants):
 
 
 def test_lot_keys_and_unit_ids_are_the_sdk_hashes(provenance):
-    from hygeia.provenance import ids
-
     assert provenance.lotKeyOf(GTIN, LOT) == "0x" + ids.lot_key(GTIN, LOT).hex()
     assert provenance.unitIdOf(GTIN, LOT) == "0x" + ids.unit_id(GTIN, LOT).hex()
+
+
+def test_holding_ids_are_the_sdk_hashes_scoped_to_their_creator(provenance, manufacturer, rival):
+    for creator in (manufacturer, rival):
+        expected = ids.holding_id(creator.address, COMMISSIONING_EVENT)
+        assert provenance.holdingIdOf(creator, COMMISSIONING_EVENT) == "0x" + expected.hex()
+    assert provenance.holdingIdOf(manufacturer, COMMISSIONING_EVENT) != provenance.holdingIdOf(
+        rival, COMMISSIONING_EVENT
+    )
 
 
 @pytest.mark.parametrize(
@@ -248,7 +257,7 @@ def test_commissioning_records_the_lot_and_the_manufacturers_holding(
         0,
     )
     assert [bytes(k) for k in provenance.lotsOf(GTIN)] == [key]
-    assert holding_of(provenance, epcis("commissioning 2")) == {
+    assert holding_of(provenance, holding_made_by(manufacturer, "commissioning 2")) == {
         "root": ROOT,
         "lotKey": key,
         "custodian": manufacturer,
@@ -269,14 +278,25 @@ def test_commissioning_records_the_lot_and_the_manufacturers_holding(
         expiry=EXPIRY,
         quantity=100_000,
         serialsRoot=ROOT,
+        holding=holding_made_by(manufacturer, "commissioning 2"),
         epcisHash=epcis("commissioning 2"),
         cid=CID,
     )
 
 
+def test_the_commissioned_holding_id_is_the_holding_id_of_its_manufacturer_and_event(
+    provenance, commission, manufacturer
+):
+    tx = commission()
+
+    expected = ids.holding_id(manufacturer.address, epcis("commissioning 2"))
+    assert provenance.holdingIdOf(manufacturer, epcis("commissioning 2")) == "0x" + expected.hex()
+    assert tx.events["LotCommissioned"]["holding"] == "0x" + expected.hex()
+
+
 def test_the_fixture_lot_is_commissioned_with_the_sdk_root(provenance, lot):
     assert bytes(provenance.lotOf(lot.key)[0]) == lot.tree.root
-    assert holding_of(provenance, COMMISSIONING)["units"] == len(SERIALS)
+    assert holding_of(provenance, lot.commissioning)["units"] == len(SERIALS)
 
 
 @pytest.mark.parametrize("name", NON_MANUFACTURERS)
@@ -330,8 +350,39 @@ def test_a_lot_is_commissioned_once(commission, lot, reverts_with):
         commission(LOT)
 
 
-def test_commissioning_refuses_an_event_hash_that_already_names_a_holding(
+def test_a_manufacturer_may_not_reuse_its_own_commissioning_event_hash(
     commission, lot, reverts_with
 ):
-    with reverts_with("DrugProvenanceHoldingExists", COMMISSIONING):
-        commission(epcis=COMMISSIONING)
+    with reverts_with("DrugProvenanceHoldingExists", lot.commissioning):
+        commission(epcis=COMMISSIONING_EVENT)
+
+
+def test_another_manufacturer_commissions_with_the_event_hash_of_an_earlier_commissioning(
+    provenance, register, commission, lot, rival
+):
+    register(sender=rival)
+
+    tx = commission(LOT, sender=rival, gtin=OTHER_GTIN, epcis=COMMISSIONING_EVENT)
+
+    rivals = holding_made_by(rival, "commissioning")  # event COMMISSIONING_EVENT
+    assert rivals != lot.commissioning
+    assert tx.events["LotCommissioned"]["holding"] == "0x" + rivals.hex()
+    held = holding_of(provenance, rivals)
+    assert (held["custodian"], held["units"]) == (rival, 100_000)
+    assert holding_of(provenance, lot.commissioning)["custodian"] == lot.manufacturer
+
+
+def test_a_commissioning_front_run_with_its_event_hash_still_commissions_its_own_holding(
+    provenance, register, commission, manufacturer, rival
+):
+    # The rival sees the manufacturer's pending commissioning and sends one with its event hash.
+    register(sender=rival)
+    commission(sender=rival, gtin=OTHER_GTIN, epcis=epcis("commissioning 2"))
+
+    tx = commission(epcis=epcis("commissioning 2"))
+
+    own = holding_made_by(manufacturer, "commissioning 2")
+    assert own != holding_made_by(rival, "commissioning 2")
+    assert tx.events["LotCommissioned"]["holding"] == "0x" + own.hex()
+    assert holding_of(provenance, own)["custodian"] == manufacturer
+    assert holding_of(provenance, holding_made_by(rival, "commissioning 2"))["custodian"] == rival

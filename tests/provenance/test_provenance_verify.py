@@ -27,14 +27,21 @@ from tests.provenance.provenance_support import (
 @pytest.fixture
 def second_lot(provenance, lot, manufacturer):
     """Lot LOT-B2 of the same product (four other serials), expiring at the end of Feb 2030."""
-    model = LotModel(GTIN, OTHER_LOT, 300200, ("B-1", "B-2", "B-3", "B-4"))
+    model = LotModel(
+        GTIN,
+        OTHER_LOT,
+        300200,
+        ("B-1", "B-2", "B-3", "B-4"),
+        manufacturer.address,
+        epcis("commissioning B"),
+    )
     provenance.commission(
         GTIN,
         OTHER_LOT,
         300200,
         4,
         model.tree.root,
-        epcis("commissioning B"),
+        model.commissioning_event,
         CID,
         {"from": manufacturer},
     )
