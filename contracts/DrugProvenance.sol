@@ -12,8 +12,8 @@ import {ProvenanceStatus} from "./libraries/ProvenanceStatus.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title DrugProvenance
-/// @notice DSCSA supply chain on-chain in GS1 EPCIS 2.0 terms: products, lots commissioned as a
-/// Merkle root over their serials, shipments between authorized trading partners with custody
+/// @notice DSCSA supply chain on-chain in GS1 EPCIS 2.0 terms: products registered only by the
+/// licensee of their GS1 company prefix, lots commissioned as a Merkle root over their serials, shipments between authorized trading partners with custody
 /// kept apart from ownership, dispensing with cloned-serial detection, recalls, quarantine of
 /// suspect product, cold-chain excursions and the DSCSA verification of a product identifier.
 /// Only ids, digests, roots, EPCIS event hashes and IPFS CIDs are stored or emitted.

@@ -73,6 +73,9 @@ LOT_SCOPE, UNIT_SCOPE = range(2)
 
 GTIN = 614141000418  # 00614141000418: company prefix 0614141, item 00041, check digit 8
 OTHER_GTIN = 614141000425
+COMPANY_PREFIX = 614141  # 0614141, licensed to the manufacturer in the `provenance` fixture
+RIVAL_GTIN = 614142000417  # under 0614142, licensed to the rival
+RIVAL_PREFIX = 614142
 PREFIX_LENGTH = 7
 NAME_HASH = keccak(text="Amoxicillin 500 mg capsules, 20")
 MIN_TEMP, MAX_TEMP = 200, 2500  # 2.00 to 25.00 degrees Celsius
@@ -246,8 +249,13 @@ def participants(ParticipantRegistry: Any, named: dict[str, Any], rival: Any, cl
 
 
 @pytest.fixture(scope="module")
-def provenance(DrugProvenance: Any, participants: Any, named: dict[str, Any]) -> Any:
-    return DrugProvenance.deploy(participants, {"from": named["admin"]})
+def provenance(DrugProvenance: Any, participants: Any, named: dict[str, Any], rival: Any) -> Any:
+    """DrugProvenance, with GS1 company prefix 0614141 licensed to the manufacturer and 0614142
+    to the rival."""
+    deployed = DrugProvenance.deploy(participants, {"from": named["admin"]})
+    for prefix, licensee in ((COMPANY_PREFIX, named["manufacturer"]), (RIVAL_PREFIX, rival)):
+        deployed.licenseCompanyPrefix(prefix, PREFIX_LENGTH, licensee, {"from": named["regulator"]})
+    return deployed
 
 
 @pytest.fixture(scope="module")

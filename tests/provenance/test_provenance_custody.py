@@ -380,11 +380,24 @@ def test_ship_refuses_unknown_units_and_forged_proofs(lot, send, reverts_with):
         (forged_unit, proof, flags),
         (units, [bytes(32)] * len(proof), flags),
         (units[:1], proof, flags),  # counts do not add up
-        (units, proof + [bytes(32)], flags + [False]),  # a proof element left over
+        (units, proof + [b"\x01" * 32], flags + [False]),  # a subtree the holding does not have
         (units, proof, [True] * len(flags)),  # reads a node before it is computed
     ):
         with reverts_with("DrugProvenanceUnitsNotHeld", lot.commissioning):
             send("forged", selection)
+
+
+def test_an_empty_subtree_added_to_a_proof_changes_nothing_shipped(
+    provenance, lot, send, manufacturer
+):
+    # A zero proof element stands for an empty subtree, which a pruned node passes over: the
+    # proof still shows the same units in the same holding, so the same shipment results.
+    units, proof, flags = lot.selection(lot.commissioning, ["SN0001", "SN0002"])
+    send("padded", (units, [*proof, bytes(32)], [*flags, False]))
+
+    assert holding_of(provenance, holding_made_by(manufacturer, "padded"))["root"] == (
+        lot.tree.holding({lot.leaf_of["SN0001"], lot.leaf_of["SN0002"]}).root
+    )
 
 
 def test_a_voided_shipment_can_be_shipped_again_by_its_sender(

@@ -41,11 +41,11 @@ from tests.provenance.provenance_support import (
     MIN_TEMP,
     NAME_HASH,
     NOT_HELD,
-    OTHER_GTIN,
     PREFIX_LENGTH,
     QUARANTINED,
     REASON,
     RECALLED,
+    RIVAL_GTIN,
     UNSELECTED,
     VOIDED,
     LotModel,
@@ -430,7 +430,7 @@ def test_custody_invariants_hold_under_random_operations(
     )
     # The rival's lot: a holding its event hash made that the machine's parties may reuse.
     provenance.registerProduct(
-        OTHER_GTIN,
+        RIVAL_GTIN,
         PREFIX_LENGTH,
         NAME_HASH,
         MIN_TEMP,
@@ -439,9 +439,9 @@ def test_custody_invariants_hold_under_random_operations(
         CID,
         {"from": rival},
     )
-    rival_root = LotModel(OTHER_GTIN, LOT, EXPIRY, UNITS, rival.address).tree.root
+    rival_root = LotModel(RIVAL_GTIN, LOT, EXPIRY, UNITS, rival.address).tree.root
     provenance.commission(
-        OTHER_GTIN, LOT, EXPIRY, len(UNITS), rival_root, RIVAL_COMMISSIONING, CID, {"from": rival}
+        RIVAL_GTIN, LOT, EXPIRY, len(UNITS), rival_root, RIVAL_COMMISSIONING, CID, {"from": rival}
     )
     chain.snapshot()
     run_state_machine_as_test(CustodyMachine, settings=SETTINGS)

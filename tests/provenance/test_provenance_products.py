@@ -20,6 +20,9 @@ from tests.provenance.provenance_support import (
     OTHER_GTIN,
     OTHER_LOT,
     PREFIX_LENGTH,
+    REGULATOR_ROLE,
+    RIVAL_GTIN,
+    RIVAL_PREFIX,
     SERIALS,
     ZERO32,
     epcis,
@@ -201,8 +204,14 @@ def test_register_refuses_a_gtin_with_a_wrong_check_digit_or_length(register, re
         register(gtin)
 
 
-@pytest.mark.parametrize("gtin", [96385074, 614141000425, 4006381333931, 10614141000415])
-def test_register_accepts_gtin_8_12_13_and_14(provenance, register, gtin):
+@pytest.mark.parametrize(
+    ("gtin", "prefix"),
+    [(96385074, 96), (614141000425, 614141), (4006381333931, 4006381), (10614141000415, 614141)],
+)
+def test_register_accepts_gtin_8_12_13_and_14(
+    provenance, register, manufacturer, regulator, gtin, prefix
+):
+    provenance.licenseCompanyPrefix(prefix, PREFIX_LENGTH, manufacturer, {"from": regulator})
     register(gtin)
     assert provenance.productOf(gtin)[1] == PREFIX_LENGTH
 
@@ -229,12 +238,113 @@ def test_register_refuses_a_missing_anchor(register, reverts_with, anchor):
         register(**anchor)
 
 
-def test_a_gtin_is_registered_once_even_by_another_manufacturer(register, rival, reverts_with):
+def test_a_gtin_is_registered_once_even_by_a_later_licensee_of_its_prefix(
+    provenance, register, rival, regulator, reverts_with
+):
     register()
     with reverts_with("DrugProvenanceProductExists", OTHER_GTIN):
         register()
+    # A prefix transferred later does not move the products registered under it.
+    provenance.licenseCompanyPrefix(614141, PREFIX_LENGTH, rival, {"from": regulator})
     with reverts_with("DrugProvenanceProductExists", OTHER_GTIN):
         register(sender=rival)
+
+
+def test_a_manufacturer_may_not_register_a_gtin_under_another_companys_prefix(
+    register, rival, manufacturer, reverts_with
+):
+    with reverts_with("DrugProvenanceCompanyPrefixNotLicensed", OTHER_GTIN, PREFIX_LENGTH, rival):
+        register(sender=rival)
+    with reverts_with(
+        "DrugProvenanceCompanyPrefixNotLicensed", RIVAL_GTIN, PREFIX_LENGTH, manufacturer
+    ):
+        register(RIVAL_GTIN)
+
+
+def test_the_prefix_is_read_at_the_length_the_manufacturer_declares(
+    provenance, register, manufacturer, regulator, reverts_with
+):
+    # 0614141 is licensed at 7 digits; at 8 the GTIN's prefix is 06141410, licensed to nobody.
+    with reverts_with("DrugProvenanceCompanyPrefixNotLicensed", OTHER_GTIN, 8, manufacturer):
+        register(prefix=8)
+    provenance.licenseCompanyPrefix(6141410, 8, manufacturer, {"from": regulator})
+    register(prefix=8)
+    assert provenance.productOf(OTHER_GTIN)[1] == 8
+
+
+# ------------------------------------------------------------------------------------ prefixes
+
+
+def test_a_regulator_licenses_a_company_prefix_to_a_manufacturer(provenance, rival, regulator):
+    tx = provenance.licenseCompanyPrefix(4006381, 7, rival, {"from": regulator})
+
+    assert provenance.licenseeOf(4006381, 7) == rival
+    assert provenance.licenseeOf(4006381, 8) == ZERO_ADDRESS
+    assert_event(
+        tx,
+        "CompanyPrefixLicensed",
+        companyPrefix=4006381,
+        length=7,
+        manufacturer=rival,
+        previous=ZERO_ADDRESS,
+        regulator=regulator,
+    )
+
+
+def test_licensing_a_prefix_again_transfers_it(provenance, manufacturer, rival, regulator):
+    tx = provenance.licenseCompanyPrefix(
+        RIVAL_PREFIX, PREFIX_LENGTH, manufacturer, {"from": regulator}
+    )
+
+    assert provenance.licenseeOf(RIVAL_PREFIX, PREFIX_LENGTH) == manufacturer
+    assert_event(
+        tx,
+        "CompanyPrefixLicensed",
+        companyPrefix=RIVAL_PREFIX,
+        length=PREFIX_LENGTH,
+        manufacturer=manufacturer,
+        previous=rival,
+        regulator=regulator,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["manufacturer", "distributor", "pharmacy", "provider", "patient", "stranger", "admin"]
+)
+def test_only_an_active_regulator_licenses_a_company_prefix(
+    provenance, named, manufacturer, reverts_with, name
+):
+    with reverts_with("DrugProvenanceNotRegulator", named[name]):
+        provenance.licenseCompanyPrefix(4006381, 7, manufacturer, {"from": named[name]})
+
+
+def test_a_regulator_whose_role_was_revoked_may_not_license(
+    provenance, participants, admin, regulator, manufacturer, reverts_with
+):
+    participants.revokeRole(REGULATOR_ROLE, regulator, {"from": admin})
+    with reverts_with("DrugProvenanceNotRegulator", regulator):
+        provenance.licenseCompanyPrefix(4006381, 7, manufacturer, {"from": regulator})
+
+
+@pytest.mark.parametrize("length", [0, 5, 13])
+def test_licensing_refuses_a_prefix_length_outside_6_to_12(
+    provenance, manufacturer, regulator, reverts_with, length
+):
+    with reverts_with("DrugProvenanceInvalidCompanyPrefixLength", length):
+        provenance.licenseCompanyPrefix(1, length, manufacturer, {"from": regulator})
+
+
+def test_licensing_refuses_a_prefix_longer_than_its_length(
+    provenance, manufacturer, regulator, reverts_with
+):
+    with reverts_with("DrugProvenanceInvalidCompanyPrefix", 10_000_000, 7):
+        provenance.licenseCompanyPrefix(10_000_000, 7, manufacturer, {"from": regulator})
+    provenance.licenseCompanyPrefix(9_999_999, 7, manufacturer, {"from": regulator})
+
+
+def test_licensing_refuses_the_zero_address(provenance, regulator, reverts_with):
+    with reverts_with("DrugProvenanceZeroAddress"):
+        provenance.licenseCompanyPrefix(4006381, 7, ZERO_ADDRESS, {"from": regulator})
 
 
 # ------------------------------------------------------------------------------------ commissioning
@@ -360,9 +470,9 @@ def test_a_manufacturer_may_not_reuse_its_own_commissioning_event_hash(
 def test_another_manufacturer_commissions_with_the_event_hash_of_an_earlier_commissioning(
     provenance, register, commission, lot, rival
 ):
-    register(sender=rival)
+    register(RIVAL_GTIN, sender=rival)
 
-    tx = commission(LOT, sender=rival, gtin=OTHER_GTIN, epcis=COMMISSIONING_EVENT)
+    tx = commission(LOT, sender=rival, gtin=RIVAL_GTIN, epcis=COMMISSIONING_EVENT)
 
     rivals = holding_made_by(rival, "commissioning")  # event COMMISSIONING_EVENT
     assert rivals != lot.commissioning
@@ -376,8 +486,8 @@ def test_a_commissioning_front_run_with_its_event_hash_still_commissions_its_own
     provenance, register, commission, manufacturer, rival
 ):
     # The rival sees the manufacturer's pending commissioning and sends one with its event hash.
-    register(sender=rival)
-    commission(sender=rival, gtin=OTHER_GTIN, epcis=epcis("commissioning 2"))
+    register(RIVAL_GTIN, sender=rival)
+    commission(sender=rival, gtin=RIVAL_GTIN, epcis=epcis("commissioning 2"))
 
     tx = commission(epcis=epcis("commissioning 2"))
 
