@@ -74,7 +74,7 @@ contract DrugProvenance is IDrugProvenance {
 
     /// @inheritdoc IDrugProvenance
     function licenseCompanyPrefix(uint64 companyPrefix, uint8 length, address manufacturer) external {
-        if (!participants.isActive(msg.sender, Roles.REGULATOR)) revert DrugProvenanceNotRegulator(msg.sender);
+        _requireRegulator();
         if (!GS1.isValidCompanyPrefixLength(length)) revert DrugProvenanceInvalidCompanyPrefixLength(length);
         if (!GS1.fitsCompanyPrefix(companyPrefix, length)) {
             revert DrugProvenanceInvalidCompanyPrefix(companyPrefix, length);
@@ -84,6 +84,16 @@ contract DrugProvenance is IDrugProvenance {
         address previous = _licensees[length][companyPrefix];
         _licensees[length][companyPrefix] = manufacturer;
         emit CompanyPrefixLicensed(companyPrefix, length, manufacturer, previous, msg.sender);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function revokeCompanyPrefix(uint64 companyPrefix, uint8 length) external {
+        _requireRegulator();
+        address previous = _licensees[length][companyPrefix];
+        if (previous == address(0)) revert DrugProvenanceCompanyPrefixNotFound(companyPrefix, length);
+
+        delete _licensees[length][companyPrefix];
+        emit CompanyPrefixRevoked(companyPrefix, length, previous, msg.sender);
     }
 
     /// @inheritdoc IDrugProvenance
@@ -98,18 +108,21 @@ contract DrugProvenance is IDrugProvenance {
     ) external {
         if (!participants.isActive(msg.sender, Roles.MANUFACTURER)) revert DrugProvenanceNotManufacturer(msg.sender);
         if (!GS1.isValidGtin(gtin)) revert DrugProvenanceInvalidGtin(gtin);
-        if (!GS1.isValidCompanyPrefixLength(companyPrefixLength)) {
+        if (!GS1.isValidCompanyPrefixLengthOf(gtin, companyPrefixLength)) {
             revert DrugProvenanceInvalidCompanyPrefixLength(companyPrefixLength);
         }
-        if (_licensees[companyPrefixLength][GS1.companyPrefixOf(gtin, companyPrefixLength)] != msg.sender) {
-            revert DrugProvenanceCompanyPrefixNotLicensed(gtin, companyPrefixLength, msg.sender);
-        }
+        _requireSoleLicensee(gtin, companyPrefixLength);
         if (nameHash == bytes32(0)) revert DrugProvenanceZeroValue();
         if (minTemperature > maxTemperature) {
             revert DrugProvenanceInvalidTemperatureRange(minTemperature, maxTemperature);
         }
         _requireAnchor(epcisHash, cid);
-        if (_products[gtin].manufacturer != address(0)) revert DrugProvenanceProductExists(gtin);
+        // A product stays its registrant's while the registrant holds the prefix; after a transfer
+        // or revocation the prefix's licensee registers it again and takes it over.
+        Product storage existing = _products[gtin];
+        if (existing.manufacturer != address(0) && _isLicensee(existing.manufacturer, gtin, existing.companyPrefixLength)) {
+            revert DrugProvenanceProductExists(gtin);
+        }
 
         _products[gtin] = Product({
             manufacturer: msg.sender,
@@ -134,6 +147,10 @@ contract DrugProvenance is IDrugProvenance {
         bytes calldata cid
     ) external {
         _requireManufacturerOf(gtin);
+        uint8 prefixLength = _products[gtin].companyPrefixLength;
+        if (!_isLicensee(msg.sender, gtin, prefixLength)) {
+            revert DrugProvenanceCompanyPrefixNotLicensed(gtin, prefixLength, msg.sender);
+        }
         if (lot == bytes32(0) || serialsRoot == bytes32(0)) revert DrugProvenanceZeroValue();
         if (!GS1.isValidExpiry(expiry)) revert DrugProvenanceInvalidExpiry(expiry);
         if (quantity == 0) revert DrugProvenanceInvalidQuantity();
@@ -581,6 +598,25 @@ contract DrugProvenance is IDrugProvenance {
     function _requireLot(bytes32 lotKey) private view returns (Lot storage lot) {
         lot = _lots[lotKey];
         if (lot.serialsRoot == bytes32(0)) revert DrugProvenanceLotNotFound(lotKey);
+    }
+
+    function _requireRegulator() private view {
+        if (!participants.isActive(msg.sender, Roles.REGULATOR)) revert DrugProvenanceNotRegulator(msg.sender);
+    }
+
+    /// @dev Whether `account` is the licensee of the company prefix of `gtin` of `length` digits.
+    function _isLicensee(address account, uint64 gtin, uint8 length) private view returns (bool) {
+        return _licensees[length][GS1.companyPrefixOf(gtin, length)] == account;
+    }
+
+    /// @dev The caller holds the prefix of `gtin` at `declared` digits, and nobody else holds its
+    /// prefix at another length (GS1 prefixes never overlap; a regulator's records might).
+    function _requireSoleLicensee(uint64 gtin, uint8 declared) private view {
+        for (uint8 length = GS1.MIN_COMPANY_PREFIX_LENGTH; length <= GS1.MAX_COMPANY_PREFIX_LENGTH; ++length) {
+            address licensee = _licensees[length][GS1.companyPrefixOf(gtin, length)];
+            bool allowed = length == declared ? licensee == msg.sender : licensee == address(0) || licensee == msg.sender;
+            if (!allowed) revert DrugProvenanceCompanyPrefixNotLicensed(gtin, length, msg.sender);
+        }
     }
 
     /// @dev The caller is an active MANUFACTURER and registered `gtin`.

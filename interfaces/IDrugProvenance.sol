@@ -106,9 +106,9 @@ interface IDrugProvenance {
     }
 
     /// @notice Units of one lot in the possession of one party: commissioned stock, or a shipment.
-    /// @dev Its id is the EPCIS hash of the event that created it (commissioning or shipping).
-    /// @param root Merkle root of the lot's tree with every unit not in this holding pruned to zero
-    /// (see the contract's custody design); zero when the holding is empty.
+    /// @dev Its id is {holdingIdOf}(creator, EPCIS hash of the commissioning or shipping event).
+    /// @param root root of the lot's tree pruned to the units of this holding (see
+    /// {CustodyTree}); zero when the holding is empty.
     /// @param lotKey the lot.
     /// @param custodian the possessing party; while in transit, still the sender.
     /// @param state held, in transit, or voided.
@@ -130,7 +130,9 @@ interface IDrugProvenance {
     }
 
     /// @notice Units chosen out of a holding: their unit ids in the leaf order of an OpenZeppelin
-    /// multiproof of them against the holding's root, and that multiproof. No units: the whole holding.
+    /// multiproof of them in the holding's pruned tree, and that multiproof (folded with the
+    /// pruned node rule of {CustodyTree}, so not one OpenZeppelin's MerkleProof would check).
+    /// No units: the whole holding.
     struct UnitSelection {
         bytes32[] units;
         bytes32[] proof;
@@ -156,6 +158,12 @@ interface IDrugProvenance {
         address indexed manufacturer,
         address previous,
         address regulator
+    );
+
+    /// @notice `regulator` revoked the licence of company prefix `companyPrefix` (`length` digits)
+    /// that `previous` held.
+    event CompanyPrefixRevoked(
+        uint64 indexed companyPrefix, uint8 indexed length, address indexed previous, address regulator
     );
 
     /// @notice `manufacturer` registered product `gtin` (master data document `epcisHash`, `cid`).
@@ -339,9 +347,13 @@ interface IDrugProvenance {
     /// @notice `companyPrefix` has more than `length` digits.
     error DrugProvenanceInvalidCompanyPrefix(uint64 companyPrefix, uint8 length);
 
-    /// @notice The company prefix of `gtin` (its first `length` digits after the indicator digit)
-    /// is not licensed to `account`, so `account` may not register it.
+    /// @notice The company prefix of `gtin` of `length` digits (the digits after the indicator
+    /// digit) is not licensed to `account`, or is licensed to another account at a length
+    /// `account` did not declare, so `account` may not register or commission `gtin`.
     error DrugProvenanceCompanyPrefixNotLicensed(uint64 gtin, uint8 length, address account);
+
+    /// @notice Company prefix `companyPrefix` of `length` digits is licensed to nobody.
+    error DrugProvenanceCompanyPrefixNotFound(uint64 companyPrefix, uint8 length);
 
     /// @notice `account` is not an active REGULATOR.
     error DrugProvenanceNotRegulator(address account);
@@ -419,19 +431,28 @@ interface IDrugProvenance {
     // ---------------------------------------------------------------- products and lots
 
     /// @notice Records that GS1 licensed company prefix `companyPrefix` of `length` digits to
-    /// `manufacturer`, who alone may then register GTINs under it: nobody else can register (and
-    /// so commission and pass off) another company's products. A later call moves the prefix to a
-    /// new licensee (a transfer); products registered before stay with their manufacturer.
+    /// `manufacturer`, who alone may then register and commission GTINs under it: nobody else can
+    /// register (and so commission and pass off) another company's products. A later call moves
+    /// the prefix to a new licensee (a transfer): the former licensee may no longer commission
+    /// under it, and the new one takes its products over by registering them again.
     /// @dev Requirements: caller is an active REGULATOR; `length` is 6 to 12; `companyPrefix` has
     /// at most `length` digits; `manufacturer` is not zero. Emits {CompanyPrefixLicensed}.
     function licenseCompanyPrefix(uint64 companyPrefix, uint8 length, address manufacturer) external;
 
+    /// @notice Revokes the licence of company prefix `companyPrefix` of `length` digits: its
+    /// licensee may no longer register or commission GTINs under it, and a later licensee may
+    /// register them again and take them over.
+    /// @dev Requirements: caller is an active REGULATOR; the prefix is licensed. Emits
+    /// {CompanyPrefixRevoked}.
+    function revokeCompanyPrefix(uint64 companyPrefix, uint8 length) external;
+
     /// @notice Registers product `gtin` of the caller.
     /// @dev Requirements: caller is an active MANUFACTURER; `gtin` is a GTIN-14 with a correct
-    /// check digit, not yet registered; `companyPrefixLength` is 6 to 12 and the caller is the
-    /// licensee of the GTIN's company prefix of that length; `nameHash` is not zero;
-    /// `minTemperature <= maxTemperature`; `epcisHash` (of the master data document) not zero and
-    /// `cid` not empty. Emits {ProductRegistered}.
+    /// check digit, not registered by a manufacturer that still holds its prefix;
+    /// `companyPrefixLength` is 6 to 12 (12 for a GTIN-8); the caller is the licensee of the
+    /// GTIN's company prefix of that length, and no other account holds its prefix at another
+    /// length; `nameHash` is not zero; `minTemperature <= maxTemperature`; `epcisHash` (of the
+    /// master data document) not zero and `cid` not empty. Emits {ProductRegistered}.
     function registerProduct(
         uint64 gtin,
         uint8 companyPrefixLength,
@@ -444,8 +465,8 @@ interface IDrugProvenance {
 
     /// @notice Commissions lot `lot` of `gtin`: its units, the leaves under `serialsRoot`, form a
     /// holding, id {holdingIdOf}(caller, `epcisHash`), held and owned by the caller. Costs the same for 1 unit or 100,000.
-    /// @dev Requirements: caller is an active MANUFACTURER and registered `gtin`; `lot` and
-    /// `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
+    /// @dev Requirements: caller is an active MANUFACTURER, registered `gtin` and still holds its
+    /// company prefix; `lot` and `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
     /// `epcisHash` is not zero, the caller made no holding with it yet, and `cid` not empty.
     /// Emits {LotCommissioned}.
     function commission(

@@ -9,8 +9,10 @@ pragma solidity ^0.8.24;
 /// child is its other child, and a node with two non-empty children is their sorted-pair hash.
 /// Zero is never a leaf nor a node hash, and a leaf (the hash of 32 bytes) is never a node (the
 /// hash of 64 bytes), so:
-/// - a holding holds a unit exactly when a proof (or multiproof) in the lot's shape, whose
-///   elements may be zero (empty subtrees), folds the unit's leaf into the holding's root;
+/// - a holding holds a unit exactly when a proof (or multiproof) folds the unit's leaf into the
+///   holding's root with the node rule; the SDK makes proofs in the lot's shape, whose elements
+///   may be zero (empty subtrees), and such proofs may also be shortened or padded with zeros
+///   without changing what they prove;
 /// - the root is a function of the lot's shape and the set of units held, however the holding
 ///   came to be, so the SDK rebuilds it from that set alone;
 /// - holding every unit gives the lot's root, and holding none gives zero.
@@ -171,7 +173,7 @@ library CustodyTree {
                         queue := add(queue, _NODE_BYTES)
                     }
                 }
-                // full: the pruned node of the two sides
+                // full: `join` inlined, as it runs at every node (2% of a large shipment's gas)
                 let full := mload(a)
                 {
                     let y := mload(b)

@@ -9,6 +9,9 @@ pragma solidity ^0.8.24;
 library GS1 {
     /// @notice Exclusive upper bound of a 14-digit number.
     uint64 internal constant GTIN14_LIMIT = 1e14;
+    /// @notice Exclusive upper bound of a GTIN-8. GS1 assigns GTIN-8s one by one, so the "prefix"
+    /// of one is all twelve digits after the indicator digit: the GTIN-8 itself.
+    uint64 internal constant GTIN8_LIMIT = 1e8;
     /// @notice Digits before the check digit of a GTIN-14.
     uint256 internal constant GTIN_BODY_DIGITS = 13;
     /// @notice Shortest and longest GS1 company prefix (EPC SGTIN partition table).
@@ -86,6 +89,12 @@ library GS1 {
     /// @notice Whether `length` is a possible GS1 company prefix length.
     function isValidCompanyPrefixLength(uint8 length) internal pure returns (bool) {
         return length >= MIN_COMPANY_PREFIX_LENGTH && length <= MAX_COMPANY_PREFIX_LENGTH;
+    }
+
+    /// @notice Whether `length` is a possible company prefix length of `gtin`: 12 for a GTIN-8.
+    function isValidCompanyPrefixLengthOf(uint64 gtin, uint8 length) internal pure returns (bool) {
+        if (gtin < GTIN8_LIMIT) return length == MAX_COMPANY_PREFIX_LENGTH;
+        return isValidCompanyPrefixLength(length);
     }
 
     /// @notice Whether `yymmdd` is a GS1 date: month 1-12, day 0 (end of month) up to the month's length.

@@ -136,6 +136,11 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.licenseCompanyPrefix(number, length, _address(manufacturer))
         return self._transact(fn)
 
+    def revoke_company_prefix(self, company_prefix: str) -> Receipt:
+        """Revoke (as a regulator) the licence of `company_prefix`."""
+        number, length = gs1.parse_company_prefix(company_prefix)
+        return self._transact(self.contract.functions.revokeCompanyPrefix(number, length))
+
     def licensee_of(self, company_prefix: str) -> str | None:
         """The manufacturer licensed `company_prefix`, or None."""
         number, length = gs1.parse_company_prefix(company_prefix)

@@ -54,12 +54,14 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
     drug: Run, serial_file: Path, tmp_path: Path
 ) -> None:
     # The chain fixture licensed the prefix already; licensing it again to the same
-    # manufacturer is how a regulator records a transfer, and shows the command.
+    # manufacturer changes nothing and shows the command.
     code, out, _ = drug("prefix", "0614141", "--to", "manufacturer", as_json=True)
     licensed = json.loads(out)
     assert code == 0 and licensed["prefix"] == "0614141" and licensed["gas_used"] > 0
     code, _, err = drug("prefix", "0614141", "--to", "manufacturer", account="manufacturer")
     assert code != 0 and "DrugProvenanceNotRegulator" in err
+    code, _, err = drug("prefix", "0999999", "--revoke")
+    assert code != 0 and "DrugProvenanceCompanyPrefixNotFound" in err
 
     code, out, _ = drug(
         "product",

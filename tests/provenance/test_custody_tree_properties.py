@@ -110,3 +110,31 @@ def test_a_malformed_multiproof_is_not_valid(
     harness: Any, units: Any, proof: Any, flags: Any
 ) -> None:
     assert harness.split(units, proof, flags)[0] is False
+
+
+@SETTINGS
+@given(case=lots_with_selections())
+def test_a_unit_listed_twice_or_also_given_as_a_proof_element_never_splits_into_its_root(
+    harness: Any, case: Any
+) -> None:
+    serials, held, chosen = case
+    lot = LotTree(ids.unit_leaf(GTIN, s) for s in serials)
+    leaf = {s: ids.unit_leaf(GTIN, s) for s in serials}
+    holding = lot.holding({leaf[s] for s in held})
+    units, proof, flags = _selection(holding.multiproof(leaf[s] for s in chosen))
+    twice = ([units[0], *units], proof, [True, *flags])
+    as_proof = (units, [ids.leaf(units[0]), *proof[1:]], flags) if proof else twice
+
+    for forged in (twice, as_proof):
+        valid, root, _, _ = harness.split(*forged)
+        assert not valid or bytes(root) != holding.root
+
+
+def test_removing_a_unit_of_a_larger_holding_needs_its_proof(harness: Any) -> None:
+    lot = LotTree(ids.unit_leaf(GTIN, f"S{i:03d}") for i in range(4))
+    holding = lot.holding(set(lot.leaves))
+    first = ids.unit_leaf(GTIN, "S000")
+    for proof in ([], holding.proof(ids.unit_leaf(GTIN, "S001"))):
+        root, _ = harness.remove(proof, _unit("S000"))
+        assert bytes(root) != holding.root
+    assert bytes(harness.remove(holding.proof(first), _unit("S000"))[0]) == holding.root

@@ -40,6 +40,15 @@ NON_MANUFACTURERS = [
     "stranger",
     "admin",
 ]
+NON_REGULATORS = [
+    "manufacturer",
+    "distributor",
+    "pharmacy",
+    "provider",
+    "patient",
+    "stranger",
+    "admin",
+]
 ROOT = bytes.fromhex("11" * 32)
 
 
@@ -205,15 +214,25 @@ def test_register_refuses_a_gtin_with_a_wrong_check_digit_or_length(register, re
 
 
 @pytest.mark.parametrize(
-    ("gtin", "prefix"),
-    [(96385074, 96), (614141000425, 614141), (4006381333931, 4006381), (10614141000415, 614141)],
+    ("gtin", "prefix", "length"),
+    [
+        (96385074, 9638507, 12),  # a GTIN-8 is licensed whole: its 12 digits after the indicator
+        (614141000425, 614141, 7),
+        (4006381333931, 4006381, 7),
+        (10614141000415, 614141, 7),
+    ],
 )
 def test_register_accepts_gtin_8_12_13_and_14(
-    provenance, register, manufacturer, regulator, gtin, prefix
+    provenance, register, manufacturer, regulator, gtin, prefix, length
 ):
-    provenance.licenseCompanyPrefix(prefix, PREFIX_LENGTH, manufacturer, {"from": regulator})
-    register(gtin)
-    assert provenance.productOf(gtin)[1] == PREFIX_LENGTH
+    provenance.licenseCompanyPrefix(prefix, length, manufacturer, {"from": regulator})
+    register(gtin, prefix=length)
+    assert provenance.productOf(gtin)[1] == length
+
+
+def test_a_gtin_8_is_registered_only_with_a_12_digit_prefix(register, reverts_with):
+    with reverts_with("DrugProvenanceInvalidCompanyPrefixLength", 7):
+        register(96385074)
 
 
 @pytest.mark.parametrize("length", [0, 5, 13])
@@ -238,16 +257,40 @@ def test_register_refuses_a_missing_anchor(register, reverts_with, anchor):
         register(**anchor)
 
 
-def test_a_gtin_is_registered_once_even_by_a_later_licensee_of_its_prefix(
-    provenance, register, rival, regulator, reverts_with
-):
+def test_a_gtin_is_registered_once_while_its_registrant_holds_the_prefix(register, reverts_with):
     register()
     with reverts_with("DrugProvenanceProductExists", OTHER_GTIN):
         register()
-    # A prefix transferred later does not move the products registered under it.
+
+
+def test_a_later_licensee_of_the_prefix_takes_the_product_over(
+    provenance, register, commission, manufacturer, rival, regulator, reverts_with
+):
+    register()
     provenance.licenseCompanyPrefix(614141, PREFIX_LENGTH, rival, {"from": regulator})
-    with reverts_with("DrugProvenanceProductExists", OTHER_GTIN):
-        register(sender=rival)
+    with reverts_with(
+        "DrugProvenanceCompanyPrefixNotLicensed", OTHER_GTIN, PREFIX_LENGTH, manufacturer
+    ):
+        commission(gtin=OTHER_GTIN)
+
+    tx = register(sender=rival, low=300)
+
+    assert tuple(provenance.productOf(OTHER_GTIN))[:3] == (rival, PREFIX_LENGTH, 300)
+    assert tx.events["ProductRegistered"]["manufacturer"] == rival
+    commission(gtin=OTHER_GTIN, sender=rival)
+    assert provenance.lotOf(lot_key(OTHER_LOT, OTHER_GTIN))["gtin"] == OTHER_GTIN
+
+
+def test_a_prefix_licensed_at_another_length_to_someone_else_blocks_registration(
+    provenance, register, manufacturer, rival, regulator, reverts_with
+):
+    # A regulator's records overlap (GS1 prefixes never do): 061414 to the rival, 0614141 to
+    # the manufacturer. Neither may register GTINs under both.
+    provenance.licenseCompanyPrefix(61414, 6, rival, {"from": regulator})
+    with reverts_with("DrugProvenanceCompanyPrefixNotLicensed", OTHER_GTIN, 6, manufacturer):
+        register()
+    with reverts_with("DrugProvenanceCompanyPrefixNotLicensed", OTHER_GTIN, 7, rival):
+        register(sender=rival, prefix=6)
 
 
 def test_a_manufacturer_may_not_register_a_gtin_under_another_companys_prefix(
@@ -308,9 +351,7 @@ def test_licensing_a_prefix_again_transfers_it(provenance, manufacturer, rival, 
     )
 
 
-@pytest.mark.parametrize(
-    "name", ["manufacturer", "distributor", "pharmacy", "provider", "patient", "stranger", "admin"]
-)
+@pytest.mark.parametrize("name", NON_REGULATORS)
 def test_only_an_active_regulator_licenses_a_company_prefix(
     provenance, named, manufacturer, reverts_with, name
 ):
@@ -345,6 +386,43 @@ def test_licensing_refuses_a_prefix_longer_than_its_length(
 def test_licensing_refuses_the_zero_address(provenance, regulator, reverts_with):
     with reverts_with("DrugProvenanceZeroAddress"):
         provenance.licenseCompanyPrefix(4006381, 7, ZERO_ADDRESS, {"from": regulator})
+
+
+def test_a_regulator_revokes_a_company_prefix(provenance, manufacturer, regulator):
+    tx = provenance.revokeCompanyPrefix(614141, PREFIX_LENGTH, {"from": regulator})
+
+    assert provenance.licenseeOf(614141, PREFIX_LENGTH) == ZERO_ADDRESS
+    assert_event(
+        tx,
+        "CompanyPrefixRevoked",
+        companyPrefix=614141,
+        length=PREFIX_LENGTH,
+        previous=manufacturer,
+        regulator=regulator,
+    )
+
+
+def test_a_revoked_licensee_may_no_longer_register_or_commission(
+    provenance, register, commission, manufacturer, regulator, reverts_with
+):
+    provenance.revokeCompanyPrefix(614141, PREFIX_LENGTH, {"from": regulator})
+    with reverts_with("DrugProvenanceCompanyPrefixNotLicensed", GTIN, PREFIX_LENGTH, manufacturer):
+        commission()
+    with reverts_with(
+        "DrugProvenanceCompanyPrefixNotLicensed", OTHER_GTIN, PREFIX_LENGTH, manufacturer
+    ):
+        register()
+
+
+def test_revoking_refuses_a_prefix_licensed_to_nobody(provenance, regulator, reverts_with):
+    with reverts_with("DrugProvenanceCompanyPrefixNotFound", 4006381, 7):
+        provenance.revokeCompanyPrefix(4006381, 7, {"from": regulator})
+
+
+@pytest.mark.parametrize("name", NON_REGULATORS)
+def test_only_an_active_regulator_revokes_a_company_prefix(provenance, named, reverts_with, name):
+    with reverts_with("DrugProvenanceNotRegulator", named[name]):
+        provenance.revokeCompanyPrefix(614141, PREFIX_LENGTH, {"from": named[name]})
 
 
 # ------------------------------------------------------------------------------------ commissioning

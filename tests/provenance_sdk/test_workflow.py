@@ -310,6 +310,11 @@ def test_only_the_licensee_of_a_gtins_company_prefix_registers_it(
     maker.register_product(unlicensed, 7, "Ours now", 2.0, 25.0)
     assert maker.client.product_of(unlicensed).manufacturer == address_of("manufacturer")
 
+    registrar.revoke_company_prefix("0614142")
+    assert registrar.licensee_of("0614142") is None
+    with pytest.raises(ContractRevertError, match="DrugProvenanceCompanyPrefixNotLicensed"):
+        maker.commission(unlicensed, "LOT-REVOKED", EXPIRY, ["R1"])
+
 
 def test_licensing_a_company_prefix_takes_a_regulator_and_a_well_formed_prefix(
     flow_as: Flows, address_of: Callable[[str], str]

@@ -44,7 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "prefix", "record the GS1 company prefix licensed to a manufacturer (regulator)", _prefix
     )
     p.add_argument("prefix", help="GS1 company prefix, 6 to 12 digits (e.g. 0614141)")
-    p.add_argument("--to", required=True, help="manufacturer: address or dev account name")
+    whom = p.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--to", help="the licensee: address or dev account name")
+    whom.add_argument("--revoke", action="store_true", help="revoke the prefix's licence")
 
     p = action("product", "register a product by GTIN (manufacturer)", _product)
     p.add_argument("gtin", type=_gtin)
@@ -206,6 +208,11 @@ def _hex(value: bytes) -> str:
 
 def _prefix(ctx: Context) -> int:
     flow = _flow(ctx, "regulator")
+    if ctx.args.revoke:
+        receipt = flow.client.revoke_company_prefix(ctx.args.prefix)
+        what = f"revoked company prefix {ctx.args.prefix}"
+        ctx.out.transaction(what, receipt, {"prefix": ctx.args.prefix})
+        return 0
     manufacturer = _address(flow, ctx.args.to)
     receipt = flow.client.license_company_prefix(ctx.args.prefix, manufacturer)
     ctx.out.transaction(
