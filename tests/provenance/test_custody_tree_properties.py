@@ -5,6 +5,7 @@ the holding without it, and a multiproof that does not match the holding never p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -13,9 +14,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from hygeia.provenance import ids
-from hygeia.provenance.merkle import LotTree, MultiProof
+from tests.provenance.provenance_support import EXPIRY, GTIN, LOT, LotModel, unit_id
 
-GTIN = 614141000418
+HOLDER = "0x" + "11" * 20  # whoever commissioned: only the holding's id depends on it
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -29,54 +30,48 @@ def harness(CustodyTreeHarness: Any, accounts: Any) -> Any:
 
 
 @st.composite
-def lots_with_selections(draw: Any) -> tuple[list[str], set[str], list[str]]:
-    """A lot's serials, the serials a holding holds, and a non-empty selection of those."""
+def lots_with_selections(draw: Any) -> tuple[LotModel, list[str]]:
+    """A lot whose commissioned holding holds some of its units, and a non-empty selection of
+    those (the brownie tests' lot model: its tree, leaves, unit ids and multiproofs)."""
     size = draw(st.integers(min_value=1, max_value=40))
-    serials = [f"S{i:03d}" for i in range(size)]
+    serials = tuple(f"S{i:03d}" for i in range(size))
     held = draw(st.sets(st.sampled_from(serials), min_size=1))
     chosen = draw(st.lists(st.sampled_from(sorted(held)), min_size=1, unique=True))
-    return serials, held, chosen
+    lot = LotModel(GTIN, LOT, EXPIRY, serials, HOLDER)
+    lot.holdings[lot.commissioning] = held
+    return lot, chosen
 
 
-def _unit(serial: str) -> bytes:
-    return ids.unit_id(GTIN, ids.digest(serial))
-
-
-def _selection(multi: MultiProof) -> tuple[list[bytes], list[bytes], list[bool]]:
-    unit_of_leaf = {ids.leaf(u): u for u in (_unit(f"S{i:03d}") for i in range(40))}
-    return [unit_of_leaf[v] for v in multi.leaves], multi.proof, multi.flags
+def _root(lot: LotModel, serials: Iterable[str]) -> bytes:
+    """The root of a holding of `serials` of `lot`."""
+    return lot.tree.holding({lot.leaf_of[s] for s in serials}).root
 
 
 @SETTINGS
 @given(case=lots_with_selections())
 def test_a_split_gives_the_roots_of_the_units_kept_and_taken(harness: Any, case: Any) -> None:
-    serials, held, chosen = case
-    lot = LotTree(ids.unit_leaf(GTIN, s) for s in serials)
-    leaf = {s: ids.unit_leaf(GTIN, s) for s in serials}
-    holding = lot.holding({leaf[s] for s in held})
-    multi = holding.multiproof(leaf[s] for s in chosen)
+    lot, chosen = case
+    held = lot.holdings[lot.commissioning]
 
-    valid, root, remainder, part = harness.split(*_selection(multi))
+    valid, root, remainder, part = harness.split(*lot.selection(lot.commissioning, chosen))
 
     assert valid
-    assert bytes(root) == holding.root
-    assert bytes(remainder) == lot.holding({leaf[s] for s in held - set(chosen)}).root
-    assert bytes(part) == lot.holding({leaf[s] for s in chosen}).root
+    assert bytes(root) == _root(lot, held)
+    assert bytes(remainder) == _root(lot, held - set(chosen))
+    assert bytes(part) == _root(lot, chosen)
 
 
 @SETTINGS
 @given(case=lots_with_selections())
 def test_removing_a_unit_gives_the_holding_without_it(harness: Any, case: Any) -> None:
-    serials, held, chosen = case
-    lot = LotTree(ids.unit_leaf(GTIN, s) for s in serials)
-    leaf = {s: ids.unit_leaf(GTIN, s) for s in serials}
-    holding = lot.holding({leaf[s] for s in held})
+    lot, chosen = case
+    held = lot.holdings[lot.commissioning]
     gone = chosen[0]
 
-    root, remainder = harness.remove(holding.proof(leaf[gone]), _unit(gone))
+    root, remainder = harness.remove(lot.proof(lot.commissioning, gone), unit_id(gone))
 
-    assert bytes(root) == holding.root
-    assert bytes(remainder) == lot.holding({leaf[s] for s in held - {gone}}).root
+    assert bytes(root) == _root(lot, held)
+    assert bytes(remainder) == _root(lot, held - {gone})
 
 
 @SETTINGS
@@ -84,17 +79,14 @@ def test_removing_a_unit_gives_the_holding_without_it(harness: Any, case: Any) -
 def test_a_unit_outside_the_holding_never_splits_into_its_root(
     harness: Any, case: Any, outsider: int
 ) -> None:
-    serials, held, chosen = case
-    lot = LotTree(ids.unit_leaf(GTIN, s) for s in serials)
-    leaf = {s: ids.unit_leaf(GTIN, s) for s in serials}
-    holding = lot.holding({leaf[s] for s in held})
-    units, proof, flags = _selection(holding.multiproof(leaf[s] for s in chosen))
+    lot, chosen = case
+    units, proof, flags = lot.selection(lot.commissioning, chosen)
     # The first unit listed swapped for one the lot does not have.
-    forged = [ids.unit_id(GTIN, ids.digest(f"S{outsider:03d}")), *units[1:]]
+    forged = [unit_id(f"S{outsider:03d}"), *units[1:]]
 
     valid, root, _, _ = harness.split(forged, proof, flags)
 
-    assert not valid or bytes(root) != holding.root
+    assert not valid or bytes(root) != _root(lot, lot.holdings[lot.commissioning])
 
 
 @pytest.mark.parametrize(
@@ -117,24 +109,19 @@ def test_a_malformed_multiproof_is_not_valid(
 def test_a_unit_listed_twice_or_also_given_as_a_proof_element_never_splits_into_its_root(
     harness: Any, case: Any
 ) -> None:
-    serials, held, chosen = case
-    lot = LotTree(ids.unit_leaf(GTIN, s) for s in serials)
-    leaf = {s: ids.unit_leaf(GTIN, s) for s in serials}
-    holding = lot.holding({leaf[s] for s in held})
-    units, proof, flags = _selection(holding.multiproof(leaf[s] for s in chosen))
+    lot, chosen = case
+    units, proof, flags = lot.selection(lot.commissioning, chosen)
     twice = ([units[0], *units], proof, [True, *flags])
     as_proof = (units, [ids.leaf(units[0]), *proof[1:]], flags) if proof else twice
 
     for forged in (twice, as_proof):
         valid, root, _, _ = harness.split(*forged)
-        assert not valid or bytes(root) != holding.root
+        assert not valid or bytes(root) != _root(lot, lot.holdings[lot.commissioning])
 
 
 def test_removing_a_unit_of_a_larger_holding_needs_its_proof(harness: Any) -> None:
-    lot = LotTree(ids.unit_leaf(GTIN, f"S{i:03d}") for i in range(4))
-    holding = lot.holding(set(lot.leaves))
-    first = ids.unit_leaf(GTIN, "S000")
-    for proof in ([], holding.proof(ids.unit_leaf(GTIN, "S001"))):
-        root, _ = harness.remove(proof, _unit("S000"))
-        assert bytes(root) != holding.root
-    assert bytes(harness.remove(holding.proof(first), _unit("S000"))[0]) == holding.root
+    lot = LotModel(GTIN, LOT, EXPIRY, ("S000", "S001", "S002", "S003"), HOLDER)
+    root = _root(lot, lot.serials)
+    for proof in ([], lot.proof(lot.commissioning, "S001")):
+        assert bytes(harness.remove(proof, unit_id("S000"))[0]) != root
+    assert bytes(harness.remove(lot.proof(lot.commissioning, "S000"), unit_id("S000"))[0]) == root
