@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+
 /// @title CustodyTree
 /// @notice Merkle trees of the units a party holds, as pruned copies of their lot's tree.
 /// @dev A lot's tree is an OpenZeppelin StandardMerkleTree over its units' leaves
@@ -218,22 +220,10 @@ library CustodyTree {
         }
     }
 
-    /// @dev A node of a pruned tree: the other child when one is empty, else the sorted-pair hash
-    /// (OpenZeppelin's `Hashes.commutativeKeccak256`).
-    function _node(bytes32 a, bytes32 b) private pure returns (bytes32 value) {
+    /// @dev A node of a pruned tree: the other child when one is empty, else the sorted-pair hash.
+    function _node(bytes32 a, bytes32 b) private pure returns (bytes32) {
         if (b == bytes32(0)) return a;
         if (a == bytes32(0)) return b;
-        assembly ("memory-safe") {
-            switch lt(a, b)
-            case 1 {
-                mstore(0x00, a)
-                mstore(0x20, b)
-            }
-            default {
-                mstore(0x00, b)
-                mstore(0x20, a)
-            }
-            value := keccak256(0x00, 0x40)
-        }
+        return Hashes.commutativeKeccak256(a, b);
     }
 }
