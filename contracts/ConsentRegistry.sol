@@ -15,6 +15,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// provisions about an account or a role, with actions, purposes of use, data classes or records
 /// and a period; pseudonymous record anchors with history and crypto-shredding; delegates;
 /// EIP-712 gasless grants; audited break-glass; the accounting of disclosures.
+/// Only registered patients grant. A guardian registered with its ward's consent
+/// (ParticipantRegistry.guardianOf) acts as the ward's delegate. Record ids are derived from the
+/// patient, the author and a salt, so they can neither be taken first by someone watching the
+/// mempool nor chosen to equal a data class id.
 /// @dev Storage layout, chosen for a one-slot grant. A provision is stored under
 /// (patient, grantee key, target) in a fixed array of {MAX_PROVISIONS_PER_KEY} slots, where the
 /// grantee key is the account (left-padded) or a role id and the target is a data class, a record
@@ -23,6 +27,7 @@ import {Roles} from "./libraries/Roles.sol";
 /// (at most 8 grantee keys x 3 targets x 4 slots) without a per-patient index, and a grant of
 /// one target writes one new slot. A slot whose provision is revoked or expired is reused.
 /// Revocation is told where the consent lives (its grantee and targets, from {ConsentGranted}).
+/// Consent ids come from one counter, so no two consents share an id.
 /// Research: a study is modelled as a grantee account (the study's own address, or a role) with
 /// purpose HRESCH. Nothing but ids, digests and hashes is stored or emitted.
 contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
@@ -32,6 +37,11 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     uint256 public constant MAX_TARGETS = 8;
     /// @notice Longest break-glass access (24 hours).
     uint40 public constant MAX_BREAK_GLASS_DURATION = 24 hours;
+    /// @notice Break-glass openings one provider may make on one patient within {BREAK_GLASS_WINDOW}.
+    uint8 public constant MAX_BREAK_GLASS_OPENINGS = 3;
+    /// @notice The window over which break-glass openings are counted, and for which a provider
+    /// whose break-glass the patient (or a delegate) closed may not reopen it.
+    uint40 public constant BREAK_GLASS_WINDOW = 24 hours;
     /// @notice Longest binary CID accepted (a CIDv1 with a sha2-256 multihash takes 36 bytes).
     uint256 public constant MAX_CID_LENGTH = 64;
     /// @notice The target that stands for all of the patient's data.
@@ -55,7 +65,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     mapping(address patient => mapping(address delegate => bool appointed)) private _delegates;
     mapping(bytes32 recordId => Record) private _records;
     mapping(bytes32 recordId => mapping(uint32 version => RecordVersion)) private _versions;
-    mapping(address patient => mapping(address provider => uint40 endsAt)) private _breakGlass;
+    mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlass;
+    uint96 private _lastConsentId;
 
     /// @dev One {checkAccess} query and the outcome of scanning provisions for it so far.
     struct Query {
@@ -92,14 +103,23 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         address patient,
         GrantRequest calldata request,
         bytes calldata keyBundleCid,
+        uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external returns (uint256 consentId) {
         if (block.timestamp > deadline) revert ConsentRegistrySignatureExpired(deadline);
-        bytes32 digest = _hashTypedDataV4(_grantStructHash(patient, request, keyBundleCid, _useNonce(patient), deadline));
+        _useGrantNonce(patient, nonce);
+        bytes32 digest = _hashTypedDataV4(_grantStructHash(patient, request, keyBundleCid, nonce, deadline));
         (address signer,,) = ECDSA.tryRecover(digest, signature);
         if (signer != patient || patient == address(0)) revert ConsentRegistryInvalidSigner(signer, patient);
         consentId = _grant(patient, request, keyBundleCid);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function cancelSignedGrant(address patient, uint256 nonce) external {
+        _requirePatientOrDelegate(patient);
+        _useGrantNonce(patient, nonce);
+        emit SignedGrantCancelled(patient, nonce, msg.sender);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -119,7 +139,23 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
                 _revokeAt(patient, granteeKey, targets[i], consentId);
             }
         }
-        emit ConsentRevoked(patient, consentId, msg.sender);
+        emit ConsentRevoked(patient, consentId, msg.sender, granteeKey, targets);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function shareConsentKeys(
+        address patient,
+        uint256 consentId,
+        address grantee,
+        bytes32 target,
+        bytes calldata keyBundleCid
+    ) external {
+        _requirePatientOrDelegate(patient);
+        if (keyBundleCid.length == 0 || keyBundleCid.length > MAX_CID_LENGTH) revert ConsentRegistryInvalidRecord();
+        if (!_holdsPermit(patient, ConsentPolicy.accountKey(grantee), target, consentId)) {
+            revert ConsentRegistryConsentNotFound(patient, consentId);
+        }
+        emit ConsentKeysShared(patient, consentId, grantee, msg.sender, keyBundleCid);
     }
 
     // ---------------------------------------------------------------- delegates
@@ -144,15 +180,16 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     /// @inheritdoc IConsentRegistry
     function anchorRecord(
         address patient,
-        bytes32 recordId,
+        bytes32 salt,
         bytes32 dataClass,
         bytes calldata cid,
         bytes32 ciphertextDigest,
         bytes calldata keyBundleCid
-    ) external {
+    ) external returns (bytes32 recordId) {
         if (patient == address(0)) revert ConsentRegistryZeroAddress();
-        if (recordId == bytes32(0) || dataClass == bytes32(0)) revert ConsentRegistryInvalidRecord();
+        if (dataClass == bytes32(0)) revert ConsentRegistryInvalidRecord();
         _requireContent(cid, ciphertextDigest, keyBundleCid);
+        recordId = _recordId(patient, msg.sender, salt);
         if (_records[recordId].patient != address(0)) revert ConsentRegistryRecordExists(recordId);
         _requireAuthor(patient, dataClass, ConsentPolicy.ACTION_COLLECT);
 
@@ -160,7 +197,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         record.patient = patient;
         record.latestVersion = 1;
         record.dataClass = dataClass;
-        _storeVersion(recordId, 1, cid, ciphertextDigest);
+        _storeVersion(recordId, 1, cid, ciphertextDigest, keyBundleCid);
         emit RecordAnchored(patient, recordId, msg.sender, 1, 0, dataClass, ciphertextDigest, cid, keyBundleCid);
     }
 
@@ -175,7 +212,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
         version = record.latestVersion + 1;
         record.latestVersion = version;
-        _storeVersion(recordId, version, cid, ciphertextDigest);
+        _storeVersion(recordId, version, cid, ciphertextDigest, keyBundleCid);
         // Patient and class are read again from storage (warm) rather than kept in locals: the
         // stack is full.
         emit RecordAnchored(
@@ -202,18 +239,38 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (duration == 0 || duration > MAX_BREAK_GLASS_DURATION) {
             revert ConsentRegistryInvalidBreakGlassDuration(duration);
         }
-        if (_breakGlassOpen(patient, msg.sender)) revert ConsentRegistryBreakGlassOpen(patient, msg.sender);
+        BreakGlass memory access = _breakGlass[patient][msg.sender];
+        if (block.timestamp <= access.endsAt) revert ConsentRegistryBreakGlassOpen(patient, msg.sender);
+        uint40 time = uint40(block.timestamp);
+        if (time >= access.windowStart + BREAK_GLASS_WINDOW) {
+            access.windowStart = time;
+            access.openings = 0;
+        }
+        if (access.openings >= MAX_BREAK_GLASS_OPENINGS) {
+            revert ConsentRegistryBreakGlassLimitReached(patient, msg.sender, access.windowStart + BREAK_GLASS_WINDOW);
+        }
 
-        uint40 endsAt = uint40(block.timestamp) + duration - 1;
-        _breakGlass[patient][msg.sender] = endsAt;
-        emit BreakGlassOpened(patient, msg.sender, reasonHash, endsAt);
+        access.openings += 1;
+        access.endsAt = time + duration - 1;
+        _breakGlass[patient][msg.sender] = access;
+        emit BreakGlassOpened(patient, msg.sender, reasonHash, access.endsAt, access.openings);
     }
 
     /// @inheritdoc IConsentRegistry
-    function closeBreakGlass(address patient) external {
-        if (!_breakGlassOpen(patient, msg.sender)) revert ConsentRegistryBreakGlassNotOpen(patient, msg.sender);
-        delete _breakGlass[patient][msg.sender];
-        emit BreakGlassClosed(patient, msg.sender);
+    function closeBreakGlass(address patient, address provider) external {
+        bool byProvider = msg.sender == provider;
+        if (!byProvider) _requirePatientOrDelegate(patient);
+        BreakGlass storage access = _breakGlass[patient][provider];
+        if (block.timestamp > access.endsAt) revert ConsentRegistryBreakGlassNotOpen(patient, provider);
+
+        access.endsAt = 0;
+        if (!byProvider) {
+            // The patient (or its delegate) is able to consent, so the emergency is over: the
+            // provider may not reopen for a whole window.
+            access.windowStart = uint40(block.timestamp);
+            access.openings = MAX_BREAK_GLASS_OPENINGS;
+        }
+        emit BreakGlassClosed(patient, provider, msg.sender);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -255,7 +312,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     /// @inheritdoc IConsentRegistry
     function isDelegate(address patient, address delegate) external view returns (bool) {
-        return _delegates[patient][delegate];
+        return _isDelegate(patient, delegate);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -269,8 +326,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IConsentRegistry
-    function breakGlassEndsAt(address patient, address provider) external view returns (uint40) {
+    function breakGlassOf(address patient, address provider) external view returns (BreakGlass memory) {
         return _breakGlass[patient][provider];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function recordIdOf(address patient, address author, bytes32 salt) external pure returns (bytes32) {
+        return _recordId(patient, author, salt);
     }
 
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
@@ -285,12 +347,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         private
         returns (uint256 consentId)
     {
+        if (!participants.isActive(patient, Roles.PATIENT)) revert ConsentRegistryNotPatient(patient);
         bytes32 granteeKey = _validateRequest(patient, request);
-        // A content id rather than a counter saves a storage write per grant. Identical requests in
-        // one block get one id, and are then interchangeable; revocation addresses the slot anyway.
-        // msg.data holds the patient, the request and the key bundle (and, relayed, the signature).
-        uint96 id = uint96(uint256(keccak256(abi.encodePacked(granteeKey, block.number, msg.data))));
-        if (id == 0) id = 1;
+        uint96 id = ++_lastConsentId;
         Provision memory provision = Provision({
             consentId: id,
             start: request.start,
@@ -506,15 +565,42 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     // ---------------------------------------------------------------- internals: helpers
 
     function _requirePatientOrDelegate(address patient) private view {
-        if (msg.sender != patient && !_delegates[patient][msg.sender]) {
+        if (msg.sender != patient && !_isDelegate(patient, msg.sender)) {
             revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
         }
+    }
+
+    /// @dev A delegate the patient appointed, or the guardian who registered the patient.
+    function _isDelegate(address patient, address account) private view returns (bool) {
+        return _delegates[patient][account] || (account != address(0) && participants.guardianOf(patient) == account);
+    }
+
+    /// @dev Uses `patient`'s signed-grant nonce `nonce`, which must be the current one.
+    function _useGrantNonce(address patient, uint256 nonce) private {
+        uint256 current = _useNonce(patient);
+        if (nonce < current) revert ConsentRegistryNonceUsed(patient, nonce);
+        if (nonce > current) revert ConsentRegistryNonceNotYetValid(patient, nonce, current);
+    }
+
+    /// @dev Whether an unrevoked permit `consentId` is stored for `patient` at (`granteeKey`, `target`).
+    function _holdsPermit(address patient, bytes32 granteeKey, bytes32 target, uint256 consentId)
+        private
+        view
+        returns (bool)
+    {
+        Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
+        for (uint256 i = 0; i < MAX_PROVISIONS_PER_KEY; ++i) {
+            Provision storage slot = slots[i];
+            if (slot.consentId == 0) break;
+            if (slot.consentId == consentId) return !slot.revoked && slot.kind == ProvisionType.Permit;
+        }
+        return false;
     }
 
     /// @dev The patient and delegates author records freely; an active PROVIDER needs a consent
     /// allowing `action` for purpose TREAT on `target`.
     function _requireAuthor(address patient, bytes32 target, uint8 action) private view {
-        if (msg.sender == patient || _delegates[patient][msg.sender]) return;
+        if (msg.sender == patient || _isDelegate(patient, msg.sender)) return;
         if (!participants.isActive(msg.sender, Roles.PROVIDER)) {
             revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
         }
@@ -536,9 +622,15 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (record.erased) revert ConsentRegistryRecordErased(recordId);
     }
 
-    function _storeVersion(bytes32 recordId, uint32 version, bytes calldata cid, bytes32 ciphertextDigest) private {
+    function _storeVersion(
+        bytes32 recordId,
+        uint32 version,
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
+    ) private {
         _versions[recordId][version] = RecordVersion({
-            cidDigest: sha256(cid),
+            cidsDigest: keccak256(abi.encode(cid, keyBundleCid)),
             ciphertextDigest: ciphertextDigest,
             anchoredBy: msg.sender,
             anchoredAt: uint40(block.timestamp)
@@ -546,7 +638,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     }
 
     function _breakGlassOpen(address patient, address provider) private view returns (bool) {
-        return block.timestamp <= _breakGlass[patient][provider];
+        return block.timestamp <= _breakGlass[patient][provider].endsAt;
+    }
+
+    /// @dev A record's id: bound to its patient and author, so nobody else can claim it first, and
+    /// a hash of 96 bytes, so it cannot be chosen to equal a data class id (a hash of a name).
+    function _recordId(address patient, address author, bytes32 salt) private pure returns (bytes32) {
+        return keccak256(abi.encode(patient, author, salt));
     }
 
     function _missRank(AccessReason reason) private pure returns (uint256) {

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -10,11 +12,13 @@ import {Roles} from "./libraries/Roles.sol";
 /// @notice Who takes part in the hygeia suite and in which capacity. Licensed parties (providers,
 /// insurers, manufacturers, distributors, dispensers) act only under a current, unsuspended
 /// credential issued by a regulator: DSCSA "authorized trading partner" and "credentialed
-/// provider" are {isActive}. Patients register themselves (or a guardian registers them).
-/// Every participant publishes an X25519 key that record keys are wrapped to.
+/// provider" are {isActive}. Patients register themselves, or a guardian registers a ward who
+/// signed its consent to that guardian and key (EIP-712); the guardian then acts for the ward
+/// until either ends the guardianship. Every participant publishes an X25519 key that record keys
+/// are wrapped to.
 /// @dev Licensed roles and the patient role are granted only through this contract's own flows;
 /// OpenZeppelin's grantRole/revokeRole/renounceRole refuse them so role and credential never drift.
-contract ParticipantRegistry is IParticipantRegistry, AccessControl {
+contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
     bytes32 public constant REGULATOR_ROLE = Roles.REGULATOR;
     bytes32 public constant PROVIDER_ROLE = Roles.PROVIDER;
     bytes32 public constant INSURER_ROLE = Roles.INSURER;
@@ -22,13 +26,20 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     bytes32 public constant DISTRIBUTOR_ROLE = Roles.DISTRIBUTOR;
     bytes32 public constant DISPENSER_ROLE = Roles.DISPENSER;
     bytes32 public constant PATIENT_ROLE = Roles.PATIENT;
+    /// @notice EIP-712 type of a patient's own registration, relayed by anyone (gasless onboarding).
+    bytes32 public constant REGISTRATION_TYPEHASH =
+        keccak256("Registration(address patient,bytes32 encryptionKey,uint256 deadline)");
+    /// @notice EIP-712 type of a ward's consent to be registered by `guardian` with `encryptionKey`.
+    bytes32 public constant GUARDIANSHIP_TYPEHASH =
+        keccak256("Guardianship(address ward,address guardian,bytes32 encryptionKey,uint256 deadline)");
 
     mapping(address account => mapping(bytes32 role => Credential)) private _credentials;
     mapping(address account => bytes32 x25519PublicKey) private _encryptionKeys;
     mapping(address account => uint256 roleBits) private _roleBits;
+    mapping(address ward => address guardian) private _guardians;
 
     /// @param admin the governance admin: grants and revokes regulators.
-    constructor(address admin) {
+    constructor(address admin) EIP712("hygeia.ParticipantRegistry", "1") {
         if (admin == address(0)) revert ParticipantRegistryZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
@@ -41,14 +52,46 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     }
 
     /// @inheritdoc IParticipantRegistry
-    function registerPatientFor(address patient, bytes32 encryptionKey) external {
-        if (!hasRole(PATIENT_ROLE, msg.sender)) revert ParticipantRegistryNotParticipant(msg.sender);
+    function registerPatientBySig(address patient, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
+        external
+    {
         if (patient == address(0)) revert ParticipantRegistryZeroAddress();
-        if (hasRole(PATIENT_ROLE, patient)) revert ParticipantRegistryAlreadyRegistered(patient);
-        if (_roleBits[patient] != 0 || _encryptionKeys[patient] != bytes32(0)) {
-            revert ParticipantRegistryAccountInUse(patient);
-        }
+        if (block.timestamp > deadline) revert ParticipantRegistrySignatureExpired(deadline);
+        bytes32 digest =
+            _hashTypedDataV4(keccak256(abi.encode(REGISTRATION_TYPEHASH, patient, encryptionKey, deadline)));
+        (address signer,,) = ECDSA.tryRecover(digest, signature);
+        if (signer != patient) revert ParticipantRegistryInvalidSigner(signer, patient);
         _registerPatient(patient, encryptionKey);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function registerPatientFor(address ward, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
+        external
+    {
+        if (!hasRole(PATIENT_ROLE, msg.sender)) revert ParticipantRegistryNotPatient(msg.sender);
+        if (ward == address(0)) revert ParticipantRegistryZeroAddress();
+        if (hasRole(PATIENT_ROLE, ward)) revert ParticipantRegistryAlreadyRegistered(ward);
+        if (_roleBits[ward] != 0 || _encryptionKeys[ward] != bytes32(0)) {
+            revert ParticipantRegistryAccountInUse(ward);
+        }
+        if (block.timestamp > deadline) revert ParticipantRegistrySignatureExpired(deadline);
+        bytes32 digest =
+            _hashTypedDataV4(keccak256(abi.encode(GUARDIANSHIP_TYPEHASH, ward, msg.sender, encryptionKey, deadline)));
+        (address signer,,) = ECDSA.tryRecover(digest, signature);
+        if (signer != ward) revert ParticipantRegistryInvalidSigner(signer, ward);
+
+        _guardians[ward] = msg.sender;
+        _registerPatient(ward, encryptionKey);
+        emit GuardianshipStarted(ward, msg.sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function endGuardianship(address ward) external {
+        address guardian = _guardians[ward];
+        if (guardian == address(0)) revert ParticipantRegistryNoGuardian(ward);
+        if (msg.sender != ward && msg.sender != guardian) revert ParticipantRegistryNotWardOrGuardian(ward, msg.sender);
+        delete _guardians[ward];
+        emit GuardianshipEnded(ward, guardian, msg.sender);
     }
 
     // ---------------------------------------------------------------- credentials
@@ -164,6 +207,17 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     /// @inheritdoc IParticipantRegistry
     function rolesOf(address account) external view returns (uint256) {
         return _roleBits[account];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function guardianOf(address ward) external view returns (address) {
+        return _guardians[ward];
+    }
+
+    /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
     }
 
     // ---------------------------------------------------------------- internals

@@ -77,13 +77,26 @@ interface IConsentRegistry {
         bytes32 dataClass;
     }
 
+    /// @notice Break-glass access of one provider to one patient: one storage slot.
+    /// @param endsAt last second (inclusive) of the open access; 0 or in the past when closed.
+    /// @param windowStart first second of the window in which openings are counted.
+    /// @param openings openings in the current window ({MAX_BREAK_GLASS_OPENINGS} once the patient
+    /// or a delegate closed it: no reopening until the window ends).
+    struct BreakGlass {
+        uint40 endsAt;
+        uint40 windowStart;
+        uint8 openings;
+    }
+
     /// @notice One version of a record.
-    /// @param cidDigest sha256 of the binary IPFS CIDv1 of the encrypted envelope.
+    /// @param cidsDigest keccak256(abi.encode(cid, keyBundleCid)) of the binary IPFS CIDv1s of the
+    /// encrypted envelope and of its key bundle, as emitted in {RecordAnchored}: a reader checks
+    /// both CIDs it got from an event (or an index) against it.
     /// @param ciphertextDigest sha256 of the ciphertext.
     /// @param anchoredBy the patient, a delegate or the provider that anchored this version.
     /// @param anchoredAt block time of the anchor.
     struct RecordVersion {
-        bytes32 cidDigest;
+        bytes32 cidsDigest;
         bytes32 ciphertextDigest;
         address anchoredBy;
         uint40 anchoredAt;
@@ -109,8 +122,37 @@ interface IConsentRegistry {
         bytes keyBundleCid
     );
 
-    /// @notice `revoker` (the patient or a delegate) revoked consent `consentId` of `patient`.
-    event ConsentRevoked(address indexed patient, uint256 indexed consentId, address indexed revoker);
+    /// @notice `revoker` (the patient or a delegate) revoked consent `consentId` of `patient` on
+    /// exactly `targets` (empty: the all-data provision) of grantee key `granteeKey`. A consent
+    /// granted on several targets is revoked in full only once every one of them is revoked.
+    /// @param patient the data subject.
+    /// @param consentId the consent revoked.
+    /// @param revoker the patient or a delegate.
+    /// @param granteeKey the grantee account left-padded to 32 bytes, or the grantee role.
+    /// @param targets the targets whose provisions were revoked by this call.
+    event ConsentRevoked(
+        address indexed patient, uint256 indexed consentId, address indexed revoker, bytes32 granteeKey, bytes32[] targets
+    );
+
+    /// @notice `sharer` (the patient or a delegate) published more record keys for consent
+    /// `consentId` to `grantee`: `keyBundleCid` is the CID of a key manifest like the one
+    /// {ConsentGranted} carries (for records the consent covers once it is in force, or after the
+    /// grantee rotated its encryption key). Only emitted, never stored.
+    /// @param patient the data subject.
+    /// @param consentId an unrevoked permit of `patient` to `grantee`.
+    /// @param grantee the account the keys are wrapped to.
+    /// @param sharer the patient or a delegate.
+    /// @param keyBundleCid binary CIDv1 of the key manifest.
+    event ConsentKeysShared(
+        address indexed patient, uint256 indexed consentId, address indexed grantee, address sharer, bytes keyBundleCid
+    );
+
+    /// @notice The signed grant of `patient` with nonce `nonce` was cancelled by `canceller` before
+    /// anyone relayed it.
+    /// @param patient the signer of the grant.
+    /// @param nonce the nonce now used.
+    /// @param canceller the patient or a delegate.
+    event SignedGrantCancelled(address indexed patient, uint256 nonce, address indexed canceller);
 
     /// @notice `patient` appointed `delegate` (guardian or proxy) to manage consents and records.
     event DelegateAppointed(address indexed patient, address indexed delegate);
@@ -141,10 +183,21 @@ interface IConsentRegistry {
 
     /// @notice Emergency Override Started (DICOM 110127): `provider` opened break-glass access to
     /// `patient`'s data for purpose ETREAT until `endsAt` (inclusive), for the reason hashed in `reasonHash`.
-    event BreakGlassOpened(address indexed patient, address indexed provider, bytes32 indexed reasonHash, uint40 endsAt);
+    /// @param patient the data subject.
+    /// @param provider the active provider.
+    /// @param reasonHash keccak256 of the reason text.
+    /// @param endsAt last second (inclusive) of the access.
+    /// @param opening the number of this opening in the current {BREAK_GLASS_WINDOW} (1-based).
+    event BreakGlassOpened(
+        address indexed patient, address indexed provider, bytes32 indexed reasonHash, uint40 endsAt, uint8 opening
+    );
 
-    /// @notice `provider` closed its break-glass access to `patient` before it ran out.
-    event BreakGlassClosed(address indexed patient, address indexed provider);
+    /// @notice Emergency Override Stopped (DICOM 110138): `closedBy` (the provider, the patient or a
+    /// delegate) closed `provider`'s break-glass access to `patient` before it ran out.
+    /// @param patient the data subject.
+    /// @param provider whose access ended.
+    /// @param closedBy the provider itself, the patient or a delegate.
+    event BreakGlassClosed(address indexed patient, address indexed provider, address indexed closedBy);
 
     /// @notice Accounting of disclosures: `accessor` read `recordId` of `patient` for `purpose`
     /// under consent `consentId` (0 under break-glass).
@@ -191,6 +244,29 @@ interface IConsentRegistry {
     /// @notice The signature's deadline `deadline` has passed.
     error ConsentRegistrySignatureExpired(uint256 deadline);
 
+    /// @notice Nonce `nonce` of `patient` was already used: its signed grant was relayed or cancelled.
+    /// @param patient the signer.
+    /// @param nonce the nonce the signed grant carries.
+    error ConsentRegistryNonceUsed(address patient, uint256 nonce);
+
+    /// @notice Nonce `nonce` of `patient` is ahead of the current one, `current`: an earlier signed
+    /// grant must be relayed or cancelled first.
+    /// @param patient the signer.
+    /// @param nonce the nonce the signed grant carries.
+    /// @param current the patient's next usable nonce.
+    error ConsentRegistryNonceNotYetValid(address patient, uint256 nonce, uint256 current);
+
+    /// @notice `account` is not a registered patient, so it cannot grant consents.
+    /// @param account the would-be grantor.
+    error ConsentRegistryNotPatient(address account);
+
+    /// @notice `provider` opened break-glass to `patient` {MAX_BREAK_GLASS_OPENINGS} times in the
+    /// current window (or the patient closed it): it may open again from `retryAt`.
+    /// @param patient the data subject.
+    /// @param provider the provider refused.
+    /// @param retryAt the first second a new opening is accepted.
+    error ConsentRegistryBreakGlassLimitReached(address patient, address provider, uint40 retryAt);
+
     /// @notice The grant was signed by `signer`, not by `patient`.
     error ConsentRegistryInvalidSigner(address signer, address patient);
 
@@ -206,7 +282,7 @@ interface IConsentRegistry {
     /// @notice A record id, data class or digest of zero, or an empty or over-long CID, was given.
     error ConsentRegistryInvalidRecord();
 
-    /// @notice `recordId` is already anchored.
+    /// @notice `recordId` is already anchored (the author used the same salt for this patient twice).
     error ConsentRegistryRecordExists(bytes32 recordId);
 
     /// @notice `recordId` is not anchored (for this patient).
@@ -238,40 +314,84 @@ interface IConsentRegistry {
 
     // ---------------------------------------------------------------- consents
 
-    /// @notice Records a consent provision of `patient` and returns its id: the first 96 bits of
-    /// keccak256 of (grantee key, block number, call data), so no counter is written.
-    /// @dev Requirements: caller is `patient` or one of its delegates; exactly one of
+    /// @notice Records a consent provision of `patient` and returns its id, the next value of one
+    /// counter: every consent has its own id.
+    /// @dev Requirements: caller is `patient` or one of its delegates; `patient` is a registered
+    /// patient; exactly one of
     /// grantee/granteeRole set, the grantee not the patient, the role a suite role; actions and
     /// purposes non-empty with known bits only; `start <= end` and `end` not in the past; at most
     /// {MAX_TARGETS} distinct non-zero targets; for each target (or "all" when none) fewer than
     /// {MAX_PROVISIONS_PER_KEY} provisions about this grantee are in force. Emits {ConsentGranted}.
+    /// @param patient the data subject (the grantor).
+    /// @param request the provision.
+    /// @param keyBundleCid binary CIDv1 of the manifest of record keys shared with an account
+    /// grantee (may be empty).
+    /// @return consentId the new consent's id.
     function grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
         external
         returns (uint256 consentId);
 
     /// @notice {grant} relayed by anyone with the patient's EIP-712 signature (gasless consent).
-    /// @dev Requirements: those of {grant} except the caller; `block.timestamp <= deadline`; the
-    /// signature over `Grant` with the patient's current nonce recovers to `patient`. Uses the nonce.
-    /// Emits {ConsentGranted} with the relayer as grantor.
+    /// @dev Requirements: those of {grant} except the caller; `block.timestamp <= deadline`;
+    /// `nonce` is the patient's current nonce (an earlier one reverts {ConsentRegistryNonceUsed});
+    /// the signature over `Grant` with that nonce recovers to `patient`. Uses the nonce.
+    /// Emits {ConsentGranted}.
+    /// @param patient the signer, a registered patient.
+    /// @param request the provision, as signed.
+    /// @param keyBundleCid binary CIDv1 of the key manifest, as signed (may be empty).
+    /// @param nonce the patient's nonce the signature carries.
+    /// @param deadline last second the signature is good for.
+    /// @param signature the patient's 65-byte EIP-712 signature.
+    /// @return consentId the new consent's id.
     function grantBySig(
         address patient,
         GrantRequest calldata request,
         bytes calldata keyBundleCid,
+        uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external returns (uint256 consentId);
+
+    /// @notice Cancels a signed grant nobody relayed yet, by using its nonce.
+    /// @dev Requirements: caller is `patient` or one of its delegates; `nonce` is the patient's
+    /// current nonce. Emits {SignedGrantCancelled}.
+    /// @param patient the signer of the grant.
+    /// @param nonce the nonce of the signed grant to cancel.
+    function cancelSignedGrant(address patient, uint256 nonce) external;
 
     /// @notice Revokes consent `consentId`: its provisions stop matching at once.
     /// @dev The caller names where the consent is stored (its grantee and targets, as emitted in
     /// {ConsentGranted}), so no index of consents is kept on-chain. Requirements: caller is
     /// `patient` or one of its delegates; each target holds an unrevoked provision `consentId`.
-    /// Emits {ConsentRevoked}.
+    /// Emits {ConsentRevoked} naming exactly the targets revoked.
+    /// @param patient the data subject.
+    /// @param consentId the consent to revoke.
+    /// @param grantee the consent's grantee account (zero for a role grant).
+    /// @param granteeRole the consent's grantee role (zero for an account grant).
+    /// @param targets some or all of the consent's targets (empty: its all-data provision).
     function revoke(
         address patient,
         uint256 consentId,
         address grantee,
         bytes32 granteeRole,
         bytes32[] calldata targets
+    ) external;
+
+    /// @notice Publishes more record keys for an account grantee of a permit (see {ConsentKeysShared}).
+    /// @dev Requirements: caller is `patient` or one of its delegates; `keyBundleCid` is 1 to
+    /// {MAX_CID_LENGTH} bytes; an unrevoked permit `consentId` of `patient` about `grantee` is
+    /// stored at `target` (zero: all data). Emits {ConsentKeysShared}.
+    /// @param patient the data subject.
+    /// @param consentId the permit the keys are shared under.
+    /// @param grantee its grantee account.
+    /// @param target one of its targets (zero for an all-data consent).
+    /// @param keyBundleCid binary CIDv1 of the key manifest.
+    function shareConsentKeys(
+        address patient,
+        uint256 consentId,
+        address grantee,
+        bytes32 target,
+        bytes calldata keyBundleCid
     ) external;
 
     // ---------------------------------------------------------------- delegates
@@ -286,19 +406,28 @@ interface IConsentRegistry {
 
     // ---------------------------------------------------------------- records
 
-    /// @notice Anchors version 1 of record `recordId` of `patient`.
-    /// @dev `cid` and `keyBundleCid` are binary CIDv1 (see {RecordAnchored}); only sha256(cid) is
-    /// stored. Requirements: no argument is zero or empty, no CID longer than {MAX_CID_LENGTH};
-    /// `recordId` is new; the caller is `patient`, a delegate, or an active PROVIDER whom
-    /// {checkAccess} allows action COLLECT for purpose TREAT on `dataClass`. Emits {RecordAnchored}.
+    /// @notice Anchors version 1 of a new record of `patient`, whose id is
+    /// {recordIdOf}(patient, caller, salt).
+    /// @dev `cid` and `keyBundleCid` are binary CIDv1 (see {RecordAnchored}); only their digest is
+    /// stored. Requirements: no argument but `salt` is zero or empty, no CID longer than
+    /// {MAX_CID_LENGTH}; the record id is new (the caller has not used `salt` for this patient);
+    /// the caller is `patient`, a delegate, or an active PROVIDER whom {checkAccess} allows action
+    /// COLLECT for purpose TREAT on `dataClass`. Emits {RecordAnchored}.
+    /// @param patient the data subject.
+    /// @param salt a fresh random value of the author's.
+    /// @param dataClass the record's data class id.
+    /// @param cid binary CIDv1 of the encrypted envelope.
+    /// @param ciphertextDigest sha256 of the ciphertext.
+    /// @param keyBundleCid binary CIDv1 of the version's key bundle.
+    /// @return recordId the new record's id.
     function anchorRecord(
         address patient,
-        bytes32 recordId,
+        bytes32 salt,
         bytes32 dataClass,
         bytes calldata cid,
         bytes32 ciphertextDigest,
         bytes calldata keyBundleCid
-    ) external;
+    ) external returns (bytes32 recordId);
 
     /// @notice Adds a version to `recordId` that amends the latest one; history is kept.
     /// @dev Requirements: as {anchorRecord} for the CIDs and digest; record anchored and not erased;
@@ -317,13 +446,18 @@ interface IConsentRegistry {
 
     /// @notice Opens time-boxed emergency access (purpose ETREAT, action ACCESS) to `patient`'s data.
     /// @dev Requirements: caller is an active PROVIDER; `patient` not zero; `reasonHash` not zero;
-    /// `0 < duration <= MAX_BREAK_GLASS_DURATION`; no break-glass of the caller to `patient` open.
-    /// Emits {BreakGlassOpened}.
+    /// `0 < duration <= MAX_BREAK_GLASS_DURATION`; no break-glass of the caller to `patient` open;
+    /// fewer than {MAX_BREAK_GLASS_OPENINGS} openings by the caller on `patient` in the current
+    /// {BREAK_GLASS_WINDOW}, and no closing by the patient or a delegate in it. Emits {BreakGlassOpened}.
     function openBreakGlass(address patient, bytes32 reasonHash, uint40 duration) external;
 
-    /// @notice Closes the caller's break-glass access to `patient` early.
-    /// @dev Requirements: the caller's break-glass to `patient` is open. Emits {BreakGlassClosed}.
-    function closeBreakGlass(address patient) external;
+    /// @notice Closes `provider`'s break-glass access to `patient` early. When the patient or a
+    /// delegate closes it, the provider may not reopen it for {BREAK_GLASS_WINDOW}.
+    /// @dev Requirements: the caller is `provider`, `patient` or a delegate of `patient`; the
+    /// break-glass is open. Emits {BreakGlassClosed}.
+    /// @param patient the data subject.
+    /// @param provider the provider whose access ends.
+    function closeBreakGlass(address patient, address provider) external;
 
     /// @notice Records on-chain (as an event) that the caller read `recordId` of `patient` for `purpose`.
     /// @dev Requirements: record anchored for `patient` and not erased; {checkAccess} allows the
@@ -355,7 +489,8 @@ interface IConsentRegistry {
         view
         returns (Provision[] memory);
 
-    /// @notice Whether `delegate` is a delegate of `patient`.
+    /// @notice Whether `delegate` acts for `patient`: appointed by it, or its guardian
+    /// (ParticipantRegistry.guardianOf).
     function isDelegate(address patient, address delegate) external view returns (bool);
 
     /// @notice The anchor of `recordId` (patient zero if none).
@@ -364,6 +499,16 @@ interface IConsentRegistry {
     /// @notice Version `version` of `recordId` (zeros if none).
     function recordVersion(bytes32 recordId, uint32 version) external view returns (RecordVersion memory);
 
-    /// @notice Last second (inclusive) of `provider`'s break-glass access to `patient`; 0 if none.
-    function breakGlassEndsAt(address patient, address provider) external view returns (uint40);
+    /// @notice `provider`'s break-glass access to `patient`: when it ends and the openings counted.
+    /// @param patient the data subject.
+    /// @param provider the provider.
+    /// @return the access (zeros if never opened).
+    function breakGlassOf(address patient, address provider) external view returns (BreakGlass memory);
+
+    /// @notice The id of the record `author` anchors for `patient` with `salt`.
+    /// @param patient the data subject.
+    /// @param author the account that anchors it.
+    /// @param salt the author's salt.
+    /// @return keccak256(abi.encode(patient, author, salt)).
+    function recordIdOf(address patient, address author, bytes32 salt) external pure returns (bytes32);
 }

@@ -28,7 +28,8 @@ interface IParticipantRegistry {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice `patient` was registered, by itself or by a guardian (`registrar`).
+    /// @notice `patient` was registered, by itself, by a guardian, or by a relayer of its signed
+    /// registration (`registrar`).
     event PatientRegistered(address indexed patient, address indexed registrar);
 
     /// @notice `regulator` issued `account` a credential for `role`.
@@ -54,6 +55,18 @@ interface IParticipantRegistry {
     /// @notice `regulator` revoked `account`'s credential for `role`; the role was taken away.
     event CredentialRevoked(address indexed account, bytes32 indexed role, address indexed regulator);
 
+    /// @notice `guardian` registered `ward` with the ward's signed consent and now acts for it
+    /// (the ConsentRegistry treats the guardian as the ward's delegate).
+    /// @param ward the patient registered on its behalf.
+    /// @param guardian the registered patient acting for the ward.
+    event GuardianshipStarted(address indexed ward, address indexed guardian);
+
+    /// @notice The guardianship of `guardian` over `ward` was ended by `endedBy` (the ward or the guardian).
+    /// @param ward the patient who was represented.
+    /// @param guardian the guardian who no longer acts for it.
+    /// @param endedBy the ward or the guardian.
+    event GuardianshipEnded(address indexed ward, address indexed guardian, address indexed endedBy);
+
     /// @notice `account` published or replaced its X25519 encryption public key.
     event EncryptionKeyRotated(address indexed account, bytes32 previousKey, bytes32 newKey);
 
@@ -74,6 +87,28 @@ interface IParticipantRegistry {
 
     /// @notice `account` holds no role in the suite.
     error ParticipantRegistryNotParticipant(address account);
+
+    /// @notice `account` is not a registered patient.
+    /// @param account the caller that had to be a patient.
+    error ParticipantRegistryNotPatient(address account);
+
+    /// @notice The ward's signed consent expired at `deadline`.
+    /// @param deadline the last second the signature was good for.
+    error ParticipantRegistrySignatureExpired(uint256 deadline);
+
+    /// @notice The registration or guardianship consent was signed by `signer`, not by `ward`.
+    /// @param signer the address the signature recovers to (zero for a malformed signature).
+    /// @param ward the account being registered.
+    error ParticipantRegistryInvalidSigner(address signer, address ward);
+
+    /// @notice `ward` has no guardian.
+    /// @param ward the account named.
+    error ParticipantRegistryNoGuardian(address ward);
+
+    /// @notice `caller` is neither `ward` nor its guardian.
+    /// @param ward the represented patient.
+    /// @param caller the account that tried to end the guardianship.
+    error ParticipantRegistryNotWardOrGuardian(address ward, address caller);
 
     /// @notice `role` is not a licensed role, so it takes no credential.
     error ParticipantRegistryRoleNotLicensed(bytes32 role);
@@ -103,14 +138,42 @@ interface IParticipantRegistry {
     /// Emits {PatientRegistered}, {EncryptionKeyRotated} and OpenZeppelin's {RoleGranted}.
     function registerPatient(bytes32 encryptionKey) external;
 
-    /// @notice Registers `patient` on its behalf (a minor or an incapacitated adult) by the caller
-    /// acting as guardian, who must itself be a registered patient.
+    /// @notice Registers `patient` with its own EIP-712 signature of
+    /// `Registration(patient, encryptionKey, deadline)`, sent by anyone who pays the gas
+    /// (gasless onboarding, as a signed grant is gasless consent).
+    /// @dev Requirements: `patient` is not zero and not yet a patient; `block.timestamp <= deadline`;
+    /// `signature` recovers to `patient`; `encryptionKey` is not zero.
+    /// Emits {PatientRegistered} (the relayer as registrar), {EncryptionKeyRotated} and {RoleGranted}.
+    /// @param patient the account to register, the signer.
+    /// @param encryptionKey its X25519 public key, as signed.
+    /// @param deadline last second the signature is good for.
+    /// @param signature the patient's EIP-712 signature (65 bytes).
+    function registerPatientBySig(address patient, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
+        external;
+
+    /// @notice Registers `ward` (a minor or an incapacitated adult) with `encryptionKey`, the caller
+    /// acting as its guardian with the ward's consent: the ward's EIP-712 signature of
+    /// `Guardianship(ward, guardian, encryptionKey, deadline)`. The guardian then acts for the ward
+    /// (see {guardianOf}) until the ward or the guardian calls {endGuardianship}.
     /// @dev Only a fresh account qualifies: one that holds no suite role and has published no key.
-    /// The ward can replace the key with {setEncryptionKey} once it controls its account.
-    /// Requirements: caller is a patient; `patient` is not zero and not yet a patient; `patient`
-    /// holds no other role and has no key; `encryptionKey` is not zero.
-    /// Emits {PatientRegistered}, {EncryptionKeyRotated}, {RoleGranted}.
-    function registerPatientFor(address patient, bytes32 encryptionKey) external;
+    /// The ward can replace the key with {setEncryptionKey} once it controls its account, and
+    /// cancels any guardianship offer it signed by registering itself first.
+    /// Requirements: caller is a patient; `ward` is not zero and not yet a patient; `ward` holds no
+    /// other role and has no key; `block.timestamp <= deadline`; `signature` recovers to `ward`;
+    /// `encryptionKey` is not zero.
+    /// Emits {PatientRegistered}, {EncryptionKeyRotated}, {RoleGranted} and {GuardianshipStarted}.
+    /// @param ward the account to register as a patient.
+    /// @param encryptionKey the ward's X25519 public key, as the ward signed it.
+    /// @param deadline last second the ward's signature is good for.
+    /// @param signature the ward's EIP-712 signature (65 bytes).
+    function registerPatientFor(address ward, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
+        external;
+
+    /// @notice Ends the guardianship over `ward`: the guardian no longer acts for it.
+    /// @dev Requirements: `ward` has a guardian; the caller is the ward or its guardian.
+    /// Emits {GuardianshipEnded}.
+    /// @param ward the represented patient.
+    function endGuardianship(address ward) external;
 
     // ---------------------------------------------------------------- credentials
 
@@ -165,4 +228,9 @@ interface IParticipantRegistry {
 
     /// @notice Bit set of the suite roles `account` holds (bit order: see {Roles-bit}).
     function rolesOf(address account) external view returns (uint256);
+
+    /// @notice The guardian acting for `ward` (zero if none).
+    /// @param ward a patient.
+    /// @return the guardian's account, or zero.
+    function guardianOf(address ward) external view returns (address);
 }

@@ -82,8 +82,8 @@ class PaymentConsentClient(ConsentRegistryClient):
         request = payment_consent(insurer)
         receipts = []
         for patient in patients:
-            signature = self.sign_grant(KeySigner(patient), request, b"", deadline)
-            receipt, _ = self.grant_by_sig(patient.address, request, b"", deadline, signature)
+            signed = self.sign_grant(KeySigner(patient), request, b"", deadline)
+            receipt, _ = self.grant_by_sig(patient.address, request, b"", signed)
             receipts.append(receipt)
         return receipts
 

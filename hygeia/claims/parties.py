@@ -3,13 +3,15 @@
 A batch names providers (e.g. by NPI) and members, not accounts. To run it end to end on a dev
 chain, each provider that is not already a node account gets an account whose key is derived
 from the payer's salt and its name, some ETH for gas, and a PROVIDER credential from the
-regulator; each member gets a pseudonymous patient account derived the same way, whose consent
-to the insurer the patient signs and the insurer relays (the patient needs no gas). The same
-salt gives the same accounts, so a rerun finds what the first run did.
+regulator; each member gets a pseudonymous patient account derived the same way, whose
+registration as a patient and consent to the insurer the patient signs and the insurer relays
+(the patient needs no gas). The same salt gives the same accounts, so a rerun finds what the
+first run did.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from eth_account import Account
@@ -19,11 +21,12 @@ from web3 import Web3
 from hygeia import artifacts
 from hygeia.chain.connection import LOCAL_CHAIN_IDS, call_node
 from hygeia.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
-from hygeia.chain.transactions import TxSender
+from hygeia.chain.transactions import Receipt, TxSender
 from hygeia.claims.ids import Pseudonyms
 from hygeia.contracts.participants import CredentialStatus, ParticipantRegistryClient
 from hygeia.contracts.roles import Role
 from hygeia.errors import AccountError
+from hygeia.records.keys import public_key_bytes, stand_in_private_key
 
 GAS_MONEY = Web3.to_wei(1, "ether")
 # A provider credential issued for a batch is valid from a day before to ten years after now.
@@ -106,6 +109,11 @@ class LocalParties:
             valid_until=now + _CREDENTIAL_YEARS * 365 * _DAY,
         )
 
+    def ensure_patients(self, patients: Sequence[LocalAccount], deadline: int) -> list[Receipt]:
+        """Register the stand-in patients that are not registered yet (see
+        :func:`register_stand_in_patients`)."""
+        return register_stand_in_patients(self.regulator, patients, deadline)
+
     def _ensure_gas(self, address: str) -> None:
         checksum = Web3.to_checksum_address(address)
         balance = call_node(self._rpc, lambda: self.w3.eth.get_balance(checksum))
@@ -118,3 +126,18 @@ class LocalParties:
             ),
         )
         call_node(self._rpc, lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash))
+
+
+def register_stand_in_patients(
+    registry: ParticipantRegistryClient, patients: Sequence[LocalAccount], deadline: int
+) -> list[Receipt]:
+    """Register each stand-in patient that is not a patient yet, by its own signed registration
+    relayed by `registry`'s sender, so a patient needs no gas. Its X25519 key is derived from its
+    account key (a stand-in patient reads no records, but the registry wants a key)."""
+    receipts = []
+    for patient in patients:
+        if registry.is_active(patient.address, Role.PATIENT):
+            continue
+        key = public_key_bytes(stand_in_private_key(bytes(patient.key)))
+        receipts.append(registry.register_patient_by_sig(KeySigner(patient), key, deadline))
+    return receipts

@@ -316,6 +316,8 @@ class BatchRunner:
         self._progress(Progress("consents", done, len(patients)))
         for chunk in chunks(missing, self.batch_size):
             deadline = self._chain_time() + _SIGNATURE_LIFETIME
+            for receipt in self.parties.ensure_patients(chunk, deadline):
+                self._tally.add(receipt)
             for receipt in self.consent.grant_by_signatures(chunk, self.insurer, deadline):
                 self._tally.add(receipt)
             done += len(chunk)

@@ -3,19 +3,25 @@
 Vocabulary (bit values as in contracts/libraries/ConsentPolicy.sol): :class:`Action` and
 :class:`Purpose` are FHIR Consent `provision.action` and purpose of use (v3 ActReason codes).
 Data classes and records are bytes32 targets: a class is keccak256 of its FHIR resource type or
-category name (:func:`data_class_id`), a record id is random (:func:`new_record_id`).
+category name (:func:`data_class_id`); a record id is derived by the contract from the patient, the
+author and a random salt (:func:`record_id_of`, :func:`new_record_salt`), so it can be neither
+taken first nor chosen to equal a class id.
+
+Values read from events (which a node or an index could forge) are checked against contract
+storage before the SDK relies on them: :meth:`ConsentRegistryClient.check_anchor`.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum, IntFlag
 from functools import reduce
 from operator import or_
 from typing import Any
 
+from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import MismatchedABI
@@ -25,7 +31,7 @@ from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
 from hygeia.contracts.roles import Role
-from hygeia.errors import InvalidInputError, TransactionFailedError
+from hygeia.errors import IntegrityError, InvalidInputError, TransactionFailedError
 
 ZERO32 = bytes(32)
 #: The target that stands for all of a patient's data.
@@ -83,9 +89,21 @@ def data_class_id(name: str) -> bytes:
     return keccak(text=name.strip())
 
 
-def new_record_id() -> bytes:
-    """A fresh pseudonymous record id: random, so it reveals nothing about the record."""
+def new_record_salt() -> bytes:
+    """A fresh random salt for a new record: its id then reveals nothing about the record."""
     return secrets.token_bytes(32)
+
+
+def record_id_of(patient: str, author: str, salt: bytes) -> bytes:
+    """The id ConsentRegistry gives the record `author` anchors for `patient` with `salt`."""
+    return keccak(
+        encode(["address", "address", "bytes32"], [_address(patient), _address(author), salt])
+    )
+
+
+def anchor_cids_digest(cid: bytes, key_bundle_cid: bytes) -> bytes:
+    """What the chain stores of a version's two CIDs: keccak256(abi.encode(cid, keyBundleCid))."""
+    return keccak(encode(["bytes", "bytes"], [cid, key_bundle_cid]))
 
 
 def parse_bytes32(value: bytes | str, what: str = "id") -> bytes:
@@ -206,8 +224,21 @@ class AccessDecision:
 
 
 @dataclass(frozen=True)
+class GrantSignature:
+    """A patient's EIP-712 signature of a grant, with the nonce and deadline it carries."""
+
+    nonce: int
+    deadline: int
+    signature: bytes
+
+
+@dataclass(frozen=True)
 class Consent:
-    """A consent as granted (from its ConsentGranted event), with its revocation if any."""
+    """A consent as granted (from its ConsentGranted event), with its revocations if any.
+
+    `revoked_targets` are the targets revoked so far (ALL_DATA for an all-data consent);
+    `revoked_by` is set once every target is revoked.
+    """
 
     patient: str
     consent_id: int
@@ -222,6 +253,17 @@ class Consent:
     block_number: int
     tx_hash: str
     revoked_by: str | None = None
+    revoked_targets: frozenset[bytes] = frozenset()
+
+    @property
+    def stored_targets(self) -> tuple[bytes, ...]:
+        """Where the contract stored the provision: its targets, or ALL_DATA for all data."""
+        return self.targets or (ALL_DATA,)
+
+    @property
+    def remaining_targets(self) -> tuple[bytes, ...]:
+        """The stored targets not yet revoked."""
+        return tuple(t for t in self.stored_targets if t not in self.revoked_targets)
 
     @property
     def grantee(self) -> str | None:
@@ -240,6 +282,8 @@ class Consent:
     def status(self, now: int) -> str:
         if self.revoked_by is not None:
             return "revoked"
+        if self.revoked_targets:
+            return "partly-revoked"
         if now > self.end:
             return "expired"
         if now < self.start:
@@ -261,6 +305,28 @@ class RecordAnchor:
     key_bundle_cid: bytes
     anchored_by: str
     block_number: int
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """What contract storage keeps of one record version."""
+
+    cids_digest: bytes
+    ciphertext_digest: bytes
+    anchored_by: str | None
+    anchored_at: int
+
+
+@dataclass(frozen=True)
+class BreakGlassState:
+    """One provider's break-glass access to one patient, from storage."""
+
+    ends_at: int
+    window_start: int
+    openings: int
+
+    def is_open(self, now: int) -> bool:
+        return now <= self.ends_at
 
 
 @dataclass(frozen=True)
@@ -328,38 +394,68 @@ class ConsentRegistryClient(ContractClient):
         }
 
     def sign_grant(
-        self, signer: Signer, request: GrantRequest, key_bundle_cid: bytes, deadline: int
-    ) -> bytes:
-        """The signer's (the patient's) EIP-712 signature of a grant, at its current nonce."""
-        data = self.grant_typed_data(
-            signer.address, request, key_bundle_cid, self.grant_nonce(signer.address), deadline
-        )
-        return signer.sign_typed_data(self.w3, data)
+        self,
+        signer: Signer,
+        request: GrantRequest,
+        key_bundle_cid: bytes,
+        deadline: int,
+        nonce: int | None = None,
+    ) -> GrantSignature:
+        """The signer's (the patient's) EIP-712 signature of a grant, at its current nonce
+        unless `nonce` is given (to sign several grants ahead, in nonce order)."""
+        if nonce is None:
+            nonce = self.grant_nonce(signer.address)
+        data = self.grant_typed_data(signer.address, request, key_bundle_cid, nonce, deadline)
+        return GrantSignature(nonce, deadline, signer.sign_typed_data(self.w3, data))
 
     def grant_by_sig(
         self,
         patient: str,
         request: GrantRequest,
         key_bundle_cid: bytes,
-        deadline: int,
-        signature: bytes,
+        signed: GrantSignature,
     ) -> tuple[Receipt, int]:
         """Relay a patient-signed grant (the sender pays the gas)."""
         fn = self.contract.functions.grantBySig(
-            _address(patient), request.as_args(), key_bundle_cid, deadline, signature
+            _address(patient),
+            request.as_args(),
+            key_bundle_cid,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
         )
         receipt = self._transact(fn)
         return receipt, self._granted_id(receipt)
 
+    def cancel_signed_grant(self, patient: str, nonce: int) -> Receipt:
+        """Cancel a signed grant nobody relayed yet, by using its nonce (patient or delegate)."""
+        fn = self.contract.functions.cancelSignedGrant(_address(patient), nonce)
+        return self._transact(fn)
+
     def revoke(self, consent: Consent) -> Receipt:
-        """Revoke a consent, addressed by where its grant stored it."""
+        """Revoke what remains of a consent, addressed by where its grant stored it."""
+        remaining = consent.remaining_targets
+        if not remaining:
+            raise InvalidInputError(f"consent {consent.consent_id} is already revoked")
         role = consent.grantee_role
         fn = self.contract.functions.revoke(
             consent.patient,
             consent.consent_id,
             consent.grantee or "0x" + "00" * 20,
             role.id if role else ZERO32,
-            list(consent.targets),
+            [] if remaining == (ALL_DATA,) else list(remaining),
+        )
+        return self._transact(fn)
+
+    def share_consent_keys(self, consent: Consent, key_bundle_cid: bytes) -> Receipt:
+        """Publish a key manifest for an account grantee of an unrevoked permit."""
+        if consent.grantee is None:
+            raise InvalidInputError("keys are shared with accounts, not with roles")
+        remaining = consent.remaining_targets
+        if not remaining:
+            raise InvalidInputError(f"consent {consent.consent_id} is revoked")
+        fn = self.contract.functions.shareConsentKeys(
+            consent.patient, consent.consent_id, consent.grantee, remaining[0], key_bundle_cid
         )
         return self._transact(fn)
 
@@ -370,18 +466,31 @@ class ConsentRegistryClient(ContractClient):
     def revoke_delegate(self, delegate: str) -> Receipt:
         return self._transact(self.contract.functions.revokeDelegate(_address(delegate)))
 
+    def delegates_of(self, patient: str, from_block: int = 0) -> list[str]:
+        """The delegates `patient` has appointed and not revoked (from events, each checked
+        against storage; the guardian is ParticipantRegistry.guardianOf)."""
+        where = {"patient": _address(patient)}
+        named = {
+            str(log["args"]["delegate"])
+            for log in self._logs("DelegateAppointed", where, from_block)
+        }
+        return sorted(
+            d for d in named if self._call(self.contract.functions.isDelegate(where["patient"], d))
+        )
+
     # ------------------------------------------------------------ records
     def anchor_record(
         self,
         patient: str,
-        record_id: bytes,
+        salt: bytes,
         data_class: bytes,
         cid: bytes,
         ciphertext_digest: bytes,
         key_bundle_cid: bytes,
     ) -> Receipt:
+        """Anchor version 1 of the record whose id is record_id_of(patient, sender, salt)."""
         fn = self.contract.functions.anchorRecord(
-            _address(patient), record_id, data_class, cid, ciphertext_digest, key_bundle_cid
+            _address(patient), salt, data_class, cid, ciphertext_digest, key_bundle_cid
         )
         return self._transact(fn)
 
@@ -408,8 +517,15 @@ class ConsentRegistryClient(ContractClient):
         )
         return self._transact(fn)
 
-    def close_break_glass(self, patient: str) -> Receipt:
-        return self._transact(self.contract.functions.closeBreakGlass(_address(patient)))
+    def close_break_glass(self, patient: str, provider: str | None = None) -> Receipt:
+        """Close a provider's break-glass: the sender's own by default; the patient or a delegate
+        names the provider (who then may not reopen it for a day)."""
+        if provider is None:
+            if self.sender is None:
+                raise InvalidInputError("closing break-glass needs a sender or a provider")
+            provider = self.sender.address
+        fn = self.contract.functions.closeBreakGlass(_address(patient), _address(provider))
+        return self._transact(fn)
 
     def log_access(
         self, patient: str, record_id: bytes, purpose: Purpose, consent_id: int
@@ -445,43 +561,98 @@ class ConsentRegistryClient(ContractClient):
             bytes(data_class),
         )
 
-    def cid_digest(self, record_id: bytes, version: int) -> bytes:
-        return bytes(self._call(self.contract.functions.recordVersion(record_id, version))[0])
+    def record_version(self, record_id: bytes, version: int) -> VersionState:
+        cids, ciphertext, anchored_by, anchored_at = self._call(
+            self.contract.functions.recordVersion(record_id, version)
+        )
+        return VersionState(
+            bytes(cids),
+            bytes(ciphertext),
+            None if int(anchored_by, 16) == 0 else Web3.to_checksum_address(anchored_by),
+            int(anchored_at),
+        )
 
-    def break_glass_ends_at(self, patient: str, provider: str) -> int:
-        fn = self.contract.functions.breakGlassEndsAt(_address(patient), _address(provider))
-        return int(self._call(fn))
+    def check_anchor(self, anchor: RecordAnchor) -> RecordAnchor:
+        """`anchor` (from an event or an index) if contract storage agrees with every value the
+        SDK uses from it: patient, class, version, both CIDs, ciphertext digest and author."""
+        state = self.record_of(anchor.record_id)
+        stored = self.record_version(anchor.record_id, anchor.version)
+        problems = []
+        if state.patient is None or state.patient != Web3.to_checksum_address(anchor.patient):
+            problems.append("patient")
+        if state.data_class != anchor.data_class:
+            problems.append("data class")
+        if not 1 <= anchor.version <= state.latest_version:
+            problems.append("version")
+        if stored.cids_digest != anchor_cids_digest(anchor.cid, anchor.key_bundle_cid):
+            problems.append("envelope or key-bundle CID")
+        if stored.ciphertext_digest != anchor.ciphertext_digest:
+            problems.append("ciphertext digest")
+        if stored.anchored_by != Web3.to_checksum_address(anchor.anchored_by):
+            problems.append("author")
+        if problems:
+            raise IntegrityError(
+                f"the anchor of record 0x{anchor.record_id.hex()} v{anchor.version} read from the "
+                f"node disagrees with contract storage ({', '.join(problems)}): not used"
+            )
+        return anchor
+
+    def break_glass_of(self, patient: str, provider: str) -> BreakGlassState:
+        fn = self.contract.functions.breakGlassOf(_address(patient), _address(provider))
+        ends_at, window_start, openings = self._call(fn)
+        return BreakGlassState(int(ends_at), int(window_start), int(openings))
 
     # ------------------------------------------------------------ event history
     def consents(self, patient: str, from_block: int = 0) -> list[Consent]:
         """Every consent ever granted by `patient`, oldest first, with revocations applied."""
         patient = _address(patient)
-        revoked = {
-            int(log["args"]["consentId"]): str(log["args"]["revoker"])
-            for log in self._logs("ConsentRevoked", {"patient": patient}, from_block)
-        }
+        revoked: dict[int, tuple[set[bytes], str]] = {}
+        for log in self._logs("ConsentRevoked", {"patient": patient}, from_block):
+            args = log["args"]
+            targets, _ = revoked.get(int(args["consentId"]), (set(), ""))
+            targets.update(bytes(t) for t in args["targets"] or [ALL_DATA])
+            revoked[int(args["consentId"])] = (targets, str(args["revoker"]))
         out = []
         for log in self._logs("ConsentGranted", {"patient": patient}, from_block):
             args = log["args"]
             consent_id = int(args["consentId"])
-            out.append(
-                Consent(
-                    patient=patient,
-                    consent_id=consent_id,
-                    grantee_key=bytes(args["granteeKey"]),
-                    kind=ProvisionType(args["kind"]),
-                    actions=Action(args["actions"]),
-                    purposes=Purpose(args["purposes"]),
-                    start=int(args["start"]),
-                    end=int(args["end"]),
-                    targets=tuple(bytes(t) for t in args["targets"]),
-                    key_bundle_cid=bytes(args["keyBundleCid"]),
-                    block_number=int(log["blockNumber"]),
-                    tx_hash=log["transactionHash"].to_0x_hex(),
-                    revoked_by=revoked.get(consent_id),
-                )
+            granted = Consent(
+                patient=patient,
+                consent_id=consent_id,
+                grantee_key=bytes(args["granteeKey"]),
+                kind=ProvisionType(args["kind"]),
+                actions=Action(args["actions"]),
+                purposes=Purpose(args["purposes"]),
+                start=int(args["start"]),
+                end=int(args["end"]),
+                targets=tuple(bytes(t) for t in args["targets"]),
+                key_bundle_cid=bytes(args["keyBundleCid"]),
+                block_number=int(log["blockNumber"]),
+                tx_hash=log["transactionHash"].to_0x_hex(),
             )
+            if consent_id in revoked:
+                targets, revoker = revoked[consent_id]
+                done = frozenset(targets & set(granted.stored_targets))
+                granted = replace(
+                    granted,
+                    revoked_targets=done,
+                    revoked_by=revoker if done == set(granted.stored_targets) else None,
+                )
+            out.append(granted)
         return out
+
+    def key_shares(
+        self, patient: str, grantee: str | None, from_block: int = 0
+    ) -> list[tuple[int, bytes]]:
+        """(consent id, key manifest CID) of every ConsentKeysShared of `patient` to `grantee`
+        (to anyone when None)."""
+        where = {"patient": _address(patient)}
+        if grantee is not None:
+            where["grantee"] = _address(grantee)
+        return [
+            (int(log["args"]["consentId"]), bytes(log["args"]["keyBundleCid"]))
+            for log in self._logs("ConsentKeysShared", where, from_block)
+        ]
 
     def consent(self, patient: str, consent_id: int, from_block: int = 0) -> Consent:
         for found in self.consents(patient, from_block):
@@ -540,11 +711,22 @@ class ConsentRegistryClient(ContractClient):
                     args["provider"],
                     purpose=Purpose.ETREAT,
                     ends_at=int(args["endsAt"]),
-                    details={"reason_hash": "0x" + bytes(args["reasonHash"]).hex()},
+                    details={
+                        "reason_hash": "0x" + bytes(args["reasonHash"]).hex(),
+                        "opening": int(args["opening"]),
+                    },
                 )
             )
         for log in self._logs("BreakGlassClosed", where, from_block):
-            events.append(_audit(log, "break-glass-closed", log["args"]["provider"]))
+            args = log["args"]
+            events.append(
+                _audit(
+                    log,
+                    "break-glass-closed",
+                    args["provider"],
+                    details={"closed_by": str(args["closedBy"])},
+                )
+            )
         for log in self._logs("RecordErased", where, from_block):
             events.append(
                 _audit(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
+from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
 from hygeia.contracts.roles import Role
@@ -17,6 +19,8 @@ from hygeia.errors import InvalidInputError
 from hygeia.times import iso
 
 X25519_KEY_BYTES = 32
+EIP712_NAME, EIP712_VERSION = "hygeia.ParticipantRegistry", "1"
+GUARDIANSHIP_FORMAT = "hygeia/guardianship/v1"
 JURISDICTION_BYTES = 8
 # ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision of up to three characters.
 _JURISDICTION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
@@ -45,6 +49,52 @@ class Credential:
             "valid_until": iso(self.valid_until),
             "status": self.status.name.lower(),
         }
+
+
+@dataclass(frozen=True)
+class GuardianshipConsent:
+    """A ward's EIP-712 consent to be registered as a patient by `guardian` with `encryption_key`.
+
+    The ward signs it (`ParticipantRegistryClient.sign_guardianship`); the guardian submits it
+    (`register_patient_for`) and then acts as the ward's delegate until either ends it.
+    """
+
+    chain_id: int
+    contract: str
+    ward: str
+    guardian: str
+    encryption_key: bytes
+    deadline: int
+    signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": GUARDIANSHIP_FORMAT,
+            "chain_id": self.chain_id,
+            "contract": self.contract,
+            "ward": self.ward,
+            "guardian": self.guardian,
+            "encryption_key": "0x" + self.encryption_key.hex(),
+            "deadline": self.deadline,
+            "signature": "0x" + self.signature.hex(),
+        }
+
+    @classmethod
+    def from_json(cls, doc: Any) -> GuardianshipConsent:
+        if not isinstance(doc, dict) or doc.get("format") != GUARDIANSHIP_FORMAT:
+            raise InvalidInputError(f"not a guardianship consent (format {GUARDIANSHIP_FORMAT})")
+        try:
+            return cls(
+                chain_id=int(doc["chain_id"]),
+                contract=_address(str(doc["contract"])),
+                ward=_address(str(doc["ward"])),
+                guardian=_address(str(doc["guardian"])),
+                encryption_key=parse_x25519_key(str(doc["encryption_key"])),
+                deadline=int(doc["deadline"]),
+                signature=bytes.fromhex(str(doc["signature"]).removeprefix("0x")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInputError(f"malformed guardianship consent: {exc}") from None
 
 
 def license_hash(jurisdiction: str, license_id: str) -> bytes:
@@ -95,11 +145,103 @@ class ParticipantRegistryClient(ContractClient):
             self.contract.functions.registerPatient(parse_x25519_key(encryption_key))
         )
 
-    def register_patient_for(self, patient: str, encryption_key: bytes | str) -> Receipt:
-        fn = self.contract.functions.registerPatientFor(
-            _address(patient), parse_x25519_key(encryption_key)
+    def _typed_data(
+        self, primary: str, fields: list[tuple[str, str]], message: dict[str, Any]
+    ) -> dict[str, Any]:
+        """An EIP-712 document bound to this chain and this registry."""
+        return {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                primary: [{"name": name, "type": kind} for name, kind in fields],
+            },
+            "primaryType": primary,
+            "domain": {
+                "name": EIP712_NAME,
+                "version": EIP712_VERSION,
+                "chainId": int(self.w3.eth.chain_id),
+                "verifyingContract": self.address,
+            },
+            "message": message,
+        }
+
+    def register_patient_by_sig(
+        self, patient: Signer, encryption_key: bytes | str, deadline: int
+    ) -> Receipt:
+        """Register `patient` with its own signature, the sender paying the gas (gasless
+        onboarding)."""
+        key = parse_x25519_key(encryption_key)
+        data = self._typed_data(
+            "Registration",
+            [("patient", "address"), ("encryptionKey", "bytes32"), ("deadline", "uint256")],
+            {"patient": _address(patient.address), "encryptionKey": key, "deadline": deadline},
+        )
+        signature = patient.sign_typed_data(self.w3, data)
+        fn = self.contract.functions.registerPatientBySig(
+            _address(patient.address), key, deadline, signature
         )
         return self._transact(fn)
+
+    def guardianship_typed_data(
+        self, ward: str, guardian: str, encryption_key: bytes | str, deadline: int
+    ) -> dict[str, Any]:
+        """The EIP-712 document a ward signs to accept `guardian` and `encryption_key`."""
+        return self._typed_data(
+            "Guardianship",
+            [
+                ("ward", "address"),
+                ("guardian", "address"),
+                ("encryptionKey", "bytes32"),
+                ("deadline", "uint256"),
+            ],
+            {
+                "ward": _address(ward),
+                "guardian": _address(guardian),
+                "encryptionKey": parse_x25519_key(encryption_key),
+                "deadline": deadline,
+            },
+        )
+
+    def sign_guardianship(
+        self, ward: Signer, guardian: str, encryption_key: bytes | str, deadline: int
+    ) -> GuardianshipConsent:
+        """The ward's signed consent to be registered by `guardian` with `encryption_key`."""
+        key = parse_x25519_key(encryption_key)
+        data = self.guardianship_typed_data(ward.address, guardian, key, deadline)
+        return GuardianshipConsent(
+            chain_id=int(self.w3.eth.chain_id),
+            contract=self.address,
+            ward=_address(ward.address),
+            guardian=_address(guardian),
+            encryption_key=key,
+            deadline=deadline,
+            signature=ward.sign_typed_data(self.w3, data),
+        )
+
+    def register_patient_for(self, consent: GuardianshipConsent) -> Receipt:
+        """The guardian registers its ward with the ward's signed consent."""
+        chain_id = int(self.w3.eth.chain_id)
+        if consent.chain_id != chain_id or consent.contract != self.address:
+            raise InvalidInputError(
+                f"this guardianship consent was signed for ParticipantRegistry {consent.contract} "
+                f"on chain {consent.chain_id}, not {self.address} on chain {chain_id}"
+            )
+        if self.sender is not None and _address(self.sender.address) != consent.guardian:
+            raise InvalidInputError(
+                f"the ward accepted {consent.guardian} as guardian, not {self.sender.address}"
+            )
+        fn = self.contract.functions.registerPatientFor(
+            consent.ward, consent.encryption_key, consent.deadline, consent.signature
+        )
+        return self._transact(fn)
+
+    def end_guardianship(self, ward: str) -> Receipt:
+        """End the guardianship over `ward` (as the ward or as its guardian)."""
+        return self._transact(self.contract.functions.endGuardianship(_address(ward)))
 
     # ------------------------------------------------------------ credentials
     def issue_credential(
@@ -177,6 +319,10 @@ class ParticipantRegistryClient(ContractClient):
     def encryption_key_of(self, account: str) -> bytes | None:
         key = bytes(self._call(self.contract.functions.encryptionKeyOf(_address(account))))
         return None if key == bytes(X25519_KEY_BYTES) else key
+
+    def guardian_of(self, ward: str) -> str | None:
+        guardian = str(self._call(self.contract.functions.guardianOf(_address(ward))))
+        return None if int(guardian, 16) == 0 else Web3.to_checksum_address(guardian)
 
     def roles_of(self, account: str) -> list[Role]:
         bits = int(self._call(self.contract.functions.rolesOf(_address(account))))

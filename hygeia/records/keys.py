@@ -16,6 +16,7 @@ like a wrong keystore password (ask again), not like tampered record data (a ``C
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -30,6 +31,14 @@ PUBLIC_KEY_SIZE = 32
 def generate_private_key() -> X25519PrivateKey:
     """A new random X25519 private key for record encryption."""
     return X25519PrivateKey.generate()
+
+
+def stand_in_private_key(account_key: bytes) -> X25519PrivateKey:
+    """A deterministic X25519 key for an account that stands in for a party on a local chain
+    (derived from its account key with a domain tag): never for real patients."""
+    return X25519PrivateKey.from_private_bytes(
+        hashlib.sha256(b"hygeia.stand-in.x25519" + account_key).digest()
+    )
 
 
 def public_key_bytes(key: X25519PrivateKey | X25519PublicKey) -> bytes:

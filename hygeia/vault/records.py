@@ -1,17 +1,17 @@
 """Encrypted health records: put, get, amend, history and erase, over a content store and the chain.
 
 The chain holds a record's pseudonymous id, its data class id, and per version the ciphertext
-digest and sha256 of the envelope's CID; the envelope and key bundle CIDs travel in the
-RecordAnchored event. Each version is sealed under a fresh data key, wrapped for the owner, the
-author and every account that holds an access consent at the time of writing: a reader whose
-consent was revoked gets no key to any later version.
+digest and a digest of the envelope's and key bundle's CIDs; the CIDs themselves travel in the
+RecordAnchored event, and every anchor read from an event is checked against storage before use.
+Each version is sealed under a fresh data key, wrapped for the owner, the author and every account
+the patient's consents permit to ACCESS the record at the time of writing (see key_policy): a
+reader whose consent was revoked, or who is denied this record, gets no key to any later version.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -26,13 +26,13 @@ from hygeia.contracts.consent import (
     RecordAnchor,
     RecordState,
     data_class_id,
-    new_record_id,
+    new_record_salt,
+    record_id_of,
 )
 from hygeia.errors import (
     AccessDeniedError,
     ContentNotFoundError,
     EncryptionKeyMissingError,
-    IntegrityError,
     InvalidInputError,
     KeyNotSharedError,
     MalformedEnvelopeError,
@@ -52,6 +52,7 @@ from hygeia.records.keys import public_key_bytes
 from hygeia.records.keywrap import build_key_bundle, unwrap_data_key
 from hygeia.store.base import ContentStore
 from hygeia.suite import Suite
+from hygeia.vault.key_policy import KeyPolicy, KeyTarget
 from hygeia.vault.keys import (
     GrantKeyManifest,
     address_bytes,
@@ -149,6 +150,7 @@ class RecordVault:
         self.key = key
         self.me = suite.sender.address
         self.consent: ConsentRegistryClient = suite.consent
+        self.policy = KeyPolicy(self.consent)
         self.from_block = suite.deployment.contracts["ConsentRegistry"].block_number
 
     # ------------------------------------------------------------ writing
@@ -166,14 +168,16 @@ class RecordVault:
         """
         record = validate_fhir(payload)
         class_name = data_class or record.resource_type
-        record_id = new_record_id()
+        salt = new_record_salt()
+        record_id = record_id_of(patient, self.me, salt)
         ref = RecordRef(record_id, address_bytes(patient), 1)
         class_id = data_class_id(class_name)
-        sealed = self._seal(patient, ref, _canonical(payload), (class_id,))
+        target = KeyTarget(record_id, class_id, anchored=False)
+        sealed = self._seal(patient, ref, _canonical(payload), target)
         with self._unpinned_unless_anchored(sealed):
             receipt = self.consent.anchor_record(
                 patient,
-                record_id,
+                salt,
                 class_id,
                 cid_bytes(sealed.cid),
                 sealed.digest,
@@ -188,7 +192,8 @@ class RecordVault:
         record = validate_fhir(payload)
         version = state.latest_version + 1
         ref = RecordRef(record_id, address_bytes(state.patient), version)
-        sealed = self._seal(state.patient, ref, _canonical(payload), (record_id, state.data_class))
+        target = KeyTarget(record_id, state.data_class)
+        sealed = self._seal(state.patient, ref, _canonical(payload), target)
         with self._unpinned_unless_anchored(sealed):
             receipt = self.consent.amend_record(
                 record_id, cid_bytes(sealed.cid), sealed.digest, cid_bytes(sealed.bundle_cid)
@@ -245,14 +250,21 @@ class RecordVault:
         state = self.consent.record_of(record_id)
         if state.patient is None:
             raise RecordNotFoundError(f"no record 0x{record_id.hex()} is anchored")
-        return state, self.consent.anchors(record_id=record_id, from_block=self.from_block)
+        return state, self.versions(record_id)
+
+    def versions(self, record_id: bytes) -> list[RecordAnchor]:
+        """Every anchored version of a record, oldest first, each checked against storage."""
+        return [
+            self.consent.check_anchor(anchor)
+            for anchor in self.consent.anchors(record_id=record_id, from_block=self.from_block)
+        ]
 
     def records_of(self, patient: str) -> list[RecordAnchor]:
-        """The latest anchored version of each record of `patient`."""
+        """The latest anchored version of each record of `patient`, checked against storage."""
         latest: dict[bytes, RecordAnchor] = {}
         for anchor in self.consent.anchors(patient=patient, from_block=self.from_block):
             latest[anchor.record_id] = anchor
-        return list(latest.values())
+        return [self.consent.check_anchor(anchor) for anchor in latest.values()]
 
     # ------------------------------------------------------------ erasure
     def erase(self, record_id: bytes) -> ErasureReport:
@@ -268,7 +280,7 @@ class RecordVault:
         assert state.patient is not None
         receipt = self.consent.erase_record(record_id)
         doomed = [cid_text(a.cid) for a in anchors] + [cid_text(a.key_bundle_cid) for a in anchors]
-        for manifest in self._grant_manifests(state.patient, grantee=None):
+        for manifest in self.grant_manifests(state.patient, grantee=None):
             doomed += [
                 cid
                 for a in anchors
@@ -293,12 +305,10 @@ class RecordVault:
                     self.store.unpin(cid)
             raise
 
-    def _seal(
-        self, patient: str, ref: RecordRef, plaintext: bytes, targets: Sequence[bytes]
-    ) -> _Sealed:
+    def _seal(self, patient: str, ref: RecordRef, plaintext: bytes, target: KeyTarget) -> _Sealed:
         owner_key = self.public_key_of(patient)
         sealed = encrypt_record(plaintext, ref)
-        readers = self._readers_for(patient, targets)
+        readers = self._readers_for(patient, target)
         bundle = build_key_bundle(
             sealed.data_key,
             ref,
@@ -313,26 +323,36 @@ class RecordVault:
             readers=tuple(readers),
         )
 
-    def _readers_for(self, patient: str, targets: Sequence[bytes]) -> dict[str, bytes]:
-        """Accounts other than the owner to wrap a new version's key for: the author, and every
-        account grantee the patient's consents allow ACCESS today on one of `targets`."""
+    def _readers_for(self, patient: str, target: KeyTarget) -> dict[str, bytes]:
+        """Accounts other than the owner to wrap a new version's key for: the author (who wrote
+        the plaintext), and every account the key policy lets hold the record's key now."""
         readers: dict[str, bytes] = {}
         if self.me != patient and (own := self._own_public_key()) is not None:
             readers[self.me] = own
-        for consent in self.consent.consents(patient, self.from_block):
-            grantee = consent.grantee
-            if grantee is None or grantee in readers or not consent.actions & Action.ACCESS:
+        now = self.policy.now()
+        for grantee, purposes in self._account_permits(patient).items():
+            if grantee in readers or grantee == patient:
                 continue
-            purpose = _first(consent.purposes)
-            if any(
-                self.consent.check_access(patient, grantee, t, Action.ACCESS, purpose).allowed
-                for t in targets
-            ):
+            if self.policy.may_hold_key(patient, grantee, target, purposes, now=now):
                 key = self.suite.participants.encryption_key_of(grantee)
                 if key is not None:
                     readers[grantee] = key
-        readers.pop(patient, None)
         return readers
+
+    def _account_permits(self, patient: str) -> dict[str, Purpose]:
+        """Candidate readers: account grantees of the patient's ACCESS permits (from events, so
+        only candidates: the key policy asks the chain), with the purposes granted to each."""
+        candidates: dict[str, Purpose] = {}
+        for consent in self.consent.consents(patient, self.from_block):
+            grantee = consent.grantee
+            if (
+                grantee is None
+                or consent.revoked_by is not None
+                or not consent.actions & Action.ACCESS
+            ):
+                continue
+            candidates[grantee] = candidates.get(grantee, Purpose(0)) | consent.purposes
+        return candidates
 
     def public_key_of(self, account: str) -> bytes:
         key = self.suite.participants.encryption_key_of(account)
@@ -361,13 +381,11 @@ class RecordVault:
     def _anchor(self, record_id: bytes, version: int) -> RecordAnchor:
         for anchor in self.consent.anchors(record_id=record_id, from_block=self.from_block):
             if anchor.version == version:
-                return anchor
+                return self.consent.check_anchor(anchor)
         raise RecordNotFoundError(f"record 0x{record_id.hex()} has no version {version}")
 
     def _fetch_envelope(self, anchor: RecordAnchor) -> bytes:
-        on_chain = self.consent.cid_digest(anchor.record_id, anchor.version)
-        if hashlib.sha256(anchor.cid).digest() != on_chain:
-            raise IntegrityError("the envelope CID in the event does not match the anchored digest")
+        # `anchor` was checked against storage (check_anchor): its CID is the anchored one.
         blob = self.store.cat(cid_text(anchor.cid))  # the store checks content against the CID
         verify_digest(blob, anchor.ciphertext_digest)
         return blob
@@ -377,7 +395,7 @@ class RecordVault:
         bundle = load_bundle(self.store, cid_text(anchor.key_bundle_cid), ref)
         if (wrapped := bundle.for_reader(me)) is not None:
             return wrapped
-        for manifest in self._grant_manifests(anchor.patient, grantee=self.me):
+        for manifest in self.grant_manifests(anchor.patient, grantee=self.me):
             bundle_cid = manifest.bundle_for(anchor.record_id, anchor.version)
             if bundle_cid is None:
                 continue
@@ -389,17 +407,23 @@ class RecordVault:
             f"with {self.me}'s encryption key"
         )
 
-    def _grant_manifests(self, patient: str, grantee: str | None) -> list[GrantKeyManifest]:
-        manifests = []
+    def grant_manifests(self, patient: str, grantee: str | None) -> list[GrantKeyManifest]:
+        """The key manifests `patient` published for `grantee` (every grantee when None): those
+        of its grants (ConsentGranted) and of later key shares (ConsentKeysShared). A manifest
+        only offers wrapped keys; each is checked against its record version when used."""
+        cids: list[bytes] = []
         for consent in self.consent.consents(patient, self.from_block):
-            if not consent.key_bundle_cid or (grantee is not None and consent.grantee != grantee):
-                continue
+            if consent.key_bundle_cid and (grantee is None or consent.grantee == grantee):
+                cids.append(consent.key_bundle_cid)
+        cids += [cid for _, cid in self.consent.key_shares(patient, grantee, self.from_block)]
+        manifests = []
+        for cid in cids:
             try:
-                manifests.append(
-                    GrantKeyManifest.from_json(self.store.cat(cid_text(consent.key_bundle_cid)))
-                )
+                manifest = GrantKeyManifest.from_json(self.store.cat(cid_text(cid)))
             except (ContentNotFoundError, MalformedEnvelopeError):
                 continue  # not on this store, or not a manifest this SDK wrote
+            if grantee is None or manifest.grantee.lower() == grantee.lower():
+                manifests.append(manifest)
         return manifests
 
 
@@ -410,10 +434,3 @@ def _canonical(payload: bytes | str | dict[str, Any]) -> bytes:
     if isinstance(payload, str):
         return payload.encode()
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _first(flags: Purpose) -> Purpose:
-    for member in Purpose:
-        if flags & member:
-            return member
-    return Purpose.TREAT

@@ -37,6 +37,7 @@ from hygeia.claims.client import (
 )
 from hygeia.claims.consent import PaymentConsentClient
 from hygeia.claims.ids import claim_id
+from hygeia.claims.parties import register_stand_in_patients
 from hygeia.claims.token import PaymentTokenClient
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.deploy import deploy_suite
@@ -263,7 +264,8 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
 
 
 def set_up_parties(w3: Web3, registry: str, regulator: TxSender) -> None:
-    """The insurer and the provider hold credentials valid over fixed times."""
+    """The insurer and the provider hold credentials valid over fixed times; the patient of
+    PATIENT_KEY is registered (its signed registration relayed by the regulator)."""
     client = ParticipantRegistryClient(w3, registry, regulator)
     for name, role in (("insurer", Role.INSURER), ("provider", Role.PROVIDER)):
         client.issue_credential(
@@ -274,3 +276,4 @@ def set_up_parties(w3: Web3, registry: str, regulator: TxSender) -> None:
             valid_from=VALID_FROM,
             valid_until=VALID_UNTIL,
         )
+    register_stand_in_patients(client, [Account.from_key(PATIENT_KEY)], CONSENT_DEADLINE)

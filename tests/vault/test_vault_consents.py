@@ -17,6 +17,7 @@ from hygeia.errors import (
     EncryptionKeyMissingError,
     InvalidInputError,
 )
+from hygeia.records.keys import generate_private_key, public_key_bytes
 from hygeia.vault import ConsentManager, SignedGrant
 from tests.vault.conftest import World
 from tests.vault.samples import GLUCOSE
@@ -54,20 +55,23 @@ def test_a_relayed_grant_cannot_be_replayed(world: World, lab: str) -> None:
     )
     relayer = ConsentManager(world.vault("insurer"))
     relayer.relay(signed)
-    with pytest.raises(ContractRevertError, match="ConsentRegistryInvalidSigner"):
+    with pytest.raises(ContractRevertError, match="ConsentRegistryNonceUsed"):
         relayer.relay(signed)
 
 
 def test_a_grant_signed_with_a_local_key_is_relayed(world: World, lab: str) -> None:
     account = Account.create()
     signer = KeySigner(account)
+    world.suite("insurer").participants.register_patient_by_sig(
+        signer, public_key_bytes(generate_private_key()), world.now() + 3600
+    )
     consents = world.consents("patient")
     request = permit(world, "specialist", data_class_id(lab), actions=Action.DISCLOSE)
     signed = ConsentManager(world.vault("patient")).consent.sign_grant(
         signer, request, b"", world.now() + 3600
     )
     receipt, consent_id = world.suite("insurer").consent.grant_by_sig(
-        account.address, request, b"", world.now() + 3600, signed
+        account.address, request, b"", signed
     )
     assert receipt.gas_used > 0
     assert consents.consent.consent(account.address, consent_id).actions == Action.DISCLOSE

@@ -93,21 +93,21 @@ def test_a_full_scenario_puts_no_plaintext_and_no_unsalted_hash_of_it_on_chain(
 
 
 def test_the_scan_would_catch_a_leak(world: World) -> None:
-    """The detector itself: an anchor whose id and digest are unsalted hashes of PHI is caught
-    in calldata, in the event's topic and in the storage slot that keeps the digest."""
+    """The detector itself: an anchor whose salt, data class and digest are unsalted hashes of
+    PHI is caught in calldata, in the event it emits and in the storage slots that keep them."""
     first = world.w3.eth.block_number + 1
-    leaked_id = keccak(b"Maria Sanchez-Whitfield")  # an unsalted hash of PHI, as a record id
+    leaked = keccak(b"Maria Sanchez-Whitfield")  # an unsalted hash of PHI
     consent = world.suite("patient").consent
     consent.anchor_record(
         world.address("patient"),
-        leaked_id,
-        data_class_id("x"),
+        leaked,
+        leaked,
         b"\x01" * 36,
-        leaked_id,
+        leaked,
         b"\x03" * 36,
     )
     haystack = written(world, first)
-    hits = [where for where, blob in haystack if keccak(b"Maria Sanchez-Whitfield") in blob]
+    hits = [where for where, blob in haystack if leaked in blob]
     assert any(w.startswith("calldata") for w in hits)
-    assert any(w.startswith("log topic") for w in hits)
+    assert any(w.startswith("log data") for w in hits)
     assert any(w.startswith("storage") for w in hits)

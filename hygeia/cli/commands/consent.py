@@ -1,4 +1,5 @@
-"""`hygeia consent grant|revoke|check|list|sign|relay|audit` and `hygeia emergency open|close`."""
+"""`hygeia consent grant|sign|relay|cancel|revoke|share-keys|check|list|audit|delegate|delegates`
+and `hygeia emergency open|close`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hygeia.cli.context import (
     resolve_address,
 )
 from hygeia.contracts.consent import (
+    ALL_DATA,
     Action,
     GrantRequest,
     ProvisionType,
@@ -53,10 +55,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=Path, required=True, help="signed grant JSON to write")
     p.add_argument("--valid-minutes", type=int, default=60, help="signature deadline")
     p = action("relay", "submit a signed consent, paying its gas", _relay, store=True)
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="signed grant JSON from `hygeia consent sign`")
+    p = action(
+        "cancel", "cancel a signed consent nobody relayed yet (patient or delegate)", _cancel
+    )
+    p.add_argument("file", type=Path, help="signed grant JSON from `hygeia consent sign`")
     p = action("revoke", "revoke a consent at once", _revoke, store=True)
-    p.add_argument("consent_id", type=int)
+    p.add_argument("consent_id", type=int, help="the consent's id, from `hygeia consent list`")
     p.add_argument("--patient", default=None, help="default: the signer (or as its delegate)")
+    p = action(
+        "share-keys",
+        "share record keys under a consent again: once it has started, or after the grantee "
+        "published a new encryption key",
+        _share_keys,
+        store=True,
+    )
+    p.add_argument("consent_id", type=int, help="the consent's id, from `hygeia consent list`")
+    p.add_argument("--patient", default=None, help="default: the signer (or as its delegate)")
+    p = action(
+        "delegate",
+        "appoint an account to act for you (consents, records), or end it with --revoke",
+        _delegate,
+    )
+    p.add_argument("who", help="the delegate's account (address or dev name)")
+    p.add_argument("--revoke", action="store_true", help="end the appointment")
+    p = action(
+        "delegates", "who acts for a patient: its guardian and appointed delegates", _delegates
+    )
+    p.add_argument("--patient", default=None, help="default: the signer")
     p = action("check", "would the patient's consents allow this access now?", _check)
     p.add_argument("--patient", required=True)
     p.add_argument("--grantee", required=True)
@@ -76,9 +102,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
     p.add_argument("--minutes", type=int, default=60, help="at most 1440 (default %(default)s)")
     p.set_defaults(handler=_open)
-    p = steps.add_parser("close", help="close your emergency access early")
+    p = steps.add_parser(
+        "close",
+        help="close emergency access early: your own as provider, or (patient or delegate) a "
+        "provider's, who then may not reopen it for a day",
+    )
     add_common_options(p)
-    p.add_argument("--patient", required=True)
+    p.add_argument("--patient", required=True, help="the patient (address or dev name)")
+    p.add_argument(
+        "--provider",
+        default=None,
+        help="whose access to close (default: your own); the patient or a delegate names it",
+    )
     p.set_defaults(handler=_close)
 
 
@@ -158,6 +193,14 @@ def _sign(ctx: Context) -> int:
     manager = _manager(ctx)
     suite = manager.vault.suite
     assert suite.sender is not None
+    if ctx.args.patient is not None:
+        named = resolve_address(suite, ctx.args.patient)
+        if named.lower() != suite.sender.address.lower():
+            raise InvalidInputError(
+                f"a signed consent is the patient's own signature, and you sign as "
+                f"{suite.sender.address}, not {named}: sign with the patient's account, or, as "
+                "its delegate, record the consent directly with `hygeia consent grant --patient`"
+            )
     request = _request(ctx, suite)
     deadline = _now(suite) + ctx.args.valid_minutes * 60
     signed = manager.sign(suite.sender.signer, request, deadline)
@@ -171,16 +214,74 @@ def _sign(ctx: Context) -> int:
 
 
 def _relay(ctx: Context) -> int:
-    try:
-        document = json.loads(ctx.args.file.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInputError(f"cannot read {ctx.args.file}: {exc}") from None
+    signed = _read_signed(ctx.args.file)
     suite = ctx.suite(default_account="admin")
-    result = ConsentManager(RecordVault(suite, ctx.store())).relay(SignedGrant.from_json(document))
+    result = ConsentManager(RecordVault(suite, ctx.store())).relay(signed)
     ctx.out.result(
         result.as_json(),
         human=f"relayed consent {result.consent_id} (tx {result.tx_hash}, {result.gas_used:,} gas)",
     )
+    return 0
+
+
+def _cancel(ctx: Context) -> int:
+    signed = _read_signed(ctx.args.file)
+    suite = ctx.suite(default_account="patient")
+    receipt = ConsentManager(RecordVault(suite, ctx.store())).cancel(signed)
+    ctx.out.transaction(
+        f"cancelled the signed consent in {ctx.args.file} (nonce {signed.nonce} of "
+        f"{signed.patient}): it can no longer be relayed",
+        receipt,
+        {"patient": signed.patient, "nonce": signed.nonce},
+    )
+    return 0
+
+
+def _read_signed(path: Path) -> SignedGrant:
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"cannot read {path}: {exc}") from None
+    return SignedGrant.from_json(document)
+
+
+def _share_keys(ctx: Context) -> int:
+    manager = _manager(ctx)
+    patient = _patient(ctx, manager.vault.suite, manager.vault.me)
+    result = manager.share_keys(patient, ctx.args.consent_id)
+    ctx.out.result(
+        result.as_json(),
+        human=f"keys to {result.records_shared} record version(s) shared under consent "
+        f"{result.consent_id} (tx {result.tx_hash}, {result.gas_used:,} gas)",
+    )
+    return 0
+
+
+def _delegate(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    delegate = resolve_address(suite, ctx.args.who)
+    if ctx.args.revoke:
+        receipt = suite.consent.revoke_delegate(delegate)
+        what = f"{delegate} no longer acts for you"
+    else:
+        receipt = suite.consent.appoint_delegate(delegate)
+        what = f"{delegate} now acts for you (consents, records, audit)"
+    ctx.out.transaction(what, receipt, {"delegate": delegate, "appointed": not ctx.args.revoke})
+    return 0
+
+
+def _delegates(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    assert suite.sender is not None
+    patient = _patient(ctx, suite, suite.sender.address)
+    from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+    guardian = suite.participants.guardian_of(patient)
+    delegates = suite.consent.delegates_of(patient, from_block)
+    rows = ([{"account": guardian, "as": "guardian"}] if guardian else []) + [
+        {"account": d, "as": "delegate"} for d in delegates
+    ]
+    ctx.out.result({"patient": patient, "acting_for": rows}, human=f"who acts for {patient}")
+    ctx.out.table(None, ["account", "as"], [[r["account"], r["as"]] for r in rows])
     return 0
 
 
@@ -239,6 +340,9 @@ def _list(ctx: Context) -> int:
             "start": iso(c.start),
             "end": iso(c.end),
             "targets": ["0x" + t.hex() for t in c.targets] or ["all data"],
+            "revoked_targets": sorted(
+                "all data" if t == ALL_DATA else "0x" + t.hex() for t in c.revoked_targets
+            ),
         }
         for c in consents
     ]
@@ -295,8 +399,15 @@ def _open(ctx: Context) -> int:
 def _close(ctx: Context) -> int:
     suite = ctx.suite(default_account="provider")
     patient = resolve_address(suite, ctx.args.patient)
-    receipt = suite.consent.close_break_glass(patient)
-    ctx.out.transaction(f"break-glass access to {patient} closed", receipt)
+    provider = None if ctx.args.provider is None else resolve_address(suite, ctx.args.provider)
+    receipt = suite.consent.close_break_glass(patient, provider)
+    assert suite.sender is not None
+    closed = provider or suite.sender.address
+    ctx.out.transaction(
+        f"break-glass access of {closed} to {patient} closed",
+        receipt,
+        {"patient": patient, "provider": closed},
+    )
     return 0
 
 

@@ -1,19 +1,25 @@
-"""`hygeia participants register|credential|renew|suspend|reinstate|revoke|set-key|show`."""
+"""`hygeia participants register|accept-guardian|end-guardianship|credential|renew|suspend|
+reinstate|revoke|set-key|show`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from hygeia.chain.transactions import Receipt
 from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options, resolve_address
+from hygeia.contracts.participants import GuardianshipConsent
 from hygeia.contracts.roles import Role
+from hygeia.errors import InvalidInputError
 
 Handler = Callable[[Context], int]
 
 _PAST = {"suspend": "suspended", "reinstate": "reinstated", "revoke": "revoked"}
+_DAY = 86_400
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,12 +33,45 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         return p
 
     p = action(
-        "register", "register the signer (or, as guardian, another account) as a patient", _register
+        "register",
+        "register the signer as a patient, or (with --consent) a ward as its guardian",
+        _register,
     )
-    p.add_argument("--encryption-key", required=True, help="X25519 public key, 32 bytes hex")
     p.add_argument(
-        "--for", dest="patient", default=None, help="register this account, as its guardian"
+        "--encryption-key",
+        default=None,
+        help="your X25519 public key, 32 bytes hex (from `hygeia keys new`); not with --consent",
     )
+    p.add_argument(
+        "--consent",
+        type=Path,
+        default=None,
+        help="register a ward as its guardian, with the ward's signed consent "
+        "(the file `hygeia participants accept-guardian` wrote), e.g. ward-consent.json",
+    )
+
+    p = action(
+        "accept-guardian",
+        "as a ward, sign your consent to be registered by a guardian with a key",
+        _accept_guardian,
+    )
+    p.add_argument("--guardian", required=True, help="the guardian's account (address or dev name)")
+    p.add_argument(
+        "--encryption-key",
+        required=True,
+        help="the ward's X25519 public key, 32 bytes hex, that records will be wrapped to",
+    )
+    p.add_argument("--out", type=Path, required=True, help="signed consent JSON to write")
+    p.add_argument(
+        "--valid-days", type=int, default=7, help="days the consent can be used (default 7)"
+    )
+
+    p = action(
+        "end-guardianship",
+        "end a guardianship (as the ward or as its guardian): the guardian no longer acts for it",
+        _end_guardianship,
+    )
+    p.add_argument("ward", help="the ward's account (address or dev name)")
 
     p = action("credential", "issue a credential for a licensed role (regulator)", _credential)
     _account_and_role(p)
@@ -76,12 +115,60 @@ def _done(ctx: Context, what: str, receipt: Receipt, extra: dict[str, Any] | Non
 
 def _register(ctx: Context) -> int:
     suite = ctx.suite(default_account="patient")
-    if ctx.args.patient is None:
+    if ctx.args.consent is None:
+        if ctx.args.encryption_key is None:
+            raise InvalidInputError("register needs --encryption-key (or --consent for a ward)")
         receipt = suite.participants.register_patient(ctx.args.encryption_key)
         return _done(ctx, f"registered patient {suite.participants.sender.address}", receipt)  # type: ignore[union-attr]
-    patient = resolve_address(suite, ctx.args.patient)
-    receipt = suite.participants.register_patient_for(patient, ctx.args.encryption_key)
-    return _done(ctx, f"registered patient {patient} as its guardian", receipt)
+    if ctx.args.encryption_key is not None:
+        raise InvalidInputError(
+            "a ward is registered with the key it signed in its consent: drop --encryption-key"
+        )
+    try:
+        document = json.loads(ctx.args.consent.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"cannot read {ctx.args.consent}: {exc}") from None
+    consent = GuardianshipConsent.from_json(document)
+    receipt = suite.participants.register_patient_for(consent)
+    return _done(
+        ctx,
+        f"registered patient {consent.ward} with you as its guardian: you act for it "
+        "(consents, records, audit) until it or you end the guardianship",
+        receipt,
+        {"ward": consent.ward, "guardian": consent.guardian},
+    )
+
+
+def _accept_guardian(ctx: Context) -> int:
+    suite = ctx.suite()
+    assert suite.sender is not None
+    guardian = resolve_address(suite, ctx.args.guardian)
+    if ctx.args.valid_days <= 0:
+        raise InvalidInputError("--valid-days must be at least 1")
+    now = int(suite.w3.eth.get_block("latest")["timestamp"])
+    consent = suite.participants.sign_guardianship(
+        suite.sender.signer, guardian, ctx.args.encryption_key, now + ctx.args.valid_days * _DAY
+    )
+    ctx.args.out.write_text(json.dumps(consent.to_json(), indent=2) + "\n")
+    ctx.out.result(
+        {"out": str(ctx.args.out), **consent.to_json()},
+        human=f"consent to be registered by guardian {guardian} written to {ctx.args.out}; "
+        f"the guardian runs `hygeia participants register --consent {ctx.args.out}`",
+    )
+    return 0
+
+
+def _end_guardianship(ctx: Context) -> int:
+    suite = ctx.suite()
+    ward = resolve_address(suite, ctx.args.ward)
+    guardian = suite.participants.guardian_of(ward)
+    receipt = suite.participants.end_guardianship(ward)
+    return _done(
+        ctx,
+        f"guardianship of {guardian} over {ward} ended",
+        receipt,
+        {"ward": ward, "guardian": guardian},
+    )
 
 
 def _credential(ctx: Context) -> int:
@@ -145,16 +232,19 @@ def _show(ctx: Context) -> int:
                     **credential.as_json(),
                     "active": registry.is_active(account, role),
                 }
+    guardian = registry.guardian_of(account)
     data = {
         "account": account,
         "roles": [r.name.lower() for r in roles],
         "encryption_key": "0x" + key.hex() if key else None,
+        "guardian": guardian,
         "credentials": credentials,
     }
     ctx.out.result(
         data,
         human=f"{account}\n  roles: {', '.join(data['roles']) or '-'}\n"  # type: ignore[arg-type]
-        f"  encryption key: {data['encryption_key'] or '-'}",
+        f"  encryption key: {data['encryption_key'] or '-'}"
+        + (f"\n  guardian: {guardian}" if guardian else ""),
     )
     ctx.out.table(
         None,

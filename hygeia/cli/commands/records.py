@@ -14,7 +14,9 @@ from hygeia.cli.context import (
     add_store_options,
     resolve_address,
 )
+from hygeia.cli.output import write_private_file
 from hygeia.contracts.consent import Purpose, parse_bytes32
+from hygeia.errors import InvalidInputError
 from hygeia.vault import RecordVault
 from hygeia.vault.keys import cid_text
 
@@ -42,7 +44,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("record_id")
     p.add_argument("--version", type=int, default=None, help="default: the latest")
     p.add_argument("--purpose", default="TREAT", help="purpose of use (default %(default)s)")
-    p.add_argument("--out", type=Path, default=None, help="write the FHIR JSON to this file")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the decrypted FHIR JSON to this file (created readable by you only, 0600)",
+    )
 
     p = action("amend", "add a version to a record", _amend)
     p.add_argument("record_id")
@@ -98,7 +105,10 @@ def _get(ctx: Context) -> int:
         "access_logged_in": opened.access_logged_in,
     }
     if ctx.args.out is not None:
-        ctx.args.out.write_text(text + "\n")
+        try:
+            write_private_file(ctx.args.out, (text + "\n").encode())
+        except OSError as exc:
+            raise InvalidInputError(f"cannot write {ctx.args.out}: {exc.strerror}") from None
         ctx.out.result({**meta, "out": str(ctx.args.out)}, human=f"wrote {ctx.args.out}")
     else:
         ctx.out.result({**meta, "resource": opened.record.resource}, human=text)
