@@ -10,8 +10,8 @@ import pytest
 
 from hygeia.chain import dev_signer
 from tests.support import ROOT
-from tests.vault.conftest import World
 from tests.vault.samples import GLUCOSE
+from tests.vault.world import World
 
 
 def readme_example() -> str:

@@ -12,8 +12,8 @@ import pytest
 from hygeia.cli.main import main
 from hygeia.records import save_private_key
 from tests.support import free_port
-from tests.vault.conftest import World
 from tests.vault.samples import GLUCOSE, glucose
+from tests.vault.world import World
 
 PASSWORD = "correct horse battery staple"
 _CONSENT_WITH_KEYS = [("consent", c) for c in ("grant", "sign", "relay", "revoke")]

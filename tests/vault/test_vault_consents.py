@@ -19,9 +19,9 @@ from hygeia.errors import (
 )
 from hygeia.records.keys import generate_private_key, public_key_bytes
 from hygeia.vault import ConsentManager, SignedGrant
-from tests.vault.conftest import World
 from tests.vault.samples import GLUCOSE
 from tests.vault.test_vault_records import DAY, permit
+from tests.vault.world import World
 
 
 @pytest.fixture

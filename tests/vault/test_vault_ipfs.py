@@ -13,8 +13,8 @@ from hygeia.errors import ContentNotFoundError, StoreTimeoutError
 from hygeia.nodes.process import NodeProcess
 from hygeia.store import KuboStore
 from hygeia.vault import RecordVault
-from tests.vault.conftest import World
 from tests.vault.samples import GLUCOSE
+from tests.vault.world import World
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from eth_utils import keccak
 
 from hygeia.contracts.consent import data_class_id
 from hygeia.vault import ConsentManager
-from tests.vault.conftest import World
 from tests.vault.samples import CONDITION, GLUCOSE, SECRETS, glucose
 from tests.vault.test_vault_records import permit
+from tests.vault.world import World
 
 
 def needles() -> dict[str, bytes]:

@@ -29,8 +29,8 @@ from hygeia.store import KuboStore, LocalStore
 from hygeia.vault import RecordVault, accounting_of_disclosures
 from hygeia.vault.keys import cid_text
 from tests.support import free_port
-from tests.vault.conftest import World
 from tests.vault.samples import CONDITION, GLUCOSE, glucose
+from tests.vault.world import World
 
 DAY = 86400
 
