@@ -166,10 +166,6 @@ class ConsentManager:
             receipt.gas_used,
         )
 
-    def cancel(self, signed: SignedGrant) -> Receipt:
-        """Cancel a signed grant nobody relayed yet (the patient or a delegate sends this)."""
-        return self.consent.cancel_signed_grant(signed.patient, signed.nonce)
-
     def revoke(self, patient: str, consent_id: int) -> Receipt:
         """Revoke a consent at once. Later record versions are sealed under fresh data keys that
         are no longer wrapped for the grantee; what the grantee already read cannot be recalled."""

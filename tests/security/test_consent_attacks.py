@@ -445,8 +445,9 @@ def test_a_used_signed_grant_is_named_as_used_and_a_patient_can_cancel_one_not_y
     with pytest.raises(errors.ConsentRegistryNonceNotYetValid):
         relayer.relay(third)
     with pytest.raises(errors.ConsentRegistryNotPatientOrDelegate):
-        ConsentManager(world.vault("specialist")).cancel(second)  # not the patient's to cancel
-    manager.cancel(second)
+        # not the specialist's to cancel
+        world.suite("specialist").consent.cancel_signed_grant(second.patient, second.nonce)
+    victim.suite().consent.cancel_signed_grant(second.patient, second.nonce)
     with pytest.raises(errors.ConsentRegistryNonceUsed):
         relayer.relay(second)
     assert len(manager.list(victim.address)) == 1  # only the first grant was ever recorded

@@ -227,7 +227,7 @@ def _relay(ctx: Context) -> int:
 def _cancel(ctx: Context) -> int:
     signed = _read_signed(ctx.args.file)
     suite = ctx.suite(default_account="patient")
-    receipt = ConsentManager(RecordVault(suite, ctx.store())).cancel(signed)
+    receipt = suite.consent.cancel_signed_grant(signed.patient, signed.nonce)
     ctx.out.transaction(
         f"cancelled the signed consent in {ctx.args.file} (nonce {signed.nonce} of "
         f"{signed.patient}): it can no longer be relayed",
