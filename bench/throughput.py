@@ -71,6 +71,10 @@ def consent_grants(url: str) -> Batch:
     admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
     deployment = deploy_suite(admin).deployment
     patient = TxSender(w3, dev_signer(w3, "patient"), decoder)
+    # Only registered patients grant (not timed).
+    ParticipantRegistryClient(
+        w3, deployment.address_of("ParticipantRegistry"), patient
+    ).register_patient(keccak(text="bench patient key"))
     consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), patient)
     provider = dev_signer(w3, "provider").address
 

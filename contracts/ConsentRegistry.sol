@@ -66,7 +66,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     mapping(bytes32 recordId => Record) private _records;
     mapping(bytes32 recordId => mapping(uint32 version => RecordVersion)) private _versions;
     mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlass;
-    uint96 private _lastConsentId;
+    /// @dev The id the next consent gets. Set to 1 at deployment, so that every grant updates a
+    /// non-zero slot instead of the first one paying for a new slot.
+    uint96 private _nextConsentId;
 
     /// @dev One {checkAccess} query and the outcome of scanning provisions for it so far.
     struct Query {
@@ -85,6 +87,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     constructor(IParticipantRegistry participantRegistry) EIP712("hygeia.ConsentRegistry", "1") {
         if (address(participantRegistry) == address(0)) revert ConsentRegistryZeroAddress();
         participants = participantRegistry;
+        _nextConsentId = 1;
     }
 
     // ---------------------------------------------------------------- consents
@@ -349,7 +352,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     {
         if (!participants.isActive(patient, Roles.PATIENT)) revert ConsentRegistryNotPatient(patient);
         bytes32 granteeKey = _validateRequest(patient, request);
-        uint96 id = ++_lastConsentId;
+        uint96 id = _nextConsentId++;
         Provision memory provision = Provision({
             consentId: id,
             start: request.start,

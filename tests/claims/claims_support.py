@@ -259,7 +259,8 @@ def ln(charge: int, allowed: int, paid: int, *adjustments: tuple[str, int, int])
 
 @pytest.fixture(scope="module")
 def participants(ParticipantRegistry: Any, named: dict[str, Any]) -> Any:
-    """provider and clinic are PROVIDERs, insurer and rival INSURERs; patient, guardian patients."""
+    """provider and clinic are PROVIDERs, insurer and rival INSURERs; patient, guardian and
+    stranger patients."""
     admin, regulator = named["admin"], named["regulator"]
     deployed = ParticipantRegistry.deploy(admin, {"from": admin})
     deployed.grantRole(REGULATOR_ROLE, regulator, {"from": admin})
@@ -276,6 +277,8 @@ def participants(ParticipantRegistry: Any, named: dict[str, Any]) -> Any:
         )  # fmt: skip
     deployed.registerPatient(keccak(text="k-patient"), {"from": named["patient"]})
     deployed.registerPatient(keccak(text="k-guardian"), {"from": named["guardian"]})
+    # M3's patient: registered (only patients consent), but it gives no consent up front.
+    deployed.registerPatient(keccak(text="k-stranger"), {"from": named["stranger"]})
     return deployed
 
 

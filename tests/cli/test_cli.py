@@ -131,19 +131,12 @@ def test_register_patient_and_rotate_key_through_the_cli(cli) -> None:  # type: 
         cli("participants", "register", "--account", "specialist", "--encryption-key", "aa" * 32)[0]
         == 0
     )
-    assert (
-        cli(
-            "participants",
-            "register",
-            "--account",
-            "specialist",
-            "--for",
-            "0x" + "5e" * 20,
-            "--encryption-key",
-            "bb" * 32,
-        )[0]
-        == 0
-    )
+    # A ward is registered only with its signed consent (tests/vault/test_guardian_cli.py).
+    code, out, _ = cli(
+        "participants", "register", "--account", "specialist", "--consent", "missing.json",
+        as_json=True,
+    )  # fmt: skip
+    assert code == 1 and json.loads(out)["error"]["type"] == "InvalidInputError"
     assert cli("participants", "set-key", "cc" * 32, "--account", "specialist")[0] == 0
     shown = json.loads(cli("participants", "show", "specialist", as_json=True)[1])
     assert shown["encryption_key"] == "0x" + "cc" * 32 and shown["roles"] == ["patient"]
