@@ -50,6 +50,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     /// @notice The ParticipantRegistry that says who is an active PROVIDER or role holder.
     IParticipantRegistry public immutable participants;
 
+    // slither-disable-next-line uninitialized-state -- written through storage references (_store, _revokeAt)
     mapping(address patient => mapping(bytes32 granteeKey => mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY])))
         private _provisions;
     mapping(address patient => mapping(address delegate => bool appointed)) private _delegates;
@@ -97,6 +98,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     ) external returns (uint256 consentId) {
         if (block.timestamp > deadline) revert ConsentRegistrySignatureExpired(deadline);
         bytes32 digest = _hashTypedDataV4(_grantStructHash(patient, request, keyBundleCid, _useNonce(patient), deadline));
+        // slither-disable-next-line unused-return -- a failed recovery gives signer 0, refused on the next line
         (address signer,,) = ECDSA.tryRecover(digest, signature);
         if (signer != patient || patient == address(0)) revert ConsentRegistryInvalidSigner(signer, patient);
         consentId = _grant(patient, request, keyBundleCid);
@@ -273,11 +275,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         return _breakGlass[patient][provider];
     }
 
+    // slither-disable-start naming-convention -- the EIP-712 getter's conventional name (as in ERC-2612)
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
     }
+    // slither-disable-end naming-convention
 
     // ---------------------------------------------------------------- internals: consents
 
@@ -290,6 +294,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         // one block get one id, and are then interchangeable; revocation addresses the slot anyway.
         // msg.data holds the patient, the request and the key bundle (and, relayed, the signature).
         uint96 id = uint96(uint256(keccak256(abi.encodePacked(granteeKey, block.number, msg.data))));
+        // slither-disable-next-line incorrect-equality -- a truncated hash, not a balance or a time
         if (id == 0) id = 1;
         Provision memory provision = Provision({
             consentId: id,
@@ -333,6 +338,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         );
     }
 
+    // slither-disable-next-line cyclomatic-complexity -- a flat list of checks, one error per request field
     function _validateRequest(address patient, GrantRequest calldata request) private view returns (bytes32 granteeKey) {
         address grantee = request.grantee;
         bytes32 role = request.granteeRole;
@@ -426,6 +432,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (!ConsentPolicy.isSingle(purpose, ConsentPolicy.ALL_PURPOSES)) {
             revert ConsentRegistryInvalidPurposes(purpose);
         }
+        // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
         Query memory q;
         q.patient = patient;
         q.grantee = grantee;
@@ -462,9 +469,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     /// @dev Folds the provisions stored under one grantee key into `q`. A role permit applies only
     /// while the grantee holds the role actively; a role deny applies to any holder.
+    // slither-disable-next-line cyclomatic-complexity -- the policy's rules in one pass over the slots
     function _scan(Query memory q, bytes32 granteeKey, bool isRole) private view {
         mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY]) storage byTarget = _provisions[q.patient][granteeKey];
+        // slither-disable-next-line uninitialized-local -- false until the registry is first asked
         bool roleActive;
+        // slither-disable-next-line uninitialized-local -- false until the registry is first asked
         bool roleChecked;
         for (uint256 t = 0; t < q.targetCount; ++t) {
             Provision[MAX_PROVISIONS_PER_KEY] storage slots = byTarget[q.targets[t]];
@@ -484,6 +494,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
                 if (q.permitId != 0) continue;
                 if (isRole) {
                     if (!roleChecked) {
+                        // slither-disable-next-line calls-loop -- own registry, view, once per role
                         roleActive = participants.isActive(q.grantee, granteeKey);
                         roleChecked = true;
                     }
