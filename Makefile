@@ -5,6 +5,9 @@
 # Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
 # Also `make bench` (README "Benchmarks"): figures into reports/bench.{json,md}; choose parts and
 # options with BENCH_ARGS, e.g. make bench BENCH_ARGS="gas records --sizes 1MiB".
+# And `make audit` (README "Tests"): slither over the contracts; it fails on any finding
+# not fixed or triaged (audit/slither-triage.md). Extra slither options with AUDIT_ARGS, e.g.
+# make audit AUDIT_ARGS="--show-ignored-findings".
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -19,12 +22,16 @@ export SOLCX_BINARY_PATH := $(CURDIR)/$(STATE)/solcx
 # brownie keeps its network list under $$HOME/.brownie and has no setting to move it: brownie and
 # the tests run with this project-local HOME so the user's own ~/.brownie is never touched.
 BROWNIE_HOME := $(CURDIR)/$(STATE)/brownie-home
+# slither lives in its own venv: its solc-select dependency installs a `solc` command that
+# downloads compilers (and fails offline), which must not land in .venv/bin on everyone's PATH,
+# and its web3/eth-* ranges must not constrain brownie's pins.
+AUDIT_VENV := $(STATE)/audit-venv
 
 SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-config.yaml)
 
-.PHONY: setup demo test bench lint clean
+.PHONY: setup demo test bench lint audit clean
 
-setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks
+setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks $(STAMPS)/audit
 
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -52,6 +59,15 @@ $(STAMPS)/brownie-networks: tools/brownie/network-config.yaml
 	@cp tools/brownie/network-config.yaml $(BROWNIE_HOME)/.brownie/network-config.yaml
 	@touch $@
 
+$(STAMPS)/audit: tools/audit/requirements.txt
+	@mkdir -p $(STAMPS)
+	@echo "==> slither (static analysis) in its own venv ($(AUDIT_VENV))"
+	@test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/audit/requirements.txt
+	@$(AUDIT_VENV)/bin/python -m pip check
+	@touch $@
+
 demo: setup
 	@$(VENV)/bin/hygeia node up
 	@$(VENV)/bin/hygeia demo
@@ -61,6 +77,15 @@ test: setup
 
 bench: setup
 	@$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
+# slither compiles brownie-config.yaml's settings (tools/audit/solc_input.py) with the solc shim,
+# reads slither.config.json (filters, detector exclusions) and honours the `// slither-disable-...`
+# comments in the contracts; exit status non-zero on any finding left. VIRTUAL_ENV keeps
+# solc-select's folder (created on import) inside the audit venv instead of ~/.solc-select.
+audit: setup
+	@$(VENV)/bin/python tools/audit/solc_input.py $(STATE)/audit/solc-input.stdjson
+	@VIRTUAL_ENV=$(CURDIR)/$(AUDIT_VENV) $(AUDIT_VENV)/bin/slither $(STATE)/audit/solc-input.stdjson \
+		--solc $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(AUDIT_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check hygeia tests scripts bench

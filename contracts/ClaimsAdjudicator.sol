@@ -202,6 +202,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     function submitClaims(ClaimInput[] calldata claims) external returns (bytes32[] memory claimIds) {
         _requireActive(msg.sender, Roles.PROVIDER);
         uint32 today = uint32(block.timestamp / _DAY);
+        // slither-disable-next-line uninitialized-local -- empty: no (patient, insurer) pair asked yet
         ConsentCache memory cache;
         claimIds = new bytes32[](claims.length);
         for (uint256 i = 0; i < claims.length; ++i) {
@@ -211,6 +212,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
 
     /// @inheritdoc IClaimsAdjudicator
     function adjudicate(bytes32[] calldata claimIds) external {
+        // slither-disable-next-line uninitialized-local -- 0 is no plan checked yet (plan ids start at 1)
         uint32 checkedPlan;
         for (uint256 i = 0; i < claimIds.length; ++i) {
             bytes32 claimId = claimIds[i];
@@ -241,6 +243,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
             }
             if (_tryPay(claimId, provider, insurer, _pending[claimId])) {
                 claim.state = ClaimState.Settled;
+                // slither-disable-next-line costly-loop -- clears the amount settled (a refund), once per claim
                 delete _pending[claimId];
                 ++settled;
             }
@@ -552,6 +555,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     }
 
     function _requireConsent(address patient, address insurer) private view {
+        // slither-disable-next-line calls-loop,unused-return -- own registry, view; the consent id is not needed
         (bool allowed, IConsentRegistry.AccessReason reason,) = consent.checkAccess(
             patient, insurer, CLAIM_DATA_CLASS, ConsentPolicy.ACTION_DISCLOSE, ConsentPolicy.PURPOSE_HPAYMT
         );
@@ -561,6 +565,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     // ---------------------------------------------------------------- internals: adjudication
 
     function _adjudicateClaim(bytes32 claimId, Claim storage claim) private {
+        // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
         Run memory run;
         run.claimId = claimId;
         run.planId = claim.planId;
@@ -577,6 +582,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         uint256 lineCount = claim.lineCount;
         for (uint256 i = 0; i < lineCount; ++i) {
             Line memory line = _lines[claimId][i];
+            // slither-disable-next-line uninitialized-local -- zero amounts; an unknown member sets the denial only
             LineResult memory result;
             if (known) result = _adjudicateLine(run, i, line);
             else result.denial = Denial.NotInsured;
@@ -754,6 +760,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     // ---------------------------------------------------------------- internals: helpers
 
     function _requireActive(address account, bytes32 role) private view {
+        // slither-disable-next-line calls-loop -- a view call to the suite's own ParticipantRegistry
         if (participants.isActive(account, role)) return;
         if (role == Roles.INSURER) revert ClaimsAdjudicatorNotActiveInsurer(account);
         revert ClaimsAdjudicatorNotActiveProvider(account);
@@ -773,6 +780,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
 
     /// @dev Where a record's lines and results live: the original's, for a reversal record.
     function _source(bytes32 claimId) private view returns (bytes32) {
+        // slither-disable-next-line incorrect-equality -- an enum state, not a balance or a time
         return _claims[claimId].state == ClaimState.Reversal ? _originals[claimId] : claimId;
     }
 

@@ -60,6 +60,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     /// @notice The ParticipantRegistry that says who is an active PROVIDER or role holder.
     IParticipantRegistry public immutable participants;
 
+    // slither-disable-next-line uninitialized-state -- written through storage references (_store, _revokeAt)
     mapping(address patient => mapping(bytes32 granteeKey => mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY])))
         private _provisions;
     mapping(address patient => mapping(address delegate => bool appointed)) private _delegates;
@@ -113,6 +114,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (block.timestamp > deadline) revert ConsentRegistrySignatureExpired(deadline);
         _useGrantNonce(patient, nonce);
         bytes32 digest = _hashTypedDataV4(_grantStructHash(patient, request, keyBundleCid, nonce, deadline));
+        // slither-disable-next-line unused-return -- a failed recovery gives signer 0, refused on the next line
         (address signer,,) = ECDSA.tryRecover(digest, signature);
         if (signer != patient || patient == address(0)) revert ConsentRegistryInvalidSigner(signer, patient);
         consentId = _grant(patient, request, keyBundleCid);
@@ -338,11 +340,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         return _recordId(patient, author, salt);
     }
 
+    // slither-disable-start naming-convention -- the EIP-712 getter's conventional name (as in ERC-2612)
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
     }
+    // slither-disable-end naming-convention
 
     // ---------------------------------------------------------------- internals: consents
 
@@ -395,6 +399,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         );
     }
 
+    // slither-disable-next-line cyclomatic-complexity -- a flat list of checks, one error per request field
     function _validateRequest(address patient, GrantRequest calldata request) private view returns (bytes32 granteeKey) {
         address grantee = request.grantee;
         bytes32 role = request.granteeRole;
@@ -488,6 +493,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (!ConsentPolicy.isSingle(purpose, ConsentPolicy.ALL_PURPOSES)) {
             revert ConsentRegistryInvalidPurposes(purpose);
         }
+        // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
         Query memory q;
         q.patient = patient;
         q.grantee = grantee;
@@ -524,9 +530,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     /// @dev Folds the provisions stored under one grantee key into `q`. A role permit applies only
     /// while the grantee holds the role actively; a role deny applies to any holder.
+    // slither-disable-next-line cyclomatic-complexity -- the policy's rules in one pass over the slots
     function _scan(Query memory q, bytes32 granteeKey, bool isRole) private view {
         mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY]) storage byTarget = _provisions[q.patient][granteeKey];
+        // slither-disable-next-line uninitialized-local -- false until the registry is first asked
         bool roleActive;
+        // slither-disable-next-line uninitialized-local -- false until the registry is first asked
         bool roleChecked;
         for (uint256 t = 0; t < q.targetCount; ++t) {
             Provision[MAX_PROVISIONS_PER_KEY] storage slots = byTarget[q.targets[t]];
@@ -546,6 +555,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
                 if (q.permitId != 0) continue;
                 if (isRole) {
                     if (!roleChecked) {
+                        // slither-disable-next-line calls-loop -- own registry, view, once per role
                         roleActive = participants.isActive(q.grantee, granteeKey);
                         roleChecked = true;
                     }

@@ -144,6 +144,7 @@ library Adjudication {
             IClaimsAdjudicator.Adjustment(GROUP_PR, CARC_DEDUCTIBLE, int256(uint256(result.deductible)) * sign),
             IClaimsAdjudicator.Adjustment(GROUP_PR, CARC_COINSURANCE, int256(uint256(result.coinsurance)) * sign)
         ];
+        // slither-disable-next-line uninitialized-local -- counts from zero
         uint256 count;
         for (uint256 i = 0; i < all.length; ++i) {
             if (all[i].amount != 0) ++count;

@@ -22,6 +22,7 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 /// the units left behind and the root of the units taken, without storage per unit. A node
 /// whose sides do not both hold taken and kept units needs one hash, or none.
 library CustodyTree {
+    // slither-disable-start assembly -- on purpose: scratch-space leaf hashing, the inlined multiproof queue
     /// @dev Bytes of one queued node: its hash in the full tree, the remainder and the part.
     uint256 private constant _NODE_BYTES = 0x60;
 
@@ -85,6 +86,7 @@ library CustodyTree {
 
     /// @dev Runs the multiproof queue; returns the memory address of the last node computed (the
     /// root, as full, remainder and part words), or zero for a malformed multiproof.
+    // slither-disable-next-line cyclomatic-complexity -- one inlined loop over the multiproof (see split)
     function _queue(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
         private
         pure
@@ -226,4 +228,5 @@ library CustodyTree {
         if (a == bytes32(0)) return b;
         return Hashes.commutativeKeccak256(a, b);
     }
+    // slither-disable-end assembly
 }

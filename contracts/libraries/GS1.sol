@@ -65,6 +65,7 @@ library GS1 {
     function isValidGtin(uint64 gtin) internal pure returns (bool) {
         if (gtin == 0 || gtin >= GTIN14_LIMIT) return false;
         uint256 rest = gtin / _BASE;
+        // slither-disable-next-line uninitialized-local -- sums from zero
         uint256 sum;
         // Weights 3, 1, 3, ... from the digit next to the check digit leftwards.
         for (uint256 i = 0; i < GTIN_BODY_DIGITS; ++i) {
@@ -130,6 +131,7 @@ library GS1 {
     /// @dev Days since 1970-01-01 of a date from 1970 on (H. Hinnant's days_from_civil).
     function _daysFromCivil(uint256 year, uint256 month, uint256 day) private pure returns (uint256) {
         if (month < _MARCH) year -= 1;
+        // slither-disable-next-line divide-before-multiply -- days_from_civil: the era is a floor on purpose
         uint256 era = year / _YEARS_PER_ERA;
         uint256 yearOfEra = year - era * _YEARS_PER_ERA;
         uint256 shiftedMonth = month >= _MARCH ? month - _MARCH : month + _MONTHS - _MARCH;
