@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
 
 from hygeia.contracts.roles import Role
+from hygeia.errors import InvalidInputError
 
 
 def timestamp(text: str) -> int:
@@ -37,3 +41,11 @@ def role(text: str) -> Role:
         return Role.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def json_file(path: Path) -> Any:
+    """The JSON document in `path` (a signed grant, a ward's consent...), or a named error."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"cannot read {path}: {exc}") from None

@@ -27,6 +27,7 @@ from web3 import Web3
 from web3.exceptions import MismatchedABI
 
 from hygeia.chain.connection import call_node
+from hygeia.chain.eip712 import typed_data
 from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
@@ -373,25 +374,15 @@ class ConsentRegistryClient(ContractClient):
         self, patient: str, request: GrantRequest, key_bundle_cid: bytes, nonce: int, deadline: int
     ) -> dict[str, Any]:
         """The EIP-712 document a patient signs for a gasless grant, bound to chain and contract."""
-        return {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Grant": _GRANT_FIELDS,
-            },
-            "primaryType": "Grant",
-            "domain": {
-                "name": EIP712_NAME,
-                "version": EIP712_VERSION,
-                "chainId": int(self.w3.eth.chain_id),
-                "verifyingContract": self.address,
-            },
-            "message": request.typed_message(patient, key_bundle_cid, nonce, deadline),
-        }
+        return typed_data(
+            name=EIP712_NAME,
+            version=EIP712_VERSION,
+            chain_id=int(self.w3.eth.chain_id),
+            contract=self.address,
+            primary="Grant",
+            fields=_GRANT_FIELDS,
+            message=request.typed_message(patient, key_bundle_cid, nonce, deadline),
+        )
 
     def sign_grant(
         self,
@@ -759,20 +750,20 @@ def reason_hash(reason: str) -> bytes:
     return keccak(text=reason.strip())
 
 
-_GRANT_FIELDS = [
-    {"name": "patient", "type": "address"},
-    {"name": "kind", "type": "uint8"},
-    {"name": "grantee", "type": "address"},
-    {"name": "granteeRole", "type": "bytes32"},
-    {"name": "actions", "type": "uint8"},
-    {"name": "purposes", "type": "uint8"},
-    {"name": "start", "type": "uint40"},
-    {"name": "end", "type": "uint40"},
-    {"name": "targets", "type": "bytes32[]"},
-    {"name": "keyBundleCid", "type": "bytes"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
+_GRANT_FIELDS = (
+    ("patient", "address"),
+    ("kind", "uint8"),
+    ("grantee", "address"),
+    ("granteeRole", "bytes32"),
+    ("actions", "uint8"),
+    ("purposes", "uint8"),
+    ("start", "uint40"),
+    ("end", "uint40"),
+    ("targets", "bytes32[]"),
+    ("keyBundleCid", "bytes"),
+    ("nonce", "uint256"),
+    ("deadline", "uint256"),
+)
 
 
 def _audit(log: Any, kind: str, actor: Any, **fields: Any) -> AuditEvent:

@@ -11,6 +11,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
+from hygeia.chain.eip712 import typed_data
 from hygeia.chain.signers import Signer
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.base import ContractClient
@@ -149,25 +150,15 @@ class ParticipantRegistryClient(ContractClient):
         self, primary: str, fields: list[tuple[str, str]], message: dict[str, Any]
     ) -> dict[str, Any]:
         """An EIP-712 document bound to this chain and this registry."""
-        return {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                primary: [{"name": name, "type": kind} for name, kind in fields],
-            },
-            "primaryType": primary,
-            "domain": {
-                "name": EIP712_NAME,
-                "version": EIP712_VERSION,
-                "chainId": int(self.w3.eth.chain_id),
-                "verifyingContract": self.address,
-            },
-            "message": message,
-        }
+        return typed_data(
+            name=EIP712_NAME,
+            version=EIP712_VERSION,
+            chain_id=int(self.w3.eth.chain_id),
+            contract=self.address,
+            primary=primary,
+            fields=fields,
+            message=message,
+        )
 
     def register_patient_by_sig(
         self, patient: Signer, encryption_key: bytes | str, deadline: int

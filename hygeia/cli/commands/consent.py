@@ -238,11 +238,7 @@ def _cancel(ctx: Context) -> int:
 
 
 def _read_signed(path: Path) -> SignedGrant:
-    try:
-        document = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc}") from None
-    return SignedGrant.from_json(document)
+    return SignedGrant.from_json(values.json_file(path))
 
 
 def _share_keys(ctx: Context) -> int:

@@ -124,11 +124,7 @@ def _register(ctx: Context) -> int:
         raise InvalidInputError(
             "a ward is registered with the key it signed in its consent: drop --encryption-key"
         )
-    try:
-        document = json.loads(ctx.args.consent.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInputError(f"cannot read {ctx.args.consent}: {exc}") from None
-    consent = GuardianshipConsent.from_json(document)
+    consent = GuardianshipConsent.from_json(values.json_file(ctx.args.consent))
     receipt = suite.participants.register_patient_for(consent)
     return _done(
         ctx,
