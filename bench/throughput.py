@@ -45,6 +45,7 @@ GAS_LIMIT_MARGIN = 1.25
 START, END = 1_700_000_000, 4_000_000_000
 GTIN, EXPIRY, LOT_SIZE = 614141000418, 301231, 100
 DOCUMENT_CID = bytes.fromhex("01551220") + bytes(range(32))  # a binary CIDv1 (36 bytes)
+PATIENT_X25519_KEY = b"\x0a" * 32  # the granting patient's published record key
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,15 @@ class ThroughputRow:
 
 
 def consent_grants(url: str) -> Batch:
-    """A patient granting a provider TREAT access, each grant to another data class."""
+    """A registered patient granting a provider TREAT access, each grant to another data class."""
     w3 = connect(url)
     decoder = artifacts.suite_decoder()
     admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
     deployment = deploy_suite(admin).deployment
     patient = TxSender(w3, dev_signer(w3, "patient"), decoder)
     # Only registered patients grant (not timed).
-    ParticipantRegistryClient(
-        w3, deployment.address_of("ParticipantRegistry"), patient
-    ).register_patient(keccak(text="bench patient key"))
+    registry = deployment.address_of("ParticipantRegistry")
+    ParticipantRegistryClient(w3, registry, patient).register_patient(PATIENT_X25519_KEY)
     consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), patient)
     provider = dev_signer(w3, "provider").address
 

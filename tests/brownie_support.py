@@ -9,6 +9,11 @@ as bare params and Anvil answers "Invalid request"), so `mine_at` pins the time 
 `evm_setNextBlockTimestamp` followed by a plain `chain.mine()`, and `at_time` does the same for the
 next transaction. Anvil refuses timestamps below the latest block's, so tests only move forward.
 
+EIP-712: `typed_data` builds a signable document for a contract's domain and `sign_typed_data`
+signs it with a local key (an `accounts.add` account or raw key bytes) or, for the node's unlocked
+dev accounts, with Anvil's `eth_signTypedData_v4`; `recover_typed_data` tells which address a
+contract will recover from a signature, for the exact arguments of an InvalidSigner revert.
+
 Reverts: `revert_matcher` computes the exact revert data (selector of the error's canonical
 signature + ABI-encoded arguments) and compares brownie's decoding of it with the decoded revert
 brownie reports, so both the error name and every argument must match.
@@ -18,6 +23,7 @@ A suite's conftest star-imports this module (fixtures are found by name) and its
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -26,6 +32,8 @@ import pytest
 from brownie import web3
 from brownie.exceptions import VirtualMachineError, decode_typed_error
 from eth_abi import encode
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
 from hygeia.chain import DEV_ACCOUNT_NAMES
@@ -67,6 +75,59 @@ def assert_event(tx: Any, name: str, **expected: Any) -> None:
     assert len(tx.events[name]) == 1, f"{name} emitted {len(tx.events[name])} times"
     actual = {key: norm(value) for key, value in dict(tx.events[name]).items()}
     assert actual == {key: norm(value) for key, value in expected.items()}
+
+
+# ------------------------------------------------------------------------------------- EIP-712
+
+EIP712_DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+
+
+def typed_data(
+    name: str,
+    contract: Any,
+    primary: str,
+    fields: list[tuple[str, str]],
+    message: dict[str, Any],
+    *,
+    chain_id: int | None = None,
+    version: str = "1",
+) -> dict[str, Any]:
+    """An EIP-712 document of type `primary` for the domain (`name`, `version`, chain, contract);
+    the chain defaults to the one brownie is connected to."""
+    return {
+        "types": {
+            "EIP712Domain": EIP712_DOMAIN_FIELDS,
+            primary: [{"name": field, "type": kind} for field, kind in fields],
+        },
+        "primaryType": primary,
+        "domain": {
+            "name": name,
+            "version": version,
+            "chainId": chain_id if chain_id is not None else web3.eth.chain_id,
+            "verifyingContract": web3.to_checksum_address(norm(contract)),
+        },
+        "message": {key: norm(value) for key, value in message.items()},
+    }
+
+
+def sign_typed_data(signer: Any, data: dict[str, Any]) -> bytes:
+    """The 65-byte signature of `data` by `signer`: raw private key bytes, an account with a
+    local key (`accounts.add`), or one of the node's unlocked accounts (Anvil signs it)."""
+    key = signer if isinstance(signer, bytes) else getattr(signer, "private_key", None)
+    if key is not None:
+        return bytes(Account.sign_message(encode_typed_data(full_message=data), key).signature)
+    answer = _rpc("eth_signTypedData_v4", [str(norm(signer)), json.dumps(data)])
+    return bytes.fromhex(str(answer).removeprefix("0x"))
+
+
+def recover_typed_data(data: dict[str, Any], signature: bytes) -> str:
+    """The address ECDSA recovery yields for `signature` over `data`."""
+    return str(Account.recover_message(encode_typed_data(full_message=data), signature=signature))
 
 
 # ------------------------------------------------------------------------------------- reverts

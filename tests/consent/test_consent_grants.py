@@ -1,8 +1,10 @@
-"""ConsentRegistry: granting and revoking consent provisions, by the patient or a delegate."""
+"""ConsentRegistry: granting and revoking consent provisions, by the patient or a delegate; only
+registered patients grant; consent ids from one counter; revocations name their targets."""
 
 from __future__ import annotations
 
 import pytest
+from brownie import web3
 
 from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.consent.consent_support import (
@@ -21,11 +23,11 @@ from tests.consent.consent_support import (
     PROVIDER_ROLE,
     R_PERMITTED,
     R_REVOKED,
-    RECORD_1,
     TREAT,
     ZERO32,
     access,
     account_key,
+    request,
 )
 
 
@@ -71,11 +73,11 @@ def test_grant_emits_consent_granted_with_the_request_and_the_key_bundle_cid(
 
 
 def test_grant_of_several_targets_stores_the_same_consent_under_each(
-    consent, grant, patient, provider
+    consent, grant, patient, provider, record_1
 ):
-    consent_id = grant(provider, targets=[OBSERVATION, LABORATORY, RECORD_1]).return_value
+    consent_id = grant(provider, targets=[OBSERVATION, LABORATORY, record_1]).return_value
 
-    for target in (OBSERVATION, LABORATORY, RECORD_1):
+    for target in (OBSERVATION, LABORATORY, record_1):
         assert stored(consent, patient, account_key(provider), target)[0][0] == consent_id
 
 
@@ -281,30 +283,58 @@ def test_revoke_marks_every_target_of_the_consent_revoked(consent, grant, patien
         assert access(consent, patient, provider, target) == (False, R_REVOKED, 0)
 
 
-def test_revoke_emits_consent_revoked(consent, grant, patient, provider):
+def test_revoke_emits_consent_revoked_with_the_grantee_key_and_the_targets(
+    consent, grant, patient, provider
+):
     consent_id = grant(provider).return_value
 
     tx = consent.revoke(patient, consent_id, provider, ZERO32, [OBSERVATION], {"from": patient})
 
-    assert_event(tx, "ConsentRevoked", patient=patient, consentId=consent_id, revoker=patient)
+    assert_event(
+        tx,
+        "ConsentRevoked",
+        patient=patient,
+        consentId=consent_id,
+        revoker=patient,
+        granteeKey=account_key(provider),
+        targets=[OBSERVATION],
+    )
 
 
 def test_revoke_of_an_all_data_consent_takes_no_targets(consent, grant, patient, provider):
     consent_id = grant(provider, targets=[]).return_value
 
-    consent.revoke(patient, consent_id, provider, ZERO32, [], {"from": patient})
+    tx = consent.revoke(patient, consent_id, provider, ZERO32, [], {"from": patient})
 
     assert stored(consent, patient, account_key(provider), ALL_DATA)[0][6] is True
+    assert_event(
+        tx,
+        "ConsentRevoked",
+        patient=patient,
+        consentId=consent_id,
+        revoker=patient,
+        granteeKey=account_key(provider),
+        targets=[],
+    )
 
 
 def test_revoke_of_a_role_consent_names_the_role(consent, grant, patient):
     consent_id = grant(role=PROVIDER_ROLE).return_value
 
-    consent.revoke(
+    tx = consent.revoke(
         patient, consent_id, ZERO_ADDRESS, PROVIDER_ROLE, [OBSERVATION], {"from": patient}
     )
 
     assert stored(consent, patient, PROVIDER_ROLE, OBSERVATION)[0][6] is True
+    assert_event(
+        tx,
+        "ConsentRevoked",
+        patient=patient,
+        consentId=consent_id,
+        revoker=patient,
+        granteeKey=PROVIDER_ROLE,
+        targets=[OBSERVATION],
+    )
 
 
 def test_a_delegate_may_revoke_for_the_patient(consent, grant, patient, guardian, provider):
@@ -313,7 +343,15 @@ def test_a_delegate_may_revoke_for_the_patient(consent, grant, patient, guardian
 
     tx = consent.revoke(patient, consent_id, provider, ZERO32, [OBSERVATION], {"from": guardian})
 
-    assert_event(tx, "ConsentRevoked", patient=patient, consentId=consent_id, revoker=guardian)
+    assert_event(
+        tx,
+        "ConsentRevoked",
+        patient=patient,
+        consentId=consent_id,
+        revoker=guardian,
+        granteeKey=account_key(provider),
+        targets=[OBSERVATION],
+    )
 
 
 @pytest.mark.parametrize("name", ["provider", "guardian", "stranger"])
@@ -360,3 +398,170 @@ def test_revoke_is_all_or_nothing_across_targets(consent, grant, patient, provid
 
 def test_two_grants_get_different_consent_ids(grant, provider):
     assert grant(provider).return_value != grant(provider).return_value
+
+
+def test_a_partial_revoke_names_exactly_the_targets_it_revoked(consent, grant, patient, provider):
+    """Regression: a revoke of some targets emitted a plain ConsentRevoked, read as the whole
+    consent revoked while its other targets still permitted."""
+    consent_id = grant(provider, targets=[OBSERVATION, LABORATORY, IMAGING]).return_value
+
+    tx = consent.revoke(patient, consent_id, provider, ZERO32, [LABORATORY], {"from": patient})
+
+    assert_event(
+        tx,
+        "ConsentRevoked",
+        patient=patient,
+        consentId=consent_id,
+        revoker=patient,
+        granteeKey=account_key(provider),
+        targets=[LABORATORY],
+    )
+    assert access(consent, patient, provider, LABORATORY) == (False, R_REVOKED, 0)
+    assert access(consent, patient, provider, OBSERVATION) == (True, R_PERMITTED, consent_id)
+    assert access(consent, patient, provider, IMAGING) == (True, R_PERMITTED, consent_id)
+
+
+def test_the_rest_of_a_partly_revoked_consent_is_revoked_by_naming_the_remaining_targets(
+    consent, grant, patient, provider, reverts_with
+):
+    consent_id = grant(provider, targets=[OBSERVATION, LABORATORY, IMAGING]).return_value
+    consent.revoke(patient, consent_id, provider, ZERO32, [LABORATORY], {"from": patient})
+
+    tx = consent.revoke(
+        patient, consent_id, provider, ZERO32, [IMAGING, OBSERVATION], {"from": patient}
+    )
+
+    assert tx.events["ConsentRevoked"]["targets"] == [
+        "0x" + IMAGING.hex(),
+        "0x" + OBSERVATION.hex(),
+    ]
+    for target in (OBSERVATION, LABORATORY, IMAGING):
+        assert access(consent, patient, provider, target) == (False, R_REVOKED, 0)
+    with reverts_with("ConsentRegistryConsentNotFound", patient, consent_id):
+        consent.revoke(patient, consent_id, provider, ZERO32, [LABORATORY], {"from": patient})
+
+
+def test_revoke_refuses_a_target_named_twice(consent, grant, patient, provider, reverts_with):
+    consent_id = grant(provider, targets=[OBSERVATION, LABORATORY]).return_value
+
+    with reverts_with("ConsentRegistryConsentNotFound", patient, consent_id):
+        consent.revoke(
+            patient, consent_id, provider, ZERO32, [OBSERVATION, OBSERVATION], {"from": patient}
+        )
+    assert stored(consent, patient, account_key(provider), OBSERVATION)[0][6] is False
+
+
+# ------------------------------------------------------------------ only registered patients grant
+
+
+@pytest.mark.parametrize("name", ["provider", "insurer", "stranger", "regulator", "admin"])
+def test_grant_refuses_an_account_that_is_no_registered_patient(
+    consent, grant, named, patient, reverts_with, name
+):
+    """Regression: any account could record consents about itself (a provider about itself, a
+    stranger about an address it controls), which the suite then treated as a patient's."""
+    grantor = named[name]
+
+    with reverts_with("ConsentRegistryNotPatient", grantor):
+        grant(patient, patient=grantor)
+
+    assert stored(consent, grantor, account_key(patient), OBSERVATION) == []
+
+
+def test_grant_refuses_a_delegate_of_an_account_that_is_no_patient(
+    consent, grant, stranger, guardian, provider, reverts_with
+):
+    consent.appointDelegate(guardian, {"from": stranger})
+
+    with reverts_with("ConsentRegistryNotPatient", stranger):
+        grant(provider, patient=stranger, sender=guardian)
+
+
+def test_grant_checks_the_caller_before_the_patient_registration(
+    grant, stranger, provider, reverts_with
+):
+    with reverts_with("ConsentRegistryNotPatientOrDelegate", stranger, provider):
+        grant(provider, patient=stranger, sender=provider)
+
+
+def test_grant_checks_the_patient_registration_before_the_request(grant, provider, reverts_with):
+    with reverts_with("ConsentRegistryNotPatient", provider):
+        grant(provider, patient=provider, actions=0)
+
+
+def test_a_patient_registered_by_its_guardian_or_by_signature_grants(
+    consent, grant, ward, signer, provider
+):
+    for grantor in (ward, signer):
+        consent_id = grant(provider, patient=grantor).return_value
+
+        assert access(consent, grantor, provider, OBSERVATION) == (True, R_PERMITTED, consent_id)
+
+
+# ------------------------------------------------------------------------------ consent ids
+
+
+def test_consent_ids_count_up_from_one_across_patients_and_grantors(
+    consent, grant, patient, guardian, ward, provider
+):
+    consent.appointDelegate(guardian, {"from": patient})
+
+    ids = [
+        grant(provider).return_value,
+        grant(provider, patient=guardian).return_value,
+        grant(provider, sender=guardian).return_value,
+        grant(provider, patient=ward, sender=guardian).return_value,
+        grant(role=PROVIDER_ROLE).return_value,
+    ]
+
+    assert ids == [1, 2, 3, 4, 5]
+
+
+def test_the_consent_id_returned_is_the_one_emitted_and_stored(consent, grant, patient, provider):
+    grant(provider, targets=[LABORATORY])
+    tx = grant(provider)
+
+    assert tx.return_value == 2
+    assert tx.events["ConsentGranted"]["consentId"] == 2
+    assert stored(consent, patient, account_key(provider), OBSERVATION)[0][0] == 2
+
+
+def test_a_refused_grant_uses_no_consent_id(grant, provider, stranger, reverts_with):
+    assert grant(provider).return_value == 1
+    with reverts_with("ConsentRegistryNotPatient", stranger):
+        grant(provider, patient=stranger)
+    with reverts_with("ConsentRegistryInvalidActions", 0):
+        grant(provider, actions=0)
+
+    assert grant(provider).return_value == 2
+
+
+def test_identical_grants_in_one_block_get_different_consent_ids(consent, patient, provider, chain):
+    """Regression: ids were a hash of the grantee key, the block number and the call data, so two
+    identical grants in one block shared an id and one revocation revoked the other's slot too."""
+    req = request(provider)
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        sent = [
+            consent.grant(
+                patient,
+                req,
+                KEY_BUNDLE,
+                {"from": patient, "required_confs": 0, "gas_limit": 500_000},
+            )
+            for _ in range(2)
+        ]
+        # A raw evm_mine: brownie's chain.mine() waits for a lock the pending receipts hold.
+        web3.provider.make_request("evm_mine", [])
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    for tx in sent:
+        tx.wait(1)
+
+    assert sent[0].block_number == sent[1].block_number
+    ids = [tx.events["ConsentGranted"]["consentId"] for tx in sent]
+    assert ids == [1, 2]
+    assert [p[0] for p in stored(consent, patient, account_key(provider), OBSERVATION)] == ids
+
+    consent.revoke(patient, ids[0], provider, ZERO32, [OBSERVATION], {"from": patient})
+    assert access(consent, patient, provider, OBSERVATION) == (True, R_PERMITTED, ids[1])

@@ -26,8 +26,8 @@ from tests.consent.consent_support import (
     R_NOT_YET,
     R_PERMITTED,
     R_REVOKED,
-    RECORD_1,
-    RECORD_2,
+    SALT_1,
+    SALT_2,
     TREAT,
     ZERO32,
     access,
@@ -147,39 +147,39 @@ def test_an_expired_permit_is_a_more_telling_miss_than_a_revoked_one(
 
 
 def test_a_record_is_covered_by_its_id_its_data_class_or_all_data(
-    consent, grant, anchor, patient, provider, insurer, stranger
+    consent, grant, anchor, patient, provider, insurer, stranger, record_1
 ):
-    anchor(RECORD_1, LABORATORY)
-    by_id = grant(provider, targets=[RECORD_1]).return_value
+    anchor(SALT_1, LABORATORY)
+    by_id = grant(provider, targets=[record_1]).return_value
     by_class = grant(insurer, targets=[LABORATORY]).return_value
     by_all = grant(stranger, targets=[]).return_value
 
-    assert access(consent, patient, provider, RECORD_1) == (True, R_PERMITTED, by_id)
-    assert access(consent, patient, insurer, RECORD_1) == (True, R_PERMITTED, by_class)
-    assert access(consent, patient, stranger, RECORD_1) == (True, R_PERMITTED, by_all)
+    assert access(consent, patient, provider, record_1) == (True, R_PERMITTED, by_id)
+    assert access(consent, patient, insurer, record_1) == (True, R_PERMITTED, by_class)
+    assert access(consent, patient, stranger, record_1) == (True, R_PERMITTED, by_all)
 
 
 def test_a_permit_for_one_record_does_not_cover_another_of_the_same_class(
-    consent, grant, anchor, patient, provider
+    consent, grant, anchor, patient, provider, record_1, record_2
 ):
-    anchor(RECORD_1, LABORATORY)
-    anchor(RECORD_2, LABORATORY)
-    grant(provider, targets=[RECORD_1])
+    anchor(SALT_1, LABORATORY)
+    anchor(SALT_2, LABORATORY)
+    grant(provider, targets=[record_1])
 
-    assert access(consent, patient, provider, RECORD_2) == (False, R_NO_PERMIT, 0)
+    assert access(consent, patient, provider, record_2) == (False, R_NO_PERMIT, 0)
     assert access(consent, patient, provider, LABORATORY) == (False, R_NO_PERMIT, 0)
 
 
 def test_a_deny_of_one_record_overrides_a_permit_of_its_class(
-    consent, grant, anchor, patient, provider
+    consent, grant, anchor, patient, provider, record_1, record_2
 ):
-    anchor(RECORD_1, LABORATORY)
-    anchor(RECORD_2, LABORATORY)
+    anchor(SALT_1, LABORATORY)
+    anchor(SALT_2, LABORATORY)
     permit_id = grant(provider, targets=[LABORATORY]).return_value
-    deny_id = grant(provider, kind=DENY, targets=[RECORD_1]).return_value
+    deny_id = grant(provider, kind=DENY, targets=[record_1]).return_value
 
-    assert access(consent, patient, provider, RECORD_1) == (False, R_DENIED, deny_id)
-    assert access(consent, patient, provider, RECORD_2) == (True, R_PERMITTED, permit_id)
+    assert access(consent, patient, provider, record_1) == (False, R_DENIED, deny_id)
+    assert access(consent, patient, provider, record_2) == (True, R_PERMITTED, permit_id)
 
 
 def test_a_role_permit_allows_every_active_holder_of_the_role(

@@ -1,7 +1,9 @@
 """Fixtures and helpers of the ParticipantRegistry contract tests (brownie + Anvil).
 
-The generic pieces (named accounts, time pinning, exact revert and event matching) are in
-tests/brownie_support.py; this module holds the registry's vocabulary and fixtures.
+The generic pieces (named accounts, time pinning, exact revert and event matching, EIP-712
+signing) are in tests/brownie_support.py; this module holds the registry's vocabulary, its two
+signed messages (a ward's Guardianship consent, a patient's own Registration) and fixtures.
+The ConsentRegistry tests import the signing helpers too: their guardians register wards.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 
-from tests.brownie_support import RevertMatcher, latest_timestamp, norm, revert_matcher, role_id
+from tests.brownie_support import (
+    RevertMatcher,
+    latest_timestamp,
+    norm,
+    recover_typed_data,
+    revert_matcher,
+    role_id,
+    sign_typed_data,
+    typed_data,
+)
 
 # brownie 1.22.2 warns about its own fixtures (fn_isolation calls rpc.snapshot/rpc.revert) on
 # every test; the noise hides real warnings, so it is silenced for the tests in this directory.
@@ -100,6 +111,143 @@ def bits_of(*roles: bytes) -> int:
     for role in roles:
         bits |= ROLE_BIT[role]
     return bits
+
+
+# ------------------------------------------------------------------------------------- EIP-712
+
+EIP712_NAME = "hygeia.ParticipantRegistry"
+GUARDIANSHIP_FIELDS = [
+    ("ward", "address"),
+    ("guardian", "address"),
+    ("encryptionKey", "bytes32"),
+    ("deadline", "uint256"),
+]
+REGISTRATION_FIELDS = [
+    ("patient", "address"),
+    ("encryptionKey", "bytes32"),
+    ("deadline", "uint256"),
+]
+GUARDIANSHIP_TYPE = (
+    "Guardianship(address ward,address guardian,bytes32 encryptionKey,uint256 deadline)"
+)
+REGISTRATION_TYPE = "Registration(address patient,bytes32 encryptionKey,uint256 deadline)"
+# A deadline no test reaches (a signature good "for ever").
+FAR_DEADLINE = 2**40
+
+
+def guardianship_data(
+    registry: Any,
+    ward: Any,
+    guardian: Any,
+    encryption_key: bytes,
+    deadline: int = FAR_DEADLINE,
+    *,
+    chain_id: int | None = None,
+    verifying_contract: Any = None,
+) -> dict[str, Any]:
+    """The Guardianship document a ward signs (default domain: this registry on this chain)."""
+    message = {
+        "ward": ward,
+        "guardian": guardian,
+        "encryptionKey": encryption_key,
+        "deadline": deadline,
+    }
+    return typed_data(
+        EIP712_NAME,
+        verifying_contract or registry,
+        "Guardianship",
+        GUARDIANSHIP_FIELDS,
+        message,
+        chain_id=chain_id,
+    )
+
+
+def registration_data(
+    registry: Any,
+    patient: Any,
+    encryption_key: bytes,
+    deadline: int = FAR_DEADLINE,
+    *,
+    chain_id: int | None = None,
+    verifying_contract: Any = None,
+) -> dict[str, Any]:
+    """The Registration document a patient signs to be registered by a relayer."""
+    message = {"patient": patient, "encryptionKey": encryption_key, "deadline": deadline}
+    return typed_data(
+        EIP712_NAME,
+        verifying_contract or registry,
+        "Registration",
+        REGISTRATION_FIELDS,
+        message,
+        chain_id=chain_id,
+    )
+
+
+def sign_guardianship(
+    registry: Any,
+    ward: Any,
+    guardian: Any,
+    encryption_key: bytes,
+    deadline: int = FAR_DEADLINE,
+    *,
+    signer: Any = None,
+    **domain: Any,
+) -> bytes:
+    """The ward's (or `signer`'s) signature accepting `guardian` and `encryption_key`."""
+    data = guardianship_data(registry, ward, guardian, encryption_key, deadline, **domain)
+    return sign_typed_data(signer if signer is not None else ward, data)
+
+
+def sign_registration(
+    registry: Any,
+    patient: Any,
+    encryption_key: bytes,
+    deadline: int = FAR_DEADLINE,
+    *,
+    signer: Any = None,
+    **domain: Any,
+) -> bytes:
+    """The patient's (or `signer`'s) signature of its own registration with `encryption_key`."""
+    data = registration_data(registry, patient, encryption_key, deadline, **domain)
+    return sign_typed_data(signer if signer is not None else patient, data)
+
+
+def guardianship_signer(
+    registry: Any,
+    signature: bytes,
+    ward: Any,
+    guardian: Any,
+    encryption_key: bytes,
+    deadline: int = FAR_DEADLINE,
+) -> str:
+    """Whom the registry recovers from `signature` for these registerPatientFor arguments."""
+    data = guardianship_data(registry, ward, guardian, encryption_key, deadline)
+    return recover_typed_data(data, signature)
+
+
+def registration_signer(
+    registry: Any, signature: bytes, patient: Any, encryption_key: bytes, deadline: int
+) -> str:
+    """Whom the registry recovers from `signature` for these registerPatientBySig arguments."""
+    return recover_typed_data(
+        registration_data(registry, patient, encryption_key, deadline), signature
+    )
+
+
+def register_ward(
+    registry: Any,
+    guardian: Any,
+    ward: Any,
+    encryption_key: bytes,
+    deadline: int = FAR_DEADLINE,
+    *,
+    signer: Any = None,
+) -> Any:
+    """`guardian` registers `ward` with the ward's own Guardianship signature; the transaction."""
+    signature = sign_guardianship(registry, ward, guardian, encryption_key, deadline, signer=signer)
+    return registry.registerPatientFor(
+        ward, encryption_key, deadline, signature, {"from": guardian}
+    )
 
 
 # ------------------------------------------------------------------------------------- values

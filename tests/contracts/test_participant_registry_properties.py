@@ -9,20 +9,27 @@
    calls by random senders. After every step the rolesOf bit set of the account acted on (and,
    at the end, of every account) must equal the set of suite roles hasRole reports, and both
    must equal the model; every call must succeed or revert exactly as the model predicts.
+3. Guardianship: random registrations (by oneself, by a relayed signature, by a guardian with the
+   ward's signature) and ends of guardianship by random senders. After every step guardianOf of
+   every account must equal the model, a ConsentRegistry wired to the registry must count the
+   guardian (and nobody else) as the ward's delegate, and every call must succeed or revert
+   exactly as the model predicts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 from brownie.test import given
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
-from tests.brownie_support import latest_timestamp
+from tests.brownie_support import ZERO_ADDRESS, latest_timestamp
 from tests.contracts.registry_support import (
     ACTIVE,
     ADMIN_ROLE,
+    FAR_DEADLINE,
     FOREIGN_ROLE,
     INSURER_ROLE,
     JURISDICTION,
@@ -39,6 +46,8 @@ from tests.contracts.registry_support import (
     bits_of,
     credential_of,
     expected_credential,
+    sign_guardianship,
+    sign_registration,
 )
 
 SETTINGS = settings(
@@ -280,12 +289,14 @@ def test_roles_of_always_equals_the_roles_has_role_reports(registry, named, reve
         elif kind == "register_for":
             role = PATIENT_ROLE
             if not model.has(sender_name, PATIENT_ROLE):
-                error = ("ParticipantRegistryNotParticipant", sender)
+                error = ("ParticipantRegistryNotPatient", sender)
             elif model.has(target_name, PATIENT_ROLE):
                 error = ("ParticipantRegistryAlreadyRegistered", target)
             elif model.bits(target_name) != 0 or target_name in model.keys:
                 error = ("ParticipantRegistryAccountInUse", target)
-            call, args = registry.registerPatientFor, (target, KEY_A)
+            # The ward's own consent to this guardian and key, so only the roles decide.
+            signature = sign_guardianship(registry, target, sender, KEY_A, FAR_DEADLINE)
+            call, args = registry.registerPatientFor, (target, KEY_A, FAR_DEADLINE, signature)
         else:  # issue / revoke_credential of a licensed role
             role = PROVIDER_ROLE if role_name in ("PROVIDER", "ADMIN", "FOREIGN") else INSURER_ROLE
             if kind == "issue":
@@ -320,3 +331,84 @@ def test_roles_of_always_equals_the_roles_has_role_reports(registry, named, reve
 
     for name in ACTORS:
         assert_roles_consistent(registry, named, model, name)
+
+
+# ----------------------------------------------------------------------------------- guardianship
+
+WARDS = ("patient", "guardian", "stranger", "pharmacy")
+GUARDIANSHIP_KINDS = ("register", "register_by_sig", "register_for", "end")
+# (kind, sender, target, natural): with `natural` the sender of "register_for" is a registered
+# patient and that of "end" the target or its guardian, so successful calls are common.
+GUARDIANSHIP_STEP = st.tuples(
+    st.sampled_from(GUARDIANSHIP_KINDS),
+    st.sampled_from(WARDS),
+    st.sampled_from(WARDS),
+    st.booleans(),
+)
+
+
+@pytest.fixture(scope="module")
+def consent_registry(ConsentRegistry, registry, admin):
+    """A ConsentRegistry asking this registry who guards whom."""
+    return ConsentRegistry.deploy(registry, {"from": admin})
+
+
+@given(steps=st.lists(GUARDIANSHIP_STEP, min_size=1, max_size=10))
+@settings(SETTINGS, max_examples=30)
+def test_guardian_of_and_the_guardians_delegate_powers_follow_the_model(
+    registry, consent_registry, named, reverts_with, steps
+):
+    patients: set[str] = set()
+    guardians: dict[str, str] = {}
+
+    for kind, sender_name, target_name, natural in steps:
+        if natural and kind == "register_for" and patients:
+            sender_name = sorted(patients)[0]
+        elif natural and kind == "end" and sender_name != target_name:
+            sender_name = guardians.get(target_name, target_name)  # the guardian, else the ward
+        sender, target = named[sender_name], named[target_name]
+        error = None
+        if kind == "register":
+            target_name, target = sender_name, sender
+            if sender_name in patients:
+                error = ("ParticipantRegistryAlreadyRegistered", sender)
+            call, args = registry.registerPatient, (KEY_A,)
+        elif kind == "register_by_sig":
+            if target_name in patients:
+                error = ("ParticipantRegistryAlreadyRegistered", target)
+            signature = sign_registration(registry, target, KEY_A, FAR_DEADLINE)
+            call, args = registry.registerPatientBySig, (target, KEY_A, FAR_DEADLINE, signature)
+        elif kind == "register_for":
+            if sender_name not in patients:
+                error = ("ParticipantRegistryNotPatient", sender)
+            elif target_name in patients:
+                error = ("ParticipantRegistryAlreadyRegistered", target)
+            signature = sign_guardianship(registry, target, sender, KEY_A, FAR_DEADLINE)
+            call, args = registry.registerPatientFor, (target, KEY_A, FAR_DEADLINE, signature)
+        else:
+            if target_name not in guardians:
+                error = ("ParticipantRegistryNoGuardian", target)
+            elif sender_name not in (target_name, guardians[target_name]):
+                error = ("ParticipantRegistryNotWardOrGuardian", target, sender)
+            call, args = registry.endGuardianship, (target,)
+
+        event(f"{kind}: {error[0] if error else 'ok'}")
+        if error is None:
+            call(*args, {"from": sender})
+            if kind == "end":
+                del guardians[target_name]
+            else:
+                patients.add(target_name)
+                if kind == "register_for":
+                    guardians[target_name] = sender_name
+        else:
+            with reverts_with(*error):
+                call(*args, {"from": sender})
+
+        for ward_name in WARDS:
+            ward = named[ward_name]
+            expected = guardians.get(ward_name)
+            assert registry.guardianOf(ward) == (named[expected] if expected else ZERO_ADDRESS)
+            for other_name in WARDS:
+                acts_for = consent_registry.isDelegate(ward, named[other_name])
+                assert acts_for == (other_name == expected), (ward_name, other_name, guardians)

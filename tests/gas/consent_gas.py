@@ -1,4 +1,9 @@
-"""Gas of every ConsentRegistry operation, with fixed inputs (fixed keys, ids, times, CIDs)."""
+"""Gas of every ConsentRegistry operation, with fixed inputs (fixed keys, salts, times, CIDs).
+
+The patient registers itself and the signer (a patient who signs grants and never pays gas)
+registers by its own signature, relayed by the insurer; neither registration is measured here
+(see participants_gas).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,26 @@ from hygeia import artifacts
 from hygeia.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.chain.signers import KeySigner
 from hygeia.contracts import ParticipantRegistryClient, Role
-from hygeia.contracts.consent import Action, ConsentRegistryClient, GrantRequest, Purpose
+from hygeia.contracts.consent import (
+    Action,
+    ConsentRegistryClient,
+    GrantRequest,
+    Purpose,
+    record_id_of,
+)
 from hygeia.deploy import deploy_suite
 from tests.gas import gas_used
 
 START, END = 1_700_000_000, 4_000_000_000
 SIGNER = Account.from_key(b"\x42" * 32)  # a patient who signs grants and never pays gas
+PATIENT_KEY, SIGNER_KEY = b"\x0a" * 32, b"\x0b" * 32  # their X25519 public keys
 CLASS = b"\x0c" * 32
-RECORD = b"\x0d" * 32
+SALT = b"\x0d" * 32
 CID = bytes.fromhex("01551220") + b"\x0e" * 32
 BUNDLE = bytes.fromhex("01551220") + b"\x0f" * 32
 CIPHERTEXT = b"\x10" * 32
 SIGNED_TARGETS = (b"\x11" * 32,)
+SHARED = bytes.fromhex("01551220") + b"\x12" * 32  # a key manifest shared after the grant
 
 
 def measure(url: str) -> dict[str, int]:
@@ -40,6 +53,10 @@ def receipts(url: str) -> dict[str, Receipt]:
         provider, Role.PROVIDER, license_id="NPI-1", jurisdiction="US-NY",
         valid_from=START, valid_until=END,
     )  # fmt: skip
+    ParticipantRegistryClient(w3, registry, sender("patient")).register_patient(PATIENT_KEY)
+    ParticipantRegistryClient(w3, registry, sender("insurer")).register_patient_by_sig(
+        KeySigner(SIGNER), SIGNER_KEY, END
+    )
 
     def client(name: str) -> ConsentRegistryClient:
         return ConsentRegistryClient(w3, consent_address, sender(name))
@@ -56,28 +73,36 @@ def receipts(url: str) -> dict[str, Receipt]:
     ops["ConsentRegistry.grant(3 classes)"] = patient.grant(
         me, request(b"\x01" * 32, b"\x02" * 32, b"\x03" * 32)
     )[0]
-    ops["ConsentRegistry.grant(all data)"] = patient.grant(me, request())[0]
+    receipt, all_data_id = patient.grant(me, request())
+    ops["ConsentRegistry.grant(all data)"] = receipt
+    ops["ConsentRegistry.shareConsentKeys"] = patient.share_consent_keys(
+        patient.consent(me, all_data_id), SHARED
+    )
     ops["ConsentRegistry.revoke"] = patient.revoke(patient.consent(me, consent_id))
 
     signed = request(*SIGNED_TARGETS)
     for nonce in (0, 1):
         signature = patient.sign_grant(KeySigner(SIGNER), signed, BUNDLE, END)
         ops[f"ConsentRegistry.grantBySig(nonce {nonce})"] = relayer.grant_by_sig(
-            SIGNER.address, signed, BUNDLE, END, signature
+            SIGNER.address, signed, BUNDLE, signature
         )[0]
+    ops["ConsentRegistry.cancelSignedGrant(nonce 0)"] = patient.cancel_signed_grant(me, 0)
 
     ops["ConsentRegistry.appointDelegate"] = patient.appoint_delegate(w3.eth.accounts[8])
     ops["ConsentRegistry.revokeDelegate"] = patient.revoke_delegate(w3.eth.accounts[8])
 
+    record = record_id_of(me, me, SALT)
     ops["ConsentRegistry.anchorRecord"] = patient.anchor_record(
-        me, RECORD, CLASS, CID, CIPHERTEXT, BUNDLE
+        me, SALT, CLASS, CID, CIPHERTEXT, BUNDLE
     )
-    ops["ConsentRegistry.amendRecord"] = patient.amend_record(RECORD, CID, CIPHERTEXT, BUNDLE)
-    decision = patient.check_access(me, provider, RECORD, Action.ACCESS, Purpose.TREAT)
+    ops["ConsentRegistry.amendRecord"] = patient.amend_record(record, CID, CIPHERTEXT, BUNDLE)
+    decision = patient.check_access(me, provider, record, Action.ACCESS, Purpose.TREAT)
     ops["ConsentRegistry.logAccess"] = doctor.log_access(
-        me, RECORD, Purpose.TREAT, decision.consent_id
+        me, record, Purpose.TREAT, decision.consent_id
     )
     ops["ConsentRegistry.openBreakGlass"] = doctor.open_break_glass(me, "ED", 3600)
     ops["ConsentRegistry.closeBreakGlass"] = doctor.close_break_glass(me)
-    ops["ConsentRegistry.eraseRecord"] = patient.erase_record(RECORD)
+    ops["ConsentRegistry.openBreakGlass(2nd in a window)"] = doctor.open_break_glass(me, "ED", 3600)
+    ops["ConsentRegistry.closeBreakGlass(by the patient)"] = patient.close_break_glass(me, provider)
+    ops["ConsentRegistry.eraseRecord"] = patient.erase_record(record)
     return ops

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from eth_account import Account
+
 from hygeia import artifacts
 from hygeia.chain import Receipt, TxSender, connect, dev_signer
+from hygeia.chain.signers import KeySigner
 from hygeia.contracts import ParticipantRegistryClient, Role
 from hygeia.deploy import deploy_suite
 from tests.gas import gas_used
 
 # Fixed times keep calldata, and so gas, identical from run to run.
 VALID_FROM, VALID_UNTIL, RENEWED_UNTIL = 1_700_000_000, 4_000_000_000, 4_100_000_000
+DEADLINE = 4_000_000_000  # of the signed registration and guardianship
+SELF_REGISTERED = Account.from_key(b"\x43" * 32)  # registers by its signature, without gas
 
 
 def measure(url: str) -> dict[str, int]:
@@ -19,7 +24,7 @@ def measure(url: str) -> dict[str, int]:
 def receipts(url: str) -> dict[str, Receipt]:
     w3 = connect(url)
 
-    def sender(name: str) -> TxSender:
+    def sender(name: str | int) -> TxSender:
         return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
 
     ops: dict[str, Receipt] = {}
@@ -31,7 +36,7 @@ def receipts(url: str) -> dict[str, Receipt]:
             ops["ParticipantRegistry.grantRole(REGULATOR)"] = step.receipt
     address = result.deployment.address_of("ParticipantRegistry")
 
-    def client(name: str) -> ParticipantRegistryClient:
+    def client(name: str | int) -> ParticipantRegistryClient:
         return ParticipantRegistryClient(w3, address, sender(name))
 
     regulator, provider = client("regulator"), w3.eth.accounts[2]
@@ -55,10 +60,19 @@ def receipts(url: str) -> dict[str, Receipt]:
     ops["ParticipantRegistry.revokeCredential"] = regulator.revoke_credential(
         provider, Role.PROVIDER
     )
-    patient = client("patient")
+    patient, ward = client("patient"), client(9)
     ops["ParticipantRegistry.registerPatient"] = patient.register_patient("a1" * 32)
-    ops["ParticipantRegistry.registerPatientFor"] = patient.register_patient_for(
-        w3.eth.accounts[9], "b2" * 32
+    ops["ParticipantRegistry.registerPatientBySig"] = client("insurer").register_patient_by_sig(
+        KeySigner(SELF_REGISTERED), "d4" * 32, DEADLINE
     )
+    # The ward (a node account, which Anvil signs for) consents to the patient as its guardian.
+    guardianship = ward.sign_guardianship(
+        ward.sender.signer,
+        patient.sender.address,
+        "b2" * 32,
+        DEADLINE,  # type: ignore[union-attr]
+    )
+    ops["ParticipantRegistry.registerPatientFor"] = patient.register_patient_for(guardianship)
+    ops["ParticipantRegistry.endGuardianship"] = ward.end_guardianship(w3.eth.accounts[9])
     ops["ParticipantRegistry.setEncryptionKey(rotate)"] = patient.set_encryption_key("c3" * 32)
     return ops
