@@ -157,8 +157,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     ) external {
         _requirePatientOrDelegate(patient);
         if (keyBundleCid.length == 0 || keyBundleCid.length > MAX_CID_LENGTH) revert ConsentRegistryInvalidRecord();
-        if (!_holdsPermit(patient, ConsentPolicy.accountKey(grantee), target, consentId)) {
-            revert ConsentRegistryConsentNotFound(patient, consentId);
+        Provision memory permit = _storedPermit(patient, ConsentPolicy.accountKey(grantee), target, consentId);
+        if (permit.consentId == 0) revert ConsentRegistryConsentNotFound(patient, consentId);
+        if (!ConsentPolicy.inPeriod(permit.start, permit.end, block.timestamp)) {
+            revert ConsentRegistryConsentNotInForce(patient, consentId, permit.start, permit.end);
         }
         emit ConsentKeysShared(patient, consentId, grantee, msg.sender, keyBundleCid);
     }
@@ -595,19 +597,19 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (nonce > current) revert ConsentRegistryNonceNotYetValid(patient, nonce, current);
     }
 
-    /// @dev Whether an unrevoked permit `consentId` is stored for `patient` at (`granteeKey`, `target`).
-    function _holdsPermit(address patient, bytes32 granteeKey, bytes32 target, uint256 consentId)
+    /// @dev The unrevoked permit `consentId` stored for `patient` at (`granteeKey`, `target`), or a
+    /// zero provision if there is none.
+    function _storedPermit(address patient, bytes32 granteeKey, bytes32 target, uint256 consentId)
         private
         view
-        returns (bool)
+        returns (Provision memory permit)
     {
         Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
         for (uint256 i = 0; i < MAX_PROVISIONS_PER_KEY; ++i) {
-            Provision storage slot = slots[i];
+            Provision memory slot = slots[i];
             if (slot.consentId == 0) break;
-            if (slot.consentId == consentId) return !slot.revoked && slot.kind == ProvisionType.Permit;
+            if (slot.consentId == consentId && !slot.revoked && slot.kind == ProvisionType.Permit) return slot;
         }
-        return false;
     }
 
     /// @dev The patient and delegates author records freely; an active PROVIDER needs a consent

@@ -137,7 +137,8 @@ interface IConsentRegistry {
     /// @notice `sharer` (the patient or a delegate) published more record keys for consent
     /// `consentId` to `grantee`: `keyBundleCid` is the CID of a key manifest like the one
     /// {ConsentGranted} carries (for records the consent covers once it is in force, or after the
-    /// grantee rotated its encryption key). Only emitted, never stored.
+    /// grantee rotated its encryption key), shared while that permit is in force. Only emitted,
+    /// never stored.
     /// @param patient the data subject.
     /// @param consentId an unrevoked permit of `patient` to `grantee`.
     /// @param grantee the account the keys are wrapped to.
@@ -237,6 +238,13 @@ interface IConsentRegistry {
     /// @notice All {MAX_PROVISIONS_PER_KEY} provisions of `patient` about `granteeKey` and `target`
     /// are in force.
     error ConsentRegistryProvisionLimitReached(address patient, bytes32 granteeKey, bytes32 target);
+
+    /// @notice Consent `consentId` of `patient` is not in force now (its period is [`start`, `end`]).
+    /// @param patient the data subject.
+    /// @param consentId the consent named.
+    /// @param start first second of its period.
+    /// @param end last second of its period.
+    error ConsentRegistryConsentNotInForce(address patient, uint256 consentId, uint40 start, uint40 end);
 
     /// @notice `patient` has no unrevoked consent `consentId` at the given grantee and targets.
     error ConsentRegistryConsentNotFound(address patient, uint256 consentId);
@@ -380,7 +388,8 @@ interface IConsentRegistry {
     /// @notice Publishes more record keys for an account grantee of a permit (see {ConsentKeysShared}).
     /// @dev Requirements: caller is `patient` or one of its delegates; `keyBundleCid` is 1 to
     /// {MAX_CID_LENGTH} bytes; an unrevoked permit `consentId` of `patient` about `grantee` is
-    /// stored at `target` (zero: all data). Emits {ConsentKeysShared}.
+    /// stored at `target` (zero: all data) and is in force now (keys go to readers the consents
+    /// let read today). Emits {ConsentKeysShared}.
     /// @param patient the data subject.
     /// @param consentId the permit the keys are shared under.
     /// @param grantee its grantee account.

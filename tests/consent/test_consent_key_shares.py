@@ -9,6 +9,7 @@ from tests.brownie_support import ZERO_ADDRESS, assert_event, event_names
 from tests.consent.consent_support import (
     ALL_DATA,
     DENY,
+    FOREVER,
     IMAGING,
     LABORATORY,
     MAX_CID_LENGTH,
@@ -78,11 +79,29 @@ def test_keys_are_shared_under_any_target_of_a_permit(grant, share, provider):
         )
 
 
-def test_keys_are_shared_under_a_permit_that_has_not_started_yet(grant, share, provider, now):
-    """The manifest may hold keys for records the consent covers once it is in force."""
-    consent_id = grant(provider, start=now() + 3600).return_value
+def test_share_consent_keys_refuses_a_permit_that_has_not_started_yet(
+    grant, share, patient, provider, now, reverts_with, mine_at
+):
+    """Keys go to readers the consents let read today: a consent that starts later gets its keys
+    once it is in force."""
+    start = now() + 3600
+    consent_id = grant(provider, start=start).return_value
 
+    with reverts_with("ConsentRegistryConsentNotInForce", patient, consent_id, start, FOREVER):
+        share(consent_id, provider)
+    mine_at(start)
     assert share(consent_id, provider).events["ConsentKeysShared"]["consentId"] == consent_id
+
+
+def test_share_consent_keys_refuses_a_permit_that_has_ended(
+    grant, share, patient, provider, now, reverts_with, mine_at
+):
+    start = now()
+    consent_id = grant(provider, start=start, end=start + 3600).return_value
+    mine_at(start + 3601)
+
+    with reverts_with("ConsentRegistryConsentNotInForce", patient, consent_id, start, start + 3600):
+        share(consent_id, provider)
 
 
 def test_a_delegate_shares_keys_for_the_patient(consent, grant, share, patient, guardian, provider):
