@@ -41,9 +41,9 @@ import {Roles} from "./libraries/Roles.sol";
 /// unit against its lot's commissioned root, so it sees lot-level states (recall, lot
 /// quarantine, open excursions of any holding of the lot) and unit-level ones (decommissioned,
 /// quarantined, illegitimate), but not which holding the unit is in: an excursion makes the
-/// whole lot answer Quarantined until the manufacturer clears it. Ownership changes only in a
-/// sale shipped by an owner that also holds the units; a third-party logistics provider
-/// moves units it holds without selling them.
+/// whole lot answer Quarantined until the manufacturer or a regulator clears it. Ownership
+/// changes only in a sale shipped by an owner that also holds the units; a third-party logistics
+/// provider moves units it holds without selling them.
 /// Suspect product stops moving (DSCSA quarantine): a holding of a recalled, quarantined or
 /// illegitimate lot ships only back to the product's manufacturer. The rule is lot-wide, because
 /// a whole-holding shipment names no units: a unit quarantined on its own still ships with its
@@ -51,6 +51,15 @@ import {Roles} from "./libraries/Roles.sol";
 /// shipment already in transit when its lot is recalled or quarantined is still received: the
 /// receiver has the packages in hand, so the record follows them, and from there they can only
 /// go back to the manufacturer or be destroyed.
+/// Standing. Stopping product is reserved to those with standing over it, so that no trading
+/// partner can freeze a rival's product: a quarantine is placed by the product's manufacturer, a
+/// regulator, or a party in the chain of custody of the target's lot, proven without storage per
+/// party by a holding of that lot the caller is the custodian of (holdings are never deleted)
+/// and, for a unit, the unit's proof in the lot's commissioned tree. A temperature excursion,
+/// which also stops the lot, is opened only by the party that has the units now. A regulator
+/// bars a party that abuses either ({setQuarantineBar}) and lifts quarantines and excursions.
+/// Anyone else who finds suspect product raises an alert that changes nothing ({reportSuspect},
+/// and {SuspectUnitFlagged} from a refused dispense).
 contract DrugProvenance is IDrugProvenance {
     using SafeCast for uint256;
 
@@ -63,6 +72,7 @@ contract DrugProvenance is IDrugProvenance {
     mapping(bytes32 lotKey => Lot) private _lots;
     mapping(bytes32 holdingId => Holding) private _holdings;
     mapping(bytes32 unitId => Unit) private _units;
+    mapping(address account => bool barred) private _barred;
 
     /// @param participantRegistry the suite's ParticipantRegistry.
     constructor(IParticipantRegistry participantRegistry) {
@@ -234,15 +244,16 @@ contract DrugProvenance is IDrugProvenance {
     }
 
     /// @inheritdoc IDrugProvenance
-    function voidShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external {
+    function voidShipment(bytes32 shipment, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external {
         Holding storage h = _inTransit(shipment);
         if (h.custodian != msg.sender) revert DrugProvenanceNotCustodian(shipment, msg.sender);
         _requireTradingPartner(msg.sender);
+        if (reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
         _requireAnchor(epcisHash, cid);
 
         h.state = HoldingState.Voided;
         delete h.receiver;
-        emit ShipmentVoided(shipment, h.lotKey, msg.sender, epcisHash, cid);
+        emit ShipmentVoided(shipment, h.lotKey, msg.sender, reasonHash, epcisHash, cid);
     }
 
     // ---------------------------------------------------------------- decommissioning
@@ -258,7 +269,7 @@ contract DrugProvenance is IDrugProvenance {
 
         (bytes32 unitId, bool suspect, SuspectReason reason) = _dispenseFrom(h, serial, proof);
         if (suspect) {
-            _flagSuspect(unitId, holding, reason, epcisHash, cid);
+            _flagSuspect(h, unitId, holding, reason, epcisHash, cid);
             return false;
         }
         emit UnitDispensed(unitId, h.lotKey, msg.sender, holding, epcisHash, cid);
@@ -301,23 +312,54 @@ contract DrugProvenance is IDrugProvenance {
         Scope scope,
         uint64 gtin,
         bytes32 id,
+        Standing calldata standing,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
+        _requireNotBarred();
+        address manufacturer = _requireProduct(gtin).manufacturer;
+        if (id == bytes32(0) || reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
+        _requireAnchor(epcisHash, cid);
+        bytes32 target = _investigationTarget(scope, gtin, id);
+        _requireStanding(scope, gtin, manufacturer, target, standing);
+        _moveInvestigation(scope, target, Investigation.None, Investigation.Quarantined);
+        emit ProductQuarantined(target, gtin, msg.sender, scope, reasonHash, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function reportSuspect(
+        Scope scope,
+        uint64 gtin,
+        bytes32 id,
         bytes32 reasonHash,
         bytes32 epcisHash,
         bytes calldata cid
     ) external {
         _requireTradingPartner(msg.sender);
-        _requireProduct(gtin);
+        address manufacturer = _requireProduct(gtin).manufacturer;
         if (id == bytes32(0) || reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
         _requireAnchor(epcisHash, cid);
-        bytes32 target = _moveInvestigation(scope, gtin, id, Investigation.None, Investigation.Quarantined);
-        emit ProductQuarantined(target, gtin, msg.sender, scope, reasonHash, epcisHash, cid);
+        bytes32 target = scope == Scope.Lot ? _lotKey(gtin, id) : _unitId(gtin, id);
+        emit SuspectProductReported(gtin, manufacturer, msg.sender, scope, target, reasonHash, epcisHash, cid);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function setQuarantineBar(address account, bool barred) external {
+        _requireRegulator();
+        if (account == address(0)) revert DrugProvenanceZeroAddress();
+        if (_barred[account] == barred) revert DrugProvenanceBarUnchanged(account, barred);
+
+        _barred[account] = barred;
+        emit QuarantineBarSet(account, barred, msg.sender);
     }
 
     /// @inheritdoc IDrugProvenance
     function clear(Scope scope, uint64 gtin, bytes32 id, bytes32 epcisHash, bytes calldata cid) external {
         _requireAuthority(gtin);
         _requireAnchor(epcisHash, cid);
-        bytes32 target = _moveInvestigation(scope, gtin, id, Investigation.Quarantined, Investigation.None);
+        bytes32 target = _investigationTarget(scope, gtin, id);
+        _moveInvestigation(scope, target, Investigation.Quarantined, Investigation.None);
         emit ProductCleared(target, gtin, msg.sender, scope, epcisHash, cid);
     }
 
@@ -333,7 +375,8 @@ contract DrugProvenance is IDrugProvenance {
         _requireAuthority(gtin);
         if (reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
         _requireAnchor(epcisHash, cid);
-        bytes32 target = _moveInvestigation(scope, gtin, id, Investigation.Quarantined, Investigation.Illegitimate);
+        bytes32 target = _investigationTarget(scope, gtin, id);
+        _moveInvestigation(scope, target, Investigation.Quarantined, Investigation.Illegitimate);
         emit ProductConfirmedIllegitimate(target, gtin, msg.sender, scope, reasonHash, epcisHash, cid);
     }
 
@@ -357,9 +400,17 @@ contract DrugProvenance is IDrugProvenance {
         Lot storage lot = _lots[h.lotKey];
         Product storage product = _products[lot.gtin];
         bool excursion = minReading < product.minTemperature || maxReading > product.maxTemperature;
-        if (excursion && !h.excursion) {
-            h.excursion = true;
-            lot.openExcursions += 1;
+        if (excursion) {
+            // An excursion stops the whole lot: only the party that has the units now reports one.
+            _requireNotBarred();
+            if (h.state == HoldingState.InTransit && !receiving) {
+                revert DrugProvenanceUnexpectedHoldingState(holding, HoldingState.InTransit);
+            }
+            if (h.root == bytes32(0)) revert DrugProvenanceEmptyHolding(holding);
+            if (!h.excursion) {
+                h.excursion = true;
+                lot.openExcursions += 1;
+            }
         }
         emit SensorReadingsAnchored(holding, h.lotKey, msg.sender, minReading, maxReading, excursion, epcisHash, cid);
     }
@@ -368,7 +419,7 @@ contract DrugProvenance is IDrugProvenance {
     function clearExcursion(bytes32 holding, bytes32 epcisHash, bytes calldata cid) external {
         Holding storage h = _requireHolding(holding);
         Lot storage lot = _lots[h.lotKey];
-        _requireManufacturerOf(lot.gtin);
+        _requireAuthority(lot.gtin);
         if (!h.excursion) revert DrugProvenanceNoExcursion(holding);
         _requireAnchor(epcisHash, cid);
 
@@ -436,7 +487,12 @@ contract DrugProvenance is IDrugProvenance {
 
     /// @inheritdoc IDrugProvenance
     function isTradingPartner(address account) external view returns (bool) {
-        return _isTradingPartner(account);
+        return _isTradingPartner(account, participants.rolesOf(account));
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function isBarred(address account) external view returns (bool) {
+        return _barred[account];
     }
 
     /// @inheritdoc IDrugProvenance
@@ -521,29 +577,41 @@ contract DrugProvenance is IDrugProvenance {
         _decommission(h, unit, remainder, UnitState.Dispensed);
     }
 
-    /// @dev The alert of a dispense that found a cloned or unknown serial: the unit is quarantined
-    /// (unless already under investigation) and nothing else changes.
-    function _flagSuspect(bytes32 unitId, bytes32 holding, SuspectReason reason, bytes32 epcisHash, bytes calldata cid)
-        private
-    {
-        Unit storage unit = _units[unitId];
-        if (unit.investigation == Investigation.None) unit.investigation = Investigation.Quarantined;
-        emit SuspectUnitFlagged(unitId, holding, msg.sender, reason, epcisHash, cid);
+    /// @dev The alert of a dispense that found a cloned or unknown serial in `h`: an event for the
+    /// product's manufacturer and regulators, and nothing else. The dispenser cannot prove it
+    /// holds the unit, so it has no standing to quarantine it.
+    function _flagSuspect(
+        Holding storage h,
+        bytes32 unitId,
+        bytes32 holding,
+        SuspectReason reason,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) private {
+        uint64 gtin = _lots[h.lotKey].gtin;
+        emit SuspectUnitFlagged(
+            unitId, _products[gtin].manufacturer, msg.sender, gtin, holding, reason, epcisHash, cid
+        );
     }
 
-    /// @dev Moves the investigation status of a lot or unit from `from` to `to`; returns its key.
-    function _moveInvestigation(Scope scope, uint64 gtin, bytes32 id, Investigation from, Investigation to)
-        private
-        returns (bytes32 target)
-    {
-        Investigation current;
+    /// @dev The key of an investigation's target: a commissioned lot's key or a unit's id.
+    function _investigationTarget(Scope scope, uint64 gtin, bytes32 id) private view returns (bytes32 target) {
         if (scope == Scope.Lot) {
             target = _lotKey(gtin, id);
-            Lot storage lot = _requireLot(target);
+            _requireLot(target);
+        } else {
+            target = _unitId(gtin, id);
+        }
+    }
+
+    /// @dev Moves the investigation status of lot or unit `target` from `from` to `to`.
+    function _moveInvestigation(Scope scope, bytes32 target, Investigation from, Investigation to) private {
+        Investigation current;
+        if (scope == Scope.Lot) {
+            Lot storage lot = _lots[target];
             current = lot.investigation;
             if (current == from) lot.investigation = to;
         } else {
-            target = _unitId(gtin, id);
             Unit storage unit = _units[target];
             current = unit.investigation;
             if (current == from) unit.investigation = to;
@@ -600,6 +668,46 @@ contract DrugProvenance is IDrugProvenance {
         if (lot.serialsRoot == bytes32(0)) revert DrugProvenanceLotNotFound(lotKey);
     }
 
+    function _requireNotBarred() private view {
+        if (_barred[msg.sender]) revert DrugProvenanceBarred(msg.sender);
+    }
+
+    /// @dev The caller may quarantine `target` (key of a lot, or id of a unit, of `gtin`, made by
+    /// `manufacturer`): it is the product's active manufacturer or an active regulator, or an
+    /// authorized trading partner whose `standing` shows it in the target lot's chain of custody.
+    /// The caller's role set is read once, so each path asks the registry two questions.
+    function _requireStanding(
+        Scope scope,
+        uint64 gtin,
+        address manufacturer,
+        bytes32 target,
+        Standing calldata standing
+    ) private view {
+        uint256 roles = participants.rolesOf(msg.sender);
+        if (manufacturer == msg.sender && _isActiveAs(msg.sender, roles, Roles.MANUFACTURER)) return;
+        if (_isActiveAs(msg.sender, roles, Roles.REGULATOR)) return;
+        if (!_isTradingPartner(msg.sender, roles)) revert DrugProvenanceNotTradingPartner(msg.sender);
+        if (!_inChainOfCustody(scope, gtin, target, standing)) revert DrugProvenanceNoStanding(msg.sender, target);
+    }
+
+    /// @dev Whether `standing` shows the caller in the chain of custody of `target`'s lot: it is
+    /// the custodian of the standing holding (which a receiver becomes only on receipt), the
+    /// holding is of the target lot or, for a unit, of a lot of `gtin` whose commissioned tree
+    /// the proof shows the unit in. A holding that does not exist has no custodian.
+    function _inChainOfCustody(Scope scope, uint64 gtin, bytes32 target, Standing calldata standing)
+        private
+        view
+        returns (bool)
+    {
+        Holding storage h = _holdings[standing.holding];
+        if (h.custodian != msg.sender) return false;
+        bytes32 lotKey = h.lotKey;
+        if (scope == Scope.Lot) return lotKey == target;
+        Lot storage lot = _lots[lotKey];
+        return lot.gtin == gtin
+            && MerkleProof.verifyCalldata(standing.proof, lot.serialsRoot, CustodyTree.leaf(target));
+    }
+
     function _requireRegulator() private view {
         if (!participants.isActive(msg.sender, Roles.REGULATOR)) revert DrugProvenanceNotRegulator(msg.sender);
     }
@@ -638,16 +746,21 @@ contract DrugProvenance is IDrugProvenance {
     }
 
     function _requireTradingPartner(address account) private view {
-        if (!_isTradingPartner(account)) revert DrugProvenanceNotTradingPartner(account);
+        if (!_isTradingPartner(account, participants.rolesOf(account))) revert DrugProvenanceNotTradingPartner(account);
     }
 
     /// @dev DSCSA's authorized trading partner: an active credential as manufacturer, wholesale
-    /// distributor or dispenser. Only the roles the account holds are asked about.
-    function _isTradingPartner(address account) private view returns (bool) {
-        uint256 roles = participants.rolesOf(account);
-        return (roles & Roles.bit(Roles.MANUFACTURER) != 0 && participants.isActive(account, Roles.MANUFACTURER))
-            || (roles & Roles.bit(Roles.DISTRIBUTOR) != 0 && participants.isActive(account, Roles.DISTRIBUTOR))
-            || (roles & Roles.bit(Roles.DISPENSER) != 0 && participants.isActive(account, Roles.DISPENSER));
+    /// distributor or dispenser. Only the roles the account holds (`roles`, its role set) are
+    /// asked about.
+    function _isTradingPartner(address account, uint256 roles) private view returns (bool) {
+        return _isActiveAs(account, roles, Roles.MANUFACTURER) || _isActiveAs(account, roles, Roles.DISTRIBUTOR)
+            || _isActiveAs(account, roles, Roles.DISPENSER);
+    }
+
+    /// @dev Whether `account`, whose role set is `roles`, may act as `role` now; the registry is
+    /// asked only about a role the account holds.
+    function _isActiveAs(address account, uint256 roles, bytes32 role) private view returns (bool) {
+        return roles & Roles.bit(role) != 0 && participants.isActive(account, role);
     }
 
     // ---------------------------------------------------------------- internals: helpers

@@ -145,3 +145,32 @@ class KeyNotSharedError(CryptoError):
 
 class EncryptionKeyMissingError(AccountError):
     """A participant has published no X25519 encryption key in ParticipantRegistry."""
+
+
+# --- drug provenance ------------------------------------------------------------------------
+
+_SHOWN_SERIALS = 5  # repeated serials named in a DuplicateSerialError's message
+
+
+class DuplicateSerialError(InvalidInputError):
+    """Serial numbers of a lot about to be commissioned repeat: within its own list, or in an
+    earlier lot of the same GTIN. GS1 requires an SGTIN (GTIN + serial) to be unique, and the
+    contract cannot check it without a storage slot per serial, so the SDK refuses it.
+
+    `serials` are the repeated serial numbers; `lot` the earlier lot that has them (None: the
+    new lot's own list repeats them).
+    """
+
+    def __init__(self, gtin: str, serials: list[str], lot: str | None) -> None:
+        self.gtin = gtin
+        self.serials = serials
+        self.lot = lot
+        self.error_args: dict[str, Any] = {"gtin": gtin, "serials": serials, "lot": lot}
+        shown = ", ".join(serials[:_SHOWN_SERIALS]) + (
+            f" and {len(serials) - _SHOWN_SERIALS:,} more" if len(serials) > _SHOWN_SERIALS else ""
+        )
+        where = f"already commissioned in lot {lot!r}" if lot else "listed more than once"
+        super().__init__(
+            f"{len(serials):,} serial(s) of GTIN {gtin} {where}: {shown} "
+            "(an SGTIN, GTIN + serial, must be unique)"
+        )

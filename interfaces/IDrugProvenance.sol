@@ -139,6 +139,19 @@ interface IDrugProvenance {
         bool[] proofFlags;
     }
 
+    /// @notice A caller's standing in a lot's chain of custody, see {quarantine}.
+    /// @param holding a holding of the lot whose custodian is the caller: its commissioning, a
+    /// shipment it received, or a shipment it sent (and has not yet handed over). Holdings are
+    /// never deleted and an emptied holding keeps its custodian, so every party that holds or
+    /// has held units of a lot can name one. Zero for the manufacturer or a regulator.
+    /// @param proof for a unit, the OpenZeppelin Merkle proof of its leaf in the lot's
+    /// commissioned tree (`serialsRoot`, the proof {verify} takes), so standing in one lot
+    /// cannot be used for a unit of another; empty for a lot, the manufacturer or a regulator.
+    struct Standing {
+        bytes32 holding;
+        bytes32[] proof;
+    }
+
     /// @notice What is recorded of a unit beyond its lot: one slot, written only when the unit is
     /// decommissioned or investigated.
     struct Unit {
@@ -221,9 +234,15 @@ interface IDrugProvenance {
         bytes cid
     );
 
-    /// @notice `sender` voided `shipment` before receipt (bizStep void_shipping); it keeps the units.
+    /// @notice `sender` voided `shipment` before receipt (bizStep void_shipping) for the reason
+    /// hashed in `reasonHash`; it keeps the units.
     event ShipmentVoided(
-        bytes32 indexed shipment, bytes32 indexed lotKey, address indexed sender, bytes32 epcisHash, bytes cid
+        bytes32 indexed shipment,
+        bytes32 indexed lotKey,
+        address indexed sender,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes cid
     );
 
     /// @notice `dispenser` dispensed unit `unitId` from `holding` to a patient (bizStep dispensing,
@@ -247,16 +266,39 @@ interface IDrugProvenance {
         bytes cid
     );
 
-    /// @notice Alert: `reporter` tried to dispense unit `unitId` from `holding` and it is suspect
-    /// (a cloned or unknown serial); the unit is quarantined.
+    /// @notice Alert: `reporter` tried to dispense unit `unitId` of product `gtin` (made by
+    /// `manufacturer`, who filters on it) from `holding` and it is suspect (a cloned or unknown
+    /// serial). Nothing changes: the unit's investigation status is not touched, since the
+    /// reporter cannot prove it holds the unit; the manufacturer or a regulator quarantines it.
     event SuspectUnitFlagged(
         bytes32 indexed unitId,
-        bytes32 indexed holding,
+        address indexed manufacturer,
         address indexed reporter,
+        uint64 gtin,
+        bytes32 holding,
         SuspectReason reason,
         bytes32 epcisHash,
         bytes cid
     );
+
+    /// @notice Alert: trading partner `reporter` found `target` (a lot key or a unit id, per
+    /// `scope`) of `gtin`, made by `manufacturer`, suspect for the reason hashed in `reasonHash`
+    /// (DSCSA: whoever finds suspect product says so). Nothing changes: a report never stops
+    /// product; the manufacturer and regulators filter on it and quarantine where warranted.
+    event SuspectProductReported(
+        uint64 indexed gtin,
+        address indexed manufacturer,
+        address indexed reporter,
+        Scope scope,
+        bytes32 target,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes cid
+    );
+
+    /// @notice `regulator` barred `account` from quarantining and from opening temperature
+    /// excursions (`barred`), or lifted the bar.
+    event QuarantineBarSet(address indexed account, bool barred, address indexed regulator);
 
     /// @notice `by` (the manufacturer or a regulator) recalled lot `lotKey` for the reason hashed in
     /// `reasonHash` (disposition recalled).
@@ -264,8 +306,9 @@ interface IDrugProvenance {
         bytes32 indexed lotKey, uint64 indexed gtin, address indexed by, bytes32 reasonHash, bytes32 epcisHash, bytes cid
     );
 
-    /// @notice Trading partner `by` quarantined `target` (a lot key or a unit id, per `scope`) of
-    /// `gtin` as suspect product, for the reason hashed in `reasonHash` (bizStep holding).
+    /// @notice `by` (the manufacturer, a regulator or a party in the lot's chain of custody)
+    /// quarantined `target` (a lot key or a unit id, per `scope`) of `gtin` as suspect product,
+    /// for the reason hashed in `reasonHash` (bizStep holding).
     event ProductQuarantined(
         bytes32 indexed target,
         uint64 indexed gtin,
@@ -307,7 +350,7 @@ interface IDrugProvenance {
         bytes cid
     );
 
-    /// @notice The manufacturer `by` cleared the temperature excursion of `holding` after review.
+    /// @notice `by` (the manufacturer or a regulator) cleared the temperature excursion of `holding` after review.
     event ExcursionCleared(
         bytes32 indexed holding, bytes32 indexed lotKey, address indexed by, bytes32 epcisHash, bytes cid
     );
@@ -428,6 +471,17 @@ interface IDrugProvenance {
     /// @notice `holding` has no open temperature excursion.
     error DrugProvenanceNoExcursion(bytes32 holding);
 
+    /// @notice `account` has no standing over `target` (a lot key or a unit id): it is neither the
+    /// product's active manufacturer nor a regulator, and the standing it gave does not show it
+    /// in the chain of custody of the target's lot.
+    error DrugProvenanceNoStanding(address account, bytes32 target);
+
+    /// @notice A regulator barred `account` from quarantining and from opening temperature excursions.
+    error DrugProvenanceBarred(address account);
+
+    /// @notice The quarantine bar of `account` is already `barred`.
+    error DrugProvenanceBarUnchanged(address account, bool barred);
+
     // ---------------------------------------------------------------- products and lots
 
     /// @notice Records that GS1 licensed company prefix `companyPrefix` of `length` digits to
@@ -512,19 +566,37 @@ interface IDrugProvenance {
     /// trading partner; `epcisHash` not zero and `cid` not empty. Emits {ShipmentReceived}.
     function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
 
-    /// @notice Voids `shipment` before receipt (EPCIS void_shipping): the sender keeps its units.
-    /// @dev Requirements: `shipment` is in transit; caller is its custodian (the sender);
+    /// @notice Voids `shipment` before receipt (EPCIS void_shipping), for a reason put on the
+    /// record: the sender keeps its units and the receiver can no longer receive them.
+    /// @dev A race by design: the sender may void until the receiver's {receiveShipment} is
+    /// mined, so a void sent after the goods were handed over, but mined first, makes the receipt
+    /// revert and keeps the units (on the record) with the sender. The chain cannot tell a
+    /// handover from a shipment that never left; receivers should confirm receipt as the goods
+    /// arrive, and the reason hashed here is on the record for a dispute.
+    /// Requirements: `shipment` is in transit (neither received nor voided); caller is its
+    /// custodian (the sender) and still an authorized trading partner; `reasonHash` not zero;
     /// `epcisHash` not zero and `cid` not empty. Emits {ShipmentVoided}.
-    function voidShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
+    /// @param shipment the shipment's holding id.
+    /// @param reasonHash keccak256 of the reason for voiding (the text stays off-chain).
+    /// @param epcisHash the EPCIS void_shipping event's hash.
+    /// @param cid the CID of the EPCIS document holding that event.
+    function voidShipment(bytes32 shipment, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external;
 
     // ---------------------------------------------------------------- decommissioning
 
     /// @notice Dispenses unit `serial` (its digest) of `holding` to a patient. A serial already
-    /// dispensed or destroyed, or one the proof does not show in the holding, is not dispensed but
-    /// quarantined and reported with {SuspectUnitFlagged}: the transaction succeeds.
+    /// dispensed or destroyed (a clone), or one the proof does not show in the holding, is not
+    /// dispensed: the alert {SuspectUnitFlagged} is raised for the manufacturer and regulators,
+    /// and the transaction succeeds without changing anything. The unit is not quarantined: the
+    /// dispenser cannot prove it holds it, so it has no standing over it (see {quarantine}).
     /// @dev Requirements: caller is an active DISPENSER and the custodian of `holding`, which is
     /// held (or voided); a unit shown in the holding is saleable ({verify} answers Valid);
     /// `epcisHash` not zero and `cid` not empty. Emits {UnitDispensed} or {SuspectUnitFlagged}.
+    /// @param holding the dispenser's holding.
+    /// @param serial the serial digest.
+    /// @param proof the unit's proof in the holding's pruned tree.
+    /// @param epcisHash the EPCIS event's hash (dispensing, or the suspect observation).
+    /// @param cid the CID of the EPCIS document holding that event.
     /// @return dispensed whether the unit was dispensed (false: flagged as suspect).
     function dispense(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
         external
@@ -547,12 +619,58 @@ interface IDrugProvenance {
     function recall(uint64 gtin, bytes32 lot, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external;
 
     /// @notice Quarantines a lot (`scope` Lot, `id` its lot digest) or a unit (`scope` Unit, `id`
-    /// its serial digest) of `gtin` as suspect product.
-    /// @dev A unit need not be proven commissioned: a package with an unknown serial is suspect too.
-    /// Requirements: caller is an authorized trading partner; `gtin` is registered; for a lot, it is
-    /// commissioned; `id` and `reasonHash` not zero; the target is not under investigation;
-    /// `epcisHash` not zero and `cid` not empty. Emits {ProductQuarantined}.
+    /// its serial digest) of `gtin` as suspect product: it stops moving and is not dispensed until
+    /// the manufacturer or a regulator clears it. Only those with standing may stop product: the
+    /// product's active manufacturer, an active regulator, or an authorized trading partner in
+    /// the chain of custody of the target's lot, which proves it with `standing`: a holding of
+    /// that lot whose custodian it is (and, for a unit, the unit's proof in the lot's tree).
+    /// Anyone else who finds suspect product reports it with {reportSuspect}.
+    /// @dev Standing needs no storage per party: whoever holds or held units of a lot is the
+    /// custodian of one of its holdings (its commissioning, a shipment it received or sent), and
+    /// holdings are never deleted. The receiver of a shipment in transit has no standing from it
+    /// until it receives it. The manufacturer and a regulator need no standing (zero holding,
+    /// empty proof), and may quarantine a unit no lot commissioned (a package with an unknown
+    /// serial); a party in the chain of custody only a unit its proof shows in its lot.
+    /// Requirements: caller is not barred ({setQuarantineBar}); `gtin` is registered; `id` and
+    /// `reasonHash` not zero; `epcisHash` not zero and `cid` not empty; for a lot, it is
+    /// commissioned; caller is the active manufacturer of `gtin` or an active regulator, or else
+    /// an authorized trading partner and the custodian of `standing.holding`, a holding of the
+    /// target's lot (for a unit: of a lot of `gtin` whose commissioned tree `standing.proof`
+    /// shows the unit in); the target is not under investigation. Emits {ProductQuarantined}.
+    /// @param scope whether `id` names a lot or a unit.
+    /// @param gtin the product.
+    /// @param id the lot digest or the serial digest.
+    /// @param standing the caller's standing in the chain of custody (zero and empty for the
+    /// manufacturer or a regulator).
+    /// @param reasonHash keccak256 of the reason (the text stays off-chain).
+    /// @param epcisHash the EPCIS event's hash (bizStep holding).
+    /// @param cid the CID of the EPCIS document holding that event.
     function quarantine(
+        Scope scope,
+        uint64 gtin,
+        bytes32 id,
+        Standing calldata standing,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
+
+    /// @notice Reports a lot (`scope` Lot, `id` its lot digest) or a unit (`scope` Unit, `id` its
+    /// serial digest) of `gtin` as suspect: the DSCSA duty of anyone who finds suspect product.
+    /// Changes nothing and never stops product: it raises {SuspectProductReported}, indexed by
+    /// the product's manufacturer and by GTIN, for the manufacturer and regulators to act on.
+    /// @dev Open to every authorized trading partner, barred from quarantine or not, and about
+    /// any lot or serial of a registered product, commissioned or not (a package whose lot or
+    /// serial no lot commissioned is suspect too).
+    /// Requirements: caller is an authorized trading partner; `gtin` is registered; `id` and
+    /// `reasonHash` not zero; `epcisHash` not zero and `cid` not empty. Emits {SuspectProductReported}.
+    /// @param scope whether `id` names a lot or a unit.
+    /// @param gtin the product.
+    /// @param id the lot digest or the serial digest.
+    /// @param reasonHash keccak256 of the reason (the text stays off-chain).
+    /// @param epcisHash the EPCIS event's hash (the reporter's observation).
+    /// @param cid the CID of the EPCIS document holding that event.
+    function reportSuspect(
         Scope scope,
         uint64 gtin,
         bytes32 id,
@@ -561,7 +679,17 @@ interface IDrugProvenance {
         bytes calldata cid
     ) external;
 
-    /// @notice Clears a quarantined lot or unit (see {quarantine} for `scope` and `id`).
+    /// @notice Bars `account` from quarantining and from opening temperature excursions
+    /// (`barred`), or lifts the bar: a regulator's answer to a party that abuses them to freeze
+    /// product. A barred party still reports suspect product ({reportSuspect}) and trades.
+    /// @dev Requirements: caller is an active REGULATOR; `account` is not zero; the bar changes.
+    /// Emits {QuarantineBarSet}.
+    /// @param account the party.
+    /// @param barred true to bar, false to lift the bar.
+    function setQuarantineBar(address account, bool barred) external;
+
+    /// @notice Clears a quarantined lot or unit (see {quarantine} for `scope` and `id`); a
+    /// regulator can so lift a quarantine placed in bad faith.
     /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the target
     /// is quarantined; `epcisHash` not zero and `cid` not empty. Emits {ProductCleared}.
     function clear(Scope scope, uint64 gtin, bytes32 id, bytes32 epcisHash, bytes calldata cid) external;
@@ -584,10 +712,23 @@ interface IDrugProvenance {
 
     /// @notice Anchors a batch of temperature readings of `holding`, summarised by its lowest and
     /// highest reading. A reading outside the product's range opens an excursion on the holding,
-    /// and {verify} answers Quarantined for the lot's units until the manufacturer clears it.
-    /// @dev Requirements: caller is an authorized trading partner and the custodian of `holding`
+    /// and {verify} answers Quarantined for the lot's units until the manufacturer or a regulator
+    /// clears it. Since an excursion stops a whole lot, only the party that has the units now
+    /// may report one: the custodian of a non-empty holding it holds (not one it has sent and
+    /// that is in transit), or the receiver of a non-empty shipment in transit; never a party
+    /// a regulator barred ({setQuarantineBar}).
+    /// @dev Readings within the range open nothing and are anchored as before, for the custodian
+    /// (also of an empty holding or of a shipment it sent) or the receiver in transit.
+    /// Requirements: caller is an authorized trading partner and the custodian of `holding`
     /// or, in transit, its receiver; `minReading <= maxReading`; `epcisHash` not zero and `cid`
-    /// not empty. Emits {SensorReadingsAnchored}.
+    /// not empty; if a reading is outside the product's range: the caller is not barred, the
+    /// holding is not empty, and is not in transit unless the caller is its receiver.
+    /// Emits {SensorReadingsAnchored}.
+    /// @param holding the holding the logger travelled with.
+    /// @param minReading the lowest reading, hundredths of a degree Celsius.
+    /// @param maxReading the highest reading, hundredths of a degree Celsius.
+    /// @param epcisHash the EPCIS sensor_reporting event's hash.
+    /// @param cid the CID of the EPCIS document holding that event.
     function recordSensorReadings(
         bytes32 holding,
         int16 minReading,
@@ -596,9 +737,14 @@ interface IDrugProvenance {
         bytes calldata cid
     ) external;
 
-    /// @notice Clears the temperature excursion of `holding` after the manufacturer's review.
-    /// @dev Requirements: caller is the active manufacturer of the holding's product; the holding
-    /// has an open excursion; `epcisHash` not zero and `cid` not empty. Emits {ExcursionCleared}.
+    /// @notice Clears the temperature excursion of `holding` after the manufacturer's or a
+    /// regulator's review.
+    /// @dev Requirements: caller is the active manufacturer of the holding's product or an active
+    /// regulator; the holding has an open excursion; `epcisHash` not zero and `cid` not empty.
+    /// Emits {ExcursionCleared}.
+    /// @param holding the holding with the excursion.
+    /// @param epcisHash the EPCIS inspecting event's hash.
+    /// @param cid the CID of the EPCIS document holding that event.
     function clearExcursion(bytes32 holding, bytes32 epcisHash, bytes calldata cid) external;
 
     // ---------------------------------------------------------------- views
@@ -610,8 +756,8 @@ interface IDrugProvenance {
     /// 2. Mismatch: the unit was commissioned, but in another lot than `lot`, or with another expiry.
     /// 3. Illegitimate: the unit or its lot was confirmed illegitimate.
     /// 4. Recalled: its lot was recalled.
-    /// 5. Quarantined: the unit or its lot is quarantined (a suspect unit included), or the lot
-    ///    has an open temperature excursion.
+    /// 5. Quarantined: the unit or its lot is quarantined, or the lot has an open temperature
+    ///    excursion.
     /// 6. Dispensed: the unit was decommissioned (dispensed, or destroyed).
     /// 7. Expired: the chain's current time is past the end of the expiry day (UTC).
     /// 8. Valid: otherwise.
@@ -645,6 +791,12 @@ interface IDrugProvenance {
 
     /// @notice Whether `account` is an authorized trading partner now.
     function isTradingPartner(address account) external view returns (bool);
+
+    /// @notice Whether a regulator barred `account` from quarantining and opening excursions.
+    /// @dev Requirements: none.
+    /// @param account the party.
+    /// @return barred whether `account` is barred.
+    function isBarred(address account) external view returns (bool barred);
 
     /// @notice `keccak256(abi.encode(gtin, lot))`.
     function lotKeyOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from hygeia.chain.transactions import Receipt
 from hygeia.contracts.roles import Role
-from hygeia.errors import ContractRevertError, HygeiaError
+from hygeia.errors import ContractRevertError, DuplicateSerialError, HygeiaError
 
 _PIPE_WIDTH = 200
 _OWNER_ONLY = 0o600
@@ -96,7 +96,7 @@ class Output:
     def error(self, exc: HygeiaError) -> None:
         if self.as_json:
             payload: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
-            if isinstance(exc, ContractRevertError):
+            if isinstance(exc, (ContractRevertError, DuplicateSerialError)):
                 payload["args"] = exc.error_args
             print(json.dumps({"error": payload}, indent=2, default=str))
         else:

@@ -1,6 +1,7 @@
 """Chapter: a lot of serialised packs from the manufacturer through a distributor to a pharmacy,
-a verification and a dispense, a cloned serial caught, a cold-chain excursion, a recall, and the
-lot's EPCIS trace written to a file."""
+a verification and a dispense, a cloned serial caught (an alert, which the manufacturer acts on
+by quarantining the serial), a cold-chain excursion, a recall, and the lot's EPCIS trace written
+to a file."""
 
 from __future__ import annotations
 
@@ -42,9 +43,12 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
         story.spent("DrugProvenance.licenseCompanyPrefix", receipt.gas_used)
     if int(maker.client.product_of(GTIN).manufacturer, 16) == 0:
         spent("registerProduct", maker.register_product(GTIN, 7, PRODUCT, 2.0, 25.0))
-    # Each run's lot is new (named after the chain's height), so a rerun tells the story again.
-    lot = f"LOT-{cast.w3.eth.block_number}"
-    numbers = [f"SN{n:06d}" for n in range(serials)]
+    # Each run's lot and serials are new (named after the chain's height), so a rerun tells the
+    # story again: an SGTIN (GTIN + serial) is unique, and the SDK refuses a serial an earlier
+    # lot of the GTIN commissioned.
+    run = cast.w3.eth.block_number
+    lot = f"LOT-{run}"
+    numbers = [f"SN{run}-{n:06d}" for n in range(serials)]
     with story.bar(f"Merkle tree of {serials:,} serials", max(serials - 1, 1)) as advance:
         stock = spent(
             "commission", maker.commission(GTIN, lot, EXPIRY, numbers, progress=advance)
@@ -67,10 +71,16 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     spent("dispense", anchored)
     clone_ok, anchored = pharmacy.dispense(to_pharmacy, numbers[0])
     spent("dispense (clone flagged)", anchored)
+    flagged = pharmacy.verify(GTIN, numbers[0], lot, EXPIRY).status.name
+    # The alert stops nothing by itself: the manufacturer (or a regulator), who has standing
+    # over its own product, quarantines the serial.
+    reason = "cloned serial presented for dispensing"
+    spent("quarantine", maker.quarantine(GTIN, reason, serial=numbers[0]))
     status = pharmacy.verify(GTIN, numbers[0], lot, EXPIRY).status.name
     story.say(
         f"dispensed it ({dispensed}); a second pack with the same serial was presented and "
-        f"flagged as a cloned-serial counterfeit ({not clone_ok}): verify now says {status}"
+        f"flagged as a cloned-serial counterfeit ({not clone_ok}): verify still says {flagged}; "
+        f"alerted, the manufacturer quarantined the serial: verify now says {status}"
     )
 
     now = cast.now()

@@ -57,6 +57,29 @@ class Scope(IntEnum):
     UNIT = 1
 
 
+class SuspectReason(IntEnum):
+    """Why a dispense was refused and flagged (SuspectUnitFlagged)."""
+
+    DECOMMISSIONED = 0  # already dispensed or destroyed: a cloned serial
+    NOT_HELD = 1  # not in the dispenser's holding: unknown, or held elsewhere
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A caller's standing in a lot's chain of custody, for `quarantine`: a holding of the lot
+    whose custodian it is and, for a unit, the unit's proof in the lot's commissioned tree. The
+    manufacturer and regulators need none (`NO_STANDING`)."""
+
+    holding: bytes
+    proof: tuple[bytes, ...] = ()
+
+    def as_args(self) -> tuple[bytes, list[bytes]]:
+        return (_word(self.holding, "standing holding id"), list(self.proof))
+
+
+NO_STANDING = Standing(bytes(WORD))
+
+
 @dataclass(frozen=True)
 class Product:
     manufacturer: str
@@ -218,9 +241,13 @@ class DrugProvenanceClient(ContractClient):
         )
         return self._transact(fn)
 
-    def void(self, shipment: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
+    def void(self, shipment: bytes, reason_hash: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
+        """Void `shipment` before receipt, for the reason hashed in `reason_hash`."""
         fn = self.contract.functions.voidShipment(
-            _word(shipment, "shipment id"), _word(epcis_hash, "EPCIS hash"), _cid(cid)
+            _word(shipment, "shipment id"),
+            _word(reason_hash, "reason hash"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
         )
         return self._transact(fn)
 
@@ -267,11 +294,35 @@ class DrugProvenanceClient(ContractClient):
         scope: Scope,
         gtin: int,
         ident: bytes,
+        standing: Standing,
         reason_hash: bytes,
         epcis_hash: bytes,
         cid: bytes,
     ) -> Receipt:
+        """Quarantine a lot or unit, with the caller's `standing` (NO_STANDING for the
+        manufacturer or a regulator)."""
         fn = self.contract.functions.quarantine(
+            int(scope),
+            gtin,
+            _word(ident, "lot or serial digest"),
+            standing.as_args(),
+            _word(reason_hash, "reason hash"),
+            _word(epcis_hash, "EPCIS hash"),
+            _cid(cid),
+        )
+        return self._transact(fn)
+
+    def report_suspect(
+        self,
+        scope: Scope,
+        gtin: int,
+        ident: bytes,
+        reason_hash: bytes,
+        epcis_hash: bytes,
+        cid: bytes,
+    ) -> Receipt:
+        """Report a lot or unit as suspect: an alert that changes nothing."""
+        fn = self.contract.functions.reportSuspect(
             int(scope),
             gtin,
             _word(ident, "lot or serial digest"),
@@ -280,6 +331,10 @@ class DrugProvenanceClient(ContractClient):
             _cid(cid),
         )
         return self._transact(fn)
+
+    def set_quarantine_bar(self, account: str, barred: bool) -> Receipt:
+        """Bar (as a regulator) `account` from quarantining and opening excursions, or lift it."""
+        return self._transact(self.contract.functions.setQuarantineBar(_address(account), barred))
 
     def clear(
         self, scope: Scope, gtin: int, ident: bytes, epcis_hash: bytes, cid: bytes
@@ -385,3 +440,7 @@ class DrugProvenanceClient(ContractClient):
 
     def is_trading_partner(self, account: str) -> bool:
         return bool(self._call(self.contract.functions.isTradingPartner(_address(account))))
+
+    def is_barred(self, account: str) -> bool:
+        """Whether a regulator barred `account` from quarantining and opening excursions."""
+        return bool(self._call(self.contract.functions.isBarred(_address(account))))

@@ -59,9 +59,14 @@ DISPOSITIONS = frozenset(
         "stolen",
         "non_sellable_other",
         "no_pedigree_match",
+        "non_conformant",
         "returned",
     }
 )
+# A suspect-product alert (a partner's report, or a dispense refused as a clone or unknown
+# serial): the reporter inspected the product and found it not to conform; it changes nothing
+# on-chain (the product is neither quarantined nor dispensed).
+SUSPECT_BIZ_STEP, SUSPECT_DISPOSITION = "inspecting", "non_conformant"
 EVENT_TYPES = frozenset({"ObjectEvent", "AggregationEvent"})
 ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})
 OWNING_PARTY, POSSESSING_PARTY = "owning_party", "possessing_party"

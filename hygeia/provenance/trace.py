@@ -33,6 +33,8 @@ _LOT_EVENTS = (
     "ExcursionCleared",
 )
 _INVESTIGATION_EVENTS = ("ProductQuarantined", "ProductCleared", "ProductConfirmedIllegitimate")
+# Alerts about suspect product: they change nothing on-chain.
+ALERT_EVENTS = ("SuspectUnitFlagged", "SuspectProductReported")
 Progress = Callable[[int], None]
 
 
@@ -119,6 +121,12 @@ class LotCustody:
                 parties.add(view.receiver)
         return parties
 
+    def alerts(self) -> list[ChainEvent]:
+        """The suspect-product alerts about the lot or its units, in chain order: dispenses
+        refused as a clone or an unknown serial (SuspectUnitFlagged) and partners' reports
+        (SuspectProductReported). They changed nothing; a quarantine is a separate event."""
+        return [event for event in self.events if event.name in ALERT_EVENTS]
+
     def holding_of_serial(self, serial: str) -> HoldingView | None:
         for holding in self.holdings.values():
             if serial in holding.serials:
@@ -140,7 +148,7 @@ class LotCustody:
             args = event.args
             if event.name in ("UnitDispensed", "UnitDestroyed", "SuspectUnitFlagged"):
                 keep = bytes(args["unitId"]) == unit
-            elif event.name in _INVESTIGATION_EVENTS:
+            elif event.name in (*_INVESTIGATION_EVENTS, "SuspectProductReported"):
                 keep = bytes(args["target"]) in (unit, self.lot_key)
             elif event.name in ("ShipmentDispatched", "ShipmentReceived", "ShipmentVoided"):
                 keep = bytes(args["shipment"]) in path
@@ -184,7 +192,7 @@ class TraceReader:
         found: list[ChainEvent] = []
         for name in _LOT_EVENTS:
             found += self.events(name, {"lotKey": lot_key})
-        for name in _INVESTIGATION_EVENTS:
+        for name in (*_INVESTIGATION_EVENTS, "SuspectProductReported"):
             found += [
                 e
                 for e in self.events(name, {"gtin": gtin})
@@ -232,9 +240,11 @@ class TraceReader:
         """The serial numbers of a lot, from its commissioning document."""
         return self._serials(self.commissioning(lot_key)[1])
 
-    def lot_by_key(
+    def commissioned(
         self, gtin: int, lot_key: bytes, *, progress: Progress | None = None
-    ) -> LotCustody:
+    ) -> tuple[str, list[str], LotTree]:
+        """A lot's number, serial numbers and tree, from its commissioning document, checked
+        against the chain: the document names the lot, and its serials rebuild the lot's root."""
         record = self.client.lot_of(lot_key)
         if not record.commissioned or record.gtin != gtin:
             raise InvalidInputError(f"no lot 0x{lot_key.hex()} of GTIN {gs1.gtin14(gtin)}")
@@ -242,14 +252,21 @@ class TraceReader:
         lot_number = str(event.get("ilmd", {}).get("cbvmda:lotNumber", ""))
         if not lot_number or ids.digest(lot_number) != bytes(chain_event.args["lot"]):
             raise IntegrityError("the commissioning document names another lot")
-        serial_of_unit = {ids.unit_id(gtin, ids.digest(s)): s for s in self._serials(event)}
-        tree = LotTree((ids.leaf(u) for u in serial_of_unit), progress=progress)
+        serials = self._serials(event)
+        tree = LotTree((ids.unit_leaf(gtin, s) for s in serials), progress=progress)
         if tree.root != record.serials_root:
             raise IntegrityError(f"the serial list of lot {lot_number!r} does not rebuild its root")
+        return lot_number, serials, tree
+
+    def lot_by_key(
+        self, gtin: int, lot_key: bytes, *, progress: Progress | None = None
+    ) -> LotCustody:
+        lot_number, serials, tree = self.commissioned(gtin, lot_key, progress=progress)
+        serial_of_unit = {ids.unit_id(gtin, ids.digest(s)): s for s in serials}
         custody = LotCustody(
             gtin,
             lot_number,
-            record.expiry,
+            self.client.lot_of(lot_key).expiry,
             lot_key,
             self.client.product_of(gtin).company_prefix_length,
             tree,
@@ -342,9 +359,14 @@ class TraceReader:
         chosen = custody.events if serial is None else custody.unit_events(serial)
         events = []
         for event in chosen:
-            if event.name == "SuspectUnitFlagged":
-                continue  # an alert about a dispense attempt; its EPCIS event was never a change
-            events.extend(self.document(event)["epcisBody"]["eventList"])
+            anchored = self.document(event)["epcisBody"]["eventList"]
+            if event.name == "SuspectUnitFlagged" and any(
+                e.get("disposition") == "dispensed" for e in anchored
+            ):
+                # The chain refused this dispense: a document recording it as dispensed (not
+                # one the SDK writes) must not enter the trace as a dispense.
+                continue
+            events.extend(anchored)
         latest = int(self.client.w3.eth.get_block("latest")["timestamp"])
         doc = epcis.document(events, created=latest)
         epcis.validate(doc)

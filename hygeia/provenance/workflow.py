@@ -6,6 +6,10 @@ the event hash, the document's CID and the Merkle roots on-chain.
     flow.commission(gtin, "LOT-A1", 301231, serials)
     flow.ship(holding, to=distributor, serials=None)          # the whole holding, sold
     flow.verify(gtin, "SN0001", "LOT-A1", 301231).status       # VerificationStatus.VALID
+
+Who may stop product: `quarantine` finds the caller's standing itself (a holding of the lot it
+holds or held, and the unit's proof), which the manufacturer and regulators do not need; any
+trading partner may `report_suspect`, which changes nothing on-chain.
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ from eth_hash.auto import keccak
 from web3.logs import DISCARD
 
 from hygeia.chain.transactions import Receipt
-from hygeia.errors import InvalidInputError
+from hygeia.errors import DuplicateSerialError, IntegrityError, InvalidInputError
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import (
+    NO_STANDING,
     DrugProvenanceClient,
     HoldingState,
     Scope,
+    Standing,
+    UnitState,
     VerificationStatus,
 )
 from hygeia.provenance.merkle import LotTree, Progress
@@ -105,6 +112,7 @@ class ProvenanceFlow:
         self.reader = TraceReader(client, store)
         self._clock = clock or (lambda: int(datetime.now(timezone.utc).timestamp()))
         self._trees: dict[bytes, LotTree] = {}
+        self._serials: dict[bytes, tuple[str, frozenset[str]]] = {}  # lot key -> number, serials
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -178,12 +186,18 @@ class ProvenanceFlow:
         progress: Progress | None = None,
     ) -> Anchored:
         """Commission lot `lot` of `serials`: the EPCIS event (with every EPC) goes to the store,
-        the Merkle root and event hash on-chain. The result's id is the manufacturer's holding."""
+        the Merkle root and event hash on-chain. The result's id is the manufacturer's holding.
+
+        Refuses (DuplicateSerialError) a serial listed twice, or one an earlier lot of `gtin`
+        commissioned (read from each earlier lot's commissioning document, checked against its
+        on-chain root), before anything is stored or sent: GS1 requires an SGTIN to be unique,
+        and the contract cannot check it without a storage slot per serial."""
         gs1.check_ai_text(lot, "lot")
         for serial in serials:
             gs1.check_ai_text(serial, "serial")
-        tree = LotTree((ids.unit_leaf(gtin, s) for s in serials), progress=progress)
         prefix = self._prefix(gtin)
+        self._refuse_duplicate_serials(gtin, serials)
+        tree = LotTree((ids.unit_leaf(gtin, s) for s in serials), progress=progress)
         event = self._event(
             action="ADD",
             biz_step="commissioning",
@@ -202,6 +216,27 @@ class ProvenanceFlow:
             ),
             makes_holding=True,
         )
+
+    def _refuse_duplicate_serials(self, gtin: int, serials: Sequence[str]) -> None:
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for serial in serials:
+            (repeated if serial in seen else seen).add(serial)
+        if repeated:
+            raise DuplicateSerialError(gs1.gtin14(gtin), sorted(repeated), None)
+        for key in self.client.lots_of(gtin):
+            lot_number, earlier = self._lot_serials(gtin, key)
+            clash = seen & earlier
+            if clash:
+                raise DuplicateSerialError(gs1.gtin14(gtin), sorted(clash), lot_number)
+
+    def _lot_serials(self, gtin: int, lot_key: bytes) -> tuple[str, frozenset[str]]:
+        """A commissioned lot's number and serials, checked against its on-chain root."""
+        if lot_key not in self._serials:
+            lot_number, serials, tree = self.reader.commissioned(gtin, lot_key)
+            self._serials[lot_key] = (lot_number, frozenset(serials))
+            self._trees[lot_key] = tree
+        return self._serials[lot_key]
 
     # ------------------------------------------------------------------ custody
     def custody(self, gtin: int, lot: str, *, progress: Progress | None = None) -> LotCustody:
@@ -282,7 +317,11 @@ class ProvenanceFlow:
         )
         return self._anchor(event, lambda h, c: self.client.receive(shipment, h, c))
 
-    def void(self, shipment: bytes) -> Anchored:
+    def void(self, shipment: bytes, reason: str) -> Anchored:
+        """Void `shipment` before its receiver receives it, for `reason` (its hash goes on the
+        record). A void mined before the receiver's receipt makes the receipt revert: the chain
+        cannot tell goods handed over from goods that never left, so receive promptly."""
+        reason_hash = _reason(reason)
         custody, view = self._holding(shipment)
         event = self._event(
             action="OBSERVE",
@@ -290,29 +329,56 @@ class ProvenanceFlow:
             disposition="sellable_accessible",
             epcs=self._sgtins(custody.gtin, custody.company_prefix_length, sorted(view.serials)),
         )
-        return self._anchor(event, lambda h, c: self.client.void(shipment, h, c))
+        return self._anchor(event, lambda h, c: self.client.void(shipment, reason_hash, h, c))
 
     # ------------------------------------------------------------------ decommissioning
     def dispense(self, holding: bytes, serial: str) -> tuple[bool, Anchored]:
-        """Dispense `serial` from `holding`; False when the chain flagged it as suspect."""
+        """Dispense `serial` from `holding`; False when the chain flagged it as suspect (a
+        cloned serial, or one not in the holding): an alert to the manufacturer and regulators
+        that changes nothing.
+
+        The SDK knows the outcome before it sends (the unit's state on-chain, and whether the
+        holding, whose root it checks, has the serial), so the EPCIS document it anchors records
+        a dispense only for a unit that is dispensed; a refused one is recorded as inspected
+        and found non-conformant, never as dispensed."""
         custody, view = self._holding(holding)
-        proof: list[bytes] = []
-        if serial in view.serials:
-            proof = custody.tree.holding(custody.held_leaves(holding)).proof(custody.leaf(serial))
-        event = self._event(
-            action="OBSERVE",
-            biz_step="dispensing",
-            disposition="dispensed",
-            epcs=[gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, serial)],
-        )
+        held = custody.tree.holding(custody.held_leaves(holding))
+        if held.root != self.client.holding_of(holding).root:
+            raise IntegrityError(f"the units of holding 0x{holding.hex()} do not rebuild its root")
+        unit = self.client.unit_of(custody.gtin, ids.digest(serial))
+        dispensing = serial in view.serials and unit.state is UnitState.ACTIVE
+        proof = held.proof(custody.leaf(serial)) if dispensing else []
+        epc = gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, serial)
+        if dispensing:
+            event = self._event(
+                action="OBSERVE", biz_step="dispensing", disposition="dispensed", epcs=[epc]
+            )
+        else:
+            event = self._suspect_event(epcs=[epc])
         anchored = self._anchor(
             event, lambda h, c: self.client.dispense(holding, ids.digest(serial), proof, h, c)
         )
         # The receipt holds the dispense's own event or the alert; other events are not alerts.
-        flagged = self.client.contract.events.SuspectUnitFlagged().process_receipt(
-            {"logs": list(anchored.receipt.logs)}, errors=DISCARD
+        flagged = bool(
+            self.client.contract.events.SuspectUnitFlagged().process_receipt(
+                {"logs": list(anchored.receipt.logs)}, errors=DISCARD
+            )
         )
+        if flagged == dispensing:
+            raise IntegrityError(
+                f"the chain {'refused' if flagged else 'made'} the dispense of {serial!r} that "
+                f"the anchored EPCIS document {anchored.cid} says it "
+                f"{'made' if flagged else 'refused'} (the holding changed meanwhile)"
+            )
         return (not flagged, anchored)
+
+    def _suspect_event(self, **target: Any) -> dict[str, Any]:
+        return self._event(
+            action="OBSERVE",
+            biz_step=epcis.SUSPECT_BIZ_STEP,
+            disposition=epcis.SUSPECT_DISPOSITION,
+            **target,
+        )
 
     # ------------------------------------------------------------------ verification
     def verify(self, gtin: int, serial: str, lot: str, expiry: int) -> Verification:
@@ -338,9 +404,9 @@ class ProvenanceFlow:
         return Verification(status, gtin, serial, lot, gs1.parse_expiry(expiry), found)
 
     def _tree(self, gtin: int, lot_key: bytes) -> LotTree:
+        """A commissioned lot's tree, from its serial list checked against its on-chain root."""
         if lot_key not in self._trees:
-            serials = self.reader.serials(lot_key)
-            self._trees[lot_key] = LotTree(ids.unit_leaf(gtin, s) for s in serials)
+            self._lot_serials(gtin, lot_key)
         return self._trees[lot_key]
 
     # ------------------------------------------------------------------ recall and investigations
@@ -362,12 +428,75 @@ class ProvenanceFlow:
     def quarantine(
         self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
     ) -> Anchored:
+        """Quarantine a lot or unit: it stops moving and is not dispensed until the manufacturer
+        or a regulator clears it. The product's manufacturer and regulators may; anyone else
+        needs standing in the lot's chain of custody, which `standing` finds (the contract
+        refuses DrugProvenanceNoStanding without it: report the product instead)."""
+        reason_hash = _reason(reason)
         scope, ident, target = self._target(gtin, lot, serial)
+        standing = self.standing(gtin, lot=lot, serial=serial)
         event = self._event(
             action="OBSERVE", biz_step="holding", disposition="non_sellable_other", **target
         )
         return self._anchor(
-            event, lambda h, c: self.client.quarantine(scope, gtin, ident, _reason(reason), h, c)
+            event,
+            lambda h, c: self.client.quarantine(scope, gtin, ident, standing, reason_hash, h, c),
+        )
+
+    def standing(self, gtin: int, *, lot: str | None = None, serial: str | None = None) -> Standing:
+        """The caller's standing to quarantine lot `lot` or unit `serial` of `gtin`, found on
+        the chain: none for the product's manufacturer; else a holding of the target's lot that
+        the caller is the custodian of (one it commissioned or received; holdings are never
+        deleted, so also an emptied one) and, for a unit, the unit's proof in that lot's
+        commissioned tree. NO_STANDING when the caller has none (a regulator needs none)."""
+        if (lot is None) == (serial is None):
+            raise InvalidInputError("name either a lot or a serial")
+        if self.client.product_of(gtin).manufacturer == self.me:
+            return NO_STANDING
+        if lot is not None:
+            held = self._my_holdings(gtin, ids.lot_key(gtin, ids.digest(lot)))
+            return Standing(next(iter(held.values()))) if held else NO_STANDING
+        assert serial is not None
+        leaf = ids.unit_leaf(gtin, serial)
+        for lot_key, holding in self._my_holdings(gtin).items():
+            tree = self._tree(gtin, lot_key)
+            if leaf in tree:
+                return Standing(holding, tuple(tree.proof(leaf)))
+        return NO_STANDING
+
+    def _my_holdings(self, gtin: int, lot_key: bytes | None = None) -> dict[bytes, bytes]:
+        """Lot key -> a holding of that lot (of `gtin`, or only lot `lot_key`) whose custodian
+        the caller is: one it commissioned, or a shipment it received. Every party that held
+        units of a lot has one, since it commissioned them or received them."""
+        keys = [lot_key] if lot_key is not None else self.client.lots_of(gtin)
+        only: dict[str, Any] = {} if lot_key is None else {"lotKey": lot_key}
+        made = self.reader.events(
+            "LotCommissioned", {**only, "gtin": gtin, "manufacturer": self.me}
+        )
+        received = self.reader.events("ShipmentReceived", {**only, "receiver": self.me})
+        candidates = [(bytes(e.args["lotKey"]), bytes(e.args["holding"])) for e in made] + [
+            (bytes(e.args["lotKey"]), bytes(e.args["shipment"])) for e in received
+        ]
+        found: dict[bytes, bytes] = {}
+        for key, holding in candidates:
+            # Custody changes only on receipt, so these stay the caller's; the chain confirms.
+            mine = key in keys and key not in found
+            if mine and self.client.holding_of(holding).custodian == self.me:
+                found[key] = holding
+        return found
+
+    def report_suspect(
+        self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
+    ) -> Anchored:
+        """Report a lot or unit (commissioned or not) as suspect: the DSCSA duty of any trading
+        partner that finds suspect product. An alert for the manufacturer and regulators
+        (SuspectProductReported); it changes nothing and never stops product."""
+        reason_hash = _reason(reason)
+        scope, ident, target = self._target(gtin, lot, serial)
+        event = self._suspect_event(**target)
+        return self._anchor(
+            event,
+            lambda h, c: self.client.report_suspect(scope, gtin, ident, reason_hash, h, c),
         )
 
     def clear(self, gtin: int, *, lot: str | None = None, serial: str | None = None) -> Anchored:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,10 +139,11 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
 
 def test_investigations_excursions_and_recall_through_the_cli(
     drug: Run,
-    serial_file: Path,
     tmp_path: Path,
     address_of,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
+    serials = tmp_path / "serials.txt"
+    serials.write_text("\n".join(f"E{i:05d}" for i in range(2_000)) + "\n")
     code, out, _ = drug(
         "commission",
         GTIN,
@@ -150,20 +152,45 @@ def test_investigations_excursions_and_recall_through_the_cli(
         "--expiry",
         "301231",
         "--serials",
-        str(serial_file),
+        str(serials),
         as_json=True,
     )
     stock = json.loads(out)["holding"]
-    verify = ("verify", GTIN, "C00003", "--lot", "CLI-2", "--expiry", "301231")
+    verify = ("verify", GTIN, "E00003", "--lot", "CLI-2", "--expiry", "301231")
 
+    # The distributor never held CLI-2: it may not quarantine it, and reports it instead.
+    code, out, _ = drug(
+        "quarantine",
+        GTIN,
+        "--serial",
+        "E00003",
+        "--reason",
+        "torn seal",
+        account="distributor",
+        as_json=True,
+    )
+    error = json.loads(out)["error"]
+    assert code == 1 and error["type"] == "DrugProvenanceNoStanding"
+    assert error["args"]["account"] == address_of("distributor")
+    code, out, _ = drug(
+        "report", GTIN, "--serial", "E00003", "--reason", "torn seal", account="distributor"
+    )
+    assert code == 0 and "reported E00003 as suspect (nothing stopped)" in out
+    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "VALID"
     assert (
         drug(
-            "quarantine", GTIN, "--serial", "C00003", "--reason", "torn seal", account="distributor"
+            "quarantine",
+            GTIN,
+            "--serial",
+            "E00003",
+            "--reason",
+            "torn seal",
+            account="manufacturer",
         )[0]
         == 0
     )
     assert json.loads(drug(*verify, as_json=True)[1])["status"] == "QUARANTINED"
-    assert drug("clear", GTIN, "--serial", "C00003")[0] == 0
+    assert drug("clear", GTIN, "--serial", "E00003")[0] == 0
     assert json.loads(drug(*verify, as_json=True)[1])["status"] == "VALID"
 
     readings = tmp_path / "logger.csv"
@@ -216,7 +243,7 @@ def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
         str(picked),
         account="manufacturer",
     )  # in transit: its receiver is in D1's chain of custody
-    drug("quarantine", GTIN, "--serial", "D1", "--reason", "no pedigree", account="distributor")
+    drug("quarantine", GTIN, "--serial", "D1", "--reason", "no pedigree", account="manufacturer")
 
     code, out, _ = drug(
         "clear", GTIN, "--serial", "D1", "--illegitimate", "--reason", "counterfeit", as_json=True
@@ -226,7 +253,7 @@ def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
         [address_of("manufacturer"), address_of("distributor")]
     )
 
-    drug("quarantine", GTIN, "--lot", "CLI-3", "--reason", "no pedigree", account="distributor")
+    drug("quarantine", GTIN, "--lot", "CLI-3", "--reason", "no pedigree", account="regulator")
     code, out, _ = drug(
         "clear", GTIN, "--lot", "CLI-3", "--illegitimate", "--reason", "counterfeit lot"
     )
@@ -242,3 +269,61 @@ def test_cli_errors_are_one_clear_line(drug: Run) -> None:
     assert json.loads(out)["error"]["type"] == "DrugProvenanceLotNotFound"
     code, _, err = drug("clear", GTIN, "--serial", "S", "--illegitimate")
     assert code == 1 and "--illegitimate needs --reason" in err
+
+
+def test_who_stops_product_through_the_cli(
+    drug: Run,
+    tmp_path: Path,
+    address_of,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    serials = tmp_path / "serials.txt"
+    serials.write_text("F0\nF1\nF2\n")
+
+    def ok(*argv: str, account: str | None = None) -> dict[str, Any]:
+        code, out, err = drug(*argv, account=account, as_json=True)
+        assert code == 0, out + err
+        return dict(json.loads(out))
+
+    commissioned = ok(
+        "commission", GTIN, "--lot", "CLI-4", "--expiry", "301231", "--serials", str(serials)
+    )
+    stock = commissioned["holding"]
+    shipment = ok("ship", stock, "--to", "pharmacy", account="manufacturer")["shipment"]
+    # A sender voids only with a reason, and only before the receipt.
+    with pytest.raises(SystemExit):
+        drug("void", shipment, account="manufacturer")  # --reason is required
+    code, out, _ = drug(
+        "void", shipment, "--reason", "wrong address", account="manufacturer", as_json=True
+    )
+    assert code == 0 and json.loads(out)["action"].startswith("voided shipment")
+    shipment = ok("ship", shipment, "--to", "pharmacy", account="manufacturer")["shipment"]
+    assert drug("receive", shipment, account="pharmacy")[0] == 0
+    code, out, _ = drug(
+        "void", shipment, "--reason", "too late", account="manufacturer", as_json=True
+    )
+    assert code == 1
+    assert json.loads(out)["error"]["type"] == "DrugProvenanceUnexpectedHoldingState"
+
+    # The pharmacy holds the lot now: it quarantines a unit, its standing found for it.
+    code, out, err = drug(
+        "quarantine", GTIN, "--serial", "F1", "--reason", "crushed", account="pharmacy"
+    )
+    assert code == 0 and "quarantined F1" in out, out + err
+    assert drug("clear", GTIN, "--serial", "F1", account="regulator")[0] == 0
+
+    # A regulator bars it; it can no longer quarantine, but still reports.
+    code, out, _ = drug("bar", "pharmacy", as_json=True)
+    assert code == 0 and json.loads(out)["barred"] is True
+    assert json.loads(out)["account"] == address_of("pharmacy")
+    code, out, _ = drug(
+        "quarantine", GTIN, "--lot", "CLI-4", "--reason", "spite", account="pharmacy", as_json=True
+    )
+    assert code == 1 and json.loads(out)["error"]["type"] == "DrugProvenanceBarred"
+    assert drug("report", GTIN, "--lot", "CLI-4", "--reason", "x", account="pharmacy")[0] == 0
+    code, _, err = drug("bar", "pharmacy", account="manufacturer")
+    assert code == 1 and "DrugProvenanceNotRegulator" in err
+    code, out, _ = drug("bar", "pharmacy", "--lift")
+    assert code == 0 and "lifted the bar of" in out
+
+    code, out, _ = drug("trace", GTIN, "--lot", "CLI-4")
+    assert code == 0 and "suspect-product alerts" in out and "reported suspect" in out

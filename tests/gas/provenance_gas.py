@@ -46,6 +46,7 @@ BIG_SERIALS = tuple(f"B{i:04d}" for i in range(BIG_SIZE))
 BIG_TREE = LotTree(ids.unit_leaf(GTIN, s) for s in BIG_SERIALS)
 CID = bytes.fromhex("01551220") + keccak(text="an EPCIS document")  # binary CIDv1, 36 bytes
 REASON = keccak(text="gas measurement")
+NO_STANDING: tuple[bytes, list[bytes]] = (bytes(32), [])  # the manufacturer needs none
 DEV = {
     "regulator": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     "manufacturer": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
@@ -131,7 +132,12 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
                 CID,
             ),
         ),
-        ("voidShipment", "distributor", "voidShipment", (at_pharmacy, epcis_hash("void"), CID)),
+        (
+            "voidShipment",
+            "distributor",
+            "voidShipment",
+            (at_pharmacy, REASON, epcis_hash("void"), CID),
+        ),
         (
             "ship(voided shipment, whole)",
             "distributor",
@@ -175,17 +181,47 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "clearExcursion",
             (again, epcis_hash("cleared"), CID),
         ),
+        # A party in the chain of custody names its standing: the pharmacy its holding and the
+        # unit's proof in the lot's tree, the distributor its holding; the manufacturer none.
         (
             "quarantine(unit)",
             "pharmacy",
             "quarantine",
-            (int(Scope.UNIT), GTIN, ids.digest("G0001"), REASON, epcis_hash("q unit"), CID),
+            (
+                int(Scope.UNIT),
+                GTIN,
+                ids.digest("G0001"),
+                (again, TREE.proof(ids.unit_leaf(GTIN, "G0001"))),
+                REASON,
+                epcis_hash("q unit"),
+                CID,
+            ),
         ),
         (
             "quarantine(lot)",
             "distributor",
             "quarantine",
-            (int(Scope.LOT), GTIN, LOT, REASON, epcis_hash("q lot"), CID),
+            (int(Scope.LOT), GTIN, LOT, (at_distributor, []), REASON, epcis_hash("q lot"), CID),
+        ),
+        (
+            "quarantine(unit, manufacturer)",
+            "manufacturer",
+            "quarantine",
+            (
+                int(Scope.UNIT),
+                GTIN,
+                ids.digest("G0002"),
+                NO_STANDING,
+                REASON,
+                epcis_hash("q by maker"),
+                CID,
+            ),
+        ),
+        (
+            "reportSuspect",
+            "pharmacy",
+            "reportSuspect",
+            (int(Scope.UNIT), GTIN, ids.digest("G0005"), REASON, epcis_hash("report"), CID),
         ),
         ("clear", "manufacturer", "clear", (int(Scope.LOT), GTIN, LOT, epcis_hash("clear"), CID)),
         (
@@ -195,6 +231,8 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             (int(Scope.UNIT), GTIN, ids.digest("G0001"), REASON, epcis_hash("illegitimate"), CID),
         ),
         ("recall", "manufacturer", "recall", (GTIN, LOT, REASON, epcis_hash("recall"), CID)),
+        ("setQuarantineBar", "regulator", "setQuarantineBar", (DEV["pharmacy"], True)),
+        ("setQuarantineBar(lift)", "regulator", "setQuarantineBar", (DEV["pharmacy"], False)),
         (
             None,
             "manufacturer",
@@ -298,16 +336,20 @@ _WRITES: dict[str, tuple[int, int, int, str]] = {
     "voidShipment": (0, 2, 1, "ShipmentVoided"),
     "ship(voided shipment, whole)": (5, 2, 1, "ShipmentDispatched"),
     "dispense": (1, 2, 0, "UnitDispensed"),
-    "dispense(cloned serial flagged)": (0, 1, 0, "SuspectUnitFlagged"),
+    "dispense(cloned serial flagged)": (0, 0, 0, "SuspectUnitFlagged"),  # an alert only
     "destroy": (1, 2, 0, "UnitDestroyed"),
     "recordSensorReadings": (0, 0, 0, "SensorReadingsAnchored"),
     "recordSensorReadings(excursion)": (0, 2, 0, "SensorReadingsAnchored"),
     "clearExcursion": (0, 2, 0, "ExcursionCleared"),
     "quarantine(unit)": (1, 0, 0, "ProductQuarantined"),
     "quarantine(lot)": (0, 1, 0, "ProductQuarantined"),
+    "quarantine(unit, manufacturer)": (1, 0, 0, "ProductQuarantined"),
+    "reportSuspect": (0, 0, 0, "SuspectProductReported"),
     "clear": (0, 1, 0, "ProductCleared"),
     "confirmIllegitimate": (0, 1, 0, "ProductConfirmedIllegitimate"),
     "recall": (0, 1, 0, "LotRecalled"),
+    "setQuarantineBar": (1, 0, 0, "QuarantineBarSet"),
+    "setQuarantineBar(lift)": (0, 1, 1, "QuarantineBarSet"),
     "ship(32 of 1024 units)": (5, 2, 0, "ShipmentDispatched"),
     "ship(512 of 1024 units)": (5, 2, 0, "ShipmentDispatched"),
 }

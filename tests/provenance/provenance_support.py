@@ -107,6 +107,9 @@ def holding_made_by(creator: Any, label: str) -> bytes:
 COMMISSIONING_EVENT = epcis("commissioning")
 UNKNOWN_HOLDING = keccak(text="a holding nobody made")
 UNSELECTED = ([], [], [])
+# A Standing tuple (holding, proof) for quarantine: none, as the manufacturer and regulators give.
+NO_STANDING = (ZERO32, [])
+VOID_REASON = keccak(text="goods never left the dock")
 
 
 def serial(text: str) -> bytes:
@@ -186,6 +189,11 @@ class LotModel:
     def lot_proof(self, text: str) -> list[bytes]:
         """The proof of unit `text` in the lot's commissioning tree (for verify)."""
         return self.tree.proof(self.leaf_of[text])
+
+    def standing(self, holding: bytes, text: str | None = None) -> tuple[bytes, list[bytes]]:
+        """A quarantine Standing: `holding` (of this lot) and, for unit `text`, its proof in the
+        lot's commissioning tree; no proof for the lot."""
+        return (holding, [] if text is None else self.lot_proof(text))
 
     def shipped(
         self, label: str, sender: Any, parent: bytes, serials: Iterable[str] | None

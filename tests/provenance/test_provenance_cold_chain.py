@@ -1,4 +1,9 @@
-"""DrugProvenance cold chain: sensor reading batches anchored, excursions flagged and cleared."""
+"""DrugProvenance cold chain: sensor reading batches anchored, excursions flagged and cleared.
+
+An excursion stops the whole lot (verify answers QUARANTINED), so only the party that has the
+units now opens one: the custodian of a non-empty holding it holds, or the receiver of a
+non-empty shipment in transit, and never a party a regulator barred. Readings within the range
+are anchored for the custodian or the receiver in transit as before."""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ from tests.brownie_support import assert_event
 from tests.provenance.provenance_support import (
     CID,
     GTIN,
+    IN_TRANSIT,
+    MANUFACTURER_ROLE,
     MAX_TEMP,
     MIN_TEMP,
+    REASON,
     UNKNOWN_HOLDING,
     ZERO32,
     epcis,
@@ -18,6 +26,8 @@ from tests.provenance.provenance_support import (
 )
 
 NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
+NOT_AUTHORITIES = ["distributor", "pharmacy", "provider", "patient", "stranger", "admin"]
+OUTSIDE = (-500, 800)  # below the product's 2.00 degree minimum
 
 
 @pytest.fixture
@@ -91,6 +101,54 @@ def test_the_sender_and_the_receiver_report_readings_of_a_shipment_in_transit(
 
     assert tx.events["SensorReadingsAnchored"]["by"] == distributor
     assert holding_of(provenance, lot.shipment("to distributor"))["excursion"] is True
+    assert open_excursions(provenance, lot) == 1
+
+
+def test_the_sender_of_a_shipment_in_transit_may_not_open_an_excursion_on_it(
+    provenance, lot, ship, record, manufacturer, reverts_with
+):
+    ship("to distributor")
+    shipment = lot.shipment("to distributor")
+    with reverts_with("DrugProvenanceUnexpectedHoldingState", shipment, IN_TRANSIT):
+        record(*OUTSIDE, holding=shipment, sender=manufacturer)
+    assert holding_of(provenance, shipment)["excursion"] is False
+    assert open_excursions(provenance, lot) == 0
+
+
+def test_the_custodian_of_an_emptied_holding_records_readings_but_opens_no_excursion(
+    provenance, lot, ship, record, manufacturer, reverts_with
+):
+    ship("to distributor")  # the whole lot: the commissioned holding is empty
+    tx = record(MIN_TEMP, MAX_TEMP)
+    assert tx.events["SensorReadingsAnchored"]["excursion"] is False
+    with reverts_with("DrugProvenanceEmptyHolding", lot.commissioning):
+        record(*OUTSIDE, label="sensors 2")
+    assert holding_of(provenance, lot.commissioning)["excursion"] is False
+    assert open_excursions(provenance, lot) == 0
+
+
+def test_the_sender_of_a_voided_shipment_holds_it_and_may_open_an_excursion(
+    provenance, lot, ship, record, manufacturer
+):
+    ship("to distributor")
+    shipment = lot.shipment("to distributor")
+    provenance.voidShipment(shipment, REASON, epcis("void"), CID, {"from": manufacturer})
+    record(*OUTSIDE, holding=shipment)
+    assert holding_of(provenance, shipment)["excursion"] is True
+
+
+@pytest.mark.parametrize("name", ["manufacturer", "distributor"])
+def test_a_barred_custodian_or_receiver_records_readings_but_opens_no_excursion(
+    provenance, lot, ship, record, named, regulator, reverts_with, name
+):
+    ship("to distributor", ["SN0001"])
+    holding = lot.commissioning if name == "manufacturer" else lot.shipment("to distributor")
+    provenance.setQuarantineBar(named[name], True, {"from": regulator})
+    record(MIN_TEMP, MAX_TEMP, holding=holding, sender=named[name])
+    with reverts_with("DrugProvenanceBarred", named[name]):
+        record(*OUTSIDE, holding=holding, sender=named[name], label="sensors 2")
+    assert holding_of(provenance, holding)["excursion"] is False
+    assert open_excursions(provenance, lot) == 0
 
 
 @pytest.mark.parametrize("name", NO_TRADING_PARTNERS)
@@ -105,11 +163,22 @@ def test_readings_refuse_an_unknown_holding(record, reverts_with):
 
 
 @pytest.mark.parametrize("name", ["distributor", "pharmacy"])
+@pytest.mark.parametrize("readings", [(MIN_TEMP, MAX_TEMP), OUTSIDE])
 def test_only_the_custodian_or_the_receiver_in_transit_reports_readings(
-    lot, record, named, reverts_with, name
+    lot, record, named, reverts_with, name, readings
 ):
     with reverts_with("DrugProvenanceNotCustodian", lot.commissioning, named[name]):
-        record(MIN_TEMP, MAX_TEMP, sender=named[name])
+        record(*readings, sender=named[name])
+
+
+def test_the_receiver_of_a_voided_shipment_reports_no_readings(
+    provenance, lot, ship, record, manufacturer, distributor, reverts_with
+):
+    ship("to distributor")
+    shipment = lot.shipment("to distributor")
+    provenance.voidShipment(shipment, REASON, epcis("void"), CID, {"from": manufacturer})
+    with reverts_with("DrugProvenanceNotCustodian", shipment, distributor):
+        record(*OUTSIDE, holding=shipment, sender=distributor)
 
 
 def test_readings_refuse_an_empty_range(record, reverts_with):
@@ -126,11 +195,12 @@ def test_readings_refuse_a_missing_anchor(record, reverts_with, anchor):
 # ------------------------------------------------------------------------------------ clearing
 
 
-def test_the_manufacturer_clears_an_excursion_and_verify_answers_valid_again(
-    provenance, lot, record, manufacturer
+@pytest.mark.parametrize("name", ["manufacturer", "regulator"])
+def test_the_manufacturer_or_a_regulator_clears_an_excursion_and_verify_answers_valid_again(
+    provenance, lot, record, named, name
 ):
     record(-500, 800)
-    tx = provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": manufacturer})
+    tx = provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": named[name]})
 
     assert holding_of(provenance, lot.commissioning)["excursion"] is False
     assert open_excursions(provenance, lot) == 0
@@ -140,7 +210,7 @@ def test_the_manufacturer_clears_an_excursion_and_verify_answers_valid_again(
         "ExcursionCleared",
         holding=lot.commissioning,
         lotKey=lot.key,
-        by=manufacturer,
+        by=named[name],
         epcisHash=epcis("clear"),
         cid=CID,
     )
@@ -159,21 +229,24 @@ def test_the_lot_stays_quarantined_while_another_holding_has_an_excursion(
     assert status_of(provenance, lot, "SN0002") == "QUARANTINED"
 
 
-@pytest.mark.parametrize("name", ["distributor", "pharmacy", "regulator", "provider", "stranger"])
-def test_only_the_manufacturer_clears_an_excursion(
+@pytest.mark.parametrize("name", NOT_AUTHORITIES)
+def test_only_the_manufacturer_or_a_regulator_clears_an_excursion(
     provenance, lot, record, named, reverts_with, name
 ):
     record(-500, 800)
-    with reverts_with("DrugProvenanceNotManufacturer", named[name]):
+    with reverts_with("DrugProvenanceNotAuthority", GTIN, named[name]):
         provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": named[name]})
 
 
-def test_another_manufacturer_may_not_clear_an_excursion(
-    provenance, lot, record, rival, reverts_with
+def test_another_or_a_suspended_manufacturer_may_not_clear_an_excursion(
+    provenance, participants, lot, record, rival, manufacturer, regulator, reverts_with
 ):
     record(-500, 800)
-    with reverts_with("DrugProvenanceNotProductManufacturer", GTIN, rival):
+    with reverts_with("DrugProvenanceNotAuthority", GTIN, rival):
         provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": rival})
+    participants.suspendCredential(manufacturer, MANUFACTURER_ROLE, {"from": regulator})
+    with reverts_with("DrugProvenanceNotAuthority", GTIN, manufacturer):
+        provenance.clearExcursion(lot.commissioning, epcis("clear"), CID, {"from": manufacturer})
 
 
 def test_clear_excursion_refuses_an_unknown_holding_and_one_without_excursion(

@@ -16,6 +16,7 @@ from tests.provenance.provenance_support import (
     IN_TRANSIT,
     LOT,
     LOT_SCOPE,
+    NO_STANDING,
     QUARANTINED,
     REASON,
     RECALLED,
@@ -23,6 +24,7 @@ from tests.provenance.provenance_support import (
     UNIT_SCOPE,
     UNKNOWN_HOLDING,
     UNSELECTED,
+    VOID_REASON,
     VOIDED,
     ZERO32,
     epcis,
@@ -404,7 +406,9 @@ def test_a_voided_shipment_can_be_shipped_again_by_its_sender(
     provenance, lot, ship, manufacturer, distributor, pharmacy
 ):
     ship("first")
-    provenance.voidShipment(lot.shipment("first"), epcis("void"), CID, {"from": manufacturer})
+    provenance.voidShipment(
+        lot.shipment("first"), VOID_REASON, epcis("void"), CID, {"from": manufacturer}
+    )
     ship("second", ["SN0003"], parent=lot.shipment("first"), receiver=pharmacy)
 
     assert (
@@ -417,7 +421,7 @@ def test_a_voided_shipment_can_be_shipped_again_by_its_sender(
 
 
 @pytest.fixture
-def stop_lot(provenance, regulator, distributor):
+def stop_lot(provenance, regulator):
     """`stop_lot(status)`: recall the lot, quarantine it, or confirm it illegitimate."""
 
     def _stop(status):
@@ -425,7 +429,7 @@ def stop_lot(provenance, regulator, distributor):
             provenance.recall(GTIN, LOT, REASON, epcis("recall"), CID, {"from": regulator})
             return
         provenance.quarantine(
-            LOT_SCOPE, GTIN, LOT, REASON, epcis("quarantine"), CID, {"from": distributor}
+            LOT_SCOPE, GTIN, LOT, NO_STANDING, REASON, epcis("quarantine"), CID, {"from": regulator}
         )
         if status == ILLEGITIMATE:
             provenance.confirmIllegitimate(
@@ -530,10 +534,17 @@ def test_a_cleared_lot_ships_again(provenance, stop_lot, send, manufacturer, reg
     )
 
 
-def test_a_unit_quarantined_on_its_own_does_not_stop_its_holding(provenance, send, distributor):
+def test_a_unit_quarantined_on_its_own_does_not_stop_its_holding(provenance, send, regulator):
     # The rule is lot-wide: a whole-holding shipment names no units to look up.
     provenance.quarantine(
-        UNIT_SCOPE, GTIN, serial("SN0003"), REASON, epcis("quarantine"), CID, {"from": distributor}
+        UNIT_SCOPE,
+        GTIN,
+        serial("SN0003"),
+        NO_STANDING,
+        REASON,
+        epcis("quarantine"),
+        CID,
+        {"from": regulator},
     )
 
     assert send("whole").events["ShipmentDispatched"]["units"] == len(SERIALS)
@@ -585,7 +596,7 @@ def test_commissioned_stock_is_no_shipment_to_receive(provenance, lot, manufactu
 def test_receiving_a_voided_shipment_is_refused(
     provenance, shipped, receive, manufacturer, reverts_with
 ):
-    provenance.voidShipment(shipped, epcis("void"), CID, {"from": manufacturer})
+    provenance.voidShipment(shipped, VOID_REASON, epcis("void"), CID, {"from": manufacturer})
     with reverts_with("DrugProvenanceUnexpectedHoldingState", shipped, VOIDED):
         receive("to distributor")
 
@@ -615,10 +626,10 @@ def test_receive_refuses_a_missing_anchor(
 # ------------------------------------------------------------------------------------ void
 
 
-def test_the_sender_voids_a_shipment_in_transit_and_keeps_the_units(
+def test_the_sender_voids_a_shipment_in_transit_for_a_reason_and_keeps_the_units(
     provenance, lot, shipped, manufacturer
 ):
-    tx = provenance.voidShipment(shipped, epcis("void"), CID, {"from": manufacturer})
+    tx = provenance.voidShipment(shipped, VOID_REASON, epcis("void"), CID, {"from": manufacturer})
 
     held = holding_of(provenance, shipped)
     assert (held["custodian"], held["owner"], held["state"], held["receiver"]) == (
@@ -634,6 +645,7 @@ def test_the_sender_voids_a_shipment_in_transit_and_keeps_the_units(
         shipment=shipped,
         lotKey=lot.key,
         sender=manufacturer,
+        reasonHash=VOID_REASON,
         epcisHash=epcis("void"),
         cid=CID,
     )
@@ -641,25 +653,29 @@ def test_the_sender_voids_a_shipment_in_transit_and_keeps_the_units(
 
 def test_void_refuses_an_unknown_shipment(provenance, manufacturer, reverts_with):
     with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
-        provenance.voidShipment(UNKNOWN_HOLDING, epcis("void"), CID, {"from": manufacturer})
+        provenance.voidShipment(
+            UNKNOWN_HOLDING, VOID_REASON, epcis("void"), CID, {"from": manufacturer}
+        )
 
 
 def test_a_received_or_voided_shipment_cannot_be_voided(
     provenance, lot, shipped, receive, ship, manufacturer, reverts_with
 ):
-    provenance.voidShipment(shipped, epcis("void"), CID, {"from": manufacturer})
+    provenance.voidShipment(shipped, VOID_REASON, epcis("void"), CID, {"from": manufacturer})
     with reverts_with("DrugProvenanceUnexpectedHoldingState", shipped, VOIDED):
-        provenance.voidShipment(shipped, epcis("void 2"), CID, {"from": manufacturer})
+        provenance.voidShipment(shipped, VOID_REASON, epcis("void 2"), CID, {"from": manufacturer})
     ship("again", parent=shipped)
     receive("again")
     with reverts_with("DrugProvenanceUnexpectedHoldingState", lot.shipment("again"), HELD):
-        provenance.voidShipment(lot.shipment("again"), epcis("void 3"), CID, {"from": manufacturer})
+        provenance.voidShipment(
+            lot.shipment("again"), VOID_REASON, epcis("void 3"), CID, {"from": manufacturer}
+        )
 
 
 @pytest.mark.parametrize("name", ["distributor", "pharmacy", "regulator", "stranger"])
 def test_only_the_sender_voids_a_shipment(provenance, shipped, named, reverts_with, name):
     with reverts_with("DrugProvenanceNotCustodian", shipped, named[name]):
-        provenance.voidShipment(shipped, epcis("void"), CID, {"from": named[name]})
+        provenance.voidShipment(shipped, VOID_REASON, epcis("void"), CID, {"from": named[name]})
 
 
 def test_a_sender_that_lost_its_credential_may_not_void(
@@ -669,10 +685,19 @@ def test_a_sender_that_lost_its_credential_may_not_void(
         manufacturer, participants.MANUFACTURER_ROLE(), {"from": regulator}
     )
     with reverts_with("DrugProvenanceNotTradingPartner", manufacturer):
-        provenance.voidShipment(shipped, epcis("void"), CID, {"from": manufacturer})
+        provenance.voidShipment(shipped, VOID_REASON, epcis("void"), CID, {"from": manufacturer})
+
+
+def test_void_refuses_a_shipment_without_a_reason(
+    provenance, shipped, manufacturer, distributor, reverts_with
+):
+    with reverts_with("DrugProvenanceZeroValue"):
+        provenance.voidShipment(shipped, ZERO32, epcis("void"), CID, {"from": manufacturer})
+    assert holding_of(provenance, shipped)["state"] == IN_TRANSIT
+    assert holding_of(provenance, shipped)["receiver"] == distributor
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
 def test_void_refuses_a_missing_anchor(provenance, shipped, manufacturer, reverts_with, event, cid):
     with reverts_with("DrugProvenanceInvalidAnchor"):
-        provenance.voidShipment(shipped, event, cid, {"from": manufacturer})
+        provenance.voidShipment(shipped, VOID_REASON, event, cid, {"from": manufacturer})

@@ -1,8 +1,10 @@
 """DrugProvenance custody invariants, as a hypothesis state machine against a plain-Python model.
 
 Random shipments (whole holdings and subsets, by anyone to anyone), receipts, voids, dispenses,
-destructions and a recall run on a lot of six units among four trading partners and a stranger
-(a second manufacturer, the rival, commissioned a lot of its own beforehand).
+destructions, quarantines and clearances of the lot and its units (with good, borrowed and
+missing standing), quarantine bars, sensor readings with and without excursions, excursion
+clearances and a recall run on a lot of six units among four trading partners, a regulator and
+a stranger (a second manufacturer, the rival, commissioned a lot of its own beforehand).
 Every call must succeed or revert exactly as the model predicts, and after every step:
 - each active unit is in exactly one holding, so it has exactly one custodian: every holding's
   root on-chain equals the root of the model's units in it, with the model's custodian and state;
@@ -14,7 +16,16 @@ Every call must succeed or revert exactly as the model predicts, and after every
 - dispensed and destroyed are final: the unit records never change back, and a dispensed or
   destroyed serial never re-enters a holding;
 - a recall reaches every unit of the lot: verify answers RECALLED for each, and every party
-  holding units of the lot is a custodian of one of its non-empty holdings.
+  holding units of the lot is a custodian of one of its non-empty holdings;
+- only the manufacturer, a regulator or a party in the lot's chain of custody (the custodian of
+  one of its holdings, named as standing, with the unit's proof for a unit) quarantines, and a
+  barred party never does; a refused dispense (a clone or a unit held elsewhere) changes no
+  investigation status: every unit's and the lot's status on-chain is the model's;
+- an excursion is opened only by the party that has the units now (the custodian of a
+  non-empty holding not in transit, or the receiver in transit), never by a barred party, and
+  the lot counts exactly the holdings with one open;
+- verify answers, for every unit, the status the model predicts (recall, then quarantine of the
+  unit or lot or an open excursion, then decommissioning, else VALID).
 """
 
 from __future__ import annotations
@@ -25,7 +36,13 @@ from typing import Any, ClassVar
 from brownie import chain
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from hygeia.provenance import ids
 from hygeia.provenance.merkle import ZERO
@@ -47,7 +64,9 @@ from tests.provenance.provenance_support import (
     RECALLED,
     RIVAL_GTIN,
     UNSELECTED,
+    VOID_REASON,
     VOIDED,
+    ZERO32,
     LotModel,
     epcis,
     holding_of,
@@ -58,9 +77,15 @@ from tests.provenance.provenance_support import (
 
 UNITS = tuple(f"U{i}" for i in range(6))
 ACTORS = ("manufacturer", "distributor", "pharmacy", "clinic", "stranger")
+# Who tries to quarantine, clear and open excursions: every actor and a regulator.
+INVESTIGATORS = (*ACTORS, "regulator")
 PARTNERS = {"manufacturer", "distributor", "pharmacy", "clinic"}
 DISPENSERS = {"pharmacy", "clinic"}
+AUTHORITIES = {"manufacturer", "regulator"}  # need no standing; clear quarantines and excursions
 ACTIVE, DISPENSED_STATE, DESTROYED_STATE = 0, 1, 2
+NOT_INVESTIGATED, UNDER_QUARANTINE = 0, 1
+LOT_SCOPE, UNIT_SCOPE = 0, 1
+INSIDE, OUTSIDE = (MIN_TEMP, MAX_TEMP), (MIN_TEMP - 1, MAX_TEMP)
 SETTINGS = settings(
     max_examples=25,
     stateful_step_count=20,
@@ -85,12 +110,44 @@ class Model:
     holdings: dict[bytes, Holding]
     events: list[bytes]  # the EPCIS event hashes that made holdings, for shipments to reuse
     unit_state: dict[str, int] = field(default_factory=lambda: dict.fromkeys(UNITS, ACTIVE))
-    quarantined: set[str] = field(default_factory=set)
+    unit_investigation: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(UNITS, NOT_INVESTIGATED)
+    )
+    lot_investigation: int = NOT_INVESTIGATED
+    excursions: set[bytes] = field(default_factory=set)  # holdings with an open excursion
+    barred: set[str] = field(default_factory=set)
+    quarantined_by: list[tuple[str, set[str]]] = field(default_factory=list)
     recalled: bool = False
     steps: int = 0
 
     def holder_of(self, unit: str) -> list[bytes]:
         return [h for h, holding in self.holdings.items() if unit in holding.units]
+
+    def custodians(self) -> set[str]:
+        """Every party in the lot's chain of custody: the custodian of one of its holdings."""
+        return {holding.custodian for holding in self.holdings.values()}
+
+    def lot_hold(self) -> int | None:
+        """What stops the lot from moving except back to its manufacturer (None: nothing)."""
+        if self.recalled:
+            return RECALLED
+        if self.lot_investigation == UNDER_QUARANTINE:
+            return QUARANTINED
+        return None
+
+    def status(self, unit: str) -> str:
+        """verify's answer for `unit` (the lot is never expired nor illegitimate here)."""
+        if self.recalled:
+            return "RECALLED"
+        if (
+            self.unit_investigation[unit] == UNDER_QUARANTINE
+            or self.lot_investigation == UNDER_QUARANTINE
+            or self.excursions
+        ):
+            return "QUARANTINED"
+        if self.unit_state[unit] != ACTIVE:
+            return "DISPENSED"
+        return "VALID"
 
 
 class CustodyMachine(RuleBasedStateMachine):
@@ -100,6 +157,7 @@ class CustodyMachine(RuleBasedStateMachine):
     accounts: ClassVar[dict[str, Any]]
     reverts_with: ClassVar[Any]
     lot: ClassVar[LotModel]
+    rival_holding: ClassVar[bytes]
 
     def __init__(self) -> None:
         chain.revert()
@@ -114,6 +172,14 @@ class CustodyMachine(RuleBasedStateMachine):
     def _holding(self, pick):
         ids_ = sorted(self.model.holdings)
         return ids_[pick % len(ids_)]
+
+    def _shipment(self, pick):
+        """Mostly a shipment in transit (if any), else any holding: receipts and voids happen,
+        and parties other than the manufacturer come to hold units, and so to have standing."""
+        moving = sorted(h for h, held in self.model.holdings.items() if held.state == IN_TRANSIT)
+        if moving and pick % 4:
+            return moving[pick % len(moving)]
+        return self._holding(pick)
 
     def _expect(self, error, call, *args, sender):
         event(f"{call.abi['name']}: {error[0] if error else 'ok'}")
@@ -147,8 +213,8 @@ class CustodyMachine(RuleBasedStateMachine):
             error = ("DrugProvenanceInvalidReceiver", account)
         elif receiver not in PARTNERS:
             error = ("DrugProvenanceNotTradingPartner", self.accounts[receiver])
-        elif self.model.recalled and receiver != "manufacturer":
-            error = ("DrugProvenanceNotMovable", parent_id, RECALLED)  # only a return moves
+        elif self.model.lot_hold() is not None and receiver != "manufacturer":
+            error = ("DrugProvenanceNotMovable", parent_id, self.model.lot_hold())  # a return only
         elif child in self.model.holdings:
             error = ("DrugProvenanceHoldingExists", child)  # the sender made it already
         tx = self._expect(
@@ -171,6 +237,33 @@ class CustodyMachine(RuleBasedStateMachine):
         return True
 
     # -------------------------------------------------------------------------------- rules
+
+    @initialize(units=st.lists(st.sampled_from(UNITS), unique=True, max_size=len(UNITS)))
+    def spread_the_lot(self, units):
+        """Start with `units` shipped to the distributor, and half of them on to the pharmacy,
+        both shipments received (none: the whole lot stays with the manufacturer), so that
+        parties besides the manufacturer hold units, and have standing, from the first rule."""
+        if not units:
+            return
+        stock = self.lot.commissioning
+        steps = [(stock, units, "manufacturer", "distributor")]
+        if len(units) > 1:
+            steps.append((None, units[: len(units) // 2], "distributor", "pharmacy"))
+        for parent, chosen, sender, receiver in steps:
+            self.model.steps += 1
+            event_hash = epcis(f"spread {self.model.steps}")
+            parent = parent or self._received_by(sender)
+            assert self._ship(parent, chosen, sender, receiver, event_hash)
+            self.model.events.append(event_hash)
+            shipment = ids.holding_id(self.accounts[sender].address, event_hash)
+            self.provenance.receiveShipment(
+                shipment, epcis(f"r {self.model.steps}"), CID, {"from": self.accounts[receiver]}
+            )
+            held = self.model.holdings[shipment]
+            held.custodian, held.state, held.receiver = receiver, HELD, None
+
+    def _received_by(self, party):
+        return next(h for h, held in self.model.holdings.items() if held.custodian == party)
 
     @rule(pick=PICK, mask=MASK, sender=PICK, receiver=PICK, whole=st.booleans())
     def rule_ship(self, pick, mask, sender, receiver, whole):
@@ -226,9 +319,9 @@ class CustodyMachine(RuleBasedStateMachine):
         )
         selection = ([unit_id(text)], multiproof.proof, multiproof.flags)
         self.model.steps += 1
-        stopped = self.model.recalled and receiver != "manufacturer"
+        stopped = self.model.lot_hold() is not None and receiver != "manufacturer"
         self._expect(
-            ("DrugProvenanceNotMovable", parent_id, RECALLED)
+            ("DrugProvenanceNotMovable", parent_id, self.model.lot_hold())
             if stopped  # the lot's hold is checked before the units
             else ("DrugProvenanceUnitsNotHeld", parent_id),
             self.provenance.ship,
@@ -243,7 +336,7 @@ class CustodyMachine(RuleBasedStateMachine):
 
     @rule(pick=PICK, actor=PICK)
     def rule_receive(self, pick, actor):
-        holding_id = self._holding(pick)
+        holding_id = self._shipment(pick)
         holding = self.model.holdings[holding_id]
         actor = (
             holding.receiver if actor % 2 == 0 and holding.receiver else ACTORS[actor % len(ACTORS)]
@@ -267,7 +360,7 @@ class CustodyMachine(RuleBasedStateMachine):
 
     @rule(pick=PICK, actor=PICK)
     def rule_void(self, pick, actor):
-        holding_id = self._holding(pick)
+        holding_id = self._shipment(pick)
         holding = self.model.holdings[holding_id]
         actor = holding.custodian if actor % 2 == 0 else ACTORS[actor % len(ACTORS)]
         error = None
@@ -280,6 +373,7 @@ class CustodyMachine(RuleBasedStateMachine):
             error,
             self.provenance.voidShipment,
             holding_id,
+            VOID_REASON,
             epcis(f"v {self.model.steps}"),
             CID,
             sender=actor,
@@ -308,9 +402,9 @@ class CustodyMachine(RuleBasedStateMachine):
             outcome = DECOMMISSIONED
         elif text not in holding.units:
             outcome = NOT_HELD
-        elif self.model.recalled:
+        elif self.model.status(text) == "RECALLED":
             error = ("DrugProvenanceNotSaleable", unit_id(text), RECALLED)
-        elif text in self.model.quarantined:
+        elif self.model.status(text) == "QUARANTINED":
             error = ("DrugProvenanceNotSaleable", unit_id(text), QUARANTINED)
         self.model.steps += 1
         tx = self._expect(
@@ -330,8 +424,9 @@ class CustodyMachine(RuleBasedStateMachine):
             holding.units.discard(text)
             self.model.unit_state[text] = DISPENSED_STATE
         else:
+            # An alert only: the investigation invariant checks that nothing was quarantined.
             assert tx.events["SuspectUnitFlagged"]["reason"] == outcome
-            self.model.quarantined.add(text)
+            assert "ProductQuarantined" not in tx.events
 
     @rule(pick=PICK, unit=PICK)
     def rule_destroy(self, pick, unit):
@@ -363,6 +458,177 @@ class CustodyMachine(RuleBasedStateMachine):
         if tx is not None:
             holding.units.discard(text)
             self.model.unit_state[text] = DESTROYED_STATE
+
+    def _target(self, lot_scope, unit):
+        """(scope, id, target key, current status) of the lot, or of unit UNITS[unit]."""
+        if lot_scope:
+            return LOT_SCOPE, LOT, self.lot.key, self.model.lot_investigation
+        text = UNITS[unit % len(UNITS)]
+        return UNIT_SCOPE, serial(text), unit_id(text), self.model.unit_investigation[text]
+
+    def _set_investigation(self, scope, unit, status):
+        if scope == LOT_SCOPE:
+            self.model.lot_investigation = status
+        else:
+            self.model.unit_investigation[UNITS[unit % len(UNITS)]] = status
+
+    def _authority_or_anyone(self, actor):
+        """Mostly the manufacturer or the regulator, else anyone (for clearances)."""
+        if actor % 2 == 0:
+            return sorted(AUTHORITIES)[actor // 2 % len(AUTHORITIES)]
+        return INVESTIGATORS[actor % len(INVESTIGATORS)]
+
+    @rule(
+        actor=PICK,
+        lot_scope=PICK,
+        unit=PICK,
+        standing=PICK,
+        proof=st.sampled_from(["own", "own", "other unit", "none"]),
+    )
+    def rule_quarantine(self, actor, lot_scope, unit, standing, proof):
+        """Anyone quarantines the lot (a quarter of the time: it stops the lot) or a unit, naming
+        as standing a holding of the lot (mostly one of its own, if it has any), the rival's
+        commissioned holding, or none."""
+        actor = INVESTIGATORS[actor % len(INVESTIGATORS)]
+        scope, ident, key, current = self._target(lot_scope % 4 == 0, unit)
+        own = sorted(h for h, held in self.model.holdings.items() if held.custodian == actor)
+        choices = [*sorted(self.model.holdings), self.rival_holding, ZERO32]
+        if own and standing % 2 == 0:
+            choices = own
+        holding_id = choices[standing // 2 % len(choices)]
+        text = UNITS[unit % len(UNITS)]
+        proofs = {"own": text, "other unit": UNITS[(unit + 1) % len(UNITS)], "none": None}
+        chosen = proofs[proof] if scope == UNIT_SCOPE else None
+        given = (holding_id, [] if chosen is None else self.lot.lot_proof(chosen))
+        held = self.model.holdings.get(holding_id)
+        in_custody = held is not None and held.custodian == actor
+        proven = scope == LOT_SCOPE or chosen == text
+        account = self.accounts[actor]
+        error = None
+        if actor in self.model.barred:
+            error = ("DrugProvenanceBarred", account)
+        elif actor in AUTHORITIES:
+            pass
+        elif actor not in PARTNERS:
+            error = ("DrugProvenanceNotTradingPartner", account)
+        elif not (in_custody and proven):
+            error = ("DrugProvenanceNoStanding", account, key)
+        if error is None and current != NOT_INVESTIGATED:
+            error = ("DrugProvenanceUnexpectedInvestigation", key, current)
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.quarantine,
+            scope,
+            GTIN,
+            ident,
+            given,
+            REASON,
+            epcis(f"q {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is not None:
+            self._set_investigation(scope, unit, UNDER_QUARANTINE)
+            self.model.quarantined_by.append((actor, self.model.custodians()))
+
+    @rule(actor=PICK, lot_scope=st.booleans(), unit=PICK)
+    def rule_clear(self, actor, lot_scope, unit):
+        actor = self._authority_or_anyone(actor)
+        scope, ident, key, current = self._target(lot_scope, unit)
+        error = None
+        if actor not in AUTHORITIES:
+            error = ("DrugProvenanceNotAuthority", GTIN, self.accounts[actor])
+        elif current != UNDER_QUARANTINE:
+            error = ("DrugProvenanceUnexpectedInvestigation", key, current)
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.clear,
+            scope,
+            GTIN,
+            ident,
+            epcis(f"c {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is not None:
+            self._set_investigation(scope, unit, NOT_INVESTIGATED)
+
+    @rule(actor=PICK, barred=st.booleans())
+    def rule_bar(self, actor, barred):
+        actor = ACTORS[actor % len(ACTORS)]
+        account = self.accounts[actor]
+        unchanged = (actor in self.model.barred) == barred
+        self._expect(
+            ("DrugProvenanceBarUnchanged", account, barred) if unchanged else None,
+            self.provenance.setQuarantineBar,
+            account,
+            barred,
+            sender="regulator",
+        )
+        if barred:
+            self.model.barred.add(actor)
+        else:
+            self.model.barred.discard(actor)
+
+    @rule(pick=PICK, actor=PICK, outside=st.booleans())
+    def rule_sensor_readings(self, pick, actor, outside):
+        holding_id = self._holding(pick)
+        holding = self.model.holdings[holding_id]
+        actor = (
+            holding.receiver or holding.custodian
+            if actor % 2 == 0
+            else INVESTIGATORS[actor % len(INVESTIGATORS)]
+        )
+        account = self.accounts[actor]
+        receiving = holding.state == IN_TRANSIT and holding.receiver == actor
+        error = None
+        if actor not in PARTNERS:
+            error = ("DrugProvenanceNotTradingPartner", account)
+        elif holding.custodian != actor and not receiving:
+            error = ("DrugProvenanceNotCustodian", holding_id, account)
+        elif outside and actor in self.model.barred:
+            error = ("DrugProvenanceBarred", account)
+        elif outside and holding.state == IN_TRANSIT and not receiving:
+            error = ("DrugProvenanceUnexpectedHoldingState", holding_id, IN_TRANSIT)
+        elif outside and not holding.units:
+            error = ("DrugProvenanceEmptyHolding", holding_id)
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.recordSensorReadings,
+            holding_id,
+            *(OUTSIDE if outside else INSIDE),
+            epcis(f"s {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is not None and outside:
+            assert holding.units and actor not in self.model.barred
+            self.model.excursions.add(holding_id)
+
+    @rule(pick=PICK, actor=PICK)
+    def rule_clear_excursion(self, pick, actor):
+        open_ = sorted(self.model.excursions)
+        holding_id = open_[pick % len(open_)] if open_ and pick % 2 else self._holding(pick)
+        actor = self._authority_or_anyone(actor)
+        error = None
+        if actor not in AUTHORITIES:
+            error = ("DrugProvenanceNotAuthority", GTIN, self.accounts[actor])
+        elif holding_id not in self.model.excursions:
+            error = ("DrugProvenanceNoExcursion", holding_id)
+        self.model.steps += 1
+        tx = self._expect(
+            error,
+            self.provenance.clearExcursion,
+            holding_id,
+            epcis(f"e {self.model.steps}"),
+            CID,
+            sender=actor,
+        )
+        if tx is not None:
+            self.model.excursions.discard(holding_id)
 
     @rule(draw=st.integers(min_value=0, max_value=4))
     def rule_recall(self, draw):
@@ -397,6 +663,29 @@ class CustodyMachine(RuleBasedStateMachine):
                 assert not self.model.holder_of(text)
 
     @invariant()
+    def invariant_investigations_and_excursions_are_the_models(self):
+        for text in UNITS:
+            assert (
+                self.provenance.unitOf(GTIN, serial(text))[1]
+                == (self.model.unit_investigation[text])
+            ), text
+        lot = self.provenance.lotOf(self.lot.key)
+        assert (lot[6], lot[7]) == (self.model.lot_investigation, len(self.model.excursions))
+        for holding_id in self.model.holdings:
+            on_chain = holding_of(self.provenance, holding_id)["excursion"]
+            assert on_chain == (holding_id in self.model.excursions)
+
+    @invariant()
+    def invariant_only_parties_with_standing_quarantined(self):
+        for actor, custodians in self.model.quarantined_by:
+            assert actor in AUTHORITIES or actor in custodians
+
+    @invariant()
+    def invariant_verify_answers_the_models_status(self):
+        for text in UNITS:
+            assert status_of(self.provenance, self.lot, text) == self.model.status(text), text
+
+    @invariant()
     def invariant_a_recall_reaches_every_unit_of_the_lot(self):
         if not self.model.recalled:
             return
@@ -414,8 +703,9 @@ def test_custody_invariants_hold_under_random_operations(
     provenance, product, named, clinic, rival, reverts_with
 ):
     CustodyMachine.provenance = provenance
-    CustodyMachine.accounts = {name: named[name] for name in ACTORS if name != "clinic"}
+    CustodyMachine.accounts = {name: named[name] for name in INVESTIGATORS if name != "clinic"}
     CustodyMachine.accounts["clinic"] = clinic
+    CustodyMachine.rival_holding = ids.holding_id(rival.address, RIVAL_COMMISSIONING)
     CustodyMachine.reverts_with = staticmethod(reverts_with)
     CustodyMachine.lot = LotModel(GTIN, LOT, EXPIRY, UNITS, named["manufacturer"].address)
     provenance.commission(

@@ -1,5 +1,5 @@
-"""DrugProvenance decommissioning: dispensing (with cloned and unknown serials flagged) and
-destroying units."""
+"""DrugProvenance decommissioning: dispensing (with cloned and unknown serials flagged, an alert
+that changes nothing) and destroying units."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.provenance.provenance_support import (
     IN_TRANSIT,
     LOT,
     LOT_SCOPE,
+    NO_STANDING,
     NOT_HELD,
     REASON,
     UNIT_DESTROYED,
@@ -68,11 +69,12 @@ def test_dispensing_every_unit_empties_the_holding(provenance, lot, at_pharmacy,
     assert holding_of(provenance, at_pharmacy)["root"] == ZERO32
 
 
-def test_a_serial_already_dispensed_is_flagged_not_dispensed(
-    provenance, lot, at_pharmacy, dispense, pharmacy
+def test_a_serial_already_dispensed_is_flagged_not_dispensed_and_nothing_changes(
+    provenance, lot, at_pharmacy, dispense, pharmacy, manufacturer
 ):
     dispense(at_pharmacy, "SN0000")
     root = holding_of(provenance, at_pharmacy)["root"]
+    record = unit_record(provenance, lot, "SN0000")
     tx = dispense(at_pharmacy, "SN0000")
 
     assert tx.return_value is False
@@ -80,22 +82,27 @@ def test_a_serial_already_dispensed_is_flagged_not_dispensed(
         tx,
         "SuspectUnitFlagged",
         unitId=unit_id("SN0000"),
-        holding=at_pharmacy,
+        manufacturer=manufacturer,
         reporter=pharmacy,
+        gtin=lot.gtin,
+        holding=at_pharmacy,
         reason=DECOMMISSIONED,
         epcisHash=epcis("dispense SN0000"),
         cid=CID,
     )
-    assert "UnitDispensed" not in tx.events
-    assert unit_record(provenance, lot, "SN0000")[:2] == (UNIT_DISPENSED, 1)
+    assert [e.name for e in tx.events] == ["SuspectUnitFlagged"]
+    assert unit_record(provenance, lot, "SN0000") == record
+    assert record[:2] == (UNIT_DISPENSED, 0)  # not quarantined: verify answers DISPENSED
+    assert status_of(provenance, lot, "SN0000") == "DISPENSED"
     assert holding_of(provenance, at_pharmacy)["root"] == root
 
 
 @pytest.mark.parametrize("text", ["NEVER-MADE", "SN0005"])
-def test_a_serial_not_in_the_pharmacys_holding_is_flagged_and_quarantined(
-    provenance, lot, at_pharmacy, dispense, pharmacy, text
+def test_a_serial_not_in_the_pharmacys_holding_is_flagged_and_not_quarantined(
+    provenance, lot, at_pharmacy, dispense, pharmacy, manufacturer, text
 ):
-    # NEVER-MADE was never commissioned; SN0005 is real but still with the distributor.
+    # NEVER-MADE was never commissioned; SN0005 is real but still with the distributor, whose
+    # unit the pharmacy has no standing to stop.
     tx = dispense(at_pharmacy, text, proof=lot.lot_proof("SN0005"))
 
     assert tx.return_value is False
@@ -103,13 +110,16 @@ def test_a_serial_not_in_the_pharmacys_holding_is_flagged_and_quarantined(
         tx,
         "SuspectUnitFlagged",
         unitId=unit_id(text),
-        holding=at_pharmacy,
+        manufacturer=manufacturer,
         reporter=pharmacy,
+        gtin=lot.gtin,
+        holding=at_pharmacy,
         reason=NOT_HELD,
         epcisHash=epcis(f"dispense {text}"),
         cid=CID,
     )
-    assert unit_record(provenance, lot, text)[:2] == (0, 1)
+    assert unit_record(provenance, lot, text)[:2] == (0, 0)
+    assert status_of(provenance, lot, "SN0005") == "VALID"
 
 
 def test_a_forged_proof_is_flagged_as_not_held(provenance, lot, at_pharmacy, dispense):
@@ -121,7 +131,14 @@ def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
     provenance, lot, at_pharmacy, dispense, manufacturer
 ):
     provenance.quarantine(
-        UNIT_SCOPE, lot.gtin, serial("FAKE"), REASON, epcis("q"), CID, {"from": manufacturer}
+        UNIT_SCOPE,
+        lot.gtin,
+        serial("FAKE"),
+        NO_STANDING,
+        REASON,
+        epcis("q"),
+        CID,
+        {"from": manufacturer},
     )
     provenance.confirmIllegitimate(
         UNIT_SCOPE, lot.gtin, serial("FAKE"), REASON, epcis("c"), CID, {"from": manufacturer}
@@ -194,7 +211,10 @@ def test_a_recalled_unit_is_not_dispensed(
 def test_a_unit_of_a_quarantined_lot_is_not_dispensed(
     provenance, lot, at_pharmacy, dispense, distributor, reverts_with
 ):
-    provenance.quarantine(LOT_SCOPE, lot.gtin, LOT, REASON, epcis("q"), CID, {"from": distributor})
+    standing = lot.standing(lot.shipment("to distributor"))
+    provenance.quarantine(
+        LOT_SCOPE, lot.gtin, LOT, standing, REASON, epcis("q"), CID, {"from": distributor}
+    )
     with reverts_with("DrugProvenanceNotSaleable", unit_id("SN0001"), 6):
         dispense(at_pharmacy, "SN0001")
 
@@ -203,7 +223,14 @@ def test_an_illegitimate_unit_is_not_dispensed(
     provenance, lot, at_pharmacy, dispense, pharmacy, manufacturer, reverts_with
 ):
     provenance.quarantine(
-        UNIT_SCOPE, lot.gtin, serial("SN0001"), REASON, epcis("q"), CID, {"from": pharmacy}
+        UNIT_SCOPE,
+        lot.gtin,
+        serial("SN0001"),
+        lot.standing(at_pharmacy, "SN0001"),
+        REASON,
+        epcis("q"),
+        CID,
+        {"from": pharmacy},
     )
     provenance.confirmIllegitimate(
         UNIT_SCOPE, lot.gtin, serial("SN0001"), REASON, epcis("c"), CID, {"from": manufacturer}

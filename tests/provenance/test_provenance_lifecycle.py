@@ -12,11 +12,14 @@ from tests.provenance.provenance_support import (
     DISTRIBUTOR_ROLE,
     EXPIRED,
     HELD,
+    NO_STANDING,
     NOT_HELD,
     REASON,
     RECALLED,
     SERIALS,
+    UNIT_SCOPE,
     UNSELECTED,
+    VOID_REASON,
     VOIDED,
     epcis,
     holding_of,
@@ -73,8 +76,8 @@ def test_a_unit_goes_from_manufacturer_to_patient_with_custody_and_ownership_at_
     assert status_of(provenance, lot, "SN0005") == "VALID"
 
 
-def test_a_cloned_serial_dispensed_twice_is_flagged_and_quarantined_not_dispensed(
-    provenance, lot, at_pharmacy, ship, receive, dispense, distributor, clinic
+def test_a_cloned_serial_dispensed_twice_is_flagged_not_dispensed_and_the_manufacturer_acts(
+    provenance, lot, at_pharmacy, ship, receive, dispense, distributor, clinic, manufacturer
 ):
     dispense(at_pharmacy, "SN0001")
     ship(
@@ -93,11 +96,26 @@ def test_a_cloned_serial_dispensed_twice_is_flagged_and_quarantined_not_dispense
         tx,
         "SuspectUnitFlagged",
         unitId=unit_id("SN0001"),
-        holding=lot.shipment("to clinic"),
+        manufacturer=manufacturer,
         reporter=clinic,
+        gtin=lot.gtin,
+        holding=lot.shipment("to clinic"),
         reason=DECOMMISSIONED,
         epcisHash=epcis("dispense SN0001"),
         cid=CID,
+    )
+    # The alert changes nothing: the serial still verifies as dispensed.
+    assert status_of(provenance, lot, "SN0001") == "DISPENSED"
+    # The manufacturer, filtering the alerts on its address, quarantines the serial.
+    provenance.quarantine(
+        UNIT_SCOPE,
+        lot.gtin,
+        serial("SN0001"),
+        NO_STANDING,
+        REASON,
+        epcis("quarantine clone"),
+        CID,
+        {"from": manufacturer},
     )
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
 
@@ -112,15 +130,17 @@ def test_an_unknown_serial_is_flagged_when_dispensed(
         tx,
         "SuspectUnitFlagged",
         unitId=unit_id("FAKE-0001"),
-        holding=at_pharmacy,
+        manufacturer=lot.manufacturer,
         reporter=pharmacy,
+        gtin=lot.gtin,
+        holding=at_pharmacy,
         reason=NOT_HELD,
         epcisHash=epcis("dispense FAKE-0001"),
         cid=CID,
     )
     assert "UnitDispensed" not in tx.events
     assert status_of(provenance, lot, "FAKE-0001") == "UNKNOWN"
-    assert provenance.unitOf(lot.gtin, serial("FAKE-0001"))[1] == 1  # quarantined
+    assert provenance.unitOf(lot.gtin, serial("FAKE-0001"))[1] == 0  # an alert only
 
 
 def test_dispensing_twice_at_the_same_pharmacy_is_flagged_as_a_clone(
@@ -131,7 +151,7 @@ def test_dispensing_twice_at_the_same_pharmacy_is_flagged_as_a_clone(
 
     assert tx.return_value is False
     assert tx.events["SuspectUnitFlagged"]["reason"] == DECOMMISSIONED
-    assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
+    assert status_of(provenance, lot, "SN0001") == "DISPENSED"
 
 
 def test_a_package_printed_with_a_wrong_lot_or_expiry_is_a_mismatch(provenance, lot):
@@ -189,7 +209,7 @@ def test_a_voided_shipment_cannot_be_received_and_its_units_stay_with_the_sender
 ):
     ship("to distributor")
     provenance.voidShipment(
-        lot.shipment("to distributor"), epcis("void"), CID, {"from": manufacturer}
+        lot.shipment("to distributor"), VOID_REASON, epcis("void"), CID, {"from": manufacturer}
     )
 
     with reverts_with(

@@ -110,16 +110,18 @@ def apply(provenance, lot, at_pharmacy, dispense, manufacturer, pharmacy, regula
         elif state == "recalled":
             provenance.recall(GTIN, LOT, REASON, epcis("recall"), CID, {"from": regulator})
         elif state in ("quarantined", "illegitimate"):
+            standing = lot.standing(at_pharmacy, "SN0001")
             provenance.quarantine(
-                UNIT_SCOPE, GTIN, unit, REASON, epcis("q"), CID, {"from": pharmacy}
+                UNIT_SCOPE, GTIN, unit, standing, REASON, epcis("q"), CID, {"from": pharmacy}
             )
             if state == "illegitimate":
                 provenance.confirmIllegitimate(
                     UNIT_SCOPE, GTIN, unit, REASON, epcis("c"), CID, {"from": manufacturer}
                 )
         elif state == "lot quarantined":
+            standing = lot.standing(at_pharmacy)
             provenance.quarantine(
-                LOT_SCOPE, GTIN, LOT, REASON, epcis("lq"), CID, {"from": pharmacy}
+                LOT_SCOPE, GTIN, LOT, standing, REASON, epcis("lq"), CID, {"from": pharmacy}
             )
         elif state == "excursion":
             provenance.recordSensorReadings(

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from eth_hash.auto import keccak
 
 from hygeia.errors import ContractRevertError, IntegrityError, InvalidInputError
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import HoldingState, VerificationStatus
+from hygeia.provenance.client import NO_STANDING, HoldingState, Investigation, VerificationStatus
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 from hygeia.store import LocalStore
 from hygeia.store.cid import CID
@@ -72,16 +73,33 @@ def test_verify_finds_the_proof_and_answers_valid_mismatch_unknown(
     assert answer.as_json()["status"] == "UNKNOWN"
 
 
+def disposition_of(flow: ProvenanceFlow, cid: str) -> tuple[str, str]:
+    """The bizStep and disposition of the one event of an anchored EPCIS document."""
+    event = epcis.decode(flow.store.cat(cid))["epcisBody"]["eventList"][0]
+    return event["bizStep"], event["disposition"]
+
+
 def test_dispensing_and_a_cloned_serial(flow_as: Flows, supply: dict[str, bytes]) -> None:
     pharmacy = flow_as("pharmacy")
-    dispensed, _ = pharmacy.dispense(supply["pharmacy"], "SN0000")
-    again, _ = pharmacy.dispense(supply["pharmacy"], "SN0000")
+    dispensed, first = pharmacy.dispense(supply["pharmacy"], "SN0000")
+    again, alert = pharmacy.dispense(supply["pharmacy"], "SN0000")
 
     assert (dispensed, again) == (True, False)
+    assert disposition_of(pharmacy, first.cid) == ("dispensing", "dispensed")
+    # The refused dispense is recorded as an inspection that found the unit non-conformant.
+    assert disposition_of(pharmacy, alert.cid) == ("inspecting", "non_conformant")
     answer = pharmacy.verify(GTIN, "SN0000", "LOT-1", EXPIRY)
-    assert answer.status is VerificationStatus.QUARANTINED  # the clone alert quarantined it
+    assert answer.status is VerificationStatus.DISPENSED  # the alert changed nothing
     custody = pharmacy.custody(GTIN, "LOT-1")
     assert "SN0000" not in custody.holdings[supply["pharmacy"]].serials
+    assert [e.name for e in custody.alerts()] == ["SuspectUnitFlagged"]
+    doc = pharmacy.reader.export(custody, "SN0000")
+    steps = [(e["bizStep"], e.get("disposition")) for e in doc["epcisBody"]["eventList"]]
+    assert steps[-2:] == [("dispensing", "dispensed"), ("inspecting", "non_conformant")]
+
+    flow_as("manufacturer").quarantine(GTIN, "cloned serial reported", serial="SN0000")
+    answer = pharmacy.verify(GTIN, "SN0000", "LOT-1", EXPIRY)
+    assert answer.status is VerificationStatus.QUARANTINED
 
 
 def test_a_unit_trace_exports_a_valid_epcis_document_in_chain_order(
@@ -105,7 +123,13 @@ def test_void_and_reship(
 ) -> None:
     wholesaler = flow_as("distributor")
     shipment = wholesaler.ship(supply["distributor"], address_of("pharmacy"), ["SN0010"]).id
-    wholesaler.void(shipment)
+    with pytest.raises(InvalidInputError, match="give a reason"):
+        wholesaler.void(shipment, "  ")
+    voided = wholesaler.void(shipment, "the truck did not leave")
+    logs = wholesaler.client.contract.events.ShipmentVoided().process_receipt(
+        {"logs": list(voided.receipt.logs)}
+    )
+    assert bytes(logs[0]["args"]["reasonHash"]) == keccak(b"the truck did not leave")
     assert wholesaler.client.holding_of(shipment).state is HoldingState.VOIDED
     again = wholesaler.ship(shipment, address_of("pharmacy"), sale=True).id
     flow_as("pharmacy").receive(again)
@@ -238,7 +262,8 @@ def test_confirming_a_unit_illegitimate_names_every_party_in_its_chain_of_custod
     serial: str,
     parties: set[str],
 ) -> None:
-    flow_as("pharmacy").quarantine(GTIN, "counterfeit packaging", serial=serial)
+    # The distributor holds units of LOT-S, so it has standing over every unit of the lot.
+    flow_as("distributor").quarantine(GTIN, "counterfeit packaging", serial=serial)
     _, notify = flow_as("regulator").confirm_illegitimate(GTIN, "counterfeit", serial=serial)
 
     assert notify == {address_of(n) for n in parties}
@@ -260,7 +285,7 @@ def test_confirming_a_lot_illegitimate_names_every_party_that_held_owned_or_awai
 def test_confirming_an_uncommissioned_serial_illegitimate_names_nobody(
     flow_as: Flows, product: int
 ) -> None:
-    flow_as("pharmacy").quarantine(GTIN, "unknown serial", serial="NEVER-MADE")
+    flow_as("manufacturer").quarantine(GTIN, "unknown serial", serial="NEVER-MADE")
     _, notify = flow_as("manufacturer").confirm_illegitimate(GTIN, "clone", serial="NEVER-MADE")
 
     assert notify == set()
@@ -324,3 +349,78 @@ def test_licensing_a_company_prefix_takes_a_regulator_and_a_well_formed_prefix(
     for bad in ("12345", "1234567890123", "06141a1", ""):
         with pytest.raises(InvalidInputError, match="company prefix"):
             flow_as("regulator").client.license_company_prefix(bad, address_of("manufacturer"))
+
+
+# ------------------------------------------------------------------------------ who stops product
+
+
+def test_the_sdk_finds_each_partys_standing_on_the_chain(
+    flow_as: Flows, supply: dict[str, bytes]
+) -> None:
+    maker, wholesaler, pharmacy, regulator = (
+        flow_as(n) for n in ("manufacturer", "distributor", "pharmacy", "regulator")
+    )
+    assert maker.standing(GTIN, lot="LOT-1") == NO_STANDING  # the manufacturer needs none
+    assert regulator.standing(GTIN, serial="SN0001") == NO_STANDING  # a regulator neither
+    assert wholesaler.standing(GTIN, lot="LOT-1").holding == supply["distributor"]
+    unit = pharmacy.standing(GTIN, serial="SN0007")  # held by the distributor: same lot
+    assert unit.holding == supply["pharmacy"]
+    assert maker.verify(GTIN, "SN0007", "LOT-1", EXPIRY).status is VerificationStatus.VALID
+    assert (
+        maker.client.verify(
+            GTIN, ids.digest("SN0007"), ids.digest("LOT-1"), EXPIRY, list(unit.proof)
+        )
+        is VerificationStatus.VALID
+    )  # the proof is the unit's in its lot's tree
+    assert pharmacy.standing(GTIN, serial="NEVER-MADE") == NO_STANDING
+    assert pharmacy.standing(GTIN, lot="LOT-R") == NO_STANDING  # never held LOT-R
+    with pytest.raises(InvalidInputError):
+        pharmacy.standing(GTIN)
+
+
+def test_a_party_without_standing_is_refused_and_reports_instead(
+    flow_as: Flows, product: int, address_of: Callable[[str], str]
+) -> None:
+    maker, pharmacy = flow_as("manufacturer"), flow_as("pharmacy")
+    maker.commission(GTIN, "LOT-N", EXPIRY, ["N1", "N2"])
+    with pytest.raises(ContractRevertError, match="DrugProvenanceNoStanding") as refused:
+        pharmacy.quarantine(GTIN, "looks wrong", serial="N1")
+    assert refused.value.error_args["account"] == address_of("pharmacy")
+
+    reported = pharmacy.report_suspect(GTIN, "looks wrong", serial="N1")
+    assert disposition_of(pharmacy, reported.cid) == ("inspecting", "non_conformant")
+    assert pharmacy.verify(GTIN, "N1", "LOT-N", EXPIRY).status is VerificationStatus.VALID
+    lot_report = pharmacy.report_suspect(GTIN, "whole lot looks wrong", lot="LOT-N")
+    custody = maker.custody(GTIN, "LOT-N")
+    assert [(e.name, e.tx_hash) for e in custody.alerts()] == [
+        ("SuspectProductReported", reported.receipt.tx_hash),
+        ("SuspectProductReported", lot_report.receipt.tx_hash),
+    ]
+    alert = custody.alerts()[0].args
+    assert (alert["manufacturer"], alert["reporter"]) == (
+        address_of("manufacturer"),
+        address_of("pharmacy"),
+    )
+    steps = [e["bizStep"] for e in maker.reader.export(custody, "N1")["epcisBody"]["eventList"]]
+    assert steps == ["commissioning", "inspecting", "inspecting"]
+    maker.quarantine(GTIN, "acting on the report", serial="N1")
+    assert pharmacy.verify(GTIN, "N1", "LOT-N", EXPIRY).status is VerificationStatus.QUARANTINED
+
+
+def test_a_regulator_bars_a_party_that_abuses_quarantine_and_clears_its_quarantine(
+    flow_as: Flows, supply: dict[str, bytes], address_of: Callable[[str], str]
+) -> None:
+    pharmacy, regulator = flow_as("pharmacy"), flow_as("regulator")
+    pharmacy.quarantine(GTIN, "spite", lot="LOT-1")
+    regulator.clear(GTIN, lot="LOT-1")
+    regulator.client.set_quarantine_bar(address_of("pharmacy"), True)
+    assert regulator.client.is_barred(address_of("pharmacy"))
+
+    with pytest.raises(ContractRevertError, match="DrugProvenanceBarred"):
+        pharmacy.quarantine(GTIN, "spite again", lot="LOT-1")
+    pharmacy.report_suspect(GTIN, "still allowed to report", lot="LOT-1")
+    assert pharmacy.client.lot_of(ids.lot_key(GTIN, ids.digest("LOT-1"))).investigation is (
+        Investigation.NONE
+    )
+    regulator.client.set_quarantine_bar(address_of("pharmacy"), False)
+    assert not regulator.client.is_barred(address_of("pharmacy"))

@@ -1,14 +1,36 @@
-"""The attack tests' chain (a fresh suite with its parties, tests/vault/world.py) and fresh
-patients, so that one attack's consents never help or hinder another's."""
+"""The attack tests' fixtures.
 
-from __future__ import annotations
+- Consent, records and identity (test_consent_attacks.py): a fresh suite with its parties on an
+  Anvil of their own (tests/vault/world.py), and fresh patients, so that one attack's consents
+  never help or hinder another's.
+- DrugProvenance on brownie's Anvil (test_provenance_attacks.py): the shared brownie fixtures and
+  the DrugProvenance suite's (tests/provenance/provenance_support.py), as tests/provenance does.
+  Its SDK and CLI attacks (test_provenance_attacks_sdk.py) import the fixtures of their own chain
+  (tests/provenance_sdk/drug_chain.py).
+"""
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.brownie_support import *  # noqa: F403 (fixtures are found by name)
+from tests.provenance.provenance_support import *  # noqa: F403
 from tests.security.parties import Patient, new_patient
 from tests.vault.world import World, running_world
+
+# brownie 1.22.2 warns about its own fixtures (fn_isolation calls rpc.snapshot/rpc.revert) on
+# every test, as in tests/provenance.
+_BROWNIE_SELF_WARNING = pytest.mark.filterwarnings(
+    r"ignore:rpc\.\w+ should not be called directly:FutureWarning"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(_BROWNIE_SELF_WARNING)
 
 
 @pytest.fixture(scope="package")

@@ -1,5 +1,10 @@
 """`hygeia drug prefix|product|commission|ship|receive|void|dispense|verify|recall|quarantine|
-clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance)."""
+report|bar|clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance).
+
+Who stops product: `quarantine` is for the product's manufacturer, a regulator, or a party that
+holds or held units of the lot (the SDK finds its standing); any trading partner can `report`
+suspect product, which alerts the manufacturer and regulators and stops nothing; a regulator can
+`bar` a party that abuses quarantine; the manufacturer or a regulator `clear`s."""
 
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options
 from hygeia.errors import InvalidInputError
 from hygeia.provenance import epcis, gs1
+from hygeia.provenance.client import SuspectReason
+from hygeia.provenance.trace import ChainEvent, LotCustody
 from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 from hygeia.store import open_store
 
@@ -49,14 +56,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     whom.add_argument("--revoke", action="store_true", help="revoke the prefix's licence")
 
     p = action("product", "register a product by GTIN (manufacturer)", _product)
-    p.add_argument("gtin", type=_gtin)
+    _gtin_argument(p)
     p.add_argument("--name", required=True, help="product name (only its hash goes on-chain)")
     p.add_argument("--prefix-length", type=int, required=True, help="GS1 company prefix digits")
     p.add_argument("--min-temp", type=float, required=True, help="lowest storage temperature, C")
     p.add_argument("--max-temp", type=float, required=True, help="highest storage temperature, C")
 
-    p = action("commission", "commission a lot from a serial list (manufacturer)", _commission)
-    p.add_argument("gtin", type=_gtin)
+    p = action(
+        "commission",
+        "commission a lot from a serial list (manufacturer); serials already commissioned in "
+        "an earlier lot of the GTIN, or listed twice, are refused",
+        _commission,
+    )
+    _gtin_argument(p)
     _lot(p, required=True)
     p.add_argument("--expiry", type=_expiry, required=True, help="YYMMDD (00 day: end of month)")
     p.add_argument(
@@ -71,54 +83,86 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-sale", action="store_true", help="move without selling (ownership stays)")
 
-    for name, verb, handler in (
-        ("receive", "confirm receipt of", _receive),
-        ("void", "void", _void),
-    ):
-        p = action(name, f"{verb} a shipment", handler)
-        p.add_argument("shipment", type=_id, help="shipment id (0x...)")
+    p = action("receive", "confirm receipt of a shipment (its receiver)", _receive)
+    p.add_argument("shipment", type=_id, help="shipment id (0x...)")
+
+    p = action(
+        "void",
+        "void a shipment before its receipt (its sender); a void mined before the receipt "
+        "makes the receipt fail, so the reason is on the record",
+        _void,
+    )
+    p.add_argument("shipment", type=_id, help="shipment id (0x...)")
+    p.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
 
     p = action("dispense", "dispense a unit to a patient (dispenser)", _dispense)
-    p.add_argument("holding", type=_id)
-    p.add_argument("serial")
+    p.add_argument("holding", type=_id, help="the dispenser's holding id (0x...)")
+    p.add_argument("serial", help="serial number (GS1 AI 21) on the package")
 
     p = action("verify", "DSCSA verification of a product identifier", _verify)
-    p.add_argument("gtin", type=_gtin)
-    p.add_argument("serial")
+    _gtin_argument(p)
+    p.add_argument("serial", help="serial number (GS1 AI 21) on the package")
     _lot(p, required=True)
     p.add_argument("--expiry", type=_expiry, required=True, help="YYMMDD as printed")
 
     p = action("recall", "recall a lot (manufacturer or regulator)", _recall)
-    p.add_argument("gtin", type=_gtin)
+    _gtin_argument(p)
     _lot(p, required=True)
-    p.add_argument("--reason", required=True)
+    _reason(p)
 
-    p = action("quarantine", "quarantine a suspect lot or unit (trading partner)", _quarantine)
-    p.add_argument("gtin", type=_gtin)
+    p = action(
+        "quarantine",
+        "quarantine a suspect lot or unit: the product's manufacturer, a regulator, or a "
+        "party that holds or held units of the lot (its standing is found on-chain)",
+        _quarantine,
+    )
+    _gtin_argument(p)
     _target(p)
-    p.add_argument("--reason", required=True)
+    _reason(p)
+
+    p = action(
+        "report",
+        "report a suspect lot or unit (any trading partner): alerts the manufacturer and "
+        "regulators, stops nothing",
+        _report,
+    )
+    _gtin_argument(p)
+    _target(p)
+    _reason(p)
+
+    p = action(
+        "bar",
+        "bar a party from quarantining and opening temperature excursions (regulator)",
+        _bar,
+    )
+    # Not `account`: that is --account, the signer (a regulator).
+    p.add_argument("party", metavar="ACCOUNT", help="the party: address or dev account name")
+    p.add_argument("--lift", action="store_true", help="lift the bar instead")
 
     p = action(
         "clear",
-        "clear a quarantine, confirm it illegitimate, or clear a temperature excursion",
+        "clear a quarantine, confirm it illegitimate, or clear a temperature excursion "
+        "(manufacturer or regulator)",
         _clear,
     )
-    p.add_argument("gtin", type=_gtin, nargs="?", default=None)
-    p.add_argument("--lot", default=None)
-    p.add_argument("--serial", default=None)
+    p.add_argument(
+        "gtin", type=_gtin, nargs="?", default=None, help="GTIN-14 (not with --excursion)"
+    )
+    p.add_argument("--lot", default=None, help="the quarantined lot (GS1 AI 10)")
+    p.add_argument("--serial", default=None, help="the quarantined unit's serial (GS1 AI 21)")
     p.add_argument("--illegitimate", action="store_true", help="confirm illegitimate instead")
     p.add_argument("--reason", default=None, help="required with --illegitimate")
     p.add_argument("--excursion", type=_id, default=None, help="clear this holding's excursion")
 
     p = action("sensor", "anchor a batch of temperature readings of a holding", _sensor)
-    p.add_argument("holding", type=_id)
+    p.add_argument("holding", type=_id, help="the holding the logger travelled with (0x...)")
     p.add_argument(
         "--readings", type=Path, required=True, help="CSV of time,celsius (ISO time or unix)"
     )
     p.add_argument("--device", required=True, help="data logger id, a URI (urn:epc:id:giai:...)")
 
     p = action("trace", "chain of custody of a lot or unit, as EPCIS 2.0 JSON-LD", _trace)
-    p.add_argument("gtin", type=_gtin)
+    _gtin_argument(p)
     _lot(p, required=True)
     p.add_argument("--serial", default=None, help="trace this unit only")
     p.add_argument("--out", type=Path, default=None, help="write the EPCIS document here")
@@ -151,14 +195,22 @@ def _id(text: str) -> bytes:
         raise argparse.ArgumentTypeError(f"not hex: {text!r}") from None
 
 
+def _gtin_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("gtin", type=_gtin, help="GTIN-14 (check digit verified)")
+
+
 def _lot(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--lot", required=required, help="lot number (GS1 AI 10)")
 
 
+def _reason(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
+
+
 def _target(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--lot", default=None, help="the whole lot")
-    group.add_argument("--serial", default=None, help="one unit")
+    group.add_argument("--lot", default=None, help="the whole lot (lot number, GS1 AI 10)")
+    group.add_argument("--serial", default=None, help="one unit (serial number, GS1 AI 21)")
 
 
 # ------------------------------------------------------------------ helpers
@@ -260,7 +312,7 @@ def _receive(ctx: Context) -> int:
 
 
 def _void(ctx: Context) -> int:
-    anchored = _flow(ctx).void(ctx.args.shipment)
+    anchored = _flow(ctx).void(ctx.args.shipment, ctx.args.reason)
     return _done(ctx, f"voided shipment {_hex(ctx.args.shipment)}", anchored)
 
 
@@ -270,8 +322,8 @@ def _dispense(ctx: Context) -> int:
         return _done(ctx, f"dispensed {ctx.args.serial}", anchored, {"dispensed": True})
     _done(
         ctx,
-        f"ALERT: {ctx.args.serial} is suspect (cloned or unknown serial): quarantined, "
-        "not dispensed",
+        f"ALERT: {ctx.args.serial} is suspect (cloned or unknown serial): not dispensed; the "
+        "manufacturer and regulators are alerted (set the package aside)",
         anchored,
         {"dispensed": False},
     )
@@ -302,6 +354,26 @@ def _quarantine(ctx: Context) -> int:
         ctx.args.gtin, ctx.args.reason, lot=ctx.args.lot, serial=ctx.args.serial
     )
     return _done(ctx, f"quarantined {ctx.args.serial or 'lot ' + ctx.args.lot}", anchored)
+
+
+def _report(ctx: Context) -> int:
+    anchored = _flow(ctx).report_suspect(
+        ctx.args.gtin, ctx.args.reason, lot=ctx.args.lot, serial=ctx.args.serial
+    )
+    what = ctx.args.serial or "lot " + ctx.args.lot
+    return _done(ctx, f"reported {what} as suspect (nothing stopped)", anchored)
+
+
+def _bar(ctx: Context) -> int:
+    flow = _flow(ctx, "regulator")
+    account = _address(flow, ctx.args.party)
+    barred = not ctx.args.lift
+    receipt = flow.client.set_quarantine_bar(account, barred)
+    what = f"{'barred' if barred else 'lifted the bar of'} {account}" + (
+        " from quarantining and opening excursions" if barred else ""
+    )
+    ctx.out.transaction(what, receipt, {"account": account, "barred": barred})
+    return 0
 
 
 def _clear(ctx: Context) -> int:
@@ -367,6 +439,29 @@ def _trace(ctx: Context) -> int:
         for h, v in custody.holdings.items()
     ]
     ctx.out.table("holdings now", ["holding", "custodian", "owner", "state", "units"], holders)
+    alerts = [_alert_row(custody, event) for event in custody.alerts()]
+    if alerts:
+        ctx.out.table(
+            "suspect-product alerts (nothing stopped by them)",
+            ["tx", "alert", "about", "by"],
+            alerts,
+        )
     if ctx.args.out is not None:
         ctx.out.console.print(f"EPCIS 2.0 document written to {ctx.args.out}")
     return 0
+
+
+def _alert_row(custody: LotCustody, event: ChainEvent) -> list[str]:
+    if event.name == "SuspectUnitFlagged":
+        unit = bytes(event.args["unitId"])
+        about = custody.serial_of_unit.get(unit, _hex(unit))
+        kind = f"dispense refused: {SuspectReason(event.args['reason']).name.lower()}"
+    else:
+        target = bytes(event.args["target"])
+        about = (
+            f"lot {custody.lot_number}"
+            if target == custody.lot_key
+            else custody.serial_of_unit.get(target, _hex(target))
+        )
+        kind = "reported suspect"
+    return [event.tx_hash, kind, about, str(event.args["reporter"])]
