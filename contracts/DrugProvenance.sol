@@ -13,9 +13,10 @@ import {Roles} from "./libraries/Roles.sol";
 
 /// @title DrugProvenance
 /// @notice DSCSA supply chain on-chain in GS1 EPCIS 2.0 terms: products registered only by the
-/// licensee of their GS1 company prefix, lots commissioned as a Merkle root over their serials, shipments between authorized trading partners with custody
-/// kept apart from ownership, dispensing with cloned-serial detection, recalls, quarantine of
-/// suspect product, cold-chain excursions and the DSCSA verification of a product identifier.
+/// licensee of their GS1 company prefix, lots commissioned as a Merkle root over their serials,
+/// shipments between authorized trading partners with custody kept apart from ownership,
+/// dispensing with cloned-serial detection, recalls, quarantine of suspect product, cold-chain
+/// excursions and the DSCSA verification of a product identifier.
 /// Only ids, digests, roots, EPCIS event hashes and IPFS CIDs are stored or emitted.
 /// @dev Custody design. No storage is kept per unit in stock: units live in *holdings*. A holding
 /// is the set of units of one lot in one party's possession (commissioned stock, or a shipment),
@@ -31,13 +32,12 @@ import {Roles} from "./libraries/Roles.sol";
 /// there: nobody can ship, dispense or destroy units it does not hold. Dispensing and destroying
 /// prune the unit from its holding with its single proof and write one slot for the unit, so
 /// both are final and a second dispense of the serial is detected as a clone.
-/// Limits: a subset shipment costs calldata and proof work linear in the units listed: about
-/// 1.2x its EVM floor for a few units of a small holding, 1.7x for 32 of 1,024 and 2.2x for 512
-/// of 1,024 (each proof node costs several hundred gas of hashing and queue work, against 140 to
-/// 650 gas of its calldata), while a whole holding costs the same at any size, so large
-/// quantities are best shipped as whole holdings; the SDK must know each holding's units to build proofs,
-/// which it reads from the EPCIS documents and checks against the roots here; unit counts are
-/// as declared at commissioning (the contract cannot count a tree's leaves). {verify} checks a
+/// Limits: a subset shipment costs calldata and proof work linear in the units listed, and each
+/// proof node costs more to hash and queue than its calldata, while a whole holding costs the
+/// same at any size, so large quantities are best shipped as whole holdings (the README's
+/// benchmarks give the figures); the SDK must know each holding's units to build proofs, which
+/// it reads from the EPCIS documents and checks against the roots here; unit counts are as
+/// declared at commissioning (the contract cannot count a tree's leaves). {verify} checks a
 /// unit against its lot's commissioned root, so it sees lot-level states (recall, lot
 /// quarantine, open excursions of any holding of the lot) and unit-level ones (decommissioned,
 /// quarantined, illegitimate), but not which holding the unit is in: an excursion makes the

@@ -518,7 +518,8 @@ interface IDrugProvenance {
     ) external;
 
     /// @notice Commissions lot `lot` of `gtin`: its units, the leaves under `serialsRoot`, form a
-    /// holding, id {holdingIdOf}(caller, `epcisHash`), held and owned by the caller. Costs the same for 1 unit or 100,000.
+    /// holding, id {holdingIdOf}(caller, `epcisHash`), held and owned by the caller. The cost does
+    /// not depend on the lot's size: only the root is stored.
     /// @dev Requirements: caller is an active MANUFACTURER, registered `gtin` and still holds its
     /// company prefix; `lot` and `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
     /// `epcisHash` is not zero, the caller made no holding with it yet, and `cid` not empty.

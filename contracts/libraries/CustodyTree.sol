@@ -177,7 +177,7 @@ library CustodyTree {
                         queue := add(queue, _NODE_BYTES)
                     }
                 }
-                // full: `join` inlined, as it runs at every node (2% of a large shipment's gas)
+                // full: `join` inlined, as it runs at every node of every shipment
                 let full := mload(a)
                 {
                     let y := mload(b)
