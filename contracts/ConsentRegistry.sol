@@ -84,6 +84,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         AccessReason nearMiss;
     }
 
+    /// @notice Deploys the registry over the suite's participants; consent ids start at 1.
     /// @param participantRegistry the suite's ParticipantRegistry.
     constructor(IParticipantRegistry participantRegistry) EIP712("hygeia.ConsentRegistry", "1") {
         if (address(participantRegistry) == address(0)) revert ConsentRegistryZeroAddress();
@@ -344,6 +345,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     // slither-disable-start naming-convention -- the EIP-712 getter's conventional name (as in ERC-2612)
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
+    /// @return the separator of domain "hygeia.ConsentRegistry", version "1", that signed grants
+    /// are made over.
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();

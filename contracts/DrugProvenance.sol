@@ -74,6 +74,8 @@ contract DrugProvenance is IDrugProvenance {
     mapping(bytes32 unitId => Unit) private _units;
     mapping(address account => bool barred) private _barred;
 
+    /// @notice Deploys the provenance registry over the suite's participants, with no company
+    /// prefix licensed yet.
     /// @param participantRegistry the suite's ParticipantRegistry.
     constructor(IParticipantRegistry participantRegistry) {
         if (address(participantRegistry) == address(0)) revert DrugProvenanceZeroAddress();

@@ -19,12 +19,19 @@ import {Roles} from "./libraries/Roles.sol";
 /// @dev Licensed roles and the patient role are granted only through this contract's own flows;
 /// OpenZeppelin's grantRole/revokeRole/renounceRole refuse them so role and credential never drift.
 contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
+    /// @notice Role of a regulator: issues and manages credentials; granted by the governance admin.
     bytes32 public constant REGULATOR_ROLE = Roles.REGULATOR;
+    /// @notice Licensed role of a care provider (practitioner or organization).
     bytes32 public constant PROVIDER_ROLE = Roles.PROVIDER;
+    /// @notice Licensed role of a payer.
     bytes32 public constant INSURER_ROLE = Roles.INSURER;
+    /// @notice Licensed role of a DSCSA manufacturer.
     bytes32 public constant MANUFACTURER_ROLE = Roles.MANUFACTURER;
+    /// @notice Licensed role of a DSCSA wholesale distributor.
     bytes32 public constant DISTRIBUTOR_ROLE = Roles.DISTRIBUTOR;
+    /// @notice Licensed role of a DSCSA dispenser (a pharmacy).
     bytes32 public constant DISPENSER_ROLE = Roles.DISPENSER;
+    /// @notice Role of a registered patient; it takes no credential.
     bytes32 public constant PATIENT_ROLE = Roles.PATIENT;
     /// @notice EIP-712 type of a patient's own registration, relayed by anyone (gasless onboarding).
     bytes32 public constant REGISTRATION_TYPEHASH =
@@ -38,6 +45,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
     mapping(address account => uint256 roleBits) private _roleBits;
     mapping(address ward => address guardian) private _guardians;
 
+    /// @notice Deploys the registry with its governance admin and no other participant.
     /// @param admin the governance admin: grants and revokes regulators.
     constructor(address admin) EIP712("hygeia.ParticipantRegistry", "1") {
         if (admin == address(0)) revert ParticipantRegistryZeroAddress();
@@ -167,6 +175,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
 
     /// @notice Grants a role that is not managed by the registry (governance admin, regulator).
     /// @dev Requirements: caller is the role's admin; `role` is neither licensed nor PATIENT.
+    /// Emits {RoleGranted} unless `account` already holds the role.
+    /// @param role the role id: REGULATOR, the governance admin (zero) or a role foreign to the suite.
+    /// @param account the account that receives it.
     function grantRole(bytes32 role, address account) public override {
         _requireUnmanaged(role);
         super.grantRole(role, account);
@@ -174,6 +185,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
 
     /// @notice Revokes a role that is not managed by the registry (governance admin, regulator).
     /// @dev Requirements: caller is the role's admin; `role` is neither licensed nor PATIENT.
+    /// Emits {RoleRevoked} if `account` held the role.
+    /// @param role the role id: REGULATOR, the governance admin (zero) or a role foreign to the suite.
+    /// @param account the account that loses it.
     function revokeRole(bytes32 role, address account) public override {
         _requireUnmanaged(role);
         super.revokeRole(role, account);
@@ -181,6 +195,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
 
     /// @notice Gives up a role that is not managed by the registry.
     /// @dev Requirements: `callerConfirmation` is the caller; `role` is neither licensed nor PATIENT.
+    /// Emits {RoleRevoked} if the caller held the role.
+    /// @param role the role id: REGULATOR, the governance admin (zero) or a role foreign to the suite.
+    /// @param callerConfirmation the caller's own address, against renouncing by mistake.
     function renounceRole(bytes32 role, address callerConfirmation) public override {
         _requireUnmanaged(role);
         super.renounceRole(role, callerConfirmation);
@@ -218,6 +235,8 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
 
     // slither-disable-start naming-convention -- the EIP-712 getter's conventional name (as in ERC-2612)
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
+    /// @return the separator of domain "hygeia.ParticipantRegistry", version "1", that registration
+    /// and guardianship signatures are made over.
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();

@@ -55,6 +55,13 @@ interface IConsentRegistry {
     /// @notice One stored provision: exactly one storage slot.
     /// @dev Stored under (patient, grantee key, target, index); the grantee key is the account
     /// left-padded to 32 bytes or the role id, the target is a data class, a record id or zero (all).
+    /// @param consentId the consent it belongs to; zero marks an empty slot.
+    /// @param start first second it is in force (unix time, inclusive).
+    /// @param end last second it is in force (unix time, inclusive).
+    /// @param actions bit set of ConsentPolicy ACTION_* values.
+    /// @param purposes bit set of ConsentPolicy PURPOSE_* values.
+    /// @param kind permit or deny.
+    /// @param revoked whether the consent was revoked on this target.
     struct Provision {
         uint96 consentId;
         uint40 start;
@@ -109,6 +116,18 @@ interface IConsentRegistry {
     /// (the CID of the record keys wrapped to the grantee) is only emitted, never stored. Who
     /// recorded it is the transaction's sender (the patient, a delegate, or a relayer of the
     /// patient's signature).
+    /// @param patient the data subject, the grantor.
+    /// @param consentId the new consent's id, unique across all patients (never zero).
+    /// @param granteeKey the grantee account left-padded to 32 bytes, or the grantee role id.
+    /// @param kind permit or deny.
+    /// @param actions bit set of ConsentPolicy ACTION_* values.
+    /// @param purposes bit set of ConsentPolicy PURPOSE_* values.
+    /// @param start first second the consent is in force (unix time, inclusive).
+    /// @param end last second the consent is in force (unix time, inclusive).
+    /// @param targets the data classes and record ids covered; empty for all the patient's data.
+    /// @param keyBundleCid binary CIDv1 of the manifest of record keys wrapped to an account
+    /// grantee; empty when the grant shared no keys (the SDK shares keys only with an account
+    /// permit to ACCESS that is in force at once).
     event ConsentGranted(
         address indexed patient,
         uint256 indexed consentId,
@@ -156,17 +175,30 @@ interface IConsentRegistry {
     event SignedGrantCancelled(address indexed patient, uint256 nonce, address indexed canceller);
 
     /// @notice `patient` appointed `delegate` (guardian or proxy) to manage consents and records.
+    /// @param patient the patient who appointed.
+    /// @param delegate the account that now acts for the patient.
     event DelegateAppointed(address indexed patient, address indexed delegate);
 
     /// @notice `patient` revoked the appointment of `delegate`.
+    /// @param patient the patient who revoked it.
+    /// @param delegate the account that no longer acts for the patient.
     event DelegateRevoked(address indexed patient, address indexed delegate);
 
     /// @notice Version `version` of record `recordId` of `patient` was anchored by `anchoredBy`;
     /// `previousVersion` is the version it amends (0 for the first). `cid` (binary CIDv1 of the
     /// encrypted envelope) and `keyBundleCid` (binary CIDv1 of its data key wrapped to the patient
     /// and the readers of the day) are only emitted, never stored: the log is the index a patient
-    /// recovers its records from with nothing but its key. Storage keeps only sha256(cid) (see
-    /// {RecordVersion}).
+    /// recovers its records from with nothing but its key. Storage keeps only a digest of the two
+    /// CIDs (`cidsDigest` of {RecordVersion}).
+    /// @param patient the data subject.
+    /// @param recordId the record's id (see {recordIdOf}).
+    /// @param anchoredBy the patient, a delegate or the provider that wrote this version.
+    /// @param version the new version's number, counting from 1.
+    /// @param previousVersion the version this one amends; 0 for a new record.
+    /// @param dataClass the record's data class id (keccak256 of a FHIR resource type or category).
+    /// @param ciphertextDigest sha256 of the encrypted envelope's ciphertext.
+    /// @param cid binary CIDv1 of the encrypted envelope on IPFS.
+    /// @param keyBundleCid binary CIDv1 of the version's data key wrapped to its readers.
     event RecordAnchored(
         address indexed patient,
         bytes32 indexed recordId,
@@ -180,6 +212,9 @@ interface IConsentRegistry {
     );
 
     /// @notice Record `recordId` of `patient` was crypto-shredded by `eraser`.
+    /// @param patient the data subject.
+    /// @param recordId the record erased.
+    /// @param eraser the patient or a delegate.
     event RecordErased(address indexed patient, bytes32 indexed recordId, address indexed eraser);
 
     /// @notice Emergency Override Started (DICOM 110127): `provider` opened break-glass access to
@@ -202,6 +237,11 @@ interface IConsentRegistry {
 
     /// @notice Accounting of disclosures: `accessor` read `recordId` of `patient` for `purpose`
     /// under consent `consentId` (0 under break-glass).
+    /// @param patient the data subject.
+    /// @param recordId the record read.
+    /// @param accessor the account that read it.
+    /// @param purpose the one ConsentPolicy PURPOSE_* bit of the read.
+    /// @param consentId the permit that allowed it; 0 for access under break-glass.
     event RecordAccessed(
         address indexed patient, bytes32 indexed recordId, address indexed accessor, uint8 purpose, uint256 consentId
     );
@@ -211,32 +251,47 @@ interface IConsentRegistry {
     /// @notice The zero address was given where an account is required.
     error ConsentRegistryZeroAddress();
 
-    /// @notice `caller` is neither `patient` nor a delegate of `patient`.
+    /// @notice `caller` is neither `patient` nor a delegate of `patient` (nor, to write a record,
+    /// an active PROVIDER).
+    /// @param patient the data subject.
+    /// @param caller the transaction's sender.
     error ConsentRegistryNotPatientOrDelegate(address patient, address caller);
 
     /// @notice Exactly one of grantee and granteeRole must be set, and the grantee is not the patient.
+    /// @param grantee the grantee account given (zero if none).
+    /// @param granteeRole the grantee role given (zero if none).
     error ConsentRegistryInvalidGrantee(address grantee, bytes32 granteeRole);
 
     /// @notice `role` is not a suite role.
+    /// @param role the grantee role given.
     error ConsentRegistryUnknownRole(bytes32 role);
 
     /// @notice `actions` is empty or has unknown bits (or, in a query, is not a single action).
+    /// @param actions the ConsentPolicy ACTION_* bits given.
     error ConsentRegistryInvalidActions(uint8 actions);
 
     /// @notice `purposes` is empty or has unknown bits (or, in a query, is not a single purpose).
+    /// @param purposes the ConsentPolicy PURPOSE_* bits given.
     error ConsentRegistryInvalidPurposes(uint8 purposes);
 
     /// @notice The period is empty (`start > end`) or already over.
+    /// @param start the first second given (unix time).
+    /// @param end the last second given (unix time, inclusive).
     error ConsentRegistryInvalidPeriod(uint40 start, uint40 end);
 
     /// @notice More than {MAX_TARGETS} targets.
+    /// @param count the number of targets given.
     error ConsentRegistryTooManyTargets(uint256 count);
 
     /// @notice A target is zero or repeated.
+    /// @param target the first zero or repeated target.
     error ConsentRegistryInvalidTarget(bytes32 target);
 
     /// @notice All {MAX_PROVISIONS_PER_KEY} provisions of `patient` about `granteeKey` and `target`
     /// are in force.
+    /// @param patient the data subject.
+    /// @param granteeKey the grantee account left-padded to 32 bytes, or the grantee role id.
+    /// @param target the data class or record id; zero for all data.
     error ConsentRegistryProvisionLimitReached(address patient, bytes32 granteeKey, bytes32 target);
 
     /// @notice Consent `consentId` of `patient` is not in force now (its period is [`start`, `end`]).
@@ -246,10 +301,14 @@ interface IConsentRegistry {
     /// @param end last second of its period.
     error ConsentRegistryConsentNotInForce(address patient, uint256 consentId, uint40 start, uint40 end);
 
-    /// @notice `patient` has no unrevoked consent `consentId` at the given grantee and targets.
+    /// @notice `patient` has no unrevoked consent `consentId` at the given grantee and targets
+    /// (for {shareConsentKeys}: no unrevoked permit).
+    /// @param patient the data subject.
+    /// @param consentId the consent named.
     error ConsentRegistryConsentNotFound(address patient, uint256 consentId);
 
     /// @notice The signature's deadline `deadline` has passed.
+    /// @param deadline the last second the signature was good for (unix time).
     error ConsentRegistrySignatureExpired(uint256 deadline);
 
     /// @notice Nonce `nonce` of `patient` was already used: its signed grant was relayed or cancelled.
@@ -276,48 +335,70 @@ interface IConsentRegistry {
     error ConsentRegistryBreakGlassLimitReached(address patient, address provider, uint40 retryAt);
 
     /// @notice The grant was signed by `signer`, not by `patient`.
+    /// @param signer the address the signature recovers to; zero for a malformed signature.
+    /// @param patient the patient named in the grant.
     error ConsentRegistryInvalidSigner(address signer, address patient);
 
     /// @notice `delegate` cannot be appointed (zero or the patient itself).
+    /// @param delegate the account given.
     error ConsentRegistryInvalidDelegate(address delegate);
 
     /// @notice `delegate` is already a delegate of `patient`.
+    /// @param patient the caller.
+    /// @param delegate the account given.
     error ConsentRegistryDelegateExists(address patient, address delegate);
 
-    /// @notice `delegate` is not a delegate of `patient`.
+    /// @notice `delegate` was not appointed by `patient` (a guardian is not revoked here but in the
+    /// ParticipantRegistry).
+    /// @param patient the caller.
+    /// @param delegate the account given.
     error ConsentRegistryDelegateNotFound(address patient, address delegate);
 
     /// @notice A record id, data class or digest of zero, or an empty or over-long CID, was given.
     error ConsentRegistryInvalidRecord();
 
     /// @notice `recordId` is already anchored (the author used the same salt for this patient twice).
+    /// @param recordId the id derived from patient, author and salt.
     error ConsentRegistryRecordExists(bytes32 recordId);
 
     /// @notice `recordId` is not anchored (for this patient).
+    /// @param recordId the record id given.
     error ConsentRegistryRecordNotFound(bytes32 recordId);
 
     /// @notice `recordId` was erased.
+    /// @param recordId the record id given.
     error ConsentRegistryRecordErased(bytes32 recordId);
 
     /// @notice The consent policy refuses `accessor` the operation on `patient`'s data.
+    /// @param patient the data subject.
+    /// @param accessor the caller.
+    /// @param reason why {checkAccess} refused (NoPermit, Denied, Expired, NotYet or Revoked).
     error ConsentRegistryAccessDenied(address patient, address accessor, AccessReason reason);
 
     /// @notice `account` is not an active PROVIDER.
+    /// @param account the caller.
     error ConsentRegistryNotActiveProvider(address account);
 
     /// @notice A break-glass duration of zero or above {MAX_BREAK_GLASS_DURATION}.
+    /// @param duration the duration given, in seconds.
     error ConsentRegistryInvalidBreakGlassDuration(uint40 duration);
 
     /// @notice A reason hash of zero was given.
     error ConsentRegistryInvalidReason();
 
     /// @notice `provider` already has break-glass access to `patient` open.
+    /// @param patient the data subject.
+    /// @param provider the caller.
     error ConsentRegistryBreakGlassOpen(address patient, address provider);
 
     /// @notice `provider` has no break-glass access to `patient` open.
+    /// @param patient the data subject.
+    /// @param provider the provider named.
     error ConsentRegistryBreakGlassNotOpen(address patient, address provider);
 
     /// @notice The access is allowed under consent `expected`, not the `given` one.
+    /// @param expected the consent {checkAccess} names as deciding; 0 under break-glass.
+    /// @param given the consent id the caller passed.
     error ConsentRegistryConsentMismatch(uint256 expected, uint256 given);
 
     // ---------------------------------------------------------------- consents
@@ -407,10 +488,12 @@ interface IConsentRegistry {
 
     /// @notice Appoints `delegate` (guardian or proxy) who may grant, revoke, anchor and erase for the caller.
     /// @dev Requirements: `delegate` is not zero, not the caller, not yet a delegate. Emits {DelegateAppointed}.
+    /// @param delegate the account that will act for the caller.
     function appointDelegate(address delegate) external;
 
     /// @notice Ends the appointment of `delegate`.
-    /// @dev Requirements: `delegate` is a delegate of the caller. Emits {DelegateRevoked}.
+    /// @dev Requirements: `delegate` is a delegate the caller appointed. Emits {DelegateRevoked}.
+    /// @param delegate the account that will no longer act for the caller.
     function revokeDelegate(address delegate) external;
 
     // ---------------------------------------------------------------- records
@@ -442,6 +525,11 @@ interface IConsentRegistry {
     /// @dev Requirements: as {anchorRecord} for the CIDs and digest; record anchored and not erased;
     /// the caller is the patient, a delegate, or an active PROVIDER whom {checkAccess} allows
     /// CORRECT for TREAT on the record. Emits {RecordAnchored} with the previous version.
+    /// @param recordId the record amended.
+    /// @param cid binary CIDv1 of the new version's encrypted envelope.
+    /// @param ciphertextDigest sha256 of the new version's ciphertext.
+    /// @param keyBundleCid binary CIDv1 of the new version's key bundle.
+    /// @return version the new version's number: the previous latest plus one.
     function amendRecord(bytes32 recordId, bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid)
         external
         returns (uint32 version);
@@ -449,6 +537,7 @@ interface IConsentRegistry {
     /// @notice Crypto-shreds `recordId`: the anchor stays (ids and digests) but is marked erased;
     /// later access logs and amendments revert.
     /// @dev Requirements: record anchored and not erased; caller is its patient or a delegate. Emits {RecordErased}.
+    /// @param recordId the record to erase.
     function eraseRecord(bytes32 recordId) external;
 
     // ---------------------------------------------------------------- break-glass and audit
@@ -458,6 +547,10 @@ interface IConsentRegistry {
     /// `0 < duration <= MAX_BREAK_GLASS_DURATION`; no break-glass of the caller to `patient` open;
     /// fewer than {MAX_BREAK_GLASS_OPENINGS} openings by the caller on `patient` in the current
     /// {BREAK_GLASS_WINDOW}, and no closing by the patient or a delegate in it. Emits {BreakGlassOpened}.
+    /// @param patient the data subject.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param duration how long the access lasts, in seconds: it ends `duration - 1` seconds after
+    /// this block's time, inclusive.
     function openBreakGlass(address patient, bytes32 reasonHash, uint40 duration) external;
 
     /// @notice Closes `provider`'s break-glass access to `patient` early. When the patient or a
@@ -472,6 +565,10 @@ interface IConsentRegistry {
     /// @dev Requirements: record anchored for `patient` and not erased; {checkAccess} allows the
     /// caller action ACCESS for `purpose` on the record, under `consentId` (0 for break-glass).
     /// Emits {RecordAccessed}.
+    /// @param patient the data subject.
+    /// @param recordId a record of `patient`.
+    /// @param purpose the one ConsentPolicy PURPOSE_* bit of the read.
+    /// @param consentId the consent {checkAccess} names as deciding; 0 under break-glass.
     function logAccess(address patient, bytes32 recordId, uint8 purpose, uint256 consentId) external;
 
     // ---------------------------------------------------------------- views
@@ -484,6 +581,11 @@ interface IConsentRegistry {
     /// any permit; where the provisions do not allow, an open break-glass of an active PROVIDER
     /// allows ACCESS for ETREAT (overriding a deny, as an emergency override does).
     /// Requirements: `action` and `purpose` name exactly one known bit each.
+    /// @param patient the data subject.
+    /// @param grantee the account whose access is evaluated, as itself and as a holder of its roles.
+    /// @param target a record id anchored for `patient`, or else a data class id.
+    /// @param action one ConsentPolicy ACTION_* bit.
+    /// @param purpose one ConsentPolicy PURPOSE_* bit.
     /// @return allowed whether access is allowed.
     /// @return reason why.
     /// @return consentId the deciding consent (0 for none or break-glass).
@@ -492,7 +594,12 @@ interface IConsentRegistry {
         view
         returns (bool allowed, AccessReason reason, uint256 consentId);
 
-    /// @notice The provisions stored for `patient` about `granteeKey` and `target` (zero: all data).
+    /// @notice The provisions stored for `patient` about `granteeKey` and `target`.
+    /// @param patient the data subject.
+    /// @param granteeKey the grantee account left-padded to 32 bytes, or the grantee role id.
+    /// @param target a data class or record id; zero for the all-data provisions.
+    /// @return the stored provisions in slot order, at most {MAX_PROVISIONS_PER_KEY}, revoked and
+    /// expired ones included until their slot is reused; empty if none.
     function provisionsOf(address patient, bytes32 granteeKey, bytes32 target)
         external
         view
@@ -500,12 +607,20 @@ interface IConsentRegistry {
 
     /// @notice Whether `delegate` acts for `patient`: appointed by it, or its guardian
     /// (ParticipantRegistry.guardianOf).
+    /// @param patient the patient.
+    /// @param delegate the account asked about.
+    /// @return whether `delegate` may grant, revoke, anchor and erase for `patient`.
     function isDelegate(address patient, address delegate) external view returns (bool);
 
-    /// @notice The anchor of `recordId` (patient zero if none).
+    /// @notice The anchor of `recordId`.
+    /// @param recordId the record id.
+    /// @return the anchor; all zeros (patient zero) if the id was never anchored.
     function recordOf(bytes32 recordId) external view returns (Record memory);
 
-    /// @notice Version `version` of `recordId` (zeros if none).
+    /// @notice Version `version` of `recordId`.
+    /// @param recordId the record id.
+    /// @param version the version number, counting from 1.
+    /// @return the version's digests and author; all zeros if there is no such version.
     function recordVersion(bytes32 recordId, uint32 version) external view returns (RecordVersion memory);
 
     /// @notice `provider`'s break-glass access to `patient`: when it ends and the openings counted.

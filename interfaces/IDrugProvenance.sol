@@ -154,6 +154,10 @@ interface IDrugProvenance {
 
     /// @notice What is recorded of a unit beyond its lot: one slot, written only when the unit is
     /// decommissioned or investigated.
+    /// @param state Active until the unit is dispensed or destroyed.
+    /// @param investigation the unit's own quarantine status (its lot's is in {Lot}).
+    /// @param decommissionedAt block time of the dispense or destruction; zero while Active.
+    /// @param decommissionedBy the dispenser or custodian that decommissioned it; zero while Active.
     struct Unit {
         UnitState state;
         Investigation investigation;
@@ -165,6 +169,11 @@ interface IDrugProvenance {
 
     /// @notice `regulator` recorded that GS1 licensed company prefix `companyPrefix` (`length`
     /// digits) to `manufacturer`, in place of `previous` (zero if none).
+    /// @param companyPrefix the GS1 company prefix, as a number (leading zeros implied by `length`).
+    /// @param length the prefix's number of digits, 6 to 12.
+    /// @param manufacturer the new licensee.
+    /// @param previous the licensee it replaces; zero for a first licence.
+    /// @param regulator the REGULATOR that recorded it.
     event CompanyPrefixLicensed(
         uint64 indexed companyPrefix,
         uint8 indexed length,
@@ -175,11 +184,23 @@ interface IDrugProvenance {
 
     /// @notice `regulator` revoked the licence of company prefix `companyPrefix` (`length` digits)
     /// that `previous` held.
+    /// @param companyPrefix the GS1 company prefix, as a number.
+    /// @param length the prefix's number of digits, 6 to 12.
+    /// @param previous the licensee that lost it.
+    /// @param regulator the REGULATOR that revoked it.
     event CompanyPrefixRevoked(
         uint64 indexed companyPrefix, uint8 indexed length, address indexed previous, address regulator
     );
 
     /// @notice `manufacturer` registered product `gtin` (master data document `epcisHash`, `cid`).
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param manufacturer the registrant, licensee of the GTIN's company prefix.
+    /// @param companyPrefixLength digits of the GS1 company prefix within the GTIN, 6 to 12.
+    /// @param nameHash keccak256 of the product's name.
+    /// @param minTemperature lowest allowed storage temperature, hundredths of a degree Celsius.
+    /// @param maxTemperature highest allowed storage temperature, hundredths of a degree Celsius.
+    /// @param epcisHash the hash of the product's master data document.
+    /// @param cid binary CID of the master data document on IPFS.
     event ProductRegistered(
         uint64 indexed gtin,
         address indexed manufacturer,
@@ -193,6 +214,16 @@ interface IDrugProvenance {
 
     /// @notice `manufacturer` commissioned lot `lotKey` of `gtin` (EPCIS ObjectEvent ADD,
     /// bizStep commissioning, disposition active); its units form holding `holding`.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param manufacturer the product's manufacturer, first custodian and owner of the lot.
+    /// @param lot the lot digest: keccak256 of the lot number's UTF-8 bytes.
+    /// @param expiry the expiry date, GS1 `YYMMDD` (`DD = 00`: the month's last day).
+    /// @param quantity number of units, as declared by the manufacturer.
+    /// @param serialsRoot Merkle root over the leaves of the lot's units.
+    /// @param holding the id of the holding of all the lot's units (see {holdingIdOf}).
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event LotCommissioned(
         bytes32 indexed lotKey,
         uint64 indexed gtin,
@@ -209,6 +240,17 @@ interface IDrugProvenance {
     /// @notice `sender` shipped `units` units of holding `parent` as the new holding `shipment`
     /// (bizStep shipping, disposition in_transit) to `receiver`. `root` is the shipment's tree
     /// root and `remainderRoot` the parent's root afterwards.
+    /// @param shipment the new holding's id, in transit.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param receiver the party that must confirm receipt.
+    /// @param parent the holding the units left.
+    /// @param sender the custodian of `parent`, custodian of the shipment until receipt.
+    /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
+    /// @param units number of units shipped (for a whole holding, its count as declared).
+    /// @param root the shipment's tree root.
+    /// @param remainderRoot the parent's root after the shipment; zero when no unit is left in it.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ShipmentDispatched(
         bytes32 indexed shipment,
         bytes32 indexed lotKey,
@@ -225,6 +267,12 @@ interface IDrugProvenance {
 
     /// @notice `receiver` confirmed receipt of `shipment` and is now its custodian; `owner` owns it
     /// (bizStep receiving, disposition sellable_accessible).
+    /// @param shipment the holding received.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param receiver the new custodian.
+    /// @param owner the owner after receipt: the receiver after a sale, else the owner before.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ShipmentReceived(
         bytes32 indexed shipment,
         bytes32 indexed lotKey,
@@ -236,6 +284,12 @@ interface IDrugProvenance {
 
     /// @notice `sender` voided `shipment` before receipt (bizStep void_shipping) for the reason
     /// hashed in `reasonHash`; it keeps the units.
+    /// @param shipment the holding voided; it stays with its sender.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param sender the shipment's custodian.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ShipmentVoided(
         bytes32 indexed shipment,
         bytes32 indexed lotKey,
@@ -247,6 +301,12 @@ interface IDrugProvenance {
 
     /// @notice `dispenser` dispensed unit `unitId` from `holding` to a patient (bizStep dispensing,
     /// disposition dispensed).
+    /// @param unitId the unit's id (see {unitIdOf}).
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param dispenser the DISPENSER, custodian of `holding`.
+    /// @param holding the holding the unit left.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event UnitDispensed(
         bytes32 indexed unitId,
         bytes32 indexed lotKey,
@@ -257,6 +317,12 @@ interface IDrugProvenance {
     );
 
     /// @notice `custodian` destroyed unit `unitId` of `holding` (bizStep destroying, disposition destroyed).
+    /// @param unitId the unit's id (see {unitIdOf}).
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param custodian the trading partner that held it.
+    /// @param holding the holding the unit left.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event UnitDestroyed(
         bytes32 indexed unitId,
         bytes32 indexed lotKey,
@@ -270,6 +336,14 @@ interface IDrugProvenance {
     /// `manufacturer`, who filters on it) from `holding` and it is suspect (a cloned or unknown
     /// serial). Nothing changes: the unit's investigation status is not touched, since the
     /// reporter cannot prove it holds the unit; the manufacturer or a regulator quarantines it.
+    /// @param unitId the unit's id (see {unitIdOf}) for the holding's product and the serial given.
+    /// @param manufacturer the product's manufacturer.
+    /// @param reporter the DISPENSER that tried to dispense it.
+    /// @param gtin the product of `holding`'s lot.
+    /// @param holding the dispenser's holding named in the attempt.
+    /// @param reason a decommissioned serial (a clone) or one not shown in the holding.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event SuspectUnitFlagged(
         bytes32 indexed unitId,
         address indexed manufacturer,
@@ -285,6 +359,14 @@ interface IDrugProvenance {
     /// `scope`) of `gtin`, made by `manufacturer`, suspect for the reason hashed in `reasonHash`
     /// (DSCSA: whoever finds suspect product says so). Nothing changes: a report never stops
     /// product; the manufacturer and regulators filter on it and quarantine where warranted.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param manufacturer the product's manufacturer.
+    /// @param reporter the trading partner that reported it.
+    /// @param scope whether `target` is a lot or a unit.
+    /// @param target the lot's key or the unit's id, commissioned or not.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event SuspectProductReported(
         uint64 indexed gtin,
         address indexed manufacturer,
@@ -298,10 +380,19 @@ interface IDrugProvenance {
 
     /// @notice `regulator` barred `account` from quarantining and from opening temperature
     /// excursions (`barred`), or lifted the bar.
+    /// @param account the party.
+    /// @param barred true when barred, false when the bar was lifted.
+    /// @param regulator the REGULATOR that set it.
     event QuarantineBarSet(address indexed account, bool barred, address indexed regulator);
 
     /// @notice `by` (the manufacturer or a regulator) recalled lot `lotKey` for the reason hashed in
     /// `reasonHash` (disposition recalled).
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param by the product's manufacturer or a REGULATOR.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event LotRecalled(
         bytes32 indexed lotKey, uint64 indexed gtin, address indexed by, bytes32 reasonHash, bytes32 epcisHash, bytes cid
     );
@@ -309,6 +400,13 @@ interface IDrugProvenance {
     /// @notice `by` (the manufacturer, a regulator or a party in the lot's chain of custody)
     /// quarantined `target` (a lot key or a unit id, per `scope`) of `gtin` as suspect product,
     /// for the reason hashed in `reasonHash` (bizStep holding).
+    /// @param target the lot's key or the unit's id.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param by the manufacturer, a REGULATOR or a trading partner with standing.
+    /// @param scope whether `target` is a lot or a unit.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ProductQuarantined(
         bytes32 indexed target,
         uint64 indexed gtin,
@@ -320,12 +418,25 @@ interface IDrugProvenance {
     );
 
     /// @notice `by` (the manufacturer or a regulator) cleared the quarantine of `target` after investigation.
+    /// @param target the lot's key or the unit's id.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param by the product's manufacturer or a REGULATOR.
+    /// @param scope whether `target` is a lot or a unit.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ProductCleared(
         bytes32 indexed target, uint64 indexed gtin, address indexed by, Scope scope, bytes32 epcisHash, bytes cid
     );
 
     /// @notice `by` (the manufacturer or a regulator) confirmed `target` illegitimate: the DSCSA
     /// notification to the regulator and to the partners in its chain of custody.
+    /// @param target the lot's key or the unit's id.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param by the product's manufacturer or a REGULATOR.
+    /// @param scope whether `target` is a lot or a unit.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ProductConfirmedIllegitimate(
         bytes32 indexed target,
         uint64 indexed gtin,
@@ -339,6 +450,14 @@ interface IDrugProvenance {
     /// @notice `by` anchored a batch of sensor readings of `holding` (EPCIS sensorElementList,
     /// bizStep sensor_reporting) whose temperatures ranged from `minReading` to `maxReading`
     /// (hundredths of a degree Celsius); `excursion` says whether any left the product's range.
+    /// @param holding the holding the data logger travelled with.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param by its custodian, or its receiver while in transit.
+    /// @param minReading the lowest reading, hundredths of a degree Celsius.
+    /// @param maxReading the highest reading, hundredths of a degree Celsius.
+    /// @param excursion whether a reading left the product's range (an excursion is open on the holding).
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event SensorReadingsAnchored(
         bytes32 indexed holding,
         bytes32 indexed lotKey,
@@ -351,6 +470,11 @@ interface IDrugProvenance {
     );
 
     /// @notice `by` (the manufacturer or a regulator) cleared the temperature excursion of `holding` after review.
+    /// @param holding the holding whose excursion was cleared.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @param by the product's manufacturer or a REGULATOR.
+    /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ExcursionCleared(
         bytes32 indexed holding, bytes32 indexed lotKey, address indexed by, bytes32 epcisHash, bytes cid
     );
@@ -367,119 +491,173 @@ interface IDrugProvenance {
     error DrugProvenanceZeroValue();
 
     /// @notice `account` is not an active MANUFACTURER.
+    /// @param account the caller.
     error DrugProvenanceNotManufacturer(address account);
 
     /// @notice `account` is not an active DISPENSER.
+    /// @param account the caller.
     error DrugProvenanceNotDispenser(address account);
 
     /// @notice `account` is not an authorized trading partner (an active MANUFACTURER, DISTRIBUTOR or DISPENSER).
+    /// @param account the caller, or the receiver of a shipment.
     error DrugProvenanceNotTradingPartner(address account);
 
     /// @notice `account` is neither the active manufacturer of `gtin` nor a regulator.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param account the caller.
     error DrugProvenanceNotAuthority(uint64 gtin, address account);
 
     /// @notice `account` is not the manufacturer that registered `gtin`.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param account the caller.
     error DrugProvenanceNotProductManufacturer(uint64 gtin, address account);
 
     /// @notice `gtin` is not a GTIN-14 with a correct check digit.
+    /// @param gtin the number given.
     error DrugProvenanceInvalidGtin(uint64 gtin);
 
     /// @notice A GS1 company prefix has 6 to 12 digits.
+    /// @param length the number of digits given.
     error DrugProvenanceInvalidCompanyPrefixLength(uint8 length);
 
     /// @notice `companyPrefix` has more than `length` digits.
+    /// @param companyPrefix the prefix given, as a number.
+    /// @param length the number of digits given.
     error DrugProvenanceInvalidCompanyPrefix(uint64 companyPrefix, uint8 length);
 
     /// @notice The company prefix of `gtin` of `length` digits (the digits after the indicator
     /// digit) is not licensed to `account`, or is licensed to another account at a length
     /// `account` did not declare, so `account` may not register or commission `gtin`.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param length the prefix length at which the licence is missing or held by another account.
+    /// @param account the caller.
     error DrugProvenanceCompanyPrefixNotLicensed(uint64 gtin, uint8 length, address account);
 
     /// @notice Company prefix `companyPrefix` of `length` digits is licensed to nobody.
+    /// @param companyPrefix the prefix given, as a number.
+    /// @param length the number of digits given.
     error DrugProvenanceCompanyPrefixNotFound(uint64 companyPrefix, uint8 length);
 
     /// @notice `account` is not an active REGULATOR.
+    /// @param account the caller.
     error DrugProvenanceNotRegulator(address account);
 
     /// @notice The temperature range is empty (`min > max`).
+    /// @param minTemperature the lowest temperature given, hundredths of a degree Celsius.
+    /// @param maxTemperature the highest temperature given, hundredths of a degree Celsius.
     error DrugProvenanceInvalidTemperatureRange(int16 minTemperature, int16 maxTemperature);
 
     /// @notice `expiry` is not a GS1 `YYMMDD` date.
+    /// @param expiry the number given.
     error DrugProvenanceInvalidExpiry(uint32 expiry);
 
     /// @notice A lot of zero units.
     error DrugProvenanceInvalidQuantity();
 
     /// @notice `gtin` is already registered.
+    /// @param gtin the product, registered by a manufacturer that still holds its company prefix.
     error DrugProvenanceProductExists(uint64 gtin);
 
     /// @notice `gtin` is not registered.
+    /// @param gtin the number given.
     error DrugProvenanceProductNotFound(uint64 gtin);
 
     /// @notice Lot `lotKey` is already commissioned.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
     error DrugProvenanceLotExists(bytes32 lotKey);
 
     /// @notice Lot `lotKey` was never commissioned.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
     error DrugProvenanceLotNotFound(bytes32 lotKey);
 
     /// @notice Lot `lotKey` is already recalled.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
     error DrugProvenanceLotRecalled(bytes32 lotKey);
 
     /// @notice A holding with id `holding` exists already (its creator used an EPCIS event hash twice).
+    /// @param holding the id {holdingIdOf}(caller, EPCIS event hash).
     error DrugProvenanceHoldingExists(bytes32 holding);
 
     /// @notice No holding has id `holding`.
+    /// @param holding the id given.
     error DrugProvenanceHoldingNotFound(bytes32 holding);
 
     /// @notice `account` is not the custodian of `holding`.
+    /// @param holding the holding named.
+    /// @param account the caller.
     error DrugProvenanceNotCustodian(bytes32 holding, address account);
 
     /// @notice `account` is not the owner of `holding`, so it cannot sell it.
+    /// @param holding the holding named.
+    /// @param account the caller.
     error DrugProvenanceNotOwner(bytes32 holding, address account);
 
     /// @notice `account` is not the receiver of `holding`.
+    /// @param holding the shipment named.
+    /// @param account the caller.
     error DrugProvenanceNotReceiver(bytes32 holding, address account);
 
     /// @notice `holding` is `state`, which the operation does not allow.
+    /// @param holding the holding named.
+    /// @param state its current state.
     error DrugProvenanceUnexpectedHoldingState(bytes32 holding, HoldingState state);
 
     /// @notice `holding` holds no units.
+    /// @param holding the holding named.
     error DrugProvenanceEmptyHolding(bytes32 holding);
 
     /// @notice The receiver of a shipment is its sender.
+    /// @param receiver the receiver given: the caller itself.
     error DrugProvenanceInvalidReceiver(address receiver);
 
     /// @notice `holding` is product of a lot that is `status` (Recalled, Quarantined or
     /// Illegitimate): it may only be shipped back to the product's manufacturer.
+    /// @param holding the holding named.
+    /// @param status its lot's hold: Recalled, Quarantined or Illegitimate.
     error DrugProvenanceNotMovable(bytes32 holding, VerificationStatus status);
 
     /// @notice The multiproof does not show the listed units to be in `holding`.
+    /// @param holding the holding named.
     error DrugProvenanceUnitsNotHeld(bytes32 holding);
 
     /// @notice The proof does not show unit `unitId` to be in `holding`.
+    /// @param holding the holding named.
+    /// @param unitId the unit's id.
     error DrugProvenanceUnitNotHeld(bytes32 holding, bytes32 unitId);
 
     /// @notice Unit `unitId` may not be dispensed: {verify} answers `status` for it.
+    /// @param unitId the unit's id.
+    /// @param status what {verify} answers for it: Illegitimate, Recalled, Quarantined or Expired.
     error DrugProvenanceNotSaleable(bytes32 unitId, VerificationStatus status);
 
     /// @notice `target` is under investigation status `status`, which the operation does not allow.
+    /// @param target the lot's key or the unit's id.
+    /// @param status its current investigation status.
     error DrugProvenanceUnexpectedInvestigation(bytes32 target, Investigation status);
 
     /// @notice The lowest reading is above the highest.
+    /// @param minReading the lowest reading given, hundredths of a degree Celsius.
+    /// @param maxReading the highest reading given, hundredths of a degree Celsius.
     error DrugProvenanceInvalidReadings(int16 minReading, int16 maxReading);
 
     /// @notice `holding` has no open temperature excursion.
+    /// @param holding the holding named.
     error DrugProvenanceNoExcursion(bytes32 holding);
 
     /// @notice `account` has no standing over `target` (a lot key or a unit id): it is neither the
     /// product's active manufacturer nor a regulator, and the standing it gave does not show it
     /// in the chain of custody of the target's lot.
+    /// @param account the caller.
+    /// @param target the lot's key or the unit's id.
     error DrugProvenanceNoStanding(address account, bytes32 target);
 
     /// @notice A regulator barred `account` from quarantining and from opening temperature excursions.
+    /// @param account the caller.
     error DrugProvenanceBarred(address account);
 
     /// @notice The quarantine bar of `account` is already `barred`.
+    /// @param account the party named.
+    /// @param barred the bar it already has (true: barred).
     error DrugProvenanceBarUnchanged(address account, bool barred);
 
     // ---------------------------------------------------------------- products and lots
@@ -491,6 +669,9 @@ interface IDrugProvenance {
     /// under it, and the new one takes its products over by registering them again.
     /// @dev Requirements: caller is an active REGULATOR; `length` is 6 to 12; `companyPrefix` has
     /// at most `length` digits; `manufacturer` is not zero. Emits {CompanyPrefixLicensed}.
+    /// @param companyPrefix the GS1 company prefix, as a number (leading zeros implied by `length`).
+    /// @param length the prefix's number of digits, 6 to 12.
+    /// @param manufacturer the licensee.
     function licenseCompanyPrefix(uint64 companyPrefix, uint8 length, address manufacturer) external;
 
     /// @notice Revokes the licence of company prefix `companyPrefix` of `length` digits: its
@@ -498,6 +679,8 @@ interface IDrugProvenance {
     /// register them again and take them over.
     /// @dev Requirements: caller is an active REGULATOR; the prefix is licensed. Emits
     /// {CompanyPrefixRevoked}.
+    /// @param companyPrefix the GS1 company prefix, as a number.
+    /// @param length the prefix's number of digits, 6 to 12.
     function revokeCompanyPrefix(uint64 companyPrefix, uint8 length) external;
 
     /// @notice Registers product `gtin` of the caller.
@@ -507,6 +690,13 @@ interface IDrugProvenance {
     /// GTIN's company prefix of that length, and no other account holds its prefix at another
     /// length; `nameHash` is not zero; `minTemperature <= maxTemperature`; `epcisHash` (of the
     /// master data document) not zero and `cid` not empty. Emits {ProductRegistered}.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param companyPrefixLength digits of the GS1 company prefix within the GTIN (12 for a GTIN-8).
+    /// @param nameHash keccak256 of the product's name (the name is in the master data document).
+    /// @param minTemperature lowest allowed storage temperature, hundredths of a degree Celsius.
+    /// @param maxTemperature highest allowed storage temperature, hundredths of a degree Celsius.
+    /// @param epcisHash the hash of the product's master data document.
+    /// @param cid binary CID of the master data document on IPFS.
     function registerProduct(
         uint64 gtin,
         uint8 companyPrefixLength,
@@ -521,9 +711,17 @@ interface IDrugProvenance {
     /// holding, id {holdingIdOf}(caller, `epcisHash`), held and owned by the caller. The cost does
     /// not depend on the lot's size: only the root is stored.
     /// @dev Requirements: caller is an active MANUFACTURER, registered `gtin` and still holds its
-    /// company prefix; `lot` and `serialsRoot` are not zero; the lot is new; `expiry` is a `YYMMDD` date; `quantity > 0`;
-    /// `epcisHash` is not zero, the caller made no holding with it yet, and `cid` not empty.
+    /// company prefix; `lot` and `serialsRoot` are not zero; the lot is new; `expiry` is a
+    /// `YYMMDD` date; `quantity > 0`; `epcisHash` is not zero, the caller made no holding with it
+    /// yet, and `cid` not empty.
     /// Emits {LotCommissioned}.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param lot the lot digest: keccak256 of the lot number's UTF-8 bytes.
+    /// @param expiry the expiry date, GS1 `YYMMDD` (`DD = 00`: the month's last day).
+    /// @param quantity number of units under `serialsRoot` (the contract cannot count them).
+    /// @param serialsRoot Merkle root over the leaves of the lot's units.
+    /// @param epcisHash the hash of the EPCIS commissioning event; with the caller, the holding's id.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function commission(
         uint64 gtin,
         bytes32 lot,
@@ -549,6 +747,12 @@ interface IDrugProvenance {
     /// product stops moving; the check is lot-wide, a unit quarantined on its own is stopped at
     /// {dispense}); the multiproof is valid; `epcisHash` is not zero, the caller made no holding
     /// with it yet, and `cid` not empty. Emits {ShipmentDispatched}.
+    /// @param holding the caller's holding the units leave.
+    /// @param selection the units shipped and their multiproof; no units for the whole holding.
+    /// @param receiver the trading partner that must confirm receipt.
+    /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
+    /// @param epcisHash the hash of the EPCIS shipping event; with the caller, the shipment's id.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function ship(
         bytes32 holding,
         UnitSelection calldata selection,
@@ -565,6 +769,9 @@ interface IDrugProvenance {
     /// go only back to the manufacturer.
     /// Requirements: `shipment` is in transit; caller is its receiver and still an authorized
     /// trading partner; `epcisHash` not zero and `cid` not empty. Emits {ShipmentReceived}.
+    /// @param shipment the shipment's holding id.
+    /// @param epcisHash the hash of the EPCIS receiving event.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
 
     /// @notice Voids `shipment` before receipt (EPCIS void_shipping), for a reason put on the
@@ -608,6 +815,11 @@ interface IDrugProvenance {
     /// @dev Requirements: caller is an authorized trading partner and the custodian of `holding`,
     /// which is held (or voided); the proof shows the unit in the holding; `epcisHash` not zero
     /// and `cid` not empty. Emits {UnitDestroyed}.
+    /// @param holding the caller's holding.
+    /// @param serial the serial digest: keccak256 of the serial number's UTF-8 bytes.
+    /// @param proof the unit's proof in the holding's pruned tree.
+    /// @param epcisHash the hash of the EPCIS destroying event.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function destroy(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
         external;
 
@@ -617,6 +829,11 @@ interface IDrugProvenance {
     /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the lot is
     /// commissioned and not yet recalled; `reasonHash` not zero; `epcisHash` not zero and `cid`
     /// not empty. Emits {LotRecalled}.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param lot the lot digest.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event recording the recall.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function recall(uint64 gtin, bytes32 lot, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external;
 
     /// @notice Quarantines a lot (`scope` Lot, `id` its lot digest) or a unit (`scope` Unit, `id`
@@ -693,6 +910,11 @@ interface IDrugProvenance {
     /// regulator can so lift a quarantine placed in bad faith.
     /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the target
     /// is quarantined; `epcisHash` not zero and `cid` not empty. Emits {ProductCleared}.
+    /// @param scope whether `id` names a lot or a unit.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param id the lot digest or the serial digest.
+    /// @param epcisHash the hash of the EPCIS event recording the clearance.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function clear(Scope scope, uint64 gtin, bytes32 id, bytes32 epcisHash, bytes calldata cid) external;
 
     /// @notice Confirms a quarantined lot or unit illegitimate (final), notifying the regulator
@@ -700,6 +922,12 @@ interface IDrugProvenance {
     /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the target
     /// is quarantined; `reasonHash` not zero; `epcisHash` not zero and `cid` not empty.
     /// Emits {ProductConfirmedIllegitimate}.
+    /// @param scope whether `id` names a lot or a unit.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param id the lot digest or the serial digest.
+    /// @param reasonHash keccak256 of the reason text, which stays off-chain.
+    /// @param epcisHash the hash of the EPCIS event recording the confirmation.
+    /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function confirmIllegitimate(
         Scope scope,
         uint64 gtin,
@@ -766,31 +994,53 @@ interface IDrugProvenance {
     /// then the end of its life, then shelf life. The proof is checked against `lot` first; only
     /// when that fails are the other lots of `gtin` tried (newest first), so a view call's cost
     /// grows with the number of lots of the product.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param serial the serial digest of the printed serial number.
+    /// @param lot the lot digest of the printed lot number.
+    /// @param expiry the printed expiry date, GS1 `YYMMDD`.
+    /// @param proof the OpenZeppelin Merkle proof of the unit's leaf in its lot's commissioned tree.
+    /// @return the one status that applies, by the precedence above.
     function verify(uint64 gtin, bytes32 serial, bytes32 lot, uint32 expiry, bytes32[] calldata proof)
         external
         view
         returns (VerificationStatus);
 
-    /// @notice Product `gtin` (manufacturer zero if not registered).
+    /// @notice Product `gtin`.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @return the product; all zeros (manufacturer zero) if it is not registered.
     function productOf(uint64 gtin) external view returns (Product memory);
 
-    /// @notice The manufacturer licensed company prefix `companyPrefix` of `length` digits (zero if
-    /// none).
+    /// @notice The manufacturer licensed company prefix `companyPrefix` of `length` digits.
+    /// @param companyPrefix the GS1 company prefix, as a number.
+    /// @param length the prefix's number of digits.
+    /// @return the licensee; zero if the prefix of that length is licensed to nobody.
     function licenseeOf(uint64 companyPrefix, uint8 length) external view returns (address);
 
-    /// @notice Lot `lotKey` (serialsRoot zero if not commissioned).
+    /// @notice Lot `lotKey`.
+    /// @param lotKey the lot's key (see {lotKeyOf}).
+    /// @return the lot; all zeros (serialsRoot zero) if it was never commissioned.
     function lotOf(bytes32 lotKey) external view returns (Lot memory);
 
     /// @notice The lot keys of `gtin`, in commissioning order.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @return the keys of the product's lots; empty if none.
     function lotsOf(uint64 gtin) external view returns (bytes32[] memory);
 
-    /// @notice Holding `holding` (state None if it does not exist).
+    /// @notice Holding `holding`.
+    /// @param holding the holding's id.
+    /// @return the holding; all zeros (state None) if it does not exist.
     function holdingOf(bytes32 holding) external view returns (Holding memory);
 
     /// @notice What is recorded of unit (`gtin`, `serial`).
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param serial the serial digest.
+    /// @return the unit's record; all zeros (Active, no investigation) until the unit is
+    /// decommissioned or investigated.
     function unitOf(uint64 gtin, bytes32 serial) external view returns (Unit memory);
 
     /// @notice Whether `account` is an authorized trading partner now.
+    /// @param account the account asked about.
+    /// @return whether it holds an active MANUFACTURER, DISTRIBUTOR or DISPENSER credential now.
     function isTradingPartner(address account) external view returns (bool);
 
     /// @notice Whether a regulator barred `account` from quarantining and opening excursions.
@@ -799,13 +1049,22 @@ interface IDrugProvenance {
     /// @return barred whether `account` is barred.
     function isBarred(address account) external view returns (bool barred);
 
-    /// @notice `keccak256(abi.encode(gtin, lot))`.
+    /// @notice The key of lot `lot` of `gtin`: `keccak256(abi.encode(gtin, lot))`.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param lot the lot digest.
+    /// @return the lot's key.
     function lotKeyOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);
 
-    /// @notice `keccak256(abi.encode(gtin, serial))`.
+    /// @notice The id of unit `serial` of `gtin`: `keccak256(abi.encode(gtin, serial))`.
+    /// @param gtin the product's GTIN-14, as a number.
+    /// @param serial the serial digest.
+    /// @return the unit's id.
     function unitIdOf(uint64 gtin, bytes32 serial) external pure returns (bytes32);
 
     /// @notice `keccak256(abi.encode(creator, epcisHash))`: the id of the holding that `creator`
     /// made by commissioning or shipping with EPCIS event hash `epcisHash`.
+    /// @param creator the manufacturer that commissioned, or the sender that shipped.
+    /// @param epcisHash the hash of the commissioning or shipping event.
+    /// @return the holding's id.
     function holdingIdOf(address creator, bytes32 epcisHash) external pure returns (bytes32);
 }

@@ -28,6 +28,8 @@ library CustodyTree {
 
     /// @notice The tree leaf of unit `unitId`: OpenZeppelin's double hash, so no 64-byte internal
     /// node can pass for a leaf.
+    /// @param unitId the unit's id, `keccak256(abi.encode(gtin, serial))`.
+    /// @return value `keccak256(bytes.concat(unitId))`.
     function leaf(bytes32 unitId) internal pure returns (bytes32 value) {
         // keccak256(bytes.concat(unitId)) in scratch space, without allocating memory per unit.
         assembly ("memory-safe") {
@@ -38,6 +40,10 @@ library CustodyTree {
 
     /// @notice Takes one leaf out of a tree: `root` computed from `leafValue` and its `proof`
     /// (equal to the holding's root if the unit is in it), and the root without the leaf.
+    /// @param proof the siblings from the leaf up, in the lot's tree shape; zero for an empty subtree.
+    /// @param leafValue the leaf to take out ({leaf} of the unit's id).
+    /// @return root the root the proof folds `leafValue` into.
+    /// @return remainder the root of the same tree without the leaf; zero if it was the only one.
     function remove(bytes32[] calldata proof, bytes32 leafValue)
         internal
         pure
@@ -63,6 +69,14 @@ library CustodyTree {
     /// because it runs once per node of a shipment's proof. `valid` is false for a malformed
     /// multiproof: no units, counts that do not add up, a proof element missing or left over, or
     /// a node read before it is computed. A flag is read as true when non-zero.
+    /// @param unitIds the ids of the units taken, in the multiproof's leaf order; not empty.
+    /// @param proof the multiproof's nodes: subtrees without any of the units, zero when empty.
+    /// @param proofFlags one flag per hashing step: non-zero to take the next leaf or computed node,
+    /// zero to take the next proof node, as in OpenZeppelin's `processMultiProof`.
+    /// @return valid false for a malformed multiproof, and then all three roots are zero.
+    /// @return root the root the multiproof computes.
+    /// @return remainder the root of the tree without the units; zero when none is left.
+    /// @return part the root of the tree of the units alone.
     function split(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
         internal
         pure

@@ -14,8 +14,9 @@ library GS1 {
     uint64 internal constant GTIN8_LIMIT = 1e8;
     /// @notice Digits before the check digit of a GTIN-14.
     uint256 internal constant GTIN_BODY_DIGITS = 13;
-    /// @notice Shortest and longest GS1 company prefix (EPC SGTIN partition table).
+    /// @notice Digits of the shortest GS1 company prefix (EPC SGTIN partition table).
     uint8 internal constant MIN_COMPANY_PREFIX_LENGTH = 6;
+    /// @notice Digits of the longest GS1 company prefix (EPC SGTIN partition table), and of a GTIN-8's.
     uint8 internal constant MAX_COMPANY_PREFIX_LENGTH = 12;
 
     uint256 private constant _CHECK_WEIGHT_ODD = 3;
@@ -62,6 +63,8 @@ library GS1 {
 
     /// @notice Whether `gtin` is a non-zero GTIN-14 (shorter GTINs left-padded with zeros) whose
     /// last digit is the GS1 mod-10 check digit of the other thirteen.
+    /// @param gtin the GTIN as a number.
+    /// @return whether it is a GTIN-14 (or a shorter GTIN) with a correct check digit.
     function isValidGtin(uint64 gtin) internal pure returns (bool) {
         if (gtin == 0 || gtin >= GTIN14_LIMIT) return false;
         uint256 rest = gtin / _BASE;
@@ -78,27 +81,40 @@ library GS1 {
 
     /// @notice The company prefix of `gtin` if it is `length` digits long: the digits after the
     /// GTIN-14's indicator digit. `length` must be a valid company prefix length.
+    /// @param gtin a GTIN-14 as a number.
+    /// @param length the prefix's number of digits, 6 to 12.
+    /// @return the prefix as a number (its leading zeros implied by `length`).
     function companyPrefixOf(uint64 gtin, uint8 length) internal pure returns (uint64) {
         return uint64((gtin / _BASE ** (GTIN_BODY_DIGITS - length)) % _BASE ** length);
     }
 
     /// @notice Whether `companyPrefix` fits in `length` digits.
+    /// @param companyPrefix the prefix as a number.
+    /// @param length the prefix's number of digits.
+    /// @return whether `companyPrefix < 10 ** length`.
     function fitsCompanyPrefix(uint64 companyPrefix, uint8 length) internal pure returns (bool) {
         return companyPrefix < _BASE ** length;
     }
 
     /// @notice Whether `length` is a possible GS1 company prefix length.
+    /// @param length a number of digits.
+    /// @return whether it is 6 to 12.
     function isValidCompanyPrefixLength(uint8 length) internal pure returns (bool) {
         return length >= MIN_COMPANY_PREFIX_LENGTH && length <= MAX_COMPANY_PREFIX_LENGTH;
     }
 
     /// @notice Whether `length` is a possible company prefix length of `gtin`: 12 for a GTIN-8.
+    /// @param gtin a GTIN-14 as a number; below 10^8 a GTIN-8.
+    /// @param length the declared prefix length, in digits.
+    /// @return whether `length` is 12 for a GTIN-8, else 6 to 12.
     function isValidCompanyPrefixLengthOf(uint64 gtin, uint8 length) internal pure returns (bool) {
         if (gtin < GTIN8_LIMIT) return length == MAX_COMPANY_PREFIX_LENGTH;
         return isValidCompanyPrefixLength(length);
     }
 
     /// @notice Whether `yymmdd` is a GS1 date: month 1-12, day 0 (end of month) up to the month's length.
+    /// @param yymmdd the date as a number, e.g. 271231 for 2027-12-31 (years read as 20YY).
+    /// @return whether it is a real date, day 00 included.
     function isValidExpiry(uint32 yymmdd) internal pure returns (bool) {
         (uint256 year, uint256 month, uint256 day) = _split(yymmdd);
         if (yymmdd > _MAX_YYMMDD || month == 0 || month > _MONTHS) return false;
@@ -107,6 +123,8 @@ library GS1 {
 
     /// @notice The last second (UTC) of the expiry date `yymmdd`; day 00 is the month's last day.
     /// @dev Requirements: `isValidExpiry(yymmdd)`.
+    /// @param yymmdd a valid GS1 date as a number (years read as 20YY).
+    /// @return the unix time of 23:59:59 UTC on that day.
     function expiryEnd(uint32 yymmdd) internal pure returns (uint256) {
         (uint256 year, uint256 month, uint256 day) = _split(yymmdd);
         if (day == 0) day = _daysInMonth(year, month);

@@ -9,6 +9,11 @@ import {GS1} from "./GS1.sol";
 /// its lot's and its own record: the precedence of {IDrugProvenance-verify} after Unknown and Mismatch.
 library ProvenanceStatus {
     /// @notice Illegitimate > Recalled > Quarantined > Dispensed > Expired > Valid, at time `time`.
+    /// @param lot the unit's lot.
+    /// @param unit the unit's record (zeros if it was never decommissioned or investigated).
+    /// @param time the moment (unix time) expiry is judged at, usually `block.timestamp`.
+    /// @return the first status that applies: Illegitimate, Recalled, Quarantined, Dispensed,
+    /// Expired, else Valid.
     function statusOf(IDrugProvenance.Lot memory lot, IDrugProvenance.Unit memory unit, uint256 time)
         internal
         pure
@@ -32,6 +37,8 @@ library ProvenanceStatus {
     /// > Recalled > Quarantined (a lot quarantine), else Valid. Temperature excursions do not
     /// count: they are on one holding, which its custodian keeps until the manufacturer's review.
     /// @dev Reads the lot's second slot only (recall and investigation are packed there).
+    /// @param lot the lot, in storage.
+    /// @return Illegitimate, Recalled or Quarantined when its product may not move, else Valid.
     function lotHoldOf(IDrugProvenance.Lot storage lot) internal view returns (IDrugProvenance.VerificationStatus) {
         IDrugProvenance.Investigation investigation = lot.investigation;
         if (investigation == IDrugProvenance.Investigation.Illegitimate) {

@@ -22,6 +22,9 @@ library Roles {
 
     /// @notice The bit that stands for `role` in a participant's role set; 0 for a foreign role.
     /// @dev Order: admin, regulator, provider, insurer, manufacturer, distributor, dispenser, patient.
+    /// @param role a role id.
+    /// @return `1 << index`, the index being the role's place in that order (admin 0, patient 7);
+    /// zero for a role foreign to the suite.
     function bit(bytes32 role) internal pure returns (uint256) {
         if (role == 0x00) return 1 << 0;
         if (role == REGULATOR) return 1 << 1;
@@ -35,6 +38,8 @@ library Roles {
     }
 
     /// @notice Whether `role` needs a regulator-issued credential to be active.
+    /// @param role a role id.
+    /// @return true for PROVIDER, INSURER, MANUFACTURER, DISTRIBUTOR and DISPENSER.
     function isLicensed(bytes32 role) internal pure returns (bool) {
         return role == PROVIDER || role == INSURER || role == MANUFACTURER || role == DISTRIBUTOR
             || role == DISPENSER;
