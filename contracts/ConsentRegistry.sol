@@ -95,10 +95,11 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     // ---------------------------------------------------------------- consents
 
     /// @inheritdoc IConsentRegistry
-    function grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
-        external
-        returns (uint256 consentId)
-    {
+    function grant(
+        address patient,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid
+    ) external returns (uint256 consentId) {
         _requirePatientOrDelegate(patient);
         consentId = _grant(patient, request, keyBundleCid);
     }
@@ -116,7 +117,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         _useGrantNonce(patient, nonce);
         bytes32 digest = _hashTypedDataV4(_grantStructHash(patient, request, keyBundleCid, nonce, deadline));
         // slither-disable-next-line unused-return -- a failed recovery gives signer 0, refused on the next line
-        (address signer,,) = ECDSA.tryRecover(digest, signature);
+        (address signer, , ) = ECDSA.tryRecover(digest, signature);
         if (signer != patient || patient == address(0)) revert ConsentRegistryInvalidSigner(signer, patient);
         consentId = _grant(patient, request, keyBundleCid);
     }
@@ -210,10 +211,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IConsentRegistry
-    function amendRecord(bytes32 recordId, bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid)
-        external
-        returns (uint32 version)
-    {
+    function amendRecord(
+        bytes32 recordId,
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
+    ) external returns (uint32 version) {
         _requireContent(cid, ciphertextDigest, keyBundleCid);
         Record storage record = _liveRecord(recordId);
         _requireAuthor(record.patient, recordId, ConsentPolicy.ACTION_CORRECT);
@@ -224,7 +227,15 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         // Patient and class are read again from storage (warm) rather than kept in locals: the
         // stack is full.
         emit RecordAnchored(
-            record.patient, recordId, msg.sender, version, version - 1, record.dataClass, ciphertextDigest, cid, keyBundleCid
+            record.patient,
+            recordId,
+            msg.sender,
+            version,
+            version - 1,
+            record.dataClass,
+            ciphertextDigest,
+            cid,
+            keyBundleCid
         );
     }
 
@@ -285,8 +296,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     function logAccess(address patient, bytes32 recordId, uint8 purpose, uint256 consentId) external {
         Record storage record = _liveRecord(recordId);
         if (record.patient != patient) revert ConsentRegistryRecordNotFound(recordId);
-        (bool allowed, AccessReason reason, uint256 decidingId) =
-            _checkAccess(patient, msg.sender, recordId, ConsentPolicy.ACTION_ACCESS, purpose);
+        (bool allowed, AccessReason reason, uint256 decidingId) = _checkAccess(
+            patient,
+            msg.sender,
+            recordId,
+            ConsentPolicy.ACTION_ACCESS,
+            purpose
+        );
         if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
         if (decidingId != consentId) revert ConsentRegistryConsentMismatch(decidingId, consentId);
         emit RecordAccessed(patient, recordId, msg.sender, purpose, consentId);
@@ -295,20 +311,22 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IConsentRegistry
-    function checkAccess(address patient, address grantee, bytes32 target, uint8 action, uint8 purpose)
-        external
-        view
-        returns (bool allowed, AccessReason reason, uint256 consentId)
-    {
+    function checkAccess(
+        address patient,
+        address grantee,
+        bytes32 target,
+        uint8 action,
+        uint8 purpose
+    ) external view returns (bool allowed, AccessReason reason, uint256 consentId) {
         return _checkAccess(patient, grantee, target, action, purpose);
     }
 
     /// @inheritdoc IConsentRegistry
-    function provisionsOf(address patient, bytes32 granteeKey, bytes32 target)
-        external
-        view
-        returns (Provision[] memory provisions)
-    {
+    function provisionsOf(
+        address patient,
+        bytes32 granteeKey,
+        bytes32 target
+    ) external view returns (Provision[] memory provisions) {
         Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
         uint256 count;
         while (count < MAX_PROVISIONS_PER_KEY && slots[count].consentId != 0) ++count;
@@ -355,10 +373,11 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     // ---------------------------------------------------------------- internals: consents
 
-    function _grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
-        private
-        returns (uint256 consentId)
-    {
+    function _grant(
+        address patient,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid
+    ) private returns (uint256 consentId) {
         if (!participants.isActive(patient, Roles.PATIENT)) revert ConsentRegistryNotPatient(patient);
         bytes32 granteeKey = _validateRequest(patient, request);
         uint96 id = _nextConsentId++;
@@ -405,7 +424,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     }
 
     // slither-disable-next-line cyclomatic-complexity -- a flat list of checks, one error per request field
-    function _validateRequest(address patient, GrantRequest calldata request) private view returns (bytes32 granteeKey) {
+    function _validateRequest(
+        address patient,
+        GrantRequest calldata request
+    ) private view returns (bytes32 granteeKey) {
         address grantee = request.grantee;
         bytes32 role = request.granteeRole;
         if ((grantee == address(0)) == (role == bytes32(0)) || grantee == patient) {
@@ -489,11 +511,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     // ---------------------------------------------------------------- internals: evaluation
 
-    function _checkAccess(address patient, address grantee, bytes32 target, uint8 action, uint8 purpose)
-        private
-        view
-        returns (bool allowed, AccessReason reason, uint256 consentId)
-    {
+    function _checkAccess(
+        address patient,
+        address grantee,
+        bytes32 target,
+        uint8 action,
+        uint8 purpose
+    ) private view returns (bool allowed, AccessReason reason, uint256 consentId) {
         if (!ConsentPolicy.isSingle(action, ConsentPolicy.ALL_ACTIONS)) revert ConsentRegistryInvalidActions(action);
         if (!ConsentPolicy.isSingle(purpose, ConsentPolicy.ALL_PURPOSES)) {
             revert ConsentRegistryInvalidPurposes(purpose);
@@ -526,8 +550,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
         if (q.permitId != 0 && q.denyId == 0) return (true, AccessReason.Permitted, q.permitId);
         if (
-            action == ConsentPolicy.ACTION_ACCESS && purpose == ConsentPolicy.PURPOSE_ETREAT
-                && _breakGlassOpen(patient, grantee) && participants.isActive(grantee, Roles.PROVIDER)
+            action == ConsentPolicy.ACTION_ACCESS
+            && purpose == ConsentPolicy.PURPOSE_ETREAT
+            && _breakGlassOpen(patient, grantee)
+            && participants.isActive(grantee, Roles.PROVIDER)
         ) return (true, AccessReason.BreakGlass, 0);
         if (q.denyId != 0) return (false, AccessReason.Denied, q.denyId);
         return (false, q.nearMiss, 0);
@@ -537,7 +563,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     /// while the grantee holds the role actively; a role deny applies to any holder.
     // slither-disable-next-line cyclomatic-complexity -- the policy's rules in one pass over the slots
     function _scan(Query memory q, bytes32 granteeKey, bool isRole) private view {
-        mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY]) storage byTarget = _provisions[q.patient][granteeKey];
+        mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY]) storage byTarget = _provisions[q.patient][
+            granteeKey
+        ];
         // slither-disable-next-line uninitialized-local -- false until the registry is first asked
         bool roleActive;
         // slither-disable-next-line uninitialized-local -- false until the registry is first asked
@@ -602,11 +630,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     /// @dev The unrevoked permit `consentId` stored for `patient` at (`granteeKey`, `target`), or a
     /// zero provision if there is none.
-    function _storedPermit(address patient, bytes32 granteeKey, bytes32 target, uint256 consentId)
-        private
-        view
-        returns (Provision memory permit)
-    {
+    function _storedPermit(
+        address patient,
+        bytes32 granteeKey,
+        bytes32 target,
+        uint256 consentId
+    ) private view returns (Provision memory permit) {
         Provision[MAX_PROVISIONS_PER_KEY] storage slots = _provisions[patient][granteeKey][target];
         for (uint256 i = 0; i < MAX_PROVISIONS_PER_KEY; ++i) {
             Provision memory slot = slots[i];
@@ -622,15 +651,23 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (!participants.isActive(msg.sender, Roles.PROVIDER)) {
             revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
         }
-        (bool allowed, AccessReason reason,) =
-            _checkAccess(patient, msg.sender, target, action, ConsentPolicy.PURPOSE_TREAT);
+        (bool allowed, AccessReason reason, ) = _checkAccess(
+            patient,
+            msg.sender,
+            target,
+            action,
+            ConsentPolicy.PURPOSE_TREAT
+        );
         if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
     }
 
     function _requireContent(bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid) private pure {
         if (
-            ciphertextDigest == bytes32(0) || cid.length == 0 || cid.length > MAX_CID_LENGTH
-                || keyBundleCid.length == 0 || keyBundleCid.length > MAX_CID_LENGTH
+            ciphertextDigest == bytes32(0)
+            || cid.length == 0
+            || cid.length > MAX_CID_LENGTH
+            || keyBundleCid.length == 0
+            || keyBundleCid.length > MAX_CID_LENGTH
         ) revert ConsentRegistryInvalidRecord();
     }
 

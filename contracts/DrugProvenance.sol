@@ -132,7 +132,10 @@ contract DrugProvenance is IDrugProvenance {
         // A product stays its registrant's while the registrant holds the prefix; after a transfer
         // or revocation the prefix's licensee registers it again and takes it over.
         Product storage existing = _products[gtin];
-        if (existing.manufacturer != address(0) && _isLicensee(existing.manufacturer, gtin, existing.companyPrefixLength)) {
+        if (
+            existing.manufacturer != address(0)
+            && _isLicensee(existing.manufacturer, gtin, existing.companyPrefixLength)
+        ) {
             revert DrugProvenanceProductExists(gtin);
         }
 
@@ -144,7 +147,14 @@ contract DrugProvenance is IDrugProvenance {
             nameHash: nameHash
         });
         emit ProductRegistered(
-            gtin, msg.sender, companyPrefixLength, nameHash, minTemperature, maxTemperature, epcisHash, cid
+            gtin,
+            msg.sender,
+            companyPrefixLength,
+            nameHash,
+            minTemperature,
+            maxTemperature,
+            epcisHash,
+            cid
         );
     }
 
@@ -261,10 +271,13 @@ contract DrugProvenance is IDrugProvenance {
     // ---------------------------------------------------------------- decommissioning
 
     /// @inheritdoc IDrugProvenance
-    function dispense(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
-        external
-        returns (bool dispensed)
-    {
+    function dispense(
+        bytes32 holding,
+        bytes32 serial,
+        bytes32[] calldata proof,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external returns (bool dispensed) {
         if (!participants.isActive(msg.sender, Roles.DISPENSER)) revert DrugProvenanceNotDispenser(msg.sender);
         Holding storage h = _heldBy(holding, msg.sender);
         _requireAnchor(epcisHash, cid);
@@ -279,9 +292,13 @@ contract DrugProvenance is IDrugProvenance {
     }
 
     /// @inheritdoc IDrugProvenance
-    function destroy(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
-        external
-    {
+    function destroy(
+        bytes32 holding,
+        bytes32 serial,
+        bytes32[] calldata proof,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external {
         _requireTradingPartner(msg.sender);
         Holding storage h = _heldBy(holding, msg.sender);
         _requireAnchor(epcisHash, cid);
@@ -433,11 +450,13 @@ contract DrugProvenance is IDrugProvenance {
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IDrugProvenance
-    function verify(uint64 gtin, bytes32 serial, bytes32 lot, uint32 expiry, bytes32[] calldata proof)
-        external
-        view
-        returns (VerificationStatus)
-    {
+    function verify(
+        uint64 gtin,
+        bytes32 serial,
+        bytes32 lot,
+        uint32 expiry,
+        bytes32[] calldata proof
+    ) external view returns (VerificationStatus) {
         if (_products[gtin].manufacturer == address(0)) return VerificationStatus.Unknown;
         bytes32 unitId = _unitId(gtin, serial);
         bytes32 leaf = CustodyTree.leaf(unitId);
@@ -517,15 +536,18 @@ contract DrugProvenance is IDrugProvenance {
     /// @dev The units that leave `parent` in a shipment: the whole holding when none are selected,
     /// else the units the multiproof shows in it. Returns the shipment's root, the parent's new
     /// root and the number of units shipped.
-    function _take(bytes32 holding, Holding storage parent, UnitSelection calldata selection)
-        private
-        view
-        returns (bytes32 shipped, bytes32 remainder, uint32 count)
-    {
+    function _take(
+        bytes32 holding,
+        Holding storage parent,
+        UnitSelection calldata selection
+    ) private view returns (bytes32 shipped, bytes32 remainder, uint32 count) {
         bytes32[] calldata units = selection.units;
         if (units.length == 0) return (parent.root, bytes32(0), parent.units);
-        (bool valid, bytes32 root, bytes32 rest, bytes32 part) =
-            CustodyTree.split(units, selection.proof, selection.proofFlags);
+        (bool valid, bytes32 root, bytes32 rest, bytes32 part) = CustodyTree.split(
+            units,
+            selection.proof,
+            selection.proofFlags
+        );
         if (!valid || root != parent.root) revert DrugProvenanceUnitsNotHeld(holding);
         return (part, rest, units.length.toUint32());
     }
@@ -564,10 +586,11 @@ contract DrugProvenance is IDrugProvenance {
 
     /// @dev Dispenses unit `serial` of `h` if it is there and saleable; a decommissioned serial,
     /// or one the proof does not show in the holding, is reported as suspect instead.
-    function _dispenseFrom(Holding storage h, bytes32 serial, bytes32[] calldata proof)
-        private
-        returns (bytes32 unitId, bool suspect, SuspectReason reason)
-    {
+    function _dispenseFrom(
+        Holding storage h,
+        bytes32 serial,
+        bytes32[] calldata proof
+    ) private returns (bytes32 unitId, bool suspect, SuspectReason reason) {
         Lot storage lot = _lots[h.lotKey];
         unitId = _unitId(lot.gtin, serial);
         Unit storage unit = _units[unitId];
@@ -592,7 +615,14 @@ contract DrugProvenance is IDrugProvenance {
     ) private {
         uint64 gtin = _lots[h.lotKey].gtin;
         emit SuspectUnitFlagged(
-            unitId, _products[gtin].manufacturer, msg.sender, gtin, holding, reason, epcisHash, cid
+            unitId,
+            _products[gtin].manufacturer,
+            msg.sender,
+            gtin,
+            holding,
+            reason,
+            epcisHash,
+            cid
         );
     }
 
@@ -696,18 +726,19 @@ contract DrugProvenance is IDrugProvenance {
     /// the custodian of the standing holding (which a receiver becomes only on receipt), the
     /// holding is of the target lot or, for a unit, of a lot of `gtin` whose commissioned tree
     /// the proof shows the unit in. A holding that does not exist has no custodian.
-    function _inChainOfCustody(Scope scope, uint64 gtin, bytes32 target, Standing calldata standing)
-        private
-        view
-        returns (bool)
-    {
+    function _inChainOfCustody(
+        Scope scope,
+        uint64 gtin,
+        bytes32 target,
+        Standing calldata standing
+    ) private view returns (bool) {
         Holding storage h = _holdings[standing.holding];
         if (h.custodian != msg.sender) return false;
         bytes32 lotKey = h.lotKey;
         if (scope == Scope.Lot) return lotKey == target;
         Lot storage lot = _lots[lotKey];
-        return lot.gtin == gtin
-            && MerkleProof.verifyCalldata(standing.proof, lot.serialsRoot, CustodyTree.leaf(target));
+        return
+            lot.gtin == gtin && MerkleProof.verifyCalldata(standing.proof, lot.serialsRoot, CustodyTree.leaf(target));
     }
 
     function _requireRegulator() private view {
@@ -724,7 +755,8 @@ contract DrugProvenance is IDrugProvenance {
     function _requireSoleLicensee(uint64 gtin, uint8 declared) private view {
         for (uint8 length = GS1.MIN_COMPANY_PREFIX_LENGTH; length <= GS1.MAX_COMPANY_PREFIX_LENGTH; ++length) {
             address licensee = _licensees[length][GS1.companyPrefixOf(gtin, length)];
-            bool allowed = length == declared ? licensee == msg.sender : licensee == address(0) || licensee == msg.sender;
+            bool allowed =
+                length == declared ? licensee == msg.sender : licensee == address(0) || licensee == msg.sender;
             if (!allowed) revert DrugProvenanceCompanyPrefixNotLicensed(gtin, length, msg.sender);
         }
     }
@@ -740,8 +772,7 @@ contract DrugProvenance is IDrugProvenance {
     /// @dev The caller is the active manufacturer of `gtin`, or a regulator.
     function _requireAuthority(uint64 gtin) private view {
         Product storage product = _requireProduct(gtin);
-        bool manufacturer =
-            product.manufacturer == msg.sender && participants.isActive(msg.sender, Roles.MANUFACTURER);
+        bool manufacturer = product.manufacturer == msg.sender && participants.isActive(msg.sender, Roles.MANUFACTURER);
         if (!manufacturer && !participants.isActive(msg.sender, Roles.REGULATOR)) {
             revert DrugProvenanceNotAuthority(gtin, msg.sender);
         }
@@ -755,7 +786,9 @@ contract DrugProvenance is IDrugProvenance {
     /// distributor or dispenser. Only the roles the account holds (`roles`, its role set) are
     /// asked about.
     function _isTradingPartner(address account, uint256 roles) private view returns (bool) {
-        return _isActiveAs(account, roles, Roles.MANUFACTURER) || _isActiveAs(account, roles, Roles.DISTRIBUTOR)
+        return
+            _isActiveAs(account, roles, Roles.MANUFACTURER)
+            || _isActiveAs(account, roles, Roles.DISTRIBUTOR)
             || _isActiveAs(account, roles, Roles.DISPENSER);
     }
 

@@ -34,11 +34,13 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
     /// @notice Role of a registered patient; it takes no credential.
     bytes32 public constant PATIENT_ROLE = Roles.PATIENT;
     /// @notice EIP-712 type of a patient's own registration, relayed by anyone (gasless onboarding).
-    bytes32 public constant REGISTRATION_TYPEHASH =
-        keccak256("Registration(address patient,bytes32 encryptionKey,uint256 deadline)");
+    bytes32 public constant REGISTRATION_TYPEHASH = keccak256(
+        "Registration(address patient,bytes32 encryptionKey,uint256 deadline)"
+    );
     /// @notice EIP-712 type of a ward's consent to be registered by `guardian` with `encryptionKey`.
-    bytes32 public constant GUARDIANSHIP_TYPEHASH =
-        keccak256("Guardianship(address ward,address guardian,bytes32 encryptionKey,uint256 deadline)");
+    bytes32 public constant GUARDIANSHIP_TYPEHASH = keccak256(
+        "Guardianship(address ward,address guardian,bytes32 encryptionKey,uint256 deadline)"
+    );
 
     mapping(address account => mapping(bytes32 role => Credential)) private _credentials;
     mapping(address account => bytes32 x25519PublicKey) private _encryptionKeys;
@@ -60,23 +62,30 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IParticipantRegistry
-    function registerPatientBySig(address patient, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
-        external
-    {
+    function registerPatientBySig(
+        address patient,
+        bytes32 encryptionKey,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         if (patient == address(0)) revert ParticipantRegistryZeroAddress();
         if (block.timestamp > deadline) revert ParticipantRegistrySignatureExpired(deadline);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(REGISTRATION_TYPEHASH, patient, encryptionKey, deadline)));
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(REGISTRATION_TYPEHASH, patient, encryptionKey, deadline))
+        );
         // slither-disable-next-line unused-return -- a failed recovery gives signer 0, refused on the next line
-        (address signer,,) = ECDSA.tryRecover(digest, signature);
+        (address signer, , ) = ECDSA.tryRecover(digest, signature);
         if (signer != patient) revert ParticipantRegistryInvalidSigner(signer, patient);
         _registerPatient(patient, encryptionKey);
     }
 
     /// @inheritdoc IParticipantRegistry
-    function registerPatientFor(address ward, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
-        external
-    {
+    function registerPatientFor(
+        address ward,
+        bytes32 encryptionKey,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         if (!hasRole(PATIENT_ROLE, msg.sender)) revert ParticipantRegistryNotPatient(msg.sender);
         if (ward == address(0)) revert ParticipantRegistryZeroAddress();
         if (hasRole(PATIENT_ROLE, ward)) revert ParticipantRegistryAlreadyRegistered(ward);
@@ -84,10 +93,11 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
             revert ParticipantRegistryAccountInUse(ward);
         }
         if (block.timestamp > deadline) revert ParticipantRegistrySignatureExpired(deadline);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(GUARDIANSHIP_TYPEHASH, ward, msg.sender, encryptionKey, deadline)));
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(GUARDIANSHIP_TYPEHASH, ward, msg.sender, encryptionKey, deadline))
+        );
         // slither-disable-next-line unused-return -- a failed recovery gives signer 0, refused on the next line
-        (address signer,,) = ECDSA.tryRecover(digest, signature);
+        (address signer, , ) = ECDSA.tryRecover(digest, signature);
         if (signer != ward) revert ParticipantRegistryInvalidSigner(signer, ward);
 
         _guardians[ward] = msg.sender;
@@ -209,7 +219,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
     function isActive(address account, bytes32 role) external view returns (bool) {
         if (!Roles.isLicensed(role)) return hasRole(role, account);
         Credential storage credential = _credentials[account][role];
-        return credential.status == CredentialStatus.Active && credential.validFrom <= block.timestamp
+        return
+            credential.status == CredentialStatus.Active
+            && credential.validFrom <= block.timestamp
             && block.timestamp <= credential.validUntil;
     }
 
@@ -276,10 +288,12 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
         if (!_isLive(credential.status)) revert ParticipantRegistryCredentialNotFound(account, role);
     }
 
-    function _expectStatus(Credential storage credential, address account, bytes32 role, CredentialStatus expected)
-        private
-        view
-    {
+    function _expectStatus(
+        Credential storage credential,
+        address account,
+        bytes32 role,
+        CredentialStatus expected
+    ) private view {
         if (credential.status != expected) {
             revert ParticipantRegistryUnexpectedCredentialStatus(account, role, credential.status);
         }

@@ -150,7 +150,11 @@ interface IConsentRegistry {
     /// @param granteeKey the grantee account left-padded to 32 bytes, or the grantee role.
     /// @param targets the targets whose provisions were revoked by this call.
     event ConsentRevoked(
-        address indexed patient, uint256 indexed consentId, address indexed revoker, bytes32 granteeKey, bytes32[] targets
+        address indexed patient,
+        uint256 indexed consentId,
+        address indexed revoker,
+        bytes32 granteeKey,
+        bytes32[] targets
     );
 
     /// @notice `sharer` (the patient or a delegate) published more record keys for consent
@@ -164,7 +168,11 @@ interface IConsentRegistry {
     /// @param sharer the patient or a delegate.
     /// @param keyBundleCid binary CIDv1 of the key manifest.
     event ConsentKeysShared(
-        address indexed patient, uint256 indexed consentId, address indexed grantee, address sharer, bytes keyBundleCid
+        address indexed patient,
+        uint256 indexed consentId,
+        address indexed grantee,
+        address sharer,
+        bytes keyBundleCid
     );
 
     /// @notice The signed grant of `patient` with nonce `nonce` was cancelled by `canceller` before
@@ -225,7 +233,11 @@ interface IConsentRegistry {
     /// @param endsAt last second (inclusive) of the access.
     /// @param opening the number of this opening in the current {BREAK_GLASS_WINDOW} (1-based).
     event BreakGlassOpened(
-        address indexed patient, address indexed provider, bytes32 indexed reasonHash, uint40 endsAt, uint8 opening
+        address indexed patient,
+        address indexed provider,
+        bytes32 indexed reasonHash,
+        uint40 endsAt,
+        uint8 opening
     );
 
     /// @notice Emergency Override Stopped (DICOM 110138): `closedBy` (the provider, the patient or a
@@ -243,7 +255,11 @@ interface IConsentRegistry {
     /// @param purpose the one ConsentPolicy PURPOSE_* bit of the read.
     /// @param consentId the permit that allowed it; 0 for access under break-glass.
     event RecordAccessed(
-        address indexed patient, bytes32 indexed recordId, address indexed accessor, uint8 purpose, uint256 consentId
+        address indexed patient,
+        bytes32 indexed recordId,
+        address indexed accessor,
+        uint8 purpose,
+        uint256 consentId
     );
 
     // ---------------------------------------------------------------- errors
@@ -416,9 +432,11 @@ interface IConsentRegistry {
     /// @param keyBundleCid binary CIDv1 of the manifest of record keys shared with an account
     /// grantee (may be empty).
     /// @return consentId the new consent's id.
-    function grant(address patient, GrantRequest calldata request, bytes calldata keyBundleCid)
-        external
-        returns (uint256 consentId);
+    function grant(
+        address patient,
+        GrantRequest calldata request,
+        bytes calldata keyBundleCid
+    ) external returns (uint256 consentId);
 
     /// @notice {grant} relayed by anyone with the patient's EIP-712 signature (gasless consent).
     /// @dev Requirements: those of {grant} except the caller; `block.timestamp <= deadline`;
@@ -530,9 +548,12 @@ interface IConsentRegistry {
     /// @param ciphertextDigest sha256 of the new version's ciphertext.
     /// @param keyBundleCid binary CIDv1 of the new version's key bundle.
     /// @return version the new version's number: the previous latest plus one.
-    function amendRecord(bytes32 recordId, bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid)
-        external
-        returns (uint32 version);
+    function amendRecord(
+        bytes32 recordId,
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
+    ) external returns (uint32 version);
 
     /// @notice Crypto-shreds `recordId`: the anchor stays (ids and digests) but is marked erased;
     /// later access logs and amendments revert.
@@ -589,10 +610,13 @@ interface IConsentRegistry {
     /// @return allowed whether access is allowed.
     /// @return reason why.
     /// @return consentId the deciding consent (0 for none or break-glass).
-    function checkAccess(address patient, address grantee, bytes32 target, uint8 action, uint8 purpose)
-        external
-        view
-        returns (bool allowed, AccessReason reason, uint256 consentId);
+    function checkAccess(
+        address patient,
+        address grantee,
+        bytes32 target,
+        uint8 action,
+        uint8 purpose
+    ) external view returns (bool allowed, AccessReason reason, uint256 consentId);
 
     /// @notice The provisions stored for `patient` about `granteeKey` and `target`.
     /// @param patient the data subject.
@@ -600,10 +624,11 @@ interface IConsentRegistry {
     /// @param target a data class or record id; zero for the all-data provisions.
     /// @return the stored provisions in slot order, at most {MAX_PROVISIONS_PER_KEY}, revoked and
     /// expired ones included until their slot is reused; empty if none.
-    function provisionsOf(address patient, bytes32 granteeKey, bytes32 target)
-        external
-        view
-        returns (Provision[] memory);
+    function provisionsOf(
+        address patient,
+        bytes32 granteeKey,
+        bytes32 target
+    ) external view returns (Provision[] memory);
 
     /// @notice Whether `delegate` acts for `patient`: appointed by it, or its guardian
     /// (ParticipantRegistry.guardianOf).

@@ -189,7 +189,10 @@ interface IDrugProvenance {
     /// @param previous the licensee that lost it.
     /// @param regulator the REGULATOR that revoked it.
     event CompanyPrefixRevoked(
-        uint64 indexed companyPrefix, uint8 indexed length, address indexed previous, address regulator
+        uint64 indexed companyPrefix,
+        uint8 indexed length,
+        address indexed previous,
+        address regulator
     );
 
     /// @notice `manufacturer` registered product `gtin` (master data document `epcisHash`, `cid`).
@@ -394,7 +397,12 @@ interface IDrugProvenance {
     /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event LotRecalled(
-        bytes32 indexed lotKey, uint64 indexed gtin, address indexed by, bytes32 reasonHash, bytes32 epcisHash, bytes cid
+        bytes32 indexed lotKey,
+        uint64 indexed gtin,
+        address indexed by,
+        bytes32 reasonHash,
+        bytes32 epcisHash,
+        bytes cid
     );
 
     /// @notice `by` (the manufacturer, a regulator or a party in the lot's chain of custody)
@@ -425,7 +433,12 @@ interface IDrugProvenance {
     /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ProductCleared(
-        bytes32 indexed target, uint64 indexed gtin, address indexed by, Scope scope, bytes32 epcisHash, bytes cid
+        bytes32 indexed target,
+        uint64 indexed gtin,
+        address indexed by,
+        Scope scope,
+        bytes32 epcisHash,
+        bytes cid
     );
 
     /// @notice `by` (the manufacturer or a regulator) confirmed `target` illegitimate: the DSCSA
@@ -476,7 +489,11 @@ interface IDrugProvenance {
     /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ExcursionCleared(
-        bytes32 indexed holding, bytes32 indexed lotKey, address indexed by, bytes32 epcisHash, bytes cid
+        bytes32 indexed holding,
+        bytes32 indexed lotKey,
+        address indexed by,
+        bytes32 epcisHash,
+        bytes cid
     );
 
     // ---------------------------------------------------------------- errors
@@ -806,9 +823,13 @@ interface IDrugProvenance {
     /// @param epcisHash the EPCIS event's hash (dispensing, or the suspect observation).
     /// @param cid the CID of the EPCIS document holding that event.
     /// @return dispensed whether the unit was dispensed (false: flagged as suspect).
-    function dispense(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
-        external
-        returns (bool dispensed);
+    function dispense(
+        bytes32 holding,
+        bytes32 serial,
+        bytes32[] calldata proof,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external returns (bool dispensed);
 
     /// @notice Destroys unit `serial` (its digest) of `holding` (expired, damaged, recalled or
     /// illegitimate product).
@@ -820,8 +841,13 @@ interface IDrugProvenance {
     /// @param proof the unit's proof in the holding's pruned tree.
     /// @param epcisHash the hash of the EPCIS destroying event.
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
-    function destroy(bytes32 holding, bytes32 serial, bytes32[] calldata proof, bytes32 epcisHash, bytes calldata cid)
-        external;
+    function destroy(
+        bytes32 holding,
+        bytes32 serial,
+        bytes32[] calldata proof,
+        bytes32 epcisHash,
+        bytes calldata cid
+    ) external;
 
     // ---------------------------------------------------------------- recall and investigations
 
@@ -1000,10 +1026,13 @@ interface IDrugProvenance {
     /// @param expiry the printed expiry date, GS1 `YYMMDD`.
     /// @param proof the OpenZeppelin Merkle proof of the unit's leaf in its lot's commissioned tree.
     /// @return the one status that applies, by the precedence above.
-    function verify(uint64 gtin, bytes32 serial, bytes32 lot, uint32 expiry, bytes32[] calldata proof)
-        external
-        view
-        returns (VerificationStatus);
+    function verify(
+        uint64 gtin,
+        bytes32 serial,
+        bytes32 lot,
+        uint32 expiry,
+        bytes32[] calldata proof
+    ) external view returns (VerificationStatus);
 
     /// @notice Product `gtin`.
     /// @param gtin the product's GTIN-14, as a number.

@@ -57,7 +57,12 @@ interface IParticipantRegistry {
     /// @param role the licensed role the credential is for.
     /// @param regulator the REGULATOR that renewed it.
     /// @param validUntil the new last second of validity (unix time, inclusive); `validFrom` is unchanged.
-    event CredentialRenewed(address indexed account, bytes32 indexed role, address indexed regulator, uint64 validUntil);
+    event CredentialRenewed(
+        address indexed account,
+        bytes32 indexed role,
+        address indexed regulator,
+        uint64 validUntil
+    );
 
     /// @notice `regulator` suspended `account`'s credential for `role`: {isActive} answers false
     /// until it is reinstated; the role itself stays granted.
@@ -192,8 +197,12 @@ interface IParticipantRegistry {
     /// @param encryptionKey its X25519 public key, as signed.
     /// @param deadline last second the signature is good for.
     /// @param signature the patient's EIP-712 signature (65 bytes).
-    function registerPatientBySig(address patient, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
-        external;
+    function registerPatientBySig(
+        address patient,
+        bytes32 encryptionKey,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
     /// @notice Registers `ward` (a minor or an incapacitated adult) with `encryptionKey`, the caller
     /// acting as its guardian with the ward's consent: the ward's EIP-712 signature of
@@ -210,8 +219,12 @@ interface IParticipantRegistry {
     /// @param encryptionKey the ward's X25519 public key, as the ward signed it.
     /// @param deadline last second the ward's signature is good for.
     /// @param signature the ward's EIP-712 signature (65 bytes).
-    function registerPatientFor(address ward, bytes32 encryptionKey, uint256 deadline, bytes calldata signature)
-        external;
+    function registerPatientFor(
+        address ward,
+        bytes32 encryptionKey,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
     /// @notice Ends the guardianship over `ward`: the guardian no longer acts for it.
     /// @dev Requirements: `ward` has a guardian; the caller is the ward or its guardian.

@@ -44,11 +44,10 @@ library CustodyTree {
     /// @param leafValue the leaf to take out ({leaf} of the unit's id).
     /// @return root the root the proof folds `leafValue` into.
     /// @return remainder the root of the same tree without the leaf; zero if it was the only one.
-    function remove(bytes32[] calldata proof, bytes32 leafValue)
-        internal
-        pure
-        returns (bytes32 root, bytes32 remainder)
-    {
+    function remove(
+        bytes32[] calldata proof,
+        bytes32 leafValue
+    ) internal pure returns (bytes32 root, bytes32 remainder) {
         root = leafValue;
         for (uint256 i = 0; i < proof.length; ++i) {
             bytes32 sibling = proof[i];
@@ -77,11 +76,11 @@ library CustodyTree {
     /// @return root the root the multiproof computes.
     /// @return remainder the root of the tree without the units; zero when none is left.
     /// @return part the root of the tree of the units alone.
-    function split(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
-        internal
-        pure
-        returns (bool valid, bytes32 root, bytes32 remainder, bytes32 part)
-    {
+    function split(
+        bytes32[] calldata unitIds,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) internal pure returns (bool valid, bytes32 root, bytes32 remainder, bytes32 part) {
         uint256 steps = proofFlags.length;
         if (unitIds.length == 0 || unitIds.length + proof.length != steps + 1) return (false, 0, 0, 0);
         if (steps == 0) {
@@ -101,17 +100,19 @@ library CustodyTree {
     /// @dev Runs the multiproof queue; returns the memory address of the last node computed (the
     /// root, as full, remainder and part words), or zero for a malformed multiproof.
     // slither-disable-next-line cyclomatic-complexity -- one inlined loop over the multiproof (see split)
-    function _queue(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
-        private
-        pure
-        returns (uint256 last)
-    {
+    function _queue(
+        bytes32[] calldata unitIds,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) private pure returns (uint256 last) {
         assembly ("memory-safe") {
             function join(x, y) -> h {
                 h := x
                 if y {
                     switch x
-                    case 0 { h := y }
+                    case 0 {
+                        h := y
+                    }
                     default {
                         switch lt(x, y)
                         case 1 {
@@ -163,7 +164,9 @@ library CustodyTree {
                     unit := add(unit, 0x20)
                 }
                 default {
-                    if iszero(lt(queue, out)) { break }
+                    if iszero(lt(queue, out)) {
+                        break
+                    }
                     queue := add(queue, _NODE_BYTES)
                 }
                 // b: with the step's flag the next leaf or computed node, else a proof element
@@ -187,7 +190,9 @@ library CustodyTree {
                         unit := add(unit, 0x20)
                     }
                     default {
-                        if iszero(lt(queue, out)) { break }
+                        if iszero(lt(queue, out)) {
+                            break
+                        }
                         queue := add(queue, _NODE_BYTES)
                     }
                 }
@@ -197,7 +202,9 @@ library CustodyTree {
                     let y := mload(b)
                     if y {
                         switch full
-                        case 0 { full := y }
+                        case 0 {
+                            full := y
+                        }
                         default {
                             switch lt(full, y)
                             case 1 {
@@ -224,7 +231,9 @@ library CustodyTree {
                         mstore(add(out, 0x20), full)
                         mstore(add(out, 0x40), 0)
                     }
-                    default { mixed(out, a, b) }
+                    default {
+                        mixed(out, a, b)
+                    }
                 }
                 mstore(out, full)
             }

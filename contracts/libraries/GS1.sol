@@ -76,7 +76,7 @@ library GS1 {
             sum += i % 2 == 0 ? digit * _CHECK_WEIGHT_ODD : digit;
             rest /= _BASE;
         }
-        return (_BASE - sum % _BASE) % _BASE == gtin % _BASE;
+        return (_BASE - (sum % _BASE)) % _BASE == gtin % _BASE;
     }
 
     /// @notice The company prefix of `gtin` if it is `length` digits long: the digits after the
@@ -153,8 +153,7 @@ library GS1 {
         uint256 era = year / _YEARS_PER_ERA;
         uint256 yearOfEra = year - era * _YEARS_PER_ERA;
         uint256 shiftedMonth = month >= _MARCH ? month - _MARCH : month + _MONTHS - _MARCH;
-        uint256 dayOfYear =
-            (_DAYS_PER_FIVE_MONTHS * shiftedMonth + _MONTH_START_ROUNDING) / _FIVE_MONTHS + day - 1;
+        uint256 dayOfYear = (_DAYS_PER_FIVE_MONTHS * shiftedMonth + _MONTH_START_ROUNDING) / _FIVE_MONTHS + day - 1;
         uint256 dayOfEra =
             yearOfEra * _DAYS_PER_YEAR + yearOfEra / _LEAP_CYCLE - yearOfEra / _YEARS_PER_CENTURY + dayOfYear;
         return era * _DAYS_PER_ERA + dayOfEra - _EPOCH_SHIFT;

@@ -14,19 +14,20 @@ library ProvenanceStatus {
     /// @param time the moment (unix time) expiry is judged at, usually `block.timestamp`.
     /// @return the first status that applies: Illegitimate, Recalled, Quarantined, Dispensed,
     /// Expired, else Valid.
-    function statusOf(IDrugProvenance.Lot memory lot, IDrugProvenance.Unit memory unit, uint256 time)
-        internal
-        pure
-        returns (IDrugProvenance.VerificationStatus)
-    {
+    function statusOf(
+        IDrugProvenance.Lot memory lot,
+        IDrugProvenance.Unit memory unit,
+        uint256 time
+    ) internal pure returns (IDrugProvenance.VerificationStatus) {
         if (
             unit.investigation == IDrugProvenance.Investigation.Illegitimate
-                || lot.investigation == IDrugProvenance.Investigation.Illegitimate
+            || lot.investigation == IDrugProvenance.Investigation.Illegitimate
         ) return IDrugProvenance.VerificationStatus.Illegitimate;
         if (lot.recalled) return IDrugProvenance.VerificationStatus.Recalled;
         if (
             unit.investigation == IDrugProvenance.Investigation.Quarantined
-                || lot.investigation == IDrugProvenance.Investigation.Quarantined || lot.openExcursions > 0
+            || lot.investigation == IDrugProvenance.Investigation.Quarantined
+            || lot.openExcursions > 0
         ) return IDrugProvenance.VerificationStatus.Quarantined;
         if (unit.state != IDrugProvenance.UnitState.Active) return IDrugProvenance.VerificationStatus.Dispensed;
         if (time > GS1.expiryEnd(lot.expiry)) return IDrugProvenance.VerificationStatus.Expired;

@@ -41,7 +41,6 @@ library Roles {
     /// @param role a role id.
     /// @return true for PROVIDER, INSURER, MANUFACTURER, DISTRIBUTOR and DISPENSER.
     function isLicensed(bytes32 role) internal pure returns (bool) {
-        return role == PROVIDER || role == INSURER || role == MANUFACTURER || role == DISTRIBUTOR
-            || role == DISPENSER;
+        return role == PROVIDER || role == INSURER || role == MANUFACTURER || role == DISTRIBUTOR || role == DISPENSER;
     }
 }

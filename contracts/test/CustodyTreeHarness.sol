@@ -8,11 +8,11 @@ import {CustodyTree} from "../libraries/CustodyTree.sol";
 /// the SDK's trees directly.
 contract CustodyTreeHarness {
     /// @notice {CustodyTree.split} of the units `unitIds` along their multiproof.
-    function split(bytes32[] calldata unitIds, bytes32[] calldata proof, bool[] calldata proofFlags)
-        external
-        pure
-        returns (bool valid, bytes32 root, bytes32 remainder, bytes32 part)
-    {
+    function split(
+        bytes32[] calldata unitIds,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external pure returns (bool valid, bytes32 root, bytes32 remainder, bytes32 part) {
         return CustodyTree.split(unitIds, proof, proofFlags);
     }
 
