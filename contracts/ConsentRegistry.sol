@@ -269,7 +269,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
             revert ConsentRegistryBreakGlassLimitReached(patient, msg.sender, access.windowStart + BREAK_GLASS_WINDOW);
         }
 
-        access.openings += 1;
+        ++access.openings;
         access.endsAt = time + duration - 1;
         _breakGlass[patient][msg.sender] = access;
         emit BreakGlassOpened(patient, msg.sender, reasonHash, access.endsAt, access.openings);
@@ -380,7 +380,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     ) private returns (uint256 consentId) {
         if (!participants.isActive(patient, Roles.PATIENT)) revert ConsentRegistryNotPatient(patient);
         bytes32 granteeKey = _validateRequest(patient, request);
-        uint96 id = _nextConsentId++;
+        uint96 id = _nextConsentId;
+        ++_nextConsentId;
         Provision memory provision = Provision({
             consentId: id,
             start: request.start,

@@ -428,7 +428,7 @@ contract DrugProvenance is IDrugProvenance {
             if (h.root == bytes32(0)) revert DrugProvenanceEmptyHolding(holding);
             if (!h.excursion) {
                 h.excursion = true;
-                lot.openExcursions += 1;
+                ++lot.openExcursions;
             }
         }
         emit SensorReadingsAnchored(holding, h.lotKey, msg.sender, minReading, maxReading, excursion, epcisHash, cid);
@@ -443,7 +443,7 @@ contract DrugProvenance is IDrugProvenance {
         _requireAnchor(epcisHash, cid);
 
         h.excursion = false;
-        lot.openExcursions -= 1;
+        --lot.openExcursions;
         emit ExcursionCleared(holding, h.lotKey, msg.sender, epcisHash, cid);
     }
 

@@ -148,7 +148,7 @@ library GS1 {
 
     /// @dev Days since 1970-01-01 of a date from 1970 on (H. Hinnant's days_from_civil).
     function _daysFromCivil(uint256 year, uint256 month, uint256 day) private pure returns (uint256) {
-        if (month < _MARCH) year -= 1;
+        if (month < _MARCH) --year;
         // slither-disable-next-line divide-before-multiply -- days_from_civil: the era is a floor on purpose
         uint256 era = year / _YEARS_PER_ERA;
         uint256 yearOfEra = year - era * _YEARS_PER_ERA;
