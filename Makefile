@@ -5,6 +5,8 @@
 # Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
 # Also `make bench` (README "Benchmarks"): figures into reports/bench.{json,md}; choose parts and
 # options with BENCH_ARGS, e.g. make bench BENCH_ARGS="gas records --sizes 1MiB".
+# `make lint` (README "Tests"): ruff and mypy on the Python, solhint and prettier --check on the
+# Solidity; `make format` formats the Solidity.
 # And `make audit` (README "Tests"): slither over the contracts; it fails on any finding
 # not fixed or triaged (audit/slither-triage.md). Extra slither options with AUDIT_ARGS, e.g.
 # make audit AUDIT_ARGS="--show-ignored-findings".
@@ -27,6 +29,10 @@ BROWNIE_HOME := $(CURDIR)/$(STATE)/brownie-home
 # and its web3/eth-* ranges must not constrain brownie's pins.
 AUDIT_VENV := $(STATE)/audit-venv
 
+# What `make lint` and `make format` read (each tool's ignore file leaves some out for now).
+SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
+PRETTIER_CACHE := $(STATE)/prettier-cache.json
+
 SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-config.yaml)
 
 .PHONY: setup demo test bench lint format audit clean
@@ -46,6 +52,7 @@ $(STAMPS)/node: package.json package-lock.json
 	@mkdir -p $(STAMPS)
 	@echo "==> npm packages (solc-js, OpenZeppelin, anvil, ganache, IPFS node)"
 	@npm ci --no-audit --no-fund --loglevel=error
+	@rm -f $(PRETTIER_CACHE)
 	@touch $@
 
 $(STAMPS)/solc: $(STAMPS)/node tools/solc/solc.js tools/solc/install.sh
@@ -87,14 +94,22 @@ audit: setup
 	@VIRTUAL_ENV=$(CURDIR)/$(AUDIT_VENV) $(AUDIT_VENV)/bin/slither $(STATE)/audit/solc-input.stdjson \
 		--solc $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(AUDIT_ARGS)
 
+# The Solidity in contracts/ and interfaces/: solhint (.solhint.json; any finding fails, warnings
+# too; --disc skips its online update check; no --cache, which would hide a file's warnings on
+# the next run) and prettier --check (.prettierrc; its cache skips files unchanged since they
+# last passed, for the same prettier version and options; npm ci drops it, so a new plugin
+# version checks everything again). Both leave out the files their ignore files list for now
+# (audit/solidity-lint.md). Offline: neither reads the network.
 lint: setup
 	@$(VENV)/bin/ruff check hygeia tests scripts bench
 	@$(VENV)/bin/mypy
+	@solhint --disc --noPoster --max-warnings 0 $(SOLIDITY)
+	@prettier --check --log-level warn --cache --cache-location $(PRETTIER_CACHE) $(SOLIDITY)
 
 # prettier (.prettierrc) formats the Solidity in contracts/ and interfaces/, except the files
-# .prettierignore leaves out for now (audit/solidity-lint.md).
+# .prettierignore leaves out for now (audit/solidity-lint.md); `make lint` checks it.
 format: setup
-	@prettier --write --log-level warn 'contracts/**/*.sol' 'interfaces/**/*.sol'
+	@prettier --write --log-level warn $(SOLIDITY)
 
 clean:
 	@-$(VENV)/bin/hygeia node down 2>/dev/null

@@ -60,9 +60,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     /// @notice The ParticipantRegistry that says who is an active PROVIDER or role holder.
     IParticipantRegistry public immutable participants;
 
+    // The declaration is longer than 120 columns and prettier cannot break it.
+    // solhint-disable max-line-length
     // slither-disable-next-line uninitialized-state -- written through storage references (_store, _revokeAt)
     mapping(address patient => mapping(bytes32 granteeKey => mapping(bytes32 target => Provision[MAX_PROVISIONS_PER_KEY])))
         private _provisions;
+    // solhint-enable max-line-length
     mapping(address patient => mapping(address delegate => bool appointed)) private _delegates;
     mapping(bytes32 recordId => Record) private _records;
     mapping(bytes32 recordId => mapping(uint32 version => RecordVersion)) private _versions;
@@ -362,13 +365,14 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     }
 
     // slither-disable-start naming-convention -- the EIP-712 getter's conventional name (as in ERC-2612)
+    // solhint-disable func-name-mixedcase
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
     /// @return the separator of domain "hygeia.ConsentRegistry", version "1", that signed grants
     /// are made over.
-    // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
     }
+    // solhint-enable func-name-mixedcase
     // slither-disable-end naming-convention
 
     // ---------------------------------------------------------------- internals: consents

@@ -246,13 +246,14 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
     }
 
     // slither-disable-start naming-convention -- the EIP-712 getter's conventional name (as in ERC-2612)
+    // solhint-disable func-name-mixedcase
     /// @notice The EIP-712 domain separator (chain id and this contract's address are part of it).
     /// @return the separator of domain "hygeia.ParticipantRegistry", version "1", that registration
     /// and guardianship signatures are made over.
-    // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
     }
+    // solhint-enable func-name-mixedcase
     // slither-disable-end naming-convention
 
     // ---------------------------------------------------------------- internals

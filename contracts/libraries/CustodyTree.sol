@@ -32,6 +32,7 @@ library CustodyTree {
     /// @return value `keccak256(bytes.concat(unitId))`.
     function leaf(bytes32 unitId) internal pure returns (bytes32 value) {
         // keccak256(bytes.concat(unitId)) in scratch space, without allocating memory per unit.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, unitId)
             value := keccak256(0x00, 0x20)
@@ -89,6 +90,8 @@ library CustodyTree {
         }
         uint256 last = _queue(unitIds, proof, proofFlags);
         if (last == 0) return (false, 0, 0, 0);
+        // The last node's three words, where _queue left them in memory.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             root := mload(last)
             remainder := mload(add(last, 0x20))
@@ -97,6 +100,9 @@ library CustodyTree {
         valid = true;
     }
 
+    // One assembly loop over the multiproof, as long as the algorithm: split into functions, it
+    // would pay for calls at every node.
+    // solhint-disable function-max-lines
     /// @dev Runs the multiproof queue; returns the memory address of the last node computed (the
     /// root, as full, remainder and part words), or zero for a malformed multiproof.
     // slither-disable-next-line cyclomatic-complexity -- one inlined loop over the multiproof (see split)
@@ -105,6 +111,8 @@ library CustodyTree {
         bytes32[] calldata proof,
         bool[] calldata proofFlags
     ) private pure returns (uint256 last) {
+        // In assembly, inlined, because it runs once per node of a shipment's proof (see split).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             function join(x, y) -> h {
                 h := x
@@ -244,6 +252,7 @@ library CustodyTree {
             }
         }
     }
+    // solhint-enable function-max-lines
 
     /// @dev A node of a pruned tree: the other child when one is empty, else the sorted-pair hash.
     function _node(bytes32 a, bytes32 b) private pure returns (bytes32) {

@@ -3,8 +3,12 @@ pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
+/// @title ITokenReceiver
 /// @notice Told by {HookedStablecoin} that it received tokens.
 interface ITokenReceiver {
+    /// @notice Called by the token after a transfer to the receiver.
+    /// @param from the account the tokens came from.
+    /// @param amount the amount received, in the token's smallest unit.
     function onTokenReceived(address from, uint256 amount) external;
 }
 
@@ -17,11 +21,14 @@ contract HookedStablecoin is ERC20 {
     constructor() ERC20("hooked test dollar", "HOOK") {}
 
     /// @notice From now on `account` is told of every transfer to it.
+    /// @param account a contract implementing {ITokenReceiver}.
     function registerReceiver(address account) external {
         _receivers[account] = true;
     }
 
     /// @notice Anyone may mint: test only.
+    /// @param to the account credited.
+    /// @param amount the amount, in the token's smallest unit.
     function mint(address to, uint256 amount) external {
         _mint(to, amount);
     }

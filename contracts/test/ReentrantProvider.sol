@@ -16,16 +16,21 @@ contract ReentrantProvider is ITokenReceiver {
     }
 
     /// @notice Submits claims as this contract.
+    /// @param claims the claims, as a provider submits them.
+    /// @return the ids the adjudicator gave them.
     function submit(IClaimsAdjudicator.ClaimInput[] calldata claims) external returns (bytes32[] memory) {
         return _adjudicator.submitClaims(claims);
     }
 
     /// @notice Withdraws, re-entering from the token callback when `attack` is set.
+    /// @param attack whether the token callback calls `withdraw` again.
+    /// @return the amount the adjudicator paid out.
     function withdraw(bool attack) external returns (uint256) {
         _attacking = attack;
         return _adjudicator.withdraw();
     }
 
+    /// @notice The hooked token's callback: calls the adjudicator's `withdraw` once more while attacking.
     function onTokenReceived(address, uint256) external {
         if (_attacking) {
             _attacking = false;

@@ -11,16 +11,20 @@ contract TestStablecoin is ERC20, Ownable {
     /// @dev Amounts are cents.
     uint8 private constant _DECIMALS = 2;
 
+    /// @notice Deploys the token with no supply.
     /// @param initialOwner the account that may mint.
     constructor(address initialOwner) ERC20("hygeia Test Dollar", "hUSD") Ownable(initialOwner) {}
 
     /// @notice Creates `amount` cents for `to`.
     /// @dev Requirements: caller is the owner; `to` is not zero. Emits {Transfer} from zero.
+    /// @param to the account credited.
+    /// @param amount the amount, in cents.
     function mint(address to, uint256 amount) external onlyOwner {
         _mint(to, amount);
     }
 
     /// @notice 2: amounts are cents.
+    /// @return the number of decimals, 2.
     function decimals() public pure override returns (uint8) {
         return _DECIMALS;
     }
