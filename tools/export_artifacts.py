@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "contracts"
-TARGET = ROOT / "hygeia" / "artifacts"
+TARGET = ROOT / "hygeia" / "core" / "artifacts"
 
 # The contracts a deployment consists of, in deployment order (the test stablecoin only on local
 # chains, as the claims escrow's payment token).

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.claims.ids import encode_code
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 MAX_CENTS = 2**40 - 1  # the contract's uint40 amounts
 MAX_UNITS = 2**32 - 1

@@ -12,11 +12,11 @@ from typing import Any
 from web3 import Web3
 from web3.contract.contract import ContractFunction
 
-from hygeia.chain.connection import call_node
-from hygeia.chain.transactions import Receipt
 from hygeia.claims.ids import claim_id, day_date, day_number, decode_code, encode_code
-from hygeia.contracts.base import ContractClient
-from hygeia.errors import InvalidInputError
+from hygeia.core.chain.connection import call_node
+from hygeia.core.chain.contract import ContractClient
+from hygeia.core.chain.transactions import Receipt
+from hygeia.core.errors import InvalidInputError
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO32 = bytes(32)

@@ -12,9 +12,9 @@ from typing import Any
 
 from web3 import Web3
 
-from hygeia.chain.transactions import Receipt
-from hygeia.contracts.base import ContractClient
-from hygeia.errors import InvalidInputError
+from hygeia.core.chain.contract import ContractClient
+from hygeia.core.chain.transactions import Receipt
+from hygeia.core.errors import InvalidInputError
 from hygeia.provenance import gs1
 from hygeia.provenance.merkle import MultiProof
 

@@ -12,8 +12,8 @@ from hygeia.claims.batch import Batch, parse_batch
 from hygeia.claims.client import ClaimsAdjudicatorClient, ClaimState
 from hygeia.claims.runner import Progress
 from hygeia.claims.token import PaymentTokenClient
+from hygeia.core.errors import InvalidInputError
 from hygeia.deploy import DeployResult
-from hygeia.errors import InvalidInputError
 from tests.claims_sdk.conftest import RunnerFactory, claim_ids_of, event_count
 
 

@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
-from hygeia.contracts import ParticipantRegistryClient, Role
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.deployments import AddressBook
+from hygeia.core.roles import Role
+from hygeia.core.store import LocalStore
 from hygeia.deploy import DeployResult, deploy_suite
-from hygeia.deployments import AddressBook
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
+from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.workflow import ProvenanceFlow
-from hygeia.store import LocalStore
 from tests.support import free_port
 
 TRADING_PARTNERS = {

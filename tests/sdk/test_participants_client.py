@@ -13,9 +13,14 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from hygeia.contracts import CredentialStatus, Role
-from hygeia.contracts.participants import encode_jurisdiction, license_hash, parse_x25519_key
-from hygeia.errors import InvalidInputError, TransactionFailedError
+from hygeia.core.errors import InvalidInputError, TransactionFailedError
+from hygeia.core.roles import Role
+from hygeia.participants.client import (
+    CredentialStatus,
+    encode_jurisdiction,
+    license_hash,
+    parse_x25519_key,
+)
 from hygeia.suite import Suite
 
 Factory = Callable[[str], Suite]

@@ -20,11 +20,11 @@ import pytest
 from web3 import Web3
 
 from hygeia.cli.main import main
-from hygeia.errors import ContractRevertError, DuplicateSerialError, InvalidInputError
+from hygeia.core.errors import ContractRevertError, DuplicateSerialError, InvalidInputError
+from hygeia.core.store import LocalStore
 from hygeia.provenance import epcis, ids
 from hygeia.provenance.client import Investigation, VerificationStatus
 from hygeia.provenance.workflow import ProvenanceFlow
-from hygeia.store import LocalStore
 from tests.provenance_sdk.drug_chain import (  # noqa: F401 (fixtures are found by name)
     address_of,
     drug_book,
