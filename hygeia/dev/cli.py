@@ -16,7 +16,7 @@ from hygeia.core.deployments import AddressBook
 from hygeia.core.errors import DeploymentNotFoundError
 from hygeia.core.store import KuboStore, LocalStore
 from hygeia.core.store.base import ContentStore
-from hygeia.dev.demo import claims_day, drug_day, records_day
+from hygeia.dev.demo import claims_day, provenance_day, records_day
 from hygeia.dev.demo.setup import prepare
 from hygeia.dev.demo.story import Story
 from hygeia.dev.nodes import anvil, ipfs, local
@@ -149,7 +149,7 @@ def run_demo(ctx: Context) -> int:
     store = _store(ctx)
     try:
         records_day.run(cast, store, story)
-        drug_day.run(cast, store, ctx.args.state_dir, story, serials=ctx.args.serials)
+        provenance_day.run(cast, store, ctx.args.state_dir, story, serials=ctx.args.serials)
     finally:
         store.close()
     claims_day.run(cast, ctx.args.state_dir, story)

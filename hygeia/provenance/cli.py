@@ -1,4 +1,4 @@
-"""`hygeia drug prefix|product|commission|ship|receive|void|dispense|verify|recall|quarantine|
+"""`hygeia provenance prefix|product|commission|ship|receive|void|dispense|verify|recall|quarantine|
 report|bar|clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance).
 
 Who stops product: `quarantine` is for the product's manufacturer, a regulator, or a party that
@@ -32,7 +32,7 @@ DEFAULT_STORE = "local"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("drug", help="drug provenance: DSCSA / GS1 EPCIS supply chain")
+    parser = sub.add_parser("provenance", help="drug provenance: DSCSA / GS1 EPCIS supply chain")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:

@@ -32,7 +32,7 @@ TEN_YEARS = 10 * 365 * 86_400
 
 
 @pytest.fixture(scope="module")
-def drug_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def provenance_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     state = tmp_path_factory.mktemp("drug-anvil")
     node = anvil.start(state, port=free_port(), persist=False)
     yield node.url
@@ -40,8 +40,8 @@ def drug_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def drug_w3(drug_node: str) -> Web3:
-    return connect(drug_node)
+def provenance_w3(provenance_node: str) -> Web3:
+    return connect(provenance_node)
 
 
 def sender(w3: Web3, name: str) -> TxSender:
@@ -49,7 +49,7 @@ def sender(w3: Web3, name: str) -> TxSender:
 
 
 @pytest.fixture(scope="module")
-def drug_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def provenance_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("drug-deployments")
 
 
@@ -57,20 +57,22 @@ COMPANY_PREFIX = "0614141"  # GS1's example prefix: the GTINs of these tests are
 
 
 @pytest.fixture(scope="module")
-def drug_suite(drug_w3: Web3, drug_book: Path) -> DeployResult:
-    regulator = dev_signer(drug_w3, "regulator").address
+def provenance_suite(provenance_w3: Web3, provenance_book: Path) -> DeployResult:
+    regulator = dev_signer(provenance_w3, "regulator").address
     result = deploy_suite(
-        sender(drug_w3, "admin"), regulators=(regulator,), address_book=AddressBook(drug_book)
+        sender(provenance_w3, "admin"),
+        regulators=(regulator,),
+        address_book=AddressBook(provenance_book),
     )
     registry = ParticipantRegistryClient(
-        drug_w3,
+        provenance_w3,
         result.deployment.address_of("ParticipantRegistry"),
-        sender(drug_w3, "regulator"),
+        sender(provenance_w3, "regulator"),
     )
-    now = int(drug_w3.eth.get_block("latest")["timestamp"])
+    now = int(provenance_w3.eth.get_block("latest")["timestamp"])
     for name, role in TRADING_PARTNERS.items():
         registry.issue_credential(
-            dev_signer(drug_w3, name).address,
+            dev_signer(provenance_w3, name).address,
             role,
             license_id=f"LIC-{name}",
             jurisdiction="US-NJ",
@@ -78,8 +80,10 @@ def drug_suite(drug_w3: Web3, drug_book: Path) -> DeployResult:
             valid_until=now + TEN_YEARS,
         )
     DrugProvenanceClient(
-        drug_w3, result.deployment.address_of("DrugProvenance"), sender(drug_w3, "regulator")
-    ).license_company_prefix(COMPANY_PREFIX, dev_signer(drug_w3, "manufacturer").address)
+        provenance_w3,
+        result.deployment.address_of("DrugProvenance"),
+        sender(provenance_w3, "regulator"),
+    ).license_company_prefix(COMPANY_PREFIX, dev_signer(provenance_w3, "manufacturer").address)
     return result
 
 
@@ -90,23 +94,23 @@ def drug_store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
 
 @pytest.fixture(scope="module")
 def flow_as(
-    drug_w3: Web3, drug_suite: DeployResult, drug_store: LocalStore
+    provenance_w3: Web3, provenance_suite: DeployResult, drug_store: LocalStore
 ) -> Callable[[str], ProvenanceFlow]:
     """flow_as("pharmacy") -> the provenance workflows signed by that dev account."""
-    address = drug_suite.deployment.address_of("DrugProvenance")
+    address = provenance_suite.deployment.address_of("DrugProvenance")
 
     def make(name: str) -> ProvenanceFlow:
-        client = DrugProvenanceClient(drug_w3, address, sender(drug_w3, name))
+        client = DrugProvenanceClient(provenance_w3, address, sender(provenance_w3, name))
         return ProvenanceFlow(
             client,
             drug_store,
-            chain_id=drug_w3.eth.chain_id,
-            clock=lambda: int(drug_w3.eth.get_block("latest")["timestamp"]),
+            chain_id=provenance_w3.eth.chain_id,
+            clock=lambda: int(provenance_w3.eth.get_block("latest")["timestamp"]),
         )
 
     return make
 
 
 @pytest.fixture(scope="module")
-def address_of(drug_w3: Web3) -> Callable[[str], str]:
-    return lambda name: dev_signer(drug_w3, name).address
+def address_of(provenance_w3: Web3) -> Callable[[str], str]:
+    return lambda name: dev_signer(provenance_w3, name).address

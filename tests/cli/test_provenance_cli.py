@@ -1,4 +1,4 @@
-"""`hygeia drug ...`: the provenance workflows from the command line, human and --json."""
+"""`hygeia provenance ...`: the provenance workflows from the command line, human and --json."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 
 from hygeia.cli.main import main
 from hygeia.provenance import epcis
-from tests.provenance_sdk.drug_chain import (  # noqa: F401 (fixtures are found by name)
+from tests.provenance_sdk.provenance_chain import (  # noqa: F401 (fixtures are found by name)
     address_of,
-    drug_book,
-    drug_node,
-    drug_suite,
-    drug_w3,
+    provenance_book,
+    provenance_node,
+    provenance_suite,
+    provenance_w3,
 )
 
 GTIN = "00614141000418"
@@ -29,11 +29,18 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def drug(drug_node, drug_suite, drug_book, store_dir, capsys) -> Run:  # type: ignore[no-untyped-def]  # noqa: F811
-    """drug("verify", GTIN, ..., account="pharmacy", as_json=True) -> (code, stdout, stderr)."""
+def provenance(provenance_node, provenance_suite, provenance_book, store_dir, capsys) -> Run:  # type: ignore[no-untyped-def]  # noqa: F811
+    """provenance("verify", GTIN, ..., account="pharmacy", as_json=True) -> (code, out, err)."""
 
     def run(*argv: str, account: str | None = None, as_json: bool = False) -> tuple[int, str, str]:
-        args = ["drug", *argv, "--rpc", drug_node, "--deployments", str(drug_book)]
+        args = [
+            "provenance",
+            *argv,
+            "--rpc",
+            provenance_node,
+            "--deployments",
+            str(provenance_book),
+        ]
         args += ["--store", f"local:{store_dir}"]
         if account:
             args += ["--account", account]
@@ -52,19 +59,19 @@ def serial_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
-    drug: Run, serial_file: Path, tmp_path: Path
+    provenance: Run, serial_file: Path, tmp_path: Path
 ) -> None:
     # The chain fixture licensed the prefix already; licensing it again to the same
     # manufacturer changes nothing and shows the command.
-    code, out, _ = drug("prefix", "0614141", "--to", "manufacturer", as_json=True)
+    code, out, _ = provenance("prefix", "0614141", "--to", "manufacturer", as_json=True)
     licensed = json.loads(out)
     assert code == 0 and licensed["prefix"] == "0614141" and licensed["gas_used"] > 0
-    code, _, err = drug("prefix", "0614141", "--to", "manufacturer", account="manufacturer")
+    code, _, err = provenance("prefix", "0614141", "--to", "manufacturer", account="manufacturer")
     assert code != 0 and "DrugProvenanceNotRegulator" in err
-    code, _, err = drug("prefix", "0999999", "--revoke")
+    code, _, err = provenance("prefix", "0999999", "--revoke")
     assert code != 0 and "DrugProvenanceCompanyPrefixNotFound" in err
 
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "product",
         GTIN,
         "--name",
@@ -78,7 +85,7 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
     )
     assert code == 0 and "registered product 00614141000418" in out
 
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "commission",
         GTIN,
         "--lot",
@@ -92,13 +99,15 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
     stock = json.loads(out)["holding"]
     assert code == 0 and json.loads(out)["epcis_hash"].startswith("ni:///sha-256;")
 
-    code, out, _ = drug("ship", stock, "--to", "distributor", account="manufacturer", as_json=True)
+    code, out, _ = provenance(
+        "ship", stock, "--to", "distributor", account="manufacturer", as_json=True
+    )
     to_distributor = json.loads(out)["shipment"]
-    assert drug("receive", to_distributor, account="distributor")[0] == 0
+    assert provenance("receive", to_distributor, account="distributor")[0] == 0
 
     picked = tmp_path / "picked.txt"
     picked.write_text("C00001\nC00002\n")
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "ship",
         to_distributor,
         "--to",
@@ -109,26 +118,26 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
         as_json=True,
     )
     to_pharmacy = json.loads(out)["shipment"]
-    assert drug("receive", to_pharmacy, account="pharmacy")[0] == 0
+    assert provenance("receive", to_pharmacy, account="pharmacy")[0] == 0
 
-    code, out, _ = drug("dispense", to_pharmacy, "C00001", account="pharmacy")
+    code, out, _ = provenance("dispense", to_pharmacy, "C00001", account="pharmacy")
     assert code == 0 and "dispensed C00001" in out
-    code, out, _ = drug("dispense", to_pharmacy, "C00001", account="pharmacy")
+    code, out, _ = provenance("dispense", to_pharmacy, "C00001", account="pharmacy")
     assert code == 1 and "ALERT" in out
 
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "verify", GTIN, "C00002", "--lot", "CLI-1", "--expiry", "301231", as_json=True
     )
     assert code == 0 and json.loads(out)["status"] == "VALID"
-    code, out, _ = drug("verify", GTIN, "C00002", "--lot", "CLI-1", "--expiry", "301231")
+    code, out, _ = provenance("verify", GTIN, "C00002", "--lot", "CLI-1", "--expiry", "301231")
     assert out.startswith("VALID: GTIN 00614141000418 serial C00002")
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "verify", GTIN, "NOPE", "--lot", "CLI-1", "--expiry", "301231", as_json=True
     )
     assert json.loads(out)["status"] == "UNKNOWN"
 
     epcis_out = tmp_path / "trace.jsonld"
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "trace", GTIN, "--lot", "CLI-1", "--serial", "C00002", "--out", str(epcis_out)
     )
     assert code == 0 and "chain of custody of unit C00002" in out
@@ -138,13 +147,13 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
 
 
 def test_investigations_excursions_and_recall_through_the_cli(
-    drug: Run,
+    provenance: Run,
     tmp_path: Path,
     address_of,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     serials = tmp_path / "serials.txt"
     serials.write_text("\n".join(f"E{i:05d}" for i in range(2_000)) + "\n")
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "commission",
         GTIN,
         "--lot",
@@ -159,7 +168,7 @@ def test_investigations_excursions_and_recall_through_the_cli(
     verify = ("verify", GTIN, "E00003", "--lot", "CLI-2", "--expiry", "301231")
 
     # The distributor never held CLI-2: it may not quarantine it, and reports it instead.
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "quarantine",
         GTIN,
         "--serial",
@@ -172,13 +181,13 @@ def test_investigations_excursions_and_recall_through_the_cli(
     error = json.loads(out)["error"]
     assert code == 1 and error["type"] == "DrugProvenanceNoStanding"
     assert error["args"]["account"] == address_of("distributor")
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "report", GTIN, "--serial", "E00003", "--reason", "torn seal", account="distributor"
     )
     assert code == 0 and "reported E00003 as suspect (nothing stopped)" in out
-    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "VALID"
+    assert json.loads(provenance(*verify, as_json=True)[1])["status"] == "VALID"
     assert (
-        drug(
+        provenance(
             "quarantine",
             GTIN,
             "--serial",
@@ -189,13 +198,13 @@ def test_investigations_excursions_and_recall_through_the_cli(
         )[0]
         == 0
     )
-    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "QUARANTINED"
-    assert drug("clear", GTIN, "--serial", "E00003")[0] == 0
-    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "VALID"
+    assert json.loads(provenance(*verify, as_json=True)[1])["status"] == "QUARANTINED"
+    assert provenance("clear", GTIN, "--serial", "E00003")[0] == 0
+    assert json.loads(provenance(*verify, as_json=True)[1])["status"] == "VALID"
 
     readings = tmp_path / "logger.csv"
     readings.write_text("time,celsius\n2030-01-01T00:00:00Z,4.5\n2030-01-01T01:00:00Z,27.0\n")
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "sensor",
         stock,
         "--readings",
@@ -206,22 +215,24 @@ def test_investigations_excursions_and_recall_through_the_cli(
         as_json=True,
     )
     assert code == 0 and json.loads(out)["excursion_open"] is True
-    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "QUARANTINED"
-    assert drug("clear", "--excursion", stock)[0] == 0
+    assert json.loads(provenance(*verify, as_json=True)[1])["status"] == "QUARANTINED"
+    assert provenance("clear", "--excursion", stock)[0] == 0
 
-    code, out, _ = drug("recall", GTIN, "--lot", "CLI-2", "--reason", "sterility", as_json=True)
+    code, out, _ = provenance(
+        "recall", GTIN, "--lot", "CLI-2", "--reason", "sterility", as_json=True
+    )
     assert code == 0 and json.loads(out)["notify"] == [address_of("manufacturer")]
-    assert json.loads(drug(*verify, as_json=True)[1])["status"] == "RECALLED"
+    assert json.loads(provenance(*verify, as_json=True)[1])["status"] == "RECALLED"
 
 
 def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
-    drug: Run,
+    provenance: Run,
     tmp_path: Path,
     address_of,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     serials = tmp_path / "serials.txt"
     serials.write_text("D0\nD1\nD2\n")
-    commissioned = drug(
+    commissioned = provenance(
         "commission",
         GTIN,
         "--lot",
@@ -234,7 +245,7 @@ def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
     )[1]
     picked = tmp_path / "picked.txt"
     picked.write_text("D1\n")
-    drug(
+    provenance(
         "ship",
         json.loads(commissioned)["holding"],
         "--to",
@@ -243,9 +254,11 @@ def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
         str(picked),
         account="manufacturer",
     )  # in transit: its receiver is in D1's chain of custody
-    drug("quarantine", GTIN, "--serial", "D1", "--reason", "no pedigree", account="manufacturer")
+    provenance(
+        "quarantine", GTIN, "--serial", "D1", "--reason", "no pedigree", account="manufacturer"
+    )
 
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "clear", GTIN, "--serial", "D1", "--illegitimate", "--reason", "counterfeit", as_json=True
     )
     assert code == 0
@@ -253,26 +266,26 @@ def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
         [address_of("manufacturer"), address_of("distributor")]
     )
 
-    drug("quarantine", GTIN, "--lot", "CLI-3", "--reason", "no pedigree", account="regulator")
-    code, out, _ = drug(
+    provenance("quarantine", GTIN, "--lot", "CLI-3", "--reason", "no pedigree", account="regulator")
+    code, out, _ = provenance(
         "clear", GTIN, "--lot", "CLI-3", "--illegitimate", "--reason", "counterfeit lot"
     )
     assert code == 0 and "confirmed lot CLI-3 illegitimate" in out
     assert address_of("distributor") in out and address_of("manufacturer") in out
 
 
-def test_cli_errors_are_one_clear_line(drug: Run) -> None:
+def test_cli_errors_are_one_clear_line(provenance: Run) -> None:
     with pytest.raises(SystemExit):
-        main(["drug", "verify", "00614141000419", "S", "--lot", "L", "--expiry", "301231"])
-    code, out, _ = drug("recall", GTIN, "--lot", "NEVER", "--reason", "x", as_json=True)
+        main(["provenance", "verify", "00614141000419", "S", "--lot", "L", "--expiry", "301231"])
+    code, out, _ = provenance("recall", GTIN, "--lot", "NEVER", "--reason", "x", as_json=True)
     assert code == 1
     assert json.loads(out)["error"]["type"] == "DrugProvenanceLotNotFound"
-    code, _, err = drug("clear", GTIN, "--serial", "S", "--illegitimate")
+    code, _, err = provenance("clear", GTIN, "--serial", "S", "--illegitimate")
     assert code == 1 and "--illegitimate needs --reason" in err
 
 
 def test_who_stops_product_through_the_cli(
-    drug: Run,
+    provenance: Run,
     tmp_path: Path,
     address_of,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
@@ -280,7 +293,7 @@ def test_who_stops_product_through_the_cli(
     serials.write_text("F0\nF1\nF2\n")
 
     def ok(*argv: str, account: str | None = None) -> dict[str, Any]:
-        code, out, err = drug(*argv, account=account, as_json=True)
+        code, out, err = provenance(*argv, account=account, as_json=True)
         assert code == 0, out + err
         return dict(json.loads(out))
 
@@ -291,39 +304,39 @@ def test_who_stops_product_through_the_cli(
     shipment = ok("ship", stock, "--to", "pharmacy", account="manufacturer")["shipment"]
     # A sender voids only with a reason, and only before the receipt.
     with pytest.raises(SystemExit):
-        drug("void", shipment, account="manufacturer")  # --reason is required
-    code, out, _ = drug(
+        provenance("void", shipment, account="manufacturer")  # --reason is required
+    code, out, _ = provenance(
         "void", shipment, "--reason", "wrong address", account="manufacturer", as_json=True
     )
     assert code == 0 and json.loads(out)["action"].startswith("voided shipment")
     shipment = ok("ship", shipment, "--to", "pharmacy", account="manufacturer")["shipment"]
-    assert drug("receive", shipment, account="pharmacy")[0] == 0
-    code, out, _ = drug(
+    assert provenance("receive", shipment, account="pharmacy")[0] == 0
+    code, out, _ = provenance(
         "void", shipment, "--reason", "too late", account="manufacturer", as_json=True
     )
     assert code == 1
     assert json.loads(out)["error"]["type"] == "DrugProvenanceUnexpectedHoldingState"
 
     # The pharmacy holds the lot now: it quarantines a unit, its standing found for it.
-    code, out, err = drug(
+    code, out, err = provenance(
         "quarantine", GTIN, "--serial", "F1", "--reason", "crushed", account="pharmacy"
     )
     assert code == 0 and "quarantined F1" in out, out + err
-    assert drug("clear", GTIN, "--serial", "F1", account="regulator")[0] == 0
+    assert provenance("clear", GTIN, "--serial", "F1", account="regulator")[0] == 0
 
     # A regulator bars it; it can no longer quarantine, but still reports.
-    code, out, _ = drug("bar", "pharmacy", as_json=True)
+    code, out, _ = provenance("bar", "pharmacy", as_json=True)
     assert code == 0 and json.loads(out)["barred"] is True
     assert json.loads(out)["account"] == address_of("pharmacy")
-    code, out, _ = drug(
+    code, out, _ = provenance(
         "quarantine", GTIN, "--lot", "CLI-4", "--reason", "spite", account="pharmacy", as_json=True
     )
     assert code == 1 and json.loads(out)["error"]["type"] == "DrugProvenanceBarred"
-    assert drug("report", GTIN, "--lot", "CLI-4", "--reason", "x", account="pharmacy")[0] == 0
-    code, _, err = drug("bar", "pharmacy", account="manufacturer")
+    assert provenance("report", GTIN, "--lot", "CLI-4", "--reason", "x", account="pharmacy")[0] == 0
+    code, _, err = provenance("bar", "pharmacy", account="manufacturer")
     assert code == 1 and "DrugProvenanceNotRegulator" in err
-    code, out, _ = drug("bar", "pharmacy", "--lift")
+    code, out, _ = provenance("bar", "pharmacy", "--lift")
     assert code == 0 and "lifted the bar of" in out
 
-    code, out, _ = drug("trace", GTIN, "--lot", "CLI-4")
+    code, out, _ = provenance("trace", GTIN, "--lot", "CLI-4")
     assert code == 0 and "suspect-product alerts" in out and "reported suspect" in out
