@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Role
 from hygeia.core.errors import ContractRevertError, DuplicateSerialError, HygeiaError
-from hygeia.core.roles import Role
 
 _PIPE_WIDTH = 200
 _OWNER_ONLY = 0o600

@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from hygeia.core.contract_types import Role
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.roles import Role
 
 
 def timestamp(text: str) -> int:

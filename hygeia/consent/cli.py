@@ -16,18 +16,12 @@ from hygeia.cli.context import (
     add_store_options,
     resolve_address,
 )
-from hygeia.consent.client import (
-    ALL_DATA,
-    Action,
-    GrantRequest,
-    ProvisionType,
-    Purpose,
-    data_class_id,
-    parse_bytes32,
-)
+from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import iso
+from hygeia.core.values import bytes32
 from hygeia.records.sharing import ConsentManager, SignedGrant
 from hygeia.records.vault import RecordVault
 from hygeia.suite import Suite
@@ -155,7 +149,7 @@ def _request(ctx: Context, suite: Suite) -> GrantRequest:
     else:
         end = start + (args.days if args.days is not None else 30) * DAY
     targets = tuple(data_class_id(c) for c in args.classes) + tuple(
-        parse_bytes32(r, "record id") for r in args.records
+        bytes32(r, "record id") for r in args.records
     )
     return GrantRequest(
         kind=ProvisionType.DENY if args.deny else ProvisionType.PERMIT,
@@ -298,9 +292,7 @@ def _revoke(ctx: Context) -> int:
 def _check(ctx: Context) -> int:
     suite = ctx.suite(read_only=True)
     target = ctx.args.target
-    target_id = (
-        parse_bytes32(target, "record id") if target.startswith("0x") else data_class_id(target)
-    )
+    target_id = bytes32(target, "record id") if target.startswith("0x") else data_class_id(target)
     decision = suite.consent.check_access(
         resolve_address(suite, ctx.args.patient),
         resolve_address(suite, ctx.args.grantee),

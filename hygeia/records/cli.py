@@ -17,8 +17,9 @@ from hygeia.cli.context import (
     secret,
 )
 from hygeia.cli.output import write_private_file
-from hygeia.consent.client import Purpose, parse_bytes32
+from hygeia.core.contract_types import Purpose
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.values import bytes32
 from hygeia.records.keys import generate_private_key, public_key_bytes, save_private_key
 from hygeia.records.manifests import cid_text
 from hygeia.records.vault import RecordVault
@@ -99,7 +100,7 @@ def _put(ctx: Context) -> int:
 def _get(ctx: Context) -> int:
     vault = _vault(ctx, key_required=True)
     opened = vault.get(
-        parse_bytes32(ctx.args.record_id, "record id"),
+        bytes32(ctx.args.record_id, "record id"),
         version=ctx.args.version,
         purpose=Purpose.parse([ctx.args.purpose]),
     )
@@ -127,7 +128,7 @@ def _get(ctx: Context) -> int:
 
 def _amend(ctx: Context) -> int:
     vault = _vault(ctx, key_required=False)
-    stored = vault.amend(parse_bytes32(ctx.args.record_id, "record id"), ctx.args.file.read_bytes())
+    stored = vault.amend(bytes32(ctx.args.record_id, "record id"), ctx.args.file.read_bytes())
     ctx.out.result(
         stored.as_json(),
         human=f"record 0x{stored.record_id.hex()} is now at v{stored.version} ({stored.cid})",
@@ -137,7 +138,7 @@ def _amend(ctx: Context) -> int:
 
 def _history(ctx: Context) -> int:
     vault = _vault(ctx, key_required=False)
-    record_id = parse_bytes32(ctx.args.record_id, "record id")
+    record_id = bytes32(ctx.args.record_id, "record id")
     state, versions = vault.history(record_id)
     rows = [
         {
@@ -190,7 +191,7 @@ def _list(ctx: Context) -> int:
 
 def _erase(ctx: Context) -> int:
     vault = _vault(ctx, key_required=False)
-    report = vault.erase(parse_bytes32(ctx.args.record_id, "record id"))
+    report = vault.erase(bytes32(ctx.args.record_id, "record id"))
     ctx.out.result(
         {
             "record_id": "0x" + report.record_id.hex(),
