@@ -17,11 +17,11 @@ from typing import Any
 from rich.progress import Progress
 
 from bench.nodes import fresh_anvil
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
 from hygeia.claims.batch import parse_batch
 from hygeia.claims.runner import BatchRunner
 from hygeia.claims.runner import Progress as Stage
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, connect, dev_signer
 from hygeia.deploy import deploy_suite
 
 SEED = 2025

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from hygeia.errors import HygeiaError
+from hygeia.core.errors import HygeiaError
 from tests.support import ROOT
 
 COMPILE_INPUTS = ("contracts", "interfaces", "brownie-config.yaml")

@@ -17,8 +17,8 @@ from web3 import Web3
 
 from bench.floor import Floor, Log, storage_changes, transaction_floor
 from bench.nodes import fresh_anvil
-from hygeia.chain import Receipt, connect
-from hygeia.errors import ChainError
+from hygeia.core.chain import Receipt, connect
+from hygeia.core.errors import ChainError
 from tests.gas import claims_gas, consent_gas, participants_gas, provenance_gas
 
 #: One line per component: its operations' receipts on the fresh chain at the given URL.

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
 
 GIB = 1 << 30
 

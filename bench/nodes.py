@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hygeia.nodes import anvil, ipfs
-from hygeia.nodes.process import NodeProcess
+from hygeia.dev.nodes import anvil, ipfs
+from hygeia.dev.nodes.process import NodeProcess
 from tests.support import ROOT, free_port
 
 

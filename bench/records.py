@@ -26,7 +26,8 @@ from statistics import median
 from rich.progress import Progress
 
 from bench.nodes import fresh_ipfs
-from hygeia.nodes.ipfs import JS_IPFS
+from hygeia.core.store import ContentStore, KuboStore, LocalStore
+from hygeia.dev.nodes.ipfs import JS_IPFS
 from hygeia.records import (
     RecordRef,
     build_key_bundle,
@@ -34,7 +35,6 @@ from hygeia.records import (
     generate_private_key,
     public_key_bytes,
 )
-from hygeia.store import ContentStore, KuboStore, LocalStore
 
 KIB, MIB = 1 << 10, 1 << 20
 SIZES: dict[str, int] = {"1 KiB": KIB, "1 MiB": MIB, "50 MiB": 50 * MIB}

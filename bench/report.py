@@ -13,7 +13,7 @@ from bench.gas import GasRow
 from bench.machine import Machine
 from bench.records import RecordsRow
 from bench.throughput import ThroughputRow
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 README_BEGIN = "<!-- bench:begin (written by `make bench BENCH_ARGS=--readme`) -->"
 README_END = "<!-- bench:end -->"

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain.connection import LOCAL_CHAIN_IDS
-from hygeia.chain.transactions import Receipt, TxSender
-from hygeia.contracts.participants import ParticipantRegistryClient
-from hygeia.deployments import AddressBook, DeployedContract, Deployment
-from hygeia.errors import InvalidInputError, TransactionFailedError
+from hygeia.core import artifacts
+from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
+from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.deployments import AddressBook, DeployedContract, Deployment
+from hygeia.core.errors import InvalidInputError, TransactionFailedError
+from hygeia.participants.client import ParticipantRegistryClient
 
 
 @dataclass(frozen=True)

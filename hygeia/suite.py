@@ -11,16 +11,16 @@ from pathlib import Path
 
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain.connection import call_node, connect
-from hygeia.chain.signers import Signer
-from hygeia.chain.transactions import TxSender
 from hygeia.claims.client import ClaimsAdjudicatorClient
-from hygeia.contracts.consent import ConsentRegistryClient
-from hygeia.contracts.participants import ParticipantRegistryClient
+from hygeia.consent.client import ConsentRegistryClient
+from hygeia.core import artifacts
+from hygeia.core.chain.connection import call_node, connect
+from hygeia.core.chain.signers import Signer
+from hygeia.core.chain.transactions import TxSender
+from hygeia.core.deployments import AddressBook, Deployment
+from hygeia.core.errors import DeploymentNotFoundError
 from hygeia.deploy import genesis_hash
-from hygeia.deployments import AddressBook, Deployment
-from hygeia.errors import DeploymentNotFoundError
+from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance.client import DrugProvenanceClient
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from brownie import accounts, web3
 from eth_account import Account
 
-from hygeia import artifacts
-from hygeia.chain import LOCAL_CHAIN_IDS, KeySigner, NodeSigner, Signer, TxSender
+from hygeia.core import artifacts
+from hygeia.core.chain import LOCAL_CHAIN_IDS, KeySigner, NodeSigner, Signer, TxSender
+from hygeia.core.deployments import AddressBook
 from hygeia.deploy import deploy_suite
-from hygeia.deployments import AddressBook
 
 
 def _is_development() -> bool:

@@ -1,6 +1,6 @@
 """Helpers and fixtures shared by the brownie contract tests (tests/contracts, tests/consent).
 
-Accounts carry the SDK's dev names (hygeia.chain.DEV_ACCOUNT_NAMES), except accounts[9], which
+Accounts carry the SDK's dev names (hygeia.core.chain.DEV_ACCOUNT_NAMES), except accounts[9], which
 these tests use as a stranger holding no role.
 
 Time: Anvil runs `eth_call` against the latest block, so a view answers for the latest block's
@@ -36,7 +36,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-from hygeia.chain import DEV_ACCOUNT_NAMES
+from hygeia.core.chain import DEV_ACCOUNT_NAMES
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ACCOUNT_NAMES = (*DEV_ACCOUNT_NAMES[:9], "stranger")

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.deployments import AddressBook
 from hygeia.deploy import DeployResult, deploy_suite
-from hygeia.deployments import AddressBook
-from hygeia.nodes import anvil, ipfs
-from hygeia.nodes.process import NodeProcess
+from hygeia.dev.nodes import anvil, ipfs
+from hygeia.dev.nodes.process import NodeProcess
 from hygeia.suite import Suite
 from tests.support import ROOT, free_port
 

@@ -13,7 +13,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 EPOCH = date(1970, 1, 1)
 CODE_BYTES = 8

@@ -17,19 +17,14 @@ from typing import Any, TypeVar
 
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain.signers import Signer
-from hygeia.chain.transactions import Receipt, TxSender
 from hygeia.claims.batch import Batch, ClaimSpec, PlanSpec
 from hygeia.claims.client import (
     Authorization,
     ClaimLine,
     ClaimsAdjudicatorClient,
-    ClaimState,
     ClaimSubmission,
     Enrolment,
     PlanTerms,
-    ReceiptMode,
     Service,
 )
 from hygeia.claims.consent import PaymentConsentClient
@@ -43,10 +38,13 @@ from hygeia.claims.remittance import (
     read_claims,
 )
 from hygeia.claims.token import PaymentTokenClient
-from hygeia.contracts.participants import ParticipantRegistryClient
-from hygeia.contracts.roles import Role
-from hygeia.deployments import Deployment
-from hygeia.errors import InvalidInputError
+from hygeia.core import artifacts
+from hygeia.core.chain.signers import Signer
+from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.contract_types import ClaimState, ReceiptMode, Role
+from hygeia.core.deployments import Deployment
+from hygeia.core.errors import InvalidInputError
+from hygeia.participants.client import ParticipantRegistryClient
 
 T = TypeVar("T")
 

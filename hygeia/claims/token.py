@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from web3 import Web3
 
-from hygeia.chain.transactions import Receipt
-from hygeia.contracts.base import ContractClient
+from hygeia.core.chain.contract import ContractClient
+from hygeia.core.chain.transactions import Receipt
 
 
 class PaymentTokenClient(ContractClient):

@@ -12,16 +12,16 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain.connection import connect
-from hygeia.chain.signers import Signer, dev_signer, keystore_signer
-from hygeia.chain.transactions import TxSender
 from hygeia.cli.output import Output
-from hygeia.deployments import AddressBook
-from hygeia.errors import AccountError, ChainIdMismatchError
-from hygeia.nodes import local
+from hygeia.core import artifacts
+from hygeia.core.chain.connection import connect
+from hygeia.core.chain.signers import Signer, dev_signer, keystore_signer
+from hygeia.core.chain.transactions import TxSender
+from hygeia.core.deployments import AddressBook
+from hygeia.core.errors import AccountError, ChainIdMismatchError
+from hygeia.core.store import ContentStore, KuboStore, open_store
+from hygeia.dev.nodes import local
 from hygeia.records.keys import load_private_key
-from hygeia.store import ContentStore, KuboStore, open_store
 from hygeia.suite import Suite, attach
 
 

@@ -8,22 +8,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from hygeia import __version__
-from hygeia.cli.commands import (
-    accounts,
-    claims,
-    consent,
-    demo,
-    deploy,
-    drug,
-    keys,
-    node,
-    participants,
-    records,
-    store,
-)
+from hygeia.claims import cli as claims
+from hygeia.cli.commands import deploy, store
 from hygeia.cli.context import Context
 from hygeia.cli.output import Output
-from hygeia.errors import HygeiaError
+from hygeia.consent import cli as consent
+from hygeia.core.errors import HygeiaError
+from hygeia.dev import cli as dev
+from hygeia.participants import cli as participants
+from hygeia.provenance import cli as provenance
+from hygeia.records import cli as records
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,10 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (
-        node, deploy, demo, accounts, participants, keys, records, consent, store, drug,
-        claims,
-    ):  # fmt: skip
+    for module in (dev, deploy, participants, records, consent, store, provenance, claims):
         module.register(sub)
     return parser
 

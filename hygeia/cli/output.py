@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from hygeia.chain.transactions import Receipt
-from hygeia.contracts.roles import Role
-from hygeia.errors import ContractRevertError, DuplicateSerialError, HygeiaError
+from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Role
+from hygeia.core.errors import ContractRevertError, DuplicateSerialError, HygeiaError
 
 _PIPE_WIDTH = 200
 _OWNER_ONLY = 0o600

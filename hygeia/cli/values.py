@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hygeia.contracts.roles import Role
-from hygeia.errors import InvalidInputError
+from hygeia.core.contract_types import Role
+from hygeia.core.errors import InvalidInputError
 
 
 def timestamp(text: str) -> int:

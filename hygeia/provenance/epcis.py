@@ -22,7 +22,7 @@ from epcis_event_hash_generator import hash_generator, json_to_py
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 SCHEMA_VERSION = "2.0"

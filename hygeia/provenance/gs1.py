@@ -12,7 +12,7 @@ import calendar
 import re
 from datetime import date, datetime, timezone
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 GTIN14_DIGITS = 14
 GTIN_LENGTHS = (8, 12, 13, 14)

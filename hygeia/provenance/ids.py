@@ -15,7 +15,7 @@ from __future__ import annotations
 from eth_hash.auto import keccak
 from eth_utils.address import is_address, to_canonical_address
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 WORD = 32
 

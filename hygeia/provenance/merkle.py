@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from eth_hash.auto import keccak
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 ZERO = bytes(32)
 Progress = Callable[[int], None]
@@ -137,9 +137,7 @@ class HoldingTree:
         return HoldingTree(self.lot, self.held - set(leaves))
 
 
-def _hash_up(
-    nodes: list[bytes], size: int, pair: Pair, progress: Progress | None
-) -> list[bytes]:
+def _hash_up(nodes: list[bytes], size: int, pair: Pair, progress: Progress | None) -> list[bytes]:
     for i in range(size - 2, -1, -1):
         nodes[i] = pair(nodes[2 * i + 1], nodes[2 * i + 2])
         if progress is not None and i % 4096 == 0:

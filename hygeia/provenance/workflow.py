@@ -26,22 +26,15 @@ from typing import Any
 from eth_hash.auto import keccak
 from web3.logs import DISCARD
 
-from hygeia.chain.transactions import Receipt
-from hygeia.errors import DuplicateSerialError, IntegrityError, InvalidInputError
+from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import HoldingState, Scope, UnitState, VerificationStatus
+from hygeia.core.errors import DuplicateSerialError, IntegrityError, InvalidInputError
+from hygeia.core.store import ContentStore
+from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import (
-    NO_STANDING,
-    DrugProvenanceClient,
-    HoldingState,
-    Scope,
-    Standing,
-    UnitState,
-    VerificationStatus,
-)
+from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Standing
 from hygeia.provenance.merkle import LotTree, Progress
 from hygeia.provenance.trace import HoldingView, LotCustody, TraceReader
-from hygeia.store import ContentStore
-from hygeia.store.cid import CID
 
 CENTI = 100  # the contract keeps temperatures in hundredths of a degree Celsius
 _TRANSACTION_STATEMENT = (

@@ -1,4 +1,10 @@
-"""Client-side encryption of FHIR health records: nothing here talks to the chain or IPFS.
+"""Records: patients' encrypted FHIR records on a content store, anchored on the chain, and the
+keys to them shared under consent.
+
+- Client-side crypto (envelope, keywrap, keys, fhir): nothing there talks to the chain or IPFS.
+- The vault (RecordVault: put, get, amend, history, erase), the key policy (who gets a record's
+  data key), key manifests, and consents with their keys (ConsentManager: grant, sign, relay,
+  revoke, share keys).
 
 Flow for one record version: :func:`validate_fhir` the payload, :func:`encrypt_record` it under
 a fresh data key, store the blob and publish its :func:`ciphertext_digest`, then

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hygeia.errors import (
+from hygeia.core.errors import (
     DecryptionError,
     IntegrityError,
     InvalidInputError,

@@ -27,7 +27,7 @@ from fhir.resources.R4B.resource import Resource
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from pydantic import ValidationError
 
-from hygeia.errors import InvalidRecordError
+from hygeia.core.errors import InvalidRecordError
 
 MAX_PROBLEMS_SHOWN = 3
 

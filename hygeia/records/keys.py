@@ -23,7 +23,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from hygeia.errors import AccountError, EncryptionKeyPasswordError, InvalidInputError
+from hygeia.core.errors import AccountError, EncryptionKeyPasswordError, InvalidInputError
 
 PUBLIC_KEY_SIZE = 32
 

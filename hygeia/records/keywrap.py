@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from hygeia.errors import InvalidInputError, KeyUnwrapError, MalformedEnvelopeError
+from hygeia.core.errors import InvalidInputError, KeyUnwrapError, MalformedEnvelopeError
 from hygeia.records.envelope import DATA_KEY_SIZE, RecordRef
 from hygeia.records.keys import PUBLIC_KEY_SIZE, load_public_key, public_key_bytes
 

@@ -16,7 +16,7 @@ from rich.progress import Progress
 from bench import claims, compile_time, records, report, throughput
 from bench.__main__ import _parser, main
 from bench.compile_time import CompileError
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 from tests.support import ROOT
 
 TINY_CONTRACT = """// SPDX-License-Identifier: Apache-2.0

@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
 from hygeia.claims.batch import Batch, parse_batch
 from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import Pseudonyms, claim_id
 from hygeia.claims.runner import BatchRunner, ProgressCallback
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.deployments import AddressBook
 from hygeia.deploy import DeployResult, deploy_suite
-from hygeia.deployments import AddressBook
-from hygeia.nodes import anvil
-from hygeia.nodes.process import NodeProcess
+from hygeia.dev.nodes import anvil
+from hygeia.dev.nodes.process import NodeProcess
 from hygeia.suite import Suite
 from tests.support import free_port
 

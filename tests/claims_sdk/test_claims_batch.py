@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hygeia.claims.batch import load_batch, parse_batch
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 from tests.claims_sdk.conftest import DATA
 
 SAMPLE: dict[str, Any] = json.loads((DATA / "batch.json").read_text())

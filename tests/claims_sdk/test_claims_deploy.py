@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from hygeia import artifacts
-from hygeia.chain import KeySigner, TxSender, connect
 from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.token import PaymentTokenClient
+from hygeia.core import artifacts
+from hygeia.core.chain import KeySigner, TxSender, connect
+from hygeia.core.errors import InvalidInputError
 from hygeia.deploy import DeployResult, deploy_suite
-from hygeia.errors import InvalidInputError
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
 from tests.support import free_port
 
 # Anvil's first dev key (public knowledge; used here on a throwaway chain with another chain id).

@@ -21,7 +21,7 @@ from hygeia.claims.ids import (
     plan_key,
     reversal_id,
 )
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 
 PROVIDER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
 REF = bytes(range(32))

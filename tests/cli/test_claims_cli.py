@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from eth_account import Account
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
 from hygeia.claims.batch import load_batch
 from hygeia.claims.ids import Pseudonyms, claim_id, load_salt
 from hygeia.cli.main import main
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.deployments import AddressBook
 from hygeia.deploy import DeployResult, deploy_suite
-from hygeia.deployments import AddressBook
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
 from tests.support import ROOT, free_port
 
 DATA = ROOT / "tests" / "claims_sdk" / "data"

@@ -10,7 +10,7 @@ from web3 import Web3
 
 from hygeia.cli.main import main
 from hygeia.deploy import DeployResult
-from hygeia.nodes.process import NodeProcess
+from hygeia.dev.nodes.process import NodeProcess
 from tests.support import free_port
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hygeia.cli.main import main
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
 from hygeia.provenance import epcis
 from tests.support import ROOT, free_port
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hygeia.cli.main import main
-from hygeia.nodes import anvil, ipfs
+from hygeia.dev.nodes import anvil, ipfs
 from tests.support import free_port
 
 

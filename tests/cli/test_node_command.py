@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.chain import connect
 from hygeia.cli.main import main
-from hygeia.nodes import anvil, ipfs
-from hygeia.store import KuboStore
+from hygeia.core.chain import connect
+from hygeia.core.store import KuboStore
+from hygeia.dev.nodes import anvil, ipfs
 from tests.support import free_port
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from hygeia.chain import Receipt
-from hygeia.nodes import anvil
+from hygeia.core.chain import Receipt
+from hygeia.dev.nodes import anvil
 from tests.support import free_port
 
 

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from eth_account import Account
 
-from hygeia import artifacts
-from hygeia.chain import Receipt, TxSender, connect, dev_signer
-from hygeia.chain.signers import KeySigner
-from hygeia.contracts import ParticipantRegistryClient, Role
-from hygeia.contracts.consent import (
-    Action,
-    ConsentRegistryClient,
-    GrantRequest,
-    Purpose,
-    record_id_of,
-)
+from hygeia.consent.client import ConsentRegistryClient, GrantRequest, record_id_of
+from hygeia.core import artifacts
+from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
+from hygeia.core.chain.signers import KeySigner
+from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.deploy import deploy_suite
+from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used
 
 START, END = 1_700_000_000, 4_000_000_000

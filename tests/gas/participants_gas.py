@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from eth_account import Account
 
-from hygeia import artifacts
-from hygeia.chain import Receipt, TxSender, connect, dev_signer
-from hygeia.chain.signers import KeySigner
-from hygeia.contracts import ParticipantRegistryClient, Role
+from hygeia.core import artifacts
+from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
+from hygeia.core.chain.signers import KeySigner
+from hygeia.core.contract_types import Role
 from hygeia.deploy import deploy_suite
+from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used
 
 # Fixed times keep calldata, and so gas, identical from run to run.

@@ -21,12 +21,13 @@ from eth_abi import encode
 from eth_utils import keccak
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain import Receipt, TxSender, connect, dev_signer
-from hygeia.contracts import ParticipantRegistryClient, Role
+from hygeia.core import artifacts
+from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
+from hygeia.core.contract_types import Role, Scope
 from hygeia.deploy import deploy_suite
+from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance import ids
-from hygeia.provenance.client import DrugProvenanceClient, Scope
+from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.merkle import LotTree
 from tests.gas import gas_used
 

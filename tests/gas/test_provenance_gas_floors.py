@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
 from tests.gas.provenance_gas import FLOORS, measure
 from tests.support import free_port
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from hygeia.chain import dev_signer
-from hygeia.contracts import Role, errors
-from hygeia.nodes import process
+from hygeia.core import contract_errors as errors
+from hygeia.core.chain import dev_signer
+from hygeia.core.contract_types import Role
+from hygeia.dev.nodes import process
 from hygeia.suite import Suite
 from tests.support import ROOT
 

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 from hygeia.provenance import epcis
 
 PARTY = epcis.party(31337, "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65")

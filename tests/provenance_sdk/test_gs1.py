@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 from hygeia.provenance import gs1
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError
 from hygeia.provenance import ids
 from hygeia.provenance.merkle import (
     ZERO,

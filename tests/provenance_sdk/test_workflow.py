@@ -9,12 +9,13 @@ from dataclasses import replace
 import pytest
 from eth_hash.auto import keccak
 
-from hygeia.errors import ContractRevertError, IntegrityError, InvalidInputError
+from hygeia.core.contract_types import HoldingState, Investigation, VerificationStatus
+from hygeia.core.errors import ContractRevertError, IntegrityError, InvalidInputError
+from hygeia.core.store import LocalStore
+from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import NO_STANDING, HoldingState, Investigation, VerificationStatus
+from hygeia.provenance.client import NO_STANDING
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
-from hygeia.store import LocalStore
-from hygeia.store.cid import CID
 
 Flows = Callable[[str], ProvenanceFlow]
 GTIN = 614141000418

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hygeia.errors import (
+from hygeia.core.errors import (
     CryptoError,
     DecryptionError,
     IntegrityError,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hygeia.errors import InvalidRecordError
+from hygeia.core.errors import InvalidRecordError
 from hygeia.records import validate_fhir
 
 OBSERVATION: dict[str, Any] = {

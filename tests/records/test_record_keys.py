@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hygeia.errors import AccountError, EncryptionKeyPasswordError, InvalidInputError
+from hygeia.core.errors import AccountError, EncryptionKeyPasswordError, InvalidInputError
 from hygeia.records import (
     generate_private_key,
     load_private_key,

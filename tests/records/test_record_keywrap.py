@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hygeia.errors import InvalidInputError, KeyUnwrapError, MalformedEnvelopeError
+from hygeia.core.errors import InvalidInputError, KeyUnwrapError, MalformedEnvelopeError
 from hygeia.records import (
     KeyBundle,
     WrappedKey,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
+from hygeia.core.deployments import AddressBook, DeployedContract, Deployment
+from hygeia.core.errors import DeploymentNotFoundError, InvalidInputError
 from hygeia.deploy import DeployResult
-from hygeia.deployments import AddressBook, DeployedContract, Deployment
-from hygeia.errors import DeploymentNotFoundError, InvalidInputError
 from hygeia.suite import attach
 
 SAMPLE = Deployment(

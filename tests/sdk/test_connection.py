@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from hygeia.chain import connect
-from hygeia.errors import ChainIdMismatchError, InvalidInputError, RPCUnavailableError
-from hygeia.nodes.process import NodeProcess
+from hygeia.core.chain import connect
+from hygeia.core.errors import ChainIdMismatchError, InvalidInputError, RPCUnavailableError
+from hygeia.dev.nodes.process import NodeProcess
 from tests.support import free_port
 
 

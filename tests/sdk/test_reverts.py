@@ -9,9 +9,10 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.contracts import Role, errors
-from hygeia.errors import ContractRevertError, HygeiaError
+from hygeia.core import artifacts
+from hygeia.core import contract_errors as errors
+from hygeia.core.contract_types import Role
+from hygeia.core.errors import ContractRevertError, HygeiaError
 from hygeia.suite import Suite
 
 Factory = Callable[[str], Suite]

@@ -7,8 +7,8 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from hygeia.chain import DEV_ACCOUNT_NAMES, KeySigner, dev_signer, keystore_signer
-from hygeia.errors import AccountError
+from hygeia.core.chain import DEV_ACCOUNT_NAMES, KeySigner, dev_signer, keystore_signer
+from hygeia.core.errors import AccountError
 
 KEY = "0x" + "11" * 32
 

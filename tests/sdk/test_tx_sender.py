@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from web3 import Web3
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, dev_signer
-from hygeia.contracts import ParticipantRegistryClient
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, dev_signer
 from hygeia.deploy import DeployResult
+from hygeia.participants.client import ParticipantRegistryClient
 
 
 def test_a_sender_recovers_when_another_sender_used_its_next_nonce(

@@ -6,7 +6,7 @@
 - DrugProvenance on brownie's Anvil (test_provenance_attacks.py): the shared brownie fixtures and
   the DrugProvenance suite's (tests/provenance/provenance_support.py), as tests/provenance does.
   Its SDK and CLI attacks (test_provenance_attacks_sdk.py) import the fixtures of their own chain
-  (tests/provenance_sdk/drug_chain.py).
+  (tests/provenance_sdk/provenance_chain.py).
 """
 
 from collections.abc import Callable, Iterator

@@ -13,12 +13,13 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 
-from hygeia import artifacts
-from hygeia.chain.signers import KeySigner
-from hygeia.errors import ContractRevertError
+from hygeia.core import artifacts
+from hygeia.core.chain.signers import KeySigner
+from hygeia.core.errors import ContractRevertError
 from hygeia.records import generate_private_key, public_key_bytes
+from hygeia.records.sharing import ConsentManager
+from hygeia.records.vault import RecordVault
 from hygeia.suite import Suite
-from hygeia.vault import ConsentManager, RecordVault
 from tests.vault.world import World
 
 GAS_MONEY = Web3.to_wei(10, "ether")

@@ -11,23 +11,16 @@ import pytest
 from eth_utils import keccak
 from web3 import Web3
 
-from hygeia.chain.signers import KeySigner
-from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment, PlanTerms, ReceiptMode
-from hygeia.contracts import errors
-from hygeia.contracts.consent import (
-    AccessReason,
-    Action,
-    GrantRequest,
-    ProvisionType,
-    Purpose,
-    data_class_id,
-    record_id_of,
-)
-from hygeia.errors import AccessDeniedError, IntegrityError, KeyNotSharedError
+from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment, PlanTerms
+from hygeia.consent.client import GrantRequest, data_class_id, record_id_of
+from hygeia.core import contract_errors as errors
+from hygeia.core.chain.signers import KeySigner
+from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose, ReceiptMode
+from hygeia.core.errors import AccessDeniedError, IntegrityError, KeyNotSharedError
 from hygeia.records import public_key_bytes
 from hygeia.records.envelope import RecordRef
-from hygeia.vault import ConsentManager
-from hygeia.vault.keys import address_bytes, cid_text, load_bundle
+from hygeia.records.manifests import address_bytes, cid_text, load_bundle
+from hygeia.records.sharing import ConsentManager
 from tests.gas.claims_gas import OFFICE, YEAR_END, YEAR_START, claim, lines
 from tests.security.parties import Patient, new_account, new_patient, raw_revert
 from tests.vault.samples import glucose

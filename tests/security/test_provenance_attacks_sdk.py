@@ -1,5 +1,5 @@
-"""Attacks on DrugProvenance that go through the SDK and the `hygeia drug` CLI, on a chain of
-their own (tests/provenance_sdk/drug_chain.py): each now fails with its named error and leaves
+"""Attacks on DrugProvenance that go through the SDK and the `hygeia provenance` CLI, on a chain of
+their own (tests/provenance_sdk/provenance_chain.py): each now fails with its named error and leaves
 nothing behind.
 
 3. The same serial commissioned in two lots of one GTIN (a second SGTIN for a package that
@@ -20,19 +20,19 @@ import pytest
 from web3 import Web3
 
 from hygeia.cli.main import main
-from hygeia.errors import ContractRevertError, DuplicateSerialError, InvalidInputError
+from hygeia.core.contract_types import Investigation, VerificationStatus
+from hygeia.core.errors import ContractRevertError, DuplicateSerialError, InvalidInputError
+from hygeia.core.store import LocalStore
 from hygeia.provenance import epcis, ids
-from hygeia.provenance.client import Investigation, VerificationStatus
 from hygeia.provenance.workflow import ProvenanceFlow
-from hygeia.store import LocalStore
-from tests.provenance_sdk.drug_chain import (  # noqa: F401 (fixtures are found by name)
+from tests.provenance_sdk.provenance_chain import (  # noqa: F401 (fixtures are found by name)
     address_of,
-    drug_book,
-    drug_node,
     drug_store,
-    drug_suite,
-    drug_w3,
     flow_as,
+    provenance_book,
+    provenance_node,
+    provenance_suite,
+    provenance_w3,
 )
 
 Flows = Callable[[str], ProvenanceFlow]
@@ -82,11 +82,11 @@ def nothing_sent_or_stored(
 def test_a_serial_of_an_earlier_lot_is_refused_before_anything_is_stored_or_sent(
     flow_as: Flows,  # noqa: F811
     earlier_lot: list[str],
-    drug_w3: Web3,  # noqa: F811
+    provenance_w3: Web3,  # noqa: F811
     drug_store: LocalStore,  # noqa: F811
 ) -> None:
     maker = flow_as("manufacturer")
-    unchanged = nothing_sent_or_stored(drug_w3, drug_store, maker)
+    unchanged = nothing_sent_or_stored(provenance_w3, drug_store, maker)
     with pytest.raises(DuplicateSerialError) as refused:
         maker.commission(GTIN, "LOT-B", EXPIRY, ["S4", "S3", "S1"])
 
@@ -106,11 +106,11 @@ def test_a_serial_of_an_earlier_lot_is_refused_before_anything_is_stored_or_sent
 def test_a_serial_listed_twice_in_one_lot_is_refused(
     flow_as: Flows,  # noqa: F811
     earlier_lot: list[str],
-    drug_w3: Web3,  # noqa: F811
+    provenance_w3: Web3,  # noqa: F811
     drug_store: LocalStore,  # noqa: F811
 ) -> None:
     maker = flow_as("manufacturer")
-    unchanged = nothing_sent_or_stored(drug_w3, drug_store, maker)
+    unchanged = nothing_sent_or_stored(provenance_w3, drug_store, maker)
     with pytest.raises(DuplicateSerialError) as refused:
         maker.commission(GTIN, "LOT-C", EXPIRY, ["T1", "T2", "T1"])
     assert (refused.value.serials, refused.value.lot) == (["T1"], None)
@@ -119,10 +119,10 @@ def test_a_serial_listed_twice_in_one_lot_is_refused(
 
 
 def test_the_cli_refuses_a_duplicate_sgtin_with_a_json_error(
-    drug_node: str,  # noqa: F811
-    drug_book: Path,  # noqa: F811
+    provenance_node: str,  # noqa: F811
+    provenance_book: Path,  # noqa: F811
     drug_store: LocalStore,  # noqa: F811
-    drug_w3: Web3,  # noqa: F811
+    provenance_w3: Web3,  # noqa: F811
     flow_as: Flows,  # noqa: F811
     earlier_lot: list[str],
     tmp_path: Path,
@@ -130,10 +130,10 @@ def test_the_cli_refuses_a_duplicate_sgtin_with_a_json_error(
 ) -> None:
     serials = tmp_path / "serials.txt"
     serials.write_text("S2\nU1\n")
-    unchanged = nothing_sent_or_stored(drug_w3, drug_store, flow_as("manufacturer"))
+    unchanged = nothing_sent_or_stored(provenance_w3, drug_store, flow_as("manufacturer"))
     args = [
-        "drug", "commission", GTIN14, "--lot", "LOT-D", "--expiry", "301231",
-        "--serials", str(serials), "--rpc", drug_node, "--deployments", str(drug_book),
+        "provenance", "commission", GTIN14, "--lot", "LOT-D", "--expiry", "301231",
+        "--serials", str(serials), "--rpc", provenance_node, "--deployments", str(provenance_book),
         "--store", f"local:{drug_store.root}", "--account", "manufacturer",
     ]  # fmt: skip
 
@@ -168,8 +168,8 @@ def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_sdk(
 
 
 def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_cli(
-    drug_node: str,  # noqa: F811
-    drug_book: Path,  # noqa: F811
+    provenance_node: str,  # noqa: F811
+    provenance_book: Path,  # noqa: F811
     drug_store: LocalStore,  # noqa: F811
     flow_as: Flows,  # noqa: F811
     earlier_lot: list[str],
@@ -177,8 +177,8 @@ def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_cli(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = [
-        "drug", "quarantine", GTIN14, "--serial", "S2", "--reason", "spite",
-        "--rpc", drug_node, "--deployments", str(drug_book),
+        "provenance", "quarantine", GTIN14, "--serial", "S2", "--reason", "spite",
+        "--rpc", provenance_node, "--deployments", str(provenance_book),
         "--store", f"local:{drug_store.root}", "--account", "pharmacy", "--json",
     ]  # fmt: skip
     assert main(args) == 1
@@ -217,13 +217,13 @@ def test_dispensing_a_unit_held_elsewhere_alerts_but_freezes_nothing_nor_records
 def test_a_void_without_a_reason_is_refused_before_it_is_sent(
     flow_as: Flows,  # noqa: F811
     earlier_lot: list[str],
-    drug_w3: Web3,  # noqa: F811
+    provenance_w3: Web3,  # noqa: F811
     drug_store: LocalStore,  # noqa: F811
 ) -> None:
     maker = flow_as("manufacturer")
     stock = maker.commission(GTIN, "LOT-F", EXPIRY, ["F1"]).id
     shipment = maker.ship(stock, flow_as("distributor").me).id
-    unchanged = nothing_sent_or_stored(drug_w3, drug_store, maker)
+    unchanged = nothing_sent_or_stored(provenance_w3, drug_store, maker)
     with pytest.raises(InvalidInputError, match="give a reason"):
         maker.void(shipment, "")
     unchanged()

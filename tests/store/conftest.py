@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.nodes.process import NodeProcess
-from hygeia.store import ContentStore, KuboStore, LocalStore
-from hygeia.store.unixfs import file_cid
+from hygeia.core.store import ContentStore, KuboStore, LocalStore
+from hygeia.core.store.unixfs import file_cid
+from hygeia.dev.nodes.process import NodeProcess
 
 # Seconds the node may look for a CID: short, because a missing CID costs this on js-ipfs.
 NODE_LOOKUP_TIMEOUT = 1.0

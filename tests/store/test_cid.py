@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from hygeia.errors import InvalidCIDError
-from hygeia.store.cid import CID, DAG_PB, RAW, b58encode
+from hygeia.core.errors import InvalidCIDError
+from hygeia.core.store.cid import CID, DAG_PB, RAW, b58encode
 
 from .vectors import VECTORS
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.nodes import ipfs
-from hygeia.nodes.process import NodeError, NodeProcess
+from hygeia.dev.nodes import ipfs
+from hygeia.dev.nodes.process import NodeError, NodeProcess
 from tests.support import ROOT, free_port
 
 

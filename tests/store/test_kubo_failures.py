@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from hygeia.errors import IntegrityError, StoreError, StoreTimeoutError, StoreUnavailableError
-from hygeia.store import KuboStore
-from hygeia.store.unixfs import file_cid
+from hygeia.core.errors import IntegrityError, StoreError, StoreTimeoutError, StoreUnavailableError
+from hygeia.core.store import KuboStore
+from hygeia.core.store.unixfs import file_cid
 from tests.support import free_port
 
 ORIGINAL = b"the record as it was written"

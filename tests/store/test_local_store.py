@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hygeia.errors import ContentNotFoundError, IntegrityError, StoreError
-from hygeia.nodes.process import NodeProcess
-from hygeia.store import KuboStore, LocalStore, push
-from hygeia.store.unixfs import CHUNK_SIZE
+from hygeia.core.errors import ContentNotFoundError, IntegrityError, StoreError
+from hygeia.core.store import KuboStore, LocalStore, push
+from hygeia.core.store.unixfs import CHUNK_SIZE
+from hygeia.dev.nodes.process import NodeProcess
 
 MiB = 1024 * 1024
 

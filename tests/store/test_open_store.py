@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.errors import InvalidInputError
-from hygeia.store import KuboStore, LocalStore, open_store
+from hygeia.core.errors import InvalidInputError
+from hygeia.core.store import KuboStore, LocalStore, open_store
 
 
 def test_local_opens_the_embedded_store_in_the_user_data_folder(

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from hygeia.errors import ContentNotFoundError, InvalidCIDError
-from hygeia.store import ContentStore
+from hygeia.core.errors import ContentNotFoundError, InvalidCIDError
+from hygeia.core.store import ContentStore
 
 from .vectors import VECTORS, Vector
 

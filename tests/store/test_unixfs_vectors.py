@@ -9,10 +9,10 @@ import json
 import httpx
 import pytest
 
-from hygeia.nodes.process import NodeProcess
-from hygeia.store.cid import DAG_PB
-from hygeia.store.dagpb import decode_node
-from hygeia.store.unixfs import CHUNK_SIZE, MAX_LINKS, file_cid, import_file
+from hygeia.core.store.cid import DAG_PB
+from hygeia.core.store.dagpb import decode_node
+from hygeia.core.store.unixfs import CHUNK_SIZE, MAX_LINKS, file_cid, import_file
+from hygeia.dev.nodes.process import NodeProcess
 
 from .vectors import VECTORS, Vector
 

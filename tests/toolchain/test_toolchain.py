@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from hygeia import artifacts
+from hygeia.core import artifacts
 from tests.support import ROOT
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.chain import dev_signer
+from hygeia.core.chain import dev_signer
 from tests.support import ROOT
 from tests.vault.samples import GLUCOSE
 from tests.vault.world import World

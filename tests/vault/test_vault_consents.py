@@ -8,17 +8,17 @@ import uuid
 import pytest
 from eth_account import Account
 
-from hygeia.chain.signers import KeySigner
-from hygeia.contracts import Role
-from hygeia.contracts.consent import Action, GrantRequest, ProvisionType, Purpose, data_class_id
-from hygeia.errors import (
+from hygeia.consent.client import GrantRequest, data_class_id
+from hygeia.core.chain.signers import KeySigner
+from hygeia.core.contract_types import Action, ProvisionType, Purpose, Role
+from hygeia.core.errors import (
     AccessDeniedError,
     ContractRevertError,
     EncryptionKeyMissingError,
     InvalidInputError,
 )
 from hygeia.records.keys import generate_private_key, public_key_bytes
-from hygeia.vault import ConsentManager, SignedGrant
+from hygeia.records.sharing import ConsentManager, SignedGrant
 from tests.vault.samples import GLUCOSE
 from tests.vault.test_vault_records import DAY, permit
 from tests.vault.world import World

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from hygeia.errors import ContentNotFoundError, StoreTimeoutError
-from hygeia.nodes.process import NodeProcess
-from hygeia.store import KuboStore
-from hygeia.vault import RecordVault
+from hygeia.core.errors import ContentNotFoundError, StoreTimeoutError
+from hygeia.core.store import KuboStore
+from hygeia.dev.nodes.process import NodeProcess
+from hygeia.records.vault import RecordVault
 from tests.vault.samples import GLUCOSE
 from tests.vault.world import World
 

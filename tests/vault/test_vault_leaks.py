@@ -11,8 +11,8 @@ from typing import Any
 
 from eth_utils import keccak
 
-from hygeia.contracts.consent import data_class_id
-from hygeia.vault import ConsentManager
+from hygeia.consent.client import data_class_id
+from hygeia.records.sharing import ConsentManager
 from tests.vault.samples import CONDITION, GLUCOSE, SECRETS, glucose
 from tests.vault.test_vault_records import permit
 from tests.vault.world import World

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.contracts.consent import Action, GrantRequest, Purpose, data_class_id
-from hygeia.errors import (
+from hygeia.consent.client import GrantRequest, data_class_id
+from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_types import Action, Purpose
+from hygeia.core.errors import (
     AccessDeniedError,
     ContractRevertError,
     EncryptionKeyMissingError,
@@ -23,11 +25,11 @@ from hygeia.errors import (
     RecordErasedError,
     StoreUnavailableError,
 )
+from hygeia.core.store import KuboStore, LocalStore
 from hygeia.records import generate_private_key
 from hygeia.records.keywrap import KeyBundle
-from hygeia.store import KuboStore, LocalStore
-from hygeia.vault import RecordVault, accounting_of_disclosures
-from hygeia.vault.keys import cid_text
+from hygeia.records.manifests import cid_text
+from hygeia.records.vault import RecordVault
 from tests.support import free_port
 from tests.vault.samples import CONDITION, GLUCOSE, glucose
 from tests.vault.world import World

@@ -14,16 +14,17 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from hygeia import artifacts
-from hygeia.chain import TxSender, connect, dev_signer
-from hygeia.contracts import Role
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.contract_types import Role
+from hygeia.core.deployments import AddressBook
+from hygeia.core.store import LocalStore
 from hygeia.deploy import deploy_suite
-from hygeia.deployments import AddressBook
-from hygeia.nodes import anvil
+from hygeia.dev.nodes import anvil
 from hygeia.records import generate_private_key, public_key_bytes
-from hygeia.store import LocalStore
+from hygeia.records.sharing import ConsentManager
+from hygeia.records.vault import RecordVault
 from hygeia.suite import Suite
-from hygeia.vault import ConsentManager, RecordVault
 from tests.support import free_port
 
 #: Accounts with a PROVIDER credential; the insurer holds an INSURER one.

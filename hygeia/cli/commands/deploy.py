@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from hygeia.chain.connection import LOCAL_CHAIN_IDS
-from hygeia.chain.signers import dev_signer
 from hygeia.cli.context import Context, add_common_options
+from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
+from hygeia.core.chain.signers import dev_signer
+from hygeia.core.deployments import AddressBook
 from hygeia.deploy import DeployStep, deploy_suite
-from hygeia.deployments import AddressBook
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

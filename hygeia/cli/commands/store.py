@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hygeia.cli.context import Context, add_store_options
-from hygeia.store.base import ContentStore
+from hygeia.core.store.base import ContentStore
 
 Handler = Callable[[Context], int]
 

@@ -1,0 +1,475 @@
+"""`hygeia claims adjudicate-file|adjudicate|plan|enrol|fund|withdraw-escrow|withdraw|show|
+balance|reverse|appeal|decide`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hygeia.claims.batch import load_batch
+from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment
+from hygeia.claims.ids import Pseudonyms, load_salt
+from hygeia.claims.remittance import ReportedClaim, write_835_files
+from hygeia.claims.runner import DEFAULT_BATCH_SIZE, BatchRunner, RunResult, adjudicate_pending
+from hygeia.claims.runner import Progress as RunProgress
+from hygeia.claims.token import PaymentTokenClient
+from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.output import Output
+from hygeia.core import artifacts
+from hygeia.core.chain.signers import dev_signer
+from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.contract_types import AppealStatus
+from hygeia.core.errors import InvalidInputError
+from hygeia.suite import Suite
+
+Handler = Callable[[Context], int]
+
+DEFAULT_SALT_FILE = Path(".hygeia") / "claims-salt"
+_STAGES = {
+    "plan": "plan registered",
+    "services": "fee schedule",
+    "members": "members enrolled",
+    "authorizations": "authorizations",
+    "consents": "payment consents",
+    "submit": "claims submitted",
+    "fund": "escrow funded",
+    "adjudicate": "claims adjudicated",
+    "settle": "payments settled",
+    "remittance": "remittances read",
+}
+_OUTCOMES = {"upheld": AppealStatus.UPHELD, "overturned": AppealStatus.OVERTURNED}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("claims", help="plans, claims adjudication, escrow and remittances")
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=help_text)
+        add_common_options(p)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action(
+        "adjudicate-file",
+        "run a batch file end to end on a local chain and write the remittance (insurer)",
+        _adjudicate_file,
+    )
+    p.add_argument("batch", type=Path, help="batch JSON (plan, members, authorizations, claims)")
+    _run_options(p)
+    _salt_option(p)
+    p.add_argument(
+        "--regulator", default="regulator", help="dev account credentialing stand-in providers"
+    )
+    p.add_argument(
+        "--funder", default="admin", help="dev account paying gas money and minting test dollars"
+    )
+    p.add_argument(
+        "--no-fund",
+        action="store_true",
+        help="do not mint and fund the escrow: unfunded payments stay pending",
+    )
+
+    p = action(
+        "adjudicate", "adjudicate claims already submitted to the signer's plans (insurer)",
+        _adjudicate,
+    )  # fmt: skip
+    p.add_argument(
+        "--pending",
+        action="store_true",
+        required=True,
+        help="every claim still pending adjudication, in submission order",
+    )
+    p.add_argument("--plan", type=int, action="append", help="only this plan id (repeatable)")
+    p.add_argument("--from-block", type=int, default=0, help="claims submitted from this block")
+    _run_options(p)
+
+    p = action("plan", "show a plan's terms", _plan)
+    p.add_argument("plan_id", type=int)
+
+    p = action("enrol", "enrol a member in a plan, linked to its patient (insurer)", _enrol)
+    p.add_argument("--plan", type=int, required=True)
+    p.add_argument("--member", required=True, help="member number (only its salted hash is sent)")
+    p.add_argument("--patient", required=True, help="the patient's account (address or dev name)")
+    p.add_argument("--start", type=date.fromisoformat, required=True, help="coverage start date")
+    p.add_argument("--end", type=date.fromisoformat, required=True, help="coverage end date")
+    _salt_option(p)
+
+    p = action("fund", "move payment tokens into the signer's escrow (insurer)", _fund)
+    p.add_argument("amount", type=_cents, help="cents")
+    p.add_argument(
+        "--mint-from",
+        default=None,
+        help="first mint the amount with this dev account (owner of the test stablecoin)",
+    )
+
+    p = action("withdraw-escrow", "take unspent escrow back (insurer)", _withdraw_escrow)
+    p.add_argument("amount", type=_cents, help="cents")
+
+    action("withdraw", "withdraw the payments credited to the signer (provider)", _withdraw)
+
+    p = action("show", "a claim: its record and its remittance", _show)
+    p.add_argument("claim_id", type=_claim_id, help="0x-prefixed 32-byte claim id")
+
+    p = action("balance", "escrow, credited payments and token balance of an account", _balance)
+    p.add_argument("who", help="address, or dev account name on a local chain")
+
+    p = action("reverse", "reverse an adjudicated claim (insurer)", _reverse)
+    p.add_argument("claim_id", type=_claim_id)
+
+    p = action("appeal", "appeal the denial in a claim (its provider)", _appeal)
+    p.add_argument("claim_id", type=_claim_id)
+    p.add_argument("--reason-digest", type=_digest, required=True, help="sha256 of the letter CID")
+
+    p = action("decide", "record the decision on an appeal (insurer)", _decide)
+    p.add_argument("claim_id", type=_claim_id)
+    p.add_argument("--outcome", choices=sorted(_OUTCOMES), required=True)
+    p.add_argument("--decision-digest", type=_digest, required=True)
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=None, help="write the remittance JSON here")
+    parser.add_argument(
+        "--x12-dir", type=Path, default=None, help="write an X12 835 file per provider here"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help="claims per transaction (default %(default)s)",
+    )
+
+
+def _salt_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--salt-file",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_CLAIMS_SALT_FILE", DEFAULT_SALT_FILE)),
+        help="the payer's secret pseudonym salt, created on first use (env "
+        "HYGEIA_CLAIMS_SALT_FILE; default %(default)s); a rerun needs the same salt",
+    )
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def _cents(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of cents, got {text!r}")
+    return int(text)
+
+
+def _claim_id(text: str) -> bytes:
+    return _bytes32(text, "claim id")
+
+
+def _digest(text: str) -> bytes:
+    return _bytes32(text, "digest")
+
+
+def _bytes32(text: str, what: str) -> bytes:
+    try:
+        value = bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        value = b""
+    if len(value) != len(bytes(32)):
+        raise argparse.ArgumentTypeError(f"a {what} is 32 bytes of hex, got {text!r}")
+    return value
+
+
+def _address(suite: Suite, who: str) -> str:
+    if who.startswith("0x"):
+        return who
+    return dev_signer(suite.w3, who).address
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+@contextmanager
+def _progress_bars(out: Output) -> Iterator[Callable[[RunProgress], None]]:
+    """A progress bar per stage of a run, on stderr."""
+    bars = Progress(
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out.err,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(progress: RunProgress) -> None:
+        if progress.stage not in tasks:
+            tasks[progress.stage] = bars.add_task(_STAGES[progress.stage], total=progress.total)
+        bars.update(tasks[progress.stage], completed=progress.done, total=progress.total)
+
+    with bars:
+        yield update
+
+
+def _report(ctx: Context, result: RunResult, client: ClaimsAdjudicatorClient) -> int:
+    args = ctx.args
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result.document, indent=2) + "\n")
+    files: list[Path] = []
+    if args.x12_dir is not None:
+        assert client.sender is not None
+        files = _write_835(client, result.claims, args.x12_dir)
+    claims = len(result.document["claims"])
+    rate = result.adjudicated / result.seconds if result.seconds else 0.0
+    summary = {
+        "plan_ids": result.plan_ids,
+        "claims": claims,
+        "paid": sum(c["paid"] for c in result.document["claims"]),
+        "submitted": result.submitted,
+        "adjudicated": result.adjudicated,
+        "settled": result.settled,
+        "gas_used": result.gas_used,
+        "seconds": round(result.seconds, 3),
+        "claims_per_second": round(rate, 1),
+        "remittance": str(args.out) if args.out else None,
+        "x12_files": [str(f) for f in files],
+    }
+    if args.out is None and ctx.out.as_json:
+        summary["document"] = result.document
+    ctx.out.result(
+        summary,
+        human=f"{claims} claims remitted ({result.submitted} submitted, {result.adjudicated} "
+        f"adjudicated, {result.settled} settled now; {result.gas_used:,} gas, "
+        f"{result.seconds:.1f} s)" + (f"; remittance {args.out}" if args.out else ""),
+    )
+    return 0
+
+
+def _write_835(
+    client: ClaimsAdjudicatorClient, claims: list[ReportedClaim], out_dir: Path
+) -> list[Path]:
+    assert client.sender is not None
+    block = client.w3.eth.get_block("latest")
+    created = datetime.fromtimestamp(int(block["timestamp"]), tz=timezone.utc)
+    return write_835_files(
+        client, claims, payer=client.sender.address, out_dir=out_dir, created=created
+    )
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _adjudicate_file(ctx: Context) -> int:
+    args = ctx.args
+    batch = load_batch(args.batch)
+    suite = ctx.suite(default_account="insurer")
+    assert suite.sender is not None
+    w3 = suite.w3
+    with _progress_bars(ctx.out) as on_progress:
+        runner = BatchRunner.on_local_chain(
+            w3,
+            suite.deployment,
+            insurer=suite.sender.signer,
+            regulator=dev_signer(w3, args.regulator),
+            funder=dev_signer(w3, args.funder),
+            salt=load_salt(args.salt_file),
+            fund=not args.no_fund,
+            batch_size=args.batch_size,
+            on_progress=on_progress,
+            confirmations=args.confirmations,
+        )
+        result = runner.run(batch)
+    return _report(ctx, result, runner.claims)
+
+
+def _adjudicate(ctx: Context) -> int:
+    args = ctx.args
+    suite = ctx.suite(default_account="insurer")
+    with _progress_bars(ctx.out) as on_progress:
+        result = adjudicate_pending(
+            suite.claims,
+            plan_ids=args.plan,
+            from_block=args.from_block,
+            batch_size=args.batch_size,
+            on_progress=on_progress,
+        )
+    return _report(ctx, result, suite.claims)
+
+
+def _plan(ctx: Context) -> int:
+    suite = ctx.suite(read_only=True)
+    plan = suite.claims.plan_of(ctx.args.plan_id)
+    if plan is None:
+        raise InvalidInputError(f"there is no plan {ctx.args.plan_id}")
+    data = {
+        "plan_id": ctx.args.plan_id,
+        "insurer": plan.insurer,
+        "plan_year": {"start": plan.year_start.isoformat(), "end": plan.year_end.isoformat()},
+        "deductible": plan.deductible,
+        "oop_max": plan.oop_max,
+        "coinsurance_bps": plan.coinsurance_bps,
+        "timely_filing_days": plan.timely_filing_days,
+        "receipt_mode": plan.receipt_mode.name.lower(),
+    }
+    ctx.out.result(data)
+    return 0
+
+
+def _enrol(ctx: Context) -> int:
+    args = ctx.args
+    if args.start > args.end:
+        raise InvalidInputError(f"coverage starts {args.start}, after it ends {args.end}")
+    suite = ctx.suite(default_account="insurer")
+    member_id = Pseudonyms(load_salt(args.salt_file)).member_id(args.member)
+    patient = _address(suite, args.patient)
+    receipt = suite.claims.enrol_members(
+        args.plan, [Enrolment(member_id, patient, args.start, args.end)]
+    )
+    return _done(
+        ctx,
+        f"enrolled member 0x{member_id.hex()} in plan {args.plan} for patient {patient}",
+        receipt,
+        {"member_id": "0x" + member_id.hex()},
+    )
+
+
+def _fund(ctx: Context) -> int:
+    args = ctx.args
+    suite = ctx.suite(default_account="insurer")
+    assert suite.sender is not None
+    token_address = suite.claims.token()
+    insurer = suite.sender.address
+    token = PaymentTokenClient(suite.w3, token_address, suite.sender)
+    if args.mint_from is not None:
+        minter = TxSender(suite.w3, dev_signer(suite.w3, args.mint_from), artifacts.suite_decoder())
+        PaymentTokenClient(suite.w3, token_address, minter).mint(insurer, args.amount)
+    token.approve(suite.claims.address, args.amount)
+    receipt = suite.claims.fund_escrow(args.amount)
+    return _done(
+        ctx, f"funded the escrow of {insurer} with {args.amount:,} cents", receipt,
+        {"escrow": suite.claims.escrow_of(insurer)},
+    )  # fmt: skip
+
+
+def _withdraw_escrow(ctx: Context) -> int:
+    suite = ctx.suite(default_account="insurer")
+    receipt = suite.claims.withdraw_escrow(ctx.args.amount)
+    return _done(ctx, f"took {ctx.args.amount:,} cents of escrow back", receipt)
+
+
+def _withdraw(ctx: Context) -> int:
+    suite = ctx.suite(default_account="provider")
+    assert suite.sender is not None
+    amount = suite.claims.credit_of(suite.sender.address)
+    receipt = suite.claims.withdraw()
+    return _done(ctx, f"withdrew {amount:,} cents", receipt, {"amount": amount})
+
+
+def _show(ctx: Context) -> int:
+    suite = ctx.suite(read_only=True)
+    claim_id = ctx.args.claim_id
+    record = suite.claims.claim_of(claim_id)
+    if record is None:
+        raise InvalidInputError(f"there is no claim 0x{claim_id.hex()}")
+    data: dict[str, Any] = {
+        "claim_id": "0x" + claim_id.hex(),
+        "provider": record.provider,
+        "plan_id": record.plan_id,
+        "member_id": "0x" + record.member_id.hex(),
+        "received": record.received.isoformat(),
+        "state": record.state.name.lower(),
+        "appeal": suite.claims.appeal_of(claim_id).name.lower(),
+        "lines": [
+            {
+                "code": line.code,
+                "service_date": line.service_date.isoformat(),
+                "units": line.units,
+                "charge": line.charge,
+            }
+            for line in suite.claims.claim_lines(claim_id)
+        ],
+    }
+    if record.status:
+        remit = suite.claims.remittance_of(claim_id)
+        data["remittance"] = {
+            "status": str(remit.status),
+            "charge": remit.charge,
+            "paid": remit.paid,
+            "patient_responsibility": remit.patient_responsibility,
+            "lines": [
+                {
+                    "charge": line.charge,
+                    "allowed": line.allowed,
+                    "paid": line.paid,
+                    "adjustments": [f"{a.group}-{a.reason} {a.amount}" for a in line.adjustments],
+                }
+                for line in remit.lines
+            ],
+        }
+    ctx.out.result(data, human=f"claim {data['claim_id']}: {data['state']}")
+    remitted = data.get("remittance", {}).get("lines")
+    rows = []
+    for number, line in enumerate(data["lines"], start=1):
+        result = (
+            remitted[number - 1] if remitted else {"allowed": "-", "paid": "-", "adjustments": []}
+        )
+        rows.append(
+            [number, line["code"], line["service_date"], line["units"], line["charge"],
+             result["allowed"], result["paid"], result["adjustments"]]
+        )  # fmt: skip
+    ctx.out.table(
+        None,
+        ["line", "code", "service date", "units", "charge", "allowed", "paid", "adjustments"],
+        rows,
+    )
+    return 0
+
+
+def _balance(ctx: Context) -> int:
+    suite = ctx.suite(read_only=True)
+    account = _address(suite, ctx.args.who)
+    token = PaymentTokenClient(suite.w3, suite.claims.token())
+    data = {
+        "account": account,
+        "escrow": suite.claims.escrow_of(account),
+        "credit": suite.claims.credit_of(account),
+        "token_balance": token.balance_of(account),
+    }
+    ctx.out.result(data)
+    return 0
+
+
+def _reverse(ctx: Context) -> int:
+    suite = ctx.suite(default_account="insurer")
+    receipt = suite.claims.reverse_claim(ctx.args.claim_id)
+    return _done(ctx, f"reversed claim 0x{ctx.args.claim_id.hex()}", receipt)
+
+
+def _appeal(ctx: Context) -> int:
+    suite = ctx.suite(default_account="provider")
+    receipt = suite.claims.file_appeal(ctx.args.claim_id, ctx.args.reason_digest)
+    return _done(ctx, f"appealed claim 0x{ctx.args.claim_id.hex()}", receipt)
+
+
+def _decide(ctx: Context) -> int:
+    suite = ctx.suite(default_account="insurer")
+    outcome = _OUTCOMES[ctx.args.outcome]
+    receipt = suite.claims.decide_appeal(ctx.args.claim_id, outcome, ctx.args.decision_digest)
+    return _done(ctx, f"appeal of claim 0x{ctx.args.claim_id.hex()} {ctx.args.outcome}", receipt)
+
+
+def _done(ctx: Context, what: str, receipt: Receipt, extra: dict[str, Any] | None = None) -> int:
+    data = {
+        "action": what,
+        "tx": receipt.tx_hash,
+        "block": receipt.block_number,
+        "gas_used": receipt.gas_used,
+        **(extra or {}),
+    }
+    ctx.out.result(data, human=f"{what} (tx {receipt.tx_hash}, {receipt.gas_used:,} gas)")
+    return 0

@@ -1,0 +1,405 @@
+"""`hygeia consent grant|sign|relay|cancel|revoke|share-keys|check|list|audit|delegate|delegates`
+and `hygeia emergency open|close`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from hygeia.cli import values
+from hygeia.cli.context import (
+    Context,
+    add_common_options,
+    add_key_option,
+    add_store_options,
+    resolve_address,
+)
+from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
+from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_types import Action, ProvisionType, Purpose
+from hygeia.core.errors import InvalidInputError
+from hygeia.core.times import iso
+from hygeia.core.values import bytes32
+from hygeia.records.sharing import ConsentManager, SignedGrant
+from hygeia.records.vault import RecordVault
+from hygeia.suite import Suite
+
+Handler = Callable[[Context], int]
+DAY = 86_400
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("consent", help="grant, revoke, check and audit patients' consents")
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    def action(
+        name: str, help_text: str, handler: Handler, *, store: bool = False
+    ) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=help_text)
+        add_common_options(p)
+        if store:
+            add_store_options(p)
+            add_key_option(p)
+        p.set_defaults(handler=handler)
+        return p
+
+    _grant_options(action("grant", "record a consent (shares record keys)", _grant, store=True))
+    p = action("sign", "sign a consent off-chain (EIP-712) for anyone to relay", _sign, store=True)
+    _grant_options(p)
+    p.add_argument("--out", type=Path, required=True, help="signed grant JSON to write")
+    p.add_argument("--valid-minutes", type=int, default=60, help="signature deadline")
+    p = action("relay", "submit a signed consent, paying its gas", _relay, store=True)
+    p.add_argument("file", type=Path, help="signed grant JSON from `hygeia consent sign`")
+    p = action(
+        "cancel", "cancel a signed consent nobody relayed yet (patient or delegate)", _cancel
+    )
+    p.add_argument("file", type=Path, help="signed grant JSON from `hygeia consent sign`")
+    p = action("revoke", "revoke a consent at once", _revoke, store=True)
+    p.add_argument("consent_id", type=int, help="the consent's id, from `hygeia consent list`")
+    p.add_argument("--patient", default=None, help="default: the signer (or as its delegate)")
+    p = action(
+        "share-keys",
+        "share record keys under a consent again: once it has started, or after the grantee "
+        "published a new encryption key",
+        _share_keys,
+        store=True,
+    )
+    p.add_argument("consent_id", type=int, help="the consent's id, from `hygeia consent list`")
+    p.add_argument("--patient", default=None, help="default: the signer (or as its delegate)")
+    p = action(
+        "delegate",
+        "appoint an account to act for you (consents, records), or end it with --revoke",
+        _delegate,
+    )
+    p.add_argument("who", help="the delegate's account (address or dev name)")
+    p.add_argument("--revoke", action="store_true", help="end the appointment")
+    p = action(
+        "delegates", "who acts for a patient: its guardian and appointed delegates", _delegates
+    )
+    p.add_argument("--patient", default=None, help="default: the signer")
+    p = action("check", "would the patient's consents allow this access now?", _check)
+    p.add_argument("--patient", required=True)
+    p.add_argument("--grantee", required=True)
+    p.add_argument("--target", required=True, help="record id (0x...) or data class name")
+    p.add_argument("--action", dest="what", default="access")
+    p.add_argument("--purpose", default="TREAT")
+    p = action("list", "a patient's consents and their status", _list)
+    p.add_argument("--patient", default=None, help="default: the signer")
+    p = action("audit", "accounting of disclosures: who read what, when, why", _audit)
+    p.add_argument("--patient", default=None, help="default: the signer")
+
+    emergency = sub.add_parser("emergency", help="break-glass emergency access (ETREAT)")
+    steps = emergency.add_subparsers(dest="action", required=True)
+    p = steps.add_parser("open", help="open time-boxed emergency access to a patient's data")
+    add_common_options(p)
+    p.add_argument("--patient", required=True)
+    p.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
+    p.add_argument("--minutes", type=int, default=60, help="at most 1440 (default %(default)s)")
+    p.set_defaults(handler=_open)
+    p = steps.add_parser(
+        "close",
+        help="close emergency access early: your own as provider, or (patient or delegate) a "
+        "provider's, who then may not reopen it for a day",
+    )
+    add_common_options(p)
+    p.add_argument("--patient", required=True, help="the patient (address or dev name)")
+    p.add_argument(
+        "--provider",
+        default=None,
+        help="whose access to close (default: your own); the patient or a delegate names it",
+    )
+    p.set_defaults(handler=_close)
+
+
+def _grant_options(p: argparse.ArgumentParser) -> None:
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", default=None, help="grantee account (address or dev name)")
+    who.add_argument("--role", type=values.role, default=None, help="every active holder")
+    p.add_argument("--patient", default=None, help="default: the signer")
+    p.add_argument("--deny", action="store_true", help="a deny provision (overrides permits)")
+    p.add_argument(
+        "--action",
+        dest="actions",
+        action="append",
+        default=None,
+        help="access, collect, disclose, correct (repeat; default access)",
+    )
+    p.add_argument(
+        "--purpose",
+        dest="purposes",
+        action="append",
+        default=None,
+        help="TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH, PUBHLTH (repeat; default TREAT)",
+    )
+    p.add_argument("--class", dest="classes", action="append", default=[], help="data class")
+    p.add_argument("--record", dest="records", action="append", default=[], help="record id")
+    p.add_argument("--start", type=values.timestamp, default=None, help="date; default now")
+    until = p.add_mutually_exclusive_group()
+    until.add_argument("--days", type=int, default=None, help="in force this many days")
+    until.add_argument("--until", type=values.end_of_day, default=None, help="date (inclusive)")
+
+
+def _request(ctx: Context, suite: Suite) -> GrantRequest:
+    args = ctx.args
+    start = args.start if args.start is not None else _now(suite)
+    if args.until is not None:
+        end = args.until
+    else:
+        end = start + (args.days if args.days is not None else 30) * DAY
+    targets = tuple(data_class_id(c) for c in args.classes) + tuple(
+        bytes32(r, "record id") for r in args.records
+    )
+    return GrantRequest(
+        kind=ProvisionType.DENY if args.deny else ProvisionType.PERMIT,
+        grantee=resolve_address(suite, args.to) if args.to else None,
+        grantee_role=args.role,
+        actions=Action.parse(args.actions or ["access"]),
+        purposes=Purpose.parse(args.purposes or ["TREAT"]),
+        start=start,
+        end=end,
+        targets=targets,
+    )
+
+
+def _manager(ctx: Context) -> ConsentManager:
+    suite = ctx.suite(default_account="patient")
+    return ConsentManager(RecordVault(suite, ctx.store(), ctx.record_key(required=False)))
+
+
+def _patient(ctx: Context, suite: Suite, default: str) -> str:
+    return default if ctx.args.patient is None else resolve_address(suite, ctx.args.patient)
+
+
+def _grant(ctx: Context) -> int:
+    manager = _manager(ctx)
+    suite = manager.vault.suite
+    request = _request(ctx, suite)
+    result = manager.grant(_patient(ctx, suite, manager.vault.me), request)
+    ctx.out.result(
+        {**result.as_json(), "request": request.to_json()},
+        human=f"consent {result.consent_id} granted; keys to {result.records_shared} record "
+        f"version(s) shared (tx {result.tx_hash}, {result.gas_used:,} gas)",
+    )
+    return 0
+
+
+def _sign(ctx: Context) -> int:
+    manager = _manager(ctx)
+    suite = manager.vault.suite
+    assert suite.sender is not None
+    if ctx.args.patient is not None:
+        named = resolve_address(suite, ctx.args.patient)
+        if named.lower() != suite.sender.address.lower():
+            raise InvalidInputError(
+                f"a signed consent is the patient's own signature, and you sign as "
+                f"{suite.sender.address}, not {named}: sign with the patient's account, or, as "
+                "its delegate, record the consent directly with `hygeia consent grant --patient`"
+            )
+    request = _request(ctx, suite)
+    deadline = _now(suite) + ctx.args.valid_minutes * 60
+    signed = manager.sign(suite.sender.signer, request, deadline)
+    ctx.args.out.write_text(json.dumps(signed.to_json(), indent=2) + "\n")
+    ctx.out.result(
+        {"out": str(ctx.args.out), **signed.to_json()},
+        human=f"signed consent written to {ctx.args.out}; anyone can submit it with "
+        f"`hygeia consent relay {ctx.args.out}` before {iso(deadline)}",
+    )
+    return 0
+
+
+def _relay(ctx: Context) -> int:
+    signed = _read_signed(ctx.args.file)
+    suite = ctx.suite(default_account="admin")
+    result = ConsentManager(RecordVault(suite, ctx.store())).relay(signed)
+    ctx.out.result(
+        result.as_json(),
+        human=f"relayed consent {result.consent_id} (tx {result.tx_hash}, {result.gas_used:,} gas)",
+    )
+    return 0
+
+
+def _cancel(ctx: Context) -> int:
+    signed = _read_signed(ctx.args.file)
+    suite = ctx.suite(default_account="patient")
+    receipt = suite.consent.cancel_signed_grant(signed.patient, signed.nonce)
+    ctx.out.transaction(
+        f"cancelled the signed consent in {ctx.args.file} (nonce {signed.nonce} of "
+        f"{signed.patient}): it can no longer be relayed",
+        receipt,
+        {"patient": signed.patient, "nonce": signed.nonce},
+    )
+    return 0
+
+
+def _read_signed(path: Path) -> SignedGrant:
+    return SignedGrant.from_json(values.json_file(path))
+
+
+def _share_keys(ctx: Context) -> int:
+    manager = _manager(ctx)
+    patient = _patient(ctx, manager.vault.suite, manager.vault.me)
+    result = manager.share_keys(patient, ctx.args.consent_id)
+    ctx.out.result(
+        result.as_json(),
+        human=f"keys to {result.records_shared} record version(s) shared under consent "
+        f"{result.consent_id} (tx {result.tx_hash}, {result.gas_used:,} gas)",
+    )
+    return 0
+
+
+def _delegate(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    delegate = resolve_address(suite, ctx.args.who)
+    if ctx.args.revoke:
+        receipt = suite.consent.revoke_delegate(delegate)
+        what = f"{delegate} no longer acts for you"
+    else:
+        receipt = suite.consent.appoint_delegate(delegate)
+        what = f"{delegate} now acts for you (consents, records, audit)"
+    ctx.out.transaction(what, receipt, {"delegate": delegate, "appointed": not ctx.args.revoke})
+    return 0
+
+
+def _delegates(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    assert suite.sender is not None
+    patient = _patient(ctx, suite, suite.sender.address)
+    from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+    guardian = suite.participants.guardian_of(patient)
+    delegates = suite.consent.delegates_of(patient, from_block)
+    rows = ([{"account": guardian, "as": "guardian"}] if guardian else []) + [
+        {"account": d, "as": "delegate"} for d in delegates
+    ]
+    ctx.out.result({"patient": patient, "acting_for": rows}, human=f"who acts for {patient}")
+    ctx.out.table(None, ["account", "as"], [[r["account"], r["as"]] for r in rows])
+    return 0
+
+
+def _revoke(ctx: Context) -> int:
+    manager = _manager(ctx)
+    patient = _patient(ctx, manager.vault.suite, manager.vault.me)
+    receipt = manager.revoke(patient, ctx.args.consent_id)
+    ctx.out.transaction(
+        f"revoked consent {ctx.args.consent_id} of {patient}; later record versions get keys "
+        "the grantee never sees (what it already read cannot be recalled)",
+        receipt,
+    )
+    return 0
+
+
+def _check(ctx: Context) -> int:
+    suite = ctx.suite(read_only=True)
+    target = ctx.args.target
+    target_id = bytes32(target, "record id") if target.startswith("0x") else data_class_id(target)
+    decision = suite.consent.check_access(
+        resolve_address(suite, ctx.args.patient),
+        resolve_address(suite, ctx.args.grantee),
+        target_id,
+        Action.parse([ctx.args.what]),
+        Purpose.parse([ctx.args.purpose]),
+    )
+    data = {
+        "allowed": decision.allowed,
+        "reason": decision.reason.name.lower(),
+        "consent_id": str(decision.consent_id),
+    }
+    verdict = "allowed" if decision.allowed else "refused"
+    ctx.out.result(
+        data, human=f"{verdict}: {decision.reason.name.lower()} (consent {decision.consent_id})"
+    )
+    return 0 if decision.allowed else 3
+
+
+def _list(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    assert suite.sender is not None
+    patient = _patient(ctx, suite, suite.sender.address)
+    from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+    now = _now(suite)
+    consents = suite.consent.consents(patient, from_block)
+    rows = [
+        {
+            "consent_id": str(c.consent_id),
+            "status": c.status(now),
+            "kind": c.kind.name.lower(),
+            "grantee": c.grantee or (c.grantee_role.name.lower() if c.grantee_role else "?"),
+            "actions": [str(a.name).lower() for a in Action if c.actions & a],
+            "purposes": [str(p.name) for p in Purpose if c.purposes & p],
+            "start": iso(c.start),
+            "end": iso(c.end),
+            "targets": ["0x" + t.hex() for t in c.targets] or ["all data"],
+            "revoked_targets": sorted(
+                "all data" if t == ALL_DATA else "0x" + t.hex() for t in c.revoked_targets
+            ),
+        }
+        for c in consents
+    ]
+    ctx.out.result({"patient": patient, "consents": rows}, human=f"consents of {patient}")
+    ctx.out.table(
+        None,
+        ["consent", "status", "kind", "grantee", "actions", "purposes", "until"],
+        [
+            [
+                r["consent_id"],
+                r["status"],
+                r["kind"],
+                r["grantee"],
+                r["actions"],
+                r["purposes"],
+                r["end"],
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def _audit(ctx: Context) -> int:
+    suite = ctx.suite(default_account="patient")
+    assert suite.sender is not None
+    patient = _patient(ctx, suite, suite.sender.address)
+    from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+    rows = accounting_of_disclosures(suite.consent, patient, from_block)
+    ctx.out.result(
+        {"patient": patient, "disclosures": [r.as_json() for r in rows]},
+        human=f"accounting of disclosures for {patient}",
+    )
+    ctx.out.table(
+        None,
+        ["when", "event", "who", "record", "purpose", "consent"],
+        [[r.when, r.event, r.actor, r.record_id, r.purpose, r.consent_id] for r in rows],
+    )
+    return 0
+
+
+def _open(ctx: Context) -> int:
+    suite = ctx.suite(default_account="provider")
+    patient = resolve_address(suite, ctx.args.patient)
+    receipt = suite.consent.open_break_glass(patient, ctx.args.reason, ctx.args.minutes * 60)
+    ctx.out.transaction(
+        f"break-glass access to {patient} open for {ctx.args.minutes} min (ETREAT); "
+        "it is on the patient's audit trail",
+        receipt,
+    )
+    return 0
+
+
+def _close(ctx: Context) -> int:
+    suite = ctx.suite(default_account="provider")
+    patient = resolve_address(suite, ctx.args.patient)
+    provider = None if ctx.args.provider is None else resolve_address(suite, ctx.args.provider)
+    receipt = suite.consent.close_break_glass(patient, provider)
+    assert suite.sender is not None
+    closed = provider or suite.sender.address
+    ctx.out.transaction(
+        f"break-glass access of {closed} to {patient} closed",
+        receipt,
+        {"patient": patient, "provider": closed},
+    )
+    return 0
+
+
+def _now(suite: Suite) -> int:
+    return int(suite.w3.eth.get_block("latest")["timestamp"])

@@ -1,0 +1,52 @@
+"""A patient's accounting of disclosures (HIPAA): who read which record, when, for what purpose
+and under which consent, with every break-glass opening and closing, from on-chain events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hygeia.consent.client import AuditEvent, ConsentRegistryClient
+from hygeia.core.times import iso
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    when: str
+    event: str
+    actor: str
+    record_id: str | None
+    purpose: str | None
+    consent_id: str | None
+    ends_at: str | None
+    tx_hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def accounting_of_disclosures(
+    consent: ConsentRegistryClient, patient: str, from_block: int = 0
+) -> list[Disclosure]:
+    """Every audited event of `patient`, oldest first, with the block time of each."""
+    times: dict[int, int] = {}
+
+    def when(event: AuditEvent) -> str:
+        if event.block_number not in times:
+            block = consent.w3.eth.get_block(event.block_number)
+            times[event.block_number] = int(block["timestamp"])
+        return iso(times[event.block_number])
+
+    return [
+        Disclosure(
+            when=when(event),
+            event=event.kind,
+            actor=event.actor,
+            record_id="0x" + event.record_id.hex() if event.record_id else None,
+            purpose=event.purpose.name if event.purpose else None,
+            consent_id=str(event.consent_id) if event.kind == "access" else None,
+            ends_at=iso(event.ends_at) if event.ends_at else None,
+            tx_hash=event.tx_hash,
+        )
+        for event in consent.audit_trail(patient, from_block)
+    ]

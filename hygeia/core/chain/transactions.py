@@ -1,0 +1,154 @@
+"""Send transactions, wait for receipts efficiently and report the gas each one used."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract.contract import ContractConstructor, ContractFunction
+from web3.exceptions import ContractLogicError, TimeExhausted
+
+from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
+from hygeia.core.chain.reverts import RevertDecoder
+from hygeia.core.chain.signers import Signer
+from hygeia.core.errors import RPCUnavailableError, TransactionFailedError
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a mined transaction did: its hash, block, gas and (for deployments) the new address."""
+
+    tx_hash: str
+    block_number: int
+    gas_used: int
+    contract_address: str | None = None
+    logs: tuple[Any, ...] = field(default=(), repr=False)
+
+
+class TxSender:
+    """Builds, signs, sends and confirms transactions for one signer.
+
+    Reverts found while estimating gas are raised as decoded ContractRevertError subclasses.
+    Receipts are polled every 5 ms on local chains (web3's 100 ms default halves throughput on
+    Anvil) and every 500 ms elsewhere; `confirmations` blocks are awaited on live networks.
+    """
+
+    def __init__(
+        self,
+        w3: Web3,
+        signer: Signer,
+        decoder: RevertDecoder,
+        *,
+        confirmations: int = 1,
+        timeout: float = 120.0,
+    ) -> None:
+        if confirmations < 1:
+            raise ValueError("confirmations must be at least 1")
+        self.w3 = w3
+        self.signer = signer
+        self._decoder = decoder
+        self._confirmations = confirmations
+        self._timeout = timeout
+        self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
+        with self._node():
+            self.chain_id = int(w3.eth.chain_id)
+        self._poll = 0.005 if self.chain_id in LOCAL_CHAIN_IDS else 0.5
+        self._next_nonce: int | None = None
+
+    @property
+    def address(self) -> str:
+        return self.signer.address
+
+    def transact(self, fn: ContractFunction, *, gas: int | None = None) -> Receipt:
+        """Send a contract call and wait for its receipt."""
+        return self.wait(self.send(fn, gas=gas))
+
+    def deploy(self, constructor: ContractConstructor) -> Receipt:
+        """Deploy a contract and wait for its receipt (which carries the new address)."""
+        return self.wait(self.send(constructor))
+
+    def send(
+        self, fn: ContractFunction | ContractConstructor, *, gas: int | None = None
+    ) -> HexBytes:
+        """Send without waiting (pipelining); nonces are tracked locally after the first send.
+
+        If the node says the nonce is too low (another sender used this account meanwhile), the
+        nonce is read again from the node and the transaction is sent once more.
+        """
+        with self._node():
+            for attempt in range(2):
+                params: dict[str, Any] = {"from": self.signer.address, "nonce": self._take_nonce()}
+                if gas is not None:
+                    params["gas"] = gas
+                try:
+                    tx = fn.build_transaction(params)  # type: ignore[arg-type]
+                except ContractLogicError as exc:
+                    self._next_nonce = None  # the nonce was not used
+                    raise self._decoder.from_exception(exc) from None
+                try:
+                    return self.signer.send(self.w3, dict(tx))
+                except Exception as exc:
+                    self._next_nonce = None
+                    if attempt == 0 and "nonce too low" in str(exc).lower():
+                        continue
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def wait(self, tx_hash: HexBytes) -> Receipt:
+        """Wait for `tx_hash` to be mined (and confirmed) and return its receipt."""
+        with self._node():
+            try:
+                raw = self.w3.eth.wait_for_transaction_receipt(
+                    tx_hash, timeout=self._timeout, poll_latency=self._poll
+                )
+            except TimeExhausted as exc:
+                raise TransactionFailedError(
+                    f"transaction {tx_hash.to_0x_hex()} not mined within {self._timeout:.0f} s"
+                ) from exc
+            if raw["status"] != 1:
+                raise TransactionFailedError(
+                    f"transaction {tx_hash.to_0x_hex()} reverted in block {raw['blockNumber']} "
+                    f"after {raw['gasUsed']} gas"
+                )
+            self._await_confirmations(int(raw["blockNumber"]))
+        address = raw.get("contractAddress")
+        return Receipt(
+            tx_hash=tx_hash.to_0x_hex(),
+            block_number=int(raw["blockNumber"]),
+            gas_used=int(raw["gasUsed"]),
+            contract_address=str(address) if address else None,
+            logs=tuple(raw["logs"]),
+        )
+
+    def _take_nonce(self) -> int:
+        if self._next_nonce is None:
+            address = Web3.to_checksum_address(self.signer.address)
+            self._next_nonce = self.w3.eth.get_transaction_count(address, "pending")
+        nonce = self._next_nonce
+        self._next_nonce += 1
+        return nonce
+
+    def _await_confirmations(self, block: int) -> None:
+        if self._confirmations == 1:
+            return
+        deadline = time.monotonic() + self._timeout
+        while self.w3.eth.block_number - block + 1 < self._confirmations:
+            if time.monotonic() > deadline:
+                raise TransactionFailedError(
+                    f"block {block} did not reach {self._confirmations} confirmations "
+                    f"within {self._timeout:.0f} s"
+                )
+            time.sleep(self._poll)
+
+    @contextmanager
+    def _node(self) -> Iterator[None]:
+        try:
+            yield
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise RPCUnavailableError(f"no Ethereum node answers at {self._rpc}: {exc}") from exc

@@ -1,0 +1,179 @@
+"""The SDK's exception hierarchy.
+
+Every error the SDK raises on purpose derives from :class:`HygeiaError`, so a backend can catch
+one class; the subclasses say which part failed (chain, contract, store, crypto, input).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class HygeiaError(Exception):
+    """Base class of every error raised by hygeia."""
+
+
+class InvalidInputError(HygeiaError, ValueError):
+    """A malformed argument: a bad address, id, date, key length or document."""
+
+
+# --- chain and deployment -------------------------------------------------------------------
+
+
+class ChainError(HygeiaError):
+    """Talking to the chain failed."""
+
+
+class RPCUnavailableError(ChainError):
+    """The RPC endpoint cannot be reached (node down, wrong URL, refused connection)."""
+
+
+class ChainIdMismatchError(ChainError):
+    """The node answers with another chain id than the one asked for."""
+
+
+class DeploymentNotFoundError(ChainError):
+    """The address book has no deployment for this chain, or its contract has no code there."""
+
+
+class TransactionFailedError(ChainError):
+    """A transaction was mined but reverted without a decodable reason, or was dropped."""
+
+
+class ContractRevertError(ChainError):
+    """A contract reverted with a custom error, decoded to its name and arguments.
+
+    Subclasses are generated per contract error name (see ``hygeia.core.chain.revert``), so code can
+    catch ``ParticipantRegistryCredentialExpired`` directly or any revert via this class.
+    """
+
+    def __init__(self, name: str, args: dict[str, Any], contract: str | None = None) -> None:
+        self.error_name = name
+        self.error_args = args
+        self.contract = contract
+        shown = ", ".join(
+            f"{k}={v.name if isinstance(v, Enum) else repr(v)}" for k, v in args.items()
+        )
+        super().__init__(f"{name}({shown})")
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+class AccountError(HygeiaError):
+    """An account could not be loaded or used (missing keystore, wrong password, unknown name)."""
+
+
+# --- content store and records ----------------------------------------------------------------
+
+
+class StoreError(HygeiaError):
+    """The content store failed."""
+
+
+class StoreUnavailableError(StoreError):
+    """The IPFS node cannot be reached."""
+
+
+class StoreTimeoutError(StoreError):
+    """The content store did not answer in time."""
+
+
+class ContentNotFoundError(StoreError):
+    """No content is stored under this CID."""
+
+
+class InvalidCIDError(StoreError, InvalidInputError):
+    """A string is not a valid CID."""
+
+
+class IntegrityError(HygeiaError):
+    """Content does not match its CID or digest: tampered, swapped or truncated."""
+
+
+class CryptoError(HygeiaError):
+    """Decryption or key unwrapping failed (wrong key, tampered ciphertext or wrapped key)."""
+
+
+class MalformedEnvelopeError(CryptoError):
+    """A record blob, wrapped key or key bundle is truncated or not in a format hygeia reads.
+
+    Raised before any key is tried, so "this is not ours / cut short" is told apart from
+    "this is ours but the key or binding is wrong" (:class:`DecryptionError`).
+    """
+
+
+class DecryptionError(CryptoError):
+    """A record blob failed authentication: wrong data key, tampered bytes, or a blob moved
+    to another record id, owner or version. AES-GCM cannot tell these apart, by design."""
+
+
+class KeyUnwrapError(CryptoError):
+    """A wrapped data key did not open: not addressed to this reader's key, or tampered."""
+
+
+class EncryptionKeyPasswordError(AccountError):
+    """The password does not open a record-encryption key file.
+
+    An :class:`AccountError` rather than a :class:`CryptoError`: like a wrong keystore password
+    it is a credential the user can retype, not evidence that record data was tampered with.
+    """
+
+
+class InvalidRecordError(InvalidInputError):
+    """A health record payload is not a valid FHIR R4 resource."""
+
+
+class RecordNotFoundError(InvalidInputError):
+    """No record is anchored under this id (or version)."""
+
+
+class RecordErasedError(HygeiaError):
+    """The record was crypto-shredded: its keys are gone and it can no longer be read or amended."""
+
+
+class AccessDeniedError(HygeiaError):
+    """The patient's consents do not allow this access; `reason` says why (AccessReason name)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class KeyNotSharedError(CryptoError):
+    """No wrapped data key for this reader exists: access may be allowed, but the key was never
+    shared with this reader's published encryption key."""
+
+
+class EncryptionKeyMissingError(AccountError):
+    """A participant has published no X25519 encryption key in ParticipantRegistry."""
+
+
+# --- drug provenance ------------------------------------------------------------------------
+
+_SHOWN_SERIALS = 5  # repeated serials named in a DuplicateSerialError's message
+
+
+class DuplicateSerialError(InvalidInputError):
+    """Serial numbers of a lot about to be commissioned repeat: within its own list, or in an
+    earlier lot of the same GTIN. GS1 requires an SGTIN (GTIN + serial) to be unique, and the
+    contract cannot check it without a storage slot per serial, so the SDK refuses it.
+
+    `serials` are the repeated serial numbers; `lot` the earlier lot that has them (None: the
+    new lot's own list repeats them).
+    """
+
+    def __init__(self, gtin: str, serials: list[str], lot: str | None) -> None:
+        self.gtin = gtin
+        self.serials = serials
+        self.lot = lot
+        self.error_args: dict[str, Any] = {"gtin": gtin, "serials": serials, "lot": lot}
+        shown = ", ".join(serials[:_SHOWN_SERIALS]) + (
+            f" and {len(serials) - _SHOWN_SERIALS:,} more" if len(serials) > _SHOWN_SERIALS else ""
+        )
+        where = f"already commissioned in lot {lot!r}" if lot else "listed more than once"
+        super().__init__(
+            f"{len(serials):,} serial(s) of GTIN {gtin} {where}: {shown} "
+            "(an SGTIN, GTIN + serial, must be unique)"
+        )

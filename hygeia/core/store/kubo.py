@@ -1,0 +1,192 @@
+"""A content store on an IPFS node, over the Kubo RPC API (plain HTTP POST with httpx).
+
+The same API is served by Kubo and by js-ipfs (the node ``hygeia.dev.nodes.ipfs`` starts when Kubo
+is not installed), so requests stay within what both accept: every multipart part has a
+Content-Type, CIDv1 are asked for in base32, and every command that may look for content on the
+network carries a ``timeout`` (js-ipfs waits forever for a missing CID otherwise). The node is
+not trusted: ``add`` must return the CID computed here and ``cat`` output is checked against its
+CID.
+"""
+
+# Not ipfshttpclient: it refuses daemons newer than 0.8; its httpx backend breaks on httpx 0.28.
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from hygeia.core.errors import (
+    ContentNotFoundError,
+    InvalidCIDError,
+    StoreError,
+    StoreTimeoutError,
+    StoreUnavailableError,
+)
+from hygeia.core.store.cid import CID
+from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid, verify
+
+# The HTTP client waits this much longer than the node-side timeout, so that the node's own
+# "not found in time" answer arrives before the client gives up on the connection.
+_GRACE_SECONDS = 2.0
+# A block the node holds is found in milliseconds; js-ipfs ignores ``offline=true`` and would
+# otherwise search the network for the whole timeout before ``has`` can answer False.
+_LOCAL_LOOKUP_SECONDS = 2.0
+# Node error messages that mean "this content could not be found" (Kubo and js-ipfs wordings).
+_NOT_FOUND_MARKERS = ("timed out", "deadline exceeded", "not found", "could not find")
+
+
+class KuboStore:
+    """A :class:`~hygeia.core.store.base.ContentStore` on the node whose RPC API is at ``api_url``.
+
+    ``timeout`` (seconds) bounds how long the node may look for content before a CID counts as
+    not found; the HTTP client allows a little more.
+    """
+
+    def __init__(self, api_url: str, *, timeout: float = 30.0) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.timeout = timeout
+        self._client = httpx.Client(
+            base_url=f"{self.api_url}/api/v0", timeout=timeout + _GRACE_SECONDS
+        )
+
+    def __repr__(self) -> str:
+        return f"KuboStore({self.api_url!r})"
+
+    # --- ContentStore ------------------------------------------------------------------------
+
+    def add(self, data: bytes, *, pin: bool = True) -> str:
+        expected = file_cid(data)
+        params = {
+            "cid-version": "1",
+            "raw-leaves": "true",
+            "chunker": f"size-{CHUNK_SIZE}",
+            "pin": "true" if pin else "false",
+            "cid-base": "base32",
+        }
+        files = {"file": ("record", data, "application/octet-stream")}
+        answer = self._post("add", params, files=files)
+        try:
+            last_line = answer.text.strip().splitlines()[-1]
+            added = CID.parse(json.loads(last_line)["Hash"])
+        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            raise StoreError(
+                f"unexpected answer to add from {self.api_url}: {answer.text!r}"
+            ) from exc
+        if added != expected:
+            raise StoreError(
+                f"the IPFS node at {self.api_url} stored the content as {added}, not {expected}: "
+                "its import settings (e.g. Import.UnixFSFileMaxLinks) differ from Kubo's defaults"
+            )
+        return str(added)
+
+    def cat(self, cid: str) -> bytes:
+        parsed = CID.parse(cid)
+        data = self._post("cat", {"arg": str(parsed), "timeout": _duration(self.timeout)}).content
+        verify(parsed, data)
+        return data
+
+    def pin(self, cid: str) -> None:
+        parsed = CID.parse(cid)
+        self._post("pin/add", {"arg": str(parsed), "timeout": _duration(self.timeout)})
+
+    def unpin(self, cid: str) -> None:
+        parsed = CID.parse(cid)
+        try:
+            self._post("pin/rm", {"arg": str(parsed)})
+        except StoreError as exc:
+            if "not pinned" not in str(exc):
+                raise
+
+    def has(self, cid: str) -> bool:
+        parsed = CID.parse(cid)
+        lookup = min(self.timeout, _LOCAL_LOOKUP_SECONDS)
+        params = {"arg": str(parsed), "offline": "true", "timeout": _duration(lookup)}
+        try:
+            self._post("block/stat", params)
+        except ContentNotFoundError:
+            return False
+        return True
+
+    def pins(self) -> list[str]:
+        # No cid-base here: js-ipfs fails the whole listing when a CIDv0 pin cannot be base32.
+        keys = self._json(self._post("pin/ls", {"type": "recursive"})).get("Keys") or {}
+        return sorted(_as_v1(key) for key in keys)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- node -----------------------------------------------------------------------------------
+
+    def version(self) -> str:
+        """The node's version string (also a cheap check that the node answers)."""
+        return str(self._json(self._post("version", {})).get("Version", ""))
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _post(
+        self, command: str, params: dict[str, str], *, files: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """POST one RPC command (the API answers 405 to GET) and map failures to store errors."""
+        try:
+            response = self._client.post(f"/{command}", params=params, files=files)
+        except httpx.ConnectError as exc:
+            raise StoreUnavailableError(
+                f"cannot connect to the IPFS node at {self.api_url}: {exc}"
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise StoreTimeoutError(
+                f"the IPFS node at {self.api_url} did not answer {command} within "
+                f"{self.timeout + _GRACE_SECONDS:g} s"
+            ) from exc
+        except httpx.TransportError as exc:
+            raise StoreUnavailableError(
+                f"the connection to the IPFS node at {self.api_url} failed during {command}: {exc}"
+            ) from exc
+        if response.is_success:
+            return response
+        if response.status_code in (404, 405):
+            raise StoreError(
+                f"{self.api_url} does not serve the IPFS RPC API "
+                f"(HTTP {response.status_code} for {command})"
+            )
+        message = _error_message(response)
+        if "arg" in params and any(marker in message.lower() for marker in _NOT_FOUND_MARKERS):
+            raise ContentNotFoundError(
+                f"{params['arg']} was not found by the IPFS node at {self.api_url}: {message}"
+            )
+        raise StoreError(f"the IPFS node at {self.api_url} failed {command}: {message}")
+
+    def _json(self, response: httpx.Response) -> dict[str, Any]:
+        try:
+            answer = response.json()
+        except ValueError as exc:
+            raise StoreError(f"unexpected answer from {self.api_url}: {response.text!r}") from exc
+        if not isinstance(answer, dict):
+            raise StoreError(f"unexpected answer from {self.api_url}: {response.text!r}")
+        return answer
+
+
+def _duration(seconds: float) -> str:
+    """A duration both Go's ``time.ParseDuration`` and js-ipfs's ``parse-duration`` read."""
+    return f"{max(1, round(seconds * 1000))}ms"
+
+
+def _error_message(response: httpx.Response) -> str:
+    """The ``Message`` of an RPC error answer, or its raw text."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return response.text.strip() or f"HTTP {response.status_code}"
+    if isinstance(answer, dict) and isinstance(answer.get("Message"), str):
+        return str(answer["Message"])
+    return response.text.strip()
+
+
+def _as_v1(key: str) -> str:
+    """A pinned CID as CIDv1 base32; a CID of a codec this SDK does not read is kept as given."""
+    try:
+        return str(CID.parse(key).to_v1())
+    except InvalidCIDError:
+        return key

@@ -1,0 +1,112 @@
+"""A UnixFS file importer that gives the same CIDs as Kubo's ``ipfs add``.
+
+Kubo's defaults are reproduced: fixed 256 KiB chunks and a balanced DAG of at most 174 links per
+node, with either dag-pb leaves and CIDv0 (``ipfs add``) or raw leaves and CIDv1
+(``ipfs add --cid-version=1``, which implies ``--raw-leaves``). Computing the CID locally lets the
+SDK check what any node sends back (:func:`verify`) and store records offline under the CID an
+IPFS node will later give them. Libraries that hash a file as one raw block (``ipfs-cid``,
+``multiformats``) agree with IPFS only up to 256 KiB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hygeia.core.errors import IntegrityError, InvalidInputError
+from hygeia.core.store.cid import CID, DAG_PB, RAW
+from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
+
+CHUNK_SIZE = 256 * 1024
+MAX_LINKS = 174
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a DAG: its CID and its exact bytes."""
+
+    cid: CID
+    data: bytes
+
+
+@dataclass(frozen=True)
+class _Subtree:
+    """A finished part of the DAG, as its parent needs to link to it."""
+
+    cid: CID
+    tsize: int  # bytes of all blocks below and including this one (dag-pb ``Tsize``)
+    filesize: int  # bytes of file content it holds (UnixFS ``blocksizes``)
+
+
+class _Importer:
+    def __init__(self, cid_version: int, raw_leaves: bool) -> None:
+        self.cid_version = cid_version
+        self.raw_leaves = raw_leaves
+        self.blocks: list[Block] = []
+
+    def _emit(self, data: bytes, codec: int, tsize: int, filesize: int) -> _Subtree:
+        cid = CID.for_block(data, version=self.cid_version, codec=codec)
+        self.blocks.append(Block(cid, data))
+        return _Subtree(cid, tsize, filesize)
+
+    def leaf(self, chunk: bytes) -> _Subtree:
+        if self.raw_leaves:
+            return self._emit(chunk, RAW, len(chunk), len(chunk))
+        encoded = encode_node(Node(data=encode_unixfs_file(chunk, len(chunk), [])))
+        return self._emit(encoded, DAG_PB, len(encoded), len(chunk))
+
+    def parent(self, children: list[_Subtree]) -> _Subtree:
+        filesize = sum(child.filesize for child in children)
+        unixfs = encode_unixfs_file(b"", filesize, [child.filesize for child in children])
+        links = [Link(child.cid, child.tsize) for child in children]
+        encoded = encode_node(Node(links, unixfs))
+        tsize = len(encoded) + sum(child.tsize for child in children)
+        return self._emit(encoded, DAG_PB, tsize, filesize)
+
+
+def import_file(
+    data: bytes, *, cid_version: int = 1, raw_leaves: bool | None = None
+) -> list[Block]:
+    """Chunk ``data`` into a UnixFS file DAG; return its blocks, children first, root last.
+
+    ``raw_leaves`` defaults as in Kubo: on for CIDv1, off for CIDv0 (which cannot have them).
+    Grouping each level into runs of :data:`MAX_LINKS` is exactly Kubo's balanced layout: every
+    subtree is full except the last one on each level.
+    """
+    if raw_leaves is None:
+        raw_leaves = cid_version == 1
+    if cid_version not in (0, 1):
+        raise InvalidInputError(f"cid_version must be 0 or 1, got {cid_version!r}")
+    if cid_version == 0 and raw_leaves:
+        raise InvalidInputError("CIDv0 cannot have raw leaves")
+    importer = _Importer(cid_version, raw_leaves)
+    chunks = [data[i : i + CHUNK_SIZE] for i in range(0, len(data), CHUNK_SIZE)] or [b""]
+    level = [importer.leaf(chunk) for chunk in chunks]
+    while len(level) > 1:
+        level = [importer.parent(level[i : i + MAX_LINKS]) for i in range(0, len(level), MAX_LINKS)]
+    return importer.blocks
+
+
+def file_cid(data: bytes, *, cid_version: int = 1, raw_leaves: bool | None = None) -> CID:
+    """The root CID ``ipfs add`` gives ``data`` with these settings."""
+    return import_file(data, cid_version=cid_version, raw_leaves=raw_leaves)[-1].cid
+
+
+def verify(cid: CID, data: bytes) -> None:
+    """Raise :class:`IntegrityError` unless ``data`` is the file content ``cid`` names.
+
+    The CID says which import settings can have made it (v0: dag-pb leaves; v1 raw: one block;
+    v1 dag-pb: raw leaves, as hygeia and Kubo write it, else dag-pb leaves), so each candidate is
+    rebuilt in turn and compared. Content imported with another chunker or layout cannot be
+    verified and is reported as a mismatch.
+    """
+    if cid.version == 0:
+        settings = [(0, False)]
+    elif cid.codec == RAW:
+        if CID.for_block(data, version=1, codec=RAW) == cid:
+            return
+        settings = []
+    else:
+        settings = [(1, True), (1, False)]
+    if any(file_cid(data, cid_version=v, raw_leaves=raw) == cid for v, raw in settings):
+        return
+    raise IntegrityError(f"content does not match {cid} ({len(data)} bytes received)")

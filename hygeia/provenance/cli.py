@@ -1,0 +1,467 @@
+"""`hygeia provenance prefix|product|commission|ship|receive|void|dispense|verify|recall|quarantine|
+report|bar|clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance).
+
+Who stops product: `quarantine` is for the product's manufacturer, a regulator, or a party that
+holds or held units of the lot (the SDK finds its standing); any trading partner can `report`
+suspect product, which alerts the manufacturer and regulators and stops nothing; a regulator can
+`bar` a party that abuses quarantine; the manufacturer or a regulator `clear`s."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hygeia.cli import values
+from hygeia.cli.context import Context, add_common_options
+from hygeia.core.chain.signers import dev_signer
+from hygeia.core.contract_types import SuspectReason
+from hygeia.core.errors import InvalidInputError
+from hygeia.core.store import open_store
+from hygeia.provenance import epcis, gs1
+from hygeia.provenance.trace import ChainEvent, LotCustody
+from hygeia.provenance.workflow import Anchored, ProvenanceFlow
+
+Handler = Callable[[Context], int]
+DEFAULT_STORE = "local"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("provenance", help="drug provenance: DSCSA / GS1 EPCIS supply chain")
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=help_text)
+        add_common_options(p)
+        p.add_argument(
+            "--store",
+            default=os.environ.get("HYGEIA_STORE", DEFAULT_STORE),
+            help="content store for EPCIS documents: 'local', 'local:/path' or an IPFS API URL "
+            "(env HYGEIA_STORE; default %(default)s)",
+        )
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action(
+        "prefix", "record the GS1 company prefix licensed to a manufacturer (regulator)", _prefix
+    )
+    p.add_argument("prefix", help="GS1 company prefix, 6 to 12 digits (e.g. 0614141)")
+    whom = p.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--to", help="the licensee: address or dev account name")
+    whom.add_argument("--revoke", action="store_true", help="revoke the prefix's licence")
+
+    p = action("product", "register a product by GTIN (manufacturer)", _product)
+    _gtin_argument(p)
+    p.add_argument("--name", required=True, help="product name (only its hash goes on-chain)")
+    p.add_argument("--prefix-length", type=int, required=True, help="GS1 company prefix digits")
+    p.add_argument("--min-temp", type=float, required=True, help="lowest storage temperature, C")
+    p.add_argument("--max-temp", type=float, required=True, help="highest storage temperature, C")
+
+    p = action(
+        "commission",
+        "commission a lot from a serial list (manufacturer); serials already commissioned in "
+        "an earlier lot of the GTIN, or listed twice, are refused",
+        _commission,
+    )
+    _gtin_argument(p)
+    _lot(p, required=True)
+    p.add_argument("--expiry", type=_expiry, required=True, help="YYMMDD (00 day: end of month)")
+    p.add_argument(
+        "--serials", type=Path, required=True, help="file of serials, one a line; - stdin"
+    )
+
+    p = action("ship", "ship a holding, or some of its serials, to a trading partner", _ship)
+    p.add_argument("holding", type=_id, help="holding id (0x...)")
+    p.add_argument("--to", required=True, help="receiver: address or dev account name")
+    p.add_argument(
+        "--serials", type=Path, default=None, help="file of serials to ship; default all"
+    )
+    p.add_argument("--no-sale", action="store_true", help="move without selling (ownership stays)")
+
+    p = action("receive", "confirm receipt of a shipment (its receiver)", _receive)
+    p.add_argument("shipment", type=_id, help="shipment id (0x...)")
+
+    p = action(
+        "void",
+        "void a shipment before its receipt (its sender); a void mined before the receipt "
+        "makes the receipt fail, so the reason is on the record",
+        _void,
+    )
+    p.add_argument("shipment", type=_id, help="shipment id (0x...)")
+    p.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
+
+    p = action("dispense", "dispense a unit to a patient (dispenser)", _dispense)
+    p.add_argument("holding", type=_id, help="the dispenser's holding id (0x...)")
+    p.add_argument("serial", help="serial number (GS1 AI 21) on the package")
+
+    p = action("verify", "DSCSA verification of a product identifier", _verify)
+    _gtin_argument(p)
+    p.add_argument("serial", help="serial number (GS1 AI 21) on the package")
+    _lot(p, required=True)
+    p.add_argument("--expiry", type=_expiry, required=True, help="YYMMDD as printed")
+
+    p = action("recall", "recall a lot (manufacturer or regulator)", _recall)
+    _gtin_argument(p)
+    _lot(p, required=True)
+    _reason(p)
+
+    p = action(
+        "quarantine",
+        "quarantine a suspect lot or unit: the product's manufacturer, a regulator, or a "
+        "party that holds or held units of the lot (its standing is found on-chain)",
+        _quarantine,
+    )
+    _gtin_argument(p)
+    _target(p)
+    _reason(p)
+
+    p = action(
+        "report",
+        "report a suspect lot or unit (any trading partner): alerts the manufacturer and "
+        "regulators, stops nothing",
+        _report,
+    )
+    _gtin_argument(p)
+    _target(p)
+    _reason(p)
+
+    p = action(
+        "bar",
+        "bar a party from quarantining and opening temperature excursions (regulator)",
+        _bar,
+    )
+    # Not `account`: that is --account, the signer (a regulator).
+    p.add_argument("party", metavar="ACCOUNT", help="the party: address or dev account name")
+    p.add_argument("--lift", action="store_true", help="lift the bar instead")
+
+    p = action(
+        "clear",
+        "clear a quarantine, confirm it illegitimate, or clear a temperature excursion "
+        "(manufacturer or regulator)",
+        _clear,
+    )
+    p.add_argument(
+        "gtin", type=_gtin, nargs="?", default=None, help="GTIN-14 (not with --excursion)"
+    )
+    p.add_argument("--lot", default=None, help="the quarantined lot (GS1 AI 10)")
+    p.add_argument("--serial", default=None, help="the quarantined unit's serial (GS1 AI 21)")
+    p.add_argument("--illegitimate", action="store_true", help="confirm illegitimate instead")
+    p.add_argument("--reason", default=None, help="required with --illegitimate")
+    p.add_argument("--excursion", type=_id, default=None, help="clear this holding's excursion")
+
+    p = action("sensor", "anchor a batch of temperature readings of a holding", _sensor)
+    p.add_argument("holding", type=_id, help="the holding the logger travelled with (0x...)")
+    p.add_argument(
+        "--readings", type=Path, required=True, help="CSV of time,celsius (ISO time or unix)"
+    )
+    p.add_argument("--device", required=True, help="data logger id, a URI (urn:epc:id:giai:...)")
+
+    p = action("trace", "chain of custody of a lot or unit, as EPCIS 2.0 JSON-LD", _trace)
+    _gtin_argument(p)
+    _lot(p, required=True)
+    p.add_argument("--serial", default=None, help="trace this unit only")
+    p.add_argument("--out", type=Path, default=None, help="write the EPCIS document here")
+
+
+# ------------------------------------------------------------------ argument types
+
+
+def _gtin(text: str) -> int:
+    try:
+        return gs1.parse_gtin(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _expiry(text: str) -> int:
+    try:
+        return gs1.parse_expiry(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _id(text: str) -> bytes:
+    raw = text.removeprefix("0x")
+    if len(raw) != 64:
+        raise argparse.ArgumentTypeError(f"an id is 32 bytes of hex, got {text!r}")
+    try:
+        return bytes.fromhex(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not hex: {text!r}") from None
+
+
+def _gtin_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("gtin", type=_gtin, help="GTIN-14 (check digit verified)")
+
+
+def _lot(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--lot", required=required, help="lot number (GS1 AI 10)")
+
+
+def _reason(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
+
+
+def _target(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--lot", default=None, help="the whole lot (lot number, GS1 AI 10)")
+    group.add_argument("--serial", default=None, help="one unit (serial number, GS1 AI 21)")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _flow(
+    ctx: Context, default_account: str | None = None, *, read_only: bool = False
+) -> ProvenanceFlow:
+    suite = ctx.suite(default_account, read_only=read_only)
+    return ProvenanceFlow(
+        suite.provenance,
+        open_store(ctx.args.store),
+        chain_id=int(suite.w3.eth.chain_id),
+        clock=lambda: int(suite.w3.eth.get_block("latest")["timestamp"]),
+    )
+
+
+def _address(flow: ProvenanceFlow, who: str) -> str:
+    return who if who.startswith("0x") else dev_signer(flow.client.w3, who).address
+
+
+def _read_lines(path: Path) -> list[str]:
+    text = sys.stdin.read() if str(path) == "-" else path.read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InvalidInputError(f"no serials in {path}")
+    return lines
+
+
+def _done(ctx: Context, what: str, anchored: Anchored, extra: dict[str, Any] | None = None) -> int:
+    data = {"action": what, **anchored.as_json(), **(extra or {})}
+    human = f"{what}\n  epcis {anchored.epcis_hash}\n  cid   {anchored.cid}\n" + (
+        f"  tx    {anchored.receipt.tx_hash} ({anchored.receipt.gas_used:,} gas)"
+    )
+    for key, value in (extra or {}).items():
+        human += f"\n  {key}: {value}"
+    ctx.out.result(data, human=human)
+    return 0
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + value.hex()
+
+
+# ------------------------------------------------------------------ handlers
+
+
+def _prefix(ctx: Context) -> int:
+    flow = _flow(ctx, "regulator")
+    if ctx.args.revoke:
+        receipt = flow.client.revoke_company_prefix(ctx.args.prefix)
+        what = f"revoked company prefix {ctx.args.prefix}"
+        ctx.out.transaction(what, receipt, {"prefix": ctx.args.prefix})
+        return 0
+    manufacturer = _address(flow, ctx.args.to)
+    receipt = flow.client.license_company_prefix(ctx.args.prefix, manufacturer)
+    ctx.out.transaction(
+        f"licensed company prefix {ctx.args.prefix} to {manufacturer}",
+        receipt,
+        {"prefix": ctx.args.prefix, "manufacturer": manufacturer},
+    )
+    return 0
+
+
+def _product(ctx: Context) -> int:
+    flow = _flow(ctx, "manufacturer")
+    a = ctx.args
+    anchored = flow.register_product(a.gtin, a.prefix_length, a.name, a.min_temp, a.max_temp)
+    return _done(ctx, f"registered product {gs1.gtin14(a.gtin)}", anchored)
+
+
+def _commission(ctx: Context) -> int:
+    flow = _flow(ctx, "manufacturer")
+    serials = _read_lines(ctx.args.serials)
+    with ctx.out.bar("Merkle tree", max(len(serials) - 1, 1)) as advance:
+        anchored = flow.commission(
+            ctx.args.gtin, ctx.args.lot, ctx.args.expiry, serials, progress=advance
+        )
+    return _done(
+        ctx,
+        f"commissioned lot {ctx.args.lot} of {len(serials):,} units",
+        anchored,
+        {"holding": _hex(anchored.id)},
+    )
+
+
+def _ship(ctx: Context) -> int:
+    flow = _flow(ctx)
+    serials = None if ctx.args.serials is None else _read_lines(ctx.args.serials)
+    receiver = _address(flow, ctx.args.to)
+    anchored = flow.ship(ctx.args.holding, receiver, serials, sale=not ctx.args.no_sale)
+    count = "the whole holding" if serials is None else f"{len(serials):,} units"
+    return _done(ctx, f"shipped {count} to {receiver}", anchored, {"shipment": _hex(anchored.id)})
+
+
+def _receive(ctx: Context) -> int:
+    anchored = _flow(ctx).receive(ctx.args.shipment)
+    return _done(ctx, f"received shipment {_hex(ctx.args.shipment)}", anchored)
+
+
+def _void(ctx: Context) -> int:
+    anchored = _flow(ctx).void(ctx.args.shipment, ctx.args.reason)
+    return _done(ctx, f"voided shipment {_hex(ctx.args.shipment)}", anchored)
+
+
+def _dispense(ctx: Context) -> int:
+    dispensed, anchored = _flow(ctx, "pharmacy").dispense(ctx.args.holding, ctx.args.serial)
+    if dispensed:
+        return _done(ctx, f"dispensed {ctx.args.serial}", anchored, {"dispensed": True})
+    _done(
+        ctx,
+        f"ALERT: {ctx.args.serial} is suspect (cloned or unknown serial): not dispensed; the "
+        "manufacturer and regulators are alerted (set the package aside)",
+        anchored,
+        {"dispensed": False},
+    )
+    return 1
+
+
+def _verify(ctx: Context) -> int:
+    flow = _flow(ctx, read_only=True)
+    answer = flow.verify(ctx.args.gtin, ctx.args.serial, ctx.args.lot, ctx.args.expiry)
+    data = answer.as_json()
+    ctx.out.result(
+        data,
+        human=f"{answer.status.name}: GTIN {data['gtin']} serial {answer.serial} "
+        f"lot {answer.lot} expiry {data['expiry']}",
+    )
+    return 0
+
+
+def _recall(ctx: Context) -> int:
+    anchored, custodians = _flow(ctx, "manufacturer").recall(
+        ctx.args.gtin, ctx.args.lot, ctx.args.reason
+    )
+    return _done(ctx, f"recalled lot {ctx.args.lot}", anchored, {"notify": sorted(custodians)})
+
+
+def _quarantine(ctx: Context) -> int:
+    anchored = _flow(ctx).quarantine(
+        ctx.args.gtin, ctx.args.reason, lot=ctx.args.lot, serial=ctx.args.serial
+    )
+    return _done(ctx, f"quarantined {ctx.args.serial or 'lot ' + ctx.args.lot}", anchored)
+
+
+def _report(ctx: Context) -> int:
+    anchored = _flow(ctx).report_suspect(
+        ctx.args.gtin, ctx.args.reason, lot=ctx.args.lot, serial=ctx.args.serial
+    )
+    what = ctx.args.serial or "lot " + ctx.args.lot
+    return _done(ctx, f"reported {what} as suspect (nothing stopped)", anchored)
+
+
+def _bar(ctx: Context) -> int:
+    flow = _flow(ctx, "regulator")
+    account = _address(flow, ctx.args.party)
+    barred = not ctx.args.lift
+    receipt = flow.client.set_quarantine_bar(account, barred)
+    what = f"{'barred' if barred else 'lifted the bar of'} {account}" + (
+        " from quarantining and opening excursions" if barred else ""
+    )
+    ctx.out.transaction(what, receipt, {"account": account, "barred": barred})
+    return 0
+
+
+def _clear(ctx: Context) -> int:
+    a = ctx.args
+    flow = _flow(ctx, "manufacturer")
+    if a.excursion is not None:
+        return _done(
+            ctx, f"cleared excursion of {_hex(a.excursion)}", flow.clear_excursion(a.excursion)
+        )
+    if a.gtin is None:
+        raise InvalidInputError("name a GTIN and --lot or --serial, or --excursion HOLDING")
+    what = a.serial or f"lot {a.lot}"
+    if a.illegitimate:
+        if not a.reason:
+            raise InvalidInputError("--illegitimate needs --reason")
+        anchored, parties = flow.confirm_illegitimate(a.gtin, a.reason, lot=a.lot, serial=a.serial)
+        return _done(ctx, f"confirmed {what} illegitimate", anchored, {"notify": sorted(parties)})
+    return _done(ctx, f"cleared {what}", flow.clear(a.gtin, lot=a.lot, serial=a.serial))
+
+
+def _sensor(ctx: Context) -> int:
+    readings = []
+    with ctx.args.readings.open(newline="") as handle:
+        for row in csv.reader(handle):
+            if not row or row[0].startswith("#") or row[0] == "time":
+                continue
+            try:
+                readings.append(epcis.Reading(values.timestamp(row[0]), float(row[1])))
+            except (argparse.ArgumentTypeError, IndexError, ValueError):
+                raise InvalidInputError(f"not a reading (time,celsius): {row!r}") from None
+    anchored = _flow(ctx).record_sensor_readings(ctx.args.holding, readings, device=ctx.args.device)
+    excursion = _flow(ctx, read_only=True).client.holding_of(ctx.args.holding).excursion
+    return _done(ctx, f"anchored {len(readings)} readings", anchored, {"excursion_open": excursion})
+
+
+def _trace(ctx: Context) -> int:
+    flow = _flow(ctx, read_only=True)
+    lot = flow.client.lot_of(flow.reader.lot_key(ctx.args.gtin, ctx.args.lot))
+    with ctx.out.bar("lot tree", max(lot.quantity - 1, 1)) as advance:
+        custody = flow.custody(ctx.args.gtin, ctx.args.lot, progress=advance)
+    doc = flow.reader.export(custody, ctx.args.serial)
+    if ctx.args.out is not None:
+        ctx.args.out.write_text(json.dumps(doc, indent=2))
+    if ctx.out.as_json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    rows = [
+        [
+            e.get("eventTime"),
+            e.get("bizStep", "-"),
+            e.get("disposition", "-"),
+            len(e.get("epcList", [])) or "lot",
+            e.get("readPoint", {}).get("id", "-"),
+        ]
+        for e in doc["epcisBody"]["eventList"]
+    ]
+    who = f"unit {ctx.args.serial}" if ctx.args.serial else f"lot {ctx.args.lot}"
+    ctx.out.table(
+        f"chain of custody of {who}", ["time", "bizStep", "disposition", "units", "by"], rows
+    )
+    holders = [
+        [_hex(h), v.custodian, v.owner, v.state.name.lower(), len(v.serials)]
+        for h, v in custody.holdings.items()
+    ]
+    ctx.out.table("holdings now", ["holding", "custodian", "owner", "state", "units"], holders)
+    alerts = [_alert_row(custody, event) for event in custody.alerts()]
+    if alerts:
+        ctx.out.table(
+            "suspect-product alerts (nothing stopped by them)",
+            ["tx", "alert", "about", "by"],
+            alerts,
+        )
+    if ctx.args.out is not None:
+        ctx.out.console.print(f"EPCIS 2.0 document written to {ctx.args.out}")
+    return 0
+
+
+def _alert_row(custody: LotCustody, event: ChainEvent) -> list[str]:
+    if event.name == "SuspectUnitFlagged":
+        unit = bytes(event.args["unitId"])
+        about = custody.serial_of_unit.get(unit, _hex(unit))
+        kind = f"dispense refused: {SuspectReason(event.args['reason']).name.lower()}"
+    else:
+        target = bytes(event.args["target"])
+        about = (
+            f"lot {custody.lot_number}"
+            if target == custody.lot_key
+            else custody.serial_of_unit.get(target, _hex(target))
+        )
+        kind = "reported suspect"
+    return [event.tx_hash, kind, about, str(event.args["reporter"])]

@@ -1,0 +1,435 @@
+"""Encrypted health records: put, get, amend, history and erase, over a content store and the chain.
+
+The chain holds a record's pseudonymous id, its data class id, and per version the ciphertext
+digest and a digest of the envelope's and key bundle's CIDs; the CIDs themselves travel in the
+RecordAnchored event, and every anchor read from an event is checked against storage before use.
+Each version is sealed under a fresh data key, wrapped for the owner, the author and every account
+the patient's consents permit to ACCESS the record at the time of writing (see key_policy): a
+reader whose consent was revoked, or who is denied this record, gets no key to any later version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from hygeia.consent.client import (
+    ConsentRegistryClient,
+    RecordAnchor,
+    RecordState,
+    data_class_id,
+    new_record_salt,
+    record_id_of,
+)
+from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Action, Purpose
+from hygeia.core.errors import (
+    AccessDeniedError,
+    ContentNotFoundError,
+    EncryptionKeyMissingError,
+    InvalidInputError,
+    KeyNotSharedError,
+    MalformedEnvelopeError,
+    RecordErasedError,
+    RecordNotFoundError,
+    StoreError,
+)
+from hygeia.core.store.base import ContentStore
+from hygeia.records.envelope import (
+    RecordRef,
+    ciphertext_digest,
+    decrypt_record,
+    encrypt_record,
+    verify_digest,
+)
+from hygeia.records.fhir import ValidatedRecord, validate_fhir
+from hygeia.records.key_policy import KeyPolicy, KeyTarget
+from hygeia.records.keys import public_key_bytes
+from hygeia.records.keywrap import build_key_bundle, unwrap_data_key
+from hygeia.records.manifests import (
+    GrantKeyManifest,
+    address_bytes,
+    cid_bytes,
+    cid_text,
+    load_bundle,
+)
+from hygeia.suite import Suite
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What writing one record version did."""
+
+    record_id: bytes
+    version: int
+    data_class: str
+    cid: str
+    key_bundle_cid: str
+    readers: tuple[str, ...]
+    tx_hash: str
+    gas_used: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "record_id": "0x" + self.record_id.hex(),
+            "version": self.version,
+            "data_class": self.data_class,
+            "cid": self.cid,
+            "key_bundle_cid": self.key_bundle_cid,
+            "readers": list(self.readers),
+            "tx": self.tx_hash,
+            "gas_used": self.gas_used,
+        }
+
+
+@dataclass(frozen=True)
+class OpenedRecord:
+    """A record version read and decrypted: the validated FHIR resource and where it came from."""
+
+    record_id: bytes
+    version: int
+    patient: str
+    record: ValidatedRecord
+    cid: str
+    access_logged_in: str | None
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    record_id: bytes
+    tx_hash: str
+    unpinned: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    """A version encrypted and stored, not yet anchored."""
+
+    ref: RecordRef
+    cid: str
+    bundle_cid: str
+    digest: bytes
+    readers: tuple[str, ...]
+
+    def stored(self, data_class: str, receipt: Receipt) -> StoredVersion:
+        return StoredVersion(
+            self.ref.record_id,
+            self.ref.version,
+            data_class,
+            self.cid,
+            self.bundle_cid,
+            self.readers,
+            receipt.tx_hash,
+            receipt.gas_used,
+        )
+
+
+class RecordVault:
+    """Records of patients as seen by one participant (the suite's signer and its X25519 key).
+
+    `key` is the participant's record-encryption private key; it is needed to read (and to share
+    keys when granting), not to write.
+    """
+
+    def __init__(
+        self,
+        suite: Suite,
+        store: ContentStore,
+        key: X25519PrivateKey | None = None,
+    ) -> None:
+        if suite.sender is None:
+            raise InvalidInputError("a record vault needs a suite with a signer")
+        self.suite = suite
+        self.store = store
+        self.key = key
+        self.me = suite.sender.address
+        self.consent: ConsentRegistryClient = suite.consent
+        self.policy = KeyPolicy(self.consent)
+        self.from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+
+    # ------------------------------------------------------------ writing
+    def put(
+        self,
+        patient: str,
+        payload: bytes | str | dict[str, Any],
+        *,
+        data_class: str | None = None,
+    ) -> StoredVersion:
+        """Validate, encrypt, store and anchor version 1 of a new record of `patient`.
+
+        The data class defaults to the FHIR resource type. The author is the signer: the patient,
+        a delegate, or a provider holding a COLLECT consent for the class.
+        """
+        record = validate_fhir(payload)
+        class_name = data_class or record.resource_type
+        salt = new_record_salt()
+        record_id = record_id_of(patient, self.me, salt)
+        ref = RecordRef(record_id, address_bytes(patient), 1)
+        class_id = data_class_id(class_name)
+        target = KeyTarget(record_id, class_id, anchored=False)
+        sealed = self._seal(patient, ref, _canonical(payload), target)
+        with self._unpinned_unless_anchored(sealed):
+            receipt = self.consent.anchor_record(
+                patient,
+                salt,
+                class_id,
+                cid_bytes(sealed.cid),
+                sealed.digest,
+                cid_bytes(sealed.bundle_cid),
+            )
+        return sealed.stored(class_name, receipt)
+
+    def amend(self, record_id: bytes, payload: bytes | str | dict[str, Any]) -> StoredVersion:
+        """Add a version to a record (the previous ones stay in its history)."""
+        state = self._live(record_id)
+        assert state.patient is not None
+        record = validate_fhir(payload)
+        version = state.latest_version + 1
+        ref = RecordRef(record_id, address_bytes(state.patient), version)
+        target = KeyTarget(record_id, state.data_class)
+        sealed = self._seal(state.patient, ref, _canonical(payload), target)
+        with self._unpinned_unless_anchored(sealed):
+            receipt = self.consent.amend_record(
+                record_id, cid_bytes(sealed.cid), sealed.digest, cid_bytes(sealed.bundle_cid)
+            )
+        return sealed.stored(record.resource_type, receipt)
+
+    # ------------------------------------------------------------ reading
+    def get(
+        self, record_id: bytes, *, version: int | None = None, purpose: Purpose = Purpose.TREAT
+    ) -> OpenedRecord:
+        """Read a record version (the latest by default).
+
+        A reader other than the patient or a delegate must be allowed ACCESS for `purpose` by the
+        patient's consents (or an open break-glass for ETREAT); the read is then logged on-chain
+        (RecordAccessed) before the content is fetched. The content is checked against its CID,
+        the on-chain digests and its key bundle, then decrypted.
+        """
+        if self.key is None:
+            raise InvalidInputError("reading a record needs your record-encryption private key")
+        state = self._live(record_id)
+        assert state.patient is not None
+        patient = state.patient
+        anchor = self._anchor(record_id, version or state.latest_version)
+        logged = None
+        if not self._acts_for(patient):
+            decision = self.consent.check_access(
+                patient, self.me, record_id, Action.ACCESS, purpose
+            )
+            if not decision.allowed:
+                raise AccessDeniedError(
+                    f"{self.me} may not read record 0x{record_id.hex()} of {patient} for "
+                    f"{purpose.name}: {decision.reason.name.lower()}",
+                    decision.reason.name,
+                )
+            logged = self.consent.log_access(
+                patient, record_id, purpose, decision.consent_id
+            ).tx_hash
+
+        ref = RecordRef(record_id, address_bytes(patient), anchor.version)
+        blob = self._fetch_envelope(anchor)
+        data_key = unwrap_data_key(self._wrap_for_me(anchor, ref), self.key, ref)
+        plaintext = decrypt_record(blob, data_key, ref)
+        return OpenedRecord(
+            record_id,
+            anchor.version,
+            patient,
+            validate_fhir(plaintext),
+            cid_text(anchor.cid),
+            logged,
+        )
+
+    def history(self, record_id: bytes) -> tuple[RecordState, list[RecordAnchor]]:
+        """The record's state and every version anchored, oldest first."""
+        state = self.consent.record_of(record_id)
+        if state.patient is None:
+            raise RecordNotFoundError(f"no record 0x{record_id.hex()} is anchored")
+        return state, self.versions(record_id)
+
+    def versions(self, record_id: bytes) -> list[RecordAnchor]:
+        """Every anchored version of a record, oldest first, each checked against storage."""
+        return [
+            self.consent.check_anchor(anchor)
+            for anchor in self.consent.anchors(record_id=record_id, from_block=self.from_block)
+        ]
+
+    def records_of(self, patient: str) -> list[RecordAnchor]:
+        """The latest anchored version of each record of `patient`, checked against storage."""
+        latest: dict[bytes, RecordAnchor] = {}
+        for anchor in self.consent.anchors(patient=patient, from_block=self.from_block):
+            latest[anchor.record_id] = anchor
+        return [self.consent.check_anchor(anchor) for anchor in latest.values()]
+
+    # ------------------------------------------------------------ erasure
+    def erase(self, record_id: bytes) -> ErasureReport:
+        """Crypto-shred a record (GDPR Art. 17): mark it erased on-chain, then unpin every envelope
+        and every key bundle of it, so no copy of its data keys stays pinned by this store.
+
+        The chain keeps only ids and digests. Copies on other IPFS nodes, and data a reader
+        already decrypted, cannot be recalled.
+        """
+        state, anchors = self.history(record_id)
+        if state.erased:
+            raise RecordErasedError(f"record 0x{record_id.hex()} is already erased")
+        assert state.patient is not None
+        receipt = self.consent.erase_record(record_id)
+        doomed = [cid_text(a.cid) for a in anchors] + [cid_text(a.key_bundle_cid) for a in anchors]
+        for manifest in self.grant_manifests(state.patient, grantee=None):
+            doomed += [
+                cid
+                for a in anchors
+                if (cid := manifest.bundle_for(record_id, a.version)) is not None
+            ]
+        for cid in doomed:
+            self.store.unpin(cid)
+        collect: Callable[[], Any] | None = getattr(self.store, "gc", None)
+        if collect is not None:
+            collect()
+        return ErasureReport(record_id, receipt.tx_hash, tuple(doomed))
+
+    # ------------------------------------------------------------ internals
+    @contextmanager
+    def _unpinned_unless_anchored(self, sealed: _Sealed) -> Iterator[None]:
+        """A version whose anchoring fails leaves no pinned orphan behind in the store."""
+        try:
+            yield
+        except BaseException:
+            for cid in (sealed.cid, sealed.bundle_cid):
+                with suppress(StoreError):
+                    self.store.unpin(cid)
+            raise
+
+    def _seal(self, patient: str, ref: RecordRef, plaintext: bytes, target: KeyTarget) -> _Sealed:
+        owner_key = self.public_key_of(patient)
+        sealed = encrypt_record(plaintext, ref)
+        readers = self._readers_for(patient, target)
+        bundle = build_key_bundle(
+            sealed.data_key,
+            ref,
+            owner_key,
+            {address_bytes(r): k for r, k in readers.items()},
+        )
+        return _Sealed(
+            ref,
+            cid=self.store.add(sealed.blob),
+            bundle_cid=self.store.add(bundle.to_json()),
+            digest=ciphertext_digest(sealed.blob),
+            readers=tuple(readers),
+        )
+
+    def _readers_for(self, patient: str, target: KeyTarget) -> dict[str, bytes]:
+        """Accounts other than the owner to wrap a new version's key for: the author (who wrote
+        the plaintext), and every account the key policy lets hold the record's key now."""
+        readers: dict[str, bytes] = {}
+        if self.me != patient and (own := self._own_public_key()) is not None:
+            readers[self.me] = own
+        now = self.policy.now()
+        for grantee, purposes in self._account_permits(patient).items():
+            if grantee in readers or grantee == patient:
+                continue
+            if self.policy.may_hold_key(patient, grantee, target, purposes, now=now):
+                key = self.suite.participants.encryption_key_of(grantee)
+                if key is not None:
+                    readers[grantee] = key
+        return readers
+
+    def _account_permits(self, patient: str) -> dict[str, Purpose]:
+        """Candidate readers: account grantees of the patient's ACCESS permits (from events, so
+        only candidates: the key policy asks the chain), with the purposes granted to each."""
+        candidates: dict[str, Purpose] = {}
+        for consent in self.consent.consents(patient, self.from_block):
+            grantee = consent.grantee
+            if (
+                grantee is None
+                or consent.revoked_by is not None
+                or not consent.actions & Action.ACCESS
+            ):
+                continue
+            candidates[grantee] = candidates.get(grantee, Purpose(0)) | consent.purposes
+        return candidates
+
+    def public_key_of(self, account: str) -> bytes:
+        key = self.suite.participants.encryption_key_of(account)
+        if key is None:
+            raise EncryptionKeyMissingError(
+                f"{account} has published no encryption key (ParticipantRegistry.setEncryptionKey)"
+            )
+        return key
+
+    def _own_public_key(self) -> bytes | None:
+        if self.key is not None:
+            return public_key_bytes(self.key)
+        return self.suite.participants.encryption_key_of(self.me)
+
+    def _acts_for(self, patient: str) -> bool:
+        return self.me == patient or self.consent.is_delegate(patient, self.me)
+
+    def _live(self, record_id: bytes) -> RecordState:
+        state = self.consent.record_of(record_id)
+        if state.patient is None:
+            raise RecordNotFoundError(f"no record 0x{record_id.hex()} is anchored")
+        if state.erased:
+            raise RecordErasedError(f"record 0x{record_id.hex()} was erased")
+        return state
+
+    def _anchor(self, record_id: bytes, version: int) -> RecordAnchor:
+        for anchor in self.consent.anchors(record_id=record_id, from_block=self.from_block):
+            if anchor.version == version:
+                return self.consent.check_anchor(anchor)
+        raise RecordNotFoundError(f"record 0x{record_id.hex()} has no version {version}")
+
+    def _fetch_envelope(self, anchor: RecordAnchor) -> bytes:
+        # `anchor` was checked against storage (check_anchor): its CID is the anchored one.
+        blob = self.store.cat(cid_text(anchor.cid))  # the store checks content against the CID
+        verify_digest(blob, anchor.ciphertext_digest)
+        return blob
+
+    def _wrap_for_me(self, anchor: RecordAnchor, ref: RecordRef) -> Any:
+        me = address_bytes(self.me)
+        bundle = load_bundle(self.store, cid_text(anchor.key_bundle_cid), ref)
+        if (wrapped := bundle.for_reader(me)) is not None:
+            return wrapped
+        for manifest in self.grant_manifests(anchor.patient, grantee=self.me):
+            bundle_cid = manifest.bundle_for(anchor.record_id, anchor.version)
+            if bundle_cid is None:
+                continue
+            shared = load_bundle(self.store, bundle_cid, ref).for_reader(me)
+            if shared is not None:
+                return shared
+        raise KeyNotSharedError(
+            f"no data key of record 0x{anchor.record_id.hex()} v{anchor.version} was shared "
+            f"with {self.me}'s encryption key"
+        )
+
+    def grant_manifests(self, patient: str, grantee: str | None) -> list[GrantKeyManifest]:
+        """The key manifests `patient` published for `grantee` (every grantee when None): those
+        of its grants (ConsentGranted) and of later key shares (ConsentKeysShared). A manifest
+        only offers wrapped keys; each is checked against its record version when used."""
+        cids: list[bytes] = []
+        for consent in self.consent.consents(patient, self.from_block):
+            if consent.key_bundle_cid and (grantee is None or consent.grantee == grantee):
+                cids.append(consent.key_bundle_cid)
+        cids += [cid for _, cid in self.consent.key_shares(patient, grantee, self.from_block)]
+        manifests = []
+        for cid in cids:
+            try:
+                manifest = GrantKeyManifest.from_json(self.store.cat(cid_text(cid)))
+            except (ContentNotFoundError, MalformedEnvelopeError):
+                continue  # not on this store, or not a manifest this SDK wrote
+            if grantee is None or manifest.grantee.lower() == grantee.lower():
+                manifests.append(manifest)
+        return manifests
+
+
+def _canonical(payload: bytes | str | dict[str, Any]) -> bytes:
+    """The exact bytes to encrypt: the author's own text, or compact JSON for a parsed object."""
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, str):
+        return payload.encode()
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
