@@ -40,8 +40,12 @@ library Roles {
     /// @notice Number of suite roles: their bit indexes run from 0 to COUNT - 1.
     uint8 internal constant COUNT = 8;
     /// @notice The role-set bits of the roles that need a regulator-issued credential.
-    uint256 internal constant LICENSED_BITS = (1 << PROVIDER_BIT) | (1 << INSURER_BIT) | (1 << MANUFACTURER_BIT)
-        | (1 << DISTRIBUTOR_BIT) | (1 << DISPENSER_BIT);
+    uint256 internal constant LICENSED_BITS =
+        (1 << PROVIDER_BIT)
+            | (1 << INSURER_BIT)
+            | (1 << MANUFACTURER_BIT)
+            | (1 << DISTRIBUTOR_BIT)
+            | (1 << DISPENSER_BIT);
 
     /// @notice The bit that stands for `role` in a participant's role set.
     /// @param role a role id.
