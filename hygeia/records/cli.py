@@ -277,7 +277,7 @@ def _new_key(ctx: Context) -> int:
     ctx.out.result(
         {"file": str(path), "public_key": public},
         human=f"wrote {path}\npublic key {public}\npublish it: hygeia participants set-key {public}"
-        f" (a new patient: hygeia participants register --encryption-key {public})",
+        f"\n  (a new patient: hygeia participants register --encryption-key {public})",
     )
     return 0
 
