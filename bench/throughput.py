@@ -29,10 +29,10 @@ from web3.contract.contract import ContractFunction
 from bench.nodes import fresh_anvil
 from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment
 from hygeia.claims.consent import PaymentConsentClient
-from hygeia.consent.client import Action, ConsentRegistryClient, GrantRequest, Purpose
+from hygeia.consent.client import ConsentRegistryClient, GrantRequest
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance import ids

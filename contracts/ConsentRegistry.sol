@@ -52,8 +52,6 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         "uint40 start,uint40 end,bytes32[] targets,bytes keyBundleCid,uint256 nonce,uint256 deadline)"
     );
 
-    /// @dev Number of suite roles in Roles.bit order (admin, regulator, ..., patient).
-    uint256 private constant _SUITE_ROLE_COUNT = 8;
     /// @dev Targets a query can match: all data, the data class, the record.
     uint256 private constant _QUERY_TARGETS = 3;
 
@@ -516,9 +514,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
         _scan(q, ConsentPolicy.accountKey(grantee), false);
         uint256 roleBits = participants.rolesOf(grantee);
-        // Bit 0 is the governance admin (role id zero), which cannot be a grantee.
-        for (uint256 index = 1; index < _SUITE_ROLE_COUNT; ++index) {
-            if (roleBits & (1 << index) != 0) _scan(q, _roleAt(index), true);
+        // The governance admin (role id zero) cannot be a grantee.
+        for (uint256 index = Roles.ADMIN_BIT + 1; index < Roles.COUNT; ++index) {
+            if (roleBits & (1 << index) != 0) _scan(q, Roles.roleAt(index), true);
         }
 
         if (q.permitId != 0 && q.denyId == 0) return (true, AccessReason.Permitted, q.permitId);
@@ -667,16 +665,5 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (reason == AccessReason.NotYet) return 2;
         if (reason == AccessReason.Revoked) return 1;
         return 0;
-    }
-
-    /// @dev The suite role whose bit in ParticipantRegistry.rolesOf is `1 << index` (Roles.bit order).
-    function _roleAt(uint256 index) private pure returns (bytes32) {
-        if (index == 1) return Roles.REGULATOR;
-        if (index == 2) return Roles.PROVIDER;
-        if (index == 3) return Roles.INSURER;
-        if (index == 4) return Roles.MANUFACTURER;
-        if (index == 5) return Roles.DISTRIBUTOR;
-        if (index == 6) return Roles.DISPENSER;
-        return Roles.PATIENT;
     }
 }

@@ -3,8 +3,8 @@
 A backend starts from :class:`hygeia.Suite`; errors derive from :class:`hygeia.HygeiaError`.
 """
 
+from hygeia.core.contract_types import Role
 from hygeia.core.errors import HygeiaError
-from hygeia.core.roles import Role
 from hygeia.suite import Suite
 
 __version__ = "0.1.0"

@@ -1,8 +1,11 @@
-"""Copy the deployable contracts' ABI and bytecode from brownie's build into the Python package.
+"""Copy the deployable contracts' ABI and bytecode from brownie's build into the Python package,
+and write the Python mirror of their vocabulary (tools/contract_types.py): the enums, flags, roles
+and constants (hygeia/core/contract_types.py) and one exception class per custom error
+(hygeia/core/contract_errors.py).
 
-The SDK ships these JSON files (package data) so a backend can deploy and call the suite without
-the source tree. Run after `bin/brownie compile`; tests/toolchain/test_artifacts.py fails when the
-committed copies differ from a fresh compile.
+The SDK ships these files so a backend can deploy and call the suite without the source tree, and
+nothing the contracts define is retyped by hand. Run after `bin/brownie compile`; a test in
+tests/toolchain fails when the committed copies differ from a fresh compile.
 
     python tools/export_artifacts.py [--check]
 """
@@ -14,9 +17,13 @@ import json
 import sys
 from pathlib import Path
 
+from contract_types import render_errors, render_types
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "contracts"
 TARGET = ROOT / "hygeia" / "core" / "artifacts"
+TYPES = ROOT / "hygeia" / "core" / "contract_types.py"
+ERRORS = ROOT / "hygeia" / "core" / "contract_errors.py"
 
 # The contracts a deployment consists of, in deployment order (the test stablecoin only on local
 # chains, as the claims escrow's payment token).
@@ -52,20 +59,20 @@ def main() -> int:
     args = parser.parse_args()
     stale = []
     TARGET.mkdir(exist_ok=True)
-    for name in DEPLOYABLE:
-        text = render(artifact(name))
-        path = TARGET / f"{name}.json"
+    outputs = {TARGET / f"{name}.json": render(artifact(name)) for name in DEPLOYABLE}
+    outputs[TYPES] = render_types(BUILD.parent, DEPLOYABLE)
+    outputs[ERRORS] = render_errors(BUILD.parent, DEPLOYABLE)
+    for path, text in outputs.items():
         if path.exists() and path.read_text() == text:
             continue
-        stale.append(name)
+        stale.append(path.relative_to(ROOT).as_posix())
         if not args.check:
             path.write_text(text)
     if args.check and stale:
-        print(
-            f"stale artifacts: {', '.join(stale)}; run tools/export_artifacts.py", file=sys.stderr
-        )
+        print(f"stale: {', '.join(stale)}; run tools/export_artifacts.py", file=sys.stderr)
         return 1
-    print(f"artifacts {'checked' if args.check else 'written'}: {', '.join(DEPLOYABLE)}")
+    done = "checked" if args.check else "written"
+    print(f"artifacts and contract types {done}: {', '.join(DEPLOYABLE)}")
     return 0
 
 

@@ -2,8 +2,9 @@
 chain and the resumable adjudication runs of `hygeia claims`."""
 
 from hygeia.claims.batch import Batch, load_batch, parse_batch
-from hygeia.claims.client import ClaimsAdjudicatorClient, ClaimState, Remittance
+from hygeia.claims.client import ClaimsAdjudicatorClient, Remittance
 from hygeia.claims.runner import BatchRunner, Progress, RunResult, adjudicate_pending
+from hygeia.core.contract_types import ClaimState
 
 __all__ = [
     "Batch",

@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.claims.ids import encode_code
+from hygeia.core.contract_types import ClaimsAdjudicatorConstants
 from hygeia.core.errors import InvalidInputError
 
 MAX_CENTS = 2**40 - 1  # the contract's uint40 amounts
 MAX_UNITS = 2**32 - 1
 MAX_BPS = 10_000
 MAX_FILING_DAYS = 2**16 - 1
-MAX_LINES_PER_CLAIM = 50
+MAX_LINES_PER_CLAIM = ClaimsAdjudicatorConstants.MAX_LINES_PER_CLAIM
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hygeia.claims.batch import load_batch
-from hygeia.claims.client import AppealStatus, ClaimsAdjudicatorClient, Enrolment
+from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment
 from hygeia.claims.ids import Pseudonyms, load_salt
 from hygeia.claims.remittance import ReportedClaim, write_835_files
 from hygeia.claims.runner import DEFAULT_BATCH_SIZE, BatchRunner, RunResult, adjudicate_pending
@@ -26,6 +26,7 @@ from hygeia.cli.output import Output
 from hygeia.core import artifacts
 from hygeia.core.chain.signers import dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.contract_types import AppealStatus
 from hygeia.core.errors import InvalidInputError
 from hygeia.suite import Suite
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
 from typing import Any
 
 from web3 import Web3
@@ -16,36 +15,13 @@ from hygeia.claims.ids import claim_id, day_date, day_number, decode_code, encod
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
 from hygeia.core.errors import InvalidInputError
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO32 = bytes(32)
 # Views read at most this many claims per call, so one call stays small on any node.
 _READ_CHUNK = 500
-
-
-class ClaimState(IntEnum):
-    NONE = 0
-    SUBMITTED = 1
-    SETTLED = 2
-    PAYMENT_PENDING = 3
-    REVERSED = 4
-    REVERSAL = 5
-
-
-class ReceiptMode(IntEnum):
-    """Where a plan's claims get their received day: LIVE, the submitting block's day (a provider
-    cannot backdate it); STATED, the day the submission states, for an insurer's replay."""
-
-    LIVE = 0
-    STATED = 1
-
-
-class AppealStatus(IntEnum):
-    NONE = 0
-    OPEN = 1
-    UPHELD = 2
-    OVERTURNED = 3
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,11 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from hygeia.consent.client import (
-    Action,
-    ConsentRegistryClient,
-    GrantRequest,
-    Purpose,
-    data_class_id,
-)
+from hygeia.consent.client import ConsentRegistryClient, GrantRequest, data_class_id
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import TransactionFailedError
 
 #: keccak256("Claim"): the FHIR resource type a claim discloses (its CLAIM_DATA_CLASS).

@@ -23,9 +23,9 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, call_node
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.contract_types import CredentialStatus, Role
 from hygeia.core.errors import AccountError
-from hygeia.core.roles import Role
-from hygeia.participants.client import CredentialStatus, ParticipantRegistryClient
+from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.records.keys import public_key_bytes, stand_in_private_key
 
 GAS_MONEY = Web3.to_wei(1, "ether")

@@ -11,8 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hygeia.claims.client import ClaimRecord, ClaimsAdjudicatorClient, ClaimState, Remittance
+from hygeia.claims.client import ClaimRecord, ClaimsAdjudicatorClient, Remittance
 from hygeia.claims.ids import reversal_id
+from hygeia.core.contract_types import ClaimState
 
 _CENTS = 100
 # Claims read per round of batched calls (and per progress report).

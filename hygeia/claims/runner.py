@@ -22,11 +22,9 @@ from hygeia.claims.client import (
     Authorization,
     ClaimLine,
     ClaimsAdjudicatorClient,
-    ClaimState,
     ClaimSubmission,
     Enrolment,
     PlanTerms,
-    ReceiptMode,
     Service,
 )
 from hygeia.claims.consent import PaymentConsentClient
@@ -43,9 +41,9 @@ from hygeia.claims.token import PaymentTokenClient
 from hygeia.core import artifacts
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.contract_types import ClaimState, ReceiptMode, Role
 from hygeia.core.deployments import Deployment
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.roles import Role
 from hygeia.participants.client import ParticipantRegistryClient
 
 T = TypeVar("T")

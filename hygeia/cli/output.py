@@ -16,8 +16,8 @@ from rich.table import Table
 
 from hygeia.cli.errors import UsageError
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Role
 from hygeia.core.errors import ContractRevertError, DuplicateSerialError, HygeiaError
-from hygeia.core.roles import Role
 
 _PIPE_WIDTH = 200
 _OWNER_ONLY = 0o600

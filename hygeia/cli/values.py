@@ -10,9 +10,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hygeia.consent.client import Action, Purpose
+from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.roles import Role
+from hygeia.core.values import bytes32
 
 
 def timestamp(text: str) -> int:
@@ -60,12 +60,9 @@ def hex32(what: str) -> Callable[[str], bytes]:
 
     def parse(text: str) -> bytes:
         try:
-            value = bytes.fromhex(text.removeprefix("0x"))
-        except ValueError:
-            value = b""
-        if len(value) != 32:
-            raise argparse.ArgumentTypeError(f"a {what} is 32 bytes of hex (0x + 64 hex digits)")
-        return value
+            return bytes32(text, what)
+        except InvalidInputError as exc:
+            raise argparse.ArgumentTypeError(f"{exc} (0x + 64 hex digits)") from None
 
     parse.__name__ = what.replace(" ", "_")
     return parse

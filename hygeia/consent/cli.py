@@ -17,15 +17,9 @@ from hygeia.cli.context import (
     resolve_address,
 )
 from hygeia.cli.errors import NO, OK
-from hygeia.consent.client import (
-    ALL_DATA,
-    Action,
-    GrantRequest,
-    ProvisionType,
-    Purpose,
-    data_class_id,
-)
+from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import iso
 from hygeia.records.sharing import ConsentManager, SignedGrant

@@ -14,11 +14,8 @@ storage before the SDK relies on them: :meth:`ConsentRegistryClient.check_anchor
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from enum import IntEnum, IntFlag
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from eth_abi.abi import encode
@@ -31,56 +28,23 @@ from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.eip712 import typed_data
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import (
+    AccessReason,
+    Action,
+    ConsentRegistryConstants,
+    ProvisionType,
+    Purpose,
+    Role,
+)
 from hygeia.core.errors import IntegrityError, InvalidInputError, TransactionFailedError
-from hygeia.core.roles import Role
+from hygeia.core.values import bytes32, checksum_address
 
 ZERO32 = bytes(32)
 #: The target that stands for all of a patient's data.
 ALL_DATA = ZERO32
 #: Longest break-glass access the contract accepts (seconds).
-MAX_BREAK_GLASS_SECONDS = 24 * 3600
+MAX_BREAK_GLASS_SECONDS = ConsentRegistryConstants.MAX_BREAK_GLASS_DURATION
 EIP712_NAME, EIP712_VERSION = "hygeia.ConsentRegistry", "1"
-
-
-class ProvisionType(IntEnum):
-    PERMIT = 0
-    DENY = 1
-
-
-class Action(IntFlag):
-    ACCESS = 1
-    COLLECT = 2
-    DISCLOSE = 4
-    CORRECT = 8
-
-    @classmethod
-    def parse(cls, names: Iterable[str]) -> Action:
-        return Action(_parse_flags(cls, names, "action"))
-
-
-class Purpose(IntFlag):
-    TREAT = 1
-    ETREAT = 2
-    HPAYMT = 4
-    HOPERAT = 8
-    HRESCH = 16
-    PUBHLTH = 32
-
-    @classmethod
-    def parse(cls, names: Iterable[str]) -> Purpose:
-        return Purpose(_parse_flags(cls, names, "purpose of use"))
-
-
-class AccessReason(IntEnum):
-    NONE = 0
-    PERMITTED = 1
-    BREAK_GLASS = 2
-    NO_PERMIT = 3
-    DENIED = 4
-    EXPIRED = 5
-    NOT_YET = 6
-    REVOKED = 7
-    RECORD_ERASED = 8
 
 
 def data_class_id(name: str) -> bytes:
@@ -98,24 +62,16 @@ def new_record_salt() -> bytes:
 def record_id_of(patient: str, author: str, salt: bytes) -> bytes:
     """The id ConsentRegistry gives the record `author` anchors for `patient` with `salt`."""
     return keccak(
-        encode(["address", "address", "bytes32"], [_address(patient), _address(author), salt])
+        encode(
+            ["address", "address", "bytes32"],
+            [checksum_address(patient), checksum_address(author), salt],
+        )
     )
 
 
 def anchor_cids_digest(cid: bytes, key_bundle_cid: bytes) -> bytes:
     """What the chain stores of a version's two CIDs: keccak256(abi.encode(cid, keyBundleCid))."""
     return keccak(encode(["bytes", "bytes"], [cid, key_bundle_cid]))
-
-
-def parse_bytes32(value: bytes | str, what: str = "id") -> bytes:
-    if isinstance(value, str):
-        try:
-            value = bytes.fromhex(value.removeprefix("0x"))
-        except ValueError:
-            raise InvalidInputError(f"{what} must be 32 bytes of hex, got {value!r}") from None
-    if len(value) != len(ZERO32):
-        raise InvalidInputError(f"{what} must be 32 bytes, got {len(value)}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -146,7 +102,7 @@ class GrantRequest:
         if self.start > self.end:
             raise InvalidInputError("a grant's period ends before it starts")
         for target in self.targets:
-            parse_bytes32(target, "target")
+            bytes32(target, "target")
 
     @property
     def grantee_key(self) -> bytes:
@@ -192,7 +148,7 @@ class GrantRequest:
                 purposes=Purpose.parse(doc["purposes"]),
                 start=int(doc["start"]),
                 end=int(doc["end"]),
-                targets=tuple(parse_bytes32(t, "target") for t in doc.get("targets", [])),
+                targets=tuple(bytes32(t, "target") for t in doc.get("targets", [])),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"not a grant request: {exc}") from None
@@ -363,12 +319,14 @@ class ConsentRegistryClient(ContractClient):
         self, patient: str, request: GrantRequest, key_bundle_cid: bytes = b""
     ) -> tuple[Receipt, int]:
         """Record a consent of `patient`; returns the receipt and the new consent id."""
-        fn = self.contract.functions.grant(_address(patient), request.as_args(), key_bundle_cid)
+        fn = self.contract.functions.grant(
+            checksum_address(patient), request.as_args(), key_bundle_cid
+        )
         receipt = self._transact(fn)
         return receipt, self._granted_id(receipt)
 
     def grant_nonce(self, patient: str) -> int:
-        return int(self._call(self.contract.functions.nonces(_address(patient))))
+        return int(self._call(self.contract.functions.nonces(checksum_address(patient))))
 
     def grant_typed_data(
         self, patient: str, request: GrantRequest, key_bundle_cid: bytes, nonce: int, deadline: int
@@ -408,7 +366,7 @@ class ConsentRegistryClient(ContractClient):
     ) -> tuple[Receipt, int]:
         """Relay a patient-signed grant (the sender pays the gas)."""
         fn = self.contract.functions.grantBySig(
-            _address(patient),
+            checksum_address(patient),
             request.as_args(),
             key_bundle_cid,
             signed.nonce,
@@ -420,7 +378,7 @@ class ConsentRegistryClient(ContractClient):
 
     def cancel_signed_grant(self, patient: str, nonce: int) -> Receipt:
         """Cancel a signed grant nobody relayed yet, by using its nonce (patient or delegate)."""
-        fn = self.contract.functions.cancelSignedGrant(_address(patient), nonce)
+        fn = self.contract.functions.cancelSignedGrant(checksum_address(patient), nonce)
         return self._transact(fn)
 
     def revoke(self, consent: Consent) -> Receipt:
@@ -452,15 +410,15 @@ class ConsentRegistryClient(ContractClient):
 
     # ------------------------------------------------------------ delegates
     def appoint_delegate(self, delegate: str) -> Receipt:
-        return self._transact(self.contract.functions.appointDelegate(_address(delegate)))
+        return self._transact(self.contract.functions.appointDelegate(checksum_address(delegate)))
 
     def revoke_delegate(self, delegate: str) -> Receipt:
-        return self._transact(self.contract.functions.revokeDelegate(_address(delegate)))
+        return self._transact(self.contract.functions.revokeDelegate(checksum_address(delegate)))
 
     def delegates_of(self, patient: str, from_block: int = 0) -> list[str]:
         """The delegates `patient` has appointed and not revoked (from events, each checked
         against storage; the guardian is ParticipantRegistry.guardianOf)."""
-        where = {"patient": _address(patient)}
+        where = {"patient": checksum_address(patient)}
         named = {
             str(log["args"]["delegate"])
             for log in self._logs("DelegateAppointed", where, from_block)
@@ -481,7 +439,7 @@ class ConsentRegistryClient(ContractClient):
     ) -> Receipt:
         """Anchor version 1 of the record whose id is record_id_of(patient, sender, salt)."""
         fn = self.contract.functions.anchorRecord(
-            _address(patient), salt, data_class, cid, ciphertext_digest, key_bundle_cid
+            checksum_address(patient), salt, data_class, cid, ciphertext_digest, key_bundle_cid
         )
         return self._transact(fn)
 
@@ -504,7 +462,7 @@ class ConsentRegistryClient(ContractClient):
                 f"break-glass lasts 1 second to {MAX_BREAK_GLASS_SECONDS // 3600} hours"
             )
         fn = self.contract.functions.openBreakGlass(
-            _address(patient), reason_hash(reason), duration
+            checksum_address(patient), reason_hash(reason), duration
         )
         return self._transact(fn)
 
@@ -515,14 +473,16 @@ class ConsentRegistryClient(ContractClient):
             if self.sender is None:
                 raise InvalidInputError("closing break-glass needs a sender or a provider")
             provider = self.sender.address
-        fn = self.contract.functions.closeBreakGlass(_address(patient), _address(provider))
+        fn = self.contract.functions.closeBreakGlass(
+            checksum_address(patient), checksum_address(provider)
+        )
         return self._transact(fn)
 
     def log_access(
         self, patient: str, record_id: bytes, purpose: Purpose, consent_id: int
     ) -> Receipt:
         fn = self.contract.functions.logAccess(
-            _address(patient), record_id, int(purpose), consent_id
+            checksum_address(patient), record_id, int(purpose), consent_id
         )
         return self._transact(fn)
 
@@ -532,13 +492,19 @@ class ConsentRegistryClient(ContractClient):
     ) -> AccessDecision:
         allowed, reason, consent_id = self._call(
             self.contract.functions.checkAccess(
-                _address(patient), _address(grantee), target, int(action), int(purpose)
+                checksum_address(patient),
+                checksum_address(grantee),
+                target,
+                int(action),
+                int(purpose),
             )
         )
         return AccessDecision(bool(allowed), AccessReason(reason), int(consent_id))
 
     def is_delegate(self, patient: str, delegate: str) -> bool:
-        fn = self.contract.functions.isDelegate(_address(patient), _address(delegate))
+        fn = self.contract.functions.isDelegate(
+            checksum_address(patient), checksum_address(delegate)
+        )
         return bool(self._call(fn))
 
     def record_of(self, record_id: bytes) -> RecordState:
@@ -589,14 +555,16 @@ class ConsentRegistryClient(ContractClient):
         return anchor
 
     def break_glass_of(self, patient: str, provider: str) -> BreakGlassState:
-        fn = self.contract.functions.breakGlassOf(_address(patient), _address(provider))
+        fn = self.contract.functions.breakGlassOf(
+            checksum_address(patient), checksum_address(provider)
+        )
         ends_at, window_start, openings = self._call(fn)
         return BreakGlassState(int(ends_at), int(window_start), int(openings))
 
     # ------------------------------------------------------------ event history
     def consents(self, patient: str, from_block: int = 0) -> list[Consent]:
         """Every consent ever granted by `patient`, oldest first, with revocations applied."""
-        patient = _address(patient)
+        patient = checksum_address(patient)
         revoked: dict[int, tuple[set[bytes], str]] = {}
         for log in self._logs("ConsentRevoked", {"patient": patient}, from_block):
             args = log["args"]
@@ -637,9 +605,9 @@ class ConsentRegistryClient(ContractClient):
     ) -> list[tuple[int, bytes]]:
         """(consent id, key manifest CID) of every ConsentKeysShared of `patient` to `grantee`
         (to anyone when None)."""
-        where = {"patient": _address(patient)}
+        where = {"patient": checksum_address(patient)}
         if grantee is not None:
-            where["grantee"] = _address(grantee)
+            where["grantee"] = checksum_address(grantee)
         return [
             (int(log["args"]["consentId"]), bytes(log["args"]["keyBundleCid"]))
             for log in self._logs("ConsentKeysShared", where, from_block)
@@ -657,7 +625,7 @@ class ConsentRegistryClient(ContractClient):
         """Anchored record versions from the RecordAnchored events, oldest first."""
         filters: dict[str, Any] = {}
         if patient is not None:
-            filters["patient"] = _address(patient)
+            filters["patient"] = checksum_address(patient)
         if record_id is not None:
             filters["recordId"] = record_id
         return [
@@ -678,7 +646,7 @@ class ConsentRegistryClient(ContractClient):
 
     def audit_trail(self, patient: str, from_block: int = 0) -> list[AuditEvent]:
         """Reads, break-glass openings and closings, and erasures of `patient`, in chain order."""
-        patient = _address(patient)
+        patient = checksum_address(patient)
         where = {"patient": patient}
         events: list[AuditEvent] = []
         for log in self._logs("RecordAccessed", where, from_block):
@@ -776,22 +744,3 @@ def _audit(log: Any, kind: str, actor: Any, **fields: Any) -> AuditEvent:
         log_index=int(log["logIndex"]),
         **fields,
     )
-
-
-def _address(value: str) -> str:
-    if not Web3.is_address(value):
-        raise InvalidInputError(f"not an Ethereum address: {value!r}")
-    return Web3.to_checksum_address(value)
-
-
-def _parse_flags(cls: Any, names: Iterable[str], what: str) -> int:
-    flags = []
-    for name in names:
-        try:
-            flags.append(cls[name.strip().upper()])
-        except KeyError:
-            known = ", ".join(member.name.lower() for member in cls)
-            raise InvalidInputError(f"unknown {what} {name!r}: use {known}") from None
-    if not flags:
-        raise InvalidInputError(f"at least one {what} is needed")
-    return int(reduce(or_, flags))

@@ -6,6 +6,7 @@ one class; the subclasses say which part failed (chain, contract, store, crypto,
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 
@@ -51,7 +52,9 @@ class ContractRevertError(ChainError):
         self.error_name = name
         self.error_args = args
         self.contract = contract
-        shown = ", ".join(f"{k}={v!r}" for k, v in args.items())
+        shown = ", ".join(
+            f"{k}={v.name if isinstance(v, Enum) else repr(v)}" for k, v in args.items()
+        )
         super().__init__(f"{name}({shown})")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options, resolve_address
 from hygeia.core.chain.transactions import Receipt
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Role
 from hygeia.participants.client import GuardianshipConsent
 
 Handler = Callable[[Context], int]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from eth_abi.abi import encode
@@ -15,9 +14,10 @@ from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.eip712 import typed_data
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import CredentialStatus, Role
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.roles import Role
 from hygeia.core.times import iso
+from hygeia.core.values import checksum_address
 
 X25519_KEY_BYTES = 32
 EIP712_NAME, EIP712_VERSION = "hygeia.ParticipantRegistry", "1"
@@ -25,13 +25,6 @@ GUARDIANSHIP_FORMAT = "hygeia/guardianship/v1"
 JURISDICTION_BYTES = 8
 # ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision of up to three characters.
 _JURISDICTION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
-
-
-class CredentialStatus(IntEnum):
-    NONE = 0
-    ACTIVE = 1
-    SUSPENDED = 2
-    REVOKED = 3
 
 
 @dataclass(frozen=True)
@@ -87,9 +80,9 @@ class GuardianshipConsent:
         try:
             return cls(
                 chain_id=int(doc["chain_id"]),
-                contract=_address(str(doc["contract"])),
-                ward=_address(str(doc["ward"])),
-                guardian=_address(str(doc["guardian"])),
+                contract=checksum_address(str(doc["contract"])),
+                ward=checksum_address(str(doc["ward"])),
+                guardian=checksum_address(str(doc["guardian"])),
                 encryption_key=parse_x25519_key(str(doc["encryption_key"])),
                 deadline=int(doc["deadline"]),
                 signature=bytes.fromhex(str(doc["signature"]).removeprefix("0x")),
@@ -123,12 +116,6 @@ def parse_x25519_key(key: bytes | str) -> bytes:
     if len(key) != X25519_KEY_BYTES or key == bytes(X25519_KEY_BYTES):
         raise InvalidInputError(f"encryption key must be 32 non-zero bytes, got {len(key)} bytes")
     return key
-
-
-def _address(value: str) -> str:
-    if not Web3.is_address(value):
-        raise InvalidInputError(f"not an Ethereum address: {value!r}")
-    return Web3.to_checksum_address(value)
 
 
 def _licensed(role: Role) -> Role:
@@ -169,11 +156,15 @@ class ParticipantRegistryClient(ContractClient):
         data = self._typed_data(
             "Registration",
             [("patient", "address"), ("encryptionKey", "bytes32"), ("deadline", "uint256")],
-            {"patient": _address(patient.address), "encryptionKey": key, "deadline": deadline},
+            {
+                "patient": checksum_address(patient.address),
+                "encryptionKey": key,
+                "deadline": deadline,
+            },
         )
         signature = patient.sign_typed_data(self.w3, data)
         fn = self.contract.functions.registerPatientBySig(
-            _address(patient.address), key, deadline, signature
+            checksum_address(patient.address), key, deadline, signature
         )
         return self._transact(fn)
 
@@ -190,8 +181,8 @@ class ParticipantRegistryClient(ContractClient):
                 ("deadline", "uint256"),
             ],
             {
-                "ward": _address(ward),
-                "guardian": _address(guardian),
+                "ward": checksum_address(ward),
+                "guardian": checksum_address(guardian),
                 "encryptionKey": parse_x25519_key(encryption_key),
                 "deadline": deadline,
             },
@@ -206,8 +197,8 @@ class ParticipantRegistryClient(ContractClient):
         return GuardianshipConsent(
             chain_id=int(self.w3.eth.chain_id),
             contract=self.address,
-            ward=_address(ward.address),
-            guardian=_address(guardian),
+            ward=checksum_address(ward.address),
+            guardian=checksum_address(guardian),
             encryption_key=key,
             deadline=deadline,
             signature=ward.sign_typed_data(self.w3, data),
@@ -221,7 +212,7 @@ class ParticipantRegistryClient(ContractClient):
                 f"this guardianship consent was signed for ParticipantRegistry {consent.contract} "
                 f"on chain {consent.chain_id}, not {self.address} on chain {chain_id}"
             )
-        if self.sender is not None and _address(self.sender.address) != consent.guardian:
+        if self.sender is not None and checksum_address(self.sender.address) != consent.guardian:
             raise InvalidInputError(
                 f"the ward accepted {consent.guardian} as guardian, not {self.sender.address}"
             )
@@ -232,7 +223,7 @@ class ParticipantRegistryClient(ContractClient):
 
     def end_guardianship(self, ward: str) -> Receipt:
         """End the guardianship over `ward` (as the ward or as its guardian)."""
-        return self._transact(self.contract.functions.endGuardianship(_address(ward)))
+        return self._transact(self.contract.functions.endGuardianship(checksum_address(ward)))
 
     # ------------------------------------------------------------ credentials
     def issue_credential(
@@ -246,7 +237,7 @@ class ParticipantRegistryClient(ContractClient):
         valid_until: int,
     ) -> Receipt:
         fn = self.contract.functions.issueCredential(
-            _address(account),
+            checksum_address(account),
             _licensed(role).id,
             license_hash(jurisdiction, license_id),
             encode_jurisdiction(jurisdiction),
@@ -257,33 +248,35 @@ class ParticipantRegistryClient(ContractClient):
 
     def renew_credential(self, account: str, role: Role, valid_until: int) -> Receipt:
         fn = self.contract.functions.renewCredential(
-            _address(account), _licensed(role).id, valid_until
+            checksum_address(account), _licensed(role).id, valid_until
         )
         return self._transact(fn)
 
     def suspend_credential(self, account: str, role: Role) -> Receipt:
         return self._transact(
-            self.contract.functions.suspendCredential(_address(account), _licensed(role).id)
+            self.contract.functions.suspendCredential(checksum_address(account), _licensed(role).id)
         )
 
     def reinstate_credential(self, account: str, role: Role) -> Receipt:
-        fn = self.contract.functions.reinstateCredential(_address(account), _licensed(role).id)
+        fn = self.contract.functions.reinstateCredential(
+            checksum_address(account), _licensed(role).id
+        )
         return self._transact(fn)
 
     def revoke_credential(self, account: str, role: Role) -> Receipt:
         return self._transact(
-            self.contract.functions.revokeCredential(_address(account), _licensed(role).id)
+            self.contract.functions.revokeCredential(checksum_address(account), _licensed(role).id)
         )
 
     # ------------------------------------------------------------ governance
     def grant_regulator(self, account: str) -> Receipt:
         return self._transact(
-            self.contract.functions.grantRole(Role.REGULATOR.id, _address(account))
+            self.contract.functions.grantRole(Role.REGULATOR.id, checksum_address(account))
         )
 
     def revoke_regulator(self, account: str) -> Receipt:
         return self._transact(
-            self.contract.functions.revokeRole(Role.REGULATOR.id, _address(account))
+            self.contract.functions.revokeRole(Role.REGULATOR.id, checksum_address(account))
         )
 
     # ------------------------------------------------------------ keys
@@ -292,11 +285,13 @@ class ParticipantRegistryClient(ContractClient):
 
     # ------------------------------------------------------------ views
     def is_active(self, account: str, role: Role) -> bool:
-        return bool(self._call(self.contract.functions.isActive(_address(account), role.id)))
+        return bool(
+            self._call(self.contract.functions.isActive(checksum_address(account), role.id))
+        )
 
     def credential_of(self, account: str, role: Role) -> Credential:
         raw = self._call(
-            self.contract.functions.credentialOf(_address(account), _licensed(role).id)
+            self.contract.functions.credentialOf(checksum_address(account), _licensed(role).id)
         )
         license_hash_, jurisdiction, valid_from, valid_until, status = raw
         return Credential(
@@ -308,13 +303,13 @@ class ParticipantRegistryClient(ContractClient):
         )
 
     def encryption_key_of(self, account: str) -> bytes | None:
-        key = bytes(self._call(self.contract.functions.encryptionKeyOf(_address(account))))
+        key = bytes(self._call(self.contract.functions.encryptionKeyOf(checksum_address(account))))
         return None if key == bytes(X25519_KEY_BYTES) else key
 
     def guardian_of(self, ward: str) -> str | None:
-        guardian = str(self._call(self.contract.functions.guardianOf(_address(ward))))
+        guardian = str(self._call(self.contract.functions.guardianOf(checksum_address(ward))))
         return None if int(guardian, 16) == 0 else Web3.to_checksum_address(guardian)
 
     def roles_of(self, account: str) -> list[Role]:
-        bits = int(self._call(self.contract.functions.rolesOf(_address(account))))
+        bits = int(self._call(self.contract.functions.rolesOf(checksum_address(account))))
         return Role.from_bits(bits)

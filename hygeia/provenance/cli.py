@@ -21,10 +21,10 @@ from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options
 from hygeia.cli.errors import NO, OK, UsageError
 from hygeia.core.chain.signers import dev_signer
+from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.store import open_store
 from hygeia.provenance import epcis, gs1
-from hygeia.provenance.client import SuspectReason, VerificationStatus
 from hygeia.provenance.trace import ChainEvent, LotCustody
 from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 

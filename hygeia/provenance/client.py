@@ -7,61 +7,26 @@ EPCIS event hashes, CIDs), and its records decoded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from web3 import Web3
 
 from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import (
+    HoldingState,
+    Investigation,
+    Scope,
+    UnitState,
+    VerificationStatus,
+)
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.values import checksum_address
 from hygeia.provenance import gs1
 from hygeia.provenance.merkle import MultiProof
 
 WORD = 32
 ZERO_ADDRESS = "0x" + "00" * 20
-
-
-class VerificationStatus(IntEnum):
-    UNKNOWN = 0
-    VALID = 1
-    MISMATCH = 2
-    EXPIRED = 3
-    RECALLED = 4
-    DISPENSED = 5
-    QUARANTINED = 6
-    ILLEGITIMATE = 7
-
-
-class HoldingState(IntEnum):
-    NONE = 0
-    HELD = 1
-    IN_TRANSIT = 2
-    VOIDED = 3
-
-
-class Investigation(IntEnum):
-    NONE = 0
-    QUARANTINED = 1
-    ILLEGITIMATE = 2
-
-
-class UnitState(IntEnum):
-    ACTIVE = 0
-    DISPENSED = 1
-    DESTROYED = 2
-
-
-class Scope(IntEnum):
-    LOT = 0
-    UNIT = 1
-
-
-class SuspectReason(IntEnum):
-    """Why a dispense was refused and flagged (SuspectUnitFlagged)."""
-
-    DECOMMISSIONED = 0  # already dispensed or destroyed: a cloned serial
-    NOT_HELD = 1  # not in the dispenser's holding: unknown, or held elsewhere
 
 
 @dataclass(frozen=True)
@@ -136,12 +101,6 @@ def _word(value: bytes, what: str) -> bytes:
     return value
 
 
-def _address(value: str) -> str:
-    if not Web3.is_address(value):
-        raise InvalidInputError(f"not an Ethereum address: {value!r}")
-    return Web3.to_checksum_address(value)
-
-
 def _cid(cid: bytes) -> bytes:
     if not cid:
         raise InvalidInputError("the EPCIS document's CID must not be empty")
@@ -156,7 +115,9 @@ class DrugProvenanceClient(ContractClient):
         """Record (as a regulator) that GS1 licensed `company_prefix` ("0614141") to
         `manufacturer`, who alone may then register GTINs under it."""
         number, length = gs1.parse_company_prefix(company_prefix)
-        fn = self.contract.functions.licenseCompanyPrefix(number, length, _address(manufacturer))
+        fn = self.contract.functions.licenseCompanyPrefix(
+            number, length, checksum_address(manufacturer)
+        )
         return self._transact(fn)
 
     def revoke_company_prefix(self, company_prefix: str) -> Receipt:
@@ -228,7 +189,7 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.ship(
             _word(holding, "holding id"),
             (units, proof, flags),
-            _address(receiver),
+            checksum_address(receiver),
             transfers_ownership,
             _word(epcis_hash, "EPCIS hash"),
             _cid(cid),
@@ -334,7 +295,9 @@ class DrugProvenanceClient(ContractClient):
 
     def set_quarantine_bar(self, account: str, barred: bool) -> Receipt:
         """Bar (as a regulator) `account` from quarantining and opening excursions, or lift it."""
-        return self._transact(self.contract.functions.setQuarantineBar(_address(account), barred))
+        return self._transact(
+            self.contract.functions.setQuarantineBar(checksum_address(account), barred)
+        )
 
     def clear(
         self, scope: Scope, gtin: int, ident: bytes, epcis_hash: bytes, cid: bytes
@@ -439,8 +402,8 @@ class DrugProvenanceClient(ContractClient):
         return Unit(UnitState(state), Investigation(investigation), int(at), by)
 
     def is_trading_partner(self, account: str) -> bool:
-        return bool(self._call(self.contract.functions.isTradingPartner(_address(account))))
+        return bool(self._call(self.contract.functions.isTradingPartner(checksum_address(account))))
 
     def is_barred(self, account: str) -> bool:
         """Whether a regulator barred `account` from quarantining and opening excursions."""
-        return bool(self._call(self.contract.functions.isBarred(_address(account))))
+        return bool(self._call(self.contract.functions.isBarred(checksum_address(account))))

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hygeia.core.contract_types import HoldingState
 from hygeia.core.errors import IntegrityError, InvalidInputError
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import DrugProvenanceClient, HoldingState
+from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.merkle import LotTree
 
 # Events that concern a lot, each with its lot key as an indexed argument.

@@ -27,19 +27,12 @@ from eth_hash.auto import keccak
 from web3.logs import DISCARD
 
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import HoldingState, Scope, UnitState, VerificationStatus
 from hygeia.core.errors import DuplicateSerialError, IntegrityError, InvalidInputError
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import (
-    NO_STANDING,
-    DrugProvenanceClient,
-    HoldingState,
-    Scope,
-    Standing,
-    UnitState,
-    VerificationStatus,
-)
+from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Standing
 from hygeia.provenance.merkle import LotTree, Progress
 from hygeia.provenance.trace import HoldingView, LotCustody, TraceReader
 

@@ -19,7 +19,8 @@ from hygeia.cli.context import (
     secret,
 )
 from hygeia.cli.output import write_private_file
-from hygeia.consent.client import Purpose, data_class_id
+from hygeia.consent.client import data_class_id
+from hygeia.core.contract_types import Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.records.keys import generate_private_key, public_key_bytes, save_private_key
 from hygeia.records.manifests import cid_text

@@ -20,14 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hygeia.consent.client import (
-    AccessReason,
-    Action,
-    ConsentRegistryClient,
-    GrantRequest,
-    ProvisionType,
-    Purpose,
-)
+from hygeia.consent.client import ConsentRegistryClient, GrantRequest
+from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose
 
 # Reasons under which a pending permit would not apply: a deny in force (break-glass answers
 # before a deny, so it may hide one), or an erased record.

@@ -13,16 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hygeia.consent.client import (
-    Action,
-    Consent,
-    GrantRequest,
-    GrantSignature,
-    ProvisionType,
-    Purpose,
-)
+from hygeia.consent.client import Consent, GrantRequest, GrantSignature
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.records.envelope import RecordRef
 from hygeia.records.key_policy import KeyTarget

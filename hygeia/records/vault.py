@@ -19,9 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from hygeia.consent.client import (
-    Action,
     ConsentRegistryClient,
-    Purpose,
     RecordAnchor,
     RecordState,
     data_class_id,
@@ -29,6 +27,7 @@ from hygeia.consent.client import (
     record_id_of,
 )
 from hygeia.core.chain.transactions import Receipt
+from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import (
     AccessDeniedError,
     ContentNotFoundError,

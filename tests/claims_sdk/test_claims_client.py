@@ -10,21 +10,14 @@ import pytest
 from web3 import Web3
 
 from hygeia.claims.batch import Batch
-from hygeia.claims.client import (
-    AppealStatus,
-    ClaimLine,
-    ClaimsAdjudicatorClient,
-    ClaimState,
-    Enrolment,
-    PlanTerms,
-    ReceiptMode,
-)
+from hygeia.claims.client import ClaimLine, ClaimsAdjudicatorClient, Enrolment, PlanTerms
 from hygeia.claims.ids import reversal_id
 from hygeia.claims.runner import BatchRunner
 from hygeia.claims.token import PaymentTokenClient
 from hygeia.core import artifacts
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain import TxSender, dev_signer
+from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
 from hygeia.core.errors import InvalidInputError, TransactionFailedError
 from hygeia.deploy import DeployResult
 from hygeia.suite import Suite

@@ -21,8 +21,9 @@ from eth_account import Account
 from web3.exceptions import Web3RPCError
 
 from hygeia.claims.batch import Batch, load_batch, parse_batch
-from hygeia.claims.client import ClaimsAdjudicatorClient, ClaimState
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import Pseudonyms, claim_id, load_salt
+from hygeia.core.contract_types import ClaimState
 from hygeia.dev.nodes.process import NodeProcess
 from tests.claims_sdk.conftest import RunnerFactory, event_count
 from tests.support import ROOT

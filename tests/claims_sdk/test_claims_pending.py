@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from hygeia.claims.batch import Batch
-from hygeia.claims.client import ClaimsAdjudicatorClient, ClaimState
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import plan_key
 from hygeia.claims.runner import BatchRunner, Progress, adjudicate_pending
+from hygeia.core.contract_types import ClaimState, Role
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.roles import Role
 from tests.claims_sdk.conftest import RunnerFactory, claim_ids_of, event_count
 
 

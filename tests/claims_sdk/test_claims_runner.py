@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from hygeia.claims.batch import Batch, parse_batch
-from hygeia.claims.client import ClaimsAdjudicatorClient, ClaimState
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.runner import Progress
 from hygeia.claims.token import PaymentTokenClient
+from hygeia.core.contract_types import ClaimState
 from hygeia.core.errors import InvalidInputError
 from hygeia.deploy import DeployResult
 from tests.claims_sdk.conftest import RunnerFactory, claim_ids_of, event_count

@@ -112,7 +112,7 @@ USAGE_ERRORS = [
             "--purpose",
             "FUN",
         ],
-        "unknown purpose of use 'FUN'",
+        "unknown purpose 'FUN'",
         "--purpose",
         "FUN",
     ),  # fmt: skip
@@ -130,7 +130,7 @@ USAGE_ERRORS = [
         "--outcome",
         "maybe",
     ),  # fmt: skip
-    (["records", "get", "0x1234"], "a record id is 32 bytes of hex", "RECORD_ID", "0x1234"),
+    (["records", "get", "0x1234"], "record id must be 32 bytes", "RECORD_ID", "0x1234"),
     (
         ["emergency", "open", "--patient", "p", "--reason", "r", "--minutes", "0"],
         "at least 1",

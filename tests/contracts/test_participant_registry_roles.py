@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Role
 from tests.brownie_support import ACCOUNT_NAMES, ZERO_ADDRESS, assert_event, event_names, norm
 from tests.contracts.registry_support import (
     ADMIN_ROLE,
@@ -51,7 +51,8 @@ def test_role_constant_is_the_keccak_of_its_hygeia_name(registry, name):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.name)
 def test_sdk_role_id_and_bit_match_the_contract(registry, admin, issue, named, role):
-    """The SDK decodes rolesOf with hygeia.core.roles.Role: ids and bit order must agree."""
+    """The SDK decodes rolesOf with the generated Role (hygeia.core.contract_types): ids and bit
+    order must agree."""
     account = named["stranger"]
     if role in (Role.ADMIN, Role.REGULATOR):
         registry.grantRole(role.id, account, {"from": admin})

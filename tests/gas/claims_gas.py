@@ -23,14 +23,12 @@ from eth_account import Account
 from web3 import Web3
 
 from hygeia.claims.client import (
-    AppealStatus,
     Authorization,
     ClaimLine,
     ClaimsAdjudicatorClient,
     ClaimSubmission,
     Enrolment,
     PlanTerms,
-    ReceiptMode,
     Service,
 )
 from hygeia.claims.consent import PaymentConsentClient
@@ -39,7 +37,7 @@ from hygeia.claims.parties import register_stand_in_patients
 from hygeia.claims.token import PaymentTokenClient
 from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import AppealStatus, ReceiptMode, Role
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used

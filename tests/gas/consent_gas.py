@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from eth_account import Account
 
-from hygeia.consent.client import (
-    Action,
-    ConsentRegistryClient,
-    GrantRequest,
-    Purpose,
-    record_id_of,
-)
+from hygeia.consent.client import ConsentRegistryClient, GrantRequest, record_id_of
 from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.core.chain.signers import KeySigner
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used

@@ -7,7 +7,7 @@ from eth_account import Account
 from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.core.chain.signers import KeySigner
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Role
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used

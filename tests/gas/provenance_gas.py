@@ -23,11 +23,11 @@ from web3 import Web3
 
 from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Role, Scope
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance import ids
-from hygeia.provenance.client import DrugProvenanceClient, Scope
+from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.merkle import LotTree
 from tests.gas import gas_used
 

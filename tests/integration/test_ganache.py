@@ -12,7 +12,7 @@ import requests
 
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain import dev_signer
-from hygeia.core.roles import Role
+from hygeia.core.contract_types import Role
 from hygeia.dev.nodes import process
 from hygeia.suite import Suite
 from tests.support import ROOT

@@ -13,8 +13,8 @@ from web3 import Web3
 
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.contract_types import Role
 from hygeia.core.deployments import AddressBook
-from hygeia.core.roles import Role
 from hygeia.core.store import LocalStore
 from hygeia.deploy import DeployResult, deploy_suite
 from hygeia.dev.nodes import anvil

@@ -9,11 +9,12 @@ from dataclasses import replace
 import pytest
 from eth_hash.auto import keccak
 
+from hygeia.core.contract_types import HoldingState, Investigation, VerificationStatus
 from hygeia.core.errors import ContractRevertError, IntegrityError, InvalidInputError
 from hygeia.core.store import LocalStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import NO_STANDING, HoldingState, Investigation, VerificationStatus
+from hygeia.provenance.client import NO_STANDING
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 
 Flows = Callable[[str], ProvenanceFlow]

@@ -13,14 +13,9 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
+from hygeia.core.contract_types import CredentialStatus, Role
 from hygeia.core.errors import InvalidInputError, TransactionFailedError
-from hygeia.core.roles import Role
-from hygeia.participants.client import (
-    CredentialStatus,
-    encode_jurisdiction,
-    license_hash,
-    parse_x25519_key,
-)
+from hygeia.participants.client import encode_jurisdiction, license_hash, parse_x25519_key
 from hygeia.suite import Suite
 
 Factory = Callable[[str], Suite]

@@ -11,8 +11,8 @@ from web3 import Web3
 
 from hygeia.core import artifacts
 from hygeia.core import contract_errors as errors
+from hygeia.core.contract_types import Role
 from hygeia.core.errors import ContractRevertError, HygeiaError
-from hygeia.core.roles import Role
 from hygeia.suite import Suite
 
 Factory = Callable[[str], Suite]

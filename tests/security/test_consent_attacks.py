@@ -11,18 +11,11 @@ import pytest
 from eth_utils import keccak
 from web3 import Web3
 
-from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment, PlanTerms, ReceiptMode
-from hygeia.consent.client import (
-    AccessReason,
-    Action,
-    GrantRequest,
-    ProvisionType,
-    Purpose,
-    data_class_id,
-    record_id_of,
-)
+from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment, PlanTerms
+from hygeia.consent.client import GrantRequest, data_class_id, record_id_of
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain.signers import KeySigner
+from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose, ReceiptMode
 from hygeia.core.errors import AccessDeniedError, IntegrityError, KeyNotSharedError
 from hygeia.records import public_key_bytes
 from hygeia.records.envelope import RecordRef

@@ -20,10 +20,10 @@ import pytest
 from web3 import Web3
 
 from hygeia.cli.main import main
+from hygeia.core.contract_types import Investigation, VerificationStatus
 from hygeia.core.errors import ContractRevertError, DuplicateSerialError, InvalidInputError
 from hygeia.core.store import LocalStore
 from hygeia.provenance import epcis, ids
-from hygeia.provenance.client import Investigation, VerificationStatus
 from hygeia.provenance.workflow import ProvenanceFlow
 from tests.provenance_sdk.provenance_chain import (  # noqa: F401 (fixtures are found by name)
     address_of,

@@ -215,4 +215,4 @@ def test_consent_check_refuses_a_purpose_it_does_not_know_as_a_usage_error(cli) 
     )  # fmt: skip
     assert code == 2 and refused["error"]["type"] == "UsageError"
     assert refused["error"]["args"]["argument"] == "--purpose"
-    assert "unknown purpose of use 'GOSSIP'" in refused["error"]["message"]
+    assert "unknown purpose 'GOSSIP'" in refused["error"]["message"]

@@ -8,15 +8,15 @@ import uuid
 import pytest
 from eth_account import Account
 
-from hygeia.consent.client import Action, GrantRequest, ProvisionType, Purpose, data_class_id
+from hygeia.consent.client import GrantRequest, data_class_id
 from hygeia.core.chain.signers import KeySigner
+from hygeia.core.contract_types import Action, ProvisionType, Purpose, Role
 from hygeia.core.errors import (
     AccessDeniedError,
     ContractRevertError,
     EncryptionKeyMissingError,
     InvalidInputError,
 )
-from hygeia.core.roles import Role
 from hygeia.records.keys import generate_private_key, public_key_bytes
 from hygeia.records.sharing import ConsentManager, SignedGrant
 from tests.vault.samples import GLUCOSE

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.consent.client import Action, GrantRequest, Purpose, data_class_id
+from hygeia.consent.client import GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import (
     AccessDeniedError,
     ContractRevertError,

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer
+from hygeia.core.contract_types import Role
 from hygeia.core.deployments import AddressBook
-from hygeia.core.roles import Role
 from hygeia.core.store import LocalStore
 from hygeia.deploy import deploy_suite
 from hygeia.dev.nodes import anvil

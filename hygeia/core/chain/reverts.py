@@ -1,8 +1,9 @@
 """Turn a contract's revert data into a Python exception named after the Solidity custom error.
 
-A revert such as `ParticipantRegistryCredentialExists(account, role)` becomes an instance of a
-`ContractRevertError` subclass of the same name carrying the decoded arguments, so callers can
-write `except errors.ParticipantRegistryCredentialExists` or inspect `exc.error_args`.
+A revert such as `ParticipantRegistryCredentialExists(account, role)` becomes an instance of the
+`ContractRevertError` subclass of the same name (generated in hygeia/core/contract_errors.py)
+carrying the decoded arguments, enum arguments as their enum, so callers can write
+`except errors.ParticipantRegistryCredentialExists` or inspect `exc.error_args`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
+from hygeia.core import contract_errors
 from hygeia.core.errors import ContractRevertError, TransactionFailedError
 
 _ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
@@ -33,7 +35,11 @@ class ErrorSpec:
 
 @cache
 def error_class(name: str) -> type[ContractRevertError]:
-    """The exception class for the Solidity error `name` (one class per name, made on demand)."""
+    """The exception class for the Solidity error `name`: the generated one, or for an error no
+    deployable contract declares (Error, Panic, a foreign contract's), one made on demand."""
+    known = contract_errors.BY_NAME.get(name)
+    if known is not None:
+        return known
     return type(name, (ContractRevertError,), {"__module__": "hygeia.core.contract_errors"})
 
 
@@ -74,8 +80,9 @@ class RevertDecoder:
         if spec is None:
             return None
         values = decode(list(spec.arg_types), payload)
+        enums = contract_errors.ENUM_ARGUMENTS.get(spec.name, {})
         args = {
-            name: _plain(value, kind)
+            name: enums[name](value) if name in enums else _plain(value, kind)
             for name, value, kind in zip(spec.arg_names, values, spec.arg_types, strict=True)
         }
         return error_class(spec.name)(spec.name, args, spec.contract)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hygeia.consent.client import Action, GrantRequest, Purpose, data_class_id
+from hygeia.consent.client import GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import AccessDeniedError
 from hygeia.core.store.base import ContentStore
 from hygeia.dev.demo.setup import Cast

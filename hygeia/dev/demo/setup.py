@@ -18,9 +18,9 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, connect
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, dev_signer
 from hygeia.core.chain.transactions import TxSender
+from hygeia.core.contract_types import Role
 from hygeia.core.deployments import AddressBook
 from hygeia.core.errors import ChainIdMismatchError, DeploymentNotFoundError
-from hygeia.core.roles import Role
 from hygeia.deploy import deploy_suite
 from hygeia.records.keys import (
     generate_private_key,
