@@ -500,7 +500,8 @@ def _open(ctx: Context) -> int:
     patient = resolve_address(suite, ctx.args.patient)
     receipt = suite.consent.open_break_glass(patient, ctx.args.reason, ctx.args.minutes * 60)
     assert suite.sender is not None
-    ends = int(suite.w3.eth.get_block(receipt.block_number)["timestamp"]) + ctx.args.minutes * 60
+    opened = int(suite.w3.eth.get_block(receipt.block_number)["timestamp"])
+    ends = opened + ctx.args.minutes * 60 - 1  # its last second, as the contract's endsAt
     ctx.out.transaction(
         f"break-glass access to {patient} open for {ctx.args.minutes} min (ETREAT), until "
         f"{iso(ends)}; it is on the patient's audit trail (close it early with `hygeia "
