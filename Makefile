@@ -39,12 +39,17 @@ SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-confi
 
 setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks $(STAMPS)/audit
 
+# setuptools tells every editable install of a package found in the project root (hygeia/) that
+# "folders in your working directory with the same name as your package may take precedence
+# during imports": here that folder is the package itself, so the notice is dropped, by its text
+# only; every other warning still shows.
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
 	@echo "==> Python venv ($(VENV)) with the project and its dependencies"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@PYTHONWARNINGS="ignore:Editable installation" \
+		$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@$(VENV)/bin/python -m pip check
 	@touch $@
 

@@ -10,13 +10,25 @@ brownie takes its own options (`--network`) before `--` and hands everything aft
 `main`; the command then runs exactly as `hygeia claims ...` with `--rpc` set to brownie's node
 (other options, e.g. --deployments, --account or --salt-file, as documented by
 `hygeia claims adjudicate-file --help`).
+
+brownie's development and ganache networks are a fresh chain for each run (unless a node already
+answers on their port), with no suite on it: on such a local chain the script first deploys the
+suite, as scripts/deploy.py does, into the address book the command reads, so one run
+adjudicates. On any other chain the suite must be deployed already.
 """
 
 from __future__ import annotations
 
 from brownie import web3
 
+from hygeia.cli.errors import UsageError
+from hygeia.cli.main import build_parser
 from hygeia.cli.main import main as hygeia
+from hygeia.core.chain import LOCAL_CHAIN_IDS
+from hygeia.core.deployments import AddressBook
+from hygeia.core.errors import DeploymentNotFoundError
+from hygeia.suite import attach
+from scripts.deploy import deploy
 
 
 def command_line(argv: tuple[str, ...], rpc_url: str) -> list[str]:
@@ -31,6 +43,24 @@ def command_line(argv: tuple[str, ...], rpc_url: str) -> list[str]:
 
 
 def main(*argv: str) -> None:
-    code = hygeia(command_line(argv, web3.provider.endpoint_uri))
+    args = command_line(argv, web3.provider.endpoint_uri)
+    deploy_unless_deployed(args)
+    code = hygeia(args)
     if code:
         raise SystemExit(code)
+
+
+def deploy_unless_deployed(args: list[str]) -> None:
+    """On a local chain without the suite (brownie's fresh chain), deploy it first into the
+    address book that `args` (`--deployments`, env HYGEIA_DEPLOYMENTS) names."""
+    if int(web3.eth.chain_id) not in LOCAL_CHAIN_IDS or {"-h", "--help"} & set(args):
+        return
+    try:
+        book = AddressBook(build_parser().parse_args(args).deployments)
+    except UsageError:
+        return  # the command itself reports what is wrong with its arguments
+    try:
+        attach(web3, book)
+    except DeploymentNotFoundError as missing:
+        print(f"deploying the suite on this chain first, as scripts/deploy.py does ({missing})")
+        deploy(book)

@@ -63,14 +63,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "run a batch file end to end on a local chain and write the remittance (insurer)",
         _adjudicate_file,
     )
-    p.add_argument("batch", type=Path, help="batch JSON (plan, members, authorizations, claims)")
+    p.add_argument(
+        "batch",
+        metavar="BATCH",
+        type=Path,
+        help="batch JSON file (plan, members, authorizations, claims), e.g. batch.json",
+    )
     _run_options(p)
     _salt_option(p)
     p.add_argument(
-        "--regulator", default="regulator", help="dev account credentialing stand-in providers"
+        "--regulator",
+        metavar="WHO",
+        default="regulator",
+        help="dev account credentialing stand-in providers (default %(default)s)",
     )
     p.add_argument(
-        "--funder", default="admin", help="dev account paying gas money and minting test dollars"
+        "--funder",
+        metavar="WHO",
+        default="admin",
+        help="dev account paying gas money and minting test dollars (default %(default)s)",
     )
     p.add_argument(
         "--no-fund",
@@ -88,60 +99,130 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         required=True,
         help="every claim still pending adjudication, in submission order",
     )
-    p.add_argument("--plan", type=int, action="append", help="only this plan id (repeatable)")
-    p.add_argument("--from-block", type=int, default=0, help="claims submitted from this block")
+    p.add_argument(
+        "--plan", metavar="ID", type=int, action="append", help="only this plan id (repeatable)"
+    )
+    p.add_argument(
+        "--from-block",
+        metavar="N",
+        type=int,
+        default=0,
+        help="only claims submitted from this block on (default %(default)s)",
+    )
     _run_options(p)
 
     p = action("plan", "show a plan's terms", _plan)
-    p.add_argument("plan_id", type=int)
+    p.add_argument("plan_id", metavar="PLAN_ID", type=int, help="the plan's number, e.g. 1")
 
     p = action("enrol", "enrol a member in a plan, linked to its patient (insurer)", _enrol)
-    p.add_argument("--plan", type=int, required=True)
-    p.add_argument("--member", required=True, help="member number (only its salted hash is sent)")
-    p.add_argument("--patient", required=True, help="the patient's account (address or dev name)")
-    p.add_argument("--start", type=date.fromisoformat, required=True, help="coverage start date")
-    p.add_argument("--end", type=date.fromisoformat, required=True, help="coverage end date")
+    p.add_argument(
+        "--plan", metavar="ID", type=int, required=True, help="the plan's number, e.g. 1"
+    )
+    p.add_argument(
+        "--member",
+        required=True,
+        help="member number, e.g. M-1 (only its salted hash is sent)",
+    )
+    p.add_argument(
+        "--patient", metavar="WHO", required=True, help="the patient's account: address or dev name"
+    )
+    p.add_argument(
+        "--start",
+        metavar="DATE",
+        type=date.fromisoformat,
+        required=True,
+        help="first day of coverage, e.g. 2025-01-01",
+    )
+    p.add_argument(
+        "--end",
+        metavar="DATE",
+        type=date.fromisoformat,
+        required=True,
+        help="last day of coverage, e.g. 2025-12-31",
+    )
     _salt_option(p)
 
     p = action("fund", "move payment tokens into the signer's escrow (insurer)", _fund)
-    p.add_argument("amount", type=_cents, help="cents")
+    p.add_argument(
+        "amount", metavar="CENTS", type=_cents, help="amount in cents, e.g. 500000 for $5,000"
+    )
     p.add_argument(
         "--mint-from",
+        metavar="WHO",
         default=None,
         help="first mint the amount with this dev account (owner of the test stablecoin)",
     )
 
     p = action("withdraw-escrow", "take unspent escrow back (insurer)", _withdraw_escrow)
-    p.add_argument("amount", type=_cents, help="cents")
+    p.add_argument("amount", metavar="CENTS", type=_cents, help="amount in cents, e.g. 10000")
 
     action("withdraw", "withdraw the payments credited to the signer (provider)", _withdraw)
 
     p = action("show", "a claim: its record and its remittance", _show)
-    p.add_argument("claim_id", type=_claim_id, help="0x-prefixed 32-byte claim id")
+    _claim_id_argument(p)
 
     p = action("balance", "escrow, credited payments and token balance of an account", _balance)
-    p.add_argument("who", help="address, or dev account name on a local chain")
+    p.add_argument(
+        "who", metavar="ACCOUNT", help="address, or dev account name on a local chain, e.g. insurer"
+    )
 
     p = action("reverse", "reverse an adjudicated claim (insurer)", _reverse)
-    p.add_argument("claim_id", type=_claim_id)
+    _claim_id_argument(p)
 
     p = action("appeal", "appeal the denial in a claim (its provider)", _appeal)
-    p.add_argument("claim_id", type=_claim_id)
-    p.add_argument("--reason-digest", type=_digest, required=True, help="sha256 of the letter CID")
+    _claim_id_argument(p)
+    p.add_argument(
+        "--reason-digest",
+        metavar="HEX",
+        type=_digest,
+        required=True,
+        help="sha256 of the appeal letter's CID: 0x + 64 hex digits",
+    )
 
     p = action("decide", "record the decision on an appeal (insurer)", _decide)
-    p.add_argument("claim_id", type=_claim_id)
-    p.add_argument("--outcome", choices=sorted(_OUTCOMES), required=True)
-    p.add_argument("--decision-digest", type=_digest, required=True)
+    _claim_id_argument(p)
+    p.add_argument(
+        "--outcome",
+        choices=sorted(_OUTCOMES),
+        required=True,
+        help="upheld (the denial stands) or overturned",
+    )
+    p.add_argument(
+        "--decision-digest",
+        metavar="HEX",
+        type=_digest,
+        required=True,
+        help="sha256 of the decision letter's CID: 0x + 64 hex digits",
+    )
+
+
+def _claim_id_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "claim_id",
+        metavar="CLAIM_ID",
+        type=_claim_id,
+        help="the claim's id, 0x + 64 hex digits, as the remittance lists it",
+    )
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=None, help="write the remittance JSON here")
     parser.add_argument(
-        "--x12-dir", type=Path, default=None, help="write an X12 835 file per provider here"
+        "--out",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="write the remittance JSON here, e.g. remit.json",
+    )
+    parser.add_argument(
+        "--x12-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="write an X12 835 file per provider into this folder",
     )
     parser.add_argument(
         "--batch-size",
+        metavar="N",
         type=int,
         default=DEFAULT_BATCH_SIZE,
         help="claims per transaction (default %(default)s)",
@@ -151,6 +232,7 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 def _salt_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--salt-file",
+        metavar="FILE",
         type=Path,
         default=Path(os.environ.get("HYGEIA_CLAIMS_SALT_FILE", DEFAULT_SALT_FILE)),
         help="the payer's secret pseudonym salt, created on first use (env "

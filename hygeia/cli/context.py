@@ -18,7 +18,7 @@ from hygeia.core.chain.connection import connect
 from hygeia.core.chain.signers import Signer, dev_signer, keystore_signer
 from hygeia.core.chain.transactions import TxSender
 from hygeia.core.deployments import AddressBook
-from hygeia.core.errors import AccountError, ChainIdMismatchError
+from hygeia.core.errors import AccountError, ChainIdMismatchError, InvalidInputError
 from hygeia.core.store import ContentStore, KuboStore, open_store
 from hygeia.dev.nodes import local
 from hygeia.records.keys import load_private_key
@@ -30,29 +30,35 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
         "--rpc",
+        metavar="URL",
         default=os.environ.get("HYGEIA_RPC_URL"),
-        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL); without it, the local Anvil of "
-        "`hygeia node up`, started when none runs",
+        help="JSON-RPC URL of the chain, e.g. http://127.0.0.1:8545 (env HYGEIA_RPC_URL); "
+        "without it, the local Anvil of `hygeia node up`, started when none runs",
     )
     group.add_argument(
         "--chain-id",
+        metavar="ID",
         type=int,
         default=None,
-        help="refuse to act unless the node serves this chain id",
+        help="refuse to act unless the node serves this chain id, e.g. 1981",
     )
     group.add_argument(
         "--deployments",
+        metavar="DIR",
         type=Path,
         default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
         help="address book folder, one <chain id>.json per chain (default %(default)s)",
     )
     group.add_argument(
         "--account",
+        metavar="NAME",
         default=None,
-        help="dev account name, index or address on a local chain (see `hygeia accounts`)",
+        help="who signs on a local chain: a dev account name (e.g. patient), index or address "
+        "(see `hygeia accounts`)",
     )
     group.add_argument(
         "--keystore",
+        metavar="FILE",
         type=Path,
         default=None,
         help="encrypted JSON keystore to sign with (password from env "
@@ -60,11 +66,20 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--confirmations",
+        metavar="N",
         type=int,
         default=1,
         help="blocks to wait for after each transaction (default %(default)s)",
     )
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_option(parser)
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON document (errors too: {"error": {type, message, args}})',
+    )
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +88,7 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     choice = group.add_mutually_exclusive_group()
     choice.add_argument(
         "--store",
+        metavar="STORE",
         default=os.environ.get("HYGEIA_STORE", "auto"),
         help="'auto': the local IPFS node of `hygeia node up` when it runs, else the embedded "
         "store; 'ipfs': that node (started when none runs); 'local' (embedded, "
@@ -83,13 +99,18 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
         "--ipfs", metavar="URL", default=None, help="IPFS node RPC API, e.g. http://127.0.0.1:5001"
     )
     group.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds to wait for the IPFS node"
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="seconds to wait for the IPFS node (default %(default)s)",
     )
 
 
 def add_key_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--key",
+        metavar="FILE",
         type=Path,
         default=os.environ.get("HYGEIA_KEY_FILE"),
         help="your X25519 record-encryption key (PEM from `hygeia keys new`; env "
@@ -154,6 +175,8 @@ class Context:
         return self.record_key_from(path)
 
     def record_key_from(self, path: Path) -> X25519PrivateKey:
+        if not path.is_file():  # before asking for its password
+            raise InvalidInputError(f"no key file {path} (create one with `hygeia keys new`)")
         return load_private_key(path, secret("HYGEIA_KEY_PASSWORD", f"password for {path}: "))
 
     def suite(self, default_account: str | None = None, *, read_only: bool = False) -> Suite:

@@ -3,40 +3,83 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from hygeia import __version__
 from hygeia.claims import cli as claims
 from hygeia.cli.commands import deploy, store
 from hygeia.cli.context import Context
+from hygeia.cli.errors import BROKEN_PIPE, ERROR, INTERRUPTED, USAGE, UsageError
 from hygeia.cli.output import Output
 from hygeia.consent import cli as consent
-from hygeia.core.errors import HygeiaError
+from hygeia.core.errors import HygeiaError, InvalidInputError
 from hygeia.dev import cli as dev
 from hygeia.participants import cli as participants
 from hygeia.provenance import cli as provenance
 from hygeia.records import cli as records
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 
 class _Parser(argparse.ArgumentParser):
     """No abbreviated options: `--key` must never be read as `--keystore` where only one exists.
+    A refused command line raises UsageError (printed by `main`, as JSON with --json) instead of
+    exiting from inside argparse.
 
-    Sub-command parsers are made of the same class, so the rule holds at every level.
+    Sub-command parsers are made of the same class, so both rules hold at every level.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
+        self._refused: Any = None
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            self._refused = arg_string
+            raise
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError:
+            self._refused = value
+            raise
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse ignores a failed write (a closed pipe under `--help | head`); `main` handles it.
+        stream = file or sys.stderr
+        if message and stream is not None:
+            stream.write(message)
+
+    def error(self, message: str) -> NoReturn:
+        # argparse calls this while handling the ArgumentError that names the argument, if any.
+        cause = sys.exc_info()[1]
+        argument = cause.argument_name if isinstance(cause, argparse.ArgumentError) else None
+        value = self._refused if argument is not None else None
+        raise UsageError(message, parser=self, argument=argument, value=value)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hygeia",
         description="Consent, drug provenance and claims adjudication on an EVM chain.",
+        epilog="Exit status: 0 success, 1 error, 2 usage error, 3 the answer is no "
+        "(consent check, provenance verify, provenance dispense, node status).",
     )
     parser.add_argument("--version", action="version", version=f"hygeia {__version__}")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON document, errors included; taken anywhere on the line (before a "
+        "`--`), as every command's own --json",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (dev, deploy, participants, records, consent, store, provenance, claims):
         module.register(sub)
@@ -44,18 +87,81 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    out = Output(as_json=getattr(args, "json", False))
+    """Run one command; its exit status (hygeia.cli.errors: 0, 1, 2, 3, 130 or 141)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            return _run(arguments)
+        finally:  # also after --help: a closed pipe shows here, not in the interpreter's exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE
+
+
+def _run(argv: list[str]) -> int:
+    parser = build_parser()
+    words, as_json = _take_json(argv)
+    try:
+        args = parser.parse_args(words)
+    except UsageError as exc:
+        Output(as_json=as_json).usage_error(exc)
+        return USAGE
+    args.json = as_json
+    out = Output(as_json=as_json)
     try:
         if args.command == "node":
             return int(args.handler(args, out))
         return int(args.handler(Context(args, out)))
+    except UsageError as exc:
+        if exc.parser is None:
+            exc.parser = _command_parser(parser, args)
+        out.usage_error(exc)
+        return USAGE
     except HygeiaError as exc:
         out.error(exc)
-        return 1
+        return ERROR
+    except OSError as exc:
+        if exc.filename is None or isinstance(exc, BrokenPipeError):
+            raise
+        # A file named on the command line that cannot be read or written.
+        out.error(InvalidInputError(f"{exc.filename}: {exc.strerror or exc}"))
+        return ERROR
     except KeyboardInterrupt:
         out.err.print("interrupted")
-        return 130
+        return INTERRUPTED
+
+
+def _take_json(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """The command line without its --json flags, and whether it had one: --json counts
+    anywhere before a `--` (after it, it is a value), so a command line the parser refuses
+    still gets its error as JSON, and `hygeia --json provenance verify ...` works too."""
+    words = list(argv)
+    end = words.index("--") if "--" in words else len(words)
+    flags = [w for w in words[:end] if w != "--json"]
+    return flags + words[end:], len(flags) < end
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Any:
+    """The sub-command parser that parsed `args` (whose usage a usage error shows)."""
+    current = parser
+    for dest in ("command", "action"):
+        name = getattr(args, dest, None)
+        subs = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if name is None or not subs:
+            break
+        current = subs[0].choices[name]
+    return current
+
+
+def _discard_stdout() -> None:
+    """After a reader closed stdout: point it at /dev/null so Python's own flush at exit does
+    not report the broken pipe again (the recipe in Python's `signal` documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 if __name__ == "__main__":

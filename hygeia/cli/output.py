@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hygeia.cli.errors import UsageError
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Role
 from hygeia.core.errors import ContractRevertError, DuplicateSerialError, HygeiaError
@@ -31,6 +33,15 @@ def write_private_file(path: str | os.PathLike[str], data: bytes) -> None:
         out.write(data)
 
 
+class _Console(Console):
+    """rich exits with status 1 when its reader closes the pipe; `hygeia.cli.main` handles a
+    closed pipe for every command alike (status 141)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 @dataclass
 class Output:
     """Where a command writes. Human text goes to stdout; progress and errors to stderr."""
@@ -38,11 +49,11 @@ class Output:
     as_json: bool
 
     def __post_init__(self) -> None:
-        self.console = Console(highlight=False)
+        self.console = _Console(highlight=False)
         if not self.console.is_terminal:
             # Piped output: no wrapping inside addresses and hashes.
-            self.console = Console(highlight=False, width=_PIPE_WIDTH)
-        self.err = Console(stderr=True, highlight=False, width=_PIPE_WIDTH)
+            self.console = _Console(highlight=False, width=_PIPE_WIDTH)
+        self.err = _Console(stderr=True, highlight=False, width=_PIPE_WIDTH)
 
     def result(self, data: Any, *, human: str | None = None) -> None:
         """Print `data` as JSON with --json, else `human` (or a key/value table of `data`)."""
@@ -106,6 +117,19 @@ class Output:
             self.err.print(
                 f"[bold red]error[/bold red] ({type(exc).__name__}): {message}", markup=True
             )
+
+    def usage_error(self, exc: UsageError) -> None:
+        """A refused command line: one JSON error document on stdout with --json, else the
+        command's usage and the error on stderr, as argparse prints them."""
+        if self.as_json:
+            payload = {"type": "UsageError", "message": exc.message, "args": exc.details()}
+            print(json.dumps({"error": payload}, indent=2, default=str))
+            return
+        prog = "hygeia"
+        if exc.parser is not None:
+            exc.parser.print_usage(sys.stderr)
+            prog = exc.parser.prog
+        sys.stderr.write(f"{prog}: error: {exc.message}\n")
 
 
 def _text(value: Any) -> str:

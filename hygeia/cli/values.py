@@ -1,15 +1,18 @@
-"""Parse command-line values: dates and roles, with errors that name the bad value."""
+"""Parse command-line values (dates, roles, ids, purposes) while parsing, so a bad one is a usage
+error that names it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hygeia.core.contract_types import Role
+from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.values import bytes32
 
 
 def timestamp(text: str) -> int:
@@ -49,3 +52,44 @@ def json_file(path: Path) -> Any:
         return json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInputError(f"cannot read {path}: {exc}") from None
+
+
+def hex32(what: str) -> Callable[[str], bytes]:
+    """An argument type for 32 bytes of hex, 0x optional (a record id, a digest...): a typo is a
+    usage error naming `what`."""
+
+    def parse(text: str) -> bytes:
+        try:
+            return bytes32(text, what)
+        except InvalidInputError as exc:
+            raise argparse.ArgumentTypeError(f"{exc} (0x + 64 hex digits)") from None
+
+    parse.__name__ = what.replace(" ", "_")
+    return parse
+
+
+def purpose(text: str) -> str:
+    """A purpose of use by name (TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH, PUBHLTH), checked
+    while parsing, so a typo is a usage error."""
+    _check(Purpose.parse, text)
+    return text
+
+
+def action(text: str) -> str:
+    """A consent action by name (access, collect, disclose, correct), checked while parsing."""
+    _check(Action.parse, text)
+    return text
+
+
+def positive(text: str) -> int:
+    """A whole number of at least 1 (days, minutes, a batch size)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _check(parse: Callable[[list[str]], Any], text: str) -> None:
+    try:
+        parse([text])
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

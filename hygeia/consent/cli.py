@@ -16,12 +16,12 @@ from hygeia.cli.context import (
     add_store_options,
     resolve_address,
 )
+from hygeia.cli.errors import NO, OK
 from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import iso
-from hygeia.core.values import bytes32
 from hygeia.records.sharing import ConsentManager, SignedGrant
 from hygeia.records.vault import RecordVault
 from hygeia.suite import Suite
@@ -48,17 +48,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _grant_options(action("grant", "record a consent (shares record keys)", _grant, store=True))
     p = action("sign", "sign a consent off-chain (EIP-712) for anyone to relay", _sign, store=True)
     _grant_options(p)
-    p.add_argument("--out", type=Path, required=True, help="signed grant JSON to write")
-    p.add_argument("--valid-minutes", type=int, default=60, help="signature deadline")
+    p.add_argument(
+        "--out", metavar="FILE", type=Path, required=True, help="signed grant JSON to write"
+    )
+    p.add_argument(
+        "--valid-minutes",
+        metavar="N",
+        type=values.positive,
+        default=60,
+        help="minutes anyone may relay the signature (default %(default)s)",
+    )
     p = action("relay", "submit a signed consent, paying its gas", _relay, store=True)
-    p.add_argument("file", type=Path, help="signed grant JSON from `hygeia consent sign`")
+    _signed_file(p)
     p = action(
         "cancel", "cancel a signed consent nobody relayed yet (patient or delegate)", _cancel
     )
-    p.add_argument("file", type=Path, help="signed grant JSON from `hygeia consent sign`")
+    _signed_file(p)
     p = action("revoke", "revoke a consent at once", _revoke, store=True)
-    p.add_argument("consent_id", type=int, help="the consent's id, from `hygeia consent list`")
-    p.add_argument("--patient", default=None, help="default: the signer (or as its delegate)")
+    _consent_id(p)
+    _patient_option(p, "whose consent: address or dev name (default: the signer, or as delegate)")
     p = action(
         "share-keys",
         "share record keys under a consent again: once it has started, or after the grantee "
@@ -66,37 +74,78 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _share_keys,
         store=True,
     )
-    p.add_argument("consent_id", type=int, help="the consent's id, from `hygeia consent list`")
-    p.add_argument("--patient", default=None, help="default: the signer (or as its delegate)")
+    _consent_id(p)
+    _patient_option(p, "whose consent: address or dev name (default: the signer, or as delegate)")
     p = action(
         "delegate",
         "appoint an account to act for you (consents, records), or end it with --revoke",
         _delegate,
     )
-    p.add_argument("who", help="the delegate's account (address or dev name)")
+    p.add_argument("who", metavar="WHO", help="the delegate's account: address or dev name")
     p.add_argument("--revoke", action="store_true", help="end the appointment")
     p = action(
         "delegates", "who acts for a patient: its guardian and appointed delegates", _delegates
     )
-    p.add_argument("--patient", default=None, help="default: the signer")
-    p = action("check", "would the patient's consents allow this access now?", _check)
-    p.add_argument("--patient", required=True)
-    p.add_argument("--grantee", required=True)
-    p.add_argument("--target", required=True, help="record id (0x...) or data class name")
-    p.add_argument("--action", dest="what", default="access")
-    p.add_argument("--purpose", default="TREAT")
+    _patient_option(p, "whose: address or dev name (default: the signer)")
+    p = action(
+        "check",
+        "would the patient's consents allow this access now? (exit 0 allowed, 3 refused)",
+        _check,
+    )
+    p.add_argument(
+        "--patient", metavar="WHO", required=True, help="the patient: address or dev name"
+    )
+    p.add_argument(
+        "--grantee",
+        metavar="WHO",
+        required=True,
+        help="who would access: address or dev name, e.g. specialist",
+    )
+    p.add_argument(
+        "--target",
+        type=_target,
+        required=True,
+        help="a record id (0x + 64 hex digits) or a data class name, e.g. laboratory",
+    )
+    p.add_argument(
+        "--action",
+        dest="what",
+        metavar="ACTION",
+        type=values.action,
+        default="access",
+        help="access, collect, disclose or correct (default %(default)s)",
+    )
+    p.add_argument(
+        "--purpose",
+        type=values.purpose,
+        default="TREAT",
+        help="purpose of use: TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH or PUBHLTH "
+        "(default %(default)s)",
+    )
     p = action("list", "a patient's consents and their status", _list)
-    p.add_argument("--patient", default=None, help="default: the signer")
+    _patient_option(p, "whose: address or dev name (default: the signer)")
     p = action("audit", "accounting of disclosures: who read what, when, why", _audit)
-    p.add_argument("--patient", default=None, help="default: the signer")
+    _patient_option(p, "whose: address or dev name (default: the signer)")
 
     emergency = sub.add_parser("emergency", help="break-glass emergency access (ETREAT)")
     steps = emergency.add_subparsers(dest="action", required=True)
     p = steps.add_parser("open", help="open time-boxed emergency access to a patient's data")
     add_common_options(p)
-    p.add_argument("--patient", required=True)
-    p.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
-    p.add_argument("--minutes", type=int, default=60, help="at most 1440 (default %(default)s)")
+    p.add_argument(
+        "--patient", metavar="WHO", required=True, help="the patient: address or dev name"
+    )
+    p.add_argument(
+        "--reason",
+        required=True,
+        help='why, in words, e.g. "unconscious in the ER" (only its hash goes on-chain)',
+    )
+    p.add_argument(
+        "--minutes",
+        metavar="N",
+        type=values.positive,
+        default=60,
+        help="how long it stays open, at most 1440 (default %(default)s)",
+    )
     p.set_defaults(handler=_open)
     p = steps.add_parser(
         "close",
@@ -104,9 +153,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "provider's, who then may not reopen it for a day",
     )
     add_common_options(p)
-    p.add_argument("--patient", required=True, help="the patient (address or dev name)")
+    p.add_argument(
+        "--patient", metavar="WHO", required=True, help="the patient: address or dev name"
+    )
     p.add_argument(
         "--provider",
+        metavar="WHO",
         default=None,
         help="whose access to close (default: your own); the patient or a delegate names it",
     )
@@ -115,30 +167,102 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _grant_options(p: argparse.ArgumentParser) -> None:
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--to", default=None, help="grantee account (address or dev name)")
-    who.add_argument("--role", type=values.role, default=None, help="every active holder")
-    p.add_argument("--patient", default=None, help="default: the signer")
+    who.add_argument("--to", metavar="WHO", default=None, help="the grantee: address or dev name")
+    who.add_argument(
+        "--role",
+        type=values.role,
+        default=None,
+        help="every active holder of a role instead, e.g. provider (decides access, shares no "
+        "keys)",
+    )
+    _patient_option(p, "whose consent: address or dev name (default: the signer)")
     p.add_argument("--deny", action="store_true", help="a deny provision (overrides permits)")
     p.add_argument(
         "--action",
         dest="actions",
+        metavar="ACTION",
+        type=values.action,
         action="append",
         default=None,
-        help="access, collect, disclose, correct (repeat; default access)",
+        help="access, collect, disclose or correct (repeat for several; default access)",
     )
     p.add_argument(
         "--purpose",
         dest="purposes",
+        metavar="PURPOSE",
+        type=values.purpose,
         action="append",
         default=None,
-        help="TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH, PUBHLTH (repeat; default TREAT)",
+        help="TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH or PUBHLTH (repeat; default TREAT)",
     )
-    p.add_argument("--class", dest="classes", action="append", default=[], help="data class")
-    p.add_argument("--record", dest="records", action="append", default=[], help="record id")
-    p.add_argument("--start", type=values.timestamp, default=None, help="date; default now")
+    p.add_argument(
+        "--class",
+        dest="classes",
+        metavar="CLASS",
+        action="append",
+        default=[],
+        help="a data class the consent covers, e.g. laboratory (repeat; with no --class or "
+        "--record: all data)",
+    )
+    p.add_argument(
+        "--record",
+        dest="records",
+        metavar="RECORD_ID",
+        type=values.hex32("record id"),
+        action="append",
+        default=[],
+        help="a record the consent covers: 0x + 64 hex digits (repeat)",
+    )
+    p.add_argument(
+        "--start",
+        metavar="DATE",
+        type=values.timestamp,
+        default=None,
+        help="when it starts, e.g. 2026-01-31 or 2026-01-31T12:00:00Z (default: now)",
+    )
     until = p.add_mutually_exclusive_group()
-    until.add_argument("--days", type=int, default=None, help="in force this many days")
-    until.add_argument("--until", type=values.end_of_day, default=None, help="date (inclusive)")
+    until.add_argument(
+        "--days",
+        metavar="N",
+        type=values.positive,
+        default=None,
+        help="in force this many days from the start (default 30)",
+    )
+    until.add_argument(
+        "--until",
+        metavar="DATE",
+        type=values.end_of_day,
+        default=None,
+        help="last day in force, inclusive, e.g. 2026-12-31",
+    )
+
+
+def _target(text: str) -> bytes:
+    """`--target`: a record id (0x...) or a data class name, as the id the chain compares."""
+    if text.startswith("0x"):
+        return values.hex32("record id")(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("name a data class or a record id")
+    return data_class_id(text)
+
+
+def _patient_option(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("--patient", metavar="WHO", default=None, help=help_text)
+
+
+def _consent_id(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "consent_id",
+        metavar="CONSENT_ID",
+        type=int,
+        help="the consent's number, as `consent grant` or `consent list` prints it, e.g. 7",
+    )
+
+
+def _signed_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "file", metavar="FILE", type=Path, help="signed grant JSON from `hygeia consent sign`"
+    )
 
 
 def _request(ctx: Context, suite: Suite) -> GrantRequest:
@@ -148,9 +272,7 @@ def _request(ctx: Context, suite: Suite) -> GrantRequest:
         end = args.until
     else:
         end = start + (args.days if args.days is not None else 30) * DAY
-    targets = tuple(data_class_id(c) for c in args.classes) + tuple(
-        bytes32(r, "record id") for r in args.records
-    )
+    targets = tuple(data_class_id(c) for c in args.classes) + tuple(args.records)
     return GrantRequest(
         kind=ProvisionType.DENY if args.deny else ProvisionType.PERMIT,
         grantee=resolve_address(suite, args.to) if args.to else None,
@@ -285,18 +407,17 @@ def _revoke(ctx: Context) -> int:
         f"revoked consent {ctx.args.consent_id} of {patient}; later record versions get keys "
         "the grantee never sees (what it already read cannot be recalled)",
         receipt,
+        {"consent_id": str(ctx.args.consent_id), "patient": patient},
     )
     return 0
 
 
 def _check(ctx: Context) -> int:
     suite = ctx.suite(read_only=True)
-    target = ctx.args.target
-    target_id = bytes32(target, "record id") if target.startswith("0x") else data_class_id(target)
     decision = suite.consent.check_access(
         resolve_address(suite, ctx.args.patient),
         resolve_address(suite, ctx.args.grantee),
-        target_id,
+        ctx.args.target,
         Action.parse([ctx.args.what]),
         Purpose.parse([ctx.args.purpose]),
     )
@@ -309,7 +430,7 @@ def _check(ctx: Context) -> int:
     ctx.out.result(
         data, human=f"{verdict}: {decision.reason.name.lower()} (consent {decision.consent_id})"
     )
-    return 0 if decision.allowed else 3
+    return OK if decision.allowed else NO
 
 
 def _list(ctx: Context) -> int:
@@ -378,10 +499,15 @@ def _open(ctx: Context) -> int:
     suite = ctx.suite(default_account="provider")
     patient = resolve_address(suite, ctx.args.patient)
     receipt = suite.consent.open_break_glass(patient, ctx.args.reason, ctx.args.minutes * 60)
+    assert suite.sender is not None
+    opened = int(suite.w3.eth.get_block(receipt.block_number)["timestamp"])
+    ends = opened + ctx.args.minutes * 60 - 1  # its last second, as the contract's endsAt
     ctx.out.transaction(
-        f"break-glass access to {patient} open for {ctx.args.minutes} min (ETREAT); "
-        "it is on the patient's audit trail",
+        f"break-glass access to {patient} open for {ctx.args.minutes} min (ETREAT), until "
+        f"{iso(ends)}; it is on the patient's audit trail (close it early with `hygeia "
+        f"emergency close --patient {ctx.args.patient}`)",
         receipt,
+        {"patient": patient, "provider": suite.sender.address, "until": iso(ends)},
     )
     return 0
 

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.context import Context, add_common_options, add_json_option
+from hygeia.cli.errors import NO, OK
 from hygeia.cli.output import Output
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, dev_signer
 from hygeia.core.deployments import AddressBook
@@ -37,23 +38,26 @@ def register_node(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     for name, help_text in (
         ("up", "start the local Anvil chain and IPFS node (no-op for what runs)"),
         ("down", "stop them, saving their state"),
-        ("status", "show what runs"),
+        ("status", "show what runs (exit 3 when a node is not running)"),
     ):
         action = actions.add_parser(name, help=help_text)
         action.add_argument(
             "--state-dir",
+            metavar="DIR",
             type=Path,
             default=local.state_dir(),
             help="pid, log, chain-state and IPFS repo files (default %(default)s)",
         )
         action.add_argument(
             "--port",
+            metavar="PORT",
             type=int,
             default=local.chain_port(),
             help="Anvil port (env HYGEIA_NODE_PORT; default %(default)s)",
         )
         action.add_argument(
             "--ipfs-port",
+            metavar="PORT",
             type=int,
             default=local.ipfs_port(),
             help="IPFS RPC API port (env HYGEIA_IPFS_PORT; default %(default)s)",
@@ -61,7 +65,7 @@ def register_node(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action.add_argument(
             "--no-ipfs", action="store_true", help="only the chain (records use --store local)"
         )
-        action.add_argument("--json", action="store_true", help="machine-readable output")
+        add_json_option(action)
         action.set_defaults(handler=_HANDLERS[name])
 
 
@@ -105,13 +109,16 @@ def _down(args: argparse.Namespace, out: Output) -> int:
 
 
 def _status(args: argparse.Namespace, out: Output) -> int:
+    """What runs; exit 3 (the answer is no) when the chain, or the IPFS node (unless --no-ipfs),
+    is not running, like an init script's `status`."""
     nodes = {"anvil": anvil.running(args.state_dir), "ipfs": ipfs.running(args.state_dir)}
     human = [
         f"{name} running at {node.url} (pid {node.pid})" if node else f"{name} not running"
         for name, node in nodes.items()
     ]
     out.result({name: _describe(node) for name, node in nodes.items()}, human="\n".join(human))
-    return 0
+    wanted = ["anvil"] if args.no_ipfs else list(nodes)
+    return OK if all(nodes[name] for name in wanted) else NO
 
 
 def _verb(started: bool) -> str:
@@ -128,13 +135,22 @@ def register_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--store",
         choices=("ipfs", "local"),
         default="ipfs",
-        help="records on the local IPFS node (default) or in the embedded store",
+        help="records on the local IPFS node (ipfs, the default) or in the embedded store (local)",
     )
     parser.add_argument(
-        "--state-dir", type=Path, default=Path(".hygeia/demo"), help="demo keys and store"
+        "--state-dir",
+        metavar="DIR",
+        type=Path,
+        default=Path(".hygeia/demo"),
+        help="the cast's key files, the embedded store and the files the demo writes "
+        "(default %(default)s)",
     )
     parser.add_argument(
-        "--serials", type=int, default=10_000, help="packs in the commissioned lot (%(default)s)"
+        "--serials",
+        metavar="N",
+        type=int,
+        default=10_000,
+        help="packs in the commissioned lot (default %(default)s)",
     )
     parser.set_defaults(handler=run_demo)
 

@@ -13,7 +13,6 @@ from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options, resolve_address
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import InvalidInputError
 from hygeia.participants.client import GuardianshipConsent
 
 Handler = Callable[[Context], int]
@@ -37,13 +36,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "register the signer as a patient, or (with --consent) a ward as its guardian",
         _register,
     )
-    p.add_argument(
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument(
         "--encryption-key",
+        metavar="HEX",
         default=None,
-        help="your X25519 public key, 32 bytes hex (from `hygeia keys new`); not with --consent",
+        help="register yourself: your X25519 public key, 0x + 64 hex digits, as `hygeia keys "
+        "new` prints it",
     )
-    p.add_argument(
+    how.add_argument(
         "--consent",
+        metavar="FILE",
         type=Path,
         default=None,
         help="register a ward as its guardian, with the ward's signed consent "
@@ -55,15 +58,32 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "as a ward, sign your consent to be registered by a guardian with a key",
         _accept_guardian,
     )
-    p.add_argument("--guardian", required=True, help="the guardian's account (address or dev name)")
+    p.add_argument(
+        "--guardian",
+        metavar="WHO",
+        required=True,
+        help="the guardian's account: address or dev name",
+    )
     p.add_argument(
         "--encryption-key",
+        metavar="HEX",
         required=True,
-        help="the ward's X25519 public key, 32 bytes hex, that records will be wrapped to",
+        help="the ward's X25519 public key (0x + 64 hex digits, from `hygeia keys new`) that "
+        "its records will be wrapped to",
     )
-    p.add_argument("--out", type=Path, required=True, help="signed consent JSON to write")
     p.add_argument(
-        "--valid-days", type=int, default=7, help="days the consent can be used (default 7)"
+        "--out",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="signed consent JSON to write, e.g. ward-consent.json",
+    )
+    p.add_argument(
+        "--valid-days",
+        metavar="N",
+        type=values.positive,
+        default=7,
+        help="days the guardian may use the consent (default %(default)s)",
     )
 
     p = action(
@@ -71,18 +91,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "end a guardianship (as the ward or as its guardian): the guardian no longer acts for it",
         _end_guardianship,
     )
-    p.add_argument("ward", help="the ward's account (address or dev name)")
+    p.add_argument("ward", metavar="WARD", help="the ward's account: address or dev name")
 
     p = action("credential", "issue a credential for a licensed role (regulator)", _credential)
     _account_and_role(p)
-    p.add_argument("--license", required=True, help="license id (only its hash goes on-chain)")
-    p.add_argument("--jurisdiction", required=True, help="ISO 3166 code of the issuer, e.g. US-NY")
-    p.add_argument("--valid-from", type=values.timestamp, default=None, help="date; default now")
-    p.add_argument("--valid-until", type=values.end_of_day, required=True, help="date (inclusive)")
+    p.add_argument(
+        "--license",
+        metavar="ID",
+        required=True,
+        help="license id, e.g. an NPI 1234567893 (only its hash goes on-chain)",
+    )
+    p.add_argument(
+        "--jurisdiction",
+        metavar="CODE",
+        required=True,
+        help="ISO 3166 code of the issuer, e.g. US-NY",
+    )
+    p.add_argument(
+        "--valid-from",
+        metavar="DATE",
+        type=values.timestamp,
+        default=None,
+        help="first day valid, e.g. 2026-01-31 or 2026-01-31T12:00:00Z (default: now)",
+    )
+    _valid_until(p)
 
     p = action("renew", "move a credential's end of validity (regulator)", _renew)
     _account_and_role(p)
-    p.add_argument("--valid-until", type=values.end_of_day, required=True, help="date (inclusive)")
+    _valid_until(p)
 
     for name, verb in (
         ("suspend", "suspend"),
@@ -92,14 +128,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _account_and_role(action(name, f"{verb} a credential (regulator)", _status_change))
 
     p = action("set-key", "publish or rotate the signer's X25519 encryption key", _set_key)
-    p.add_argument("key", help="X25519 public key, 32 bytes hex")
+    p.add_argument(
+        "key",
+        metavar="HEX",
+        help="X25519 public key, 0x + 64 hex digits, as `hygeia keys new` prints it",
+    )
 
     p = action("show", "roles, credentials and encryption key of an account", _show)
-    p.add_argument("who", help="address, or dev account name on a local chain")
+    _who(p)
+
+
+def _who(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "who",
+        metavar="ACCOUNT",
+        help="address, or dev account name on a local chain, e.g. provider",
+    )
+
+
+def _valid_until(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--valid-until",
+        metavar="DATE",
+        type=values.end_of_day,
+        required=True,
+        help="last day valid, inclusive, e.g. 2027-12-31",
+    )
 
 
 def _account_and_role(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("who", help="address, or dev account name on a local chain")
+    _who(parser)
     parser.add_argument(
         "--role",
         type=values.role,
@@ -115,15 +173,11 @@ def _done(ctx: Context, what: str, receipt: Receipt, extra: dict[str, Any] | Non
 
 def _register(ctx: Context) -> int:
     suite = ctx.suite(default_account="patient")
-    if ctx.args.consent is None:
-        if ctx.args.encryption_key is None:
-            raise InvalidInputError("register needs --encryption-key (or --consent for a ward)")
+    if ctx.args.consent is None:  # argparse took exactly one of --encryption-key and --consent
+        assert suite.sender is not None
         receipt = suite.participants.register_patient(ctx.args.encryption_key)
-        return _done(ctx, f"registered patient {suite.participants.sender.address}", receipt)  # type: ignore[union-attr]
-    if ctx.args.encryption_key is not None:
-        raise InvalidInputError(
-            "a ward is registered with the key it signed in its consent: drop --encryption-key"
-        )
+        me = suite.sender.address
+        return _done(ctx, f"registered patient {me}", receipt, {"patient": me})
     consent = GuardianshipConsent.from_json(values.json_file(ctx.args.consent))
     receipt = suite.participants.register_patient_for(consent)
     return _done(
@@ -139,8 +193,6 @@ def _accept_guardian(ctx: Context) -> int:
     suite = ctx.suite()
     assert suite.sender is not None
     guardian = resolve_address(suite, ctx.args.guardian)
-    if ctx.args.valid_days <= 0:
-        raise InvalidInputError("--valid-days must be at least 1")
     now = int(suite.w3.eth.get_block("latest")["timestamp"])
     consent = suite.participants.sign_guardianship(
         suite.sender.signer, guardian, ctx.args.encryption_key, now + ctx.args.valid_days * _DAY
@@ -181,14 +233,24 @@ def _credential(ctx: Context) -> int:
         valid_from=valid_from,
         valid_until=ctx.args.valid_until,
     )
-    return _done(ctx, f"issued {ctx.args.role.name.lower()} credential to {account}", receipt)
+    return _done(
+        ctx,
+        f"issued {ctx.args.role.name.lower()} credential to {account}",
+        receipt,
+        {"account": account, "role": ctx.args.role.name.lower()},
+    )
 
 
 def _renew(ctx: Context) -> int:
     suite = ctx.suite(default_account="regulator")
     account = resolve_address(suite, ctx.args.who)
     receipt = suite.participants.renew_credential(account, ctx.args.role, ctx.args.valid_until)
-    return _done(ctx, f"renewed {ctx.args.role.name.lower()} credential of {account}", receipt)
+    return _done(
+        ctx,
+        f"renewed {ctx.args.role.name.lower()} credential of {account}",
+        receipt,
+        {"account": account, "role": ctx.args.role.name.lower()},
+    )
 
 
 def _status_change(ctx: Context) -> int:
@@ -209,8 +271,14 @@ def _status_change(ctx: Context) -> int:
 
 def _set_key(ctx: Context) -> int:
     suite = ctx.suite()
+    assert suite.sender is not None
     receipt = suite.participants.set_encryption_key(ctx.args.key)
-    return _done(ctx, "encryption key published", receipt)
+    return _done(
+        ctx,
+        f"encryption key of {suite.sender.address} published",
+        receipt,
+        {"account": suite.sender.address},
+    )
 
 
 def _show(ctx: Context) -> int:

@@ -19,8 +19,9 @@ from typing import Any
 
 from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.errors import NO, OK, UsageError
 from hygeia.core.chain.signers import dev_signer
-from hygeia.core.contract_types import SuspectReason
+from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.store import open_store
 from hygeia.provenance import epcis, gs1
@@ -50,17 +51,43 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = action(
         "prefix", "record the GS1 company prefix licensed to a manufacturer (regulator)", _prefix
     )
-    p.add_argument("prefix", help="GS1 company prefix, 6 to 12 digits (e.g. 0614141)")
+    p.add_argument(
+        "prefix", metavar="PREFIX", help="GS1 company prefix, 6 to 12 digits, e.g. 0614141"
+    )
     whom = p.add_mutually_exclusive_group(required=True)
-    whom.add_argument("--to", help="the licensee: address or dev account name")
+    whom.add_argument(
+        "--to", metavar="WHO", help="the licensee: address or dev account name, e.g. manufacturer"
+    )
     whom.add_argument("--revoke", action="store_true", help="revoke the prefix's licence")
 
     p = action("product", "register a product by GTIN (manufacturer)", _product)
     _gtin_argument(p)
-    p.add_argument("--name", required=True, help="product name (only its hash goes on-chain)")
-    p.add_argument("--prefix-length", type=int, required=True, help="GS1 company prefix digits")
-    p.add_argument("--min-temp", type=float, required=True, help="lowest storage temperature, C")
-    p.add_argument("--max-temp", type=float, required=True, help="highest storage temperature, C")
+    p.add_argument(
+        "--name",
+        required=True,
+        help='product name, e.g. "Amoxicillin 500 mg" (only its hash goes on-chain)',
+    )
+    p.add_argument(
+        "--prefix-length",
+        metavar="N",
+        type=int,
+        required=True,
+        help="digits of the GS1 company prefix inside the GTIN, e.g. 7 for 0614141",
+    )
+    p.add_argument(
+        "--min-temp",
+        metavar="CELSIUS",
+        type=float,
+        required=True,
+        help="lowest storage temperature in degrees Celsius, e.g. 2",
+    )
+    p.add_argument(
+        "--max-temp",
+        metavar="CELSIUS",
+        type=float,
+        required=True,
+        help="highest storage temperature in degrees Celsius, e.g. 25",
+    )
 
     p = action(
         "commission",
@@ -70,21 +97,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _gtin_argument(p)
     _lot(p, required=True)
-    p.add_argument("--expiry", type=_expiry, required=True, help="YYMMDD (00 day: end of month)")
+    _expiry_option(p, "expiry date as YYMMDD, e.g. 301231 (day 00: the end of the month)")
     p.add_argument(
-        "--serials", type=Path, required=True, help="file of serials, one a line; - stdin"
+        "--serials",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="file of serial numbers, one a line (- for stdin), e.g. serials.txt",
     )
 
     p = action("ship", "ship a holding, or some of its serials, to a trading partner", _ship)
-    p.add_argument("holding", type=_id, help="holding id (0x...)")
-    p.add_argument("--to", required=True, help="receiver: address or dev account name")
+    _holding(p, "the holding to ship from: 0x + 64 hex digits, as commission or receive prints it")
     p.add_argument(
-        "--serials", type=Path, default=None, help="file of serials to ship; default all"
+        "--to", metavar="WHO", required=True, help="receiver: address or dev account name"
+    )
+    p.add_argument(
+        "--serials",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="file of the serials to ship, one a line (default: the whole holding)",
     )
     p.add_argument("--no-sale", action="store_true", help="move without selling (ownership stays)")
 
-    p = action("receive", "confirm receipt of a shipment (its receiver)", _receive)
-    p.add_argument("shipment", type=_id, help="shipment id (0x...)")
+    p = action(
+        "receive",
+        "confirm receipt of a shipment (its receiver); the shipment's id becomes your holding's",
+        _receive,
+    )
+    _shipment(p)
 
     p = action(
         "void",
@@ -92,23 +133,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "makes the receipt fail, so the reason is on the record",
         _void,
     )
-    p.add_argument("shipment", type=_id, help="shipment id (0x...)")
-    p.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
+    _shipment(p)
+    _reason(p, "truck never left")
 
-    p = action("dispense", "dispense a unit to a patient (dispenser)", _dispense)
-    p.add_argument("holding", type=_id, help="the dispenser's holding id (0x...)")
-    p.add_argument("serial", help="serial number (GS1 AI 21) on the package")
+    p = action(
+        "dispense",
+        "dispense a unit to a patient (dispenser); exit 3 when it is refused as suspect",
+        _dispense,
+    )
+    _holding(p, "your holding that has the unit: 0x + 64 hex digits, as receive prints it")
+    _serial_argument(p)
 
-    p = action("verify", "DSCSA verification of a product identifier", _verify)
+    p = action(
+        "verify",
+        "DSCSA verification of a product identifier (exit 0 VALID, 3 any other status)",
+        _verify,
+    )
     _gtin_argument(p)
-    p.add_argument("serial", help="serial number (GS1 AI 21) on the package")
+    _serial_argument(p)
     _lot(p, required=True)
-    p.add_argument("--expiry", type=_expiry, required=True, help="YYMMDD as printed")
+    _expiry_option(p, "expiry date as printed on the package, YYMMDD, e.g. 301231")
 
     p = action("recall", "recall a lot (manufacturer or regulator)", _recall)
     _gtin_argument(p)
     _lot(p, required=True)
-    _reason(p)
+    _reason(p, "sterility failure")
 
     p = action(
         "quarantine",
@@ -118,7 +167,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _gtin_argument(p)
     _target(p)
-    _reason(p)
+    _reason(p, "damaged seal")
 
     p = action(
         "report",
@@ -128,7 +177,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _gtin_argument(p)
     _target(p)
-    _reason(p)
+    _reason(p, "label misprinted")
 
     p = action(
         "bar",
@@ -136,7 +185,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _bar,
     )
     # Not `account`: that is --account, the signer (a regulator).
-    p.add_argument("party", metavar="ACCOUNT", help="the party: address or dev account name")
+    p.add_argument(
+        "party", metavar="ACCOUNT", help="the party: address or dev account name, e.g. pharmacy"
+    )
     p.add_argument("--lift", action="store_true", help="lift the bar instead")
 
     p = action(
@@ -146,26 +197,70 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _clear,
     )
     p.add_argument(
-        "gtin", type=_gtin, nargs="?", default=None, help="GTIN-14 (not with --excursion)"
+        "gtin",
+        metavar="GTIN",
+        type=_gtin,
+        nargs="?",
+        default=None,
+        help="GTIN-14 of the quarantined product, e.g. 00614141000418 (not with --excursion)",
     )
-    p.add_argument("--lot", default=None, help="the quarantined lot (GS1 AI 10)")
-    p.add_argument("--serial", default=None, help="the quarantined unit's serial (GS1 AI 21)")
-    p.add_argument("--illegitimate", action="store_true", help="confirm illegitimate instead")
-    p.add_argument("--reason", default=None, help="required with --illegitimate")
-    p.add_argument("--excursion", type=_id, default=None, help="clear this holding's excursion")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--lot", default=None, help="the quarantined lot: lot number (GS1 AI 10), e.g. LOT-1"
+    )
+    which.add_argument(
+        "--serial",
+        default=None,
+        help="the quarantined unit: serial number (GS1 AI 21), e.g. SN0001",
+    )
+    p.add_argument(
+        "--illegitimate",
+        action="store_true",
+        help="confirm the lot or unit illegitimate instead of clearing it (needs --reason)",
+    )
+    p.add_argument(
+        "--reason",
+        default=None,
+        help='with --illegitimate: why, in words, e.g. "counterfeit" (only its hash goes on-chain)',
+    )
+    p.add_argument(
+        "--excursion",
+        metavar="HOLDING",
+        type=_id,
+        default=None,
+        help="clear the temperature excursion of this holding (0x + 64 hex digits) instead",
+    )
 
     p = action("sensor", "anchor a batch of temperature readings of a holding", _sensor)
-    p.add_argument("holding", type=_id, help="the holding the logger travelled with (0x...)")
+    _holding(p, "the holding the logger travelled with: 0x + 64 hex digits")
     p.add_argument(
-        "--readings", type=Path, required=True, help="CSV of time,celsius (ISO time or unix)"
+        "--readings",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="CSV of time,celsius, one reading a line, e.g. 2026-01-31T12:00:00Z,4.5 "
+        "(time as ISO or unix seconds)",
     )
-    p.add_argument("--device", required=True, help="data logger id, a URI (urn:epc:id:giai:...)")
+    p.add_argument(
+        "--device",
+        metavar="URI",
+        required=True,
+        help="the data logger's id as a URI, e.g. urn:epc:id:giai:4000001.1",
+    )
 
     p = action("trace", "chain of custody of a lot or unit, as EPCIS 2.0 JSON-LD", _trace)
     _gtin_argument(p)
     _lot(p, required=True)
-    p.add_argument("--serial", default=None, help="trace this unit only")
-    p.add_argument("--out", type=Path, default=None, help="write the EPCIS document here")
+    p.add_argument(
+        "--serial", default=None, help="trace this unit only: serial number, e.g. SN0001"
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="write the EPCIS 2.0 JSON-LD document here, e.g. trace.jsonld",
+    )
 
 
 # ------------------------------------------------------------------ argument types
@@ -196,21 +291,59 @@ def _id(text: str) -> bytes:
 
 
 def _gtin_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("gtin", type=_gtin, help="GTIN-14 (check digit verified)")
+    parser.add_argument(
+        "gtin",
+        metavar="GTIN",
+        type=_gtin,
+        help="GTIN-14 of the product, e.g. 00614141000418 (check digit verified)",
+    )
+
+
+def _serial_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "serial", metavar="SERIAL", help="serial number (GS1 AI 21) on the package, e.g. SN0001"
+    )
 
 
 def _lot(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--lot", required=required, help="lot number (GS1 AI 10)")
+    parser.add_argument(
+        "--lot", required=required, help="lot number (GS1 AI 10) as printed, e.g. LOT-1"
+    )
 
 
-def _reason(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--reason", required=True, help="why (only its hash goes on-chain)")
+def _expiry_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--expiry", metavar="YYMMDD", type=_expiry, required=True, help=help_text)
+
+
+def _holding(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("holding", metavar="HOLDING", type=_id, help=help_text)
+
+
+def _shipment(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "shipment",
+        metavar="SHIPMENT",
+        type=_id,
+        help="shipment id: 0x + 64 hex digits, as ship prints it",
+    )
+
+
+def _reason(parser: argparse.ArgumentParser, example: str) -> None:
+    parser.add_argument(
+        "--reason",
+        required=True,
+        help=f'why, in words, e.g. "{example}" (only its hash goes on-chain)',
+    )
 
 
 def _target(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--lot", default=None, help="the whole lot (lot number, GS1 AI 10)")
-    group.add_argument("--serial", default=None, help="one unit (serial number, GS1 AI 21)")
+    group.add_argument(
+        "--lot", default=None, help="the whole lot: lot number (GS1 AI 10), e.g. LOT-1"
+    )
+    group.add_argument(
+        "--serial", default=None, help="one unit: serial number (GS1 AI 21), e.g. SN0001"
+    )
 
 
 # ------------------------------------------------------------------ helpers
@@ -279,7 +412,9 @@ def _product(ctx: Context) -> int:
     flow = _flow(ctx, "manufacturer")
     a = ctx.args
     anchored = flow.register_product(a.gtin, a.prefix_length, a.name, a.min_temp, a.max_temp)
-    return _done(ctx, f"registered product {gs1.gtin14(a.gtin)}", anchored)
+    return _done(
+        ctx, f"registered product {gs1.gtin14(a.gtin)}", anchored, {"gtin": gs1.gtin14(a.gtin)}
+    )
 
 
 def _commission(ctx: Context) -> int:
@@ -303,17 +438,34 @@ def _ship(ctx: Context) -> int:
     receiver = _address(flow, ctx.args.to)
     anchored = flow.ship(ctx.args.holding, receiver, serials, sale=not ctx.args.no_sale)
     count = "the whole holding" if serials is None else f"{len(serials):,} units"
-    return _done(ctx, f"shipped {count} to {receiver}", anchored, {"shipment": _hex(anchored.id)})
+    extra = {"shipment": _hex(anchored.id), "from_holding": _hex(ctx.args.holding)}
+    if serials is not None:
+        extra["rest_stays_in"] = _hex(ctx.args.holding)
+    return _done(ctx, f"shipped {count} to {receiver}", anchored, extra)
 
 
 def _receive(ctx: Context) -> int:
     anchored = _flow(ctx).receive(ctx.args.shipment)
-    return _done(ctx, f"received shipment {_hex(ctx.args.shipment)}", anchored)
+    # The shipment's holding is now the receiver's: its id is what to ship or dispense from.
+    return _done(
+        ctx,
+        f"received shipment {_hex(ctx.args.shipment)}: you now hold its units in holding "
+        f"{_hex(ctx.args.shipment)}",
+        anchored,
+        {"holding": _hex(ctx.args.shipment)},
+    )
 
 
 def _void(ctx: Context) -> int:
     anchored = _flow(ctx).void(ctx.args.shipment, ctx.args.reason)
-    return _done(ctx, f"voided shipment {_hex(ctx.args.shipment)}", anchored)
+    # A voided shipment stays a holding of its sender, with the units that never left.
+    return _done(
+        ctx,
+        f"voided shipment {_hex(ctx.args.shipment)}: its units stay with you in holding "
+        f"{_hex(ctx.args.shipment)} (ship or dispense from it)",
+        anchored,
+        {"holding": _hex(ctx.args.shipment)},
+    )
 
 
 def _dispense(ctx: Context) -> int:
@@ -327,7 +479,7 @@ def _dispense(ctx: Context) -> int:
         anchored,
         {"dispensed": False},
     )
-    return 1
+    return NO
 
 
 def _verify(ctx: Context) -> int:
@@ -339,7 +491,7 @@ def _verify(ctx: Context) -> int:
         human=f"{answer.status.name}: GTIN {data['gtin']} serial {answer.serial} "
         f"lot {answer.lot} expiry {data['expiry']}",
     )
-    return 0
+    return OK if answer.status is VerificationStatus.VALID else NO
 
 
 def _recall(ctx: Context) -> int:
@@ -378,20 +530,29 @@ def _bar(ctx: Context) -> int:
 
 def _clear(ctx: Context) -> int:
     a = ctx.args
+    if a.excursion is not None:
+        if a.gtin is not None or a.lot or a.serial or a.illegitimate or a.reason:
+            raise UsageError("--excursion HOLDING goes alone: no GTIN, --lot, --serial or --reason")
+    elif a.gtin is None or (a.lot is None and a.serial is None):
+        raise UsageError("name a GTIN and --lot or --serial, or --excursion HOLDING")
+    elif a.illegitimate and not a.reason:
+        raise UsageError("--illegitimate needs --reason")
+    elif a.reason and not a.illegitimate:
+        raise UsageError("--reason goes with --illegitimate (clearing needs no reason)")
     flow = _flow(ctx, "manufacturer")
     if a.excursion is not None:
         return _done(
-            ctx, f"cleared excursion of {_hex(a.excursion)}", flow.clear_excursion(a.excursion)
+            ctx,
+            f"cleared excursion of {_hex(a.excursion)}",
+            flow.clear_excursion(a.excursion),
+            {"holding": _hex(a.excursion)},
         )
-    if a.gtin is None:
-        raise InvalidInputError("name a GTIN and --lot or --serial, or --excursion HOLDING")
+    gtin: int = ctx.args.gtin  # not None here (checked above)
     what = a.serial or f"lot {a.lot}"
     if a.illegitimate:
-        if not a.reason:
-            raise InvalidInputError("--illegitimate needs --reason")
-        anchored, parties = flow.confirm_illegitimate(a.gtin, a.reason, lot=a.lot, serial=a.serial)
+        anchored, parties = flow.confirm_illegitimate(gtin, a.reason, lot=a.lot, serial=a.serial)
         return _done(ctx, f"confirmed {what} illegitimate", anchored, {"notify": sorted(parties)})
-    return _done(ctx, f"cleared {what}", flow.clear(a.gtin, lot=a.lot, serial=a.serial))
+    return _done(ctx, f"cleared {what}", flow.clear(gtin, lot=a.lot, serial=a.serial))
 
 
 def _sensor(ctx: Context) -> int:
@@ -406,7 +567,12 @@ def _sensor(ctx: Context) -> int:
                 raise InvalidInputError(f"not a reading (time,celsius): {row!r}") from None
     anchored = _flow(ctx).record_sensor_readings(ctx.args.holding, readings, device=ctx.args.device)
     excursion = _flow(ctx, read_only=True).client.holding_of(ctx.args.holding).excursion
-    return _done(ctx, f"anchored {len(readings)} readings", anchored, {"excursion_open": excursion})
+    return _done(
+        ctx,
+        f"anchored {len(readings)} readings",
+        anchored,
+        {"holding": _hex(ctx.args.holding), "excursion_open": excursion},
+    )
 
 
 def _trace(ctx: Context) -> int:

@@ -8,18 +8,20 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from hygeia.cli import values
 from hygeia.cli.context import (
     Context,
     add_common_options,
+    add_json_option,
     add_key_option,
     add_store_options,
     resolve_address,
     secret,
 )
 from hygeia.cli.output import write_private_file
+from hygeia.consent.client import data_class_id
 from hygeia.core.contract_types import Purpose
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.values import bytes32
 from hygeia.records.keys import generate_private_key, public_key_bytes, save_private_key
 from hygeia.records.manifests import cid_text
 from hygeia.records.vault import RecordVault
@@ -45,31 +47,62 @@ def register_records(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         return p
 
     p = action("put", "validate, encrypt, store and anchor a new FHIR record", _put)
-    p.add_argument("file", type=Path, help="FHIR R4 JSON resource")
-    p.add_argument("--patient", default=None, help="whose record (default: the signer)")
-    p.add_argument("--class", dest="data_class", default=None, help="data class (default: type)")
+    p.add_argument(
+        "file", metavar="FILE", type=Path, help="a FHIR R4 resource as JSON, e.g. glucose.json"
+    )
+    _patient_option(p, "whose record: address or dev name (default: the signer)")
+    p.add_argument(
+        "--class",
+        dest="data_class",
+        metavar="CLASS",
+        default=None,
+        help="the data class consents name it by, e.g. laboratory (default: the resource "
+        "type, e.g. Observation)",
+    )
 
     p = action("get", "read and decrypt a record (logged on-chain for a provider)", _get)
-    p.add_argument("record_id")
-    p.add_argument("--version", type=int, default=None, help="default: the latest")
-    p.add_argument("--purpose", default="TREAT", help="purpose of use (default %(default)s)")
+    _record_id(p)
+    p.add_argument(
+        "--version", metavar="N", type=int, default=None, help="version number (default: latest)"
+    )
+    p.add_argument(
+        "--purpose",
+        type=values.purpose,
+        default="TREAT",
+        help="purpose of use, logged with the read: TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH or "
+        "PUBHLTH (default %(default)s)",
+    )
     p.add_argument(
         "--out",
+        metavar="FILE",
         type=Path,
         default=None,
         help="write the decrypted FHIR JSON to this file (created readable by you only, 0600)",
     )
 
-    p = action("amend", "add a version to a record", _amend)
-    p.add_argument("record_id")
-    p.add_argument("file", type=Path)
+    p = action("amend", "add a version to a record (it keeps its data class)", _amend)
+    _record_id(p)
+    p.add_argument(
+        "file", metavar="FILE", type=Path, help="the new version: a FHIR R4 resource as JSON"
+    )
 
-    action("history", "every version of a record", _history).add_argument("record_id")
+    _record_id(action("history", "every version of a record", _history))
     p = action("list", "a patient's records (latest versions)", _list)
-    p.add_argument("--patient", default=None, help="default: the signer")
-    action(
-        "erase", "crypto-shred a record: erase on-chain, unpin all its keys", _erase
-    ).add_argument("record_id")
+    _patient_option(p, "whose records: address or dev name (default: the signer)")
+    _record_id(action("erase", "crypto-shred a record: erase on-chain, unpin all its keys", _erase))
+
+
+def _record_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "record_id",
+        metavar="RECORD_ID",
+        type=values.hex32("record id"),
+        help="0x + 64 hex digits, as `records put` or `records list` prints it",
+    )
+
+
+def _patient_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--patient", metavar="WHO", default=None, help=help_text)
 
 
 def _vault(ctx: Context, *, key_required: bool) -> RecordVault:
@@ -84,14 +117,16 @@ def _patient(ctx: Context, vault: RecordVault) -> str:
 
 
 def _put(ctx: Context) -> int:
+    resource = ctx.args.file.read_bytes()  # a wrong path fails before any node is started
     vault = _vault(ctx, key_required=False)
-    stored = vault.put(
-        _patient(ctx, vault), ctx.args.file.read_bytes(), data_class=ctx.args.data_class
-    )
+    stored = vault.put(_patient(ctx, vault), resource, data_class=ctx.args.data_class)
+    class_id = "0x" + data_class_id(stored.data_class).hex()
     ctx.out.result(
-        stored.as_json(),
-        human=f"stored record 0x{stored.record_id.hex()} v1 ({stored.data_class}) as "
-        f"{stored.cid}\n  readers besides the patient: {', '.join(stored.readers) or '-'}\n"
+        {**stored.as_json(), "data_class_id": class_id},
+        human=f"stored record 0x{stored.record_id.hex()} v1 as {stored.cid}\n"
+        f"  filed under data class {stored.data_class!r} ({class_id}): consents name it with "
+        f"--class {stored.data_class}\n"
+        f"  readers besides the patient: {', '.join(stored.readers) or '-'}\n"
         f"  tx {stored.tx_hash}, {stored.gas_used:,} gas",
     )
     return 0
@@ -100,7 +135,7 @@ def _put(ctx: Context) -> int:
 def _get(ctx: Context) -> int:
     vault = _vault(ctx, key_required=True)
     opened = vault.get(
-        bytes32(ctx.args.record_id, "record id"),
+        ctx.args.record_id,
         version=ctx.args.version,
         purpose=Purpose.parse([ctx.args.purpose]),
     )
@@ -127,18 +162,23 @@ def _get(ctx: Context) -> int:
 
 
 def _amend(ctx: Context) -> int:
+    resource = ctx.args.file.read_bytes()
     vault = _vault(ctx, key_required=False)
-    stored = vault.amend(bytes32(ctx.args.record_id, "record id"), ctx.args.file.read_bytes())
+    stored = vault.amend(ctx.args.record_id, resource)
+    # A record keeps the data class it was filed under; the new version's type may differ.
+    class_id = vault.consent.record_of(stored.record_id).data_class
+    name = stored.data_class if data_class_id(stored.data_class) == class_id else None
     ctx.out.result(
-        stored.as_json(),
-        human=f"record 0x{stored.record_id.hex()} is now at v{stored.version} ({stored.cid})",
+        {**stored.as_json(), "data_class": name, "data_class_id": "0x" + class_id.hex()},
+        human=f"record 0x{stored.record_id.hex()} is now at v{stored.version} ({stored.cid}), "
+        f"still filed under data class {name or '0x' + class_id.hex()}",
     )
     return 0
 
 
 def _history(ctx: Context) -> int:
     vault = _vault(ctx, key_required=False)
-    record_id = bytes32(ctx.args.record_id, "record id")
+    record_id: bytes = ctx.args.record_id
     state, versions = vault.history(record_id)
     rows = [
         {
@@ -153,12 +193,12 @@ def _history(ctx: Context) -> int:
     ]
     ctx.out.result(
         {
-            "record_id": ctx.args.record_id,
+            "record_id": "0x" + record_id.hex(),
             "patient": state.patient,
             "erased": state.erased,
             "versions": rows,
         },
-        human=f"record {ctx.args.record_id} of {state.patient}"
+        human=f"record 0x{record_id.hex()} of {state.patient}"
         + (" [ERASED]" if state.erased else ""),
     )
     ctx.out.table(None, list(rows[0]) if rows else [], [list(r.values()) for r in rows])
@@ -183,15 +223,18 @@ def _list(ctx: Context) -> int:
     ctx.out.result({"patient": patient, "records": rows}, human=f"records of {patient}")
     ctx.out.table(
         None,
-        ["record id", "version", "erased", "cid"],
-        [[r["record_id"], r["latest_version"], r["erased"], r["cid"]] for r in rows],
+        ["record id", "version", "data class id", "erased", "cid"],
+        [
+            [r["record_id"], r["latest_version"], r["data_class"], r["erased"], r["cid"]]
+            for r in rows
+        ],
     )
     return 0
 
 
 def _erase(ctx: Context) -> int:
     vault = _vault(ctx, key_required=False)
-    report = vault.erase(bytes32(ctx.args.record_id, "record id"))
+    report = vault.erase(ctx.args.record_id)
     ctx.out.result(
         {
             "record_id": "0x" + report.record_id.hex(),
@@ -209,12 +252,19 @@ def register_keys(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = sub.add_parser("keys", help="record-encryption keys (X25519)")
     actions = parser.add_subparsers(dest="action", required=True)
     p = actions.add_parser("new", help="create a key file and print the public key to publish")
-    p.add_argument("--out", type=Path, required=True, help="PEM file to write (must not exist)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="PEM file to write, e.g. me.pem (must not exist; password from env "
+        "HYGEIA_KEY_PASSWORD or a prompt)",
+    )
+    add_json_option(p)
     p.set_defaults(handler=_new_key)
     p = actions.add_parser("show", help="print the public key of a key file")
-    p.add_argument("file", type=Path)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("file", metavar="FILE", type=Path, help="a PEM key file from `hygeia keys new`")
+    add_json_option(p)
     p.set_defaults(handler=_show_key)
 
 
@@ -228,7 +278,7 @@ def _new_key(ctx: Context) -> int:
     ctx.out.result(
         {"file": str(path), "public_key": public},
         human=f"wrote {path}\npublic key {public}\npublish it: hygeia participants set-key {public}"
-        " (or register_keys --encryption-key)",
+        f"\n  (a new patient: hygeia participants register --encryption-key {public})",
     )
     return 0
 

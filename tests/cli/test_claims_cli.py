@@ -245,7 +245,9 @@ def test_errors_of_the_contract_are_named(cli) -> None:  # type: ignore[no-untyp
 
 
 def test_bad_values_are_refused_by_the_parser(cli) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(SystemExit):
-        cli("claims", "fund", "12.50")
-    with pytest.raises(SystemExit):
-        cli("claims", "show", "0x1234")
+    code, out, err = cli("claims", "fund", "12.50")
+    assert code == 2 and "whole number of cents" in err and not out
+    code, out, _ = cli("claims", "show", "0x1234", as_json=True)
+    error = json.loads(out)["error"]
+    assert code == 2 and error["type"] == "UsageError"
+    assert error["args"]["argument"] == "CLAIM_ID" and error["args"]["value"] == "0x1234"

@@ -103,7 +103,10 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
         "ship", stock, "--to", "distributor", account="manufacturer", as_json=True
     )
     to_distributor = json.loads(out)["shipment"]
-    assert provenance("receive", to_distributor, account="distributor")[0] == 0
+    assert json.loads(out)["from_holding"] == stock
+    # The receiver is told the holding it now has: the one it ships and dispenses from.
+    code, out, _ = provenance("receive", to_distributor, account="distributor", as_json=True)
+    assert code == 0 and json.loads(out)["holding"] == to_distributor
 
     picked = tmp_path / "picked.txt"
     picked.write_text("C00001\nC00002\n")
@@ -118,12 +121,15 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
         as_json=True,
     )
     to_pharmacy = json.loads(out)["shipment"]
-    assert provenance("receive", to_pharmacy, account="pharmacy")[0] == 0
+    assert json.loads(out)["rest_stays_in"] == to_distributor
+    code, out, _ = provenance("receive", to_pharmacy, account="pharmacy")
+    assert code == 0 and f"you now hold its units in holding {to_pharmacy}" in out
 
     code, out, _ = provenance("dispense", to_pharmacy, "C00001", account="pharmacy")
     assert code == 0 and "dispensed C00001" in out
+    # A cloned serial is refused, the alert recorded: the answer to "may I dispense it?" is no.
     code, out, _ = provenance("dispense", to_pharmacy, "C00001", account="pharmacy")
-    assert code == 1 and "ALERT" in out
+    assert code == 3 and "ALERT" in out
 
     code, out, _ = provenance(
         "verify", GTIN, "C00002", "--lot", "CLI-1", "--expiry", "301231", as_json=True
@@ -134,7 +140,9 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
     code, out, _ = provenance(
         "verify", GTIN, "NOPE", "--lot", "CLI-1", "--expiry", "301231", as_json=True
     )
-    assert json.loads(out)["status"] == "UNKNOWN"
+    assert code == 3 and json.loads(out)["status"] == "UNKNOWN"
+    code, out, _ = provenance("verify", GTIN, "C00001", "--lot", "CLI-1", "--expiry", "301231")
+    assert code == 3 and out.startswith("DISPENSED:")
 
     epcis_out = tmp_path / "trace.jsonld"
     code, out, _ = provenance(
@@ -274,14 +282,34 @@ def test_confirming_illegitimate_through_the_cli_names_the_parties_to_notify(
     assert address_of("distributor") in out and address_of("manufacturer") in out
 
 
-def test_cli_errors_are_one_clear_line(provenance: Run) -> None:
-    with pytest.raises(SystemExit):
-        main(["provenance", "verify", "00614141000419", "S", "--lot", "L", "--expiry", "301231"])
+def test_cli_errors_are_one_clear_line(provenance: Run, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["provenance", "verify", "00614141000419", "S", "--lot", "L", "--expiry", "1"]) == 2
+    assert "wrong GTIN check digit" in capsys.readouterr().err
     code, out, _ = provenance("recall", GTIN, "--lot", "NEVER", "--reason", "x", as_json=True)
     assert code == 1
     assert json.loads(out)["error"]["type"] == "DrugProvenanceLotNotFound"
-    code, _, err = provenance("clear", GTIN, "--serial", "S", "--illegitimate")
-    assert code == 1 and "--illegitimate needs --reason" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((GTIN, "--serial", "S", "--illegitimate"), "--illegitimate needs --reason"),
+        ((GTIN, "--serial", "S", "--reason", "x"), "--reason goes with --illegitimate"),
+        ((GTIN,), "name a GTIN and --lot or --serial"),
+        (("--lot", "L"), "name a GTIN and --lot or --serial"),
+        (("--excursion", "0x" + "ab" * 32, "--lot", "L"), "--excursion HOLDING goes alone"),
+        ((GTIN, "--lot", "L", "--serial", "S"), "not allowed with argument"),
+    ],
+)
+def test_clear_refuses_options_that_do_not_go_together_as_usage_errors(
+    provenance: Run, argv: tuple[str, ...], message: str
+) -> None:
+    code, out, err = provenance("clear", *argv)
+    assert code == 2 and message in err and "usage: hygeia provenance clear" in err and not out
+    code, out, _ = provenance("clear", *argv, as_json=True)
+    error = json.loads(out)["error"]
+    assert code == 2 and error["type"] == "UsageError" and message in error["message"]
+    assert error["args"]["command"] == "hygeia provenance clear"
 
 
 def test_who_stops_product_through_the_cli(
@@ -303,12 +331,15 @@ def test_who_stops_product_through_the_cli(
     stock = commissioned["holding"]
     shipment = ok("ship", stock, "--to", "pharmacy", account="manufacturer")["shipment"]
     # A sender voids only with a reason, and only before the receipt.
-    with pytest.raises(SystemExit):
-        provenance("void", shipment, account="manufacturer")  # --reason is required
+    code, out, _ = provenance("void", shipment, account="manufacturer", as_json=True)
+    assert code == 2 and "--reason" in json.loads(out)["error"]["message"]
     code, out, _ = provenance(
         "void", shipment, "--reason", "wrong address", account="manufacturer", as_json=True
     )
-    assert code == 0 and json.loads(out)["action"].startswith("voided shipment")
+    voided = json.loads(out)
+    assert code == 0 and voided["action"].startswith("voided shipment")
+    # The units never left: they stay with the sender in the voided shipment's holding.
+    assert voided["holding"] == shipment
     shipment = ok("ship", shipment, "--to", "pharmacy", account="manufacturer")["shipment"]
     assert provenance("receive", shipment, account="pharmacy")[0] == 0
     code, out, _ = provenance(

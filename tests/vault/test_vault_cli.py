@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from hygeia.cli.main import main
+from hygeia.consent import data_class_id
 from hygeia.records import save_private_key
 from tests.support import free_port
 from tests.vault.samples import GLUCOSE, glucose
@@ -55,6 +56,8 @@ def test_a_day_of_records_and_consent_through_the_cli(cli, world: World, tmp_pat
     code, put = cli("records", "put", str(record), "--class", lab, account="patient")
     assert code == 0
     record_id = put["record_id"]
+    # The data class it is filed under, by name and by the id the chain and `records list` show.
+    assert put["data_class"] == lab and put["data_class_id"] == "0x" + data_class_id(lab).hex()
 
     code, granted = cli(
         "consent",
@@ -87,25 +90,30 @@ def test_a_day_of_records_and_consent_through_the_cli(cli, world: World, tmp_pat
 
     amended = tmp_path / "amended.json"
     amended.write_bytes(glucose(120))
-    assert cli("records", "amend", record_id, str(amended), account="patient")[0] == 0
+    code, amend = cli("records", "amend", record_id, str(amended), account="patient")
+    assert code == 0 and amend["version"] == 2
+    assert amend["data_class_id"] == put["data_class_id"]  # a record keeps its class
     code, history = cli("records", "history", record_id, account="patient")
     assert [v["version"] for v in history["versions"]] == [1, 2]
     code, listed = cli("records", "list", account="patient")
-    assert record_id in [r["record_id"] for r in listed["records"]]
+    mine = [r for r in listed["records"] if r["record_id"] == record_id]
+    assert mine[0]["data_class"] == put["data_class_id"]
 
     code, consents = cli("consent", "list", account="patient")
     assert code == 0, consents
     mine = [c for c in consents["consents"] if c["consent_id"] == consent_id]
     assert mine[0]["status"] == "active" and mine[0]["grantee"] == world.address("specialist")
 
-    assert cli("consent", "revoke", consent_id, account="patient")[0] == 0
+    code, revoked = cli("consent", "revoke", consent_id, account="patient")
+    assert code == 0 and revoked["consent_id"] == consent_id
     code, refused = cli("records", "get", record_id, account="specialist")
     assert code == 1 and "revoked" in refused["error"]["message"]
 
-    assert (
-        cli("emergency", "open", "--patient", "patient", "--reason", "ED", account="provider")[0]
-        == 0
+    code, opened = cli(
+        "emergency", "open", "--patient", "patient", "--reason", "ED", account="provider"
     )
+    assert code == 0 and opened["patient"] == world.address("patient")
+    assert opened["provider"] == world.address("provider") and opened["until"]
     assert cli("emergency", "close", "--patient", "patient", account="provider")[0] == 0
 
     code, audit = cli("consent", "audit", account="patient")
@@ -182,3 +190,29 @@ def test_keys_new_writes_a_key_file_and_show_prints_its_public_key(
     monkeypatch.setenv("HYGEIA_KEY_PASSWORD", "wrong")
     assert main(["keys", "show", str(path), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["error"]["type"] == "EncryptionKeyPasswordError"
+
+
+def test_records_put_says_the_data_class_it_filed_the_record_under(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = tmp_path / "glucose.json"
+    record.write_text(json.dumps(GLUCOSE))
+    code = main(
+        ["records", "put", str(record), "--rpc", world.url, "--deployments",
+         str(world.deployments), "--store", f"local:{world.store.root}", "--account", "patient"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    class_id = "0x" + data_class_id("Observation").hex()
+    assert code == 0
+    assert f"filed under data class 'Observation' ({class_id})" in out
+    assert "--class Observation" in out
+
+
+def test_consent_check_refuses_a_purpose_it_does_not_know_as_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    code, refused = cli(
+        "consent", "check", "--patient", "patient", "--grantee", "insurer", "--target", "lab",
+        "--purpose", "GOSSIP",
+    )  # fmt: skip
+    assert code == 2 and refused["error"]["type"] == "UsageError"
+    assert refused["error"]["args"]["argument"] == "--purpose"
+    assert "unknown purpose 'GOSSIP'" in refused["error"]["message"]

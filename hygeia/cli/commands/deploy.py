@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_common_options(parser)
     parser.add_argument(
         "--regulator",
+        metavar="WHO",
         action="append",
         default=None,
         help="account given the REGULATOR role (repeatable; on a local chain the "
@@ -23,9 +24,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--payment-token",
+        metavar="ADDRESS",
         default=None,
-        help="ERC-20 stablecoin (2 decimals) the claims escrow pays in; required off local "
-        "chains, where a TestStablecoin is deployed by default",
+        help="ERC-20 stablecoin (2 decimals) the claims escrow pays in, e.g. 0xA0b8...; required "
+        "off local chains, where a TestStablecoin is deployed by default",
     )
     parser.set_defaults(handler=run)
 

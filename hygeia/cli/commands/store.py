@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from hygeia.cli.context import Context, add_store_options
+from hygeia.cli.context import Context, add_json_option, add_store_options
 from hygeia.core.store.base import ContentStore
 
 Handler = Callable[[Context], int]
@@ -20,18 +20,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
         p = actions.add_parser(name, help=help_text)
         add_store_options(p)
-        p.add_argument("--json", action="store_true", help="machine-readable output")
+        add_json_option(p)
         p.set_defaults(handler=handler)
         return p
 
     p = action("add", "store a file (or - for stdin) and print its CID", _add)
-    p.add_argument("file", help="path, or - for stdin")
+    p.add_argument("file", metavar="FILE", help="the file to store, or - for stdin")
     p.add_argument("--no-pin", action="store_true", help="do not pin (may be garbage-collected)")
     p = action("cat", "print the content of a CID (checked against the CID)", _cat)
-    p.add_argument("cid")
-    p.add_argument("--out", type=Path, default=None, help="write to this file instead of stdout")
-    action("pin", "keep a CID from garbage collection", _pin).add_argument("cid")
-    action("unpin", "let a CID be garbage-collected", _unpin).add_argument("cid")
+    _cid(p)
+    p.add_argument(
+        "--out", metavar="FILE", type=Path, default=None, help="write to this file, not stdout"
+    )
+    _cid(action("pin", "keep a CID from garbage collection", _pin))
+    _cid(action("unpin", "let a CID be garbage-collected", _unpin))
+
+
+def _cid(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "cid",
+        metavar="CID",
+        help="content id, as `store add` prints it (e.g. bafkrei... or Qm...)",
+    )
 
 
 def _with_store(ctx: Context, work: Callable[[ContentStore], int]) -> int:

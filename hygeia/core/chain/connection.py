@@ -10,8 +10,11 @@ from web3.types import RPCEndpoint
 
 from hygeia.core.errors import ChainIdMismatchError, InvalidInputError, RPCUnavailableError
 
-# Anvil/Hardhat (31337) and Ganache (1337): chains whose node holds unlocked dev accounts.
-LOCAL_CHAIN_IDS = frozenset({31337, 1337})
+# Chains whose node holds unlocked dev accounts: Anvil/Hardhat (31337, also `hygeia node up`),
+# Ganache (1337), and brownie's `development` Anvil (31338) and `ganache` (1338) networks, which
+# have ids of their own (tools/brownie/network-config.yaml) so that their address books
+# (deployments/<chain id>.json) never overwrite the local node's.
+LOCAL_CHAIN_IDS = frozenset({31337, 1337, 31338, 1338})
 
 
 def connect(rpc_url: str, *, expected_chain_id: int | None = None, timeout: float = 10.0) -> Web3:

@@ -84,7 +84,9 @@ def prepare(url: str, deployments: Path, state: Path, log: Callable[[str], None]
     try:
         attach(w3, book)
         log("suite already deployed on this chain: reusing it")
-    except DeploymentNotFoundError:
+    except DeploymentNotFoundError as missing:
+        if book.path(int(w3.eth.chain_id)).exists():  # say why a recorded suite is replaced
+            log(f"not using the recorded suite: {missing}")
         admin = TxSender(w3, dev_signer(w3, "admin"), artifacts.suite_decoder())
         result = deploy_suite(admin, regulators=(cast.address("regulator"),), address_book=book)
         for step in result.steps:
