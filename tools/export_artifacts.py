@@ -19,13 +19,16 @@ BUILD = ROOT / "build" / "contracts"
 TARGET = ROOT / "hygeia" / "artifacts"
 
 # The contracts a deployment consists of, in deployment order (the test stablecoin only on local
-# chains, as the claims escrow's payment token).
+# chains, as the claims escrow's payment token; ClaimsAdjudicator's constructor creates its
+# ClaimsEscrow and ClaimsReader, whose ABIs the SDK needs).
 DEPLOYABLE = (
     "ParticipantRegistry",
     "ConsentRegistry",
     "DrugProvenance",
     "TestStablecoin",
     "ClaimsAdjudicator",
+    "ClaimsEscrow",
+    "ClaimsReader",
 )
 
 
