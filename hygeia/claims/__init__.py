@@ -1,8 +1,9 @@
-"""Claims adjudication: the batch input, the ClaimsAdjudicator client, remittances read from the
-chain and the resumable adjudication runs of `hygeia claims`."""
+"""Claims adjudication: the batch input, the ClaimsAdjudicator and ClaimsEscrow clients,
+remittances read from the chain and the resumable adjudication runs of `hygeia claims`."""
 
 from hygeia.claims.batch import Batch, load_batch, parse_batch
 from hygeia.claims.client import ClaimsAdjudicatorClient, ClaimState, Remittance
+from hygeia.claims.escrow import ClaimsEscrowClient
 from hygeia.claims.runner import BatchRunner, Progress, RunResult, adjudicate_pending
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "BatchRunner",
     "ClaimState",
     "ClaimsAdjudicatorClient",
+    "ClaimsEscrowClient",
     "Progress",
     "Remittance",
     "RunResult",
