@@ -98,20 +98,24 @@ interface IClaimsEscrow {
     // ---------------------------------------------------------------- views
 
     /// @notice The adjudicator that pays and recoups claims from this escrow (its creator).
+    /// @dev Requirements: none.
     /// @return the ClaimsAdjudicator's address.
     function adjudicator() external view returns (address);
 
     /// @notice The unspent escrow of `insurer`.
+    /// @dev Requirements: none.
     /// @param insurer the insurer.
     /// @return cents in its escrow.
     function escrowOf(address insurer) external view returns (uint256);
 
     /// @notice Payments credited to `provider` and not yet withdrawn.
+    /// @dev Requirements: none.
     /// @param provider the provider.
     /// @return cents it may withdraw.
     function creditOf(address provider) external view returns (uint256);
 
     /// @notice What `provider` still owes `insurer` from reversed payments.
+    /// @dev Requirements: none.
     /// @param insurer the insurer owed.
     /// @param provider the provider that owes.
     /// @return cents to recoup from its next payments by `insurer`.
