@@ -9,7 +9,9 @@ Counted from what the transaction actually did, so the floor of an operation is 
   a slot cleared to zero earns back 4,800, capped at a fifth of the floor (EIP-3529);
 - each log: 375, plus 375 per topic and 8 per data byte;
 - a contract creation adds 32,000, 2 gas per 32-byte word of init code (EIP-3860) and 200 per
-  byte of deployed code.
+  byte of deployed code; each contract its constructor creates in turn (ClaimsAdjudicator creates
+  its ClaimsEscrow and ClaimsReader) adds 32,000 and 200 per byte of its deployed code (its init
+  code, never seen in the trace, is left out).
 
 Storage changes come from a prestateTracer trace in diff mode, the format Geth and Anvil share:
 ``pre`` holds the old value of each slot the transaction changed and ``post`` the new one, a slot
@@ -104,20 +106,35 @@ def storage_changes(diff: Mapping[str, Any]) -> StorageChanges:
     return StorageChanges(new=new, updated=updated, cleared=cleared)
 
 
+def created_code_sizes(diff: Mapping[str, Any]) -> dict[str, int]:
+    """Deployed code bytes of each contract a transaction created, by lower-case address: the
+    accounts of a prestateTracer diff with code after the transaction and none before it."""
+    pre, post = diff.get("pre") or {}, diff.get("post") or {}
+    created = {}
+    for account, state in post.items():
+        code = str((state or {}).get("code") or "0x")
+        if len(code) > 2 and len(str((pre.get(account) or {}).get("code") or "0x")) <= 2:
+            created[account.lower()] = len(bytes.fromhex(code.removeprefix("0x")))
+    return created
+
+
 def transaction_floor(
     calldata: bytes,
     changes: StorageChanges,
     logs: Iterable[Log],
     *,
     deployed_code_bytes: int | None = None,
+    inner_code_bytes: Iterable[int] = (),
 ) -> Floor:
     """The floor of one transaction; ``deployed_code_bytes`` is given for a contract creation
-    (whose calldata is the init code)."""
+    (whose calldata is the init code), ``inner_code_bytes`` for each contract its constructor
+    created."""
     logs = tuple(logs)
     creation = 0
     if deployed_code_bytes is not None:
         words = -(-len(calldata) // WORD_SIZE)
         creation = CREATE_BASE + INITCODE_WORD * words + CODE_DEPOSIT_BYTE * deployed_code_bytes
+        creation += sum(CREATE_BASE + CODE_DEPOSIT_BYTE * size for size in inner_code_bytes)
     intrinsic = TX_BASE + calldata_gas(calldata)
     storage = SSTORE_NEW_COLD * changes.new + SSTORE_UPDATE_COLD * (
         changes.updated + changes.cleared

@@ -15,7 +15,7 @@ from typing import Any
 from rich.progress import Progress
 from web3 import Web3
 
-from bench.floor import Floor, Log, storage_changes, transaction_floor
+from bench.floor import Floor, Log, created_code_sizes, storage_changes, transaction_floor
 from bench.nodes import fresh_anvil
 from hygeia.core.chain import Receipt, connect
 from hygeia.core.errors import ChainError
@@ -59,13 +59,17 @@ def run(
 def floor_of(w3: Web3, receipt: Receipt) -> Floor:
     """The floor of a mined transaction, from its calldata, its logs and its storage changes."""
     tx = w3.eth.get_transaction(receipt.tx_hash)  # type: ignore[arg-type]
-    code_size = None
+    diff = _state_diff(w3, receipt.tx_hash)
+    code_size, inner = None, []
     if receipt.contract_address is not None:
         code_size = len(w3.eth.get_code(Web3.to_checksum_address(receipt.contract_address)))
+        created = created_code_sizes(diff)
+        created.pop(receipt.contract_address.lower(), None)
+        inner = list(created.values())  # what the constructor created (the claims companions)
     logs = (Log(topics=len(log["topics"]), data_bytes=len(log["data"])) for log in receipt.logs)
     return transaction_floor(
-        bytes(tx["input"]), storage_changes(_state_diff(w3, receipt.tx_hash)), logs,
-        deployed_code_bytes=code_size,
+        bytes(tx["input"]), storage_changes(diff), logs,
+        deployed_code_bytes=code_size, inner_code_bytes=inner,
     )  # fmt: skip
 
 

@@ -2,12 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {IClaimsAdjudicator} from "../interfaces/IClaimsAdjudicator.sol";
+import {IClaimsEscrow} from "../interfaces/IClaimsEscrow.sol";
 import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {ClaimsAdjudicatorStorage} from "./ClaimsAdjudicatorStorage.sol";
+import {ClaimsEscrow} from "./ClaimsEscrow.sol";
+import {ClaimsReader} from "./ClaimsReader.sol";
 import {Adjudication} from "./libraries/Adjudication.sol";
 import {ConsentPolicy} from "./libraries/ConsentPolicy.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -15,15 +17,12 @@ import {Roles} from "./libraries/Roles.sol";
 /// @title ClaimsAdjudicator
 /// @notice Plans, enrolment, prior authorizations, claims and their on-chain adjudication into
 /// X12 835 remittances, paid from an insurer-funded ERC-20 escrow by pull payments.
-/// @dev Storage, chosen for gas per line: a claim is two slots (provider, plan, received day,
-/// state, status, line count and member flag in one; the member id in the other); each line is
-/// one slot as submitted (plus one for an authorization id, only if given) and one slot of
-/// results (the denial, or the five adjustment amounts and the units allowed). Totals, allowed
-/// and paid amounts are derived from those, never stored twice. The duplicate rule keeps one
-/// flag per (plan, member, provider, code, service date) of a line that was not denied; a
-/// reversal clears it. Accumulators are one slot per member and plan (a plan is one plan year),
-/// plus one per member and limited code for the units used. A reversal is a new claim record
-/// whose remittance is the original's negated; the original's results are never edited.
+/// @dev Three contracts, created together by this one's constructor: this adjudicator (the
+/// rules and the claim records; storage in {ClaimsAdjudicatorStorage}); its ClaimsEscrow (the
+/// tokens, escrows, credits and recoupments: only this adjudicator pays and recoups there); its
+/// ClaimsReader (the views, run on this contract's storage by DELEGATECALL from the fallback, so
+/// they are called at this address). The split keeps this contract's code well under EIP-170's
+/// 24,576 bytes (snapshots/code-size.json).
 ///
 /// Consent: enrolment links a member id (a salted hash) to the patient's pseudonymous account;
 /// a claim for a known member needs that patient's consent to the plan's insurer, asked of the
@@ -33,15 +32,13 @@ import {Roles} from "./libraries/Roles.sol";
 /// Received day: timely filing (rule 3) counts to it, so a provider must not choose it. A plan is
 /// `Live` by default (the submitting block's day) or, set by its insurer at registration,
 /// `Stated` (the submission's own day, not in the future) for replaying claims already received.
-contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
-    using SafeERC20 for IERC20;
-
+contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     /// @notice Service lines per claim (the X12 837 professional claim's limit).
     uint256 public constant MAX_LINES_PER_CLAIM = 50;
     /// @notice The data class a claim discloses: keccak256 of the FHIR resource type `Claim`.
     bytes32 public constant CLAIM_DATA_CLASS = keccak256("Claim");
     /// @notice Mixed into a claim id to name its reversal record.
-    bytes32 public constant REVERSAL_TAG = keccak256("hygeia.claims.reversal");
+    bytes32 public constant REVERSAL_TAG = _REVERSAL_TAG;
 
     /// @dev Seconds per day number.
     uint256 private constant _DAY = 1 days;
@@ -50,17 +47,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     IParticipantRegistry public immutable participants;
     /// @notice Where patients' consents are evaluated.
     IConsentRegistry public immutable consent;
-    /// @notice The payment token (2 decimals: cents).
-    IERC20 public immutable token;
-
-    /// @dev One service line as submitted; `hasAuth` says whether an authorization id is stored.
-    struct Line {
-        bytes8 code;
-        uint32 serviceDate;
-        uint32 units;
-        uint40 charge;
-        bool hasAuth;
-    }
+    /// @inheritdoc IClaimsAdjudicator
+    IClaimsEscrow public immutable escrow;
+    /// @inheritdoc IClaimsAdjudicator
+    address public immutable reader;
 
     /// @dev What adjudicating one claim needs at hand.
     struct Run {
@@ -83,30 +73,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         address insurer;
     }
 
-    uint32 private _planCount;
-    mapping(uint32 planId => Plan) private _plans;
-    mapping(address insurer => mapping(bytes32 planKey => uint32 planId)) private _planIds;
-    mapping(uint32 planId => mapping(bytes8 code => Service)) private _services;
-    mapping(uint32 planId => mapping(bytes32 memberId => Member)) private _members;
-    mapping(uint32 planId => mapping(bytes32 memberId => Accumulator)) private _accumulators;
-    mapping(uint32 planId => mapping(bytes32 memberId => mapping(bytes8 code => uint32 units))) private _unitsUsed;
-    mapping(uint32 planId => mapping(bytes32 memberId => mapping(bytes32 authId => Authorization)))
-        private _authorizations;
-    mapping(uint32 planId => mapping(bytes32 lineKey => bool billed)) private _billed;
-    mapping(bytes32 claimId => Claim) private _claims;
-    mapping(bytes32 claimId => mapping(uint256 index => Line)) private _lines;
-    mapping(bytes32 claimId => mapping(uint256 index => bytes32 authId)) private _lineAuths;
-    mapping(bytes32 claimId => mapping(uint256 index => LineResult)) private _results;
-    mapping(bytes32 claimId => uint256 amount) private _pending;
-    mapping(bytes32 reversalId => bytes32 claimId) private _originals;
-    mapping(bytes32 claimId => AppealStatus) private _appeals;
-    mapping(address insurer => uint256 amount) private _escrow;
-    mapping(address provider => uint256 amount) private _credit;
-    mapping(address insurer => mapping(address provider => uint256 owed)) private _recoupments;
-
     /// @param participantRegistry the suite's ParticipantRegistry.
     /// @param consentRegistry the suite's ConsentRegistry.
     /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals).
+    /// @dev Creates this adjudicator's ClaimsEscrow (bound to it for good) and ClaimsReader.
     constructor(IParticipantRegistry participantRegistry, IConsentRegistry consentRegistry, IERC20 paymentToken) {
         if (
             address(participantRegistry) == address(0) || address(consentRegistry) == address(0)
@@ -114,7 +84,26 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         ) revert ClaimsAdjudicatorZeroAddress();
         participants = participantRegistry;
         consent = consentRegistry;
-        token = paymentToken;
+        escrow = new ClaimsEscrow(participantRegistry, paymentToken);
+        reader = address(new ClaimsReader());
+    }
+
+    /// @notice Answers the views of {IClaimsReader} (plans, members, claims, remittances, appeals)
+    /// at this address by running the ClaimsReader's code on this contract's storage.
+    /// @dev The reader has only view and pure functions, so nothing is written. Requirements: the
+    /// call carries no value and names a function of {IClaimsReader}; the reader's revert data is
+    /// passed on as is (empty for an unknown function). The DELEGATECALL is OpenZeppelin's
+    /// `Proxy._delegate`, in a non-payable fallback (Proxy's is payable and would invite ether).
+    fallback() external {
+        address target = reader;
+        // slither-disable-next-line assembly -- OpenZeppelin Proxy._delegate: copy calldata, delegatecall, pass the result on
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let success := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(success) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
     }
 
     // ---------------------------------------------------------------- plans
@@ -211,6 +200,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     }
 
     /// @inheritdoc IClaimsAdjudicator
+    // slither-disable-next-line reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     function adjudicate(bytes32[] calldata claimIds) external {
         // slither-disable-next-line uninitialized-local -- 0 is no plan checked yet (plan ids start at 1)
         uint32 checkedPlan;
@@ -229,6 +219,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
     }
 
     /// @inheritdoc IClaimsAdjudicator
+    // slither-disable-next-line reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     function settlePayments(bytes32[] calldata claimIds) external returns (uint256 settled) {
         for (uint256 i = 0; i < claimIds.length; ++i) {
             bytes32 claimId = claimIds[i];
@@ -241,7 +232,8 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
             if (msg.sender != insurer && msg.sender != provider) {
                 revert ClaimsAdjudicatorNotClaimParty(claimId, msg.sender);
             }
-            if (_tryPay(claimId, provider, insurer, _pending[claimId])) {
+            // slither-disable-next-line calls-loop -- the escrow this contract created, which calls nothing
+            if (escrow.pay(claimId, provider, insurer, _pending[claimId])) {
                 claim.state = ClaimState.Settled;
                 // slither-disable-next-line costly-loop -- clears the amount settled (a refund), once per claim
                 delete _pending[claimId];
@@ -272,7 +264,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         if (state == ClaimState.PaymentPending) {
             delete _pending[claimId];
         } else if (paid != 0) {
-            _recoup(claimId, claim.provider, msg.sender, paid);
+            escrow.recoup(claimId, claim.provider, msg.sender, paid);
         }
     }
 
@@ -304,164 +296,6 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         }
         _appeals[claimId] = outcome;
         emit AppealDecided(claimId, msg.sender, outcome, decisionDigest);
-    }
-
-    // ---------------------------------------------------------------- escrow and payments
-
-    /// @inheritdoc IClaimsAdjudicator
-    function fundEscrow(uint256 amount) external nonReentrant {
-        _requireActive(msg.sender, Roles.INSURER);
-        if (amount == 0) revert ClaimsAdjudicatorZeroAmount();
-        _escrow[msg.sender] += amount;
-        emit EscrowFunded(msg.sender, amount);
-        token.safeTransferFrom(msg.sender, address(this), amount);
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function withdrawEscrow(uint256 amount) external nonReentrant {
-        if (amount == 0) revert ClaimsAdjudicatorZeroAmount();
-        uint256 available = _escrow[msg.sender];
-        if (amount > available) revert ClaimsAdjudicatorInsufficientEscrow(msg.sender, amount, available);
-        _escrow[msg.sender] = available - amount;
-        emit EscrowWithdrawn(msg.sender, amount);
-        token.safeTransfer(msg.sender, amount);
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function withdraw() external nonReentrant returns (uint256 amount) {
-        amount = _credit[msg.sender];
-        if (amount == 0) revert ClaimsAdjudicatorNothingToWithdraw(msg.sender);
-        _credit[msg.sender] = 0;
-        emit PaymentWithdrawn(msg.sender, amount);
-        token.safeTransfer(msg.sender, amount);
-    }
-
-    // ---------------------------------------------------------------- views
-
-    /// @inheritdoc IClaimsAdjudicator
-    function planIdOf(address insurer, bytes32 planKey) external view returns (uint32) {
-        return _planIds[insurer][planKey];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function planOf(uint32 planId) external view returns (Plan memory) {
-        return _plans[planId];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function serviceOf(uint32 planId, bytes8 code) external view returns (Service memory) {
-        return _services[planId][code];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function memberOf(uint32 planId, bytes32 memberId) external view returns (Member memory) {
-        return _members[planId][memberId];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function accumulatorOf(uint32 planId, bytes32 memberId) external view returns (Accumulator memory) {
-        return _accumulators[planId][memberId];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function unitsUsed(uint32 planId, bytes32 memberId, bytes8 code) external view returns (uint32) {
-        return _unitsUsed[planId][memberId][code];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function authorizationOf(uint32 planId, bytes32 memberId, bytes32 authId)
-        external
-        view
-        returns (Authorization memory)
-    {
-        return _authorizations[planId][memberId][authId];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function claimIdOf(address provider, bytes32 claimRef) external pure returns (bytes32) {
-        return _claimId(provider, claimRef);
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function reversalIdOf(bytes32 claimId) external pure returns (bytes32) {
-        return _reversalId(claimId);
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function claimOf(bytes32 claimId) external view returns (Claim memory) {
-        return _claims[claimId];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function claimStates(bytes32[] calldata claimIds) external view returns (ClaimState[] memory states) {
-        states = new ClaimState[](claimIds.length);
-        for (uint256 i = 0; i < claimIds.length; ++i) {
-            states[i] = _claims[claimIds[i]].state;
-        }
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function claimLines(bytes32 claimId) external view returns (ClaimLineInput[] memory lines) {
-        bytes32 source = _source(claimId);
-        lines = new ClaimLineInput[](_claims[claimId].lineCount);
-        for (uint256 i = 0; i < lines.length; ++i) {
-            Line memory line = _lines[source][i];
-            lines[i] = ClaimLineInput({
-                code: line.code,
-                serviceDate: line.serviceDate,
-                units: line.units,
-                charge: line.charge,
-                authId: line.hasAuth ? _lineAuths[source][i] : bytes32(0)
-            });
-        }
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function lineResults(bytes32 claimId) external view returns (LineResult[] memory results) {
-        bytes32 source = _source(claimId);
-        results = new LineResult[](_claims[claimId].lineCount);
-        for (uint256 i = 0; i < results.length; ++i) {
-            results[i] = _results[source][i];
-        }
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function remittanceOf(bytes32 claimId) external view returns (Remittance memory remittance) {
-        Claim storage claim = _existingClaim(claimId);
-        ClaimState state = claim.state;
-        if (state == ClaimState.Submitted) revert ClaimsAdjudicatorUnexpectedClaimState(claimId, state);
-        int256 sign = state == ClaimState.Reversal ? -1 : int256(1);
-        bytes32 source = _source(claimId);
-        remittance.status = claim.status;
-        remittance.lines = new LineRemittance[](claim.lineCount);
-        for (uint256 i = 0; i < remittance.lines.length; ++i) {
-            (LineRemittance memory line, int256 patientShare) =
-                Adjudication.remit(_lines[source][i].charge, _results[source][i], sign);
-            remittance.lines[i] = line;
-            remittance.charge += line.charge;
-            remittance.paid += line.paid;
-            remittance.patientResponsibility += patientShare;
-        }
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function escrowOf(address insurer) external view returns (uint256) {
-        return _escrow[insurer];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function creditOf(address provider) external view returns (uint256) {
-        return _credit[provider];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function recoupmentOf(address insurer, address provider) external view returns (uint256) {
-        return _recoupments[insurer][provider];
-    }
-
-    /// @inheritdoc IClaimsAdjudicator
-    function appealOf(bytes32 claimId) external view returns (AppealStatus) {
-        return _appeals[claimId];
     }
 
     // ---------------------------------------------------------------- internals: submission
@@ -564,6 +398,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
 
     // ---------------------------------------------------------------- internals: adjudication
 
+    // slither-disable-next-line reentrancy-benign,reentrancy-events -- the escrow is this contract's own, which calls nothing
     function _adjudicateClaim(bytes32 claimId, Claim storage claim) private {
         // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
         Run memory run;
@@ -603,7 +438,8 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         claim.state = ClaimState.Settled;
         emit ClaimAdjudicated(claimId, run.planId, run.provider, status, run.charge, run.paid, run.patientShare);
 
-        if (run.paid != 0 && !_tryPay(claimId, run.provider, run.plan.insurer, run.paid)) {
+        // slither-disable-next-line calls-loop -- the escrow this contract created, which calls nothing
+        if (run.paid != 0 && !escrow.pay(claimId, run.provider, run.plan.insurer, run.paid)) {
             claim.state = ClaimState.PaymentPending;
             _pending[claimId] = run.paid;
             emit PaymentPended(claimId, run.provider, run.plan.insurer, run.paid);
@@ -730,33 +566,6 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         _accumulators[planId][memberId] = acc;
     }
 
-    function _recoup(bytes32 claimId, address provider, address insurer, uint256 paid) private {
-        uint256 credit = _credit[provider];
-        uint256 fromCredit = credit < paid ? credit : paid;
-        uint256 owed = paid - fromCredit;
-        _credit[provider] = credit - fromCredit;
-        _escrow[insurer] += fromCredit;
-        if (owed != 0) _recoupments[insurer][provider] += owed;
-        emit PaymentRecouped(claimId, provider, insurer, fromCredit, owed);
-    }
-
-    // ---------------------------------------------------------------- internals: payment
-
-    /// @dev Credits `amount` to `provider` from `insurer`'s escrow, first recouping what the
-    /// provider owes the insurer from reversals; false (and nothing moved) if the escrow is short.
-    function _tryPay(bytes32 claimId, address provider, address insurer, uint256 amount) private returns (bool) {
-        uint256 owed = _recoupments[insurer][provider];
-        uint256 recouped = owed < amount ? owed : amount;
-        uint256 net = amount - recouped;
-        uint256 available = _escrow[insurer];
-        if (available < net) return false;
-        _escrow[insurer] = available - net;
-        if (recouped != 0) _recoupments[insurer][provider] = owed - recouped;
-        _credit[provider] += net;
-        emit PaymentCredited(claimId, provider, insurer, net, recouped);
-        return true;
-    }
-
     // ---------------------------------------------------------------- internals: helpers
 
     function _requireActive(address account, bytes32 role) private view {
@@ -773,29 +582,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ReentrancyGuard {
         _requireActive(msg.sender, Roles.INSURER);
     }
 
-    function _existingClaim(bytes32 claimId) private view returns (Claim storage claim) {
-        claim = _claims[claimId];
-        if (claim.state == ClaimState.None) revert ClaimsAdjudicatorClaimNotFound(claimId);
-    }
-
-    /// @dev Where a record's lines and results live: the original's, for a reversal record.
-    function _source(bytes32 claimId) private view returns (bytes32) {
-        // slither-disable-next-line incorrect-equality -- an enum state, not a balance or a time
-        return _claims[claimId].state == ClaimState.Reversal ? _originals[claimId] : claimId;
-    }
-
     function _hasDenial(bytes32 claimId, uint256 lineCount) private view returns (bool) {
         for (uint256 i = 0; i < lineCount; ++i) {
             if (_results[claimId][i].denial != Denial.None) return true;
         }
         return false;
-    }
-
-    function _claimId(address provider, bytes32 claimRef) private pure returns (bytes32) {
-        return keccak256(abi.encode(provider, claimRef));
-    }
-
-    function _reversalId(bytes32 claimId) private pure returns (bytes32) {
-        return keccak256(abi.encode(claimId, REVERSAL_TAG));
     }
 }

@@ -41,6 +41,28 @@ def genesis_hash(w3: Web3) -> str:
     return w3.eth.get_block(0)["hash"].to_0x_hex()
 
 
+def _record_claims_companions(
+    w3: Web3, adjudicator: str, contracts: dict[str, DeployedContract]
+) -> None:
+    """Add the ClaimsEscrow and ClaimsReader that ClaimsAdjudicator's constructor created (and
+    bound to it) to `contracts`, with the adjudicator's transaction and no gas of their own."""
+    created = contracts["ClaimsAdjudicator"]
+    client = w3.eth.contract(
+        address=Web3.to_checksum_address(adjudicator), abi=artifacts.abi("ClaimsAdjudicator")
+    )
+    for name, getter in artifacts.CLAIMS_COMPANIONS.items():
+        address = Web3.to_checksum_address(client.functions[getter]().call())
+        if not w3.eth.get_code(address):
+            raise TransactionFailedError(f"ClaimsAdjudicator {adjudicator} created no {name}")
+        contracts[name] = DeployedContract(
+            address,
+            created.tx_hash,
+            created.block_number,
+            gas_used=0,
+            created_by="ClaimsAdjudicator",
+        )
+
+
 def deploy_suite(
     sender: TxSender,
     *,
@@ -53,7 +75,9 @@ def deploy_suite(
 
     `regulators` get the REGULATOR role. The claims escrow pays in `payment_token` (an ERC-20
     stablecoin with 2 decimals); on a local chain without one, a TestStablecoin owned by the
-    sender is deployed. The deployment is written to `address_book` when given.
+    sender is deployed. ClaimsAdjudicator's constructor creates and binds its ClaimsEscrow and
+    ClaimsReader; the deployment records both (with the adjudicator's transaction). The deployment
+    is written to `address_book` when given.
     """
     if payment_token is None and sender.chain_id not in LOCAL_CHAIN_IDS:
         raise InvalidInputError(
@@ -95,7 +119,8 @@ def deploy_suite(
     deploy("DrugProvenance", registry_address)
     if payment_token is None:
         payment_token = deploy(artifacts.TEST_STABLECOIN, sender.address)
-    deploy("ClaimsAdjudicator", registry_address, consent_address, payment_token)
+    adjudicator = deploy("ClaimsAdjudicator", registry_address, consent_address, payment_token)
+    _record_claims_companions(w3, adjudicator, contracts)
 
     deployment = Deployment(
         chain_id=sender.chain_id,

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IClaimsEscrow} from "./IClaimsEscrow.sol";
 import {IConsentRegistry} from "./IConsentRegistry.sol";
 
 /// @title IClaimsAdjudicator
 /// @notice Health insurance claims of the hygeia suite: plans with a fee schedule per procedure
 /// code, enrolment of pseudonymous members, prior authorizations, claims submitted by credentialed
-/// providers, on-chain adjudication with X12 835 adjustments (group code + CARC + amount), an
-/// ERC-20 escrow funded by the insurer with pull payments to providers, reversals and appeals.
+/// providers, on-chain adjudication with X12 835 adjustments (group code + CARC + amount),
+/// payments from the insurer's ERC-20 escrow (held by its ClaimsEscrow), reversals and appeals.
+/// Its views ({IClaimsReader}) are answered at this contract's address too, by its ClaimsReader.
 /// @dev Units: amounts are integer cents of the payment token (2 decimals); dates are day numbers
 /// (whole days since 1970-01-01 UTC), so "received - service date" is an exact count of days.
 /// Privacy: member ids, claim references and authorization ids are salted hashes computed
@@ -275,23 +277,8 @@ interface IClaimsAdjudicator {
         uint256 patientResponsibility
     );
 
-    /// @notice `amount` of claim `claimId` was credited to `provider` from `insurer`'s escrow, after
-    /// `recouped` of it went back to the insurer against an earlier reversal.
-    event PaymentCredited(
-        bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 amount, uint256 recouped
-    );
-
     /// @notice The payment of `amount` for claim `claimId` waits: `insurer`'s escrow was short.
     event PaymentPended(bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 amount);
-
-    /// @notice `insurer` added `amount` to its escrow.
-    event EscrowFunded(address indexed insurer, uint256 amount);
-
-    /// @notice `insurer` took `amount` out of its escrow.
-    event EscrowWithdrawn(address indexed insurer, uint256 amount);
-
-    /// @notice `provider` withdrew `amount` of credited payments.
-    event PaymentWithdrawn(address indexed provider, uint256 amount);
 
     /// @notice `insurer` reversed claim `claimId` (835 status 22) by the new record `reversalId`,
     /// which carries the negated amounts; the member's accumulators were restored.
@@ -302,12 +289,6 @@ interface IClaimsAdjudicator {
         uint256 charge,
         uint256 paid,
         uint256 patientResponsibility
-    );
-
-    /// @notice The reversed payment of claim `claimId` came back to `insurer`: `fromCredit` out of
-    /// `provider`'s unwithdrawn credit at once, `owed` from its later payments by this insurer.
-    event PaymentRecouped(
-        bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 fromCredit, uint256 owed
     );
 
     /// @notice `provider` appealed the denial in claim `claimId`; `reasonDigest` is the sha256 of
@@ -393,15 +374,6 @@ interface IClaimsAdjudicator {
     /// @notice `patient` has not allowed `insurer` DISCLOSE for HPAYMT (ConsentRegistry said `reason`).
     error ClaimsAdjudicatorConsentRequired(address patient, address insurer, IConsentRegistry.AccessReason reason);
 
-    /// @notice An amount of zero was given.
-    error ClaimsAdjudicatorZeroAmount();
-
-    /// @notice `insurer` asked for `amount` of its escrow, which holds only `available`.
-    error ClaimsAdjudicatorInsufficientEscrow(address insurer, uint256 amount, uint256 available);
-
-    /// @notice `account` has no credited payments to withdraw.
-    error ClaimsAdjudicatorNothingToWithdraw(address account);
-
     /// @notice Claim `claimId` has no denied line to appeal.
     error ClaimsAdjudicatorNothingToAppeal(bytes32 claimId);
 
@@ -463,26 +435,32 @@ interface IClaimsAdjudicator {
 
     /// @notice Adjudicates submitted claims, in the order given, and pays or pends each payment.
     /// @dev Applies the adjudication rules to each line against the plan's fee schedule and the
-    /// member's accumulators, stores and emits the results, then credits the provider from the
-    /// insurer's escrow, or pends the payment if the escrow is short. Requirements: for each claim,
-    /// caller is its plan's insurer and an active INSURER; the claim is Submitted. Emits
-    /// {ClaimLineAdjudicated} per line, {ClaimAdjudicated}, and {PaymentCredited} or {PaymentPended}.
+    /// member's accumulators, stores and emits the results, then has the escrow credit the
+    /// provider from the insurer's escrow ({IClaimsEscrow-pay}), or pends the payment if the escrow
+    /// is short. Requirements: for each claim, caller is its plan's insurer and an active INSURER;
+    /// the claim is Submitted. Emits {ClaimLineAdjudicated} per line, {ClaimAdjudicated}, and
+    /// either the escrow's {IClaimsEscrow-PaymentCredited} or {PaymentPended}.
+    /// @param claimIds the claims to adjudicate, in order.
     function adjudicate(bytes32[] calldata claimIds) external;
 
     /// @notice Pays pending claims, in the order given, as far as the insurer's escrow allows;
-    /// the others stay pending. Returns how many were paid.
+    /// the others stay pending.
     /// @dev Requirements: each claim is PaymentPending; caller is its plan's insurer or its
-    /// provider. Emits {PaymentCredited} per claim paid.
+    /// provider. The escrow emits {IClaimsEscrow-PaymentCredited} per claim paid.
+    /// @param claimIds the pending claims to pay, in order.
+    /// @return settled how many were paid.
     function settlePayments(bytes32[] calldata claimIds) external returns (uint256 settled);
 
     /// @notice Reverses an adjudicated claim (835 status 22) by a new reversal record; the original
-    /// record keeps its amounts. Returns the reversal record's id.
+    /// record keeps its amounts.
     /// @dev Restores the member's deductible, out-of-pocket and unit accumulators, and frees the
-    /// claim's lines as "earlier lines" for the duplicate rule. A paid amount is recouped from
-    /// the provider's credit, the rest from its later payments by this insurer; a pending
-    /// payment is cancelled. Requirements: caller is the plan's insurer and an active INSURER;
-    /// the claim is Settled or PaymentPending. Emits {ClaimReversed} (and {PaymentRecouped}
-    /// when a payment is taken back).
+    /// claim's lines as "earlier lines" for the duplicate rule. A paid amount is recouped by the
+    /// escrow ({IClaimsEscrow-recoup}) from the provider's credit, the rest from its later
+    /// payments by this insurer; a pending payment is cancelled. Requirements: caller is the
+    /// plan's insurer and an active INSURER; the claim is Settled or PaymentPending. Emits
+    /// {ClaimReversed} (and the escrow {IClaimsEscrow-PaymentRecouped} when a payment is taken back).
+    /// @param claimId the claim to reverse.
+    /// @return reversalId the reversal record's id.
     function reverseClaim(bytes32 claimId) external returns (bytes32 reversalId);
 
     // ---------------------------------------------------------------- appeals
@@ -498,79 +476,17 @@ interface IClaimsAdjudicator {
     /// `outcome` is Upheld or Overturned. Emits {AppealDecided}.
     function decideAppeal(bytes32 claimId, AppealStatus outcome, bytes32 decisionDigest) external;
 
-    // ---------------------------------------------------------------- escrow and payments
+    // ---------------------------------------------------------------- companions
 
-    /// @notice Moves `amount` of the payment token from the caller into its escrow.
-    /// @dev Requirements: caller is an active INSURER; `amount` non-zero; allowance and balance
-    /// suffice (SafeERC20). Emits {EscrowFunded}.
-    function fundEscrow(uint256 amount) external;
+    /// @notice The ClaimsEscrow this adjudicator created: it holds the insurers' escrows and the
+    /// providers' credit; insurers fund it and providers withdraw from it directly.
+    /// @dev Requirements: none.
+    /// @return the escrow.
+    function escrow() external view returns (IClaimsEscrow);
 
-    /// @notice Takes `amount` of the caller's unspent escrow back.
-    /// @dev Insurer funds stay the insurer's even when its credential lapses, so no role is needed.
-    /// Requirements: `0 < amount <=` the caller's escrow. Emits {EscrowWithdrawn}.
-    function withdrawEscrow(uint256 amount) external;
-
-    /// @notice Transfers all payments credited to the caller (pull payment; reentrancy-safe).
-    /// @dev Requirements: the caller has credit. Emits {PaymentWithdrawn}.
-    function withdraw() external returns (uint256 amount);
-
-    // ---------------------------------------------------------------- views
-
-    /// @notice The id of plan `planKey` of `insurer`; 0 if none.
-    function planIdOf(address insurer, bytes32 planKey) external view returns (uint32);
-
-    /// @notice Plan `planId` (insurer zero if none).
-    function planOf(uint32 planId) external view returns (Plan memory);
-
-    /// @notice The fee schedule entry of `code` in plan `planId` (`listed` false if none).
-    function serviceOf(uint32 planId, bytes8 code) external view returns (Service memory);
-
-    /// @notice The enrolment of `memberId` in plan `planId` (patient zero if none).
-    function memberOf(uint32 planId, bytes32 memberId) external view returns (Member memory);
-
-    /// @notice What `memberId` met of the deductible and out-of-pocket maximum of plan `planId`.
-    function accumulatorOf(uint32 planId, bytes32 memberId) external view returns (Accumulator memory);
-
-    /// @notice Units of `code` allowed to `memberId` in plan `planId` (counted for limited codes).
-    function unitsUsed(uint32 planId, bytes32 memberId, bytes8 code) external view returns (uint32);
-
-    /// @notice Authorization `authId` of `memberId` in plan `planId` (code zero if none).
-    function authorizationOf(uint32 planId, bytes32 memberId, bytes32 authId)
-        external
-        view
-        returns (Authorization memory);
-
-    /// @notice The id of `provider`'s claim `claimRef`: keccak256(abi.encode(provider, claimRef)).
-    function claimIdOf(address provider, bytes32 claimRef) external pure returns (bytes32);
-
-    /// @notice The id of the reversal record of `claimId`: keccak256(abi.encode(claimId, REVERSAL_TAG)).
-    function reversalIdOf(bytes32 claimId) external pure returns (bytes32);
-
-    /// @notice Claim record `claimId` (state None if none).
-    function claimOf(bytes32 claimId) external view returns (Claim memory);
-
-    /// @notice The states of many claims at once.
-    function claimStates(bytes32[] calldata claimIds) external view returns (ClaimState[] memory);
-
-    /// @notice The lines of claim `claimId` as submitted.
-    function claimLines(bytes32 claimId) external view returns (ClaimLineInput[] memory);
-
-    /// @notice The stored line results of adjudicated claim `claimId` (of the original for a reversal).
-    function lineResults(bytes32 claimId) external view returns (LineResult[] memory);
-
-    /// @notice The 835 remittance of an adjudicated claim or of a reversal record (negated amounts).
-    /// @dev Requirements: the record is adjudicated (not None or Submitted).
-    function remittanceOf(bytes32 claimId) external view returns (Remittance memory);
-
-    /// @notice The unspent escrow of `insurer`.
-    function escrowOf(address insurer) external view returns (uint256);
-
-    /// @notice Payments credited to `provider` and not yet withdrawn.
-    function creditOf(address provider) external view returns (uint256);
-
-    /// @notice What `provider` still owes `insurer` from reversed payments.
-    function recoupmentOf(address insurer, address provider) external view returns (uint256);
-
-    /// @notice The appeal status of claim `claimId`.
-    function appealOf(bytes32 claimId) external view returns (AppealStatus);
+    /// @notice The ClaimsReader this adjudicator created, whose views ({IClaimsReader}) it answers
+    /// at its own address through its fallback.
+    /// @dev Requirements: none.
+    /// @return the reader's address (call the views at this contract's address, not there).
+    function reader() external view returns (address);
 }

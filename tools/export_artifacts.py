@@ -26,13 +26,16 @@ TYPES = ROOT / "hygeia" / "core" / "contract_types.py"
 ERRORS = ROOT / "hygeia" / "core" / "contract_errors.py"
 
 # The contracts a deployment consists of, in deployment order (the test stablecoin only on local
-# chains, as the claims escrow's payment token).
+# chains, as the claims escrow's payment token; ClaimsAdjudicator's constructor creates its
+# ClaimsEscrow and ClaimsReader, whose ABIs the SDK needs).
 DEPLOYABLE = (
     "ParticipantRegistry",
     "ConsentRegistry",
     "DrugProvenance",
     "TestStablecoin",
     "ClaimsAdjudicator",
+    "ClaimsEscrow",
+    "ClaimsReader",
 )
 
 

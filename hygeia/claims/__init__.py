@@ -1,8 +1,9 @@
-"""Claims adjudication: the batch input, the ClaimsAdjudicator client, remittances read from the
-chain and the resumable adjudication runs of `hygeia claims`."""
+"""Claims adjudication: the batch input, the ClaimsAdjudicator and ClaimsEscrow clients,
+remittances read from the chain and the resumable adjudication runs of `hygeia claims`."""
 
 from hygeia.claims.batch import Batch, load_batch, parse_batch
 from hygeia.claims.client import ClaimsAdjudicatorClient, Remittance
+from hygeia.claims.escrow import ClaimsEscrowClient
 from hygeia.claims.runner import BatchRunner, Progress, RunResult, adjudicate_pending
 from hygeia.core.contract_types import ClaimState
 
@@ -11,6 +12,7 @@ __all__ = [
     "BatchRunner",
     "ClaimState",
     "ClaimsAdjudicatorClient",
+    "ClaimsEscrowClient",
     "Progress",
     "Remittance",
     "RunResult",

@@ -1,20 +1,31 @@
 """Typed client for ClaimsAdjudicator: plans, members, authorizations, claims, adjudication,
-escrow and payments, reversals and appeals, and the remittances the contract computed."""
+escrow and payments, reversals and appeals, and the remittances the contract computed.
+
+On-chain the claims are three contracts that ClaimsAdjudicator's constructor creates together:
+the adjudicator (transactions on plans, members, claims and appeals), its ClaimsReader (the views,
+answered at the adjudicator's address through its fallback, so they are called there with the
+reader's ABI) and its ClaimsEscrow (the money: funding, provider withdrawals, balances). This
+client hides the split: give it the adjudicator's address and it finds the escrow itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from web3 import Web3
+from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
+from hygeia.claims.escrow import ClaimsEscrowClient
 from hygeia.claims.ids import claim_id, day_date, day_number, decode_code, encode_code
+from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.contract import ContractClient
-from hygeia.core.chain.transactions import Receipt
+from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
 from hygeia.core.errors import InvalidInputError
 
@@ -156,6 +167,19 @@ def _chunks(items: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
 class ClaimsAdjudicatorClient(ContractClient):
     contract_name = "ClaimsAdjudicator"
 
+    def __init__(self, w3: Web3, address: str, sender: TxSender | None = None) -> None:
+        super().__init__(w3, address, sender)
+        #: The views: the ClaimsReader's ABI at the adjudicator's address (its fallback runs them).
+        self.reader: Contract = w3.eth.contract(
+            address=self.address, abi=artifacts.abi("ClaimsReader")
+        )
+
+    @cached_property
+    def escrow(self) -> ClaimsEscrowClient:
+        """The adjudicator's ClaimsEscrow, sending as this client's sender."""
+        address = str(self._call(self.contract.functions.escrow()))
+        return ClaimsEscrowClient(self.w3, address, self.sender)
+
     # ------------------------------------------------------------ plans
     def register_plan(self, plan_key: bytes, terms: PlanTerms) -> Receipt:
         return self._transact(
@@ -257,17 +281,22 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     # ------------------------------------------------------------ escrow and payments
     def fund_escrow(self, amount: int) -> Receipt:
-        return self._transact(self.contract.functions.fundEscrow(amount))
+        """Move `amount` of the sender's tokens into its escrow (ClaimsEscrow.fundEscrow), first
+        approving the escrow for `amount` when its allowance is short; returns the funding's
+        receipt (`escrow.ensure_allowance` alone gives the approval's)."""
+        self.escrow.ensure_allowance(amount)
+        return self.escrow.fund_escrow(amount)
 
     def withdraw_escrow(self, amount: int) -> Receipt:
-        return self._transact(self.contract.functions.withdrawEscrow(amount))
+        return self.escrow.withdraw_escrow(amount)
 
     def withdraw(self) -> Receipt:
-        return self._transact(self.contract.functions.withdraw())
+        """Transfer all payments credited to the sender (ClaimsEscrow.withdraw)."""
+        return self.escrow.withdraw()
 
     # ------------------------------------------------------------ views
     def token(self) -> str:
-        return str(self._call(self.contract.functions.token()))
+        return self.escrow.token()
 
     def consent_registry(self) -> str:
         return str(self._call(self.contract.functions.consent()))
@@ -276,11 +305,11 @@ class ClaimsAdjudicatorClient(ContractClient):
         return claim_id(_address(provider), claim_ref)
 
     def plan_id_of(self, insurer: str, plan_key: bytes) -> int:
-        return int(self._call(self.contract.functions.planIdOf(_address(insurer), plan_key)))
+        return int(self._call(self.reader.functions.planIdOf(_address(insurer), plan_key)))
 
     def plan_of(self, plan_id: int) -> PlanTerms | None:
         insurer, start, end, bps, mode, days, deductible, oop_max = self._call(
-            self.contract.functions.planOf(plan_id)
+            self.reader.functions.planOf(plan_id)
         )
         if int(insurer, 16) == 0:
             return None
@@ -297,7 +326,7 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     def service_of(self, plan_id: int, code: str) -> Service | None:
         allowed, copay, limit, listed, has_limit, deductible, coinsurance, prior_auth = self._call(
-            self.contract.functions.serviceOf(plan_id, encode_code(code))
+            self.reader.functions.serviceOf(plan_id, encode_code(code))
         )
         if not listed:
             return None
@@ -312,7 +341,7 @@ class ClaimsAdjudicatorClient(ContractClient):
         )
 
     def member_of(self, plan_id: int, member_id: bytes) -> Enrolment | None:
-        patient, start, end = self._call(self.contract.functions.memberOf(plan_id, member_id))
+        patient, start, end = self._call(self.reader.functions.memberOf(plan_id, member_id))
         if int(patient, 16) == 0:
             return None
         return Enrolment(
@@ -323,7 +352,7 @@ class ClaimsAdjudicatorClient(ContractClient):
         self, plan_id: int, member_id: bytes, auth_id: bytes
     ) -> Authorization | None:
         code, start, end = self._call(
-            self.contract.functions.authorizationOf(plan_id, member_id, auth_id)
+            self.reader.functions.authorizationOf(plan_id, member_id, auth_id)
         )
         if bytes(code) == bytes(8):
             return None
@@ -331,26 +360,26 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     def accumulator_of(self, plan_id: int, member_id: bytes) -> Accumulator:
         deductible_met, oop_met = self._call(
-            self.contract.functions.accumulatorOf(plan_id, member_id)
+            self.reader.functions.accumulatorOf(plan_id, member_id)
         )
         return Accumulator(deductible_met, oop_met)
 
     def units_used(self, plan_id: int, member_id: bytes, code: str) -> int:
-        fn = self.contract.functions.unitsUsed(plan_id, member_id, encode_code(code))
+        fn = self.reader.functions.unitsUsed(plan_id, member_id, encode_code(code))
         return int(self._call(fn))
 
     def claim_of(self, claim_id_: bytes) -> ClaimRecord | None:
-        return _claim_record(claim_id_, self._call(self.contract.functions.claimOf(claim_id_)))
+        return _claim_record(claim_id_, self._call(self.reader.functions.claimOf(claim_id_)))
 
     def claims_of(self, claim_ids: Sequence[bytes]) -> list[ClaimRecord | None]:
         """claim_of for many claims, in JSON-RPC batches."""
-        raw = self._batch([self.contract.functions.claimOf(cid) for cid in claim_ids])
+        raw = self._batch([self.reader.functions.claimOf(cid) for cid in claim_ids])
         return [_claim_record(cid, r) for cid, r in zip(claim_ids, raw, strict=True)]
 
     def claim_states(self, claim_ids: Sequence[bytes]) -> list[ClaimState]:
         states: list[ClaimState] = []
         for chunk in _chunks(claim_ids, _READ_CHUNK):
-            raw = self._call(self.contract.functions.claimStates(list(chunk)))
+            raw = self._call(self.reader.functions.claimStates(list(chunk)))
             states.extend(ClaimState(s) for s in raw)
         return states
 
@@ -364,30 +393,29 @@ class ClaimsAdjudicatorClient(ContractClient):
                 auth_id=None if bytes(auth) == ZERO32 else bytes(auth),
             )
             for code, service_date, units, charge, auth in self._call(
-                self.contract.functions.claimLines(claim_id_)
+                self.reader.functions.claimLines(claim_id_)
             )
         ]
 
     def remittance_of(self, claim_id_: bytes) -> Remittance:
-        return _remittance(self._call(self.contract.functions.remittanceOf(claim_id_)))
+        return _remittance(self._call(self.reader.functions.remittanceOf(claim_id_)))
 
     def remittances_of(self, claim_ids: Sequence[bytes]) -> list[Remittance]:
         """remittance_of for many adjudicated claims, in JSON-RPC batches."""
-        raw = self._batch([self.contract.functions.remittanceOf(cid) for cid in claim_ids])
+        raw = self._batch([self.reader.functions.remittanceOf(cid) for cid in claim_ids])
         return [_remittance(r) for r in raw]
 
     def escrow_of(self, insurer: str) -> int:
-        return int(self._call(self.contract.functions.escrowOf(_address(insurer))))
+        return self.escrow.escrow_of(insurer)
 
     def credit_of(self, provider: str) -> int:
-        return int(self._call(self.contract.functions.creditOf(_address(provider))))
+        return self.escrow.credit_of(provider)
 
     def recoupment_of(self, insurer: str, provider: str) -> int:
-        fn = self.contract.functions.recoupmentOf(_address(insurer), _address(provider))
-        return int(self._call(fn))
+        return self.escrow.recoupment_of(insurer, provider)
 
     def appeal_of(self, claim_id_: bytes) -> AppealStatus:
-        return AppealStatus(self._call(self.contract.functions.appealOf(claim_id_)))
+        return AppealStatus(self._call(self.reader.functions.appealOf(claim_id_)))
 
     def _batch(self, calls: Sequence[Any]) -> list[Any]:
         """View calls sent as JSON-RPC batches of _READ_CHUNK (one round trip each)."""

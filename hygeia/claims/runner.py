@@ -396,8 +396,11 @@ class BatchRunner:
         to_mint = shortfall - token.balance_of(self.insurer)
         if to_mint > 0:
             self._tally.add(self.minter.mint(self.insurer, to_mint))
-        self._tally.add(token.approve(self.claims.address, shortfall))
-        self._tally.add(self.claims.fund_escrow(shortfall))
+        # The escrow holds the tokens, so it is the spender to approve.
+        approval = self.claims.escrow.ensure_allowance(shortfall)
+        if approval is not None:
+            self._tally.add(approval)
+        self._tally.add(self.claims.escrow.fund_escrow(shortfall))
         self._progress(Progress("fund", 1, 1))
 
     def _adjudicate(self, pending: list[bytes], total: int) -> None:

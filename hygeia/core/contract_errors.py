@@ -63,12 +63,6 @@ class ClaimsAdjudicatorConsentRequired(ContractRevertError):
     """
 
 
-class ClaimsAdjudicatorInsufficientEscrow(ContractRevertError):
-    """`insurer` asked for `amount` of its escrow, which holds only `available`. Arguments:
-    insurer (address), amount (uint256), available (uint256).
-    """
-
-
 class ClaimsAdjudicatorInvalidAuthorization(ContractRevertError):
     """An authorization id or code of zero, or a period that ends before it starts. Arguments:
     authId (bytes32).
@@ -151,10 +145,6 @@ class ClaimsAdjudicatorNothingToAppeal(ContractRevertError):
     """Claim `claimId` has no denied line to appeal. Arguments: claimId (bytes32)."""
 
 
-class ClaimsAdjudicatorNothingToWithdraw(ContractRevertError):
-    """`account` has no credited payments to withdraw. Arguments: account (address)."""
-
-
 class ClaimsAdjudicatorPlanExists(ContractRevertError):
     """`insurer` already registered a plan under `planKey`. Arguments: insurer (address),
     planKey (bytes32).
@@ -194,8 +184,36 @@ class ClaimsAdjudicatorZeroAddress(ContractRevertError):
     """The zero address was given where a contract or an account is required. Arguments: none."""
 
 
-class ClaimsAdjudicatorZeroAmount(ContractRevertError):
+class ClaimsEscrowInsufficientEscrow(ContractRevertError):
+    """`insurer` asked for `amount` of its escrow, which holds only `available`. Arguments:
+    insurer (address), amount (uint256), available (uint256).
+    """
+
+
+class ClaimsEscrowNotActiveInsurer(ContractRevertError):
+    """`account` is not an active INSURER. Arguments: account (address)."""
+
+
+class ClaimsEscrowNotAdjudicator(ContractRevertError):
+    """`account` is not the ClaimsAdjudicator of this escrow. Arguments: account (address)."""
+
+
+class ClaimsEscrowNothingToWithdraw(ContractRevertError):
+    """`account` has no credited payments to withdraw. Arguments: account (address)."""
+
+
+class ClaimsEscrowZeroAddress(ContractRevertError):
+    """The zero address was given where a contract is required. Arguments: none."""
+
+
+class ClaimsEscrowZeroAmount(ContractRevertError):
     """An amount of zero was given. Arguments: none."""
+
+
+class ClaimsReaderNotDelegated(ContractRevertError):
+    """A view was called at the reader's own address instead of the adjudicator's. Arguments:
+    none.
+    """
 
 
 class ConsentRegistryAccessDenied(ContractRevertError):
@@ -749,7 +767,6 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ClaimsAdjudicatorClaimExists": ClaimsAdjudicatorClaimExists,
     "ClaimsAdjudicatorClaimNotFound": ClaimsAdjudicatorClaimNotFound,
     "ClaimsAdjudicatorConsentRequired": ClaimsAdjudicatorConsentRequired,
-    "ClaimsAdjudicatorInsufficientEscrow": ClaimsAdjudicatorInsufficientEscrow,
     "ClaimsAdjudicatorInvalidAuthorization": ClaimsAdjudicatorInvalidAuthorization,
     "ClaimsAdjudicatorInvalidClaim": ClaimsAdjudicatorInvalidClaim,
     "ClaimsAdjudicatorInvalidCode": ClaimsAdjudicatorInvalidCode,
@@ -765,7 +782,6 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ClaimsAdjudicatorNotClaimProvider": ClaimsAdjudicatorNotClaimProvider,
     "ClaimsAdjudicatorNotPlanInsurer": ClaimsAdjudicatorNotPlanInsurer,
     "ClaimsAdjudicatorNothingToAppeal": ClaimsAdjudicatorNothingToAppeal,
-    "ClaimsAdjudicatorNothingToWithdraw": ClaimsAdjudicatorNothingToWithdraw,
     "ClaimsAdjudicatorPlanExists": ClaimsAdjudicatorPlanExists,
     "ClaimsAdjudicatorPlanNotFound": ClaimsAdjudicatorPlanNotFound,
     "ClaimsAdjudicatorReceivedInFuture": ClaimsAdjudicatorReceivedInFuture,
@@ -773,7 +789,13 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ClaimsAdjudicatorServiceExists": ClaimsAdjudicatorServiceExists,
     "ClaimsAdjudicatorUnexpectedClaimState": ClaimsAdjudicatorUnexpectedClaimState,
     "ClaimsAdjudicatorZeroAddress": ClaimsAdjudicatorZeroAddress,
-    "ClaimsAdjudicatorZeroAmount": ClaimsAdjudicatorZeroAmount,
+    "ClaimsEscrowInsufficientEscrow": ClaimsEscrowInsufficientEscrow,
+    "ClaimsEscrowNotActiveInsurer": ClaimsEscrowNotActiveInsurer,
+    "ClaimsEscrowNotAdjudicator": ClaimsEscrowNotAdjudicator,
+    "ClaimsEscrowNothingToWithdraw": ClaimsEscrowNothingToWithdraw,
+    "ClaimsEscrowZeroAddress": ClaimsEscrowZeroAddress,
+    "ClaimsEscrowZeroAmount": ClaimsEscrowZeroAmount,
+    "ClaimsReaderNotDelegated": ClaimsReaderNotDelegated,
     "ConsentRegistryAccessDenied": ConsentRegistryAccessDenied,
     "ConsentRegistryBreakGlassLimitReached": ConsentRegistryBreakGlassLimitReached,
     "ConsentRegistryBreakGlassNotOpen": ConsentRegistryBreakGlassNotOpen,

@@ -18,10 +18,15 @@ from hygeia.core.errors import DeploymentNotFoundError, InvalidInputError
 
 @dataclass(frozen=True)
 class DeployedContract:
+    """Where a contract lives and the transaction that created it. A contract another one's
+    constructor created (ClaimsEscrow and ClaimsReader, by ClaimsAdjudicator) names its creator
+    in `created_by` and has `gas_used` 0: its gas is in the creator's transaction."""
+
     address: str
     tx_hash: str
     block_number: int
     gas_used: int
+    created_by: str | None = None
 
 
 @dataclass(frozen=True)

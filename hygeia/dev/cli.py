@@ -141,7 +141,7 @@ def register_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--state-dir",
         metavar="DIR",
         type=Path,
-        default=Path(".hygeia/demo"),
+        default=Path(".hygeia/dev/demo"),
         help="the cast's key files, the embedded store and the files the demo writes "
         "(default %(default)s)",
     )

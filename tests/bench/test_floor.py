@@ -6,6 +6,7 @@ from bench.floor import (
     Log,
     StorageChanges,
     calldata_gas,
+    created_code_sizes,
     log_gas,
     storage_changes,
     transaction_floor,
@@ -72,3 +73,24 @@ def test_floor_of_a_creation_adds_the_create_cost_init_code_words_and_code_depos
     floor = transaction_floor(b"\x60" * 33, StorageChanges(new=2), [], deployed_code_bytes=10)
     assert floor.creation == 32_000 + 2 * 2 + 200 * 10
     assert floor.total == 21_000 + 33 * 16 + floor.creation + 2 * 22_100
+
+
+def test_contracts_a_constructor_creates_add_their_create_cost_and_code_deposit() -> None:
+    alone = transaction_floor(b"\x60" * 33, StorageChanges(), [], deployed_code_bytes=10)
+    with_two = transaction_floor(
+        b"\x60" * 33, StorageChanges(), [], deployed_code_bytes=10, inner_code_bytes=[3, 5]
+    )
+    assert with_two.creation == alone.creation + 2 * 32_000 + 200 * (3 + 5)
+
+
+def test_created_contracts_are_the_accounts_that_gained_code() -> None:
+    diff = {
+        "pre": {OTHER: {"code": "0x6001"}, "0x" + "cc" * 20: {"balance": "0x1"}},
+        "post": {
+            CONTRACT.upper().replace("0X", "0x"): {"code": "0x" + "00" * 7, "nonce": 1},
+            "0x" + "dd" * 20: {"code": "0x" + "11" * 3},
+            OTHER: {"code": "0x6001", "storage": {SLOT_A: ONE}},
+            "0x" + "cc" * 20: {"balance": "0x0"},
+        },
+    }
+    assert created_code_sizes(diff) == {CONTRACT: 7, "0x" + "dd" * 20: 3}

@@ -2,7 +2,10 @@
 
 The suite deployed here: ParticipantRegistry (provider and clinic credentialed as PROVIDER,
 insurer and rival as INSURER; patient and guardian registered patients), ConsentRegistry,
-TestStablecoin and ClaimsAdjudicator. The `plan` fixture registers the insurer's two plans of
+TestStablecoin and ClaimsAdjudicator, whose constructor creates its ClaimsEscrow (`escrow`) and
+ClaimsReader. `adjudicator` carries the reader's views in its ABI, as an integrator's would: it
+answers them at its own address (its fallback runs the reader's code), so every view call in these
+tests goes through that fallback. The `plan` fixture registers the insurer's two plans of
 plan year 2025 (MAIN and TIGHT, below), enrols members, records authorizations, has the patients
 consent to payment disclosures to the insurer, and funds the insurer's escrow.
 
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from brownie import Contract
 from eth_utils import keccak
 
 from tests.brownie_support import RevertMatcher, latest_timestamp, norm, revert_matcher, role_id
@@ -314,11 +318,44 @@ def stablecoin(TestStablecoin: Any, named: dict[str, Any]) -> Any:
     return TestStablecoin.deploy(named["admin"], {"from": named["admin"]})
 
 
+def with_views(deployed: Any, reader_abi: list[dict[str, Any]]) -> Any:
+    """`deployed` (a ClaimsAdjudicator) with the ClaimsReader's functions added to its ABI: the
+    adjudicator answers them at its own address."""
+    views = [item for item in reader_abi if item["type"] == "function"]
+    return Contract.from_abi("ClaimsAdjudicator", deployed.address, deployed.abi + views)
+
+
+def deploy_adjudicator(
+    ClaimsAdjudicator: Any,
+    ClaimsReader: Any,
+    participants: Any,
+    consent: Any,
+    token: Any,
+    admin: Any,
+) -> Any:
+    """A ClaimsAdjudicator (with its views, `with_views`) paying in `token`."""
+    deployed = ClaimsAdjudicator.deploy(participants, consent, token, {"from": admin})
+    return with_views(deployed, ClaimsReader.abi)
+
+
 @pytest.fixture(scope="module")
 def adjudicator(
-    ClaimsAdjudicator: Any, participants: Any, consent: Any, stablecoin: Any, named: dict[str, Any]
+    ClaimsAdjudicator: Any,
+    ClaimsReader: Any,
+    participants: Any,
+    consent: Any,
+    stablecoin: Any,
+    named: dict[str, Any],
 ) -> Any:
-    return ClaimsAdjudicator.deploy(participants, consent, stablecoin, {"from": named["admin"]})
+    return deploy_adjudicator(
+        ClaimsAdjudicator, ClaimsReader, participants, consent, stablecoin, named["admin"]
+    )
+
+
+@pytest.fixture(scope="module")
+def escrow(ClaimsEscrow: Any, adjudicator: Any) -> Any:
+    """The ClaimsEscrow the adjudicator created."""
+    return ClaimsEscrow.at(adjudicator.escrow())
 
 
 def grant_payment_consent(consent: Any, patient: Any, insurer: Any, targets: list[bytes]) -> int:
@@ -328,7 +365,9 @@ def grant_payment_consent(consent: Any, patient: Any, insurer: Any, targets: lis
 
 
 @pytest.fixture(scope="module")
-def plan(adjudicator: Any, consent: Any, stablecoin: Any, named: dict[str, Any]) -> int:
+def plan(
+    adjudicator: Any, escrow: Any, consent: Any, stablecoin: Any, named: dict[str, Any]
+) -> int:
     """Registers MAIN and TIGHT, enrols M1-M3, records PA1 and PA2, collects the consents and funds
     the escrow. Returns MAIN's id."""
     insurer, admin = named["insurer"], named["admin"]
@@ -360,8 +399,8 @@ def plan(adjudicator: Any, consent: Any, stablecoin: Any, named: dict[str, Any])
     grant_payment_consent(consent, named["patient"], insurer, [])
     grant_payment_consent(consent, named["guardian"], insurer, [CLAIM_CLASS])
     stablecoin.mint(insurer, 2 * ESCROW, {"from": admin})
-    stablecoin.approve(adjudicator, 2 * ESCROW, sender)
-    adjudicator.fundEscrow(ESCROW, sender)
+    stablecoin.approve(escrow, 2 * ESCROW, sender)
+    escrow.fundEscrow(ESCROW, sender)
     return MAIN
 
 
@@ -401,3 +440,9 @@ def process(submit: Any, adjudicate: Any) -> Any:
 def reverts_with(ClaimsAdjudicator: Any) -> RevertMatcher:
     """`with reverts_with("ErrorName", *args): ...`: an exact ClaimsAdjudicator revert."""
     return revert_matcher("ClaimsAdjudicator", ClaimsAdjudicator.abi)
+
+
+@pytest.fixture(scope="session")
+def escrow_reverts_with(ClaimsEscrow: Any) -> RevertMatcher:
+    """`with escrow_reverts_with("ErrorName", *args): ...`: an exact ClaimsEscrow revert."""
+    return revert_matcher("ClaimsEscrow", ClaimsEscrow.abi)

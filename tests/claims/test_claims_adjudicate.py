@@ -49,15 +49,15 @@ def submitted(submit):
 
 
 def test_adjudicate_settles_the_claim_and_credits_the_provider(
-    adjudicator, submitted, adjudicate, provider, insurer
+    adjudicator, escrow, submitted, adjudicate, provider, insurer
 ):
     [cid] = submitted(office())
 
     adjudicate(cid)
 
     assert tuple(adjudicator.claimOf(cid))[3:5] == (S_SETTLED, 1)
-    assert adjudicator.creditOf(provider) == 7_500
-    assert adjudicator.escrowOf(insurer) == ESCROW - 7_500
+    assert escrow.creditOf(provider) == 7_500
+    assert escrow.escrowOf(insurer) == ESCROW - 7_500
 
 
 def test_adjudicate_emits_line_results_claim_totals_and_the_payment(
@@ -112,7 +112,7 @@ def test_adjudicate_stores_the_line_results(adjudicator, submitted, adjudicate):
 
 
 def test_a_claim_that_pays_nothing_is_settled_without_a_payment_event(
-    adjudicator, submitted, adjudicate, provider
+    adjudicator, escrow, submitted, adjudicate, provider
 ):
     [cid] = submitted(office(member=M9))
 
@@ -120,13 +120,13 @@ def test_a_claim_that_pays_nothing_is_settled_without_a_payment_event(
 
     assert tuple(adjudicator.claimOf(cid))[3:5] == (S_SETTLED, 4)
     assert "PaymentCredited" not in tx.events and "PaymentPended" not in tx.events
-    assert adjudicator.creditOf(provider) == 0
+    assert escrow.creditOf(provider) == 0
 
 
 def test_an_unfunded_escrow_pends_the_payment_and_does_not_deny_the_claim(
-    adjudicator, submitted, adjudicate, provider, insurer
+    adjudicator, escrow, submitted, adjudicate, provider, insurer
 ):
-    adjudicator.withdrawEscrow(ESCROW - 7_499, {"from": insurer})
+    escrow.withdrawEscrow(ESCROW - 7_499, {"from": insurer})
     [cid] = submitted(office())
 
     tx = adjudicate(cid)
@@ -135,18 +135,20 @@ def test_an_unfunded_escrow_pends_the_payment_and_does_not_deny_the_claim(
     assert_event(tx, "PaymentPended", claimId=cid, provider=provider, insurer=insurer, amount=7_500)
     assert "PaymentCredited" not in tx.events
     assert remittance(adjudicator, cid)["paid"] == 7_500
-    assert adjudicator.escrowOf(insurer) == 7_499
-    assert adjudicator.creditOf(provider) == 0
+    assert escrow.escrowOf(insurer) == 7_499
+    assert escrow.creditOf(provider) == 0
 
 
-def test_an_escrow_of_exactly_the_payment_pays_it(adjudicator, submitted, adjudicate, insurer):
-    adjudicator.withdrawEscrow(ESCROW - 7_500, {"from": insurer})
+def test_an_escrow_of_exactly_the_payment_pays_it(
+    adjudicator, escrow, submitted, adjudicate, insurer
+):
+    escrow.withdrawEscrow(ESCROW - 7_500, {"from": insurer})
     [cid] = submitted(office())
 
     adjudicate(cid)
 
     assert adjudicator.claimOf(cid)[3] == S_SETTLED
-    assert adjudicator.escrowOf(insurer) == 0
+    assert escrow.escrowOf(insurer) == 0
 
 
 def test_claims_of_several_plans_of_the_insurer_go_in_one_batch(adjudicator, submitted, adjudicate):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from brownie import ZERO_ADDRESS
+from brownie import ZERO_ADDRESS, web3
 
 from tests.brownie_support import assert_event, norm
 from tests.claims.claims_support import (
@@ -39,12 +39,17 @@ NEW_SERVICE = ServiceSpec("J1100", allowed=15, copay=100, coinsurance=False, lim
 # ------------------------------------------------------------------------------ deployment
 
 
-def test_the_constructor_records_the_suite_contracts_and_the_token(
-    adjudicator, participants, consent, stablecoin
+def test_the_constructor_records_the_suite_contracts_and_creates_its_escrow_and_reader(
+    adjudicator, escrow, participants, consent, stablecoin
 ):
     assert adjudicator.participants() == participants
     assert adjudicator.consent() == consent
-    assert adjudicator.token() == stablecoin
+    assert escrow.adjudicator() == adjudicator
+    assert escrow.participants() == participants
+    assert escrow.token() == stablecoin
+    reader = adjudicator.reader()
+    assert reader not in (adjudicator.address, escrow.address)
+    assert reader != ZERO_ADDRESS and len(web3.eth.get_code(reader)) > 0
 
 
 @pytest.mark.parametrize("zero", [0, 1, 2])

@@ -77,7 +77,7 @@ CLAIM = st.tuples(
 
 
 @pytest.fixture(scope="module")
-def twin(adjudicator, plan, named) -> int:
+def twin(adjudicator, escrow, plan, named) -> int:
     """TWIN: MAIN's terms, services, members and authorizations under another plan id; and the
     rest of the insurer's tokens in the escrow, so both runs are paid at once."""
     insurer, sender = named["insurer"], {"from": named["insurer"]}
@@ -94,7 +94,7 @@ def twin(adjudicator, plan, named) -> int:
         [(M1, PA1, code(MRI), PA1_START, PA1_END), (M1, PA2, code(THERAPY), YEAR_START, YEAR_END)],
         sender,
     )
-    adjudicator.fundEscrow(ESCROW, {"from": insurer})
+    escrow.fundEscrow(ESCROW, {"from": insurer})
     return TWIN
 
 
@@ -140,10 +140,10 @@ def check_accumulators(adjudicator: Any, plan_id: int) -> None:
 @given(claims=st.lists(CLAIM, min_size=1, max_size=6))
 @SETTINGS
 def test_remittances_balance_stay_within_limits_and_do_not_depend_on_batch_size(
-    adjudicator, twin, provider, insurer, claims
+    adjudicator, escrow, twin, provider, insurer, claims
 ):
     sender, payer = {"from": provider}, {"from": insurer}
-    escrow = adjudicator.escrowOf(insurer)
+    escrowed = escrow.escrowOf(insurer)
 
     one_by_one = []
     for index, drawn in enumerate(claims):
@@ -166,5 +166,5 @@ def test_remittances_balance_stay_within_limits_and_do_not_depend_on_batch_size(
         assert adjudicator.accumulatorOf(TWIN, member) == adjudicator.accumulatorOf(MAIN, member)
     check_accumulators(adjudicator, TWIN)
     paid = sum(remit["paid"] for remit in one_by_one + batched)
-    assert adjudicator.escrowOf(insurer) == escrow - paid
-    assert adjudicator.creditOf(provider) == paid
+    assert escrow.escrowOf(insurer) == escrowed - paid
+    assert escrow.creditOf(provider) == paid

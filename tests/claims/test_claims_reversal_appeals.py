@@ -85,7 +85,7 @@ def test_reverse_emits_claim_reversed_with_the_totals(adjudicator, process, insu
 
 
 def test_reversing_a_paid_claim_takes_the_payment_back_from_unwithdrawn_credit(
-    adjudicator, process, insurer, provider
+    adjudicator, escrow, process, insurer, provider
 ):
     [cid] = process(office())
 
@@ -95,38 +95,38 @@ def test_reversing_a_paid_claim_takes_the_payment_back_from_unwithdrawn_credit(
         tx, "PaymentRecouped", claimId=cid, provider=provider, insurer=insurer, fromCredit=7_500,
         owed=0,
     )  # fmt: skip
-    assert adjudicator.creditOf(provider) == 0
-    assert adjudicator.escrowOf(insurer) == ESCROW
+    assert escrow.creditOf(provider) == 0
+    assert escrow.escrowOf(insurer) == ESCROW
 
 
 def test_a_withdrawn_payment_is_recouped_from_the_providers_next_payments(
-    adjudicator, process, insurer, provider
+    adjudicator, escrow, process, insurer, provider
 ):
     [cid] = process(office("c1"))
-    adjudicator.withdraw({"from": provider})
+    escrow.withdraw({"from": provider})
 
     tx = reverse(adjudicator, cid, insurer)
     assert_event(
         tx, "PaymentRecouped", claimId=cid, provider=provider, insurer=insurer, fromCredit=0,
         owed=7_500,
     )  # fmt: skip
-    assert adjudicator.recoupmentOf(insurer, provider) == 7_500
+    assert escrow.recoupmentOf(insurer, provider) == 7_500
 
     # FLU pays 2,500: all of it goes to the debt.
     process(claim("c2", M1, [line(FLU, "2025-10-02", 1, 2_500)]))
     # OFFICE pays 7,500: 5,000 to the debt, 2,500 to the provider.
     process(office("c3", date="2025-10-03"))
 
-    assert adjudicator.recoupmentOf(insurer, provider) == 0
-    assert adjudicator.creditOf(provider) == 2_500
-    assert adjudicator.escrowOf(insurer) == ESCROW - 7_500 - 2_500
+    assert escrow.recoupmentOf(insurer, provider) == 0
+    assert escrow.creditOf(provider) == 2_500
+    assert escrow.escrowOf(insurer) == ESCROW - 7_500 - 2_500
 
 
 def test_recouped_amounts_are_reported_in_payment_credited(
-    adjudicator, process, submit, insurer, provider
+    adjudicator, escrow, process, submit, insurer, provider
 ):
     [cid] = process(office("c1"))
-    adjudicator.withdraw({"from": provider})
+    escrow.withdraw({"from": provider})
     reverse(adjudicator, cid, insurer)
     process(claim("c2", M1, [line(FLU, "2025-10-02", 1, 2_500)]))
     [cid] = submit(office("c3", "2025-10-03")).return_value
@@ -140,19 +140,19 @@ def test_recouped_amounts_are_reported_in_payment_credited(
 
 
 def test_reversing_a_pending_claim_cancels_its_payment(
-    adjudicator, process, insurer, provider, reverts_with
+    adjudicator, escrow, process, insurer, provider, reverts_with
 ):
-    adjudicator.withdrawEscrow(ESCROW, {"from": insurer})
+    escrow.withdrawEscrow(ESCROW, {"from": insurer})
     [cid] = process(office())
     assert adjudicator.claimOf(cid)[3] == S_PENDING
 
     tx = reverse(adjudicator, cid, insurer)
 
     assert "PaymentRecouped" not in tx.events
-    adjudicator.fundEscrow(ESCROW, {"from": insurer})
+    escrow.fundEscrow(ESCROW, {"from": insurer})
     with reverts_with("ClaimsAdjudicatorUnexpectedClaimState", cid, S_REVERSED):
         adjudicator.settlePayments([cid], {"from": provider})
-    assert adjudicator.creditOf(provider) == 0
+    assert escrow.creditOf(provider) == 0
 
 
 def test_a_denied_claim_may_be_reversed_and_nothing_is_recouped(adjudicator, process, insurer):
@@ -237,8 +237,10 @@ def test_a_claim_denied_as_a_whole_may_be_appealed(adjudicator, process, provide
     assert adjudicator.appealOf(cid) == A_OPEN
 
 
-def test_a_pending_claim_with_a_denial_may_be_appealed(adjudicator, insurer, provider, process):
-    adjudicator.withdrawEscrow(ESCROW, {"from": insurer})
+def test_a_pending_claim_with_a_denial_may_be_appealed(
+    adjudicator, escrow, insurer, provider, process
+):
+    escrow.withdrawEscrow(ESCROW, {"from": insurer})
     [cid] = process(
         claim("c1", M1, [line(OFFICE, "2025-10-01", 1, 15_000), line(UNLISTED, "2025-10-01", 1, 9)])
     )

@@ -143,8 +143,11 @@ def claim_ids_of(runner: BatchRunner, batch: Batch) -> dict[str, bytes]:
 
 
 def event_count(client: ClaimsAdjudicatorClient, event: str, claim_id_: bytes) -> int:
-    """How many `event` logs the chain holds for `claim_id_`."""
-    logs = getattr(client.contract.events, event).get_logs(
+    """How many `event` logs the chain holds for `claim_id_`: the adjudicator's events, or its
+    escrow's (PaymentCredited, PaymentRecouped)."""
+    names = {item["name"] for item in client.contract.abi if item["type"] == "event"}
+    contract = client.contract if event in names else client.escrow.contract
+    logs = getattr(contract.events, event).get_logs(
         from_block=0, argument_filters={"claimId": claim_id_}
     )
     return len(logs)

@@ -1,5 +1,7 @@
 """The typed ClaimsAdjudicator client on a real chain: encoding, decoding of views and reverts,
-and the operations a batch run does not use (reversal, appeals, withdrawals, escrow)."""
+and the operations a batch run does not use (reversal, appeals, withdrawals, escrow); the views
+reach the ClaimsReader through the adjudicator's address and the money calls go to its
+ClaimsEscrow, which the client finds itself."""
 
 from __future__ import annotations
 
@@ -149,7 +151,7 @@ def test_a_provider_withdraws_its_payments_in_the_stablecoin(
 
     assert token.balance_of(address) == 40_000
     assert provider.credit_of(address) == 0
-    with pytest.raises(errors.ClaimsAdjudicatorNothingToWithdraw) as raised:
+    with pytest.raises(errors.ClaimsEscrowNothingToWithdraw) as raised:
         provider.withdraw()
     assert raised.value.error_args == {"account": address}
 
@@ -167,7 +169,7 @@ def test_the_insurer_takes_unspent_escrow_back(
 
     assert client.escrow_of(runner.insurer) == 0
     assert token.balance_of(runner.insurer) == before + escrow
-    with pytest.raises(errors.ClaimsAdjudicatorInsufficientEscrow):
+    with pytest.raises(errors.ClaimsEscrowInsufficientEscrow):
         client.withdraw_escrow(1)
 
 
@@ -215,5 +217,57 @@ def test_funding_an_escrow_needs_an_active_insurer(w3: Web3, deployed: DeployRes
     client = ClaimsAdjudicatorClient(
         w3, deployed.deployment.address_of("ClaimsAdjudicator"), sender
     )
-    with pytest.raises(errors.ClaimsAdjudicatorNotActiveInsurer):
+    with pytest.raises(errors.ClaimsEscrowNotActiveInsurer):
         client.fund_escrow(1)
+
+
+def test_the_client_finds_the_adjudicators_escrow(
+    suite_as: Callable[[str], Suite], deployed: DeployResult
+) -> None:
+    claims = suite_as("insurer").claims
+    contracts = deployed.deployment.contracts
+    assert claims.escrow.address == contracts["ClaimsEscrow"].address
+    assert claims.escrow.adjudicator() == claims.address
+    assert claims.escrow.sender is claims.sender
+
+
+def test_funding_approves_the_escrow_only_when_its_allowance_is_short(
+    w3: Web3, deployed: DeployResult
+) -> None:
+    book = deployed.deployment
+    insurer = TxSender(w3, dev_signer(w3, "insurer"), artifacts.suite_decoder())
+    admin = TxSender(w3, dev_signer(w3, "admin"), artifacts.suite_decoder())
+    client = ClaimsAdjudicatorClient(w3, book.address_of("ClaimsAdjudicator"), insurer)
+    escrow = client.escrow
+    token = PaymentTokenClient(w3, book.address_of("TestStablecoin"), admin)
+    token.mint(insurer.address, 3_000)
+    reader = PaymentTokenClient(w3, book.address_of("TestStablecoin"))
+    if reader.allowance(insurer.address, escrow.address):
+        PaymentTokenClient(w3, book.address_of("TestStablecoin"), insurer).approve(
+            escrow.address, 0
+        )
+    before = escrow.escrow_of(insurer.address)
+
+    approval = escrow.ensure_allowance(2_000)
+    assert approval is not None
+    assert reader.allowance(insurer.address, escrow.address) == 2_000
+    assert escrow.ensure_allowance(2_000) is None
+    client.fund_escrow(2_000)  # the allowance covers it: no second approval
+    nonce = w3.eth.get_transaction_count(insurer.address)
+    client.fund_escrow(1_000)  # approves 1,000, then funds
+
+    assert w3.eth.get_transaction_count(insurer.address) == nonce + 2
+    assert escrow.escrow_of(insurer.address) == before + 3_000
+    assert reader.allowance(insurer.address, escrow.address) == 0
+    assert reader.allowance(insurer.address, client.address) == 0
+
+
+def test_a_view_called_at_the_readers_own_address_is_refused(
+    w3: Web3, deployed: DeployResult
+) -> None:
+    book = deployed.deployment
+    mistaken = ClaimsAdjudicatorClient(w3, book.address_of("ClaimsReader"))
+    with pytest.raises(errors.ClaimsReaderNotDelegated):
+        mistaken.plan_of(1)
+    client = ClaimsAdjudicatorClient(w3, book.address_of("ClaimsAdjudicator"))
+    assert client.claim_states([bytes(32)]) == [ClaimState.NONE]

@@ -28,7 +28,7 @@ REF = bytes(range(32))
 
 
 def test_claim_and_reversal_ids_equal_the_contracts(reader: ClaimsAdjudicatorClient) -> None:
-    functions = reader.contract.functions
+    functions = reader.reader.functions  # the views, answered at the adjudicator
     assert claim_id(PROVIDER, REF) == bytes(functions.claimIdOf(PROVIDER, REF).call())
     cid = claim_id(PROVIDER, REF)
     assert reversal_id(cid) == bytes(functions.reversalIdOf(cid).call())

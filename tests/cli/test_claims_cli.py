@@ -238,7 +238,8 @@ def test_enrol_fund_and_withdraw_escrow(
 def test_errors_of_the_contract_are_named(cli) -> None:  # type: ignore[no-untyped-def]
     code, stdout, _ = cli("claims", "withdraw", "--account", "guardian", as_json=True)
     error = json.loads(stdout)["error"]
-    assert code == 1 and error["type"] == "ClaimsAdjudicatorNothingToWithdraw"
+    # Credit lives in the adjudicator's ClaimsEscrow, so the error is the escrow's.
+    assert code == 1 and error["type"] == "ClaimsEscrowNothingToWithdraw"
 
     code, _, stderr = cli("claims", "plan", "999")
     assert code == 1 and "there is no plan 999" in stderr

@@ -1,11 +1,14 @@
-"""Gas of every ClaimsAdjudicator operation, with fixed inputs, beside its EVM floor.
+"""Gas of every operation of the claims contracts, with fixed inputs, beside its EVM floor.
 
 `measure(url)` deploys the suite on the given fresh chain (hygeia.deploy.deploy_suite) and
-returns "ClaimsAdjudicator.<op>" -> gas used, for every state-changing function, plus the
-marginal gas of one more claim line and the gas per claim of a batch of BATCH one-line claims;
-`receipts(url)` the receipts of the single-transaction operations (for bench/gas.py's floors).
-Inputs are constants and accounts are the node's dev accounts, so two runs on fresh chains give
-the same figures. Deployment gas is the suite's (participants_gas).
+returns "ClaimsAdjudicator.<op>" and "ClaimsEscrow.<op>" -> gas used, for every state-changing
+function, plus the marginal gas of one more claim line and the gas per claim of a batch of BATCH
+one-line claims; `receipts(url)` the receipts of the single-transaction operations (for
+bench/gas.py's floors). Inputs are constants and accounts are the node's dev accounts, so two runs
+on fresh chains give the same figures. Deployment gas is the suite's (participants_gas): the
+adjudicator's deployment creates its ClaimsEscrow and ClaimsReader. ClaimsEscrow's `pay` and
+`recoup` are the adjudicator's calls inside adjudicate, settlePayments and reverseClaim; the
+reader has only views.
 
 `FLOORS` gives each operation's EVM floor (standards.md): what the EVM charges at least for what
 the operation must record, whatever the code: 21,000 per transaction, 22,100 per new storage
@@ -57,6 +60,7 @@ AUTH = bytes.fromhex("22" * 32)
 RECEIVED = date(2025, 10, 31)
 DAYS_IN_OCTOBER = 31  # service dates of the measured lines fall in October 2025
 PREFIX = "ClaimsAdjudicator."
+ESCROW_PREFIX = "ClaimsEscrow."
 
 # ------------------------------------------------------------------------------------- floors
 
@@ -88,9 +92,9 @@ FLOORS: dict[str, int] = {
     PREFIX + f"enrolMembers(per member of {BATCH})": NEW_SLOT + log(4, 2),
     # one authorization slot and AuthorizationRecorded (4 topics, 3 words)
     PREFIX + "recordAuthorizations(1)": TX + NEW_SLOT + log(4, 3),
-    # the escrow balance and the contract's token balance (new), the insurer's token balance and
+    # the escrow balance and the escrow's token balance (new), the insurer's token balance and
     # allowance (updated); EscrowFunded and Transfer
-    PREFIX + "fundEscrow": TX + 2 * NEW_SLOT + 2 * UPDATE + log(2, 1) + log(3, 1),
+    ESCROW_PREFIX + "fundEscrow": TX + 2 * NEW_SLOT + 2 * UPDATE + log(2, 1) + log(3, 1),
     # claim header 2 slots + 1 line slot; ClaimSubmitted (4 topics, 6 words + empty CID)
     PREFIX + "submitClaims(1 claim, 1 line)": TX + 3 * NEW_SLOT + log(4, 7),
     PREFIX + "submitClaims(per line)": NEW_SLOT,
@@ -138,10 +142,10 @@ FLOORS: dict[str, int] = {
     PREFIX + "fileAppeal": TX + NEW_SLOT + log(3, 1),
     PREFIX + "decideAppeal": TX + UPDATE + log(3, 2),
     # the escrow balance and two token balances updated; EscrowWithdrawn and Transfer
-    PREFIX + "withdrawEscrow": TX + 3 * UPDATE + log(2, 1) + log(3, 1),
-    # the credit cleared, the contract's token balance updated, the provider's first (new);
+    ESCROW_PREFIX + "withdrawEscrow": TX + 3 * UPDATE + log(2, 1) + log(3, 1),
+    # the credit cleared, the escrow's token balance updated, the provider's first (new);
     # PaymentWithdrawn and Transfer
-    PREFIX + "withdraw": TX + CLEAR + UPDATE + NEW_SLOT + log(2, 1) + log(3, 1),
+    ESCROW_PREFIX + "withdraw": TX + CLEAR + UPDATE + NEW_SLOT + log(2, 1) + log(3, 1),
 }
 
 
@@ -185,6 +189,7 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     insurer_tx, provider_tx = sender("insurer"), sender("provider")
     insurer = ClaimsAdjudicatorClient(w3, address, insurer_tx)
     provider = ClaimsAdjudicatorClient(w3, address, provider_tx)
+    escrow = insurer.escrow
     set_up_parties(w3, deployment.address_of("ParticipantRegistry"), sender("regulator"))
     patient = Account.from_key(PATIENT_KEY)
     PaymentConsentClient(
@@ -192,14 +197,14 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     ).grant_by_signature(patient, insurer_tx.address, CONSENT_DEADLINE)
     token = deployment.address_of("TestStablecoin")
     PaymentTokenClient(w3, token, sender("admin")).mint(insurer_tx.address, 2 * ESCROW)
-    PaymentTokenClient(w3, token, insurer_tx).approve(address, 2 * ESCROW)
+    PaymentTokenClient(w3, token, insurer_tx).approve(escrow.address, 2 * ESCROW)
 
-    def op(name: str, outcome: Receipt | int) -> None:
+    def op(name: str, outcome: Receipt | int, prefix: str = PREFIX) -> None:
         """A transaction's receipt, or a figure derived from several."""
         if isinstance(outcome, Receipt):
-            mined[PREFIX + name] = outcome
+            mined[prefix + name] = outcome
         else:
-            derived[PREFIX + name] = outcome
+            derived[prefix + name] = outcome
 
     op("registerPlan", insurer.register_plan(b"\x01" * 32, TERMS))
     plan = 1
@@ -218,7 +223,7 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     )
     auth = Authorization(MEMBER, AUTH, "99213", YEAR_START, YEAR_END)
     op("recordAuthorizations(1)", insurer.record_authorizations(plan, [auth]))
-    op("fundEscrow", insurer.fund_escrow(ESCROW))
+    op("fundEscrow", escrow.fund_escrow(ESCROW), ESCROW_PREFIX)
 
     one = provider.submit_claims([claim(1, lines(1), plan)])
     op("submitClaims(1 claim, 1 line)", one)
@@ -247,18 +252,18 @@ def _run(url: str) -> tuple[dict[str, Receipt], dict[str, int]]:
     denied_id = claim_id(me, (4).to_bytes(32, "big"))
     op("adjudicate(1 claim, 1 denied line)", insurer.adjudicate([denied_id]))
 
-    insurer.withdraw_escrow(insurer.escrow_of(insurer_tx.address))
+    escrow.withdraw_escrow(escrow.escrow_of(insurer_tx.address))
     provider.submit_claims([claim(5, lines(1, first_day=31), plan)])
     pended_id = claim_id(me, (5).to_bytes(32, "big"))
     op("adjudicate(1 line, payment pended)", insurer.adjudicate([pended_id]))
-    insurer.fund_escrow(ESCROW)
+    escrow.fund_escrow(ESCROW)
     op("settlePayments(1)", insurer.settle_payments([pended_id]))
 
     op("reverseClaim(1 line)", insurer.reverse_claim(claim_id(me, (3).to_bytes(32, "big"))))
     op("fileAppeal", provider.file_appeal(denied_id, b"\x0a" * 32))
     op("decideAppeal", insurer.decide_appeal(denied_id, AppealStatus.UPHELD, b"\x0b" * 32))
-    op("withdrawEscrow", insurer.withdraw_escrow(1_000))
-    op("withdraw", provider.withdraw())
+    op("withdrawEscrow", escrow.withdraw_escrow(1_000), ESCROW_PREFIX)
+    op("withdraw", provider.escrow.withdraw(), ESCROW_PREFIX)
     return mined, derived
 
 

@@ -12,13 +12,18 @@ from typing import Any
 
 from hygeia.core.chain.reverts import RevertDecoder
 
-#: Contracts of a suite deployment, in deployment order.
+#: Contracts of a suite deployment, in deployment order. ClaimsAdjudicator's constructor creates
+#: its ClaimsEscrow and ClaimsReader.
 SUITE_CONTRACTS = (
     "ParticipantRegistry",
     "ConsentRegistry",
     "DrugProvenance",
     "ClaimsAdjudicator",
+    "ClaimsEscrow",
+    "ClaimsReader",
 )
+#: The contracts ClaimsAdjudicator creates, by the name of the adjudicator's getter of each.
+CLAIMS_COMPANIONS = {"ClaimsEscrow": "escrow", "ClaimsReader": "reader"}
 #: The claims escrow's payment token deployed on local chains (elsewhere an existing stablecoin).
 TEST_STABLECOIN = "TestStablecoin"
 

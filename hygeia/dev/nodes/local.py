@@ -17,7 +17,7 @@ DEFAULT_IPFS_PORT = 5001
 
 
 def state_dir() -> Path:
-    return Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/nodes"))
+    return Path(os.environ.get("HYGEIA_STATE_DIR", ".hygeia/dev/nodes"))
 
 
 def chain_port() -> int:
