@@ -79,8 +79,9 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     /// @dev Creates this adjudicator's ClaimsEscrow (bound to it for good) and ClaimsReader.
     constructor(IParticipantRegistry participantRegistry, IConsentRegistry consentRegistry, IERC20 paymentToken) {
         if (
-            address(participantRegistry) == address(0) || address(consentRegistry) == address(0)
-                || address(paymentToken) == address(0)
+            address(participantRegistry) == address(0)
+            || address(consentRegistry) == address(0)
+            || address(paymentToken) == address(0)
         ) revert ClaimsAdjudicatorZeroAddress();
         participants = participantRegistry;
         consent = consentRegistry;
@@ -101,7 +102,9 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
             calldatacopy(0, 0, calldatasize())
             let success := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
             returndatacopy(0, 0, returndatasize())
-            if iszero(success) { revert(0, returndatasize()) }
+            if iszero(success) {
+                revert(0, returndatasize())
+            }
             return(0, returndatasize())
         }
     }
@@ -300,14 +303,17 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     // ---------------------------------------------------------------- internals: submission
 
-    function _submit(ClaimInput calldata input, uint32 today, ConsentCache memory cache)
-        private
-        returns (bytes32 claimId)
-    {
+    function _submit(
+        ClaimInput calldata input,
+        uint32 today,
+        ConsentCache memory cache
+    ) private returns (bytes32 claimId) {
         uint256 lineCount = input.lines.length;
         if (
-            input.claimRef == bytes32(0) || input.memberId == bytes32(0) || lineCount == 0
-                || lineCount > MAX_LINES_PER_CLAIM
+            input.claimRef == bytes32(0)
+            || input.memberId == bytes32(0)
+            || lineCount == 0
+            || lineCount > MAX_LINES_PER_CLAIM
         ) revert ClaimsAdjudicatorInvalidClaim(input.claimRef);
         (address insurer, uint32 received) = _planReceipt(input, today);
         claimId = _claimId(msg.sender, input.claimRef);
@@ -340,11 +346,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     /// @dev The claim's plan insurer (reverts if no plan) and its received day under the plan's
     /// receipt mode. A live plan's claims are received when submitted: a stated day could be
     /// backdated to escape timely filing, so only an insurer's `Stated` (replay) plan trusts it.
-    function _planReceipt(ClaimInput calldata input, uint32 today)
-        private
-        view
-        returns (address insurer, uint32 received)
-    {
+    function _planReceipt(
+        ClaimInput calldata input,
+        uint32 today
+    ) private view returns (address insurer, uint32 received) {
         Plan storage plan = _plans[input.planId];
         insurer = plan.insurer;
         if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(input.planId);
@@ -374,11 +379,11 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Whether the claim's member is enrolled ("known"); if so, its patient must consent to
     /// the insurer (asked once per run of claims with the same patient and insurer).
-    function _memberConsents(ClaimInput calldata input, address insurer, ConsentCache memory cache)
-        private
-        view
-        returns (bool known)
-    {
+    function _memberConsents(
+        ClaimInput calldata input,
+        address insurer,
+        ConsentCache memory cache
+    ) private view returns (bool known) {
         address patient = _members[input.planId][input.memberId].patient;
         known = patient != address(0);
         if (known && (patient != cache.patient || insurer != cache.insurer)) {
@@ -390,8 +395,12 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     function _requireConsent(address patient, address insurer) private view {
         // slither-disable-next-line calls-loop,unused-return -- own registry, view; the consent id is not needed
-        (bool allowed, IConsentRegistry.AccessReason reason,) = consent.checkAccess(
-            patient, insurer, CLAIM_DATA_CLASS, ConsentPolicy.ACTION_DISCLOSE, ConsentPolicy.PURPOSE_HPAYMT
+        (bool allowed, IConsentRegistry.AccessReason reason, ) = consent.checkAccess(
+            patient,
+            insurer,
+            CLAIM_DATA_CLASS,
+            ConsentPolicy.ACTION_DISCLOSE,
+            ConsentPolicy.PURPOSE_HPAYMT
         );
         if (!allowed) revert ClaimsAdjudicatorConsentRequired(patient, insurer, reason);
     }
@@ -425,7 +434,12 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
             (LineRemittance memory remit, int256 patientShare) = Adjudication.remit(line.charge, result, 1);
             emit ClaimLineAdjudicated(
-                claimId, i + 1, line.charge, uint256(remit.allowed), uint256(remit.paid), remit.adjustments
+                claimId,
+                i + 1,
+                line.charge,
+                uint256(remit.allowed),
+                uint256(remit.paid),
+                remit.adjustments
             );
             run.charge += line.charge;
             run.paid += uint256(remit.paid);
@@ -447,10 +461,11 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     }
 
     /// @dev Rules 2 to 10 for one line of a known member; updates the accumulators in `run`.
-    function _adjudicateLine(Run memory run, uint256 index, Line memory line)
-        private
-        returns (LineResult memory result)
-    {
+    function _adjudicateLine(
+        Run memory run,
+        uint256 index,
+        Line memory line
+    ) private returns (LineResult memory result) {
         (Denial denial, Service memory service, bytes32 lineKey) = _screen(run, index, line);
         if (denial != Denial.None) return _denied(denial);
 
@@ -458,8 +473,12 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         uint256 charge = line.charge;
         if (service.hasLimit) {
             uint32 used = _unitsUsed[run.planId][run.memberId][line.code];
-            (uint256 excessUnits, uint256 excessCharge) =
-                Adjudication.unitLimit(charge, units, used, service.annualLimit);
+            (uint256 excessUnits, uint256 excessCharge) = Adjudication.unitLimit(
+                charge,
+                units,
+                used,
+                service.annualLimit
+            );
             if (excessUnits == units) return _denied(Denial.LimitReached);
             units -= excessUnits;
             charge -= excessCharge;
@@ -472,11 +491,11 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Rules 2 to 6, the first that applies wins; also returns the fee schedule entry and
     /// the line's duplicate key for the rules after them.
-    function _screen(Run memory run, uint256 index, Line memory line)
-        private
-        view
-        returns (Denial denial, Service memory service, bytes32 lineKey)
-    {
+    function _screen(
+        Run memory run,
+        uint256 index,
+        Line memory line
+    ) private view returns (Denial denial, Service memory service, bytes32 lineKey) {
         uint32 date = line.serviceDate;
         if (date < run.member.coverageStart) return (Denial.BeforeCoverage, service, lineKey);
         if (date > run.member.coverageEnd) return (Denial.AfterCoverage, service, lineKey);
@@ -495,10 +514,13 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Rules 8 to 10 on what rule 7 left of the line: records the amounts in `result` and
     /// adds the member's cost share to the accumulators in `run`.
-    function _price(Run memory run, Service memory service, uint256 charge, uint256 units, LineResult memory result)
-        private
-        pure
-    {
+    function _price(
+        Run memory run,
+        Service memory service,
+        uint256 charge,
+        uint256 units,
+        LineResult memory result
+    ) private pure {
         Accumulator memory acc = run.accumulator;
         Adjudication.CostShare memory share = Adjudication.costShare(
             charge,
@@ -538,10 +560,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Gives back what the claim's allowed lines took from the accumulators and frees their
     /// duplicate keys; returns the claim's totals.
-    function _restore(bytes32 claimId, Claim storage claim)
-        private
-        returns (uint256 charge, uint256 paid, uint256 patientShare)
-    {
+    function _restore(
+        bytes32 claimId,
+        Claim storage claim
+    ) private returns (uint256 charge, uint256 paid, uint256 patientShare) {
         uint32 planId = claim.planId;
         bytes32 memberId = claim.memberId;
         address provider = claim.provider;

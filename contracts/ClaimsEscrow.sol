@@ -83,11 +83,12 @@ contract ClaimsEscrow is IClaimsEscrow, ReentrancyGuard {
     // ---------------------------------------------------------------- the adjudicator
 
     /// @inheritdoc IClaimsEscrow
-    function pay(bytes32 claimId, address provider, address insurer, uint256 amount)
-        external
-        onlyAdjudicator
-        returns (bool paid)
-    {
+    function pay(
+        bytes32 claimId,
+        address provider,
+        address insurer,
+        uint256 amount
+    ) external onlyAdjudicator returns (bool paid) {
         uint256 owed = _recoupments[insurer][provider];
         uint256 recouped = owed < amount ? owed : amount;
         uint256 net = amount - recouped;

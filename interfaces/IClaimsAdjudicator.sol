@@ -239,13 +239,22 @@ interface IClaimsAdjudicator {
 
     /// @notice `memberId` was enrolled in plan `planId` and linked to the `patient` account.
     event MemberEnrolled(
-        uint32 indexed planId, bytes32 indexed memberId, address indexed patient, uint32 coverageStart, uint32 coverageEnd
+        uint32 indexed planId,
+        bytes32 indexed memberId,
+        address indexed patient,
+        uint32 coverageStart,
+        uint32 coverageEnd
     );
 
     /// @notice Prior authorization `authId` of `code` for `memberId` in plan `planId`, valid from
     /// day `start` to day `end` (inclusive).
     event AuthorizationRecorded(
-        uint32 indexed planId, bytes32 indexed memberId, bytes32 indexed authId, bytes8 code, uint32 start, uint32 end
+        uint32 indexed planId,
+        bytes32 indexed memberId,
+        bytes32 indexed authId,
+        bytes8 code,
+        uint32 start,
+        uint32 end
     );
 
     /// @notice `provider` submitted claim `claimId` under plan `planId`, received on day `received`
@@ -263,7 +272,12 @@ interface IClaimsAdjudicator {
 
     /// @notice Line `line` (from 1) of `claimId` was adjudicated: charge = paid + sum of adjustments.
     event ClaimLineAdjudicated(
-        bytes32 indexed claimId, uint256 indexed line, uint256 charge, uint256 allowed, uint256 paid, Adjustment[] adjustments
+        bytes32 indexed claimId,
+        uint256 indexed line,
+        uint256 charge,
+        uint256 allowed,
+        uint256 paid,
+        Adjustment[] adjustments
     );
 
     /// @notice Claim `claimId` was adjudicated with 835 status `status` and these totals.

@@ -23,13 +23,21 @@ interface IClaimsEscrow {
     /// @notice `amount` of claim `claimId` was credited to `provider` from `insurer`'s escrow, after
     /// `recouped` of it went back to the insurer against an earlier reversal.
     event PaymentCredited(
-        bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 amount, uint256 recouped
+        bytes32 indexed claimId,
+        address indexed provider,
+        address indexed insurer,
+        uint256 amount,
+        uint256 recouped
     );
 
     /// @notice The reversed payment of claim `claimId` came back to `insurer`: `fromCredit` out of
     /// `provider`'s unwithdrawn credit at once, `owed` from its later payments by this insurer.
     event PaymentRecouped(
-        bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 fromCredit, uint256 owed
+        bytes32 indexed claimId,
+        address indexed provider,
+        address indexed insurer,
+        uint256 fromCredit,
+        uint256 owed
     );
 
     // ---------------------------------------------------------------- errors

@@ -66,20 +66,25 @@ library Adjudication {
     /// @dev excess = max(0, used + units - limit). All units over: the whole charge (a denial);
     /// otherwise floor(charge * excess / units), so the line goes on with the rest of the charge,
     /// rounding in the provider's favour. The contract keeps `used <= limit`.
-    function unitLimit(uint256 charge, uint256 units, uint256 used, uint256 limit)
-        internal
-        pure
-        returns (uint256 excessUnits, uint256 excessCharge)
-    {
+    function unitLimit(
+        uint256 charge,
+        uint256 units,
+        uint256 used,
+        uint256 limit
+    ) internal pure returns (uint256 excessUnits, uint256 excessCharge) {
         if (used + units <= limit) return (0, 0);
         excessUnits = used + units - limit;
-        excessCharge = excessUnits == units ? charge : charge * excessUnits / units;
+        excessCharge = excessUnits == units ? charge : (charge * excessUnits) / units;
     }
 
     /// @notice Rules 8 and 9: allowed = min(charge, allowed per unit x units); then copay,
     /// deductible and coinsurance on it, in that order, each capped by the out-of-pocket room
     /// the ones before it left.
-    function costShare(uint256 charge, uint256 units, Terms memory terms) internal pure returns (CostShare memory share) {
+    function costShare(
+        uint256 charge,
+        uint256 units,
+        Terms memory terms
+    ) internal pure returns (CostShare memory share) {
         share.allowed = _min(charge, terms.allowedPerUnit * units);
         uint256 room = terms.oopRoom;
         share.copay = _min(_min(terms.copay, share.allowed), room);
@@ -119,11 +124,11 @@ library Adjudication {
     /// @notice The 835 view of a stored line result: allowed and paid amounts and the CAS
     /// adjustments (positive amounts only), with every amount multiplied by `sign` (1, or -1 for
     /// a reversal). charge = paid + sum of adjustments holds by construction.
-    function remit(uint256 charge, IClaimsAdjudicator.LineResult memory result, int256 sign)
-        internal
-        pure
-        returns (IClaimsAdjudicator.LineRemittance memory line, int256 patientShare)
-    {
+    function remit(
+        uint256 charge,
+        IClaimsAdjudicator.LineResult memory result,
+        int256 sign
+    ) internal pure returns (IClaimsAdjudicator.LineRemittance memory line, int256 patientShare) {
         line.charge = int256(charge) * sign;
         if (result.denial != IClaimsAdjudicator.Denial.None) {
             (bytes2 group, uint16 reason) = denialCode(result.denial);
