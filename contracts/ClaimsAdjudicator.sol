@@ -21,8 +21,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// rules and the claim records; storage in {ClaimsAdjudicatorStorage}); its ClaimsEscrow (the
 /// tokens, escrows, credits and recoupments: only this adjudicator pays and recoups there); its
 /// ClaimsReader (the views, run on this contract's storage by DELEGATECALL from the fallback, so
-/// they are called at this address). The split keeps this contract's code well under EIP-170's
-/// 24,576 bytes (snapshots/code-size.json).
+/// they are called at this address). The split keeps this contract's code under EIP-170's limit
+/// with room for new rules (its size and budget: snapshots/code-size*.json), and keeps the money in
+/// a small contract that no claims logic reaches except through {IClaimsEscrow-pay} and
+/// {IClaimsEscrow-recoup}.
 ///
 /// Consent: enrolment links a member id (a salted hash) to the patient's pseudonymous account;
 /// a claim for a known member needs that patient's consent to the plan's insurer, asked of the
@@ -33,19 +35,20 @@ import {Roles} from "./libraries/Roles.sol";
 /// `Live` by default (the submitting block's day) or, set by its insurer at registration,
 /// `Stated` (the submission's own day, not in the future) for replaying claims already received.
 contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
-    /// @notice Service lines per claim (the X12 837 professional claim's limit).
+    /// @notice The most service lines a claim may have (the X12 837 professional claim's limit).
     uint256 public constant MAX_LINES_PER_CLAIM = 50;
     /// @notice The data class a claim discloses: keccak256 of the FHIR resource type `Claim`.
     bytes32 public constant CLAIM_DATA_CLASS = keccak256("Claim");
-    /// @notice Mixed into a claim id to name its reversal record.
+    /// @notice keccak256("hygeia.claims.reversal"), mixed into a claim id to name its reversal
+    /// record: reversalId = keccak256(abi.encode(claimId, REVERSAL_TAG)).
     bytes32 public constant REVERSAL_TAG = _REVERSAL_TAG;
 
     /// @dev Seconds per day number.
     uint256 private constant _DAY = 1 days;
 
-    /// @notice Who is an active PROVIDER or INSURER.
+    /// @notice The suite's ParticipantRegistry: who is an active PROVIDER or INSURER.
     IParticipantRegistry public immutable participants;
-    /// @notice Where patients' consents are evaluated.
+    /// @notice The suite's ConsentRegistry, where patients' consents to disclose claims are evaluated.
     IConsentRegistry public immutable consent;
     /// @inheritdoc IClaimsAdjudicator
     IClaimsEscrow public immutable escrow;
@@ -73,10 +76,12 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         address insurer;
     }
 
+    /// @notice Deploys the claims of a suite: this adjudicator, its ClaimsEscrow and its ClaimsReader.
+    /// @dev Creates this adjudicator's ClaimsEscrow (bound to it for good) and ClaimsReader.
+    /// Requirements: no argument is the zero address.
     /// @param participantRegistry the suite's ParticipantRegistry.
     /// @param consentRegistry the suite's ConsentRegistry.
-    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals).
-    /// @dev Creates this adjudicator's ClaimsEscrow (bound to it for good) and ClaimsReader.
+    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals: amounts are cents).
     constructor(IParticipantRegistry participantRegistry, IConsentRegistry consentRegistry, IERC20 paymentToken) {
         if (
             address(participantRegistry) == address(0)
@@ -89,6 +94,9 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         reader = address(new ClaimsReader());
     }
 
+    // The fallback is a proxy on purpose (it runs the reader's views here), and a proxy is
+    // assembly; slither's `assembly` finding is triaged the same way (audit/slither-triage.md).
+    // solhint-disable no-complex-fallback, no-inline-assembly
     /// @notice Answers the views of {IClaimsReader} (plans, members, claims, remittances, appeals)
     /// at this address by running the ClaimsReader's code on this contract's storage.
     /// @dev The reader has only view and pure functions, so nothing is written. Requirements: the
@@ -97,7 +105,8 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     /// `Proxy._delegate`, in a non-payable fallback (Proxy's is payable and would invite ether).
     fallback() external {
         address target = reader;
-        // slither-disable-next-line assembly -- OpenZeppelin Proxy._delegate: copy calldata, delegatecall, pass the result on
+        // Copy the calldata, DELEGATECALL the reader, pass its return or revert data on.
+        // slither-disable-next-line assembly -- OpenZeppelin's Proxy._delegate, as is
         assembly {
             calldatacopy(0, 0, calldatasize())
             let success := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
@@ -108,6 +117,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
             return(0, returndatasize())
         }
     }
+    // solhint-enable no-complex-fallback, no-inline-assembly
 
     // ---------------------------------------------------------------- plans
 
@@ -202,8 +212,8 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         }
     }
 
+    // slither-disable-start reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     /// @inheritdoc IClaimsAdjudicator
-    // slither-disable-next-line reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     function adjudicate(bytes32[] calldata claimIds) external {
         // slither-disable-next-line uninitialized-local -- 0 is no plan checked yet (plan ids start at 1)
         uint32 checkedPlan;
@@ -220,9 +230,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
             _adjudicateClaim(claimId, claim);
         }
     }
+    // slither-disable-end reentrancy-no-eth
 
+    // slither-disable-start reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     /// @inheritdoc IClaimsAdjudicator
-    // slither-disable-next-line reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     function settlePayments(bytes32[] calldata claimIds) external returns (uint256 settled) {
         for (uint256 i = 0; i < claimIds.length; ++i) {
             bytes32 claimId = claimIds[i];
@@ -244,6 +255,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
             }
         }
     }
+    // slither-disable-end reentrancy-no-eth
 
     /// @inheritdoc IClaimsAdjudicator
     function reverseClaim(bytes32 claimId) external returns (bytes32 reversalId) {
@@ -303,6 +315,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     // ---------------------------------------------------------------- internals: submission
 
+    /// @dev Checks and stores one claim of {submitClaims}; `today` is the submitting block's day number.
     function _submit(
         ClaimInput calldata input,
         uint32 today,
@@ -393,6 +406,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         }
     }
 
+    /// @dev Reverts unless `patient` lets `insurer` DISCLOSE the `Claim` data class for HPAYMT now.
     function _requireConsent(address patient, address insurer) private view {
         // slither-disable-next-line calls-loop,unused-return -- own registry, view; the consent id is not needed
         (bool allowed, IConsentRegistry.AccessReason reason, ) = consent.checkAccess(
@@ -407,7 +421,9 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     // ---------------------------------------------------------------- internals: adjudication
 
-    // slither-disable-next-line reentrancy-benign,reentrancy-events -- the escrow is this contract's own, which calls nothing
+    /// @dev Rule 1 (an unknown member's lines are denied CO-31), then rules 2 to 10 per line of a
+    /// known member; stores the results and accumulators, sets the 835 status and pays or pends.
+    // slither-disable-next-line reentrancy-benign,reentrancy-events -- its own ClaimsEscrow, which calls nothing
     function _adjudicateClaim(bytes32 claimId, Claim storage claim) private {
         // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
         Run memory run;
@@ -552,6 +568,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         return auth.code == line.code && auth.start <= line.serviceDate && line.serviceDate <= auth.end;
     }
 
+    /// @dev The result of a line denied for `denial`: every amount zero.
     function _denied(Denial denial) private pure returns (LineResult memory result) {
         result.denial = denial;
     }
@@ -590,6 +607,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     // ---------------------------------------------------------------- internals: helpers
 
+    /// @dev Reverts unless `account` holds an active `role` credential (INSURER or PROVIDER).
     function _requireActive(address account, bytes32 role) private view {
         // slither-disable-next-line calls-loop -- a view call to the suite's own ParticipantRegistry
         if (participants.isActive(account, role)) return;
@@ -597,6 +615,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         revert ClaimsAdjudicatorNotActiveProvider(account);
     }
 
+    /// @dev Reverts unless plan `planId` exists and the caller is its insurer, still active.
     function _requirePlanInsurer(uint32 planId) private view {
         address insurer = _plans[planId].insurer;
         if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(planId);
@@ -604,6 +623,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         _requireActive(msg.sender, Roles.INSURER);
     }
 
+    /// @dev Whether any line of claim `claimId` was denied (what an appeal needs).
     function _hasDenial(bytes32 claimId, uint256 lineCount) private view returns (bool) {
         for (uint256 i = 0; i < lineCount; ++i) {
             if (_results[claimId][i].denial != Denial.None) return true;

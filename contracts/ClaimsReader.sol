@@ -9,7 +9,8 @@ import {Adjudication} from "./libraries/Adjudication.sol";
 /// @title ClaimsReader
 /// @notice The views of ClaimsAdjudicator, answered at the adjudicator's address: its fallback
 /// runs this code on the adjudicator's storage (DELEGATECALL). Keeping them here keeps the
-/// adjudicator's deployed code well under the EIP-170 limit, at no gas to any transaction.
+/// adjudicator's deployed code under the EIP-170 limit, and costs no transaction anything: no
+/// state-changing function of the adjudicator calls them.
 /// @dev Shares the adjudicator's layout through {ClaimsAdjudicatorStorage} and declares no state.
 /// It has only view and pure functions, never SELFDESTRUCT or DELEGATECALL, so running it in the
 /// adjudicator's context can change nothing. Created by the adjudicator it serves.

@@ -45,7 +45,7 @@ interface IClaimsReader {
     /// @dev Requirements: called at the adjudicator's address.
     /// @param planId the plan.
     /// @param memberId the member.
-    /// @return the member's accumulators (cents).
+    /// @return the deductible and out-of-pocket amounts the member met, in cents (zero if none yet).
     function accumulatorOf(
         uint32 planId,
         bytes32 memberId
@@ -56,7 +56,7 @@ interface IClaimsReader {
     /// @param planId the plan.
     /// @param memberId the member.
     /// @param code the procedure code.
-    /// @return the units allowed so far this plan year.
+    /// @return the units allowed so far in the plan (plan year); 0 for a code without a unit limit.
     function unitsUsed(uint32 planId, bytes32 memberId, bytes8 code) external view returns (uint32);
 
     /// @notice Authorization `authId` of `memberId` in plan `planId`.
