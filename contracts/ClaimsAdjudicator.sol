@@ -21,8 +21,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// rules and the claim records; storage in {ClaimsAdjudicatorStorage}); its ClaimsEscrow (the
 /// tokens, escrows, credits and recoupments: only this adjudicator pays and recoups there); its
 /// ClaimsReader (the views, run on this contract's storage by DELEGATECALL from the fallback, so
-/// they are called at this address). The split keeps this contract's code well under EIP-170's
-/// 24,576 bytes (snapshots/code-size.json).
+/// they are called at this address). The split keeps this contract's code under EIP-170's limit
+/// with room for new rules (its size and budget: snapshots/code-size*.json), and keeps the money in
+/// a small contract that no claims logic reaches except through {IClaimsEscrow-pay} and
+/// {IClaimsEscrow-recoup}.
 ///
 /// Consent: enrolment links a member id (a salted hash) to the patient's pseudonymous account;
 /// a claim for a known member needs that patient's consent to the plan's insurer, asked of the
@@ -33,19 +35,20 @@ import {Roles} from "./libraries/Roles.sol";
 /// `Live` by default (the submitting block's day) or, set by its insurer at registration,
 /// `Stated` (the submission's own day, not in the future) for replaying claims already received.
 contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
-    /// @notice Service lines per claim (the X12 837 professional claim's limit).
+    /// @notice The most service lines a claim may have (the X12 837 professional claim's limit).
     uint256 public constant MAX_LINES_PER_CLAIM = 50;
     /// @notice The data class a claim discloses: keccak256 of the FHIR resource type `Claim`.
     bytes32 public constant CLAIM_DATA_CLASS = keccak256("Claim");
-    /// @notice Mixed into a claim id to name its reversal record.
+    /// @notice keccak256("hygeia.claims.reversal"), mixed into a claim id to name its reversal
+    /// record: reversalId = keccak256(abi.encode(claimId, REVERSAL_TAG)).
     bytes32 public constant REVERSAL_TAG = _REVERSAL_TAG;
 
     /// @dev Seconds per day number.
     uint256 private constant _DAY = 1 days;
 
-    /// @notice Who is an active PROVIDER or INSURER.
+    /// @notice The suite's ParticipantRegistry: who is an active PROVIDER or INSURER.
     IParticipantRegistry public immutable participants;
-    /// @notice Where patients' consents are evaluated.
+    /// @notice The suite's ConsentRegistry, where patients' consents to disclose claims are evaluated.
     IConsentRegistry public immutable consent;
     /// @inheritdoc IClaimsAdjudicator
     IClaimsEscrow public immutable escrow;
@@ -73,14 +76,17 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         address insurer;
     }
 
+    /// @notice Deploys the claims of a suite: this adjudicator, its ClaimsEscrow and its ClaimsReader.
+    /// @dev Creates this adjudicator's ClaimsEscrow (bound to it for good) and ClaimsReader.
+    /// Requirements: no argument is the zero address.
     /// @param participantRegistry the suite's ParticipantRegistry.
     /// @param consentRegistry the suite's ConsentRegistry.
-    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals).
-    /// @dev Creates this adjudicator's ClaimsEscrow (bound to it for good) and ClaimsReader.
+    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals: amounts are cents).
     constructor(IParticipantRegistry participantRegistry, IConsentRegistry consentRegistry, IERC20 paymentToken) {
         if (
-            address(participantRegistry) == address(0) || address(consentRegistry) == address(0)
-                || address(paymentToken) == address(0)
+            address(participantRegistry) == address(0)
+            || address(consentRegistry) == address(0)
+            || address(paymentToken) == address(0)
         ) revert ClaimsAdjudicatorZeroAddress();
         participants = participantRegistry;
         consent = consentRegistry;
@@ -88,6 +94,9 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         reader = address(new ClaimsReader());
     }
 
+    // The fallback is a proxy on purpose (it runs the reader's views here), and a proxy is
+    // assembly; slither's `assembly` finding is triaged the same way (audit/slither-triage.md).
+    // solhint-disable no-complex-fallback, no-inline-assembly
     /// @notice Answers the views of {IClaimsReader} (plans, members, claims, remittances, appeals)
     /// at this address by running the ClaimsReader's code on this contract's storage.
     /// @dev The reader has only view and pure functions, so nothing is written. Requirements: the
@@ -96,15 +105,19 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     /// `Proxy._delegate`, in a non-payable fallback (Proxy's is payable and would invite ether).
     fallback() external {
         address target = reader;
-        // slither-disable-next-line assembly -- OpenZeppelin Proxy._delegate: copy calldata, delegatecall, pass the result on
+        // Copy the calldata, DELEGATECALL the reader, pass its return or revert data on.
+        // slither-disable-next-line assembly -- OpenZeppelin's Proxy._delegate, as is
         assembly {
             calldatacopy(0, 0, calldatasize())
             let success := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
             returndatacopy(0, 0, returndatasize())
-            if iszero(success) { revert(0, returndatasize()) }
+            if iszero(success) {
+                revert(0, returndatasize())
+            }
             return(0, returndatasize())
         }
     }
+    // solhint-enable no-complex-fallback, no-inline-assembly
 
     // ---------------------------------------------------------------- plans
 
@@ -199,8 +212,8 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         }
     }
 
+    // slither-disable-start reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     /// @inheritdoc IClaimsAdjudicator
-    // slither-disable-next-line reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     function adjudicate(bytes32[] calldata claimIds) external {
         // slither-disable-next-line uninitialized-local -- 0 is no plan checked yet (plan ids start at 1)
         uint32 checkedPlan;
@@ -217,9 +230,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
             _adjudicateClaim(claimId, claim);
         }
     }
+    // slither-disable-end reentrancy-no-eth
 
+    // slither-disable-start reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     /// @inheritdoc IClaimsAdjudicator
-    // slither-disable-next-line reentrancy-no-eth -- the call is to this contract's own ClaimsEscrow, which calls nothing
     function settlePayments(bytes32[] calldata claimIds) external returns (uint256 settled) {
         for (uint256 i = 0; i < claimIds.length; ++i) {
             bytes32 claimId = claimIds[i];
@@ -241,6 +255,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
             }
         }
     }
+    // slither-disable-end reentrancy-no-eth
 
     /// @inheritdoc IClaimsAdjudicator
     function reverseClaim(bytes32 claimId) external returns (bytes32 reversalId) {
@@ -300,14 +315,18 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     // ---------------------------------------------------------------- internals: submission
 
-    function _submit(ClaimInput calldata input, uint32 today, ConsentCache memory cache)
-        private
-        returns (bytes32 claimId)
-    {
+    /// @dev Checks and stores one claim of {submitClaims}; `today` is the submitting block's day number.
+    function _submit(
+        ClaimInput calldata input,
+        uint32 today,
+        ConsentCache memory cache
+    ) private returns (bytes32 claimId) {
         uint256 lineCount = input.lines.length;
         if (
-            input.claimRef == bytes32(0) || input.memberId == bytes32(0) || lineCount == 0
-                || lineCount > MAX_LINES_PER_CLAIM
+            input.claimRef == bytes32(0)
+            || input.memberId == bytes32(0)
+            || lineCount == 0
+            || lineCount > MAX_LINES_PER_CLAIM
         ) revert ClaimsAdjudicatorInvalidClaim(input.claimRef);
         (address insurer, uint32 received) = _planReceipt(input, today);
         claimId = _claimId(msg.sender, input.claimRef);
@@ -340,11 +359,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     /// @dev The claim's plan insurer (reverts if no plan) and its received day under the plan's
     /// receipt mode. A live plan's claims are received when submitted: a stated day could be
     /// backdated to escape timely filing, so only an insurer's `Stated` (replay) plan trusts it.
-    function _planReceipt(ClaimInput calldata input, uint32 today)
-        private
-        view
-        returns (address insurer, uint32 received)
-    {
+    function _planReceipt(
+        ClaimInput calldata input,
+        uint32 today
+    ) private view returns (address insurer, uint32 received) {
         Plan storage plan = _plans[input.planId];
         insurer = plan.insurer;
         if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(input.planId);
@@ -374,11 +392,11 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Whether the claim's member is enrolled ("known"); if so, its patient must consent to
     /// the insurer (asked once per run of claims with the same patient and insurer).
-    function _memberConsents(ClaimInput calldata input, address insurer, ConsentCache memory cache)
-        private
-        view
-        returns (bool known)
-    {
+    function _memberConsents(
+        ClaimInput calldata input,
+        address insurer,
+        ConsentCache memory cache
+    ) private view returns (bool known) {
         address patient = _members[input.planId][input.memberId].patient;
         known = patient != address(0);
         if (known && (patient != cache.patient || insurer != cache.insurer)) {
@@ -388,17 +406,24 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         }
     }
 
+    /// @dev Reverts unless `patient` lets `insurer` DISCLOSE the `Claim` data class for HPAYMT now.
     function _requireConsent(address patient, address insurer) private view {
         // slither-disable-next-line calls-loop,unused-return -- own registry, view; the consent id is not needed
-        (bool allowed, IConsentRegistry.AccessReason reason,) = consent.checkAccess(
-            patient, insurer, CLAIM_DATA_CLASS, ConsentPolicy.ACTION_DISCLOSE, ConsentPolicy.PURPOSE_HPAYMT
+        (bool allowed, IConsentRegistry.AccessReason reason, ) = consent.checkAccess(
+            patient,
+            insurer,
+            CLAIM_DATA_CLASS,
+            ConsentPolicy.ACTION_DISCLOSE,
+            ConsentPolicy.PURPOSE_HPAYMT
         );
         if (!allowed) revert ClaimsAdjudicatorConsentRequired(patient, insurer, reason);
     }
 
     // ---------------------------------------------------------------- internals: adjudication
 
-    // slither-disable-next-line reentrancy-benign,reentrancy-events -- the escrow is this contract's own, which calls nothing
+    /// @dev Rule 1 (an unknown member's lines are denied CO-31), then rules 2 to 10 per line of a
+    /// known member; stores the results and accumulators, sets the 835 status and pays or pends.
+    // slither-disable-next-line reentrancy-benign,reentrancy-events -- its own ClaimsEscrow, which calls nothing
     function _adjudicateClaim(bytes32 claimId, Claim storage claim) private {
         // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
         Run memory run;
@@ -425,7 +450,12 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
             (LineRemittance memory remit, int256 patientShare) = Adjudication.remit(line.charge, result, 1);
             emit ClaimLineAdjudicated(
-                claimId, i + 1, line.charge, uint256(remit.allowed), uint256(remit.paid), remit.adjustments
+                claimId,
+                i + 1,
+                line.charge,
+                uint256(remit.allowed),
+                uint256(remit.paid),
+                remit.adjustments
             );
             run.charge += line.charge;
             run.paid += uint256(remit.paid);
@@ -447,10 +477,11 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
     }
 
     /// @dev Rules 2 to 10 for one line of a known member; updates the accumulators in `run`.
-    function _adjudicateLine(Run memory run, uint256 index, Line memory line)
-        private
-        returns (LineResult memory result)
-    {
+    function _adjudicateLine(
+        Run memory run,
+        uint256 index,
+        Line memory line
+    ) private returns (LineResult memory result) {
         (Denial denial, Service memory service, bytes32 lineKey) = _screen(run, index, line);
         if (denial != Denial.None) return _denied(denial);
 
@@ -458,8 +489,12 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         uint256 charge = line.charge;
         if (service.hasLimit) {
             uint32 used = _unitsUsed[run.planId][run.memberId][line.code];
-            (uint256 excessUnits, uint256 excessCharge) =
-                Adjudication.unitLimit(charge, units, used, service.annualLimit);
+            (uint256 excessUnits, uint256 excessCharge) = Adjudication.unitLimit(
+                charge,
+                units,
+                used,
+                service.annualLimit
+            );
             if (excessUnits == units) return _denied(Denial.LimitReached);
             units -= excessUnits;
             charge -= excessCharge;
@@ -472,11 +507,11 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Rules 2 to 6, the first that applies wins; also returns the fee schedule entry and
     /// the line's duplicate key for the rules after them.
-    function _screen(Run memory run, uint256 index, Line memory line)
-        private
-        view
-        returns (Denial denial, Service memory service, bytes32 lineKey)
-    {
+    function _screen(
+        Run memory run,
+        uint256 index,
+        Line memory line
+    ) private view returns (Denial denial, Service memory service, bytes32 lineKey) {
         uint32 date = line.serviceDate;
         if (date < run.member.coverageStart) return (Denial.BeforeCoverage, service, lineKey);
         if (date > run.member.coverageEnd) return (Denial.AfterCoverage, service, lineKey);
@@ -495,10 +530,13 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Rules 8 to 10 on what rule 7 left of the line: records the amounts in `result` and
     /// adds the member's cost share to the accumulators in `run`.
-    function _price(Run memory run, Service memory service, uint256 charge, uint256 units, LineResult memory result)
-        private
-        pure
-    {
+    function _price(
+        Run memory run,
+        Service memory service,
+        uint256 charge,
+        uint256 units,
+        LineResult memory result
+    ) private pure {
         Accumulator memory acc = run.accumulator;
         Adjudication.CostShare memory share = Adjudication.costShare(
             charge,
@@ -530,6 +568,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         return auth.code == line.code && auth.start <= line.serviceDate && line.serviceDate <= auth.end;
     }
 
+    /// @dev The result of a line denied for `denial`: every amount zero.
     function _denied(Denial denial) private pure returns (LineResult memory result) {
         result.denial = denial;
     }
@@ -538,10 +577,10 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     /// @dev Gives back what the claim's allowed lines took from the accumulators and frees their
     /// duplicate keys; returns the claim's totals.
-    function _restore(bytes32 claimId, Claim storage claim)
-        private
-        returns (uint256 charge, uint256 paid, uint256 patientShare)
-    {
+    function _restore(
+        bytes32 claimId,
+        Claim storage claim
+    ) private returns (uint256 charge, uint256 paid, uint256 patientShare) {
         uint32 planId = claim.planId;
         bytes32 memberId = claim.memberId;
         address provider = claim.provider;
@@ -568,6 +607,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
 
     // ---------------------------------------------------------------- internals: helpers
 
+    /// @dev Reverts unless `account` holds an active `role` credential (INSURER or PROVIDER).
     function _requireActive(address account, bytes32 role) private view {
         // slither-disable-next-line calls-loop -- a view call to the suite's own ParticipantRegistry
         if (participants.isActive(account, role)) return;
@@ -575,6 +615,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         revert ClaimsAdjudicatorNotActiveProvider(account);
     }
 
+    /// @dev Reverts unless plan `planId` exists and the caller is its insurer, still active.
     function _requirePlanInsurer(uint32 planId) private view {
         address insurer = _plans[planId].insurer;
         if (insurer == address(0)) revert ClaimsAdjudicatorPlanNotFound(planId);
@@ -582,6 +623,7 @@ contract ClaimsAdjudicator is IClaimsAdjudicator, ClaimsAdjudicatorStorage {
         _requireActive(msg.sender, Roles.INSURER);
     }
 
+    /// @dev Whether any line of claim `claimId` was denied (what an appeal needs).
     function _hasDenial(bytes32 claimId, uint256 lineCount) private view returns (bool) {
         for (uint256 i = 0; i < lineCount; ++i) {
             if (_results[claimId][i].denial != Denial.None) return true;

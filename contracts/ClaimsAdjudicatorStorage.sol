@@ -3,6 +3,12 @@ pragma solidity ^0.8.24;
 
 import {IClaimsAdjudicator} from "../interfaces/IClaimsAdjudicator.sol";
 
+// One base holds the state of the whole claims design, one variable per relation (the plan
+// counter, plans, plan keys, fee schedules, members, accumulators, units used, authorizations,
+// duplicate flags, claims, lines, their authorizations, results, pending payments, reversals,
+// appeals), so that ClaimsAdjudicator and ClaimsReader share one layout; splitting it to stay
+// under solhint's count of 15 would only scatter that layout (audit/solidity-lint.md).
+// solhint-disable max-states-count
 /// @title ClaimsAdjudicatorStorage
 /// @notice The state of ClaimsAdjudicator, shared with ClaimsReader: the adjudicator answers its
 /// views by running the reader's code on its own storage (DELEGATECALL), so both contracts inherit
@@ -32,23 +38,42 @@ abstract contract ClaimsAdjudicatorStorage {
         bool hasAuth;
     }
 
-    // slither-disable-start uninitialized-state,unused-state,constable-states -- written by ClaimsAdjudicator; ClaimsReader only reads (some of) them
+    // ClaimsAdjudicator writes every variable below; ClaimsReader, which slither analyses with this
+    // base too, only reads some of them, and both must keep every slot (audit/slither-triage.md).
+    // slither-disable-start uninitialized-state,unused-state,constable-states -- ClaimsAdjudicator writes them
+    /// @dev The last plan id given out (plan ids count from 1; 0 is no plan).
     uint32 internal _planCount;
+    /// @dev Plan terms by id; `insurer` zero: no such plan.
     mapping(uint32 planId => IClaimsAdjudicator.Plan) internal _plans;
+    /// @dev Each insurer's own plan keys; 0: not registered.
     mapping(address insurer => mapping(bytes32 planKey => uint32 planId)) internal _planIds;
+    /// @dev Each plan's fee schedule by procedure code; `listed` false: not covered.
     mapping(uint32 planId => mapping(bytes8 code => IClaimsAdjudicator.Service)) internal _services;
+    /// @dev Each plan's enrolled members; `patient` zero: not enrolled.
     mapping(uint32 planId => mapping(bytes32 memberId => IClaimsAdjudicator.Member)) internal _members;
+    /// @dev Deductible and out-of-pocket amounts each member met in the plan, in cents.
     mapping(uint32 planId => mapping(bytes32 memberId => IClaimsAdjudicator.Accumulator)) internal _accumulators;
+    /// @dev Units of each limited code allowed to each member in the plan.
     mapping(uint32 planId => mapping(bytes32 memberId => mapping(bytes8 code => uint32 units))) internal _unitsUsed;
+    /// @dev Prior authorizations by member and authorization id; `code` zero: none.
     mapping(uint32 planId => mapping(bytes32 memberId => mapping(bytes32 authId => IClaimsAdjudicator.Authorization)))
         internal _authorizations;
+    /// @dev The duplicate rule's flags: keccak256(abi.encode(memberId, provider, code, serviceDate))
+    /// of every line allowed and not reversed.
     mapping(uint32 planId => mapping(bytes32 lineKey => bool billed)) internal _billed;
+    /// @dev Claim and reversal records; state `None`: no such record.
     mapping(bytes32 claimId => IClaimsAdjudicator.Claim) internal _claims;
+    /// @dev Each claim's lines as submitted, from index 0 (a reversal record has none of its own).
     mapping(bytes32 claimId => mapping(uint256 index => Line)) internal _lines;
+    /// @dev The authorization id of each line that named one (`Line.hasAuth`).
     mapping(bytes32 claimId => mapping(uint256 index => bytes32 authId)) internal _lineAuths;
+    /// @dev Each adjudicated claim's line results, from index 0.
     mapping(bytes32 claimId => mapping(uint256 index => IClaimsAdjudicator.LineResult)) internal _results;
+    /// @dev The payment, in cents, of each PaymentPending claim.
     mapping(bytes32 claimId => uint256 amount) internal _pending;
+    /// @dev The original claim of each reversal record.
     mapping(bytes32 reversalId => bytes32 claimId) internal _originals;
+    /// @dev Each claim's appeal; `None`: no appeal.
     mapping(bytes32 claimId => IClaimsAdjudicator.AppealStatus) internal _appeals;
     // slither-disable-end uninitialized-state,unused-state,constable-states
 
@@ -70,3 +95,4 @@ abstract contract ClaimsAdjudicatorStorage {
         return keccak256(abi.encode(claimId, _REVERSAL_TAG));
     }
 }
+// solhint-enable max-states-count

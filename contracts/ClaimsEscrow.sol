@@ -28,8 +28,11 @@ contract ClaimsEscrow is IClaimsEscrow, ReentrancyGuard {
     /// @inheritdoc IClaimsEscrow
     address public immutable adjudicator;
 
+    /// @dev Each insurer's unspent escrow, in cents.
     mapping(address insurer => uint256 amount) private _escrow;
+    /// @dev Each provider's credited payments not yet withdrawn, in cents.
     mapping(address provider => uint256 amount) private _credit;
+    /// @dev What each provider still owes each insurer from reversed payments, in cents.
     mapping(address insurer => mapping(address provider => uint256 owed)) private _recoupments;
 
     /// @dev Only the adjudicator that created this escrow pays and recoups.
@@ -38,9 +41,10 @@ contract ClaimsEscrow is IClaimsEscrow, ReentrancyGuard {
         _;
     }
 
-    /// @notice The escrow of the calling ClaimsAdjudicator.
+    /// @notice The escrow of the calling ClaimsAdjudicator, which becomes its only payer for good.
+    /// @dev Requirements: neither argument is the zero address.
     /// @param participantRegistry the suite's ParticipantRegistry.
-    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals).
+    /// @param paymentToken the ERC-20 the escrow holds (a stablecoin with 2 decimals: amounts are cents).
     constructor(IParticipantRegistry participantRegistry, IERC20 paymentToken) {
         if (address(participantRegistry) == address(0) || address(paymentToken) == address(0)) {
             revert ClaimsEscrowZeroAddress();
@@ -83,11 +87,12 @@ contract ClaimsEscrow is IClaimsEscrow, ReentrancyGuard {
     // ---------------------------------------------------------------- the adjudicator
 
     /// @inheritdoc IClaimsEscrow
-    function pay(bytes32 claimId, address provider, address insurer, uint256 amount)
-        external
-        onlyAdjudicator
-        returns (bool paid)
-    {
+    function pay(
+        bytes32 claimId,
+        address provider,
+        address insurer,
+        uint256 amount
+    ) external onlyAdjudicator returns (bool paid) {
         uint256 owed = _recoupments[insurer][provider];
         uint256 recouped = owed < amount ? owed : amount;
         uint256 net = amount - recouped;

@@ -9,7 +9,8 @@ import {Adjudication} from "./libraries/Adjudication.sol";
 /// @title ClaimsReader
 /// @notice The views of ClaimsAdjudicator, answered at the adjudicator's address: its fallback
 /// runs this code on the adjudicator's storage (DELEGATECALL). Keeping them here keeps the
-/// adjudicator's deployed code well under the EIP-170 limit, at no gas to any transaction.
+/// adjudicator's deployed code under the EIP-170 limit, and costs no transaction anything: no
+/// state-changing function of the adjudicator calls them.
 /// @dev Shares the adjudicator's layout through {ClaimsAdjudicatorStorage} and declares no state.
 /// It has only view and pure functions, never SELFDESTRUCT or DELEGATECALL, so running it in the
 /// adjudicator's context can change nothing. Created by the adjudicator it serves.
@@ -34,32 +35,26 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
     }
 
     /// @inheritdoc IClaimsReader
-    function serviceOf(uint32 planId, bytes8 code)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.Service memory)
-    {
+    function serviceOf(
+        uint32 planId,
+        bytes8 code
+    ) external view onlyDelegated returns (IClaimsAdjudicator.Service memory) {
         return _services[planId][code];
     }
 
     /// @inheritdoc IClaimsReader
-    function memberOf(uint32 planId, bytes32 memberId)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.Member memory)
-    {
+    function memberOf(
+        uint32 planId,
+        bytes32 memberId
+    ) external view onlyDelegated returns (IClaimsAdjudicator.Member memory) {
         return _members[planId][memberId];
     }
 
     /// @inheritdoc IClaimsReader
-    function accumulatorOf(uint32 planId, bytes32 memberId)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.Accumulator memory)
-    {
+    function accumulatorOf(
+        uint32 planId,
+        bytes32 memberId
+    ) external view onlyDelegated returns (IClaimsAdjudicator.Accumulator memory) {
         return _accumulators[planId][memberId];
     }
 
@@ -69,12 +64,11 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
     }
 
     /// @inheritdoc IClaimsReader
-    function authorizationOf(uint32 planId, bytes32 memberId, bytes32 authId)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.Authorization memory)
-    {
+    function authorizationOf(
+        uint32 planId,
+        bytes32 memberId,
+        bytes32 authId
+    ) external view onlyDelegated returns (IClaimsAdjudicator.Authorization memory) {
         return _authorizations[planId][memberId][authId];
     }
 
@@ -94,12 +88,9 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
     }
 
     /// @inheritdoc IClaimsReader
-    function claimStates(bytes32[] calldata claimIds)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.ClaimState[] memory states)
-    {
+    function claimStates(
+        bytes32[] calldata claimIds
+    ) external view onlyDelegated returns (IClaimsAdjudicator.ClaimState[] memory states) {
         states = new IClaimsAdjudicator.ClaimState[](claimIds.length);
         for (uint256 i = 0; i < claimIds.length; ++i) {
             states[i] = _claims[claimIds[i]].state;
@@ -107,12 +98,9 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
     }
 
     /// @inheritdoc IClaimsReader
-    function claimLines(bytes32 claimId)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.ClaimLineInput[] memory lines)
-    {
+    function claimLines(
+        bytes32 claimId
+    ) external view onlyDelegated returns (IClaimsAdjudicator.ClaimLineInput[] memory lines) {
         bytes32 source = _source(claimId);
         lines = new IClaimsAdjudicator.ClaimLineInput[](_claims[claimId].lineCount);
         for (uint256 i = 0; i < lines.length; ++i) {
@@ -128,12 +116,9 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
     }
 
     /// @inheritdoc IClaimsReader
-    function lineResults(bytes32 claimId)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.LineResult[] memory results)
-    {
+    function lineResults(
+        bytes32 claimId
+    ) external view onlyDelegated returns (IClaimsAdjudicator.LineResult[] memory results) {
         bytes32 source = _source(claimId);
         results = new IClaimsAdjudicator.LineResult[](_claims[claimId].lineCount);
         for (uint256 i = 0; i < results.length; ++i) {
@@ -142,12 +127,9 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
     }
 
     /// @inheritdoc IClaimsReader
-    function remittanceOf(bytes32 claimId)
-        external
-        view
-        onlyDelegated
-        returns (IClaimsAdjudicator.Remittance memory remittance)
-    {
+    function remittanceOf(
+        bytes32 claimId
+    ) external view onlyDelegated returns (IClaimsAdjudicator.Remittance memory remittance) {
         IClaimsAdjudicator.Claim storage claim = _existingClaim(claimId);
         IClaimsAdjudicator.ClaimState state = claim.state;
         if (state == IClaimsAdjudicator.ClaimState.Submitted) {
@@ -158,8 +140,11 @@ contract ClaimsReader is IClaimsReader, ClaimsAdjudicatorStorage {
         remittance.status = claim.status;
         remittance.lines = new IClaimsAdjudicator.LineRemittance[](claim.lineCount);
         for (uint256 i = 0; i < remittance.lines.length; ++i) {
-            (IClaimsAdjudicator.LineRemittance memory line, int256 patientShare) =
-                Adjudication.remit(_lines[source][i].charge, _results[source][i], sign);
+            (IClaimsAdjudicator.LineRemittance memory line, int256 patientShare) = Adjudication.remit(
+                _lines[source][i].charge,
+                _results[source][i],
+                sign
+            );
             remittance.lines[i] = line;
             remittance.charge += line.charge;
             remittance.paid += line.paid;

@@ -12,24 +12,50 @@ interface IClaimsEscrow {
     // ---------------------------------------------------------------- events
 
     /// @notice `insurer` added `amount` to its escrow.
+    /// @param insurer the active INSURER that funded its escrow.
+    /// @param amount cents of the payment token moved in.
     event EscrowFunded(address indexed insurer, uint256 amount);
 
     /// @notice `insurer` took `amount` out of its escrow.
+    /// @param insurer the insurer whose escrow it was.
+    /// @param amount cents of the payment token transferred back to it.
     event EscrowWithdrawn(address indexed insurer, uint256 amount);
 
     /// @notice `provider` withdrew `amount` of credited payments.
+    /// @param provider the provider, whose credit is now zero.
+    /// @param amount cents of the payment token transferred to it: its whole credit.
     event PaymentWithdrawn(address indexed provider, uint256 amount);
 
     /// @notice `amount` of claim `claimId` was credited to `provider` from `insurer`'s escrow, after
     /// `recouped` of it went back to the insurer against an earlier reversal.
+    /// @param claimId the claim paid.
+    /// @param provider the provider credited.
+    /// @param insurer whose escrow paid.
+    /// @param amount cents credited to the provider: the claim's payment less `recouped` (0 when
+    /// the recoupment took all of it).
+    /// @param recouped cents of the claim's payment kept by the insurer against what the provider
+    /// owed it from reversed payments (0 if it owed nothing).
     event PaymentCredited(
-        bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 amount, uint256 recouped
+        bytes32 indexed claimId,
+        address indexed provider,
+        address indexed insurer,
+        uint256 amount,
+        uint256 recouped
     );
 
     /// @notice The reversed payment of claim `claimId` came back to `insurer`: `fromCredit` out of
     /// `provider`'s unwithdrawn credit at once, `owed` from its later payments by this insurer.
+    /// @param claimId the reversed claim.
+    /// @param provider the provider that was paid.
+    /// @param insurer the insurer that paid, and takes the payment back.
+    /// @param fromCredit cents moved from the provider's credit back into the insurer's escrow.
+    /// @param owed cents the provider still owes: recouped from its next payments by this insurer.
     event PaymentRecouped(
-        bytes32 indexed claimId, address indexed provider, address indexed insurer, uint256 fromCredit, uint256 owed
+        bytes32 indexed claimId,
+        address indexed provider,
+        address indexed insurer,
+        uint256 fromCredit,
+        uint256 owed
     );
 
     // ---------------------------------------------------------------- errors
@@ -38,18 +64,24 @@ interface IClaimsEscrow {
     error ClaimsEscrowZeroAddress();
 
     /// @notice `account` is not the ClaimsAdjudicator of this escrow.
+    /// @param account the caller.
     error ClaimsEscrowNotAdjudicator(address account);
 
     /// @notice `account` is not an active INSURER.
+    /// @param account the caller, without an active INSURER credential.
     error ClaimsEscrowNotActiveInsurer(address account);
 
     /// @notice An amount of zero was given.
     error ClaimsEscrowZeroAmount();
 
     /// @notice `insurer` asked for `amount` of its escrow, which holds only `available`.
+    /// @param insurer the caller.
+    /// @param amount cents asked for.
+    /// @param available cents in its escrow.
     error ClaimsEscrowInsufficientEscrow(address insurer, uint256 amount, uint256 available);
 
     /// @notice `account` has no credited payments to withdraw.
+    /// @param account the caller.
     error ClaimsEscrowNothingToWithdraw(address account);
 
     // ---------------------------------------------------------------- insurers and providers
@@ -82,7 +114,7 @@ interface IClaimsEscrow {
     /// @param provider who is paid.
     /// @param insurer whose escrow pays.
     /// @param amount what the claim pays, in cents (non-zero).
-    /// @return paid whether the payment was made.
+    /// @return paid true if the provider was credited; false if the escrow was short and nothing moved.
     function pay(bytes32 claimId, address provider, address insurer, uint256 amount) external returns (bool paid);
 
     /// @notice Takes the reversed payment `amount` of claim `claimId` back for `insurer`: from

@@ -45,18 +45,18 @@ interface IClaimsReader {
     /// @dev Requirements: called at the adjudicator's address.
     /// @param planId the plan.
     /// @param memberId the member.
-    /// @return the member's accumulators (cents).
-    function accumulatorOf(uint32 planId, bytes32 memberId)
-        external
-        view
-        returns (IClaimsAdjudicator.Accumulator memory);
+    /// @return the deductible and out-of-pocket amounts the member met, in cents (zero if none yet).
+    function accumulatorOf(
+        uint32 planId,
+        bytes32 memberId
+    ) external view returns (IClaimsAdjudicator.Accumulator memory);
 
     /// @notice Units of `code` allowed to `memberId` in plan `planId` (counted for limited codes).
     /// @dev Requirements: called at the adjudicator's address.
     /// @param planId the plan.
     /// @param memberId the member.
     /// @param code the procedure code.
-    /// @return the units allowed so far this plan year.
+    /// @return the units allowed so far in the plan (plan year); 0 for a code without a unit limit.
     function unitsUsed(uint32 planId, bytes32 memberId, bytes8 code) external view returns (uint32);
 
     /// @notice Authorization `authId` of `memberId` in plan `planId`.
@@ -65,10 +65,11 @@ interface IClaimsReader {
     /// @param memberId the member.
     /// @param authId the authorization (hash of the payer's reference).
     /// @return the authorization (code zero if none).
-    function authorizationOf(uint32 planId, bytes32 memberId, bytes32 authId)
-        external
-        view
-        returns (IClaimsAdjudicator.Authorization memory);
+    function authorizationOf(
+        uint32 planId,
+        bytes32 memberId,
+        bytes32 authId
+    ) external view returns (IClaimsAdjudicator.Authorization memory);
 
     /// @notice The id of `provider`'s claim `claimRef`: keccak256(abi.encode(provider, claimRef)).
     /// @dev Requirements: none (a pure function; it answers at any address).
@@ -93,10 +94,9 @@ interface IClaimsReader {
     /// @dev Requirements: called at the adjudicator's address.
     /// @param claimIds the claims.
     /// @return states their states, in the same order (None for an unknown id).
-    function claimStates(bytes32[] calldata claimIds)
-        external
-        view
-        returns (IClaimsAdjudicator.ClaimState[] memory states);
+    function claimStates(
+        bytes32[] calldata claimIds
+    ) external view returns (IClaimsAdjudicator.ClaimState[] memory states);
 
     /// @notice The lines of claim `claimId` as submitted (of the original for a reversal).
     /// @dev Requirements: called at the adjudicator's address.

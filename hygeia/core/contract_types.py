@@ -106,8 +106,9 @@ class Scope(IntEnum):
 
 
 class ClaimState(IntEnum):
-    """Life of a claim record. `Settled`: adjudicated and its payment (possibly 0) credited to
-    the provider. `PaymentPending`: adjudicated, payment waiting for escrow funds.
+    """Life of a claim record. `None`: no such record. `Submitted`: awaiting adjudication.
+    `Settled`: adjudicated and its payment (possibly 0) credited to the provider.
+    `PaymentPending`: adjudicated, its payment waiting for escrow funds ({settlePayments}).
     `Reversed`: an adjudicated claim a reversal record cancelled. `Reversal`: that record.
     """
 
@@ -120,7 +121,18 @@ class ClaimState(IntEnum):
 
 
 class Denial(IntEnum):
-    """Why a whole line was denied (rules 1 to 7 of the adjudication); `None` if it was not."""
+    """Why adjudication denied a whole line: the first of rules 1 to 7 that applies; `None` if
+    none did. A denied line is one CAS adjustment of its whole charge, by denial:
+    `NotInsured` CO-31 (rule 1: the member was not enrolled in the plan at submission);
+    `BeforeCoverage` PR-26 and `AfterCoverage` PR-27 (rule 2: service date outside the
+    member's coverage); `TimelyFiling` CO-29 (rule 3: received more than the plan's
+    timely-filing days after the service date); `Duplicate` OA-18 (rule 4: same member,
+    provider, code and service date as a line already allowed, in this claim or another, and
+    not reversed); `NotCovered` CO-96 (rule 5: the code is not in the plan's fee schedule);
+    `NoAuthorization` CO-197 (rule 6: the code needs a prior authorization and the line
+    names none of this member and code that covers its service date); `LimitReached` CO-119
+    (rule 7: every unit of the line is over the code's annual unit limit).
+    """
 
     NONE = 0
     NOT_INSURED = 1
@@ -134,9 +146,9 @@ class Denial(IntEnum):
 
 
 class ReceiptMode(IntEnum):
-    """Where a claim's received day, from which timely filing counts, comes from. `Live`: the
-    day of the block that submits the claim, so a provider cannot backdate it. `Stated`: the
-    day the submission states (not after today), for an insurer replaying claims it received
+    """Where a claim's received day, to which timely filing counts, comes from. `Live`: the day
+    of the block that submits the claim, so a provider cannot backdate it. `Stated`: the day
+    the submission states (not after today), for an insurer replaying claims it received
     earlier, e.g. a payer's batch file.
     """
 
@@ -145,7 +157,11 @@ class ReceiptMode(IntEnum):
 
 
 class AppealStatus(IntEnum):
-    """Appeal of a claim with a denial: filed by the provider, decided by the insurer."""
+    """Appeal of a claim with a denied line: filed by the provider, decided by the insurer.
+    `None`: no appeal. `Open`: filed, not decided. `Upheld`: the denial stands.
+    `Overturned`: the denial is withdrawn (the insurer pays by reversing the claim and
+    adjudicating the corrected resubmission).
+    """
 
     NONE = 0
     OPEN = 1
@@ -232,4 +248,4 @@ class ClaimsAdjudicatorConstants:
     """The integer constants of ClaimsAdjudicator."""
 
     MAX_LINES_PER_CLAIM = 50
-    """Service lines per claim (the X12 837 professional claim's limit)."""
+    """The most service lines a claim may have (the X12 837 professional claim's limit)."""
