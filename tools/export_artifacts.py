@@ -17,12 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-# As a script (`python tools/export_artifacts.py`) this folder is on sys.path; imported as
-# tools.export_artifacts (tests/gas/test_code_size_snapshot.py reads DEPLOYABLE), it is not.
-try:
-    from contract_types import render_errors, render_types
-except ModuleNotFoundError:
-    from tools.contract_types import render_errors, render_types
+from contract_types import render_errors, render_types  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "contracts"
