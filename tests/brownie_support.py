@@ -1,4 +1,4 @@
-"""Helpers and fixtures shared by the brownie contract tests (tests/contracts, tests/consent).
+"""Helpers and fixtures shared by the brownie contract tests (tests/contracts/*).
 
 Accounts carry the SDK's dev names (hygeia.core.chain.DEV_ACCOUNT_NAMES), except accounts[9], which
 these tests use as a stranger holding no role.

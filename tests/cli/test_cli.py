@@ -10,13 +10,13 @@ from web3 import Web3
 
 from hygeia.cli.main import main
 from hygeia.deploy import DeployResult
-from hygeia.dev.nodes.process import NodeProcess
+from tests.chains import Chain
 from tests.support import free_port
 
 
 @pytest.fixture
 def cli(
-    anvil_node: NodeProcess,
+    suite_chain: Chain,
     deployed: DeployResult,
     deployments_dir: Path,
     capsys: pytest.CaptureFixture[str],
@@ -24,7 +24,7 @@ def cli(
     """cli("participants", "show", "admin", json=True) -> (exit code, stdout, stderr)."""
 
     def run(*argv: str, as_json: bool = False) -> tuple[int, str, str]:
-        args = [*argv, "--rpc", anvil_node.url, "--deployments", str(deployments_dir)]
+        args = [*argv, "--rpc", suite_chain.url, "--deployments", str(deployments_dir)]
         code = main([*args, "--json"] if as_json else args)
         out, err = capsys.readouterr()
         return code, out, err
@@ -33,9 +33,9 @@ def cli(
 
 
 def test_deploy_json_reports_addresses_and_gas_and_writes_the_address_book(
-    cli, tmp_path: Path, anvil_node: NodeProcess, capsys
+    cli, tmp_path: Path, suite_chain: Chain, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    code = main(["deploy", "--rpc", anvil_node.url, "--deployments", str(tmp_path), "--json"])
+    code = main(["deploy", "--rpc", suite_chain.url, "--deployments", str(tmp_path), "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0
     assert data["chain_id"] == 31337
@@ -102,10 +102,10 @@ def test_a_dead_rpc_endpoint_is_one_clear_line(capsys: pytest.CaptureFixture[str
 
 
 def test_a_missing_deployment_says_how_to_fix_it(
-    anvil_node: NodeProcess, tmp_path: Path, capsys
+    suite_chain: Chain, tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     code = main(
-        ["participants", "show", "admin", "--rpc", anvil_node.url, "--deployments", str(tmp_path)]
+        ["participants", "show", "admin", "--rpc", suite_chain.url, "--deployments", str(tmp_path)]
     )
     assert code == 1
     assert "hygeia deploy" in capsys.readouterr().err
@@ -131,7 +131,7 @@ def test_register_patient_and_rotate_key_through_the_cli(cli) -> None:  # type: 
         cli("participants", "register", "--account", "specialist", "--encryption-key", "aa" * 32)[0]
         == 0
     )
-    # A ward is registered only with its signed consent (tests/vault/test_guardian_cli.py).
+    # A ward is registered only with its signed consent (tests/records/test_acting_for_others_cli).
     code, out, _ = cli(
         "participants", "register", "--account", "specialist", "--consent", "missing.json",
         as_json=True,

@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from hygeia.core.chain import Receipt
-from hygeia.dev.nodes import anvil
-from tests.support import free_port
+from tests.chains import anvil_chain
 
 
 def gas_used(receipts: Mapping[str, Receipt]) -> dict[str, int]:
@@ -23,8 +22,5 @@ def gas_used(receipts: Mapping[str, Receipt]) -> dict[str, int]:
 
 def measure_on_fresh_chain(measure: Callable[[str], dict[str, int]], state: Path) -> dict[str, int]:
     """Run one measure module on a fresh Anvil whose files live in `state`."""
-    node = anvil.start(state, port=free_port(), persist=False)
-    try:
-        return measure(node.url)
-    finally:
-        anvil.stop(state)
+    with anvil_chain(state) as chain:
+        return measure(chain.url)

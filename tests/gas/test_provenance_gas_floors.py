@@ -10,9 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from hygeia.dev.nodes import anvil
+from tests.chains import anvil_chain
 from tests.gas.provenance_gas import FLOORS, measure
-from tests.support import free_port
 
 SHIPMENT_BOUND = 1.3
 
@@ -21,12 +20,8 @@ SHIPMENT_BOUND = 1.3
 def gas(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[dict[str, int], dict[str, int]]]:
-    state = tmp_path_factory.mktemp("provenance-gas-anvil")
-    node = anvil.start(state, port=free_port(), persist=False)
-    try:
-        yield measure(node.url), measure(node.url)
-    finally:
-        anvil.stop(state)
+    with anvil_chain(tmp_path_factory.mktemp("provenance-gas-chain")) as chain:
+        yield measure(chain.url), measure(chain.url)
 
 
 def test_every_operation_is_measured_deterministically_and_has_a_floor(gas) -> None:  # type: ignore[no-untyped-def]

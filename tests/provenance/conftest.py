@@ -1,8 +1,4 @@
-"""Registers the DrugProvenance test fixtures: the shared brownie ones and this suite's own.
+"""Registers the provenance SDK fixtures (a module named `conftest` cannot be imported by other
+test folders, so they live in chain.py)."""
 
-They live in modules the tests can import from: a module named `conftest` cannot be imported by
-tests when several test folders each have one.
-"""
-
-from tests.brownie_support import *  # noqa: F403 (fixtures are found by name)
-from tests.provenance.provenance_support import *  # noqa: F403
+from tests.provenance.chain import *  # noqa: F403 (fixtures are found by name)

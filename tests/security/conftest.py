@@ -1,12 +1,12 @@
 """The attack tests' fixtures.
 
 - Consent, records and identity (test_consent_attacks.py): a fresh suite with its parties on an
-  Anvil of their own (tests/vault/world.py), and fresh patients, so that one attack's consents
+  Anvil of their own (tests/records/world.py), and fresh patients, so that one attack's consents
   never help or hinder another's.
 - DrugProvenance on brownie's Anvil (test_provenance_attacks.py): the shared brownie fixtures and
-  the DrugProvenance suite's (tests/provenance/provenance_support.py), as tests/provenance does.
+  the DrugProvenance suite's (tests/contracts/drug_provenance/support.py), as its contract tests do.
   Its SDK and CLI attacks (test_provenance_attacks_sdk.py) import the fixtures of their own chain
-  (tests/provenance_sdk/provenance_chain.py).
+  (tests/provenance/chain.py).
 """
 
 from collections.abc import Callable, Iterator
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.brownie_support import *  # noqa: F403 (fixtures are found by name)
-from tests.provenance.provenance_support import *  # noqa: F403
+from tests.contracts.drug_provenance.support import *  # noqa: F403
+from tests.records.world import World, running_world
 from tests.security.parties import Patient, new_patient
-from tests.vault.world import World, running_world
 
 # brownie 1.22.2 warns about its own fixtures (fn_isolation calls rpc.snapshot/rpc.revert) on
 # every test, as in tests/provenance.

@@ -20,7 +20,7 @@ from hygeia.records import generate_private_key, public_key_bytes
 from hygeia.records.sharing import ConsentManager
 from hygeia.records.vault import RecordVault
 from hygeia.suite import Suite
-from tests.vault.world import World
+from tests.records.world import World
 
 GAS_MONEY = Web3.to_wei(10, "ether")
 

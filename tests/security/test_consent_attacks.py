@@ -22,9 +22,9 @@ from hygeia.records.envelope import RecordRef
 from hygeia.records.manifests import address_bytes, cid_text, load_bundle
 from hygeia.records.sharing import ConsentManager
 from tests.gas.claims_gas import OFFICE, YEAR_END, YEAR_START, claim, lines
+from tests.records.samples import glucose
+from tests.records.world import World
 from tests.security.parties import Patient, new_account, new_patient, raw_revert
-from tests.vault.samples import glucose
-from tests.vault.world import World
 
 DAY = 86_400
 

@@ -20,7 +20,7 @@ import pytest
 from hygeia.provenance import ids
 from hygeia.provenance.merkle import LotTree
 from tests.brownie_support import ZERO_ADDRESS, assert_event
-from tests.provenance.provenance_support import (
+from tests.contracts.drug_provenance.support import (
     CID,
     DECOMMISSIONED,
     EXPIRY,

@@ -1,5 +1,5 @@
 """Attacks on DrugProvenance that go through the SDK and the `hygeia provenance` CLI, on a chain of
-their own (tests/provenance_sdk/provenance_chain.py): each now fails with its named error and leaves
+their own (tests/provenance/chain.py): each now fails with its named error and leaves
 nothing behind.
 
 3. The same serial commissioned in two lots of one GTIN (a second SGTIN for a package that
@@ -25,7 +25,7 @@ from hygeia.core.errors import ContractRevertError, DuplicateSerialError, Invali
 from hygeia.core.store import LocalStore
 from hygeia.provenance import epcis, ids
 from hygeia.provenance.workflow import ProvenanceFlow
-from tests.provenance_sdk.provenance_chain import (  # noqa: F401 (fixtures are found by name)
+from tests.provenance.chain import (  # noqa: F401 (fixtures are found by name)
     address_of,
     drug_store,
     flow_as,

@@ -21,7 +21,7 @@ from hygeia.dev.nodes import anvil
 from hygeia.suite import attach
 from tests.support import ROOT, free_port
 
-BATCH = ROOT / "tests" / "claims_sdk" / "data" / "batch.json"
+BATCH = ROOT / "tests" / "claims" / "data" / "batch.json"
 DEPLOYING = "deploying the suite on this chain first"
 
 

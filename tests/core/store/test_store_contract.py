@@ -1,0 +1,81 @@
+"""One contract, run against the embedded store and against a real IPFS node."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from hygeia.core.errors import ContentNotFoundError, InvalidCIDError
+from hygeia.core.store import ContentStore
+from tests.core.store.vectors import VECTORS, Vector
+
+MiB = 1024 * 1024
+
+
+@pytest.mark.parametrize("size", [0, 1024, MiB + 7], ids=["0B", "1KiB", "1MiB+7"])
+def test_add_then_cat_returns_the_same_bytes(store: ContentStore, size: int) -> None:
+    data = os.urandom(size)
+    assert store.cat(store.add(data)) == data
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=str)
+def test_add_returns_the_reference_cidv1_with_raw_leaves(
+    store: ContentStore, vector: Vector
+) -> None:
+    assert store.add(vector.content) == vector.cidv1_raw_leaves
+
+
+def test_added_content_is_pinned_by_default(store: ContentStore) -> None:
+    cid = store.add(os.urandom(1024))
+    assert cid in store.pins()
+    assert store.has(cid)
+
+
+def test_add_without_pin_stores_the_content_unpinned(store: ContentStore) -> None:
+    data = os.urandom(1024)
+    cid = store.add(data, pin=False)
+    assert cid not in store.pins()
+    assert store.cat(cid) == data
+
+
+def test_unpin_removes_the_pin_and_pin_puts_it_back(store: ContentStore) -> None:
+    cid = store.add(os.urandom(300_000))
+    store.unpin(cid)
+    assert cid not in store.pins()
+    store.pin(cid)
+    assert cid in store.pins()
+
+
+def test_unpin_of_content_that_is_not_pinned_does_nothing(store: ContentStore) -> None:
+    cid = store.add(os.urandom(1024), pin=False)
+    store.unpin(cid)
+    assert cid not in store.pins()
+
+
+def test_cat_raises_content_not_found_for_missing_cid(
+    store: ContentStore, missing_cid: str
+) -> None:
+    with pytest.raises(ContentNotFoundError, match=missing_cid):
+        store.cat(missing_cid)
+
+
+def test_pin_raises_content_not_found_for_missing_cid(
+    store: ContentStore, missing_cid: str
+) -> None:
+    with pytest.raises(ContentNotFoundError):
+        store.pin(missing_cid)
+    assert missing_cid not in store.pins()
+
+
+def test_has_is_false_for_missing_cid(store: ContentStore, missing_cid: str) -> None:
+    assert not store.has(missing_cid)
+
+
+@pytest.mark.parametrize("method", ["cat", "pin", "unpin", "has"])
+@pytest.mark.parametrize("garbage", ["not-a-cid", VECTORS[1].cidv1_raw_leaves[:-2], "Qm123"])
+def test_every_method_raises_invalid_cid_for_garbage(
+    store: ContentStore, method: str, garbage: str
+) -> None:
+    with pytest.raises(InvalidCIDError):
+        getattr(store, method)(garbage)

@@ -1,0 +1,66 @@
+"""`hygeia demo` on a fresh chain: the day is told, the JSON summary is complete, a rerun reuses."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hygeia.cli.main import main
+from hygeia.provenance import epcis
+from tests.chains import anvil_chain
+from tests.support import ROOT
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> Iterator[str]:
+    with anvil_chain(tmp_path) as started:
+        yield started.url
+
+
+def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
+    chain: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "demo", "--rpc", chain, "--deployments", str(tmp_path / "deployments"),
+        "--store", "local", "--state-dir", str(tmp_path / "demo"), "--serials", "500",
+    ]  # fmt: skip
+    assert main([*args, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    said = " ".join(e["payload"] for e in first["events"] if e["kind"] == "say")
+    assert "specialist read the lab result (HbA1c)" in said
+    assert "insurer asked for the condition and was refused: NO_PERMIT" in said
+    assert "specialist is now refused: REVOKED" in said
+    trail = next(e["payload"] for e in first["events"] if e["kind"] == "table")
+    assert [r[1] for r in trail["rows"]][-3:] == [
+        "access",
+        "break-glass-opened",
+        "break-glass-closed",
+    ]
+    # A grant stays well under the published design's 78k (see the gas snapshot for exact figures).
+    assert first["gas"]["ConsentRegistry.grant"]["average"] < 78_000
+    remittance = json.loads((tmp_path / "demo" / "remittance.json").read_text())
+    expected = json.loads((ROOT / "tests/claims/data/remittance.json").read_text())
+    assert remittance["claims"] == expected["claims"]  # the hand-written remittance
+    assert list((tmp_path / "demo" / "835").glob("835-*.x12"))
+    assert "providers withdrew" in said
+    assert "commissioned lot LOT-" in said and "of 500 serialised packs" in said
+    assert "verified pack SN" in said and "-000000: VALID" in said
+    assert "cloned-serial counterfeit (True): verify still says DISPENSED" in said
+    assert "the manufacturer quarantined the serial: verify now says QUARANTINED" in said
+    assert "verify said QUARANTINED" in said and "cleared it: VALID" in said
+    assert "recalled the lot; verify says RECALLED" in said
+    traces = list((tmp_path / "demo").glob("epcis-trace-*.json"))
+    assert len(traces) == 1
+    epcis.validate(json.loads(traces[0].read_text()))
+    assert "deploy ConsentRegistry" in first["setup_gas"]
+
+    started = time.monotonic()
+    assert main(args) == 0
+    human = capsys.readouterr().out
+    assert time.monotonic() - started < 30
+    assert "Records and consent" in human and "gas per operation" in human
+    assert "deploy ConsentRegistry" not in human  # the suite and cast were reused

@@ -1,0 +1,112 @@
+"""The typed ParticipantRegistry client: argument validation and round trips through the chain.
+
+The contract's own behaviour is covered exhaustively in tests/contracts; these tests check the
+SDK's encoding (roles, jurisdictions, license hashes, keys) and decoding of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+from web3 import Web3
+
+from hygeia.core.contract_types import CredentialStatus, Role
+from hygeia.core.errors import InvalidInputError, TransactionFailedError
+from hygeia.participants.client import encode_jurisdiction, license_hash, parse_x25519_key
+from hygeia.suite import Suite
+
+Factory = Callable[[str], Suite]
+
+
+def test_role_ids_match_the_contract_constants(suite_as: Factory) -> None:
+    contract = suite_as("admin").participants.contract
+    for role in Role:
+        getter = "DEFAULT_ADMIN_ROLE" if role is Role.ADMIN else f"{role.name}_ROLE"
+        assert getattr(contract.functions, getter)().call() == role.id
+
+
+def test_role_parse_accepts_pharmacy_for_dispenser_and_rejects_unknown_names() -> None:
+    assert Role.parse("pharmacy") is Role.DISPENSER
+    assert Role.parse("Provider") is Role.PROVIDER
+    with pytest.raises(ValueError, match="unknown role 'nurse'"):
+        Role.parse("nurse")
+
+
+def test_license_hash_is_keccak_of_the_abi_encoded_jurisdiction_and_id() -> None:
+    expected = keccak(encode(["string", "string"], ["US-NY", "1234567893"]))
+    assert license_hash("us-ny", " 1234567893 ") == expected
+
+
+@pytest.mark.parametrize("code", ["", "U", "USA-NEWYORK", "US NY", "ÜS", "US-"])
+def test_encode_jurisdiction_rejects_codes_that_are_not_iso_3166(code: str) -> None:
+    with pytest.raises(InvalidInputError):
+        encode_jurisdiction(code)
+
+
+def test_encode_jurisdiction_pads_to_eight_bytes() -> None:
+    assert encode_jurisdiction("us-ny") == b"US-NY\0\0\0"
+
+
+@pytest.mark.parametrize("key", ["00" * 32, "11" * 31, "zz" * 32, b"\x01" * 33])
+def test_parse_x25519_key_rejects_zero_short_long_and_non_hex_keys(key: str | bytes) -> None:
+    with pytest.raises(InvalidInputError):
+        parse_x25519_key(key)
+
+
+def test_invalid_input_is_rejected_before_anything_is_sent(suite_as: Factory, w3: Web3) -> None:
+    regulator = suite_as("regulator")
+    nonce = w3.eth.get_transaction_count(w3.eth.accounts[1])
+    with pytest.raises(InvalidInputError, match="not an Ethereum address"):
+        regulator.participants.suspend_credential("0x1234", Role.PROVIDER)
+    with pytest.raises(InvalidInputError, match="takes no credential"):
+        regulator.participants.suspend_credential(w3.eth.accounts[2], Role.PATIENT)
+    assert w3.eth.get_transaction_count(w3.eth.accounts[1]) == nonce
+
+
+def test_credential_round_trip_through_the_chain(
+    suite_as: Factory, w3: Web3, chain_now: int
+) -> None:
+    regulator = suite_as("regulator").participants
+    distributor = w3.eth.accounts[5]
+    receipt = regulator.issue_credential(
+        distributor,
+        Role.DISTRIBUTOR,
+        license_id="WDD-0042",
+        jurisdiction="US-NJ",
+        valid_from=chain_now - 60,
+        valid_until=chain_now + 86_400,
+    )
+    assert receipt.gas_used > 21_000 and receipt.tx_hash.startswith("0x")
+    credential = regulator.credential_of(distributor, Role.DISTRIBUTOR)
+    assert credential.status is CredentialStatus.ACTIVE
+    assert credential.jurisdiction == "US-NJ"
+    assert credential.license_hash == "0x" + license_hash("US-NJ", "WDD-0042").hex()
+    assert (credential.valid_from, credential.valid_until) == (chain_now - 60, chain_now + 86_400)
+    assert regulator.is_active(distributor, Role.DISTRIBUTOR)
+    assert Role.DISTRIBUTOR in regulator.roles_of(distributor)
+    regulator.suspend_credential(distributor, Role.DISTRIBUTOR)
+    assert not regulator.is_active(distributor, Role.DISTRIBUTOR)
+    assert (
+        regulator.credential_of(distributor, Role.DISTRIBUTOR).status is CredentialStatus.SUSPENDED
+    )
+
+
+def test_patient_registration_publishes_the_encryption_key(suite_as: Factory, w3: Web3) -> None:
+    patient = suite_as("patient").participants
+    key = bytes(range(1, 33))
+    patient.register_patient(key)
+    assert patient.encryption_key_of(w3.eth.accounts[7]) == key
+    assert patient.roles_of(w3.eth.accounts[7]) == [Role.PATIENT]
+    assert patient.is_active(w3.eth.accounts[7], Role.PATIENT)
+    assert patient.encryption_key_of(w3.eth.accounts[6]) is None
+
+
+def test_a_read_only_client_refuses_to_send(
+    deployed: object, suite_chain: object, deployments_dir: object
+) -> None:
+    suite = Suite.connect(suite_chain.url, deployments=deployments_dir)  # type: ignore[attr-defined,arg-type]
+    with pytest.raises(TransactionFailedError, match="read-only"):
+        suite.participants.set_encryption_key("11" * 32)

@@ -1,0 +1,113 @@
+"""A chain of its own for the provenance SDK and CLI tests: Anvil, the deployed suite, and
+credentials for the manufacturer, distributor and pharmacy (the shared session chain issues
+credentials of its own, which would collide). tests/provenance/conftest.py registers these
+fixtures; tests/provenance/test_cli.py imports them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, dev_signer
+from hygeia.core.contract_types import Role
+from hygeia.core.store import LocalStore
+from hygeia.deploy import DeployResult
+from hygeia.participants.client import ParticipantRegistryClient
+from hygeia.provenance.client import DrugProvenanceClient
+from hygeia.provenance.workflow import ProvenanceFlow
+from tests.chains import Chain, anvil_chain
+
+TRADING_PARTNERS = {
+    "manufacturer": Role.MANUFACTURER,
+    "distributor": Role.DISTRIBUTOR,
+    "pharmacy": Role.DISPENSER,
+}
+TEN_YEARS = 10 * 365 * 86_400
+
+
+@pytest.fixture(scope="module")
+def provenance_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
+    with anvil_chain(tmp_path_factory.mktemp("provenance-chain")) as chain:
+        yield chain
+
+
+@pytest.fixture(scope="module")
+def provenance_node(provenance_chain: Chain) -> str:
+    return provenance_chain.url
+
+
+@pytest.fixture(scope="module")
+def provenance_w3(provenance_chain: Chain) -> Web3:
+    return provenance_chain.w3
+
+
+def sender(w3: Web3, name: str) -> TxSender:
+    return TxSender(w3, dev_signer(w3, name), artifacts.suite_decoder())
+
+
+@pytest.fixture(scope="module")
+def provenance_book(provenance_chain: Chain) -> Path:
+    return provenance_chain.deployments
+
+
+COMPANY_PREFIX = "0614141"  # GS1's example prefix: the GTINs of these tests are under it
+
+
+@pytest.fixture(scope="module")
+def provenance_suite(provenance_chain: Chain) -> DeployResult:
+    provenance_w3 = provenance_chain.w3
+    result = provenance_chain.deploy()
+    registry = ParticipantRegistryClient(
+        provenance_w3,
+        result.deployment.address_of("ParticipantRegistry"),
+        sender(provenance_w3, "regulator"),
+    )
+    now = int(provenance_w3.eth.get_block("latest")["timestamp"])
+    for name, role in TRADING_PARTNERS.items():
+        registry.issue_credential(
+            dev_signer(provenance_w3, name).address,
+            role,
+            license_id=f"LIC-{name}",
+            jurisdiction="US-NJ",
+            valid_from=now - 60,
+            valid_until=now + TEN_YEARS,
+        )
+    DrugProvenanceClient(
+        provenance_w3,
+        result.deployment.address_of("DrugProvenance"),
+        sender(provenance_w3, "regulator"),
+    ).license_company_prefix(COMPANY_PREFIX, dev_signer(provenance_w3, "manufacturer").address)
+    return result
+
+
+@pytest.fixture(scope="module")
+def drug_store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+    return LocalStore(tmp_path_factory.mktemp("drug-store"))
+
+
+@pytest.fixture(scope="module")
+def flow_as(
+    provenance_w3: Web3, provenance_suite: DeployResult, drug_store: LocalStore
+) -> Callable[[str], ProvenanceFlow]:
+    """flow_as("pharmacy") -> the provenance workflows signed by that dev account."""
+    address = provenance_suite.deployment.address_of("DrugProvenance")
+
+    def make(name: str) -> ProvenanceFlow:
+        client = DrugProvenanceClient(provenance_w3, address, sender(provenance_w3, name))
+        return ProvenanceFlow(
+            client,
+            drug_store,
+            chain_id=provenance_w3.eth.chain_id,
+            clock=lambda: int(provenance_w3.eth.get_block("latest")["timestamp"]),
+        )
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def address_of(provenance_w3: Web3) -> Callable[[str], str]:
+    return lambda name: dev_signer(provenance_w3, name).address
