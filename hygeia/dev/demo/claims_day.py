@@ -55,7 +55,7 @@ def run(cast: Cast, out_dir: Path, story: Story) -> None:
     )  # fmt: skip
     remit = out_dir / "remittance.json"
     remit.write_text(json.dumps(result.document, indent=2) + "\n")
-    story.wrote("remittance (issue 5 output format)", str(remit))
+    story.wrote("remittance (JSON, as `hygeia claims adjudicate-file` writes it)", str(remit))
     client = runner.claims
     for path in write_835_files(
         client, result.claims, payer=runner.insurer, out_dir=out_dir / "835",
