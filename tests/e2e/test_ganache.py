@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain import dev_signer
@@ -17,7 +18,22 @@ from hygeia.dev.nodes import process
 from hygeia.suite import Suite
 from tests.support import ROOT
 
-GANACHE_PORT = 8556  # the port of brownie's `ganache` network in tools/brownie/network-config.yaml
+
+def _ganache_port() -> int:
+    """The port of brownie's `ganache` network, where brownie attaches to the Ganache started
+    here: from the brownie home the tests run with (`make test` sets HOME to it), else from the
+    project's list (tools/brownie/network-config.yaml)."""
+    for config in (
+        Path.home() / ".brownie" / "network-config.yaml",
+        ROOT / "tools" / "brownie" / "network-config.yaml",
+    ):
+        if config.exists():
+            networks = yaml.safe_load(config.read_text())["development"]
+            return int(next(n for n in networks if n["id"] == "ganache")["cmd_settings"]["port"])
+    raise FileNotFoundError("no brownie network list")
+
+
+GANACHE_PORT = _ganache_port()
 
 
 def _answers(url: str) -> bool:
