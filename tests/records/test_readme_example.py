@@ -21,10 +21,13 @@ def readme_example() -> str:
 
 
 def test_the_readme_backend_example_runs_as_written(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.chdir(world.deployments.parent)
-    Path("deployments").unlink(missing_ok=True)
+    # The example finds the address book where a project keeps it: ./deployments.
+    monkeypatch.chdir(tmp_path)
     Path("deployments").symlink_to(world.deployments)
     given = {
         "rpc": world.url,
