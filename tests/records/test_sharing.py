@@ -4,7 +4,7 @@ grants, delegates, and the consent list."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from eth_account import Account
@@ -180,3 +180,20 @@ def test_a_research_consent_opens_chosen_classes_to_the_study_for_research_only(
         study.get(shared.record_id, purpose=Purpose.TREAT)
     with pytest.raises(AccessDeniedError):
         study.get(private.record_id, purpose=Purpose.HRESCH)
+
+
+def test_a_consent_until_revoked_has_no_end_and_reads_back_the_same_period(
+    world: World, lab: str
+) -> None:
+    patient = world.address("patient")
+    request = permit(world, "specialist", data_class_id(lab), end=None)
+    grant = world.consents("patient").grant(patient, request)
+    listed = world.suite("patient").consent.consent(patient, grant.consent_id)
+    assert (listed.start, listed.end) == (request.start, None)
+    assert listed.status(world.now() + timedelta(days=365 * 50)) == "active"
+    world.consents("patient").revoke(patient, grant.consent_id)
+
+
+def test_a_period_without_a_time_zone_is_refused_before_anything_is_sent(world: World) -> None:
+    with pytest.raises(InvalidInputError, match="start has no time zone"):
+        permit(world, "specialist", start=datetime(2030, 1, 1))
