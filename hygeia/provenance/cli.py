@@ -14,12 +14,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options
 from hygeia.cli.errors import NO, OK, UsageError
+from hygeia.core.chain.connection import block_time
 from hygeia.core.chain.signers import dev_signer
 from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError
@@ -273,7 +275,7 @@ def _gtin(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _expiry(text: str) -> int:
+def _expiry(text: str) -> date:
     try:
         return gs1.parse_expiry(text)
     except InvalidInputError as exc:
@@ -357,7 +359,7 @@ def _flow(
         suite.provenance,
         open_store(ctx.args.store),
         chain_id=int(suite.w3.eth.chain_id),
-        clock=lambda: int(suite.w3.eth.get_block("latest")["timestamp"]),
+        clock=lambda: block_time(suite.w3),
     )
 
 
