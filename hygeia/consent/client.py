@@ -483,9 +483,7 @@ class ConsentRegistryClient(ContractClient):
             raise InvalidInputError("break-glass needs a reason")
         span = seconds(duration, "break-glass duration")
         if not 0 < span <= seconds(MAX_BREAK_GLASS):
-            raise InvalidInputError(
-                f"break-glass lasts 1 second to {MAX_BREAK_GLASS}"
-            )
+            raise InvalidInputError(f"break-glass lasts 1 second to {MAX_BREAK_GLASS}")
         fn = self.contract.functions.openBreakGlass(
             checksum_address(patient), reason_hash(reason), span
         )

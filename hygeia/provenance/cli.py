@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.context import Context, add_common_options, resolve_address
 from hygeia.cli.errors import NO, OK, UsageError
 from hygeia.core.chain.connection import block_time
-from hygeia.core.chain.signers import dev_signer
 from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.store import open_store
@@ -363,10 +362,6 @@ def _flow(
     )
 
 
-def _address(flow: ProvenanceFlow, who: str) -> str:
-    return who if who.startswith("0x") else dev_signer(flow.client.w3, who).address
-
-
 def _read_lines(path: Path) -> list[str]:
     text = sys.stdin.read() if str(path) == "-" else path.read_text()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -400,7 +395,7 @@ def _prefix(ctx: Context) -> int:
         what = f"revoked company prefix {ctx.args.prefix}"
         ctx.out.transaction(what, receipt, {"prefix": ctx.args.prefix})
         return 0
-    manufacturer = _address(flow, ctx.args.to)
+    manufacturer = resolve_address(flow.client.w3, ctx.args.to)
     receipt = flow.client.license_company_prefix(ctx.args.prefix, manufacturer)
     ctx.out.transaction(
         f"licensed company prefix {ctx.args.prefix} to {manufacturer}",
@@ -437,7 +432,7 @@ def _commission(ctx: Context) -> int:
 def _ship(ctx: Context) -> int:
     flow = _flow(ctx)
     serials = None if ctx.args.serials is None else _read_lines(ctx.args.serials)
-    receiver = _address(flow, ctx.args.to)
+    receiver = resolve_address(flow.client.w3, ctx.args.to)
     anchored = flow.ship(ctx.args.holding, receiver, serials, sale=not ctx.args.no_sale)
     count = "the whole holding" if serials is None else f"{len(serials):,} units"
     extra = {"shipment": _hex(anchored.id), "from_holding": _hex(ctx.args.holding)}
@@ -520,7 +515,7 @@ def _report(ctx: Context) -> int:
 
 def _bar(ctx: Context) -> int:
     flow = _flow(ctx, "regulator")
-    account = _address(flow, ctx.args.party)
+    account = resolve_address(flow.client.w3, ctx.args.party)
     barred = not ctx.args.lift
     receipt = flow.client.set_quarantine_bar(account, barred)
     what = f"{'barred' if barred else 'lifted the bar of'} {account}" + (
