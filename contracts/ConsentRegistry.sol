@@ -26,6 +26,9 @@ import {Roles} from "./libraries/Roles.sol";
 /// the roles it holds, times (all data, the data class, the record). This bounds evaluation
 /// (at most 8 grantee keys x 3 targets x 4 slots) without a per-patient index, and a grant of
 /// one target writes one new slot. A slot whose provision is revoked or expired is reused.
+/// A record carries up to {MAX_RECORD_CLASSES} data classes; its first class sits in the record's
+/// second slot and the count in its first, so a record of one class costs what it did with a
+/// single class field, and each further class one slot.
 /// Revocation is told where the consent lives (its grantee and targets, from {ConsentGranted}).
 /// Consent ids come from one counter, so no two consents share an id.
 /// Research: a study is modelled as a grantee account (the study's own address, or a role) with
@@ -35,6 +38,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     uint256 public constant MAX_PROVISIONS_PER_KEY = 4;
     /// @notice Targets per grant.
     uint256 public constant MAX_TARGETS = 8;
+    /// @notice Data classes per record (its resource type and its categories).
+    uint256 public constant MAX_RECORD_CLASSES = 8;
     /// @notice Longest break-glass access (24 hours).
     uint40 public constant MAX_BREAK_GLASS_DURATION = 24 hours;
     /// @notice Break-glass openings one provider may make on one patient within {BREAK_GLASS_WINDOW}.
@@ -52,8 +57,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         "uint40 start,uint40 end,bytes32[] targets,bytes keyBundleCid,uint256 nonce,uint256 deadline)"
     );
 
-    /// @dev Targets a query can match: all data, the data class, the record.
-    uint256 private constant _QUERY_TARGETS = 3;
+    /// @dev Targets a query can match: all data, the record's data classes, the record.
+    uint256 private constant _QUERY_TARGETS = MAX_RECORD_CLASSES + 2;
 
     /// @notice The ParticipantRegistry that says who is an active PROVIDER or role holder.
     IParticipantRegistry public immutable participants;
@@ -65,12 +70,24 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         private _provisions;
     // solhint-enable max-line-length
     mapping(address patient => mapping(address delegate => bool appointed)) private _delegates;
-    mapping(bytes32 recordId => Record) private _records;
+    mapping(bytes32 recordId => StoredRecord) private _records;
+    /// @dev A record's data classes after its first (index 1 to its class count - 1).
+    mapping(bytes32 recordId => mapping(uint256 index => bytes32 dataClass)) private _moreClasses;
     mapping(bytes32 recordId => mapping(uint32 version => RecordVersion)) private _versions;
     mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlass;
     /// @dev The id the next consent gets. Set to 1 at deployment, so that every grant updates a
     /// non-zero slot instead of the first one paying for a new slot.
     uint96 private _nextConsentId;
+
+    /// @dev A record as stored: {Record} with its first data class inline and the count beside the
+    /// patient, the other classes in `_moreClasses`.
+    struct StoredRecord {
+        address patient;
+        uint32 latestVersion;
+        bool erased;
+        uint8 classCount;
+        bytes32 dataClass;
+    }
 
     /// @dev One {checkAccess} query and the outcome of scanning provisions for it so far.
     struct Query {
@@ -191,24 +208,24 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     function anchorRecord(
         address patient,
         bytes32 salt,
-        bytes32 dataClass,
+        bytes32[] calldata dataClasses,
         bytes calldata cid,
         bytes32 ciphertextDigest,
         bytes calldata keyBundleCid
     ) external returns (bytes32 recordId) {
         if (patient == address(0)) revert ConsentRegistryZeroAddress();
-        if (dataClass == bytes32(0)) revert ConsentRegistryInvalidRecord();
+        _requireClasses(dataClasses);
         _requireContent(cid, ciphertextDigest, keyBundleCid);
         recordId = _recordId(patient, msg.sender, salt);
         if (_records[recordId].patient != address(0)) revert ConsentRegistryRecordExists(recordId);
-        _requireAuthor(patient, dataClass, ConsentPolicy.ACTION_COLLECT);
+        _requireCollector(patient, dataClasses);
 
-        Record storage record = _records[recordId];
+        StoredRecord storage record = _records[recordId];
         record.patient = patient;
         record.latestVersion = 1;
-        record.dataClass = dataClass;
+        _storeClasses(recordId, record, dataClasses);
         _storeVersion(recordId, 1, cid, ciphertextDigest, keyBundleCid);
-        emit RecordAnchored(patient, recordId, msg.sender, 1, 0, dataClass, ciphertextDigest, cid, keyBundleCid);
+        emit RecordAnchored(patient, recordId, msg.sender, 1, 0, dataClasses, ciphertextDigest, cid, keyBundleCid);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -219,30 +236,33 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         bytes calldata keyBundleCid
     ) external returns (uint32 version) {
         _requireContent(cid, ciphertextDigest, keyBundleCid);
-        Record storage record = _liveRecord(recordId);
-        _requireAuthor(record.patient, recordId, ConsentPolicy.ACTION_CORRECT);
+        StoredRecord storage record = _liveRecord(recordId);
+        _requireCorrector(record.patient, recordId);
+        version = _amend(recordId, record, cid, ciphertextDigest, keyBundleCid);
+    }
 
-        version = record.latestVersion + 1;
-        record.latestVersion = version;
-        _storeVersion(recordId, version, cid, ciphertextDigest, keyBundleCid);
-        // Patient and class are read again from storage (warm) rather than kept in locals: the
-        // stack is full.
-        emit RecordAnchored(
-            record.patient,
-            recordId,
-            msg.sender,
-            version,
-            version - 1,
-            record.dataClass,
-            ciphertextDigest,
-            cid,
-            keyBundleCid
-        );
+    /// @inheritdoc IConsentRegistry
+    function amendRecordClasses(
+        bytes32 recordId,
+        bytes32[] calldata dataClasses,
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
+    ) external returns (uint32 version) {
+        _requireClasses(dataClasses);
+        _requireContent(cid, ciphertextDigest, keyBundleCid);
+        StoredRecord storage record = _liveRecord(recordId);
+        address patient = record.patient;
+        // CORRECT on the record as it stands (its old classes), COLLECT on what it becomes.
+        _requireCorrector(patient, recordId);
+        _requireCollector(patient, dataClasses);
+        _storeClasses(recordId, record, dataClasses);
+        version = _amend(recordId, record, cid, ciphertextDigest, keyBundleCid);
     }
 
     /// @inheritdoc IConsentRegistry
     function eraseRecord(bytes32 recordId) external {
-        Record storage record = _liveRecord(recordId);
+        StoredRecord storage record = _liveRecord(recordId);
         address patient = record.patient;
         _requirePatientOrDelegate(patient);
         record.erased = true;
@@ -295,7 +315,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     /// @inheritdoc IConsentRegistry
     function logAccess(address patient, bytes32 recordId, uint8 purpose, uint256 consentId) external {
-        Record storage record = _liveRecord(recordId);
+        StoredRecord storage record = _liveRecord(recordId);
         if (record.patient != patient) revert ConsentRegistryRecordNotFound(recordId);
         (bool allowed, AccessReason reason, uint256 decidingId) = _checkAccess(
             patient,
@@ -344,7 +364,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
     /// @inheritdoc IConsentRegistry
     function recordOf(bytes32 recordId) external view returns (Record memory) {
-        return _records[recordId];
+        StoredRecord storage record = _records[recordId];
+        return Record({
+            patient: record.patient,
+            latestVersion: record.latestVersion,
+            erased: record.erased,
+            dataClasses: _classesOf(recordId, record)
+        });
     }
 
     /// @inheritdoc IConsentRegistry
@@ -533,17 +559,28 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         q.purpose = purpose;
         q.nearMiss = AccessReason.NoPermit;
         q.targets[0] = ALL_DATA;
-        Record storage record = _records[target];
+        StoredRecord storage record = _records[target];
         if (record.patient == patient && patient != address(0)) {
             if (record.erased) return (false, AccessReason.RecordErased, 0);
+            uint256 count = record.classCount;
             q.targets[1] = record.dataClass;
-            q.targets[2] = target;
-            q.targetCount = _QUERY_TARGETS;
+            for (uint256 i = 1; i < count; ++i) {
+                q.targets[i + 1] = _moreClasses[target][i];
+            }
+            q.targets[count + 1] = target;
+            q.targetCount = count + 2;
         } else {
             q.targets[1] = target;
-            q.targetCount = _QUERY_TARGETS - 1;
+            q.targetCount = 2;
         }
+        return _evaluate(q);
+    }
 
+    /// @dev Whether `q`'s grantee may do `q`'s action for `q`'s purpose on all of `q`'s targets
+    /// taken together: a deny on any target overrides a permit on any.
+    function _evaluate(Query memory q) private view returns (bool allowed, AccessReason reason, uint256 consentId) {
+        address patient = q.patient;
+        address grantee = q.grantee;
         _scan(q, ConsentPolicy.accountKey(grantee), false);
         uint256 roleBits = participants.rolesOf(grantee);
         // The governance admin (role id zero) cannot be a grantee.
@@ -553,8 +590,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
 
         if (q.permitId != 0 && q.denyId == 0) return (true, AccessReason.Permitted, q.permitId);
         if (
-            action == ConsentPolicy.ACTION_ACCESS
-            && purpose == ConsentPolicy.PURPOSE_ETREAT
+            q.action == ConsentPolicy.ACTION_ACCESS
+            && q.purpose == ConsentPolicy.PURPOSE_ETREAT
             && _breakGlassOpen(patient, grantee)
             && participants.isActive(grantee, Roles.PROVIDER)
         ) return (true, AccessReason.BreakGlass, 0);
@@ -647,21 +684,108 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         }
     }
 
-    /// @dev The patient and delegates author records freely; an active PROVIDER needs a consent
-    /// allowing `action` for purpose TREAT on `target`.
-    function _requireAuthor(address patient, bytes32 target, uint8 action) private view {
-        if (msg.sender == patient || _isDelegate(patient, msg.sender)) return;
-        if (!participants.isActive(msg.sender, Roles.PROVIDER)) {
-            revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
-        }
+    /// @dev The patient and delegates amend records freely; an active PROVIDER needs a consent
+    /// allowing CORRECT for purpose TREAT on the record.
+    function _requireCorrector(address patient, bytes32 recordId) private view {
+        if (!_requireProviderUnlessPatient(patient)) return;
         (bool allowed, AccessReason reason, ) = _checkAccess(
             patient,
             msg.sender,
-            target,
-            action,
+            recordId,
+            ConsentPolicy.ACTION_CORRECT,
             ConsentPolicy.PURPOSE_TREAT
         );
         if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
+    }
+
+    /// @dev The patient and delegates write records of any class; an active PROVIDER needs a
+    /// consent allowing COLLECT for purpose TREAT on the classes taken together (as {checkAccess}
+    /// evaluates a record of them): a permit on any, or on all data, and a deny on none.
+    function _requireCollector(address patient, bytes32[] calldata dataClasses) private view {
+        if (!_requireProviderUnlessPatient(patient)) return;
+        // slither-disable-next-line uninitialized-local -- zeroed on purpose; the fields are set below
+        Query memory q;
+        q.patient = patient;
+        q.grantee = msg.sender;
+        q.action = ConsentPolicy.ACTION_COLLECT;
+        q.purpose = ConsentPolicy.PURPOSE_TREAT;
+        q.nearMiss = AccessReason.NoPermit;
+        q.targets[0] = ALL_DATA;
+        for (uint256 i = 0; i < dataClasses.length; ++i) {
+            q.targets[i + 1] = dataClasses[i];
+        }
+        q.targetCount = dataClasses.length + 1;
+        (bool allowed, AccessReason reason, ) = _evaluate(q);
+        if (!allowed) revert ConsentRegistryAccessDenied(patient, msg.sender, reason);
+    }
+
+    /// @dev False for the patient or a delegate (who need no consent to write); true for an active
+    /// PROVIDER, whose consents must then be checked; reverts for anyone else.
+    function _requireProviderUnlessPatient(address patient) private view returns (bool) {
+        if (msg.sender == patient || _isDelegate(patient, msg.sender)) return false;
+        if (!participants.isActive(msg.sender, Roles.PROVIDER)) {
+            revert ConsentRegistryNotPatientOrDelegate(patient, msg.sender);
+        }
+        return true;
+    }
+
+    /// @dev One to {MAX_RECORD_CLASSES} data classes, none zero, no repeats.
+    function _requireClasses(bytes32[] calldata dataClasses) private pure {
+        uint256 count = dataClasses.length;
+        if (count == 0 || count > MAX_RECORD_CLASSES) revert ConsentRegistryInvalidClassCount(count);
+        for (uint256 i = 0; i < count; ++i) {
+            bytes32 dataClass = dataClasses[i];
+            if (dataClass == bytes32(0)) revert ConsentRegistryInvalidDataClass(dataClass);
+            for (uint256 j = 0; j < i; ++j) {
+                if (dataClasses[j] == dataClass) revert ConsentRegistryInvalidDataClass(dataClass);
+            }
+        }
+    }
+
+    /// @dev Stores `dataClasses` (already checked) as `record`'s classes.
+    function _storeClasses(bytes32 recordId, StoredRecord storage record, bytes32[] calldata dataClasses) private {
+        uint256 count = dataClasses.length;
+        // The count fits: _requireClasses bounds it by MAX_RECORD_CLASSES.
+        record.classCount = uint8(count);
+        record.dataClass = dataClasses[0];
+        for (uint256 i = 1; i < count; ++i) {
+            _moreClasses[recordId][i] = dataClasses[i];
+        }
+    }
+
+    /// @dev `record`'s data classes, its first class first.
+    function _classesOf(bytes32 recordId, StoredRecord storage record) private view returns (bytes32[] memory classes) {
+        uint256 count = record.classCount;
+        classes = new bytes32[](count);
+        if (count == 0) return classes;
+        classes[0] = record.dataClass;
+        for (uint256 i = 1; i < count; ++i) {
+            classes[i] = _moreClasses[recordId][i];
+        }
+    }
+
+    /// @dev Stores the next version of `record` and emits its {RecordAnchored}.
+    function _amend(
+        bytes32 recordId,
+        StoredRecord storage record,
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
+    ) private returns (uint32 version) {
+        version = record.latestVersion + 1;
+        record.latestVersion = version;
+        _storeVersion(recordId, version, cid, ciphertextDigest, keyBundleCid);
+        emit RecordAnchored(
+            record.patient,
+            recordId,
+            msg.sender,
+            version,
+            version - 1,
+            _classesOf(recordId, record),
+            ciphertextDigest,
+            cid,
+            keyBundleCid
+        );
     }
 
     function _requireContent(bytes calldata cid, bytes32 ciphertextDigest, bytes calldata keyBundleCid) private pure {
@@ -674,7 +798,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         ) revert ConsentRegistryInvalidRecord();
     }
 
-    function _liveRecord(bytes32 recordId) private view returns (Record storage record) {
+    function _liveRecord(bytes32 recordId) private view returns (StoredRecord storage record) {
         record = _records[recordId];
         if (record.patient == address(0)) revert ConsentRegistryRecordNotFound(recordId);
         if (record.erased) revert ConsentRegistryRecordErased(recordId);

@@ -5,7 +5,9 @@ pragma solidity ^0.8.24;
 /// @notice Patient-controlled consent (HL7 FHIR Consent provisions), pseudonymous record anchors,
 /// delegates, break-glass emergency access and the access audit trail of the hygeia suite.
 /// @dev Privacy: only bytes32 ids, digests and hashes go on-chain, never PHI. Record and data-class
-/// ids are opaque bytes32 (a data class is keccak256 of a FHIR resource type or category name).
+/// ids are opaque bytes32 (a data class is keccak256 of a FHIR resource type or category name). A
+/// record carries one to {MAX_RECORD_CLASSES} data classes (its resource type and its categories):
+/// a provision on any of them covers it, and a deny on any of them overrides every permit.
 interface IConsentRegistry {
     /// @notice FHIR `provision.type`.
     enum ProvisionType {
@@ -74,14 +76,15 @@ interface IConsentRegistry {
 
     /// @notice The anchor of one patient record.
     /// @param patient the data subject.
-    /// @param dataClass keccak256 of the FHIR resource type or category.
     /// @param latestVersion number of the newest version (versions count from 1).
     /// @param erased whether the record was crypto-shredded (its key destroyed off-chain).
+    /// @param dataClasses the data classes of its latest version (keccak256 of its FHIR resource
+    /// type and of its category codes), the resource type first.
     struct Record {
         address patient;
         uint32 latestVersion;
         bool erased;
-        bytes32 dataClass;
+        bytes32[] dataClasses;
     }
 
     /// @notice Break-glass access of one provider to one patient: one storage slot.
@@ -203,7 +206,8 @@ interface IConsentRegistry {
     /// @param anchoredBy the patient, a delegate or the provider that wrote this version.
     /// @param version the new version's number, counting from 1.
     /// @param previousVersion the version this one amends; 0 for a new record.
-    /// @param dataClass the record's data class id (keccak256 of a FHIR resource type or category).
+    /// @param dataClasses the data class ids of this version (keccak256 of its FHIR resource type
+    /// and categories).
     /// @param ciphertextDigest sha256 of the encrypted envelope's ciphertext.
     /// @param cid binary CIDv1 of the encrypted envelope on IPFS.
     /// @param keyBundleCid binary CIDv1 of the version's data key wrapped to its readers.
@@ -213,7 +217,7 @@ interface IConsentRegistry {
         address indexed anchoredBy,
         uint32 version,
         uint32 previousVersion,
-        bytes32 dataClass,
+        bytes32[] dataClasses,
         bytes32 ciphertextDigest,
         bytes cid,
         bytes keyBundleCid
@@ -303,6 +307,14 @@ interface IConsentRegistry {
     /// @param target the first zero or repeated target.
     error ConsentRegistryInvalidTarget(bytes32 target);
 
+    /// @notice A record is given no data class, or more than {MAX_RECORD_CLASSES}.
+    /// @param count the number of data classes given.
+    error ConsentRegistryInvalidClassCount(uint256 count);
+
+    /// @notice A record's data class is zero or repeated.
+    /// @param dataClass the first zero or repeated data class.
+    error ConsentRegistryInvalidDataClass(bytes32 dataClass);
+
     /// @notice All {MAX_PROVISIONS_PER_KEY} provisions of `patient` about `granteeKey` and `target`
     /// are in force.
     /// @param patient the data subject.
@@ -370,7 +382,7 @@ interface IConsentRegistry {
     /// @param delegate the account given.
     error ConsentRegistryDelegateNotFound(address patient, address delegate);
 
-    /// @notice A record id, data class or digest of zero, or an empty or over-long CID, was given.
+    /// @notice A record id or digest of zero, or an empty or over-long CID, was given.
     error ConsentRegistryInvalidRecord();
 
     /// @notice `recordId` is already anchored (the author used the same salt for this patient twice).
@@ -520,12 +532,14 @@ interface IConsentRegistry {
     /// {recordIdOf}(patient, caller, salt).
     /// @dev `cid` and `keyBundleCid` are binary CIDv1 (see {RecordAnchored}); only their digest is
     /// stored. Requirements: no argument but `salt` is zero or empty, no CID longer than
-    /// {MAX_CID_LENGTH}; the record id is new (the caller has not used `salt` for this patient);
-    /// the caller is `patient`, a delegate, or an active PROVIDER whom {checkAccess} allows action
-    /// COLLECT for purpose TREAT on `dataClass`. Emits {RecordAnchored}.
+    /// {MAX_CID_LENGTH}; one to {MAX_RECORD_CLASSES} data classes, none zero, no repeats; the
+    /// record id is new (the caller has not used `salt` for this patient); the caller is
+    /// `patient`, a delegate, or an active PROVIDER whom the patient's consents allow action
+    /// COLLECT for purpose TREAT on these classes (evaluated as {checkAccess} evaluates a record:
+    /// a permit on any of them, all data included, and a deny on none). Emits {RecordAnchored}.
     /// @param patient the data subject.
     /// @param salt a fresh random value of the author's.
-    /// @param dataClass the record's data class id.
+    /// @param dataClasses the record's data class ids, its resource type first.
     /// @param cid binary CIDv1 of the encrypted envelope.
     /// @param ciphertextDigest sha256 of the ciphertext.
     /// @param keyBundleCid binary CIDv1 of the version's key bundle.
@@ -533,13 +547,14 @@ interface IConsentRegistry {
     function anchorRecord(
         address patient,
         bytes32 salt,
-        bytes32 dataClass,
+        bytes32[] calldata dataClasses,
         bytes calldata cid,
         bytes32 ciphertextDigest,
         bytes calldata keyBundleCid
     ) external returns (bytes32 recordId);
 
-    /// @notice Adds a version to `recordId` that amends the latest one; history is kept.
+    /// @notice Adds a version to `recordId` that amends the latest one, in the same data classes;
+    /// history is kept.
     /// @dev Requirements: as {anchorRecord} for the CIDs and digest; record anchored and not erased;
     /// the caller is the patient, a delegate, or an active PROVIDER whom {checkAccess} allows
     /// CORRECT for TREAT on the record. Emits {RecordAnchored} with the previous version.
@@ -550,6 +565,25 @@ interface IConsentRegistry {
     /// @return version the new version's number: the previous latest plus one.
     function amendRecord(
         bytes32 recordId,
+        bytes calldata cid,
+        bytes32 ciphertextDigest,
+        bytes calldata keyBundleCid
+    ) external returns (uint32 version);
+
+    /// @notice Adds a version to `recordId` that amends the latest one and changes its data classes
+    /// to `dataClasses` (its resource type or categories changed); history is kept.
+    /// @dev Requirements: as {amendRecord}; `dataClasses` as for {anchorRecord}; an active PROVIDER
+    /// also needs COLLECT for TREAT on the new classes, as if it wrote a new record of them.
+    /// Emits {RecordAnchored} with the previous version and the new classes.
+    /// @param recordId the record amended.
+    /// @param dataClasses the record's data class ids from this version on, its resource type first.
+    /// @param cid binary CIDv1 of the new version's encrypted envelope.
+    /// @param ciphertextDigest sha256 of the new version's ciphertext.
+    /// @param keyBundleCid binary CIDv1 of the new version's key bundle.
+    /// @return version the new version's number: the previous latest plus one.
+    function amendRecordClasses(
+        bytes32 recordId,
+        bytes32[] calldata dataClasses,
         bytes calldata cid,
         bytes32 ciphertextDigest,
         bytes calldata keyBundleCid
@@ -597,8 +631,8 @@ interface IConsentRegistry {
     /// @notice Evaluates `patient`'s consents for `grantee` doing `action` for `purpose` on `target`
     /// (an anchored record id of the patient, or else a data class).
     /// @dev A provision matches when it is about the grantee (the account, or a role the grantee
-    /// holds: actively for a permit), covers the target (the record id, its data class, or all
-    /// data), covers action and purpose, is in its period and unrevoked. A matching deny overrides
+    /// holds: actively for a permit), covers the target (the record id, any of its data classes,
+    /// or all data), covers action and purpose, is in its period and unrevoked. A matching deny overrides
     /// any permit; where the provisions do not allow, an open break-glass of an active PROVIDER
     /// allows ACCESS for ETREAT (overriding a deny, as an emergency override does).
     /// Requirements: `action` and `purpose` name exactly one known bit each.

@@ -3,9 +3,10 @@
 Vocabulary (bit values as in contracts/libraries/ConsentPolicy.sol): :class:`Action` and
 :class:`Purpose` are FHIR Consent `provision.action` and purpose of use (v3 ActReason codes).
 Data classes and records are bytes32 targets: a class is keccak256 of its FHIR resource type or
-category name (:func:`data_class_id`); a record id is derived by the contract from the patient, the
-author and a random salt (:func:`record_id_of`, :func:`new_record_salt`), so it can be neither
-taken first nor chosen to equal a class id.
+category name (:func:`data_class_id`), and a record carries one to MAX_RECORD_CLASSES of them (its
+resource type and categories, hygeia.records.classes); a record id is derived by the contract from
+the patient, the author and a random salt (:func:`record_id_of`, :func:`new_record_salt`), so it
+can be neither taken first nor chosen to equal a class id.
 
 Values read from events (which a node or an index could forge) are checked against contract
 storage before the SDK relies on them: :meth:`ConsentRegistryClient.check_anchor`.
@@ -53,6 +54,8 @@ from hygeia.core.values import bytes32, checksum_address
 ZERO32 = bytes(32)
 #: The target that stands for all of a patient's data.
 ALL_DATA = ZERO32
+#: Most data classes one record carries.
+MAX_RECORD_CLASSES = ConsentRegistryConstants.MAX_RECORD_CLASSES
 #: Longest break-glass access the contract accepts.
 MAX_BREAK_GLASS = timedelta(seconds=ConsentRegistryConstants.MAX_BREAK_GLASS_DURATION)
 EIP712_NAME, EIP712_VERSION = "hygeia.ConsentRegistry", "1"
@@ -275,7 +278,7 @@ class RecordAnchor:
     record_id: bytes
     version: int
     previous_version: int
-    data_class: bytes
+    data_classes: tuple[bytes, ...]
     ciphertext_digest: bytes
     cid: bytes
     key_bundle_cid: bytes
@@ -307,10 +310,12 @@ class BreakGlassState:
 
 @dataclass(frozen=True)
 class RecordState:
+    """A record's anchor in storage; `data_classes` are those of its latest version."""
+
     patient: str | None
     latest_version: int
     erased: bool
-    data_class: bytes
+    data_classes: tuple[bytes, ...]
 
 
 @dataclass(frozen=True)
@@ -456,21 +461,41 @@ class ConsentRegistryClient(ContractClient):
         self,
         patient: str,
         salt: bytes,
-        data_class: bytes,
+        data_classes: Sequence[bytes],
         cid: bytes,
         ciphertext_digest: bytes,
         key_bundle_cid: bytes,
     ) -> Receipt:
-        """Anchor version 1 of the record whose id is record_id_of(patient, sender, salt)."""
+        """Anchor version 1 of the record whose id is record_id_of(patient, sender, salt), in
+        `data_classes` (its resource type first, then its categories)."""
         fn = self.contract.functions.anchorRecord(
-            checksum_address(patient), salt, data_class, cid, ciphertext_digest, key_bundle_cid
+            checksum_address(patient),
+            salt,
+            _classes(data_classes),
+            cid,
+            ciphertext_digest,
+            key_bundle_cid,
         )
         return self._transact(fn)
 
     def amend_record(
-        self, record_id: bytes, cid: bytes, ciphertext_digest: bytes, key_bundle_cid: bytes
+        self,
+        record_id: bytes,
+        cid: bytes,
+        ciphertext_digest: bytes,
+        key_bundle_cid: bytes,
+        data_classes: Sequence[bytes] | None = None,
     ) -> Receipt:
-        fn = self.contract.functions.amendRecord(record_id, cid, ciphertext_digest, key_bundle_cid)
+        """Add a version to a record; with `data_classes`, the record is in those classes from
+        this version on (an amendment that changes its resource type or categories)."""
+        if data_classes is None:
+            fn = self.contract.functions.amendRecord(
+                record_id, cid, ciphertext_digest, key_bundle_cid
+            )
+        else:
+            fn = self.contract.functions.amendRecordClasses(
+                record_id, _classes(data_classes), cid, ciphertext_digest, key_bundle_cid
+            )
         return self._transact(fn)
 
     def erase_record(self, record_id: bytes) -> Receipt:
@@ -531,14 +556,14 @@ class ConsentRegistryClient(ContractClient):
         return bool(self._call(fn))
 
     def record_of(self, record_id: bytes) -> RecordState:
-        patient, latest, erased, data_class = self._call(
+        patient, latest, erased, data_classes = self._call(
             self.contract.functions.recordOf(record_id)
         )
         return RecordState(
             None if int(patient, 16) == 0 else Web3.to_checksum_address(patient),
             int(latest),
             bool(erased),
-            bytes(data_class),
+            tuple(bytes(c) for c in data_classes),
         )
 
     def record_version(self, record_id: bytes, version: int) -> VersionState:
@@ -554,14 +579,15 @@ class ConsentRegistryClient(ContractClient):
 
     def check_anchor(self, anchor: RecordAnchor) -> RecordAnchor:
         """`anchor` (from an event or an index) if contract storage agrees with every value the
-        SDK uses from it: patient, class, version, both CIDs, ciphertext digest and author."""
+        SDK uses from it: patient, version, both CIDs, ciphertext digest and author, and for the
+        latest version its data classes (storage keeps the latest classes only)."""
         state = self.record_of(anchor.record_id)
         stored = self.record_version(anchor.record_id, anchor.version)
         problems = []
         if state.patient is None or state.patient != Web3.to_checksum_address(anchor.patient):
             problems.append("patient")
-        if state.data_class != anchor.data_class:
-            problems.append("data class")
+        if anchor.version == state.latest_version and state.data_classes != anchor.data_classes:
+            problems.append("data classes")
         if not 1 <= anchor.version <= state.latest_version:
             problems.append("version")
         if stored.cids_digest != anchor_cids_digest(anchor.cid, anchor.key_bundle_cid):
@@ -657,7 +683,7 @@ class ConsentRegistryClient(ContractClient):
                 record_id=bytes(log["args"]["recordId"]),
                 version=int(log["args"]["version"]),
                 previous_version=int(log["args"]["previousVersion"]),
-                data_class=bytes(log["args"]["dataClass"]),
+                data_classes=tuple(bytes(c) for c in log["args"]["dataClasses"]),
                 ciphertext_digest=bytes(log["args"]["ciphertextDigest"]),
                 cid=bytes(log["args"]["cid"]),
                 key_bundle_cid=bytes(log["args"]["keyBundleCid"]),
@@ -734,6 +760,15 @@ class ConsentRegistryClient(ContractClient):
         return list(
             call_node(self._rpc, lambda: fetch(argument_filters=filters, from_block=from_block))
         )
+
+
+def _classes(data_classes: Sequence[bytes]) -> list[bytes]:
+    classes = [bytes32(c, "data class") for c in data_classes]
+    if not 1 <= len(classes) <= MAX_RECORD_CLASSES:
+        raise InvalidInputError(f"a record has 1 to {MAX_RECORD_CLASSES} data classes")
+    if len(set(classes)) != len(classes):
+        raise InvalidInputError("a record's data classes repeat")
+    return classes
 
 
 def reason_hash(reason: str) -> bytes:

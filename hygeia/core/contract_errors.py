@@ -284,6 +284,16 @@ class ConsentRegistryInvalidBreakGlassDuration(ContractRevertError):
     """
 
 
+class ConsentRegistryInvalidClassCount(ContractRevertError):
+    """A record is given no data class, or more than {MAX_RECORD_CLASSES}. Arguments: count
+    (uint256).
+    """
+
+
+class ConsentRegistryInvalidDataClass(ContractRevertError):
+    """A record's data class is zero or repeated. Arguments: dataClass (bytes32)."""
+
+
 class ConsentRegistryInvalidDelegate(ContractRevertError):
     """`delegate` cannot be appointed (zero or the patient itself). Arguments: delegate
     (address).
@@ -313,9 +323,7 @@ class ConsentRegistryInvalidReason(ContractRevertError):
 
 
 class ConsentRegistryInvalidRecord(ContractRevertError):
-    """A record id, data class or digest of zero, or an empty or over-long CID, was given.
-    Arguments: none.
-    """
+    """A record id or digest of zero, or an empty or over-long CID, was given. Arguments: none."""
 
 
 class ConsentRegistryInvalidSigner(ContractRevertError):
@@ -807,6 +815,8 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ConsentRegistryDelegateNotFound": ConsentRegistryDelegateNotFound,
     "ConsentRegistryInvalidActions": ConsentRegistryInvalidActions,
     "ConsentRegistryInvalidBreakGlassDuration": ConsentRegistryInvalidBreakGlassDuration,
+    "ConsentRegistryInvalidClassCount": ConsentRegistryInvalidClassCount,
+    "ConsentRegistryInvalidDataClass": ConsentRegistryInvalidDataClass,
     "ConsentRegistryInvalidDelegate": ConsentRegistryInvalidDelegate,
     "ConsentRegistryInvalidGrantee": ConsentRegistryInvalidGrantee,
     "ConsentRegistryInvalidPeriod": ConsentRegistryInvalidPeriod,

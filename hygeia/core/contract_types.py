@@ -232,6 +232,8 @@ class ConsentRegistryConstants:
     """Provisions in force at once per (patient, grantee key, target)."""
     MAX_TARGETS = 8
     """Targets per grant."""
+    MAX_RECORD_CLASSES = 8
+    """Data classes per record (its resource type and its categories)."""
     MAX_BREAK_GLASS_DURATION = 86400
     """Longest break-glass access (24 hours)."""
     MAX_BREAK_GLASS_OPENINGS = 3

@@ -19,7 +19,6 @@ from hygeia.cli.context import (
     secret,
 )
 from hygeia.cli.output import write_private_file
-from hygeia.consent.client import data_class_id
 from hygeia.core.contract_types import Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.records.keys import generate_private_key, public_key_bytes, save_private_key
@@ -51,14 +50,7 @@ def register_records(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "file", metavar="FILE", type=Path, help="a FHIR R4 resource as JSON, e.g. glucose.json"
     )
     _patient_option(p, "whose record: address or dev name (default: the signer)")
-    p.add_argument(
-        "--class",
-        dest="data_class",
-        metavar="CLASS",
-        default=None,
-        help="the data class consents name it by, e.g. laboratory (default: the resource "
-        "type, e.g. Observation)",
-    )
+    _class_option(p)
 
     p = action("get", "read and decrypt a record (logged on-chain for a provider)", _get)
     _record_id(p)
@@ -80,11 +72,16 @@ def register_records(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="write the decrypted FHIR JSON to this file (created readable by you only, 0600)",
     )
 
-    p = action("amend", "add a version to a record (it keeps its data class)", _amend)
+    p = action(
+        "amend",
+        "add a version to a record (classed by its content: a changed category changes them)",
+        _amend,
+    )
     _record_id(p)
     p.add_argument(
         "file", metavar="FILE", type=Path, help="the new version: a FHIR R4 resource as JSON"
     )
+    _class_option(p)
 
     _record_id(action("history", "every version of a record", _history))
     p = action("list", "a patient's records (latest versions)", _list)
@@ -99,6 +96,23 @@ def _record_id(parser: argparse.ArgumentParser) -> None:
         type=values.hex32("record id"),
         help="0x + 64 hex digits, as `records put` or `records list` prints it",
     )
+
+
+def _class_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--class",
+        dest="data_classes",
+        metavar="CLASS",
+        action="append",
+        default=[],
+        help="one more data class consents name it by, e.g. research-cohort-7 (repeatable); "
+        "the record is always filed under its resource type and categories, e.g. Observation "
+        "and laboratory",
+    )
+
+
+def _classes_text(names: tuple[str, ...]) -> str:
+    return ", ".join(names)
 
 
 def _patient_option(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -119,13 +133,12 @@ def _patient(ctx: Context, vault: RecordVault) -> str:
 def _put(ctx: Context) -> int:
     resource = ctx.args.file.read_bytes()  # a wrong path fails before any node is started
     vault = _vault(ctx, key_required=False)
-    stored = vault.put(_patient(ctx, vault), resource, data_class=ctx.args.data_class)
-    class_id = "0x" + data_class_id(stored.data_class).hex()
+    stored = vault.put(_patient(ctx, vault), resource, extra_classes=ctx.args.data_classes)
     ctx.out.result(
-        {**stored.as_json(), "data_class_id": class_id},
+        stored.as_json(),
         human=f"stored record 0x{stored.record_id.hex()} v1 as {stored.cid}\n"
-        f"  filed under data class {stored.data_class!r} ({class_id}): consents name it with "
-        f"--class {stored.data_class}\n"
+        f"  filed under data classes {_classes_text(stored.data_classes)}: consents name them "
+        f"with --class (a grant to any covers it, a deny on any wins)\n"
         f"  readers besides the patient: {', '.join(stored.readers) or '-'}\n"
         f"  tx {stored.tx_hash}, {stored.gas_used:,} gas",
     )
@@ -164,14 +177,11 @@ def _get(ctx: Context) -> int:
 def _amend(ctx: Context) -> int:
     resource = ctx.args.file.read_bytes()
     vault = _vault(ctx, key_required=False)
-    stored = vault.amend(ctx.args.record_id, resource)
-    # A record keeps the data class it was filed under; the new version's type may differ.
-    class_id = vault.consent.record_of(stored.record_id).data_class
-    name = stored.data_class if data_class_id(stored.data_class) == class_id else None
+    stored = vault.amend(ctx.args.record_id, resource, extra_classes=ctx.args.data_classes)
     ctx.out.result(
-        {**stored.as_json(), "data_class": name, "data_class_id": "0x" + class_id.hex()},
+        stored.as_json(),
         human=f"record 0x{stored.record_id.hex()} is now at v{stored.version} ({stored.cid}), "
-        f"still filed under data class {name or '0x' + class_id.hex()}",
+        f"filed under data classes {_classes_text(stored.data_classes)}",
     )
     return 0
 
@@ -208,27 +218,23 @@ def _history(ctx: Context) -> int:
 def _list(ctx: Context) -> int:
     vault = _vault(ctx, key_required=False)
     patient = _patient(ctx, vault)
-    rows = []
+    rows, table = [], []
     for anchor in vault.records_of(patient):
         state = vault.consent.record_of(anchor.record_id)
-        rows.append(
-            {
-                "record_id": "0x" + anchor.record_id.hex(),
-                "latest_version": anchor.version,
-                "data_class": "0x" + anchor.data_class.hex(),
-                "erased": state.erased,
-                "cid": cid_text(anchor.cid),
-            }
+        classes = ["0x" + c.hex() for c in anchor.data_classes]
+        row = {
+            "record_id": "0x" + anchor.record_id.hex(),
+            "latest_version": anchor.version,
+            "data_class_ids": classes,
+            "erased": state.erased,
+            "cid": cid_text(anchor.cid),
+        }
+        rows.append(row)
+        table.append(
+            [row["record_id"], anchor.version, " ".join(classes), state.erased, row["cid"]]
         )
     ctx.out.result({"patient": patient, "records": rows}, human=f"records of {patient}")
-    ctx.out.table(
-        None,
-        ["record id", "version", "data class id", "erased", "cid"],
-        [
-            [r["record_id"], r["latest_version"], r["data_class"], r["erased"], r["cid"]]
-            for r in rows
-        ],
-    )
+    ctx.out.table(None, ["record id", "version", "data class ids", "erased", "cid"], table)
     return 0
 
 

@@ -5,9 +5,14 @@ that reader to ACCESS that record (deny overrides permit, so a deny on the recor
 a permit on its class or on all data). Writing a version (put, amend), granting a consent and
 sharing keys again for a consent all ask :meth:`KeyPolicy.may_hold_key`, record by record.
 
-Two cases the chain cannot be asked about directly:
-- a record not yet anchored (put): its class is asked about, which covers all-data and class
-  provisions; no provision can name a record id that does not exist yet;
+Cases the chain cannot be asked about directly:
+- a record not yet anchored (put): each of its classes is asked about, which covers all-data and
+  class provisions (no provision can name a record id that does not exist yet), and the answers
+  are combined as the chain combines a record's classes: a permit on any class, a deny on none;
+- an amendment that changes a record's classes (the chain still holds the old ones): the new
+  classes are asked about as for a put, and the record itself must stand under no deny (on it,
+  an old class or all data); a permit on the record id alone does not carry over (conservative:
+  `consent share-keys` shares that key once the amendment is anchored);
 - a grant not yet recorded (its key manifest travels in the grant's own transaction): the grant is
   taken as permitting if it covers the record, is in force now, and the chain reports no deny in
   force for that reader, record and purpose.
@@ -32,19 +37,14 @@ _BLOCKING = frozenset({AccessReason.DENIED, AccessReason.BREAK_GLASS, AccessReas
 
 @dataclass(frozen=True)
 class KeyTarget:
-    """A record as the key policy asks about it.
-
-    `check` is what checkAccess is asked about: the record id once anchored, its data class
-    before (a put).
-    """
+    """A record as the key policy asks about it: its id and its data class ids (for an amendment
+    that changes them, the new ones); `anchored` False before a put's anchor, `reclassed` True
+    for an amendment whose classes the chain does not hold yet."""
 
     record_id: bytes
-    data_class: bytes
+    data_classes: tuple[bytes, ...]
     anchored: bool = True
-
-    @property
-    def check(self) -> bytes:
-        return self.record_id if self.anchored else self.data_class
+    reclassed: bool = False
 
 
 class KeyPolicy:
@@ -72,18 +72,33 @@ class KeyPolicy:
         for purpose in Purpose:
             if not purposes & purpose:
                 continue
-            decision = self.consent.check_access(
-                patient, reader, target.check, Action.ACCESS, purpose
-            )
-            if decision.reason is AccessReason.PERMITTED:
+            reasons = self._reasons(patient, reader, target, purpose)
+            if reasons & _BLOCKING:
+                continue
+            if AccessReason.PERMITTED in reasons:
                 return True
-            if (
-                pending is not None
-                and decision.reason not in _BLOCKING
-                and _pending_permits(pending, reader, target, purpose, self._now(now))
+            if pending is not None and _pending_permits(
+                pending, reader, target, purpose, self._now(now)
             ):
                 return True
         return False
+
+    def _reasons(
+        self, patient: str, reader: str, target: KeyTarget, purpose: Purpose
+    ) -> set[AccessReason]:
+        """The chain's answers for `target`: one for an anchored record (the chain combines its
+        classes), else one per class, plus the record's own for a reclassed amendment (where only
+        a blocking answer counts)."""
+
+        def ask(what: bytes) -> AccessReason:
+            return self.consent.check_access(patient, reader, what, Action.ACCESS, purpose).reason
+
+        if target.anchored and not target.reclassed:
+            return {ask(target.record_id)}
+        reasons = {ask(data_class) for data_class in target.data_classes}
+        if target.reclassed and (record := ask(target.record_id)) in _BLOCKING:
+            reasons.add(record)
+        return reasons
 
     def _now(self, now: datetime | None) -> datetime:
         return self.now() if now is None else now
@@ -104,6 +119,6 @@ def _pending_permits(
         and (
             not request.targets
             or target.record_id in request.targets
-            or target.data_class in request.targets
+            or bool(set(target.data_classes) & set(request.targets))
         )
     )

@@ -232,8 +232,8 @@ class ConsentManager:
         now = vault.policy.now() if now is None else now
         bundles: dict[str, str] = {}
         for latest in vault.records_of(patient):
-            target = KeyTarget(latest.record_id, latest.data_class)
-            if targets and not {latest.record_id, latest.data_class} & set(targets):
+            target = KeyTarget(latest.record_id, latest.data_classes)
+            if targets and not {latest.record_id, *latest.data_classes} & set(targets):
                 continue
             if not vault.policy.may_hold_key(
                 patient, grantee, target, purposes, pending=pending, now=now

@@ -1,7 +1,8 @@
 """Encrypted health records: put, get, amend, history and erase, over a content store and the chain.
 
-The chain holds a record's pseudonymous id, its data class id, and per version the ciphertext
-digest and a digest of the envelope's and key bundle's CIDs; the CIDs themselves travel in the
+The chain holds a record's pseudonymous id, its data class ids (its FHIR resource type and
+categories, see classes), and per version the ciphertext digest and a digest of the envelope's and
+key bundle's CIDs; the CIDs themselves travel in the
 RecordAnchored event, and every anchor read from an event is checked against storage before use.
 Each version is sealed under a fresh data key, wrapped for the owner, the author and every account
 the patient's consents permit to ACCESS the record at the time of writing (see key_policy): a
@@ -11,7 +12,7 @@ reader whose consent was revoked, or who is denied this record, gets no key to a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,6 @@ from hygeia.consent.client import (
     ConsentRegistryClient,
     RecordAnchor,
     RecordState,
-    data_class_id,
     new_record_salt,
     record_id_of,
 )
@@ -32,6 +32,7 @@ from hygeia.core.errors import (
     AccessDeniedError,
     ContentNotFoundError,
     EncryptionKeyMissingError,
+    IntegrityError,
     InvalidInputError,
     KeyNotSharedError,
     MalformedEnvelopeError,
@@ -40,6 +41,7 @@ from hygeia.core.errors import (
     StoreError,
 )
 from hygeia.core.store.base import ContentStore
+from hygeia.records.classes import class_ids, record_classes
 from hygeia.records.envelope import (
     RecordRef,
     ciphertext_digest,
@@ -67,18 +69,24 @@ class StoredVersion:
 
     record_id: bytes
     version: int
-    data_class: str
+    data_classes: tuple[str, ...]
     cid: str
     key_bundle_cid: str
     readers: tuple[str, ...]
     tx_hash: str
     gas_used: int
 
+    @property
+    def data_class(self) -> str:
+        """The first of its data classes: the FHIR resource type."""
+        return self.data_classes[0]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "record_id": "0x" + self.record_id.hex(),
             "version": self.version,
-            "data_class": self.data_class,
+            "data_classes": list(self.data_classes),
+            "data_class_ids": ["0x" + c.hex() for c in class_ids(self.data_classes)],
             "cid": self.cid,
             "key_bundle_cid": self.key_bundle_cid,
             "readers": list(self.readers),
@@ -116,11 +124,11 @@ class _Sealed:
     digest: bytes
     readers: tuple[str, ...]
 
-    def stored(self, data_class: str, receipt: Receipt) -> StoredVersion:
+    def stored(self, data_classes: tuple[str, ...], receipt: Receipt) -> StoredVersion:
         return StoredVersion(
             self.ref.record_id,
             self.ref.version,
-            data_class,
+            data_classes,
             self.cid,
             self.bundle_cid,
             self.readers,
@@ -159,45 +167,67 @@ class RecordVault:
         payload: bytes | str | dict[str, Any],
         *,
         data_class: str | None = None,
+        extra_classes: Iterable[str] = (),
     ) -> StoredVersion:
         """Validate, encrypt, store and anchor version 1 of a new record of `patient`.
 
-        The data class defaults to the FHIR resource type. The author is the signer: the patient,
-        a delegate, or a provider holding a COLLECT consent for the class.
+        The record is filed under its data classes (hygeia.records.classes): its FHIR resource
+        type and its categories, plus `data_class` and `extra_classes` if given (a writer adds
+        classes, never drops those of the content). The author is the signer: the patient, a
+        delegate, or a provider holding a COLLECT consent for the classes.
         """
         record = validate_fhir(payload)
-        class_name = data_class or record.resource_type
+        extra = ([data_class] if data_class else []) + list(extra_classes)
+        names = record_classes(record.resource, extra)
         salt = new_record_salt()
         record_id = record_id_of(patient, self.me, salt)
         ref = RecordRef(record_id, address_bytes(patient), 1)
-        class_id = data_class_id(class_name)
-        target = KeyTarget(record_id, class_id, anchored=False)
+        ids = class_ids(names)
+        target = KeyTarget(record_id, ids, anchored=False)
         sealed = self._seal(patient, ref, _canonical(payload), target)
         with self._unpinned_unless_anchored(sealed):
             receipt = self.consent.anchor_record(
                 patient,
                 salt,
-                class_id,
+                ids,
                 cid_bytes(sealed.cid),
                 sealed.digest,
                 cid_bytes(sealed.bundle_cid),
             )
-        return sealed.stored(class_name, receipt)
+        return sealed.stored(names, receipt)
 
-    def amend(self, record_id: bytes, payload: bytes | str | dict[str, Any]) -> StoredVersion:
-        """Add a version to a record (the previous ones stay in its history)."""
+    def amend(
+        self,
+        record_id: bytes,
+        payload: bytes | str | dict[str, Any],
+        *,
+        extra_classes: Iterable[str] = (),
+    ) -> StoredVersion:
+        """Add a version to a record (the previous ones stay in its history).
+
+        The new version's classes are derived from its content as for :meth:`put` (plus
+        `extra_classes`); when they differ from the record's, the amendment changes the record's
+        classes on-chain (amendRecordClasses), and the key policy asks about the new classes.
+        """
         state = self._live(record_id)
         assert state.patient is not None
         record = validate_fhir(payload)
+        names = record_classes(record.resource, extra_classes)
+        ids = class_ids(names)
         version = state.latest_version + 1
         ref = RecordRef(record_id, address_bytes(state.patient), version)
-        target = KeyTarget(record_id, state.data_class)
+        reclassed = ids != state.data_classes
+        target = KeyTarget(record_id, ids, reclassed=reclassed)
         sealed = self._seal(state.patient, ref, _canonical(payload), target)
         with self._unpinned_unless_anchored(sealed):
             receipt = self.consent.amend_record(
-                record_id, cid_bytes(sealed.cid), sealed.digest, cid_bytes(sealed.bundle_cid)
+                record_id,
+                cid_bytes(sealed.cid),
+                sealed.digest,
+                cid_bytes(sealed.bundle_cid),
+                data_classes=ids if reclassed else None,
             )
-        return sealed.stored(record.resource_type, receipt)
+        return sealed.stored(names, receipt)
 
     # ------------------------------------------------------------ reading
     def get(
@@ -235,11 +265,13 @@ class RecordVault:
         blob = self._fetch_envelope(anchor)
         data_key = unwrap_data_key(self._wrap_for_me(anchor, ref), self.key, ref)
         plaintext = decrypt_record(blob, data_key, ref)
+        opened = validate_fhir(plaintext)
+        _check_classes(record_id, anchor, opened)
         return OpenedRecord(
             record_id,
             anchor.version,
             patient,
-            validate_fhir(plaintext),
+            opened,
             cid_text(anchor.cid),
             logged,
         )
@@ -424,6 +456,21 @@ class RecordVault:
             if grantee is None or manifest.grantee.lower() == grantee.lower():
                 manifests.append(manifest)
         return manifests
+
+
+def _check_classes(record_id: bytes, anchor: RecordAnchor, opened: ValidatedRecord) -> None:
+    """A version whose content has a class its anchor does not carry was misfiled by its writer
+    (a deny on that class was not applied to it): refused, not returned."""
+    missing = [
+        name
+        for name in record_classes(opened.resource)
+        if class_ids([name])[0] not in anchor.data_classes
+    ]
+    if missing:
+        raise IntegrityError(
+            f"record 0x{record_id.hex()} v{anchor.version} is anchored without data class(es) "
+            f"{', '.join(missing)} that its content has: its writer misfiled it, not used"
+        )
 
 
 def _canonical(payload: bytes | str | dict[str, Any]) -> bytes:

@@ -26,7 +26,8 @@ HOUR = timedelta(hours=1)
 SIGNER = Account.from_key(b"\x42" * 32)  # a patient who signs grants and never pays gas
 PATIENT_KEY, SIGNER_KEY = b"\x0a" * 32, b"\x0b" * 32  # their X25519 public keys
 CLASS = b"\x0c" * 32
-SALT = b"\x0d" * 32
+SALT, SALT_2 = b"\x0d" * 32, b"\x13" * 32
+SECOND_CLASS = b"\x14" * 32
 CID = bytes.fromhex("01551220") + b"\x0e" * 32
 BUNDLE = bytes.fromhex("01551220") + b"\x0f" * 32
 CIPHERTEXT = b"\x10" * 32
@@ -92,9 +93,15 @@ def receipts(url: str) -> dict[str, Receipt]:
 
     record = record_id_of(me, me, SALT)
     ops["ConsentRegistry.anchorRecord"] = patient.anchor_record(
-        me, SALT, CLASS, CID, CIPHERTEXT, BUNDLE
+        me, SALT, (CLASS,), CID, CIPHERTEXT, BUNDLE
+    )
+    ops["ConsentRegistry.anchorRecord(2 classes)"] = patient.anchor_record(
+        me, SALT_2, (CLASS, SECOND_CLASS), CID, CIPHERTEXT, BUNDLE
     )
     ops["ConsentRegistry.amendRecord"] = patient.amend_record(record, CID, CIPHERTEXT, BUNDLE)
+    ops["ConsentRegistry.amendRecordClasses(2 classes)"] = patient.amend_record(
+        record_id_of(me, me, SALT_2), CID, CIPHERTEXT, BUNDLE, data_classes=(SECOND_CLASS, CLASS)
+    )
     decision = patient.check_access(me, provider, record, Action.ACCESS, Purpose.TREAT)
     ops["ConsentRegistry.logAccess"] = doctor.log_access(
         me, record, Purpose.TREAT, decision.consent_id

@@ -281,11 +281,12 @@ def grant(consent: Any, named: dict[str, Any]) -> Any:
 @pytest.fixture
 def anchor(consent: Any, named: dict[str, Any]) -> Any:
     """`anchor(salt=SALT_1, data_class=OBSERVATION, sender=patient, patient=patient)` -> tx;
-    the new record's id is `tx.return_value`, i.e. record_id(patient, sender, salt)."""
+    the new record's id is `tx.return_value`, i.e. record_id(patient, sender, salt).
+    `data_class` is one class id or a list of them (a record of several classes)."""
 
     def _anchor(
         salt: bytes = SALT_1,
-        data_class: bytes = OBSERVATION,
+        data_class: bytes | list[bytes] = OBSERVATION,
         *,
         sender: Any = None,
         patient: Any = None,
@@ -294,8 +295,9 @@ def anchor(consent: Any, named: dict[str, Any]) -> Any:
         key_bundle: bytes = BUNDLE_1,
     ) -> Any:
         patient = patient or named["patient"]
+        classes = [data_class] if isinstance(data_class, bytes) else data_class
         return consent.anchorRecord(
-            patient, salt, data_class, cid, ciphertext, key_bundle, {"from": sender or patient}
+            patient, salt, classes, cid, ciphertext, key_bundle, {"from": sender or patient}
         )
 
     return _anchor
