@@ -17,9 +17,11 @@ from hygeia.cli.context import (
     add_store_options,
     resolve_address,
 )
-from hygeia.cli.errors import NO, OK
+from hygeia.cli.errors import NO, OK, UsageError
+from hygeia.consent.audit_events import audit_events_to_fhir
 from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.consent.fhir import export_consents
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
@@ -46,7 +48,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.set_defaults(handler=handler)
         return p
 
-    _grant_options(action("grant", "record a consent (shares record keys)", _grant, store=True))
+    p = action("grant", "record a consent (shares record keys)", _grant, store=True)
+    _grant_options(p, fhir=True)
     p = action("sign", "sign a consent off-chain (EIP-712) for anyone to relay", _sign, store=True)
     _grant_options(p)
     p.add_argument(
@@ -125,8 +128,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p = action("list", "a patient's consents and their status", _list)
     _patient_option(p, "whose: address or dev name (default: the signer)")
+    _fhir_out_options(p, "the consents as a FHIR R4 Bundle of Consent resources")
     p = action("audit", "accounting of disclosures: who read what, when, why", _audit)
     _patient_option(p, "whose: address or dev name (default: the signer)")
+    _fhir_out_options(p, "the accounting as a FHIR R4 Bundle of AuditEvent resources")
 
     emergency = sub.add_parser("emergency", help="break-glass emergency access (ETREAT)")
     steps = emergency.add_subparsers(dest="action", required=True)
@@ -166,8 +171,45 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_close)
 
 
-def _grant_options(p: argparse.ArgumentParser) -> None:
+def _fhir_out_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--fhir", action="store_true", help=f"print {what} (JSON) instead of a table")
+    p.add_argument(
+        "--bundle",
+        dest="bundle_type",
+        choices=("collection", "searchset"),
+        default="collection",
+        help="with --fhir: the Bundle's type (default %(default)s)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="with --fhir: write the Bundle to FILE instead of stdout",
+    )
+
+
+def _grant_options(p: argparse.ArgumentParser, *, fhir: bool = False) -> None:
     who = p.add_mutually_exclusive_group(required=True)
+    if fhir:
+        who.add_argument(
+            "--fhir",
+            metavar="FILE",
+            type=Path,
+            default=None,
+            help="record a FHIR R4 Consent resource (JSON), e.g. consent.json: each provision it "
+            "states becomes a grant, or the whole is refused naming the element the chain cannot "
+            "express (the other options below do not apply)",
+        )
+        p.add_argument(
+            "--ref",
+            dest="refs",
+            metavar="REFERENCE=WHO",
+            action="append",
+            default=[],
+            help="with --fhir: the account a literal reference of the Consent stands for, e.g. "
+            "Practitioner/f204=specialist (repeat)",
+        )
     who.add_argument("--to", metavar="WHO", default=None, help="the grantee: address or dev name")
     who.add_argument(
         "--role",
@@ -296,6 +338,10 @@ def _patient(ctx: Context, suite: Suite, default: str) -> str:
 
 
 def _grant(ctx: Context) -> int:
+    if ctx.args.fhir is not None:
+        return _grant_fhir(ctx)
+    if ctx.args.refs:
+        raise UsageError("--ref goes with --fhir", argument="--ref", value=ctx.args.refs[0])
     manager = _manager(ctx)
     suite = manager.vault.suite
     request = _request(ctx, suite)
@@ -306,6 +352,78 @@ def _grant(ctx: Context) -> int:
         f"version(s) shared (tx {result.tx_hash}, {result.gas_used:,} gas)",
     )
     return 0
+
+
+_NOT_WITH_FHIR = {
+    "deny": "--deny",
+    "actions": "--action",
+    "purposes": "--purpose",
+    "classes": "--class",
+    "records": "--record",
+    "start": "--start",
+    "days": "--days",
+    "until": "--until",
+}
+
+
+def _grant_fhir(ctx: Context) -> int:
+    args = ctx.args
+    for name, option in _NOT_WITH_FHIR.items():
+        if getattr(args, name) not in (None, False, []):
+            raise UsageError(
+                f"{option} does not go with --fhir: the Consent states its own provisions",
+                argument=option,
+            )
+    resource = values.json_file(args.fhir)  # a wrong path fails before any node is started
+    if not isinstance(resource, dict):
+        raise InvalidInputError(f"{args.fhir} holds no FHIR resource (a JSON object)")
+    manager = _manager(ctx)
+    suite = manager.vault.suite
+    references = {}
+    for item in args.refs:
+        reference, sep, who = item.partition("=")
+        if not sep or not reference or not who:
+            raise UsageError("--ref is REFERENCE=WHO", argument="--ref", value=item)
+        references[reference] = resolve_address(suite, who)
+    imported, results = manager.grant_fhir(
+        _patient(ctx, suite, manager.vault.me), resource, references
+    )
+    rows = [
+        {**result.as_json(), "provision": source, "request": request.to_json()}
+        for result, source, request in zip(results, imported.sources, imported.grants, strict=True)
+    ]
+    ctx.out.result(
+        {"consents": rows},
+        human=f"FHIR Consent {args.fhir} recorded as {len(rows)} consent(s), denies first",
+    )
+    ctx.out.table(
+        None,
+        ["consent", "from", "kind", "grantee", "records shared", "tx"],
+        [
+            [
+                r["consent_id"],
+                r["provision"],
+                r["request"]["kind"],
+                r["request"]["grantee"] or r["request"]["grantee_role"],
+                r["records_shared"],
+                r["tx"],
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def _write_fhir(ctx: Context, document: dict[str, object]) -> None:
+    text = json.dumps(document, indent=2) + "\n"
+    if ctx.args.out is None:
+        print(text, end="")
+        return
+    try:
+        ctx.args.out.write_text(text)
+    except OSError as exc:
+        raise InvalidInputError(f"cannot write {ctx.args.out}: {exc.strerror}") from None
+    ctx.out.progress(f"wrote {ctx.args.out}")
 
 
 def _sign(ctx: Context) -> int:
@@ -439,6 +557,13 @@ def _list(ctx: Context) -> int:
     assert suite.sender is not None
     patient = _patient(ctx, suite, suite.sender.address)
     from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+    if ctx.args.fhir:
+        _write_fhir(
+            ctx,
+            export_consents(suite.consent, patient, from_block, bundle_type=ctx.args.bundle_type),
+        )
+        return 0
+    _no_fhir_options(ctx)
     now = _now(suite)
     consents = suite.consent.consents(patient, from_block)
     rows = [
@@ -483,6 +608,15 @@ def _audit(ctx: Context) -> int:
     assert suite.sender is not None
     patient = _patient(ctx, suite, suite.sender.address)
     from_block = suite.deployment.contracts["ConsentRegistry"].block_number
+    if ctx.args.fhir:
+        _write_fhir(
+            ctx,
+            audit_events_to_fhir(
+                suite.consent, patient, from_block, bundle_type=ctx.args.bundle_type
+            ),
+        )
+        return 0
+    _no_fhir_options(ctx)
     rows = accounting_of_disclosures(suite.consent, patient, from_block)
     ctx.out.result(
         {"patient": patient, "disclosures": [r.as_json() for r in rows]},
@@ -494,6 +628,13 @@ def _audit(ctx: Context) -> int:
         [[r.when, r.event, r.actor, r.record_id, r.purpose, r.consent_id] for r in rows],
     )
     return 0
+
+
+def _no_fhir_options(ctx: Context) -> None:
+    if ctx.args.out is not None:
+        raise UsageError("--out goes with --fhir", argument="--out", value=str(ctx.args.out))
+    if ctx.args.bundle_type != "collection":
+        raise UsageError("--bundle goes with --fhir", argument="--bundle")
 
 
 def _open(ctx: Context) -> int:

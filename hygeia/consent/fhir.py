@@ -53,17 +53,27 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import fhir.resources.R4B as r4b
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 from web3 import Web3
 
-from hygeia.consent.client import ALL_DATA, MAX_RECORD_CLASSES, Consent, GrantRequest
+from hygeia.consent.client import (
+    ALL_DATA,
+    MAX_RECORD_CLASSES,
+    Consent,
+    ConsentRegistryClient,
+    GrantRequest,
+)
 from hygeia.consent.client import data_class_id as class_id_of
+from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import Action, ProvisionType, Purpose, Role
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import iso
@@ -116,9 +126,8 @@ CONDITION_CATEGORIES = frozenset({"problem-list-item", "encounter-diagnosis"})
 _V2_SECTION_NAMES = {"LAB": "laboratory", "RAD": "imaging"}
 RECIPIENT_ROLES = frozenset({"PRCP", "IRCP"})
 ALL_ACTIONS = Action.ACCESS | Action.COLLECT | Action.DISCLOSE | Action.CORRECT
-ALL_PURPOSES = Purpose(0)
-for _purpose in Purpose:
-    ALL_PURPOSES |= _purpose
+ALL_PURPOSES = Purpose.TREAT | Purpose.ETREAT | Purpose.HPAYMT | Purpose.HOPERAT
+ALL_PURPOSES |= Purpose.HRESCH | Purpose.PUBHLTH
 MAX_TARGETS = 8
 _DID = re.compile(r"did:pkh:eip155:(\d+):(0x[0-9a-fA-F]{40})")
 _HEX32 = re.compile(r"0x[0-9a-fA-F]{64}")
@@ -165,7 +174,7 @@ _WHY_REFUSED = {
 
 
 class FhirConsentError(InvalidInputError):
-    """A FHIR Consent the suite cannot record as it stands: `element` names where (FHIRPath-like)."""
+    """A FHIR Consent the suite cannot record as it stands; `element` names where, FHIRPath-like."""
 
     def __init__(self, element: str, why: str) -> None:
         super().__init__(f"{element}: {why}")
@@ -476,7 +485,9 @@ def _scope(
         if own_end is not None:
             end = own_end if end is None else min(end, own_end)
         if end is not None and start > end:
-            raise FhirConsentError(f"{path}.period", "ends before it starts, or outside its parent's")
+            raise FhirConsentError(
+                f"{path}.period", "ends before it starts, or outside its parent's"
+            )
     return _Scope(actors, actions, purposes, targets, start, end)
 
 
@@ -580,12 +591,7 @@ def _class(coding: Mapping[str, Any], path: str) -> bytes:
 
 
 def _is_resource_type(code: str) -> bool:
-    if not re.fullmatch(r"[A-Z][A-Za-z]{1,63}", code) or code in ("Resource", "DomainResource"):
-        return False
-    try:
-        return issubclass(get_fhir_model_class(code), Resource)
-    except (KeyError, ValueError):
-        return False
+    return code in _resource_types()
 
 
 def _record(data: Mapping[str, Any], path: str) -> bytes:
@@ -631,10 +637,10 @@ def _instant(value: Any, path: str, *, end: bool) -> datetime | None:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 raise ValueError("no time zone")
-            return moment.astimezone(UTC).replace(microsecond=0)
+            return moment.astimezone(timezone.utc).replace(microsecond=0)
     except ValueError:
         raise FhirConsentError(path, "not a FHIR dateTime with a time zone") from None
-    return datetime.combine(day, time(23, 59, 59) if end else time(0), UTC)
+    return datetime.combine(day, time(23, 59, 59) if end else time(0), timezone.utc)
 
 
 # ------------------------------------------------------------------------------------ out
@@ -713,6 +719,29 @@ def consent_to_fhir(consent: Consent, ctx: ExportContext) -> dict[str, Any]:
     return resource
 
 
+def export_consents(
+    client: ConsentRegistryClient,
+    patient: str,
+    from_block: int = 0,
+    *,
+    bundle_type: str = "collection",
+    class_names: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Every consent `patient` granted on the chain, as a Bundle of FHIR R4 Consents (the
+    chain's time decides active or inactive)."""
+    consents = client.consents(patient, from_block)
+    targets = {t for c in consents for t in c.targets}
+    records = frozenset(t for t in targets if client.record_of(t).patient is not None)
+    ctx = ExportContext(
+        chain_id=int(client.w3.eth.chain_id),
+        contract=client.address,
+        now=block_time(client.w3),
+        records=records,
+        class_names=tuple(class_names),
+    )
+    return consents_to_fhir(consents, ctx, bundle_type=bundle_type)
+
+
 def consents_to_fhir(
     consents: Sequence[Consent], ctx: ExportContext, *, bundle_type: str = "collection"
 ) -> dict[str, Any]:
@@ -778,34 +807,18 @@ def _class_names(extra: Iterable[str]) -> dict[bytes, dict[str, str]]:
     return names
 
 
-_RESOURCE_TYPE_CACHE: list[str] = []
-
-
-def _resource_types() -> list[str]:
-    if not _RESOURCE_TYPE_CACHE:
-        import fhir.resources.R4B as r4b  # noqa: PLC0415 (only exports need the list)
-
-        path = getattr(r4b, "__path__", [])
-        import pkgutil  # noqa: PLC0415
-
-        modules = sorted(m.name for m in pkgutil.iter_modules(path))
-        for name in modules:
-            try:
-                model = get_fhir_model_class(_camel(name))
-            except (KeyError, ValueError):
-                continue
-            if issubclass(model, Resource) and model.__name__ not in (
-                "Resource",
-                "DomainResource",
-            ):
-                _RESOURCE_TYPE_CACHE.append(model.__name__)
-    return _RESOURCE_TYPE_CACHE
-
-
-def _camel(module: str) -> str:
-    # fhir.resources names modules in lower case (observation, diagnosticreport); the model
-    # lookup is case-insensitive on the resource type name.
-    return module
+@cache
+def _resource_types() -> tuple[str, ...]:
+    """The FHIR R4 resource type names fhir.resources models, read from its module sources (a
+    resource's class derives from Resource or DomainResource), without importing every model."""
+    folder = Path(r4b.__file__).parent
+    pattern = re.compile(
+        r"^class (\w+)\((?:domainresource\.DomainResource|resource\.Resource)\):", re.M
+    )
+    found = set()
+    for module in folder.glob("*.py"):
+        found.update(pattern.findall(module.read_text(encoding="utf-8")))
+    return tuple(sorted(found - {"DomainResource"}))
 
 
 def _class_out(target: bytes, names: Mapping[bytes, dict[str, str]]) -> dict[str, str]:
@@ -831,6 +844,7 @@ __all__ = [
     "consent_from_fhir",
     "consent_to_fhir",
     "consents_to_fhir",
+    "export_consents",
     "validate_consent",
     "validate_resource",
 ]

@@ -74,7 +74,7 @@ def register_records(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
     p = action(
         "amend",
-        "add a version to a record (classed by its content: a changed category changes them)",
+        "add a version to a record (it keeps its classes and gains those of the new content)",
         _amend,
     )
     _record_id(p)
@@ -82,6 +82,15 @@ def register_records(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "file", metavar="FILE", type=Path, help="the new version: a FHIR R4 resource as JSON"
     )
     _class_option(p)
+    p.add_argument(
+        "--drop-class",
+        dest="drop_classes",
+        metavar="CLASS",
+        action="append",
+        default=[],
+        help="a class the record leaves, e.g. laboratory after a miscategorised result was "
+        "corrected (repeat); without it a record keeps every class it had",
+    )
 
     _record_id(action("history", "every version of a record", _history))
     p = action("list", "a patient's records (latest versions)", _list)
@@ -177,7 +186,12 @@ def _get(ctx: Context) -> int:
 def _amend(ctx: Context) -> int:
     resource = ctx.args.file.read_bytes()
     vault = _vault(ctx, key_required=False)
-    stored = vault.amend(ctx.args.record_id, resource, extra_classes=ctx.args.data_classes)
+    stored = vault.amend(
+        ctx.args.record_id,
+        resource,
+        extra_classes=ctx.args.data_classes,
+        drop_classes=ctx.args.drop_classes,
+    )
     ctx.out.result(
         stored.as_json(),
         human=f"record 0x{stored.record_id.hex()} is now at v{stored.version} ({stored.cid}), "

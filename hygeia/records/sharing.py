@@ -10,11 +10,13 @@ ConsentKeysShared event). Nothing about keys is stored by the contract.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from hygeia.consent.client import Consent, GrantRequest, GrantSignature
+from hygeia.consent.fhir import ConsentImport, consent_from_fhir
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
@@ -112,6 +114,24 @@ class ConsentManager:
     def __init__(self, vault: RecordVault) -> None:
         self.vault = vault
         self.consent = vault.consent
+
+    def grant_fhir(
+        self,
+        patient: str,
+        resource: Mapping[str, Any],
+        references: Mapping[str, str] | None = None,
+    ) -> tuple[ConsentImport, list[GrantResult]]:
+        """Record a FHIR R4 Consent of `patient` (hygeia.consent.fhir): all of it is checked
+        before anything is sent, then its grants are recorded denies first, so a failure part way
+        never leaves a permit in force without the exceptions that came with it."""
+        imported = consent_from_fhir(
+            resource,
+            patient=patient,
+            chain_id=int(self.consent.w3.eth.chain_id),
+            now=self.vault.policy.now(),
+            references=references,
+        )
+        return imported, [self.grant(patient, request) for request in imported.grants]
 
     def grant(self, patient: str, request: GrantRequest) -> GrantResult:
         """Record a consent of `patient`; a permit to ACCESS shares the covered records' keys."""

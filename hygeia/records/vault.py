@@ -20,6 +20,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from hygeia.consent.client import (
+    MAX_RECORD_CLASSES,
     ConsentRegistryClient,
     RecordAnchor,
     RecordState,
@@ -86,7 +87,7 @@ class StoredVersion:
             "record_id": "0x" + self.record_id.hex(),
             "version": self.version,
             "data_classes": list(self.data_classes),
-            "data_class_ids": ["0x" + c.hex() for c in class_ids(self.data_classes)],
+            "data_class_ids": [_class_id_text(name) for name in self.data_classes],
             "cid": self.cid,
             "key_bundle_cid": self.key_bundle_cid,
             "readers": list(self.readers),
@@ -202,18 +203,34 @@ class RecordVault:
         payload: bytes | str | dict[str, Any],
         *,
         extra_classes: Iterable[str] = (),
+        drop_classes: Iterable[str] = (),
     ) -> StoredVersion:
         """Add a version to a record (the previous ones stay in its history).
 
-        The new version's classes are derived from its content as for :meth:`put` (plus
-        `extra_classes`); when they differ from the record's, the amendment changes the record's
-        classes on-chain (amendRecordClasses), and the key policy asks about the new classes.
+        The record keeps its classes and gains those of the new content (its type and
+        categories, hygeia.records.classes) and `extra_classes`; a class leaves it only when
+        named in `drop_classes` (and not in the new content), so no amendment silently takes a
+        record out from under a deny. When the classes change, the amendment changes them
+        on-chain (amendRecordClasses) and the key policy asks about the new ones.
         """
         state = self._live(record_id)
         assert state.patient is not None
         record = validate_fhir(payload)
-        names = record_classes(record.resource, extra_classes)
-        ids = class_ids(names)
+        derived = record_classes(record.resource, extra_classes)
+        dropped = set(class_ids(tuple(name.strip() for name in drop_classes)))
+        kept_back = dropped & set(class_ids(derived))
+        if kept_back:
+            raise InvalidInputError(
+                "the new version's content or --class names a class you asked to drop"
+            )
+        ids = tuple(dict.fromkeys(c for c in (*state.data_classes, *class_ids(derived))))
+        ids = tuple(c for c in ids if c not in dropped)
+        if len(ids) > MAX_RECORD_CLASSES:
+            raise InvalidInputError(
+                f"the record would carry {len(ids)} data classes, more than "
+                f"{MAX_RECORD_CLASSES}: drop some of its old ones"
+            )
+        names = tuple(_class_name(c, derived) for c in ids)
         version = state.latest_version + 1
         ref = RecordRef(record_id, address_bytes(state.patient), version)
         reclassed = ids != state.data_classes
@@ -456,6 +473,21 @@ class RecordVault:
             if grantee is None or manifest.grantee.lower() == grantee.lower():
                 manifests.append(manifest)
         return manifests
+
+
+def _class_id_text(name: str) -> str:
+    """The 0x id of a class name (a name that is already an id stays as it is)."""
+    if len(name) == 66 and name.startswith("0x"):
+        return name
+    return "0x" + class_ids([name])[0].hex()
+
+
+def _class_name(class_id: bytes, names: tuple[str, ...]) -> str:
+    """A class's name when one of `names` is it, else its 0x id (the chain keeps only ids)."""
+    for name in names:
+        if class_ids([name])[0] == class_id:
+            return name
+    return "0x" + class_id.hex()
 
 
 def _check_classes(record_id: bytes, anchor: RecordAnchor, opened: ValidatedRecord) -> None:

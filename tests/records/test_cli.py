@@ -56,8 +56,10 @@ def test_a_day_of_records_and_consent_through_the_cli(cli, world: World, tmp_pat
     code, put = cli("records", "put", str(record), "--class", lab, account="patient")
     assert code == 0
     record_id = put["record_id"]
-    # The data class it is filed under, by name and by the id the chain and `records list` show.
-    assert put["data_class"] == lab and put["data_class_id"] == "0x" + data_class_id(lab).hex()
+    # The data classes it is filed under (its type, its category and the one named), by name and
+    # by the ids the chain and `records list` show.
+    assert put["data_classes"] == ["Observation", "laboratory", lab]
+    assert put["data_class_ids"] == ["0x" + data_class_id(c).hex() for c in put["data_classes"]]
 
     code, granted = cli(
         "consent",
@@ -92,12 +94,12 @@ def test_a_day_of_records_and_consent_through_the_cli(cli, world: World, tmp_pat
     amended.write_bytes(glucose(120))
     code, amend = cli("records", "amend", record_id, str(amended), account="patient")
     assert code == 0 and amend["version"] == 2
-    assert amend["data_class_id"] == put["data_class_id"]  # a record keeps its class
+    assert amend["data_class_ids"] == put["data_class_ids"]  # a record keeps its classes
     code, history = cli("records", "history", record_id, account="patient")
     assert [v["version"] for v in history["versions"]] == [1, 2]
     code, listed = cli("records", "list", account="patient")
     mine = [r for r in listed["records"] if r["record_id"] == record_id]
-    assert mine[0]["data_class"] == put["data_class_id"]
+    assert mine[0]["data_class_ids"] == put["data_class_ids"]
 
     code, consents = cli("consent", "list", account="patient")
     assert code == 0, consents
@@ -192,7 +194,7 @@ def test_keys_new_writes_a_key_file_and_show_prints_its_public_key(
     assert json.loads(capsys.readouterr().out)["error"]["type"] == "EncryptionKeyPasswordError"
 
 
-def test_records_put_says_the_data_class_it_filed_the_record_under(
+def test_records_put_says_the_data_classes_it_filed_the_record_under(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     record = tmp_path / "glucose.json"
@@ -202,10 +204,8 @@ def test_records_put_says_the_data_class_it_filed_the_record_under(
          str(world.deployments), "--store", f"local:{world.store.root}", "--account", "patient"]
     )  # fmt: skip
     out = capsys.readouterr().out
-    class_id = "0x" + data_class_id("Observation").hex()
     assert code == 0
-    assert f"filed under data class 'Observation' ({class_id})" in out
-    assert "--class Observation" in out
+    assert "filed under data classes Observation, laboratory" in out
 
 
 def test_consent_check_refuses_a_purpose_it_does_not_know_as_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hygeia.consent import data_class_id
 from hygeia.core.chain import dev_signer
 from tests.records.samples import GLUCOSE
 from tests.records.world import World
@@ -43,3 +44,11 @@ def test_the_backend_example_of_the_docs_runs_as_written(
     }
     exec(compile(docs_example(), PAGE, "exec"), given)  # noqa: S102
     assert capsys.readouterr().out.strip() == "Observation {'value': 97, 'unit': 'mg/dL'}"
+
+    # The example's 30-day grant of "laboratory" would open every later lab record of the shared
+    # patient to the specialist: end it, as the tests after this one expect.
+    patient, specialist = world.address("patient"), world.address("specialist")
+    for consent in world.suite("patient").consent.consents(patient):
+        if consent.grantee == specialist and consent.revoked_by is None:
+            if data_class_id("laboratory") in consent.targets:
+                world.consents("patient").revoke(patient, consent.consent_id)

@@ -106,7 +106,7 @@ def test_the_scan_would_catch_a_leak(world: World) -> None:
     consent.anchor_record(
         world.address("patient"),
         leaked,
-        leaked,
+        (leaked,),
         b"\x01" * 36,
         leaked,
         b"\x03" * 36,

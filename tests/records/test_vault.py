@@ -74,14 +74,17 @@ def test_the_patient_stores_a_record_and_reads_it_back(world: World, lab: str) -
     assert stored.readers == ()
     state = world.suite("patient").consent.record_of(stored.record_id)
     assert (state.patient, state.latest_version, state.erased) == (patient, 1, False)
-    assert state.data_class == data_class_id(lab)
+    assert state.data_classes == tuple(
+        data_class_id(c) for c in ("Observation", "laboratory", lab)
+    )
 
 
-def test_the_data_class_defaults_to_the_fhir_resource_type(world: World) -> None:
+def test_a_record_is_filed_under_its_fhir_resource_type_first(world: World) -> None:
     stored = world.vault("patient").put(world.address("patient"), CONDITION)
     assert stored.data_class == "Condition"
     state = world.suite("patient").consent.record_of(stored.record_id)
-    assert state.data_class == data_class_id("Condition")
+    assert state.data_classes[0] == data_class_id("Condition")
+    assert state.data_classes == tuple(data_class_id(c) for c in stored.data_classes)
 
 
 def test_an_invalid_fhir_payload_is_refused_before_anything_is_stored(world: World) -> None:

@@ -271,7 +271,7 @@ def test_a_record_id_cannot_be_chosen_to_shadow_the_claim_data_class(
     # The provider anchors a record of class `lab` whose id it hopes is keccak256("Claim").
     consent = world.suite("provider").consent
     consent.anchor_record(
-        victim.address, claim_class, lab, b"\x01" * 36, b"\x02" * 32, b"\x03" * 36
+        victim.address, claim_class, (lab,), b"\x01" * 36, b"\x02" * 32, b"\x03" * 36
     )
 
     assert consent.record_of(claim_class).patient is None  # no record got that id
@@ -314,7 +314,7 @@ def test_nobody_can_take_a_record_id_first_by_copying_a_pending_anchor(
         permit(world, world.address("provider"), actions=Action.COLLECT, purposes=Purpose.TREAT),
     )
     salt = keccak(text=f"salt-{uuid.uuid4()}")
-    args = (data_class_id("Observation"), b"\x01" * 36, b"\x02" * 32, b"\x03" * 36)
+    args = ((data_class_id("Observation"),), b"\x01" * 36, b"\x02" * 32, b"\x03" * 36)
     front = world.suite("provider").consent
     front.anchor_record(victim.address, salt, *args)
 
