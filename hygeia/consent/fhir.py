@@ -204,7 +204,7 @@ class _Scope:
     actions: Action
     purposes: Purpose
     targets: tuple[bytes, ...]
-    start: datetime
+    start: datetime | None  # None: not stated (the grant starts now)
     end: datetime | None
 
 
@@ -276,7 +276,7 @@ def consent_from_fhir(
     provision = resource.get("provision")
     if not isinstance(provision, dict):
         raise FhirConsentError("Consent.provision", "a consent without provisions records nothing")
-    root = _Scope((), ALL_ACTIONS, ALL_PURPOSES, (), now, None)
+    root = _Scope((), ALL_ACTIONS, ALL_PURPOSES, (), None, None)
     out: list[tuple[GrantRequest, str]] = []
     _walk(provision, "Consent.provision", root, None, chain_id, refs, patient, now, out)
     if not out:
@@ -417,7 +417,7 @@ def _walk(
                 request = GrantRequest(
                     actions=scope.actions,
                     purposes=scope.purposes,
-                    start=scope.start,
+                    start=now if scope.start is None else scope.start,
                     end=scope.end,
                     grantee=account,
                     grantee_role=role,
@@ -481,10 +481,11 @@ def _scope(
     start, end = parent.start, parent.end
     if provision.get("period"):
         own_start, own_end = _period(provision["period"], f"{path}.period", now)
-        start = max(start, own_start) if own_start is not None else start
+        if own_start is not None:
+            start = own_start if start is None else max(start, own_start)
         if own_end is not None:
             end = own_end if end is None else min(end, own_end)
-        if end is not None and start > end:
+        if end is not None and start is not None and start > end:
             raise FhirConsentError(
                 f"{path}.period", "ends before it starts, or outside its parent's"
             )

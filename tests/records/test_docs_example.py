@@ -49,6 +49,6 @@ def test_the_backend_example_of_the_docs_runs_as_written(
     # patient to the specialist: end it, as the tests after this one expect.
     patient, specialist = world.address("patient"), world.address("specialist")
     for consent in world.suite("patient").consent.consents(patient):
-        if consent.grantee == specialist and consent.revoked_by is None:
-            if data_class_id("laboratory") in consent.targets:
-                world.consents("patient").revoke(patient, consent.consent_id)
+        lab = data_class_id("laboratory") in consent.targets
+        if lab and consent.grantee == specialist and consent.revoked_by is None:
+            world.consents("patient").revoke(patient, consent.consent_id)
