@@ -253,9 +253,14 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         _requireContent(cid, ciphertextDigest, keyBundleCid);
         StoredRecord storage record = _liveRecord(recordId);
         address patient = record.patient;
-        // CORRECT on the record as it stands (its old classes), COLLECT on what it becomes.
+        // CORRECT on the record as it stands (its old classes), COLLECT on what it becomes; a
+        // provider adds classes but never drops one (that would take the record out from under
+        // a deny on it).
         _requireCorrector(patient, recordId);
         _requireCollector(patient, dataClasses);
+        if (msg.sender != patient && !_isDelegate(patient, msg.sender)) {
+            _requireKeepsClasses(recordId, record, dataClasses);
+        }
         _storeClasses(recordId, record, dataClasses);
         version = _amend(recordId, record, cid, ciphertextDigest, keyBundleCid);
     }
@@ -365,12 +370,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     /// @inheritdoc IConsentRegistry
     function recordOf(bytes32 recordId) external view returns (Record memory) {
         StoredRecord storage record = _records[recordId];
-        return Record({
-            patient: record.patient,
-            latestVersion: record.latestVersion,
-            erased: record.erased,
-            dataClasses: _classesOf(recordId, record)
-        });
+        return
+            Record({
+                patient: record.patient,
+                latestVersion: record.latestVersion,
+                erased: record.erased,
+                dataClasses: _classesOf(recordId, record)
+            });
     }
 
     /// @inheritdoc IConsentRegistry
@@ -739,6 +745,22 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
             for (uint256 j = 0; j < i; ++j) {
                 if (dataClasses[j] == dataClass) revert ConsentRegistryInvalidDataClass(dataClass);
             }
+        }
+    }
+
+    /// @dev Every class `record` has is among `dataClasses`.
+    function _requireKeepsClasses(
+        bytes32 recordId,
+        StoredRecord storage record,
+        bytes32[] calldata dataClasses
+    ) private view {
+        bytes32[] memory classes = _classesOf(recordId, record);
+        for (uint256 i = 0; i < classes.length; ++i) {
+            bool kept = false;
+            for (uint256 j = 0; j < dataClasses.length && !kept; ++j) {
+                kept = dataClasses[j] == classes[i];
+            }
+            if (!kept) revert ConsentRegistryClassDropped(recordId, classes[i]);
         }
     }
 

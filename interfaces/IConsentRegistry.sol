@@ -311,6 +311,12 @@ interface IConsentRegistry {
     /// @param count the number of data classes given.
     error ConsentRegistryInvalidClassCount(uint256 count);
 
+    /// @notice A provider's amendment of `recordId` leaves out its data class `dataClass`: only the
+    /// patient or a delegate takes a class off a record.
+    /// @param recordId the record amended.
+    /// @param dataClass the first of its classes the amendment leaves out.
+    error ConsentRegistryClassDropped(bytes32 recordId, bytes32 dataClass);
+
     /// @notice A record's data class is zero or repeated.
     /// @param dataClass the first zero or repeated data class.
     error ConsentRegistryInvalidDataClass(bytes32 dataClass);
@@ -573,7 +579,8 @@ interface IConsentRegistry {
     /// @notice Adds a version to `recordId` that amends the latest one and changes its data classes
     /// to `dataClasses` (its resource type or categories changed); history is kept.
     /// @dev Requirements: as {amendRecord}; `dataClasses` as for {anchorRecord}; an active PROVIDER
-    /// also needs COLLECT for TREAT on the new classes, as if it wrote a new record of them.
+    /// also needs COLLECT for TREAT on the new classes, as if it wrote a new record of them, and
+    /// may add classes but not leave any of the record's out (only the patient or a delegate does).
     /// Emits {RecordAnchored} with the previous version and the new classes.
     /// @param recordId the record amended.
     /// @param dataClasses the record's data class ids from this version on, its resource type first.

@@ -241,6 +241,13 @@ class ConsentRegistryBreakGlassOpen(ContractRevertError):
     """
 
 
+class ConsentRegistryClassDropped(ContractRevertError):
+    """A provider's amendment of `recordId` leaves out its data class `dataClass`: only the
+    patient or a delegate takes a class off a record. Arguments: recordId (bytes32),
+    dataClass (bytes32).
+    """
+
+
 class ConsentRegistryConsentMismatch(ContractRevertError):
     """The access is allowed under consent `expected`, not the `given` one. Arguments: expected
     (uint256), given (uint256).
@@ -808,6 +815,7 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ConsentRegistryBreakGlassLimitReached": ConsentRegistryBreakGlassLimitReached,
     "ConsentRegistryBreakGlassNotOpen": ConsentRegistryBreakGlassNotOpen,
     "ConsentRegistryBreakGlassOpen": ConsentRegistryBreakGlassOpen,
+    "ConsentRegistryClassDropped": ConsentRegistryClassDropped,
     "ConsentRegistryConsentMismatch": ConsentRegistryConsentMismatch,
     "ConsentRegistryConsentNotFound": ConsentRegistryConsentNotFound,
     "ConsentRegistryConsentNotInForce": ConsentRegistryConsentNotInForce,

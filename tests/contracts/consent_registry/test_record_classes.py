@@ -159,13 +159,29 @@ def test_a_provider_reclasses_only_with_correct_on_the_record_and_collect_on_its
     grant(provider, actions=CORRECT, targets=[record_1])
     with reverts_with("ConsentRegistryAccessDenied", patient, provider, R_NO_PERMIT):
         consent.amendRecordClasses(
-            record_1, [OBSERVATION, IMAGING], CID_2, CT_2, BUNDLE_2, {"from": provider}
+            record_1, [*LAB_OBSERVATION, IMAGING], CID_2, CT_2, BUNDLE_2, {"from": provider}
         )
     grant(provider, actions=COLLECT, targets=[IMAGING])
     tx = consent.amendRecordClasses(
-        record_1, [OBSERVATION, IMAGING], CID_2, CT_2, BUNDLE_2, {"from": provider}
+        record_1, [*LAB_OBSERVATION, IMAGING], CID_2, CT_2, BUNDLE_2, {"from": provider}
     )
     assert tx.return_value == 2
+
+
+def test_a_provider_adds_classes_but_never_drops_one_the_patient_does(
+    consent, anchor, grant, patient, provider, reverts_with, record_1
+):
+    anchor(SALT_1, LAB_OBSERVATION)
+    grant(provider, actions=CORRECT | COLLECT, targets=[OBSERVATION])
+    # Dropping `laboratory` would take the record out from under a deny on it (for anyone).
+    with reverts_with("ConsentRegistryClassDropped", record_1, LABORATORY):
+        consent.amendRecordClasses(
+            record_1, [OBSERVATION], CID_2, CT_2, BUNDLE_2, {"from": provider}
+        )
+    tx = consent.amendRecordClasses(
+        record_1, [OBSERVATION], CID_2, CT_2, BUNDLE_2, {"from": patient}
+    )
+    assert norm(tx.events["RecordAnchored"]["dataClasses"]) == norm([OBSERVATION])
 
 
 def test_a_provider_denied_correcting_one_class_may_not_amend_the_record_at_all(
