@@ -4,6 +4,7 @@ leave nothing behind: no wrapped key, no plaintext, no event claiming what did n
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -14,12 +15,14 @@ from web3 import Web3
 
 from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment, PlanTerms
 from hygeia.consent.client import GrantRequest, data_class_id, record_id_of
+from hygeia.consent.fhir import FhirConsentError, account_identifier
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose, ReceiptMode
 from hygeia.core.errors import AccessDeniedError, IntegrityError, KeyNotSharedError
 from hygeia.core.times import to_unix
 from hygeia.records import public_key_bytes
+from hygeia.records import vault as vault_module
 from hygeia.records.envelope import RecordRef
 from hygeia.records.manifests import address_bytes, cid_text, load_bundle
 from hygeia.records.sharing import ConsentManager
@@ -29,6 +32,7 @@ from tests.records.world import World
 from tests.security.parties import Patient, new_account, new_patient, raw_revert
 
 DAY = timedelta(days=1)
+PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 
 
 def permit(world: World, grantee: str, *targets: bytes, **fields: object) -> GrantRequest:
@@ -566,3 +570,185 @@ def test_the_anchor_digest_binds_both_cids_so_swapping_the_key_bundle_is_detecte
     forged = replace(anchor, key_bundle_cid=anchor.cid)
     with pytest.raises(IntegrityError, match="key-bundle CID"):
         consent.check_anchor(forged)
+
+
+# ------------------------------------------------------- FHIR Consents and records' data classes
+
+
+def _fhir_permit(world: World, victim: Patient, grantee: str, **provision: object) -> dict:  # type: ignore[type-arg]
+    chain = world.w3.eth.chain_id
+    actor = {
+        "role": {"coding": [{"system": PARTICIPATION_TYPE, "code": "PRCP"}]},
+        "reference": {"identifier": account_identifier(chain, grantee)},
+    }
+    return {
+        "resourceType": "Consent",
+        "status": "active",
+        "scope": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": "patient-privacy",
+                }
+            ]
+        },  # fmt: skip
+        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "patient": {"identifier": account_identifier(chain, victim.address)},
+        "provision": {"type": "permit", "actor": [actor], **provision},
+    }
+
+
+@pytest.mark.parametrize(
+    ("trick", "element"),
+    [
+        # Each narrows a permit in FHIR; dropped, it would permit more than the patient said.
+        ({"dataPeriod": {"end": "2020-01-01"}}, "Consent.provision.dataPeriod"),
+        (
+            {
+                "securityLabel": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+                        "code": "N",
+                    }
+                ]
+            },
+            "Consent.provision.securityLabel",
+        ),  # fmt: skip
+        (
+            {"code": [{"coding": [{"system": "http://loinc.org", "code": "2339-0"}]}]},
+            "Consent.provision.code",
+        ),  # fmt: skip
+        (
+            {"data": [{"meaning": "authoredby", "reference": {"reference": "Practitioner/1"}}]},
+            "Consent.provision.data[0].meaning",
+        ),  # fmt: skip
+        (
+            {
+                "modifierExtension": [
+                    {"url": "http://example.org/only-on-weekdays", "valueBoolean": True}
+                ]
+            },
+            "Consent.provision.modifierExtension",
+        ),  # fmt: skip
+        # An action or purpose the chain does not know, mapped to one it does, would widen.
+        (
+            {
+                "action": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/consentaction",
+                                "code": "use",
+                            }
+                        ]
+                    }
+                ]
+            },
+            "Consent.provision.action[0].coding[0]",
+        ),
+        (
+            {
+                "purpose": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-ActReason",
+                        "code": "HMARKT",
+                    }
+                ]
+            },
+            "Consent.provision.purpose[0]",
+        ),  # fmt: skip
+    ],
+)
+def test_a_fhir_consent_cannot_widen_a_grant_through_an_element_the_chain_does_not_hold(
+    world: World,
+    victim: Patient,
+    trick: dict,
+    element: str,  # type: ignore[type-arg]
+) -> None:
+    """A Consent whose permit is narrowed by an element the chain cannot hold is refused whole,
+    naming the element: nothing is recorded, so nothing wider than the patient's words is."""
+    spy = world.address("specialist")
+    before = len(victim.suite().consent.consents(victim.address))
+    with pytest.raises(FhirConsentError) as caught:
+        victim.consents().grant_fhir(victim.address, _fhir_permit(world, victim, spy, **trick))
+    assert caught.value.element == element
+    assert len(victim.suite().consent.consents(victim.address)) == before
+
+
+def test_a_fhir_opt_out_cannot_become_access_for_everyone(world: World, victim: Patient) -> None:
+    doc = _fhir_permit(world, victim, world.address("specialist"))
+    doc["policyRule"] = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                                     "code": "OPTOUT"}]}  # fmt: skip
+    with pytest.raises(FhirConsentError, match=r"^Consent\.policyRule"):
+        victim.consents().grant_fhir(victim.address, doc)
+    assert victim.suite().consent.consents(victim.address) == []
+
+
+def test_a_writer_cannot_file_a_lab_result_outside_laboratory_through_the_sdk(
+    world: World, victim: Patient
+) -> None:
+    """A provider allowed to collect Observations names only `Observation` for a lab result, to
+    dodge the patient's deny of lab results to a reader: the SDK files it under laboratory too,
+    and the chain's deny on that class refuses the reader."""
+    provider, spy = world.address("provider"), world.address("specialist")
+    lab, obs = data_class_id("laboratory"), data_class_id("Observation")
+    manager = victim.consents()
+    manager.grant(victim.address, permit(world, provider, obs, actions=Action.COLLECT))
+    manager.grant(victim.address, permit(world, spy, obs))
+    manager.grant(victim.address, deny(world, spy, lab))
+
+    stored = world.vault("provider").put(victim.address, glucose(250), data_class="Observation")
+
+    assert stored.data_classes == ("Observation", "laboratory")
+    with pytest.raises(AccessDeniedError, match="denied"):
+        world.vault("specialist").get(stored.record_id)
+    assert not wrapped_for(world, victim, stored.record_id, 1, spy)
+
+
+def test_a_record_misfiled_around_the_sdk_is_refused_by_an_honest_readers_sdk(
+    world: World, victim: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain cannot see inside a ciphertext: a writer who bypasses the SDK can file a lab
+    result as `Observation` only. The reader's SDK checks the content's classes against the anchor
+    and refuses the record (IntegrityError) instead of handing it over as an Observation."""
+    spy = world.address("specialist")
+    victim.consents().grant(victim.address, permit(world, spy, data_class_id("Observation")))
+    monkeypatch.setattr(vault_module, "record_classes", lambda resource, extra=(): ("Observation",))
+    stored = victim.vault().put(victim.address, glucose(260))
+    monkeypatch.undo()
+
+    with pytest.raises(IntegrityError, match="laboratory"):
+        world.vault("specialist").get(stored.record_id)
+    with pytest.raises(IntegrityError, match="misfiled"):
+        victim.vault().get(stored.record_id)
+
+
+def test_a_provider_cannot_amend_a_record_out_from_under_a_deny(
+    world: World, victim: Patient
+) -> None:
+    """A provider allowed to correct the record and collect Observations amends it with
+    `Observation` only, to take it out of `laboratory`, which the patient denies a reader: the
+    contract refuses (only the patient or a delegate drops a class)."""
+    provider, spy = world.address("provider"), world.address("specialist")
+    lab, obs = data_class_id("laboratory"), data_class_id("Observation")
+    stored = victim.vault().put(victim.address, glucose(270))
+    manager = victim.consents()
+    manager.grant(
+        victim.address,
+        permit(world, provider, obs, actions=Action.COLLECT | Action.CORRECT),
+    )
+    manager.grant(victim.address, permit(world, spy, obs))
+    manager.grant(victim.address, deny(world, spy, lab))
+
+    contract = world.suite("provider").consent.contract
+    error = raw_revert(
+        world, provider, contract, "amendRecordClasses", stored.record_id, [obs],
+        b"\x01" * 36, b"\x02" * 32, b"\x03" * 36,
+    )  # fmt: skip
+    assert isinstance(error, errors.ConsentRegistryClassDropped)
+    uncategorised = {k: v for k, v in json.loads(glucose(271)).items() if k != "category"}
+    with pytest.raises(errors.ConsentRegistryClassDropped):
+        world.vault("provider").amend(stored.record_id, uncategorised, drop_classes=["laboratory"])
+    assert victim.suite().consent.record_of(stored.record_id).data_classes == (obs, lab)
+    with pytest.raises(AccessDeniedError, match="denied"):
+        world.vault("specialist").get(stored.record_id)
