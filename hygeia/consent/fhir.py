@@ -75,7 +75,7 @@ from hygeia.consent.client import (
 from hygeia.consent.client import data_class_id as class_id_of
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import Action, ProvisionType, Purpose, Role
-from hygeia.core.errors import InvalidInputError
+from hygeia.core.errors import FhirConsentError, InvalidInputError
 from hygeia.core.times import iso
 
 CONSENT_ACTION = "http://terminology.hl7.org/CodeSystem/consentaction"
@@ -171,14 +171,6 @@ _WHY_REFUSED = {
     "policy": "the suite knows no policy beyond the consent's own provisions",
     "implicitRules": "the consent was written under rules the suite does not know",
 }
-
-
-class FhirConsentError(InvalidInputError):
-    """A FHIR Consent the suite cannot record as it stands; `element` names where, FHIRPath-like."""
-
-    def __init__(self, element: str, why: str) -> None:
-        super().__init__(f"{element}: {why}")
-        self.element = element
 
 
 @dataclass(frozen=True)

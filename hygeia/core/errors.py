@@ -125,6 +125,16 @@ class InvalidRecordError(InvalidInputError):
     """A health record payload is not a valid FHIR R4 resource."""
 
 
+class FhirConsentError(InvalidInputError):
+    """A FHIR Consent the suite cannot record as it stands (invalid FHIR R4, or an element the
+    contract cannot express); `element` names where, FHIRPath-like."""
+
+    def __init__(self, element: str, why: str) -> None:
+        super().__init__(f"{element}: {why}")
+        self.element = element
+        self.error_args: dict[str, Any] = {"element": element}
+
+
 class RecordNotFoundError(InvalidInputError):
     """No record is anchored under this id (or version)."""
 

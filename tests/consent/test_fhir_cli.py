@@ -87,6 +87,7 @@ def test_a_consent_the_chain_cannot_express_is_refused_naming_the_element(
     assert code == 1
     assert refused["error"]["type"] == "FhirConsentError"
     assert refused["error"]["message"].startswith("Consent.provision.securityLabel:")
+    assert refused["error"]["args"] == {"element": "Consent.provision.securityLabel"}
     assert len(patient.suite().consent.consents(patient.address)) == before
 
 
