@@ -57,9 +57,6 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         "uint40 start,uint40 end,bytes32[] targets,bytes keyBundleCid,uint256 nonce,uint256 deadline)"
     );
 
-    /// @dev Targets a query can match: all data, the record's data classes, the record.
-    uint256 private constant _QUERY_TARGETS = MAX_RECORD_CLASSES + 2;
-
     /// @notice The ParticipantRegistry that says who is an active PROVIDER or role holder.
     IParticipantRegistry public immutable participants;
 
@@ -96,7 +93,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         uint8 action;
         uint8 purpose;
         uint256 targetCount;
-        bytes32[_QUERY_TARGETS] targets;
+        // Targets a query can match: all data, the record's data classes, the record.
+        bytes32[MAX_RECORD_CLASSES + 2] targets;
         uint96 permitId;
         uint96 denyId;
         AccessReason nearMiss;
