@@ -26,7 +26,7 @@ def test_the_sample_batch_parses_with_dates_and_service_defaults() -> None:
     assert (lab.prior_auth, lab.annual_limit) == (False, None)
     therapy = next(s for s in batch.plan.services if s.code == "97110")
     assert therapy.annual_limit == 10 and therapy.deductible_applies is False
-    assert [c.claim_id for c in batch.claims] == [f"C-{i}" for i in range(1, 10)]
+    assert [c.claim_ref for c in batch.claims] == [f"C-{i}" for i in range(1, 10)]
     assert batch.claims[1].lines[0].auth_id == "PA-77"
     assert batch.claims[8].lines[0].auth_id is None
     assert batch.claims[0].received == date(2025, 2, 20)

@@ -18,6 +18,7 @@ from hygeia.claims.ids import Pseudonyms, claim_id, load_salt
 from hygeia.cli.main import main
 from hygeia.deploy import DeployResult
 from tests.chains import anvil_chain
+from tests.claims.conftest import plain
 from tests.support import ROOT
 
 DATA = ROOT / "tests" / "claims" / "data"
@@ -75,19 +76,21 @@ def test_adjudicate_file_writes_the_remittance_and_a_summary(
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "remit.json"
     code, stdout, stderr = run_file(
-        cli, batch_file, salt_file, out, "--x12-dir", str(tmp_path / "x12")
-    )
+        cli, batch_file, salt_file, out, "--x12-dir", str(tmp_path / "x12"),
+        "--profile", str(DATA / "payer.json"), "--x12-state", str(tmp_path / "state"),
+    )  # fmt: skip
 
     summary = json.loads(stdout)
-    assert code == 0
-    assert json.loads(out.read_text()) == expected()
+    assert code == 0, stdout
+    assert plain(json.loads(out.read_text())) == expected()
     assert (summary["claims"], summary["submitted"], summary["adjudicated"]) == (9, 9, 9)
     assert summary["paid"] == sum(c["paid"] for c in expected()["claims"])
     assert summary["gas_used"] > 0 and summary["claims_per_second"] > 0
     assert sorted(Path(f).name for f in summary["x12_files"]) == [
-        "835-1234567893.x12",
-        "835-1999999984.x12",
+        "835-1234567893-000000001.x12",
+        "835-1999999984-000000002.x12",
     ]
+    assert all(f["valid"] for f in summary["x12"])
     assert "claims adjudicated" in stderr
 
 
@@ -104,7 +107,7 @@ def test_adjudicate_file_run_again_sends_nothing(
         0,
         0,
     )
-    assert json.loads((tmp_path / "second.json").read_text()) == expected()
+    assert plain(json.loads((tmp_path / "second.json").read_text())) == expected()
 
 
 def test_adjudicate_file_prints_a_line_for_people(
@@ -159,12 +162,13 @@ def test_adjudicate_pending_takes_claims_providers_submitted(
     names = {
         "0x"
         + claim_id(
-            _provider_address(salt, c.provider), Pseudonyms(salt).claim_ref(c.claim_id)
-        ).hex(): c.claim_id
+            _provider_address(salt, c.provider), Pseudonyms(salt).claim_ref(c.claim_ref)
+        ).hex(): c.claim_ref
         for c in batch.claims
     }
     by_name = {
-        names[c["claim_id"]]: {**c, "claim_id": names[c["claim_id"]]} for c in pending_doc["claims"]
+        names[c["claim_id"]]: {**c, "claim_id": names[c["claim_id"]]}
+        for c in plain(pending_doc)["claims"]
     }
     assert by_name == {c["claim_id"]: c for c in expected()["claims"]}
 

@@ -127,7 +127,7 @@ def _claim_ids(batch_path: Path, salt_path: Path) -> list[bytes]:
     return [
         claim_id(
             Account.from_key(pseudonyms.account_key("provider", c.provider)).address,
-            pseudonyms.claim_ref(c.claim_id),
+            pseudonyms.claim_ref(c.claim_ref),
         )
         for c in batch.claims
     ]
