@@ -139,7 +139,8 @@ def write_remittances(
             pending.append(
                 (path, text, RemittanceFile(path, npi, control, len(new), payment, verdict))
             )
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if pending:
+            out_dir.mkdir(parents=True, exist_ok=True)
         for path, text, _ in pending:
             _write_private(path, text)
     return [written for _, _, written in pending]
