@@ -34,6 +34,14 @@ IMPLEMENTATION = "005010X222A1"
 _MISSING_SEGMENT = "(code 3)"
 
 
+class _Defect(InvalidInputError):
+    """A claim the suite cannot take, at this segment and element."""
+
+    def __init__(self, line: int, segment: str, element: str | None, message: str) -> None:
+        super().__init__(message)
+        self.issue = X12Issue(line, segment, element, message)
+
+
 @dataclass
 class _RawLine:
     line: int
@@ -98,6 +106,8 @@ def read_837p(path: Path) -> tuple[tuple[Claim[str], ...], tuple[RejectedClaim, 
             try:
                 claim = _claim(item)
                 check_claim(claim, f"claim {item.claim_ref}")
+            except _Defect as exc:
+                item.issues.append(exc.issue)
             except InvalidInputError as exc:
                 item.issues.append(X12Issue(item.line, "CLM", None, str(exc)))
             else:
@@ -181,9 +191,9 @@ def _raw_claim(
 def _claim(raw: _RawClaim) -> Claim[str]:
     where = f"claim {raw.claim_ref}"
     if not raw.provider:
-        raise InvalidInputError(f"{where}: no billing provider NPI (2010AA NM109)")
+        raise _Defect(raw.line, "NM1", "NM109", f"{where}: no billing provider NPI (2010AA)")
     if not raw.member:
-        raise InvalidInputError(f"{where}: no subscriber member id (2010BA NM109)")
+        raise _Defect(raw.line, "NM1", "NM109", f"{where}: no subscriber member id (2010BA)")
     lines = tuple(
         ClaimLine(
             code=(item.code or "").upper(),
@@ -197,9 +207,10 @@ def _claim(raw: _RawClaim) -> Claim[str]:
     )
     charge = _cents(raw.charge, f"{where} CLM02")
     if charge != sum(line.charge for line in lines):
-        raise InvalidInputError(
-            f"{where}: CLM02 {raw.charge} is not the sum of its lines' charges (SV102)"
-        )
+        raise _Defect(
+            raw.line, "CLM", "CLM02",
+            f"{where}: CLM02 {raw.charge} is not the sum of its lines' charges (SV102)",
+        )  # fmt: skip
     return Claim(
         claim_ref=raw.claim_ref,
         plan_id=0,
