@@ -39,7 +39,7 @@ def submitted_only(make_runner: RunnerFactory, batch: Batch) -> tuple[BatchRunne
 
 
 def _plan_key(batch: Batch) -> bytes:
-    return plan_key(batch.plan.plan_id, batch.plan.year_start)
+    return plan_key(batch.plan.plan_id, batch.plan.terms.year_start)
 
 
 def _by_label(document: dict[str, Any], ids: dict[str, bytes]) -> dict[str, dict[str, Any]]:
