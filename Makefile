@@ -1,13 +1,14 @@
-# The two commands a user needs (see README):
+# The two commands a user needs (README.md, Quick start):
 #   make demo   set everything up, start the local chain and IPFS node, deploy the suite and
 #               narrate one day with it (hygeia demo), ending with addresses, files and gas
 #   make test   set everything up and run the whole test suite
 # Set-up steps are stamp files, so a second run skips them and starts real work in seconds.
-# Also `make bench` (README "Benchmarks"): figures into reports/bench.{json,md}; choose parts and
-# options with BENCH_ARGS, e.g. make bench BENCH_ARGS="gas records --sizes 1MiB".
-# `make lint` (README "Tests"): ruff and mypy on the Python, solhint and prettier --check on the
+# Also `make bench` (docs/benchmarks.md): figures into reports/bench.{json,md}; choose parts and
+# options with BENCH_ARGS, e.g. make bench BENCH_ARGS="gas records --sizes 1MiB"; --docs also
+# rewrites the tables of docs/benchmarks.md.
+# `make lint` (docs/testing.md): ruff and mypy on the Python, solhint and prettier --check on the
 # Solidity; `make format` formats the Solidity.
-# And `make audit` (README "Tests"): slither over the contracts; it fails on any finding
+# And `make audit` (docs/testing.md): slither over the contracts; it fails on any finding
 # not fixed or triaged (audit/slither-triage.md). Extra slither options with AUDIT_ARGS, e.g.
 # make audit AUDIT_ARGS="--show-ignored-findings".
 
@@ -29,7 +30,8 @@ BROWNIE_HOME := $(CURDIR)/$(STATE)/brownie-home
 # and its web3/eth-* ranges must not constrain brownie's pins.
 AUDIT_VENV := $(STATE)/audit-venv
 
-# What `make lint` and `make format` read (each tool's ignore file leaves some out for now).
+# What `make lint` and `make format` read, less what .solhintignore and .prettierignore list (none
+# today; audit/solidity-lint.md says when a file may be listed).
 SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
 PRETTIER_CACHE := $(STATE)/prettier-cache.json
 
@@ -103,8 +105,8 @@ audit: setup
 # too; --disc skips its online update check; no --cache, which would hide a file's warnings on
 # the next run) and prettier --check (.prettierrc; its cache skips files unchanged since they
 # last passed, for the same prettier version and options; npm ci drops it, so a new plugin
-# version checks everything again). Both leave out the files their ignore files list for now
-# (audit/solidity-lint.md). Offline: neither reads the network.
+# version checks everything again). Both leave out the files their ignore files list (none today;
+# audit/solidity-lint.md). Offline: neither reads the network.
 lint: setup
 	@$(VENV)/bin/ruff check hygeia tests scripts bench
 	@$(VENV)/bin/mypy
@@ -112,7 +114,7 @@ lint: setup
 	@prettier --check --log-level warn --cache --cache-location $(PRETTIER_CACHE) $(SOLIDITY)
 
 # prettier (.prettierrc) formats the Solidity in contracts/ and interfaces/, except the files
-# .prettierignore leaves out for now (audit/solidity-lint.md); `make lint` checks it.
+# .prettierignore lists (none today; audit/solidity-lint.md); `make lint` checks it.
 format: setup
 	@prettier --write --log-level warn $(SOLIDITY)
 

@@ -20,6 +20,8 @@ from bench import claims, compile_time, gas, machine, records, report, throughpu
 from tests.support import ROOT
 
 PARTS = ("gas", "throughput", "claims", "records", "compile")
+# The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
+BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
 _SIZE = re.compile(r"(\d+)\s*(B|KiB|MiB)")
 _UNITS = {"B": 1, "KiB": records.KIB, "MiB": records.MIB}
@@ -48,10 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
     json_path, md_path = report.write(results, args.out)
     markdown = report.to_markdown(results)
-    if args.readme:
-        report.update_readme(ROOT / "README.md", markdown)
+    if args.docs:
+        report.update_tables(ROOT / BENCHMARKS_PAGE, markdown)
     print(markdown)
-    console.print(f"wrote {json_path} and {md_path}" + (" and README.md" if args.readme else ""))
+    also = f" and {BENCHMARKS_PAGE}" if args.docs else ""
+    console.print(f"wrote {json_path} and {md_path}{also}")
     return 0
 
 
@@ -81,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"stores for the records benchmark (default {','.join(records.STORES)})",
     )  # fmt: skip
     parser.add_argument(
-        "--readme", action="store_true", help="also put the tables into README.md's Benchmarks"
+        "--docs", action="store_true", help=f"also put the tables into {BENCHMARKS_PAGE}"
     )
     return parser
 
@@ -124,8 +127,8 @@ def _commit() -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
 
     head = git("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
-    # README.md is left out: it holds the previous run's tables, which --readme rewrites.
-    changed = git("diff", "--quiet", "HEAD", "--", ".", ":(exclude)README.md").returncode
+    # The benchmarks page is left out: it holds the previous run's tables, which --docs rewrites.
+    changed = git("diff", "--quiet", "HEAD", "--", ".", f":(exclude){BENCHMARKS_PAGE}").returncode
     return head + ("-dirty" if changed else "")
 
 

@@ -1,4 +1,4 @@
-"""Benchmark results as JSON (for machines) and markdown tables (for the README)."""
+"""Benchmark results as JSON (for machines) and markdown tables (for docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from bench.records import RecordsRow
 from bench.throughput import ThroughputRow
 from hygeia.core.errors import InvalidInputError
 
-README_BEGIN = "<!-- bench:begin (written by `make bench BENCH_ARGS=--readme`) -->"
-README_END = "<!-- bench:end -->"
+TABLES_BEGIN = "<!-- bench:begin (written by `make bench BENCH_ARGS=--docs`) -->"
+TABLES_END = "<!-- bench:end -->"
 
 
 @dataclass
@@ -127,14 +127,14 @@ def write(results: Results, folder: Path) -> tuple[Path, Path]:
     return json_path, md_path
 
 
-def update_readme(readme: Path, markdown: str) -> None:
-    """Put ``markdown`` between the benchmark markers of ``readme``, replacing what was there."""
-    text = readme.read_text()
-    begin, end = text.find(README_BEGIN), text.find(README_END)
+def update_tables(page: Path, markdown: str) -> None:
+    """Put ``markdown`` between the benchmark markers of ``page``, replacing what was there."""
+    text = page.read_text()
+    begin, end = text.find(TABLES_BEGIN), text.find(TABLES_END)
     if begin < 0 or end < begin:
-        raise InvalidInputError(f"{readme} has no {README_BEGIN} ... {README_END} block")
-    head = text[: begin + len(README_BEGIN)]
-    readme.write_text(f"{head}\n\n{markdown}\n{text[end:]}")
+        raise InvalidInputError(f"{page} has no {TABLES_BEGIN} ... {TABLES_END} block")
+    head = text[: begin + len(TABLES_BEGIN)]
+    page.write_text(f"{head}\n\n{markdown}\n{text[end:]}")
 
 
 def _gas_table(rows: list[GasRow]) -> str:

@@ -34,6 +34,7 @@ from hygeia.consent.client import ConsentRegistryClient, GrantRequest
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer
 from hygeia.core.contract_types import Action, Purpose, Role
+from hygeia.core.times import from_unix
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance import ids
@@ -44,7 +45,7 @@ from tests.gas import claims_gas
 # The estimate is raised by this margin for the fixed limit: transactions of a batch differ in
 # their arguments (and so slightly in gas), and an unused limit costs nothing on Anvil.
 GAS_LIMIT_MARGIN = 1.25
-START, END = 1_700_000_000, 4_000_000_000
+START, END = from_unix(1_700_000_000), from_unix(4_000_000_000)
 GTIN, EXPIRY, LOT_SIZE = 614141000418, 301231, 100
 DOCUMENT_CID = bytes.fromhex("01551220") + bytes(range(32))  # a binary CIDv1 (36 bytes)
 PATIENT_X25519_KEY = b"\x0a" * 32  # the granting patient's published record key

@@ -34,8 +34,8 @@ import {Roles} from "./libraries/Roles.sol";
 /// both are final and a second dispense of the serial is detected as a clone.
 /// Limits: a subset shipment costs calldata and proof work linear in the units listed, and each
 /// proof node costs more to hash and queue than its calldata, while a whole holding costs the
-/// same at any size, so large quantities are best shipped as whole holdings (the README's
-/// benchmarks give the figures); the SDK must know each holding's units to build proofs, which
+/// same at any size, so large quantities are best shipped as whole holdings (docs/benchmarks.md
+/// gives the figures); the SDK must know each holding's units to build proofs, which
 /// it reads from the EPCIS documents and checks against the roots here; unit counts are as
 /// declared at commissioning (the contract cannot count a tree's leaves). {verify} checks a
 /// unit against its lot's commissioned root, so it sees lot-level states (recall, lot

@@ -6,10 +6,12 @@ The contract tests (tests/contracts) use brownie's own fixtures and chain instea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from web3 import Web3
 
+from hygeia.core.chain import block_time
 from hygeia.dev.nodes import ipfs
 from hygeia.dev.nodes.process import NodeProcess
 from tests.chains import session_chain_fixtures
@@ -30,5 +32,5 @@ def ipfs_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]
 
 
 @pytest.fixture
-def chain_now(w3: Web3) -> int:
-    return int(w3.eth.get_block("latest")["timestamp"])
+def chain_now(w3: Web3) -> datetime:
+    return block_time(w3)

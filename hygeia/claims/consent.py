@@ -8,6 +8,7 @@ relays it, so patients need no gas.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -19,11 +20,10 @@ from hygeia.core.chain.signers import KeySigner
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import TransactionFailedError
+from hygeia.core.times import from_unix
 
 #: keccak256("Claim"): the FHIR resource type a claim discloses (its CLAIM_DATA_CLASS).
 CLAIM_DATA_CLASS = data_class_id("Claim")
-# The last second a uint40 period can name: the consent stands until the patient revokes it.
-UNTIL_REVOKED = 2**40 - 1
 # Patients asked about per batch of JSON-RPC calls.
 _READ_CHUNK = 100
 
@@ -33,8 +33,8 @@ def payment_consent(insurer: str) -> GrantRequest:
     return GrantRequest(
         Action.DISCLOSE,
         Purpose.HPAYMT,
-        start=0,
-        end=UNTIL_REVOKED,
+        start=from_unix(0),
+        end=None,
         grantee=Web3.to_checksum_address(insurer),
         targets=(CLAIM_DATA_CLASS,),
     )
@@ -62,13 +62,15 @@ class PaymentConsentClient(ConsentRegistryClient):
             results.extend(bool(allowed) for allowed, _, _ in call_node(self._rpc, ask))
         return results
 
-    def grant_by_signature(self, patient: LocalAccount, insurer: str, deadline: int) -> Receipt:
+    def grant_by_signature(
+        self, patient: LocalAccount, insurer: str, deadline: datetime
+    ) -> Receipt:
         """Relay (as this client's sender) the patient's signed consent for claims to `insurer`:
         a permit of DISCLOSE for HPAYMT on Claim data until revoked."""
         return self.grant_by_signatures([patient], insurer, deadline)[0]
 
     def grant_by_signatures(
-        self, patients: Sequence[LocalAccount], insurer: str, deadline: int
+        self, patients: Sequence[LocalAccount], insurer: str, deadline: datetime
     ) -> list[Receipt]:
         """grant_by_signature for many patients, one transaction each. Not pipelined: Anvil with
         --prune-history can fail a gas estimate made while the previous transaction is mined."""

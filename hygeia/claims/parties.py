@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -20,7 +21,7 @@ from web3 import Web3
 
 from hygeia.claims.ids import Pseudonyms
 from hygeia.core import artifacts
-from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, call_node
+from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, block_time, call_node
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import CredentialStatus, Role
@@ -30,7 +31,7 @@ from hygeia.records.keys import public_key_bytes, stand_in_private_key
 
 GAS_MONEY = Web3.to_wei(1, "ether")
 # A provider credential issued for a batch is valid from a day before to ten years after now.
-_DAY, _CREDENTIAL_YEARS = 86_400, 10
+_DAY, _CREDENTIAL_LIFETIME = timedelta(days=1), timedelta(days=10 * 365)
 _JURISDICTION = "US"
 
 
@@ -99,17 +100,19 @@ class LocalParties:
                 f"{address} holds a {status.name.lower()} {role.name.lower()} credential that "
                 "is not active now; a regulator must renew or reinstate it"
             )
-        now = int(call_node(self._rpc, lambda: self.w3.eth.get_block("latest"))["timestamp"])
+        now = block_time(self.w3)
         self.regulator.issue_credential(
             address,
             role,
             license_id=license_id,
             jurisdiction=_JURISDICTION,
             valid_from=now - _DAY,
-            valid_until=now + _CREDENTIAL_YEARS * 365 * _DAY,
+            valid_until=now + _CREDENTIAL_LIFETIME,
         )
 
-    def ensure_patients(self, patients: Sequence[LocalAccount], deadline: int) -> list[Receipt]:
+    def ensure_patients(
+        self, patients: Sequence[LocalAccount], deadline: datetime
+    ) -> list[Receipt]:
         """Register the stand-in patients that are not registered yet (see
         :func:`register_stand_in_patients`)."""
         return register_stand_in_patients(self.regulator, patients, deadline)
@@ -129,7 +132,7 @@ class LocalParties:
 
 
 def register_stand_in_patients(
-    registry: ParticipantRegistryClient, patients: Sequence[LocalAccount], deadline: int
+    registry: ParticipantRegistryClient, patients: Sequence[LocalAccount], deadline: datetime
 ) -> list[Receipt]:
     """Register each stand-in patient that is not a patient yet, by its own signed registration
     relayed by `registry`'s sender, so a patient needs no gas. Its X25519 key is derived from its

@@ -14,6 +14,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from web3 import Web3
@@ -40,6 +41,7 @@ from hygeia.claims.remittance import (
 )
 from hygeia.claims.token import PaymentTokenClient
 from hygeia.core import artifacts
+from hygeia.core.chain.connection import block_time
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import ClaimState, ReceiptMode, Role
@@ -53,7 +55,7 @@ T = TypeVar("T")
 #: a 30M block, and per-transaction overhead is spread thin.
 DEFAULT_BATCH_SIZE = 50
 # How long a relayed consent signature stays valid.
-_SIGNATURE_LIFETIME = 3_600
+_SIGNATURE_LIFETIME = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -390,8 +392,8 @@ class BatchRunner:
     def _reporter(self, total: int) -> Callable[[int], None]:
         return lambda done: self._progress(Progress("remittance", done, total))
 
-    def _chain_time(self) -> int:
-        return int(self.claims.w3.eth.get_block("latest")["timestamp"])
+    def _chain_time(self) -> datetime:
+        return block_time(self.claims.w3)
 
 
 def pseudonymize(claim: Claim[str], pseudonyms: Pseudonyms, plan_id: int) -> ClaimSubmission:

@@ -186,11 +186,11 @@ class Context:
         return Suite(w3, deployment, sender)
 
 
-def resolve_address(suite: Suite, who: str) -> str:
-    """An address as given, or a dev account's by name (on the suite's own connection)."""
+def resolve_address(on: Suite | Web3, who: str) -> str:
+    """An address as given, or a dev account's by name (on the suite's, or this, connection)."""
     if who.startswith("0x"):
         return who
-    return dev_signer(suite.w3, who).address
+    return dev_signer(on.w3 if isinstance(on, Suite) else on, who).address
 
 
 def _keystore_password(path: Path) -> str:

@@ -1,6 +1,6 @@
 """The command line's own errors, and the exit codes every `hygeia` command keeps to.
 
-Exit codes (README "CLI"):
+Exit codes (docs/cli.md, "Exit codes"):
 
     0  success
     1  an error: a named HygeiaError (a contract's custom error, a dead node, bad input...)

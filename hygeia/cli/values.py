@@ -6,37 +6,39 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.times import UTC, from_unix, instant
 from hygeia.core.values import bytes32
 
+LAST_SECOND_OF_DAY = timedelta(days=1, seconds=-1)
 
-def timestamp(text: str) -> int:
-    """Unix seconds from an ISO date (start of day, UTC), ISO date-time, or an integer."""
+
+def timestamp(text: str) -> datetime:
+    """An instant from an ISO date (start of day, UTC), an ISO date-time (UTC when it names no
+    zone), or unix seconds."""
     if text.isdigit():
-        return int(text)
+        return from_unix(int(text))
     try:
         if len(text) == len("2026-01-31"):
             day = date.fromisoformat(text)
-            return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"not a date: {text!r} (use 2026-01-31 or 2026-01-31T12:00:00Z)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp())
+    return instant(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-def end_of_day(text: str) -> int:
+def end_of_day(text: str) -> datetime:
     """Like `timestamp`, but a bare date means its last second (validity ends are inclusive)."""
-    value = timestamp(text)
-    return value + 86_399 if len(text) == len("2026-01-31") else value
+    moment = timestamp(text)
+    return moment + LAST_SECOND_OF_DAY if len(text) == len("2026-01-31") else moment
 
 
 def role(text: str) -> Role:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hygeia.cli import values
@@ -19,6 +20,7 @@ from hygeia.cli.context import (
 from hygeia.cli.errors import NO, OK
 from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import iso
@@ -27,7 +29,6 @@ from hygeia.records.vault import RecordVault
 from hygeia.suite import Suite
 
 Handler = Callable[[Context], int]
-DAY = 86_400
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -271,7 +272,7 @@ def _request(ctx: Context, suite: Suite) -> GrantRequest:
     if args.until is not None:
         end = args.until
     else:
-        end = start + (args.days if args.days is not None else 30) * DAY
+        end = start + timedelta(days=args.days if args.days is not None else 30)
     targets = tuple(data_class_id(c) for c in args.classes) + tuple(args.records)
     return GrantRequest(
         kind=ProvisionType.DENY if args.deny else ProvisionType.PERMIT,
@@ -320,7 +321,7 @@ def _sign(ctx: Context) -> int:
                 "its delegate, record the consent directly with `hygeia consent grant --patient`"
             )
     request = _request(ctx, suite)
-    deadline = _now(suite) + ctx.args.valid_minutes * 60
+    deadline = _now(suite) + timedelta(minutes=ctx.args.valid_minutes)
     signed = manager.sign(suite.sender.signer, request, deadline)
     ctx.args.out.write_text(json.dumps(signed.to_json(), indent=2) + "\n")
     ctx.out.result(
@@ -449,7 +450,7 @@ def _list(ctx: Context) -> int:
             "actions": [str(a.name).lower() for a in Action if c.actions & a],
             "purposes": [str(p.name) for p in Purpose if c.purposes & p],
             "start": iso(c.start),
-            "end": iso(c.end),
+            "end": iso(c.end) if c.end else None,
             "targets": ["0x" + t.hex() for t in c.targets] or ["all data"],
             "revoked_targets": sorted(
                 "all data" if t == ALL_DATA else "0x" + t.hex() for t in c.revoked_targets
@@ -469,7 +470,7 @@ def _list(ctx: Context) -> int:
                 r["grantee"],
                 r["actions"],
                 r["purposes"],
-                r["end"],
+                r["end"] or "revoked",
             ]
             for r in rows
         ],
@@ -498,10 +499,10 @@ def _audit(ctx: Context) -> int:
 def _open(ctx: Context) -> int:
     suite = ctx.suite(default_account="provider")
     patient = resolve_address(suite, ctx.args.patient)
-    receipt = suite.consent.open_break_glass(patient, ctx.args.reason, ctx.args.minutes * 60)
+    duration = timedelta(minutes=ctx.args.minutes)
+    receipt = suite.consent.open_break_glass(patient, ctx.args.reason, duration)
     assert suite.sender is not None
-    opened = int(suite.w3.eth.get_block(receipt.block_number)["timestamp"])
-    ends = opened + ctx.args.minutes * 60 - 1  # its last second, as the contract's endsAt
+    ends = suite.consent.break_glass_of(patient, suite.sender.address).ends_at
     ctx.out.transaction(
         f"break-glass access to {patient} open for {ctx.args.minutes} min (ETREAT), until "
         f"{iso(ends)}; it is on the patient's audit trail (close it early with `hygeia "
@@ -527,5 +528,5 @@ def _close(ctx: Context) -> int:
     return 0
 
 
-def _now(suite: Suite) -> int:
-    return int(suite.w3.eth.get_block("latest")["timestamp"])
+def _now(suite: Suite) -> datetime:
+    return block_time(suite.w3)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from eth_abi.abi import encode
@@ -37,13 +38,23 @@ from hygeia.core.contract_types import (
     Role,
 )
 from hygeia.core.errors import IntegrityError, InvalidInputError, TransactionFailedError
+from hygeia.core.times import (
+    end_from_unix,
+    end_to_unix,
+    from_unix,
+    instant,
+    iso,
+    parse_iso,
+    seconds,
+    to_unix,
+)
 from hygeia.core.values import bytes32, checksum_address
 
 ZERO32 = bytes(32)
 #: The target that stands for all of a patient's data.
 ALL_DATA = ZERO32
-#: Longest break-glass access the contract accepts (seconds).
-MAX_BREAK_GLASS_SECONDS = ConsentRegistryConstants.MAX_BREAK_GLASS_DURATION
+#: Longest break-glass access the contract accepts.
+MAX_BREAK_GLASS = timedelta(seconds=ConsentRegistryConstants.MAX_BREAK_GLASS_DURATION)
 EIP712_NAME, EIP712_VERSION = "hygeia.ConsentRegistry", "1"
 
 
@@ -80,13 +91,13 @@ class GrantRequest:
 
     Exactly one of `grantee` (an account) and `grantee_role` (every active holder of a role).
     `targets` are data class ids and/or record ids; empty means all the patient's data.
-    `start` and `end` are unix seconds, both inclusive.
+    `start` and `end` are instants (timezone-aware), both inclusive; `end` None: until revoked.
     """
 
     actions: Action
     purposes: Purpose
-    start: int
-    end: int
+    start: datetime
+    end: datetime | None
     grantee: str | None = None
     grantee_role: Role | None = None
     targets: tuple[bytes, ...] = ()
@@ -99,10 +110,18 @@ class GrantRequest:
             raise InvalidInputError(f"not an Ethereum address: {self.grantee!r}")
         if not self.actions or not self.purposes:
             raise InvalidInputError("a grant needs at least one action and one purpose")
-        if self.start > self.end:
-            raise InvalidInputError("a grant's period ends before it starts")
+        # Kept to the second, as the chain keeps them, so a signed grant reads back equal.
+        object.__setattr__(self, "start", instant(self.start, "start"))
+        if self.end is not None:
+            object.__setattr__(self, "end", instant(self.end, "end"))
+            if self.start > self.end:
+                raise InvalidInputError("a grant's period ends before it starts")
         for target in self.targets:
             bytes32(target, "target")
+
+    def in_period(self, moment: datetime) -> bool:
+        """Whether `moment` falls in the grant's period (both ends inclusive)."""
+        return self.start <= moment and (self.end is None or moment <= self.end)
 
     @property
     def grantee_key(self) -> bytes:
@@ -119,8 +138,8 @@ class GrantRequest:
             self.grantee_role.id if self.grantee_role else ZERO32,
             int(self.actions),
             int(self.purposes),
-            self.start,
-            self.end,
+            to_unix(self.start, "start"),
+            end_to_unix(self.end),
             list(self.targets),
         )
 
@@ -131,8 +150,8 @@ class GrantRequest:
             "grantee_role": self.grantee_role.name.lower() if self.grantee_role else None,
             "actions": [str(a.name).lower() for a in Action if self.actions & a],
             "purposes": [str(p.name) for p in Purpose if self.purposes & p],
-            "start": self.start,
-            "end": self.end,
+            "start": iso(self.start),
+            "end": iso(self.end) if self.end else None,
             "targets": ["0x" + t.hex() for t in self.targets],
         }
 
@@ -146,15 +165,15 @@ class GrantRequest:
                 grantee_role=Role.parse(role) if role else None,
                 actions=Action.parse(doc["actions"]),
                 purposes=Purpose.parse(doc["purposes"]),
-                start=int(doc["start"]),
-                end=int(doc["end"]),
+                start=parse_iso(doc["start"], "start"),
+                end=parse_iso(doc["end"], "end") if doc.get("end") else None,
                 targets=tuple(bytes32(t, "target") for t in doc.get("targets", [])),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"not a grant request: {exc}") from None
 
     def typed_message(
-        self, patient: str, key_bundle_cid: bytes, nonce: int, deadline: int
+        self, patient: str, key_bundle_cid: bytes, nonce: int, deadline: datetime
     ) -> dict[str, Any]:
         kind, grantee, role, actions, purposes, start, end, targets = self.as_args()
         return {
@@ -169,7 +188,7 @@ class GrantRequest:
             "targets": targets,
             "keyBundleCid": key_bundle_cid,
             "nonce": nonce,
-            "deadline": deadline,
+            "deadline": to_unix(deadline, "deadline"),
         }
 
 
@@ -185,7 +204,7 @@ class GrantSignature:
     """A patient's EIP-712 signature of a grant, with the nonce and deadline it carries."""
 
     nonce: int
-    deadline: int
+    deadline: datetime
     signature: bytes
 
 
@@ -203,8 +222,8 @@ class Consent:
     kind: ProvisionType
     actions: Action
     purposes: Purpose
-    start: int
-    end: int
+    start: datetime
+    end: datetime | None
     targets: tuple[bytes, ...]
     key_bundle_cid: bytes
     block_number: int
@@ -236,12 +255,12 @@ class Consent:
         except ValueError:
             return None
 
-    def status(self, now: int) -> str:
+    def status(self, now: datetime) -> str:
         if self.revoked_by is not None:
             return "revoked"
         if self.revoked_targets:
             return "partly-revoked"
-        if now > self.end:
+        if self.end is not None and now > self.end:
             return "expired"
         if now < self.start:
             return "not-yet"
@@ -271,18 +290,18 @@ class VersionState:
     cids_digest: bytes
     ciphertext_digest: bytes
     anchored_by: str | None
-    anchored_at: int
+    anchored_at: datetime
 
 
 @dataclass(frozen=True)
 class BreakGlassState:
     """One provider's break-glass access to one patient, from storage."""
 
-    ends_at: int
-    window_start: int
+    ends_at: datetime
+    window_start: datetime
     openings: int
 
-    def is_open(self, now: int) -> bool:
+    def is_open(self, now: datetime) -> bool:
         return now <= self.ends_at
 
 
@@ -307,7 +326,7 @@ class AuditEvent:
     record_id: bytes | None = None
     purpose: Purpose | None = None
     consent_id: int = 0
-    ends_at: int | None = None
+    ends_at: datetime | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -329,7 +348,12 @@ class ConsentRegistryClient(ContractClient):
         return int(self._call(self.contract.functions.nonces(checksum_address(patient))))
 
     def grant_typed_data(
-        self, patient: str, request: GrantRequest, key_bundle_cid: bytes, nonce: int, deadline: int
+        self,
+        patient: str,
+        request: GrantRequest,
+        key_bundle_cid: bytes,
+        nonce: int,
+        deadline: datetime,
     ) -> dict[str, Any]:
         """The EIP-712 document a patient signs for a gasless grant, bound to chain and contract."""
         return typed_data(
@@ -347,7 +371,7 @@ class ConsentRegistryClient(ContractClient):
         signer: Signer,
         request: GrantRequest,
         key_bundle_cid: bytes,
-        deadline: int,
+        deadline: datetime,
         nonce: int | None = None,
     ) -> GrantSignature:
         """The signer's (the patient's) EIP-712 signature of a grant, at its current nonce
@@ -370,7 +394,7 @@ class ConsentRegistryClient(ContractClient):
             request.as_args(),
             key_bundle_cid,
             signed.nonce,
-            signed.deadline,
+            to_unix(signed.deadline, "deadline"),
             signed.signature,
         )
         receipt = self._transact(fn)
@@ -453,16 +477,15 @@ class ConsentRegistryClient(ContractClient):
         return self._transact(self.contract.functions.eraseRecord(record_id))
 
     # ------------------------------------------------------------ break-glass and audit
-    def open_break_glass(self, patient: str, reason: str, duration: int) -> Receipt:
+    def open_break_glass(self, patient: str, reason: str, duration: timedelta) -> Receipt:
         """Open emergency access; only keccak256 of the reason text goes on-chain."""
         if not reason.strip():
             raise InvalidInputError("break-glass needs a reason")
-        if not 0 < duration <= MAX_BREAK_GLASS_SECONDS:
-            raise InvalidInputError(
-                f"break-glass lasts 1 second to {MAX_BREAK_GLASS_SECONDS // 3600} hours"
-            )
+        span = seconds(duration, "break-glass duration")
+        if not 0 < span <= seconds(MAX_BREAK_GLASS):
+            raise InvalidInputError(f"break-glass lasts 1 second to {MAX_BREAK_GLASS}")
         fn = self.contract.functions.openBreakGlass(
-            checksum_address(patient), reason_hash(reason), duration
+            checksum_address(patient), reason_hash(reason), span
         )
         return self._transact(fn)
 
@@ -526,7 +549,7 @@ class ConsentRegistryClient(ContractClient):
             bytes(cids),
             bytes(ciphertext),
             None if int(anchored_by, 16) == 0 else Web3.to_checksum_address(anchored_by),
-            int(anchored_at),
+            from_unix(anchored_at),
         )
 
     def check_anchor(self, anchor: RecordAnchor) -> RecordAnchor:
@@ -559,7 +582,7 @@ class ConsentRegistryClient(ContractClient):
             checksum_address(patient), checksum_address(provider)
         )
         ends_at, window_start, openings = self._call(fn)
-        return BreakGlassState(int(ends_at), int(window_start), int(openings))
+        return BreakGlassState(from_unix(ends_at), from_unix(window_start), int(openings))
 
     # ------------------------------------------------------------ event history
     def consents(self, patient: str, from_block: int = 0) -> list[Consent]:
@@ -582,8 +605,8 @@ class ConsentRegistryClient(ContractClient):
                 kind=ProvisionType(args["kind"]),
                 actions=Action(args["actions"]),
                 purposes=Purpose(args["purposes"]),
-                start=int(args["start"]),
-                end=int(args["end"]),
+                start=from_unix(args["start"]),
+                end=end_from_unix(args["end"]),
                 targets=tuple(bytes(t) for t in args["targets"]),
                 key_bundle_cid=bytes(args["keyBundleCid"]),
                 block_number=int(log["blockNumber"]),
@@ -669,7 +692,7 @@ class ConsentRegistryClient(ContractClient):
                     "break-glass-opened",
                     args["provider"],
                     purpose=Purpose.ETREAT,
-                    ends_at=int(args["endsAt"]),
+                    ends_at=from_unix(args["endsAt"]),
                     details={
                         "reason_hash": "0x" + bytes(args["reasonHash"]).hex(),
                         "opening": int(args["opening"]),

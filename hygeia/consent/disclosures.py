@@ -4,9 +4,11 @@ and under which consent, with every break-glass opening and closing, from on-cha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hygeia.consent.client import AuditEvent, ConsentRegistryClient
+from hygeia.core.chain.connection import block_time
 from hygeia.core.times import iso
 
 
@@ -29,12 +31,11 @@ def accounting_of_disclosures(
     consent: ConsentRegistryClient, patient: str, from_block: int = 0
 ) -> list[Disclosure]:
     """Every audited event of `patient`, oldest first, with the block time of each."""
-    times: dict[int, int] = {}
+    times: dict[int, datetime] = {}
 
     def when(event: AuditEvent) -> str:
         if event.block_number not in times:
-            block = consent.w3.eth.get_block(event.block_number)
-            times[event.block_number] = int(block["timestamp"])
+            times[event.block_number] = block_time(consent.w3, event.block_number)
         return iso(times[event.block_number])
 
     return [

@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
 from hygeia.cli.context import Context, add_common_options, resolve_address
+from hygeia.core.chain.connection import block_time
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Role
 from hygeia.participants.client import GuardianshipConsent
@@ -18,7 +20,6 @@ from hygeia.participants.client import GuardianshipConsent
 Handler = Callable[[Context], int]
 
 _PAST = {"suspend": "suspended", "reinstate": "reinstated", "revoke": "revoked"}
-_DAY = 86_400
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -193,9 +194,9 @@ def _accept_guardian(ctx: Context) -> int:
     suite = ctx.suite()
     assert suite.sender is not None
     guardian = resolve_address(suite, ctx.args.guardian)
-    now = int(suite.w3.eth.get_block("latest")["timestamp"])
+    deadline = block_time(suite.w3) + timedelta(days=ctx.args.valid_days)
     consent = suite.participants.sign_guardianship(
-        suite.sender.signer, guardian, ctx.args.encryption_key, now + ctx.args.valid_days * _DAY
+        suite.sender.signer, guardian, ctx.args.encryption_key, deadline
     )
     ctx.args.out.write_text(json.dumps(consent.to_json(), indent=2) + "\n")
     ctx.out.result(
@@ -224,7 +225,7 @@ def _credential(ctx: Context) -> int:
     account = resolve_address(suite, ctx.args.who)
     valid_from = ctx.args.valid_from
     if valid_from is None:
-        valid_from = int(suite.w3.eth.get_block("latest")["timestamp"])
+        valid_from = block_time(suite.w3)
     receipt = suite.participants.issue_credential(
         account,
         ctx.args.role,

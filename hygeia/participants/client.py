@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from eth_abi.abi import encode
@@ -16,7 +17,7 @@ from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import CredentialStatus, Role
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.times import iso
+from hygeia.core.times import from_unix, iso, parse_iso, to_unix
 from hygeia.core.values import checksum_address
 
 X25519_KEY_BYTES = 32
@@ -31,8 +32,8 @@ _JURISDICTION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 class Credential:
     license_hash: str
     jurisdiction: str
-    valid_from: int
-    valid_until: int
+    valid_from: datetime
+    valid_until: datetime
     status: CredentialStatus
 
     def as_json(self) -> dict[str, object]:
@@ -58,7 +59,7 @@ class GuardianshipConsent:
     ward: str
     guardian: str
     encryption_key: bytes
-    deadline: int
+    deadline: datetime
     signature: bytes
 
     def to_json(self) -> dict[str, Any]:
@@ -69,7 +70,7 @@ class GuardianshipConsent:
             "ward": self.ward,
             "guardian": self.guardian,
             "encryption_key": "0x" + self.encryption_key.hex(),
-            "deadline": self.deadline,
+            "deadline": iso(self.deadline),
             "signature": "0x" + self.signature.hex(),
         }
 
@@ -84,7 +85,7 @@ class GuardianshipConsent:
                 ward=checksum_address(str(doc["ward"])),
                 guardian=checksum_address(str(doc["guardian"])),
                 encryption_key=parse_x25519_key(str(doc["encryption_key"])),
-                deadline=int(doc["deadline"]),
+                deadline=parse_iso(doc["deadline"], "deadline"),
                 signature=bytes.fromhex(str(doc["signature"]).removeprefix("0x")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -148,7 +149,7 @@ class ParticipantRegistryClient(ContractClient):
         )
 
     def register_patient_by_sig(
-        self, patient: Signer, encryption_key: bytes | str, deadline: int
+        self, patient: Signer, encryption_key: bytes | str, deadline: datetime
     ) -> Receipt:
         """Register `patient` with its own signature, the sender paying the gas (gasless
         onboarding)."""
@@ -159,17 +160,17 @@ class ParticipantRegistryClient(ContractClient):
             {
                 "patient": checksum_address(patient.address),
                 "encryptionKey": key,
-                "deadline": deadline,
+                "deadline": to_unix(deadline, "deadline"),
             },
         )
         signature = patient.sign_typed_data(self.w3, data)
         fn = self.contract.functions.registerPatientBySig(
-            checksum_address(patient.address), key, deadline, signature
+            checksum_address(patient.address), key, to_unix(deadline, "deadline"), signature
         )
         return self._transact(fn)
 
     def guardianship_typed_data(
-        self, ward: str, guardian: str, encryption_key: bytes | str, deadline: int
+        self, ward: str, guardian: str, encryption_key: bytes | str, deadline: datetime
     ) -> dict[str, Any]:
         """The EIP-712 document a ward signs to accept `guardian` and `encryption_key`."""
         return self._typed_data(
@@ -184,12 +185,12 @@ class ParticipantRegistryClient(ContractClient):
                 "ward": checksum_address(ward),
                 "guardian": checksum_address(guardian),
                 "encryptionKey": parse_x25519_key(encryption_key),
-                "deadline": deadline,
+                "deadline": to_unix(deadline, "deadline"),
             },
         )
 
     def sign_guardianship(
-        self, ward: Signer, guardian: str, encryption_key: bytes | str, deadline: int
+        self, ward: Signer, guardian: str, encryption_key: bytes | str, deadline: datetime
     ) -> GuardianshipConsent:
         """The ward's signed consent to be registered by `guardian` with `encryption_key`."""
         key = parse_x25519_key(encryption_key)
@@ -217,7 +218,10 @@ class ParticipantRegistryClient(ContractClient):
                 f"the ward accepted {consent.guardian} as guardian, not {self.sender.address}"
             )
         fn = self.contract.functions.registerPatientFor(
-            consent.ward, consent.encryption_key, consent.deadline, consent.signature
+            consent.ward,
+            consent.encryption_key,
+            to_unix(consent.deadline, "deadline"),
+            consent.signature,
         )
         return self._transact(fn)
 
@@ -233,22 +237,22 @@ class ParticipantRegistryClient(ContractClient):
         *,
         license_id: str,
         jurisdiction: str,
-        valid_from: int,
-        valid_until: int,
+        valid_from: datetime,
+        valid_until: datetime,
     ) -> Receipt:
         fn = self.contract.functions.issueCredential(
             checksum_address(account),
             _licensed(role).id,
             license_hash(jurisdiction, license_id),
             encode_jurisdiction(jurisdiction),
-            valid_from,
-            valid_until,
+            to_unix(valid_from, "valid from"),
+            to_unix(valid_until, "valid until"),
         )
         return self._transact(fn)
 
-    def renew_credential(self, account: str, role: Role, valid_until: int) -> Receipt:
+    def renew_credential(self, account: str, role: Role, valid_until: datetime) -> Receipt:
         fn = self.contract.functions.renewCredential(
-            checksum_address(account), _licensed(role).id, valid_until
+            checksum_address(account), _licensed(role).id, to_unix(valid_until, "valid until")
         )
         return self._transact(fn)
 
@@ -297,8 +301,8 @@ class ParticipantRegistryClient(ContractClient):
         return Credential(
             license_hash="0x" + bytes(license_hash_).hex(),
             jurisdiction=bytes(jurisdiction).rstrip(b"\0").decode("ascii"),
-            valid_from=int(valid_from),
-            valid_until=int(valid_until),
+            valid_from=from_unix(valid_from),
+            valid_until=from_unix(valid_until),
             status=CredentialStatus(status),
         )
 

@@ -14,13 +14,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.context import Context, add_common_options, resolve_address
 from hygeia.cli.errors import NO, OK, UsageError
-from hygeia.core.chain.signers import dev_signer
+from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.store import open_store
@@ -273,7 +274,7 @@ def _gtin(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _expiry(text: str) -> int:
+def _expiry(text: str) -> date:
     try:
         return gs1.parse_expiry(text)
     except InvalidInputError as exc:
@@ -357,12 +358,8 @@ def _flow(
         suite.provenance,
         open_store(ctx.args.store),
         chain_id=int(suite.w3.eth.chain_id),
-        clock=lambda: int(suite.w3.eth.get_block("latest")["timestamp"]),
+        clock=lambda: block_time(suite.w3),
     )
-
-
-def _address(flow: ProvenanceFlow, who: str) -> str:
-    return who if who.startswith("0x") else dev_signer(flow.client.w3, who).address
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -398,7 +395,7 @@ def _prefix(ctx: Context) -> int:
         what = f"revoked company prefix {ctx.args.prefix}"
         ctx.out.transaction(what, receipt, {"prefix": ctx.args.prefix})
         return 0
-    manufacturer = _address(flow, ctx.args.to)
+    manufacturer = resolve_address(flow.client.w3, ctx.args.to)
     receipt = flow.client.license_company_prefix(ctx.args.prefix, manufacturer)
     ctx.out.transaction(
         f"licensed company prefix {ctx.args.prefix} to {manufacturer}",
@@ -435,7 +432,7 @@ def _commission(ctx: Context) -> int:
 def _ship(ctx: Context) -> int:
     flow = _flow(ctx)
     serials = None if ctx.args.serials is None else _read_lines(ctx.args.serials)
-    receiver = _address(flow, ctx.args.to)
+    receiver = resolve_address(flow.client.w3, ctx.args.to)
     anchored = flow.ship(ctx.args.holding, receiver, serials, sale=not ctx.args.no_sale)
     count = "the whole holding" if serials is None else f"{len(serials):,} units"
     extra = {"shipment": _hex(anchored.id), "from_holding": _hex(ctx.args.holding)}
@@ -518,7 +515,7 @@ def _report(ctx: Context) -> int:
 
 def _bar(ctx: Context) -> int:
     flow = _flow(ctx, "regulator")
-    account = _address(flow, ctx.args.party)
+    account = resolve_address(flow.client.w3, ctx.args.party)
     barred = not ctx.args.lift
     receipt = flow.client.set_quarantine_bar(account, barred)
     what = f"{'barred' if barred else 'lifted the bar of'} {account}" + (

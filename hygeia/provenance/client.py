@@ -7,6 +7,7 @@ EPCIS event hashes, CIDs), and its records decoded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from web3 import Web3
@@ -21,7 +22,8 @@ from hygeia.core.contract_types import (
     VerificationStatus,
 )
 from hygeia.core.errors import InvalidInputError
-from hygeia.core.values import checksum_address
+from hygeia.core.times import from_unix
+from hygeia.core.values import bytes32, checksum_address
 from hygeia.provenance import gs1
 from hygeia.provenance.merkle import MultiProof
 
@@ -39,7 +41,7 @@ class Standing:
     proof: tuple[bytes, ...] = ()
 
     def as_args(self) -> tuple[bytes, list[bytes]]:
-        return (_word(self.holding, "standing holding id"), list(self.proof))
+        return (bytes32(self.holding, "standing holding id"), list(self.proof))
 
 
 NO_STANDING = Standing(bytes(WORD))
@@ -62,9 +64,9 @@ class Product:
 class Lot:
     serials_root: bytes
     gtin: int
-    expiry: int  # YYMMDD
+    expiry: date
     quantity: int
-    commissioned_at: int
+    commissioned_at: datetime
     recalled: bool
     investigation: Investigation
     open_excursions: int
@@ -91,20 +93,15 @@ class Holding:
 class Unit:
     state: UnitState
     investigation: Investigation
-    decommissioned_at: int
+    decommissioned_at: datetime | None
     decommissioned_by: str
 
 
-def _word(value: bytes, what: str) -> bytes:
-    if len(value) != WORD:
-        raise InvalidInputError(f"{what} must be 32 bytes, got {len(value)}")
-    return value
-
-
-def _cid(cid: bytes) -> bytes:
+def _anchored(epcis_hash: bytes, cid: bytes) -> tuple[bytes, bytes]:
+    """The two arguments every custody event ends with: the EPCIS document's hash and CID."""
     if not cid:
         raise InvalidInputError("the EPCIS document's CID must not be empty")
-    return cid
+    return bytes32(epcis_hash, "EPCIS hash"), cid
 
 
 class DrugProvenanceClient(ContractClient):
@@ -144,11 +141,10 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.registerProduct(
             gtin,
             company_prefix_length,
-            _word(name_hash, "name hash"),
+            bytes32(name_hash, "name hash"),
             min_temperature,
             max_temperature,
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -156,7 +152,7 @@ class DrugProvenanceClient(ContractClient):
         self,
         gtin: int,
         lot: bytes,
-        expiry: int,
+        expiry: date,
         quantity: int,
         serials_root: bytes,
         epcis_hash: bytes,
@@ -164,12 +160,11 @@ class DrugProvenanceClient(ContractClient):
     ) -> Receipt:
         fn = self.contract.functions.commission(
             gtin,
-            _word(lot, "lot digest"),
-            expiry,
+            bytes32(lot, "lot digest"),
+            gs1.expiry_number(expiry),
             quantity,
-            _word(serials_root, "serials root"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(serials_root, "serials root"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -187,28 +182,26 @@ class DrugProvenanceClient(ContractClient):
         """Ship `units` (unit ids in the multiproof's leaf order) of `holding`; none: all of it."""
         proof, flags = ([], []) if multiproof is None else (multiproof.proof, multiproof.flags)
         fn = self.contract.functions.ship(
-            _word(holding, "holding id"),
+            bytes32(holding, "holding id"),
             (units, proof, flags),
             checksum_address(receiver),
             transfers_ownership,
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
     def receive(self, shipment: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
         fn = self.contract.functions.receiveShipment(
-            _word(shipment, "shipment id"), _word(epcis_hash, "EPCIS hash"), _cid(cid)
+            bytes32(shipment, "shipment id"), *_anchored(epcis_hash, cid)
         )
         return self._transact(fn)
 
     def void(self, shipment: bytes, reason_hash: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
         """Void `shipment` before receipt, for the reason hashed in `reason_hash`."""
         fn = self.contract.functions.voidShipment(
-            _word(shipment, "shipment id"),
-            _word(reason_hash, "reason hash"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(shipment, "shipment id"),
+            bytes32(reason_hash, "reason hash"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -217,11 +210,10 @@ class DrugProvenanceClient(ContractClient):
         self, holding: bytes, serial: bytes, proof: list[bytes], epcis_hash: bytes, cid: bytes
     ) -> Receipt:
         fn = self.contract.functions.dispense(
-            _word(holding, "holding id"),
-            _word(serial, "serial digest"),
+            bytes32(holding, "holding id"),
+            bytes32(serial, "serial digest"),
             proof,
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -229,11 +221,10 @@ class DrugProvenanceClient(ContractClient):
         self, holding: bytes, serial: bytes, proof: list[bytes], epcis_hash: bytes, cid: bytes
     ) -> Receipt:
         fn = self.contract.functions.destroy(
-            _word(holding, "holding id"),
-            _word(serial, "serial digest"),
+            bytes32(holding, "holding id"),
+            bytes32(serial, "serial digest"),
             proof,
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -243,10 +234,9 @@ class DrugProvenanceClient(ContractClient):
     ) -> Receipt:
         fn = self.contract.functions.recall(
             gtin,
-            _word(lot, "lot digest"),
-            _word(reason_hash, "reason hash"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(lot, "lot digest"),
+            bytes32(reason_hash, "reason hash"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -265,11 +255,10 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.quarantine(
             int(scope),
             gtin,
-            _word(ident, "lot or serial digest"),
+            bytes32(ident, "lot or serial digest"),
             standing.as_args(),
-            _word(reason_hash, "reason hash"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(reason_hash, "reason hash"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -286,10 +275,9 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.reportSuspect(
             int(scope),
             gtin,
-            _word(ident, "lot or serial digest"),
-            _word(reason_hash, "reason hash"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(ident, "lot or serial digest"),
+            bytes32(reason_hash, "reason hash"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -305,9 +293,8 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.clear(
             int(scope),
             gtin,
-            _word(ident, "lot or serial digest"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(ident, "lot or serial digest"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -323,10 +310,9 @@ class DrugProvenanceClient(ContractClient):
         fn = self.contract.functions.confirmIllegitimate(
             int(scope),
             gtin,
-            _word(ident, "lot or serial digest"),
-            _word(reason_hash, "reason hash"),
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            bytes32(ident, "lot or serial digest"),
+            bytes32(reason_hash, "reason hash"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -335,27 +321,30 @@ class DrugProvenanceClient(ContractClient):
         self, holding: bytes, min_reading: int, max_reading: int, epcis_hash: bytes, cid: bytes
     ) -> Receipt:
         fn = self.contract.functions.recordSensorReadings(
-            _word(holding, "holding id"),
+            bytes32(holding, "holding id"),
             min_reading,
             max_reading,
-            _word(epcis_hash, "EPCIS hash"),
-            _cid(cid),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
     def clear_excursion(self, holding: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
         fn = self.contract.functions.clearExcursion(
-            _word(holding, "holding id"), _word(epcis_hash, "EPCIS hash"), _cid(cid)
+            bytes32(holding, "holding id"), *_anchored(epcis_hash, cid)
         )
         return self._transact(fn)
 
     # ------------------------------------------------------------ views
     def verify(
-        self, gtin: int, serial: bytes, lot: bytes, expiry: int, proof: list[bytes]
+        self, gtin: int, serial: bytes, lot: bytes, expiry: date, proof: list[bytes]
     ) -> VerificationStatus:
         answer = self._call(
             self.contract.functions.verify(
-                gtin, _word(serial, "serial digest"), _word(lot, "lot digest"), expiry, proof
+                gtin,
+                bytes32(serial, "serial digest"),
+                bytes32(lot, "lot digest"),
+                gs1.expiry_number(expiry),
+                proof,
             )
         )
         return VerificationStatus(int(answer))
@@ -365,14 +354,14 @@ class DrugProvenanceClient(ContractClient):
         return Product(manufacturer, int(prefix), int(low), int(high), bytes(name))
 
     def lot_of(self, lot_key: bytes) -> Lot:
-        raw: Any = self._call(self.contract.functions.lotOf(_word(lot_key, "lot key")))
+        raw: Any = self._call(self.contract.functions.lotOf(bytes32(lot_key, "lot key")))
         root, gtin, expiry, quantity, at, recalled, investigation, excursions = raw
         return Lot(
             bytes(root),
             int(gtin),
-            int(expiry),
+            gs1.expiry_date(int(expiry)),
             int(quantity),
-            int(at),
+            from_unix(at),
             bool(recalled),
             Investigation(investigation),
             int(excursions),
@@ -382,7 +371,7 @@ class DrugProvenanceClient(ContractClient):
         return [bytes(key) for key in self._call(self.contract.functions.lotsOf(gtin))]
 
     def holding_of(self, holding: bytes) -> Holding:
-        raw: Any = self._call(self.contract.functions.holdingOf(_word(holding, "holding id")))
+        raw: Any = self._call(self.contract.functions.holdingOf(bytes32(holding, "holding id")))
         root, lot_key, custodian, state, sale, excursion, units, owner, receiver = raw
         return Holding(
             bytes(root),
@@ -397,9 +386,13 @@ class DrugProvenanceClient(ContractClient):
         )
 
     def unit_of(self, gtin: int, serial: bytes) -> Unit:
-        raw: Any = self._call(self.contract.functions.unitOf(gtin, _word(serial, "serial digest")))
+        raw: Any = self._call(
+            self.contract.functions.unitOf(gtin, bytes32(serial, "serial digest"))
+        )
         state, investigation, at, by = raw
-        return Unit(UnitState(state), Investigation(investigation), int(at), by)
+        return Unit(
+            UnitState(state), Investigation(investigation), from_unix(at) if at else None, by
+        )
 
     def is_trading_partner(self, account: str) -> bool:
         return bool(self._call(self.contract.functions.isTradingPartner(checksum_address(account))))

@@ -23,6 +23,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.times import from_unix
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 SCHEMA_VERSION = "2.0"
@@ -79,10 +80,8 @@ def party(chain_id: int, address: str) -> str:
     return f"did:pkh:eip155:{chain_id}:{address}"
 
 
-def timestamp(moment: datetime | int) -> str:
+def timestamp(moment: datetime) -> str:
     """An EPCIS time: UTC, milliseconds, 'Z'."""
-    if isinstance(moment, int):
-        moment = datetime.fromtimestamp(moment, tz=timezone.utc)
     text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
 
@@ -91,7 +90,7 @@ def timestamp(moment: datetime | int) -> str:
 class Reading:
     """One temperature reading of a data logger."""
 
-    time: int  # unix seconds
+    time: datetime
     celsius: float
 
 
@@ -126,7 +125,7 @@ def sensor_element(
 
 def object_event(
     *,
-    event_time: int,
+    event_time: datetime,
     action: str,
     biz_step: str | None,
     disposition: str | None,
@@ -178,7 +177,7 @@ def object_event(
 
 
 def document(
-    events: Sequence[dict[str, Any]], *, created: int, master_data: Any = None
+    events: Sequence[dict[str, Any]], *, created: datetime, master_data: Any = None
 ) -> dict[str, Any]:
     """An EPCISDocument holding `events` (and, for a product, its master data)."""
     doc: dict[str, Any] = {
@@ -218,7 +217,7 @@ def event_hash(event: dict[str, Any]) -> str:
     """The CBV 2.0 event hash of `event` (GS1's canonical pre-hash string, SHA-256)."""
     # The generator rewrites the document it reads in place: give it a copy.
     parsed = json_to_py.event_list_from_epcis_document_json(
-        document([copy.deepcopy(event)], created=0)
+        document([copy.deepcopy(event)], created=from_unix(0))
     )
     hashes = hash_generator.epcis_hashes_from_events(parsed)
     if len(hashes) != 1:

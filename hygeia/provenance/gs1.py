@@ -21,6 +21,7 @@ MIN_COMPANY_PREFIX, MAX_COMPANY_PREFIX = 6, 12
 _AI_TEXT = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}")
 _SECONDS_PER_DAY = 86_400
 _CENTURY = 2000
+_YYMMDD = 6
 
 
 def check_digit(body: str) -> int:
@@ -57,24 +58,36 @@ def check_ai_text(value: str, what: str) -> str:
     return value
 
 
-def parse_expiry(text: str | int) -> int:
-    """An AI 17 expiry date `YYMMDD` (day 00: end of month) as the number the contract takes."""
+def parse_expiry(text: str) -> date:
+    """The date of an AI 17 expiry `YYMMDD` as printed (day 00: the month's last day)."""
     digits = str(text).strip()
-    if isinstance(text, int):
-        digits = digits.zfill(6)
-    if not (len(digits) == 6 and digits.isdigit()):
+    if not (len(digits) == _YYMMDD and digits.isdigit()):
         raise InvalidInputError(f"an expiry date is YYMMDD, got {text!r}")
-    year, month, day = _CENTURY + int(digits[:2]), int(digits[2:4]), int(digits[4:])
-    if not 1 <= month <= 12 or day > calendar.monthrange(year, month)[1]:
-        raise InvalidInputError(f"not a date: {text!r}")
-    return int(digits)
+    return expiry_date(int(digits))
 
 
 def expiry_date(yymmdd: int) -> date:
-    """The last day the product may be used (day 00 means the month's last day)."""
-    parse_expiry(yymmdd)
+    """The date of a `YYMMDD` number as the contract keeps it (day 00: the month's last day)."""
     year, month, day = _CENTURY + yymmdd // 10_000, yymmdd // 100 % 100, yymmdd % 100
-    return date(year, month, day or calendar.monthrange(year, month)[1])
+    if not (0 <= yymmdd < 10**_YYMMDD and 1 <= month <= 12) or day > _month_end(year, month):
+        raise InvalidInputError(f"not a YYMMDD date: {yymmdd:06d}")
+    return date(year, month, day or _month_end(year, month))
+
+
+def expiry_text(day: date) -> str:
+    """The `YYMMDD` of a date, as an element string carries it (the day always written)."""
+    if not date(_CENTURY, 1, 1) <= day < date(_CENTURY + 100, 1, 1):
+        raise InvalidInputError(f"an AI 17 expiry is in {_CENTURY}-{_CENTURY + 99}, got {day}")
+    return day.strftime("%y%m%d")
+
+
+def expiry_number(day: date) -> int:
+    """The `YYMMDD` number of a date, as the contract takes it."""
+    return int(expiry_text(day))
+
+
+def _month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 def expiry_end(yymmdd: int) -> int:
@@ -82,11 +95,6 @@ def expiry_end(yymmdd: int) -> int:
     day = expiry_date(yymmdd)
     start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     return int(start.timestamp()) + _SECONDS_PER_DAY - 1
-
-
-def expiry_of(day: date) -> int:
-    """The `YYMMDD` number of a date."""
-    return int(day.strftime("%y%m%d"))
 
 
 def _split(gtin: int, company_prefix_length: int) -> tuple[str, str]:

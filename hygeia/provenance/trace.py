@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import HoldingState
 from hygeia.core.errors import IntegrityError, InvalidInputError
 from hygeia.core.store import ContentStore
@@ -85,7 +87,7 @@ class LotCustody:
 
     gtin: int
     lot_number: str
-    expiry: int
+    expiry: date
     lot_key: bytes
     company_prefix_length: int
     tree: LotTree
@@ -368,7 +370,6 @@ class TraceReader:
                 # one the SDK writes) must not enter the trace as a dispense.
                 continue
             events.extend(anchored)
-        latest = int(self.client.w3.eth.get_block("latest")["timestamp"])
-        doc = epcis.document(events, created=latest)
+        doc = epcis.document(events, created=block_time(self.client.w3))
         epcis.validate(doc)
         return doc

@@ -19,13 +19,14 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from eth_hash.auto import keccak
 from web3.logs import DISCARD
 
+from hygeia.core import times
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import HoldingState, Scope, UnitState, VerificationStatus
 from hygeia.core.errors import DuplicateSerialError, IntegrityError, InvalidInputError
@@ -74,7 +75,7 @@ class Verification:
     gtin: int
     serial: str
     lot: str
-    expiry: int
+    expiry: date
     lot_key: bytes | None  # the lot whose tree proved the unit, if any
 
     def as_json(self) -> dict[str, Any]:
@@ -83,7 +84,7 @@ class Verification:
             "gtin": gs1.gtin14(self.gtin),
             "serial": self.serial,
             "lot": self.lot,
-            "expiry": f"{self.expiry:06d}",
+            "expiry": self.expiry.isoformat(),
             "commissioned_lot": None if self.lot_key is None else "0x" + self.lot_key.hex(),
         }
 
@@ -97,13 +98,13 @@ class ProvenanceFlow:
         store: ContentStore,
         *,
         chain_id: int,
-        clock: Callable[[], int] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.client = client
         self.store = store
         self.chain_id = chain_id
         self.reader = TraceReader(client, store)
-        self._clock = clock or (lambda: int(datetime.now(timezone.utc).timestamp()))
+        self._clock = clock or times.now
         self._trees: dict[bytes, LotTree] = {}
         self._serials: dict[bytes, tuple[str, frozenset[str]]] = {}  # lot key -> number, serials
 
@@ -173,7 +174,7 @@ class ProvenanceFlow:
         self,
         gtin: int,
         lot: str,
-        expiry: int,
+        expiry: date,
         serials: Sequence[str],
         *,
         progress: Progress | None = None,
@@ -198,14 +199,14 @@ class ProvenanceFlow:
             epcs=self._sgtins(gtin, prefix, serials),
             ilmd={
                 "cbvmda:lotNumber": lot,
-                "cbvmda:itemExpirationDate": gs1.expiry_date(expiry).isoformat(),
+                "cbvmda:itemExpirationDate": expiry.isoformat(),
             },
         )
         self._trees[ids.lot_key(gtin, ids.digest(lot))] = tree
         return self._anchor(
             event,
             lambda h, c: self.client.commission(
-                gtin, ids.digest(lot), gs1.parse_expiry(expiry), len(serials), tree.root, h, c
+                gtin, ids.digest(lot), expiry, len(serials), tree.root, h, c
             ),
             makes_holding=True,
         )
@@ -262,7 +263,7 @@ class ProvenanceFlow:
             "transactionInformation": {
                 "gtin": gs1.gtin14(custody.gtin),
                 "lot": custody.lot_number,
-                "expiry": gs1.expiry_date(custody.expiry).isoformat(),
+                "expiry": custody.expiry.isoformat(),
                 "quantity": len(moving),
                 "date": epcis.timestamp(self._clock()),
                 "from": self._party(view.owner),
@@ -374,7 +375,7 @@ class ProvenanceFlow:
         )
 
     # ------------------------------------------------------------------ verification
-    def verify(self, gtin: int, serial: str, lot: str, expiry: int) -> Verification:
+    def verify(self, gtin: int, serial: str, lot: str, expiry: date) -> Verification:
         """The DSCSA verification of a product identifier, with the proof found by searching
         the serial lists of the product's lots (the claimed lot first)."""
         serial_digest, lot_digest = ids.digest(serial), ids.digest(lot)
@@ -391,10 +392,8 @@ class ProvenanceFlow:
             if leaf in tree:
                 proof, found = tree.proof(leaf), key
                 break
-        status = self.client.verify(
-            gtin, serial_digest, lot_digest, gs1.parse_expiry(expiry), proof
-        )
-        return Verification(status, gtin, serial, lot, gs1.parse_expiry(expiry), found)
+        status = self.client.verify(gtin, serial_digest, lot_digest, expiry, proof)
+        return Verification(status, gtin, serial, lot, expiry, found)
 
     def _tree(self, gtin: int, lot_key: bytes) -> LotTree:
         """A commissioned lot's tree, from its serial list checked against its on-chain root."""

@@ -19,8 +19,10 @@ events (which a node or an index could forge) are only candidates: the chain dec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from hygeia.consent.client import ConsentRegistryClient, GrantRequest
+from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose
 
 # Reasons under which a pending permit would not apply: a deny in force (break-glass answers
@@ -51,8 +53,8 @@ class KeyPolicy:
     def __init__(self, consent: ConsentRegistryClient) -> None:
         self.consent = consent
 
-    def now(self) -> int:
-        return int(self.consent.w3.eth.get_block("latest")["timestamp"])
+    def now(self) -> datetime:
+        return block_time(self.consent.w3)
 
     def may_hold_key(
         self,
@@ -62,7 +64,7 @@ class KeyPolicy:
         purposes: Purpose,
         *,
         pending: GrantRequest | None = None,
-        now: int | None = None,
+        now: datetime | None = None,
     ) -> bool:
         """Whether `reader` may hold the data key of `target`: some purpose in `purposes` is
         permitted to it by the patient's consents now (or by `pending`, a permit not yet
@@ -83,12 +85,12 @@ class KeyPolicy:
                 return True
         return False
 
-    def _now(self, now: int | None) -> int:
+    def _now(self, now: datetime | None) -> datetime:
         return self.now() if now is None else now
 
 
 def _pending_permits(
-    request: GrantRequest, reader: str, target: KeyTarget, purpose: Purpose, now: int
+    request: GrantRequest, reader: str, target: KeyTarget, purpose: Purpose, now: datetime
 ) -> bool:
     """Whether `request`, once recorded, is an account permit to `reader` to ACCESS `target` for
     `purpose` that is in force now."""
@@ -98,7 +100,7 @@ def _pending_permits(
         and request.grantee.lower() == reader.lower()
         and bool(request.actions & Action.ACCESS)
         and bool(request.purposes & purpose)
-        and request.start <= now <= request.end
+        and request.in_period(now)
         and (
             not request.targets
             or target.record_id in request.targets

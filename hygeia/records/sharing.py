@@ -11,6 +11,7 @@ ConsentKeysShared event). Nothing about keys is stored by the contract.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hygeia.consent.client import Consent, GrantRequest, GrantSignature
@@ -18,6 +19,7 @@ from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.times import iso, parse_iso
 from hygeia.records.envelope import RecordRef
 from hygeia.records.key_policy import KeyTarget
 from hygeia.records.keywrap import build_key_bundle, unwrap_data_key
@@ -63,7 +65,7 @@ class SignedGrant:
     key_manifest_cid: str | None
     records_shared: int
     nonce: int
-    deadline: int
+    deadline: datetime
     signature: bytes
 
     @property
@@ -80,7 +82,7 @@ class SignedGrant:
             "key_manifest_cid": self.key_manifest_cid,
             "records_shared": self.records_shared,
             "nonce": self.nonce,
-            "deadline": self.deadline,
+            "deadline": iso(self.deadline),
             "signature": "0x" + self.signature.hex(),
         }
 
@@ -97,7 +99,7 @@ class SignedGrant:
                 key_manifest_cid=doc.get("key_manifest_cid"),
                 records_shared=int(doc.get("records_shared", 0)),
                 nonce=int(doc["nonce"]),
-                deadline=int(doc["deadline"]),
+                deadline=parse_iso(doc["deadline"], "deadline"),
                 signature=bytes.fromhex(str(doc["signature"]).removeprefix("0x")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -119,7 +121,7 @@ class ConsentManager:
         )
         return GrantResult(consent_id, manifest_cid, shared, receipt.tx_hash, receipt.gas_used)
 
-    def sign(self, signer: Signer, request: GrantRequest, deadline: int) -> SignedGrant:
+    def sign(self, signer: Signer, request: GrantRequest, deadline: datetime) -> SignedGrant:
         """The patient signs a grant off-chain (no gas); keys are shared to the store at once.
 
         Only the patient signs its own grants: a delegate grants with :meth:`grant`.
@@ -202,7 +204,7 @@ class ConsentManager:
         ):
             return None, 0
         now = self.vault.policy.now()
-        if not request.start <= now <= request.end:
+        if not request.in_period(now):
             return None, 0
         return self._manifest(
             patient, request.grantee, request.purposes, request.targets, request, now
@@ -215,7 +217,7 @@ class ConsentManager:
         purposes: Purpose,
         targets: tuple[bytes, ...],
         pending: GrantRequest | None,
-        now: int | None = None,
+        now: datetime | None = None,
     ) -> tuple[str, int]:
         """Wrap, for `grantee`, the data key of every version of every record of `patient` that
         the consent covers (`targets`: record or class ids, none for all data) and the key policy

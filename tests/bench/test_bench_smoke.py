@@ -14,7 +14,7 @@ import pytest
 from rich.progress import Progress
 
 from bench import claims, compile_time, records, report, throughput
-from bench.__main__ import _parser, main
+from bench.__main__ import BENCHMARKS_PAGE, _parser, main
 from bench.compile_time import CompileError
 from hygeia.core.errors import InvalidInputError
 from tests.support import ROOT
@@ -97,20 +97,28 @@ def test_compile_reports_brownie_output_when_it_fails(tmp_path: Path, progress: 
         compile_time.run(progress, project=tiny_project(tmp_path, broken))
 
 
-def test_readme_block_between_the_markers_is_replaced(tmp_path: Path) -> None:
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# x\n\n{report.README_BEGIN}\nold table\n{report.README_END}\nafter\n")
-    report.update_readme(readme, "| new |\n")
-    assert readme.read_text() == (
-        f"# x\n\n{report.README_BEGIN}\n\n| new |\n\n{report.README_END}\nafter\n"
+def test_the_block_between_the_markers_is_replaced(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"# x\n\n{report.TABLES_BEGIN}\nold table\n{report.TABLES_END}\nafter\n")
+    report.update_tables(page, "| new |\n")
+    assert page.read_text() == (
+        f"# x\n\n{report.TABLES_BEGIN}\n\n| new |\n\n{report.TABLES_END}\nafter\n"
     )
 
 
-def test_readme_without_markers_is_refused(tmp_path: Path) -> None:
-    readme = tmp_path / "README.md"
-    readme.write_text("# x\n")
+def test_a_page_without_markers_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# x\n")
     with pytest.raises(InvalidInputError, match="bench:begin"):
-        report.update_readme(readme, "| new |\n")
+        report.update_tables(page, "| new |\n")
+
+
+def test_the_benchmarks_page_has_the_markers() -> None:
+    """`--docs` writes docs/benchmarks.md: its markers are there, once each, in order."""
+    text = (ROOT / BENCHMARKS_PAGE).read_text()
+    assert text.count(report.TABLES_BEGIN) == 1 and text.count(report.TABLES_END) == 1
+    assert text.index(report.TABLES_BEGIN) < text.index(report.TABLES_END)
+    assert "--docs" in report.TABLES_BEGIN and _parser().parse_args(["--docs"]).docs
 
 
 def test_command_line_parses_sizes_and_refuses_unknown_parts() -> None:

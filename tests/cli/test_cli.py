@@ -43,6 +43,16 @@ def test_deploy_json_reports_addresses_and_gas_and_writes_the_address_book(
     assert data["contracts"]["ParticipantRegistry"]["gas_used"] > 500_000
     assert data["total_gas"] == sum(step["gas_used"] for step in data["steps"])
     assert (tmp_path / "31337.json").is_file()
+    escrow = data["contracts"]["ClaimsEscrow"]
+    assert (escrow["created_by"], escrow["gas_used"]) == ("ClaimsAdjudicator", 0)
+
+
+def test_deploy_says_whose_transaction_paid_for_a_contract_another_created(
+    cli, tmp_path: Path, suite_chain: Chain, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    code = main(["deploy", "--rpc", suite_chain.url, "--deployments", str(tmp_path)])
+    rows = [line for line in capsys.readouterr().out.splitlines() if "ClaimsReader" in line]
+    assert code == 0 and len(rows) == 1 and "in ClaimsAdjudicator's" in rows[0]
 
 
 def test_credential_lifecycle_through_the_cli(cli, w3: Web3) -> None:  # type: ignore[no-untyped-def]

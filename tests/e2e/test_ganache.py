@@ -5,19 +5,36 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from hygeia.core import contract_errors as errors
-from hygeia.core.chain import dev_signer
+from hygeia.core.chain import block_time, dev_signer
 from hygeia.core.contract_types import Role
 from hygeia.dev.nodes import process
 from hygeia.suite import Suite
 from tests.support import ROOT
 
-GANACHE_PORT = 8556  # the port of brownie's `ganache` network in tools/brownie/network-config.yaml
+
+def _ganache_port() -> int:
+    """The port of brownie's `ganache` network, where brownie attaches to the Ganache started
+    here: from the brownie home the tests run with (`make test` sets HOME to it), else from the
+    project's list (tools/brownie/network-config.yaml)."""
+    for config in (
+        Path.home() / ".brownie" / "network-config.yaml",
+        ROOT / "tools" / "brownie" / "network-config.yaml",
+    ):
+        if config.exists():
+            networks = yaml.safe_load(config.read_text())["development"]
+            return int(next(n for n in networks if n["id"] == "ganache")["cmd_settings"]["port"])
+    raise FileNotFoundError("no brownie network list")
+
+
+GANACHE_PORT = _ganache_port()
 
 
 def _answers(url: str) -> bool:
@@ -66,14 +83,14 @@ def test_brownie_deploy_script_deploys_to_ganache_and_the_sdk_calls_it(
     regulator = Suite.connect(ganache, deployments=tmp_path, chain_id=1337)
     regulator = regulator.as_signer(dev_signer(regulator.w3, "regulator"))
     provider = regulator.w3.eth.accounts[2]
-    now = int(regulator.w3.eth.get_block("latest")["timestamp"])
+    now = block_time(regulator.w3)
     regulator.participants.issue_credential(
         provider,
         Role.PROVIDER,
         license_id="NPI-1",
         jurisdiction="US",
-        valid_from=now - 1,
-        valid_until=now + 3600,
+        valid_from=now - timedelta(seconds=1),
+        valid_until=now + timedelta(hours=1),
     )
     assert regulator.participants.is_active(provider, Role.PROVIDER)
     # Ganache reports reverts differently from Anvil; the SDK still names the custom error.
@@ -83,6 +100,6 @@ def test_brownie_deploy_script_deploys_to_ganache_and_the_sdk_calls_it(
             Role.PROVIDER,
             license_id="NPI-1",
             jurisdiction="US",
-            valid_from=now - 1,
-            valid_until=now + 3600,
+            valid_from=now - timedelta(seconds=1),
+            valid_until=now + timedelta(hours=1),
         )

@@ -8,6 +8,7 @@ tests, so the suite does not recurse into itself.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -17,6 +18,8 @@ import pytest
 from tests.support import ROOT, free_port
 
 pytestmark = pytest.mark.slow
+
+README = ROOT / "README.md"
 
 
 def _run(
@@ -32,9 +35,12 @@ def _run(
 
 
 def _readme_commands() -> tuple[str, str]:
-    lines = [line.strip() for line in (ROOT / "README.md").read_text().splitlines()]
-    demo = next(line for line in lines if line.startswith("make demo"))
-    test = next(line for line in lines if line.startswith("make test"))
+    """The commands of the README's Quick start block, exactly two: the demo, then the tests."""
+    found = re.search(r"^## Quick start\n.*?^```sh\n(.*?)^```", README.read_text(), re.S | re.M)
+    assert found, "README.md has no Quick start block"
+    block = found.group(1)
+    demo, test = [line.strip() for line in block.splitlines() if line.strip()]
+    assert demo.startswith("make demo") and test.startswith("make test"), block
     return demo, test
 
 

@@ -41,15 +41,16 @@ from hygeia.claims.token import PaymentTokenClient
 from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.core.contract_types import AppealStatus, ReceiptMode, Role
+from hygeia.core.times import from_unix
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used
 
 BATCH = 10
 # Fixed inputs keep calldata, and so gas, identical from run to run.
-VALID_FROM, VALID_UNTIL = 1_700_000_000, 4_000_000_000
+VALID_FROM, VALID_UNTIL = from_unix(1_700_000_000), from_unix(4_000_000_000)
 PATIENT_KEY = "0x" + "5a" * 32
-CONSENT_DEADLINE = 4_000_000_000
+CONSENT_DEADLINE = from_unix(4_000_000_000)
 ESCROW = 100_000_000
 YEAR_START, YEAR_END = date(2025, 1, 1), date(2025, 12, 31)
 # Stated receipt: the fixed received day, not the block's, keeps every line paid, run to run.

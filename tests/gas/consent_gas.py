@@ -7,6 +7,8 @@ registers by its own signature, relayed by the insurer; neither registration is 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from eth_account import Account
 
 from hygeia.consent.client import ConsentRegistryClient, GrantRequest, record_id_of
@@ -14,11 +16,13 @@ from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.contract_types import Action, Purpose, Role
+from hygeia.core.times import from_unix
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used
 
-START, END = 1_700_000_000, 4_000_000_000
+START, END = from_unix(1_700_000_000), from_unix(4_000_000_000)
+HOUR = timedelta(hours=1)
 SIGNER = Account.from_key(b"\x42" * 32)  # a patient who signs grants and never pays gas
 PATIENT_KEY, SIGNER_KEY = b"\x0a" * 32, b"\x0b" * 32  # their X25519 public keys
 CLASS = b"\x0c" * 32
@@ -95,9 +99,9 @@ def receipts(url: str) -> dict[str, Receipt]:
     ops["ConsentRegistry.logAccess"] = doctor.log_access(
         me, record, Purpose.TREAT, decision.consent_id
     )
-    ops["ConsentRegistry.openBreakGlass"] = doctor.open_break_glass(me, "ED", 3600)
+    ops["ConsentRegistry.openBreakGlass"] = doctor.open_break_glass(me, "ED", HOUR)
     ops["ConsentRegistry.closeBreakGlass"] = doctor.close_break_glass(me)
-    ops["ConsentRegistry.openBreakGlass(2nd in a window)"] = doctor.open_break_glass(me, "ED", 3600)
+    ops["ConsentRegistry.openBreakGlass(2nd in a window)"] = doctor.open_break_glass(me, "ED", HOUR)
     ops["ConsentRegistry.closeBreakGlass(by the patient)"] = patient.close_break_glass(me, provider)
     ops["ConsentRegistry.eraseRecord"] = patient.erase_record(record)
     return ops

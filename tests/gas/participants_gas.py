@@ -8,13 +8,15 @@ from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.contract_types import Role
+from hygeia.core.times import from_unix
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gas import gas_used
 
 # Fixed times keep calldata, and so gas, identical from run to run.
-VALID_FROM, VALID_UNTIL, RENEWED_UNTIL = 1_700_000_000, 4_000_000_000, 4_100_000_000
-DEADLINE = 4_000_000_000  # of the signed registration and guardianship
+VALID_FROM, VALID_UNTIL = from_unix(1_700_000_000), from_unix(4_000_000_000)
+RENEWED_UNTIL = from_unix(4_100_000_000)
+DEADLINE = from_unix(4_000_000_000)  # of the signed registration and guardianship
 SELF_REGISTERED = Account.from_key(b"\x43" * 32)  # registers by its signature, without gas
 
 

@@ -24,6 +24,7 @@ from web3 import Web3
 from hygeia.core import artifacts
 from hygeia.core.chain import Receipt, TxSender, connect, dev_signer
 from hygeia.core.contract_types import Role, Scope
+from hygeia.core.times import from_unix
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance import ids
@@ -33,11 +34,11 @@ from tests.gas import gas_used
 
 TX, NEW_SLOT, UPDATE, REFUND = 21_000, 22_100, 5_000, 4_800
 LOG, TOPIC, LOG_BYTE = 375, 375, 8
-VALID_FROM, VALID_UNTIL = 1_700_000_000, 4_000_000_000
+VALID_FROM, VALID_UNTIL = from_unix(1_700_000_000), from_unix(4_000_000_000)
 
 GTIN, PREFIX, LOW, HIGH = 614141000418, 7, 200, 2500
 NAME = keccak(text="Amoxicillin 500 mg capsules")
-LOT, EXPIRY = ids.digest("LOT-GAS"), 301231
+LOT, EXPIRY = ids.digest("LOT-GAS"), 301231  # YYMMDD, as the contract takes it
 SERIALS = tuple(f"G{i:04d}" for i in range(8))
 TREE = LotTree(ids.unit_leaf(GTIN, s) for s in SERIALS)
 UNIT_OF_LEAF = {ids.unit_leaf(GTIN, s): ids.unit_id(GTIN, ids.digest(s)) for s in SERIALS}

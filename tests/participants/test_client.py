@@ -7,6 +7,7 @@ SDK's encoding (roles, jurisdictions, license hashes, keys) and decoding of resu
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from eth_abi.abi import encode
@@ -17,6 +18,8 @@ from hygeia.core.contract_types import CredentialStatus, Role
 from hygeia.core.errors import InvalidInputError, TransactionFailedError
 from hygeia.participants.client import encode_jurisdiction, license_hash, parse_x25519_key
 from hygeia.suite import Suite
+
+MINUTE, DAY = timedelta(minutes=1), timedelta(days=1)
 
 Factory = Callable[[str], Suite]
 
@@ -67,7 +70,7 @@ def test_invalid_input_is_rejected_before_anything_is_sent(suite_as: Factory, w3
 
 
 def test_credential_round_trip_through_the_chain(
-    suite_as: Factory, w3: Web3, chain_now: int
+    suite_as: Factory, w3: Web3, chain_now: datetime
 ) -> None:
     regulator = suite_as("regulator").participants
     distributor = w3.eth.accounts[5]
@@ -76,15 +79,15 @@ def test_credential_round_trip_through_the_chain(
         Role.DISTRIBUTOR,
         license_id="WDD-0042",
         jurisdiction="US-NJ",
-        valid_from=chain_now - 60,
-        valid_until=chain_now + 86_400,
+        valid_from=chain_now - MINUTE,
+        valid_until=chain_now + DAY,
     )
     assert receipt.gas_used > 21_000 and receipt.tx_hash.startswith("0x")
     credential = regulator.credential_of(distributor, Role.DISTRIBUTOR)
     assert credential.status is CredentialStatus.ACTIVE
     assert credential.jurisdiction == "US-NJ"
     assert credential.license_hash == "0x" + license_hash("US-NJ", "WDD-0042").hex()
-    assert (credential.valid_from, credential.valid_until) == (chain_now - 60, chain_now + 86_400)
+    assert (credential.valid_from, credential.valid_until) == (chain_now - MINUTE, chain_now + DAY)
     assert regulator.is_active(distributor, Role.DISTRIBUTOR)
     assert Role.DISTRIBUTOR in regulator.roles_of(distributor)
     regulator.suspend_credential(distributor, Role.DISTRIBUTOR)

@@ -6,13 +6,14 @@ fixtures; tests/provenance/test_cli.py imports them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from web3 import Web3
 
 from hygeia.core import artifacts
-from hygeia.core.chain import TxSender, dev_signer
+from hygeia.core.chain import TxSender, block_time, dev_signer
 from hygeia.core.contract_types import Role
 from hygeia.core.store import LocalStore
 from hygeia.deploy import DeployResult
@@ -26,7 +27,7 @@ TRADING_PARTNERS = {
     "distributor": Role.DISTRIBUTOR,
     "pharmacy": Role.DISPENSER,
 }
-TEN_YEARS = 10 * 365 * 86_400
+TEN_YEARS = timedelta(days=10 * 365)
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +67,14 @@ def provenance_suite(provenance_chain: Chain) -> DeployResult:
         result.deployment.address_of("ParticipantRegistry"),
         sender(provenance_w3, "regulator"),
     )
-    now = int(provenance_w3.eth.get_block("latest")["timestamp"])
+    now = block_time(provenance_w3)
     for name, role in TRADING_PARTNERS.items():
         registry.issue_credential(
             dev_signer(provenance_w3, name).address,
             role,
             license_id=f"LIC-{name}",
             jurisdiction="US-NJ",
-            valid_from=now - 60,
+            valid_from=now - timedelta(minutes=1),
             valid_until=now + TEN_YEARS,
         )
     DrugProvenanceClient(
@@ -102,7 +103,7 @@ def flow_as(
             client,
             drug_store,
             chain_id=provenance_w3.eth.chain_id,
-            clock=lambda: int(provenance_w3.eth.get_block("latest")["timestamp"]),
+            clock=lambda: block_time(provenance_w3),
         )
 
     return make

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.times import from_unix
 from hygeia.provenance import epcis
 
 PARTY = epcis.party(31337, "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65")
@@ -15,7 +16,7 @@ EPC = "urn:epc:id:sgtin:0614141.000041.SN0001"
 
 def shipping(**overrides: object) -> dict:
     fields = {
-        "event_time": 1_800_000_000,
+        "event_time": from_unix(1_800_000_000),
         "action": "OBSERVE",
         "biz_step": "shipping",
         "disposition": "in_transit",
@@ -29,7 +30,7 @@ def shipping(**overrides: object) -> dict:
 
 
 def test_a_built_document_validates_against_the_gs1_schema() -> None:
-    doc = epcis.with_event_ids(epcis.document([shipping()], created=1_800_000_000))
+    doc = epcis.with_event_ids(epcis.document([shipping()], created=from_unix(1_800_000_000)))
     epcis.validate(doc)
     assert doc["epcisBody"]["eventList"][0]["eventID"].startswith("ni:///sha-256;")
 
@@ -43,12 +44,19 @@ def test_the_event_hash_is_gs1s_canonical_hash_and_ignores_event_id() -> None:
     two = shipping(epcs=[EPC, EPC.replace("SN0001", "SN0002")])
     swapped = shipping(epcs=[EPC.replace("SN0001", "SN0002"), EPC])
     assert epcis.event_hash(two) == epcis.event_hash(swapped)
-    assert epcis.event_hash(shipping(disposition="in_transit", event_time=1_800_000_001)) != ni
+    assert (
+        epcis.event_hash(shipping(disposition="in_transit", event_time=from_unix(1_800_000_001)))
+        != ni
+    )
 
 
 def test_hashing_leaves_the_event_unchanged() -> None:
     event = shipping(
-        sensors=[epcis.sensor_element("urn:epc:id:giai:4000001.1", [epcis.Reading(1, 5)], 2, 8)]
+        sensors=[
+            epcis.sensor_element(
+                "urn:epc:id:giai:4000001.1", [epcis.Reading(from_unix(1), 5)], 2, 8
+            )
+        ]
     )
     before = copy.deepcopy(event)
     epcis.event_hash(event)
@@ -63,7 +71,7 @@ def test_hash_digest_round_trips_and_refuses_other_uris() -> None:
 
 
 def test_validation_rejects_a_document_the_schema_rejects() -> None:
-    doc = epcis.document([shipping()], created=1_800_000_000)
+    doc = epcis.document([shipping()], created=from_unix(1_800_000_000))
     doc["epcisBody"]["eventList"][0]["action"] = "MOVE"
     with pytest.raises(InvalidInputError, match="not a valid EPCIS 2.0 document"):
         epcis.validate(doc)
@@ -81,7 +89,7 @@ def test_events_speak_only_the_cbv_vocabulary(field: str, value: str) -> None:
 def test_readings_outside_the_range_carry_an_alarm() -> None:
     element = epcis.sensor_element(
         "urn:epc:id:giai:4000001.1",
-        [epcis.Reading(20, 9.5), epcis.Reading(10, 4.0)],
+        [epcis.Reading(from_unix(20), 9.5), epcis.Reading(from_unix(10), 4.0)],
         2.0,
         8.0,
     )

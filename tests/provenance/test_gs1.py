@@ -70,3 +70,15 @@ def test_epc_uris_split_the_gtin_at_the_company_prefix() -> None:
 def test_lot_and_serial_numbers_are_1_to_20_characters_of_set_82(value: str) -> None:
     with pytest.raises(InvalidInputError):
         gs1.check_ai_text(value, "serial")
+
+
+def test_parse_expiry_reads_the_printed_yymmdd_as_the_date_it_means() -> None:
+    assert gs1.parse_expiry("301231") == date(2030, 12, 31)
+    assert gs1.parse_expiry("300200") == date(2030, 2, 28)  # day 00: the month's last day
+
+
+def test_a_date_goes_to_the_chain_and_the_element_string_as_yymmdd() -> None:
+    assert gs1.expiry_number(date(2030, 12, 31)) == 301231
+    assert gs1.expiry_text(date(2031, 1, 5)) == "310105"
+    with pytest.raises(InvalidInputError, match="2000-2099"):
+        gs1.expiry_text(date(2100, 1, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from eth_hash.auto import keccak
@@ -13,13 +14,14 @@ from hygeia.core.contract_types import HoldingState, Investigation, Verification
 from hygeia.core.errors import ContractRevertError, IntegrityError, InvalidInputError
 from hygeia.core.store import LocalStore
 from hygeia.core.store.cid import CID
+from hygeia.core.times import from_unix
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import NO_STANDING
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 
 Flows = Callable[[str], ProvenanceFlow]
 GTIN = 614141000418
-EXPIRY = 301231
+EXPIRY = date(2030, 12, 31)
 SERIALS = [f"SN{i:04d}" for i in range(12)]
 
 
@@ -68,7 +70,10 @@ def test_verify_finds_the_proof_and_answers_valid_mismatch_unknown(
     flow = flow_as("pharmacy")
     assert flow.verify(GTIN, "SN0003", "LOT-1", EXPIRY).status is VerificationStatus.VALID
     assert flow.verify(GTIN, "SN0003", "LOT-9", EXPIRY).status is VerificationStatus.MISMATCH
-    assert flow.verify(GTIN, "SN0003", "LOT-1", 301230).status is VerificationStatus.MISMATCH
+    assert (
+        flow.verify(GTIN, "SN0003", "LOT-1", date(2030, 12, 30)).status
+        is VerificationStatus.MISMATCH
+    )
     answer = flow.verify(GTIN, "FAKE01", "LOT-1", EXPIRY)
     assert answer.status is VerificationStatus.UNKNOWN
     assert answer.as_json()["status"] == "UNKNOWN"
@@ -159,7 +164,10 @@ def test_an_excursion_quarantines_the_lot_until_the_manufacturer_clears_it(
     flow_as: Flows, supply: dict[str, bytes]
 ) -> None:
     wholesaler, maker = flow_as("distributor"), flow_as("manufacturer")
-    readings = [epcis.Reading(1_800_000_000, 5.0), epcis.Reading(1_800_000_600, 25.004)]
+    readings = [
+        epcis.Reading(from_unix(1_800_000_000), 5.0),
+        epcis.Reading(from_unix(1_800_000_600), 25.004),
+    ]
     wholesaler.record_sensor_readings(
         supply["distributor"], readings, device="urn:epc:id:giai:4000001.7"
     )
@@ -210,12 +218,17 @@ def test_readings_on_the_range_boundaries_raise_no_excursion(
 
     maker.record_sensor_readings(
         stock,
-        [epcis.Reading(1_800_000_000, 0.29), epcis.Reading(1_800_000_060, 2.2)],
+        [
+            epcis.Reading(from_unix(1_800_000_000), 0.29),
+            epcis.Reading(from_unix(1_800_000_060), 2.2),
+        ],
         device=device,
     )
     assert not maker.client.holding_of(stock).excursion
     for outside in (2.201, 0.289):
-        maker.record_sensor_readings(stock, [epcis.Reading(1_800_000_120, outside)], device=device)
+        maker.record_sensor_readings(
+            stock, [epcis.Reading(from_unix(1_800_000_120), outside)], device=device
+        )
         assert maker.client.holding_of(stock).excursion
         maker.clear_excursion(stock)
 
@@ -301,7 +314,7 @@ def test_a_tampered_document_is_detected(
     original = flow.reader.document(shipping)
     forged = epcis.document(
         [{**original["epcisBody"]["eventList"][0], "eventTime": "2001-01-01T00:00:00.000Z"}],
-        created=0,
+        created=from_unix(0),
     )
     fake_cid = drug_store.add(epcis.encode(forged))
     with pytest.raises(IntegrityError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from eth_utils import keccak
@@ -74,11 +75,15 @@ def test_a_full_scenario_puts_no_plaintext_and_no_unsalted_hash_of_it_on_chain(
     signer = world.suite("patient").sender
     assert signer is not None
     signed = manager.sign(
-        signer.signer, permit(world, "provider", stored.record_id), world.now() + 600
+        signer.signer,
+        permit(world, "provider", stored.record_id),
+        world.now() + timedelta(minutes=10),
     )
     ConsentManager(world.vault("insurer")).relay(signed)
     world.vault("provider").get(stored.record_id)
-    world.suite("specialist").consent.open_break_glass(patient, "collapsed, HIV infection", 600)
+    world.suite("specialist").consent.open_break_glass(
+        patient, "collapsed, HIV infection", timedelta(minutes=10)
+    )
     world.suite("specialist").consent.close_break_glass(patient)
     manager.revoke(patient, grant.consent_id)
     vault.erase(stored.record_id)

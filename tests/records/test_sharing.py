@@ -4,6 +4,7 @@ grants, delegates, and the consent list."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from eth_account import Account
@@ -35,7 +36,9 @@ def test_a_patient_signs_a_grant_offline_and_a_stranger_relays_it(world: World, 
     signer = world.suite("patient").sender
     assert signer is not None
     signed = world.consents("patient").sign(
-        signer.signer, permit(world, "specialist", data_class_id(lab)), world.now() + 3600
+        signer.signer,
+        permit(world, "specialist", data_class_id(lab)),
+        world.now() + timedelta(hours=1),
     )
     document = SignedGrant.from_json(signed.to_json())
 
@@ -51,7 +54,9 @@ def test_a_relayed_grant_cannot_be_replayed(world: World, lab: str) -> None:
     signer = world.suite("patient").sender
     assert signer is not None
     signed = world.consents("patient").sign(
-        signer.signer, permit(world, "specialist", data_class_id(lab)), world.now() + 3600
+        signer.signer,
+        permit(world, "specialist", data_class_id(lab)),
+        world.now() + timedelta(hours=1),
     )
     relayer = ConsentManager(world.vault("insurer"))
     relayer.relay(signed)
@@ -63,12 +68,12 @@ def test_a_grant_signed_with_a_local_key_is_relayed(world: World, lab: str) -> N
     account = Account.create()
     signer = KeySigner(account)
     world.suite("insurer").participants.register_patient_by_sig(
-        signer, public_key_bytes(generate_private_key()), world.now() + 3600
+        signer, public_key_bytes(generate_private_key()), world.now() + timedelta(hours=1)
     )
     consents = world.consents("patient")
     request = permit(world, "specialist", data_class_id(lab), actions=Action.DISCLOSE)
     signed = ConsentManager(world.vault("patient")).consent.sign_grant(
-        signer, request, b"", world.now() + 3600
+        signer, request, b"", world.now() + timedelta(hours=1)
     )
     receipt, consent_id = world.suite("insurer").consent.grant_by_sig(
         account.address, request, b"", signed
@@ -83,7 +88,9 @@ def test_a_signed_grant_for_another_deployment_is_refused_before_sending(
     signer = world.suite("patient").sender
     assert signer is not None
     signed = world.consents("patient").sign(
-        signer.signer, permit(world, "specialist", data_class_id(lab)), world.now() + 3600
+        signer.signer,
+        permit(world, "specialist", data_class_id(lab)),
+        world.now() + timedelta(hours=1),
     )
     forged = SignedGrant.from_json({**signed.to_json(), "chain_id": 1})
     with pytest.raises(InvalidInputError, match="chain 1"):
@@ -173,3 +180,20 @@ def test_a_research_consent_opens_chosen_classes_to_the_study_for_research_only(
         study.get(shared.record_id, purpose=Purpose.TREAT)
     with pytest.raises(AccessDeniedError):
         study.get(private.record_id, purpose=Purpose.HRESCH)
+
+
+def test_a_consent_until_revoked_has_no_end_and_reads_back_the_same_period(
+    world: World, lab: str
+) -> None:
+    patient = world.address("patient")
+    request = permit(world, "specialist", data_class_id(lab), end=None)
+    grant = world.consents("patient").grant(patient, request)
+    listed = world.suite("patient").consent.consent(patient, grant.consent_id)
+    assert (listed.start, listed.end) == (request.start, None)
+    assert listed.status(world.now() + timedelta(days=365 * 50)) == "active"
+    world.consents("patient").revoke(patient, grant.consent_id)
+
+
+def test_a_period_without_a_time_zone_is_refused_before_anything_is_sent(world: World) -> None:
+    with pytest.raises(InvalidInputError, match="start has no time zone"):
+        permit(world, "specialist", start=datetime(2030, 1, 1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ from tests.records.samples import CONDITION, GLUCOSE, glucose
 from tests.records.world import World
 from tests.support import free_port
 
-DAY = 86400
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -265,7 +266,9 @@ def test_break_glass_opens_a_record_to_a_provider_who_once_held_its_keys_and_is_
     with pytest.raises(AccessDeniedError):
         world.vault("provider").get(stored.record_id, purpose=Purpose.ETREAT)
 
-    world.suite("provider").consent.open_break_glass(patient, "unconscious in ED", 3600)
+    world.suite("provider").consent.open_break_glass(
+        patient, "unconscious in ED", timedelta(hours=1)
+    )
     opened = world.vault("provider").get(stored.record_id, purpose=Purpose.ETREAT)
 
     assert opened.record.resource == GLUCOSE
@@ -280,7 +283,9 @@ def test_break_glass_opens_a_record_to_a_provider_who_once_held_its_keys_and_is_
 def test_break_glass_without_keys_logs_the_read_but_cannot_decrypt(world: World, lab: str) -> None:
     patient = world.address("patient")
     stored = world.vault("patient").put(patient, GLUCOSE, data_class=lab)
-    world.suite("specialist").consent.open_break_glass(patient, "cardiac arrest", 600)
+    world.suite("specialist").consent.open_break_glass(
+        patient, "cardiac arrest", timedelta(minutes=10)
+    )
     try:
         with pytest.raises(KeyNotSharedError):
             world.vault("specialist").get(stored.record_id, purpose=Purpose.ETREAT)

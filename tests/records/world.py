@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from hygeia.core.chain import connect, dev_signer
+from hygeia.core.chain import block_time, connect, dev_signer
 from hygeia.core.contract_types import Role
 from hygeia.core.store import LocalStore
 from hygeia.records import generate_private_key, public_key_bytes
@@ -51,10 +52,11 @@ class World:
     def consents(self, name: str) -> ConsentManager:
         return ConsentManager(self.vault(name))
 
-    def now(self) -> int:
-        return int(self.w3.eth.get_block("latest")["timestamp"])
+    def now(self) -> datetime:
+        return block_time(self.w3)
 
-    def advance(self, seconds: int) -> None:
+    def advance(self, span: timedelta) -> None:
+        seconds = int(span.total_seconds())
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
@@ -75,8 +77,8 @@ def running_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 role,
                 license_id=f"LIC-{name}",
                 jurisdiction="US-NY",
-                valid_from=now - 60,
-                valid_until=now + 10 * 365 * 86400,
+                valid_from=now - timedelta(minutes=1),
+                valid_until=now + timedelta(days=10 * 365),
             )
         for name in ("patient", "guardian", "provider", "specialist", "insurer"):
             world.keys[name] = generate_private_key()

@@ -5,8 +5,8 @@
   never help or hinder another's.
 - DrugProvenance on brownie's Anvil (test_provenance_attacks.py): the shared brownie fixtures and
   the DrugProvenance suite's (tests/contracts/drug_provenance/support.py), as its contract tests do.
-  Its SDK and CLI attacks (test_provenance_attacks_sdk.py) import the fixtures of their own chain
-  (tests/provenance/chain.py).
+  Its SDK and CLI attacks (test_provenance_attacks_sdk.py) use the provenance SDK tests' fixtures
+  and chain (tests/provenance/chain.py).
 """
 
 from collections.abc import Callable, Iterator
@@ -16,6 +16,7 @@ import pytest
 
 from tests.brownie_support import *  # noqa: F403 (fixtures are found by name)
 from tests.contracts.drug_provenance.support import *  # noqa: F403
+from tests.provenance.chain import *  # noqa: F403
 from tests.records.world import World, running_world
 from tests.security.parties import Patient, new_patient
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from eth_utils import keccak
@@ -17,6 +18,7 @@ from hygeia.core import contract_errors as errors
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose, ReceiptMode
 from hygeia.core.errors import AccessDeniedError, IntegrityError, KeyNotSharedError
+from hygeia.core.times import to_unix
 from hygeia.records import public_key_bytes
 from hygeia.records.envelope import RecordRef
 from hygeia.records.manifests import address_bytes, cid_text, load_bundle
@@ -26,7 +28,7 @@ from tests.records.samples import glucose
 from tests.records.world import World
 from tests.security.parties import Patient, new_account, new_patient, raw_revert
 
-DAY = 86_400
+DAY = timedelta(days=1)
 
 
 def permit(world: World, grantee: str, *targets: bytes, **fields: object) -> GrantRequest:
@@ -125,7 +127,7 @@ def test_a_grant_that_starts_later_shares_no_key_until_it_is_in_force(
     assert not wrapped_for(world, victim, stored.record_id, 1, spy)
     with pytest.raises(AccessDeniedError, match="not_yet"):
         world.vault("specialist").get(stored.record_id)
-    world.advance(2 * DAY + 60)
+    world.advance(2 * DAY + timedelta(minutes=1))
     with pytest.raises(KeyNotSharedError):
         world.vault("specialist").get(stored.record_id)
     shared = victim.consents().share_keys(victim.address, granted.consent_id)
@@ -173,7 +175,7 @@ def test_a_patient_cannot_register_someone_else_with_its_own_key(
         "registerPatientFor",
         target.address,
         own_key,
-        deadline,
+        to_unix(deadline),
         forged.signature,
     )
     assert isinstance(error, errors.ParticipantRegistryInvalidSigner)
@@ -206,7 +208,7 @@ def test_a_guardianship_signed_for_one_guardian_cannot_be_used_by_another(
         "registerPatientFor",
         ward.address,
         consent.encryption_key,
-        deadline,
+        to_unix(deadline),
         consent.signature,
     )
     assert isinstance(error, errors.ParticipantRegistryInvalidSigner)
@@ -448,9 +450,11 @@ def test_a_used_signed_grant_is_named_as_used_and_a_patient_can_cancel_one_not_y
 
 def test_an_expired_signed_grant_is_named_as_expired(world: World, victim: Patient) -> None:
     signed = victim.consents().sign(
-        victim.signer, permit(world, world.address("specialist")), world.now() + 60
+        victim.signer,
+        permit(world, world.address("specialist")),
+        world.now() + timedelta(minutes=1),
     )
-    world.advance(120)
+    world.advance(timedelta(minutes=2))
     with pytest.raises(errors.ConsentRegistrySignatureExpired):
         ConsentManager(world.vault("insurer")).relay(signed)
 
@@ -464,18 +468,18 @@ def test_break_glass_is_capped_per_window_and_the_patient_can_close_it_for_good(
     doctor = world.suite("provider").consent
     me = world.address("provider")
     for opening in range(1, 4):
-        doctor.open_break_glass(victim.address, "unconscious on arrival", 3600)
+        doctor.open_break_glass(victim.address, "unconscious on arrival", timedelta(hours=1))
         assert doctor.break_glass_of(victim.address, me).openings == opening
         doctor.close_break_glass(victim.address)
     with pytest.raises(errors.ConsentRegistryBreakGlassLimitReached):
-        doctor.open_break_glass(victim.address, "unconscious on arrival", 3600)
+        doctor.open_break_glass(victim.address, "unconscious on arrival", timedelta(hours=1))
 
-    world.advance(DAY + 60)  # a new window
-    doctor.open_break_glass(victim.address, "unconscious on arrival", 3600)
+    world.advance(DAY + timedelta(minutes=1))  # a new window
+    doctor.open_break_glass(victim.address, "unconscious on arrival", timedelta(hours=1))
     victim.suite().consent.close_break_glass(victim.address, me)  # the patient ends it
     assert not doctor.break_glass_of(victim.address, me).is_open(world.now())
     with pytest.raises(errors.ConsentRegistryBreakGlassLimitReached):
-        doctor.open_break_glass(victim.address, "unconscious again", 3600)
+        doctor.open_break_glass(victim.address, "unconscious again", timedelta(hours=1))
     with pytest.raises(errors.ConsentRegistryNotPatientOrDelegate):
         world.suite("specialist").consent.close_break_glass(victim.address, me)
 

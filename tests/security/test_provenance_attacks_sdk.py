@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,18 +26,9 @@ from hygeia.core.errors import ContractRevertError, DuplicateSerialError, Invali
 from hygeia.core.store import LocalStore
 from hygeia.provenance import epcis, ids
 from hygeia.provenance.workflow import ProvenanceFlow
-from tests.provenance.chain import (  # noqa: F401 (fixtures are found by name)
-    address_of,
-    drug_store,
-    flow_as,
-    provenance_book,
-    provenance_node,
-    provenance_suite,
-    provenance_w3,
-)
 
 Flows = Callable[[str], ProvenanceFlow]
-GTIN, GTIN14, EXPIRY = 614141000418, "00614141000418", 301231
+GTIN, GTIN14, EXPIRY = 614141000418, "00614141000418", date(2030, 12, 31)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +39,7 @@ def isolation() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def earlier_lot(flow_as: Flows) -> list[str]:  # noqa: F811
+def earlier_lot(flow_as: Flows) -> list[str]:
     """Product GTIN registered and lot LOT-A of S1-S3 commissioned; S3 goes on to the
     distributor, the pharmacy holds nothing of it."""
     maker = flow_as("manufacturer")
@@ -80,10 +72,10 @@ def nothing_sent_or_stored(
 
 
 def test_a_serial_of_an_earlier_lot_is_refused_before_anything_is_stored_or_sent(
-    flow_as: Flows,  # noqa: F811
+    flow_as: Flows,
     earlier_lot: list[str],
-    provenance_w3: Web3,  # noqa: F811
-    drug_store: LocalStore,  # noqa: F811
+    provenance_w3: Web3,
+    drug_store: LocalStore,
 ) -> None:
     maker = flow_as("manufacturer")
     unchanged = nothing_sent_or_stored(provenance_w3, drug_store, maker)
@@ -104,10 +96,10 @@ def test_a_serial_of_an_earlier_lot_is_refused_before_anything_is_stored_or_sent
 
 
 def test_a_serial_listed_twice_in_one_lot_is_refused(
-    flow_as: Flows,  # noqa: F811
+    flow_as: Flows,
     earlier_lot: list[str],
-    provenance_w3: Web3,  # noqa: F811
-    drug_store: LocalStore,  # noqa: F811
+    provenance_w3: Web3,
+    drug_store: LocalStore,
 ) -> None:
     maker = flow_as("manufacturer")
     unchanged = nothing_sent_or_stored(provenance_w3, drug_store, maker)
@@ -119,11 +111,11 @@ def test_a_serial_listed_twice_in_one_lot_is_refused(
 
 
 def test_the_cli_refuses_a_duplicate_sgtin_with_a_json_error(
-    provenance_node: str,  # noqa: F811
-    provenance_book: Path,  # noqa: F811
-    drug_store: LocalStore,  # noqa: F811
-    provenance_w3: Web3,  # noqa: F811
-    flow_as: Flows,  # noqa: F811
+    provenance_node: str,
+    provenance_book: Path,
+    drug_store: LocalStore,
+    provenance_w3: Web3,
+    flow_as: Flows,
     earlier_lot: list[str],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -151,9 +143,9 @@ def test_the_cli_refuses_a_duplicate_sgtin_with_a_json_error(
 
 
 def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_sdk(
-    flow_as: Flows,  # noqa: F811
+    flow_as: Flows,
     earlier_lot: list[str],
-    address_of: Callable[[str], str],  # noqa: F811
+    address_of: Callable[[str], str],
 ) -> None:
     pharmacy = flow_as("pharmacy")
     for target in ({"lot": "LOT-A"}, {"serial": "S1"}):
@@ -168,12 +160,12 @@ def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_sdk(
 
 
 def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_cli(
-    provenance_node: str,  # noqa: F811
-    provenance_book: Path,  # noqa: F811
-    drug_store: LocalStore,  # noqa: F811
-    flow_as: Flows,  # noqa: F811
+    provenance_node: str,
+    provenance_book: Path,
+    drug_store: LocalStore,
+    flow_as: Flows,
     earlier_lot: list[str],
-    address_of: Callable[[str], str],  # noqa: F811
+    address_of: Callable[[str], str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = [
@@ -193,7 +185,7 @@ def test_a_partner_that_never_held_the_lot_cannot_freeze_it_through_the_cli(
 
 
 def test_dispensing_a_unit_held_elsewhere_alerts_but_freezes_nothing_nor_records_a_dispense(
-    flow_as: Flows,  # noqa: F811
+    flow_as: Flows,
     earlier_lot: list[str],
 ) -> None:
     # The distributor holds S3. The pharmacy, given one unit of another lot, "dispenses" S3.
@@ -215,10 +207,10 @@ def test_dispensing_a_unit_held_elsewhere_alerts_but_freezes_nothing_nor_records
 
 
 def test_a_void_without_a_reason_is_refused_before_it_is_sent(
-    flow_as: Flows,  # noqa: F811
+    flow_as: Flows,
     earlier_lot: list[str],
-    provenance_w3: Web3,  # noqa: F811
-    drug_store: LocalStore,  # noqa: F811
+    provenance_w3: Web3,
+    drug_store: LocalStore,
 ) -> None:
     maker = flow_as("manufacturer")
     stock = maker.commission(GTIN, "LOT-F", EXPIRY, ["F1"]).id

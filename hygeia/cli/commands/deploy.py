@@ -60,7 +60,7 @@ def run(ctx: Context) -> int:
         "chain_id": deployment.chain_id,
         "address_book": str(book.path(deployment.chain_id)),
         "contracts": {
-            n: {"address": c.address, "gas_used": c.gas_used}
+            n: {"address": c.address, "gas_used": c.gas_used, "created_by": c.created_by}
             for n, c in deployment.contracts.items()
         },
         "steps": [
@@ -72,7 +72,10 @@ def run(ctx: Context) -> int:
     ctx.out.table(
         f"hygeia suite on chain {deployment.chain_id}",
         ["contract", "address", "deploy gas"],
-        [[n, c.address, f"{c.gas_used:,}"] for n, c in deployment.contracts.items()],
+        [
+            [n, c.address, f"in {c.created_by}'s" if c.created_by else f"{c.gas_used:,}"]
+            for n, c in deployment.contracts.items()
+        ],
     )
     ctx.out.result(
         data, human=f"total gas {result.total_gas:,}; address book {data['address_book']}"

@@ -1,6 +1,6 @@
 """Talking to an EVM chain: connection, signers, transactions and revert decoding."""
 
-from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, connect
+from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, block_time, connect
 from hygeia.core.chain.signers import (
     DEV_ACCOUNT_NAMES,
     KeySigner,
@@ -19,6 +19,7 @@ __all__ = [
     "Receipt",
     "Signer",
     "TxSender",
+    "block_time",
     "connect",
     "dev_signer",
     "keystore_signer",

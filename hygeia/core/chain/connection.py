@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import requests
 from web3 import HTTPProvider, Web3
-from web3.types import RPCEndpoint
+from web3.types import BlockIdentifier, RPCEndpoint
 
 from hygeia.core.errors import ChainIdMismatchError, InvalidInputError, RPCUnavailableError
+from hygeia.core.times import from_unix
 
 # Chains whose node holds unlocked dev accounts: Anvil/Hardhat (31337, also `hygeia node up`),
 # Ganache (1337), and brownie's `development` Anvil (31338) and `ganache` (1338) networks, which
@@ -51,3 +53,9 @@ def call_node(rpc_url: str, request: Any) -> Any:
             f"no Ethereum node answers at {rpc_url} ({type(exc).__name__}); "
             "is the chain running? (`hygeia node up` starts a local one)"
         ) from exc
+
+
+def block_time(w3: Web3, block: BlockIdentifier = "latest") -> datetime:
+    """The timestamp of `block` (the chain's own clock: what `block.timestamp` is to a contract)."""
+    rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
+    return from_unix(int(call_node(rpc, lambda: w3.eth.get_block(block))["timestamp"]))

@@ -6,6 +6,7 @@ to a file."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from hygeia.core.store.base import ContentStore
@@ -16,7 +17,7 @@ from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 
 GTIN = 614141000418
 COMPANY_PREFIX = "0614141"  # the first seven digits of GTIN after its indicator digit
-EXPIRY = 301231  # 2030-12-31 (YYMMDD)
+EXPIRY = date(2030, 12, 31)
 PRODUCT = "Amoxicillin 500 mg capsules"
 DEVICE = "urn:epc:id:giai:4000001.7"
 
@@ -84,7 +85,7 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     )
 
     now = cast.now()
-    readings = [epcis.Reading(now - 600, 5.5), epcis.Reading(now, 31.0)]
+    readings = [epcis.Reading(now - timedelta(minutes=10), 5.5), epcis.Reading(now, 31.0)]
     spent(
         "recordSensorReadings",
         wholesaler.record_sensor_readings(to_distributor, readings, device=DEVICE),

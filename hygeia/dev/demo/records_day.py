@@ -4,6 +4,7 @@ accounting of disclosures and an emergency break-glass."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from hygeia.consent.client import GrantRequest, data_class_id
@@ -16,7 +17,7 @@ from hygeia.dev.demo.story import Story
 from hygeia.records.sharing import ConsentManager
 from hygeia.records.vault import RecordVault
 
-DAY = 86_400
+DAY = timedelta(days=1)
 LAB: dict[str, Any] = {
     "resourceType": "Observation",
     "status": "final",
@@ -89,7 +90,7 @@ def run(cast: Cast, store: ContentStore, story: Story) -> None:
 
     doctor = cast.suite("provider").consent
     opened_glass = doctor.open_break_glass(
-        patient, "unconscious patient in the emergency room", 3600
+        patient, "unconscious patient in the emergency room", timedelta(hours=1)
     )
     story.spent("ConsentRegistry.openBreakGlass", opened_glass.gas_used)
     closed = doctor.close_break_glass(patient)

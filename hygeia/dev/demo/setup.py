@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from web3 import Web3
 
 from hygeia.core import artifacts
-from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, connect
+from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, block_time, connect
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, dev_signer
 from hygeia.core.chain.transactions import TxSender
 from hygeia.core.contract_types import Role
@@ -41,7 +42,7 @@ CREDENTIALS = {
     "pharmacy": Role.DISPENSER,
 }
 PATIENTS = ("patient", "guardian")
-YEAR = 365 * 86_400
+YEAR = timedelta(days=365)
 
 
 @dataclass
@@ -70,8 +71,8 @@ class Cast:
         """The dev name of one of the node's accounts (the address itself for any other)."""
         return self._dev_names.get(address.lower(), address)
 
-    def now(self) -> int:
-        return int(self.w3.eth.get_block("latest")["timestamp"])
+    def now(self) -> datetime:
+        return block_time(self.w3)
 
 
 def prepare(url: str, deployments: Path, state: Path, log: Callable[[str], None]) -> Cast:
@@ -97,8 +98,8 @@ def prepare(url: str, deployments: Path, state: Path, log: Callable[[str], None]
     for name, role in CREDENTIALS.items():
         if not regulator.is_active(cast.address(name), role):
             receipt = regulator.issue_credential(
-                cast.address(name), role, license_id=f"DEMO-{name.upper()}",
-                jurisdiction="US-NY", valid_from=now - 60, valid_until=now + 5 * YEAR,
+                cast.address(name), role, license_id=f"DEMO-{name.upper()}", jurisdiction="US-NY",
+                valid_from=now - timedelta(minutes=1), valid_until=now + 5 * YEAR,
             )  # fmt: skip
             cast.setup_gas[f"issue credential to {name}"] = receipt.gas_used
     for name in (*PATIENTS, *CREDENTIALS):

@@ -49,7 +49,8 @@ def start(
     """Start Anvil on a loopback port. With `persist`, chain state is loaded from and saved to
     `state_dir/anvil-state.json` (on stop and every 30 s), so a restart keeps deployments and data.
 
-    `--prune-history` keeps Anvil from writing ~225 KB per block under ~/.foundry (see README).
+    `--prune-history` keeps Anvil from writing ~225 KB per block under ~/.foundry
+    (docs/troubleshooting.md).
     It also drops the state that `debug_traceTransaction` replays, so `traces` turns it off (for
     short-lived chains that must be audited transaction by transaction).
     """

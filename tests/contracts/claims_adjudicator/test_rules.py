@@ -1,4 +1,4 @@
-"""ClaimsAdjudicator: the adjudication rules of issue 5, case by case.
+"""ClaimsAdjudicator: the adjudication rules (docs/claims.md), case by case.
 
 Every expected remittance below is worked out by hand from the rules and the plans of
 support.py (never by re-implementing the rules in Python). The worked arithmetic is in

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from hygeia.provenance import ids
 from hygeia.provenance.merkle import LotTree
+
+# On brownie's chain with the contract tests' fixtures (found by name once imported).
+from tests.brownie_support import *  # noqa: F403
+from tests.contracts.drug_provenance.support import *  # noqa: F403
 from tests.contracts.drug_provenance.support import (
     CID,
     EXPIRY,

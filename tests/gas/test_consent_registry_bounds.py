@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# On brownie's chain with the contract tests' fixtures (found by name once imported).
+from tests.brownie_support import *  # noqa: F403
+from tests.contracts.consent_registry.support import *  # noqa: F403
 from tests.contracts.consent_registry.support import (
     BUNDLE_2,
     CID_2,

@@ -1,4 +1,5 @@
-"""The README's dApp-backend example, run as written against the vault chain and store."""
+"""The dApp-backend example of docs/consent-and-records.md, run as written against the vault chain
+and store."""
 
 from __future__ import annotations
 
@@ -13,18 +14,23 @@ from tests.records.samples import GLUCOSE
 from tests.records.world import World
 from tests.support import ROOT
 
+PAGE = "docs/consent-and-records.md"
 
-def readme_example() -> str:
-    text = (ROOT / "README.md").read_text()
+
+def docs_example() -> str:
+    text = (ROOT / PAGE).read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     return next(b for b in blocks if "RecordVault(specialist, store, specialist_key)" in b)
 
 
-def test_the_readme_backend_example_runs_as_written(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_backend_example_of_the_docs_runs_as_written(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.chdir(world.deployments.parent)
-    Path("deployments").unlink(missing_ok=True)
+    # The example reads the address book at "deployments", relative to where the backend runs.
+    monkeypatch.chdir(tmp_path)
     Path("deployments").symlink_to(world.deployments)
     given = {
         "rpc": world.url,
@@ -35,5 +41,5 @@ def test_the_readme_backend_example_runs_as_written(
         "specialist_key": world.keys["specialist"],
         "fhir_json": json.dumps(GLUCOSE),
     }
-    exec(compile(readme_example(), "README.md", "exec"), given)  # noqa: S102
+    exec(compile(docs_example(), PAGE, "exec"), given)  # noqa: S102
     assert capsys.readouterr().out.strip() == "Observation {'value': 97, 'unit': 'mg/dL'}"
