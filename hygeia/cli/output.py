@@ -17,7 +17,12 @@ from rich.table import Table
 from hygeia.cli.errors import UsageError
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import ContractRevertError, DuplicateSerialError, HygeiaError
+from hygeia.core.errors import (
+    ContractRevertError,
+    DuplicateSerialError,
+    HygeiaError,
+    X12Error,
+)
 
 _PIPE_WIDTH = 200
 _OWNER_ONLY = 0o600
@@ -107,7 +112,7 @@ class Output:
     def error(self, exc: HygeiaError) -> None:
         if self.as_json:
             payload: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
-            if isinstance(exc, (ContractRevertError, DuplicateSerialError)):
+            if isinstance(exc, (ContractRevertError, DuplicateSerialError, X12Error)):
                 payload["args"] = exc.error_args
             print(json.dumps({"error": payload}, indent=2, default=str))
         else:
