@@ -33,6 +33,10 @@ class ChainIdMismatchError(ChainError):
     """The node answers with another chain id than the one asked for."""
 
 
+class LogRangeError(ChainError):
+    """The node refuses an `eth_getLogs` range even after it was shrunk to one block."""
+
+
 class DeploymentNotFoundError(ChainError):
     """The address book has no deployment for this chain, or its contract has no code there."""
 
@@ -241,3 +245,18 @@ class PayerProfileError(InvalidInputError):
 class RemittanceStateError(HygeiaError):
     """The remittance state folder (control numbers, claims already remitted) cannot be read,
     locked or written."""
+
+
+# --- the event index ------------------------------------------------------------------------
+
+
+class IndexStoreError(HygeiaError):
+    """The event index's database failed or holds something this hygeia cannot use."""
+
+
+class IndexUnavailableError(IndexStoreError):
+    """The index database refuses a connection or lost it (retried with backoff first)."""
+
+
+class IndexMismatchError(IndexStoreError):
+    """The index database holds another chain's or another deployment's events."""
