@@ -73,7 +73,7 @@ contract DrugProvenance is IDrugProvenance {
     mapping(bytes32 holdingId => Holding) private _holdings;
     mapping(bytes32 unitId => Unit) private _units;
     mapping(address account => bool barred) private _barred;
-    mapping(uint64 gln => address party) private _glnHolders;
+    mapping(uint64 gln => GlnHolder) private _glnHolders;
     mapping(address party => uint64 gln) private _partyGlns;
 
     /// @notice Deploys the provenance registry over the suite's participants, with no company
@@ -461,10 +461,12 @@ contract DrugProvenance is IDrugProvenance {
         // A GLN-13 is a GTIN-14 with indicator digit 0: its prefix is its first digits.
         _requireSoleLicensee(gln, companyPrefixLength);
 
-        address previous = _glnHolders[gln];
-        _glnHolders[gln] = msg.sender;
+        GlnHolder storage holder = _glnHolders[gln];
+        address previous = holder.party;
+        holder.party = msg.sender;
+        holder.companyPrefixLength = companyPrefixLength;
         if (isParty) _partyGlns[msg.sender] = gln;
-        emit GlnRegistered(gln, msg.sender, isParty, previous);
+        emit GlnRegistered(gln, msg.sender, companyPrefixLength, isParty, previous);
     }
 
     // ---------------------------------------------------------------- views
@@ -537,14 +539,15 @@ contract DrugProvenance is IDrugProvenance {
     }
 
     /// @inheritdoc IDrugProvenance
-    function glnHolderOf(uint64 gln) external view returns (address) {
-        return _glnHolders[gln];
+    function glnHolderOf(uint64 gln) external view returns (address, uint8) {
+        GlnHolder storage holder = _glnHolders[gln];
+        return (holder.party, holder.companyPrefixLength);
     }
 
     /// @inheritdoc IDrugProvenance
     function partyGlnOf(address account) external view returns (uint64) {
         uint64 gln = _partyGlns[account];
-        return _glnHolders[gln] == account ? gln : 0;
+        return _glnHolders[gln].party == account ? gln : 0;
     }
 
     /// @inheritdoc IDrugProvenance

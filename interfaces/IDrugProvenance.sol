@@ -139,6 +139,14 @@ interface IDrugProvenance {
         bool[] proofFlags;
     }
 
+    /// @notice The trading partner a GLN names, see {registerGln}. One storage slot.
+    /// @param party the licensee of the GLN's company prefix that bound it.
+    /// @param companyPrefixLength digits of the GS1 company prefix at the start of the GLN.
+    struct GlnHolder {
+        address party;
+        uint8 companyPrefixLength;
+    }
+
     /// @notice A caller's standing in a lot's chain of custody, see {quarantine}.
     /// @param holding a holding of the lot whose custodian is the caller: its commissioning, a
     /// shipment it received, or a shipment it sent (and has not yet handed over). Holdings are
@@ -393,9 +401,17 @@ interface IDrugProvenance {
     /// EPCIS documents name `party` and its sites by these GLNs.
     /// @param gln the GLN-13, as a number.
     /// @param party the trading partner it names now.
+    /// @param companyPrefixLength digits of the GS1 company prefix at the start of `gln` (EPC URIs
+    /// of the GLN split there).
     /// @param isParty true for the party's own GLN (PGLN), false for a site (SGLN).
     /// @param previous the account it named before (a former licensee of the prefix); zero if none.
-    event GlnRegistered(uint64 indexed gln, address indexed party, bool isParty, address previous);
+    event GlnRegistered(
+        uint64 indexed gln,
+        address indexed party,
+        uint8 companyPrefixLength,
+        bool isParty,
+        address previous
+    );
 
     /// @notice `by` (the manufacturer or a regulator) recalled lot `lotKey` for the reason hashed in
     /// `reasonHash` (disposition recalled).
@@ -1113,7 +1129,8 @@ interface IDrugProvenance {
     /// @dev Requirements: none.
     /// @param gln the GLN-13, as a number.
     /// @return party the trading partner that bound it last; zero if none.
-    function glnHolderOf(uint64 gln) external view returns (address party);
+    /// @return companyPrefixLength digits of the GS1 company prefix at the start of `gln`.
+    function glnHolderOf(uint64 gln) external view returns (address party, uint8 companyPrefixLength);
 
     /// @notice The party GLN (PGLN) of `account`.
     /// @dev Requirements: none.

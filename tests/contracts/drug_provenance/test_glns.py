@@ -29,19 +29,25 @@ def gln(prefix: int, location: int) -> int:
 MAKER_GLN = gln(COMPANY_PREFIX, 1)
 MAKER_SITE = gln(COMPANY_PREFIX, 2)
 RIVAL_GLN = gln(RIVAL_PREFIX, 1)
+def holder(provenance, number: int) -> tuple[str, int]:
+    party, length = provenance.glnHolderOf(number)
+    return str(party), int(length)
+
+
 NOT_TRADING = ["provider", "regulator", "patient", "stranger", "admin"]
 
 
 def test_a_licensee_binds_its_party_gln(provenance, manufacturer):
     tx = provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
 
-    assert provenance.glnHolderOf(MAKER_GLN) == manufacturer
+    assert holder(provenance, MAKER_GLN) == (manufacturer, PREFIX_LENGTH)
     assert provenance.partyGlnOf(manufacturer) == MAKER_GLN
     assert_event(
         tx,
         "GlnRegistered",
         gln=MAKER_GLN,
         party=manufacturer,
+        companyPrefixLength=PREFIX_LENGTH,
         isParty=True,
         previous=ZERO_ADDRESS,
     )
@@ -51,10 +57,16 @@ def test_a_site_gln_names_the_party_but_is_not_its_pgln(provenance, manufacturer
     provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
     tx = provenance.registerGln(MAKER_SITE, PREFIX_LENGTH, False, {"from": manufacturer})
 
-    assert provenance.glnHolderOf(MAKER_SITE) == manufacturer
+    assert holder(provenance, MAKER_SITE) == (manufacturer, PREFIX_LENGTH)
     assert provenance.partyGlnOf(manufacturer) == MAKER_GLN
     assert_event(
-        tx, "GlnRegistered", gln=MAKER_SITE, party=manufacturer, isParty=False, previous=ZERO_ADDRESS
+        tx,
+        "GlnRegistered",
+        gln=MAKER_SITE,
+        party=manufacturer,
+        companyPrefixLength=PREFIX_LENGTH,
+        isParty=False,
+        previous=ZERO_ADDRESS,
     )
 
 
@@ -78,11 +90,9 @@ def test_a_distributor_with_a_licensed_prefix_binds_its_gln(provenance, distribu
 def test_a_party_may_not_claim_another_partys_gln(provenance, manufacturer, rival, reverts_with):
     """The attack: the rival names itself by the manufacturer's GLN."""
     provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
-    with reverts_with(
-        "DrugProvenanceCompanyPrefixNotLicensed", MAKER_GLN, PREFIX_LENGTH, rival
-    ):
+    with reverts_with("DrugProvenanceCompanyPrefixNotLicensed", MAKER_GLN, PREFIX_LENGTH, rival):
         provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": rival})
-    assert provenance.glnHolderOf(MAKER_GLN) == manufacturer
+    assert holder(provenance, MAKER_GLN) == (manufacturer, PREFIX_LENGTH)
 
 
 def test_a_gln_may_not_be_claimed_at_another_prefix_length(
@@ -104,11 +114,17 @@ def test_a_later_licensee_of_the_prefix_takes_the_gln_over(
     provenance.licenseCompanyPrefix(COMPANY_PREFIX, PREFIX_LENGTH, rival, {"from": regulator})
     tx = provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": rival})
 
-    assert provenance.glnHolderOf(MAKER_GLN) == rival
+    assert holder(provenance, MAKER_GLN) == (rival, PREFIX_LENGTH)
     assert provenance.partyGlnOf(rival) == MAKER_GLN
     assert provenance.partyGlnOf(manufacturer) == 0  # its PGLN now names the rival
     assert_event(
-        tx, "GlnRegistered", gln=MAKER_GLN, party=rival, isParty=True, previous=manufacturer
+        tx,
+        "GlnRegistered",
+        gln=MAKER_GLN,
+        party=rival,
+        companyPrefixLength=PREFIX_LENGTH,
+        isParty=True,
+        previous=manufacturer,
     )
 
 
@@ -160,6 +176,6 @@ def test_a_suspended_partner_may_not_bind_a_gln(
 
 
 def test_unbound_glns_and_parties_read_as_zero(provenance, manufacturer, rival):
-    assert provenance.glnHolderOf(RIVAL_GLN) == ZERO_ADDRESS
+    assert holder(provenance, RIVAL_GLN) == (ZERO_ADDRESS, 0)
     assert provenance.partyGlnOf(rival) == 0
     assert provenance.partyGlnOf(manufacturer) == 0
