@@ -538,6 +538,55 @@ class ProvenanceFlow:
             gtin=custody.gtin,
         )
 
+    def holding_of_unit(self, unit: gs1.ProductIdentifier, *, in_transit: bool = False) -> bytes:
+        """The holding that has the scanned `unit` and that this signer holds now, or (with
+        `in_transit`) the shipment in transit to it that carries the unit: what a scan at a
+        dispensing counter or a receiving dock names. The barcode's lot says which lot to read."""
+        unit.require("serial", "lot")
+        assert unit.serial is not None and unit.lot is not None
+        custody = self.reader.lot(unit.gtin, unit.lot)
+        for holding, view in custody.holdings.items():
+            if unit.serial not in view.serials:
+                continue
+            if in_transit and view.state is HoldingState.IN_TRANSIT and view.receiver == self.me:
+                return holding
+            held = view.state is not HoldingState.IN_TRANSIT and view.custodian == self.me
+            if not in_transit and held:
+                return holding
+        where = "in transit to you" if in_transit else "held by you"
+        raise InvalidInputError(
+            f"no holding {where} has serial {unit.serial!r} of lot {unit.lot!r} "
+            f"(GTIN {gs1.gtin14(unit.gtin)})"
+        )
+
+    def serials_of_scans(self, holding: bytes, scans: Sequence[str]) -> list[str]:
+        """The serial numbers of `scans` (barcodes, or bare serial numbers) for a shipment from
+        `holding`: a barcode must name the holding's GTIN and lot (and expiry, if it has one)."""
+        custody, _ = self._holding(holding)
+        serials = []
+        for scan in scans:
+            if not gs1.looks_like_barcode(scan):
+                serials.append(scan)
+                continue
+            unit = gs1.parse_barcode(scan).require("serial")
+            wrong = [
+                what
+                for what, ok in (
+                    ("GTIN", unit.gtin == custody.gtin),
+                    ("lot", unit.lot in (None, custody.lot_number)),
+                    ("expiry", unit.expiry in (None, custody.expiry)),
+                )
+                if not ok
+            ]
+            if wrong:
+                raise InvalidInputError(
+                    f"the barcode {scan!r} names another {' and '.join(wrong)} than holding "
+                    f"0x{holding.hex()} (lot {custody.lot_number!r} of {gs1.gtin14(custody.gtin)})"
+                )
+            assert unit.serial is not None
+            serials.append(unit.serial)
+        return serials
+
     # ------------------------------------------------------------------ decommissioning
     def dispense(self, holding: bytes, serial: str) -> tuple[bool, Anchored]:
         """Dispense `serial` from `holding`; False when the chain flagged it as suspect (a
