@@ -227,6 +227,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "identifier",
         metavar="GTIN|BARCODE",
+        type=_gtin_or_barcode,
         help="GTIN-14 (then SERIAL, --lot and --expiry), or the scanned barcode: an element "
         "string with FNC1/GS, (01)...(21)...(17)...(10)..., or a GS1 Digital Link URI",
     )
@@ -373,6 +374,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _gln(text: str) -> int:
     try:
         return gs1.parse_gln(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _gtin_or_barcode(text: str) -> int | gs1.ProductIdentifier:
+    try:
+        return gs1.parse_barcode(text) if gs1.looks_like_barcode(text) else gs1.parse_gtin(text)
     except InvalidInputError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -676,13 +684,8 @@ def _dispense(ctx: Context) -> int:
 
 def _verify(ctx: Context) -> int:
     a = ctx.args
-    unit = _scanned(a.identifier)
-    if unit is None:
-        try:
-            gtin = gs1.parse_gtin(a.identifier)
-        except InvalidInputError as exc:
-            raise UsageError(str(exc), argument="GTIN", value=a.identifier) from None
-        unit = gs1.ProductIdentifier(gtin, a.serial, a.lot, a.expiry)
+    if isinstance(a.identifier, int):
+        unit = gs1.ProductIdentifier(a.identifier, a.serial, a.lot, a.expiry)
         missing = [
             n
             for n, v in (("SERIAL", a.serial), ("--lot", a.lot), ("--expiry", a.expiry))
@@ -698,8 +701,10 @@ def _verify(ctx: Context) -> int:
         raise UsageError(
             "a barcode carries the serial, lot and expiry: give no SERIAL, --lot or --expiry",
             argument="identifier",
-            value=a.identifier,
+            value=a.identifier.element_string(),
         )
+    else:
+        unit = a.identifier
     unit.require("serial", "lot", "expiry")
     assert unit.serial is not None and unit.lot is not None and unit.expiry is not None
     flow = _flow(ctx, read_only=True, index=SerialIndex(a.index))
