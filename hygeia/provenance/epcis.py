@@ -3,7 +3,9 @@
 Every on-chain change of DrugProvenance anchors one EPCIS event by its event hash
 (``ni:///sha-256;<hex>?ver=CBV2.0``, computed with GS1's reference implementation, the
 ``epcis-event-hash-generator`` package) and the CID of the EPCIS document holding it. Parties
-are named by their chain accounts as ``did:pkh:eip155:<chain id>:<address>`` URIs.
+and places are named by their GLNs (PGLN, SGLN URIs, bound on-chain); a party that bound none by
+its chain account as a ``did:pkh:eip155:<chain id>:<address>`` URI, and the anchoring account
+is in each event as the extension ``hygeia:account``.
 """
 
 from __future__ import annotations
