@@ -56,8 +56,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             metavar="GLN",
             type=_gln,
             default=os.environ.get("HYGEIA_SITE"),
-            help="GLN of the site you act at (readPoint, bizLocation), bound with `gln --site`; "
-            "default your party GLN (env HYGEIA_SITE)",
+            help="GLN of the site you act at (readPoint, bizLocation), bound with "
+            "`gln --as-site`, e.g. 0614141000029; default your party GLN (env HYGEIA_SITE)",
         )
         p.set_defaults(handler=handler)
         return p
@@ -226,10 +226,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "identifier",
-        metavar="GTIN|BARCODE",
+        metavar="GTIN",
         type=_gtin_or_barcode,
-        help="GTIN-14 (then SERIAL, --lot and --expiry), or the scanned barcode: an element "
-        "string with FNC1/GS, (01)...(21)...(17)...(10)..., or a GS1 Digital Link URI",
+        help="GTIN-14, e.g. 00614141000418 (then SERIAL, --lot and --expiry), or the scanned "
+        "barcode: an element string with FNC1/GS, (01)...(21)...(17)...(10)..., or a GS1 "
+        "Digital Link URI",
     )
     p.add_argument(
         "serial", metavar="SERIAL", nargs="?", default=None, help="serial number (GS1 AI 21)"

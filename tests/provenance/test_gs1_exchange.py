@@ -390,6 +390,7 @@ def test_verify_at_a_time_answers_as_things_stood(
     maker = flow_as("manufacturer")
     maker.commission(GTIN, "AT-LOT", EXPIRY, ["AT1", "AT2"])
     before = maker._clock()
+    maker.client.w3.provider.make_request("evm_increaseTime", [60])  # type: ignore[arg-type]
     maker.recall(GTIN, "AT-LOT", "sterility")
     now = maker.verify(GTIN, "AT1", "AT-LOT", EXPIRY)
     then = maker.verify(GTIN, "AT1", "AT-LOT", EXPIRY, at=before)
