@@ -248,17 +248,6 @@ def product_master_data(
     ]
 
 
-def location_master_data(parties: dict[str, str]) -> dict[str, Any]:
-    """CBV master data naming each GLN (PGLN or SGLN URI) with the chain account bound to it."""
-    return {
-        "type": "urn:epcglobal:epcis:vtype:Location",
-        "vocabularyElementList": [
-            {"id": uri, "attributes": [{"id": ACCOUNT, "attribute": account}]}
-            for uri, account in sorted(parties.items())
-        ],
-    }
-
-
 def event_hash(event: dict[str, Any]) -> str:
     """The CBV 2.0 event hash of `event` (GS1's canonical pre-hash string, SHA-256)."""
     # The generator rewrites the document it reads in place: give it a copy.
