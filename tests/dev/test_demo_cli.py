@@ -65,6 +65,10 @@ def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
     traces = list((tmp_path / "demo").glob("epcis-trace-*.json"))
     assert len(traces) == 1
     epcis.validate(json.loads(traces[0].read_text()))
+    # Parties and places by their GLNs, bound on-chain; the master data in the header.
+    trace = traces[0].read_text()
+    assert "urn:epc:id:pgln:0614150.00001" in trace and "urn:epc:id:sgln:0614160.00001.0" in trace
+    assert "regulatedProductName" in trace
     assert "deploy ConsentRegistry" in first["setup_gas"]
 
     started = time.monotonic()
