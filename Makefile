@@ -39,7 +39,8 @@ SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-confi
 
 .PHONY: setup demo test bench lint format audit clean
 
-setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks $(STAMPS)/audit
+setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks $(STAMPS)/audit \
+	$(STAMPS)/postgresql
 
 # setuptools tells every editable install of a package found in the project root (hygeia/) that
 # "folders in your working directory with the same name as your package may take precedence
@@ -80,6 +81,22 @@ $(STAMPS)/audit: tools/audit/requirements.txt
 	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/audit/requirements.txt
 	@$(AUDIT_VENV)/bin/python -m pip check
+	@touch $@
+
+# The event index's tests run a throwaway PostgreSQL cluster (tests/index/postgres.py): its server
+# binaries (initdb, pg_ctl) come from Debian's postgresql package, installed here when absent and
+# when apt-get may (as root). Without them those tests skip and say why.
+$(STAMPS)/postgresql:
+	@mkdir -p $(STAMPS)
+	@if command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "==> PostgreSQL server (Debian's postgresql) for the event index's tests"; \
+		{ apt-get install -y -q postgresql >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null; }; } || \
+		echo "PostgreSQL could not be installed: the index's PostgreSQL tests will skip" >&2; \
+	else \
+		echo "no PostgreSQL server (install Debian's postgresql): the index's PostgreSQL tests will skip" >&2; \
+	fi
 	@touch $@
 
 demo: setup

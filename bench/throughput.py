@@ -27,8 +27,9 @@ from rich.progress import Progress
 from web3.contract.contract import ContractFunction
 
 from bench.nodes import fresh_anvil
-from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.consent import PaymentConsentClient
+from hygeia.claims.model import Enrolment
 from hygeia.consent.client import ConsentRegistryClient, GrantRequest
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer

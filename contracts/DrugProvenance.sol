@@ -73,6 +73,8 @@ contract DrugProvenance is IDrugProvenance {
     mapping(bytes32 holdingId => Holding) private _holdings;
     mapping(bytes32 unitId => Unit) private _units;
     mapping(address account => bool barred) private _barred;
+    mapping(uint64 gln => GlnHolder) private _glnHolders;
+    mapping(address party => uint64 gln) private _partyGlns;
 
     /// @notice Deploys the provenance registry over the suite's participants, with no company
     /// prefix licensed yet.
@@ -447,6 +449,26 @@ contract DrugProvenance is IDrugProvenance {
         emit ExcursionCleared(holding, h.lotKey, msg.sender, epcisHash, cid);
     }
 
+    // ---------------------------------------------------------------- parties' GS1 identifiers
+
+    /// @inheritdoc IDrugProvenance
+    function registerGln(uint64 gln, uint8 companyPrefixLength, bool isParty) external {
+        _requireTradingPartner(msg.sender);
+        if (!GS1.isValidGln(gln)) revert DrugProvenanceInvalidGln(gln);
+        if (!GS1.isValidCompanyPrefixLength(companyPrefixLength)) {
+            revert DrugProvenanceInvalidCompanyPrefixLength(companyPrefixLength);
+        }
+        // A GLN-13 is a GTIN-14 with indicator digit 0: its prefix is its first digits.
+        _requireSoleLicensee(gln, companyPrefixLength);
+
+        GlnHolder storage holder = _glnHolders[gln];
+        address previous = holder.party;
+        holder.party = msg.sender;
+        holder.companyPrefixLength = companyPrefixLength;
+        if (isParty) _partyGlns[msg.sender] = gln;
+        emit GlnRegistered(gln, msg.sender, companyPrefixLength, isParty, previous);
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IDrugProvenance
@@ -514,6 +536,18 @@ contract DrugProvenance is IDrugProvenance {
     /// @inheritdoc IDrugProvenance
     function isBarred(address account) external view returns (bool) {
         return _barred[account];
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function glnHolderOf(uint64 gln) external view returns (address, uint8) {
+        GlnHolder storage holder = _glnHolders[gln];
+        return (holder.party, holder.companyPrefixLength);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function partyGlnOf(address account) external view returns (uint64) {
+        uint64 gln = _partyGlns[account];
+        return _glnHolders[gln].party == account ? gln : 0;
     }
 
     /// @inheritdoc IDrugProvenance

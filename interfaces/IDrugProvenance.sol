@@ -139,6 +139,14 @@ interface IDrugProvenance {
         bool[] proofFlags;
     }
 
+    /// @notice The trading partner a GLN names, see {registerGln}. One storage slot.
+    /// @param party the licensee of the GLN's company prefix that bound it.
+    /// @param companyPrefixLength digits of the GS1 company prefix at the start of the GLN.
+    struct GlnHolder {
+        address party;
+        uint8 companyPrefixLength;
+    }
+
     /// @notice A caller's standing in a lot's chain of custody, see {quarantine}.
     /// @param holding a holding of the lot whose custodian is the caller: its commissioning, a
     /// shipment it received, or a shipment it sent (and has not yet handed over). Holdings are
@@ -388,6 +396,23 @@ interface IDrugProvenance {
     /// @param regulator the REGULATOR that set it.
     event QuarantineBarSet(address indexed account, bool barred, address indexed regulator);
 
+    /// @notice `party`, licensee of the GS1 company prefix of `gln`, bound the Global Location
+    /// Number `gln` to itself: as its party GLN (PGLN, `isParty`) or as one of its sites (SGLN).
+    /// EPCIS documents name `party` and its sites by these GLNs.
+    /// @param gln the GLN-13, as a number.
+    /// @param party the trading partner it names now.
+    /// @param companyPrefixLength digits of the GS1 company prefix at the start of `gln` (EPC URIs
+    /// of the GLN split there).
+    /// @param isParty true for the party's own GLN (PGLN), false for a site (SGLN).
+    /// @param previous the account it named before (a former licensee of the prefix); zero if none.
+    event GlnRegistered(
+        uint64 indexed gln,
+        address indexed party,
+        uint8 companyPrefixLength,
+        bool isParty,
+        address previous
+    );
+
     /// @notice `by` (the manufacturer or a regulator) recalled lot `lotKey` for the reason hashed in
     /// `reasonHash` (disposition recalled).
     /// @param lotKey the lot's key (see {lotKeyOf}).
@@ -544,8 +569,9 @@ interface IDrugProvenance {
 
     /// @notice The company prefix of `gtin` of `length` digits (the digits after the indicator
     /// digit) is not licensed to `account`, or is licensed to another account at a length
-    /// `account` did not declare, so `account` may not register or commission `gtin`.
-    /// @param gtin the product's GTIN-14, as a number.
+    /// `account` did not declare, so `account` may not register or commission `gtin` (or, for
+    /// {registerGln}, bind the GLN `gtin`, whose prefix is its first `length` digits).
+    /// @param gtin the product's GTIN-14 (or the GLN), as a number.
     /// @param length the prefix length at which the licence is missing or held by another account.
     /// @param account the caller.
     error DrugProvenanceCompanyPrefixNotLicensed(uint64 gtin, uint8 length, address account);
@@ -677,11 +703,16 @@ interface IDrugProvenance {
     /// @param barred the bar it already has (true: barred).
     error DrugProvenanceBarUnchanged(address account, bool barred);
 
+    /// @notice `gln` is not a GLN-13 with a correct GS1 check digit.
+    /// @param gln the number given.
+    error DrugProvenanceInvalidGln(uint64 gln);
+
     // ---------------------------------------------------------------- products and lots
 
     /// @notice Records that GS1 licensed company prefix `companyPrefix` of `length` digits to
     /// `manufacturer`, who alone may then register and commission GTINs under it: nobody else can
-    /// register (and so commission and pass off) another company's products. A later call moves
+    /// register (and so commission and pass off) another company's products. Any trading partner
+    /// (a distributor or dispenser too) may be a licensee, to bind its GLNs ({registerGln}). A later call moves
     /// the prefix to a new licensee (a transfer): the former licensee may no longer commission
     /// under it, and the new one takes its products over by registering them again.
     /// @dev Requirements: caller is an active REGULATOR; `length` is 6 to 12; `companyPrefix` has
@@ -932,6 +963,22 @@ interface IDrugProvenance {
     /// @param barred true to bar, false to lift the bar.
     function setQuarantineBar(address account, bool barred) external;
 
+    // ---------------------------------------------------------------- parties' GS1 identifiers
+
+    /// @notice Binds the Global Location Number `gln` to the caller, as its party GLN (PGLN) or
+    /// as one of its sites (SGLN), so EPCIS documents name the caller and its places by GS1
+    /// identifiers that readers check here. Only the licensee of the GLN's GS1 company prefix
+    /// (recorded by a regulator with {licenseCompanyPrefix}) may bind it, so no party can claim
+    /// another's GLN; after the prefix moves to a new licensee, the new licensee takes the GLN
+    /// over by binding it again. A new PGLN replaces the caller's previous one.
+    /// @dev Requirements: caller is an authorized trading partner; `gln` is a GLN-13 with a
+    /// correct check digit; `companyPrefixLength` is 6 to 12 and the caller is the sole licensee
+    /// of the GLN's first `companyPrefixLength` digits. Emits {GlnRegistered}.
+    /// @param gln the GLN-13, as a number.
+    /// @param companyPrefixLength digits of the GS1 company prefix at the start of `gln`.
+    /// @param isParty true for the caller's own GLN (PGLN), false for one of its sites (SGLN).
+    function registerGln(uint64 gln, uint8 companyPrefixLength, bool isParty) external;
+
     /// @notice Clears a quarantined lot or unit (see {quarantine} for `scope` and `id`); a
     /// regulator can so lift a quarantine placed in bad faith.
     /// @dev Requirements: caller is the active manufacturer of `gtin` or a regulator; the target
@@ -1077,6 +1124,20 @@ interface IDrugProvenance {
     /// @param account the party.
     /// @return barred whether `account` is barred.
     function isBarred(address account) external view returns (bool barred);
+
+    /// @notice The party the GLN `gln` names (as its PGLN or one of its sites).
+    /// @dev Requirements: none.
+    /// @param gln the GLN-13, as a number.
+    /// @return party the trading partner that bound it last; zero if none.
+    /// @return companyPrefixLength digits of the GS1 company prefix at the start of `gln`.
+    function glnHolderOf(uint64 gln) external view returns (address party, uint8 companyPrefixLength);
+
+    /// @notice The party GLN (PGLN) of `account`.
+    /// @dev Requirements: none.
+    /// @param account the party.
+    /// @return gln its PGLN; zero if it bound none, or its PGLN was taken over by a new licensee
+    /// of the GLN's company prefix.
+    function partyGlnOf(address account) external view returns (uint64 gln);
 
     /// @notice The key of lot `lot` of `gtin`: `keccak256(abi.encode(gtin, lot))`.
     /// @param gtin the product's GTIN-14, as a number.

@@ -2,7 +2,7 @@
 `hygeia claims`, run against brownie's connected network.
 
     bin/brownie run scripts/adjudicate.py main --network development -- \
-        adjudicate-file BATCH.json --out REMIT.json [--x12-dir DIR] [--batch-size N]
+        adjudicate-file BATCH.json --out REMIT.json [--x12-dir DIR --profile PAYER.json]
     bin/brownie run scripts/adjudicate.py main --network development -- \
         adjudicate --pending --out REMIT.json
 

@@ -224,6 +224,7 @@ def render_types(build: Path, deployable: tuple[str, ...]) -> str:
         if licensed >> bits[name] & 1:
             out.append(f"        Role.{name},\n")
     out.append("    }\n)\n")
+    out.append("Role.bind(ROLE_IDS, LICENSED_ROLES)\n")
     for contract in deployable:
         constants = _int_constants(_ast(build, contract), contract, public_only=True)
         if not constants:

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 /// @title GS1
 /// @notice Pure checks of GS1 identifiers as the DrugProvenance contract receives them: GTIN-14
-/// check digits, company prefix lengths, and AI (17) expiry dates `YYMMDD`.
+/// and GLN-13 check digits, company prefix lengths, and AI (17) expiry dates `YYMMDD`.
 /// @dev Expiry years are read as 20YY: a GTIN-labelled drug of this century (GS1's sliding
 /// century window only matters for dates 50 years away).
 library GS1 {
@@ -12,6 +12,8 @@ library GS1 {
     /// @notice Exclusive upper bound of a GTIN-8. GS1 assigns GTIN-8s one by one, so the "prefix"
     /// of one is all twelve digits after the indicator digit: the GTIN-8 itself.
     uint64 internal constant GTIN8_LIMIT = 1e8;
+    /// @notice Exclusive upper bound of a 13-digit number (a GLN-13).
+    uint64 internal constant GLN13_LIMIT = 1e13;
     /// @notice Digits before the check digit of a GTIN-14.
     uint256 internal constant GTIN_BODY_DIGITS = 13;
     /// @notice Digits of the shortest GS1 company prefix (EPC SGTIN partition table).
@@ -77,6 +79,14 @@ library GS1 {
             rest /= _BASE;
         }
         return (_BASE - (sum % _BASE)) % _BASE == gtin % _BASE;
+    }
+
+    /// @notice Whether `gln` is a GLN-13 whose last digit is the GS1 mod-10 check digit of the
+    /// other twelve (the GTIN check with indicator digit 0).
+    /// @param gln the GLN as a number.
+    /// @return whether it is a non-zero number of at most 13 digits with a correct check digit.
+    function isValidGln(uint64 gln) internal pure returns (bool) {
+        return gln < GLN13_LIMIT && isValidGtin(gln);
     }
 
     /// @notice The company prefix of `gtin` if it is `length` digits long: the digits after the

@@ -1,5 +1,5 @@
-"""`hygeia claims adjudicate-file|adjudicate|plan|enrol|fund|withdraw-escrow|withdraw|show|
-balance|reverse|appeal|decide`."""
+"""`hygeia claims adjudicate-file|adjudicate|remittance|plan|enrol|fund|withdraw-escrow|withdraw|
+show|balance|reverse|appeal|decide`."""
 
 from __future__ import annotations
 
@@ -8,27 +8,30 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hygeia.claims.batch import load_batch
-from hygeia.claims.client import ClaimsAdjudicatorClient, Enrolment
-from hygeia.claims.ids import Pseudonyms, load_salt
-from hygeia.claims.remittance import ReportedClaim, write_835_files
+from hygeia.claims.client import ClaimsAdjudicatorClient
+from hygeia.claims.ids import Pseudonyms, load_salt, parse_claim_id, payer_claim_number
+from hygeia.claims.model import Enrolment
 from hygeia.claims.runner import DEFAULT_BATCH_SIZE, BatchRunner, RunResult, adjudicate_pending
 from hygeia.claims.runner import Progress as RunProgress
 from hygeia.claims.token import PaymentTokenClient
-from hygeia.cli.context import Context, add_common_options
-from hygeia.cli.output import Output
+from hygeia.claims.x12.edi835 import RemittanceFile, remit
+from hygeia.claims.x12.profile import load_profile
+from hygeia.claims.x12.state import DEFAULT_STATE_DIR
+from hygeia.cli.context import Context, add_common_options, resolve_address
+from hygeia.cli.output import Output, write_private_file
 from hygeia.core import artifacts
 from hygeia.core.chain.signers import dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import AppealStatus
 from hygeia.core.errors import InvalidInputError
-from hygeia.suite import Suite
+from hygeia.core.values import bytes32
 
 Handler = Callable[[Context], int]
 
@@ -67,7 +70,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "batch",
         metavar="BATCH",
         type=Path,
-        help="batch JSON file (plan, members, authorizations, claims), e.g. batch.json",
+        help="batch JSON file (plan, members, authorizations, claims), e.g. batch.json, or an "
+        "X12 837P claim file (005010X222A1) with --plan, e.g. claims.837",
+    )
+    p.add_argument(
+        "--plan",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="with an 837P BATCH: the JSON plan file (plan, members, authorizations; a batch "
+        "without claims) its claims are adjudicated under, e.g. plan.json",
     )
     _run_options(p)
     _salt_option(p)
@@ -99,17 +111,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         required=True,
         help="every claim still pending adjudication, in submission order",
     )
-    p.add_argument(
-        "--plan", metavar="ID", type=int, action="append", help="only this plan id (repeatable)"
-    )
-    p.add_argument(
-        "--from-block",
-        metavar="N",
-        type=int,
-        default=0,
-        help="only claims submitted from this block on (default %(default)s)",
-    )
+    _window_options(p)
     _run_options(p)
+
+    p = action(
+        "remittance",
+        "write the 835s of claims adjudicated on-chain not remitted yet (insurer)",
+        _remittance,
+    )
+    _window_options(p)
+    _run_options(p, x12_required=True)
 
     p = action("plan", "show a plan's terms", _plan)
     p.add_argument("plan_id", metavar="PLAN_ID", type=int, help="the plan's number, e.g. 1")
@@ -201,11 +212,25 @@ def _claim_id_argument(parser: argparse.ArgumentParser) -> None:
         "claim_id",
         metavar="CLAIM_ID",
         type=_claim_id,
-        help="the claim's id, 0x + 64 hex digits, as the remittance lists it",
+        help="the claim: its on-chain id (0x + 64 hex digits) or its payer claim control number "
+        "(the 835's CLP07, 50 digits and capitals), as remittance.json lists both",
     )
 
 
-def _run_options(parser: argparse.ArgumentParser) -> None:
+def _window_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plan", metavar="ID", type=int, action="append", help="only this plan id (repeatable)"
+    )
+    parser.add_argument(
+        "--from-block",
+        metavar="N",
+        type=int,
+        default=0,
+        help="only claims submitted from this block on (default %(default)s)",
+    )
+
+
+def _run_options(parser: argparse.ArgumentParser, *, x12_required: bool = False) -> None:
     parser.add_argument(
         "--out",
         metavar="FILE",
@@ -217,8 +242,26 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
         "--x12-dir",
         metavar="DIR",
         type=Path,
+        required=x12_required,
         default=None,
-        help="write an X12 835 file per provider into this folder",
+        help="write an X12 835 (005010X221A1) per payee into this folder, e.g. remit-835 "
+        "(needs --profile); claims already remitted are not written again",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        type=Path,
+        default=_env_path("HYGEIA_PAYER_PROFILE"),
+        help="the payer profile (payer name, address, contact, tax id, bank; payees by NPI) "
+        "the 835 identifies payer and payees from, e.g. payer.json (env HYGEIA_PAYER_PROFILE)",
+    )
+    parser.add_argument(
+        "--x12-state",
+        metavar="DIR",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_X12_STATE", DEFAULT_STATE_DIR)),
+        help="where control numbers and the claims already remitted are kept (env "
+        "HYGEIA_X12_STATE; default %(default)s)",
     )
     parser.add_argument(
         "--batch-size",
@@ -249,28 +292,26 @@ def _cents(text: str) -> int:
     return int(text)
 
 
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
 def _claim_id(text: str) -> bytes:
-    return _bytes32(text, "claim id")
+    try:
+        return parse_claim_id(text)
+    except InvalidInputError:
+        raise argparse.ArgumentTypeError(
+            f"a claim id is 0x + 64 hex digits or its 50-character payer claim control "
+            f"number, got {text!r}"
+        ) from None
 
 
 def _digest(text: str) -> bytes:
-    return _bytes32(text, "digest")
-
-
-def _bytes32(text: str, what: str) -> bytes:
     try:
-        value = bytes.fromhex(text.removeprefix("0x"))
-    except ValueError:
-        value = b""
-    if len(value) != len(bytes(32)):
-        raise argparse.ArgumentTypeError(f"a {what} is 32 bytes of hex, got {text!r}")
-    return value
-
-
-def _address(suite: Suite, who: str) -> str:
-    if who.startswith("0x"):
-        return who
-    return dev_signer(suite.w3, who).address
+        return bytes32(text, "digest")
+    except InvalidInputError:
+        raise argparse.ArgumentTypeError(f"a digest is 32 bytes of hex, got {text!r}") from None
 
 
 # ---------------------------------------------------------------------------- progress
@@ -299,13 +340,22 @@ def _progress_bars(out: Output) -> Iterator[Callable[[RunProgress], None]]:
 
 def _report(ctx: Context, result: RunResult, client: ClaimsAdjudicatorClient) -> int:
     args = ctx.args
+    profile = None
+    if args.x12_dir is not None:
+        # Before anything is written: a missing profile is said at once.
+        if args.profile is None:
+            raise InvalidInputError(
+                "--x12-dir needs the payer profile: --profile FILE (or HYGEIA_PAYER_PROFILE)"
+            )
+        profile = load_profile(args.profile)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result.document, indent=2) + "\n")
-    files: list[Path] = []
-    if args.x12_dir is not None:
-        assert client.sender is not None
-        files = _write_835(client, result.claims, args.x12_dir)
+        write_private_file(args.out, (json.dumps(result.document, indent=2) + "\n").encode())
+    files: list[RemittanceFile] = []
+    if profile is not None:
+        files = remit(
+            client, result.claims, profile=profile, state_dir=args.x12_state, out_dir=args.x12_dir
+        )
     claims = len(result.document["claims"])
     rate = result.adjudicated / result.seconds if result.seconds else 0.0
     summary = {
@@ -315,32 +365,40 @@ def _report(ctx: Context, result: RunResult, client: ClaimsAdjudicatorClient) ->
         "submitted": result.submitted,
         "adjudicated": result.adjudicated,
         "settled": result.settled,
+        "rejected": [r.as_dict() for r in result.rejected],
         "gas_used": result.gas_used,
         "seconds": round(result.seconds, 3),
         "claims_per_second": round(rate, 1),
         "remittance": str(args.out) if args.out else None,
-        "x12_files": [str(f) for f in files],
+        "x12_files": [str(f.path) for f in files],
+        "x12": [
+            {
+                "file": str(f.path),
+                "payee_npi": f.payee_npi,
+                "control_number": f.control,
+                "claims": f.claims,
+                "payment": f.payment,
+                "valid": f.verdict.ok,
+            }
+            for f in files
+        ],  # fmt: skip
     }
     if args.out is None and ctx.out.as_json:
         summary["document"] = result.document
-    ctx.out.result(
-        summary,
-        human=f"{claims} claims remitted ({result.submitted} submitted, {result.adjudicated} "
+    human = (
+        f"{claims} claims remitted ({result.submitted} submitted, {result.adjudicated} "
         f"adjudicated, {result.settled} settled now; {result.gas_used:,} gas, "
-        f"{result.seconds:.1f} s)" + (f"; remittance {args.out}" if args.out else ""),
+        f"{result.seconds:.1f} s)" + (f"; remittance {args.out}" if args.out else "")
     )
+    if args.x12_dir is not None:
+        human += f"; {len(files)} new 835 file(s), validated with pyx12"
+    ctx.out.result(summary, human=human)
+    for rejected in result.rejected:
+        ctx.out.err.print(
+            f"rejected claim {rejected.claim_ref} (provider {rejected.provider}): "
+            + "; ".join(str(issue) for issue in rejected.issues)
+        )
     return 0
-
-
-def _write_835(
-    client: ClaimsAdjudicatorClient, claims: list[ReportedClaim], out_dir: Path
-) -> list[Path]:
-    assert client.sender is not None
-    block = client.w3.eth.get_block("latest")
-    created = datetime.fromtimestamp(int(block["timestamp"]), tz=timezone.utc)
-    return write_835_files(
-        client, claims, payer=client.sender.address, out_dir=out_dir, created=created
-    )
 
 
 # ---------------------------------------------------------------------------- commands
@@ -348,7 +406,7 @@ def _write_835(
 
 def _adjudicate_file(ctx: Context) -> int:
     args = ctx.args
-    batch = load_batch(args.batch)
+    batch = load_batch(args.batch, args.plan)
     suite = ctx.suite(default_account="insurer")
     assert suite.sender is not None
     w3 = suite.w3
@@ -383,6 +441,21 @@ def _adjudicate(ctx: Context) -> int:
     return _report(ctx, result, suite.claims)
 
 
+def _remittance(ctx: Context) -> int:
+    args = ctx.args
+    suite = ctx.suite(default_account="insurer")
+    with _progress_bars(ctx.out) as on_progress:
+        result = adjudicate_pending(
+            suite.claims,
+            plan_ids=args.plan,
+            from_block=args.from_block,
+            batch_size=args.batch_size,
+            on_progress=on_progress,
+            adjudicate=False,
+        )
+    return _report(ctx, result, suite.claims)
+
+
 def _plan(ctx: Context) -> int:
     suite = ctx.suite(read_only=True)
     plan = suite.claims.plan_of(ctx.args.plan_id)
@@ -408,7 +481,7 @@ def _enrol(ctx: Context) -> int:
         raise InvalidInputError(f"coverage starts {args.start}, after it ends {args.end}")
     suite = ctx.suite(default_account="insurer")
     member_id = Pseudonyms(load_salt(args.salt_file)).member_id(args.member)
-    patient = _address(suite, args.patient)
+    patient = resolve_address(suite, args.patient)
     receipt = suite.claims.enrol_members(
         args.plan, [Enrolment(member_id, patient, args.start, args.end)]
     )
@@ -426,11 +499,10 @@ def _fund(ctx: Context) -> int:
     assert suite.sender is not None
     token_address = suite.claims.token()
     insurer = suite.sender.address
-    token = PaymentTokenClient(suite.w3, token_address, suite.sender)
     if args.mint_from is not None:
         minter = TxSender(suite.w3, dev_signer(suite.w3, args.mint_from), artifacts.suite_decoder())
         PaymentTokenClient(suite.w3, token_address, minter).mint(insurer, args.amount)
-    token.approve(suite.claims.address, args.amount)
+    # fund_escrow approves the escrow (which holds the tokens) when its allowance is short.
     receipt = suite.claims.fund_escrow(args.amount)
     return _done(
         ctx, f"funded the escrow of {insurer} with {args.amount:,} cents", receipt,
@@ -460,6 +532,7 @@ def _show(ctx: Context) -> int:
         raise InvalidInputError(f"there is no claim 0x{claim_id.hex()}")
     data: dict[str, Any] = {
         "claim_id": "0x" + claim_id.hex(),
+        "payer_claim_control_number": payer_claim_number(claim_id),
         "provider": record.provider,
         "plan_id": record.plan_id,
         "member_id": "0x" + record.member_id.hex(),
@@ -514,7 +587,7 @@ def _show(ctx: Context) -> int:
 
 def _balance(ctx: Context) -> int:
     suite = ctx.suite(read_only=True)
-    account = _address(suite, ctx.args.who)
+    account = resolve_address(suite, ctx.args.who)
     token = PaymentTokenClient(suite.w3, suite.claims.token())
     data = {
         "account": account,

@@ -22,76 +22,24 @@ from web3.contract.contract import ContractFunction
 
 from hygeia.claims.escrow import ClaimsEscrowClient
 from hygeia.claims.ids import claim_id, day_date, day_number, decode_code, encode_code
+from hygeia.claims.model import ZERO_ADDRESS as ZERO_ADDRESS
+from hygeia.claims.model import Authorization as Authorization
+from hygeia.claims.model import ClaimLine as ClaimLine
+from hygeia.claims.model import ClaimSubmission as ClaimSubmission
+from hygeia.claims.model import Enrolment as Enrolment
+from hygeia.claims.model import PlanTerms as PlanTerms
+from hygeia.claims.model import Service as Service
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.values import bytes32, checksum_address
 
-ZERO_ADDRESS = "0x" + "00" * 20
 ZERO32 = bytes(32)
 # Views read at most this many claims per call, so one call stays small on any node.
 _READ_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class PlanTerms:
-    year_start: date
-    year_end: date
-    deductible: int
-    oop_max: int
-    coinsurance_bps: int
-    timely_filing_days: int
-    insurer: str = ZERO_ADDRESS
-    receipt_mode: ReceiptMode = ReceiptMode.LIVE
-
-
-@dataclass(frozen=True)
-class Service:
-    code: str
-    allowed_per_unit: int
-    copay: int = 0
-    annual_limit: int | None = None
-    deductible_applies: bool = True
-    coinsurance_applies: bool = True
-    prior_auth_required: bool = False
-
-
-@dataclass(frozen=True)
-class Enrolment:
-    member_id: bytes
-    patient: str
-    coverage_start: date
-    coverage_end: date
-
-
-@dataclass(frozen=True)
-class Authorization:
-    member_id: bytes
-    auth_id: bytes
-    code: str
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class ClaimLine:
-    code: str
-    service_date: date
-    units: int
-    charge: int
-    auth_id: bytes | None = None
-
-
-@dataclass(frozen=True)
-class ClaimSubmission:
-    claim_ref: bytes
-    plan_id: int
-    member_id: bytes
-    received: date
-    lines: tuple[ClaimLine, ...]
-    attachment_cid: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -147,18 +95,6 @@ class SubmittedClaim:
     block_number: int
 
 
-def _address(value: str) -> str:
-    if not Web3.is_address(value):
-        raise InvalidInputError(f"not an Ethereum address: {value!r}")
-    return Web3.to_checksum_address(value)
-
-
-def _bytes32(value: bytes, what: str) -> bytes:
-    if len(value) != len(ZERO32):
-        raise InvalidInputError(f"{what} must be 32 bytes, got {len(value)}")
-    return value
-
-
 def _chunks(items: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -183,7 +119,7 @@ class ClaimsAdjudicatorClient(ContractClient):
     # ------------------------------------------------------------ plans
     def register_plan(self, plan_key: bytes, terms: PlanTerms) -> Receipt:
         return self._transact(
-            self.contract.functions.registerPlan(_bytes32(plan_key, "plan key"), _plan_tuple(terms))
+            self.contract.functions.registerPlan(bytes32(plan_key, "plan key"), _plan_tuple(terms))
         )
 
     def add_services(self, plan_id: int, services: Sequence[Service]) -> Receipt:
@@ -203,11 +139,11 @@ class ClaimsAdjudicatorClient(ContractClient):
         return self._transact(self.contract.functions.addServices(plan_id, rows))
 
     # ------------------------------------------------------------ members
-    def enrol_members(self, plan_id: int, members: Sequence[Enrolment]) -> Receipt:
+    def enrol_members(self, plan_id: int, members: Sequence[Enrolment[bytes]]) -> Receipt:
         rows = [
             (
-                _bytes32(m.member_id, "member id"),
-                _address(m.patient),
+                bytes32(m.member_id, "member id"),
+                checksum_address(m.patient),
                 day_number(m.coverage_start),
                 day_number(m.coverage_end),
             )
@@ -216,12 +152,12 @@ class ClaimsAdjudicatorClient(ContractClient):
         return self._transact(self.contract.functions.enrolMembers(plan_id, rows))
 
     def record_authorizations(
-        self, plan_id: int, authorizations: Sequence[Authorization]
+        self, plan_id: int, authorizations: Sequence[Authorization[bytes]]
     ) -> Receipt:
         rows = [
             (
-                _bytes32(a.member_id, "member id"),
-                _bytes32(a.auth_id, "authorization id"),
+                bytes32(a.member_id, "member id"),
+                bytes32(a.auth_id, "authorization id"),
                 encode_code(a.code),
                 day_number(a.start),
                 day_number(a.end),
@@ -238,9 +174,9 @@ class ClaimsAdjudicatorClient(ContractClient):
         """The submitClaims call, unsent (for pipelined or batched senders)."""
         rows = [
             (
-                _bytes32(c.claim_ref, "claim reference"),
+                bytes32(c.claim_ref, "claim reference"),
                 c.plan_id,
-                _bytes32(c.member_id, "member id"),
+                bytes32(c.member_id, "member id"),
                 day_number(c.received),
                 [
                     (
@@ -302,10 +238,10 @@ class ClaimsAdjudicatorClient(ContractClient):
         return str(self._call(self.contract.functions.consent()))
 
     def claim_id_of(self, provider: str, claim_ref: bytes) -> bytes:
-        return claim_id(_address(provider), claim_ref)
+        return claim_id(checksum_address(provider), claim_ref)
 
     def plan_id_of(self, insurer: str, plan_key: bytes) -> int:
-        return int(self._call(self.reader.functions.planIdOf(_address(insurer), plan_key)))
+        return int(self._call(self.reader.functions.planIdOf(checksum_address(insurer), plan_key)))
 
     def plan_of(self, plan_id: int) -> PlanTerms | None:
         insurer, start, end, bps, mode, days, deductible, oop_max = self._call(
@@ -340,7 +276,7 @@ class ClaimsAdjudicatorClient(ContractClient):
             prior_auth_required=prior_auth,
         )
 
-    def member_of(self, plan_id: int, member_id: bytes) -> Enrolment | None:
+    def member_of(self, plan_id: int, member_id: bytes) -> Enrolment[bytes] | None:
         patient, start, end = self._call(self.reader.functions.memberOf(plan_id, member_id))
         if int(patient, 16) == 0:
             return None
@@ -350,7 +286,7 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     def authorization_of(
         self, plan_id: int, member_id: bytes, auth_id: bytes
-    ) -> Authorization | None:
+    ) -> Authorization[bytes] | None:
         code, start, end = self._call(
             self.reader.functions.authorizationOf(plan_id, member_id, auth_id)
         )
@@ -383,7 +319,7 @@ class ClaimsAdjudicatorClient(ContractClient):
             states.extend(ClaimState(s) for s in raw)
         return states
 
-    def claim_lines(self, claim_id_: bytes) -> list[ClaimLine]:
+    def claim_lines(self, claim_id_: bytes) -> list[ClaimLine[bytes]]:
         return [
             ClaimLine(
                 code=decode_code(code),
@@ -435,7 +371,7 @@ class ClaimsAdjudicatorClient(ContractClient):
     def plans_of(self, insurer: str, *, from_block: int = 0) -> list[int]:
         """Ids of the plans `insurer` registered, from the PlanRegistered events."""
         logs = self._logs(
-            self.contract.events.PlanRegistered, from_block, {"insurer": _address(insurer)}
+            self.contract.events.PlanRegistered, from_block, {"insurer": checksum_address(insurer)}
         )
         return [int(log["args"]["planId"]) for log in logs]
 

@@ -8,18 +8,11 @@ and recoups; `ClaimsAdjudicatorClient.escrow` finds it from the adjudicator's ad
 
 from __future__ import annotations
 
-from web3 import Web3
-
 from hygeia.claims.token import PaymentTokenClient
 from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.transactions import Receipt
-from hygeia.core.errors import InvalidInputError, TransactionFailedError
-
-
-def _address(value: str) -> str:
-    if not Web3.is_address(value):
-        raise InvalidInputError(f"not an Ethereum address: {value!r}")
-    return Web3.to_checksum_address(value)
+from hygeia.core.errors import TransactionFailedError
+from hygeia.core.values import checksum_address
 
 
 class ClaimsEscrowClient(ContractClient):
@@ -58,11 +51,13 @@ class ClaimsEscrowClient(ContractClient):
         return str(self._call(self.contract.functions.adjudicator()))
 
     def escrow_of(self, insurer: str) -> int:
-        return int(self._call(self.contract.functions.escrowOf(_address(insurer))))
+        return int(self._call(self.contract.functions.escrowOf(checksum_address(insurer))))
 
     def credit_of(self, provider: str) -> int:
-        return int(self._call(self.contract.functions.creditOf(_address(provider))))
+        return int(self._call(self.contract.functions.creditOf(checksum_address(provider))))
 
     def recoupment_of(self, insurer: str, provider: str) -> int:
-        fn = self.contract.functions.recoupmentOf(_address(insurer), _address(provider))
+        fn = self.contract.functions.recoupmentOf(
+            checksum_address(insurer), checksum_address(provider)
+        )
         return int(self._call(fn))

@@ -14,6 +14,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.values import bytes32
 
 EPOCH = date(1970, 1, 1)
 CODE_BYTES = 8
@@ -52,6 +53,46 @@ def claim_id(provider: str, claim_ref: bytes) -> bytes:
 def reversal_id(claim_id_: bytes) -> bytes:
     """keccak256(abi.encode(claimId, REVERSAL_TAG)), as ClaimsAdjudicator.reversalIdOf."""
     return keccak(encode(["bytes32", "bytes32"], [claim_id_, REVERSAL_TAG]))
+
+
+#: X12 835 CLP07 allows 50 characters: a 256-bit claim id in base 36 (digits and capital
+#: letters) takes exactly 50.
+PAYER_CLAIM_NUMBER_LENGTH = 50
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def payer_claim_number(claim_id_: bytes) -> str:
+    """The payer claim control number of an on-chain claim (835 CLP07): its 32-byte id written
+    in base 36, 50 characters. It maps back with :func:`claim_id_of_payer_number` and needs no
+    table: the encoding is the mapping."""
+    value = int.from_bytes(bytes32(claim_id_, "claim id"), "big")
+    digits = []
+    for _ in range(PAYER_CLAIM_NUMBER_LENGTH):
+        value, digit = divmod(value, len(_BASE36))
+        digits.append(_BASE36[digit])
+    return "".join(reversed(digits))
+
+
+def claim_id_of_payer_number(text: str) -> bytes:
+    """The on-chain claim id a payer claim control number stands for."""
+    number = text.strip().upper()
+    if len(number) != PAYER_CLAIM_NUMBER_LENGTH or any(c not in _BASE36 for c in number):
+        raise InvalidInputError(
+            f"a payer claim control number is {PAYER_CLAIM_NUMBER_LENGTH} digits and capital "
+            f"letters, got {text!r}"
+        )
+    value = int(number, len(_BASE36))
+    if value >= 2**256:
+        raise InvalidInputError(f"{text!r} is not a payer claim control number of this payer")
+    return value.to_bytes(32, "big")
+
+
+def parse_claim_id(text: str) -> bytes:
+    """A claim id as a user gives it: 0x + 64 hex digits, or the payer claim control number
+    (835 CLP07) that stands for it."""
+    if text.startswith(("0x", "0X")):
+        return bytes32(text, "claim id")
+    return claim_id_of_payer_number(text)
 
 
 def plan_key(plan_id: str, year_start: date) -> bytes:

@@ -1,35 +1,38 @@
-"""Remittances read back from the chain: the JSON output of an adjudication run and an X12
-835-like remittance advice per provider. Nothing here computes an adjudication result: every
-amount and adjustment is what ClaimsAdjudicator.remittanceOf returns."""
+"""Remittances read back from the chain: the JSON output of an adjudication run (the X12 835 is
+hygeia.claims.x12.edi835). Nothing here computes an adjudication result: every amount and
+adjustment is what ClaimsAdjudicator.remittanceOf returns; only the claim status code is told
+from them (a claim that pays nothing and leaves the patient nothing to pay is denied)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from hygeia.claims.client import ClaimRecord, ClaimsAdjudicatorClient, Remittance
-from hygeia.claims.ids import reversal_id
+from hygeia.claims.ids import payer_claim_number, reversal_id
 from hygeia.core.contract_types import ClaimState
 
-_CENTS = 100
 # Claims read per round of batched calls (and per progress report).
 _READ_CHUNK = 100
-_X12_ID_WIDTH = 15
+
+#: 835 CLP02 claim status codes.
+PROCESSED_AS_PRIMARY = 1
+DENIED = 4
+REVERSAL = 22
 
 
 @dataclass(frozen=True)
 class ClaimEntry:
-    """A claim to report: its on-chain id, its name in the report, the line numbers to show
-    (None: 1, 2, ...) and the provider's name."""
+    """A claim to report: its on-chain id, its name in the report (the provider's claim number,
+    else the on-chain id), the provider's name, the line numbers to show (None: 1, 2, ...) and
+    the payer's member number (None: only the on-chain pseudonym is known)."""
 
     claim_id: bytes
     label: str
     provider_label: str
     line_labels: tuple[int, ...] | None = None
+    member_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,25 @@ class ReportedClaim:
     entry: ClaimEntry
     record: ClaimRecord
     remittance: Remittance
+
+    @property
+    def status(self) -> int:
+        """The 835 claim status code (CLP02): 22 for a reversal record, 4 for a claim that pays
+        nothing and leaves the patient nothing to pay (denied: not insured, timely filing,
+        duplicate...), 1 for a claim processed (paid in full, in part, or $0 to the patient's
+        deductible)."""
+        remit = self.remittance
+        if self.record.state is ClaimState.REVERSAL or remit.status == REVERSAL:
+            return REVERSAL
+        if remit.status == DENIED or (remit.paid == 0 and remit.patient_responsibility == 0):
+            return DENIED
+        return PROCESSED_AS_PRIMARY
+
+    @property
+    def payer_claim_number(self) -> str:
+        """The payer claim control number (835 CLP07) of the claim (a reversal record carries its
+        original claim's)."""
+        return payer_claim_number(self.entry.claim_id)
 
 
 def read_claims(
@@ -74,7 +96,9 @@ def claim_json(claim: ReportedClaim) -> dict[str, Any]:
     remit = claim.remittance
     return {
         "claim_id": claim.entry.label,
-        "status": str(remit.status),
+        "payer_claim_control_number": claim.payer_claim_number,
+        "onchain_claim_id": "0x" + claim.entry.claim_id.hex(),
+        "status": str(claim.status),
         "charge": remit.charge,
         "paid": remit.paid,
         "patient_responsibility": remit.patient_responsibility,
@@ -106,96 +130,3 @@ def accumulators_json(
             "oop_met": accumulator.oop_met,
         }
     return result
-
-
-# ---------------------------------------------------------------------------- X12 835
-
-
-def write_835_files(
-    client: ClaimsAdjudicatorClient,
-    claims: Sequence[ReportedClaim],
-    *,
-    payer: str,
-    out_dir: Path,
-    created: datetime,
-) -> list[Path]:
-    """One X12 835-like remittance advice per provider, named 835-<provider>.x12."""
-    by_provider: dict[str, list[ReportedClaim]] = {}
-    for claim in claims:
-        by_provider.setdefault(claim.entry.provider_label, []).append(claim)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for control, (provider, provided) in enumerate(sorted(by_provider.items()), start=1):
-        payee = provided[0].record.provider
-        path = out_dir / f"835-{_file_safe(provider)}.x12"
-        path.write_text(
-            x12_835(client, provided, payer=payer, payee=payee, payee_name=provider,
-                    control=control, created=created)
-        )  # fmt: skip
-        paths.append(path)
-    return paths
-
-
-def x12_835(
-    client: ClaimsAdjudicatorClient,
-    claims: Sequence[ReportedClaim],
-    *,
-    payer: str,
-    payee: str,
-    payee_name: str,
-    control: int,
-    created: datetime,
-) -> str:
-    """An 835 health care claim payment advice (005010X221A1 segments, simplified): a CLP per
-    claim (and per reversal record, status 22), an SVC per line with its CAS adjustments."""
-    day, time = created.strftime("%Y%m%d"), created.strftime("%H%M")
-    total = sum(c.remittance.paid for c in claims)
-    body = [
-        "ST*835*0001",
-        f"BPR*I*{_money(total)}*C*ACH*CCP" if total else "BPR*H*0*C*NON",
-        f"TRN*1*{control:09d}*1{payer[2:11].upper()}",
-        f"DTM*405*{day}",
-        f"N1*PR*{payer}",
-        f"N1*PE*{payee_name}*XX*{payee}",
-        "LX*1",
-    ]
-    for claim in claims:
-        remit, record = claim.remittance, claim.record
-        body.append(
-            f"CLP*{claim.entry.label}*{remit.status}*{_money(remit.charge)}*{_money(remit.paid)}"
-            f"*{_money(remit.patient_responsibility)}*ZZ*0x{record.claim_id.hex()}"
-        )
-        body.append(f"NM1*QC*1******MI*0x{record.member_id.hex()}")
-        for line, submitted in zip(remit.lines, client.claim_lines(record.claim_id), strict=True):
-            body.append(
-                f"SVC*HC:{submitted.code}*{_money(line.charge)}*{_money(line.paid)}"
-                f"**{submitted.units}"
-            )
-            body.append(f"DTM*472*{submitted.service_date.strftime('%Y%m%d')}")
-            body.extend(f"CAS*{a.group}*{a.reason}*{_money(a.amount)}" for a in line.adjustments)
-            body.append(f"AMT*B6*{_money(line.allowed)}")
-    body.append(f"SE*{len(body) + 1}*0001")
-    sender, receiver = _x12_id(payer), _x12_id(payee)
-    envelope = [
-        f"ISA*00*{' ' * 10}*00*{' ' * 10}*ZZ*{sender}*ZZ*{receiver}*{created.strftime('%y%m%d')}"
-        f"*{time}*^*00501*{control:09d}*0*P*:",
-        f"GS*HP*{sender.strip()}*{receiver.strip()}*{day}*{time}*{control}*X*005010X221A1",
-        *body,
-        f"GE*1*{control}",
-        f"IEA*1*{control:09d}",
-    ]
-    return "~\n".join(envelope) + "~\n"
-
-
-def _money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), _CENTS)
-    return f"{sign}{whole}.{part:02d}"
-
-
-def _x12_id(address: str) -> str:
-    return address[2 : 2 + _X12_ID_WIDTH].upper().ljust(_X12_ID_WIDTH)
-
-
-def _file_safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)

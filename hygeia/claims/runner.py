@@ -10,6 +10,7 @@ on disk but the payer's pseudonym salt.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,18 +19,18 @@ from typing import Any, TypeVar
 
 from web3 import Web3
 
-from hygeia.claims.batch import Batch, ClaimSpec, PlanSpec
-from hygeia.claims.client import (
-    Authorization,
-    ClaimLine,
-    ClaimsAdjudicatorClient,
-    ClaimSubmission,
-    Enrolment,
-    PlanTerms,
-    Service,
-)
+from hygeia.claims.batch import Batch, RejectedClaim
+from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.consent import PaymentConsentClient
 from hygeia.claims.ids import Pseudonyms, claim_id, plan_key
+from hygeia.claims.model import (
+    Authorization,
+    Claim,
+    ClaimLine,
+    ClaimSubmission,
+    Enrolment,
+    Plan,
+)
 from hygeia.claims.parties import LocalParties
 from hygeia.claims.remittance import (
     ClaimEntry,
@@ -81,6 +82,7 @@ class RunResult:
     settled: int = 0
     gas_used: int = 0
     seconds: float = 0.0
+    rejected: tuple[RejectedClaim, ...] = ()
 
 
 @dataclass
@@ -185,15 +187,17 @@ class BatchRunner:
         self._settle(ids)
 
         entries = [
-            ClaimEntry(cid, c.claim_id, c.provider, tuple(line.line for line in c.lines))
+            ClaimEntry(cid, c.claim_ref, c.provider, c.line_numbers, c.member_id)
             for cid, c in zip(ids, batch.claims, strict=True)
         ]
         reported = read_claims(self.claims, entries, self._reporter(len(entries)))
         members = [(m.member_id, plan_id, pseudonyms.member_id(m.member_id)) for m in batch.members]
-        document = {
+        document: dict[str, Any] = {
             "claims": [claim_json(c) for c in reported],
             "accumulators": accumulators_json(self.claims, members),
         }
+        if batch.rejected:
+            document["rejected"] = [r.as_dict() for r in batch.rejected]
         tally = self._tally
         return RunResult(
             document,
@@ -204,19 +208,15 @@ class BatchRunner:
             tally.settled,
             tally.gas_used,
             time.monotonic() - started,
+            batch.rejected,
         )
 
     # ------------------------------------------------------------------ set-up
 
-    def _ensure_plan(self, spec: PlanSpec) -> int:
-        key = plan_key(spec.plan_id, spec.year_start)
-        terms = PlanTerms(
-            year_start=spec.year_start,
-            year_end=spec.year_end,
-            deductible=spec.deductible,
-            oop_max=spec.oop_max,
-            coinsurance_bps=spec.coinsurance_bps,
-            timely_filing_days=spec.timely_filing_days,
+    def _ensure_plan(self, spec: Plan) -> int:
+        key = plan_key(spec.plan_id, spec.terms.year_start)
+        terms = dataclasses.replace(
+            spec.terms,
             insurer=self.insurer,
             # A batch replays claims the payer already received: their stated days count.
             receipt_mode=ReceiptMode.STATED,
@@ -227,23 +227,13 @@ class BatchRunner:
             plan_id = self.claims.plan_id_of(self.insurer, key)
         elif self.claims.plan_of(plan_id) != terms:
             raise InvalidInputError(
-                f"plan {spec.plan_id!r} of {spec.year_start.year} is on the chain (id {plan_id}) "
-                "with other terms; a plan year's terms never change: use another plan_id"
+                f"plan {spec.plan_id!r} of {spec.terms.year_start.year} is on the chain "
+                f"(id {plan_id}) with other terms; a plan year's terms never change: use another "
+                "plan_id"
             )
         self._progress(Progress("plan", 1, 1))
 
-        wanted = [
-            Service(
-                code=s.code,
-                allowed_per_unit=s.allowed,
-                copay=s.copay,
-                annual_limit=s.annual_limit,
-                deductible_applies=s.deductible_applies,
-                coinsurance_applies=s.coinsurance_applies,
-                prior_auth_required=s.prior_auth,
-            )
-            for s in spec.services
-        ]
+        wanted = list(spec.services)
         missing = []
         for service in wanted:
             listed = self.claims.service_of(plan_id, service.code)
@@ -265,7 +255,7 @@ class BatchRunner:
         pseudonyms = self.parties.pseudonyms
         missing = []
         for spec in batch.members:
-            wanted = Enrolment(
+            wanted: Enrolment[bytes] = Enrolment(
                 pseudonyms.member_id(spec.member_id),
                 self.parties.patient(spec.member_id).address,
                 spec.coverage_start,
@@ -288,7 +278,7 @@ class BatchRunner:
         pseudonyms = self.parties.pseudonyms
         missing = []
         for spec in batch.authorizations:
-            wanted = Authorization(
+            wanted: Authorization[bytes] = Authorization(
                 pseudonyms.member_id(spec.member_id),
                 pseudonyms.auth_id(spec.auth_id),
                 spec.code,
@@ -325,14 +315,14 @@ class BatchRunner:
 
     # ------------------------------------------------------------------ claims
 
-    def _submit(self, plan_id: int, claims: Sequence[ClaimSpec]) -> list[bytes]:
+    def _submit(self, plan_id: int, claims: Sequence[Claim[str]]) -> list[bytes]:
         pseudonyms = self.parties.pseudonyms
         ids = [
-            claim_id(self.parties.provider(c.provider).address, pseudonyms.claim_ref(c.claim_id))
+            claim_id(self.parties.provider(c.provider).address, pseudonyms.claim_ref(c.claim_ref))
             for c in claims
         ]
         states = self.claims.claim_states(ids)
-        missing: dict[str, list[ClaimSpec]] = {}
+        missing: dict[str, list[Claim[str]]] = {}
         for spec, state in zip(claims, states, strict=True):
             if state is ClaimState.NONE:
                 missing.setdefault(spec.provider, []).append(spec)
@@ -351,26 +341,10 @@ class BatchRunner:
                 self._progress(Progress("submit", done, len(claims)))
         return ids
 
-    def _submission(self, plan_id: int, spec: ClaimSpec) -> ClaimSubmission:
-        pseudonyms = self.parties.pseudonyms
-        return ClaimSubmission(
-            claim_ref=pseudonyms.claim_ref(spec.claim_id),
-            plan_id=plan_id,
-            member_id=pseudonyms.member_id(spec.member_id),
-            received=spec.received,
-            lines=tuple(
-                ClaimLine(
-                    code=line.code,
-                    service_date=line.service_date,
-                    units=line.units,
-                    charge=line.charge,
-                    auth_id=None if line.auth_id is None else pseudonyms.auth_id(line.auth_id),
-                )
-                for line in spec.lines
-            ),
-        )
+    def _submission(self, plan_id: int, spec: Claim[str]) -> ClaimSubmission:
+        return pseudonymize(spec, self.parties.pseudonyms, plan_id)
 
-    def _fund_and_adjudicate(self, ids: list[bytes], claims: Sequence[ClaimSpec]) -> None:
+    def _fund_and_adjudicate(self, ids: list[bytes], claims: Sequence[Claim[str]]) -> None:
         states = self.claims.claim_states(ids)
         if self.minter is not None:
             # Paid never exceeds the charge, so escrow for the charges of the claims to adjudicate
@@ -422,6 +396,26 @@ class BatchRunner:
         return block_time(self.claims.w3)
 
 
+def pseudonymize(claim: Claim[str], pseudonyms: Pseudonyms, plan_id: int) -> ClaimSubmission:
+    """`claim` as its provider submits it under `plan_id`: every payer identifier salted."""
+    return Claim(
+        claim_ref=pseudonyms.claim_ref(claim.claim_ref),
+        plan_id=plan_id,
+        member_id=pseudonyms.member_id(claim.member_id),
+        received=claim.received,
+        lines=tuple(
+            ClaimLine(
+                code=line.code,
+                service_date=line.service_date,
+                units=line.units,
+                charge=line.charge,
+                auth_id=None if line.auth_id is None else pseudonyms.auth_id(line.auth_id),
+            )
+            for line in claim.lines
+        ),
+    )
+
+
 def adjudicate_in_batches(
     client: ClaimsAdjudicatorClient,
     pending: Sequence[bytes],
@@ -471,10 +465,12 @@ def adjudicate_pending(
     from_block: int = 0,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressCallback | None = None,
+    adjudicate: bool = True,
 ) -> RunResult:
     """Adjudicate, in submission order, the claims submitted under the sender's plans (or
     `plan_ids`) since `from_block` and still Submitted; settle pending payments the escrow now
-    covers; and read back the remittance of every claim of that window."""
+    covers; and read back the remittance of every claim of that window. With `adjudicate`
+    False, only read them back (what `hygeia claims remittance` writes 835s from)."""
     if client.sender is None:
         raise InvalidInputError("adjudicating needs a client that sends as the insurer")
     if batch_size < 1:
@@ -492,10 +488,11 @@ def adjudicate_pending(
     ids = [s.claim_id for s in submitted]
     states = client.claim_states(ids)
     pending = [cid for cid, state in zip(ids, states, strict=True) if state is ClaimState.SUBMITTED]
-    tally.adjudicated = adjudicate_in_batches(
-        client, pending, len(ids), batch_size, progress, tally
-    )
-    tally.settled = settle_in_batches(client, ids, batch_size, progress, tally)
+    if adjudicate:
+        tally.adjudicated = adjudicate_in_batches(
+            client, pending, len(ids), batch_size, progress, tally
+        )
+        tally.settled = settle_in_batches(client, ids, batch_size, progress, tally)
 
     entries = [ClaimEntry(s.claim_id, "0x" + s.claim_id.hex(), s.provider) for s in submitted]
     reported = read_claims(

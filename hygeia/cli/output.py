@@ -22,6 +22,7 @@ from hygeia.core.errors import (
     DuplicateSerialError,
     FhirConsentError,
     HygeiaError,
+    X12Error,
 )
 
 _PIPE_WIDTH = 200
@@ -112,7 +113,13 @@ class Output:
     def error(self, exc: HygeiaError) -> None:
         if self.as_json:
             payload: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
-            if isinstance(exc, (ContractRevertError, DuplicateSerialError, FhirConsentError)):
+            errors_with_args = (
+                ContractRevertError,
+                DuplicateSerialError,
+                FhirConsentError,
+                X12Error,
+            )
+            if isinstance(exc, errors_with_args):
                 payload["args"] = exc.error_args
             print(json.dumps({"error": payload}, indent=2, default=str))
         else:

@@ -429,8 +429,9 @@ class DrugProvenanceCompanyPrefixNotFound(ContractRevertError):
 class DrugProvenanceCompanyPrefixNotLicensed(ContractRevertError):
     """The company prefix of `gtin` of `length` digits (the digits after the indicator digit)
     is not licensed to `account`, or is licensed to another account at a length `account`
-    did not declare, so `account` may not register or commission `gtin`. Arguments: gtin
-    (uint64), length (uint8), account (address).
+    did not declare, so `account` may not register or commission `gtin` (or, for
+    {registerGln}, bind the GLN `gtin`, whose prefix is its first `length` digits).
+    Arguments: gtin (uint64), length (uint8), account (address).
     """
 
 
@@ -464,6 +465,10 @@ class DrugProvenanceInvalidCompanyPrefixLength(ContractRevertError):
 
 class DrugProvenanceInvalidExpiry(ContractRevertError):
     """`expiry` is not a GS1 `YYMMDD` date. Arguments: expiry (uint32)."""
+
+
+class DrugProvenanceInvalidGln(ContractRevertError):
+    """`gln` is not a GLN-13 with a correct GS1 check digit. Arguments: gln (uint64)."""
 
 
 class DrugProvenanceInvalidGtin(ContractRevertError):
@@ -857,6 +862,7 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "DrugProvenanceInvalidCompanyPrefix": DrugProvenanceInvalidCompanyPrefix,
     "DrugProvenanceInvalidCompanyPrefixLength": DrugProvenanceInvalidCompanyPrefixLength,
     "DrugProvenanceInvalidExpiry": DrugProvenanceInvalidExpiry,
+    "DrugProvenanceInvalidGln": DrugProvenanceInvalidGln,
     "DrugProvenanceInvalidGtin": DrugProvenanceInvalidGtin,
     "DrugProvenanceInvalidQuantity": DrugProvenanceInvalidQuantity,
     "DrugProvenanceInvalidReadings": DrugProvenanceInvalidReadings,

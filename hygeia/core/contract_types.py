@@ -223,6 +223,7 @@ LICENSED_ROLES = frozenset(
         Role.DISPENSER,
     }
 )
+Role.bind(ROLE_IDS, LICENSED_ROLES)
 
 
 class ConsentRegistryConstants:

@@ -4,10 +4,10 @@ from the contracts, never written here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from hygeia.core.errors import InvalidInputError
 
@@ -38,19 +38,25 @@ class FlagNames:
 class RoleNames:
     """A suite role: its bytes32 id, whether it needs a credential, parsing and role sets."""
 
+    # Bound once by the generated module, which holds the values (this module imports nothing
+    # of it, so the two never import each other).
+    _ids: ClassVar[Mapping[Any, bytes]] = {}
+    _licensed: ClassVar[frozenset[Any]] = frozenset()
+
+    @classmethod
+    def bind(cls, ids: Mapping[Any, bytes], licensed: frozenset[Any]) -> None:
+        """Give the role type its generated ids and licensed set."""
+        cls._ids, cls._licensed = ids, licensed
+
     @property
     def id(self) -> bytes:
         """The bytes32 role id used on-chain (OpenZeppelin's DEFAULT_ADMIN_ROLE for ADMIN)."""
-        from hygeia.core.contract_types import ROLE_IDS
-
-        return ROLE_IDS[self]  # type: ignore[index]
+        return self._ids[self]
 
     @property
     def licensed(self) -> bool:
         """Whether the role needs a regulator-issued credential."""
-        from hygeia.core.contract_types import LICENSED_ROLES
-
-        return self in LICENSED_ROLES
+        return self in self._licensed
 
     @classmethod
     def parse(cls: type[_R], text: str) -> _R:

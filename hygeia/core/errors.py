@@ -33,6 +33,10 @@ class ChainIdMismatchError(ChainError):
     """The node answers with another chain id than the one asked for."""
 
 
+class LogRangeError(ChainError):
+    """The node refuses an `eth_getLogs` range even after it was shrunk to one block."""
+
+
 class DeploymentNotFoundError(ChainError):
     """The address book has no deployment for this chain, or its contract has no code there."""
 
@@ -187,3 +191,82 @@ class DuplicateSerialError(InvalidInputError):
             f"{len(serials):,} serial(s) of GTIN {gtin} {where}: {shown} "
             "(an SGTIN, GTIN + serial, must be unique)"
         )
+
+
+# --- claims: X12 837P in, 835 out -------------------------------------------------------------
+
+
+class X12Issue:
+    """One defect of an X12 document: where (line, segment, element) and what."""
+
+    __slots__ = ("element", "line", "message", "segment")
+
+    def __init__(
+        self, line: int | None, segment: str | None, element: str | None, message: str
+    ) -> None:
+        self.line = line
+        self.segment = segment
+        self.element = element
+        self.message = message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "segment": self.segment,
+            "element": self.element,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = " ".join(
+            part
+            for part in (
+                f"line {self.line}" if self.line is not None else "",
+                f"segment {self.segment}" if self.segment else "",
+                f"element {self.element}" if self.element else "",
+            )
+            if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+    def __repr__(self) -> str:
+        return f"X12Issue({self.as_dict()!r})"
+
+
+class X12Error(InvalidInputError):
+    """An X12 document (an 837P read, an 835 written) is malformed or invalid. `issues` name each
+    defect's line, segment and element; nothing was sent for a refused input file."""
+
+    def __init__(self, message: str, issues: list[X12Issue] | None = None) -> None:
+        self.issues = list(issues or [])
+        self.error_args: dict[str, Any] = {"issues": [i.as_dict() for i in self.issues]}
+        shown = "; ".join(str(i) for i in self.issues[:_SHOWN_SERIALS])
+        more = len(self.issues) - _SHOWN_SERIALS
+        if more > 0:
+            shown += f"; and {more} more"
+        super().__init__(f"{message}: {shown}" if shown else message)
+
+
+class PayerProfileError(InvalidInputError):
+    """The payer profile (who the payer is, who its payees are, how it pays) is missing, malformed
+    or lacks what an 835 needs; the message names the field."""
+
+
+class RemittanceStateError(HygeiaError):
+    """The remittance state folder (control numbers, claims already remitted) cannot be read,
+    locked or written."""
+
+
+# --- the event index ------------------------------------------------------------------------
+
+
+class IndexStoreError(HygeiaError):
+    """The event index's database failed or holds something this hygeia cannot use."""
+
+
+class IndexUnavailableError(IndexStoreError):
+    """The index database refuses a connection or lost it (retried with backoff first)."""
+
+
+class IndexMismatchError(IndexStoreError):
+    """The index database holds another chain's or another deployment's events."""

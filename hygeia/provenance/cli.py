@@ -1,5 +1,9 @@
-"""`hygeia provenance prefix|product|commission|ship|receive|void|dispense|verify|recall|quarantine|
-report|bar|clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance).
+"""`hygeia provenance prefix|gln|product|commission|ship|receive|void|dispense|verify|recall|
+quarantine|report|bar|clear|sensor|trace`: DSCSA drug provenance (thin over hygeia.provenance).
+
+Barcodes: verify, dispense, receive (and ship's --serials lines) take what a scanner reads from
+the pack: a GS1 element string with FNC1/GS separators, the bracketed form
+`(01)...(21)...(17)...(10)...`, or a GS1 Digital Link URI.
 
 Who stops product: `quarantine` is for the product's manufacturer, a regulator, or a party that
 holds or held units of the lot (the SDK finds its standing); any trading partner can `report`
@@ -26,6 +30,7 @@ from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.store import open_store
 from hygeia.provenance import epcis, gs1
+from hygeia.provenance.index import SerialIndex, default_index_dir
 from hygeia.provenance.trace import ChainEvent, LotCustody
 from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 
@@ -46,6 +51,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             help="content store for EPCIS documents: 'local', 'local:/path' or an IPFS API URL "
             "(env HYGEIA_STORE; default %(default)s)",
         )
+        p.add_argument(
+            "--site",
+            metavar="GLN",
+            type=_gln,
+            default=os.environ.get("HYGEIA_SITE"),
+            help="GLN of the site you act at (readPoint, bizLocation), bound with "
+            "`gln --as-site`, e.g. 0614141000029; default your party GLN (env HYGEIA_SITE)",
+        )
         p.set_defaults(handler=handler)
         return p
 
@@ -60,6 +73,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--to", metavar="WHO", help="the licensee: address or dev account name, e.g. manufacturer"
     )
     whom.add_argument("--revoke", action="store_true", help="revoke the prefix's licence")
+
+    p = action(
+        "gln",
+        "bind a GLN to you, as your party GLN (PGLN) or one of your sites (SGLN); you must be "
+        "the licensee of its GS1 company prefix (see prefix). "
+        "Example: hygeia provenance gln 0614141000012 --prefix-length 7 --account manufacturer",
+        _gln_command,
+    )
+    p.add_argument("gln", metavar="GLN", type=_gln, help="GLN-13, e.g. 0614141000012")
+    p.add_argument(
+        "--prefix-length",
+        metavar="N",
+        type=int,
+        required=True,
+        help="digits of your GS1 company prefix at the start of the GLN, e.g. 7 for 0614141",
+    )
+    p.add_argument(
+        "--as-site",
+        action="store_true",
+        help="bind it as one of your sites (SGLN) instead of your party GLN",
+    )
 
     p = action("product", "register a product by GTIN (manufacturer)", _product)
     _gtin_argument(p)
@@ -89,6 +123,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         required=True,
         help="highest storage temperature in degrees Celsius, e.g. 25",
     )
+    p.add_argument("--strength", default=None, help='strength, e.g. "500 mg" (master data)')
+    p.add_argument("--dosage-form", default=None, help='dosage form, e.g. "CAPSULE" (master data)')
+    p.add_argument(
+        "--ndc", default=None, help="NDC of the product, e.g. 0614-1410-00 (master data)"
+    )
 
     p = action(
         "commission",
@@ -107,7 +146,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="file of serial numbers, one a line (- for stdin), e.g. serials.txt",
     )
 
-    p = action("ship", "ship a holding, or some of its serials, to a trading partner", _ship)
+    p = action(
+        "ship",
+        "ship a holding, or some of its units, to a trading partner. Example: hygeia provenance "
+        "ship 0xHOLDING --to distributor --po PO-4711 --desadv DA-88 --account manufacturer",
+        _ship,
+    )
     _holding(p, "the holding to ship from: 0x + 64 hex digits, as commission or receive prints it")
     p.add_argument(
         "--to", metavar="WHO", required=True, help="receiver: address or dev account name"
@@ -117,16 +161,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="FILE",
         type=Path,
         default=None,
-        help="file of the serials to ship, one a line (default: the whole holding)",
+        help="file of the units to ship, one a line: serial numbers or scanned barcodes "
+        "(default: the whole holding)",
     )
     p.add_argument("--no-sale", action="store_true", help="move without selling (ownership stays)")
+    p.add_argument(
+        "--po", metavar="ID", default=None, help="the buyer's purchase order, e.g. PO-4711"
+    )
+    p.add_argument("--desadv", metavar="ID", default=None, help="your despatch advice, e.g. DA-88")
+    p.add_argument("--invoice", metavar="ID", default=None, help="your invoice, e.g. INV-2031")
 
     p = action(
         "receive",
-        "confirm receipt of a shipment (its receiver); the shipment's id becomes your holding's",
+        "confirm receipt of a shipment (its receiver); the shipment's id becomes your holding's. "
+        "Name it by id, or scan a unit it carries: hygeia provenance receive "
+        "'(01)00614141000418(21)SN0001(17)301231(10)LOT-1' --account distributor",
         _receive,
     )
-    _shipment(p)
+    p.add_argument(
+        "shipment",
+        metavar="SHIPMENT|BARCODE",
+        help="shipment id (0x + 64 hex digits, as ship prints it), or the barcode of a unit in it",
+    )
 
     p = action(
         "void",
@@ -139,21 +195,70 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = action(
         "dispense",
-        "dispense a unit to a patient (dispenser); exit 3 when it is refused as suspect",
+        "dispense a unit to a patient (dispenser); exit 3 when it is refused as suspect. "
+        "Example: hygeia provenance dispense '(01)00614141000418(21)SN0001(17)301231(10)LOT-1' "
+        "--account pharmacy (the holding is found), or dispense 0xHOLDING SN0001",
         _dispense,
     )
-    _holding(p, "your holding that has the unit: 0x + 64 hex digits, as receive prints it")
-    _serial_argument(p)
+    p.add_argument(
+        "unit",
+        metavar="HOLDING|BARCODE",
+        help="your holding that has the unit (0x + 64 hex digits, as receive prints it), "
+        "or the unit's barcode",
+    )
+    p.add_argument(
+        "serial",
+        metavar="SERIAL",
+        nargs="?",
+        default=None,
+        help="with a HOLDING: the serial number (GS1 AI 21), e.g. SN0001",
+    )
 
     p = action(
         "verify",
-        "DSCSA verification of a product identifier (exit 0 VALID, 3 any other status)",
+        "DSCSA verification of a product identifier (exit 0 VALID, 3 any other status), with "
+        "the GS1 Lightweight Messaging answer (verified, verificationFailureReason, "
+        "additionalInfo). Examples: hygeia provenance verify "
+        "'https://id.gs1.org/01/00614141000418/10/LOT-1/21/SN0001?exp=301231'; "
+        "hygeia provenance verify 00614141000418 SN0001 --lot LOT-1 --expiry 301231 "
+        "--at 2031-01-01",
         _verify,
     )
-    _gtin_argument(p)
-    _serial_argument(p)
-    _lot(p, required=True)
-    _expiry_option(p, "expiry date as printed on the package, YYMMDD, e.g. 301231")
+    p.add_argument(
+        "identifier",
+        metavar="GTIN",
+        type=_gtin_or_barcode,
+        help="GTIN-14, e.g. 00614141000418 (then SERIAL, --lot and --expiry), or the scanned "
+        "barcode: an element string with FNC1/GS, (01)...(21)...(17)...(10)..., or a GS1 "
+        "Digital Link URI",
+    )
+    p.add_argument(
+        "serial", metavar="SERIAL", nargs="?", default=None, help="serial number (GS1 AI 21)"
+    )
+    _lot(p, required=False)
+    p.add_argument(
+        "--expiry",
+        metavar="YYMMDD",
+        type=_expiry,
+        default=None,
+        help="expiry date as printed on the package, YYMMDD, e.g. 301231",
+    )
+    p.add_argument(
+        "--at",
+        metavar="TIME",
+        type=values.timestamp,
+        default=None,
+        help="answer as of this time (expiry, recall, quarantine as they stood), e.g. "
+        "2031-01-01 or 2031-01-01T12:00:00Z (default now)",
+    )
+    p.add_argument(
+        "--index",
+        metavar="DIR",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_PROVENANCE_INDEX") or default_index_dir()),
+        help="folder of the serial index that finds a serial's lot without reading every lot "
+        "(env HYGEIA_PROVENANCE_INDEX; default %(default)s)",
+    )
 
     p = action("recall", "recall a lot (manufacturer or regulator)", _recall)
     _gtin_argument(p)
@@ -267,6 +372,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 # ------------------------------------------------------------------ argument types
 
 
+def _gln(text: str) -> int:
+    try:
+        return gs1.parse_gln(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _gtin_or_barcode(text: str) -> int | gs1.ProductIdentifier:
+    try:
+        return gs1.parse_barcode(text) if gs1.looks_like_barcode(text) else gs1.parse_gtin(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _gtin(text: str) -> int:
     try:
         return gs1.parse_gtin(text)
@@ -351,15 +470,27 @@ def _target(parser: argparse.ArgumentParser) -> None:
 
 
 def _flow(
-    ctx: Context, default_account: str | None = None, *, read_only: bool = False
+    ctx: Context,
+    default_account: str | None = None,
+    *,
+    read_only: bool = False,
+    index: SerialIndex | None = None,
 ) -> ProvenanceFlow:
     suite = ctx.suite(default_account, read_only=read_only)
+    site = ctx.args.site
     return ProvenanceFlow(
         suite.provenance,
         open_store(ctx.args.store),
         chain_id=int(suite.w3.eth.chain_id),
         clock=lambda: block_time(suite.w3),
+        site=None if site is None else gs1.parse_gln(site),
+        index=index,
     )
+
+
+def _scanned(text: str) -> gs1.ProductIdentifier | None:
+    """The product identifier of a scanned barcode, or None for a bare id or serial."""
+    return gs1.parse_barcode(text) if gs1.looks_like_barcode(text) else None
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -405,10 +536,36 @@ def _prefix(ctx: Context) -> int:
     return 0
 
 
+def _gln_command(ctx: Context) -> int:
+    flow = _flow(ctx)
+    a = ctx.args
+    receipt = flow.register_gln(a.gln, a.prefix_length, party=not a.as_site)
+    kind = "site (SGLN)" if a.as_site else "party GLN (PGLN)"
+    ctx.out.transaction(
+        f"bound GLN {gs1.gln13(a.gln)} to {flow.me} as its {kind}",
+        receipt,
+        {
+            "gln": gs1.gln13(a.gln),
+            "uri": (gs1.sgln_uri if a.as_site else gs1.pgln_uri)(a.gln, a.prefix_length),
+            "party": flow.me,
+        },
+    )
+    return 0
+
+
 def _product(ctx: Context) -> int:
     flow = _flow(ctx, "manufacturer")
     a = ctx.args
-    anchored = flow.register_product(a.gtin, a.prefix_length, a.name, a.min_temp, a.max_temp)
+    anchored = flow.register_product(
+        a.gtin,
+        a.prefix_length,
+        a.name,
+        a.min_temp,
+        a.max_temp,
+        strength=a.strength,
+        dosage_form=a.dosage_form,
+        ndc=a.ndc,
+    )
     return _done(
         ctx, f"registered product {gs1.gtin14(a.gtin)}", anchored, {"gtin": gs1.gtin14(a.gtin)}
     )
@@ -431,9 +588,23 @@ def _commission(ctx: Context) -> int:
 
 def _ship(ctx: Context) -> int:
     flow = _flow(ctx)
-    serials = None if ctx.args.serials is None else _read_lines(ctx.args.serials)
-    receiver = resolve_address(flow.client.w3, ctx.args.to)
-    anchored = flow.ship(ctx.args.holding, receiver, serials, sale=not ctx.args.no_sale)
+    a = ctx.args
+    serials = (
+        None if a.serials is None else flow.serials_of_scans(a.holding, _read_lines(a.serials))
+    )
+    receiver = resolve_address(flow.client.w3, a.to)
+    transactions = [
+        (kind, ident)
+        for kind, ident in (
+            (epcis.PURCHASE_ORDER, a.po),
+            (epcis.DESPATCH_ADVICE, a.desadv),
+            (epcis.INVOICE, a.invoice),
+        )
+        if ident
+    ]
+    anchored = flow.ship(
+        a.holding, receiver, serials, sale=not a.no_sale, transactions=transactions
+    )
     count = "the whole holding" if serials is None else f"{len(serials):,} units"
     extra = {"shipment": _hex(anchored.id), "from_holding": _hex(ctx.args.holding)}
     if serials is not None:
@@ -442,14 +613,26 @@ def _ship(ctx: Context) -> int:
 
 
 def _receive(ctx: Context) -> int:
-    anchored = _flow(ctx).receive(ctx.args.shipment)
+    flow = _flow(ctx)
+    unit = _scanned(ctx.args.shipment)
+    if unit is None:
+        try:
+            shipment = _id(ctx.args.shipment)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(
+                f"SHIPMENT is a shipment id or a unit's barcode: {exc}",
+                argument="shipment",
+                value=ctx.args.shipment,
+            ) from None
+    else:
+        shipment = flow.holding_of_unit(unit, in_transit=True)
+    anchored = flow.receive(shipment)
     # The shipment's holding is now the receiver's: its id is what to ship or dispense from.
     return _done(
         ctx,
-        f"received shipment {_hex(ctx.args.shipment)}: you now hold its units in holding "
-        f"{_hex(ctx.args.shipment)}",
+        f"received shipment {_hex(shipment)}: you now hold its units in holding {_hex(shipment)}",
         anchored,
-        {"holding": _hex(ctx.args.shipment)},
+        {"holding": _hex(shipment)},
     )
 
 
@@ -466,28 +649,78 @@ def _void(ctx: Context) -> int:
 
 
 def _dispense(ctx: Context) -> int:
-    dispensed, anchored = _flow(ctx, "pharmacy").dispense(ctx.args.holding, ctx.args.serial)
+    flow = _flow(ctx, "pharmacy")
+    unit = _scanned(ctx.args.unit)
+    if unit is not None:
+        if ctx.args.serial is not None:
+            raise UsageError(
+                "a barcode names the unit: give no SERIAL", argument="serial", value=ctx.args.serial
+            )
+        unit.require("serial", "lot")
+        assert unit.serial is not None
+        holding, serial = flow.holding_of_unit(unit), unit.serial
+    else:
+        if ctx.args.serial is None:
+            raise UsageError(
+                "give HOLDING SERIAL, or the unit's barcode alone", argument="serial", value=None
+            )
+        try:
+            holding = _id(ctx.args.unit)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(str(exc), argument="unit", value=ctx.args.unit) from None
+        serial = ctx.args.serial
+    dispensed, anchored = flow.dispense(holding, serial)
+    extra = {"holding": _hex(holding), "serial": serial}
     if dispensed:
-        return _done(ctx, f"dispensed {ctx.args.serial}", anchored, {"dispensed": True})
+        return _done(ctx, f"dispensed {serial}", anchored, {"dispensed": True, **extra})
     _done(
         ctx,
-        f"ALERT: {ctx.args.serial} is suspect (cloned or unknown serial): not dispensed; the "
+        f"ALERT: {serial} is suspect (cloned or unknown serial): not dispensed; the "
         "manufacturer and regulators are alerted (set the package aside)",
         anchored,
-        {"dispensed": False},
+        {"dispensed": False, **extra},
     )
     return NO
 
 
 def _verify(ctx: Context) -> int:
-    flow = _flow(ctx, read_only=True)
-    answer = flow.verify(ctx.args.gtin, ctx.args.serial, ctx.args.lot, ctx.args.expiry)
+    a = ctx.args
+    if isinstance(a.identifier, int):
+        unit = gs1.ProductIdentifier(a.identifier, a.serial, a.lot, a.expiry)
+        missing = [
+            n
+            for n, v in (("SERIAL", a.serial), ("--lot", a.lot), ("--expiry", a.expiry))
+            if v is None
+        ]
+        if missing:
+            raise UsageError(
+                f"with a GTIN, give {', '.join(missing)} too (or scan the barcode)",
+                argument=missing[0],
+                value=None,
+            )
+    elif a.serial is not None or a.lot is not None or a.expiry is not None:
+        raise UsageError(
+            "a barcode carries the serial, lot and expiry: give no SERIAL, --lot or --expiry",
+            argument="identifier",
+            value=a.identifier.element_string(),
+        )
+    else:
+        unit = a.identifier
+    unit.require("serial", "lot", "expiry")
+    assert unit.serial is not None and unit.lot is not None and unit.expiry is not None
+    flow = _flow(ctx, read_only=True, index=SerialIndex(a.index))
+    answer = flow.verify(unit.gtin, unit.serial, unit.lot, unit.expiry, at=a.at)
     data = answer.as_json()
-    ctx.out.result(
-        data,
-        human=f"{answer.status.name}: GTIN {data['gtin']} serial {answer.serial} "
-        f"lot {answer.lot} expiry {data['expiry']}",
+    lms = data["lms"]["data"]
+    detail = ", ".join(f"{k} {v}" for k, v in lms.items() if k != "verified")
+    human = (
+        f"{answer.status.name}: GTIN {data['gtin']} serial {answer.serial} lot {answer.lot} "
+        f"expiry {data['expiry']} (as of {data['at']})\n"
+        f"  GS1 LMS: verified {str(answer.verified).lower()}" + (f", {detail}" if detail else "")
     )
+    for part in answer.unchecked:
+        human += f"\n  not checked: {part}"
+    ctx.out.result(data, human=human)
     return OK if answer.status is VerificationStatus.VALID else NO
 
 

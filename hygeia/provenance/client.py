@@ -397,6 +397,24 @@ class DrugProvenanceClient(ContractClient):
     def is_trading_partner(self, account: str) -> bool:
         return bool(self._call(self.contract.functions.isTradingPartner(checksum_address(account))))
 
+    # ------------------------------------------------------------ parties' GLNs
+    def register_gln(self, gln: int, company_prefix_length: int, *, party: bool) -> Receipt:
+        """Bind GLN `gln` to the caller, licensee of its GS1 company prefix: as its party GLN
+        (PGLN, `party`) or one of its sites (SGLN)."""
+        gs1.parse_gln(gln)
+        fn = self.contract.functions.registerGln(gln, company_prefix_length, party)
+        return self._transact(fn)
+
+    def gln_holder_of(self, gln: int) -> tuple[str | None, int]:
+        """(the party GLN `gln` names or None, the company prefix length it was bound with)."""
+        party, length = self._call(self.contract.functions.glnHolderOf(gln))
+        return (None if int(party, 16) == 0 else Web3.to_checksum_address(party)), int(length)
+
+    def party_gln_of(self, account: str) -> int | None:
+        """The party GLN (PGLN) of `account`, or None."""
+        gln = int(self._call(self.contract.functions.partyGlnOf(checksum_address(account))))
+        return gln or None
+
     def is_barred(self, account: str) -> bool:
         """Whether a regulator barred `account` from quarantining and opening excursions."""
         return bool(self._call(self.contract.functions.isBarred(checksum_address(account))))

@@ -3,7 +3,9 @@
 Every on-chain change of DrugProvenance anchors one EPCIS event by its event hash
 (``ni:///sha-256;<hex>?ver=CBV2.0``, computed with GS1's reference implementation, the
 ``epcis-event-hash-generator`` package) and the CID of the EPCIS document holding it. Parties
-are named by their chain accounts as ``did:pkh:eip155:<chain id>:<address>`` URIs.
+and places are named by their GLNs (PGLN, SGLN URIs, bound on-chain); a party that bound none by
+its chain account as a ``did:pkh:eip155:<chain id>:<address>`` URI, and the anchoring account
+is in each event as the extension ``hygeia:account``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import from_unix
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+# The suite's EPCIS extension fields (the chain account that anchored an event, the anchored
+# event a narrowed one derives from) are named `hygeia:...` in this namespace.
+EXTENSION_PREFIX, EXTENSION_NAMESPACE = "hygeia", "urn:hygeia:epcis:"
+ACCOUNT = "hygeia:account"
+ANCHORED_EVENT = "hygeia:anchoredEventID"
 SCHEMA_VERSION = "2.0"
 _NI_PREFIX, _NI_SUFFIX = "ni:///sha-256;", "?ver=CBV2.0"
 _DIGEST_HEX = 64
@@ -73,6 +80,9 @@ ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})
 OWNING_PARTY, POSSESSING_PARTY = "owning_party", "possessing_party"
 # CBV business transaction type of a DSCSA transaction information/statement document.
 PEDIGREE = "pedigree"
+# CBV business transaction types a shipper names: purchase order, despatch advice, invoice.
+PURCHASE_ORDER, DESPATCH_ADVICE, INVOICE = "po", "desadv", "inv"
+BUSINESS_TRANSACTIONS = frozenset({PURCHASE_ORDER, DESPATCH_ADVICE, INVOICE})
 
 
 def party(chain_id: int, address: str) -> str:
@@ -130,6 +140,7 @@ def object_event(
     biz_step: str | None,
     disposition: str | None,
     read_point: str,
+    biz_location: str | None = None,
     epcs: Sequence[str] = (),
     lot_class: str | None = None,
     quantity: int | None = None,
@@ -138,6 +149,7 @@ def object_event(
     transactions: Sequence[tuple[str, str]] = (),
     sensors: Sequence[dict[str, Any]] = (),
     ilmd: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An EPCIS ObjectEvent about units (`epcs`) and/or a lot (`lot_class`, an LGTIN URI)."""
     if action not in ACTIONS:
@@ -162,6 +174,8 @@ def object_event(
     if disposition is not None:
         event["disposition"] = disposition
     event["readPoint"] = {"id": read_point}
+    if biz_location is not None:
+        event["bizLocation"] = {"id": biz_location}
     if transactions:
         event["bizTransactionList"] = [{"type": t, "bizTransaction": v} for t, v in transactions]
     if sources:
@@ -172,6 +186,12 @@ def object_event(
         event["sensorElementList"] = list(sensors)
     if ilmd:
         event["ilmd"] = dict(ilmd)
+    for key, value in (extensions or {}).items():
+        if not key.startswith(EXTENSION_PREFIX + ":"):
+            raise InvalidInputError(
+                f"an extension field is named {EXTENSION_PREFIX}:..., not {key!r}"
+            )
+        event[key] = value
     check_vocabulary(event)
     return event
 
@@ -181,7 +201,7 @@ def document(
 ) -> dict[str, Any]:
     """An EPCISDocument holding `events` (and, for a product, its master data)."""
     doc: dict[str, Any] = {
-        "@context": [EPCIS_CONTEXT],
+        "@context": [EPCIS_CONTEXT, {EXTENSION_PREFIX: EXTENSION_NAMESPACE}],
         "type": "EPCISDocument",
         "schemaVersion": SCHEMA_VERSION,
         "creationDate": timestamp(created),
@@ -192,23 +212,38 @@ def document(
     return doc
 
 
-def product_master_data(sgtin_pattern: str, name: str, low: float, high: float) -> list[Any]:
-    """CBV master data of a trade item: its name and storage temperature range."""
+_MDA = "urn:epcglobal:cbv:mda#"
+
+
+def product_master_data(
+    sgtin_pattern: str,
+    name: str,
+    low: float,
+    high: float,
+    *,
+    strength: str | None = None,
+    dosage_form: str | None = None,
+    ndc: str | None = None,
+) -> list[Any]:
+    """CBV master data of a trade item (EPCClass, as DSCSA EPCIS exchanges carry it): its
+    name, storage temperature range and, where known, strength, dosage form and NDC."""
+    attributes: list[dict[str, Any]] = [
+        {"id": f"{_MDA}regulatedProductName", "attribute": name},
+        {"id": f"{_MDA}storageStateCode", "attribute": f"{low}..{high} CEL"},
+    ]
+    if strength:
+        attributes.append({"id": f"{_MDA}strengthDescription", "attribute": strength})
+    if dosage_form:
+        attributes.append({"id": f"{_MDA}dosageFormType", "attribute": dosage_form})
+    if ndc:
+        attributes += [
+            {"id": f"{_MDA}additionalTradeItemIdentification", "attribute": ndc},
+            {"id": f"{_MDA}additionalTradeItemIdentificationTypeCode", "attribute": "FDA_NDC_11"},
+        ]
     return [
         {
             "type": "urn:epcglobal:epcis:vtype:EPCClass",
-            "vocabularyElementList": [
-                {
-                    "id": sgtin_pattern,
-                    "attributes": [
-                        {"id": "urn:epcglobal:cbv:mda#regulatedProductName", "attribute": name},
-                        {
-                            "id": "urn:epcglobal:cbv:mda#storageStateCode",
-                            "attribute": f"{low}..{high} CEL",
-                        },
-                    ],
-                }
-            ],
+            "vocabularyElementList": [{"id": sgtin_pattern, "attributes": attributes}],
         }
     ]
 

@@ -1,4 +1,5 @@
-"""GS1 identifiers of a drug package: GTIN check digits, expiry dates, EPC URIs.
+"""GS1 identifiers of a drug package and of trading partners: GTIN and GLN check digits, expiry
+dates, EPC URIs (SGTIN, LGTIN, PGLN, SGLN), business transaction URIs, and barcodes as scanned.
 
 DSCSA's product identifier is a GTIN (AI 01), a serial number (AI 21), a lot number (AI 10) and
 an expiry date (AI 17, ``YYMMDD``). EPCIS names units and lots with EPC URIs built from the GTIN
@@ -10,7 +11,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from urllib.parse import parse_qs, quote, urlsplit
+
+import biip
+from biip.gs1_messages import GS1Message
 
 from hygeia.core.errors import InvalidInputError
 
@@ -153,3 +159,179 @@ def _uri_escape(value: str) -> str:
 
 def _uri_unescape(value: str) -> str:
     return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
+
+
+# ---------------------------------------------------------------------- GLNs: parties and places
+
+GLN_DIGITS = 13
+_NO_EXTENSION = "0"
+
+
+def parse_gln(text: str | int) -> int:
+    """A GLN-13 with a correct check digit, as the number the contract takes."""
+    digits = str(text).strip()
+    if isinstance(text, int):
+        digits = digits.zfill(GLN_DIGITS)
+    if not digits.isdigit() or len(digits) != GLN_DIGITS or int(digits) == 0:
+        raise InvalidInputError(f"a GLN has 13 digits, got {text!r}")
+    if int(digits[-1]) != check_digit(digits[:-1]):
+        raise InvalidInputError(f"wrong GLN check digit in {text!r}")
+    return int(digits)
+
+
+def gln13(gln: int) -> str:
+    """The 13-digit text of a GLN number."""
+    return str(gln).zfill(GLN_DIGITS)
+
+
+def _split_gln(gln: int, company_prefix_length: int) -> tuple[str, str]:
+    if not MIN_COMPANY_PREFIX <= company_prefix_length <= MAX_COMPANY_PREFIX:
+        raise InvalidInputError(
+            f"a GS1 company prefix has 6 to 12 digits, got {company_prefix_length}"
+        )
+    digits = gln13(gln)
+    return digits[:company_prefix_length], digits[company_prefix_length:-1]
+
+
+def pgln_uri(gln: int, company_prefix_length: int) -> str:
+    """The EPC URI of a party by its GLN (EPCIS source/destination, owning or possessing)."""
+    company, reference = _split_gln(gln, company_prefix_length)
+    return f"urn:epc:id:pgln:{company}.{reference}"
+
+
+def sgln_uri(gln: int, company_prefix_length: int, extension: str = _NO_EXTENSION) -> str:
+    """The EPC URI of a place by its GLN (EPCIS readPoint and bizLocation); extension 0: none."""
+    company, reference = _split_gln(gln, company_prefix_length)
+    return f"urn:epc:id:sgln:{company}.{reference}.{_uri_escape(extension)}"
+
+
+def parse_gln_uri(uri: str) -> tuple[str, int]:
+    """('pgln' or 'sgln', the GLN) of a PGLN or SGLN EPC URI, its check digit computed."""
+    match = re.fullmatch(r"urn:epc:id:(pgln|sgln):(\d{6,12})\.(\d{0,6})(?:\.(.+))?", uri)
+    if match is None or (match.group(1) == "sgln") != (match.group(4) is not None):
+        raise InvalidInputError(f"not a PGLN or SGLN URI: {uri!r}")
+    body = match.group(2) + match.group(3)
+    if len(body) != GLN_DIGITS - 1:
+        raise InvalidInputError(f"a GLN URI names 12 digits before the check digit: {uri!r}")
+    return match.group(1), int(body + str(check_digit(body)))
+
+
+def business_transaction_uri(party_gln: int, ident: str) -> str:
+    """CBV's URI of a business transaction (PO, despatch advice, invoice) of the party whose
+    GLN issued it: ``urn:epcglobal:cbv:bt:<GLN>:<id>``."""
+    if not ident or not re.fullmatch(r"[!-~]{1,80}", ident):
+        raise InvalidInputError(
+            f"a business transaction id is 1-80 printable characters, got {ident!r}"
+        )
+    return f"urn:epcglobal:cbv:bt:{gln13(party_gln)}:{_uri_escape(ident)}"
+
+
+# ---------------------------------------------------------------------- barcodes
+
+_GS = "\x1d"
+
+
+@dataclass(frozen=True)
+class ProductIdentifier:
+    """What a scanner reads from a DSCSA package: GTIN (AI 01), serial (21), lot (10) and expiry
+    (17), any of the last three possibly missing from the barcode."""
+
+    gtin: int
+    serial: str | None
+    lot: str | None
+    expiry: date | None
+
+    def require(self, *parts: str) -> ProductIdentifier:
+        """This identifier, or InvalidInputError naming the parts (serial, lot, expiry) missing."""
+        missing = [p for p in parts if getattr(self, p) is None]
+        if missing:
+            ais = {"serial": "serial (21)", "lot": "lot (10)", "expiry": "expiry (17)"}
+            raise InvalidInputError(
+                f"the barcode has no {', '.join(ais[p] for p in missing)}: a DSCSA product "
+                "identifier carries GTIN (01), serial (21), lot (10) and expiry (17)"
+            )
+        return self
+
+    def digital_link(self, domain: str = "https://id.gs1.org") -> str:
+        """The GS1 Digital Link URI of this identifier (the LMS request's form: expiry as exp)."""
+        path = f"{domain}/01/{gtin14(self.gtin)}"
+        if self.lot is not None:
+            path += f"/10/{quote(self.lot, safe='')}"
+        if self.serial is not None:
+            path += f"/21/{quote(self.serial, safe='')}"
+        return path + (f"?exp={expiry_text(self.expiry)}" if self.expiry is not None else "")
+
+    def element_string(self) -> str:
+        """The bracketed human-readable form, ``(01)...(21)...(17)...(10)...``."""
+        text = f"(01){gtin14(self.gtin)}"
+        text += f"(21){self.serial}" if self.serial is not None else ""
+        text += f"(17){expiry_text(self.expiry)}" if self.expiry is not None else ""
+        return text + (f"(10){self.lot}" if self.lot is not None else "")
+
+
+def looks_like_barcode(text: str) -> bool:
+    """Whether `text` is scanner input rather than a bare serial number: a bracketed element
+    string, one with FNC1/GS separators or a symbology identifier, or a Digital Link URI."""
+    value = text.strip()
+    return value.startswith(("(01)", "]", "http://", "https://", "01")) and (
+        value.startswith(("(", "]", "http")) or _GS in value or len(value) > 16
+    )
+
+
+def parse_barcode(text: str) -> ProductIdentifier:
+    """The product identifier in what a scanner read: a GS1 element string with FNC1 (GS,
+    0x1D) separators, optionally after a symbology identifier (``]d2``), the bracketed
+    human-readable form ``(01)...(21)...(17)...(10)...``, or a GS1 Digital Link URI
+    (``https://.../01/<gtin>/10/<lot>/21/<serial>?17=YYMMDD`` or ``exp=YYMMDD``), parsed with
+    biip. Raises InvalidInputError naming the bad part (a wrong check digit, a bad date, an AI
+    the identifier must not carry twice...)."""
+    value = text.strip()
+    if not value:
+        raise InvalidInputError("an empty barcode")
+    try:
+        if value.startswith("("):
+            elements = GS1Message.parse_hri(value).element_strings
+            extra: dict[str, str] = {}
+        else:
+            result = biip.parse(value)
+            if result.gs1_digital_link_uri is not None:
+                elements = result.gs1_digital_link_uri.element_strings
+                extra = _digital_link_expiry(value)
+            elif result.gs1_message is not None:
+                elements = result.gs1_message.element_strings
+                extra = {}
+            else:
+                error = result.gs1_digital_link_uri_error or result.gs1_message_error
+                raise InvalidInputError(f"not a GS1 barcode: {error or value!r}")
+    except biip.ParseError as exc:
+        raise InvalidInputError(f"bad barcode {value!r}: {exc}") from None
+    found: dict[str, str] = {}
+    for element in elements:
+        if element.gtin_error:
+            raise InvalidInputError(f"bad GTIN (01) in the barcode: {element.gtin_error}")
+        if element.ai.ai in found and found[element.ai.ai] != element.value:
+            raise InvalidInputError(f"the barcode carries AI ({element.ai.ai}) twice, differently")
+        found[element.ai.ai] = element.value
+    for ai, data in extra.items():
+        if ai in found and found[ai] != data:
+            raise InvalidInputError(f"the Digital Link gives two expiry dates: {found[ai]}, {data}")
+        found[ai] = data
+    if "01" not in found:
+        raise InvalidInputError(f"the barcode has no GTIN (01): {value!r}")
+    serial = found.get("21")
+    lot = found.get("10")
+    return ProductIdentifier(
+        parse_gtin(found["01"]),
+        None if serial is None else check_ai_text(serial, "serial (21)"),
+        None if lot is None else check_ai_text(lot, "lot (10)"),
+        None if "17" not in found else parse_expiry(found["17"]),
+    )
+
+
+def _digital_link_expiry(uri: str) -> dict[str, str]:
+    # GS1 Lightweight Messaging writes the expiry as `exp=YYMMDD`, which biip does not read as
+    # AI 17 (it reads `17=YYMMDD`).
+    values = parse_qs(urlsplit(uri).query).get("exp", [])
+    if len(values) > 1:
+        raise InvalidInputError("the Digital Link gives exp twice")
+    return {"17": values[0]} if values else {}

@@ -16,7 +16,7 @@ from typing import Any
 
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import HoldingState
-from hygeia.core.errors import IntegrityError, InvalidInputError
+from hygeia.core.errors import ContentNotFoundError, IntegrityError, InvalidInputError
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
@@ -38,6 +38,24 @@ _LOT_EVENTS = (
 _INVESTIGATION_EVENTS = ("ProductQuarantined", "ProductCleared", "ProductConfirmedIllegitimate")
 # Alerts about suspect product: they change nothing on-chain.
 ALERT_EVENTS = ("SuspectUnitFlagged", "SuspectProductReported")
+# The account that anchored each event: the place (readPoint, bizLocation) its document names
+# must be a GLN bound to that account.
+_ACTOR = {
+    "LotCommissioned": "manufacturer",
+    "ShipmentDispatched": "sender",
+    "ShipmentReceived": "receiver",
+    "ShipmentVoided": "sender",
+    "UnitDispensed": "dispenser",
+    "UnitDestroyed": "custodian",
+    "LotRecalled": "by",
+    "ProductQuarantined": "by",
+    "ProductCleared": "by",
+    "ProductConfirmedIllegitimate": "by",
+    "SensorReadingsAnchored": "by",
+    "ExcursionCleared": "by",
+    "SuspectUnitFlagged": "reporter",
+    "SuspectProductReported": "reporter",
+}
 Progress = Callable[[int], None]
 
 
@@ -174,6 +192,57 @@ class TraceReader:
     def __init__(self, client: DrugProvenanceClient, store: ContentStore) -> None:
         self.client = client
         self.store = store
+        self._gln_log: list[ChainEvent] | None = None
+
+    # ------------------------------------------------------------------ parties' GLNs
+    def gln_holder_at(self, gln: int, block: int, index: int) -> str | None:
+        """The party GLN `gln` named when the event at (`block`, `index`) was mined: the last
+        GlnRegistered before it (a later licensee's takeover does not rewrite old events)."""
+        if self._gln_log is None:
+            self._gln_log = self.events("GlnRegistered", {})
+        holder = None
+        for event in self._gln_log:
+            if (event.block, event.index) > (block, index):
+                break
+            if int(event.args["gln"]) == gln:
+                holder = str(event.args["party"])
+        return holder
+
+    def check_glns(self, chain: ChainEvent, event: dict[str, Any]) -> None:
+        """Every GLN an anchored event names is bound on-chain to a party of that chain event:
+        its place (readPoint, bizLocation) to the account that anchored it, each source and
+        destination to one of the parties the chain event names. Raises IntegrityError naming
+        the GLN otherwise (a party naming itself, or its goods' owner, by another's GLN)."""
+        actor = str(chain.args.get(_ACTOR.get(chain.name, ""), ""))
+        parties = {str(v) for v in chain.args.values() if isinstance(v, str) and v.startswith("0x")}
+        if chain.name == "ShipmentDispatched":
+            # The goods' owner, named as the owning party, may be neither sender nor receiver
+            # (a move by a logistics provider); it owns the parent holding.
+            parties.add(str(self.client.holding_of(bytes(chain.args["parent"])).owner))
+        named = [(event.get(k, {}).get("id"), {actor}) for k in ("readPoint", "bizLocation")]
+        named += [(e.get("source"), parties) for e in event.get("sourceList", [])]
+        named += [(e.get("destination"), parties) for e in event.get("destinationList", [])]
+        for uri, allowed in named:
+            if not isinstance(uri, str) or not uri.startswith(
+                ("urn:epc:id:sgln:", "urn:epc:id:pgln:")
+            ):
+                continue
+            _, gln = gs1.parse_gln_uri(uri)
+            holder = self.gln_holder_at(gln, chain.block, chain.index)
+            if holder is None or holder not in allowed:
+                raise IntegrityError(
+                    f"the EPCIS document of tx {chain.tx_hash} names {uri}, which is bound "
+                    f"on-chain to {holder or 'nobody'}, not to a party of that event"
+                )
+
+    def master_data(self, gtin: int) -> list[Any]:
+        """The EPCClass master data of product `gtin`, from its registration document (checked
+        against its anchor)."""
+        found = self.events("ProductRegistered", {"gtin": gtin})
+        if not found:
+            raise InvalidInputError(f"GTIN {gs1.gtin14(gtin)} is not registered")
+        doc = self.document(found[-1])
+        return list(doc.get("epcisHeader", {}).get("epcisMasterData", {}).get("vocabularyList", []))
 
     # ------------------------------------------------------------------ events
     def events(self, name: str, filters: dict[str, Any]) -> list[ChainEvent]:
@@ -221,6 +290,7 @@ class TraceReader:
             raise IntegrityError(
                 f"EPCIS document {event.cid} does not hold the event anchored in tx {event.tx_hash}"
             )
+        self.check_glns(event, events[0])
         return doc
 
     # ------------------------------------------------------------------ custody
@@ -356,11 +426,24 @@ class TraceReader:
 
     # ------------------------------------------------------------------ export
     def export(self, custody: LotCustody, serial: str | None = None) -> dict[str, Any]:
-        """The EPCIS 2.0 document of the lot's (or one unit's) chain of custody, validated."""
+        """The EPCIS 2.0 document of the lot's (or one unit's) chain of custody, validated, with
+        the product's master data in its header.
+
+        A lot's trace holds the anchored events as stored: the serials listed once, at
+        commissioning (whole holdings move by lot class and quantity; a part of a holding lists
+        the units it moves). A unit's trace names that unit only: each event about more units
+        is narrowed to it, with its own event id (GS1's hash of the narrowed event) and the id
+        of the anchored event it derives from (`hygeia:anchoredEventID`); the unit's membership
+        in each is what the anchored roots prove."""
         if serial is not None and serial not in custody.serial_of_unit.values():
             raise InvalidInputError(f"serial {serial!r} is not in lot {custody.lot_number!r}")
         chosen = custody.events if serial is None else custody.unit_events(serial)
-        events = []
+        epc = (
+            None
+            if serial is None
+            else gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, serial)
+        )
+        events: list[dict[str, Any]] = []
         for event in chosen:
             anchored = self.document(event)["epcisBody"]["eventList"]
             if event.name == "SuspectUnitFlagged" and any(
@@ -369,7 +452,28 @@ class TraceReader:
                 # The chain refused this dispense: a document recording it as dispensed (not
                 # one the SDK writes) must not enter the trace as a dispense.
                 continue
-            events.extend(anchored)
-        doc = epcis.document(events, created=block_time(self.client.w3))
+            events.extend(anchored if epc is None else [_narrowed(e, epc) for e in anchored])
+        try:
+            master = self.master_data(custody.gtin)
+        except (ContentNotFoundError, InvalidInputError):
+            master = None
+        doc = epcis.document(events, created=block_time(self.client.w3), master_data=master)
         epcis.validate(doc)
         return doc
+
+
+def _narrowed(event: dict[str, Any], epc: str) -> dict[str, Any]:
+    """`event` as it concerns unit `epc` alone: its units (listed, or a lot class and quantity)
+    replaced by that unit; unchanged if it names the unit alone or a lot without quantity (a
+    recall, a sensor report). The narrowed event points to the anchored one."""
+    listed = event.get("epcList")
+    counted = [q for q in event.get("quantityList", []) if "quantity" in q]
+    if listed == [epc] or (listed is None and not counted):
+        return event
+    narrowed = {k: v for k, v in event.items() if k not in ("eventID", "quantityList")}
+    narrowed["epcList"] = [epc]
+    # The anchored event's id, then the narrowed event's own (GS1's hash ignores eventID).
+    narrowed[epcis.ANCHORED_EVENT] = event.get("eventID") or epcis.event_hash(event)
+    ordered = {"type": narrowed.pop("type"), **narrowed}
+    ordered["eventID"] = epcis.event_hash(ordered)
+    return ordered

@@ -28,14 +28,26 @@ from web3.logs import DISCARD
 
 from hygeia.core import times
 from hygeia.core.chain.transactions import Receipt
-from hygeia.core.contract_types import HoldingState, Scope, UnitState, VerificationStatus
-from hygeia.core.errors import DuplicateSerialError, IntegrityError, InvalidInputError
+from hygeia.core.contract_types import (
+    HoldingState,
+    Investigation,
+    Scope,
+    UnitState,
+    VerificationStatus,
+)
+from hygeia.core.errors import (
+    ContentNotFoundError,
+    DuplicateSerialError,
+    IntegrityError,
+    InvalidInputError,
+)
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Standing
+from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.merkle import LotTree, Progress
-from hygeia.provenance.trace import HoldingView, LotCustody, TraceReader
+from hygeia.provenance.trace import ChainEvent, HoldingView, LotCustody, TraceReader
 
 CENTI = 100  # the contract keeps temperatures in hundredths of a degree Celsius
 _TRANSACTION_STATEMENT = (
@@ -69,14 +81,85 @@ class Anchored:
         }
 
 
+# GS1 Lightweight Messaging Standard for Verification of Product Identifiers: why a
+# verification failed, and what a matching identifier carries besides.
+NO_MATCH_SERIAL = "No_match_GTIN_Serial"
+NO_MATCH_LOT = "No_match_GTIN_Serial_Lot"
+NO_MATCH_EXPIRY = "No_match_GTIN_Serial_Expiry"
+NO_MATCH_LOT_EXPIRY = "No_match_GTIN_Serial_Lot_Expiry"
+NO_REASON = "No_reason_provided"
+NOT_FOR_REDISTRIBUTION = "Not_for_re-distribution"
+_ADDITIONAL_INFO = {
+    VerificationStatus.RECALLED: "Recalled",
+    VerificationStatus.QUARANTINED: "Suspect",
+    VerificationStatus.ILLEGITIMATE: "Illegitimate",
+    VerificationStatus.EXPIRED: "Expired",
+}
+
+
 @dataclass(frozen=True)
 class Verification:
+    """The answer to a DSCSA verification request: the suite's status, and the same answer in
+    the GS1 Lightweight Messaging Standard's terms (`verified`, `failure_reason`,
+    `additional_info`, the responder and the time answered for), which a VRS responder returns.
+
+    `verified` says the identifier matches the manufacturer's records (GTIN, serial, lot and
+    expiry); `additional_info` then says why the unit must not be sold even so (Recalled,
+    Suspect, Illegitimate, Expired). A dispensed or destroyed unit is not verified
+    (Not_for_re-distribution). `unchecked` names what could not be checked because an
+    off-chain document was not on the store: the status is still the chain's answer."""
+
     status: VerificationStatus
     gtin: int
     serial: str
     lot: str
     expiry: date
     lot_key: bytes | None  # the lot whose tree proved the unit, if any
+    at: datetime  # the time the answer is for
+    responder: str  # the responder's PGLN URI, or its chain account
+    claimed_lot_key: bytes | None = None  # the claimed lot, if it was commissioned
+    commissioned_expiry: date | None = None  # the expiry of the lot that has the unit
+    lot_flags: tuple[str, ...] = ()  # the claimed lot's own state when its units are unchecked
+    unchecked: tuple[str, ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        return self.status not in (
+            VerificationStatus.UNKNOWN,
+            VerificationStatus.MISMATCH,
+            VerificationStatus.DISPENSED,
+        )
+
+    @property
+    def failure_reason(self) -> str | None:
+        if self.verified:
+            return None
+        if self.status is VerificationStatus.DISPENSED:
+            return NOT_FOR_REDISTRIBUTION
+        if self.status is VerificationStatus.MISMATCH:
+            other_lot = self.lot_key != self.claimed_lot_key
+            other_expiry = self.commissioned_expiry not in (None, self.expiry)
+            if other_lot:
+                return NO_MATCH_LOT_EXPIRY if other_expiry else NO_MATCH_LOT
+            return NO_MATCH_EXPIRY
+        return NO_REASON if self.unchecked else NO_MATCH_SERIAL
+
+    @property
+    def additional_info(self) -> str | None:
+        return _ADDITIONAL_INFO.get(self.status) or (self.lot_flags[0] if self.lot_flags else None)
+
+    def lms(self) -> dict[str, Any]:
+        """The answer as a GS1 Lightweight Messaging verification response body."""
+        data: dict[str, Any] = {"verified": self.verified}
+        if self.failure_reason is not None:
+            data["verificationFailureReason"] = self.failure_reason
+        if self.additional_info is not None:
+            data["additionalInfo"] = self.additional_info
+        return {
+            "verificationTimestamp": times.iso(self.at),
+            "responderGLN": self.responder,
+            "data": data,
+        }
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -85,7 +168,10 @@ class Verification:
             "serial": self.serial,
             "lot": self.lot,
             "expiry": self.expiry.isoformat(),
+            "at": times.iso(self.at),
             "commissioned_lot": None if self.lot_key is None else "0x" + self.lot_key.hex(),
+            "unchecked": list(self.unchecked),
+            "lms": self.lms(),
         }
 
 
@@ -99,8 +185,16 @@ class ProvenanceFlow:
         *,
         chain_id: int,
         clock: Callable[[], datetime] | None = None,
+        site: int | None = None,
+        index: SerialIndex | None = None,
     ) -> None:
+        """`site`: the GLN of the place this signer acts at (its readPoint and bizLocation), one
+        it bound with `register_gln`; default its party GLN, used as a place."""
         self.client = client
+        self.site = None if site is None else gs1.parse_gln(site)
+        self.index = index
+        self._party_uris: dict[str, str] = {}  # account -> its PGLN URI (or did:pkh without one)
+        self._master: dict[int, list[Any]] = {}
         self.store = store
         self.chain_id = chain_id
         self.reader = TraceReader(client, store)
@@ -116,16 +210,66 @@ class ProvenanceFlow:
         return self.client.sender.address
 
     def _party(self, address: str) -> str:
-        return epcis.party(self.chain_id, address)
+        """The URI naming a party in EPCIS source and destination lists: its PGLN as bound
+        on-chain, or (a party that bound none) its chain account as a did:pkh URI."""
+        if address not in self._party_uris:
+            gln = self.client.party_gln_of(address)
+            if gln is None:
+                self._party_uris[address] = epcis.party(self.chain_id, address)
+            else:
+                _, length = self.client.gln_holder_of(gln)
+                self._party_uris[address] = gs1.pgln_uri(gln, length)
+        return self._party_uris[address]
+
+    def _place(self) -> str:
+        """Where this signer acts (readPoint, bizLocation): its site's SGLN, else its party GLN
+        as a place, else its chain account."""
+        gln = self.site if self.site is not None else self.client.party_gln_of(self.me)
+        if gln is None:
+            return epcis.party(self.chain_id, self.me)
+        holder, length = self.client.gln_holder_of(gln)
+        if holder != self.me:
+            raise InvalidInputError(
+                f"GLN {gs1.gln13(gln)} does not name you on-chain: bind it first "
+                "(hygeia provenance gln ...), as the licensee of its company prefix"
+            )
+        return gs1.sgln_uri(gln, length)
+
+    def register_gln(self, gln: int, company_prefix_length: int, *, party: bool = True) -> Receipt:
+        """Bind GLN `gln` to this signer, licensee of its GS1 company prefix: as its party GLN
+        (PGLN) or, `party=False`, as one of its sites (SGLN)."""
+        receipt = self.client.register_gln(gs1.parse_gln(gln), company_prefix_length, party=party)
+        self._party_uris.pop(self.me, None)
+        return receipt
+
+    def master_data(self, gtin: int) -> list[Any]:
+        """The product's master data (EPCClass vocabulary) for an EPCIS header: read from its
+        registration document, checked against its anchor; the GTIN alone if the document is
+        not on the store."""
+        if gtin not in self._master:
+            try:
+                self._master[gtin] = self.reader.master_data(gtin)
+            except ContentNotFoundError:
+                pattern = gs1.sgtin_pattern(gtin, self._prefix(gtin))
+                self._master[gtin] = [
+                    {
+                        "type": "urn:epcglobal:epcis:vtype:EPCClass",
+                        "vocabularyElementList": [{"id": pattern}],
+                    }
+                ]
+        return self._master[gtin]
 
     def _anchor(
         self,
         event: dict[str, Any],
         send: Callable[[bytes, bytes], Receipt],
         *,
+        gtin: int,
         makes_holding: bool = False,
     ) -> Anchored:
-        doc = epcis.with_event_ids(epcis.document([event], created=self._clock()))
+        doc = epcis.with_event_ids(
+            epcis.document([event], created=self._clock(), master_data=self.master_data(gtin))
+        )
         epcis.validate(doc)
         ni = doc["epcisBody"]["eventList"][0]["eventID"]
         cid = self.store.add(epcis.encode(doc))
@@ -134,9 +278,16 @@ class ProvenanceFlow:
         holding = ids.holding_id(self.me, digest) if makes_holding else None
         return Anchored(receipt, ni, cid, holding)
 
-    def _event(self, **fields: Any) -> dict[str, Any]:
+    def _event(self, *, in_transit: bool = False, **fields: Any) -> dict[str, Any]:
+        """An event of this signer at its place (no bizLocation for goods in transit), with its
+        chain account as an extension."""
+        place = self._place()
         return epcis.object_event(
-            event_time=self._clock(), read_point=self._party(self.me), **fields
+            event_time=self._clock(),
+            read_point=place,
+            biz_location=None if in_transit else place,
+            extensions={epcis.ACCOUNT: epcis.party(self.chain_id, self.me)},
+            **fields,
         )
 
     def _sgtins(self, gtin: int, prefix: int, serials: Sequence[str]) -> list[str]:
@@ -150,15 +301,28 @@ class ProvenanceFlow:
 
     # ------------------------------------------------------------------ products and lots
     def register_product(
-        self, gtin: int, company_prefix_length: int, name: str, low: float, high: float
+        self,
+        gtin: int,
+        company_prefix_length: int,
+        name: str,
+        low: float,
+        high: float,
+        *,
+        strength: str | None = None,
+        dosage_form: str | None = None,
+        ndc: str | None = None,
     ) -> Anchored:
-        """Register product `gtin` with its name and storage range in degrees Celsius."""
+        """Register product `gtin` with its name and storage range in degrees Celsius (and its
+        strength, dosage form and NDC where known: the master data every EPCIS header carries)."""
         pattern = gs1.sgtin_pattern(gtin, company_prefix_length)
-        master = epcis.product_master_data(pattern, name, low, high)
+        master = epcis.product_master_data(
+            pattern, name, low, high, strength=strength, dosage_form=dosage_form, ndc=ndc
+        )
         doc = epcis.document([], created=self._clock(), master_data=master)
         epcis.validate(doc)
         cid = self.store.add(epcis.encode(doc))
         digest = epcis.document_hash(doc)
+        self._master.pop(gtin, None)
         receipt = self.client.register_product(
             gtin,
             company_prefix_length,
@@ -203,11 +367,14 @@ class ProvenanceFlow:
             },
         )
         self._trees[ids.lot_key(gtin, ids.digest(lot))] = tree
+        if self.index is not None:
+            self.index.add(tree)
         return self._anchor(
             event,
             lambda h, c: self.client.commission(
                 gtin, ids.digest(lot), expiry, len(serials), tree.root, h, c
             ),
+            gtin=gtin,
             makes_holding=True,
         )
 
@@ -244,10 +411,19 @@ class ProvenanceFlow:
         return custody, custody.holdings[holding]
 
     def ship(
-        self, holding: bytes, to: str, serials: Sequence[str] | None = None, *, sale: bool = True
+        self,
+        holding: bytes,
+        to: str,
+        serials: Sequence[str] | None = None,
+        *,
+        sale: bool = True,
+        transactions: Sequence[tuple[str, str]] = (),
     ) -> Anchored:
-        """Ship `serials` of `holding` (None: all of it) to `to`, with a DSCSA transaction
-        information and statement document (a sale) on the store."""
+        """Ship `serials` of `holding` (None: all of it, named in the event by its lot and
+        quantity) to `to`, with a DSCSA transaction information and statement document (a sale)
+        on the store. `transactions`: the business transactions it fulfils, as (type, id) with
+        type po (the buyer's purchase order), desadv (despatch advice) or inv (invoice), named
+        under the GLN of the party that issued them (the buyer for a PO, else the seller)."""
         custody, view = self._holding(holding)
         moving = sorted(view.serials) if serials is None else list(serials)
         missing = set(moving) - view.serials
@@ -255,6 +431,10 @@ class ProvenanceFlow:
             raise InvalidInputError(f"{len(missing)} of the serials are not in this holding")
         prefix = custody.company_prefix_length
         owner_after = to if sale else view.owner
+        business = [
+            self._business_transaction(kind, ident, view.owner, owner_after)
+            for kind, ident in transactions
+        ]
         statement = {
             "type": "DSCSATransaction",
             # Names the transaction, so two shipments alike in all else (a void and a re-ship
@@ -268,16 +448,23 @@ class ProvenanceFlow:
                 "date": epcis.timestamp(self._clock()),
                 "from": self._party(view.owner),
                 "to": self._party(owner_after),
+                "businessTransactions": [{"type": t, "id": v} for t, v in business],
             },
             "transactionStatement": _TRANSACTION_STATEMENT if sale else None,
         }
         ti_cid = self.store.add(json.dumps(statement, sort_keys=True).encode())
+        units: dict[str, Any] = (
+            self._whole(custody, len(moving))
+            if serials is None
+            else {"epcs": self._sgtins(custody.gtin, prefix, moving)}
+        )
         event = self._event(
+            in_transit=True,
             action="OBSERVE",
             biz_step="shipping",
             disposition="in_transit",
-            epcs=self._sgtins(custody.gtin, prefix, moving),
-            transactions=[(epcis.PEDIGREE, f"ipfs://{ti_cid}")],
+            **units,
+            transactions=[*business, (epcis.PEDIGREE, f"ipfs://{ti_cid}")],
             sources=[
                 (epcis.OWNING_PARTY, self._party(view.owner)),
                 (epcis.POSSESSING_PARTY, self._party(self.me)),
@@ -288,18 +475,38 @@ class ProvenanceFlow:
             ],
         )
         if serials is None:
-            units: list[bytes] = []
+            unit_ids: list[bytes] = []
             multiproof = None
         else:
             held = custody.tree.holding(custody.held_leaves(holding))
             multiproof = held.multiproof(custody.leaf(s) for s in moving)
             unit_of_leaf = {ids.leaf(u): u for u in custody.serial_of_unit}
-            units = [unit_of_leaf[leaf] for leaf in multiproof.leaves]
+            unit_ids = [unit_of_leaf[leaf] for leaf in multiproof.leaves]
         return self._anchor(
             event,
-            lambda h, c: self.client.ship(holding, units, multiproof, to, sale, h, c),
+            lambda h, c: self.client.ship(holding, unit_ids, multiproof, to, sale, h, c),
+            gtin=custody.gtin,
             makes_holding=True,
         )
+
+    def _whole(self, custody: LotCustody, quantity: int) -> dict[str, Any]:
+        """A whole holding in an event: its lot class and quantity (the units are the holding's,
+        as its on-chain root says), so a lot's serials are listed once, at commissioning."""
+        lgtin = gs1.lgtin_uri(custody.gtin, custody.company_prefix_length, custody.lot_number)
+        return {"lot_class": lgtin, "quantity": quantity}
+
+    def _business_transaction(
+        self, kind: str, ident: str, seller: str, buyer: str
+    ) -> tuple[str, str]:
+        if kind not in epcis.BUSINESS_TRANSACTIONS:
+            raise InvalidInputError(f"a business transaction is po, desadv or inv, got {kind!r}")
+        issuer = buyer if kind == epcis.PURCHASE_ORDER else seller
+        gln = self.client.party_gln_of(issuer)
+        if gln is None:
+            raise InvalidInputError(
+                f"a {kind} is named under its issuer's GLN, and {issuer} has bound none"
+            )
+        return kind, gs1.business_transaction_uri(gln, ident)
 
     def receive(self, shipment: bytes) -> Anchored:
         custody, view = self._holding(shipment)
@@ -307,9 +514,11 @@ class ProvenanceFlow:
             action="OBSERVE",
             biz_step="receiving",
             disposition="sellable_accessible",
-            epcs=self._sgtins(custody.gtin, custody.company_prefix_length, sorted(view.serials)),
+            **self._whole(custody, len(view.serials)),
         )
-        return self._anchor(event, lambda h, c: self.client.receive(shipment, h, c))
+        return self._anchor(
+            event, lambda h, c: self.client.receive(shipment, h, c), gtin=custody.gtin
+        )
 
     def void(self, shipment: bytes, reason: str) -> Anchored:
         """Void `shipment` before its receiver receives it, for `reason` (its hash goes on the
@@ -321,9 +530,62 @@ class ProvenanceFlow:
             action="OBSERVE",
             biz_step="void_shipping",
             disposition="sellable_accessible",
-            epcs=self._sgtins(custody.gtin, custody.company_prefix_length, sorted(view.serials)),
+            **self._whole(custody, len(view.serials)),
         )
-        return self._anchor(event, lambda h, c: self.client.void(shipment, reason_hash, h, c))
+        return self._anchor(
+            event,
+            lambda h, c: self.client.void(shipment, reason_hash, h, c),
+            gtin=custody.gtin,
+        )
+
+    def holding_of_unit(self, unit: gs1.ProductIdentifier, *, in_transit: bool = False) -> bytes:
+        """The holding that has the scanned `unit` and that this signer holds now, or (with
+        `in_transit`) the shipment in transit to it that carries the unit: what a scan at a
+        dispensing counter or a receiving dock names. The barcode's lot says which lot to read."""
+        unit.require("serial", "lot")
+        assert unit.serial is not None and unit.lot is not None
+        custody = self.reader.lot(unit.gtin, unit.lot)
+        for holding, view in custody.holdings.items():
+            if unit.serial not in view.serials:
+                continue
+            if in_transit and view.state is HoldingState.IN_TRANSIT and view.receiver == self.me:
+                return holding
+            held = view.state is not HoldingState.IN_TRANSIT and view.custodian == self.me
+            if not in_transit and held:
+                return holding
+        where = "in transit to you" if in_transit else "held by you"
+        raise InvalidInputError(
+            f"no holding {where} has serial {unit.serial!r} of lot {unit.lot!r} "
+            f"(GTIN {gs1.gtin14(unit.gtin)})"
+        )
+
+    def serials_of_scans(self, holding: bytes, scans: Sequence[str]) -> list[str]:
+        """The serial numbers of `scans` (barcodes, or bare serial numbers) for a shipment from
+        `holding`: a barcode must name the holding's GTIN and lot (and expiry, if it has one)."""
+        custody, _ = self._holding(holding)
+        serials = []
+        for scan in scans:
+            if not gs1.looks_like_barcode(scan):
+                serials.append(scan)
+                continue
+            unit = gs1.parse_barcode(scan).require("serial")
+            wrong = [
+                what
+                for what, ok in (
+                    ("GTIN", unit.gtin == custody.gtin),
+                    ("lot", unit.lot in (None, custody.lot_number)),
+                    ("expiry", unit.expiry in (None, custody.expiry)),
+                )
+                if not ok
+            ]
+            if wrong:
+                raise InvalidInputError(
+                    f"the barcode {scan!r} names another {' and '.join(wrong)} than holding "
+                    f"0x{holding.hex()} (lot {custody.lot_number!r} of {gs1.gtin14(custody.gtin)})"
+                )
+            assert unit.serial is not None
+            serials.append(unit.serial)
+        return serials
 
     # ------------------------------------------------------------------ decommissioning
     def dispense(self, holding: bytes, serial: str) -> tuple[bool, Anchored]:
@@ -350,7 +612,9 @@ class ProvenanceFlow:
         else:
             event = self._suspect_event(epcs=[epc])
         anchored = self._anchor(
-            event, lambda h, c: self.client.dispense(holding, ids.digest(serial), proof, h, c)
+            event,
+            lambda h, c: self.client.dispense(holding, ids.digest(serial), proof, h, c),
+            gtin=custody.gtin,
         )
         # The receipt holds the dispense's own event or the alert; other events are not alerts.
         flagged = bool(
@@ -375,25 +639,174 @@ class ProvenanceFlow:
         )
 
     # ------------------------------------------------------------------ verification
-    def verify(self, gtin: int, serial: str, lot: str, expiry: date) -> Verification:
-        """The DSCSA verification of a product identifier, with the proof found by searching
-        the serial lists of the product's lots (the claimed lot first)."""
+    def verify(
+        self, gtin: int, serial: str, lot: str, expiry: date, *, at: datetime | None = None
+    ) -> Verification:
+        """The DSCSA verification of a product identifier (as of `at`, default now).
+
+        It costs what its question costs: the claimed lot's serial list is read (for the unit's
+        proof), and other lots of the GTIN are searched only when the claimed lot does not have
+        the serial, through the serial index (each lot read once, ever, then indexed) when the
+        flow has one. A document missing from the store never turns the chain's answer into an
+        error: the answer names it in `unchecked` (and the claimed lot's own recall or
+        quarantine in `additional_info`)."""
         serial_digest, lot_digest = ids.digest(serial), ids.digest(lot)
         leaf = ids.unit_leaf(gtin, serial)
         keys = self.client.lots_of(gtin) if self.client.product_of(gtin).registered else []
         claimed = ids.lot_key(gtin, lot_digest)
-        ordered = ([claimed] if claimed in keys else []) + [
-            k for k in reversed(keys) if k != claimed
-        ]
+        unchecked: list[str] = []
         proof: list[bytes] = []
         found = None
-        for key in ordered:
-            tree = self._tree(gtin, key)
-            if leaf in tree:
+        for key in ([claimed] if claimed in keys else []) + [
+            k for k in reversed(keys) if k != claimed
+        ]:
+            tree = self._search(gtin, key, leaf, unchecked)
+            if tree is not None:
                 proof, found = tree.proof(leaf), key
                 break
         status = self.client.verify(gtin, serial_digest, lot_digest, expiry, proof)
-        return Verification(status, gtin, serial, lot, expiry, found)
+        moment = self._clock() if at is None else times.instant(at, "at")
+        if at is not None and found is not None:
+            status = self._status_at(gtin, found, ids.unit_id(gtin, serial_digest), status, moment)
+        flags: tuple[str, ...] = ()
+        if claimed in keys and found is None and unchecked:
+            flags = self._lot_flags(claimed)
+        return Verification(
+            status,
+            gtin,
+            serial,
+            lot,
+            expiry,
+            found,
+            moment,
+            self._responder(),
+            claimed if claimed in keys else None,
+            None if found is None else self.client.lot_of(found).expiry,
+            flags,
+            tuple(unchecked),
+        )
+
+    def _search(
+        self, gtin: int, lot_key: bytes, leaf: bytes, unchecked: list[str]
+    ) -> LotTree | None:
+        """The lot's tree if the lot has `leaf`; None if not, or if its serial list is not on
+        the store (noted in `unchecked`)."""
+        root = self.client.lot_of(lot_key).serials_root
+        try:
+            if lot_key in self._trees:
+                tree = self._trees[lot_key]
+                return tree if leaf in tree else None
+            if self.index is not None:
+                if not self.index.has(root):
+                    self.index.add(self._tree(gtin, lot_key))
+                if not self.index.contains(root, leaf):
+                    return None
+                return self._tree_from_index(lot_key, root)
+            tree = self._tree(gtin, lot_key)
+            return tree if leaf in tree else None
+        except ContentNotFoundError as exc:
+            unchecked.append(f"the serial list of lot 0x{lot_key.hex()}: {exc}")
+            return None
+
+    def _tree_from_index(self, lot_key: bytes, root: bytes) -> LotTree:
+        assert self.index is not None
+        if lot_key not in self._trees:
+            self._trees[lot_key] = self.index.tree(root)
+        return self._trees[lot_key]
+
+    def _lot_flags(self, lot_key: bytes) -> tuple[str, ...]:
+        record = self.client.lot_of(lot_key)
+        flags = []
+        if record.investigation is Investigation.ILLEGITIMATE:
+            flags.append("Illegitimate")
+        if record.recalled:
+            flags.append("Recalled")
+        if record.investigation is Investigation.QUARANTINED or record.open_excursions:
+            flags.append("Suspect")
+        return tuple(flags)
+
+    def _responder(self) -> str:
+        """Who answers: this flow's party, by its PGLN where it bound one."""
+        if self.client.sender is None:
+            return epcis.party(self.chain_id, self.client.address)
+        return self._party(self.me)
+
+    def _status_at(
+        self,
+        gtin: int,
+        lot_key: bytes,
+        unit: bytes,
+        now: VerificationStatus,
+        at: datetime,
+    ) -> VerificationStatus:
+        """The status of a unit of a commissioned lot as it stood at `at`, from the events up
+        to then (the contract's order: illegitimate, recalled, quarantined, dispensed, expired,
+        valid). A mismatch of lot or expiry is the same at any time."""
+        if now is VerificationStatus.MISMATCH:
+            return now
+        before = self._events_before(lot_key, unit, at)
+        if not any(e.name == "LotCommissioned" for e in before):
+            return VerificationStatus.UNKNOWN
+        investigation = {lot_key: "", unit: ""}
+        excursions: set[bytes] = set()
+        recalled = decommissioned = False
+        for event in before:
+            target = bytes(event.args.get("target", b""))
+            if event.name == "ProductQuarantined":
+                investigation[target] = "quarantined"
+            elif event.name == "ProductCleared":
+                investigation[target] = ""
+            elif event.name == "ProductConfirmedIllegitimate":
+                investigation[target] = "illegitimate"
+            elif event.name == "LotRecalled":
+                recalled = True
+            elif event.name in ("UnitDispensed", "UnitDestroyed"):
+                decommissioned = True
+            elif event.name == "SensorReadingsAnchored" and event.args["excursion"]:
+                excursions.add(bytes(event.args["holding"]))
+            elif event.name == "ExcursionCleared":
+                excursions.discard(bytes(event.args["holding"]))
+        states = set(investigation.values())
+        if "illegitimate" in states:
+            return VerificationStatus.ILLEGITIMATE
+        if recalled:
+            return VerificationStatus.RECALLED
+        if "quarantined" in states or excursions:
+            return VerificationStatus.QUARANTINED
+        if decommissioned:
+            return VerificationStatus.DISPENSED
+        end = gs1.expiry_end(gs1.expiry_number(self.client.lot_of(lot_key).expiry))
+        if at.timestamp() > end:
+            return VerificationStatus.EXPIRED
+        return VerificationStatus.VALID
+
+    def _events_before(self, lot_key: bytes, unit: bytes, at: datetime) -> list[ChainEvent]:
+        reader = self.reader
+        found: list[ChainEvent] = []
+        for name in (
+            "LotCommissioned",
+            "LotRecalled",
+            "SensorReadingsAnchored",
+            "ExcursionCleared",
+        ):
+            found += reader.events(name, {"lotKey": lot_key})
+        for name in ("ProductQuarantined", "ProductCleared", "ProductConfirmedIllegitimate"):
+            found += reader.events(name, {"target": lot_key}) + reader.events(
+                name, {"target": unit}
+            )
+        for name in ("UnitDispensed", "UnitDestroyed"):
+            found += reader.events(name, {"unitId": unit})
+        cutoff = at.timestamp()
+        times_of: dict[int, float] = {}
+        kept = []
+        for event in sorted(found, key=lambda e: (e.block, e.index)):
+            if event.block not in times_of:
+                times_of[event.block] = float(
+                    self.client.w3.eth.get_block(event.block)["timestamp"]
+                )
+            if times_of[event.block] <= cutoff:
+                kept.append(event)
+        return kept
 
     def _tree(self, gtin: int, lot_key: bytes) -> LotTree:
         """A commissioned lot's tree, from its serial list checked against its on-chain root."""
@@ -414,6 +827,7 @@ class ProvenanceFlow:
         anchored = self._anchor(
             event,
             lambda h, c: self.client.recall(gtin, ids.digest(lot), _reason(reason), h, c),
+            gtin=gtin,
         )
         return anchored, self.reader.lot(gtin, lot).custodians()
 
@@ -433,6 +847,7 @@ class ProvenanceFlow:
         return self._anchor(
             event,
             lambda h, c: self.client.quarantine(scope, gtin, ident, standing, reason_hash, h, c),
+            gtin=gtin,
         )
 
     def standing(self, gtin: int, *, lot: str | None = None, serial: str | None = None) -> Standing:
@@ -489,6 +904,7 @@ class ProvenanceFlow:
         return self._anchor(
             event,
             lambda h, c: self.client.report_suspect(scope, gtin, ident, reason_hash, h, c),
+            gtin=gtin,
         )
 
     def clear(self, gtin: int, *, lot: str | None = None, serial: str | None = None) -> Anchored:
@@ -496,7 +912,9 @@ class ProvenanceFlow:
         event = self._event(
             action="OBSERVE", biz_step="inspecting", disposition="sellable_accessible", **target
         )
-        return self._anchor(event, lambda h, c: self.client.clear(scope, gtin, ident, h, c))
+        return self._anchor(
+            event, lambda h, c: self.client.clear(scope, gtin, ident, h, c), gtin=gtin
+        )
 
     def confirm_illegitimate(
         self, gtin: int, reason: str, *, lot: str | None = None, serial: str | None = None
@@ -512,6 +930,7 @@ class ProvenanceFlow:
             lambda h, c: self.client.confirm_illegitimate(
                 scope, gtin, ident, _reason(reason), h, c
             ),
+            gtin=gtin,
         )
         if lot is not None:
             return anchored, self.reader.lot(gtin, lot).chain_of_custody()
@@ -562,6 +981,7 @@ class ProvenanceFlow:
         return self._anchor(
             event,
             lambda h, c: self.client.record_sensor_readings(holding, lowest, highest, h, c),
+            gtin=custody.gtin,
         )
 
     def clear_excursion(self, holding: bytes) -> Anchored:
@@ -574,7 +994,9 @@ class ProvenanceFlow:
                 custody.gtin, custody.company_prefix_length, custody.lot_number
             ),
         )
-        return self._anchor(event, lambda h, c: self.client.clear_excursion(holding, h, c))
+        return self._anchor(
+            event, lambda h, c: self.client.clear_excursion(holding, h, c), gtin=custody.gtin
+        )
 
 
 def _reason(text: str) -> bytes:

@@ -99,8 +99,8 @@ def claim_ids_of(runner: BatchRunner, batch: Batch) -> dict[str, bytes]:
     """The on-chain id of each batch claim, by its batch claim_id."""
     pseudonyms: Pseudonyms = runner.parties.pseudonyms
     return {
-        c.claim_id: claim_id(
-            runner.parties.provider(c.provider).address, pseudonyms.claim_ref(c.claim_id)
+        c.claim_ref: claim_id(
+            runner.parties.provider(c.provider).address, pseudonyms.claim_ref(c.claim_ref)
         )
         for c in batch.claims
     }
@@ -115,3 +115,18 @@ def event_count(client: ClaimsAdjudicatorClient, event: str, claim_id_: bytes) -
         from_block=0, argument_filters={"claimId": claim_id_}
     )
     return len(logs)
+
+
+#: The fields of a remittance document that name a claim by its on-chain id (salt-dependent).
+ID_FIELDS = ("payer_claim_control_number", "onchain_claim_id")
+
+
+def plain(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` without the on-chain id fields of its claims, to compare with the
+    hand-written remittance (whose ids depend on each test's salt)."""
+    return {
+        **document,
+        "claims": [
+            {k: v for k, v in claim.items() if k not in ID_FIELDS} for claim in document["claims"]
+        ],
+    }

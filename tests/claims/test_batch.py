@@ -20,13 +20,14 @@ SAMPLE: dict[str, Any] = json.loads((DATA / "batch.json").read_text())
 def test_the_sample_batch_parses_with_dates_and_service_defaults() -> None:
     batch = parse_batch(SAMPLE)
 
-    assert batch.plan.year_start == date(2025, 1, 1) and batch.plan.year_end == date(2025, 12, 31)
+    assert batch.plan.terms.year_start == date(2025, 1, 1)
+    assert batch.plan.terms.year_end == date(2025, 12, 31)
     lab = next(s for s in batch.plan.services if s.code == "80053")
     assert (lab.copay, lab.deductible_applies, lab.coinsurance_applies) == (0, True, True)
-    assert (lab.prior_auth, lab.annual_limit) == (False, None)
+    assert (lab.prior_auth_required, lab.annual_limit) == (False, None)
     therapy = next(s for s in batch.plan.services if s.code == "97110")
     assert therapy.annual_limit == 10 and therapy.deductible_applies is False
-    assert [c.claim_id for c in batch.claims] == [f"C-{i}" for i in range(1, 10)]
+    assert [c.claim_ref for c in batch.claims] == [f"C-{i}" for i in range(1, 10)]
     assert batch.claims[1].lines[0].auth_id == "PA-77"
     assert batch.claims[8].lines[0].auth_id is None
     assert batch.claims[0].received == date(2025, 2, 20)

@@ -18,6 +18,7 @@ from hygeia.claims.ids import Pseudonyms, claim_id, load_salt
 from hygeia.cli.main import main
 from hygeia.deploy import DeployResult
 from tests.chains import anvil_chain
+from tests.claims.conftest import plain
 from tests.support import ROOT
 
 DATA = ROOT / "tests" / "claims" / "data"
@@ -75,19 +76,21 @@ def test_adjudicate_file_writes_the_remittance_and_a_summary(
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "remit.json"
     code, stdout, stderr = run_file(
-        cli, batch_file, salt_file, out, "--x12-dir", str(tmp_path / "x12")
-    )
+        cli, batch_file, salt_file, out, "--x12-dir", str(tmp_path / "x12"),
+        "--profile", str(DATA / "payer.json"), "--x12-state", str(tmp_path / "state"),
+    )  # fmt: skip
 
     summary = json.loads(stdout)
-    assert code == 0
-    assert json.loads(out.read_text()) == expected()
+    assert code == 0, stdout
+    assert plain(json.loads(out.read_text())) == expected()
     assert (summary["claims"], summary["submitted"], summary["adjudicated"]) == (9, 9, 9)
     assert summary["paid"] == sum(c["paid"] for c in expected()["claims"])
     assert summary["gas_used"] > 0 and summary["claims_per_second"] > 0
     assert sorted(Path(f).name for f in summary["x12_files"]) == [
-        "835-1234567893.x12",
-        "835-1999999984.x12",
+        "835-1234567893-000000001.x12",
+        "835-1999999984-000000002.x12",
     ]
+    assert all(f["valid"] for f in summary["x12"])
     assert "claims adjudicated" in stderr
 
 
@@ -104,7 +107,7 @@ def test_adjudicate_file_run_again_sends_nothing(
         0,
         0,
     )
-    assert json.loads((tmp_path / "second.json").read_text()) == expected()
+    assert plain(json.loads((tmp_path / "second.json").read_text())) == expected()
 
 
 def test_adjudicate_file_prints_a_line_for_people(
@@ -159,12 +162,13 @@ def test_adjudicate_pending_takes_claims_providers_submitted(
     names = {
         "0x"
         + claim_id(
-            _provider_address(salt, c.provider), Pseudonyms(salt).claim_ref(c.claim_id)
-        ).hex(): c.claim_id
+            _provider_address(salt, c.provider), Pseudonyms(salt).claim_ref(c.claim_ref)
+        ).hex(): c.claim_ref
         for c in batch.claims
     }
     by_name = {
-        names[c["claim_id"]]: {**c, "claim_id": names[c["claim_id"]]} for c in pending_doc["claims"]
+        names[c["claim_id"]]: {**c, "claim_id": names[c["claim_id"]]}
+        for c in plain(pending_doc)["claims"]
     }
     assert by_name == {c["claim_id"]: c for c in expected()["claims"]}
 
@@ -243,3 +247,74 @@ def test_bad_values_are_refused_by_the_parser(cli) -> None:  # type: ignore[no-u
     error = json.loads(out)["error"]
     assert code == 2 and error["type"] == "UsageError"
     assert error["args"]["argument"] == "CLAIM_ID" and error["args"]["value"] == "0x1234"
+
+
+def test_an_837p_file_runs_with_its_plan_and_its_835s_come_out_of_remittance(
+    cli, salt_file: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    plan = json.loads((DATA / "plan.json").read_text())
+    plan["plan"]["plan_id"] = f"CLI-837-{secrets.token_hex(4)}"
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    out = tmp_path / "remit.json"
+
+    code, stdout, stderr = cli(
+        "claims", "adjudicate-file", str(DATA / "claims-invalid.837"), "--plan", str(plan_file),
+        "--out", str(out), "--salt-file", str(salt_file), as_json=True,
+    )  # fmt: skip
+
+    summary = json.loads(stdout)
+    assert code == 0 and summary["submitted"] == 7
+    assert [r["claim_id"] for r in summary["rejected"]] == ["C-3", "C-6"]
+    assert summary["rejected"][0]["issues"][0]["element"] == "DTP03"
+    assert "rejected claim C-6" in stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    document = json.loads(out.read_text())
+    c1 = next(c for c in document["claims"] if c["claim_id"] == "C-1")
+
+    # The 835s of what settled, for claims adjudicated on-chain (their payees found by the
+    # accounts that submitted them); a second run writes nothing.
+    profile = json.loads((DATA / "payer.json").read_text())
+    salt = load_salt(salt_file)
+    for payee in profile["payees"]:
+        payee["accounts"] = [_provider_address(salt, payee["npi"])]
+    profile_file = tmp_path / "payer.json"
+    profile_file.write_text(json.dumps(profile))
+    remit = ["claims", "remittance", "--x12-dir", str(tmp_path / "835"), "--profile",
+             str(profile_file), "--x12-state", str(tmp_path / "state")]  # fmt: skip
+    code, stdout, _ = cli(*remit, "--plan", str(summary["plan_ids"][0]), as_json=True)
+    written = json.loads(stdout)
+    assert code == 0, stdout
+    assert len(written["x12"]) == 2 and all(f["valid"] for f in written["x12"])
+    code, stdout, _ = cli(*remit, "--plan", str(summary["plan_ids"][0]), as_json=True)
+    assert code == 0 and json.loads(stdout)["x12"] == []
+
+    # `claims show` takes the payer claim control number as well as the on-chain id.
+    code, stdout, _ = cli("claims", "show", c1["payer_claim_control_number"], as_json=True)
+    shown = json.loads(stdout)
+    assert code == 0 and shown["claim_id"] == c1["onchain_claim_id"]
+    assert shown["payer_claim_control_number"] == c1["payer_claim_control_number"]
+
+
+def test_x12_errors_are_named_and_honour_json(cli, salt_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.837"
+    broken.write_text(
+        (DATA / "claims.837").read_text().replace("*****XX*1234567893", "*****QQ*1234567893")
+    )
+
+    code, stdout, _ = cli(
+        "claims", "adjudicate-file", str(broken), "--plan", str(DATA / "plan.json"),
+        "--salt-file", str(salt_file), as_json=True,
+    )  # fmt: skip
+
+    error = json.loads(stdout)["error"]
+    assert code == 1 and error["type"] == "X12Error"
+    issue = error["args"]["issues"][0]
+    assert (issue["line"], issue["segment"], issue["element"]) == (9, "NM1", "NM108")
+
+    code, stdout, _ = cli(
+        "claims", "remittance", "--x12-dir", str(tmp_path / "o"), "--x12-state",
+        str(tmp_path / "s"), as_json=True,
+    )  # fmt: skip
+    error = json.loads(stdout)["error"]
+    assert code == 1 and "--profile" in error["message"]

@@ -13,7 +13,7 @@ from hygeia.claims.ids import plan_key
 from hygeia.claims.runner import BatchRunner, Progress, adjudicate_pending
 from hygeia.core.contract_types import ClaimState, Role
 from hygeia.core.errors import InvalidInputError
-from tests.claims.conftest import RunnerFactory, claim_ids_of, event_count
+from tests.claims.conftest import RunnerFactory, claim_ids_of, event_count, plain
 
 
 class Stop(Exception):
@@ -39,13 +39,14 @@ def submitted_only(make_runner: RunnerFactory, batch: Batch) -> tuple[BatchRunne
 
 
 def _plan_key(batch: Batch) -> bytes:
-    return plan_key(batch.plan.plan_id, batch.plan.year_start)
+    return plan_key(batch.plan.plan_id, batch.plan.terms.year_start)
 
 
 def _by_label(document: dict[str, Any], ids: dict[str, bytes]) -> dict[str, dict[str, Any]]:
     names = {"0x" + cid.hex(): name for name, cid in ids.items()}
     return {
-        names[c["claim_id"]]: {**c, "claim_id": names[c["claim_id"]]} for c in document["claims"]
+        names[c["claim_id"]]: {**c, "claim_id": names[c["claim_id"]]}
+        for c in plain(document)["claims"]
     }
 
 

@@ -46,6 +46,7 @@ UNIT_OF_LEAF = {ids.unit_leaf(GTIN, s): ids.unit_id(GTIN, ids.digest(s)) for s i
 BIG_LOT, BIG_SIZE = ids.digest("LOT-GAS-BIG"), 1024
 BIG_SERIALS = tuple(f"B{i:04d}" for i in range(BIG_SIZE))
 BIG_TREE = LotTree(ids.unit_leaf(GTIN, s) for s in BIG_SERIALS)
+MAKER_GLN, MAKER_SITE = 614141000012, 614141000029  # GLN-13s 0614141000012 and 0614141000029
 CID = bytes.fromhex("01551220") + keccak(text="an EPCIS document")  # binary CIDv1, 36 bytes
 REASON = keccak(text="gas measurement")
 NO_STANDING: tuple[bytes, list[bytes]] = (bytes(32), [])  # the manufacturer needs none
@@ -90,6 +91,8 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "licenseCompanyPrefix",
             (614141, PREFIX, DEV["manufacturer"]),
         ),
+        ("registerGln(party)", "manufacturer", "registerGln", (MAKER_GLN, PREFIX, True)),
+        ("registerGln(site)", "manufacturer", "registerGln", (MAKER_SITE, PREFIX, False)),
         (
             "registerProduct",
             "manufacturer",
@@ -330,6 +333,8 @@ def receipts(url: str) -> dict[str, Receipt]:
 # Unit 1; commissioning also writes the product's lot-list length and one list element.
 _WRITES: dict[str, tuple[int, int, int, str]] = {
     "licenseCompanyPrefix": (1, 0, 0, "CompanyPrefixLicensed"),
+    "registerGln(party)": (2, 0, 0, "GlnRegistered"),  # the GLN's holder, the party's PGLN
+    "registerGln(site)": (1, 0, 0, "GlnRegistered"),
     "registerProduct": (2, 0, 0, "ProductRegistered"),
     "commission": (8, 0, 0, "LotCommissioned"),
     "ship(whole holding)": (5, 2, 1, "ShipmentDispatched"),  # parent root cleared, units zeroed

@@ -22,8 +22,11 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def provenance(provenance_node, provenance_suite, provenance_book, store_dir, capsys) -> Run:  # type: ignore[no-untyped-def]
+def provenance(
+    provenance_node, provenance_suite, provenance_book, store_dir, capsys, monkeypatch
+) -> Run:  # type: ignore[no-untyped-def]
     """provenance("verify", GTIN, ..., account="pharmacy", as_json=True) -> (code, out, err)."""
+    monkeypatch.setenv("HYGEIA_PROVENANCE_INDEX", str(store_dir / "index"))
 
     def run(*argv: str, account: str | None = None, as_json: bool = False) -> tuple[int, str, str]:
         args = [
@@ -364,3 +367,64 @@ def test_who_stops_product_through_the_cli(
 
     code, out, _ = provenance("trace", GTIN, "--lot", "CLI-4")
     assert code == 0 and "suspect-product alerts" in out and "reported suspect" in out
+
+
+def test_glns_barcodes_and_lightweight_messaging_through_the_cli(
+    provenance: Run, tmp_path: Path
+) -> None:
+    code, out, _ = provenance(
+        "gln", "0614141000029", "--prefix-length", "7", account="manufacturer", as_json=True
+    )
+    assert code == 0 and json.loads(out)["uri"] == "urn:epc:id:pgln:0614141.00002"
+    code, out, _ = provenance(
+        "gln", "0614142000028", "--prefix-length", "7", account="manufacturer", as_json=True
+    )
+    assert (
+        code == 1 and json.loads(out)["error"]["type"] == "DrugProvenanceCompanyPrefixNotLicensed"
+    )
+    code, _, err = provenance("gln", "0614141000028", "--prefix-length", "7")
+    assert code == 2 and "wrong GLN check digit" in err
+
+    serials = tmp_path / "serials.txt"
+    serials.write_text("BC001\nBC002\nBC003\n")
+    code, out, _ = provenance(
+        "commission", GTIN, "--lot", "BC-LOT", "--expiry", "301231", "--serials", str(serials),
+        account="manufacturer", as_json=True,
+    )  # fmt: skip
+    stock = json.loads(out)["holding"]
+    code, out, _ = provenance(
+        "ship", stock, "--to", "pharmacy", "--desadv", "DA-1", "--invoice", "INV-1",
+        account="manufacturer", as_json=True,
+    )  # fmt: skip
+    shipment = json.loads(out)["shipment"]
+    # A purchase order is named under the buyer's GLN, and the pharmacy bound none.
+    code, out, _ = provenance(
+        "ship", shipment, "--to", "distributor", "--po", "PO-1", account="pharmacy", as_json=True
+    )
+    assert code == 1 and "issuer's GLN" in json.loads(out)["error"]["message"]
+    scan = "(01)00614141000418(21)BC002(17)301231(10)BC-LOT"
+    code, out, _ = provenance("receive", scan, account="pharmacy", as_json=True)
+    assert code == 0 and json.loads(out)["holding"] == shipment
+    code, out, _ = provenance("dispense", scan, account="pharmacy", as_json=True)
+    assert code == 0 and json.loads(out)["serial"] == "BC002"
+
+    link = "https://id.gs1.org/01/00614141000418/10/BC-LOT/21/BC001?exp=301231"
+    code, out, _ = provenance("verify", link, as_json=True)
+    answer = json.loads(out)
+    assert code == 0 and answer["status"] == "VALID"
+    assert answer["lms"]["data"] == {"verified": True}
+    code, out, _ = provenance("verify", link, "--at", "2031-02-01")
+    assert code == 3 and out.startswith("EXPIRED:") and "additionalInfo Expired" in out
+    code, out, _ = provenance("verify", scan.replace("BC002", "BC001").replace("BC-LOT", "X"))
+    assert code == 3 and "verificationFailureReason No_match_GTIN_Serial_Lot" in out
+    code, out, _ = provenance("verify", scan, as_json=True)  # dispensed
+    assert json.loads(out)["lms"]["data"]["verificationFailureReason"] == "Not_for_re-distribution"
+
+    code, out, _ = provenance(
+        "verify", link.replace("00614141000418", "00614141000419"), as_json=True
+    )
+    assert code == 2 and "check digit" in json.loads(out)["error"]["message"]
+    code, out, _ = provenance("verify", GTIN, "BC001", as_json=True)
+    assert code == 2 and json.loads(out)["error"]["type"] == "UsageError"
+    code, _, err = provenance("verify", link, "--lot", "BC-LOT")
+    assert code == 2 and "a barcode carries" in err

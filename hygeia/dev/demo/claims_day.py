@@ -1,30 +1,37 @@
-"""Chapter: an insurer funds its escrow and runs the adjudication script over a batch of claims
-that touches every adjudication rule; the remittance and X12 835-like files are written from
-what the chain computed, and providers withdraw their payments."""
+"""Chapter: an insurer funds its escrow and runs the adjudication script over an X12 837P file of
+claims that touches every adjudication rule; the remittance and the X12 835s (validated with
+pyx12) are written from what the chain computed, and providers withdraw their payments."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from importlib.resources import files
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from hygeia.claims.batch import parse_batch
+from hygeia.claims.batch import load_batch
 from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import load_salt
-from hygeia.claims.remittance import write_835_files
 from hygeia.claims.runner import BatchRunner, Progress
+from hygeia.claims.x12.edi835 import remit
+from hygeia.claims.x12.profile import load_profile
+from hygeia.cli.output import write_private_file
 from hygeia.core.chain.signers import dev_signer
 from hygeia.dev.demo.setup import Cast
 from hygeia.dev.demo.story import Story
 
+_DATA = files("hygeia.dev.demo").joinpath("data")
+
 
 def run(cast: Cast, out_dir: Path, story: Story) -> None:
     story.chapter("Claims adjudication")
-    batch = parse_batch(
-        json.loads(files("hygeia.dev.demo").joinpath("data/claims_batch.json").read_text())
-    )
+    with (
+        as_file(_DATA.joinpath("claims.837")) as claims,
+        as_file(_DATA.joinpath("claims_plan.json")) as plan,
+        as_file(_DATA.joinpath("payer.json")) as payer,
+    ):
+        batch = load_batch(claims, plan)
+        profile = load_profile(payer)
     deployment = cast.suite("insurer").deployment
     runner = BatchRunner.on_local_chain(
         cast.w3,
@@ -39,9 +46,10 @@ def run(cast: Cast, out_dir: Path, story: Story) -> None:
     if result.gas_used:
         story.spent("claims batch (set-up, submit, adjudicate, pay)", result.gas_used)
     story.say(
-        f"the insurer ran the adjudication script over {len(batch.claims)} claims of plan "
-        f"{batch.plan.plan_id}: {result.submitted} submitted and {result.adjudicated} adjudicated "
-        "on-chain in this run (a rerun finds them on the chain and pays nothing twice)"
+        f"the insurer read {len(batch.claims)} claims from an X12 837P file and ran the "
+        f"adjudication script under plan {batch.plan.plan_id}: {result.submitted} submitted and "
+        f"{result.adjudicated} adjudicated on-chain in this run (a rerun finds them on the chain "
+        "and pays nothing twice)"
     )
     story.table(
         "remittance (computed by the contract, read back from the chain)",
@@ -53,15 +61,25 @@ def run(cast: Cast, out_dir: Path, story: Story) -> None:
             for c in result.document["claims"]
         ],
     )  # fmt: skip
-    remit = out_dir / "remittance.json"
-    remit.write_text(json.dumps(result.document, indent=2) + "\n")
-    story.wrote("remittance (JSON, as `hygeia claims adjudicate-file` writes it)", str(remit))
+    remittance = out_dir / "remittance.json"
+    write_private_file(remittance, (json.dumps(result.document, indent=2) + "\n").encode())
+    story.wrote("remittance (JSON, with payer claim control numbers)", str(remittance))
     client = runner.claims
-    for path in write_835_files(
-        client, result.claims, payer=runner.insurer, out_dir=out_dir / "835",
-        created=datetime.now(timezone.utc),
-    ):  # fmt: skip
-        story.wrote("X12 835-like remittance advice", str(path))
+    written = remit(
+        client, result.claims, profile=profile, state_dir=out_dir / "x12-state",
+        out_dir=out_dir / "835",
+    )  # fmt: skip
+    for remitted in written:
+        story.wrote(
+            f"X12 835 for payee {remitted.payee_npi}, validated with pyx12", str(remitted.path)
+        )
+    if written:
+        story.say(
+            f"wrote {len(written)} X12 835 remittance advice file(s), validated with pyx12 "
+            f"(control numbers {', '.join(str(f.control) for f in written)})"
+        )
+    else:
+        story.say("no new 835: every settled claim was remitted by an earlier run")
 
     withdrawn = 0
     for name in sorted({c.provider for c in batch.claims}):
@@ -71,7 +89,7 @@ def run(cast: Cast, out_dir: Path, story: Story) -> None:
         )
         credit = as_provider.credit_of(provider.address)
         if credit:
-            story.spent("ClaimsAdjudicator.withdraw", as_provider.withdraw().gas_used)
+            story.spent("ClaimsEscrow.withdraw", as_provider.withdraw().gas_used)
             withdrawn += credit
     story.say(f"providers withdrew {_usd(withdrawn)} from their credits (pull payments)")
 

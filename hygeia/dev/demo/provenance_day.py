@@ -17,6 +17,13 @@ from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 
 GTIN = 614141000418
 COMPANY_PREFIX = "0614141"  # the first seven digits of GTIN after its indicator digit
+# Each trading partner's GS1 company prefix and party GLN (GS1's example prefixes): EPCIS
+# documents name parties and places by these, bound on-chain.
+PARTIES = {
+    "manufacturer": ("0614141", 614141000012),
+    "distributor": ("0614150", 614150000010),
+    "pharmacy": ("0614160", 614160000017),
+}
 EXPIRY = date(2030, 12, 31)
 PRODUCT = "Amoxicillin 500 mg capsules"
 DEVICE = "urn:epc:id:giai:4000001.7"
@@ -42,8 +49,20 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     if registrar.licensee_of(COMPANY_PREFIX) != cast.address("manufacturer"):
         receipt = registrar.license_company_prefix(COMPANY_PREFIX, cast.address("manufacturer"))
         story.spent("DrugProvenance.licenseCompanyPrefix", receipt.gas_used)
+    for name, (prefix, gln) in PARTIES.items():
+        if registrar.licensee_of(prefix) != cast.address(name):
+            receipt = registrar.license_company_prefix(prefix, cast.address(name))
+            story.spent("DrugProvenance.licenseCompanyPrefix", receipt.gas_used)
+        if flows[name].client.party_gln_of(cast.address(name)) != gln:
+            receipt = flows[name].register_gln(gln, len(prefix))
+            story.spent("DrugProvenance.registerGln", receipt.gas_used)
     if int(maker.client.product_of(GTIN).manufacturer, 16) == 0:
-        spent("registerProduct", maker.register_product(GTIN, 7, PRODUCT, 2.0, 25.0))
+        spent(
+            "registerProduct",
+            maker.register_product(
+                GTIN, 7, PRODUCT, 2.0, 25.0, strength="500 mg", dosage_form="CAPSULE"
+            ),
+        )
     # Each run's lot and serials are new (named after the chain's height), so a rerun tells the
     # story again: an SGTIN (GTIN + serial) is unique, and the SDK refuses a serial an earlier
     # lot of the GTIN commissioned.

@@ -1,0 +1,178 @@
+"""The follower on both backends: decoded events and their columns, bounded ranges that shrink
+when the node refuses them, reorganisations rolled back to the fork point, a node that goes away."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import requests
+from web3.exceptions import Web3RPCError
+
+from hygeia.core import artifacts
+from hygeia.core.chain import dev_signer
+from hygeia.core.contract_types import Role
+from hygeia.core.errors import LogRangeError, RPCUnavailableError
+from hygeia.index import Indexer, IndexStore
+from tests.chains import Chain
+from tests.index.conftest import NewIndex, deployment_of, emit, fresh_dump, index_once
+
+
+def test_indexes_every_event_with_its_indexed_arguments(
+    events_chain: Chain, new_index: NewIndex
+) -> None:
+    store = index_once(events_chain, new_index())
+    try:
+        dump = store.dump()
+        logs = dump["logs"]
+        events = [row[6] for row in logs]  # (number, hash, index, tx, contract, address, event..)
+        assert events.count("CredentialRenewed") == 60
+        assert events.count("CredentialIssued") == 3
+        # Everything the suite's contracts emitted, as eth_getLogs has it (a local chain's
+        # test stablecoin is no part of the suite).
+        book = deployment_of(events_chain)
+        chain_logs = events_chain.w3.eth.get_logs(
+            {
+                "fromBlock": 0,
+                "toBlock": "latest",
+                "address": [book.address_of(name) for name in artifacts.SUITE_CONTRACTS],
+            }
+        )
+        assert [(r[0], r[2]) for r in logs] == [
+            (int(x["blockNumber"]), int(x["logIndex"])) for x in chain_logs
+        ]
+        provider = dev_signer(events_chain.w3, "provider").address
+        regulator = dev_signer(events_chain.w3, "regulator").address
+        issued = next(r for r in logs if r[6] == "CredentialIssued" and r[7] == provider)
+        assert issued[4] == "ParticipantRegistry"
+        assert issued[8] == "0x" + Role.PROVIDER.id.hex()
+        assert issued[9] == regulator
+        assert json.loads(issued[10])["account"] == provider
+        cursor = store.cursor()
+        assert cursor is not None and cursor.number == events_chain.w3.eth.block_number
+        # A second run finds nothing new and writes nothing twice.
+        again = Indexer(events_chain.w3, deployment_of(events_chain), store).run_once()
+        assert (again.blocks, again.events) == (0, 0)
+        assert store.dump() == dump
+    finally:
+        store.close()
+
+
+def test_ranges_are_bounded_and_shrink_when_the_node_refuses(
+    events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node that serves at most 7 blocks per eth_getLogs: the range halves until it is
+    accepted, and the index equals one read in ranges the node always accepts."""
+    w3 = events_chain.w3
+    real = w3.eth.get_logs
+    asked: list[int] = []
+
+    def capped(params: Any) -> Any:
+        width = int(params["toBlock"]) - int(params["fromBlock"]) + 1
+        asked.append(width)
+        if width > 7:
+            raise Web3RPCError("query exceeds max block range 7")
+        return real(params)
+
+    monkeypatch.setattr(w3.eth, "get_logs", capped)
+    store = IndexStore(new_index())
+    try:
+        progress = Indexer(w3, deployment_of(events_chain), store, max_range=64).run_once()
+        assert max(asked) == 64 and all(width <= 64 for width in asked)
+        monkeypatch.setattr(w3.eth, "get_logs", real)
+        fresh = fresh_dump(events_chain, new_index())
+        assert progress.events == len(fresh["logs"])  # type: ignore[arg-type]
+        assert store.dump() == fresh
+    finally:
+        store.close()
+
+
+def test_a_node_that_refuses_even_one_block_is_a_named_error(
+    events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(params: Any) -> Any:
+        raise Web3RPCError("log response size exceeded")
+
+    monkeypatch.setattr(events_chain.w3.eth, "get_logs", refuse)
+    store = IndexStore(new_index())
+    try:
+        with pytest.raises(LogRangeError, match="refuses eth_getLogs even for block"):
+            Indexer(events_chain.w3, deployment_of(events_chain), store).run_once()
+        assert store.cursor() is None and store.event_count() == 0
+    finally:
+        store.close()
+
+
+def test_a_node_that_goes_away_is_retried_then_named(
+    events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dropped connection is retried with backoff; a node gone for good is an
+    RPCUnavailableError with the ranges read before it kept whole; when the node is back, the run
+    completes to what a fresh index holds, nothing lost or duplicated."""
+    w3 = events_chain.w3
+    real = w3.eth.get_logs
+    calls = {"n": 0}
+
+    def flaky(params: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1 or calls["n"] > 3:  # refused once, then 2 ranges served, then gone
+            raise requests.ConnectionError("connection refused")
+        return real(params)
+
+    monkeypatch.setattr(w3.eth, "get_logs", flaky)
+    store = IndexStore(new_index())
+    try:
+        deployment = deployment_of(events_chain)
+        indexer = Indexer(w3, deployment, store, backoff=0.01, max_range=10)
+        with pytest.raises(RPCUnavailableError, match="after 6 tries"):
+            indexer.run_once()
+        cursor = store.cursor()
+        start = min(c.block_number for c in deployment.contracts.values())
+        assert cursor is not None and cursor.number == start + 2 * 10 - 1
+        monkeypatch.setattr(w3.eth, "get_logs", real)
+        indexer.run_once()
+        assert store.dump() == fresh_dump(events_chain, new_index())
+    finally:
+        store.close()
+
+
+def test_a_reorganisation_rolls_back_to_the_fork_and_reindexes(
+    own_chain: Chain, new_index: NewIndex
+) -> None:
+    """Index, revert the chain to a snapshot, mine other blocks (fewer, then more): the index
+    follows each time and equals a fresh index of the chain as it is now."""
+    w3 = own_chain.w3
+    emit(own_chain, 5)
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    emit(own_chain, 12)
+    store = IndexStore(new_index())
+    try:
+        indexer = Indexer(w3, deployment_of(own_chain), store, max_range=4)
+        indexer.run_once()
+        before = store.dump()
+        w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+        emit(own_chain, 3, salt=1)  # a shorter chain of other blocks
+        progress = indexer.run_once()
+        assert progress.reorgs == 1 and progress.rolled_back_events == 12
+        assert store.dump() == fresh_dump(own_chain, new_index())
+        assert store.dump() != before
+        emit(own_chain, 20, salt=2)  # and it grows past the old height
+        indexer.run_once()
+        assert store.dump() == fresh_dump(own_chain, new_index())
+    finally:
+        store.close()
+
+
+def test_confirmations_hold_back_the_newest_blocks(
+    events_chain: Chain, new_index: NewIndex
+) -> None:
+    store = index_once(events_chain, new_index(), confirmations=10)
+    try:
+        cursor = store.cursor()
+        final = events_chain.w3.eth.block_number - 10
+        assert cursor is not None and cursor.number == final
+        everything = fresh_dump(events_chain, new_index())["logs"]
+        assert store.dump()["logs"] == [r for r in everything if r[0] <= final]  # type: ignore[attr-defined]
+    finally:
+        store.close()
