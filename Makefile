@@ -126,6 +126,7 @@ audit: setup
 # audit/solidity-lint.md). Offline: neither reads the network.
 lint: setup
 	@$(VENV)/bin/ruff check hygeia tests scripts bench
+	@$(VENV)/bin/ruff format --check hygeia tests scripts bench tools
 	@$(VENV)/bin/mypy
 	@solhint --disc --noPoster --max-warnings 0 $(SOLIDITY)
 	@prettier --check --log-level warn --cache --cache-location $(PRETTIER_CACHE) $(SOLIDITY)
@@ -133,6 +134,7 @@ lint: setup
 # prettier (.prettierrc) formats the Solidity in contracts/ and interfaces/, except the files
 # .prettierignore lists (none today; audit/solidity-lint.md); `make lint` checks it.
 format: setup
+	@$(VENV)/bin/ruff format hygeia tests scripts bench tools
 	@prettier --write --log-level warn $(SOLIDITY)
 
 clean:

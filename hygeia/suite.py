@@ -15,6 +15,7 @@ from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.consent.client import ConsentRegistryClient
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node, connect
+from hygeia.core.chain.contract import LogSource
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import TxSender
 from hygeia.core.deployments import AddressBook, Deployment
@@ -25,20 +26,28 @@ from hygeia.provenance.client import DrugProvenanceClient
 
 
 class Suite:
-    """A deployed suite on one chain, optionally with a signer for transactions."""
+    """A deployed suite on one chain, optionally with a signer for transactions, and with an
+    event index (`logs`) its clients read past events from instead of the node."""
 
-    def __init__(self, w3: Web3, deployment: Deployment, sender: TxSender | None = None) -> None:
+    def __init__(
+        self,
+        w3: Web3,
+        deployment: Deployment,
+        sender: TxSender | None = None,
+        *,
+        logs: LogSource | None = None,
+    ) -> None:
         self.w3 = w3
         self.deployment = deployment
         self.sender = sender
+        self.logs = logs
+        address = deployment.address_of
         self.participants = ParticipantRegistryClient(
-            w3, deployment.address_of("ParticipantRegistry"), sender
+            w3, address("ParticipantRegistry"), sender, logs=logs
         )
-        self.consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), sender)
-        self.claims = ClaimsAdjudicatorClient(
-            w3, deployment.address_of("ClaimsAdjudicator"), sender
-        )
-        self.provenance = DrugProvenanceClient(w3, deployment.address_of("DrugProvenance"), sender)
+        self.consent = ConsentRegistryClient(w3, address("ConsentRegistry"), sender, logs=logs)
+        self.claims = ClaimsAdjudicatorClient(w3, address("ClaimsAdjudicator"), sender, logs=logs)
+        self.provenance = DrugProvenanceClient(w3, address("DrugProvenance"), sender, logs=logs)
 
     @classmethod
     def connect(
@@ -62,7 +71,7 @@ class Suite:
     def as_signer(self, signer: Signer, *, confirmations: int = 1) -> Suite:
         """The same suite, sending transactions as `signer`."""
         sender = TxSender(self.w3, signer, artifacts.suite_decoder(), confirmations=confirmations)
-        return Suite(self.w3, self.deployment, sender)
+        return Suite(self.w3, self.deployment, sender, logs=self.logs)
 
 
 def attach(w3: Web3, book: AddressBook) -> Deployment:

@@ -31,7 +31,7 @@ from hygeia.claims.model import PlanTerms as PlanTerms
 from hygeia.claims.model import Service as Service
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
-from hygeia.core.chain.contract import ContractClient
+from hygeia.core.chain.contract import ContractClient, LogSource
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
 from hygeia.core.errors import InvalidInputError
@@ -103,8 +103,15 @@ def _chunks(items: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
 class ClaimsAdjudicatorClient(ContractClient):
     contract_name = "ClaimsAdjudicator"
 
-    def __init__(self, w3: Web3, address: str, sender: TxSender | None = None) -> None:
-        super().__init__(w3, address, sender)
+    def __init__(
+        self,
+        w3: Web3,
+        address: str,
+        sender: TxSender | None = None,
+        *,
+        logs: LogSource | None = None,
+    ) -> None:
+        super().__init__(w3, address, sender, logs=logs)
         #: The views: the ClaimsReader's ABI at the adjudicator's address (its fallback runs them).
         self.reader: Contract = w3.eth.contract(
             address=self.address, abi=artifacts.abi("ClaimsReader")
@@ -114,7 +121,7 @@ class ClaimsAdjudicatorClient(ContractClient):
     def escrow(self) -> ClaimsEscrowClient:
         """The adjudicator's ClaimsEscrow, sending as this client's sender."""
         address = str(self._call(self.contract.functions.escrow()))
-        return ClaimsEscrowClient(self.w3, address, self.sender)
+        return ClaimsEscrowClient(self.w3, address, self.sender, logs=self.logs)
 
     # ------------------------------------------------------------ plans
     def register_plan(self, plan_key: bytes, terms: PlanTerms) -> Receipt:
@@ -370,9 +377,7 @@ class ClaimsAdjudicatorClient(ContractClient):
     # ------------------------------------------------------------ events
     def plans_of(self, insurer: str, *, from_block: int = 0) -> list[int]:
         """Ids of the plans `insurer` registered, from the PlanRegistered events."""
-        logs = self._logs(
-            self.contract.events.PlanRegistered, from_block, {"insurer": checksum_address(insurer)}
-        )
+        logs = self.event_logs("PlanRegistered", {"insurer": checksum_address(insurer)}, from_block)
         return [int(log["args"]["planId"]) for log in logs]
 
     def submitted_claims(
@@ -381,9 +386,7 @@ class ClaimsAdjudicatorClient(ContractClient):
         """The claims submitted under `plan_ids`, in submission order (ClaimSubmitted events)."""
         if not plan_ids:
             return []
-        logs = self._logs(
-            self.contract.events.ClaimSubmitted, from_block, {"planId": list(plan_ids)}
-        )
+        logs = self.event_logs("ClaimSubmitted", {"planId": list(plan_ids)}, from_block)
         return [
             SubmittedClaim(
                 claim_id=bytes(log["args"]["claimId"]),
@@ -393,13 +396,6 @@ class ClaimsAdjudicatorClient(ContractClient):
             )
             for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
         ]
-
-    def _logs(self, event: Any, from_block: int, filters: dict[str, Any]) -> list[Any]:
-        return list(
-            call_node(
-                self._rpc, lambda: event.get_logs(from_block=from_block, argument_filters=filters)
-            )
-        )
 
 
 def _claim_record(claim_id_: bytes, raw: Sequence[Any]) -> ClaimRecord | None:

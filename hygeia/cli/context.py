@@ -17,10 +17,11 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import connect
 from hygeia.core.chain.signers import Signer, dev_signer, keystore_signer
 from hygeia.core.chain.transactions import TxSender
-from hygeia.core.deployments import AddressBook
+from hygeia.core.deployments import AddressBook, Deployment
 from hygeia.core.errors import AccountError, ChainIdMismatchError, InvalidInputError
 from hygeia.core.store import ContentStore, KuboStore, open_store
 from hygeia.dev.nodes import local
+from hygeia.index.reader import IndexedLogs
 from hygeia.records.keys import load_private_key
 from hygeia.suite import Suite, attach
 
@@ -70,6 +71,13 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=1,
         help="blocks to wait for after each transaction (default %(default)s)",
+    )
+    group.add_argument(
+        "--index",
+        metavar="URL",
+        default=os.environ.get("HYGEIA_INDEX"),
+        help="read past events from this event index (kept by `hygeia index`), e.g. "
+        "sqlite:///.hygeia/index/31337.sqlite (env HYGEIA_INDEX; default: from the chain)",
     )
     add_json_option(parser)
 
@@ -183,7 +191,20 @@ class Context:
         w3 = self.web3()
         deployment = attach(w3, AddressBook(self.args.deployments))
         sender = None if read_only else self.sender(w3, default_account)
-        return Suite(w3, deployment, sender)
+        return Suite(w3, deployment, sender, logs=self._index(w3, deployment))
+
+    def _index(self, w3: Web3, deployment: Deployment) -> IndexedLogs | None:
+        """The event index of --index, checked to serve this deployment; a lag is reported."""
+        url = getattr(self.args, "index", None)
+        if not url:
+            return None
+        logs = IndexedLogs.for_deployment(url, w3, deployment)
+        lag = logs.lag(w3)
+        if lag:
+            self.out.progress(
+                f"reading events from {logs.store.shown_url()}, {lag} block(s) behind the chain"
+            )
+        return logs
 
 
 def resolve_address(on: Suite | Web3, who: str) -> str:

@@ -25,7 +25,6 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import MismatchedABI
 
-from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.eip712 import typed_data
 from hygeia.core.chain.signers import Signer
@@ -450,7 +449,7 @@ class ConsentRegistryClient(ContractClient):
         where = {"patient": checksum_address(patient)}
         named = {
             str(log["args"]["delegate"])
-            for log in self._logs("DelegateAppointed", where, from_block)
+            for log in self.event_logs("DelegateAppointed", where, from_block)
         }
         return sorted(
             d for d in named if self._call(self.contract.functions.isDelegate(where["patient"], d))
@@ -615,13 +614,13 @@ class ConsentRegistryClient(ContractClient):
         """Every consent ever granted by `patient`, oldest first, with revocations applied."""
         patient = checksum_address(patient)
         revoked: dict[int, tuple[set[bytes], str]] = {}
-        for log in self._logs("ConsentRevoked", {"patient": patient}, from_block):
+        for log in self.event_logs("ConsentRevoked", {"patient": patient}, from_block):
             args = log["args"]
             targets, _ = revoked.get(int(args["consentId"]), (set(), ""))
             targets.update(bytes(t) for t in args["targets"] or [ALL_DATA])
             revoked[int(args["consentId"])] = (targets, str(args["revoker"]))
         out = []
-        for log in self._logs("ConsentGranted", {"patient": patient}, from_block):
+        for log in self.event_logs("ConsentGranted", {"patient": patient}, from_block):
             args = log["args"]
             consent_id = int(args["consentId"])
             granted = Consent(
@@ -659,7 +658,7 @@ class ConsentRegistryClient(ContractClient):
             where["grantee"] = checksum_address(grantee)
         return [
             (int(log["args"]["consentId"]), bytes(log["args"]["keyBundleCid"]))
-            for log in self._logs("ConsentKeysShared", where, from_block)
+            for log in self.event_logs("ConsentKeysShared", where, from_block)
         ]
 
     def consent(self, patient: str, consent_id: int, from_block: int = 0) -> Consent:
@@ -690,7 +689,7 @@ class ConsentRegistryClient(ContractClient):
                 anchored_by=str(log["args"]["anchoredBy"]),
                 block_number=int(log["blockNumber"]),
             )
-            for log in self._logs("RecordAnchored", filters, from_block)
+            for log in self.event_logs("RecordAnchored", filters, from_block)
         ]
 
     def audit_trail(self, patient: str, from_block: int = 0) -> list[AuditEvent]:
@@ -698,7 +697,7 @@ class ConsentRegistryClient(ContractClient):
         patient = checksum_address(patient)
         where = {"patient": patient}
         events: list[AuditEvent] = []
-        for log in self._logs("RecordAccessed", where, from_block):
+        for log in self.event_logs("RecordAccessed", where, from_block):
             args = log["args"]
             events.append(
                 _audit(
@@ -710,7 +709,7 @@ class ConsentRegistryClient(ContractClient):
                     consent_id=int(args["consentId"]),
                 )
             )
-        for log in self._logs("BreakGlassOpened", where, from_block):
+        for log in self.event_logs("BreakGlassOpened", where, from_block):
             args = log["args"]
             events.append(
                 _audit(
@@ -725,7 +724,7 @@ class ConsentRegistryClient(ContractClient):
                     },
                 )
             )
-        for log in self._logs("BreakGlassClosed", where, from_block):
+        for log in self.event_logs("BreakGlassClosed", where, from_block):
             args = log["args"]
             events.append(
                 _audit(
@@ -735,7 +734,7 @@ class ConsentRegistryClient(ContractClient):
                     details={"closed_by": str(args["closedBy"])},
                 )
             )
-        for log in self._logs("RecordErased", where, from_block):
+        for log in self.event_logs("RecordErased", where, from_block):
             events.append(
                 _audit(
                     log, "erased", log["args"]["eraser"], record_id=bytes(log["args"]["recordId"])
@@ -754,12 +753,6 @@ class ConsentRegistryClient(ContractClient):
                 continue
             return int(event["args"]["consentId"])
         raise TransactionFailedError("the grant transaction emitted no ConsentGranted event")
-
-    def _logs(self, event: str, filters: dict[str, Any], from_block: int) -> Sequence[Any]:
-        fetch = getattr(self.contract.events, event)().get_logs
-        return list(
-            call_node(self._rpc, lambda: fetch(argument_filters=filters, from_block=from_block))
-        )
 
 
 def _classes(data_classes: Sequence[bytes]) -> list[bytes]:

@@ -16,9 +16,12 @@ from typing import Any
 
 from hexbytes import HexBytes
 from sqlalchemy import select
+from web3 import Web3
 from web3.datastructures import AttributeDict
 
 from hygeia.core import artifacts
+from hygeia.core.chain.connection import call_node
+from hygeia.core.deployments import Deployment
 from hygeia.core.errors import InvalidInputError
 from hygeia.index import schema
 from hygeia.index.decode import filter_text, restore
@@ -30,6 +33,21 @@ class IndexedLogs:
 
     def __init__(self, store: IndexStore) -> None:
         self.store = store
+
+    @classmethod
+    def for_deployment(cls, url: str, w3: Web3, deployment: Deployment) -> IndexedLogs:
+        """The index at `url`, checked to index `deployment` on `w3`'s chain (IndexMismatchError
+        otherwise), for the deployment's clients to read their events from."""
+        store = IndexStore(url)
+        genesis = call_node(store.shown_url(), lambda: w3.eth.get_block(0))["hash"].to_0x_hex()
+        contracts = {name: c.address for name, c in deployment.contracts.items()}
+        store.check_serves(deployment.chain_id, genesis, contracts)
+        return cls(store)
+
+    def lag(self, w3: Web3) -> int | None:
+        """Blocks between the chain's head and the last block indexed (None: nothing yet)."""
+        cursor = self.store.cursor()
+        return None if cursor is None else max(0, int(w3.eth.block_number) - cursor.number)
 
     def get_logs(
         self,

@@ -181,6 +181,34 @@ class IndexStore:
 
         self._retry(run)
 
+    def check_serves(self, chain_id: int, genesis_hash: str, contracts: dict[str, str]) -> None:
+        """Refuse to answer for a chain or deployment this database does not index (read-only:
+        nothing is migrated or bound). IndexStoreError when nothing was indexed yet."""
+
+        def run() -> None:
+            with self.engine.connect() as conn:
+                if schema.current_version(conn) == 0:
+                    raise IndexStoreError(
+                        f"the index {self.shown_url()} is empty: run `hygeia index` first"
+                    )
+                row = conn.execute(select(schema.meta)).mappings().first()
+            if row is None:
+                raise IndexStoreError(
+                    f"the index {self.shown_url()} is empty: run `hygeia index` first"
+                )
+            stored = json.loads(row["contracts"])
+            # Every contract the index follows must be the deployment's own.
+            if (int(row["chain_id"]), row["genesis_hash"]) != (chain_id, genesis_hash) or any(
+                contracts.get(name, "").lower() != address.lower()
+                for name, address in stored.items()
+            ):
+                raise IndexMismatchError(
+                    f"the index {self.shown_url()} indexes another chain or deployment than "
+                    f"the suite on chain {chain_id}: use another --index"
+                )
+
+        self._retry(run)
+
     def schema_version(self) -> int:
         def run() -> int:
             with self.engine.begin() as conn:

@@ -252,7 +252,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "2031-01-01 or 2031-01-01T12:00:00Z (default now)",
     )
     p.add_argument(
-        "--index",
+        "--serial-index",
         metavar="DIR",
         type=Path,
         default=Path(os.environ.get("HYGEIA_PROVENANCE_INDEX") or default_index_dir()),
@@ -708,7 +708,7 @@ def _verify(ctx: Context) -> int:
         unit = a.identifier
     unit.require("serial", "lot", "expiry")
     assert unit.serial is not None and unit.lot is not None and unit.expiry is not None
-    flow = _flow(ctx, read_only=True, index=SerialIndex(a.index))
+    flow = _flow(ctx, read_only=True, index=SerialIndex(a.serial_index))
     answer = flow.verify(unit.gtin, unit.serial, unit.lot, unit.expiry, at=a.at)
     data = answer.as_json()
     lms = data["lms"]["data"]

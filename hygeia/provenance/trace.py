@@ -246,8 +246,7 @@ class TraceReader:
 
     # ------------------------------------------------------------------ events
     def events(self, name: str, filters: dict[str, Any]) -> list[ChainEvent]:
-        event = getattr(self.client.contract.events, name)
-        logs = event.get_logs(from_block=0, argument_filters=filters)
+        logs = self.client.event_logs(name, filters)
         return [
             ChainEvent(
                 name,

@@ -4,8 +4,8 @@ the same answer from the index as from the chain, on both backends."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
+from hygeia.consent.client import ConsentRegistryClient
 from hygeia.consent.disclosures import accounting_of_disclosures
 from hygeia.core.chain import dev_signer
 from hygeia.index.reader import IndexedLogs
@@ -27,12 +27,7 @@ def test_accounting_of_disclosures_from_the_index_equals_the_chain(
     try:
         logs = IndexedLogs(store)
         from_chain = own_chain.suite("patient").consent
-        from_index = own_chain.suite("patient").consent
-
-        def indexed(event: str, filters: dict[str, Any], from_block: int) -> list[Any]:
-            return logs.get_logs("ConsentRegistry", event, filters, from_block)
-
-        from_index._logs = indexed  # type: ignore[method-assign]
+        from_index = ConsentRegistryClient(w3, from_chain.address, logs=logs)
         chain_trail = accounting_of_disclosures(from_chain, patient)
         assert len(chain_trail) == 6
         assert accounting_of_disclosures(from_index, patient) == chain_trail

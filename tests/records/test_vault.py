@@ -74,9 +74,7 @@ def test_the_patient_stores_a_record_and_reads_it_back(world: World, lab: str) -
     assert stored.readers == ()
     state = world.suite("patient").consent.record_of(stored.record_id)
     assert (state.patient, state.latest_version, state.erased) == (patient, 1, False)
-    assert state.data_classes == tuple(
-        data_class_id(c) for c in ("Observation", "laboratory", lab)
-    )
+    assert state.data_classes == tuple(data_class_id(c) for c in ("Observation", "laboratory", lab))
 
 
 def test_a_record_is_filed_under_its_fhir_resource_type_first(world: World) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from web3 import Web3
 from web3.contract import Contract
@@ -15,23 +16,45 @@ from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.errors import ContractRevertError, TransactionFailedError
 
 
+class LogSource(Protocol):
+    """Where a client reads past events when not from the node: an event index
+    (hygeia.index.reader.IndexedLogs) answers in the shape web3's `get_logs` does."""
+
+    def get_logs(
+        self,
+        contract: str,
+        event: str,
+        argument_filters: Mapping[str, Any] | None = None,
+        from_block: int = 0,
+    ) -> Sequence[Any]: ...
+
+
 class ContractClient:
-    """Base of the typed clients. `sender` may be None for a read-only client."""
+    """Base of the typed clients. `sender` may be None for a read-only client; `logs`, when
+    given, answers event queries instead of the node's `eth_getLogs`."""
 
     contract_name: str = ""
 
-    def __init__(self, w3: Web3, address: str, sender: TxSender | None = None) -> None:
+    def __init__(
+        self,
+        w3: Web3,
+        address: str,
+        sender: TxSender | None = None,
+        *,
+        logs: LogSource | None = None,
+    ) -> None:
         self.w3 = w3
         self.address = Web3.to_checksum_address(address)
         self.contract: Contract = w3.eth.contract(
             address=self.address, abi=artifacts.abi(self.contract_name)
         )
         self.sender = sender
+        self.logs = logs
         self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
-        return type(self)(self.w3, self.address, sender)
+        return type(self)(self.w3, self.address, sender, logs=self.logs)
 
     def _transact(self, fn: ContractFunction) -> Receipt:
         if self.sender is None:
@@ -48,3 +71,15 @@ class ContractClient:
             decoded: ContractRevertError | TransactionFailedError
             decoded = artifacts.suite_decoder().from_exception(exc)
             raise decoded from None
+
+    def event_logs(self, event: str, filters: Mapping[str, Any], from_block: int = 0) -> list[Any]:
+        """The logs of `event` matching `filters` from `from_block`, oldest first: from the
+        index when the client has one, else from the node."""
+        if self.logs is not None:
+            return list(self.logs.get_logs(self.contract_name, event, filters, from_block))
+        fetch = getattr(self.contract.events, event)().get_logs
+        return list(
+            call_node(
+                self._rpc, lambda: fetch(argument_filters=dict(filters), from_block=from_block)
+            )
+        )

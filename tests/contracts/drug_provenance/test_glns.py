@@ -29,6 +29,8 @@ def gln(prefix: int, location: int) -> int:
 MAKER_GLN = gln(COMPANY_PREFIX, 1)
 MAKER_SITE = gln(COMPANY_PREFIX, 2)
 RIVAL_GLN = gln(RIVAL_PREFIX, 1)
+
+
 def holder(provenance, number: int) -> tuple[str, int]:
     party, length = provenance.glnHolderOf(number)
     return str(party), int(length)
