@@ -385,7 +385,8 @@ def _walk(
             f"{path}.type", "each provision must say permit or deny: the suite does not guess"
         )
     kind = ProvisionType.PERMIT if kind_text == "permit" else ProvisionType.DENY
-    scope = _scope(provision, path, parent, chain_id, refs, patient, now)
+    within = parent_kind is not None and kind is ProvisionType.PERMIT
+    scope = _scope(provision, path, parent, chain_id, refs, patient, now, within=within)
     default_deny = parent_kind is None and kind is ProvisionType.DENY and not scope.actors
     if parent_kind is ProvisionType.DENY and kind is ProvisionType.PERMIT and not parent.actors:
         pass  # an exception to the chain's default: no access unless permitted
@@ -445,31 +446,66 @@ def _scope(
     refs: Mapping[str, str],
     patient: str,
     now: datetime,
+    *,
+    within: bool = False,
 ) -> _Scope:
+    """The provision's effective scope; `within`: a nested permit, which must lie within its
+    parent (an exception to it may narrow it, never widen it), so an element naming anything
+    the parent does not cover is refused rather than silently widening the grant."""
     actors = parent.actors
     if provision.get("actor"):
-        actors = tuple(
-            _actor(actor, f"{path}.actor[{i}]", chain_id, refs, patient)
-            for i, actor in enumerate(provision["actor"])
-        )
+        allowed = {(account, role) for account, role, _ in parent.actors}
+        found_actors = []
+        for i, actor in enumerate(provision["actor"]):
+            parsed = _actor(actor, f"{path}.actor[{i}]", chain_id, refs, patient)
+            if within and allowed and parsed[:2] not in allowed:
+                raise FhirConsentError(
+                    f"{path}.actor[{i}]",
+                    "a nested permit must lie within its parent: this actor is not one the "
+                    "parent provision names",
+                )
+            found_actors.append(parsed)
+        actors = tuple(found_actors)
     actions = parent.actions
     if provision.get("action"):
         actions = Action(0)
         for i, concept in enumerate(provision["action"]):
-            actions |= _action(concept, f"{path}.action[{i}]")
+            action = _action(concept, f"{path}.action[{i}]")
+            if within and action & ~parent.actions:
+                raise FhirConsentError(
+                    f"{path}.action[{i}]",
+                    "a nested permit must lie within its parent: this action is not one the "
+                    "parent provision covers",
+                )
+            actions |= action
     purposes = parent.purposes
     if provision.get("purpose"):
         purposes = Purpose(0)
         for i, coding in enumerate(provision["purpose"]):
-            purposes |= _purpose(coding, f"{path}.purpose[{i}]")
+            purpose = _purpose(coding, f"{path}.purpose[{i}]")
+            if within and purpose & ~parent.purposes:
+                raise FhirConsentError(
+                    f"{path}.purpose[{i}]",
+                    "a nested permit must lie within its parent: this purpose is not one the "
+                    "parent provision covers",
+                )
+            purposes |= purpose
     targets: tuple[bytes, ...] = parent.targets
     if provision.get("class") or provision.get("data"):
-        found: list[bytes] = []
+        found: list[tuple[bytes, str]] = []
         for i, coding in enumerate(provision.get("class") or []):
-            found.append(_class(coding, f"{path}.class[{i}]"))
+            found.append((_class(coding, f"{path}.class[{i}]"), f"{path}.class[{i}]"))
         for i, data in enumerate(provision.get("data") or []):
-            found.append(_record(data, f"{path}.data[{i}]"))
-        targets = tuple(dict.fromkeys(found))
+            found.append((_record(data, f"{path}.data[{i}]"), f"{path}.data[{i}]"))
+        if within and parent.targets:
+            for target, where in found:
+                if target not in parent.targets:
+                    raise FhirConsentError(
+                        where,
+                        "a nested permit must lie within its parent: the parent provision "
+                        "does not cover this data",
+                    )
+        targets = tuple(dict.fromkeys(target for target, _ in found))
     start, end = parent.start, parent.end
     if provision.get("period"):
         own_start, own_end = _period(provision["period"], f"{path}.period", now)

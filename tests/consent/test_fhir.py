@@ -145,6 +145,82 @@ def test_a_nested_period_is_cut_to_its_parents() -> None:
     assert (deny.start, deny.end) == (NOW, datetime(2030, 6, 30, 23, 59, 59, tzinfo=timezone.utc))
 
 
+LAB = {"system": OBS_CATEGORY, "code": "laboratory"}
+
+
+def _action(code: str) -> dict[str, Any]:
+    return {"coding": [{"system": CONSENT_ACTION, "code": code}]}
+
+
+@pytest.mark.parametrize(
+    ("child", "element"),
+    [
+        (  # the parent lets the doctor read: a nested permit adds correcting
+            {"action": [_action("access"), _action("correct")]},
+            "Consent.provision.provision[0].action[1]",
+        ),
+        (  # the parent is for treatment: a nested permit adds research
+            {"purpose": [{"system": ACT_REASON, "code": "HRESCH"}]},
+            "Consent.provision.provision[0].purpose[0]",
+        ),
+        (  # the parent covers lab results: a nested permit reaches other data
+            {"class": [{"system": RESOURCE_TYPES, "code": "Observation"}]},
+            "Consent.provision.provision[0].class[0]",
+        ),
+        (
+            {
+                "data": [
+                    {
+                        "meaning": "instance",
+                        "reference": {
+                            "identifier": {"system": RECORD_SYSTEM, "value": "0x" + "ab" * 32}
+                        },
+                    }
+                ]
+            },
+            "Consent.provision.provision[0].data[0]",
+        ),  # fmt: skip
+        (  # the parent is about the doctor: a nested permit names the nurse
+            {"actor": [actor(DOCTOR), actor(NURSE)]},
+            "Consent.provision.provision[0].actor[1]",
+        ),
+    ],
+)
+def test_a_nested_permit_cannot_widen_its_parent(child: dict[str, Any], element: str) -> None:
+    doc = consent(
+        permit(
+            action=[_action("access")],
+            purpose=[{"system": ACT_REASON, "code": "TREAT"}],
+            **{"class": [LAB]},
+            provision=[{"type": "permit", **child}],
+        )
+    )
+    error = refused(doc)
+    assert error.element == element
+    assert "within its parent" in str(error)
+
+
+def test_a_nested_permit_may_narrow_its_parent() -> None:
+    doc = consent(
+        permit(
+            actor=[actor(DOCTOR), actor(NURSE)],
+            provision=[
+                {
+                    "type": "permit",
+                    "actor": [actor(NURSE)],
+                    "action": [_action("access")],
+                    "purpose": [{"system": ACT_REASON, "code": "TREAT"}],
+                    "class": [LAB],
+                }
+            ],
+        )
+    )
+    nested = [g for g in grants(doc) if g.grantee == NURSE and g.targets]
+    assert [(g.actions, g.purposes, g.targets) for g in nested] == [
+        (Action.ACCESS, Purpose.TREAT, (data_class_id("laboratory"),))
+    ]
+
+
 def test_several_actors_become_several_grants() -> None:
     doc = consent(permit(actor=[actor(DOCTOR), actor(NURSE)]))
     assert [g.grantee for g in grants(doc)] == [DOCTOR, NURSE]
