@@ -3,7 +3,8 @@
 A data key is wrapped for a reader only if ConsentRegistry.checkAccess, evaluated now, permits
 that reader to ACCESS that record (deny overrides permit, so a deny on the record itself wins over
 a permit on its class or on all data). Writing a version (put, amend), granting a consent and
-sharing keys again for a consent all ask :meth:`KeyPolicy.may_hold_key`, record by record.
+sharing keys again for a consent all ask :meth:`KeyPolicy.may_hold_key`, record by record; the
+key of an older version is shared only if no deny covers a class that version was filed under.
 
 Cases the chain cannot be asked about directly:
 - a record not yet anchored (put): each of its classes is asked about, which covers all-data and
@@ -65,15 +66,26 @@ class KeyPolicy:
         *,
         pending: GrantRequest | None = None,
         now: datetime | None = None,
+        version_classes: tuple[bytes, ...] = (),
     ) -> bool:
         """Whether `reader` may hold the data key of `target`: some purpose in `purposes` is
         permitted to it by the patient's consents now (or by `pending`, a permit not yet
-        recorded, when no deny stands in its way)."""
+        recorded, when no deny stands in its way).
+
+        `version_classes`: for the key of an older version of `target`, the classes that version
+        was filed under (from its anchor event; the chain keeps only the latest classes): each
+        is asked about as well, and a deny on any of them withholds that version's key (a permit
+        on one opens nothing), so dropping a class never opens the versions that carried it."""
         for purpose in Purpose:
             if not purposes & purpose:
                 continue
             reasons = self._reasons(patient, reader, target, purpose)
-            if reasons & _BLOCKING:
+            older = {
+                self._ask(patient, reader, data_class, purpose)
+                for data_class in dict.fromkeys(version_classes)
+                if data_class not in target.data_classes
+            }
+            if (reasons | older) & _BLOCKING:  # an older class's permit opens nothing
                 continue
             if AccessReason.PERMITTED in reasons:
                 return True
@@ -91,7 +103,7 @@ class KeyPolicy:
         a blocking answer counts)."""
 
         def ask(what: bytes) -> AccessReason:
-            return self.consent.check_access(patient, reader, what, Action.ACCESS, purpose).reason
+            return self._ask(patient, reader, what, purpose)
 
         if target.anchored and not target.reclassed:
             return {ask(target.record_id)}
@@ -99,6 +111,9 @@ class KeyPolicy:
         if target.reclassed and (record := ask(target.record_id)) in _BLOCKING:
             reasons.add(record)
         return reasons
+
+    def _ask(self, patient: str, reader: str, what: bytes, purpose: Purpose) -> AccessReason:
+        return self.consent.check_access(patient, reader, what, Action.ACCESS, purpose).reason
 
     def _now(self, now: datetime | None) -> datetime:
         return self.now() if now is None else now

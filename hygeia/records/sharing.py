@@ -241,7 +241,8 @@ class ConsentManager:
     ) -> tuple[str, int]:
         """Wrap, for `grantee`, the data key of every version of every record of `patient` that
         the consent covers (`targets`: record or class ids, none for all data) and the key policy
-        lets it hold; store the bundles and their manifest."""
+        lets it hold, each version decided on its own classes (a version filed under a class the
+        grantee is denied is skipped); store the bundles and their manifest."""
         vault = self.vault
         if vault.key is None:
             raise InvalidInputError(
@@ -260,6 +261,18 @@ class ConsentManager:
             ):
                 continue
             for anchor in vault.versions(latest.record_id):
+                # each older version under its own classes (its anchor event's; storage keeps
+                # only the latest's, which check_anchor compared): none may sit under a deny
+                if anchor.data_classes != latest.data_classes and not vault.policy.may_hold_key(
+                    patient,
+                    grantee,
+                    target,
+                    purposes,
+                    pending=pending,
+                    now=now,
+                    version_classes=anchor.data_classes,
+                ):
+                    continue
                 ref = RecordRef(anchor.record_id, address_bytes(patient), anchor.version)
                 own = load_bundle(vault.store, cid_text(anchor.key_bundle_cid), ref)
                 wrapped = own.for_reader(ref.owner)

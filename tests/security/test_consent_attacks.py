@@ -97,6 +97,31 @@ def test_a_reader_denied_one_record_gets_no_key_to_its_amendment(
     assert reads_by(world, victim, spy) == 0
 
 
+def test_dropping_a_denied_class_shares_no_key_of_the_versions_that_carried_it(
+    world: World, victim: Patient
+) -> None:
+    """The patient denies the reader mental-health, files a record under it, drops the class in
+    an amendment, then permits the reader all data: the reader gets the new version's key, never
+    a key of a version that sat under the deny (nor when the keys are shared again)."""
+    spy = world.address("specialist")
+    mental = f"mental-health-{uuid.uuid4().hex[:8]}"
+    victim.consents().grant(victim.address, deny(world, spy, data_class_id(mental)))
+    stored = victim.vault().put(victim.address, glucose(95), data_class=mental)
+    victim.vault().amend(stored.record_id, glucose(96), extra_classes=["laboratory"])
+    victim.vault().amend(stored.record_id, glucose(97), drop_classes=[mental])
+
+    granted = victim.consents().grant(victim.address, permit(world, spy))  # all data
+    again = victim.consents().share_keys(victim.address, granted.consent_id)
+
+    assert granted.records_shared >= 1 and again.records_shared >= 1
+    assert wrapped_for(world, victim, stored.record_id, 3, spy)
+    assert not wrapped_for(world, victim, stored.record_id, 1, spy)
+    assert not wrapped_for(world, victim, stored.record_id, 2, spy)
+    with pytest.raises((AccessDeniedError, KeyNotSharedError)):
+        world.vault("specialist").get(stored.record_id, version=1)
+    assert world.vault("specialist").get(stored.record_id).version == 3
+
+
 def test_a_later_wider_class_grant_shares_no_key_of_a_record_the_patient_denied(
     world: World, victim: Patient
 ) -> None:
