@@ -23,9 +23,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// (patient, grantee key, target) in a fixed array of {MAX_PROVISIONS_PER_KEY} slots, where the
 /// grantee key is the account (left-padded) or a role id and the target is a data class, a record
 /// id or zero ("all data"). A query therefore reads only the keys it can match: the grantee and
-/// the roles it holds, times (all data, the data class, the record). This bounds evaluation
-/// (at most 8 grantee keys x 3 targets x 4 slots) without a per-patient index, and a grant of
-/// one target writes one new slot. A slot whose provision is revoked or expired is reused.
+/// the roles it holds, times (all data, each of the record's classes, the record). This bounds
+/// evaluation (at most 8 grantee keys x up to {MAX_RECORD_CLASSES} + 2 targets x
+/// {MAX_PROVISIONS_PER_KEY} slots) without a per-patient index, and a grant of one target writes
+/// one new slot. A slot whose provision is revoked or expired is reused.
 /// A record carries up to {MAX_RECORD_CLASSES} data classes; its first class sits in the record's
 /// second slot and the count in its first, so a record of one class costs what it did with a
 /// single class field, and each further class one slot.
@@ -733,13 +734,18 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         return true;
     }
 
-    /// @dev One to {MAX_RECORD_CLASSES} data classes, none zero, no repeats.
-    function _requireClasses(bytes32[] calldata dataClasses) private pure {
+    /// @dev One to {MAX_RECORD_CLASSES} data classes, none zero, no repeats, and none the id of an
+    /// anchored record: a record filed under another record's id as a class would fall under the
+    /// consents given on that record (a permit on it would open the new one).
+    function _requireClasses(bytes32[] calldata dataClasses) private view {
         uint256 count = dataClasses.length;
         if (count == 0 || count > MAX_RECORD_CLASSES) revert ConsentRegistryInvalidClassCount(count);
         for (uint256 i = 0; i < count; ++i) {
             bytes32 dataClass = dataClasses[i];
             if (dataClass == bytes32(0)) revert ConsentRegistryInvalidDataClass(dataClass);
+            if (_records[dataClass].patient != address(0)) {
+                revert ConsentRegistryClassIsRecord(dataClass);
+            }
             for (uint256 j = 0; j < i; ++j) {
                 if (dataClasses[j] == dataClass) revert ConsentRegistryInvalidDataClass(dataClass);
             }

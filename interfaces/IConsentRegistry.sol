@@ -317,6 +317,11 @@ interface IConsentRegistry {
     /// @param dataClass the first of its classes the amendment leaves out.
     error ConsentRegistryClassDropped(bytes32 recordId, bytes32 dataClass);
 
+    /// @notice A record's data class is the id of an anchored record: consents given on that
+    /// record would cover this one.
+    /// @param dataClass the first data class that is a record id.
+    error ConsentRegistryClassIsRecord(bytes32 dataClass);
+
     /// @notice A record's data class is zero or repeated.
     /// @param dataClass the first zero or repeated data class.
     error ConsentRegistryInvalidDataClass(bytes32 dataClass);

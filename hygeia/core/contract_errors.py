@@ -248,6 +248,12 @@ class ConsentRegistryClassDropped(ContractRevertError):
     """
 
 
+class ConsentRegistryClassIsRecord(ContractRevertError):
+    """A record's data class is the id of an anchored record: consents given on that record
+    would cover this one. Arguments: dataClass (bytes32).
+    """
+
+
 class ConsentRegistryConsentMismatch(ContractRevertError):
     """The access is allowed under consent `expected`, not the `given` one. Arguments: expected
     (uint256), given (uint256).
@@ -821,6 +827,7 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ConsentRegistryBreakGlassNotOpen": ConsentRegistryBreakGlassNotOpen,
     "ConsentRegistryBreakGlassOpen": ConsentRegistryBreakGlassOpen,
     "ConsentRegistryClassDropped": ConsentRegistryClassDropped,
+    "ConsentRegistryClassIsRecord": ConsentRegistryClassIsRecord,
     "ConsentRegistryConsentMismatch": ConsentRegistryConsentMismatch,
     "ConsentRegistryConsentNotFound": ConsentRegistryConsentNotFound,
     "ConsentRegistryConsentNotInForce": ConsentRegistryConsentNotInForce,

@@ -22,6 +22,7 @@ from tests.contracts.consent_registry.support import (
     R_NO_PERMIT,
     R_PERMITTED,
     SALT_1,
+    SALT_2,
     TREAT,
     ZERO32,
     access,
@@ -111,6 +112,27 @@ def test_anchor_refuses_a_zero_or_repeated_class(anchor, reverts_with, classes):
     bad = ZERO32 if ZERO32 in classes else OBSERVATION
     with reverts_with("ConsentRegistryInvalidDataClass", bad):
         anchor(SALT_1, classes)
+
+
+def test_a_provider_cannot_file_a_record_under_another_records_id_as_a_class(
+    consent, anchor, grant, patient, provider, insurer, reverts_with, record_1
+):
+    """The insurer may read record 1 only. A provider allowed to collect Observations files a new
+    record of the patient under record 1's id as a class, so the insurer's permit would cover it,
+    then tries the same by amending a record of its own: both refused."""
+    anchor(SALT_1, LAB_OBSERVATION)
+    grant(insurer, targets=[record_1])
+    grant(provider, actions=COLLECT | CORRECT, targets=[OBSERVATION])
+    with reverts_with("ConsentRegistryClassIsRecord", record_1):
+        anchor(SALT_2, [OBSERVATION, record_1], sender=provider)
+    own = anchor(SALT_2, OBSERVATION, sender=provider).return_value
+    with reverts_with("ConsentRegistryClassIsRecord", record_1):
+        consent.amendRecordClasses(
+            own, [OBSERVATION, record_1], CID_2, CT_2, BUNDLE_2, {"from": provider}
+        )
+    with reverts_with("ConsentRegistryClassIsRecord", record_1):  # nor the patient, by mistake
+        consent.amendRecordClasses(own, [record_1], CID_2, CT_2, BUNDLE_2, {"from": patient})
+    assert access(consent, patient, insurer, own)[1] == R_NO_PERMIT
 
 
 # ------------------------------------------------------------------------------ amending classes
