@@ -25,12 +25,13 @@ from hygeia.claims.x12.edi835 import RemittanceFile, remit
 from hygeia.claims.x12.profile import load_profile
 from hygeia.claims.x12.state import DEFAULT_STATE_DIR
 from hygeia.cli.context import Context, add_common_options, resolve_address
-from hygeia.cli.output import Output, write_private_file
+from hygeia.cli.output import Output
 from hygeia.core import artifacts
 from hygeia.core.chain.signers import dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import AppealStatus
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.files import write_owner_only
 from hygeia.core.values import bytes32
 
 Handler = Callable[[Context], int]
@@ -350,7 +351,7 @@ def _report(ctx: Context, result: RunResult, client: ClaimsAdjudicatorClient) ->
         profile = load_profile(args.profile)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_private_file(args.out, (json.dumps(result.document, indent=2) + "\n").encode())
+        write_owner_only(args.out, (json.dumps(result.document, indent=2) + "\n").encode())
     files: list[RemittanceFile] = []
     if profile is not None:
         files = remit(

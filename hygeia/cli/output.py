@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,17 +25,6 @@ from hygeia.core.errors import (
 )
 
 _PIPE_WIDTH = 200
-_OWNER_ONLY = 0o600
-
-
-def write_private_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to `path` readable by its owner only (0600), whatever the umask: decrypted
-    health data never lands in a world-readable file, not even briefly. An existing file is
-    tightened to 0600 before it is overwritten; a symbolic link is refused."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, _OWNER_ONLY)
-    with os.fdopen(fd, "wb") as out:
-        os.fchmod(out.fileno(), _OWNER_ONLY)
-        out.write(data)
 
 
 class _Console(Console):

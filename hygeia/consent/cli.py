@@ -25,6 +25,7 @@ from hygeia.consent.fhir import export_consents
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.files import write_owner_only
 from hygeia.core.times import iso
 from hygeia.records.sharing import ConsentManager, SignedGrant
 from hygeia.records.vault import RecordVault
@@ -420,7 +421,7 @@ def _write_fhir(ctx: Context, document: dict[str, object]) -> None:
         print(text, end="")
         return
     try:
-        ctx.args.out.write_text(text)
+        write_owner_only(ctx.args.out, text)  # a disclosure trail names readers and records
     except OSError as exc:
         raise InvalidInputError(f"cannot write {ctx.args.out}: {exc.strerror}") from None
     ctx.out.progress(f"wrote {ctx.args.out}")
@@ -441,7 +442,7 @@ def _sign(ctx: Context) -> int:
     request = _request(ctx, suite)
     deadline = _now(suite) + timedelta(minutes=ctx.args.valid_minutes)
     signed = manager.sign(suite.sender.signer, request, deadline)
-    ctx.args.out.write_text(json.dumps(signed.to_json(), indent=2) + "\n")
+    write_owner_only(ctx.args.out, json.dumps(signed.to_json(), indent=2) + "\n")
     ctx.out.result(
         {"out": str(ctx.args.out), **signed.to_json()},
         human=f"signed consent written to {ctx.args.out}; anyone can submit it with "

@@ -18,9 +18,9 @@ from hygeia.cli.context import (
     resolve_address,
     secret,
 )
-from hygeia.cli.output import write_private_file
 from hygeia.core.contract_types import Purpose
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.files import write_owner_only
 from hygeia.records.keys import generate_private_key, public_key_bytes, save_private_key
 from hygeia.records.manifests import cid_text
 from hygeia.records.vault import RecordVault
@@ -172,7 +172,7 @@ def _get(ctx: Context) -> int:
     }
     if ctx.args.out is not None:
         try:
-            write_private_file(ctx.args.out, (text + "\n").encode())
+            write_owner_only(ctx.args.out, (text + "\n").encode())
         except OSError as exc:
             raise InvalidInputError(f"cannot write {ctx.args.out}: {exc.strerror}") from None
         ctx.out.result({**meta, "out": str(ctx.args.out)}, human=f"wrote {ctx.args.out}")

@@ -69,6 +69,11 @@ def test_grant_list_and_audit_in_fhir_through_the_cli(
     audit = json.loads(out.read_text())
     assert code == 0 and audit["type"] == "searchset" and audit["total"] == 1
     assert audit["entry"][0]["resource"]["resourceType"] == "AuditEvent"
+    # the disclosure trail says who read which record: no other local user may read it
+    assert out.stat().st_mode & 0o777 == 0o600
+    out.chmod(0o644)  # written again over a file left world-readable: tightened
+    code, _ = cli("consent", "list", "--fhir", "--out", str(out), json_flag=False)
+    assert code == 0 and out.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_consent_the_chain_cannot_express_is_refused_naming_the_element(

@@ -145,6 +145,8 @@ def test_a_signed_consent_is_relayed_by_another_account(cli, world: World, tmp_p
         account="patient",
     )
     assert code == 0 and json.loads(signed.read_text())["signature"].startswith("0x")
+    # the signed grant names the patient, the reader and what it may read: owner-only
+    assert signed.stat().st_mode & 0o777 == 0o600
     code, relayed = cli("consent", "relay", str(signed), account="insurer")
     assert code == 0
     listed = world.suite("patient").consent.consent(

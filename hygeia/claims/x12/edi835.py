@@ -17,7 +17,6 @@ one, else CHK); CLP07 is the payer claim control number (hygeia.claims.ids.payer
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,12 +36,12 @@ from hygeia.claims.x12.validate import Verdict, validate_x12
 from hygeia.core.chain.connection import call_node
 from hygeia.core.contract_types import ClaimState
 from hygeia.core.errors import InvalidInputError, X12Error, X12Issue
+from hygeia.core.files import write_owner_only
 
 _CENTS = 100
 _ID_WIDTH = 15
 _CLP01_MAX = 38
 _CAS_TRIPLETS = 6
-_OWNER_ONLY = 0o600
 #: What an element of ours may carry: no delimiter (* ~ : ^) and nothing outside X12's sets.
 _ELEMENT = re.compile(r"^[A-Za-z0-9 .,&'()/#@!?;=+_-]+$")
 _REMITTED_STATES = (ClaimState.SETTLED, ClaimState.REVERSED, ClaimState.REVERSAL)
@@ -142,7 +141,7 @@ def write_remittances(
         if pending:
             out_dir.mkdir(parents=True, exist_ok=True)
         for path, text, _ in pending:
-            _write_private(path, text)
+            write_owner_only(path, text)  # the 835 names members and claims
     return [written for _, _, written in pending]
 
 
@@ -318,14 +317,6 @@ def _money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), _CENTS)
     return f"{sign}{whole}.{part:02d}"
-
-
-def _write_private(path: Path, text: str) -> None:
-    """The 835 names members and claims: readable by its owner only (0600), never a symlink."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, _OWNER_ONLY)
-    with os.fdopen(fd, "w") as handle:
-        os.fchmod(handle.fileno(), _OWNER_ONLY)
-        handle.write(text)
 
 
 # ---------------------------------------------------------------------------- balancing

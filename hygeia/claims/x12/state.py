@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.core.errors import RemittanceStateError
+from hygeia.core.files import OWNER_ONLY, write_owner_only
 
 DEFAULT_STATE_DIR = Path(".hygeia") / "x12"
 #: ISA13 is 9 digits.
 MAX_CONTROL = 999_999_999
-_OWNER_ONLY = 0o600
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -123,7 +123,7 @@ class RemittanceState:
         failed run leaves it as it was)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, _OWNER_ONLY)
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, OWNER_ONLY)
         except OSError as exc:
             raise RemittanceStateError(
                 f"cannot use the state folder {self.folder}: {exc}"
@@ -152,12 +152,8 @@ class RemittanceState:
     def _save(self, ledger: Ledger) -> None:
         temporary = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _OWNER_ONLY)
-            with os.fdopen(fd, "w") as handle:
-                os.fchmod(handle.fileno(), _OWNER_ONLY)
-                json.dump(ledger.as_json(), handle, indent=1, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
+            text = json.dumps(ledger.as_json(), indent=1, sort_keys=True)
+            write_owner_only(temporary, text, sync=True)
             os.replace(temporary, self.path)
         except OSError as exc:
             raise RemittanceStateError(f"cannot write {self.path}: {exc}") from None

@@ -15,8 +15,8 @@ from hygeia.claims.ids import load_salt
 from hygeia.claims.runner import BatchRunner, Progress
 from hygeia.claims.x12.edi835 import remit
 from hygeia.claims.x12.profile import load_profile
-from hygeia.cli.output import write_private_file
 from hygeia.core.chain.signers import dev_signer
+from hygeia.core.files import write_owner_only
 from hygeia.dev.demo.setup import Cast
 from hygeia.dev.demo.story import Story
 
@@ -62,7 +62,7 @@ def run(cast: Cast, out_dir: Path, story: Story) -> None:
         ],
     )  # fmt: skip
     remittance = out_dir / "remittance.json"
-    write_private_file(remittance, (json.dumps(result.document, indent=2) + "\n").encode())
+    write_owner_only(remittance, (json.dumps(result.document, indent=2) + "\n").encode())
     story.wrote("remittance (JSON, with payer claim control numbers)", str(remittance))
     client = runner.claims
     written = remit(
