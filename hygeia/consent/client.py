@@ -55,6 +55,8 @@ ZERO32 = bytes(32)
 ALL_DATA = ZERO32
 #: Most data classes one record carries.
 MAX_RECORD_CLASSES = ConsentRegistryConstants.MAX_RECORD_CLASSES
+#: Most targets (data classes, records) one grant names.
+MAX_TARGETS = ConsentRegistryConstants.MAX_TARGETS
 #: Longest break-glass access the contract accepts.
 MAX_BREAK_GLASS = timedelta(seconds=ConsentRegistryConstants.MAX_BREAK_GLASS_DURATION)
 EIP712_NAME, EIP712_VERSION = "hygeia.ConsentRegistry", "1"

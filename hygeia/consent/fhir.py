@@ -68,6 +68,7 @@ from web3 import Web3
 from hygeia.consent.client import (
     ALL_DATA,
     MAX_RECORD_CLASSES,
+    MAX_TARGETS,
     Consent,
     ConsentRegistryClient,
     GrantRequest,
@@ -76,6 +77,12 @@ from hygeia.consent.client import data_class_id as class_id_of
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import Action, ProvisionType, Purpose, Role
 from hygeia.core.errors import FhirConsentError, InvalidInputError
+from hygeia.core.fhir_systems import (
+    CONDITION_CATEGORY,
+    OBSERVATION_CATEGORY,
+    RESOURCE_TYPES,
+    V2_DIAGNOSTIC_SERVICE,
+)
 from hygeia.core.times import iso
 
 CONSENT_ACTION = "http://terminology.hl7.org/CodeSystem/consentaction"
@@ -83,10 +90,6 @@ ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
-RESOURCE_TYPES = "http://hl7.org/fhir/resource-types"
-OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
-V2_DIAGNOSTIC_SERVICE = "http://terminology.hl7.org/CodeSystem/v2-0074"
 LOINC = "http://loinc.org"
 #: An account: urn:ietf:rfc:3986 with a CAIP-10 DID, did:pkh:eip155:<chainId>:<address>.
 URI_SYSTEM = "urn:ietf:rfc:3986"
@@ -128,7 +131,6 @@ RECIPIENT_ROLES = frozenset({"PRCP", "IRCP"})
 ALL_ACTIONS = Action.ACCESS | Action.COLLECT | Action.DISCLOSE | Action.CORRECT
 ALL_PURPOSES = Purpose.TREAT | Purpose.ETREAT | Purpose.HPAYMT | Purpose.HOPERAT
 ALL_PURPOSES |= Purpose.HRESCH | Purpose.PUBHLTH
-MAX_TARGETS = 8
 _DID = re.compile(r"did:pkh:eip155:(\d+):(0x[0-9a-fA-F]{40})")
 _HEX32 = re.compile(r"0x[0-9a-fA-F]{64}")
 

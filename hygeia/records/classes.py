@@ -32,13 +32,12 @@ from typing import Any
 
 from hygeia.consent.client import MAX_RECORD_CLASSES, data_class_id
 from hygeia.core.errors import InvalidRecordError
-
-OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-V2_DIAGNOSTIC_SERVICE = "http://terminology.hl7.org/CodeSystem/v2-0074"
-CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
-MEDICATION_REQUEST_CATEGORY = "http://terminology.hl7.org/CodeSystem/medicationrequest-category"
-MEDICATION_STATEMENT_CATEGORY = (
-    "http://terminology.hl7.org/CodeSystem/medication-statement-category"
+from hygeia.core.fhir_systems import (
+    CONDITION_CATEGORY,
+    MEDICATION_REQUEST_CATEGORY,
+    MEDICATION_STATEMENT_CATEGORY,
+    OBSERVATION_CATEGORY,
+    V2_DIAGNOSTIC_SERVICE,
 )
 
 #: Resource type -> the category code systems whose codes are classes of it.
