@@ -465,6 +465,7 @@ contract DrugProvenance is IDrugProvenance {
         address previous = holder.party;
         holder.party = msg.sender;
         holder.companyPrefixLength = companyPrefixLength;
+        holder.isParty = isParty;
         if (isParty) _partyGlns[msg.sender] = gln;
         emit GlnRegistered(gln, msg.sender, companyPrefixLength, isParty, previous);
     }
@@ -541,13 +542,19 @@ contract DrugProvenance is IDrugProvenance {
     /// @inheritdoc IDrugProvenance
     function glnHolderOf(uint64 gln) external view returns (address, uint8) {
         GlnHolder storage holder = _glnHolders[gln];
-        return (holder.party, holder.companyPrefixLength);
+        address party = holder.party;
+        uint8 length = holder.companyPrefixLength;
+        // A binding lasts while its binder holds the prefix: void after a revocation or a move.
+        if (party == address(0) || !_isLicensee(party, gln, length)) return (address(0), 0);
+        return (party, length);
     }
 
     /// @inheritdoc IDrugProvenance
     function partyGlnOf(address account) external view returns (uint64) {
         uint64 gln = _partyGlns[account];
-        return _glnHolders[gln].party == account ? gln : 0;
+        GlnHolder storage holder = _glnHolders[gln];
+        bool held = holder.party == account && holder.isParty && _isLicensee(account, gln, holder.companyPrefixLength);
+        return held ? gln : 0;
     }
 
     /// @inheritdoc IDrugProvenance

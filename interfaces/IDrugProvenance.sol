@@ -142,9 +142,11 @@ interface IDrugProvenance {
     /// @notice The trading partner a GLN names, see {registerGln}. One storage slot.
     /// @param party the licensee of the GLN's company prefix that bound it.
     /// @param companyPrefixLength digits of the GS1 company prefix at the start of the GLN.
+    /// @param isParty whether it was bound last as the party's own GLN (PGLN), not a site's.
     struct GlnHolder {
         address party;
         uint8 companyPrefixLength;
+        bool isParty;
     }
 
     /// @notice A caller's standing in a lot's chain of custody, see {quarantine}.
@@ -970,7 +972,9 @@ interface IDrugProvenance {
     /// identifiers that readers check here. Only the licensee of the GLN's GS1 company prefix
     /// (recorded by a regulator with {licenseCompanyPrefix}) may bind it, so no party can claim
     /// another's GLN; after the prefix moves to a new licensee, the new licensee takes the GLN
-    /// over by binding it again. A new PGLN replaces the caller's previous one.
+    /// over by binding it again; a GLN whose binder no longer holds the prefix (revoked or moved)
+    /// names nobody. A new PGLN replaces the caller's previous one; binding the caller's PGLN
+    /// again as a site leaves the caller with no PGLN.
     /// @dev Requirements: caller is an authorized trading partner; `gln` is a GLN-13 with a
     /// correct check digit; `companyPrefixLength` is 6 to 12 and the caller is the sole licensee
     /// of the GLN's first `companyPrefixLength` digits. Emits {GlnRegistered}.
@@ -1128,15 +1132,17 @@ interface IDrugProvenance {
     /// @notice The party the GLN `gln` names (as its PGLN or one of its sites).
     /// @dev Requirements: none.
     /// @param gln the GLN-13, as a number.
-    /// @return party the trading partner that bound it last; zero if none.
-    /// @return companyPrefixLength digits of the GS1 company prefix at the start of `gln`.
+    /// @return party the trading partner that bound it last, while it is still the licensee of
+    /// the GLN's company prefix; zero if none, or if the prefix was revoked or moved since.
+    /// @return companyPrefixLength digits of the GS1 company prefix at the start of `gln`; zero
+    /// when `party` is.
     function glnHolderOf(uint64 gln) external view returns (address party, uint8 companyPrefixLength);
 
     /// @notice The party GLN (PGLN) of `account`.
     /// @dev Requirements: none.
     /// @param account the party.
-    /// @return gln its PGLN; zero if it bound none, or its PGLN was taken over by a new licensee
-    /// of the GLN's company prefix.
+    /// @return gln its PGLN; zero if it bound none, its PGLN was bound since as a site or taken
+    /// over by a new licensee of the GLN's company prefix, or the prefix is no longer its own.
     function partyGlnOf(address account) external view returns (uint64 gln);
 
     /// @notice The key of lot `lot` of `gtin`: `keccak256(abi.encode(gtin, lot))`.

@@ -146,6 +146,14 @@ class Indexer:
             return None
         return Block(int(block["number"]), HexBytes(block["hash"]).to_0x_hex())
 
+    def _parent(self, number: int) -> str | None:
+        """The hash of the parent of the chain's block at `number` now (None: no such block)."""
+        try:
+            block = self._node(lambda: self.w3.eth.get_block(number))
+        except BlockNotFound:
+            return None
+        return HexBytes(block["parentHash"]).to_0x_hex()
+
     def _head(self) -> int:
         return int(self._node(lambda: self.w3.eth.block_number))
 
@@ -189,7 +197,7 @@ class Indexer:
             if first > target:
                 return progress
             last = min(target, first + self.range - 1)
-            step = self._index_range(first, last)
+            step = self._index_range(first, last, cursor)
             if step is None:  # the chain moved under the range: check again
                 continue
             blocks, events = step
@@ -234,9 +242,17 @@ class Indexer:
         progress.reorgs += 1
         return fork
 
-    def _index_range(self, first: int, last: int) -> tuple[int, int] | None:
+    def _index_range(
+        self, first: int, last: int, cursor: Block | None = None
+    ) -> tuple[int, int] | None:
         """Index blocks first..last (shrinking the range while the node refuses it); the blocks
-        and events written, or None when the chain reorganised while the range was read."""
+        and events written, or None when the chain reorganised while the range was read.
+
+        Before anything is written, the chain is asked again, after eth_getLogs answered, for
+        the hash of every block the logs carry, of the range's last block, and for the parent of
+        its first block (which must be the stored cursor): a reorganisation anywhere in the
+        range, or between the cursor's check and the logs, makes the range be read again (after
+        the caller rolls back to the fork point if the cursor itself was abandoned)."""
         while True:
             try:
                 raw = self._get_logs(first, last)
@@ -266,6 +282,13 @@ class Indexer:
                 return None  # the last block changed between the two requests
             rows.append(row)
             blocks[row.block_number] = Block(row.block_number, row.block_hash)
+        for number, block in sorted(blocks.items()):
+            if number != last and self._block(number) != block:
+                return None  # a block inside the range changed after eth_getLogs read it
+        if cursor is not None and first == cursor.number + 1 and self._parent(first) != cursor.hash:
+            return None  # the cursor was abandoned after it was checked
+        if self._block(last) != end:
+            return None
         self.store.write_range(blocks.values(), rows, end)
         if self.range < self.max_range:  # grow back after a refusal, one doubling per success
             self.range = min(self.max_range, self.range * 2)

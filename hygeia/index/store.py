@@ -85,7 +85,7 @@ def engine_for(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database))
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -95,6 +95,17 @@ def engine_for(url: str) -> Engine:
     raise InvalidInputError(
         f"index URL {url!r}: only sqlite:///path and postgresql://... are supported"
     )
+
+
+def _create_private(path: Path) -> None:
+    """A new SQLite index is its owner's only, like the suite's other files: its folder 0700,
+    the file 0600 (SQLite gives its WAL and shared-memory files the database's mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

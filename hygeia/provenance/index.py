@@ -44,9 +44,12 @@ class SerialIndex:
         path = self._path(tree.root)
         if path.exists():
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(b"".join(sorted(tree.leaves)))
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(b"".join(sorted(tree.leaves)))
         os.replace(partial, path)
 
     def contains(self, root: bytes, leaf: bytes) -> bool:

@@ -193,19 +193,55 @@ class TraceReader:
         self.client = client
         self.store = store
         self._gln_log: list[ChainEvent] | None = None
+        self._licence_log: list[ChainEvent] = []
 
     # ------------------------------------------------------------------ parties' GLNs
     def gln_holder_at(self, gln: int, block: int, index: int) -> str | None:
         """The party GLN `gln` named when the event at (`block`, `index`) was mined: the last
-        GlnRegistered before it (a later licensee's takeover does not rewrite old events)."""
+        GlnRegistered before it (a later licensee's takeover does not rewrite old events), while
+        its binder was still the licensee of the GLN's company prefix then (the last
+        CompanyPrefixLicensed or CompanyPrefixRevoked of that prefix before the event); None
+        otherwise. When nothing about the GLN or its prefix happened since, the holder is also
+        confirmed against the contract's storage (`glnHolderOf` now): logs that disagree with it
+        raise IntegrityError."""
         if self._gln_log is None:
             self._gln_log = self.events("GlnRegistered", {})
-        holder = None
+            licences = self.events("CompanyPrefixLicensed", {})
+            licences += self.events("CompanyPrefixRevoked", {})
+            self._licence_log = sorted(licences, key=lambda e: (e.block, e.index))
+        at = (block, index)
+        binding: ChainEvent | None = None
         for event in self._gln_log:
-            if (event.block, event.index) > (block, index):
+            if (event.block, event.index) > at:
                 break
             if int(event.args["gln"]) == gln:
-                holder = str(event.args["party"])
+                binding = event
+        holder = None if binding is None else str(binding.args["party"])
+        later = any((e.block, e.index) > at and int(e.args["gln"]) == gln for e in self._gln_log)
+        if binding is not None:
+            length = int(binding.args["companyPrefixLength"])
+            prefix = gln // 10 ** (13 - length)
+            licensee: str | None = None
+            for event in self._licence_log:
+                if (int(event.args["companyPrefix"]), int(event.args["length"])) != (
+                    prefix,
+                    length,
+                ):
+                    continue
+                if (event.block, event.index) > at:
+                    later = True
+                    break
+                licensed = event.name == "CompanyPrefixLicensed"
+                licensee = str(event.args["manufacturer"]) if licensed else None
+            if licensee != holder:
+                holder = None  # the prefix was revoked or moved after the binding
+        if not later:
+            now, _ = self.client.gln_holder_of(gln)
+            if now != holder:
+                raise IntegrityError(
+                    f"the events say GLN {gs1.gln13(gln)} names {holder or 'nobody'}, the "
+                    f"contract's storage says {now or 'nobody'}"
+                )
         return holder
 
     def check_glns(self, chain: ChainEvent, event: dict[str, Any]) -> None:

@@ -176,3 +176,73 @@ def test_confirmations_hold_back_the_newest_blocks(
         assert store.dump()["logs"] == [r for r in everything if r[0] <= final]  # type: ignore[attr-defined]
     finally:
         store.close()
+
+
+def test_a_reorganisation_inside_a_range_while_it_is_read_keeps_no_abandoned_event(
+    own_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain reorganises between eth_getLogs and the write, at a block inside the range
+    (its last blocks, empty, are mined again): the logs of the abandoned blocks are not kept."""
+    w3 = own_chain.w3
+    emit(own_chain, 3)
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    emit(own_chain, 6)
+    for _ in range(4):
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    store = IndexStore(new_index())
+    try:
+        indexer = Indexer(w3, deployment_of(own_chain), store, max_range=10_000)
+        real = indexer._get_logs
+        forked: list[int] = []
+
+        def get_logs_then_fork(first: int, last: int) -> list[Any]:
+            logs = real(first, last)
+            if not forked:
+                forked.append(last)
+                w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+                emit(own_chain, 6, salt=1)  # other blocks in the range's middle
+                for _ in range(4):
+                    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+            return logs
+
+        monkeypatch.setattr(indexer, "_get_logs", get_logs_then_fork)
+        indexer.run_once()
+        assert forked and w3.eth.block_number == forked[0]
+        indexer.run_once()
+        assert store.dump() == fresh_dump(own_chain, new_index())
+    finally:
+        store.close()
+
+
+def test_a_reorganisation_after_the_cursor_check_is_caught_by_the_next_blocks_parent(
+    own_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexed tip is abandoned right after the follower checked it, and the next range is
+    empty blocks of the new branch: the range is not joined to the abandoned tip."""
+    w3 = own_chain.w3
+    emit(own_chain, 3)
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    emit(own_chain, 3)
+    store = IndexStore(new_index())
+    try:
+        indexer = Indexer(w3, deployment_of(own_chain), store, max_range=10_000)
+        indexer.run_once()
+        real = indexer._head
+        forked: list[bool] = []
+
+        def fork_then_head() -> int:
+            if not forked:
+                forked.append(True)
+                w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+                emit(own_chain, 3, salt=1)
+                for _ in range(4):
+                    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+            return real()
+
+        monkeypatch.setattr(indexer, "_head", fork_then_head)
+        indexer.run_once()
+        indexer.run_once()
+        assert forked
+        assert store.dump() == fresh_dump(own_chain, new_index())
+    finally:
+        store.close()

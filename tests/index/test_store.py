@@ -3,6 +3,8 @@ database, a database that refuses connections."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hygeia.core.errors import IndexMismatchError, IndexUnavailableError, InvalidInputError
@@ -85,3 +87,15 @@ def test_urls() -> None:
         IndexStore("mysql://x@localhost/db")
     with pytest.raises(InvalidInputError, match="not a database URL"):
         IndexStore("not a url")
+
+
+def test_a_new_sqlite_index_is_its_owners_only(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "index"
+    store = IndexStore(f"sqlite:///{folder / 'chain.sqlite'}")
+    try:
+        store.prepare(1, GENESIS, CONTRACTS)
+    finally:
+        store.close()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    files = sorted(folder.iterdir())
+    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files), files

@@ -464,3 +464,35 @@ def test_verify_searches_other_lots_through_the_index_once(
     found = reader_flow(flow_as, store, index).verify(GTIN, SERIALS[30], "OTHER", EXPIRY)
     assert found.status is VerificationStatus.MISMATCH
     assert found.lot_key == ids.lot_key(GTIN, ids.digest("GLN-LOT"))
+
+
+def test_a_gln_named_after_its_prefix_was_revoked_fails_the_trace(
+    flow_as: Flows, product: int, address_of: Callable[[str], str]
+) -> None:
+    """The attack: the distributor's prefix licence is revoked, and it keeps anchoring events
+    at its former site GLN; the trace refuses them (its events before the revocation stand)."""
+    maker, wholesaler = flow_as("manufacturer"), flow_as("distributor")
+    regulator = flow_as("regulator").client
+    stock = maker.commission(GTIN, "REVOKED-LOT", EXPIRY, ["RV1"]).id
+    shipment = maker.ship(stock, address_of("distributor")).id
+    wholesaler.receive(shipment)
+    regulator.revoke_company_prefix(PREFIXES["distributor"])
+    try:
+        own_site = gs1.sgln_uri(GLNS["distributor"], 7)
+        event = epcis.object_event(
+            event_time=datetime(2030, 1, 2, tzinfo=timezone.utc),
+            action="OBSERVE",
+            biz_step="sensor_reporting",
+            disposition=None,
+            read_point=own_site,
+            lot_class=gs1.lgtin_uri(GTIN, 7, "REVOKED-LOT"),
+        )
+        doc = epcis.with_event_ids(epcis.document([event], created=datetime.now(timezone.utc)))
+        cid = wholesaler.store.add(epcis.encode(doc))
+        digest = epcis.hash_digest(doc["epcisBody"]["eventList"][0]["eventID"])
+        wholesaler.client.record_sensor_readings(shipment, 500, 600, digest, bytes(CID.parse(cid)))
+        reader = flow_as("pharmacy")
+        with pytest.raises(IntegrityError, match=own_site.replace(".", r"\.")):
+            reader.reader.export(reader.custody(GTIN, "REVOKED-LOT"))
+    finally:
+        regulator.license_company_prefix(PREFIXES["distributor"], wholesaler.me)

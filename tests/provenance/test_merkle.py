@@ -106,3 +106,14 @@ def test_a_tree_of_100000_serials_proves_its_last_serial() -> None:
     tree = LotTree(ids.unit_leaf(614141000418, f"SN{i:08d}") for i in range(100_000))
     leaf = ids.unit_leaf(614141000418, "SN00099999")
     assert process_proof(tree.proof(leaf), leaf) == tree.root
+
+
+def test_the_serial_index_is_its_owners_only(tmp_path: Path) -> None:
+    from hygeia.provenance.index import SerialIndex
+
+    index = SerialIndex(tmp_path / "serials")
+    tree = LotTree([bytes([n]) * 32 for n in range(1, 5)])
+    index.add(tree)
+    assert (tmp_path / "serials").stat().st_mode & 0o777 == 0o700
+    files = list((tmp_path / "serials").iterdir())
+    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files)

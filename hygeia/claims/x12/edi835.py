@@ -16,7 +16,9 @@ one, else CHK); CLP07 is the payer claim control number (hygeia.claims.ids.payer
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from hygeia.claims.x12.state import Forward, Ledger, RemittanceState
 from hygeia.claims.x12.validate import Verdict, validate_x12
 from hygeia.core.chain.connection import call_node
 from hygeia.core.contract_types import ClaimState
-from hygeia.core.errors import InvalidInputError, X12Error, X12Issue
+from hygeia.core.errors import InvalidInputError, RemittanceStateError, X12Error, X12Issue
 from hygeia.core.files import write_owner_only
 
 _CENTS = 100
@@ -115,6 +117,7 @@ def write_remittances(
 
     pending: list[tuple[Path, str, RemittanceFile]] = []
     with state.open() as ledger:
+        _publish_pending(ledger)  # what a stopped run numbered, first
         for npi in sorted(groups):
             payee, group = groups[npi]
             new = [c for c in group if ledger.remitted_in(scope, c.record.claim_id) is None]
@@ -138,11 +141,60 @@ def write_remittances(
             pending.append(
                 (path, text, RemittanceFile(path, npi, control, len(new), payment, verdict))
             )
-        if pending:
-            out_dir.mkdir(parents=True, exist_ok=True)
+        if not pending:
+            return []
+        # Crash safety: the files go to temporary names first, then the ledger (their control
+        # numbers, the records they remit) is saved, then they are published under their own
+        # names, never over another file. A run stopped before the save published nothing (its
+        # numbers are free again); one stopped after it is finished by the next run.
+        out_dir.mkdir(parents=True, exist_ok=True)
         for path, text, _ in pending:
-            write_owner_only(path, text)  # the 835 names members and claims
+            write_owner_only(_temporary(path), text, sync=True)  # names members and claims
+            ledger.pending[str(path.absolute())] = _digest(text)
+        state.commit(ledger)
+        _publish_pending(ledger)
     return [written for _, _, written in pending]
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _publish_pending(ledger: Ledger) -> None:
+    """Move the 835s the ledger numbered to their own names (see write_remittances): a file
+    already there is kept if it is the same text, and is never replaced by another."""
+    for name, digest in sorted(ledger.pending.items()):
+        path = Path(name)
+        temporary = _temporary(path)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            if _file_digest(path) != digest:
+                raise RemittanceStateError(
+                    f"{path} exists with other content: the 835 numbered for it is left in "
+                    f"{temporary}; nothing was overwritten"
+                ) from None
+        except FileNotFoundError:
+            if _file_digest(path) != digest:
+                raise RemittanceStateError(
+                    f"the 835 {path} was numbered in the remittance state but neither it nor "
+                    f"{temporary} is there"
+                ) from None
+        except OSError as exc:
+            raise RemittanceStateError(f"cannot publish {path}: {exc}") from None
+        temporary.unlink(missing_ok=True)
+        del ledger.pending[name]
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return _digest(path.read_text())
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
 
 
 def _transaction(

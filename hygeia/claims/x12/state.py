@@ -6,7 +6,9 @@
 - which claim records were remitted, per deployment (chain id and adjudicator address), so a
   rerun writes nothing new for them, and in which file;
 - the balance carried forward per payee (PLB FB) when a reversal took back more than an 835
-  paid: recovered from that payee's next payments.
+  paid: recovered from that payee's next payments;
+- the 835 files numbered but not yet published (a run stopped between saving the ledger and
+  renaming its files): the next run publishes them before anything else.
 
 The file is read and written under an exclusive lock (`flock` on `<sender>.lock`), so two runs
 at once take distinct numbers; it is replaced atomically and readable by its owner only (0600),
@@ -50,6 +52,9 @@ class Ledger:
     control: int = 0
     remitted: dict[str, dict[str, int]] = field(default_factory=dict)
     forward: dict[str, dict[str, Forward]] = field(default_factory=dict)
+    #: 835 files numbered and saved in the ledger but not yet published (moved from their
+    #: temporary name to their own): {path: sha256 of the text}. A run finishes them first.
+    pending: dict[str, str] = field(default_factory=dict)
 
     def next_control(self) -> int:
         if self.control >= MAX_CONTROL:
@@ -85,6 +90,7 @@ class Ledger:
                 scope: {p: {"amount": f.amount, "reference": f.reference} for p, f in book.items()}
                 for scope, book in self.forward.items()
             },
+            "pending": dict(self.pending),
         }
 
     @classmethod
@@ -103,6 +109,7 @@ class Ledger:
                     }
                     for scope, book in data.get("forward", {}).items()
                 },
+                pending={str(k): str(v) for k, v in data.get("pending", {}).items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RemittanceStateError(f"{path} is not a remittance state file: {exc}") from None
@@ -136,6 +143,11 @@ class RemittanceState:
         finally:
             fcntl.flock(lock_fd, fcntl.LOCK_UN)
             os.close(lock_fd)
+
+    def commit(self, ledger: Ledger) -> None:
+        """Save the ledger now, inside `open` (the control numbers it gave out are then never
+        given out again, whatever happens next)."""
+        self._save(ledger)
 
     def _load(self) -> Ledger:
         try:

@@ -5,6 +5,7 @@ an 835 of its own."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hygeia.claims.remittance import ReportedClaim
 from hygeia.claims.x12.edi835 import balance_issues, write_remittances
 from hygeia.claims.x12.profile import PayerProfile, load_profile
 from hygeia.claims.x12.state import RemittanceState
-from hygeia.core.errors import PayerProfileError, X12Error
+from hygeia.core.errors import PayerProfileError, RemittanceStateError, X12Error
 from tests.claims.conftest import DATA, RunnerFactory, claim_ids_of
 from tests.claims.x12.support import assert_valid_835, segments
 
@@ -181,3 +182,109 @@ def test_a_payee_missing_from_the_profile_and_an_invalid_835_write_nothing(
     # Nothing was recorded: the next run starts at control number 1.
     first = write(result.claims, runner.claims.claim_lines, profile, tmp_path / "s", tmp_path / "o")
     assert [f.control for f in first] == [1, 2]
+
+
+LATER = datetime(2025, 11, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def _published(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(out.glob("835-*.x12"))}
+
+
+def test_a_crash_before_the_ledger_is_saved_publishes_nothing_and_overwrites_nothing(
+    make_runner: RunnerFactory,
+    batch: Batch,
+    profile: PayerProfile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runner = make_runner()
+    result = runner.run(batch)
+    state = RemittanceState(tmp_path / "s", "GOLDHEALTH")
+
+    def crash(self: RemittanceState, ledger: object) -> None:
+        raise RemittanceStateError("the disk went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RemittanceState, "_save", crash)
+        with pytest.raises(RemittanceStateError):
+            write(result.claims, runner.claims.claim_lines, profile, tmp_path / "s", tmp_path)
+    # Nothing was sent under the control numbers the ledger does not hold.
+    assert _published(tmp_path) == {}
+
+    files = write_remittances(
+        result.claims, runner.claims.claim_lines, profile=profile, state=state, scope=SCOPE,
+        out_dir=tmp_path, created=LATER,
+    )  # fmt: skip
+    assert [f.control for f in files] == [1, 2]
+    first = _published(tmp_path)
+    assert len(first) == 2 and not list(tmp_path.glob(".835-*"))
+    # A rerun numbers nothing again and leaves the files as they are.
+    assert write(result.claims, runner.claims.claim_lines, profile, tmp_path / "s", tmp_path) == []
+    assert _published(tmp_path) == first
+
+
+def test_a_crash_after_the_ledger_is_saved_is_finished_by_the_next_run(
+    make_runner: RunnerFactory,
+    batch: Batch,
+    profile: PayerProfile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runner = make_runner()
+    result = runner.run(batch)
+    out = tmp_path / "out"
+
+    def crash(*args: object) -> None:
+        raise OSError("killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "link", crash)
+        patch.setattr(os, "replace", _only_for_json(os.replace))
+        with pytest.raises(RemittanceStateError):
+            write(result.claims, runner.claims.claim_lines, profile, tmp_path / "s", out)
+    assert _published(out) == {}
+
+    # The next run (later, with other content had it renumbered) publishes what was numbered,
+    # takes no control number twice and remits no claim twice.
+    again = write_remittances(
+        result.claims, runner.claims.claim_lines, profile=profile,
+        state=RemittanceState(tmp_path / "s", "GOLDHEALTH"), scope=SCOPE, out_dir=out,
+        created=LATER,
+    )  # fmt: skip
+    assert again == []
+    published = _published(out)
+    assert sorted(published) == ["835-1234567893-000000001.x12", "835-1999999984-000000002.x12"]
+    assert all("*251103*1405*" in text for text in published.values())  # the first run's
+    assert not list(out.glob(".835-*"))
+    other = write_remittances(
+        result.claims, runner.claims.claim_lines, profile=profile,
+        state=RemittanceState(tmp_path / "s", "GOLDHEALTH"), scope="other", out_dir=out,
+        created=LATER,
+    )  # fmt: skip
+    assert [f.control for f in other] == [3, 4]
+
+
+def _only_for_json(replace):  # type: ignore[no-untyped-def]
+    """os.replace that works for the ledger only (not for an 835)."""
+
+    def guarded(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst).endswith(".x12"):
+            raise OSError("killed")
+        return replace(src, dst)
+
+    return guarded
+
+
+def test_an_835_never_replaces_a_file_with_other_content(
+    make_runner: RunnerFactory, batch: Batch, profile: PayerProfile, tmp_path: Path
+) -> None:
+    runner = make_runner()
+    result = runner.run(batch)
+    # The state folder was lost, the files it numbered were not: the numbers come again.
+    earlier = tmp_path / "835-1234567893-000000001.x12"
+    earlier.write_text("ISA*an 835 already sent~")
+
+    with pytest.raises(RemittanceStateError, match="other content"):
+        write(result.claims, runner.claims.claim_lines, profile, tmp_path / "s", tmp_path)
+    assert earlier.read_text() == "ISA*an 835 already sent~"

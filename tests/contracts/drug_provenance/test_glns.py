@@ -140,6 +140,39 @@ def test_a_revoked_licensee_may_no_longer_bind_glns(
         provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
 
 
+def test_a_revoked_licensee_no_longer_holds_the_glns_it_bound(provenance, manufacturer, regulator):
+    provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
+    provenance.registerGln(MAKER_SITE, PREFIX_LENGTH, False, {"from": manufacturer})
+    provenance.revokeCompanyPrefix(COMPANY_PREFIX, PREFIX_LENGTH, {"from": regulator})
+
+    assert holder(provenance, MAKER_GLN) == (ZERO_ADDRESS, 0)
+    assert holder(provenance, MAKER_SITE) == (ZERO_ADDRESS, 0)
+    assert provenance.partyGlnOf(manufacturer) == 0
+
+
+def test_a_former_licensee_no_longer_holds_a_gln_the_new_licensee_has_not_bound_yet(
+    provenance, manufacturer, rival, regulator
+):
+    provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
+    provenance.licenseCompanyPrefix(COMPANY_PREFIX, PREFIX_LENGTH, rival, {"from": regulator})
+
+    assert holder(provenance, MAKER_GLN) == (ZERO_ADDRESS, 0)
+    assert provenance.partyGlnOf(manufacturer) == 0
+    # Licensed back to it, its binding holds again.
+    provenance.licenseCompanyPrefix(
+        COMPANY_PREFIX, PREFIX_LENGTH, manufacturer, {"from": regulator}
+    )
+    assert holder(provenance, MAKER_GLN) == (manufacturer, PREFIX_LENGTH)
+
+
+def test_a_pgln_bound_again_as_a_site_is_no_longer_the_partys_gln(provenance, manufacturer):
+    provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, True, {"from": manufacturer})
+    provenance.registerGln(MAKER_GLN, PREFIX_LENGTH, False, {"from": manufacturer})
+
+    assert holder(provenance, MAKER_GLN) == (manufacturer, PREFIX_LENGTH)
+    assert provenance.partyGlnOf(manufacturer) == 0
+
+
 @pytest.mark.parametrize(
     "number",
     [
