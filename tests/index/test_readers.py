@@ -115,7 +115,8 @@ def test_an_index_of_another_chain_or_none_at_all_is_refused_by_name(
         IndexedLogs.for_deployment(new_index(), w3, deployment)
     from tests.chains import anvil_chain
 
-    with anvil_chain(tmp_path_factory.mktemp("other-chain")) as other:
+    # Another chain id: two fresh Anvils started in the same second are otherwise the same chain.
+    with anvil_chain(tmp_path_factory.mktemp("other-chain"), chain_id=1337) as other:
         other.deploy()
         url = new_index()
         index_once(other, url).close()
