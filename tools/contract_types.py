@@ -24,7 +24,7 @@ from typing import Any
 HEADER = '''"""{doc}
 
 Generated from the compiler output by tools/export_artifacts.py: do not edit. Run
-`bin/brownie compile && .venv/bin/python tools/export_artifacts.py` after changing a contract.
+`bin/brownie compile --all && .venv/bin/python tools/export_artifacts.py` after changing a contract.
 """
 '''
 

@@ -10,7 +10,7 @@ Each derives from hygeia.core.errors.ContractRevertError; enum arguments arrive 
 enum (hygeia.core.contract_types).
 
 Generated from the compiler output by tools/export_artifacts.py: do not edit. Run
-`bin/brownie compile && .venv/bin/python tools/export_artifacts.py` after changing a contract.
+`bin/brownie compile --all && .venv/bin/python tools/export_artifacts.py` after changing a contract.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The contracts' enums, flags, roles and constants, as Python types.
 
 Generated from the compiler output by tools/export_artifacts.py: do not edit. Run
-`bin/brownie compile && .venv/bin/python tools/export_artifacts.py` after changing a contract.
+`bin/brownie compile --all && .venv/bin/python tools/export_artifacts.py` after changing a contract.
 """
 
 from __future__ import annotations
