@@ -3,7 +3,6 @@ bytes8, day numbers, and claim ids as the contract derives them."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +13,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.files import write_owner_only
 from hygeia.core.values import bytes32
 
 EPOCH = date(1970, 1, 1)
@@ -148,7 +148,5 @@ def load_salt(path: Path) -> bytes:
         return salt
     path.parent.mkdir(parents=True, exist_ok=True)
     salt = secrets.token_bytes(SALT_BYTES)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(salt.hex() + "\n")
+    write_owner_only(path, salt.hex() + "\n", exclusive=True)
     return salt

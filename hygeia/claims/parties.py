@@ -24,7 +24,7 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, block_time, call_node
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
-from hygeia.core.contract_types import CredentialStatus, Role
+from hygeia.core.contract_types import Role
 from hygeia.core.errors import AccountError
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.records.keys import public_key_bytes, stand_in_private_key
@@ -92,16 +92,8 @@ class LocalParties:
 
     def ensure_credential(self, address: str, role: Role, *, license_id: str) -> None:
         """Have the regulator credential `address` for `role` unless it is active already."""
-        if self.regulator.is_active(address, role):
-            return
-        status = self.regulator.credential_of(address, role).status
-        if status in (CredentialStatus.ACTIVE, CredentialStatus.SUSPENDED):
-            raise AccountError(
-                f"{address} holds a {status.name.lower()} {role.name.lower()} credential that "
-                "is not active now; a regulator must renew or reinstate it"
-            )
         now = block_time(self.w3)
-        self.regulator.issue_credential(
+        self.regulator.ensure_credential(
             address,
             role,
             license_id=license_id,

@@ -16,7 +16,7 @@ from hygeia.core.chain.eip712 import typed_data
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import CredentialStatus, Role
-from hygeia.core.errors import InvalidInputError
+from hygeia.core.errors import AccountError, InvalidInputError
 from hygeia.core.times import from_unix, iso, parse_iso, to_unix
 from hygeia.core.values import checksum_address
 
@@ -249,6 +249,37 @@ class ParticipantRegistryClient(ContractClient):
             to_unix(valid_until, "valid until"),
         )
         return self._transact(fn)
+
+    def ensure_credential(
+        self,
+        account: str,
+        role: Role,
+        *,
+        license_id: str,
+        jurisdiction: str,
+        valid_from: datetime,
+        valid_until: datetime,
+    ) -> Receipt | None:
+        """Issue `account` a `role` credential unless it holds an active one (None then). A
+        credential on record that is not active now (suspended, or outside its validity) is
+        refused with AccountError: renewing or reinstating it is a regulator's decision, never a
+        side effect of setting up."""
+        if self.is_active(account, role):
+            return None
+        status = self.credential_of(account, role).status
+        if status in (CredentialStatus.ACTIVE, CredentialStatus.SUSPENDED):
+            raise AccountError(
+                f"{account} holds a {status.name.lower()} {role.name.lower()} credential that "
+                "is not active now; a regulator must renew or reinstate it"
+            )
+        return self.issue_credential(
+            account,
+            role,
+            license_id=license_id,
+            jurisdiction=jurisdiction,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
 
     def renew_credential(self, account: str, role: Role, valid_until: datetime) -> Receipt:
         fn = self.contract.functions.renewCredential(

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from hygeia.core.errors import AccountError, EncryptionKeyPasswordError, InvalidInputError
+from hygeia.core.files import write_owner_only
 
 PUBLIC_KEY_SIZE = 32
 
@@ -61,8 +62,8 @@ def save_private_key(
 ) -> None:
     """Write ``key`` to a new 0600 file as password-encrypted PKCS#8 PEM.
 
-    The file is created exclusively (``O_EXCL``) with its final mode, so it is never readable by
-    others even briefly, and an existing key file is never replaced.
+    The file is created exclusively with its final mode, so it is never readable by others even
+    briefly, and an existing key file is never replaced.
     """
     secret = _password_bytes(password)
     pem = key.private_bytes(
@@ -71,12 +72,9 @@ def save_private_key(
         serialization.BestAvailableEncryption(secret),
     )
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_owner_only(path, pem, exclusive=True)
     except FileExistsError:
         raise AccountError(f"refusing to overwrite existing key file {os.fspath(path)}") from None
-    with os.fdopen(fd, "wb") as out:
-        os.fchmod(out.fileno(), 0o600)  # the umask may have removed bits; make the mode exact
-        out.write(pem)
 
 
 def load_private_key(path: str | os.PathLike[str], password: str | bytes) -> X25519PrivateKey:

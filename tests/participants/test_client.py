@@ -15,7 +15,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from hygeia.core.contract_types import CredentialStatus, Role
-from hygeia.core.errors import InvalidInputError, TransactionFailedError
+from hygeia.core.errors import AccountError, InvalidInputError, TransactionFailedError
 from hygeia.participants.client import encode_jurisdiction, license_hash, parse_x25519_key
 from hygeia.suite import Suite
 
@@ -95,6 +95,28 @@ def test_credential_round_trip_through_the_chain(
     assert (
         regulator.credential_of(distributor, Role.DISTRIBUTOR).status is CredentialStatus.SUSPENDED
     )
+
+
+def test_ensure_credential_issues_once_and_never_overrides_a_regulators_suspension(
+    suite_as: Factory, w3: Web3, chain_now: datetime
+) -> None:
+    regulator = suite_as("regulator").participants
+    wholesaler = w3.eth.accounts[6]
+    terms = dict(
+        license_id="WDD-0077",
+        jurisdiction="US-PA",
+        valid_from=chain_now - MINUTE,
+        valid_until=chain_now + DAY,
+    )
+    first = regulator.ensure_credential(wholesaler, Role.DISTRIBUTOR, **terms)  # type: ignore[arg-type]
+    assert first is not None and regulator.is_active(wholesaler, Role.DISTRIBUTOR)
+    nonce = w3.eth.get_transaction_count(w3.eth.accounts[1])
+    assert regulator.ensure_credential(wholesaler, Role.DISTRIBUTOR, **terms) is None  # type: ignore[arg-type]
+    regulator.suspend_credential(wholesaler, Role.DISTRIBUTOR)
+    with pytest.raises(AccountError, match="suspended distributor credential"):
+        regulator.ensure_credential(wholesaler, Role.DISTRIBUTOR, **terms)  # type: ignore[arg-type]
+    assert w3.eth.get_transaction_count(w3.eth.accounts[1]) == nonce + 1  # only the suspension
+    assert not regulator.is_active(wholesaler, Role.DISTRIBUTOR)
 
 
 def test_patient_registration_publishes_the_encryption_key(suite_as: Factory, w3: Web3) -> None:

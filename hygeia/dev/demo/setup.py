@@ -96,11 +96,11 @@ def prepare(url: str, deployments: Path, state: Path, log: Callable[[str], None]
     regulator = cast.suite("regulator").participants
     now = cast.now()
     for name, role in CREDENTIALS.items():
-        if not regulator.is_active(cast.address(name), role):
-            receipt = regulator.issue_credential(
-                cast.address(name), role, license_id=f"DEMO-{name.upper()}", jurisdiction="US-NY",
-                valid_from=now - timedelta(minutes=1), valid_until=now + 5 * YEAR,
-            )  # fmt: skip
+        receipt = regulator.ensure_credential(
+            cast.address(name), role, license_id=f"DEMO-{name.upper()}", jurisdiction="US-NY",
+            valid_from=now - timedelta(minutes=1), valid_until=now + 5 * YEAR,
+        )  # fmt: skip
+        if receipt is not None:
             cast.setup_gas[f"issue credential to {name}"] = receipt.gas_used
     for name in (*PATIENTS, *CREDENTIALS):
         cast.keys[name] = _key(state / "keys" / f"{name}.pem")

@@ -1,0 +1,69 @@
+"""Owner-only files: the one writer of every file that holds health data or leads to it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hygeia.core.files import write_owner_only
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that would leave new files world-readable (and writable)."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_file_is_its_owners_only_whatever_the_umask(tmp_path: Path, open_umask: None) -> None:
+    path = tmp_path / "bundle.json"
+    write_owner_only(path, "{}")
+    assert path.read_text() == "{}"
+    assert mode_of(path) == 0o600
+
+
+def test_an_existing_world_readable_file_is_tightened_before_it_is_overwritten(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("old contents that are longer")
+    path.chmod(0o644)
+    write_owner_only(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert mode_of(path) == 0o600
+
+
+def test_a_symbolic_link_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_text("keep")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    with pytest.raises(OSError):
+        write_owner_only(link, "overwrite")
+    assert target.read_text() == "keep"
+
+
+def test_an_exclusive_write_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "salt"
+    write_owner_only(path, "first", exclusive=True)
+    with pytest.raises(FileExistsError):
+        write_owner_only(path, "second", exclusive=True)
+    assert path.read_text() == "first"
+    assert mode_of(path) == 0o600
+
+
+def test_a_synced_write_is_complete_when_it_returns(tmp_path: Path) -> None:
+    path = tmp_path / "835.tmp"
+    write_owner_only(path, b"ISA*" * 1000, sync=True)
+    assert path.read_bytes() == b"ISA*" * 1000
