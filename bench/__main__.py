@@ -16,10 +16,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import claims, compile_time, gas, machine, records, report, throughput
+from bench import claims, compile_time, gas, machine, records, report, sdk_speed, throughput
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "claims", "records", "compile")
+PARTS = ("gas", "throughput", "sdk", "claims", "records", "compile")
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -40,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.gas = gas.run(progress)
         if "throughput" in parts:
             results.throughput = throughput.run(progress, args.transactions)
+        if "sdk" in parts:
+            results.sdk_speed = sdk_speed.run(progress, args.transactions, args.rounds)
         if "claims" in parts:
             results.claims = claims.run(progress, args.claims)
         if "records" in parts:
@@ -70,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--transactions", type=_positive, default=DEFAULT_TRANSACTIONS,
         help=f"transactions per throughput mode (default {DEFAULT_TRANSACTIONS})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rounds", type=_positive, default=sdk_speed.DEFAULT_ROUNDS,
+        help=f"rounds of the SDK-beside-raw-web3.py part (default {sdk_speed.DEFAULT_ROUNDS})",
     )  # fmt: skip
     parser.add_argument(
         "--claims", type=_positive, default=claims.DEFAULT_CLAIMS,

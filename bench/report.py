@@ -12,6 +12,7 @@ from bench.compile_time import CompileTimes
 from bench.gas import GasRow
 from bench.machine import Machine
 from bench.records import RecordsRow
+from bench.sdk_speed import SdkSpeedRow
 from bench.throughput import ThroughputRow
 from hygeia.core.errors import InvalidInputError
 
@@ -26,6 +27,7 @@ class Results:
     commit: str
     gas: list[GasRow] = field(default_factory=list)
     throughput: list[ThroughputRow] = field(default_factory=list)
+    sdk_speed: list[SdkSpeedRow] = field(default_factory=list)
     records: list[RecordsRow] = field(default_factory=list)
     compile: CompileTimes | None = None
     claims: ClaimsBatchResult | None = None
@@ -59,6 +61,10 @@ def to_json(results: Results) -> dict[str, Any]:
         ]
     if results.throughput:
         doc["throughput"] = [asdict(row) for row in results.throughput]
+    if results.sdk_speed:
+        doc["sdk_speed"] = [
+            {**asdict(row), "ratio": round(row.ratio, 3)} for row in results.sdk_speed
+        ]
     if results.records:
         doc["records"] = [asdict(row) for row in results.records]
     if results.compile is not None:
@@ -84,6 +90,9 @@ def to_markdown(results: Results) -> str:
         parts += ["**Gas per operation beside its EVM floor**", _gas_table(results.gas)]
     if results.throughput:
         parts += ["**Throughput on Anvil**", _throughput_table(results.throughput)]
+    if results.sdk_speed:
+        parts += ["**The SDK beside raw web3.py (locally held key)**"]
+        parts += [_sdk_speed_table(results.sdk_speed)]
     if results.records:
         parts += [
             "**Records: encrypt + store, beside the store's raw add (MB/s, MB = 10^6 bytes)**",
@@ -158,6 +167,16 @@ def _throughput_table(rows: list[ThroughputRow]) -> str:
         for r in rows
     ]
     return _table(header, cells, right=(2, 3, 4))
+
+
+def _sdk_speed_table(rows: list[SdkSpeedRow]) -> str:
+    header = ["mode", "transactions", "rounds", "raw web3.py tx/s", "SDK tx/s", "SDK / raw"]
+    cells = [
+        [r.mode, str(r.transactions), str(r.rounds)]
+        + [f"{r.raw_per_second:,.0f}", f"{r.sdk_per_second:,.0f}", f"{r.ratio:.2f}x"]
+        for r in rows
+    ]
+    return _table(header, cells, right=(1, 2, 3, 4, 5))
 
 
 def _records_table(rows: list[RecordsRow]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rich.progress import Progress
 
-from bench import claims, compile_time, records, report, throughput
+from bench import claims, compile_time, records, report, sdk_speed, throughput
 from bench.__main__ import BENCHMARKS_PAGE, _parser, main
 from bench.compile_time import CompileError
 from hygeia.core.errors import InvalidInputError
@@ -61,6 +61,12 @@ def test_throughput_sends_every_transaction_in_each_mode(progress: Progress) -> 
         (name, mode) for name in throughput.WORKLOADS for mode in throughput.MODES
     ]
     assert all(r.transactions == 3 and r.per_second > 0 for r in rows)
+
+
+def test_the_sdk_and_raw_web3_each_send_every_grant_in_each_mode(progress: Progress) -> None:
+    rows = sdk_speed.run(progress, count=3, rounds=1)
+    assert [r.mode for r in rows] == list(sdk_speed.MODES)
+    assert all(r.transactions == 3 and r.raw_per_second > 0 and r.sdk_per_second > 0 for r in rows)
 
 
 def test_a_claims_batch_runs_end_to_end(progress: Progress) -> None:

@@ -19,6 +19,13 @@ from hygeia.core.chain.reverts import RevertDecoder
 from hygeia.core.chain.signers import Signer
 from hygeia.core.errors import RPCUnavailableError, TransactionFailedError
 
+# How long fee parameters looked up from the node are reused. Each transaction looking them up
+# again costs two RPCs (a third of a locally signed send); the max fee keeps twice the base fee
+# as headroom (web3's own rule), enough for six full blocks of EIP-1559 increases, and a send the
+# node refuses as underpriced looks them up afresh and is sent once more.
+FEE_TTL_SECONDS = 2.0
+_UNDERPRICED = ("less than block base fee", "underpriced", "fee cap")
+
 
 @dataclass(frozen=True)
 class Receipt:
@@ -60,6 +67,8 @@ class TxSender:
             self.chain_id = int(w3.eth.chain_id)
         self._poll = 0.005 if self.chain_id in LOCAL_CHAIN_IDS else 0.5
         self._next_nonce: int | None = None
+        self._fees: dict[str, int] | None = None
+        self._fees_read_at = 0.0
 
     @property
     def address(self) -> str:
@@ -79,25 +88,35 @@ class TxSender:
         """Send without waiting (pipelining); nonces are tracked locally after the first send.
 
         If the node says the nonce is too low (another sender used this account meanwhile), the
-        nonce is read again from the node and the transaction is sent once more.
+        nonce is read again from the node and the transaction is sent once more; if it says the
+        fees are too low (the base fee rose past the reused fees), so are the fees.
         """
         with self._node():
             for attempt in range(2):
-                params: dict[str, Any] = {"from": self.signer.address, "nonce": self._take_nonce()}
+                params: dict[str, Any] = {
+                    "from": self.signer.address,
+                    "nonce": self._take_nonce(),
+                    "chainId": self.chain_id,
+                    **self._fee_params(),
+                }
                 if gas is not None:
                     params["gas"] = gas
                 try:
+                    # the gas estimate in here checks the fees too
                     tx = fn.build_transaction(params)  # type: ignore[arg-type]
+                    return self.signer.send(self.w3, dict(tx))
                 except ContractLogicError as exc:
                     self._next_nonce = None  # the nonce was not used
                     raise self._decoder.from_exception(exc) from None
-                try:
-                    return self.signer.send(self.w3, dict(tx))
                 except Exception as exc:
                     self._next_nonce = None
-                    if attempt == 0 and "nonce too low" in str(exc).lower():
-                        continue
-                    raise
+                    message = str(exc).lower()
+                    if any(sign in message for sign in _UNDERPRICED):
+                        self._fees = None
+                    elif "nonce too low" not in message:
+                        raise
+                    if attempt == 1:
+                        raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def wait(self, tx_hash: HexBytes) -> Receipt:
@@ -133,6 +152,20 @@ class TxSender:
         nonce = self._next_nonce
         self._next_nonce += 1
         return nonce
+
+    def _fee_params(self) -> dict[str, int]:
+        """EIP-1559 fees (a legacy gas price on a chain without a base fee), read from the node
+        at most every FEE_TTL_SECONDS."""
+        now = time.monotonic()
+        if self._fees is None or now - self._fees_read_at > FEE_TTL_SECONDS:
+            base = self.w3.eth.get_block("pending").get("baseFeePerGas")
+            if base is None:
+                self._fees = {"gasPrice": int(self.w3.eth.gas_price)}
+            else:
+                tip = int(self.w3.eth.max_priority_fee)
+                self._fees = {"maxPriorityFeePerGas": tip, "maxFeePerGas": 2 * int(base) + tip}
+            self._fees_read_at = now
+        return self._fees
 
     def _await_confirmations(self, block: int) -> None:
         if self._confirmations == 1:

@@ -1,13 +1,24 @@
-"""TxSender nonce handling when two senders share one account (e.g. two backend workers)."""
+"""TxSender: nonces when two senders share one account (e.g. two backend workers), and fees
+read once for a burst of transactions yet never left below a risen base fee."""
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, dev_signer
+from hygeia.core.chain.signers import KeySigner
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
+from tests.chains import anvil_chain
 
 
 def test_a_sender_recovers_when_another_sender_used_its_next_nonce(
@@ -25,3 +36,67 @@ def test_a_sender_recovers_when_another_sender_used_its_next_nonce(
     first.set_encryption_key("33" * 32)
 
     assert first.encryption_key_of(signer.address) == bytes.fromhex("33" * 32)
+
+
+def _count_requests(w3: Web3, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count the JSON-RPC methods `w3` asks its node from now on."""
+    counts: Counter[str] = Counter()
+    ask = w3.manager.request_blocking
+
+    def counting(method: str, params: Any, *args: Any, **kwargs: Any) -> Any:
+        counts[str(method)] += 1
+        return ask(method, params, *args, **kwargs)
+
+    monkeypatch.setattr(w3.manager, "request_blocking", counting)
+    return counts
+
+
+def test_a_locally_signing_sender_reads_fees_once_for_a_burst_of_transactions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with anvil_chain(tmp_path) as chain:
+        address = chain.deploy().deployment.address_of("ParticipantRegistry")
+        key: LocalAccount = Account.create()
+        chain.w3.eth.wait_for_transaction_receipt(
+            chain.w3.eth.send_transaction(
+                {"from": chain.w3.eth.accounts[0], "to": key.address, "value": 10**18}
+            )
+        )
+        sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
+        registry = ParticipantRegistryClient(chain.w3, address, sender)
+        registry.register_patient("aa" * 32)
+        sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
+        counts = _count_requests(chain.w3, monkeypatch)
+        hashes = [
+            sender.send(registry.contract.functions.setEncryptionKey(bytes([i + 1]) * 32))
+            for i in range(5)
+        ]
+        for tx_hash in hashes:
+            sender.wait(tx_hash)
+    assert counts["eth_maxPriorityFeePerGas"] == 1 and counts["eth_getBlockByNumber"] == 1
+    assert counts["eth_sendRawTransaction"] == 5
+    per_transaction = {"eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionReceipt"}
+    once = {"eth_maxPriorityFeePerGas", "eth_getBlockByNumber", "eth_getTransactionCount"}
+    # web3's validation asks the chain id per request; connect() has the provider answer it
+    # from its cache, so it does not reach the node.
+    once.add("eth_chainId")
+    assert set(counts) <= per_transaction | once
+
+
+def test_a_sender_whose_reused_fees_fall_below_a_risen_base_fee_reads_them_again(
+    tmp_path: Path,
+) -> None:
+    with anvil_chain(tmp_path) as chain:
+        sender = chain.sender("regulator")
+        registry = ParticipantRegistryClient(
+            chain.w3, chain.deploy().deployment.address_of("ParticipantRegistry"), sender
+        )
+        registry.set_encryption_key("11" * 32)  # fees read and kept
+        risen = 50 * 10**9
+        chain.w3.provider.make_request(RPCEndpoint("anvil_setNextBlockBaseFeePerGas"), [hex(risen)])
+
+        receipt = registry.set_encryption_key("22" * 32)
+
+        block = chain.w3.eth.get_block(receipt.block_number)
+        assert block["baseFeePerGas"] == risen
+        assert registry.encryption_key_of(sender.address) == bytes.fromhex("22" * 32)
