@@ -35,7 +35,7 @@ from hygeia.consent.fhir import (
     consent_resource_id,
     validate_resource,
 )
-from hygeia.core.chain.connection import block_time
+from hygeia.core.chain.connection import block_time, block_times
 from hygeia.core.times import iso
 
 DCM = "http://dicom.nema.org/resources/ontology/DCM"
@@ -58,11 +58,10 @@ def audit_events_to_fhir(
 ) -> dict[str, Any]:
     """`patient`'s audit trail as a Bundle of FHIR R4 AuditEvents, oldest first."""
     chain_id = int(consent.w3.eth.chain_id)
-    times: dict[int, datetime] = {}
+    events = consent.audit_trail(patient, from_block)
+    times = block_times(consent.w3, (event.block_number for event in events))
     entries = []
-    for event in consent.audit_trail(patient, from_block):
-        if event.block_number not in times:
-            times[event.block_number] = block_time(consent.w3, event.block_number)
+    for event in events:
         resource = audit_event(event, times[event.block_number], chain_id, consent.address)
         entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
     now = block_time(consent.w3)

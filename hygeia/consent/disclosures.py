@@ -4,11 +4,10 @@ and under which consent, with every break-glass opening and closing, from on-cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from hygeia.consent.client import AuditEvent, ConsentRegistryClient
-from hygeia.core.chain.connection import block_time
+from hygeia.consent.client import ConsentRegistryClient
+from hygeia.core.chain.connection import block_times
 from hygeia.core.times import iso
 
 
@@ -31,16 +30,11 @@ def accounting_of_disclosures(
     consent: ConsentRegistryClient, patient: str, from_block: int = 0
 ) -> list[Disclosure]:
     """Every audited event of `patient`, oldest first, with the block time of each."""
-    times: dict[int, datetime] = {}
-
-    def when(event: AuditEvent) -> str:
-        if event.block_number not in times:
-            times[event.block_number] = block_time(consent.w3, event.block_number)
-        return iso(times[event.block_number])
-
+    events = consent.audit_trail(patient, from_block)
+    times = block_times(consent.w3, (event.block_number for event in events))
     return [
         Disclosure(
-            when=when(event),
+            when=iso(times[event.block_number]),
             event=event.kind,
             actor=event.actor,
             record_id="0x" + event.record_id.hex() if event.record_id else None,
@@ -49,5 +43,5 @@ def accounting_of_disclosures(
             ends_at=iso(event.ends_at) if event.ends_at else None,
             tx_hash=event.tx_hash,
         )
-        for event in consent.audit_trail(patient, from_block)
+        for event in events
     ]

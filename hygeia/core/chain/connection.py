@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import requests
+from eth_typing import BlockNumber
 from web3 import HTTPProvider, Web3
 from web3.types import BlockIdentifier, RPCEndpoint
 
@@ -59,3 +61,27 @@ def block_time(w3: Web3, block: BlockIdentifier = "latest") -> datetime:
     """The timestamp of `block` (the chain's own clock: what `block.timestamp` is to a contract)."""
     rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
     return from_unix(int(call_node(rpc, lambda: w3.eth.get_block(block))["timestamp"]))
+
+
+# Blocks asked per JSON-RPC batch: one round trip for this many timestamps.
+_BLOCKS_PER_BATCH = 500
+
+
+def block_times(w3: Web3, blocks: Iterable[int]) -> dict[int, datetime]:
+    """The timestamps of `blocks`, each block asked once, in JSON-RPC batches (an accounting of
+    20,000 accesses otherwise makes 20,000 round trips)."""
+    rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
+    wanted = sorted(set(blocks))
+    times: dict[int, datetime] = {}
+    for start in range(0, len(wanted), _BLOCKS_PER_BATCH):
+        chunk = wanted[start : start + _BLOCKS_PER_BATCH]
+
+        def fetch(chunk: list[int] = chunk) -> list[Any]:
+            with w3.batch_requests() as batch:
+                for number in chunk:
+                    batch.add(w3.eth.get_block(BlockNumber(number)))
+                return list(batch.execute())
+
+        for number, block in zip(chunk, call_node(rpc, fetch), strict=True):
+            times[number] = from_unix(int(block["timestamp"]))
+    return times
