@@ -141,9 +141,7 @@ def audit_bundle(services: GatewayServices, patient: str, account: str) -> dict[
     return bundle(entries, bundle_type="searchset", now=services.now())
 
 
-def revoke_transaction(
-    services: GatewayServices, resource_id: str, account: str
-) -> dict[str, str]:
+def revoke_transaction(services: GatewayServices, resource_id: str, account: str) -> dict[str, str]:
     """The unsigned transaction (`from`, `to`, `data`) by which `account`, the patient or a
     delegate, revokes what remains of a consent; the wallet signs and sends it."""
     number = consent_number(resource_id)

@@ -84,7 +84,7 @@ class SessionManager:
     def new_nonce(self) -> str:
         """A fresh nonce, usable once, within `nonce_ttl`."""
         now = self.services.now()
-        nonce = generate_nonce()
+        nonce = str(generate_nonce())
         with self._lock:
             self._nonces = {n: t for n, t in self._nonces.items() if t > now}
             self._nonces[nonce] = now + self.nonce_ttl

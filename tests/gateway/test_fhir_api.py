@@ -13,13 +13,16 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhirpy import SyncFHIRClient
 
 from hygeia.consent.fhir import consent_resource_id
-from tests.gateway.web import (  # noqa: F401 (fixtures are found by name)
+from tests.gateway import web
+from tests.gateway.web import (
     Gateway,
-    gateway,
     serving,
     sign_in,
-    world,
 )
+
+# The fixtures these tests use, found by name.
+world = web.world
+gateway = web.gateway
 
 
 def _get(gateway: Gateway, path: str, token: str | None) -> tuple[int, dict[str, Any]]:

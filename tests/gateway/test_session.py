@@ -8,16 +8,19 @@ from datetime import datetime, timedelta, timezone
 from eth_account import Account
 
 from hygeia.gateway.session import SessionManager
-from tests.gateway.web import (  # noqa: F401 (fixtures are found by name)
+from tests.gateway import web
+from tests.gateway.web import (
     ORIGIN,
     Gateway,
-    gateway,
     key_sign,
     sign_in,
     siwe_text,
     wallet_sign,
-    world,
 )
+
+# The fixtures these tests use, found by name.
+world = web.world
+gateway = web.gateway
 
 
 def _nonce(gateway: Gateway) -> str:
@@ -53,8 +56,11 @@ def test_a_message_for_another_domain_is_refused(gateway: Gateway) -> None:
     # A phishing site relays a message its victim signed for it.
     address = gateway.world.address("patient")
     text = siwe_text(
-        address, _nonce(gateway), chain_id=_chain_id(gateway),
-        domain="evil.example", uri="http://evil.example/",
+        address,
+        _nonce(gateway),
+        chain_id=_chain_id(gateway),
+        domain="evil.example",
+        uri="http://evil.example/",
     )
     status, body = _verify(gateway, text, wallet_sign(gateway.world.chain.w3, address, text))
     assert status == 401
@@ -106,8 +112,11 @@ def test_an_expired_message_is_refused(gateway: Gateway) -> None:
     address = gateway.world.address("patient")
     past = datetime.now(timezone.utc) - timedelta(hours=2)
     text = siwe_text(
-        address, _nonce(gateway), chain_id=_chain_id(gateway),
-        issued=past, expires=past + timedelta(minutes=5),
+        address,
+        _nonce(gateway),
+        chain_id=_chain_id(gateway),
+        issued=past,
+        expires=past + timedelta(minutes=5),
     )
     status, body = _verify(gateway, text, wallet_sign(gateway.world.chain.w3, address, text))
     assert status == 401 and "ExpiredMessage" in body["error_description"]

@@ -150,8 +150,9 @@ def web_app(services: GatewayServices, sessions: SessionManager) -> FastAPI:
 
 
 @contextmanager
-def gateway_over(world: World, state: Path, *, domain: str = DOMAIN, origin: str = ORIGIN,
-                 extra: Any = None) -> Iterator[Gateway]:
+def gateway_over(
+    world: World, state: Path, *, domain: str = DOMAIN, origin: str = ORIGIN, extra: Any = None
+) -> Iterator[Gateway]:
     clock = Clock()
     services, store = services_over(world, clock)
     sessions = SessionManager(services, domain=domain, uri=origin)

@@ -95,7 +95,9 @@ def check(services: GatewayServices, store: ContentStore, text: str) -> VerifyVi
     except HygeiaError as exc:
         return _with(view, detail=f"{view.detail} (custody unavailable: {exc})")
     holding = custody.holding_of_serial(identifier.serial)
-    steps = tuple(CustodyStep(_event_text(e.name), e.block) for e in custody.unit_events(answer.serial))
+    steps = tuple(
+        CustodyStep(_event_text(e.name), e.block) for e in custody.unit_events(answer.serial)
+    )
     return _with(
         view,
         custodian=None if holding is None else holding.custodian,
@@ -112,8 +114,12 @@ def _headline(answer: Verification, shown: dict[str, str]) -> VerifyView:
     info = answer.additional_info
     if info is not None:
         headline = _ALERTS.get(info, info.upper())
-        return VerifyView(headline, "alert", f"Verified, but {info.lower()}: do not dispense", shown, lms)
-    return VerifyView("VALID", "ok", "The product identifier matches the manufacturer's records", shown, lms)
+        return VerifyView(
+            headline, "alert", f"Verified, but {info.lower()}: do not dispense", shown, lms
+        )
+    return VerifyView(
+        "VALID", "ok", "The product identifier matches the manufacturer's records", shown, lms
+    )
 
 
 def _with(view: VerifyView, **changes: object) -> VerifyView:

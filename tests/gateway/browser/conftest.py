@@ -24,8 +24,8 @@ from tests.chains import Chain
 from tests.gateway.web import (
     Clock,
     World,
-    serving,
     services_over,
+    serving,
     web_app,
     world_on_chain,
 )
@@ -108,7 +108,9 @@ def supply_chain(chain: Chain, store: LocalStore) -> None:
 
     def flow(name: str) -> ProvenanceFlow:
         return ProvenanceFlow(
-            chain.suite(name).provenance, store, chain_id=w3.eth.chain_id,
+            chain.suite(name).provenance,
+            store,
+            chain_id=w3.eth.chain_id,
             clock=lambda: block_time(w3),
         )
 

@@ -37,7 +37,9 @@ def _wallet(rpc: str, account: str) -> str:
         }}
         const response = await fetch({json.dumps(rpc)}, {{
           method: "POST", headers: {{"Content-Type": "application/json"}},
-          body: JSON.stringify({{jsonrpc: "2.0", id: 1, method: call.method, params: call.params || []}})
+          body: JSON.stringify(
+            {{jsonrpc: "2.0", id: 1, method: call.method, params: call.params || []}}
+          )
         }});
         const answer = await response.json();
         if (answer.error) {{ throw new Error(answer.error.message); }}
@@ -166,7 +168,9 @@ def test_a_patient_signs_in_sees_its_consents_and_disclosures_and_revokes_one(
     _wait(browser, seen.text_to_be_present_in_element((By.ID, "status"), "Revoked in block"))
     shots(browser, "patient-revoked")
     # The chain has it now; the page reads the index, caught up here as `hygeia index` would.
-    consent = world.chain.suite("patient").consent.consent(world.patient, world.consents["provider"])
+    consent = world.chain.suite("patient").consent.consent(
+        world.patient, world.consents["provider"]
+    )
     assert consent.revoked_by == world.patient
     world.reindex()
     browser.find_element(By.ID, "refresh").click()
