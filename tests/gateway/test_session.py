@@ -3,6 +3,7 @@ a fresh message of this gateway, signed by its own account, is refused by name."
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from eth_account import Account
@@ -188,3 +189,12 @@ def test_a_token_expires_after_fifteen_minutes(gateway: Gateway) -> None:
     gateway.clock.offset = timedelta(minutes=15, seconds=1)
     status, body = _who(gateway, token)
     assert status == 401 and "expired" in body["error_description"]
+
+
+def test_two_racing_requests_with_one_signed_message_sign_in_once(gateway: Gateway) -> None:
+    address = gateway.world.address("patient")
+    text = siwe_text(address, _nonce(gateway), chain_id=_chain_id(gateway))
+    signature = wallet_sign(gateway.world.chain.w3, address, text)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: _verify(gateway, text, signature)[0], range(8)))
+    assert sorted(answers) == [200] + [401] * 7

@@ -17,7 +17,6 @@ from hygeia.core.chain import block_time, dev_signer
 from hygeia.core.contract_types import Role
 from hygeia.core.store import LocalStore
 from hygeia.gateway.pages import pages_router
-from hygeia.gateway.services import GatewayServices
 from hygeia.gateway.session import SessionManager
 from hygeia.provenance.workflow import ProvenanceFlow
 from tests.chains import Chain
@@ -150,6 +149,3 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 yield Site(world, base, clock)
         finally:
             index.close()
-
-
-__all__ = ["GatewayServices"]
