@@ -2,9 +2,10 @@
 read through the suite (its past events from the event index).
 
 - The patient and its delegates read everything: every Consent, every AuditEvent.
-- A grantee holding an in-force permit from the patient (an account grant, unrevoked on some
-  target, inside its period) reads the Consents that name it, and nothing else: the other
-  grants and the accounting of disclosures are the patient's own business.
+- A grantee holding an in-force permit from the patient (unrevoked on some target, inside its
+  period; granted to its account, or to a suite role it holds an active credential for) reads
+  the Consents that name it (its account or those roles), and nothing else: the other grants
+  and the accounting of disclosures are the patient's own business.
 - Anyone else is refused (ReadRefused), without saying whether the patient has consents at all.
 """
 
@@ -75,19 +76,27 @@ def standing(services: GatewayServices, patient: str, account: str) -> Standing:
     if consent.is_delegate(patient, account):
         return Standing("delegate")
     now = services.now()
-    if any(_in_force_permit(c, account, now) for c in consent.consents(patient)):
+    consents = consent.consents(patient)
+    if any(_in_force_permit(c, now) and _names(services, c, account) for c in consents):
         return Standing("grantee")
     raise ReadRefused(f"{account} may not read the resources of patient {patient}")
 
 
-def _in_force_permit(consent: Consent, account: str, now: datetime) -> bool:
+def _in_force_permit(consent: Consent, now: datetime) -> bool:
     return (
         consent.kind is ProvisionType.PERMIT
-        and consent.grantee == account
         and consent.status(now) in ("active", "partly-revoked")
         and (consent.end is None or now <= consent.end)
         and now >= consent.start
     )
+
+
+def _names(services: GatewayServices, consent: Consent, account: str) -> bool:
+    """Whether `consent` is granted to `account`: to it, or to a role it holds now."""
+    role = consent.grantee_role
+    if role is None:
+        return consent.grantee == account
+    return services.suite.participants.is_active(account, role)
 
 
 def visible_consents(services: GatewayServices, patient: str, account: str) -> list[Consent]:
@@ -96,7 +105,7 @@ def visible_consents(services: GatewayServices, patient: str, account: str) -> l
     consents = services.suite.consent.consents(patient)
     if seen.reads_everything:
         return consents
-    return [c for c in consents if c.grantee == account]
+    return [c for c in consents if _names(services, c, account)]
 
 
 def consents_bundle(services: GatewayServices, patient: str, account: str) -> dict[str, Any]:

@@ -101,6 +101,18 @@ def test_a_grantee_with_a_permit_in_force_reads_only_the_consents_naming_it(
     assert status == 403 and _outcome(body) == "forbidden"
 
 
+def test_a_holder_of_a_role_granted_a_permit_reads_the_consents_naming_the_role(
+    gateway: Gateway,
+) -> None:
+    world = gateway.world
+    token = sign_in(gateway, "insurer")
+    status, bundle = _get(gateway, f"/fhir/Consent?patient={world.patient}", token)
+    assert status == 200
+    assert _consent_ids(bundle) == {consent_resource_id(world.consents["insurers"])}
+    status, body = _get(gateway, f"/fhir/AuditEvent?patient={world.patient}", token)
+    assert status == 403 and _outcome(body) == "forbidden"
+
+
 def test_a_grantee_whose_consent_was_revoked_reads_nothing(gateway: Gateway) -> None:
     token = sign_in(gateway, "specialist")
     status, body = _get(gateway, f"/fhir/Consent?patient={gateway.world.patient}", token)

@@ -75,8 +75,9 @@ class World:
 
 def patient_history(chain: Chain) -> tuple[str, dict[str, int]]:
     """The patient registers, permits the provider and the specialist to read its lab results
-    (the specialist's consent revoked since), denies the insurer, appoints the guardian as
-    delegate; the provider opens and closes break-glass (the disclosures)."""
+    (the specialist's consent revoked since) and every active insurer to read them for payment
+    (the insurer is credentialed, the pharmacy is not), appoints the guardian as delegate; the
+    provider opens and closes break-glass (the disclosures)."""
     w3 = chain.w3
     patient = chain.suite("patient")
     me = dev_signer(w3, "patient").address
@@ -94,15 +95,25 @@ def patient_history(chain: Chain) -> tuple[str, dict[str, int]]:
         )
         _, ids[grantee] = patient.consent.grant(me, request)
     patient.consent.revoke(patient.consent.consent(me, ids["specialist"]))
-    patient.consent.appoint_delegate(dev_signer(w3, "guardian").address)
-    chain.suite("regulator").participants.issue_credential(
-        dev_signer(w3, "provider").address,
-        Role.PROVIDER,
-        license_id="L-provider",
-        jurisdiction="US-CA",
-        valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=365),
+    every_insurer = GrantRequest(
+        Action.ACCESS,
+        Purpose.HPAYMT,
+        start=now - timedelta(minutes=1),
+        end=None,
+        grantee_role=Role.INSURER,
+        targets=(LAB,),
     )
+    _, ids["insurers"] = patient.consent.grant(me, every_insurer)
+    patient.consent.appoint_delegate(dev_signer(w3, "guardian").address)
+    for name, role in (("provider", Role.PROVIDER), ("insurer", Role.INSURER)):
+        chain.suite("regulator").participants.issue_credential(
+            dev_signer(w3, name).address,
+            role,
+            license_id=f"L-{name}",
+            jurisdiction="US-CA",
+            valid_from=now - timedelta(days=1),
+            valid_until=now + timedelta(days=365),
+        )
     doctor = chain.suite("provider").consent
     doctor.open_break_glass(me, "unconscious on arrival", timedelta(hours=1))
     doctor.close_break_glass(me)

@@ -38,9 +38,7 @@ SERIALS = [f"SN{i:04d}" for i in range(6)]
 def chromium_paths() -> tuple[str, str] | str:
     """(chromium, chromedriver), or why they cannot be used."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver") or (
-        "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
-    )
+    driver = shutil.which("chromedriver")
     if browser is None or driver is None:
         return (
             "no Chromium: Debian's chromium and chromium-driver are not installed "
