@@ -40,7 +40,7 @@ SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-confi
 .PHONY: setup demo test bench lint format audit clean
 
 setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks $(STAMPS)/audit \
-	$(STAMPS)/postgresql
+	$(STAMPS)/postgresql $(STAMPS)/chromium
 
 # setuptools tells every editable install of a package found in the project root (hygeia/) that
 # "folders in your working directory with the same name as your package may take precedence
@@ -96,6 +96,23 @@ $(STAMPS)/postgresql:
 		echo "PostgreSQL could not be installed: the index's PostgreSQL tests will skip" >&2; \
 	else \
 		echo "no PostgreSQL server (install Debian's postgresql): the index's PostgreSQL tests will skip" >&2; \
+	fi
+	@touch $@
+
+# The gateway's pages are tested in headless Chromium driven by Selenium with the system
+# chromedriver (Selenium Manager's own browser download fails offline): Debian's chromium and
+# chromium-driver, installed here when absent and when apt-get may (as root). Without them the
+# browser tests skip and say why.
+$(STAMPS)/chromium:
+	@mkdir -p $(STAMPS)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "==> Chromium and its driver (Debian's chromium, chromium-driver) for the pages' tests"; \
+		{ apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; } || \
+		echo "Chromium could not be installed: the gateway's browser tests will skip" >&2; \
+	else \
+		echo "no Chromium (install Debian's chromium and chromium-driver): the browser tests will skip" >&2; \
 	fi
 	@touch $@
 

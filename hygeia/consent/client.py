@@ -23,6 +23,7 @@ from typing import Any
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 from web3.exceptions import MismatchedABI
 
 from hygeia.core.chain.contract import ContractClient
@@ -413,18 +414,26 @@ class ConsentRegistryClient(ContractClient):
 
     def revoke(self, consent: Consent) -> Receipt:
         """Revoke what remains of a consent, addressed by where its grant stored it."""
+        return self._transact(self._revoke_fn(consent))
+
+    def revoke_call(self, consent: Consent) -> tuple[str, str]:
+        """The (to, data) of the transaction revoking what remains of `consent`, for a wallet
+        that signs and sends it itself (the patient's, on the gateway's page)."""
+        fn = self._revoke_fn(consent)
+        return self.address, str(fn._encode_transaction_data())
+
+    def _revoke_fn(self, consent: Consent) -> ContractFunction:
         remaining = consent.remaining_targets
         if not remaining:
             raise InvalidInputError(f"consent {consent.consent_id} is already revoked")
         role = consent.grantee_role
-        fn = self.contract.functions.revoke(
+        return self.contract.functions.revoke(
             consent.patient,
             consent.consent_id,
             consent.grantee or "0x" + "00" * 20,
             role.id if role else ZERO32,
             [] if remaining == (ALL_DATA,) else list(remaining),
         )
-        return self._transact(fn)
 
     def share_consent_keys(self, consent: Consent, key_bundle_cid: bytes) -> Receipt:
         """Publish a key manifest for an account grantee of an unrevoked permit."""

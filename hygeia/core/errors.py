@@ -69,6 +69,15 @@ class AccountError(HygeiaError):
     """An account could not be loaded or used (missing keystore, wrong password, unknown name)."""
 
 
+class SignInError(AccountError):
+    """A Sign-In with Ethereum (EIP-4361) message was refused: another domain, URI or chain, a
+    nonce not issued or already used, an expired message, or a signature by another account."""
+
+
+class SessionTokenError(AccountError):
+    """A gateway bearer token was refused: missing, malformed, forged or expired."""
+
+
 # --- content store and records ----------------------------------------------------------------
 
 
