@@ -74,6 +74,10 @@ class SignInError(AccountError):
     nonce not issued or already used, an expired message, or a signature by another account."""
 
 
+class SignInBusyError(SignInError):
+    """The gateway holds as many unused sign-in nonces as it allows: try again when some expire."""
+
+
 class SessionTokenError(AccountError):
     """A gateway bearer token was refused: missing, malformed, forged or expired."""
 

@@ -35,7 +35,7 @@ from pydantic import BaseModel, Field
 from siwe import SiweMessage, VerificationError, generate_nonce
 from web3 import Web3
 
-from hygeia.core.errors import SessionTokenError, SignInError
+from hygeia.core.errors import SessionTokenError, SignInBusyError, SignInError
 from hygeia.core.times import iso, to_unix
 from hygeia.gateway.services import GatewayServices
 
@@ -43,6 +43,9 @@ TOKEN_VERSION = "v1"
 NONCE_TTL = timedelta(minutes=5)
 TOKEN_TTL = timedelta(minutes=15)
 MAX_MESSAGE = 4096  # an EIP-4361 message with a few resources fits in far less
+# Nonces handed out and not yet used or expired: a bound, so that asking for nonces in a loop
+# cannot grow the gateway's memory without end (such a caller gets 429 until some expire).
+MAX_OUTSTANDING_NONCES = 10_000
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class SessionManager:
         nonce = str(generate_nonce())
         with self._lock:
             self._nonces = {n: t for n, t in self._nonces.items() if t > now}
+            if len(self._nonces) >= MAX_OUTSTANDING_NONCES:
+                raise SignInBusyError("too many sign-ins are in progress: try again in a minute")
             self._nonces[nonce] = now + self.nonce_ttl
         return nonce
 
@@ -218,13 +223,19 @@ def session_router(sessions: SessionManager) -> APIRouter:
     router = APIRouter(prefix="/auth", tags=["sign-in"])
 
     @router.get("/nonce")
-    def nonce() -> dict[str, Any]:
-        return {"nonce": sessions.new_nonce(), "domain": sessions.domain, "uri": sessions.uri}
+    def nonce() -> Any:
+        try:
+            issued = sessions.new_nonce()
+        except SignInBusyError as exc:
+            return _refused(429, "temporarily_unavailable", str(exc))
+        return {"nonce": issued, "domain": sessions.domain, "uri": sessions.uri}
 
     @router.post("/challenge")
     def challenge(request: ChallengeRequest) -> Any:
         try:
             return {"message": sessions.challenge(request.address, STATEMENT)}
+        except SignInBusyError as exc:
+            return _refused(429, "temporarily_unavailable", str(exc))
         except SignInError as exc:
             return _refused(400, "invalid_request", str(exc))
 

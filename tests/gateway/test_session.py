@@ -6,8 +6,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from eth_account import Account
 
+from hygeia.gateway import session
 from hygeia.gateway.session import SessionManager
 from tests.gateway import web
 from tests.gateway.web import (
@@ -198,3 +200,21 @@ def test_two_racing_requests_with_one_signed_message_sign_in_once(gateway: Gatew
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: _verify(gateway, text, signature)[0], range(8)))
     assert sorted(answers) == [200] + [401] * 7
+
+
+def test_asking_for_nonces_in_a_loop_is_bounded_and_a_held_nonce_still_signs_in(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "MAX_OUTSTANDING_NONCES", 3)
+    address = gateway.world.address("patient")
+    held = [_nonce(gateway) for _ in range(3)]
+    flood = gateway.http.get("/auth/nonce")
+    assert flood.status_code == 429 and flood.json()["error"] == "temporarily_unavailable"
+    challenge = gateway.http.post("/auth/challenge", json={"address": address})
+    assert challenge.status_code == 429
+    text = siwe_text(address, held[0], chain_id=_chain_id(gateway))
+    status, body = _verify(gateway, text, wallet_sign(gateway.world.chain.w3, address, text))
+    assert status == 200, body
+    assert gateway.http.get("/auth/nonce").status_code == 200  # the used nonce made room
+    gateway.clock.offset = timedelta(minutes=6)  # the rest expire
+    assert all(gateway.http.get("/auth/nonce").status_code == 200 for _ in range(3))
