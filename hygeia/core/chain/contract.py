@@ -12,6 +12,7 @@ from web3.exceptions import ContractLogicError
 
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
+from hygeia.core.chain.logs import paged_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.errors import ContractRevertError, TransactionFailedError
 
@@ -74,12 +75,16 @@ class ContractClient:
 
     def event_logs(self, event: str, filters: Mapping[str, Any], from_block: int = 0) -> list[Any]:
         """The logs of `event` matching `filters` from `from_block`, oldest first: from the
-        index when the client has one, else from the node."""
+        index when the client has one, else from the node in bounded block ranges."""
         if self.logs is not None:
             return list(self.logs.get_logs(self.contract_name, event, filters, from_block))
-        fetch = getattr(self.contract.events, event)().get_logs
-        return list(
-            call_node(
-                self._rpc, lambda: fetch(argument_filters=dict(filters), from_block=from_block)
+        get_logs = getattr(self.contract.events, event)().get_logs
+
+        def fetch(first: int, last: int) -> Sequence[Any]:
+            return call_node(  # type: ignore[no-any-return]
+                self._rpc,
+                lambda: get_logs(argument_filters=dict(filters), from_block=first, to_block=last),
             )
-        )
+
+        head = int(call_node(self._rpc, lambda: self.w3.eth.block_number))
+        return paged_logs(fetch, from_block, head, where=self._rpc)
