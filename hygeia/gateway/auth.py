@@ -25,8 +25,10 @@ from typing import Any
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils.address import is_hex_address, to_checksum_address
+from web3 import Web3
 
 from hygeia.core.chain.eip712 import typed_data
+from hygeia.core.chain.signers import Signer
 from hygeia.core.errors import RequestAuthError
 from hygeia.gateway.ledger import Ledger
 
@@ -84,29 +86,30 @@ def request_typed_data(
 
 
 def sign_request(
-    private_key: bytes | str,
+    signer: Signer,
+    w3: Web3,
     *,
-    chain_id: int,
     registry: str,
     method: str,
     target: str,
     timestamp: int,
     nonce: bytes | None = None,
 ) -> SignedRequest:
-    """A client's signature of one request with its account's key (what the tests, the bench
-    and a Python client use; any EIP-712 signer makes the same)."""
+    """A signed request for `target` (path and query, as it will be sent) to the gateway of the
+    deployment on `w3`'s chain whose ParticipantRegistry is `registry`: what the tests, the bench
+    and a Python client use (any EIP-712 signer, a wallet or another language's library, makes
+    the same signature over request_typed_data)."""
     nonce = secrets.token_bytes(32) if nonce is None else nonce
-    account = Account.from_key(private_key)
     data = request_typed_data(
-        chain_id=chain_id,
+        chain_id=int(w3.eth.chain_id),
         registry=registry,
         method=method,
         target=target,
         timestamp=timestamp,
         nonce=nonce,
     )
-    signature = bytes(account.sign_typed_data(full_message=data).signature)
-    return SignedRequest(str(account.address), timestamp, nonce, signature)
+    signature = signer.sign_typed_data(w3, data)
+    return SignedRequest(signer.address, timestamp, nonce, bytes(signature))
 
 
 def parse_header(value: str | None) -> SignedRequest:

@@ -92,8 +92,8 @@ class Ledger:
         # tiny, and SQLite serialises writers anyway.
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
+        self._conn.execute("PRAGMA journal_mode=WAL")
         with self._transaction() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
             for statement in _SCHEMA:
                 conn.execute(statement)
 
