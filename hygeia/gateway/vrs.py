@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 from hygeia.core.errors import (
     HygeiaError,
     InvalidInputError,
-    RequestAuthError,
     RequesterNotAuthorisedError,
 )
 from hygeia.gateway.auth import Authenticator
@@ -65,6 +64,12 @@ def vrs_router(
     router = APIRouter(tags=[TAG])
 
     def handle(request: Request, gtin: str, serial: str, lot: str | None) -> Response:
+        try:
+            return answer(request, gtin, serial, lot)
+        except HygeiaError as exc:  # the chain, store or index down: 503, in the LMS form too
+            return plain_error(exc)
+
+    def answer(request: Request, gtin: str, serial: str, lot: str | None) -> Response:
         raw = {
             "gtin": gtin,
             "serial": serial,
@@ -74,12 +79,9 @@ def vrs_router(
             "req_gln": request.query_params.get("reqGLN", ""),
             "corr_uuid": request.query_params.get("corrUUID", ""),
         }
-        try:
-            requester = authenticator.authenticate(
-                request.method, target_of(request), request.headers.get("authorization")
-            )
-        except RequestAuthError as exc:
-            return plain_error(exc)
+        requester = authenticator.authenticate(
+            request.method, target_of(request), request.headers.get("authorization")
+        )
         try:
             responder.authorise(requester)
             query: dict[str, list[str]] = {}
@@ -90,10 +92,7 @@ def vrs_router(
             refused = 403 if isinstance(exc, RequesterNotAuthorisedError) else 400
             responder.record_refusal(requester, refused, raw)
             return plain_error(exc)
-        try:
-            return JSONResponse(responder.answer(requester, lms))
-        except HygeiaError as exc:
-            return plain_error(exc)
+        return JSONResponse(responder.answer(requester, lms))
 
     params = {
         "link_type": Query(None, alias="linkType", description="verificationService"),
