@@ -16,6 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -31,6 +32,7 @@ from hygeia.gateway.auth import DEFAULT_WINDOW, Authenticator
 from hygeia.gateway.claims_api import claims_router
 from hygeia.gateway.health import DEFAULT_MAX_LAG, health_router
 from hygeia.gateway.ledger import Ledger
+from hygeia.gateway.remittance_files import RemittanceFiles
 from hygeia.gateway.responses import json_error, json_error_of
 from hygeia.gateway.services import GatewayServices
 from hygeia.gateway.verification import Responder
@@ -59,6 +61,7 @@ def create_app(
     ledger: Ledger,
     responder_gln: int | None = None,
     serial_index: SerialIndex | None = None,
+    remittances: Path | None = None,
     window: int = DEFAULT_WINDOW,
     max_lag: int = DEFAULT_MAX_LAG,
     routers: Sequence[APIRouter] = (),
@@ -90,7 +93,11 @@ def create_app(
     app.state.authenticator = authenticator
     app.include_router(health_router(services, max_lag=max_lag))
     app.include_router(vrs_router(services, responder=responder, authenticator=authenticator))
-    app.include_router(claims_router(services, authenticator=authenticator))
+    app.include_router(
+        claims_router(
+            services, authenticator=authenticator, remittances=RemittanceFiles(remittances)
+        )
+    )
     for router in routers:
         app.include_router(router)
     _install_error_handlers(app)

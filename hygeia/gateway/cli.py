@@ -73,6 +73,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="folder of the serial index that finds a serial's lot (default %(default)s)",
     )
     p.add_argument(
+        "--remittances",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="the insurer's folder of 835 files (`hygeia claims remit --x12-dir`) the claims "
+        "API serves (default: none, so no 835s)",
+    )
+    p.add_argument(
         "--window",
         metavar="SECONDS",
         type=values.positive,
@@ -130,6 +138,7 @@ def _serve(ctx: Context) -> int:
         ledger=ledger,
         responder_gln=args.responder_gln,
         serial_index=SerialIndex(args.serial_index),
+        remittances=args.remittances,
         window=args.window,
         max_lag=args.max_lag,
     )
