@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from hygeia.core.chain.connection import call_node
 from hygeia.core.contract_types import Role
 from hygeia.core.errors import InvalidInputError, RequesterNotAuthorisedError, UnknownProductError
 from hygeia.core.store import ContentStore
+from hygeia.core.values import checksum_address
 from hygeia.gateway.ledger import AuditEntry, Ledger
 from hygeia.gateway.services import GatewayServices
 from hygeia.provenance import gs1
@@ -131,9 +133,17 @@ class Responder:
 
     def authorise(self, requester: str) -> None:
         """RequesterNotAuthorisedError unless `requester` holds an active trading-partner
-        credential on-chain now."""
+        credential on-chain now (the roles asked in one JSON-RPC batch)."""
         participants = self.services.suite.participants
-        if not any(participants.is_active(requester, role) for role in TRADING_PARTNER_ROLES):
+        account = checksum_address(requester)
+
+        def ask() -> list[Any]:
+            with participants.w3.batch_requests() as batch:
+                for role in TRADING_PARTNER_ROLES:
+                    batch.add(participants.contract.functions.isActive(account, role.id))
+                return list(batch.execute())
+
+        if not any(call_node("the chain", ask)):
             raise RequesterNotAuthorisedError(
                 f"{requester} holds no active trading-partner credential "
                 "(MANUFACTURER, DISTRIBUTOR or DISPENSER)"
