@@ -127,6 +127,7 @@ def _serve(ctx: Context) -> int:
 
     args = ctx.args
     w3 = ctx.web3()
+    _cache_chain_id(w3)
     deployment = attach(w3, AddressBook(args.deployments))
     url = args.index or default_url(deployment.chain_id)
     logs = IndexedLogs.for_deployment(url, w3, deployment)
@@ -157,6 +158,15 @@ def _serve(ctx: Context) -> int:
         ledger.close()
         logs.store.close()
     return OK
+
+
+def _cache_chain_id(w3: Any) -> None:
+    """web3 asks the node its chain id twice per contract call; a gateway bound to one
+    deployment asks once. Only eth_chainId is cached: a verification must read the chain now."""
+    from web3.types import RPCEndpoint
+
+    w3.provider.cacheable_requests = {RPCEndpoint("eth_chainId")}
+    w3.provider.cache_allowed_requests = True
 
 
 def _url_host(host: str) -> str:
