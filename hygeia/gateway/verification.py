@@ -124,6 +124,15 @@ class Responder:
             index=serial_index,
         )
         self.responder_gln = None if responder_gln is None else gs1.parse_gln(responder_gln)
+        # GTINs seen registered: a product is never unregistered, so a yes is kept (a no is not).
+        self._registered: set[int] = set()
+
+    def _known(self, gtin: int) -> bool:
+        if gtin not in self._registered:
+            if not self.services.suite.provenance.product_of(gtin).registered:
+                return False
+            self._registered.add(gtin)
+        return True
 
     def responder(self) -> str:
         """Who answers: the responder's GLN (13 digits) when the gateway was given one."""
@@ -153,7 +162,7 @@ class Responder:
         """The LMS response body; UnknownProductError for a GTIN no product has. Either way the
         verification is recorded."""
         now = self.services.now()
-        if not self.services.suite.provenance.product_of(request.gtin).registered:
+        if not self._known(request.gtin):
             self.ledger.record(self._entry(now, requester, request, 404))
             gtin = gs1.gtin14(request.gtin)
             raise UnknownProductError(f"no product is registered under GTIN {gtin}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import stat
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from hygeia.gateway.ledger import Ledger
 from hygeia.provenance import gs1
+from hygeia.provenance.workflow import ProvenanceFlow
 from tests.gateway.stack import (
     DISPENSED,
     GTIN,
@@ -145,3 +147,16 @@ def test_an_oversized_body_is_413(gateway: Gateway) -> None:
     response = gateway.client.request("GET", lms_target(), content=b"x" * (65 * 1024))
     assert response.status_code == 413
     assert response.text.startswith("RequestTooLargeError")
+
+
+def test_a_gtin_registered_after_a_404_is_known_at_once(
+    gateway: Gateway, flow_as: Callable[[str], ProvenanceFlow]
+) -> None:
+    body = "0061414100099"
+    later = int(body + str(gs1.check_digit(body)))
+    target = lms_target(gtin=gs1.gtin14(later))
+    assert gateway.get(target).status_code == 404
+    flow_as("manufacturer").register_product(later, 7, "Registered later", 2.0, 25.0)
+    response = gateway.get(lms_target(gtin=gs1.gtin14(later)))
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["verificationFailureReason"] == "No_match_GTIN_Serial"
