@@ -118,7 +118,7 @@ $(STAMPS)/chromium:
 
 demo: setup
 	@$(VENV)/bin/hygeia node up
-	@$(VENV)/bin/hygeia demo
+	@$(VENV)/bin/hygeia demo --serve
 
 test: setup
 	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest $(PYTEST_ARGS)

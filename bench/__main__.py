@@ -16,10 +16,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import claims, compile_time, gas, machine, records, report, sdk_speed, throughput
+from bench import claims, compile_time, gas, machine, records, report, sdk_speed, throughput, vrs
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "sdk", "claims", "records", "compile")
+PARTS = ("gas", "throughput", "sdk", "claims", "records", "vrs", "compile")
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "records" in parts:
             stores = {name: records.STORES[name] for name in args.stores}
             results.records = records.run(progress, args.sizes, stores)
+        if "vrs" in parts:
+            results.vrs = vrs.run(progress, args.requests)
         if "compile" in parts:
             results.compile = compile_time.run(progress)
     results.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -80,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--claims", type=_positive, default=claims.DEFAULT_CLAIMS,
         help=f"claims in the adjudication batch (default {claims.DEFAULT_CLAIMS:,})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--requests", type=_positive, default=vrs.DEFAULT_REQUESTS,
+        help=f"verification requests per concurrency level (default {vrs.DEFAULT_REQUESTS})",
     )  # fmt: skip
     parser.add_argument(
         "--sizes", type=_sizes, default=records.SIZES,

@@ -14,6 +14,7 @@ from bench.machine import Machine
 from bench.records import RecordsRow
 from bench.sdk_speed import SdkSpeedRow
 from bench.throughput import ThroughputRow
+from bench.vrs import LatencyRow
 from hygeia.core.errors import InvalidInputError
 
 TABLES_BEGIN = "<!-- bench:begin (written by `make bench BENCH_ARGS=--docs`) -->"
@@ -31,6 +32,7 @@ class Results:
     records: list[RecordsRow] = field(default_factory=list)
     compile: CompileTimes | None = None
     claims: ClaimsBatchResult | None = None
+    vrs: list[LatencyRow] = field(default_factory=list)
 
 
 def to_json(results: Results) -> dict[str, Any]:
@@ -71,6 +73,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["compile"] = asdict(results.compile)
     if results.claims is not None:
         doc["claims_batch"] = asdict(results.claims)
+    if results.vrs:
+        doc["vrs"] = [asdict(row) for row in results.vrs]
     return doc
 
 
@@ -112,6 +116,20 @@ def to_markdown(results: Results) -> str:
                     + [f"{b.gas_per_line:,}"]
                 ],
                 right=tuple(range(9)),
+            ),
+        ]
+    if results.vrs:
+        parts += [
+            "**The gateway's DSCSA verification over HTTP (loopback), beside verify in-process "
+            "and the index query alone**",
+            _table(
+                ["what", "clients", "requests", "requests/s", "p50 ms", "p99 ms"],
+                [
+                    [r.what, str(r.clients), f"{r.requests:,}", f"{r.per_second:,.1f}"]
+                    + [f"{r.p50_ms:.2f}", f"{r.p99_ms:.2f}"]
+                    for r in results.vrs
+                ],
+                right=(1, 2, 3, 4, 5),
             ),
         ]
     if results.compile is not None:

@@ -17,6 +17,7 @@ from hygeia.cli.output import Output
 from hygeia.consent import cli as consent
 from hygeia.core.errors import HygeiaError, InvalidInputError
 from hygeia.dev import cli as dev
+from hygeia.gateway import cli as gateway
 from hygeia.index import cli as index
 from hygeia.participants import cli as participants
 from hygeia.provenance import cli as provenance
@@ -82,7 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
         "`--`), as every command's own --json",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (dev, deploy, participants, records, consent, store, provenance, claims, index):
+    for module in (
+        dev,
+        deploy,
+        participants,
+        records,
+        consent,
+        store,
+        provenance,
+        claims,
+        index,
+        gateway,
+    ):
         module.register(sub)
     return parser
 

@@ -283,3 +283,30 @@ class IndexUnavailableError(IndexStoreError):
 
 class IndexMismatchError(IndexStoreError):
     """The index database holds another chain's or another deployment's events."""
+
+
+# --- the gateway (hygeia serve) -----------------------------------------------------------------
+
+
+class RequestAuthError(HygeiaError):
+    """A signed request that proves nothing: its `Authorization` header is missing or malformed,
+    its signature does not verify, its timestamp is outside the accepted window, or its nonce
+    was used before (a replay). HTTP 401."""
+
+
+class RequesterNotAuthorisedError(HygeiaError):
+    """The requester proved its account, but that account may not ask this: it holds no active
+    trading-partner credential (verification), or is neither the claim's provider nor its
+    plan's insurer (claims). HTTP 403."""
+
+
+class UnknownProductError(InvalidInputError):
+    """No product is registered under this GTIN. HTTP 404."""
+
+
+class RequestTooLargeError(InvalidInputError):
+    """A request longer than the gateway accepts (its target or its body). HTTP 413 / 414."""
+
+
+class ClaimNotFoundError(InvalidInputError):
+    """No claim is submitted under this id. HTTP 404."""

@@ -5,6 +5,7 @@ realistic day) and `hygeia accounts` (the named dev accounts, with balances and 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from hygeia.core.store.base import ContentStore
 from hygeia.dev.demo import claims_day, provenance_day, records_day
 from hygeia.dev.demo.setup import prepare
 from hygeia.dev.demo.story import Story
-from hygeia.dev.nodes import anvil, ipfs, local
+from hygeia.dev.nodes import anvil, gateway, ipfs, local
 from hygeia.dev.nodes.process import NodeProcess
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.suite import attach
@@ -37,7 +38,7 @@ def register_node(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = parser.add_subparsers(dest="action", required=True)
     for name, help_text in (
         ("up", "start the local Anvil chain and IPFS node (no-op for what runs)"),
-        ("down", "stop them, saving their state"),
+        ("down", "stop them (and the demo's gateway), saving their state"),
         ("status", "show what runs (exit 3 when a node is not running)"),
     ):
         action = actions.add_parser(name, help=help_text)
@@ -99,7 +100,12 @@ def _up(args: argparse.Namespace, out: Output) -> int:
 
 
 def _down(args: argparse.Namespace, out: Output) -> int:
-    stopped = {"anvil": anvil.stop(args.state_dir), "ipfs": ipfs.stop(args.state_dir)}
+    # The gateway and its indexer first: they read the chain.
+    stopped = {
+        "gateway": gateway.stop(args.state_dir),
+        "anvil": anvil.stop(args.state_dir),
+        "ipfs": ipfs.stop(args.state_dir),
+    }
     human = [
         f"{name} {'stopped, state saved' if done else 'was not running'}"
         for name, done in stopped.items()
@@ -152,6 +158,20 @@ def register_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=10_000,
         help="packs in the commissioned lot (default %(default)s)",
     )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="then leave the gateway running over the demo's chain (`hygeia index` and "
+        "`hygeia serve` in the background, beside the nodes; `hygeia node down` stops them) "
+        "and print its URLs",
+    )
+    parser.add_argument(
+        "--gateway-port",
+        metavar="PORT",
+        type=int,
+        default=int(os.environ.get("HYGEIA_GATEWAY_PORT", gateway.DEFAULT_PORT)),
+        help="the gateway's port with --serve (env HYGEIA_GATEWAY_PORT; default %(default)s)",
+    )
     parser.set_defaults(handler=run_demo)
 
 
@@ -171,6 +191,8 @@ def run_demo(ctx: Context) -> int:
     claims_day.run(cast, ctx.args.state_dir, story)
     summary = story.summary()
     summary["setup_gas"] = cast.setup_gas
+    if ctx.args.serve:
+        summary["gateway"] = _serve(ctx, url, cast.suite("admin").deployment.chain_id)
     if out.as_json:
         out.result(summary)
         return 0
@@ -181,6 +203,45 @@ def run_demo(ctx: Context) -> int:
     )
     out.table("written", ["what", "where"], [[w["what"], w["where"]] for w in story.written])
     return 0
+
+
+def _serve(ctx: Context, rpc: str, chain_id: int) -> dict[str, Any]:
+    """Start the gateway and its indexer in the background (or find them), and say where."""
+    from hygeia.index.store import default_url
+
+    if ctx.args.store == "local":
+        store = ["--store", f"local:{(ctx.args.state_dir / 'store').resolve()}"]
+    else:
+        store = ["--ipfs", local.ensure_ipfs(ctx.out.progress)]
+    indexer, served = gateway.start(
+        local.state_dir(),
+        rpc=rpc,
+        deployments=ctx.args.deployments.resolve(),
+        index=default_url(chain_id),
+        store=store,
+        port=ctx.args.gateway_port,
+        extra=["--state", str((ctx.args.state_dir / "gateway").resolve())],
+    )
+    base = served.url
+    urls = {
+        "url": base,
+        "openapi": f"{base}/openapi.json",
+        "docs": f"{base}/docs",
+        "ready": f"{base}/ready",
+        "verify": f"{base}/01/{{gtin}}/10/{{lot}}/21/{{serial}}?exp=YYMMDD&linkType="
+        "verificationService&context=dscsaSaleableReturn&reqGLN={gln}&corrUUID={uuid}",
+        "claims": f"{base}/claims/{{claim id}}",
+        "pid": served.pid,
+        "log": served.log_file,
+        "indexer_pid": indexer.pid,
+    }
+    if not ctx.out.as_json:
+        ctx.out.table(
+            "the gateway (running; `hygeia node down` stops it)",
+            ["what", "where"],
+            [[k, str(v)] for k, v in urls.items()],
+        )
+    return urls
 
 
 def _store(ctx: Context) -> ContentStore:

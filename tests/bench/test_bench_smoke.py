@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rich.progress import Progress
 
-from bench import claims, compile_time, records, report, sdk_speed, throughput
+from bench import claims, compile_time, records, report, sdk_speed, throughput, vrs
 from bench.__main__ import BENCHMARKS_PAGE, _parser, main
 from bench.compile_time import CompileError
 from hygeia.core.errors import InvalidInputError
@@ -135,3 +135,16 @@ def test_command_line_parses_sizes_and_refuses_unknown_parts() -> None:
         _parser().parse_args(["gass"])
     with pytest.raises(SystemExit):
         _parser().parse_args(["--sizes", "1GB"])
+
+
+def test_vrs_load_runs_each_level_over_http_beside_its_references(progress: Progress) -> None:
+    rows = vrs.run(progress, 3, serials=5, levels=(1, 2))
+    assert [(r.what, r.clients) for r in rows] == [
+        ("HTTP", 1),
+        ("HTTP", 2),
+        ("verify in-process (no HTTP)", 1),
+        ("index query alone", 1),
+    ]
+    for row in rows:
+        assert row.requests == 3 and row.per_second > 0
+        assert 0 < row.p50_ms <= row.p99_ms

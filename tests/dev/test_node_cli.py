@@ -41,7 +41,11 @@ def test_node_up_down_keeps_chain_and_ipfs_state_and_is_idempotent(
         balance = w3.eth.get_balance(w3.eth.accounts[1])
         with closing(KuboStore(ipfs_url)) as store:
             cid = store.add(b"kept across a restart")
-        assert _node(capsys, "down", *args)["stopped"] == {"anvil": True, "ipfs": True}
+        assert _node(capsys, "down", *args)["stopped"] == {
+            "gateway": False,
+            "anvil": True,
+            "ipfs": True,
+        }
         # Nothing runs: `status` answers no (exit 3), as an init script's status does.
         assert _node(capsys, "status", *args, code=3)["anvil"] == {"running": False}
         _node(capsys, "up", *args)
@@ -51,4 +55,8 @@ def test_node_up_down_keeps_chain_and_ipfs_state_and_is_idempotent(
     finally:
         anvil.stop(tmp_path)
         ipfs.stop(tmp_path)
-    assert _node(capsys, "down", *args)["stopped"] == {"anvil": False, "ipfs": False}
+    assert _node(capsys, "down", *args)["stopped"] == {
+        "gateway": False,
+        "anvil": False,
+        "ipfs": False,
+    }

@@ -1,0 +1,199 @@
+"""`hygeia serve --rpc URL --index URL --host 127.0.0.1 --port 8080`: the gateway over HTTP
+(uvicorn), reading past events from the event index that `hygeia index` keeps."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hygeia.cli import values
+from hygeia.cli.context import Context, add_json_option, add_store_options
+from hygeia.cli.errors import OK
+from hygeia.core import times
+from hygeia.core.deployments import AddressBook
+from hygeia.gateway.auth import DEFAULT_WINDOW
+from hygeia.gateway.health import DEFAULT_MAX_LAG
+from hygeia.gateway.ledger import DEFAULT_DIR, Ledger
+from hygeia.index.store import default_url
+from hygeia.provenance import gs1
+from hygeia.provenance.index import SerialIndex, default_index_dir
+
+DEFAULT_PORT = 8080
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the suite over HTTP: DSCSA verification, claims, health (the gateway)",
+        description="Serve the deployment over HTTP: the DSCSA verification responder (GS1 "
+        "Lightweight Messaging on GS1 Digital Link paths), claim status and remittance, health "
+        "and readiness, and the OpenAPI document at /openapi.json. Past events are read from "
+        "the event index (keep it current with `hygeia index`). Example: hygeia serve --rpc "
+        "http://127.0.0.1:8545 --index sqlite:///.hygeia/index/31337.sqlite --port 8080",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    p.add_argument(
+        "--port",
+        type=values.positive,
+        default=int(os.environ.get("HYGEIA_GATEWAY_PORT", DEFAULT_PORT)),
+        help="port to listen on (env HYGEIA_GATEWAY_PORT; default %(default)s)",
+    )
+    p.add_argument(
+        "--index",
+        metavar="URL",
+        default=os.environ.get("HYGEIA_INDEX"),
+        help="the event index (env HYGEIA_INDEX; default sqlite:///.hygeia/index/<chain id>"
+        ".sqlite)",
+    )
+    p.add_argument(
+        "--state",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_DIR,
+        help="folder of the gateway's own records: request nonces and the verification audit, "
+        "one <chain id>.sqlite, owner-only (default %(default)s)",
+    )
+    p.add_argument(
+        "--responder-gln",
+        metavar="GLN",
+        type=gs1.parse_gln,
+        default=None,
+        help="the GLN the verification responder answers as (responderGLN), e.g. 0614141000005 "
+        "(default: the DrugProvenance contract's account URI)",
+    )
+    p.add_argument(
+        "--serial-index",
+        metavar="DIR",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_PROVENANCE_INDEX") or default_index_dir()),
+        help="folder of the serial index that finds a serial's lot (default %(default)s)",
+    )
+    p.add_argument(
+        "--remittances",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="the insurer's folder of 835 files (`hygeia claims remit --x12-dir`) the claims "
+        "API serves (default: none, so no 835s)",
+    )
+    p.add_argument(
+        "--window",
+        metavar="SECONDS",
+        type=values.positive,
+        default=DEFAULT_WINDOW,
+        help="how far a signed request's timestamp may be from the clock (default %(default)s)",
+    )
+    p.add_argument(
+        "--max-lag",
+        metavar="BLOCKS",
+        type=int,
+        default=DEFAULT_MAX_LAG,
+        help="blocks the index may be behind while /ready says ready (default %(default)s)",
+    )
+    group = p.add_argument_group("connection")
+    group.add_argument(
+        "--rpc",
+        metavar="URL",
+        default=os.environ.get("HYGEIA_RPC_URL"),
+        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL); without it, the local Anvil of "
+        "`hygeia node up`, started when none runs",
+    )
+    group.add_argument(
+        "--chain-id", metavar="ID", type=int, default=None, help="refuse another chain id"
+    )
+    group.add_argument(
+        "--deployments",
+        metavar="DIR",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
+        help="address book folder, one <chain id>.json per chain (default %(default)s)",
+    )
+    add_store_options(p)
+    add_json_option(p)
+    p.set_defaults(handler=_serve)
+
+
+def _serve(ctx: Context) -> int:
+    import uvicorn
+
+    from hygeia.gateway.app import ACCESS_LOG, create_app
+    from hygeia.gateway.services import GatewayServices
+    from hygeia.index.reader import IndexedLogs
+    from hygeia.suite import Suite, attach
+
+    args = ctx.args
+    w3 = ctx.web3()
+    _cache_chain_id(w3)
+    deployment = attach(w3, AddressBook(args.deployments))
+    url = args.index or default_url(deployment.chain_id)
+    logs = IndexedLogs.for_deployment(url, w3, deployment)
+    services = GatewayServices(Suite(w3, deployment, logs=logs), url, times.now)
+    ledger = Ledger(args.state / f"{deployment.chain_id}.sqlite")
+    app = create_app(
+        services,
+        store=ctx.store(),
+        ledger=ledger,
+        responder_gln=args.responder_gln,
+        serial_index=SerialIndex(args.serial_index),
+        remittances=args.remittances,
+        window=args.window,
+        max_lag=args.max_lag,
+    )
+    base = f"http://{_url_host(args.host)}:{args.port}"
+    ctx.out.result(_urls(base, deployment.chain_id, logs.store.shown_url()), human=_human(base))
+    sys.stdout.flush()
+    handler = logging.StreamHandler(sys.stderr)
+    access = logging.getLogger(ACCESS_LOG)
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    finally:
+        access.removeHandler(handler)
+        ledger.close()
+        logs.store.close()
+    return OK
+
+
+def _cache_chain_id(w3: Any) -> None:
+    """web3 asks the node its chain id twice per contract call; a gateway bound to one
+    deployment asks once. Only eth_chainId is cached: a verification must read the chain now."""
+    from web3.types import RPCEndpoint
+
+    w3.provider.cacheable_requests = {RPCEndpoint("eth_chainId")}
+    w3.provider.cache_allowed_requests = True
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _urls(base: str, chain_id: int, index: str) -> dict[str, Any]:
+    return {
+        "url": base,
+        "chain_id": chain_id,
+        "index": index,
+        "openapi": f"{base}/openapi.json",
+        "docs": f"{base}/docs",
+        "health": f"{base}/health",
+        "ready": f"{base}/ready",
+        "verify": f"{base}/01/{{gtin}}/10/{{lot}}/21/{{serial}}?exp=YYMMDD&linkType="
+        "verificationService&context=dscsaSaleableReturn&reqGLN={gln}&corrUUID={uuid}",
+        "claims": f"{base}/claims/{{claim id}}",
+    }
+
+
+def _human(base: str) -> str:
+    return (
+        f"gateway on {base}\n"
+        f"  OpenAPI  {base}/openapi.json (browse: {base}/docs)\n"
+        f"  verify   {base}/01/{{gtin}}/10/{{lot}}/21/{{serial}}?exp=...&linkType="
+        "verificationService&...\n"
+        f"  claims   {base}/claims/{{claim id}}, {base}/claims/provider/{{address}}\n"
+        f"  health   {base}/health, {base}/ready"
+    )
