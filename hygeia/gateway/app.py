@@ -1,7 +1,8 @@
 """The gateway's application: its routers over one set of services, the errors of each API in
 its own form (never a 500 with a trace), limits on request size, and a structured access log.
 
-    app = create_app(services, store=open_store("local"), ledger=Ledger(path))
+    sessions = SessionManager(services, domain="gw.example", uri="https://gw.example")
+    app = create_app(services, store=open_store("local"), ledger=Ledger(path), sessions=sessions)
     uvicorn.run(app, host="127.0.0.1", port=8080)
 
 The access log is one JSON object a line on the `hygeia.gateway.access` logger: time, method,
@@ -30,11 +31,14 @@ from hygeia.core.errors import HygeiaError
 from hygeia.core.store import ContentStore
 from hygeia.gateway.auth import DEFAULT_WINDOW, Authenticator
 from hygeia.gateway.claims_api import claims_router
+from hygeia.gateway.fhir_api import fhir_router
 from hygeia.gateway.health import DEFAULT_MAX_LAG, health_router
 from hygeia.gateway.ledger import Ledger
+from hygeia.gateway.pages import pages_router
 from hygeia.gateway.remittance_files import RemittanceFiles
 from hygeia.gateway.responses import json_error, json_error_of
 from hygeia.gateway.services import GatewayServices
+from hygeia.gateway.session import SessionManager, session_router
 from hygeia.gateway.verification import Responder
 from hygeia.gateway.vrs import vrs_router
 from hygeia.provenance.index import SerialIndex
@@ -59,6 +63,7 @@ def create_app(
     *,
     store: ContentStore,
     ledger: Ledger,
+    sessions: SessionManager,
     responder_gln: int | None = None,
     serial_index: SerialIndex | None = None,
     remittances: Path | None = None,
@@ -67,8 +72,10 @@ def create_app(
     routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """The gateway over `services`: the verification responder (documents from `store`, its
-    nonces and audit in `ledger`, answering as `responder_gln`), the claims API, health and
-    readiness, and any further `routers`. Nothing here talks to the chain until a request does."""
+    nonces and audit in `ledger`, answering as `responder_gln`), the claims API, sign-in with
+    Ethereum (`sessions`, which knows the origin browsers reach the gateway at), the FHIR R4 read
+    API, the verify and patient pages, health and readiness, and any further `routers`. Nothing
+    here talks to the chain until a request does."""
     suite = services.suite
     authenticator = Authenticator(
         chain_id=suite.deployment.chain_id,
@@ -84,9 +91,11 @@ def create_app(
         title="hygeia gateway",
         version=__version__,
         description="DSCSA verification (GS1 Lightweight Messaging over GS1 Digital Link), "
-        "claim status and remittance, health and readiness, over a hygeia deployment. "
-        "Requests are signed: `Authorization: EIP712 account=...,timestamp=...,nonce=...,"
-        "signature=...` (see docs/gateway.md).",
+        "claim status and remittance, sign-in with Ethereum, the FHIR R4 read API (Consent, "
+        "AuditEvent), a pharmacist's verify page and a patient's page, health and readiness, "
+        "over a hygeia deployment. Verification and claims requests are signed: "
+        "`Authorization: EIP712 account=...,timestamp=...,nonce=...,signature=...`; FHIR reads "
+        "take the bearer token of a sign-in (see docs/gateway.md).",
     )
     app.state.services = services
     app.state.ledger = ledger
@@ -98,6 +107,9 @@ def create_app(
             services, authenticator=authenticator, remittances=RemittanceFiles(remittances)
         )
     )
+    app.include_router(session_router(sessions))
+    app.include_router(fhir_router(services, sessions))
+    app.include_router(pages_router(services, sessions, store=store))
     for router in routers:
         app.include_router(router)
     _install_error_handlers(app)

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from hygeia.cli import values
 from hygeia.cli.context import Context, add_json_option, add_store_options
@@ -28,10 +29,11 @@ DEFAULT_PORT = 8080
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
-        help="serve the suite over HTTP: DSCSA verification, claims, health (the gateway)",
+        help="serve the suite over HTTP: DSCSA verification, claims, FHIR, pages (the gateway)",
         description="Serve the deployment over HTTP: the DSCSA verification responder (GS1 "
-        "Lightweight Messaging on GS1 Digital Link paths), claim status and remittance, health "
-        "and readiness, and the OpenAPI document at /openapi.json. Past events are read from "
+        "Lightweight Messaging on GS1 Digital Link paths), claim status and remittance, sign-in "
+        "with Ethereum and the FHIR R4 read API, the verify and patient pages, health and "
+        "readiness, and the OpenAPI document at /openapi.json. Past events are read from "
         "the event index (keep it current with `hygeia index`). Example: hygeia serve --rpc "
         "http://127.0.0.1:8545 --index sqlite:///.hygeia/index/31337.sqlite --port 8080",
     )
@@ -41,6 +43,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=values.positive,
         default=int(os.environ.get("HYGEIA_GATEWAY_PORT", DEFAULT_PORT)),
         help="port to listen on (env HYGEIA_GATEWAY_PORT; default %(default)s)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        default=os.environ.get("HYGEIA_GATEWAY_URL"),
+        help="the origin browsers and clients reach the gateway at, which sign-in messages name "
+        "(env HYGEIA_GATEWAY_URL; default http://HOST:PORT)",
     )
     p.add_argument(
         "--index",
@@ -122,29 +131,32 @@ def _serve(ctx: Context) -> int:
 
     from hygeia.gateway.app import ACCESS_LOG, create_app
     from hygeia.gateway.services import GatewayServices
+    from hygeia.gateway.session import SessionManager
     from hygeia.index.reader import IndexedLogs
     from hygeia.suite import Suite, attach
 
     args = ctx.args
     w3 = ctx.web3()
-    _cache_chain_id(w3)
     deployment = attach(w3, AddressBook(args.deployments))
     url = args.index or default_url(deployment.chain_id)
     logs = IndexedLogs.for_deployment(url, w3, deployment)
     services = GatewayServices(Suite(w3, deployment, logs=logs), url, times.now)
     ledger = Ledger(args.state / f"{deployment.chain_id}.sqlite")
+    base = f"http://{_url_host(args.host)}:{args.port}"
+    public = (args.public_url or base).rstrip("/")
+    sessions = SessionManager(services, domain=urlsplit(public).netloc, uri=public)
     app = create_app(
         services,
         store=ctx.store(),
         ledger=ledger,
+        sessions=sessions,
         responder_gln=args.responder_gln,
         serial_index=SerialIndex(args.serial_index),
         remittances=args.remittances,
         window=args.window,
         max_lag=args.max_lag,
     )
-    base = f"http://{_url_host(args.host)}:{args.port}"
-    ctx.out.result(_urls(base, deployment.chain_id, logs.store.shown_url()), human=_human(base))
+    ctx.out.result(_urls(public, deployment.chain_id, logs.store.shown_url()), human=_human(public))
     sys.stdout.flush()
     handler = logging.StreamHandler(sys.stderr)
     access = logging.getLogger(ACCESS_LOG)
@@ -158,15 +170,6 @@ def _serve(ctx: Context) -> int:
         ledger.close()
         logs.store.close()
     return OK
-
-
-def _cache_chain_id(w3: Any) -> None:
-    """web3 asks the node its chain id twice per contract call; a gateway bound to one
-    deployment asks once. Only eth_chainId is cached: a verification must read the chain now."""
-    from web3.types import RPCEndpoint
-
-    w3.provider.cacheable_requests = {RPCEndpoint("eth_chainId")}
-    w3.provider.cache_allowed_requests = True
 
 
 def _url_host(host: str) -> str:
@@ -185,6 +188,9 @@ def _urls(base: str, chain_id: int, index: str) -> dict[str, Any]:
         "verify": f"{base}/01/{{gtin}}/10/{{lot}}/21/{{serial}}?exp=YYMMDD&linkType="
         "verificationService&context=dscsaSaleableReturn&reqGLN={gln}&corrUUID={uuid}",
         "claims": f"{base}/claims/{{claim id}}",
+        "fhir": f"{base}/fhir",
+        "verify_page": f"{base}/verify",
+        "patient_page": f"{base}/patient",
     }
 
 
@@ -195,5 +201,7 @@ def _human(base: str) -> str:
         f"  verify   {base}/01/{{gtin}}/10/{{lot}}/21/{{serial}}?exp=...&linkType="
         "verificationService&...\n"
         f"  claims   {base}/claims/{{claim id}}, {base}/claims/provider/{{address}}\n"
+        f"  FHIR     {base}/fhir/metadata, {base}/fhir/Consent?patient=...\n"
+        f"  pages    {base}/verify (pharmacist), {base}/patient (patient)\n"
         f"  health   {base}/health, {base}/ready"
     )

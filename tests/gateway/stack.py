@@ -28,6 +28,7 @@ from hygeia.gateway.app import create_app
 from hygeia.gateway.auth import sign_request
 from hygeia.gateway.ledger import Ledger
 from hygeia.gateway.services import GatewayServices
+from hygeia.gateway.session import SessionManager
 from hygeia.index.follower import Indexer
 from hygeia.index.reader import IndexedLogs
 from hygeia.index.store import IndexStore
@@ -172,6 +173,7 @@ def make_gateway(
         services,
         store=store,
         ledger=ledger,
+        sessions=SessionManager(services, domain="testserver", uri="http://testserver"),
         responder_gln=RESPONDER_GLN,
         routers=routers,
         **options,

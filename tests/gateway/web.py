@@ -31,9 +31,10 @@ from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.core.deployments import AddressBook
 from hygeia.core.store import LocalStore
 from hygeia.core.times import iso
-from hygeia.gateway.fhir_api import fhir_router
+from hygeia.gateway.app import create_app
+from hygeia.gateway.ledger import Ledger
 from hygeia.gateway.services import GatewayServices
-from hygeia.gateway.session import SessionManager, session_router
+from hygeia.gateway.session import SessionManager
 from hygeia.index import Indexer, IndexStore
 from hygeia.index.reader import IndexedLogs
 from hygeia.records.keys import generate_private_key, public_key_bytes
@@ -152,28 +153,28 @@ class Gateway:
     store: LocalStore
 
 
-def web_app(services: GatewayServices, sessions: SessionManager) -> FastAPI:
-    """The app of this part of the gateway until create_app includes these routers."""
-    app = FastAPI()
-    app.include_router(session_router(sessions))
-    app.include_router(fhir_router(services, sessions))
-    return app
+def web_app(
+    services: GatewayServices, sessions: SessionManager, store: LocalStore, ledger: Ledger
+) -> FastAPI:
+    """The whole gateway, as `hygeia serve` builds it, over the world's index."""
+    return create_app(services, store=store, ledger=ledger, sessions=sessions)
 
 
 @contextmanager
 def gateway_over(
-    world: World, state: Path, *, domain: str = DOMAIN, origin: str = ORIGIN, extra: Any = None
+    world: World, state: Path, *, domain: str = DOMAIN, origin: str = ORIGIN
 ) -> Iterator[Gateway]:
     clock = Clock()
     services, store = services_over(world, clock)
     sessions = SessionManager(services, domain=domain, uri=origin)
-    app = web_app(services, sessions)
-    if extra is not None:
-        extra(app, services, sessions)
+    documents = LocalStore(state)
+    ledger = Ledger(state / "gateway.sqlite")
+    app = web_app(services, sessions, documents, ledger)
     try:
         with TestClient(app, base_url=origin) as http:
-            yield Gateway(world, clock, services, sessions, app, http, LocalStore(state))
+            yield Gateway(world, clock, services, sessions, app, http, documents)
     finally:
+        ledger.close()
         store.close()
 
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from hygeia.core.chain import block_time, dev_signer
 from hygeia.core.contract_types import Role
 from hygeia.core.store import LocalStore
-from hygeia.gateway.pages import pages_router
+from hygeia.gateway.ledger import Ledger
 from hygeia.gateway.session import SessionManager
 from hygeia.provenance.workflow import ProvenanceFlow
 from tests.chains import Chain
@@ -140,10 +140,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         port = free_port()
         origin = f"http://127.0.0.1:{port}"
         sessions = SessionManager(services, domain=f"127.0.0.1:{port}", uri=origin)
-        app: FastAPI = web_app(services, sessions)
-        app.include_router(pages_router(services, sessions, store=store))
+        ledger = Ledger(state / "gateway.sqlite")
+        app: FastAPI = web_app(services, sessions, store, ledger)
         try:
             with serving(app, port) as base:
                 yield Site(world, base, clock)
         finally:
+            ledger.close()
             index.close()
