@@ -16,10 +16,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import claims, compile_time, gas, machine, records, report, throughput
+from bench import claims, compile_time, gas, machine, provenance, records, report, throughput
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "claims", "records", "compile")
+PARTS = ("gas", "throughput", "claims", "provenance", "records", "compile")
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -42,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.throughput = throughput.run(progress, args.transactions)
         if "claims" in parts:
             results.claims = claims.run(progress, args.claims)
+        if "provenance" in parts:
+            results.provenance = provenance.run(progress, args.lot_size)
         if "records" in parts:
             stores = {name: records.STORES[name] for name in args.stores}
             results.records = records.run(progress, args.sizes, stores)
@@ -74,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--claims", type=_positive, default=claims.DEFAULT_CLAIMS,
         help=f"claims in the adjudication batch (default {claims.DEFAULT_CLAIMS:,})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lot-size", type=_positive, default=provenance.DEFAULT_LOT_SIZE,
+        help=f"units in the provenance benchmark's lot (default {provenance.DEFAULT_LOT_SIZE:,})",
     )  # fmt: skip
     parser.add_argument(
         "--sizes", type=_sizes, default=records.SIZES,

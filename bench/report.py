@@ -11,6 +11,7 @@ from bench.claims import ClaimsBatchResult
 from bench.compile_time import CompileTimes
 from bench.gas import GasRow
 from bench.machine import Machine
+from bench.provenance import ProvenanceResult
 from bench.records import RecordsRow
 from bench.throughput import ThroughputRow
 from hygeia.core.errors import InvalidInputError
@@ -29,6 +30,7 @@ class Results:
     records: list[RecordsRow] = field(default_factory=list)
     compile: CompileTimes | None = None
     claims: ClaimsBatchResult | None = None
+    provenance: ProvenanceResult | None = None
 
 
 def to_json(results: Results) -> dict[str, Any]:
@@ -65,6 +67,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["compile"] = asdict(results.compile)
     if results.claims is not None:
         doc["claims_batch"] = asdict(results.claims)
+    if results.provenance is not None:
+        doc["provenance"] = asdict(results.provenance)
     return doc
 
 
@@ -103,6 +107,29 @@ def to_markdown(results: Results) -> str:
                     + [f"{b.gas_per_line:,}"]
                 ],
                 right=tuple(range(9)),
+            ),
+        ]
+    if results.provenance is not None:
+        p = results.provenance
+        parts += [
+            f"**Provenance reads sized to their question (a {p.lot_size:,}-unit lot)**",
+            _table(
+                ["measure", "suite", "reference", "reference / suite"],
+                [
+                    [
+                        f"verify an unknown serial (mean of {p.runs})",
+                        f"{p.verify_index_ms:,.2f} ms (serial index)",
+                        f"{p.verify_walk_ms:,.1f} ms (walking the lot documents)",
+                        f"{p.verify_walk_ms / p.verify_index_ms:,.1f}x",
+                    ],
+                    [
+                        "EPCIS trace size",
+                        f"{p.unit_trace_bytes:,} bytes (one unit)",
+                        f"{p.lot_trace_bytes:,} bytes (the whole lot)",
+                        f"{p.lot_trace_bytes / p.unit_trace_bytes:,.1f}x",
+                    ],
+                ],
+                right=(3,),
             ),
         ]
     if results.compile is not None:
