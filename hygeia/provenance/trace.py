@@ -446,10 +446,19 @@ class TraceReader:
             )
         elif event.name == "ShipmentDispatched":
             parent = holdings[bytes(args["parent"])]
-            doc_event = self.document(event)["epcisBody"]["eventList"][-1]
-            # Units listed by serial, or (none listed: only a case's SSCC, or a lot's quantity)
-            # the whole holding.
-            moving = set(self._serials(doc_event)) or set(parent.serials)
+            *packing, doc_event = self.document(event)["epcisBody"]["eventList"]
+            # Units listed by serial: by the shipping event, or by the packing of the case it
+            # names (document() checked they agree); none listed (a lot's quantity), the whole
+            # holding.
+            epcs = [e for e in doc_event.get("epcList", []) if _is_unit(e)] or [
+                c for p in packing for c in p.get("childEPCs", [])
+            ]
+            listed = [gs1.parse_sgtin_uri(epc)[2] for epc in epcs]
+            prefix = custody.company_prefix_length
+            own = (gs1.sgtin_uri(custody.gtin, prefix, s) for s in listed)
+            if any(mine != epc for mine, epc in zip(own, epcs, strict=True)):
+                raise IntegrityError(f"shipment {event.cid} lists units of another product")
+            moving = set(listed) or set(parent.serials)
             if not moving <= parent.serials:
                 raise IntegrityError(f"shipment {event.cid} lists units its sender did not hold")
             root = custody.tree.holding({custody.leaf(s) for s in moving}).root
@@ -553,10 +562,13 @@ def _is_unit(epc: str) -> bool:
 
 def _packs(packing: dict[str, Any], shipping: dict[str, Any]) -> bool:
     """Whether `packing` is the packing, as the SDK writes it, of what `shipping` ships: an
-    AggregationEvent adding to an SSCC the shipping event names the very units (by serial) or
-    lot quantity it moves, with its event id GS1's hash of it."""
+    AggregationEvent adding to an SSCC the shipping event names the units it moves (by serial:
+    the shipping event lists them, or names the case only and its children are the units; or
+    the lot quantity), with its event id GS1's hash of it."""
     listed = shipping.get("epcList", [])
     parent = packing.get("parentID")
+    units = [e for e in listed if _is_unit(e)]
+    children = packing.get("childEPCs", [])
     return (
         packing.get("type") == "AggregationEvent"
         and packing.get("action") == "ADD"
@@ -564,7 +576,8 @@ def _packs(packing: dict[str, Any], shipping: dict[str, Any]) -> bool:
         and isinstance(parent, str)
         and parent.startswith(_SSCC)
         and parent in listed
-        and packing.get("childEPCs", []) == [e for e in listed if _is_unit(e)]
+        and all(isinstance(c, str) and _is_unit(c) for c in children)
+        and (children == units or (not units and bool(children)))
         and packing.get("childQuantityList") == shipping.get("quantityList")
         and packing.get("eventID") == epcis.event_hash(packing)
     )

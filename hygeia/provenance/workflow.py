@@ -440,7 +440,8 @@ class ProvenanceFlow:
         `sscc`: the case or pallet the units travel in (an SSCC under the sender's own GS1
         company prefix, its check digit validated; SsccError otherwise): the document then
         holds the packing AggregationEvent (parentID the SSCC, the units its children, by
-        serial or as the lot's quantity) before the shipping event, which names the SSCC too.
+        serial or as the lot's quantity) before the shipping event, which names the SSCC (and
+        a whole holding's lot quantity), so each serial is listed once.
 
         Refuses (PartyWithoutGlnError) a shipment to or from a party without a party GLN
         bound on-chain (sender, receiver or the goods' owner), before anything is stored or
@@ -494,7 +495,8 @@ class ProvenanceFlow:
                 extensions={epcis.ACCOUNT: epcis.party(self.chain_id, self.me)},
                 **units,
             )
-            units = {**units, "epcs": [parent, *units.get("epcs", [])]}
+            # The shipment names the case; its units are the packing's children (listed once).
+            units = {k: v for k, v in units.items() if k != "epcs"} | {"epcs": [parent]}
         event = self._event(
             in_transit=True,
             action="OBSERVE",

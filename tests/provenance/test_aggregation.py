@@ -6,6 +6,7 @@ match what was shipped fails every trace."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -85,7 +86,7 @@ def test_units_shipped_in_a_case_are_its_children_by_serial(
     case = gs1.sscc_uri(WHOLESALER_CASE, 7)
     assert packing["parentID"] == case and case.startswith("urn:epc:id:sscc:0614150.")
     assert packing["childEPCs"] == units
-    assert shipping["epcList"] == [case, *units]
+    assert shipping["epcList"] == [case]  # its units are the case's: listed once
 
 
 def test_the_trace_of_one_unit_names_its_cases_and_no_other_serial(
@@ -127,8 +128,17 @@ def test_a_lot_trace_holds_each_packing_and_validates(
     flow = flow_as("pharmacy")
     trace = flow.reader.export(flow.custody(GTIN, "AGG-LOT"))
     epcis.validate(trace)
-    parents = [e["parentID"] for e in trace["epcisBody"]["eventList"] if "parentID" in e]
+    events = trace["epcisBody"]["eventList"]
+    parents = [e["parentID"] for e in events if "parentID" in e]
     assert parents == [gs1.sscc_uri(MAKER_PALLET, 7), gs1.sscc_uri(WHOLESALER_CASE, 7)]
+    listed = [u for e in events for u in e.get("epcList", []) + e.get("childEPCs", [])]
+    # Each serial once, at commissioning; the three the case packs once more, as its children
+    # (not again in the shipping event, which names the case).
+    counts = Counter(u for u in listed if u.startswith("urn:epc:id:sgtin:"))
+    in_case = {gs1.sgtin_uri(GTIN, 7, s) for s in SERIALS[5:8]}
+    assert len(counts) == len(SERIALS)
+    assert {u for u, n in counts.items() if n > 1} == in_case
+    assert max(counts.values()) == 2
 
 
 @pytest.mark.parametrize(
@@ -192,10 +202,18 @@ def test_the_cli_ships_in_a_case_and_names_a_bad_sscc_in_json(
 
 
 def forged_shipment(
-    maker: ProvenanceFlow, stock: bytes, to: str, lot: str, children: list[str], events: int
+    maker: ProvenanceFlow,
+    stock: bytes,
+    to: str,
+    lot: str,
+    children: list[str],
+    events: int,
+    *,
+    by_quantity: bool = True,
 ) -> None:
     """Around the SDK: a whole-holding shipment whose document packs `children` into a pallet
-    (not what it ships, the lot's quantity), anchored by the shipping event's hash."""
+    (`by_quantity`: while the shipping event says the lot's quantity; else it names the pallet
+    only), anchored by the shipping event's hash."""
     place = gs1.sgln_uri(GLNS["manufacturer"], 7)
     me = gs1.pgln_uri(GLNS["manufacturer"], 7)
     pallet = gs1.sscc_uri(sscc("0614141", 99), 7)
@@ -209,8 +227,8 @@ def forged_shipment(
         disposition="in_transit",
         read_point=place,
         epcs=[pallet],
-        lot_class=lot_class,
-        quantity=2,
+        lot_class=lot_class if by_quantity else None,
+        quantity=2 if by_quantity else None,
         sources=[(epcis.OWNING_PARTY, me)],
         destinations=[(epcis.OWNING_PARTY, gs1.pgln_uri(GLNS["distributor"], 7))],
     )
@@ -235,3 +253,21 @@ def test_a_packing_that_claims_other_units_than_the_shipment_fails_every_trace(
     forged_shipment(maker, stock, address_of("distributor"), lot, others, events)
     with pytest.raises(IntegrityError, match="packing"):
         reader.reader.export(reader.custody(GTIN, lot))
+
+
+def test_a_case_said_to_hold_another_products_units_of_the_same_serials_fails_the_trace(
+    flow_as: Flows, packed: dict[str, Anchored], address_of: Callable[[str], str]
+) -> None:
+    """The attack: the pallet's children are SGTINs of another GTIN with the lot's very serial
+    numbers, so the shipment's root still rebuilds from the serials alone; the reader checks
+    every unit is this product's."""
+    maker, reader = flow_as("manufacturer"), flow_as("pharmacy")
+    stock = maker.commission(GTIN, "FORGED-GTIN", EXPIRY, ["FG1", "FG2"]).id
+    body = "0061414100042"
+    other_gtin = int(body + str(gs1.check_digit(body)))
+    others = [gs1.sgtin_uri(other_gtin, 7, s) for s in ("FG1", "FG2")]
+    forged_shipment(
+        maker, stock, address_of("distributor"), "FORGED-GTIN", others, 2, by_quantity=False
+    )
+    with pytest.raises(IntegrityError, match="another product"):
+        reader.reader.export(reader.custody(GTIN, "FORGED-GTIN"))
