@@ -16,10 +16,21 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import claims, compile_time, gas, machine, records, report, sdk_speed, throughput, vrs
+from bench import (
+    claims,
+    compile_time,
+    gas,
+    machine,
+    provenance,
+    records,
+    report,
+    sdk_speed,
+    throughput,
+    vrs,
+)
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "sdk", "claims", "records", "vrs", "compile")
+PARTS = ("gas", "throughput", "sdk", "claims", "provenance", "records", "vrs", "compile")
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -44,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.sdk_speed = sdk_speed.run(progress, args.transactions, args.rounds)
         if "claims" in parts:
             results.claims = claims.run(progress, args.claims)
+        if "provenance" in parts:
+            results.provenance = provenance.run(progress, args.lot_size)
         if "records" in parts:
             stores = {name: records.STORES[name] for name in args.stores}
             results.records = records.run(progress, args.sizes, stores)
@@ -86,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--requests", type=_positive, default=vrs.DEFAULT_REQUESTS,
         help=f"verification requests per concurrency level (default {vrs.DEFAULT_REQUESTS})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lot-size", type=_positive, default=provenance.DEFAULT_LOT_SIZE,
+        help=f"units in the provenance benchmark's lot (default {provenance.DEFAULT_LOT_SIZE:,})",
     )  # fmt: skip
     parser.add_argument(
         "--sizes", type=_sizes, default=records.SIZES,

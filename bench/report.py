@@ -11,6 +11,7 @@ from bench.claims import ClaimsBatchResult
 from bench.compile_time import CompileTimes
 from bench.gas import GasRow
 from bench.machine import Machine
+from bench.provenance import ProvenanceResult
 from bench.records import RecordsRow
 from bench.sdk_speed import SdkSpeedRow
 from bench.throughput import ThroughputRow
@@ -33,6 +34,7 @@ class Results:
     compile: CompileTimes | None = None
     claims: ClaimsBatchResult | None = None
     vrs: list[LatencyRow] = field(default_factory=list)
+    provenance: ProvenanceResult | None = None
 
 
 def to_json(results: Results) -> dict[str, Any]:
@@ -75,6 +77,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["claims_batch"] = asdict(results.claims)
     if results.vrs:
         doc["vrs"] = [asdict(row) for row in results.vrs]
+    if results.provenance is not None:
+        doc["provenance"] = asdict(results.provenance)
     return doc
 
 
@@ -130,6 +134,29 @@ def to_markdown(results: Results) -> str:
                     for r in results.vrs
                 ],
                 right=(1, 2, 3, 4, 5),
+            ),
+        ]
+    if results.provenance is not None:
+        p = results.provenance
+        parts += [
+            f"**Provenance reads sized to their question (a {p.lot_size:,}-unit lot)**",
+            _table(
+                ["measure", "suite", "reference", "reference / suite"],
+                [
+                    [
+                        f"verify an unknown serial (mean of {p.runs})",
+                        f"{p.verify_index_ms:,.2f} ms (serial index)",
+                        f"{p.verify_walk_ms:,.1f} ms (walking the lot documents)",
+                        f"{p.verify_walk_ms / p.verify_index_ms:,.1f}x",
+                    ],
+                    [
+                        "EPCIS trace size",
+                        f"{p.unit_trace_bytes:,} bytes (one unit)",
+                        f"{p.lot_trace_bytes:,} bytes (the whole lot)",
+                        f"{p.lot_trace_bytes / p.unit_trace_bytes:,.1f}x",
+                    ],
+                ],
+                right=(3,),
             ),
         ]
     if results.compile is not None:

@@ -800,14 +800,14 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
     ) private returns (uint32 version) {
         version = record.latestVersion + 1;
         record.latestVersion = version;
-        _storeVersion(recordId, version, cid, ciphertextDigest, keyBundleCid);
+        bytes32[] memory dataClasses = _storeVersion(recordId, version, cid, ciphertextDigest, keyBundleCid);
         emit RecordAnchored(
             record.patient,
             recordId,
             msg.sender,
             version,
             version - 1,
-            _classesOf(recordId, record),
+            dataClasses,
             ciphertextDigest,
             cid,
             keyBundleCid
@@ -830,15 +830,20 @@ contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
         if (record.erased) revert ConsentRegistryRecordErased(recordId);
     }
 
+    /// @dev Stores version `version` of a record whose classes are stored already, and returns
+    /// them. The version's data classes go into its digest: storage keeps only the latest
+    /// version's classes, and the digest lets a reader check an older version's (from its event)
+    /// at no storage cost.
     function _storeVersion(
         bytes32 recordId,
         uint32 version,
         bytes calldata cid,
         bytes32 ciphertextDigest,
         bytes calldata keyBundleCid
-    ) private {
+    ) private returns (bytes32[] memory dataClasses) {
+        dataClasses = _classesOf(recordId, _records[recordId]);
         _versions[recordId][version] = RecordVersion({
-            cidsDigest: keccak256(abi.encode(cid, keyBundleCid)),
+            cidsDigest: keccak256(abi.encode(cid, keyBundleCid, dataClasses)),
             ciphertextDigest: ciphertextDigest,
             anchoredBy: msg.sender,
             anchoredAt: uint40(block.timestamp)

@@ -99,9 +99,11 @@ interface IConsentRegistry {
     }
 
     /// @notice One version of a record.
-    /// @param cidsDigest keccak256(abi.encode(cid, keyBundleCid)) of the binary IPFS CIDv1s of the
-    /// encrypted envelope and of its key bundle, as emitted in {RecordAnchored}: a reader checks
-    /// both CIDs it got from an event (or an index) against it.
+    /// @param cidsDigest keccak256(abi.encode(cid, keyBundleCid, dataClasses)) of the binary IPFS
+    /// CIDv1s of the encrypted envelope and of its key bundle and of the record's data classes at
+    /// this version, as emitted in {RecordAnchored}: a reader checks both CIDs and the classes it
+    /// got from an event (or an index) against it, for every version (storage keeps the latest
+    /// version's classes only).
     /// @param ciphertextDigest sha256 of the ciphertext.
     /// @param anchoredBy the patient, a delegate or the provider that anchored this version.
     /// @param anchoredAt block time of the anchor.
@@ -200,7 +202,7 @@ interface IConsentRegistry {
     /// encrypted envelope) and `keyBundleCid` (binary CIDv1 of its data key wrapped to the patient
     /// and the readers of the day) are only emitted, never stored: the log is the index a patient
     /// recovers its records from with nothing but its key. Storage keeps only a digest of the two
-    /// CIDs (`cidsDigest` of {RecordVersion}).
+    /// CIDs and the version's data classes (`cidsDigest` of {RecordVersion}).
     /// @param patient the data subject.
     /// @param recordId the record's id (see {recordIdOf}).
     /// @param anchoredBy the patient, a delegate or the provider that wrote this version.

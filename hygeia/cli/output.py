@@ -21,6 +21,8 @@ from hygeia.core.errors import (
     DuplicateSerialError,
     FhirConsentError,
     HygeiaError,
+    PartyWithoutGlnError,
+    SsccError,
     X12Error,
 )
 
@@ -105,6 +107,8 @@ class Output:
                 ContractRevertError,
                 DuplicateSerialError,
                 FhirConsentError,
+                PartyWithoutGlnError,
+                SsccError,
                 X12Error,
             )
             if isinstance(exc, errors_with_args):

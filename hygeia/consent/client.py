@@ -85,9 +85,12 @@ def record_id_of(patient: str, author: str, salt: bytes) -> bytes:
     )
 
 
-def anchor_cids_digest(cid: bytes, key_bundle_cid: bytes) -> bytes:
-    """What the chain stores of a version's two CIDs: keccak256(abi.encode(cid, keyBundleCid))."""
-    return keccak(encode(["bytes", "bytes"], [cid, key_bundle_cid]))
+def anchor_cids_digest(cid: bytes, key_bundle_cid: bytes, data_classes: Sequence[bytes]) -> bytes:
+    """What the chain stores of a version's two CIDs and its data classes:
+    keccak256(abi.encode(cid, keyBundleCid, dataClasses))."""
+    return keccak(
+        encode(["bytes", "bytes", "bytes32[]"], [cid, key_bundle_cid, list(data_classes)])
+    )
 
 
 @dataclass(frozen=True)
@@ -589,8 +592,9 @@ class ConsentRegistryClient(ContractClient):
 
     def check_anchor(self, anchor: RecordAnchor) -> RecordAnchor:
         """`anchor` (from an event or an index) if contract storage agrees with every value the
-        SDK uses from it: patient, version, both CIDs, ciphertext digest and author, and for the
-        latest version its data classes (storage keeps the latest classes only)."""
+        SDK uses from it: patient, version, both CIDs, ciphertext digest, author and the data
+        classes of that version (storage keeps the latest version's classes, and each version's
+        digest covers its own, so an older version's classes are checked too)."""
         state = self.record_of(anchor.record_id)
         stored = self.record_version(anchor.record_id, anchor.version)
         problems = []
@@ -600,8 +604,10 @@ class ConsentRegistryClient(ContractClient):
             problems.append("data classes")
         if not 1 <= anchor.version <= state.latest_version:
             problems.append("version")
-        if stored.cids_digest != anchor_cids_digest(anchor.cid, anchor.key_bundle_cid):
-            problems.append("envelope or key-bundle CID")
+        if stored.cids_digest != anchor_cids_digest(
+            anchor.cid, anchor.key_bundle_cid, anchor.data_classes
+        ):
+            problems.append("envelope or key-bundle CID or data classes")
         if stored.ciphertext_digest != anchor.ciphertext_digest:
             problems.append("ciphertext digest")
         if stored.anchored_by != Web3.to_checksum_address(anchor.anchored_by):

@@ -206,6 +206,42 @@ class DuplicateSerialError(InvalidInputError):
         )
 
 
+class PartyWithoutGlnError(InvalidInputError):
+    """A party of an EPCIS event (the signer at its place, a shipment's sender, receiver or
+    owner) has no GS1 identifier: no party GLN bound on-chain (or its binding ended with its
+    company prefix licence). Every EPCIS document names its parties by GLN, so the SDK writes
+    none for such a party, and a trace reader refuses a stored document naming a party
+    otherwise.
+
+    `party` is the account (or the URI a stored document used); `role` what it is in the
+    event: signer, sender, receiver or owner."""
+
+    def __init__(self, party: str, role: str, detail: str = "") -> None:
+        self.party = party
+        self.role = role
+        self.error_args: dict[str, Any] = {"party": party, "role": role}
+        super().__init__(
+            detail
+            or (
+                f"the {role} {party} has no GLN bound on-chain: every EPCIS event names its "
+                "parties by GLN, so bind one first (hygeia provenance gln ..., as the licensee "
+                "of its GS1 company prefix)"
+            )
+        )
+
+
+class SsccError(InvalidInputError):
+    """A Serial Shipping Container Code (GS1 AI 00, a case or pallet) is malformed: not 18
+    digits, a wrong check digit, or not under the packer's GS1 company prefix. `sscc` is the
+    text given, `reason` what is wrong with it."""
+
+    def __init__(self, sscc: str, reason: str) -> None:
+        self.sscc = sscc
+        self.reason = reason
+        self.error_args: dict[str, Any] = {"sscc": sscc, "reason": reason}
+        super().__init__(f"bad SSCC {sscc!r}: {reason}")
+
+
 # --- claims: X12 837P in, 835 out -------------------------------------------------------------
 
 

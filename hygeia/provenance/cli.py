@@ -170,6 +170,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--desadv", metavar="ID", default=None, help="your despatch advice, e.g. DA-88")
     p.add_argument("--invoice", metavar="ID", default=None, help="your invoice, e.g. INV-2031")
+    p.add_argument(
+        "--sscc",
+        metavar="SSCC",
+        default=None,
+        help="the case or pallet the units travel in, packed by you: an SSCC (GS1 AI 00) under "
+        "your company prefix, e.g. 106141501234567895 or (00)106141501234567895",
+    )
 
     p = action(
         "receive",
@@ -603,10 +610,14 @@ def _ship(ctx: Context) -> int:
         if ident
     ]
     anchored = flow.ship(
-        a.holding, receiver, serials, sale=not a.no_sale, transactions=transactions
+        a.holding, receiver, serials, sale=not a.no_sale, transactions=transactions, sscc=a.sscc
     )
     count = "the whole holding" if serials is None else f"{len(serials):,} units"
+    if a.sscc is not None:
+        count += f" packed in SSCC {gs1.parse_sscc(a.sscc)}"
     extra = {"shipment": _hex(anchored.id), "from_holding": _hex(ctx.args.holding)}
+    if a.sscc is not None:
+        extra["sscc"] = gs1.parse_sscc(a.sscc)
     if serials is not None:
         extra["rest_stays_in"] = _hex(ctx.args.holding)
     return _done(ctx, f"shipped {count} to {receiver}", anchored, extra)

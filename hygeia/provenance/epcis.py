@@ -69,6 +69,7 @@ DISPOSITIONS = frozenset(
         "no_pedigree_match",
         "non_conformant",
         "returned",
+        "in_progress",
     }
 )
 # A suspect-product alert (a partner's report, or a dispense refused as a clone or unknown
@@ -186,6 +187,49 @@ def object_event(
         event["sensorElementList"] = list(sensors)
     if ilmd:
         event["ilmd"] = dict(ilmd)
+    for key, value in (extensions or {}).items():
+        if not key.startswith(EXTENSION_PREFIX + ":"):
+            raise InvalidInputError(
+                f"an extension field is named {EXTENSION_PREFIX}:..., not {key!r}"
+            )
+        event[key] = value
+    check_vocabulary(event)
+    return event
+
+
+def packing_event(
+    *,
+    event_time: datetime,
+    parent: str,
+    read_point: str,
+    epcs: Sequence[str] = (),
+    lot_class: str | None = None,
+    quantity: int | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An EPCIS AggregationEvent packing units (`epcs`, SGTINs) or a lot's quantity
+    (`lot_class`, `quantity`) into the case or pallet `parent` (an SSCC URI) at `read_point`."""
+    if not epcs and (lot_class is None or quantity is None):
+        raise InvalidInputError("a packing event packs units or a lot's quantity")
+    event: dict[str, Any] = {
+        "type": "AggregationEvent",
+        "eventTime": timestamp(event_time),
+        "eventTimeZoneOffset": "+00:00",
+        "parentID": parent,
+    }
+    if epcs:
+        event["childEPCs"] = list(epcs)
+    if lot_class is not None and quantity is not None:
+        event["childQuantityList"] = [{"epcClass": lot_class, "quantity": quantity}]
+    event.update(
+        {
+            "action": "ADD",
+            "bizStep": "packing",
+            "disposition": "in_progress",
+            "readPoint": {"id": read_point},
+            "bizLocation": {"id": read_point},
+        }
+    )
     for key, value in (extensions or {}).items():
         if not key.startswith(EXTENSION_PREFIX + ":"):
             raise InvalidInputError(

@@ -1,5 +1,6 @@
-"""GS1 identifiers of a drug package and of trading partners: GTIN and GLN check digits, expiry
-dates, EPC URIs (SGTIN, LGTIN, PGLN, SGLN), business transaction URIs, and barcodes as scanned.
+"""GS1 identifiers of a drug package, its cases and trading partners: GTIN, GLN and SSCC check
+digits, expiry dates, EPC URIs (SGTIN, LGTIN, PGLN, SGLN, SSCC), business transaction URIs, and
+barcodes as scanned.
 
 DSCSA's product identifier is a GTIN (AI 01), a serial number (AI 21), a lot number (AI 10) and
 an expiry date (AI 17, ``YYMMDD``). EPCIS names units and lots with EPC URIs built from the GTIN
@@ -16,9 +17,10 @@ from datetime import date, datetime, timezone
 from urllib.parse import parse_qs, quote, urlsplit
 
 import biip
+import biip.sscc
 from biip.gs1_messages import GS1Message
 
-from hygeia.core.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError, SsccError
 
 GTIN14_DIGITS = 14
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -224,6 +226,49 @@ def business_transaction_uri(party_gln: int, ident: str) -> str:
             f"a business transaction id is 1-80 printable characters, got {ident!r}"
         )
     return f"urn:epcglobal:cbv:bt:{gln13(party_gln)}:{_uri_escape(ident)}"
+
+
+# ---------------------------------------------------------------------- SSCCs: cases and pallets
+
+SSCC_DIGITS = 18
+_SSCC_HRI = "(00)"
+
+
+def parse_sscc(text: str, company_prefix: str | None = None) -> str:
+    """An SSCC (AI 00) of a case or pallet, as its 18 digits: bare, in the bracketed form
+    ``(00)...`` or as its EPC URI, its check digit validated with biip. With `company_prefix`,
+    it must be allocated under that GS1 company prefix (the packer's own, GS1's rule).
+    Raises SsccError naming what is wrong."""
+    raw = text.strip()
+    if raw.startswith("urn:epc:id:sscc:"):
+        match = re.fullmatch(r"urn:epc:id:sscc:(\d{6,12})\.(\d{5,11})", raw)
+        if match is None or len(match.group(1) + match.group(2)) != SSCC_DIGITS - 1:
+            raise SsccError(text, "not an SSCC EPC URI (urn:epc:id:sscc:<company>.<serial ref>)")
+        company, reference = match.groups()
+        body = reference[0] + company + reference[1:]
+        raw = body + str(check_digit(body))
+    raw = raw.removeprefix(_SSCC_HRI)
+    if not raw.isdigit() or len(raw) != SSCC_DIGITS:
+        raise SsccError(text, f"an SSCC has {SSCC_DIGITS} digits")
+    try:
+        biip.sscc.Sscc.parse(raw)
+    except biip.ParseError as exc:
+        raise SsccError(text, str(exc)) from None
+    if company_prefix is not None and raw[1 : 1 + len(company_prefix)] != company_prefix:
+        raise SsccError(text, f"it is not under the packer's GS1 company prefix {company_prefix}")
+    return raw
+
+
+def sscc_uri(sscc: str, company_prefix_length: int) -> str:
+    """The EPC URI of an SSCC: ``urn:epc:id:sscc:<company>.<extension digit + serial ref>``."""
+    digits = parse_sscc(sscc)
+    if not MIN_COMPANY_PREFIX <= company_prefix_length <= MAX_COMPANY_PREFIX:
+        raise InvalidInputError(
+            f"a GS1 company prefix has 6 to 12 digits, got {company_prefix_length}"
+        )
+    company = digits[1 : 1 + company_prefix_length]
+    reference = digits[0] + digits[1 + company_prefix_length : -1]
+    return f"urn:epc:id:sscc:{company}.{reference}"
 
 
 # ---------------------------------------------------------------------- barcodes

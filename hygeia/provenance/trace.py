@@ -16,7 +16,12 @@ from typing import Any
 
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import HoldingState
-from hygeia.core.errors import ContentNotFoundError, IntegrityError, InvalidInputError
+from hygeia.core.errors import (
+    ContentNotFoundError,
+    IntegrityError,
+    InvalidInputError,
+    PartyWithoutGlnError,
+)
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
@@ -56,6 +61,19 @@ _ACTOR = {
     "SuspectUnitFlagged": "reporter",
     "SuspectProductReported": "reporter",
 }
+# Custody steps: their anchoring account is a trading partner, so their place must be a GLN.
+_CUSTODY_STEPS = frozenset(
+    {
+        "LotCommissioned",
+        "ShipmentDispatched",
+        "ShipmentReceived",
+        "ShipmentVoided",
+        "UnitDispensed",
+        "UnitDestroyed",
+        "SuspectUnitFlagged",
+    }
+)
+_GLN_URIS = ("urn:epc:id:sgln:", "urn:epc:id:pgln:")
 Progress = Callable[[int], None]
 
 
@@ -248,21 +266,37 @@ class TraceReader:
         """Every GLN an anchored event names is bound on-chain to a party of that chain event:
         its place (readPoint, bizLocation) to the account that anchored it, each source and
         destination to one of the parties the chain event names. Raises IntegrityError naming
-        the GLN otherwise (a party naming itself, or its goods' owner, by another's GLN)."""
+        the GLN otherwise (a party naming itself, or its goods' owner, by another's GLN).
+
+        Every source and destination, and the place of a custody step, must be a GLN URI:
+        a document naming a party otherwise (a chain account, as a raw transaction around the
+        SDK may anchor) raises PartyWithoutGlnError."""
         actor = str(chain.args.get(_ACTOR.get(chain.name, ""), ""))
         parties = {str(v) for v in chain.args.values() if isinstance(v, str) and v.startswith("0x")}
         if chain.name == "ShipmentDispatched":
             # The goods' owner, named as the owning party, may be neither sender nor receiver
             # (a move by a logistics provider); it owns the parent holding.
             parties.add(str(self.client.holding_of(bytes(chain.args["parent"])).owner))
-        named = [(event.get(k, {}).get("id"), {actor}) for k in ("readPoint", "bizLocation")]
-        named += [(e.get("source"), parties) for e in event.get("sourceList", [])]
-        named += [(e.get("destination"), parties) for e in event.get("destinationList", [])]
-        for uri, allowed in named:
-            if not isinstance(uri, str) or not uri.startswith(
-                ("urn:epc:id:sgln:", "urn:epc:id:pgln:")
-            ):
-                continue
+        custody_step = chain.name in _CUSTODY_STEPS
+        named = [
+            (event.get(k, {}).get("id"), {actor}, "place")
+            for k in ("readPoint", "bizLocation")
+            if k in event or (k == "readPoint" and custody_step)
+        ]
+        named += [(e.get("source"), parties, "party") for e in event.get("sourceList", [])]
+        named += [
+            (e.get("destination"), parties, "party") for e in event.get("destinationList", [])
+        ]
+        for uri, allowed, role in named:
+            if not isinstance(uri, str) or not uri.startswith(_GLN_URIS):
+                if role == "place" and not custody_step:
+                    continue  # a regulator's act: it can bind no GLN, its place is its account
+                raise PartyWithoutGlnError(
+                    str(uri),
+                    role,
+                    f"the EPCIS document of tx {chain.tx_hash} names {uri!r} as a {role} where "
+                    "a GLN belongs: every party and place of a custody step is named by its GLN",
+                )
             _, gln = gs1.parse_gln_uri(uri)
             holder = self.gln_holder_at(gln, chain.block, chain.index)
             if holder is None or holder not in allowed:
@@ -321,11 +355,24 @@ class TraceReader:
                 raise IntegrityError(f"master data document {event.cid} does not match its anchor")
             return doc
         events = doc.get("epcisBody", {}).get("eventList", [])
-        if len(events) != 1 or epcis.hash_digest(epcis.event_hash(events[0])) != event.epcis_hash:
+        if not events or epcis.hash_digest(epcis.event_hash(events[-1])) != event.epcis_hash:
             raise IntegrityError(
                 f"EPCIS document {event.cid} does not hold the event anchored in tx {event.tx_hash}"
             )
-        self.check_glns(event, events[0])
+        # Before the anchored event, a shipment's document may hold one event: the packing of
+        # the case or pallet it ships (the CID on-chain commits to it).
+        before = events[:-1]
+        if before and (
+            event.name != "ShipmentDispatched"
+            or len(before) > 1
+            or not _packs(before[0], events[-1])
+        ):
+            raise IntegrityError(
+                f"EPCIS document {event.cid} holds events besides the one anchored in tx "
+                f"{event.tx_hash} other than the packing of what it ships"
+            )
+        for each in events:
+            self.check_glns(event, each)
         return doc
 
     # ------------------------------------------------------------------ custody
@@ -399,10 +446,19 @@ class TraceReader:
             )
         elif event.name == "ShipmentDispatched":
             parent = holdings[bytes(args["parent"])]
-            doc_event = self.document(event)["epcisBody"]["eventList"][0]
-            moving = (
-                set(self._serials(doc_event)) if "epcList" in doc_event else set(parent.serials)
-            )
+            *packing, doc_event = self.document(event)["epcisBody"]["eventList"]
+            # Units listed by serial: by the shipping event, or by the packing of the case it
+            # names (document() checked they agree); none listed (a lot's quantity), the whole
+            # holding.
+            epcs = [e for e in doc_event.get("epcList", []) if _is_unit(e)] or [
+                c for p in packing for c in p.get("childEPCs", [])
+            ]
+            listed = [gs1.parse_sgtin_uri(epc)[2] for epc in epcs]
+            prefix = custody.company_prefix_length
+            own = (gs1.sgtin_uri(custody.gtin, prefix, s) for s in listed)
+            if any(mine != epc for mine, epc in zip(own, epcs, strict=True)):
+                raise IntegrityError(f"shipment {event.cid} lists units of another product")
+            moving = set(listed) or set(parent.serials)
             if not moving <= parent.serials:
                 raise IntegrityError(f"shipment {event.cid} lists units its sender did not hold")
             root = custody.tree.holding({custody.leaf(s) for s in moving}).root
@@ -457,7 +513,7 @@ class TraceReader:
 
     @staticmethod
     def _serials(event: dict[str, Any]) -> list[str]:
-        return [gs1.parse_sgtin_uri(epc)[2] for epc in event.get("epcList", [])]
+        return [gs1.parse_sgtin_uri(epc)[2] for epc in event.get("epcList", []) if _is_unit(epc)]
 
     # ------------------------------------------------------------------ export
     def export(self, custody: LotCustody, serial: str | None = None) -> dict[str, Any]:
@@ -497,16 +553,56 @@ class TraceReader:
         return doc
 
 
+_SGTIN, _SSCC = "urn:epc:id:sgtin:", "urn:epc:id:sscc:"
+
+
+def _is_unit(epc: str) -> bool:
+    return epc.startswith(_SGTIN)
+
+
+def _packs(packing: dict[str, Any], shipping: dict[str, Any]) -> bool:
+    """Whether `packing` is the packing, as the SDK writes it, of what `shipping` ships: an
+    AggregationEvent adding to an SSCC the shipping event names the units it moves (by serial:
+    the shipping event lists them, or names the case only and its children are the units; or
+    the lot quantity), with its event id GS1's hash of it."""
+    listed = shipping.get("epcList", [])
+    parent = packing.get("parentID")
+    units = [e for e in listed if _is_unit(e)]
+    children = packing.get("childEPCs", [])
+    return (
+        packing.get("type") == "AggregationEvent"
+        and packing.get("action") == "ADD"
+        and packing.get("bizStep") == "packing"
+        and isinstance(parent, str)
+        and parent.startswith(_SSCC)
+        and parent in listed
+        and all(isinstance(c, str) and _is_unit(c) for c in children)
+        and (children == units or (not units and bool(children)))
+        and packing.get("childQuantityList") == shipping.get("quantityList")
+        and packing.get("eventID") == epcis.event_hash(packing)
+    )
+
+
 def _narrowed(event: dict[str, Any], epc: str) -> dict[str, Any]:
     """`event` as it concerns unit `epc` alone: its units (listed, or a lot class and quantity)
-    replaced by that unit; unchanged if it names the unit alone or a lot without quantity (a
-    recall, a sensor report). The narrowed event points to the anchored one."""
-    listed = event.get("epcList")
-    counted = [q for q in event.get("quantityList", []) if "quantity" in q]
-    if listed == [epc] or (listed is None and not counted):
-        return event
-    narrowed = {k: v for k, v in event.items() if k not in ("eventID", "quantityList")}
-    narrowed["epcList"] = [epc]
+    replaced by that unit, the cases (SSCCs) it names kept; a packing keeps its parent (the
+    unit's case) and has the unit as its only child. Unchanged if it names the unit alone or a
+    lot without quantity (a recall, a sensor report). The narrowed event points to the
+    anchored one."""
+    if event.get("type") == "AggregationEvent":
+        if event.get("childEPCs") == [epc]:
+            return event
+        narrowed = {
+            k: v for k, v in event.items() if k not in ("eventID", "childEPCs", "childQuantityList")
+        }
+        narrowed["childEPCs"] = [epc]
+    else:
+        listed = event.get("epcList")
+        counted = [q for q in event.get("quantityList", []) if "quantity" in q]
+        if listed == [epc] or (listed is None and not counted):
+            return event
+        narrowed = {k: v for k, v in event.items() if k not in ("eventID", "quantityList")}
+        narrowed["epcList"] = [e for e in listed or [] if e.startswith(_SSCC)] + [epc]
     # The anchored event's id, then the narrowed event's own (GS1's hash ignores eventID).
     narrowed[epcis.ANCHORED_EVENT] = event.get("eventID") or epcis.event_hash(event)
     ordered = {"type": narrowed.pop("type"), **narrowed}

@@ -40,6 +40,7 @@ from hygeia.core.errors import (
     DuplicateSerialError,
     IntegrityError,
     InvalidInputError,
+    PartyWithoutGlnError,
 )
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
@@ -209,23 +210,28 @@ class ProvenanceFlow:
             raise InvalidInputError("this workflow is read-only: give the client a sender")
         return self.client.sender.address
 
-    def _party(self, address: str) -> str:
+    def _party(self, address: str, role: str) -> str:
         """The URI naming a party in EPCIS source and destination lists: its PGLN as bound
-        on-chain, or (a party that bound none) its chain account as a did:pkh URI."""
+        on-chain. A party that bound none (or whose binding ended with its prefix licence) is
+        refused (PartyWithoutGlnError): every party of a document the SDK writes is named by
+        its GS1 identifier, never by its chain account."""
         if address not in self._party_uris:
             gln = self.client.party_gln_of(address)
             if gln is None:
-                self._party_uris[address] = epcis.party(self.chain_id, address)
-            else:
-                _, length = self.client.gln_holder_of(gln)
-                self._party_uris[address] = gs1.pgln_uri(gln, length)
+                raise PartyWithoutGlnError(address, role)
+            _, length = self.client.gln_holder_of(gln)
+            self._party_uris[address] = gs1.pgln_uri(gln, length)
         return self._party_uris[address]
 
     def _place(self) -> str:
         """Where this signer acts (readPoint, bizLocation): its site's SGLN, else its party GLN
-        as a place, else its chain account."""
+        as a place. A trading partner without either is refused (PartyWithoutGlnError); a
+        regulator, who is no GS1 trading partner and cannot bind a GLN on-chain, is named by
+        its chain account in its investigation events."""
         gln = self.site if self.site is not None else self.client.party_gln_of(self.me)
         if gln is None:
+            if self.client.is_trading_partner(self.me):
+                raise PartyWithoutGlnError(self.me, "signer")
             return epcis.party(self.chain_id, self.me)
         holder, length = self.client.gln_holder_of(gln)
         if holder != self.me:
@@ -266,12 +272,17 @@ class ProvenanceFlow:
         *,
         gtin: int,
         makes_holding: bool = False,
+        packing: dict[str, Any] | None = None,
     ) -> Anchored:
+        """Store the EPCIS document of `event` (after the `packing` event that made the case
+        or pallet it moves, if any) and anchor `event`'s hash and the document's CID. The
+        packing event is not anchored by its own hash: the CID, on-chain, commits to it."""
+        events = [event] if packing is None else [packing, event]
         doc = epcis.with_event_ids(
-            epcis.document([event], created=self._clock(), master_data=self.master_data(gtin))
+            epcis.document(events, created=self._clock(), master_data=self.master_data(gtin))
         )
         epcis.validate(doc)
-        ni = doc["epcisBody"]["eventList"][0]["eventID"]
+        ni = doc["epcisBody"]["eventList"][-1]["eventID"]
         cid = self.store.add(epcis.encode(doc))
         digest = epcis.hash_digest(ni)
         receipt = send(digest, bytes(CID.parse(cid)))
@@ -418,12 +429,23 @@ class ProvenanceFlow:
         *,
         sale: bool = True,
         transactions: Sequence[tuple[str, str]] = (),
+        sscc: str | None = None,
     ) -> Anchored:
         """Ship `serials` of `holding` (None: all of it, named in the event by its lot and
         quantity) to `to`, with a DSCSA transaction information and statement document (a sale)
         on the store. `transactions`: the business transactions it fulfils, as (type, id) with
         type po (the buyer's purchase order), desadv (despatch advice) or inv (invoice), named
-        under the GLN of the party that issued them (the buyer for a PO, else the seller)."""
+        under the GLN of the party that issued them (the buyer for a PO, else the seller).
+
+        `sscc`: the case or pallet the units travel in (an SSCC under the sender's own GS1
+        company prefix, its check digit validated; SsccError otherwise): the document then
+        holds the packing AggregationEvent (parentID the SSCC, the units its children, by
+        serial or as the lot's quantity) before the shipping event, which names the SSCC (and
+        a whole holding's lot quantity), so each serial is listed once.
+
+        Refuses (PartyWithoutGlnError) a shipment to or from a party without a party GLN
+        bound on-chain (sender, receiver or the goods' owner), before anything is stored or
+        sent."""
         custody, view = self._holding(holding)
         moving = sorted(view.serials) if serials is None else list(serials)
         missing = set(moving) - view.serials
@@ -431,6 +453,12 @@ class ProvenanceFlow:
             raise InvalidInputError(f"{len(missing)} of the serials are not in this holding")
         prefix = custody.company_prefix_length
         owner_after = to if sale else view.owner
+        # Every party is named by its GLN: refuse before anything is stored or sent.
+        owner, sender = self._party(view.owner, "owner"), self._party(self.me, "sender")
+        receiver = self._party(to, "receiver")
+        place = self._place()
+        parent = None if sscc is None else self._sscc(sscc)
+        owner_after_uri = receiver if sale else owner
         business = [
             self._business_transaction(kind, ident, view.owner, owner_after)
             for kind, ident in transactions
@@ -446,8 +474,8 @@ class ProvenanceFlow:
                 "expiry": custody.expiry.isoformat(),
                 "quantity": len(moving),
                 "date": epcis.timestamp(self._clock()),
-                "from": self._party(view.owner),
-                "to": self._party(owner_after),
+                "from": owner,
+                "to": owner_after_uri,
                 "businessTransactions": [{"type": t, "id": v} for t, v in business],
             },
             "transactionStatement": _TRANSACTION_STATEMENT if sale else None,
@@ -458,6 +486,17 @@ class ProvenanceFlow:
             if serials is None
             else {"epcs": self._sgtins(custody.gtin, prefix, moving)}
         )
+        packing = None
+        if parent is not None:
+            packing = epcis.packing_event(
+                event_time=self._clock(),
+                parent=parent,
+                read_point=place,
+                extensions={epcis.ACCOUNT: epcis.party(self.chain_id, self.me)},
+                **units,
+            )
+            # The shipment names the case; its units are the packing's children (listed once).
+            units = {k: v for k, v in units.items() if k != "epcs"} | {"epcs": [parent]}
         event = self._event(
             in_transit=True,
             action="OBSERVE",
@@ -466,12 +505,12 @@ class ProvenanceFlow:
             **units,
             transactions=[*business, (epcis.PEDIGREE, f"ipfs://{ti_cid}")],
             sources=[
-                (epcis.OWNING_PARTY, self._party(view.owner)),
-                (epcis.POSSESSING_PARTY, self._party(self.me)),
+                (epcis.OWNING_PARTY, owner),
+                (epcis.POSSESSING_PARTY, sender),
             ],
             destinations=[
-                (epcis.OWNING_PARTY, self._party(owner_after)),
-                (epcis.POSSESSING_PARTY, self._party(to)),
+                (epcis.OWNING_PARTY, owner_after_uri),
+                (epcis.POSSESSING_PARTY, receiver),
             ],
         )
         if serials is None:
@@ -487,7 +526,18 @@ class ProvenanceFlow:
             lambda h, c: self.client.ship(holding, unit_ids, multiproof, to, sale, h, c),
             gtin=custody.gtin,
             makes_holding=True,
+            packing=packing,
         )
+
+    def _sscc(self, sscc: str) -> str:
+        """The EPC URI of `sscc`, a case or pallet this signer packs: under its own company
+        prefix (the one its party GLN is bound under)."""
+        gln = self.client.party_gln_of(self.me)
+        if gln is None:
+            raise PartyWithoutGlnError(self.me, "sender")
+        _, length = self.client.gln_holder_of(gln)
+        digits = gs1.parse_sscc(sscc, gs1.gln13(gln)[:length])
+        return gs1.sscc_uri(digits, length)
 
     def _whole(self, custody: LotCustody, quantity: int) -> dict[str, Any]:
         """A whole holding in an event: its lot class and quantity (the units are the holding's,
@@ -726,10 +776,15 @@ class ProvenanceFlow:
         return tuple(flags)
 
     def _responder(self) -> str:
-        """Who answers: this flow's party, by its PGLN where it bound one."""
+        """Who answers: this flow's party, by its PGLN where it bound one (a verification
+        answer is no EPCIS document: a party without a GLN may still ask and be named by its
+        account)."""
         if self.client.sender is None:
             return epcis.party(self.chain_id, self.client.address)
-        return self._party(self.me)
+        try:
+            return self._party(self.me, "responder")
+        except PartyWithoutGlnError:
+            return epcis.party(self.chain_id, self.me)
 
     def _status_at(
         self,

@@ -261,8 +261,8 @@ class ConsentManager:
             ):
                 continue
             for anchor in vault.versions(latest.record_id):
-                # each older version under its own classes (its anchor event's; storage keeps
-                # only the latest's, which check_anchor compared): none may sit under a deny
+                # each older version under its own classes (its anchor event's, which
+                # check_anchor compared with the version's digest): none may sit under a deny
                 if anchor.data_classes != latest.data_classes and not vault.policy.may_hold_key(
                     patient,
                     grantee,

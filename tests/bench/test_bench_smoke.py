@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 from rich.progress import Progress
 
-from bench import claims, compile_time, records, report, sdk_speed, throughput, vrs
+from bench import (
+    claims,
+    compile_time,
+    machine,
+    provenance,
+    records,
+    report,
+    sdk_speed,
+    throughput,
+    vrs,
+)
 from bench.__main__ import BENCHMARKS_PAGE, _parser, main
 from bench.compile_time import CompileError
 from hygeia.core.errors import InvalidInputError
@@ -73,6 +83,28 @@ def test_a_claims_batch_runs_end_to_end(progress: Progress) -> None:
     result = claims.run(progress, claims=4)
     assert result.claims == 4 and result.lines >= 4
     assert result.gas_per_claim > 0 and result.per_second_end_to_end > 0
+
+
+def test_provenance_measures_verify_both_ways_and_both_trace_sizes(
+    progress: Progress, tmp_path: Path
+) -> None:
+    result = provenance.run(progress, lot_size=30, runs=1)
+    assert (result.lot_size, result.runs) == (30, 1)
+    assert result.verify_index_ms > 0 and result.verify_walk_ms > 0
+    # Whatever the machine: one unit's trace is smaller than its lot's, which lists 30 serials.
+    assert 0 < result.unit_trace_bytes < result.lot_trace_bytes
+    markdown = report.to_markdown(
+        report.Results(machine=machine.describe(), finished="now", commit="c", provenance=result)
+    )
+    assert "walking the lot documents" in markdown and "(one unit)" in markdown
+    assert (
+        report.to_json(
+            report.Results(
+                machine=machine.describe(), finished="now", commit="c", provenance=result
+            )
+        )["provenance"]["lot_size"]
+        == 30
+    )
 
 
 def test_records_run_on_both_stores_across_a_chunk_boundary(progress: Progress) -> None:

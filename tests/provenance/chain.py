@@ -1,5 +1,6 @@
 """A chain of its own for the provenance SDK and CLI tests: Anvil, the deployed suite, and
-credentials for the manufacturer, distributor and pharmacy (the shared session chain issues
+credentials, GS1 company prefixes and party GLNs for the manufacturer, distributor and pharmacy,
+and a credentialed distributor without a GLN (the shared session chain issues
 credentials of its own, which would collide). tests/provenance/conftest.py registers these
 fixtures; tests/provenance/test_cli.py imports them."""
 
@@ -18,6 +19,7 @@ from hygeia.core.contract_types import Role
 from hygeia.core.store import LocalStore
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
+from hygeia.provenance import gs1
 from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.workflow import ProvenanceFlow
 from tests.chains import Chain, anvil_chain
@@ -56,6 +58,20 @@ def provenance_book(provenance_chain: Chain) -> Path:
 
 
 COMPANY_PREFIX = "0614141"  # GS1's example prefix: the GTINs of these tests are under it
+# Each trading partner's GS1 company prefix (GS1's example prefixes): every EPCIS event names
+# its parties by GLN, so each binds its party GLN (location 1 under its prefix) on-chain.
+PREFIXES = {"manufacturer": COMPANY_PREFIX, "distributor": "0614150", "pharmacy": "0614160"}
+# A credentialed distributor that bound no GLN: the SDK refuses to name it in an EPCIS event.
+UNBOUND_PARTNER = 9
+
+
+def gln(prefix: str, location: int) -> int:
+    """The GLN of `location` under company `prefix`, with its check digit."""
+    body = f"{prefix}{location:0{12 - len(prefix)}d}"
+    return int(body + str(gs1.check_digit(body)))
+
+
+GLNS = {name: gln(prefix, 1) for name, prefix in PREFIXES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +93,21 @@ def provenance_suite(provenance_chain: Chain) -> DeployResult:
             valid_from=now - timedelta(minutes=1),
             valid_until=now + TEN_YEARS,
         )
-    DrugProvenanceClient(
-        provenance_w3,
-        result.deployment.address_of("DrugProvenance"),
-        sender(provenance_w3, "regulator"),
-    ).license_company_prefix(COMPANY_PREFIX, dev_signer(provenance_w3, "manufacturer").address)
+    registry.issue_credential(
+        dev_signer(provenance_w3, UNBOUND_PARTNER).address,
+        Role.DISTRIBUTOR,
+        license_id="LIC-unbound",
+        jurisdiction="US-NJ",
+        valid_from=now - timedelta(minutes=1),
+        valid_until=now + TEN_YEARS,
+    )
+    provenance = result.deployment.address_of("DrugProvenance")
+    regulator = DrugProvenanceClient(provenance_w3, provenance, sender(provenance_w3, "regulator"))
+    for name, prefix in PREFIXES.items():
+        regulator.license_company_prefix(prefix, dev_signer(provenance_w3, name).address)
+        DrugProvenanceClient(provenance_w3, provenance, sender(provenance_w3, name)).register_gln(
+            GLNS[name], len(prefix), party=True
+        )
     return result
 
 

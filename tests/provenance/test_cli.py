@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from web3 import Web3
 
 from hygeia.cli.main import main
+from hygeia.core.chain import dev_signer
 from hygeia.provenance import epcis
+from tests.provenance.chain import UNBOUND_PARTNER
 
 GTIN = "00614141000418"
 Run = Callable[..., tuple[int, str, str]]
@@ -370,7 +373,7 @@ def test_who_stops_product_through_the_cli(
 
 
 def test_glns_barcodes_and_lightweight_messaging_through_the_cli(
-    provenance: Run, tmp_path: Path
+    provenance: Run, provenance_w3: Web3, tmp_path: Path
 ) -> None:
     code, out, _ = provenance(
         "gln", "0614141000029", "--prefix-length", "7", account="manufacturer", as_json=True
@@ -392,16 +395,19 @@ def test_glns_barcodes_and_lightweight_messaging_through_the_cli(
         account="manufacturer", as_json=True,
     )  # fmt: skip
     stock = json.loads(out)["holding"]
+    # Every party is named by its GLN: a buyer that bound none is refused, by name.
+    unbound = dev_signer(provenance_w3, UNBOUND_PARTNER).address
+    code, out, _ = provenance(
+        "ship", stock, "--to", unbound, "--po", "PO-1", account="manufacturer", as_json=True
+    )
+    error = json.loads(out)["error"]
+    assert code == 1 and error["type"] == "PartyWithoutGlnError"
+    assert error["args"] == {"party": unbound, "role": "receiver"}
     code, out, _ = provenance(
         "ship", stock, "--to", "pharmacy", "--desadv", "DA-1", "--invoice", "INV-1",
         account="manufacturer", as_json=True,
     )  # fmt: skip
     shipment = json.loads(out)["shipment"]
-    # A purchase order is named under the buyer's GLN, and the pharmacy bound none.
-    code, out, _ = provenance(
-        "ship", shipment, "--to", "distributor", "--po", "PO-1", account="pharmacy", as_json=True
-    )
-    assert code == 1 and "issuer's GLN" in json.loads(out)["error"]["message"]
     scan = "(01)00614141000418(21)BC002(17)301231(10)BC-LOT"
     code, out, _ = provenance("receive", scan, account="pharmacy", as_json=True)
     assert code == 0 and json.loads(out)["holding"] == shipment

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hygeia.core.errors import InvalidInputError
+from hygeia.core.errors import InvalidInputError, SsccError
 from hygeia.provenance import gs1
 
 
@@ -82,3 +82,37 @@ def test_a_date_goes_to_the_chain_and_the_element_string_as_yymmdd() -> None:
     assert gs1.expiry_text(date(2031, 1, 5)) == "310105"
     with pytest.raises(InvalidInputError, match="2000-2099"):
         gs1.expiry_text(date(2100, 1, 1))
+
+
+def test_an_sscc_reads_bare_bracketed_or_as_its_epc_uri() -> None:
+    # GS1 EPC Tag Data Standard's example: (00)106141411234567897 is
+    # urn:epc:id:sscc:0614141.1123456789 under a 7-digit company prefix.
+    for text in (
+        "106141411234567897",
+        "(00)106141411234567897",
+        "urn:epc:id:sscc:0614141.1123456789",
+    ):
+        assert gs1.parse_sscc(text) == "106141411234567897"
+    assert gs1.sscc_uri("106141411234567897", 7) == "urn:epc:id:sscc:0614141.1123456789"
+    assert gs1.sscc_uri("106141411234567897", 9) == "urn:epc:id:sscc:061414112.13456789"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("106141411234567890", "check digit"),
+        ("10614141123456789", "18 digits"),
+        ("1061414112345678X7", "18 digits"),
+        ("urn:epc:id:sscc:0614141.11234567", "EPC URI"),
+    ],
+)
+def test_a_bad_sscc_is_refused_naming_what_is_wrong(text: str, reason: str) -> None:
+    with pytest.raises(SsccError, match=reason) as refused:
+        gs1.parse_sscc(text)
+    assert refused.value.error_args == {"sscc": text, "reason": refused.value.reason}
+
+
+def test_an_sscc_must_be_under_the_packers_company_prefix() -> None:
+    assert gs1.parse_sscc("106141411234567897", "0614141") == "106141411234567897"
+    with pytest.raises(SsccError, match="company prefix 0614150"):
+        gs1.parse_sscc("106141411234567897", "0614150")

@@ -19,20 +19,12 @@ from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.workflow import ProvenanceFlow
+from tests.provenance.chain import GLNS, PREFIXES, gln
 
 Flows = Callable[[str], ProvenanceFlow]
 GTIN = 614141000418
 EXPIRY = date(2030, 12, 31)
 SERIALS = [f"GS{i:04d}" for i in range(40)]
-PREFIXES = {"manufacturer": "0614141", "distributor": "0614150", "pharmacy": "0614160"}
-
-
-def gln(prefix: str, location: int) -> int:
-    body = f"{prefix}{location:0{12 - len(prefix)}d}"
-    return int(body + str(gs1.check_digit(body)))
-
-
-GLNS = {name: gln(prefix, 1) for name, prefix in PREFIXES.items()}
 PHARMACY_SITE = gln(PREFIXES["pharmacy"], 2)
 
 
@@ -42,13 +34,8 @@ def barcode(serial: str, lot: str = "GLN-LOT", expiry: date = EXPIRY) -> str:
 
 @pytest.fixture(scope="module")
 def parties(flow_as: Flows) -> dict[str, int]:
-    """Every trading partner licensed its company prefix and bound its party GLN; the
-    pharmacy also a site."""
-    regulator = flow_as("regulator").client
-    for name in ("distributor", "pharmacy"):
-        regulator.license_company_prefix(PREFIXES[name], flow_as(name).me)
-    for name, number in GLNS.items():
-        flow_as(name).register_gln(number, 7)
+    """Every trading partner licensed its company prefix and bound its party GLN (the chain's
+    set-up); the pharmacy also binds a site."""
     flow_as("pharmacy").register_gln(PHARMACY_SITE, 7, party=False)
     return GLNS
 

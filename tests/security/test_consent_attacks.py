@@ -565,6 +565,41 @@ def test_a_forged_anchor_event_is_refused_before_anything_is_read(
     assert reader.get(stored.record_id).version == v2.version  # the honest node's answer reads
 
 
+def test_a_log_source_lying_about_an_older_versions_classes_gets_no_key_shared(
+    world: World, victim: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack: the record's first version was filed under a class the reader is denied
+    (the patient dropped it later); a dishonest node or index says that version carried the
+    latest version's classes only, so sharing keys would decide it under those. Each version's
+    stored digest covers its own classes: the forged anchor is refused, no key is shared."""
+    spy = world.address("specialist")
+    mental = f"mental-health-{uuid.uuid4().hex[:8]}"
+    victim.consents().grant(victim.address, deny(world, spy, data_class_id(mental)))
+    stored = victim.vault().put(victim.address, glucose(95), data_class=mental)
+    victim.vault().amend(stored.record_id, glucose(96), extra_classes=["laboratory"])
+    latest = victim.vault().amend(stored.record_id, glucose(97), drop_classes=[mental])
+    consent = victim.suite().consent
+    latest_classes = consent.record_of(stored.record_id).data_classes
+    v1 = victim.vault().versions(stored.record_id)[0]
+    with pytest.raises(IntegrityError, match="data classes"):
+        consent.check_anchor(replace(v1, data_classes=latest_classes))
+
+    def forge(anchor: object) -> object:
+        if getattr(anchor, "record_id", None) != stored.record_id:
+            return anchor
+        return replace(anchor, data_classes=latest_classes)  # type: ignore[type-var]
+
+    # The patient permits the reader all data, its SDK reading the lying source.
+    fooled = victim.vault()
+    _forge(monkeypatch, fooled.consent, forge)
+    with pytest.raises(IntegrityError, match="disagrees with contract storage"):
+        ConsentManager(fooled).grant(victim.address, permit(world, spy))
+    monkeypatch.undo()
+    assert latest.version == 3
+    assert not wrapped_for(world, victim, stored.record_id, 1, spy)
+    assert not wrapped_for(world, victim, stored.record_id, 2, spy)
+
+
 def test_a_forged_anchor_event_cannot_make_erasure_unpin_someone_elses_content(
     world: World, victim: Patient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

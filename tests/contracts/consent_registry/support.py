@@ -13,6 +13,7 @@ signing) are in tests/brownie_support.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -115,9 +116,10 @@ def record_id(patient: Any, author: Any, salt: bytes) -> bytes:
     )
 
 
-def cids_digest(cid: bytes, key_bundle: bytes) -> bytes:
-    """What a RecordVersion keeps of its two CIDs: keccak256(abi.encode(cid, keyBundleCid))."""
-    return keccak(encode(["bytes", "bytes"], [cid, key_bundle]))
+def cids_digest(cid: bytes, key_bundle: bytes, classes: Sequence[bytes] = (OBSERVATION,)) -> bytes:
+    """What a RecordVersion keeps of its two CIDs and its data classes (the anchor fixture's
+    class by default): keccak256(abi.encode(cid, keyBundleCid, dataClasses))."""
+    return keccak(encode(["bytes", "bytes", "bytes32[]"], [cid, key_bundle, list(classes)]))
 
 
 CIDS_DIGEST_1 = cids_digest(CID_1, BUNDLE_1)

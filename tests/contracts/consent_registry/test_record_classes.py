@@ -9,10 +9,13 @@ from eth_utils import keccak
 
 from tests.brownie_support import assert_event, norm
 from tests.contracts.consent_registry.support import (
+    BUNDLE_1,
     BUNDLE_2,
+    CID_1,
     CID_2,
     COLLECT,
     CORRECT,
+    CT_1,
     CT_2,
     DENY,
     IMAGING,
@@ -26,6 +29,7 @@ from tests.contracts.consent_registry.support import (
     TREAT,
     ZERO32,
     access,
+    cids_digest,
 )
 
 MAX_RECORD_CLASSES = 8
@@ -136,6 +140,23 @@ def test_a_provider_cannot_file_a_record_under_another_records_id_as_a_class(
 
 
 # ------------------------------------------------------------------------------ amending classes
+
+
+def test_each_versions_digest_covers_the_classes_it_had(consent, anchor, patient, record_1):
+    """Storage keeps the latest version's classes only; each version's digest keeps its own, so
+    a reader checks an older version's classes (read from its event) against storage too."""
+    anchor(SALT_1, [OBSERVATION, LABORATORY])
+    consent.amendRecordClasses(record_1, [OBSERVATION], CID_2, CT_2, BUNDLE_2, {"from": patient})
+    consent.amendRecord(record_1, CID_1, CT_1, BUNDLE_1, {"from": patient})
+
+    digests = [consent.recordVersion(record_1, v)[0] for v in (1, 2, 3)]
+    assert digests == [
+        "0x" + cids_digest(CID_1, BUNDLE_1, [OBSERVATION, LABORATORY]).hex(),
+        "0x" + cids_digest(CID_2, BUNDLE_2, [OBSERVATION]).hex(),
+        "0x" + cids_digest(CID_1, BUNDLE_1, [OBSERVATION]).hex(),
+    ]
+    # The same CIDs under the classes the record no longer has is another digest.
+    assert digests[0] != "0x" + cids_digest(CID_1, BUNDLE_1, [OBSERVATION]).hex()
 
 
 def test_changing_a_records_classes_is_an_amendment(consent, anchor, patient, record_1):

@@ -321,14 +321,16 @@ def test_a_record_id_cannot_be_made_to_equal_a_data_class(
 # ------------------------------------------------------------------------------ cidsDigest
 
 
-def test_a_version_keeps_the_keccak_of_its_abi_encoded_cid_and_key_bundle_cid(
+def test_a_version_keeps_the_keccak_of_its_abi_encoded_cids_and_data_classes(
     consent, anchor, record_1
 ):
     """Regression: only sha256(cid) was kept, so the key bundle CID of an event could not be
-    checked against storage."""
+    checked against storage; then the classes of versions but the latest could not be."""
     anchor()
 
-    expected = keccak(encode(["bytes", "bytes"], [CID_1, BUNDLE_1]))
+    expected = keccak(
+        encode(["bytes", "bytes", "bytes32[]"], [CID_1, BUNDLE_1, [keccak(text="Observation")]])
+    )
     assert consent.recordVersion(record_1, 1)[0] == "0x" + expected.hex()
     assert expected != hashlib.sha256(CID_1).digest()
 

@@ -1,0 +1,153 @@
+"""Provenance reads sized to their question, on a fresh Anvil with one lot of `lot_size` units.
+
+- Verify of an unknown serial (a clone's or a typo's): through the serial index (each lot's
+  sorted leaves, a binary search), beside its reference, walking the lot documents (read the
+  commissioning document of every lot of the GTIN and rebuild its tree, as verify did before).
+  Each run is a new reader, so nothing is cached between runs but the index's files.
+- The size of the EPCIS trace of one unit beside that of its whole lot, after the lot was sold
+  whole on a pallet (SSCC) to a distributor who sent ten units of it in a case to a pharmacy:
+  the unit's trace names that unit and its cases, the lot's lists every serial once.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from rich.progress import Progress
+from web3 import Web3
+
+from bench.nodes import fresh_anvil
+from hygeia.core import artifacts
+from hygeia.core.chain import TxSender, block_time, connect, dev_signer
+from hygeia.core.contract_types import Role
+from hygeia.core.store import LocalStore
+from hygeia.deploy import deploy_suite
+from hygeia.participants.client import ParticipantRegistryClient
+from hygeia.provenance import epcis, gs1
+from hygeia.provenance.client import DrugProvenanceClient
+from hygeia.provenance.index import SerialIndex
+from hygeia.provenance.workflow import ProvenanceFlow
+
+DEFAULT_LOT_SIZE = 10_000
+DEFAULT_RUNS = 5
+GTIN, LOT, EXPIRY = 614141000418, "BENCH-LOT", date(2030, 12, 31)
+# Each party's GS1 company prefix (GS1's example prefixes): parties are named by their GLNs.
+PREFIXES = {"manufacturer": "0614141", "distributor": "0614150", "pharmacy": "0614160"}
+ROLES = {"manufacturer": Role.MANUFACTURER, "distributor": Role.DISTRIBUTOR}
+CASE_UNITS = 10
+
+
+@dataclass(frozen=True)
+class ProvenanceResult:
+    lot_size: int
+    runs: int
+    verify_index_ms: float  # an unknown serial, through the serial index
+    verify_walk_ms: float  # the same, walking the lot documents (the reference)
+    unit_trace_bytes: int
+    lot_trace_bytes: int
+
+
+def _check_digit_appended(body: str) -> str:
+    return body + str(gs1.check_digit(body))
+
+
+def _gln(prefix: str) -> int:
+    return int(_check_digit_appended(f"{prefix}{1:0{12 - len(prefix)}d}"))
+
+
+def _sscc(prefix: str, reference: int) -> str:
+    return _check_digit_appended(f"1{prefix}{reference:0{16 - len(prefix)}d}")
+
+
+def run(
+    progress: Progress, lot_size: int = DEFAULT_LOT_SIZE, runs: int = DEFAULT_RUNS
+) -> ProvenanceResult:
+    task = progress.add_task(f"provenance: a {lot_size:,}-unit lot", total=2 * runs + 2)
+    with fresh_anvil() as node, tempfile.TemporaryDirectory(prefix="hygeia-bench-") as tmp:
+        w3 = connect(node.url)
+        store = LocalStore(Path(tmp) / "store")
+        flows = _parties(w3, store)
+        maker, wholesaler, pharmacy = (
+            flows["manufacturer"],
+            flows["distributor"],
+            flows["pharmacy"],
+        )
+        maker.register_product(GTIN, 7, "Amoxicillin 500 mg capsules", 2.0, 25.0)
+        serials = [f"SN{i:07d}" for i in range(lot_size)]
+        stock = maker.commission(GTIN, LOT, EXPIRY, serials).id
+        pallet = maker.ship(stock, wholesaler.me, sscc=_sscc(PREFIXES["manufacturer"], 1)).id
+        wholesaler.receive(pallet)
+        case = wholesaler.ship(
+            pallet,
+            pharmacy.me,
+            serials[:CASE_UNITS],
+            sscc=_sscc(PREFIXES["distributor"], 1),
+        ).id
+        pharmacy.receive(case)
+        progress.advance(task)
+
+        def reader(index: SerialIndex | None) -> ProvenanceFlow:
+            return ProvenanceFlow(pharmacy.client, store, chain_id=pharmacy.chain_id, index=index)
+
+        index = SerialIndex(Path(tmp) / "index")
+        reader(index).verify(GTIN, "NEVER", LOT, EXPIRY)  # indexes the lot, once
+        indexed = walked = 0.0
+        for n in range(runs):
+            start = time.perf_counter()
+            reader(index).verify(GTIN, f"UNKNOWN{n}", LOT, EXPIRY)
+            indexed += time.perf_counter() - start
+            progress.advance(task)
+            start = time.perf_counter()
+            reader(None).verify(GTIN, f"UNKNOWN{n}", LOT, EXPIRY)
+            walked += time.perf_counter() - start
+            progress.advance(task)
+
+        custody = pharmacy.custody(GTIN, LOT)
+        unit = epcis.encode(pharmacy.reader.export(custody, serials[0]))
+        lot = epcis.encode(pharmacy.reader.export(custody))
+        progress.advance(task)
+    return ProvenanceResult(
+        lot_size=lot_size,
+        runs=runs,
+        verify_index_ms=indexed / runs * 1000,
+        verify_walk_ms=walked / runs * 1000,
+        unit_trace_bytes=len(unit),
+        lot_trace_bytes=len(lot),
+    )
+
+
+def _parties(w3: Web3, store: LocalStore) -> dict[str, ProvenanceFlow]:
+    """Deploy the suite; credential, license and bind a party GLN for each trading partner."""
+    decoder = artifacts.suite_decoder()
+    regulator = dev_signer(w3, "regulator")
+    admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
+    deployment = deploy_suite(admin, regulators=(regulator.address,)).deployment
+    as_regulator = TxSender(w3, regulator, decoder)
+    registry = ParticipantRegistryClient(
+        w3, deployment.address_of("ParticipantRegistry"), as_regulator
+    )
+    address = deployment.address_of("DrugProvenance")
+    licensing = DrugProvenanceClient(w3, address, as_regulator)
+    now = block_time(w3)
+    flows = {}
+    for name, prefix in PREFIXES.items():
+        signer = dev_signer(w3, name)
+        registry.issue_credential(
+            signer.address,
+            ROLES.get(name, Role.DISPENSER),
+            license_id=f"LIC-{name}",
+            jurisdiction="US-NJ",
+            valid_from=now - timedelta(minutes=1),
+            valid_until=now + timedelta(days=3650),
+        )
+        licensing.license_company_prefix(prefix, signer.address)
+        client = DrugProvenanceClient(w3, address, TxSender(w3, signer, decoder))
+        flows[name] = ProvenanceFlow(
+            client, store, chain_id=int(w3.eth.chain_id), clock=lambda: block_time(w3)
+        )
+        flows[name].register_gln(_gln(prefix), len(prefix))
+    return flows
