@@ -47,6 +47,7 @@ from tests.support import free_port
 GTIN = 614141000418
 LOT, EXPIRY = "LOT-BENCH", date(2030, 12, 31)
 REQ_GLN = "0614141000012"
+MAKER_GLN = 614141000029  # the manufacturer's party GLN (0614141000029), under its prefix
 LEVELS = (1, 8, 32)
 DEFAULT_REQUESTS = 400  # per level
 SERIALS = 1_000
@@ -162,6 +163,7 @@ def run(
             store,
             chain_id=deployment.chain_id,
         )
+        maker.register_gln(MAKER_GLN, 7)  # EPCIS documents name the manufacturer by its GLN
         maker.register_product(GTIN, 7, "Amoxicillin 500 mg capsules", 2.0, 25.0)
         names = [f"SN{n:06d}" for n in range(serials)]
         maker.commission(GTIN, LOT, EXPIRY, names)

@@ -3,9 +3,10 @@
 Every on-chain change of DrugProvenance anchors one EPCIS event by its event hash
 (``ni:///sha-256;<hex>?ver=CBV2.0``, computed with GS1's reference implementation, the
 ``epcis-event-hash-generator`` package) and the CID of the EPCIS document holding it. Parties
-and places are named by their GLNs (PGLN, SGLN URIs, bound on-chain); a party that bound none by
-its chain account as a ``did:pkh:eip155:<chain id>:<address>`` URI, and the anchoring account
-is in each event as the extension ``hygeia:account``.
+and places are named by their GLNs (PGLN, SGLN URIs, bound on-chain), and only by them; the
+anchoring account is in each event as the extension ``hygeia:account``
+(``did:pkh:eip155:<chain id>:<address>``). A regulator, no GS1 trading partner, binds no GLN: its
+investigation events name no place (readPoint is optional in EPCIS 2.0), only that account.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def object_event(
     action: str,
     biz_step: str | None,
     disposition: str | None,
-    read_point: str,
+    read_point: str | None,
     biz_location: str | None = None,
     epcs: Sequence[str] = (),
     lot_class: str | None = None,
@@ -174,7 +175,8 @@ def object_event(
         event["bizStep"] = biz_step
     if disposition is not None:
         event["disposition"] = disposition
-    event["readPoint"] = {"id": read_point}
+    if read_point is not None:
+        event["readPoint"] = {"id": read_point}
     if biz_location is not None:
         event["bizLocation"] = {"id": biz_location}
     if transactions:

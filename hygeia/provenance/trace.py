@@ -268,9 +268,10 @@ class TraceReader:
         destination to one of the parties the chain event names. Raises IntegrityError naming
         the GLN otherwise (a party naming itself, or its goods' owner, by another's GLN).
 
-        Every source and destination, and the place of a custody step, must be a GLN URI:
-        a document naming a party otherwise (a chain account, as a raw transaction around the
-        SDK may anchor) raises PartyWithoutGlnError."""
+        Every source, destination and place named must be a GLN URI (a custody step must name
+        its place; a regulator's investigation names none): a document naming a party or place
+        otherwise (a chain account, as a raw transaction around the SDK may anchor) raises
+        PartyWithoutGlnError."""
         actor = str(chain.args.get(_ACTOR.get(chain.name, ""), ""))
         parties = {str(v) for v in chain.args.values() if isinstance(v, str) and v.startswith("0x")}
         if chain.name == "ShipmentDispatched":
@@ -289,8 +290,6 @@ class TraceReader:
         ]
         for uri, allowed, role in named:
             if not isinstance(uri, str) or not uri.startswith(_GLN_URIS):
-                if role == "place" and not custody_step:
-                    continue  # a regulator's act: it can bind no GLN, its place is its account
                 raise PartyWithoutGlnError(
                     str(uri),
                     role,

@@ -223,16 +223,17 @@ class ProvenanceFlow:
             self._party_uris[address] = gs1.pgln_uri(gln, length)
         return self._party_uris[address]
 
-    def _place(self) -> str:
+    def _place(self) -> str | None:
         """Where this signer acts (readPoint, bizLocation): its site's SGLN, else its party GLN
         as a place. A trading partner without either is refused (PartyWithoutGlnError); a
-        regulator, who is no GS1 trading partner and cannot bind a GLN on-chain, is named by
-        its chain account in its investigation events."""
+        regulator, who is no GS1 trading partner and cannot bind a GLN on-chain, acts at no
+        place its investigation events could name by a GS1 identifier: None (the events carry
+        its chain account as their `hygeia:account` extension only)."""
         gln = self.site if self.site is not None else self.client.party_gln_of(self.me)
         if gln is None:
             if self.client.is_trading_partner(self.me):
                 raise PartyWithoutGlnError(self.me, "signer")
-            return epcis.party(self.chain_id, self.me)
+            return None
         holder, length = self.client.gln_holder_of(gln)
         if holder != self.me:
             raise InvalidInputError(
@@ -457,6 +458,8 @@ class ProvenanceFlow:
         owner, sender = self._party(view.owner, "owner"), self._party(self.me, "sender")
         receiver = self._party(to, "receiver")
         place = self._place()
+        if place is None:  # only trading partners hold goods; the contract refuses others too
+            raise PartyWithoutGlnError(self.me, "sender")
         parent = None if sscc is None else self._sscc(sscc)
         owner_after_uri = receiver if sale else owner
         business = [

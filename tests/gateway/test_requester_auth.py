@@ -142,17 +142,17 @@ def test_a_revoked_trading_partner_is_403(gateway: Gateway, services: GatewaySer
         services.suite.deployment.address_of("ParticipantRegistry"),
         TxSender(w3, dev_signer(w3, "regulator"), artifacts.suite_decoder()),
     )
-    partner = dev_signer(w3, "specialist").address
+    partner = dev_signer(w3, "guardian").address
     now = block_time(w3)
     registry.issue_credential(
         partner,
         Role.DISTRIBUTOR,
-        license_id="LIC-specialist",
+        license_id="LIC-guardian",
         jurisdiction="US-NJ",
         valid_from=now - timedelta(minutes=1),
         valid_until=now + timedelta(days=30),
     )
-    assert gateway.get(lms_target(), signer="specialist").status_code == 200
+    assert gateway.get(lms_target(), signer="guardian").status_code == 200
     registry.revoke_credential(partner, Role.DISTRIBUTOR)
-    response = gateway.get(lms_target(), signer="specialist")
+    response = gateway.get(lms_target(), signer="guardian")
     assert response.status_code == 403, response.text

@@ -280,6 +280,22 @@ def test_suspect_flags_quarantines_clears_and_findings_appear_with_cbv_terms(
     ]
 
 
+def test_a_regulators_finding_names_no_place_and_its_account_only_as_the_extension(
+    flow_as: Flows, supply: dict[str, Any], address_of: Callable[[str], str]
+) -> None:
+    """A regulator is no GS1 trading partner and binds no GLN: its events name no place rather
+    than a chain account where a GLN belongs, and the trace reads them."""
+    regulator, pharmacy = flow_as("regulator"), flow_as("pharmacy")
+    regulator.quarantine(GTIN, "field alert", serial=SERIALS[4])
+    trace = pharmacy.reader.export(pharmacy.custody(GTIN, "GLN-LOT"), SERIALS[4])
+    epcis.validate(trace)
+    finding = trace["epcisBody"]["eventList"][-1]
+    assert (finding["bizStep"], finding["disposition"]) == ("holding", "non_sellable_other")
+    assert "readPoint" not in finding and "bizLocation" not in finding
+    assert finding[epcis.ACCOUNT].endswith(address_of("regulator"))
+    assert "did:pkh" not in json.dumps({k: v for k, v in finding.items() if k != epcis.ACCOUNT})
+
+
 # ------------------------------------------------------------------------ barcodes
 
 

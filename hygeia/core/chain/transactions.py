@@ -68,6 +68,8 @@ class TxSender:
         self._poll = 0.005 if self.chain_id in LOCAL_CHAIN_IDS else 0.5
         self._next_nonce: int | None = None
         self._fees: dict[str, int] | None = None
+        with self._node():
+            self._priced_by_strategy = w3.eth.generate_gas_price({}) is not None
         self._fees_read_at = 0.0
 
     @property
@@ -155,7 +157,10 @@ class TxSender:
 
     def _fee_params(self) -> dict[str, int]:
         """EIP-1559 fees (a legacy gas price on a chain without a base fee), read from the node
-        at most every FEE_TTL_SECONDS."""
+        at most every FEE_TTL_SECONDS; none when the connection has a gas price strategy of its
+        own (brownie sets one): web3 then prices the transaction as that strategy says."""
+        if self._priced_by_strategy:
+            return {}
         now = time.monotonic()
         if self._fees is None or now - self._fees_read_at > FEE_TTL_SECONDS:
             base = self.w3.eth.get_block("pending").get("baseFeePerGas")

@@ -11,7 +11,7 @@ import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.types import RPCEndpoint
+from web3.types import RPCEndpoint, Wei
 
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, dev_signer
@@ -100,3 +100,16 @@ def test_a_sender_whose_reused_fees_fall_below_a_risen_base_fee_reads_them_again
         block = chain.w3.eth.get_block(receipt.block_number)
         assert block["baseFeePerGas"] == risen
         assert registry.encryption_key_of(sender.address) == bytes.fromhex("22" * 32)
+
+
+def test_a_connection_with_its_own_gas_price_strategy_is_priced_by_it(tmp_path: Path) -> None:
+    """brownie sets a gas price strategy on its web3: the sender then adds no fees of its own
+    (web3 refuses a transaction with both a legacy price and EIP-1559 fees)."""
+    with anvil_chain(tmp_path) as chain:
+        address = chain.deploy().deployment.address_of("ParticipantRegistry")
+        chain.w3.eth.set_gas_price_strategy(lambda w3, tx: Wei(7 * 10**9))
+        sender = chain.sender("regulator")
+        registry = ParticipantRegistryClient(chain.w3, address, sender)
+        receipt = registry.set_encryption_key("44" * 32)
+        sent = chain.w3.eth.get_transaction(receipt.tx_hash)  # type: ignore[arg-type]
+    assert sent["gasPrice"] == 7 * 10**9 and sent["type"] == 0

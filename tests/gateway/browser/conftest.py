@@ -28,6 +28,7 @@ from tests.gateway.web import (
     web_app,
     world_on_chain,
 )
+from tests.provenance.chain import PREFIXES, gln
 from tests.support import free_port
 
 GTIN = 614141000418
@@ -101,7 +102,12 @@ def supply_chain(chain: Chain, store: LocalStore) -> None:
             valid_from=now - timedelta(minutes=1),
             valid_until=now + timedelta(days=3650),
         )
-    regulator.provenance.license_company_prefix("0614141", dev_signer(w3, "manufacturer").address)
+    # Every EPCIS event names its parties by GLN: each partner licenses a prefix and binds its
+    # party GLN under it.
+    for name, prefix in PREFIXES.items():
+        partner = dev_signer(w3, name).address
+        regulator.provenance.license_company_prefix(prefix, partner)
+        chain.suite(name).provenance.register_gln(gln(prefix, 1), len(prefix), party=True)
 
     def flow(name: str) -> ProvenanceFlow:
         return ProvenanceFlow(
