@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from hygeia.consent.client import AuditEvent, ConsentRegistryClient
 from hygeia.core.chain.connection import block_time
 from hygeia.core.times import iso
+
+
+@runtime_checkable
+class BlockTimeSource(Protocol):
+    """A log source that knows its events' block times (hygeia.index's IndexedLogs)."""
+
+    def block_times(self, numbers: list[int]) -> dict[int, datetime]: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,10 @@ def accounting_of_disclosures(
     consent: ConsentRegistryClient, patient: str, from_block: int = 0
 ) -> list[Disclosure]:
     """Every audited event of `patient`, oldest first, with the block time of each."""
+    trail = consent.audit_trail(patient, from_block)
     times: dict[int, datetime] = {}
+    if isinstance(consent.logs, BlockTimeSource):  # an index dates its events itself
+        times = consent.logs.block_times([e.block_number for e in trail])
 
     def when(event: AuditEvent) -> str:
         if event.block_number not in times:
@@ -49,5 +59,5 @@ def accounting_of_disclosures(
             ends_at=iso(event.ends_at) if event.ends_at else None,
             tx_hash=event.tx_hash,
         )
-        for event in consent.audit_trail(patient, from_block)
+        for event in trail
     ]

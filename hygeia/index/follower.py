@@ -144,7 +144,9 @@ class Indexer:
             block = self._node(lambda: self.w3.eth.get_block(number))
         except BlockNotFound:
             return None
-        return Block(int(block["number"]), HexBytes(block["hash"]).to_0x_hex())
+        return Block(
+            int(block["number"]), HexBytes(block["hash"]).to_0x_hex(), int(block["timestamp"])
+        )
 
     def _parent(self, number: int) -> str | None:
         """The hash of the parent of the chain's block at `number` now (None: no such block)."""
@@ -283,8 +285,10 @@ class Indexer:
             rows.append(row)
             blocks[row.block_number] = Block(row.block_number, row.block_hash)
         for number, block in sorted(blocks.items()):
-            if number != last and self._block(number) != block:
+            now = end if number == last else self._block(number)
+            if now is None or now != block:
                 return None  # a block inside the range changed after eth_getLogs read it
+            blocks[number] = now  # with its time
         if cursor is not None and first == cursor.number + 1 and self._parent(first) != cursor.hash:
             return None  # the cursor was abandoned after it was checked
         if self._block(last) != end:

@@ -4,6 +4,7 @@ when the node refuses them, reorganisations rolled back to the fork point, a nod
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -151,12 +152,19 @@ def test_a_reorganisation_rolls_back_to_the_fork_and_reindexes(
         indexer = Indexer(w3, deployment_of(own_chain), store, max_range=4)
         indexer.run_once()
         before = store.dump()
+        assert len(before["domain"]["credentials"]) == 3 + 5 + 12
         w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
         emit(own_chain, 3, salt=1)  # a shorter chain of other blocks
+        patient = dev_signer(w3, "patient").address
+        own_chain.suite("provider").consent.open_break_glass(patient, "x", timedelta(hours=1))
         progress = indexer.run_once()
         assert progress.reorgs == 1 and progress.rolled_back_events == 12
-        assert store.dump() == fresh_dump(own_chain, new_index())
-        assert store.dump() != before
+        after = store.dump()
+        assert after == fresh_dump(own_chain, new_index())
+        assert after != before
+        # The domain tables followed the fork too: the abandoned renewals are gone.
+        assert len(after["domain"]["credentials"]) == 3 + 5 + 3
+        assert [r[5] for r in after["domain"]["break_glass"]] == ["opened"]
         emit(own_chain, 20, salt=2)  # and it grows past the old height
         indexer.run_once()
         assert store.dump() == fresh_dump(own_chain, new_index())
