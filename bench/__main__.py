@@ -16,10 +16,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import claims, compile_time, gas, machine, records, report, throughput
+from bench import claims, compile_time, gas, index, machine, records, report, throughput
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "claims", "records", "compile")
+PARTS = ("gas", "throughput", "claims", "records", "index", "compile")
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -45,6 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "records" in parts:
             stores = {name: records.STORES[name] for name in args.stores}
             results.records = records.run(progress, args.sizes, stores)
+        if "index" in parts:
+            results.index = index.run(
+                progress,
+                events=args.index_events,
+                accesses=args.index_accesses,
+                patient_accesses=args.index_patient_accesses,
+                lot_units=args.index_lot_units,
+                shipments=args.index_shipments,
+            )
         if "compile" in parts:
             results.compile = compile_time.run(progress)
     results.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -83,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
         "--stores", type=_stores, default=list(records.STORES),
         help=f"stores for the records benchmark (default {','.join(records.STORES)})",
     )  # fmt: skip
+    for option, default, what in (
+        ("--index-events", index.DEFAULT_EVENTS, "events on the index's catch-up chain"),
+        ("--index-accesses", index.DEFAULT_ACCESSES, "accesses in the index for the read"),
+        ("--index-patient-accesses", index.DEFAULT_PATIENT_ACCESSES, "of them one patient's"),
+        ("--index-lot-units", index.DEFAULT_LOT_UNITS, "units of the traced lot"),
+        ("--index-shipments", index.DEFAULT_SHIPMENTS, "whole-lot shipments of the traced lot"),
+    ):
+        parser.add_argument(
+            option, type=_positive, default=default, help=f"{what} (default {default:,})"
+        )
     parser.add_argument(
         "--docs", action="store_true", help=f"also put the tables into {BENCHMARKS_PAGE}"
     )

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any, TypeVar
@@ -218,10 +218,11 @@ def _lot(
         sender = flow(to)
         sender.receive(holding)
         progress.advance(task)
+    middle = serials[len(serials) // 2]
     return Lot(
         GTIN,
-        ids.lot_key(GTIN, b"BENCH-LOT"),
-        ids.unit_id(GTIN, serials[len(serials) // 2].encode()),
+        ids.lot_key(GTIN, ids.digest("BENCH-LOT")),
+        ids.unit_id(GTIN, ids.digest(middle)),
     )
 
 
@@ -251,9 +252,17 @@ def _bulk(progress: Progress, url: str, w3: Web3, deployment: Deployment, events
     far = int(block_time(w3).timestamp()) + 19 * 365 * _DAY
     reason = keccak(text="bench")
 
+    # Nonces are the bench's own: the node takes a batch's requests in any order.
+    nonces = {
+        a: int(w3.eth.get_transaction_count(Web3.to_checksum_address(a), "pending"))
+        for a in (regulator, provider, *appointers)
+    }
+
     def tx(sender: str, to: str, selector: bytes, types: list[str], args: list[Any]) -> Any:
         data = "0x" + (selector + codec.encode(types, args)).hex()
-        return {"from": sender, "to": to, "data": data, "gas": hex(250_000)}
+        nonce = nonces[sender]
+        nonces[sender] += 1
+        return {"from": sender, "to": to, "data": data, "gas": hex(250_000), "nonce": hex(nonce)}
 
     def rpc(calls: list[tuple[str, list[Any]]]) -> None:
         payload = [
@@ -373,7 +382,8 @@ def _catch_up(
 
 
 class _RawLogs:
-    """The index read through its raw `logs` table only (what version 1 answered from)."""
+    """The index read through its raw `logs` table (what version 1 answered from), its events'
+    times from the index's block times (version 1 asked the node)."""
 
     def __init__(self, logs: IndexedLogs) -> None:
         self._logs = logs
@@ -382,6 +392,9 @@ class _RawLogs:
         self, contract: str, event: str, argument_filters: Any = None, from_block: int = 0
     ) -> Any:
         return self._logs.get_logs(contract, event, argument_filters, from_block)
+
+    def block_times(self, numbers: list[int]) -> dict[int, datetime]:
+        return self._logs.block_times(numbers)
 
 
 def _ms(what: Callable[[], T], repetitions: int) -> tuple[float, T]:
