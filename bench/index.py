@@ -323,7 +323,7 @@ def _kinds(w3: Web3, deployment: Deployment) -> dict[str, int]:
             {
                 "fromBlock": first,
                 "toBlock": min(head, first + 4_999),
-                "address": [c.address for c in contracts.values()],
+                "address": [Web3.to_checksum_address(c.address) for c in contracts.values()],
             }
         ):
             found = contracts[str(log["address"]).lower()].by_topic.get(bytes(log["topics"][0]))
@@ -360,7 +360,7 @@ def _catch_up(
     done = indexer.run_once(report=lambda p: progress.update(task, completed=p.events))
     seconds = time.perf_counter() - started
     # The ceiling: the same ranges through eth_getLogs alone (no decoding, no database).
-    addresses = [c.address for c in indexer.contracts.values()]
+    addresses = [Web3.to_checksum_address(c.address) for c in indexer.contracts.values()]
     started = time.perf_counter()
     fetched = 0
     for first in range(indexer.start_block, w3.eth.block_number + 1, indexer.max_range):

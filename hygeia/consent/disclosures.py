@@ -43,10 +43,15 @@ def accounting_of_disclosures(
     if isinstance(consent.logs, BlockTimeSource):  # an index dates its events itself
         times = consent.logs.block_times([e.block_number for e in trail])
 
+    shown: dict[int, str] = {}  # a block's time as text, formatted once per block
+
     def when(event: AuditEvent) -> str:
-        if event.block_number not in times:
-            times[event.block_number] = block_time(consent.w3, event.block_number)
-        return iso(times[event.block_number])
+        number = event.block_number
+        if number not in shown:
+            if number not in times:
+                times[number] = block_time(consent.w3, number)
+            shown[number] = iso(times[number])
+        return shown[number]
 
     return [
         Disclosure(

@@ -46,7 +46,7 @@ _LONG = "long"  # JSON or a CID: Text
 
 
 def _table(name: str, columns: Sequence[tuple[str, str]], *indexes: Sequence[str]) -> Table:
-    kinds = {_INT: BigInteger, _TEXT: String(80), _LONG: Text}
+    kinds: dict[str, Any] = {_INT: BigInteger, _TEXT: String(80), _LONG: Text}
     return Table(
         name,
         metadata,
@@ -131,9 +131,21 @@ record_classes = _table(
 accesses = _table(
     "accesses",
     [("patient", T), ("record_id", T), ("accessor", T), ("purpose", N), ("consent_id", T)],
-    ["patient"],
     ["accessor"],
     ["record_id"],
+)
+# A patient's accounting of disclosures reads its accesses from this index alone (it holds
+# every column the reader takes): no lookup into the table per access.
+Index(
+    "accesses_by_patient",
+    accesses.c.patient,
+    accesses.c.block_number,
+    accesses.c.log_index,
+    accesses.c.tx_hash,
+    accesses.c.accessor,
+    accesses.c.record_id,
+    accesses.c.purpose,
+    accesses.c.consent_id,
 )
 break_glass = _table(
     "break_glass",
@@ -296,7 +308,7 @@ TABLES: tuple[Table, ...] = (
 
 
 _COMMON = {"id", "block_number", "log_index", "position", "block_hash", "tx_hash", "event"}
-_OWN_COLUMNS = {t: [c for c in t.c.keys() if c not in _COMMON] for t in TABLES}
+_OWN_COLUMNS = {t: [c.name for c in t.c if c.name not in _COMMON] for t in TABLES}
 
 
 @dataclass(frozen=True)
@@ -311,7 +323,9 @@ class Projection:
     each_column: str | None = None
 
 
-def _p(table: Table, event: str, each: tuple[str, str] | None = None, **columns: str) -> Projection:
+def _p(
+    table: Table, event: str, each: tuple[str, str] | None = None, /, **columns: str
+) -> Projection:
     return Projection(table, event, columns, *(each or (None, None)))
 
 

@@ -25,10 +25,11 @@ import requests
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3RPCError
+from web3.types import RPCEndpoint
 
 from hygeia.core.deployments import Deployment
 from hygeia.core.errors import LogRangeError, RPCUnavailableError
-from hygeia.index.decode import ContractEvents, decode, suite_events
+from hygeia.index.decode import ContractEvents, decode_raw, suite_events
 from hygeia.index.store import Block, IndexStore, LogRow
 
 T = TypeVar("T")
@@ -160,14 +161,11 @@ class Indexer:
         return int(self._node(lambda: self.w3.eth.block_number))
 
     def _get_logs(self, first: int, last: int) -> list[Any]:
+        """The node's eth_getLogs answer as JSON (hex strings): decoded by decode_raw without
+        web3's per-log formatting."""
         addresses = [Web3.to_checksum_address(c.address) for c in self.contracts.values()]
-        return list(
-            self._node(
-                lambda: self.w3.eth.get_logs(
-                    {"fromBlock": first, "toBlock": last, "address": addresses}
-                )
-            )
-        )
+        params = {"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}
+        return raw_get_logs(self.w3, params, self._node)
 
     # --- one run ------------------------------------------------------------------------------
 
@@ -277,7 +275,7 @@ class Indexer:
             if log.get("removed"):
                 continue
             contract = self.contracts.get(str(log["address"]).lower())
-            row = decode(self.w3, contract, log) if contract is not None else None
+            row = decode_raw(self.w3.codec, contract, log) if contract is not None else None
             if row is None:
                 continue
             if row.block_number == last and row.block_hash != end.hash:
@@ -297,6 +295,23 @@ class Indexer:
         if self.range < self.max_range:  # grow back after a refusal, one doubling per success
             self.range = min(self.max_range, self.range * 2)
         return last - first + 1, len(rows)
+
+
+def raw_get_logs(
+    w3: Web3, params: dict[str, Any], node: Callable[[Callable[[], Any]], Any] | None = None
+) -> list[Any]:
+    """eth_getLogs through the provider, its answer as the node's JSON (no web3 formatting); a
+    node's error answer is raised as web3 raises it (Web3RPCError with the node's message)."""
+
+    def ask() -> Any:
+        return w3.provider.make_request(RPCEndpoint("eth_getLogs"), [params])
+
+    response = node(ask) if node is not None else ask()
+    error = response.get("error")
+    if error:
+        message = error.get("message", error) if isinstance(error, dict) else error
+        raise Web3RPCError(str(message), rpc_response=response)
+    return list(response["result"])
 
 
 def _refused_range(exc: Exception) -> bool:

@@ -125,27 +125,33 @@ class IndexedLogs:
         def run() -> tuple[list[Any], list[Any], list[Any]]:
             with self.store.engine.connect() as conn:
                 return (
-                    conn.execute(
-                        select(
-                            a.c.block_number,
-                            a.c.log_index,
-                            a.c.tx_hash,
-                            a.c.accessor,
-                            a.c.record_id,
-                            a.c.purpose,
-                            a.c.consent_id,
-                        ).where(a.c.patient == who, a.c.block_number >= from_block)
-                    ).all(),
-                    conn.execute(
-                        select(b).where(b.c.patient == who, b.c.block_number >= from_block)
-                    ).all(),
-                    conn.execute(
-                        select(r).where(
-                            r.c.patient == who,
-                            r.c.event == "erased",
-                            r.c.block_number >= from_block,
-                        )
-                    ).all(),
+                    list(
+                        conn.execute(
+                            select(
+                                a.c.block_number,
+                                a.c.log_index,
+                                a.c.tx_hash,
+                                a.c.accessor,
+                                a.c.record_id,
+                                a.c.purpose,
+                                a.c.consent_id,
+                            ).where(a.c.patient == who, a.c.block_number >= from_block)
+                        ).all()
+                    ),
+                    list(
+                        conn.execute(
+                            select(b).where(b.c.patient == who, b.c.block_number >= from_block)
+                        ).all()
+                    ),
+                    list(
+                        conn.execute(
+                            select(r).where(
+                                r.c.patient == who,
+                                r.c.event == "erased",
+                                r.c.block_number >= from_block,
+                            )
+                        ).all()
+                    ),
                 )
 
         reads, glass, erased = self.store._retry(run)
