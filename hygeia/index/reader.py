@@ -233,10 +233,10 @@ class IndexedLogs:
     def lot_logs(
         self, gtin: int, lot_key: bytes, names: tuple[str, ...]
     ) -> list[AttributeDict[str, Any]]:
-        """The events named `names` of a lot (by its key) and of its product (by GTIN: the
-        investigations and alerts, whose target the caller narrows), in chain order, from the
-        `custody` table's lot-key and GTIN indexes joined to their logs; in get_logs' shape,
-        each with its `event` name."""
+        """The events named `names` of a lot (by its key), of its product (by GTIN: the
+        investigations and alerts, whose target the caller narrows) and every suspect-unit
+        flag, in chain order, from the `custody` table's lot-key, GTIN and event indexes joined
+        to their logs; in get_logs' shape, each with its `event` name."""
         c, logs = domain.custody, schema.logs
         key, product = "0x" + lot_key.hex(), str(int(gtin))
         matched = union_all(
