@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
+from eth_abi.exceptions import DecodingError
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3RPCError
 from web3.types import RPCEndpoint
 
 from hygeia.core.deployments import Deployment
-from hygeia.core.errors import LogRangeError, RPCUnavailableError
+from hygeia.core.errors import IntegrityError, LogRangeError, RPCUnavailableError
 from hygeia.index.decode import ContractEvents, decode_raw, suite_events
 from hygeia.index.store import Block, IndexStore, LogRow
 
@@ -275,7 +276,13 @@ class Indexer:
             if log.get("removed"):
                 continue
             contract = self.contracts.get(str(log["address"]).lower())
-            row = decode_raw(self.w3.codec, contract, log) if contract is not None else None
+            try:
+                row = decode_raw(self.w3.codec, contract, log) if contract is not None else None
+            except (ValueError, DecodingError) as exc:
+                raise IntegrityError(
+                    f"{self.rpc_url} gave a log of {contract.name if contract else '?'} in block "
+                    f"{log.get('blockNumber')} that does not decode with its ABI: {exc}"
+                ) from exc
             if row is None:
                 continue
             if row.block_number == last and row.block_hash != end.hash:

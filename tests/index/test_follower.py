@@ -16,7 +16,7 @@ from web3.exceptions import Web3RPCError
 from hygeia.core import artifacts
 from hygeia.core.chain import dev_signer
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import LogRangeError, RPCUnavailableError
+from hygeia.core.errors import IntegrityError, LogRangeError, RPCUnavailableError
 from hygeia.core.store import LocalStore
 from hygeia.index import Indexer, IndexStore
 from hygeia.provenance.client import DrugProvenanceClient
@@ -314,3 +314,44 @@ def test_raw_decoding_gives_what_web3_decodes(own_chain: Chain, tmp_path: Path) 
         "CompanyPrefixLicensed",
         "ProductRegistered",
     } <= names
+
+
+def test_log_data_that_lies_about_its_lengths_is_refused_not_allocated() -> None:
+    """A node's log whose offsets or lengths point past its data (a hostile or broken node) is
+    a ValueError, never a read past the data or an allocation of the length it claims."""
+    from hygeia.index.decode import _words
+
+    offset = (32).to_bytes(32, "big")
+    huge = (2**200).to_bytes(32, "big")
+    with pytest.raises(ValueError, match="shorter than its ABI layout"):
+        _words(("bytes32[]",), offset + huge)  # 2**200 elements claimed
+    with pytest.raises(ValueError, match="shorter than its ABI layout"):
+        _words(("bytes",), offset + (64).to_bytes(32, "big") + b"\x01" * 32)  # 64 claimed, 32 there
+    with pytest.raises(ValueError, match="shorter than its ABI layout"):
+        _words(("uint256", "address"), b"\x00" * 40)  # two words claimed, 40 bytes there
+    two = (2).to_bytes(32, "big")
+    assert _words(("bytes32[]",), offset + two + b"\x01" * 32 + b"\x02" * 32) == [
+        [b"\x01" * 32, b"\x02" * 32]
+    ]
+
+
+def test_a_node_serving_a_log_that_does_not_decode_is_a_named_error(
+    events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node that cuts a log's data short: IntegrityError naming the node and the block, and
+    nothing of that range written."""
+
+    def truncated(params: dict[str, Any], real: Any) -> Any:
+        answer = real()
+        for log in answer.get("result", []):
+            log["data"] = log["data"][:10]
+        return answer
+
+    serve_logs(monkeypatch, events_chain, truncated)
+    store = IndexStore(new_index())
+    try:
+        with pytest.raises(IntegrityError, match="does not decode with its ABI"):
+            Indexer(events_chain.w3, deployment_of(events_chain), store).run_once()
+        assert store.cursor() is None and store.event_count() == 0
+    finally:
+        store.close()
