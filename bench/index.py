@@ -46,6 +46,7 @@ from hygeia.core.deployments import Deployment
 from hygeia.core.store import LocalStore
 from hygeia.deploy import deploy_suite
 from hygeia.index import Indexer, IndexStore
+from hygeia.index.follower import raw_get_logs
 from hygeia.index.reader import IndexedLogs
 from hygeia.index.store import Block, LogRow
 from hygeia.participants.client import ParticipantRegistryClient
@@ -359,13 +360,16 @@ def _catch_up(
     started = time.perf_counter()
     done = indexer.run_once(report=lambda p: progress.update(task, completed=p.events))
     seconds = time.perf_counter() - started
-    # The ceiling: the same ranges through eth_getLogs alone (no decoding, no database).
+    # The ceiling: the same ranges through eth_getLogs alone, the node's JSON as the indexer
+    # takes it (no decoding, no database).
     addresses = [Web3.to_checksum_address(c.address) for c in indexer.contracts.values()]
+    head = w3.eth.block_number
     started = time.perf_counter()
     fetched = 0
-    for first in range(indexer.start_block, w3.eth.block_number + 1, indexer.max_range):
-        last = min(w3.eth.block_number, first + indexer.max_range - 1)
-        fetched += len(w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": addresses}))
+    for first in range(indexer.start_block, head + 1, indexer.max_range):
+        last = min(head, first + indexer.max_range - 1)
+        params = {"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}
+        fetched += len(raw_get_logs(w3, params))
     node_seconds = time.perf_counter() - started
     row = CatchUpRow(
         backend=backend,
