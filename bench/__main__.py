@@ -20,6 +20,7 @@ from bench import (
     claims,
     compile_time,
     gas,
+    index,
     machine,
     provenance,
     records,
@@ -30,7 +31,7 @@ from bench import (
 )
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "sdk", "claims", "provenance", "records", "vrs", "compile")
+PARTS = ("gas", "throughput", "sdk", "claims", "provenance", "records", "index", "vrs", "compile")
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -62,6 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.records = records.run(progress, args.sizes, stores)
         if "vrs" in parts:
             results.vrs = vrs.run(progress, args.requests)
+        if "index" in parts:
+            results.index = index.run(
+                progress,
+                events=args.index_events,
+                accesses=args.index_accesses,
+                patient_accesses=args.index_patient_accesses,
+                lot_units=args.index_lot_units,
+                shipments=args.index_shipments,
+            )
         if "compile" in parts:
             results.compile = compile_time.run(progress)
     results.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -112,6 +122,16 @@ def _parser() -> argparse.ArgumentParser:
         "--stores", type=_stores, default=list(records.STORES),
         help=f"stores for the records benchmark (default {','.join(records.STORES)})",
     )  # fmt: skip
+    for option, default, what in (
+        ("--index-events", index.DEFAULT_EVENTS, "events on the index's catch-up chain"),
+        ("--index-accesses", index.DEFAULT_ACCESSES, "accesses in the index for the read"),
+        ("--index-patient-accesses", index.DEFAULT_PATIENT_ACCESSES, "of them one patient's"),
+        ("--index-lot-units", index.DEFAULT_LOT_UNITS, "units of the traced lot"),
+        ("--index-shipments", index.DEFAULT_SHIPMENTS, "whole-lot shipments of the traced lot"),
+    ):
+        parser.add_argument(
+            option, type=_positive, default=default, help=f"{what} (default {default:,})"
+        )
     parser.add_argument(
         "--docs", action="store_true", help=f"also put the tables into {BENCHMARKS_PAGE}"
     )

@@ -10,6 +10,7 @@ from typing import Any
 from bench.claims import ClaimsBatchResult
 from bench.compile_time import CompileTimes
 from bench.gas import GasRow
+from bench.index import GOAL_EVENTS_PER_SECOND, GOAL_READ_MS, IndexBenchResult
 from bench.machine import Machine
 from bench.provenance import ProvenanceResult
 from bench.records import RecordsRow
@@ -35,6 +36,7 @@ class Results:
     claims: ClaimsBatchResult | None = None
     vrs: list[LatencyRow] = field(default_factory=list)
     provenance: ProvenanceResult | None = None
+    index: IndexBenchResult | None = None
 
 
 def to_json(results: Results) -> dict[str, Any]:
@@ -79,6 +81,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["vrs"] = [asdict(row) for row in results.vrs]
     if results.provenance is not None:
         doc["provenance"] = asdict(results.provenance)
+    if results.index is not None:
+        doc["index"] = asdict(results.index)
     return doc
 
 
@@ -159,6 +163,8 @@ def to_markdown(results: Results) -> str:
                 right=(3,),
             ),
         ]
+    if results.index is not None:
+        parts += _index_tables(results.index)
     if results.compile is not None:
         c = results.compile
         parts += [
@@ -233,6 +239,55 @@ def _records_table(rows: list[RecordsRow]) -> str:
         for r in rows
     ]
     return _table(header, cells, right=(2, 3, 4, 5, 6))
+
+
+def _index_tables(r: IndexBenchResult) -> list[str]:
+    kinds = ", ".join(f"{name} {count:,}" for name, count in r.kinds.items())
+    catch_up = _table(
+        ["database", "events", "blocks", "seconds", "events/s", "node's eth_getLogs events/s"]
+        + ["goal"],
+        [
+            [c.backend, f"{c.events:,}", f"{c.blocks:,}", f"{c.seconds:.1f}"]
+            + [f"{c.per_second:,.0f}", f"{c.node_get_logs_per_second:,.0f}"]
+            + [
+                f">= {GOAL_EVENTS_PER_SECOND:,}: "
+                + ("met" if c.per_second >= GOAL_EVENTS_PER_SECOND else "missed")
+            ]
+            for c in r.catch_up
+        ],
+        right=(1, 2, 3, 4, 5),
+    )
+    reads = _table(
+        ["read", "database", "events in it", "answer", "index (domain tables)"]
+        + ["index (raw logs)", "chain, no index", "goal"],
+        [
+            [x.question + (" *" if x.synthetic else ""), x.backend, f"{x.rows_in_database:,}"]
+            + [f"{x.answer:,}", _ms(x.index_ms), _ms(x.raw_logs_ms)]
+            + [
+                "-" if x.chain_ms is None else f"{_ms(x.chain_ms)} ({x.chain_answer:,} lines)",
+                f"< {GOAL_READ_MS:g} ms: {'met' if x.index_ms < GOAL_READ_MS else 'missed'}",
+            ]
+            for x in r.reads
+        ],
+        right=(2, 3, 4, 5, 6),
+    )
+    parts = [
+        f"**Event index: catch-up on a real chain of {r.chain_events:,} events** ({kinds})",
+        catch_up,
+        "**Event index: reads (median ms), beside the same question read from the chain**",
+        reads,
+        "\\* the database also holds synthetic decoded events written through the indexer's "
+        "own write path (bench/index.py); the chain read is the question asked of the real chain.",
+    ]
+    if r.postgresql:
+        parts.append(f"PostgreSQL not measured: {r.postgresql}")
+    return parts
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.1f} ms" if value < 1_000 else f"{value / 1000:,.2f} s"
 
 
 def _rate(mb_per_second: float) -> str:

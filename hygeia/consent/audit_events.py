@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from hygeia.consent.client import AuditEvent, ConsentRegistryClient
+from hygeia.consent.disclosures import event_times
 from hygeia.consent.fhir import (
     ACT_REASON,
     CONSENT_ID_SYSTEM,
@@ -35,7 +36,7 @@ from hygeia.consent.fhir import (
     consent_resource_id,
     validate_resource,
 )
-from hygeia.core.chain.connection import block_time, block_times
+from hygeia.core.chain.connection import block_time
 from hygeia.core.times import iso
 
 DCM = "http://dicom.nema.org/resources/ontology/DCM"
@@ -59,7 +60,7 @@ def audit_events_to_fhir(
     """`patient`'s audit trail as a Bundle of FHIR R4 AuditEvents, oldest first."""
     chain_id = int(consent.w3.eth.chain_id)
     events = consent.audit_trail(patient, from_block)
-    times = block_times(consent.w3, (event.block_number for event in events))
+    times = event_times(consent, [event.block_number for event in events])
     entries = []
     for event in events:
         resource = audit_event(event, times[event.block_number], chain_id, consent.address)

@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
@@ -338,6 +338,14 @@ class AuditEvent:
     consent_id: int = 0
     ends_at: datetime | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class AuditTrailSource(Protocol):
+    """A log source that answers a patient's audit trail itself (hygeia.index's IndexedLogs,
+    from its `accesses`, `break_glass` and `records` tables), in the chain's answer's shape."""
+
+    def audit_trail(self, patient: str, from_block: int = 0) -> list[AuditEvent]: ...
 
 
 class ConsentRegistryClient(ContractClient):
@@ -710,8 +718,11 @@ class ConsentRegistryClient(ContractClient):
         ]
 
     def audit_trail(self, patient: str, from_block: int = 0) -> list[AuditEvent]:
-        """Reads, break-glass openings and closings, and erasures of `patient`, in chain order."""
+        """Reads, break-glass openings and closings, and erasures of `patient`, in chain order
+        (from an event index's tables when the client reads one that keeps them)."""
         patient = checksum_address(patient)
+        if isinstance(self.logs, AuditTrailSource):
+            return self.logs.audit_trail(patient, from_block)
         where = {"patient": patient}
         events: list[AuditEvent] = []
         for log in self.event_logs("RecordAccessed", where, from_block):

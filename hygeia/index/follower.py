@@ -22,32 +22,23 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
+from eth_abi.exceptions import DecodingError
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3RPCError
+from web3.types import RPCEndpoint
 
+from hygeia.core.chain.logs import refused_range
 from hygeia.core.deployments import Deployment
-from hygeia.core.errors import LogRangeError, RPCUnavailableError
-from hygeia.index.decode import ContractEvents, decode, suite_events
+from hygeia.core.errors import IntegrityError, LogRangeError, RPCUnavailableError
+from hygeia.index.decode import ContractEvents, decode_raw, suite_events
 from hygeia.index.store import Block, IndexStore, LogRow
 
 T = TypeVar("T")
 
-#: Blocks per eth_getLogs at most: within what Besu, Geth and hosted RPCs accept.
+#: Blocks per eth_getLogs at most: within what Besu, Geth and hosted RPCs accept (a refused
+#: range is halved: hygeia.core.chain.logs.refused_range says which answers are refusals).
 DEFAULT_MAX_RANGE = 2_000
-
-# What nodes answer when a log query is too wide (Geth, Besu, Erigon, Alchemy, Infura, QuickNode,
-# Anvil): the range is halved and asked again.
-_RANGE_REFUSALS = (
-    "range",
-    "too many",
-    "limit",
-    "exceed",
-    "more than",
-    "response size",
-    "too large",
-    "query timeout",
-)
 
 
 @dataclass
@@ -144,7 +135,9 @@ class Indexer:
             block = self._node(lambda: self.w3.eth.get_block(number))
         except BlockNotFound:
             return None
-        return Block(int(block["number"]), HexBytes(block["hash"]).to_0x_hex())
+        return Block(
+            int(block["number"]), HexBytes(block["hash"]).to_0x_hex(), int(block["timestamp"])
+        )
 
     def _parent(self, number: int) -> str | None:
         """The hash of the parent of the chain's block at `number` now (None: no such block)."""
@@ -158,14 +151,11 @@ class Indexer:
         return int(self._node(lambda: self.w3.eth.block_number))
 
     def _get_logs(self, first: int, last: int) -> list[Any]:
+        """The node's eth_getLogs answer as JSON (hex strings): decoded by decode_raw without
+        web3's per-log formatting."""
         addresses = [Web3.to_checksum_address(c.address) for c in self.contracts.values()]
-        return list(
-            self._node(
-                lambda: self.w3.eth.get_logs(
-                    {"fromBlock": first, "toBlock": last, "address": addresses}
-                )
-            )
-        )
+        params = {"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}
+        return raw_get_logs(self.w3, params, self._node)
 
     # --- one run ------------------------------------------------------------------------------
 
@@ -258,7 +248,7 @@ class Indexer:
                 raw = self._get_logs(first, last)
                 break
             except (Web3RPCError, ValueError, requests.HTTPError) as exc:
-                if not _refused_range(exc):
+                if not refused_range(exc):
                     raise
                 if last == first:
                     raise LogRangeError(
@@ -275,7 +265,13 @@ class Indexer:
             if log.get("removed"):
                 continue
             contract = self.contracts.get(str(log["address"]).lower())
-            row = decode(self.w3, contract, log) if contract is not None else None
+            try:
+                row = decode_raw(self.w3.codec, contract, log) if contract is not None else None
+            except (ValueError, DecodingError) as exc:
+                raise IntegrityError(
+                    f"{self.rpc_url} gave a log of {contract.name if contract else '?'} in block "
+                    f"{log.get('blockNumber')} that does not decode with its ABI: {exc}"
+                ) from exc
             if row is None:
                 continue
             if row.block_number == last and row.block_hash != end.hash:
@@ -283,8 +279,10 @@ class Indexer:
             rows.append(row)
             blocks[row.block_number] = Block(row.block_number, row.block_hash)
         for number, block in sorted(blocks.items()):
-            if number != last and self._block(number) != block:
+            now = end if number == last else self._block(number)
+            if now is None or now != block:
                 return None  # a block inside the range changed after eth_getLogs read it
+            blocks[number] = now  # with its time
         if cursor is not None and first == cursor.number + 1 and self._parent(first) != cursor.hash:
             return None  # the cursor was abandoned after it was checked
         if self._block(last) != end:
@@ -295,9 +293,18 @@ class Indexer:
         return last - first + 1, len(rows)
 
 
-def _refused_range(exc: Exception) -> bool:
-    if isinstance(exc, requests.HTTPError):
-        response = exc.response
-        return response is not None and response.status_code in (413, 400)
-    text = str(exc).lower()
-    return any(word in text for word in _RANGE_REFUSALS)
+def raw_get_logs(
+    w3: Web3, params: dict[str, Any], node: Callable[[Callable[[], Any]], Any] | None = None
+) -> list[Any]:
+    """eth_getLogs through the provider, its answer as the node's JSON (no web3 formatting); a
+    node's error answer is raised as web3 raises it (Web3RPCError with the node's message)."""
+
+    def ask() -> Any:
+        return w3.provider.make_request(RPCEndpoint("eth_getLogs"), [params])
+
+    response = node(ask) if node is not None else ask()
+    error = response.get("error")
+    if error:
+        message = error.get("message", error) if isinstance(error, dict) else error
+        raise Web3RPCError(str(message), rpc_response=response)
+    return list(response["result"])

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from hexbytes import HexBytes
-from sqlalchemy import select
+from sqlalchemy import or_, select, union_all
 from web3 import Web3
 from web3.datastructures import AttributeDict
 
@@ -23,9 +24,13 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.deployments import Deployment
 from hygeia.core.errors import InvalidInputError
-from hygeia.index import schema
+from hygeia.core.times import from_unix
+from hygeia.index import domain, schema
 from hygeia.index.decode import filter_text, restore
 from hygeia.index.store import IndexStore
+
+if TYPE_CHECKING:
+    from hygeia.consent.client import AuditEvent
 
 
 class IndexedLogs:
@@ -104,6 +109,182 @@ class IndexedLogs:
                 )
             )
         return found
+
+    # --- readers served by the domain tables ---------------------------------------------------
+
+    def audit_trail(self, patient: str, from_block: int = 0) -> list[AuditEvent]:
+        """A patient's reads, break-glass openings and closings and erasures, in chain order,
+        from the domain tables (`accesses`, `break_glass`, `records`) by their patient index:
+        what ConsentRegistryClient.audit_trail reads from the chain's events."""
+        from hygeia.consent.client import AuditEvent
+        from hygeia.core.contract_types import Purpose
+
+        who = filter_text("address", patient)
+        a, b, r = domain.accesses, domain.break_glass, domain.records
+
+        def run() -> tuple[list[Any], list[Any], list[Any]]:
+            with self.store.engine.connect() as conn:
+                return (
+                    list(
+                        conn.execute(
+                            select(
+                                a.c.block_number,
+                                a.c.log_index,
+                                a.c.tx_hash,
+                                a.c.accessor,
+                                a.c.record_id,
+                                a.c.purpose,
+                                a.c.consent_id,
+                            ).where(a.c.patient == who, a.c.block_number >= from_block)
+                        ).all()
+                    ),
+                    list(
+                        conn.execute(
+                            select(b).where(b.c.patient == who, b.c.block_number >= from_block)
+                        ).all()
+                    ),
+                    list(
+                        conn.execute(
+                            select(r).where(
+                                r.c.patient == who,
+                                r.c.event == "erased",
+                                r.c.block_number >= from_block,
+                            )
+                        ).all()
+                    ),
+                )
+
+        reads, glass, erased = self.store._retry(run)
+        purposes: dict[int, Purpose] = {}
+
+        def purpose(value: int) -> Purpose:
+            if value not in purposes:
+                purposes[value] = Purpose(value)
+            return purposes[value]
+
+        events = [
+            AuditEvent(
+                kind="access",
+                patient=who,
+                actor=row[3],
+                block_number=int(row[0]),
+                tx_hash=row[2],
+                log_index=int(row[1]),
+                record_id=bytes.fromhex(row[4][2:]),
+                purpose=purpose(int(row[5])),
+                consent_id=int(row[6]),
+            )
+            for row in reads
+        ]
+        for row in glass:
+            opened = row.event == "opened"
+            events.append(
+                AuditEvent(
+                    kind="break-glass-opened" if opened else "break-glass-closed",
+                    patient=who,
+                    actor=row.provider,
+                    block_number=int(row.block_number),
+                    tx_hash=row.tx_hash,
+                    log_index=int(row.log_index),
+                    purpose=Purpose.ETREAT if opened else None,
+                    ends_at=from_unix(row.ends_at) if opened else None,
+                    details=(
+                        {"reason_hash": row.reason_hash, "opening": int(row.opening)}
+                        if opened
+                        else {"closed_by": row.by}
+                    ),
+                )
+            )
+        events += [
+            AuditEvent(
+                kind="erased",
+                patient=who,
+                actor=row.by,
+                block_number=int(row.block_number),
+                tx_hash=row.tx_hash,
+                log_index=int(row.log_index),
+                record_id=bytes.fromhex(row.record_id[2:]),
+            )
+            for row in erased
+        ]
+        return sorted(events, key=lambda e: (e.block_number, e.log_index))
+
+    def block_times(self, numbers: list[int]) -> dict[int, datetime]:
+        """The times of those of `numbers` the index stored (an index migrated from version 1
+        lacks its older blocks' times: the caller asks the node for those)."""
+        wanted = sorted(set(numbers))
+        t = schema.block_times
+        found: dict[int, datetime] = {}
+
+        def run() -> list[Any]:
+            rows: list[Any] = []
+            with self.store.engine.connect() as conn:
+                for start in range(0, len(wanted), 5_000):  # bound the IN list
+                    part = wanted[start : start + 5_000]
+                    rows += conn.execute(
+                        select(t.c.number, t.c.timestamp).where(t.c.number.in_(part))
+                    ).all()
+            return rows
+
+        for number, timestamp in self.store._retry(run):
+            found[int(number)] = from_unix(int(timestamp))
+        return found
+
+    def lot_logs(
+        self, gtin: int, lot_key: bytes, names: tuple[str, ...]
+    ) -> list[AttributeDict[str, Any]]:
+        """The events named `names` of a lot (by its key), of its product (by GTIN: the
+        investigations and alerts, whose target the caller narrows) and every suspect-unit
+        flag, in chain order, from the `custody` table's lot-key, GTIN and event indexes joined
+        to their logs; in get_logs' shape, each with its `event` name."""
+        c, logs = domain.custody, schema.logs
+        key, product = "0x" + lot_key.hex(), str(int(gtin))
+        matched = union_all(
+            select(c.c.block_hash, c.c.log_index).where(c.c.lot_key == key),
+            select(c.c.block_hash, c.c.log_index).where(c.c.gtin == product),
+            # every suspect-unit flag, as the chain's answer reads them (few): a flag naming
+            # another GTIN may still name one of this lot's units or holdings
+            select(c.c.block_hash, c.c.log_index).where(c.c.event == "suspect-flagged"),
+        ).subquery()
+        query = (
+            select(logs)
+            .join(
+                matched,
+                (logs.c.block_hash == matched.c.block_hash)
+                & (logs.c.log_index == matched.c.log_index),
+            )
+            .where(logs.c.contract == "DrugProvenance", or_(*(logs.c.event == n for n in names)))
+            .order_by(logs.c.block_number, logs.c.log_index)
+        )
+
+        def run() -> list[Any]:
+            with self.store.engine.connect() as conn:
+                return list(conn.execute(query).mappings().all())
+
+        seen: set[tuple[str, int]] = set()
+        found = []
+        for row in self.store._retry(run):
+            if (row["block_hash"], row["log_index"]) in seen:
+                continue  # an event both of the lot and of its GTIN
+            seen.add((row["block_hash"], row["log_index"]))
+            found.append(_as_log(row, _event_abi("DrugProvenance", row["event"])))
+        return found
+
+
+def _as_log(row: Mapping[str, Any], abi: Mapping[str, Any]) -> AttributeDict[str, Any]:
+    inputs = {i["name"]: i for i in abi["inputs"]}
+    stored = json.loads(row["args"])
+    return AttributeDict(
+        {
+            "args": AttributeDict({n: restore(inputs[n], stored[n]) for n in inputs}),
+            "event": row["event"],
+            "address": row["address"],
+            "blockNumber": int(row["block_number"]),
+            "blockHash": HexBytes(row["block_hash"]),
+            "transactionHash": HexBytes(row["tx_hash"]),
+            "logIndex": int(row["log_index"]),
+        }
+    )
 
 
 def _stored(abi: Mapping[str, Any], value: Any) -> Any:

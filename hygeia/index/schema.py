@@ -16,11 +16,18 @@ Tables (version 1):
 - `logs`: one row per event, unique by (block hash, log index): the contract, the decoded event
   name, block number, transaction hash, the indexed arguments as columns `arg1`..`arg3` (as text:
   checksummed addresses, 0x-hex bytes, decimal integers) and every argument as JSON (`args`).
+
+Version 2 adds the domain tables (participants and credentials, consents and provisions, record
+anchors and versions, accesses and break-glass, lots, holdings, shipments and custody, claims,
+lines, payments, appeals: hygeia.index.domain), filled from the stored events by the migration,
+and `block_times` (each stored block's timestamp).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -39,6 +46,35 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+@dataclass(frozen=True)
+class Block:
+    number: int
+    hash: str
+    # When the chain gave it (unix seconds), if read: not part of a block's identity.
+    timestamp: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One decoded event as the index stores it."""
+
+    block_number: int
+    block_hash: str
+    log_index: int
+    tx_hash: str
+    contract: str
+    address: str
+    event: str
+    arg1: str | None
+    arg2: str | None
+    arg3: str | None
+    args: str  # JSON
+
+    def as_values(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
 
 schema_version = Table(
     "schema_version",
@@ -94,12 +130,30 @@ logs = Table(
 )
 
 
+# Version 2: the time of every stored block, so readers date events without asking the node.
+block_times = Table(
+    "block_times",
+    metadata,
+    Column("number", BigInteger, primary_key=True),
+    Column("timestamp", BigInteger, nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, cursor, blocks, logs])
 
 
+def _v2(conn: Connection) -> None:
+    """The domain tables (hygeia.index.domain) and block times; the domain tables are filled
+    from the events already stored (block times of those stay unknown: readers ask the node)."""
+    from hygeia.index import domain
+
+    metadata.create_all(conn, tables=[*domain.TABLES, block_times])
+    domain.backfill(conn)
+
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to n + 1.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 #: The version this code reads and writes.
 VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,6 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +35,9 @@ from hygeia.core.errors import (
     IndexUnavailableError,
     InvalidInputError,
 )
-from hygeia.index import schema
+from hygeia.index import domain, schema
+from hygeia.index.schema import Block as Block
+from hygeia.index.schema import LogRow as LogRow
 
 T = TypeVar("T")
 
@@ -46,32 +47,6 @@ DEFAULT_DIR = Path(".hygeia") / "index"
 
 def default_url(chain_id: int) -> str:
     return f"sqlite:///{DEFAULT_DIR / f'{chain_id}.sqlite'}"
-
-
-@dataclass(frozen=True)
-class Block:
-    number: int
-    hash: str
-
-
-@dataclass(frozen=True)
-class LogRow:
-    """One decoded event as the index stores it."""
-
-    block_number: int
-    block_hash: str
-    log_index: int
-    tx_hash: str
-    contract: str
-    address: str
-    event: str
-    arg1: str | None
-    arg2: str | None
-    arg3: str | None
-    args: str  # JSON
-
-    def as_values(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 def engine_for(url: str) -> Engine:
@@ -262,7 +237,8 @@ class IndexStore:
 
     def dump(self) -> dict[str, Any]:
         """What two indexes of the same chain must agree on, whatever ranges they were read in:
-        every event (but row ids) in chain order, the blocks they are in, and the cursor."""
+        every event (but row ids) in chain order, the blocks they are in (with their times), the
+        cursor, and every domain table's rows (but row ids) in chain order."""
 
         def run() -> dict[str, Any]:
             with self.engine.connect() as conn:
@@ -275,12 +251,23 @@ class IndexStore:
                     for n, h in conn.execute(select(schema.blocks.c.number, schema.blocks.c.hash))
                 }
                 at = conn.execute(select(schema.cursor)).mappings().first()
+                tables = domain.dump(conn)
+                times = dict(
+                    conn.execute(
+                        select(schema.block_times.c.number, schema.block_times.c.timestamp)
+                    )
+                    .tuples()
+                    .all()
+                )
             event_blocks = sorted({(r.block_number, r.block_hash) for r in rows})
             return {
                 "logs": [tuple(r) for r in rows],
                 # each event's block is stored, with the event's hash
                 "event_blocks": [(n, h, stored.get(n) == h) for n, h in event_blocks],
                 "cursor": None if at is None else (int(at["block_number"]), at["block_hash"]),
+                "domain": tables,
+                # every event's block has its time
+                "event_block_times": [times.get(n) is not None for n, _ in event_blocks],
             }
 
         return self._retry(run)
@@ -301,8 +288,22 @@ class IndexStore:
                     insert(schema.blocks),
                     [{"number": b.number, "hash": b.hash} for b in block_list.values()],
                 )
+                times = [
+                    {"number": b.number, "timestamp": b.timestamp}
+                    for b in block_list.values()
+                    if b.timestamp is not None
+                ]
+                if times:
+                    conn.execute(
+                        delete(schema.block_times).where(
+                            schema.block_times.c.number.in_([t["number"] for t in times])
+                        )
+                    )
+                    conn.execute(insert(schema.block_times), times)
                 if rows:
                     conn.execute(insert(schema.logs), [r.as_values() for r in rows])
+                    # The domain tables in the same transaction: whole ranges there too.
+                    domain.write(conn, rows)
                 self._set_cursor(conn, last)
 
         self._retry(run)
@@ -317,6 +318,8 @@ class IndexStore:
                     delete(schema.logs).where(schema.logs.c.block_number > height)
                 ).rowcount
                 conn.execute(delete(schema.blocks).where(schema.blocks.c.number > height))
+                conn.execute(delete(schema.block_times).where(schema.block_times.c.number > height))
+                domain.rollback(conn, height)
                 if fork is None:
                     conn.execute(delete(schema.cursor))
                 else:

@@ -9,10 +9,10 @@ EPCIS 2.0 document, in chain order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import HoldingState
@@ -75,6 +75,14 @@ _CUSTODY_STEPS = frozenset(
 )
 _GLN_URIS = ("urn:epc:id:sgln:", "urn:epc:id:pgln:")
 Progress = Callable[[int], None]
+
+
+@runtime_checkable
+class LotLogSource(Protocol):
+    """A log source that finds a lot's events by lot key and GTIN itself (hygeia.index's
+    IndexedLogs, from its `custody` table), in get_logs' shape with each log's `event`."""
+
+    def lot_logs(self, gtin: int, lot_key: bytes, names: tuple[str, ...]) -> Sequence[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -329,6 +337,8 @@ class TraceReader:
 
     def lot_events(self, gtin: int, lot_key: bytes, unit_ids: Iterable[bytes]) -> list[ChainEvent]:
         units = set(unit_ids)
+        if isinstance(self.client.logs, LotLogSource):
+            return self._indexed_lot_events(self.client.logs, gtin, lot_key, units)
         found: list[ChainEvent] = []
         for name in _LOT_EVENTS:
             found += self.events(name, {"lotKey": lot_key})
@@ -345,6 +355,41 @@ class TraceReader:
             if bytes(e.args["unitId"]) in units or bytes(e.args["holding"]) in holdings
         ]
         return sorted(found, key=lambda e: (e.block, e.index))
+
+    def _indexed_lot_events(
+        self, source: LotLogSource, gtin: int, lot_key: bytes, units: set[bytes]
+    ) -> list[ChainEvent]:
+        """lot_events from an event index's `custody` table (by lot key and GTIN), narrowed
+        as the chain's answer is."""
+        names = (*_LOT_EVENTS, *_INVESTIGATION_EVENTS, *ALERT_EVENTS)
+        logs = source.lot_logs(gtin, lot_key, names)
+        found = [
+            ChainEvent(
+                str(log["event"]),
+                dict(log["args"]),
+                int(log["blockNumber"]),
+                int(log["logIndex"]),
+                log["transactionHash"].to_0x_hex(),
+            )
+            for log in logs
+        ]
+        kept = [e for e in found if e.name in _LOT_EVENTS and bytes(e.args["lotKey"]) == lot_key]
+        kept += [
+            e
+            for e in found
+            if e.name in (*_INVESTIGATION_EVENTS, "SuspectProductReported")
+            and (bytes(e.args["target"]) == lot_key or bytes(e.args["target"]) in units)
+        ]
+        holdings = {e.holding for e in kept if e.name in ("LotCommissioned", "ShipmentDispatched")}
+        # A unit flagged suspect under this GTIN: the chain's answer reads every flag and keeps
+        # those of this lot's units or holdings; the index has them by GTIN.
+        kept += [
+            e
+            for e in found
+            if e.name == "SuspectUnitFlagged"
+            and (bytes(e.args["unitId"]) in units or bytes(e.args["holding"]) in holdings)
+        ]
+        return sorted(kept, key=lambda e: (e.block, e.index))
 
     def document(self, event: ChainEvent) -> dict[str, Any]:
         """The EPCIS document an event anchors, checked against the event hash on-chain."""

@@ -16,6 +16,7 @@ from rich.progress import Progress
 from bench import (
     claims,
     compile_time,
+    index,
     machine,
     provenance,
     records,
@@ -180,3 +181,44 @@ def test_vrs_load_runs_each_level_over_http_beside_its_references(progress: Prog
     for row in rows:
         assert row.requests == 3 and row.per_second > 0
         assert 0 < row.p50_ms <= row.p99_ms
+
+
+def test_the_index_part_catches_up_a_real_chain_and_reads_it_as_the_chain_does(
+    progress: Progress,
+) -> None:
+    """Tiny sizes: a chain of a few hundred events, 2,000 synthetic accesses (40 one patient's),
+    an 8-unit lot shipped twice; every read is checked against the chain's answer inside."""
+    result = index.run(
+        progress,
+        events=400,
+        accesses=2_000,
+        patient_accesses=40,
+        lot_units=8,
+        shipments=2,
+        repetitions=1,
+    )
+    assert result.chain_events >= 400
+    assert {"BreakGlassOpened", "DelegateAppointed", "CredentialRenewed", "LotCommissioned"} <= set(
+        result.kinds
+    )
+    backends = [row.backend for row in result.catch_up]
+    assert backends[0] == "SQLite" and (len(backends) == 2 or result.postgresql)
+    for row in result.catch_up:
+        assert row.events == result.chain_events and row.per_second > 0
+        assert row.node_get_logs_per_second > 0
+    questions = [(r.backend, r.question) for r in result.reads]
+    assert len(questions) == 4 * len(backends)
+    synthetic = [r for r in result.reads if r.synthetic and "accounting" in r.question]
+    assert all(r.answer == 40 and r.rows_in_database >= 2_000 for r in synthetic)
+    trace = [r for r in result.reads if r.question == "a unit's trace (chain events)"]
+    assert all(
+        r.answer == r.chain_answer == 2 * 2 + 1 for r in trace
+    )  # commission, 2x ship+receive
+    markdown = report.to_markdown(
+        report.Results(machine=_machine(), finished="now", commit="x", index=result)
+    )
+    assert "Event index: catch-up" in markdown and "eth_getLogs" in markdown
+
+
+def _machine() -> machine.Machine:
+    return machine.describe()

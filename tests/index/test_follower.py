@@ -4,6 +4,9 @@ when the node refuses them, reorganisations rolled back to the fork point, a nod
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +16,11 @@ from web3.exceptions import Web3RPCError
 from hygeia.core import artifacts
 from hygeia.core.chain import dev_signer
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import LogRangeError, RPCUnavailableError
+from hygeia.core.errors import IntegrityError, LogRangeError, RPCUnavailableError
+from hygeia.core.store import LocalStore
 from hygeia.index import Indexer, IndexStore
+from hygeia.provenance.client import DrugProvenanceClient
+from hygeia.provenance.workflow import ProvenanceFlow
 from tests.chains import Chain
 from tests.index.conftest import NewIndex, deployment_of, emit, fresh_dump, index_once
 
@@ -59,28 +65,48 @@ def test_indexes_every_event_with_its_indexed_arguments(
         store.close()
 
 
+def serve_logs(
+    monkeypatch: pytest.MonkeyPatch, chain: Chain, answer: Callable[[dict[str, Any], Any], Any]
+) -> None:
+    """The node's eth_getLogs answered by `answer(params, real)` (params as the JSON request
+    has them, `real()` asks the node); every other request goes to the node."""
+    provider = chain.w3.provider
+    real = provider.make_request
+
+    def make_request(method: Any, params: Any) -> Any:
+        if method == "eth_getLogs":
+            return answer(params[0], lambda: real(method, params))
+        return real(method, params)
+
+    monkeypatch.setattr(provider, "make_request", make_request)
+
+
 def test_ranges_are_bounded_and_shrink_when_the_node_refuses(
     events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A node that serves at most 7 blocks per eth_getLogs: the range halves until it is
     accepted, and the index equals one read in ranges the node always accepts."""
     w3 = events_chain.w3
-    real = w3.eth.get_logs
     asked: list[int] = []
 
-    def capped(params: Any) -> Any:
-        width = int(params["toBlock"]) - int(params["fromBlock"]) + 1
+    def capped(params: dict[str, Any], real: Any) -> Any:
+        width = int(params["toBlock"], 16) - int(params["fromBlock"], 16) + 1
         asked.append(width)
-        if width > 7:
-            raise Web3RPCError("query exceeds max block range 7")
-        return real(params)
+        if width > 7:  # as Besu answers: a JSON-RPC error
+            return {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "error": {"code": -32005, "message": "query exceeds max block range 7"},
+            }
+        return real()
 
-    monkeypatch.setattr(w3.eth, "get_logs", capped)
+    serve_logs(monkeypatch, events_chain, capped)
     store = IndexStore(new_index())
     try:
         progress = Indexer(w3, deployment_of(events_chain), store, max_range=64).run_once()
         assert max(asked) == 64 and all(width <= 64 for width in asked)
-        monkeypatch.setattr(w3.eth, "get_logs", real)
+        assert min(asked) <= 7  # refused, halved until accepted
+        monkeypatch.undo()
         fresh = fresh_dump(events_chain, new_index())
         assert progress.events == len(fresh["logs"])  # type: ignore[arg-type]
         assert store.dump() == fresh
@@ -91,10 +117,10 @@ def test_ranges_are_bounded_and_shrink_when_the_node_refuses(
 def test_a_node_that_refuses_even_one_block_is_a_named_error(
     events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(params: Any) -> Any:
+    def refuse(params: dict[str, Any], real: Any) -> Any:
         raise Web3RPCError("log response size exceeded")
 
-    monkeypatch.setattr(events_chain.w3.eth, "get_logs", refuse)
+    serve_logs(monkeypatch, events_chain, refuse)
     store = IndexStore(new_index())
     try:
         with pytest.raises(LogRangeError, match="refuses eth_getLogs even for block"):
@@ -111,16 +137,15 @@ def test_a_node_that_goes_away_is_retried_then_named(
     RPCUnavailableError with the ranges read before it kept whole; when the node is back, the run
     completes to what a fresh index holds, nothing lost or duplicated."""
     w3 = events_chain.w3
-    real = w3.eth.get_logs
     calls = {"n": 0}
 
-    def flaky(params: Any) -> Any:
+    def flaky(params: dict[str, Any], real: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 1 or calls["n"] > 3:  # refused once, then 2 ranges served, then gone
             raise requests.ConnectionError("connection refused")
-        return real(params)
+        return real()
 
-    monkeypatch.setattr(w3.eth, "get_logs", flaky)
+    serve_logs(monkeypatch, events_chain, flaky)
     store = IndexStore(new_index())
     try:
         deployment = deployment_of(events_chain)
@@ -130,7 +155,7 @@ def test_a_node_that_goes_away_is_retried_then_named(
         cursor = store.cursor()
         start = min(c.block_number for c in deployment.contracts.values())
         assert cursor is not None and cursor.number == start + 2 * 10 - 1
-        monkeypatch.setattr(w3.eth, "get_logs", real)
+        monkeypatch.undo()
         indexer.run_once()
         assert store.dump() == fresh_dump(events_chain, new_index())
     finally:
@@ -151,12 +176,19 @@ def test_a_reorganisation_rolls_back_to_the_fork_and_reindexes(
         indexer = Indexer(w3, deployment_of(own_chain), store, max_range=4)
         indexer.run_once()
         before = store.dump()
+        assert len(before["domain"]["credentials"]) == 3 + 5 + 12
         w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
         emit(own_chain, 3, salt=1)  # a shorter chain of other blocks
+        patient = dev_signer(w3, "patient").address
+        own_chain.suite("provider").consent.open_break_glass(patient, "x", timedelta(hours=1))
         progress = indexer.run_once()
         assert progress.reorgs == 1 and progress.rolled_back_events == 12
-        assert store.dump() == fresh_dump(own_chain, new_index())
-        assert store.dump() != before
+        after = store.dump()
+        assert after == fresh_dump(own_chain, new_index())
+        assert after != before
+        # The domain tables followed the fork too: the abandoned renewals are gone.
+        assert len(after["domain"]["credentials"]) == 3 + 5 + 3
+        assert [r[5] for r in after["domain"]["break_glass"]] == ["opened"]
         emit(own_chain, 20, salt=2)  # and it grows past the old height
         indexer.run_once()
         assert store.dump() == fresh_dump(own_chain, new_index())
@@ -244,5 +276,82 @@ def test_a_reorganisation_after_the_cursor_check_is_caught_by_the_next_blocks_pa
         indexer.run_once()
         assert forked
         assert store.dump() == fresh_dump(own_chain, new_index())
+    finally:
+        store.close()
+
+
+def test_raw_decoding_gives_what_web3_decodes(own_chain: Chain, tmp_path: Path) -> None:
+    """The follower decodes the node's JSON with the ABI codec (decode_raw); every event of a
+    history with consents, a plan (tuples) and a prefix licence decodes as web3 decodes it."""
+    from hygeia.index.decode import decode, decode_raw, suite_events
+    from hygeia.index.follower import raw_get_logs
+    from tests.index.test_readers import history
+
+    history(own_chain)
+    emit(own_chain, 3)
+    w3 = own_chain.w3
+    # A product kept frozen: its temperature limits are negative int16s.
+    client = DrugProvenanceClient(
+        w3, deployment_of(own_chain).address_of("DrugProvenance"), own_chain.sender("manufacturer")
+    )
+    flow = ProvenanceFlow(client, LocalStore(tmp_path / "store"), chain_id=w3.eth.chain_id)
+    flow.register_product(614141000418, 7, "Frozen vaccine", -25.0, -15.0)
+    contracts = suite_events(deployment_of(own_chain))
+    addresses = [c.address for c in contracts.values()]
+    params = {"fromBlock": "0x0", "toBlock": hex(w3.eth.block_number), "address": addresses}
+    raw = raw_get_logs(w3, params)
+    formatted = w3.eth.get_logs({"fromBlock": 0, "toBlock": "latest", "address": addresses})  # type: ignore[typeddict-item]
+    assert len(raw) == len(formatted) > 10
+    names = set()
+    for json_log, web3_log in zip(raw, formatted, strict=True):
+        contract = contracts[json_log["address"].lower()]
+        row = decode_raw(w3.codec, contract, json_log)
+        assert row is not None and row == decode(w3, contract, web3_log)
+        names.add(row.event)
+    assert {
+        "PlanRegistered",
+        "ConsentGranted",
+        "CompanyPrefixLicensed",
+        "ProductRegistered",
+    } <= names
+
+
+def test_log_data_that_lies_about_its_lengths_is_refused_not_allocated() -> None:
+    """A node's log whose offsets or lengths point past its data (a hostile or broken node) is
+    a ValueError, never a read past the data or an allocation of the length it claims."""
+    from hygeia.index.decode import _words
+
+    offset = (32).to_bytes(32, "big")
+    huge = (2**200).to_bytes(32, "big")
+    with pytest.raises(ValueError, match="shorter than its ABI layout"):
+        _words(("bytes32[]",), offset + huge)  # 2**200 elements claimed
+    with pytest.raises(ValueError, match="shorter than its ABI layout"):
+        _words(("bytes",), offset + (64).to_bytes(32, "big") + b"\x01" * 32)  # 64 claimed, 32 there
+    with pytest.raises(ValueError, match="shorter than its ABI layout"):
+        _words(("uint256", "address"), b"\x00" * 40)  # two words claimed, 40 bytes there
+    two = (2).to_bytes(32, "big")
+    assert _words(("bytes32[]",), offset + two + b"\x01" * 32 + b"\x02" * 32) == [
+        [b"\x01" * 32, b"\x02" * 32]
+    ]
+
+
+def test_a_node_serving_a_log_that_does_not_decode_is_a_named_error(
+    events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node that cuts a log's data short: IntegrityError naming the node and the block, and
+    nothing of that range written."""
+
+    def truncated(params: dict[str, Any], real: Any) -> Any:
+        answer = real()
+        for log in answer.get("result", []):
+            log["data"] = log["data"][:10]
+        return answer
+
+    serve_logs(monkeypatch, events_chain, truncated)
+    store = IndexStore(new_index())
+    try:
+        with pytest.raises(IntegrityError, match="does not decode with its ABI"):
+            Indexer(events_chain.w3, deployment_of(events_chain), store).run_once()
+        assert store.cursor() is None and store.event_count() == 0
     finally:
         store.close()

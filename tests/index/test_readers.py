@@ -4,16 +4,22 @@ with an index (Suite(..., logs=IndexedLogs)), and the CLI with `--index`, on bot
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from hygeia.cli.main import main
 from hygeia.consent.client import GrantRequest, data_class_id
 from hygeia.core.chain import block_time, dev_signer
-from hygeia.core.contract_types import Action, Purpose
+from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.core.errors import IndexMismatchError, IndexStoreError
+from hygeia.core.store import LocalStore
 from hygeia.index.reader import IndexedLogs
+from hygeia.provenance import ids
+from hygeia.provenance.client import DrugProvenanceClient
+from hygeia.provenance.trace import TraceReader
+from hygeia.provenance.workflow import ProvenanceFlow
 from hygeia.records.keys import generate_private_key, public_key_bytes
 from hygeia.suite import Suite
 from tests.chains import Chain
@@ -21,6 +27,7 @@ from tests.gas.claims_gas import TERMS
 from tests.index.conftest import NewIndex, deployment_of, index_once
 
 LAB = data_class_id("laboratory")
+GTIN = 614141000418
 
 
 def history(chain: Chain) -> str:
@@ -122,3 +129,60 @@ def test_an_index_of_another_chain_or_none_at_all_is_refused_by_name(
         index_once(other, url).close()
         with pytest.raises(IndexMismatchError, match="another chain or deployment"):
             IndexedLogs.for_deployment(url, w3, deployment)
+
+
+def test_a_units_trace_reads_the_same_chain_events_from_the_index(
+    own_chain: Chain, new_index: NewIndex, tmp_path: Path
+) -> None:
+    """A lot commissioned, shipped whole and received, a unit of it reported suspect and a
+    second lot of the same product quarantined: the chain events of the unit's and the lot's
+    trace (TraceReader.lot_events) come from the index's custody table as from the chain."""
+    w3, deployment = own_chain.w3, deployment_of(own_chain)
+    regulator = own_chain.suite("regulator")
+    regulator.participants.issue_credential(
+        dev_signer(w3, "distributor").address,
+        Role.DISTRIBUTOR,
+        license_id="L-distributor",
+        jurisdiction="US-NJ",
+        valid_from=block_time(w3) - timedelta(days=1),
+        valid_until=block_time(w3) + timedelta(days=365),
+    )
+    regulator.provenance.license_company_prefix("0614141", dev_signer(w3, "manufacturer").address)
+    store = LocalStore(tmp_path / "store")
+    address = deployment.address_of("DrugProvenance")
+
+    def flow(name: str) -> ProvenanceFlow:
+        client = DrugProvenanceClient(w3, address, own_chain.sender(name))
+        return ProvenanceFlow(client, store, chain_id=w3.eth.chain_id, clock=lambda: block_time(w3))
+
+    maker, wholesaler = flow("manufacturer"), flow("distributor")
+    maker.register_product(GTIN, 7, "Amoxicillin 500 mg capsules", 2.0, 25.0)
+    serials = [f"SN{n}" for n in range(6)]
+    stock = maker.commission(GTIN, "LOT-A", date(2031, 1, 31), serials).id
+    wholesaler.receive(maker.ship(stock, dev_signer(w3, "distributor").address).id)
+    wholesaler.report_suspect(GTIN, "damaged seal", serial=serials[2])
+    maker.commission(GTIN, "LOT-B", date(2031, 1, 31), ["X1", "X2"])
+    maker.quarantine(GTIN, "temperature", lot="LOT-B")
+    url = new_index()
+    index_once(own_chain, url).close()
+    logs = IndexedLogs.for_deployment(url, w3, deployment)
+    try:
+        from_chain = TraceReader(DrugProvenanceClient(w3, address), store)
+        from_index = TraceReader(DrugProvenanceClient(w3, address, logs=logs), store)
+        for lot, units in (("LOT-A", serials[2:3]), ("LOT-A", serials), ("LOT-B", ["X1"])):
+            key = TraceReader.lot_key(GTIN, lot)
+            unit_ids = [ids.unit_id(GTIN, ids.digest(s)) for s in units]
+            direct = from_chain.lot_events(GTIN, key, unit_ids)
+            assert from_index.lot_events(GTIN, key, unit_ids) == direct
+            assert direct, lot
+        names = [
+            e.name for e in from_chain.lot_events(GTIN, TraceReader.lot_key(GTIN, "LOT-A"), [])
+        ]
+        assert names[:3] == ["LotCommissioned", "ShipmentDispatched", "ShipmentReceived"]
+        assert "ProductQuarantined" in [
+            e.name for e in from_index.lot_events(GTIN, TraceReader.lot_key(GTIN, "LOT-B"), [])
+        ]
+        # The whole trace, documents and all, is the same read through the index.
+        assert from_index.lot(GTIN, "LOT-A").alerts() == from_chain.lot(GTIN, "LOT-A").alerts()
+    finally:
+        logs.store.close()
