@@ -50,7 +50,7 @@ from hygeia.index.follower import raw_get_logs
 from hygeia.index.reader import IndexedLogs
 from hygeia.index.store import Block, LogRow
 from hygeia.participants.client import ParticipantRegistryClient
-from hygeia.provenance import ids
+from hygeia.provenance import gs1, ids
 from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.trace import TraceReader
 from hygeia.provenance.workflow import ProvenanceFlow
@@ -187,6 +187,10 @@ class Lot:
     unit: bytes  # the unit whose trace is read
 
 
+# GS1's example company prefixes, one per trading partner of the benchmark's lot.
+_PREFIXES = {"manufacturer": "0614141", "distributor": "0614150", "specialist": "0614160"}
+
+
 def _lot(
     progress: Progress,
     w3: Web3,
@@ -203,9 +207,11 @@ def _lot(
         client = DrugProvenanceClient(w3, address, _sender(w3, name))
         return ProvenanceFlow(client, store, chain_id=w3.eth.chain_id, clock=lambda: block_time(w3))
 
-    DrugProvenanceClient(w3, address, _sender(w3, "regulator")).license_company_prefix(
-        "0614141", dev_signer(w3, "manufacturer").address
-    )
+    # Every EPCIS event names its parties by GLN: each licenses a prefix and binds its GLN.
+    regulator = DrugProvenanceClient(w3, address, _sender(w3, "regulator"))
+    for name, prefix in _PREFIXES.items():
+        regulator.license_company_prefix(prefix, dev_signer(w3, name).address)
+        flow(name).register_gln(gs1.gln_under(prefix, 1), len(prefix))
     maker = flow("manufacturer")
     maker.register_product(GTIN, 7, "Amoxicillin 500 mg capsules", 2.0, 25.0)
     serials = [f"SN{n:07d}" for n in range(units)]

@@ -181,6 +181,18 @@ def parse_gln(text: str | int) -> int:
     return int(digits)
 
 
+def gln_under(company_prefix: str, location: int) -> int:
+    """The GLN of location reference `location` under GS1 company prefix `company_prefix`
+    ("0614141"), with its check digit."""
+    number, length = parse_company_prefix(company_prefix)
+    if not 0 <= location < 10 ** (12 - length):
+        raise InvalidInputError(
+            f"location reference {location} does not fit after the {length}-digit prefix"
+        )
+    body = f"{number:0{length}d}{location:0{12 - length}d}"
+    return int(body + str(check_digit(body)))
+
+
 def gln13(gln: int) -> str:
     """The 13-digit text of a GLN number."""
     return str(gln).zfill(GLN_DIGITS)

@@ -16,7 +16,7 @@ from hygeia.core.contract_types import Action, Purpose, Role
 from hygeia.core.errors import IndexMismatchError, IndexStoreError
 from hygeia.core.store import LocalStore
 from hygeia.index.reader import IndexedLogs
-from hygeia.provenance import ids
+from hygeia.provenance import gs1, ids
 from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.trace import TraceReader
 from hygeia.provenance.workflow import ProvenanceFlow
@@ -147,7 +147,12 @@ def test_a_units_trace_reads_the_same_chain_events_from_the_index(
         valid_from=block_time(w3) - timedelta(days=1),
         valid_until=block_time(w3) + timedelta(days=365),
     )
-    regulator.provenance.license_company_prefix("0614141", dev_signer(w3, "manufacturer").address)
+    # Every EPCIS event names its parties by GLN: each licenses a prefix and binds its GLN.
+    for name, prefix in (("manufacturer", "0614141"), ("distributor", "0614150")):
+        regulator.provenance.license_company_prefix(prefix, dev_signer(w3, name).address)
+        own_chain.suite(name).provenance.register_gln(
+            gs1.gln_under(prefix, 1), len(prefix), party=True
+        )
     store = LocalStore(tmp_path / "store")
     address = deployment.address_of("DrugProvenance")
 

@@ -67,8 +67,7 @@ UNBOUND_PARTNER = 9
 
 def gln(prefix: str, location: int) -> int:
     """The GLN of `location` under company `prefix`, with its check digit."""
-    body = f"{prefix}{location:0{12 - len(prefix)}d}"
-    return int(body + str(gs1.check_digit(body)))
+    return gs1.gln_under(prefix, location)
 
 
 GLNS = {name: gln(prefix, 1) for name, prefix in PREFIXES.items()}

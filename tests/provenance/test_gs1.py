@@ -116,3 +116,17 @@ def test_an_sscc_must_be_under_the_packers_company_prefix() -> None:
     assert gs1.parse_sscc("106141411234567897", "0614141") == "106141411234567897"
     with pytest.raises(SsccError, match="company prefix 0614150"):
         gs1.parse_sscc("106141411234567897", "0614150")
+
+
+def test_a_gln_under_a_company_prefix_carries_its_check_digit() -> None:
+    assert gs1.gln_under("0614141", 1) == 614141000012  # 0614141000012
+    assert gs1.gln13(gs1.gln_under("0614141", 2)) == "0614141000029"
+    assert gs1.parse_gln(gs1.gln13(gs1.gln_under("4000001", 12345))) > 0
+
+
+@pytest.mark.parametrize(("prefix", "location"), [("0614141", 100_000), ("0614141", -1), ("61", 1)])
+def test_a_location_that_does_not_fit_or_a_bad_prefix_is_refused(
+    prefix: str, location: int
+) -> None:
+    with pytest.raises(InvalidInputError):
+        gs1.gln_under(prefix, location)

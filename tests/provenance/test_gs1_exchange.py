@@ -286,8 +286,8 @@ def test_a_regulators_finding_names_no_place_and_its_account_only_as_the_extensi
     """A regulator is no GS1 trading partner and binds no GLN: its events name no place rather
     than a chain account where a GLN belongs, and the trace reads them."""
     regulator, pharmacy = flow_as("regulator"), flow_as("pharmacy")
-    regulator.quarantine(GTIN, "field alert", serial=SERIALS[4])
-    trace = pharmacy.reader.export(pharmacy.custody(GTIN, "GLN-LOT"), SERIALS[4])
+    regulator.quarantine(GTIN, "field alert", serial=SERIALS[12])
+    trace = pharmacy.reader.export(pharmacy.custody(GTIN, "GLN-LOT"), SERIALS[12])
     epcis.validate(trace)
     finding = trace["epcisBody"]["eventList"][-1]
     assert (finding["bizStep"], finding["disposition"]) == ("holding", "non_sellable_other")
