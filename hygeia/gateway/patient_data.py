@@ -20,8 +20,8 @@ from web3 import Web3
 
 from hygeia.consent.audit_events import audit_event
 from hygeia.consent.client import Consent
+from hygeia.consent.disclosures import event_times
 from hygeia.consent.fhir import ExportContext, account_of, bundle, consents_to_fhir
-from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import ProvisionType
 from hygeia.core.errors import HygeiaError, InvalidInputError
 from hygeia.gateway.services import GatewayServices
@@ -140,11 +140,10 @@ def audit_bundle(services: GatewayServices, patient: str, account: str) -> dict[
         raise ReadRefused(f"only patient {patient} and its delegates read its disclosures")
     client = services.suite.consent
     chain_id = int(client.w3.eth.chain_id)
-    times: dict[int, datetime] = {}
+    trail = client.audit_trail(patient)
+    times = event_times(client, [event.block_number for event in trail])
     entries = []
-    for event in client.audit_trail(patient):
-        if event.block_number not in times:
-            times[event.block_number] = block_time(client.w3, event.block_number)
+    for event in trail:
         resource = audit_event(event, times[event.block_number], chain_id, client.address)
         entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
     return bundle(entries, bundle_type="searchset", now=services.now())
