@@ -17,6 +17,7 @@ from web3.exceptions import ContractLogicError, TimeExhausted
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.chain.reverts import RevertDecoder
 from hygeia.core.chain.signers import Signer
+from hygeia.core.chain.views import CalldataEncoder
 from hygeia.core.errors import RPCUnavailableError, TransactionFailedError
 
 # How long fee parameters looked up from the node are reused. Each transaction looking them up
@@ -72,6 +73,7 @@ class TxSender:
         self._next_nonce: int | None = None
         self._fees: dict[str, int] | None = None
         self._fees_read_at = 0.0
+        self._calldata = CalldataEncoder()
 
     @property
     def address(self) -> str:
@@ -106,8 +108,7 @@ class TxSender:
                     params["gas"] = gas
                 try:
                     # the gas estimate in here checks the fees too
-                    tx = fn.build_transaction(params)  # type: ignore[arg-type]
-                    return self.signer.send(self.w3, dict(tx))
+                    return self.signer.send(self.w3, self._transaction(fn, params))
                 except ContractLogicError as exc:
                     self._next_nonce = None  # the nonce was not used
                     raise self._decoder.from_exception(exc) from None
@@ -153,6 +154,18 @@ class TxSender:
             limits *= len(fns)
         hashes = [self.send(fn, gas=gas) for fn, gas in zip(fns, limits, strict=True)]
         return [self.wait(tx_hash) for tx_hash in hashes]
+
+    def _transaction(
+        self, fn: ContractFunction | ContractConstructor, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """What web3's build_transaction gives, a contract function's calldata encoded by
+        eth_abi directly (web3 spends more building a call than the node running it)."""
+        if not isinstance(fn, ContractFunction) or fn.address is None:
+            return dict(fn.build_transaction(params))
+        tx = {**params, "to": fn.address, "value": 0, "data": self._calldata.calldata(fn)}
+        if "gas" not in tx:
+            tx["gas"] = self.w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
+        return tx
 
     def wait(self, tx_hash: HexBytes) -> Receipt:
         """Wait for `tx_hash` to be mined (and confirmed) and return its receipt."""

@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from eth_abi.abi import decode, encode
+from eth_abi.exceptions import EncodingError
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 from web3.providers.base import JSONBaseProvider
 from web3.types import RPCEndpoint
 
@@ -54,7 +56,8 @@ def _normaliser(param: dict[str, Any]) -> Callable[[Any], Any] | None:
 
 
 class ViewFunction:
-    """One function of a contract ABI, resolved once, to encode calls and decode results."""
+    """One function of a contract ABI, resolved once, to encode calls and decode results
+    (views, and the calldata of transactions: :class:`CalldataEncoder`)."""
 
     def __init__(self, abi: Sequence[dict[str, Any]], name: str) -> None:
         entries = [e for e in abi if e.get("type") == "function" and e.get("name") == name]
@@ -118,3 +121,27 @@ def call_many(
             else:
                 results.append(fn.result(bytes.fromhex(str(answer["result"])[2:])))
     return results
+
+
+class CalldataEncoder:
+    """The calldata of web3 contract function calls, encoded with eth_abi by an encoder built
+    once per function signature instead of web3's per-call ABI normalisation.
+
+    Arguments eth_abi takes as they are (bytes for bytesN, ints, address strings, lists and
+    tuples) encode to exactly web3's bytes; anything else (keyword arguments, hex strings for
+    bytes, ENS names...) is left to web3's own encoder, so the calldata is always web3's.
+    """
+
+    def __init__(self) -> None:
+        self._functions: dict[str, ViewFunction] = {}
+
+    def calldata(self, fn: ContractFunction) -> str:
+        if fn.kwargs:
+            return str(fn._encode_transaction_data())
+        encoder = self._functions.get(fn.signature)
+        if encoder is None:
+            encoder = self._functions[fn.signature] = ViewFunction([dict(fn.abi)], fn.fn_name)
+        try:
+            return encoder.calldata(*fn.args)
+        except (EncodingError, TypeError, ValueError, OverflowError):
+            return str(fn._encode_transaction_data())
