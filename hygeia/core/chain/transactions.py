@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from eth_typing import HexStr
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted
+from web3.types import TxParams, Wei
 
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.chain.reverts import RevertDecoder
@@ -146,7 +148,7 @@ class TxSender:
         estimated = fns if estimate_each else fns[:1]
         with self._node():
             try:
-                estimates = [fn.estimate_gas({"from": self.signer.address}) for fn in estimated]
+                estimates = [self.w3.eth.estimate_gas(self._call_of(fn)) for fn in estimated]
             except ContractLogicError as exc:
                 raise self._decoder.from_exception(exc) from None
         limits = [int(estimate * margin) for estimate in estimates]
@@ -162,10 +164,19 @@ class TxSender:
         eth_abi directly (web3 spends more building a call than the node running it)."""
         if not isinstance(fn, ContractFunction) or fn.address is None:
             return dict(fn.build_transaction(params))
-        tx = {**params, "to": fn.address, "value": 0, "data": self._calldata.calldata(fn)}
+        tx = {**params, **self._call_of(fn)}
         if "gas" not in tx:
             tx["gas"] = self.w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
         return tx
+
+    def _call_of(self, fn: ContractFunction) -> TxParams:
+        """`fn` as a call from this sender (to estimate its gas), calldata by eth_abi."""
+        return {
+            "from": self.signer.address,
+            "to": fn.address,
+            "value": Wei(0),
+            "data": HexStr(self._calldata.calldata(fn)),
+        }
 
     def wait(self, tx_hash: HexBytes) -> Receipt:
         """Wait for `tx_hash` to be mined (and confirmed) and return its receipt."""
