@@ -162,7 +162,11 @@ class TxSender:
     ) -> dict[str, Any]:
         """What web3's build_transaction gives, a contract function's calldata encoded by
         eth_abi directly (web3 spends more building a call than the node running it)."""
-        if not isinstance(fn, ContractFunction) or fn.address is None:
+        if (
+            not isinstance(fn, ContractFunction)
+            or fn.address is None
+            or fn.abi.get("stateMutability") == "payable"  # web3 carries its value
+        ):
             return dict(fn.build_transaction(params))
         tx = {**params, **self._call_of(fn)}
         if "gas" not in tx:
