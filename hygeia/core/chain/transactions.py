@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import requests
 from eth_typing import HexStr
@@ -167,7 +167,7 @@ class TxSender:
             or fn.address is None
             or fn.abi.get("stateMutability") == "payable"  # web3 carries its value
         ):
-            return dict(fn.build_transaction(params))
+            return dict(fn.build_transaction(cast(TxParams, params)))
         tx = {**params, **self._call_of(fn)}
         if "gas" not in tx:
             tx["gas"] = self.w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
