@@ -162,12 +162,15 @@ class TxSender:
     ) -> dict[str, Any]:
         """What web3's build_transaction gives, a contract function's calldata encoded by
         eth_abi directly (web3 spends more building a call than the node running it)."""
-        if (
-            not isinstance(fn, ContractFunction)
-            or fn.address is None
-            or fn.abi.get("stateMutability") == "payable"  # web3 carries its value
-        ):
-            return dict(fn.build_transaction(cast(TxParams, params)))
+        if isinstance(fn, ContractConstructor):
+            # Built here too: web3's own defaults add a legacy gasPrice beside EIP-1559 fees
+            # when a gas price strategy is set (brownie sets one), which the node refuses.
+            tx = {**params, "value": 0, "data": fn.data_in_transaction}
+            if "gas" not in tx:
+                tx["gas"] = self.w3.eth.estimate_gas(cast(TxParams, tx))
+            return tx
+        if fn.address is None or fn.abi.get("stateMutability") == "payable":
+            return dict(fn.build_transaction(cast(TxParams, params)))  # web3 carries the value
         tx = {**params, **self._call_of(fn)}
         if "gas" not in tx:
             tx["gas"] = self.w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
