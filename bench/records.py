@@ -5,8 +5,8 @@ blocks it already has):
 
 - raw add: ``store.add(payload)``;
 - encrypt + store: :func:`~hygeia.records.encrypt_record` (AES-256-GCM under a fresh data key),
-  :func:`~hygeia.records.build_key_bundle` (the key wrapped for the owner), then ``store.add`` of
-  the envelope and of the key bundle: what the vault does with a record's bytes.
+  :func:`~hygeia.records.build_key_bundle` (the key wrapped for the owner), then one
+  ``store.add_all`` of the envelope and the key bundle: what the vault does with a record's bytes.
 
 The payload is opaque random bytes, not FHIR JSON: validating a 50 MiB resource would measure the
 FHIR models, not the crypto and store path. MB is 10^6 bytes.
@@ -127,8 +127,7 @@ def _measure(
         sealed = encrypt_record(plaintext, ref)
         bundle = build_key_bundle(sealed.data_key, ref, owner_key).to_json()
         encrypted = time.perf_counter()
-        store.add(sealed.blob)
-        store.add(bundle)
+        store.add_all([sealed.blob, bundle])
         crypto.append(encrypted - started)
         sealed_and_stored.append(time.perf_counter() - started)
 

@@ -30,7 +30,6 @@ from hygeia.claims.model import Enrolment as Enrolment
 from hygeia.claims.model import PlanTerms as PlanTerms
 from hygeia.claims.model import Service as Service
 from hygeia.core import artifacts
-from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.contract import ContractClient, LogSource
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
@@ -284,12 +283,14 @@ class ClaimsAdjudicatorClient(ContractClient):
         )
 
     def member_of(self, plan_id: int, member_id: bytes) -> Enrolment[bytes] | None:
-        patient, start, end = self._call(self.reader.functions.memberOf(plan_id, member_id))
-        if int(patient, 16) == 0:
-            return None
-        return Enrolment(
-            member_id, Web3.to_checksum_address(patient), day_date(start), day_date(end)
-        )
+        return _enrolment(member_id, self._call(self.reader.functions.memberOf(plan_id, member_id)))
+
+    def members_of(
+        self, plan_id: int, member_ids: Sequence[bytes]
+    ) -> list[Enrolment[bytes] | None]:
+        """member_of for many members of a plan, in JSON-RPC batches."""
+        raw = self._views("memberOf", [(plan_id, m) for m in member_ids])
+        return [_enrolment(m, r) for m, r in zip(member_ids, raw, strict=True)]
 
     def authorization_of(
         self, plan_id: int, member_id: bytes, auth_id: bytes
@@ -307,6 +308,10 @@ class ClaimsAdjudicatorClient(ContractClient):
         )
         return Accumulator(deductible_met, oop_met)
 
+    def accumulators_of(self, members: Sequence[tuple[int, bytes]]) -> list[Accumulator]:
+        """accumulator_of for many (plan id, member id) pairs, in JSON-RPC batches."""
+        return [Accumulator(d, o) for d, o in self._views("accumulatorOf", members)]
+
     def units_used(self, plan_id: int, member_id: bytes, code: str) -> int:
         fn = self.reader.functions.unitsUsed(plan_id, member_id, encode_code(code))
         return int(self._call(fn))
@@ -316,7 +321,7 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     def claims_of(self, claim_ids: Sequence[bytes]) -> list[ClaimRecord | None]:
         """claim_of for many claims, in JSON-RPC batches."""
-        raw = self._batch([self.reader.functions.claimOf(cid) for cid in claim_ids])
+        raw = self._views("claimOf", [(cid,) for cid in claim_ids])
         return [_claim_record(cid, r) for cid, r in zip(claim_ids, raw, strict=True)]
 
     def claim_states(self, claim_ids: Sequence[bytes]) -> list[ClaimState]:
@@ -345,7 +350,7 @@ class ClaimsAdjudicatorClient(ContractClient):
 
     def remittances_of(self, claim_ids: Sequence[bytes]) -> list[Remittance]:
         """remittance_of for many adjudicated claims, in JSON-RPC batches."""
-        raw = self._batch([self.reader.functions.remittanceOf(cid) for cid in claim_ids])
+        raw = self._views("remittanceOf", [(cid,) for cid in claim_ids])
         return [_remittance(r) for r in raw]
 
     def escrow_of(self, insurer: str) -> int:
@@ -360,19 +365,9 @@ class ClaimsAdjudicatorClient(ContractClient):
     def appeal_of(self, claim_id_: bytes) -> AppealStatus:
         return AppealStatus(self._call(self.reader.functions.appealOf(claim_id_)))
 
-    def _batch(self, calls: Sequence[Any]) -> list[Any]:
-        """View calls sent as JSON-RPC batches of _READ_CHUNK (one round trip each)."""
-        results: list[Any] = []
-        for start in range(0, len(calls), _READ_CHUNK):
-
-            def send(chunk: Sequence[Any] = calls[start : start + _READ_CHUNK]) -> list[Any]:
-                with self.w3.batch_requests() as batch:
-                    for call in chunk:
-                        batch.add(call)
-                    return list(batch.execute())
-
-            results.extend(call_node(self._rpc, send))
-        return results
+    def _views(self, name: str, arguments: Sequence[Sequence[Any]]) -> list[Any]:
+        """A ClaimsReader view once per argument list, in JSON-RPC batches."""
+        return self._call_many(name, arguments, abi_of="ClaimsReader")
 
     # ------------------------------------------------------------ events
     def plans_of(self, insurer: str, *, from_block: int = 0) -> list[int]:
@@ -396,6 +391,13 @@ class ClaimsAdjudicatorClient(ContractClient):
             )
             for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
         ]
+
+
+def _enrolment(member_id: bytes, raw: Sequence[Any]) -> Enrolment[bytes] | None:
+    patient, start, end = raw
+    if int(patient, 16) == 0:
+        return None
+    return Enrolment(member_id, Web3.to_checksum_address(patient), day_date(start), day_date(end))
 
 
 def _claim_record(claim_id_: bytes, raw: Sequence[Any]) -> ClaimRecord | None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from hygeia.consent.client import ConsentRegistryClient, GrantRequest, data_class_id
-from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, Purpose
@@ -24,8 +22,6 @@ from hygeia.core.times import from_unix
 
 #: keccak256("Claim"): the FHIR resource type a claim discloses (its CLAIM_DATA_CLASS).
 CLAIM_DATA_CLASS = data_class_id("Claim")
-# Patients asked about per batch of JSON-RPC calls.
-_READ_CHUNK = 100
 
 
 def payment_consent(insurer: str) -> GrantRequest:
@@ -49,18 +45,18 @@ class PaymentConsentClient(ConsentRegistryClient):
 
     def allow_claims(self, patients: Sequence[str], insurer: str) -> list[bool]:
         """allows_claims for many patients, in JSON-RPC batches."""
-        results: list[bool] = []
-        for start in range(0, len(patients), _READ_CHUNK):
-            chunk = patients[start : start + _READ_CHUNK]
-
-            def ask(chunk: Sequence[str] = chunk) -> list[Any]:
-                with self.w3.batch_requests() as batch:
-                    for patient in chunk:
-                        batch.add(self._check(patient, insurer))
-                    return list(batch.execute())
-
-            results.extend(bool(allowed) for allowed, _, _ in call_node(self._rpc, ask))
-        return results
+        insurer = Web3.to_checksum_address(insurer)
+        asked = [
+            (
+                Web3.to_checksum_address(patient),
+                insurer,
+                CLAIM_DATA_CLASS,
+                int(Action.DISCLOSE),
+                int(Purpose.HPAYMT),
+            )
+            for patient in patients
+        ]
+        return [bool(allowed) for allowed, _, _ in self._call_many("checkAccess", asked)]
 
     def grant_by_signature(
         self, patient: LocalAccount, insurer: str, deadline: datetime
@@ -72,23 +68,15 @@ class PaymentConsentClient(ConsentRegistryClient):
     def grant_by_signatures(
         self, patients: Sequence[LocalAccount], insurer: str, deadline: datetime
     ) -> list[Receipt]:
-        """grant_by_signature for many patients, one transaction each. Not pipelined: Anvil with
-        --prune-history can fail a gas estimate made while the previous transaction is mined."""
+        """grant_by_signature for many patients, one transaction each, sent back to back and
+        their receipts awaited together (TxSender.transact_all: one gas estimate for all, since
+        Anvil with --prune-history can fail an estimate made while an earlier one is mined)."""
         if self.sender is None:
             raise TransactionFailedError("the consent client is read-only: give it a TxSender")
         request = payment_consent(insurer)
-        receipts = []
-        for patient in patients:
-            signed = self.sign_grant(KeySigner(patient), request, b"", deadline)
-            receipt, _ = self.grant_by_sig(patient.address, request, b"", signed)
-            receipts.append(receipt)
-        return receipts
-
-    def _check(self, patient: str, insurer: str) -> Any:
-        return self.contract.functions.checkAccess(
-            Web3.to_checksum_address(patient),
-            Web3.to_checksum_address(insurer),
-            CLAIM_DATA_CLASS,
-            int(Action.DISCLOSE),
-            int(Purpose.HPAYMT),
-        )
+        calls = []
+        nonces = self.grant_nonces([p.address for p in patients])
+        for patient, nonce in zip(patients, nonces, strict=True):
+            signed = self.sign_grant(KeySigner(patient), request, b"", deadline, nonce=nonce)
+            calls.append(self.grant_by_sig_call(patient.address, request, b"", signed))
+        return self.sender.transact_all(calls)

@@ -25,7 +25,7 @@ from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, block_time, call_node
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import AccountError
+from hygeia.core.errors import AccountError, TransactionFailedError
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.records.keys import public_key_bytes, stand_in_private_key
 
@@ -128,11 +128,17 @@ def register_stand_in_patients(
 ) -> list[Receipt]:
     """Register each stand-in patient that is not a patient yet, by its own signed registration
     relayed by `registry`'s sender, so a patient needs no gas. Its X25519 key is derived from its
-    account key (a stand-in patient reads no records, but the registry wants a key)."""
-    receipts = []
-    for patient in patients:
-        if registry.is_active(patient.address, Role.PATIENT):
+    account key (a stand-in patient reads no records, but the registry wants a key). The
+    registrations are sent back to back and their receipts awaited together."""
+    calls = []
+    active = registry.are_active([p.address for p in patients], Role.PATIENT)
+    for patient, registered in zip(patients, active, strict=True):
+        if registered:
             continue
         key = public_key_bytes(stand_in_private_key(bytes(patient.key)))
-        receipts.append(registry.register_patient_by_sig(KeySigner(patient), key, deadline))
-    return receipts
+        calls.append(registry.register_patient_by_sig_call(KeySigner(patient), key, deadline))
+    if not calls:
+        return []
+    if registry.sender is None:
+        raise TransactionFailedError("the registry client is read-only: give it a TxSender")
+    return registry.sender.transact_all(calls)

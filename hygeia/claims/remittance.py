@@ -72,13 +72,19 @@ def read_claims(
     for start in range(0, len(entries), _READ_CHUNK):
         chunk = entries[start : start + _READ_CHUNK]
         records = client.claims_of([e.claim_id for e in chunk])
-        reversals = client.claims_of([reversal_id(e.claim_id) for e in chunk])
+        # Only a reversed claim has a reversal record to read.
+        reversed_ids = [
+            reversal_id(e.claim_id)
+            for e, record in zip(chunk, records, strict=True)
+            if record is not None and record.state is ClaimState.REVERSED
+        ]
+        reversals = iter(client.claims_of(reversed_ids))
         rows: list[tuple[ClaimEntry, ClaimRecord]] = []
-        for entry, record, reversal in zip(chunk, records, reversals, strict=True):
+        for entry, record in zip(chunk, records, strict=True):
             if record is None or record.state in (ClaimState.SUBMITTED, ClaimState.REVERSAL):
                 continue
             rows.append((entry, record))
-            if record.state is ClaimState.REVERSED and reversal is not None:
+            if record.state is ClaimState.REVERSED and (reversal := next(reversals)) is not None:
                 rows.append((entry, reversal))
         remittances = client.remittances_of([record.claim_id for _, record in rows])
         reported.extend(
@@ -123,8 +129,10 @@ def accumulators_json(
 ) -> dict[str, dict[str, int]]:
     """{label: {deductible_met, oop_met}} for (label, plan id, member id) triples."""
     result: dict[str, dict[str, int]] = {}
-    for label, plan_id, member_id in members:
-        accumulator = client.accumulator_of(plan_id, member_id)
+    accumulators = client.accumulators_of(
+        [(plan_id, member_id) for _, plan_id, member_id in members]
+    )
+    for (label, _, _), accumulator in zip(members, accumulators, strict=True):
         result[label] = {
             "deductible_met": accumulator.deductible_met,
             "oop_met": accumulator.oop_met,

@@ -254,14 +254,17 @@ class BatchRunner:
     def _ensure_members(self, plan_id: int, batch: Batch) -> None:
         pseudonyms = self.parties.pseudonyms
         missing = []
-        for spec in batch.members:
-            wanted: Enrolment[bytes] = Enrolment(
+        wanted_all: list[Enrolment[bytes]] = [
+            Enrolment(
                 pseudonyms.member_id(spec.member_id),
                 self.parties.patient(spec.member_id).address,
                 spec.coverage_start,
                 spec.coverage_end,
             )
-            enrolled = self.claims.member_of(plan_id, wanted.member_id)
+            for spec in batch.members
+        ]
+        enrolments = self.claims.members_of(plan_id, [w.member_id for w in wanted_all])
+        for spec, wanted, enrolled in zip(batch.members, wanted_all, enrolments, strict=True):
             if enrolled is None:
                 missing.append(wanted)
             elif enrolled != wanted:
@@ -333,12 +336,17 @@ class BatchRunner:
             client = ClaimsAdjudicatorClient(
                 self.claims.w3, self.claims.address, self.parties.sender(signer)
             )
-            for chunk in chunks(specs, self.batch_size):
-                submissions = [self._submission(plan_id, spec) for spec in chunk]
-                self._tally.add(client.submit_claims(submissions))
-                self._tally.submitted += len(chunk)
-                done += len(chunk)
-                self._progress(Progress("submit", done, len(claims)))
+            # A provider's chunks are independent: sent back to back, receipts awaited together.
+            calls = [
+                client.submit_claims_call([self._submission(plan_id, spec) for spec in chunk])
+                for chunk in chunks(specs, self.batch_size)
+            ]
+            assert client.sender is not None
+            for receipt in client.sender.transact_all(calls, estimate_each=True):
+                self._tally.add(receipt)
+            self._tally.submitted += len(specs)
+            done += len(specs)
+            self._progress(Progress("submit", done, len(claims)))
         return ids
 
     def _submission(self, plan_id: int, spec: Claim[str]) -> ClaimSubmission:

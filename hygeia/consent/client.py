@@ -365,6 +365,12 @@ class ConsentRegistryClient(ContractClient):
     def grant_nonce(self, patient: str) -> int:
         return int(self._call(self.contract.functions.nonces(checksum_address(patient))))
 
+    def grant_nonces(self, patients: Sequence[str]) -> list[int]:
+        """grant_nonce of many patients, in JSON-RPC batches."""
+        return [
+            int(n) for n in self._call_many("nonces", [(checksum_address(p),) for p in patients])
+        ]
+
     def grant_typed_data(
         self,
         patient: str,
@@ -407,7 +413,18 @@ class ConsentRegistryClient(ContractClient):
         signed: GrantSignature,
     ) -> tuple[Receipt, int]:
         """Relay a patient-signed grant (the sender pays the gas)."""
-        fn = self.contract.functions.grantBySig(
+        receipt = self._transact(self.grant_by_sig_call(patient, request, key_bundle_cid, signed))
+        return receipt, self._granted_id(receipt)
+
+    def grant_by_sig_call(
+        self,
+        patient: str,
+        request: GrantRequest,
+        key_bundle_cid: bytes,
+        signed: GrantSignature,
+    ) -> ContractFunction:
+        """The relayed patient-signed grant, ready to send (alone or among others)."""
+        return self.contract.functions.grantBySig(
             checksum_address(patient),
             request.as_args(),
             key_bundle_cid,
@@ -415,8 +432,6 @@ class ConsentRegistryClient(ContractClient):
             to_unix(signed.deadline, "deadline"),
             signed.signature,
         )
-        receipt = self._transact(fn)
-        return receipt, self._granted_id(receipt)
 
     def cancel_signed_grant(self, patient: str, nonce: int) -> Receipt:
         """Cancel a signed grant nobody relayed yet, by using its nonce (patient or delegate)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 
 from hygeia.core.chain.contract import ContractClient
 from hygeia.core.chain.eip712 import typed_data
@@ -153,6 +155,12 @@ class ParticipantRegistryClient(ContractClient):
     ) -> Receipt:
         """Register `patient` with its own signature, the sender paying the gas (gasless
         onboarding)."""
+        return self._transact(self.register_patient_by_sig_call(patient, encryption_key, deadline))
+
+    def register_patient_by_sig_call(
+        self, patient: Signer, encryption_key: bytes | str, deadline: datetime
+    ) -> ContractFunction:
+        """The relayed registration of `patient`, signed by it, ready to send."""
         key = parse_x25519_key(encryption_key)
         data = self._typed_data(
             "Registration",
@@ -164,10 +172,9 @@ class ParticipantRegistryClient(ContractClient):
             },
         )
         signature = patient.sign_typed_data(self.w3, data)
-        fn = self.contract.functions.registerPatientBySig(
+        return self.contract.functions.registerPatientBySig(
             checksum_address(patient.address), key, to_unix(deadline, "deadline"), signature
         )
-        return self._transact(fn)
 
     def guardianship_typed_data(
         self, ward: str, guardian: str, encryption_key: bytes | str, deadline: datetime
@@ -323,6 +330,11 @@ class ParticipantRegistryClient(ContractClient):
         return bool(
             self._call(self.contract.functions.isActive(checksum_address(account), role.id))
         )
+
+    def are_active(self, accounts: Sequence[str], role: Role) -> list[bool]:
+        """is_active for many accounts, in JSON-RPC batches."""
+        raw = self._call_many("isActive", [(checksum_address(a), role.id) for a in accounts])
+        return [bool(active) for active in raw]
 
     def credential_of(self, account: str, role: Role) -> Credential:
         raw = self._call(

@@ -363,10 +363,11 @@ class RecordVault:
             owner_key,
             {address_bytes(r): k for r, k in readers.items()},
         )
+        cid, bundle_cid = self.store.add_all([sealed.blob, bundle.to_json()])
         return _Sealed(
             ref,
-            cid=self.store.add(sealed.blob),
-            bundle_cid=self.store.add(bundle.to_json()),
+            cid=cid,
+            bundle_cid=bundle_cid,
             digest=ciphertext_digest(sealed.blob),
             readers=tuple(readers),
         )

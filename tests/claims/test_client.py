@@ -43,6 +43,43 @@ def as_provider(runner: BatchRunner, name: str) -> ClaimsAdjudicatorClient:
     )
 
 
+def test_batched_views_return_exactly_what_web3_returns_addresses_checksummed(
+    ran: tuple[BatchRunner, dict[str, bytes], int],
+) -> None:
+    runner, ids, plan_id = ran
+    client, pseudonyms = runner.claims, runner.parties.pseudonyms
+    claims = [*ids.values(), reversal_id(ids["C-2"]), bytes(32)]  # and two that do not exist
+    members = [(plan_id, pseudonyms.member_id(m)) for m in ("M-1001", "M-1002")] + [
+        (plan_id, bytes(32))
+    ]
+    views = client.reader.functions
+    for name, arguments in (
+        ("claimOf", [(cid,) for cid in claims]),
+        ("remittanceOf", [(cid,) for cid in ids.values()]),
+        ("memberOf", members),
+        ("accumulatorOf", members),
+    ):
+        by_web3 = [getattr(views, name)(*args).call() for args in arguments]
+        assert client._views(name, arguments) == by_web3, name
+    patients = [client.member_of(*m) for m in members[:2]]
+    assert all(p is not None and p.patient == Web3.to_checksum_address(p.patient) for p in patients)
+    assert client.members_of(plan_id, [m for _, m in members]) == [*patients, None]
+    assert client.accumulators_of(members) == [client.accumulator_of(*m) for m in members]
+
+
+def test_a_batched_view_that_reverts_fails_as_the_single_call_does(
+    ran: tuple[BatchRunner, dict[str, bytes], int],
+) -> None:
+    runner, ids, _ = ran
+    client = runner.claims
+    unknown = bytes(31) + b"\x01"
+    with pytest.raises(Exception) as single:
+        client.remittance_of(unknown)
+    with pytest.raises(type(single.value)) as batched:
+        client.remittances_of([*ids.values(), unknown])
+    assert str(batched.value) == str(single.value)
+
+
 def test_views_decode_what_the_run_stored(ran: tuple[BatchRunner, dict[str, bytes], int]) -> None:
     runner, ids, plan_id = ran
     client, pseudonyms = runner.claims, runner.parties.pseudonyms

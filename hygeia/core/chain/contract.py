@@ -14,6 +14,7 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.logs import paged_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.chain.views import ViewFunction, call_many
 from hygeia.core.errors import ContractRevertError, TransactionFailedError
 
 
@@ -52,6 +53,7 @@ class ContractClient:
         self.sender = sender
         self.logs = logs
         self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
+        self._view_functions: dict[tuple[str, str], ViewFunction] = {}
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
@@ -72,6 +74,25 @@ class ContractClient:
             decoded: ContractRevertError | TransactionFailedError
             decoded = artifacts.suite_decoder().from_exception(exc)
             raise decoded from None
+
+    def _call_many(
+        self, name: str, arguments: Sequence[Sequence[Any]], *, abi_of: str | None = None
+    ) -> list[Any]:
+        """The view `name` once per argument list, in JSON-RPC batches, its ABI entry resolved
+        once (hygeia.core.chain.views): what `_call` of each returns, web3's per-call work left
+        out. `abi_of` names the contract whose ABI has the view (this client's by default); a
+        call that reverts fails as `_call` makes it fail."""
+        contract = abi_of or self.contract_name
+        fn = self._view_functions.get((contract, name))
+        if fn is None:
+            fn = ViewFunction(artifacts.abi(contract), name)
+            self._view_functions[(contract, name)] = fn
+
+        def one_by_one(args: Sequence[Any]) -> Any:  # a failed call, made again through web3
+            web3_view = self.w3.eth.contract(address=self.address, abi=artifacts.abi(contract))
+            return self._call(web3_view.get_function_by_name(name)(*args))
+
+        return call_many(self.w3, self.address, fn, arguments, rpc=self._rpc, one_by_one=one_by_one)
 
     def event_logs(self, event: str, filters: Mapping[str, Any], from_block: int = 0) -> list[Any]:
         """The logs of `event` matching `filters` from `from_block`, oldest first: from the

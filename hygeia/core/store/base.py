@@ -7,6 +7,7 @@ the same CID for the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from hygeia.core.errors import StoreError
@@ -25,6 +26,15 @@ class ContentStore(Protocol):
         """Store ``data``; return its CIDv1 (base32, raw leaves), the CID Kubo would give it.
 
         With ``pin`` (the default) the content survives garbage collection.
+        """
+        ...
+
+    def add_all(self, contents: Sequence[bytes], *, pin: bool = True) -> list[str]:
+        """Store every one of ``contents`` at once; return their CIDs, in order.
+
+        What ``add`` does for each, durable together: the local store syncs the disk once for
+        all of them and an IPFS node gets one request, so a record's envelope and its key
+        bundle cost about one add.
         """
         ...
 

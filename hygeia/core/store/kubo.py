@@ -13,6 +13,7 @@ CID.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -57,7 +58,13 @@ class KuboStore:
     # --- ContentStore ------------------------------------------------------------------------
 
     def add(self, data: bytes, *, pin: bool = True) -> str:
-        expected = file_cid(data)
+        return self.add_all([data], pin=pin)[0]
+
+    def add_all(self, contents: Sequence[bytes], *, pin: bool = True) -> list[str]:
+        """One request for every content: the node answers one line per file, by name."""
+        expected = [file_cid(data) for data in contents]
+        if not contents:
+            return []
         params = {
             "cid-version": "1",
             "raw-leaves": "true",
@@ -65,21 +72,33 @@ class KuboStore:
             "pin": "true" if pin else "false",
             "cid-base": "base32",
         }
-        files = {"file": ("record", data, "application/octet-stream")}
+        files = [
+            ("file", (f"record-{n}", data, "application/octet-stream"))
+            for n, data in enumerate(contents)
+        ]
         answer = self._post("add", params, files=files)
         try:
-            last_line = answer.text.strip().splitlines()[-1]
-            added = CID.parse(json.loads(last_line)["Hash"])
-        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            lines = [json.loads(line) for line in answer.text.strip().splitlines()]
+            by_name = {line["Name"]: CID.parse(line["Hash"]) for line in lines}
+            names = [f"record-{n}" for n in range(len(contents))]
+            if all(name in by_name for name in names):
+                cids = [by_name[name] for name in names]
+            elif len(lines) == len(contents):  # one line per file, in order, whatever its name
+                cids = [CID.parse(line["Hash"]) for line in lines]
+            else:
+                raise ValueError(f"{len(lines)} files added, {len(contents)} sent")
+        except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(
                 f"unexpected answer to add from {self.api_url}: {answer.text!r}"
             ) from exc
-        if added != expected:
-            raise StoreError(
-                f"the IPFS node at {self.api_url} stored the content as {added}, not {expected}: "
-                "its import settings (e.g. Import.UnixFSFileMaxLinks) differ from Kubo's defaults"
-            )
-        return str(added)
+        for cid, wanted in zip(cids, expected, strict=True):
+            if cid != wanted:
+                raise StoreError(
+                    f"the IPFS node at {self.api_url} stored the content as {cid}, not {wanted}: "
+                    "its import settings (e.g. Import.UnixFSFileMaxLinks) differ from Kubo's "
+                    "defaults"
+                )
+        return [str(cid) for cid in cids]
 
     def cat(self, cid: str) -> bytes:
         parsed = CID.parse(cid)
@@ -125,9 +144,7 @@ class KuboStore:
 
     # --- internals ------------------------------------------------------------------------------
 
-    def _post(
-        self, command: str, params: dict[str, str], *, files: dict[str, Any] | None = None
-    ) -> httpx.Response:
+    def _post(self, command: str, params: dict[str, str], *, files: Any = None) -> httpx.Response:
         """POST one RPC command (the API answers 405 to GET) and map failures to store errors."""
         try:
             response = self._client.post(f"/{command}", params=params, files=files)

@@ -14,6 +14,7 @@ from web3 import Web3
 from web3.types import RPCEndpoint, Wei
 
 from hygeia.core import artifacts
+from hygeia.core import contract_errors as errors
 from hygeia.core.chain import TxSender, dev_signer
 from hygeia.core.chain.signers import KeySigner
 from hygeia.deploy import DeployResult
@@ -113,3 +114,40 @@ def test_a_connection_with_its_own_gas_price_strategy_is_priced_by_it(tmp_path: 
         receipt = registry.set_encryption_key("44" * 32)
         sent = chain.w3.eth.get_transaction(receipt.tx_hash)  # type: ignore[arg-type]
     assert sent["gasPrice"] == 7 * 10**9 and sent["type"] == 0
+
+
+def test_transact_all_sends_calls_back_to_back_with_one_estimate_and_returns_every_receipt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with anvil_chain(tmp_path) as chain:
+        address = chain.deploy().deployment.address_of("ParticipantRegistry")
+        key: LocalAccount = Account.create()
+        chain.w3.eth.wait_for_transaction_receipt(
+            chain.w3.eth.send_transaction(
+                {"from": chain.w3.eth.accounts[0], "to": key.address, "value": 10**18}
+            )
+        )
+        sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
+        registry = ParticipantRegistryClient(chain.w3, address, sender)
+        registry.register_patient("aa" * 32)
+        keys = [bytes([i + 1]) * 32 for i in range(5)]
+        counts = _count_requests(chain.w3, monkeypatch)
+        receipts = sender.transact_all(
+            [registry.contract.functions.setEncryptionKey(k) for k in keys]
+        )
+        monkeypatch.undo()
+        assert registry.encryption_key_of(key.address) == keys[-1]  # mined in order
+        assert len({r.tx_hash for r in receipts}) == 5 and all(r.gas_used for r in receipts)
+        assert counts["eth_estimateGas"] == 1 and counts["eth_sendRawTransaction"] == 5
+
+
+def test_transact_all_raises_a_revert_found_by_its_estimate_before_sending_anything(
+    w3: Web3, deployed: DeployResult
+) -> None:
+    address = deployed.deployment.address_of("ParticipantRegistry")
+    stranger = TxSender(w3, KeySigner(Account.create()), artifacts.suite_decoder())
+    registry = ParticipantRegistryClient(w3, address, stranger)
+    calls = [registry.contract.functions.setEncryptionKey(bytes([i + 1]) * 32) for i in range(3)]
+    with pytest.raises(errors.ParticipantRegistryNotParticipant):
+        stranger.transact_all(calls, estimate_each=True)
+    assert w3.eth.get_transaction_count(stranger.address) == 0

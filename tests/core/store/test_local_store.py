@@ -79,6 +79,47 @@ def test_a_failed_write_keeps_stored_content_and_leaves_no_temp_files(
     assert local_store.cat(stored) == b"already stored"
 
 
+def test_an_add_is_on_disk_when_it_returns_every_file_and_folder_synced(
+    local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    envelope, bundle = os.urandom(CHUNK_SIZE * 2 + 33), b"key bundle"
+    cids = local_store.add_all([envelope, bundle])
+    monkeypatch.undo()
+    files = block_files(local_store) + sorted(local_store.root.glob("pins/*"))
+    assert len(files) == 3 + 1 + 1 + 2  # three leaves, their root, the bundle, two pins
+    tmp = local_store.root / "tmp"
+    # every file was synced under tmp/ before it was moved into place, then its folder
+    assert len([path for path in synced if Path(path).parent == tmp]) == len(files)
+    assert {str(path.parent) for path in files} <= set(synced)
+    assert [local_store.cat(cid) for cid in cids] == [envelope, bundle]
+
+
+def test_a_failed_sync_publishes_nothing_and_leaves_no_temp_files(
+    local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = local_store.add(b"already stored")
+    before = block_files(local_store), local_store.pins()
+
+    def disk_failed(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", disk_failed)
+    with pytest.raises(StoreError, match="Input/output error"):
+        local_store.add_all([os.urandom(CHUNK_SIZE * 2), b"bundle"])
+    monkeypatch.undo()
+    assert (block_files(local_store), local_store.pins()) == before
+    assert list((local_store.root / "tmp").iterdir()) == []
+    assert local_store.cat(stored) == b"already stored"
+
+
 def test_content_stored_offline_is_pushed_to_a_node_under_the_same_cid(
     local_store: LocalStore, kubo_store: KuboStore
 ) -> None:

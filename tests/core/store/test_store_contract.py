@@ -8,6 +8,7 @@ import pytest
 
 from hygeia.core.errors import ContentNotFoundError, InvalidCIDError
 from hygeia.core.store import ContentStore
+from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid
 from tests.core.store.vectors import VECTORS, Vector
 
 MiB = 1024 * 1024
@@ -24,6 +25,27 @@ def test_add_returns_the_reference_cidv1_with_raw_leaves(
     store: ContentStore, vector: Vector
 ) -> None:
     assert store.add(vector.content) == vector.cidv1_raw_leaves
+
+
+def test_add_all_returns_what_add_would_in_order_and_pins_each(store: ContentStore) -> None:
+    contents = [os.urandom(MiB + 33), b"", os.urandom(700), b"twice", b"twice"]
+    cids = store.add_all(contents)
+    assert cids == [str(file_cid(data)) for data in contents]
+    assert [store.cat(cid) for cid in cids] == contents
+    assert set(cids) <= set(store.pins())
+
+
+def test_add_all_without_pin_stores_every_content_unpinned(store: ContentStore) -> None:
+    contents = [os.urandom(300), os.urandom(CHUNK_SIZE + 1)]
+    cids = store.add_all(contents, pin=False)
+    assert [store.cat(cid) for cid in cids] == contents
+    assert not set(cids) & set(store.pins())
+
+
+def test_add_all_of_nothing_stores_nothing(store: ContentStore) -> None:
+    pins = store.pins()
+    assert store.add_all([]) == []
+    assert store.pins() == pins
 
 
 def test_added_content_is_pinned_by_default(store: ContentStore) -> None:
