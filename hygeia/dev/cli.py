@@ -23,6 +23,7 @@ from hygeia.dev.demo.setup import prepare
 from hygeia.dev.demo.story import Story
 from hygeia.dev.nodes import anvil, gateway, ipfs, local
 from hygeia.dev.nodes.process import NodeProcess
+from hygeia.gateway.cli import gateway_urls
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.suite import attach
 
@@ -223,14 +224,8 @@ def _serve(ctx: Context, rpc: str, chain_id: int) -> dict[str, Any]:
         extra=["--state", str((ctx.args.state_dir / "gateway").resolve())],
     )
     base = served.url
-    urls = {
-        "url": base,
-        "openapi": f"{base}/openapi.json",
-        "docs": f"{base}/docs",
-        "ready": f"{base}/ready",
-        "verify": f"{base}/01/{{gtin}}/10/{{lot}}/21/{{serial}}?exp=YYMMDD&linkType="
-        "verificationService&context=dscsaSaleableReturn&reqGLN={gln}&corrUUID={uuid}",
-        "claims": f"{base}/claims/{{claim id}}",
+    urls: dict[str, Any] = {
+        **gateway_urls(base),
         "pid": served.pid,
         "log": served.log_file,
         "indexer_pid": indexer.pid,

@@ -176,11 +176,10 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _urls(base: str, chain_id: int, index: str) -> dict[str, Any]:
+def gateway_urls(base: str) -> dict[str, str]:
+    """What a gateway at `base` serves, by name (printed by `hygeia serve` and the demo)."""
     return {
         "url": base,
-        "chain_id": chain_id,
-        "index": index,
         "openapi": f"{base}/openapi.json",
         "docs": f"{base}/docs",
         "health": f"{base}/health",
@@ -192,6 +191,10 @@ def _urls(base: str, chain_id: int, index: str) -> dict[str, Any]:
         "verify_page": f"{base}/verify",
         "patient_page": f"{base}/patient",
     }
+
+
+def _urls(base: str, chain_id: int, index: str) -> dict[str, Any]:
+    return {"chain_id": chain_id, "index": index, **gateway_urls(base)}
 
 
 def _human(base: str) -> str:
