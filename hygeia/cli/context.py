@@ -26,8 +26,8 @@ from hygeia.records.keys import load_private_key
 from hygeia.suite import Suite, attach
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """Options every chain command accepts, after its name: `hygeia deploy --rpc URL --json`."""
+def add_connection_options(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    """Which chain and deployment: --rpc, --chain-id, --deployments (the group, for more)."""
     group = parser.add_argument_group("connection")
     group.add_argument(
         "--rpc",
@@ -50,6 +50,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
         help="address book folder, one <chain id>.json per chain (default %(default)s)",
     )
+    return group
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every chain command accepts, after its name: `hygeia deploy --rpc URL --json`."""
+    group = add_connection_options(parser)
     group.add_argument(
         "--account",
         metavar="NAME",

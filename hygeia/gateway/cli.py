@@ -12,7 +12,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_json_option, add_store_options
+from hygeia.cli.context import (
+    Context,
+    add_connection_options,
+    add_json_option,
+    add_store_options,
+)
 from hygeia.cli.errors import OK
 from hygeia.core import times
 from hygeia.core.deployments import AddressBook
@@ -103,24 +108,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=DEFAULT_MAX_LAG,
         help="blocks the index may be behind while /ready says ready (default %(default)s)",
     )
-    group = p.add_argument_group("connection")
-    group.add_argument(
-        "--rpc",
-        metavar="URL",
-        default=os.environ.get("HYGEIA_RPC_URL"),
-        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL); without it, the local Anvil of "
-        "`hygeia node up`, started when none runs",
-    )
-    group.add_argument(
-        "--chain-id", metavar="ID", type=int, default=None, help="refuse another chain id"
-    )
-    group.add_argument(
-        "--deployments",
-        metavar="DIR",
-        type=Path,
-        default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
-        help="address book folder, one <chain id>.json per chain (default %(default)s)",
-    )
+    add_connection_options(p)
     add_store_options(p)
     add_json_option(p)
     p.set_defaults(handler=_serve)

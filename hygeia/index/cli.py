@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_json_option
+from hygeia.cli.context import Context, add_connection_options, add_json_option
 from hygeia.cli.errors import OK
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.deployments import AddressBook
@@ -63,24 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=1.0,
         help="seconds between looks at the head when following (default %(default)s)",
     )
-    group = p.add_argument_group("connection")
-    group.add_argument(
-        "--rpc",
-        metavar="URL",
-        default=os.environ.get("HYGEIA_RPC_URL"),
-        help="JSON-RPC URL of the chain (env HYGEIA_RPC_URL); without it, the local Anvil of "
-        "`hygeia node up`, started when none runs",
-    )
-    group.add_argument(
-        "--chain-id", metavar="ID", type=int, default=None, help="refuse another chain id"
-    )
-    group.add_argument(
-        "--deployments",
-        metavar="DIR",
-        type=Path,
-        default=Path(os.environ.get("HYGEIA_DEPLOYMENTS", "deployments")),
-        help="address book folder, one <chain id>.json per chain (default %(default)s)",
-    )
+    add_connection_options(p)
     add_json_option(p)
     p.set_defaults(handler=_index)
 
