@@ -19,7 +19,7 @@ from hygeia.core.chain import TxSender, dev_signer
 from hygeia.core.chain.signers import KeySigner
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
-from tests.chains import anvil_chain
+from tests.chains import Chain, anvil_chain
 
 
 def test_a_sender_recovers_when_another_sender_used_its_next_nonce(
@@ -52,20 +52,27 @@ def _count_requests(w3: Web3, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return counts
 
 
+def _local_patient(chain: Chain) -> tuple[LocalAccount, TxSender, ParticipantRegistryClient]:
+    """A registered patient signing with a key of its own (funded by a dev account), on the
+    chain's newly deployed suite."""
+    address = chain.deploy().deployment.address_of("ParticipantRegistry")
+    key: LocalAccount = Account.create()
+    chain.w3.eth.wait_for_transaction_receipt(
+        chain.w3.eth.send_transaction(
+            {"from": chain.w3.eth.accounts[0], "to": key.address, "value": Wei(10**18)}
+        )
+    )
+    sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
+    registry = ParticipantRegistryClient(chain.w3, address, sender)
+    registry.register_patient("aa" * 32)
+    return key, sender, registry
+
+
 def test_a_locally_signing_sender_reads_fees_once_for_a_burst_of_transactions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with anvil_chain(tmp_path) as chain:
-        address = chain.deploy().deployment.address_of("ParticipantRegistry")
-        key: LocalAccount = Account.create()
-        chain.w3.eth.wait_for_transaction_receipt(
-            chain.w3.eth.send_transaction(
-                {"from": chain.w3.eth.accounts[0], "to": key.address, "value": 10**18}
-            )
-        )
-        sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
-        registry = ParticipantRegistryClient(chain.w3, address, sender)
-        registry.register_patient("aa" * 32)
+        key, sender, registry = _local_patient(chain)
         sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
         counts = _count_requests(chain.w3, monkeypatch)
         hashes = [
@@ -120,16 +127,7 @@ def test_transact_all_sends_calls_back_to_back_with_one_estimate_and_returns_eve
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with anvil_chain(tmp_path) as chain:
-        address = chain.deploy().deployment.address_of("ParticipantRegistry")
-        key: LocalAccount = Account.create()
-        chain.w3.eth.wait_for_transaction_receipt(
-            chain.w3.eth.send_transaction(
-                {"from": chain.w3.eth.accounts[0], "to": key.address, "value": 10**18}
-            )
-        )
-        sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
-        registry = ParticipantRegistryClient(chain.w3, address, sender)
-        registry.register_patient("aa" * 32)
+        key, sender, registry = _local_patient(chain)
         keys = [bytes([i + 1]) * 32 for i in range(5)]
         counts = _count_requests(chain.w3, monkeypatch)
         receipts = sender.transact_all(
