@@ -28,14 +28,11 @@ from web3.contract.contract import ContractFunction
 from web3.types import Wei
 
 from bench.nodes import fresh_anvil
-from bench.throughput import END, GAS_LIMIT_MARGIN, PATIENT_X25519_KEY, START
-from hygeia.consent.client import ConsentRegistryClient, GrantRequest
+from bench.throughput import GAS_LIMIT_MARGIN, grants_from
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer
 from hygeia.core.chain.signers import KeySigner
-from hygeia.core.contract_types import Action, Purpose
 from hygeia.deploy import deploy_suite
-from hygeia.participants.client import ParticipantRegistryClient
 
 RAW, SDK = "raw web3.py", "hygeia SDK"
 SEQUENTIAL, PIPELINED = "sequential", "pipelined"
@@ -81,18 +78,7 @@ def _grants() -> Iterator[_Grants]:
             )
         )
         sender = TxSender(w3, KeySigner(patient), decoder)
-        registry = deployment.address_of("ParticipantRegistry")
-        ParticipantRegistryClient(w3, registry, sender).register_patient(PATIENT_X25519_KEY)
-        consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), sender)
-        provider = dev_signer(w3, "provider").address
-
-        def grant(i: int) -> ContractFunction:
-            request = GrantRequest(
-                Action.ACCESS, Purpose.TREAT, START, END, grantee=provider,
-                targets=((i + 1).to_bytes(32, "big"),),
-            )  # fmt: skip
-            return consent.contract.functions.grant(patient.address, request.as_args(), b"")
-
+        grant = grants_from(w3, deployment, sender)
         yield _Grants(w3, patient, grant)
 
 

@@ -24,6 +24,7 @@ from functools import partial
 from eth_account import Account
 from eth_utils.crypto import keccak
 from rich.progress import Progress
+from web3 import Web3
 from web3.contract.contract import ContractFunction
 
 from bench.nodes import fresh_anvil
@@ -34,6 +35,7 @@ from hygeia.consent.client import ConsentRegistryClient, GrantRequest
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, connect, dev_signer
 from hygeia.core.contract_types import Action, Purpose, Role
+from hygeia.core.deployments import Deployment
 from hygeia.core.times import from_unix
 from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
@@ -75,7 +77,14 @@ def consent_grants(url: str) -> Batch:
     admin = TxSender(w3, dev_signer(w3, "admin"), decoder)
     deployment = deploy_suite(admin).deployment
     patient = TxSender(w3, dev_signer(w3, "patient"), decoder)
-    # Only registered patients grant (not timed).
+    return Batch(patient, grants_from(w3, deployment, patient))
+
+
+def grants_from(
+    w3: Web3, deployment: Deployment, patient: TxSender
+) -> Callable[[int], ContractFunction]:
+    """Register `patient` (not timed: only registered patients grant); its i-th grant gives a
+    provider TREAT access to data class i + 1."""
     registry = deployment.address_of("ParticipantRegistry")
     ParticipantRegistryClient(w3, registry, patient).register_patient(PATIENT_X25519_KEY)
     consent = ConsentRegistryClient(w3, deployment.address_of("ConsentRegistry"), patient)
@@ -88,7 +97,7 @@ def consent_grants(url: str) -> Batch:
         )  # fmt: skip
         return consent.contract.functions.grant(patient.address, request.as_args(), b"")
 
-    return Batch(patient, grant)
+    return grant
 
 
 def shipments(url: str, count: int) -> Batch:

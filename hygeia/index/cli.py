@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--confirmations",
         metavar="N",
-        type=_non_negative,
+        type=values.non_negative,
         default=None,
         help="blocks below the head before a block is indexed, e.g. 12 (default 0 on a local "
         f"chain, {REMOTE_CONFIRMATIONS} elsewhere)",
@@ -65,16 +65,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_connection_options(p)
     add_json_option(p)
     p.set_defaults(handler=_index)
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def _index(ctx: Context) -> int:

@@ -137,6 +137,7 @@ USAGE_ERRORS = [
         "--minutes",
         "0",
     ),  # fmt: skip
+    (["index", "--confirmations", "-1"], "must be 0 or more", "--confirmations", "-1"),
     (["provenanse", "verify"], "invalid choice: 'provenanse'", "COMMAND", "provenanse"),
     (
         ["participants", "show", "admin", "--key", "me.pem"],

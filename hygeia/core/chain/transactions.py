@@ -165,8 +165,7 @@ class TxSender:
         """What web3's build_transaction gives, a contract function's calldata encoded by
         eth_abi directly (web3 spends more building a call than the node running it)."""
         if isinstance(fn, ContractConstructor):
-            # Built here too: web3's own defaults add a legacy gasPrice beside EIP-1559 fees
-            # when a gas price strategy is set (brownie sets one), which the node refuses.
+            # The init code as web3 encodes it, the rest as for any call (fees from _fee_params).
             tx = {**params, "value": 0, "data": fn.data_in_transaction}
             if "gas" not in tx:
                 tx["gas"] = self.w3.eth.estimate_gas(cast(TxParams, tx))
