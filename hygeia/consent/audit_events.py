@@ -56,8 +56,10 @@ def audit_events_to_fhir(
     from_block: int = 0,
     *,
     bundle_type: str = "collection",
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """`patient`'s audit trail as a Bundle of FHIR R4 AuditEvents, oldest first."""
+    """`patient`'s audit trail as a Bundle of FHIR R4 AuditEvents, oldest first, stamped `now`
+    (default: the chain's latest block time)."""
     chain_id = int(consent.w3.eth.chain_id)
     events = consent.audit_trail(patient, from_block)
     times = event_times(consent, [event.block_number for event in events])
@@ -65,8 +67,8 @@ def audit_events_to_fhir(
     for event in events:
         resource = audit_event(event, times[event.block_number], chain_id, consent.address)
         entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
-    now = block_time(consent.w3)
-    return bundle(entries, bundle_type=bundle_type, now=now)
+    stamp = block_time(consent.w3) if now is None else now
+    return bundle(entries, bundle_type=bundle_type, now=stamp)
 
 
 def audit_event(event: AuditEvent, when: datetime, chain_id: int, contract: str) -> dict[str, Any]:

@@ -18,10 +18,9 @@ from typing import Any
 
 from web3 import Web3
 
-from hygeia.consent.audit_events import audit_event
+from hygeia.consent.audit_events import audit_events_to_fhir
 from hygeia.consent.client import Consent
-from hygeia.consent.disclosures import event_times
-from hygeia.consent.fhir import ExportContext, account_of, bundle, consents_to_fhir
+from hygeia.consent.fhir import ExportContext, account_of, consents_to_fhir
 from hygeia.core.contract_types import ProvisionType
 from hygeia.core.errors import HygeiaError, InvalidInputError
 from hygeia.gateway.services import GatewayServices
@@ -138,15 +137,9 @@ def audit_bundle(services: GatewayServices, patient: str, account: str) -> dict[
     and its delegates only)."""
     if not standing(services, patient, account).reads_everything:
         raise ReadRefused(f"only patient {patient} and its delegates read its disclosures")
-    client = services.suite.consent
-    chain_id = int(client.w3.eth.chain_id)
-    trail = client.audit_trail(patient)
-    times = event_times(client, [event.block_number for event in trail])
-    entries = []
-    for event in trail:
-        resource = audit_event(event, times[event.block_number], chain_id, client.address)
-        entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
-    return bundle(entries, bundle_type="searchset", now=services.now())
+    return audit_events_to_fhir(
+        services.suite.consent, patient, bundle_type="searchset", now=services.now()
+    )
 
 
 def revoke_transaction(services: GatewayServices, resource_id: str, account: str) -> dict[str, str]:
