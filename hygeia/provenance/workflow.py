@@ -45,7 +45,7 @@ from hygeia.core.errors import (
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Standing
+from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Lot, Standing
 from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.merkle import LotTree, Progress
 from hygeia.provenance.trace import ChainEvent, HoldingView, LotCustody, TraceReader
@@ -707,13 +707,20 @@ class ProvenanceFlow:
         leaf = ids.unit_leaf(gtin, serial)
         keys = self.client.lots_of(gtin) if self.client.product_of(gtin).registered else []
         claimed = ids.lot_key(gtin, lot_digest)
+        lots: dict[bytes, Lot] = {}  # each lot record read once per verification
+
+        def lot_of(key: bytes) -> Lot:
+            if key not in lots:
+                lots[key] = self.client.lot_of(key)
+            return lots[key]
+
         unchecked: list[str] = []
         proof: list[bytes] = []
         found = None
         for key in ([claimed] if claimed in keys else []) + [
             k for k in reversed(keys) if k != claimed
         ]:
-            tree = self._search(gtin, key, leaf, unchecked)
+            tree = self._search(gtin, key, lot_of(key).serials_root, leaf, unchecked)
             if tree is not None:
                 proof, found = tree.proof(leaf), key
                 break
@@ -723,7 +730,7 @@ class ProvenanceFlow:
             status = self._status_at(gtin, found, ids.unit_id(gtin, serial_digest), status, moment)
         flags: tuple[str, ...] = ()
         if claimed in keys and found is None and unchecked:
-            flags = self._lot_flags(claimed)
+            flags = self._lot_flags(lot_of(claimed))
         return Verification(
             status,
             gtin,
@@ -734,17 +741,16 @@ class ProvenanceFlow:
             moment,
             self._responder(),
             claimed if claimed in keys else None,
-            None if found is None else self.client.lot_of(found).expiry,
+            None if found is None else lot_of(found).expiry,
             flags,
             tuple(unchecked),
         )
 
     def _search(
-        self, gtin: int, lot_key: bytes, leaf: bytes, unchecked: list[str]
+        self, gtin: int, lot_key: bytes, root: bytes, leaf: bytes, unchecked: list[str]
     ) -> LotTree | None:
-        """The lot's tree if the lot has `leaf`; None if not, or if its serial list is not on
-        the store (noted in `unchecked`)."""
-        root = self.client.lot_of(lot_key).serials_root
+        """The tree of the lot (whose serials' Merkle root is `root`) if the lot has `leaf`;
+        None if not, or if its serial list is not on the store (noted in `unchecked`)."""
         try:
             if lot_key in self._trees:
                 tree = self._trees[lot_key]
@@ -767,8 +773,7 @@ class ProvenanceFlow:
             self._trees[lot_key] = self.index.tree(root)
         return self._trees[lot_key]
 
-    def _lot_flags(self, lot_key: bytes) -> tuple[str, ...]:
-        record = self.client.lot_of(lot_key)
+    def _lot_flags(self, record: Lot) -> tuple[str, ...]:
         flags = []
         if record.investigation is Investigation.ILLEGITIMATE:
             flags.append("Illegitimate")
