@@ -104,7 +104,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--max-lag",
         metavar="BLOCKS",
-        type=int,
+        type=values.non_negative,
         default=DEFAULT_MAX_LAG,
         help="blocks the index may be behind while /ready says ready (default %(default)s)",
     )

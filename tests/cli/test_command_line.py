@@ -138,6 +138,7 @@ USAGE_ERRORS = [
         "0",
     ),  # fmt: skip
     (["index", "--confirmations", "-1"], "must be 0 or more", "--confirmations", "-1"),
+    (["serve", "--max-lag", "-1"], "must be 0 or more", "--max-lag", "-1"),
     (["provenanse", "verify"], "invalid choice: 'provenanse'", "COMMAND", "provenanse"),
     (
         ["participants", "show", "admin", "--key", "me.pem"],
