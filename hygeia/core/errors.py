@@ -168,6 +168,15 @@ class AccessDeniedError(HygeiaError):
         self.reason = reason
 
 
+class ReadRefusedError(HygeiaError):
+    """The account may not read this patient's resources (it is not the patient, a delegate or
+    a grantee with a matching permit)."""
+
+
+class ResourceNotFoundError(HygeiaError):
+    """No such resource, or none this account may see (the two are not told apart)."""
+
+
 class KeyNotSharedError(CryptoError):
     """No wrapped data key for this reader exists: access may be allowed, but the key was never
     shared with this reader's published encryption key."""

@@ -20,7 +20,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
-from hygeia.core.errors import HygeiaError, InvalidInputError, SessionTokenError
+from hygeia.core.errors import (
+    HygeiaError,
+    InvalidInputError,
+    ReadRefusedError,
+    ResourceNotFoundError,
+    SessionTokenError,
+)
 from hygeia.core.times import iso
 from hygeia.gateway import patient_data
 from hygeia.gateway.services import GatewayServices
@@ -94,9 +100,9 @@ def fhir_router(services: GatewayServices, sessions: SessionManager) -> APIRoute
             return outcome(401, str(exc))
         try:
             return JSONResponse(read(account), media_type=FHIR_JSON)
-        except patient_data.ReadRefused as exc:
+        except ReadRefusedError as exc:
             return outcome(403, str(exc))
-        except patient_data.NotFound as exc:
+        except ResourceNotFoundError as exc:
             return outcome(404, str(exc))
         except InvalidInputError as exc:
             return outcome(400, str(exc))

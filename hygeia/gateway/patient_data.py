@@ -6,7 +6,7 @@ read through the suite (its past events from the event index).
   period; granted to its account, or to a suite role it holds an active credential for) reads
   the Consents that name it (its account or those roles), and nothing else: the other grants
   and the accounting of disclosures are the patient's own business.
-- Anyone else is refused (ReadRefused), without saying whether the patient has consents at all.
+- Anyone else is refused (ReadRefusedError), without saying whether the patient has consents at all.
 """
 
 from __future__ import annotations
@@ -22,15 +22,11 @@ from hygeia.consent.audit_events import audit_events_to_fhir
 from hygeia.consent.client import Consent
 from hygeia.consent.fhir import ExportContext, account_of, consents_to_fhir
 from hygeia.core.contract_types import ProvisionType
-from hygeia.core.errors import HygeiaError, InvalidInputError
+from hygeia.core.errors import InvalidInputError, ReadRefusedError, ResourceNotFoundError
 from hygeia.gateway.services import GatewayServices
 
 _RESOURCE_ID = re.compile(r"hygeia-consent-([0-9]{1,20})")
 _DID = "urn:ietf:rfc:3986|"
-
-
-class ReadRefused(HygeiaError):
-    """The signed-in account may not read this patient's resources."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,7 @@ def consent_number(resource_id: str) -> int:
 
 
 def standing(services: GatewayServices, patient: str, account: str) -> Standing:
-    """How `account` may read `patient`'s resources, or ReadRefused."""
+    """How `account` may read `patient`'s resources, or ReadRefusedError."""
     consent = services.suite.consent
     if account == patient:
         return Standing("patient")
@@ -78,7 +74,7 @@ def standing(services: GatewayServices, patient: str, account: str) -> Standing:
     consents = consent.consents(patient)
     if any(_in_force_permit(c, now) and _names(services, c, account) for c in consents):
         return Standing("grantee")
-    raise ReadRefused(f"{account} may not read the resources of patient {patient}")
+    raise ReadRefusedError(f"{account} may not read the resources of patient {patient}")
 
 
 def _in_force_permit(consent: Consent, now: datetime) -> bool:
@@ -99,7 +95,7 @@ def _names(services: GatewayServices, consent: Consent, account: str) -> bool:
 
 
 def visible_consents(services: GatewayServices, patient: str, account: str) -> list[Consent]:
-    """The consents of `patient` that `account` may read (ReadRefused if none may be)."""
+    """The consents of `patient` that `account` may read (ReadRefusedError if none may be)."""
     seen = standing(services, patient, account)
     consents = services.suite.consent.consents(patient)
     if seen.reads_everything:
@@ -114,29 +110,29 @@ def consents_bundle(services: GatewayServices, patient: str, account: str) -> di
 
 
 def consent_resource(services: GatewayServices, resource_id: str, account: str) -> dict[str, Any]:
-    """One Consent by its resource id, if `account` may read it (NotFound otherwise, so an
-    outsider learns nothing about which ids exist)."""
+    """One Consent by its resource id, if `account` may read it (ResourceNotFoundError
+    otherwise, so an outsider learns nothing about which ids exist)."""
     number = consent_number(resource_id)
     granted = services.suite.consent.event_logs("ConsentGranted", {"consentId": number})
     if not granted:
-        raise NotFound(f"no Consent {resource_id}")
+        raise ResourceNotFoundError(f"no Consent {resource_id}")
     patient = Web3.to_checksum_address(granted[0]["args"]["patient"])
     try:
         consents = visible_consents(services, patient, account)
-    except ReadRefused:
-        raise NotFound(f"no Consent {resource_id} readable by {account}") from None
+    except ReadRefusedError:
+        raise ResourceNotFoundError(f"no Consent {resource_id} readable by {account}") from None
     for found in consents:
         if found.consent_id == number:
             entries = consents_to_fhir([found], _context(services, [found]))["entry"]
             return dict(entries[0]["resource"])
-    raise NotFound(f"no Consent {resource_id} readable by {account}")
+    raise ResourceNotFoundError(f"no Consent {resource_id} readable by {account}")
 
 
 def audit_bundle(services: GatewayServices, patient: str, account: str) -> dict[str, Any]:
     """`patient`'s accounting of disclosures as a searchset Bundle of AuditEvents (the patient
     and its delegates only)."""
     if not standing(services, patient, account).reads_everything:
-        raise ReadRefused(f"only patient {patient} and its delegates read its disclosures")
+        raise ReadRefusedError(f"only patient {patient} and its delegates read its disclosures")
     return audit_events_to_fhir(
         services.suite.consent, patient, bundle_type="searchset", now=services.now()
     )
@@ -148,20 +144,16 @@ def revoke_transaction(services: GatewayServices, resource_id: str, account: str
     number = consent_number(resource_id)
     granted = services.suite.consent.event_logs("ConsentGranted", {"consentId": number})
     if not granted:
-        raise NotFound(f"no Consent {resource_id}")
+        raise ResourceNotFoundError(f"no Consent {resource_id}")
     patient = Web3.to_checksum_address(granted[0]["args"]["patient"])
     try:
         if not standing(services, patient, account).reads_everything:
-            raise ReadRefused("only the patient or a delegate revokes a consent")
-    except ReadRefused:
-        raise NotFound(f"no Consent {resource_id} that {account} may revoke") from None
+            raise ReadRefusedError("only the patient or a delegate revokes a consent")
+    except ReadRefusedError:
+        raise ResourceNotFoundError(f"no Consent {resource_id} that {account} may revoke") from None
     consent = services.suite.consent.consent(patient, number)
     to, data = services.suite.consent.revoke_call(consent)
     return {"from": account, "to": to, "data": data}
-
-
-class NotFound(HygeiaError):
-    """No such resource (or none this account may see)."""
 
 
 def _context(services: GatewayServices, consents: list[Consent]) -> ExportContext:

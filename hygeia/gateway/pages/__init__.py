@@ -18,7 +18,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from hygeia.core.errors import HygeiaError, InvalidInputError, SessionTokenError
+from hygeia.core.errors import (
+    HygeiaError,
+    InvalidInputError,
+    ResourceNotFoundError,
+    SessionTokenError,
+)
 from hygeia.core.store import ContentStore
 from hygeia.gateway import patient_data
 from hygeia.gateway.pages import verify
@@ -81,7 +86,7 @@ def pages_router(
             return _error(401, "invalid_token", str(exc))
         try:
             tx = patient_data.revoke_transaction(services, body.consent, account)
-        except patient_data.NotFound as exc:
+        except ResourceNotFoundError as exc:
             return _error(404, "not_found", str(exc))
         except InvalidInputError as exc:
             return _error(400, "invalid_request", str(exc))
