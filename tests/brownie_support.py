@@ -23,6 +23,7 @@ A suite's conftest star-imports this module (fixtures are found by name) and its
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -210,8 +211,18 @@ def at_time() -> Any:
 # ------------------------------------------------------------------------------------- accounts
 
 
+@pytest.fixture(scope="module", autouse=True)
+def frozen_heap() -> None:
+    """brownie runs a full `gc.collect()` on every snapshot revert, i.e. after every test: over
+    the whole test session's heap it took most of a contract test's time (0.42 s of a 0.56 s
+    test). Freezing what is alive when a module starts (after collecting its garbage) leaves
+    those collections only the objects made since."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
-def isolation(fn_isolation: Any) -> None:
+def isolation(frozen_heap: None, fn_isolation: Any) -> None:
     """Every test starts from the state right after the module-scoped fixtures ran."""
 
 
