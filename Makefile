@@ -120,8 +120,13 @@ demo: setup
 	@$(VENV)/bin/hygeia node up
 	@$(VENV)/bin/hygeia demo --serve
 
+# The suite runs on one pytest-xdist worker per core: brownie's plugin gives each worker a dev
+# chain of its own (the network's port plus the worker's number) and keeps each test file on one
+# worker, so a module's chain fixtures are built once. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+
 test: setup
-	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup
 	@$(VENV)/bin/python -m bench $(BENCH_ARGS)

@@ -34,3 +34,10 @@ def ipfs_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]
 @pytest.fixture
 def chain_now(w3: Web3) -> datetime:
     return block_time(w3)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow checks first (a fresh clone's whole set-up, Ganache): `make test`'s workers then
+    run them beside the rest of the suite rather than after it. A stable sort: every module keeps
+    its tests' order."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

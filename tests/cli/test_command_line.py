@@ -20,7 +20,7 @@ from hygeia.cli.main import build_parser, main
 from tests.support import ROOT
 
 # Types whose values need no example: words, numbers, file names, whole numbers of at least 1.
-_PLAIN_TYPES = {None, str, int, float, Path, values.positive}
+_PLAIN_TYPES = {None, str, int, float, Path, values.positive, values.non_negative}
 
 
 def _parsers(
