@@ -349,7 +349,7 @@ _WRITES: dict[str, tuple[int, int, int, str]] = {
     "commission": (8, 0, 0, "LotCommissioned"),
     # The parent's commitment cleared and its custodian word (units) zeroed.
     "ship(whole holding)": (3, 2, 1, "ShipmentDispatched"),
-    "receiveShipment": (0, 2, 1, "ShipmentReceived"),  # custodian word; receiver cleared
+    "receiveShipment": (0, 1, 1, "ShipmentReceived"),  # custodian word; receiver cleared
     "ship(4 of 8 units)": (3, 2, 0, "ShipmentDispatched"),
     "voidShipment": (0, 2, 1, "ShipmentVoided"),
     "ship(voided shipment, whole)": (3, 2, 1, "ShipmentDispatched"),
