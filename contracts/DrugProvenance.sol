@@ -503,21 +503,13 @@ contract DrugProvenance is IDrugProvenance {
     ) external view returns (VerificationStatus) {
         if (_products[gtin].manufacturer == address(0)) return VerificationStatus.Unknown;
         bytes32 unitId = _unitId(gtin, serial);
-        bytes32 leaf = _leaf(unitId, position);
-        bytes32 claimedKey = _lotKey(gtin, lot);
-        Lot memory claimed = _lots[claimedKey];
-        if (claimed.serialsRoot != bytes32(0) && MerkleProof.verifyCalldata(proof, claimed.serialsRoot, leaf)) {
-            if (claimed.expiry != expiry) return VerificationStatus.Mismatch;
-            return ProvenanceStatus.statusOf(claimed, _units[unitId], block.timestamp);
-        }
-        bytes32[] storage lotKeys = _productLots[gtin];
-        for (uint256 i = lotKeys.length; i > 0; --i) {
-            bytes32 key = lotKeys[i - 1];
-            if (key != claimedKey && MerkleProof.verifyCalldata(proof, _lots[key].serialsRoot, leaf)) {
-                return VerificationStatus.Mismatch;
-            }
-        }
-        return VerificationStatus.Unknown;
+        Lot memory claimed = _lots[_lotKey(gtin, lot)];
+        bool shown =
+            claimed.serialsRoot != bytes32(0)
+                && MerkleProof.verifyCalldata(proof, claimed.serialsRoot, _leaf(unitId, position));
+        if (!shown) return VerificationStatus.Unknown;
+        if (claimed.expiry != expiry) return VerificationStatus.Mismatch;
+        return ProvenanceStatus.statusOf(claimed, _units[unitId], block.timestamp);
     }
 
     /// @inheritdoc IDrugProvenance

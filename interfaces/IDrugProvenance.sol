@@ -1111,8 +1111,9 @@ interface IDrugProvenance {
     /// @notice The DSCSA verification of a product identifier: GTIN, serial digest, lot digest and
     /// `YYMMDD` expiry as printed on the package, with a Merkle proof of the unit in its lot.
     /// @dev Answers exactly one status, the first that applies in this order:
-    /// 1. Unknown: `gtin` is not registered, or the proof shows the unit in none of its lots.
-    /// 2. Mismatch: the unit was commissioned, but in another lot than `lot`, or with another expiry.
+    /// 1. Unknown: `gtin` is not registered, or the proof does not show the unit at `position` in
+    ///    lot `lot` (which may not exist).
+    /// 2. Mismatch: the unit is in lot `lot`, but the lot has another expiry.
     /// 3. Illegitimate: the unit or its lot was confirmed illegitimate.
     /// 4. Recalled: its lot was recalled.
     /// 5. Quarantined: the unit or its lot is quarantined, or the lot has an open temperature
@@ -1121,9 +1122,10 @@ interface IDrugProvenance {
     /// 7. Expired: the chain's current time is past the end of the expiry day (UTC).
     /// 8. Valid: otherwise.
     /// Identity comes first (is this our unit?), then the states that demand action on it,
-    /// then the end of its life, then shelf life. The proof is checked against `lot` first; only
-    /// when that fails are the other lots of `gtin` tried (newest first), so a view call's cost
-    /// grows with the number of lots of the product.
+    /// then the end of its life, then shelf life. The printed lot names the lot, so only that lot
+    /// is asked about and the cost does not grow with the product's lots: whether a serial
+    /// unknown in its printed lot is in another lot (a Mismatch in DSCSA terms) is the SDK's
+    /// question, answered from its serial index and proven here against that lot.
     /// @param gtin the product's GTIN-14, as a number.
     /// @param serial the serial digest of the printed serial number.
     /// @param lot the lot digest of the printed lot number.

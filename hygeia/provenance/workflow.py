@@ -707,9 +707,11 @@ class ProvenanceFlow:
         It costs what its question costs: the claimed lot's serial list is read (for the unit's
         proof), and other lots of the GTIN are searched only when the claimed lot does not have
         the serial, through the serial index (each lot read once, ever, then indexed) when the
-        flow has one. A document missing from the store never turns the chain's answer into an
-        error: the answer names it in `unchecked` (and the claimed lot's own recall or
-        quarantine in `additional_info`)."""
+        flow has one. The chain answers about the printed lot only (its cost does not grow with
+        the product's lots): a serial found in another lot is proven on-chain against that lot
+        and answered MISMATCH here. A document missing from the store never turns the chain's
+        answer into an error: the answer names it in `unchecked` (and the claimed lot's own
+        recall or quarantine in `additional_info`)."""
         serial_digest, lot_digest = ids.digest(serial), ids.digest(lot)
         unit_id = ids.unit_id(gtin, serial_digest)
         keys = self.client.lots_of(gtin) if self.client.product_of(gtin).registered else []
@@ -731,7 +733,18 @@ class ProvenanceFlow:
             if tree is not None:
                 (position, proof), found = tree.unit_proof(unit_id), key
                 break
-        status = self.client.verify(gtin, serial_digest, lot_digest, expiry, position, proof)
+        if found is None or found == claimed:
+            status = self.client.verify(gtin, serial_digest, lot_digest, expiry, position, proof)
+        else:
+            # Printed with another lot than its own: proven in the lot it is in, a mismatch.
+            there = self.client.verify(
+                gtin, serial_digest, self._lot_digest(found), lot_of(found).expiry, position, proof
+            )
+            status = (
+                VerificationStatus.UNKNOWN
+                if there is VerificationStatus.UNKNOWN
+                else (VerificationStatus.MISMATCH)
+            )
         moment = self._clock() if at is None else times.instant(at, "at")
         if at is not None and found is not None:
             status = self._status_at(gtin, found, ids.unit_id(gtin, serial_digest), status, moment)
@@ -752,6 +765,10 @@ class ProvenanceFlow:
             flags,
             tuple(unchecked),
         )
+
+    def _lot_digest(self, lot_key: bytes) -> bytes:
+        """The lot digest a commissioned lot was commissioned with (its LotCommissioned event)."""
+        return bytes(self.reader.events("LotCommissioned", {"lotKey": lot_key})[0].args["lot"])
 
     def _search(
         self, gtin: int, lot_key: bytes, root: bytes, unit: bytes, unchecked: list[str]
