@@ -125,7 +125,11 @@ demo: setup
 # worker, so a module's chain fixtures are built once. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
+# The contracts are compiled once before the workers start: workers compiling a fresh clone's
+# build/ at once read each other's half-written artifacts, and brownie's xdist master then finds
+# the workers' contract hashes differ.
 test: setup
+	@bin/brownie compile > $(STATE)/test-compile.log 2>&1 || { cat $(STATE)/test-compile.log >&2; exit 1; }
 	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup

@@ -55,6 +55,7 @@ def test_readme_commands_work_in_a_fresh_clone_with_an_empty_home(tmp_path: Path
         "LANG": "C.UTF-8",
         "HYGEIA_NODE_PORT": str(port),
         "HYGEIA_IPFS_PORT": str(free_port()),
+        "HYGEIA_GATEWAY_PORT": str(free_port()),  # the demo leaves its gateway running
         "HYGEIA_RPC_URL": f"http://127.0.0.1:{port}",
     }
     demo, test = _readme_commands()
