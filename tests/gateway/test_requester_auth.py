@@ -17,7 +17,7 @@ from hygeia.core.chain import TxSender, block_time, dev_signer
 from hygeia.core.chain.signers import KeySigner
 from hygeia.core.contract_types import Role
 from hygeia.core.store import LocalStore
-from hygeia.gateway.auth import SignedRequest, parse_header
+from hygeia.gateway.auth import DEFAULT_WINDOW, SignedRequest, parse_header
 from hygeia.gateway.services import GatewayServices
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.gateway.stack import Gateway, lms_target, make_gateway
@@ -88,11 +88,12 @@ def test_a_signature_for_another_deployment_is_401(gateway: Gateway) -> None:
 
 def test_a_stale_or_future_timestamp_is_401(gateway: Gateway) -> None:
     target = lms_target()
-    now = int(time.time())
-    for timestamp in (now - 301, now + 301):
-        response = gateway.get(target, timestamp=timestamp)
+    # A minute past each edge of the window, from the clock as each request is signed: a
+    # verification can take seconds on a busy machine, so one `now` for both would drift.
+    for offset in (-(DEFAULT_WINDOW + 60), DEFAULT_WINDOW + 60):
+        response = gateway.get(target, timestamp=int(time.time()) + offset)
         _refused(response.status_code, response.text, "from the gateway's clock")
-    assert gateway.get(target, timestamp=now - 200).status_code == 200
+    assert gateway.get(target, timestamp=int(time.time()) - 200).status_code == 200
 
 
 def test_a_replayed_request_is_refused_even_after_a_restart(
