@@ -186,7 +186,7 @@ holdings = _table(
         ("parent", T),
         ("custodian", T),
         ("units", N),
-        ("root", T),  # a shipment's commitment as dispatched; a commissioning's serials root
+        ("root", T),
     ],
     ["holding"],
     ["lot_key"],
@@ -203,9 +203,6 @@ shipments = _table(
         ("owner", T),
         ("transfers_ownership", T),
         ("units", N),
-        # Named when holdings were Merkle roots; since holdings are committed position sets they
-        # hold ShipmentDispatched's `commitment` (the shipment's) and `parentCommitment` (the
-        # parent's afterwards). The names stayed so schema version 2 needs no migration.
         ("root", T),
         ("remainder_root", T),
         ("reason_hash", T),
@@ -534,8 +531,8 @@ PROJECTIONS: dict[tuple[str, str], tuple[Projection, ...]] = {
             receiver="receiver",
             transfers_ownership="transfersOwnership",
             units="units",
-            root="commitment",
-            remainder_root="parentCommitment",
+            root="root",
+            remainder_root="remainderRoot",
             **_LOT_COMMON,
         ),
         _p(
@@ -546,7 +543,7 @@ PROJECTIONS: dict[tuple[str, str], tuple[Projection, ...]] = {
             parent="parent",
             custodian="receiver",
             units="units",
-            root="commitment",
+            root="root",
         ),
         _p(custody, "dispatched", holding="shipment", actor="sender", **_LOT_COMMON),
     ),
