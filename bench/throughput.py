@@ -128,7 +128,9 @@ def shipments(url: str, count: int) -> Batch:
     provenance.register_product(
         GTIN, 7, keccak(text="bench product"), 200, 2500, _word("product"), DOCUMENT_CID
     )
-    lot_root = LotTree(ids.unit_leaf(GTIN, f"S{n}") for n in range(LOT_SIZE)).root
+    lot_root = LotTree.of_units(
+        ids.unit_id(GTIN, ids.digest(f"S{n}")) for n in range(LOT_SIZE)
+    ).root
     functions = provenance.contract.functions
     commissions = [
         functions.commission(

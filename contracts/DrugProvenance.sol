@@ -6,7 +6,6 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IDrugProvenance} from "../interfaces/IDrugProvenance.sol";
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
-import {CustodyTree} from "./libraries/CustodyTree.sol";
 import {GS1} from "./libraries/GS1.sol";
 import {ProvenanceStatus} from "./libraries/ProvenanceStatus.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -18,26 +17,29 @@ import {Roles} from "./libraries/Roles.sol";
 /// dispensing with cloned-serial detection, recalls, quarantine of suspect product, cold-chain
 /// excursions and the DSCSA verification of a product identifier.
 /// Only ids, digests, roots, EPCIS event hashes and IPFS CIDs are stored or emitted.
-/// @dev Custody design. No storage is kept per unit in stock: units live in *holdings*. A holding
-/// is the set of units of one lot in one party's possession (commissioned stock, or a shipment),
-/// stored as the root of the lot's Merkle tree pruned to those units (see {CustodyTree}), with
-/// its custodian (possessing party), owner (owning party), state and unit count. Commissioning
-/// creates the lot's first holding, the whole tree, held and owned by the manufacturer: one
-/// root, whatever the lot size. A shipment moves either a whole holding (no proof at all) or a
-/// subset proven by one OpenZeppelin multiproof; in one pass over that proof the contract checks
-/// the units are in the sender's holding and computes the root the sender keeps and the root of
-/// the new holding, the shipment, whose id is the shipping event's EPCIS hash scoped to the
-/// sender (a commissioning's likewise, to the manufacturer). Each unit is
-/// therefore in exactly one holding at a time, and only that holding's custodian can prove it
-/// there: nobody can ship, dispense or destroy units it does not hold. Dispensing and destroying
-/// prune the unit from its holding with its single proof and write one slot for the unit, so
-/// both are final and a second dispense of the serial is detected as a clone.
-/// Limits: a subset shipment costs calldata and proof work linear in the units listed, and each
-/// proof node costs more to hash and queue than its calldata, while a whole holding costs the
-/// same at any size, so large quantities are best shipped as whole holdings (docs/benchmarks.md
-/// gives the figures); the SDK must know each holding's units to build proofs, which
-/// it reads from the EPCIS documents and checks against the roots here; unit counts are as
-/// declared at commissioning (the contract cannot count a tree's leaves). {verify} checks a
+/// @dev Custody design. No storage is kept per unit in stock: units live in *holdings*. A unit is
+/// a position (0 to quantity - 1, its place in the commissioning document) in its lot, and a
+/// holding is the set of positions of one lot in one party's possession (commissioned stock,
+/// or a shipment), kept as one commitment to its 256-position words (see {Holding}) with its
+/// custodian (possessing party), owner (owning party, stored only when it is not the
+/// custodian), state and unit count. Commissioning creates the lot's first holding, every
+/// position, held and owned by the manufacturer: one commitment to "nothing gone", whatever
+/// the lot size. A shipment moves either a whole holding (its commitment as it is, no words
+/// at all) or a subset: the sender passes its holding's words and the taken words, the
+/// contract checks the former against the commitment and each taken position against them,
+/// then writes the parent's new commitment and the shipment's, the new holding whose id is the
+/// shipping event's EPCIS hash scoped to the sender (a commissioning's likewise, to the
+/// manufacturer). Each position is therefore in exactly one holding at a time, and only that
+/// holding's custodian can take it out: nobody can ship, dispense or destroy units it does not
+/// hold. A serial is tied to its position by the lot's Merkle tree, whose leaves are (unit id,
+/// position): dispensing and destroying prove the leaf, clear the position's bit with the same
+/// commitment update and write one slot for the unit, so both are final and a second dispense
+/// of the serial is detected as a clone.
+/// Limits: a subset shipment costs calldata and work linear in the words its holding differs
+/// from its base in and the words it takes (not in the units), a whole holding the same at
+/// any size (docs/benchmarks.md gives the figures); the SDK must know each holding's units to
+/// build the words, which it reads from the EPCIS documents and checks against the
+/// commitments here. {verify} checks a
 /// unit against its lot's commissioned root, so it sees lot-level states (recall, lot
 /// quarantine, open excursions of any holding of the lot) and unit-level ones (decommissioned,
 /// quarantined, illegitimate), but not which holding the unit is in: an excursion makes the
@@ -63,6 +65,26 @@ import {Roles} from "./libraries/Roles.sol";
 contract DrugProvenance is IDrugProvenance {
     using SafeCast for uint256;
 
+    /// @dev A holding as stored: the commitment, one packed slot, and two slots written only when
+    /// needed (the owner when it is not the custodian, which `ownerStored` says, so a holding
+    /// its custodian owns never reads the owner slot; the receiver while in transit).
+    struct HoldingRecord {
+        bytes32 commitment;
+        address custodian;
+        HoldingState state;
+        bool transfersOwnership;
+        bool excursion;
+        bool complement;
+        bool ownerStored;
+        uint32 units;
+        uint24 lotNumber;
+        address owner;
+        address receiver;
+    }
+
+    /// @dev The commitment of no words: `keccak256(abi.encode(new Word[](0)))`.
+    bytes32 private constant _NO_WORDS = keccak256(abi.encode(uint256(0x20), uint256(0)));
+
     /// @notice The ParticipantRegistry that says who is an authorized trading partner or regulator.
     IParticipantRegistry public immutable participants;
 
@@ -70,7 +92,11 @@ contract DrugProvenance is IDrugProvenance {
     mapping(uint64 gtin => Product) private _products;
     mapping(uint64 gtin => bytes32[] lotKeys) private _productLots;
     mapping(bytes32 lotKey => Lot) private _lots;
-    mapping(bytes32 holdingId => Holding) private _holdings;
+    /// @dev Lot numbers (1, 2, ...) in commissioning order, so a holding names its lot in 3 bytes
+    /// (16,777,215 lots in all: commissioning reverts past that).
+    mapping(uint24 lotNumber => bytes32 lotKey) private _lotKeys;
+    uint24 private _lotCount;
+    mapping(bytes32 holdingId => HoldingRecord) private _holdings;
     mapping(bytes32 unitId => Unit) private _units;
     mapping(address account => bool barred) private _barred;
     mapping(uint64 gln => GlnHolder) private _glnHolders;
@@ -194,13 +220,7 @@ contract DrugProvenance is IDrugProvenance {
             openExcursions: 0
         });
         _productLots[gtin].push(lotKey);
-        Holding storage stock = _holdings[id];
-        stock.root = serialsRoot;
-        stock.lotKey = lotKey;
-        stock.custodian = msg.sender;
-        stock.state = HoldingState.Held;
-        stock.units = quantity;
-        stock.owner = msg.sender;
+        _openStock(id, lotKey, quantity);
         emit LotCommissioned(lotKey, gtin, msg.sender, lot, expiry, quantity, serialsRoot, id, epcisHash, cid);
     }
 
@@ -216,28 +236,28 @@ contract DrugProvenance is IDrugProvenance {
         bytes calldata cid
     ) external {
         _requireTradingPartner(msg.sender);
-        Holding storage parent = _heldBy(holding, msg.sender);
-        if (parent.root == bytes32(0)) revert DrugProvenanceEmptyHolding(holding);
-        if (transfersOwnership && parent.owner != msg.sender) revert DrugProvenanceNotOwner(holding, msg.sender);
+        HoldingRecord storage parent = _heldBy(holding, msg.sender);
+        if (parent.units == 0) revert DrugProvenanceEmptyHolding(holding);
+        if (transfersOwnership && _ownerOf(parent) != msg.sender) revert DrugProvenanceNotOwner(holding, msg.sender);
         if (receiver == address(0)) revert DrugProvenanceZeroAddress();
         if (receiver == msg.sender) revert DrugProvenanceInvalidReceiver(receiver);
         _requireTradingPartner(receiver);
-        _requireMovable(holding, parent.lotKey, receiver);
+        _requireMovable(holding, _lotKeys[parent.lotNumber], receiver);
         _requireAnchor(epcisHash, cid);
         bytes32 id = _newHolding(epcisHash);
 
         _dispatch(holding, parent, selection, receiver, transfersOwnership, id);
-        Holding storage shipment = _holdings[id];
+        HoldingRecord storage shipment = _holdings[id];
         emit ShipmentDispatched(
             id,
-            shipment.lotKey,
+            _lotKeys[parent.lotNumber],
             receiver,
             holding,
             msg.sender,
             transfersOwnership,
             shipment.units,
-            shipment.root,
-            parent.root,
+            shipment.commitment,
+            parent.commitment,
             epcisHash,
             cid
         );
@@ -245,21 +265,25 @@ contract DrugProvenance is IDrugProvenance {
 
     /// @inheritdoc IDrugProvenance
     function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external {
-        Holding storage h = _inTransit(shipment);
+        HoldingRecord storage h = _inTransit(shipment);
         if (h.receiver != msg.sender) revert DrugProvenanceNotReceiver(shipment, msg.sender);
         _requireTradingPartner(msg.sender);
         _requireAnchor(epcisHash, cid);
 
+        // The owner slot is written only when the owner is not the custodian.
+        address owner = h.transfersOwnership ? msg.sender : _ownerOf(h);
+        bool stored = owner != msg.sender;
+        if (stored) h.owner = owner;
+        h.ownerStored = stored;
         h.custodian = msg.sender;
         h.state = HoldingState.Held;
-        if (h.transfersOwnership) h.owner = msg.sender;
         delete h.receiver;
-        emit ShipmentReceived(shipment, h.lotKey, msg.sender, h.owner, epcisHash, cid);
+        emit ShipmentReceived(shipment, _lotKeys[h.lotNumber], msg.sender, owner, epcisHash, cid);
     }
 
     /// @inheritdoc IDrugProvenance
     function voidShipment(bytes32 shipment, bytes32 reasonHash, bytes32 epcisHash, bytes calldata cid) external {
-        Holding storage h = _inTransit(shipment);
+        HoldingRecord storage h = _inTransit(shipment);
         if (h.custodian != msg.sender) revert DrugProvenanceNotCustodian(shipment, msg.sender);
         _requireTradingPartner(msg.sender);
         if (reasonHash == bytes32(0)) revert DrugProvenanceZeroValue();
@@ -267,7 +291,7 @@ contract DrugProvenance is IDrugProvenance {
 
         h.state = HoldingState.Voided;
         delete h.receiver;
-        emit ShipmentVoided(shipment, h.lotKey, msg.sender, reasonHash, epcisHash, cid);
+        emit ShipmentVoided(shipment, _lotKeys[h.lotNumber], msg.sender, reasonHash, epcisHash, cid);
     }
 
     // ---------------------------------------------------------------- decommissioning
@@ -276,20 +300,19 @@ contract DrugProvenance is IDrugProvenance {
     function dispense(
         bytes32 holding,
         bytes32 serial,
-        bytes32[] calldata proof,
+        HeldUnit calldata unit,
         bytes32 epcisHash,
         bytes calldata cid
     ) external returns (bool dispensed) {
         if (!participants.isActive(msg.sender, Roles.DISPENSER)) revert DrugProvenanceNotDispenser(msg.sender);
-        Holding storage h = _heldBy(holding, msg.sender);
         _requireAnchor(epcisHash, cid);
 
-        (bytes32 unitId, bool suspect, SuspectReason reason) = _dispenseFrom(h, serial, proof);
+        (bytes32 unitId, bytes32 lotKey, bool suspect, SuspectReason reason) = _dispenseFrom(holding, serial, unit);
         if (suspect) {
-            _flagSuspect(h, unitId, holding, reason, epcisHash, cid);
+            _flagSuspect(lotKey, unitId, holding, reason, epcisHash, cid);
             return false;
         }
-        emit UnitDispensed(unitId, h.lotKey, msg.sender, holding, epcisHash, cid);
+        emit UnitDispensed(unitId, lotKey, msg.sender, holding, epcisHash, cid);
         return true;
     }
 
@@ -297,20 +320,15 @@ contract DrugProvenance is IDrugProvenance {
     function destroy(
         bytes32 holding,
         bytes32 serial,
-        bytes32[] calldata proof,
+        HeldUnit calldata unit,
         bytes32 epcisHash,
         bytes calldata cid
     ) external {
         _requireTradingPartner(msg.sender);
-        Holding storage h = _heldBy(holding, msg.sender);
         _requireAnchor(epcisHash, cid);
 
-        bytes32 unitId = _unitId(_lots[h.lotKey].gtin, serial);
-        (bytes32 root, bytes32 remainder) = CustodyTree.remove(proof, CustodyTree.leaf(unitId));
-        if (root != h.root) revert DrugProvenanceUnitNotHeld(holding, unitId);
-
-        _decommission(h, _units[unitId], remainder, UnitState.Destroyed);
-        emit UnitDestroyed(unitId, h.lotKey, msg.sender, holding, epcisHash, cid);
+        (bytes32 unitId, bytes32 lotKey) = _destroyFrom(holding, serial, unit);
+        emit UnitDestroyed(unitId, lotKey, msg.sender, holding, epcisHash, cid);
     }
 
     // ---------------------------------------------------------------- recall and investigations
@@ -412,13 +430,14 @@ contract DrugProvenance is IDrugProvenance {
         bytes calldata cid
     ) external {
         _requireTradingPartner(msg.sender);
-        Holding storage h = _requireHolding(holding);
+        HoldingRecord storage h = _requireHolding(holding);
         bool receiving = h.state == HoldingState.InTransit && h.receiver == msg.sender;
         if (h.custodian != msg.sender && !receiving) revert DrugProvenanceNotCustodian(holding, msg.sender);
         if (minReading > maxReading) revert DrugProvenanceInvalidReadings(minReading, maxReading);
         _requireAnchor(epcisHash, cid);
 
-        Lot storage lot = _lots[h.lotKey];
+        bytes32 lotKey = _lotKeys[h.lotNumber];
+        Lot storage lot = _lots[lotKey];
         Product storage product = _products[lot.gtin];
         bool excursion = minReading < product.minTemperature || maxReading > product.maxTemperature;
         if (excursion) {
@@ -427,26 +446,27 @@ contract DrugProvenance is IDrugProvenance {
             if (h.state == HoldingState.InTransit && !receiving) {
                 revert DrugProvenanceUnexpectedHoldingState(holding, HoldingState.InTransit);
             }
-            if (h.root == bytes32(0)) revert DrugProvenanceEmptyHolding(holding);
+            if (h.units == 0) revert DrugProvenanceEmptyHolding(holding);
             if (!h.excursion) {
                 h.excursion = true;
                 ++lot.openExcursions;
             }
         }
-        emit SensorReadingsAnchored(holding, h.lotKey, msg.sender, minReading, maxReading, excursion, epcisHash, cid);
+        emit SensorReadingsAnchored(holding, lotKey, msg.sender, minReading, maxReading, excursion, epcisHash, cid);
     }
 
     /// @inheritdoc IDrugProvenance
     function clearExcursion(bytes32 holding, bytes32 epcisHash, bytes calldata cid) external {
-        Holding storage h = _requireHolding(holding);
-        Lot storage lot = _lots[h.lotKey];
+        HoldingRecord storage h = _requireHolding(holding);
+        bytes32 lotKey = _lotKeys[h.lotNumber];
+        Lot storage lot = _lots[lotKey];
         _requireAuthority(lot.gtin);
         if (!h.excursion) revert DrugProvenanceNoExcursion(holding);
         _requireAnchor(epcisHash, cid);
 
         h.excursion = false;
         --lot.openExcursions;
-        emit ExcursionCleared(holding, h.lotKey, msg.sender, epcisHash, cid);
+        emit ExcursionCleared(holding, lotKey, msg.sender, epcisHash, cid);
     }
 
     // ---------------------------------------------------------------- parties' GS1 identifiers
@@ -478,25 +498,18 @@ contract DrugProvenance is IDrugProvenance {
         bytes32 serial,
         bytes32 lot,
         uint32 expiry,
+        uint32 position,
         bytes32[] calldata proof
     ) external view returns (VerificationStatus) {
         if (_products[gtin].manufacturer == address(0)) return VerificationStatus.Unknown;
         bytes32 unitId = _unitId(gtin, serial);
-        bytes32 leaf = CustodyTree.leaf(unitId);
-        bytes32 claimedKey = _lotKey(gtin, lot);
-        Lot memory claimed = _lots[claimedKey];
-        if (claimed.serialsRoot != bytes32(0) && MerkleProof.verifyCalldata(proof, claimed.serialsRoot, leaf)) {
-            if (claimed.expiry != expiry) return VerificationStatus.Mismatch;
-            return ProvenanceStatus.statusOf(claimed, _units[unitId], block.timestamp);
-        }
-        bytes32[] storage lotKeys = _productLots[gtin];
-        for (uint256 i = lotKeys.length; i > 0; --i) {
-            bytes32 key = lotKeys[i - 1];
-            if (key != claimedKey && MerkleProof.verifyCalldata(proof, _lots[key].serialsRoot, leaf)) {
-                return VerificationStatus.Mismatch;
-            }
-        }
-        return VerificationStatus.Unknown;
+        Lot memory claimed = _lots[_lotKey(gtin, lot)];
+        bool shown =
+            claimed.serialsRoot != bytes32(0)
+                && MerkleProof.verifyCalldata(proof, claimed.serialsRoot, _leaf(unitId, position));
+        if (!shown) return VerificationStatus.Unknown;
+        if (claimed.expiry != expiry) return VerificationStatus.Mismatch;
+        return ProvenanceStatus.statusOf(claimed, _units[unitId], block.timestamp);
     }
 
     /// @inheritdoc IDrugProvenance
@@ -521,7 +534,20 @@ contract DrugProvenance is IDrugProvenance {
 
     /// @inheritdoc IDrugProvenance
     function holdingOf(bytes32 holding) external view returns (Holding memory) {
-        return _holdings[holding];
+        HoldingRecord storage h = _holdings[holding];
+        return
+            Holding({
+                commitment: h.commitment,
+                lotKey: _lotKeys[h.lotNumber],
+                custodian: h.custodian,
+                state: h.state,
+                transfersOwnership: h.transfersOwnership,
+                excursion: h.excursion,
+                complement: h.complement,
+                units: h.units,
+                owner: _ownerOf(h),
+                receiver: h.receiver
+            });
     }
 
     /// @inheritdoc IDrugProvenance
@@ -574,87 +600,259 @@ contract DrugProvenance is IDrugProvenance {
 
     // ---------------------------------------------------------------- internals: custody
 
-    /// @dev The units that leave `parent` in a shipment: the whole holding when none are selected,
-    /// else the units the multiproof shows in it. Returns the shipment's root, the parent's new
-    /// root and the number of units shipped.
-    function _take(
-        bytes32 holding,
-        Holding storage parent,
-        UnitSelection calldata selection
-    ) private view returns (bytes32 shipped, bytes32 remainder, uint32 count) {
-        bytes32[] calldata units = selection.units;
-        if (units.length == 0) return (parent.root, bytes32(0), parent.units);
-        (bool valid, bytes32 root, bytes32 rest, bytes32 part) = CustodyTree.split(
-            units,
-            selection.proof,
-            selection.proofFlags
-        );
-        if (!valid || root != parent.root) revert DrugProvenanceUnitsNotHeld(holding);
-        return (part, rest, units.length.toUint32());
+    /// @dev Numbers lot `lotKey` and makes its first holding `id`: every position of its
+    /// `quantity`, held and owned by the caller (nothing gone from the whole lot).
+    function _openStock(bytes32 id, bytes32 lotKey, uint32 quantity) private {
+        uint24 lotNumber = ++_lotCount;
+        _lotKeys[lotNumber] = lotKey;
+        HoldingRecord storage stock = _holdings[id];
+        stock.commitment = _NO_WORDS;
+        stock.custodian = msg.sender;
+        stock.state = HoldingState.Held;
+        stock.complement = true;
+        stock.units = quantity;
+        stock.lotNumber = lotNumber;
     }
 
-    /// @dev Moves the selected units of `parent` into the new in-transit holding `id`.
+    /// @dev Moves the selected positions of `parent` into the new in-transit holding `id`: the
+    /// whole holding (its commitment as it is) when no words are taken.
     function _dispatch(
         bytes32 holding,
-        Holding storage parent,
+        HoldingRecord storage parent,
         UnitSelection calldata selection,
         address receiver,
         bool transfersOwnership,
         bytes32 id
     ) private {
-        (bytes32 shipped, bytes32 remainder, uint32 count) = _take(holding, parent, selection);
-        parent.root = remainder;
-        parent.units = remainder == bytes32(0) ? 0 : _less(parent.units, count);
-
-        Holding storage shipment = _holdings[id];
-        shipment.root = shipped;
-        shipment.lotKey = parent.lotKey;
+        HoldingRecord storage shipment = _holdings[id];
+        bytes32 shipped;
+        uint32 count;
+        bool complement = false;
+        if (selection.taken.length == 0) {
+            (shipped, count, complement) = (parent.commitment, parent.units, parent.complement);
+            delete parent.commitment;
+            parent.units = 0;
+            if (complement) parent.complement = false;
+        } else {
+            uint256[] memory taken = _flat(selection.taken);
+            uint32 quantity = _lots[_lotKeys[parent.lotNumber]].quantity;
+            bool owned;
+            (owned, count) = _take(holding, parent, quantity, selection.held, taken);
+            if (!owned) revert DrugProvenanceUnitsNotHeld(holding);
+            shipped = _hashWords(selection.taken);
+        }
+        shipment.commitment = shipped;
         shipment.custodian = msg.sender;
         shipment.state = HoldingState.InTransit;
         shipment.transfersOwnership = transfersOwnership;
+        shipment.complement = complement;
         shipment.units = count;
-        shipment.owner = parent.owner;
+        shipment.lotNumber = parent.lotNumber;
+        address owner = _ownerOf(parent);
+        if (owner != msg.sender) {
+            shipment.owner = owner;
+            shipment.ownerStored = true;
+        }
         shipment.receiver = receiver;
     }
 
-    function _decommission(Holding storage h, Unit storage unit, bytes32 remainder, UnitState state) private {
-        h.root = remainder;
-        h.units = _less(h.units, 1);
+    // slither-disable-start assembly -- on purpose: hashing words from calldata without copying structs
+    /// @dev Takes the positions of `taken` (words as flat (index, bits) pairs) out of `h`, whose
+    /// words the caller gives as `held`, and commits its new words. Returns whether `h` held
+    /// every position taken (if not, nothing changes) and how many were taken. Reverts unless
+    /// `held` are the holding's words and the taken words ascend, none zero, within the lot's
+    /// `quantity` positions.
+    function _take(
+        bytes32 holding,
+        HoldingRecord storage h,
+        uint32 quantity,
+        Word[] calldata held,
+        uint256[] memory taken
+    ) private returns (bool owned, uint32 count) {
+        if (_hashWords(held) != h.commitment) revert DrugProvenanceWordsMismatch(holding);
+        (uint256[] memory next, uint256 total) = _merge(held, taken, h.complement, quantity);
+        if (total == type(uint256).max) return (false, 0);
+        owned = true;
+        count = total.toUint32();
+        uint32 left = h.units - count;
+        h.units = left;
+        bytes32 committed;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            committed := keccak256(add(next, 0x20), mul(mload(next), 0x20))
+        }
+        h.commitment = left == 0 ? bytes32(0) : committed;
+    }
+
+    /// @dev The new words of a holding whose words are `held` (positions gone from the whole lot
+    /// if `complement`, else held) after the positions of `taken` (flat (index, bits) pairs) left
+    /// it, ABI-encoded as `abi.encode(Word[])` is (0x20, length, pairs), and the number of
+    /// positions taken; `type(uint256).max` if a taken position is not held.
+    function _merge(
+        Word[] calldata held,
+        uint256[] memory taken,
+        bool complement,
+        uint32 quantity
+    ) private pure returns (uint256[] memory next, uint256 total) {
+        next = new uint256[](2 + held.length * 2 + taken.length);
+        next[0] = 0x20;
+        uint256 n = 2;
+        uint256 i;
+        for (uint256 t = 0; t < taken.length; t += 2) {
+            uint256 index = _requireInLot(taken, t, quantity);
+            for (; i < held.length && held[i].index < index; ++i) {
+                (next[n], next[n + 1]) = (held[i].index, held[i].bits);
+                n += 2;
+            }
+            uint256 stored;
+            if (i < held.length && held[i].index == index) {
+                stored = held[i].bits;
+                ++i;
+            }
+            uint256 bits = taken[t + 1];
+            if (bits & ~(complement ? ~stored : stored) != 0) return (next, type(uint256).max);
+            stored = complement ? stored | bits : stored & ~bits;
+            if (stored != 0) {
+                (next[n], next[n + 1]) = (index, stored);
+                n += 2;
+            }
+            total += _popCount(bits);
+        }
+        for (; i < held.length; ++i) {
+            (next[n], next[n + 1]) = (held[i].index, held[i].bits);
+            n += 2;
+        }
+        next[1] = (n - 2) >> 1;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(next, n)
+        }
+    }
+
+    /// @dev The index of the taken word at `taken[t]` (flat (index, bits) pairs): a word of
+    /// positions that exist in a lot of `quantity` units, not zero, after the word before it.
+    function _requireInLot(uint256[] memory taken, uint256 t, uint32 quantity) private pure returns (uint256 index) {
+        index = taken[t];
+        uint256 bits = taken[t + 1];
+        if (bits == 0 || (t > 0 && index <= taken[t - 2])) revert DrugProvenanceInvalidWord(index);
+        uint256 lastWord = (uint256(quantity) - 1) >> 8;
+        uint256 tail = uint256(quantity) & 0xff;
+        bool beyond = index > lastWord || (index == lastWord && tail != 0 && bits >> tail != 0);
+        if (beyond) revert DrugProvenancePositionOutOfRange(index, quantity);
+    }
+
+    /// @dev `words` as flat (index, bits) pairs in memory.
+    function _flat(Word[] calldata words) private pure returns (uint256[] memory flat) {
+        flat = new uint256[](words.length * 2);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            calldatacopy(add(flat, 0x20), words.offset, mul(words.length, 0x40))
+        }
+    }
+
+    /// @dev `keccak256(abi.encode(words))`, hashed from calldata without copying structs.
+    function _hashWords(Word[] calldata words) private pure returns (bytes32 digest) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, 0x20)
+            mstore(add(ptr, 0x20), words.length)
+            let size := mul(words.length, 0x40)
+            calldatacopy(add(ptr, 0x40), words.offset, size)
+            digest := keccak256(ptr, add(size, 0x40))
+        }
+    }
+
+    /// @dev The lot tree's leaf of unit `unitId` at `position`: OpenZeppelin's StandardMerkleTree
+    /// leaf of `[unitId, position]` (`bytes32`, `uint32`),
+    /// `keccak256(bytes.concat(keccak256(abi.encode(unitId, position))))`, a double hash so no
+    /// 64-byte internal node can pass for a leaf; hashed in scratch space.
+    function _leaf(bytes32 unitId, uint32 position) private pure returns (bytes32 value) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, unitId)
+            mstore(0x20, position)
+            mstore(0x00, keccak256(0x00, 0x40))
+            value := keccak256(0x00, 0x20)
+        }
+    }
+    // slither-disable-end assembly
+
+    /// @dev Takes position `position` out of `h` if it holds it (false if not), checking `held`.
+    function _removePosition(
+        bytes32 holding,
+        HoldingRecord storage h,
+        uint32 quantity,
+        Word[] calldata held,
+        uint32 position
+    ) private returns (bool owned) {
+        if (position >= quantity) return false;
+        uint256[] memory taken = new uint256[](2);
+        (taken[0], taken[1]) = (position >> 8, 1 << (position & 0xff));
+        (owned, ) = _take(holding, h, quantity, held, taken);
+    }
+
+    function _decommission(Unit storage unit, UnitState state) private {
         unit.state = state;
         unit.decommissionedAt = uint40(block.timestamp);
         unit.decommissionedBy = msg.sender;
     }
 
-    /// @dev Dispenses unit `serial` of `h` if it is there and saleable; a decommissioned serial,
-    /// or one the proof does not show in the holding, is reported as suspect instead.
-    function _dispenseFrom(
-        Holding storage h,
+    /// @dev Destroys unit `serial` of `h`, which the proof must show at `position` in the lot and
+    /// the holding must hold.
+    function _destroyFrom(
+        bytes32 holding,
         bytes32 serial,
-        bytes32[] calldata proof
-    ) private returns (bytes32 unitId, bool suspect, SuspectReason reason) {
-        Lot storage lot = _lots[h.lotKey];
+        HeldUnit calldata unit
+    ) private returns (bytes32 unitId, bytes32 lotKey) {
+        HoldingRecord storage h = _heldBy(holding, msg.sender);
+        lotKey = _lotKeys[h.lotNumber];
+        Lot storage lot = _lots[lotKey];
+        unitId = _unitId(lot.gtin, serial);
+        bool shown = MerkleProof.verifyCalldata(unit.proof, lot.serialsRoot, _leaf(unitId, unit.position));
+        if (!shown || !_removePosition(holding, h, lot.quantity, unit.words, unit.position)) {
+            revert DrugProvenanceUnitNotHeld(holding, unitId);
+        }
+        _decommission(_units[unitId], UnitState.Destroyed);
+    }
+
+    /// @dev Dispenses unit `serial` of `h` if it is there and saleable; a decommissioned serial,
+    /// one the proof does not show at `position` in the lot, or a position the holding does not
+    /// hold, is reported as suspect instead.
+    function _dispenseFrom(
+        bytes32 holding,
+        bytes32 serial,
+        HeldUnit calldata held
+    ) private returns (bytes32 unitId, bytes32 lotKey, bool suspect, SuspectReason reason) {
+        HoldingRecord storage h = _heldBy(holding, msg.sender);
+        lotKey = _lotKeys[h.lotNumber];
+        Lot storage lot = _lots[lotKey];
         unitId = _unitId(lot.gtin, serial);
         Unit storage unit = _units[unitId];
-        if (unit.state != UnitState.Active) return (unitId, true, SuspectReason.Decommissioned);
-        (bytes32 root, bytes32 remainder) = CustodyTree.remove(proof, CustodyTree.leaf(unitId));
-        if (root != h.root) return (unitId, true, SuspectReason.NotHeld);
+        if (unit.state != UnitState.Active) return (unitId, lotKey, true, SuspectReason.Decommissioned);
+        if (!MerkleProof.verifyCalldata(held.proof, lot.serialsRoot, _leaf(unitId, held.position))) {
+            return (unitId, lotKey, true, SuspectReason.NotHeld);
+        }
         VerificationStatus status = ProvenanceStatus.statusOf(lot, unit, block.timestamp);
+        if (!_removePosition(holding, h, lot.quantity, held.words, held.position)) {
+            return (unitId, lotKey, true, SuspectReason.NotHeld);
+        }
         if (status != VerificationStatus.Valid) revert DrugProvenanceNotSaleable(unitId, status);
-        _decommission(h, unit, remainder, UnitState.Dispensed);
+        _decommission(unit, UnitState.Dispensed);
     }
 
     /// @dev The alert of a dispense that found a cloned or unknown serial in `h`: an event for the
     /// product's manufacturer and regulators, and nothing else. The dispenser cannot prove it
     /// holds the unit, so it has no standing to quarantine it.
     function _flagSuspect(
-        Holding storage h,
+        bytes32 lotKey,
         bytes32 unitId,
         bytes32 holding,
         SuspectReason reason,
         bytes32 epcisHash,
         bytes calldata cid
     ) private {
-        uint64 gtin = _lots[h.lotKey].gtin;
+        uint64 gtin = _lots[lotKey].gtin;
         emit SuspectUnitFlagged(
             unitId,
             _products[gtin].manufacturer,
@@ -704,13 +902,13 @@ contract DrugProvenance is IDrugProvenance {
         if (_holdings[id].state != HoldingState.None) revert DrugProvenanceHoldingExists(id);
     }
 
-    function _requireHolding(bytes32 id) private view returns (Holding storage h) {
+    function _requireHolding(bytes32 id) private view returns (HoldingRecord storage h) {
         h = _holdings[id];
         if (h.state == HoldingState.None) revert DrugProvenanceHoldingNotFound(id);
     }
 
     /// @dev A holding `account` holds now: it is its custodian and the holding is not in transit.
-    function _heldBy(bytes32 id, address account) private view returns (Holding storage h) {
+    function _heldBy(bytes32 id, address account) private view returns (HoldingRecord storage h) {
         h = _requireHolding(id);
         if (h.custodian != account) revert DrugProvenanceNotCustodian(id, account);
         if (h.state == HoldingState.InTransit) revert DrugProvenanceUnexpectedHoldingState(id, h.state);
@@ -726,7 +924,7 @@ contract DrugProvenance is IDrugProvenance {
         }
     }
 
-    function _inTransit(bytes32 id) private view returns (Holding storage h) {
+    function _inTransit(bytes32 id) private view returns (HoldingRecord storage h) {
         h = _requireHolding(id);
         if (h.state != HoldingState.InTransit) revert DrugProvenanceUnexpectedHoldingState(id, h.state);
     }
@@ -773,13 +971,14 @@ contract DrugProvenance is IDrugProvenance {
         bytes32 target,
         Standing calldata standing
     ) private view returns (bool) {
-        Holding storage h = _holdings[standing.holding];
+        HoldingRecord storage h = _holdings[standing.holding];
         if (h.custodian != msg.sender) return false;
-        bytes32 lotKey = h.lotKey;
+        bytes32 lotKey = _lotKeys[h.lotNumber];
         if (scope == Scope.Lot) return lotKey == target;
         Lot storage lot = _lots[lotKey];
         return
-            lot.gtin == gtin && MerkleProof.verifyCalldata(standing.proof, lot.serialsRoot, CustodyTree.leaf(target));
+            lot.gtin == gtin
+            && MerkleProof.verifyCalldata(standing.proof, lot.serialsRoot, _leaf(target, standing.position));
     }
 
     function _requireRegulator() private view {
@@ -853,8 +1052,22 @@ contract DrugProvenance is IDrugProvenance {
         return keccak256(abi.encode(creator, epcisHash));
     }
 
-    /// @dev `a - b`, or zero: unit counts are as declared, so they must not make a transfer revert.
-    function _less(uint32 a, uint32 b) private pure returns (uint32) {
-        return a > b ? a - b : 0;
+    /// @dev The owning party of `h`: its stored owner, or its custodian when none is stored
+    /// (the owner slot of a holding is read only then).
+    function _ownerOf(HoldingRecord storage h) private view returns (address) {
+        return h.ownerStored ? h.owner : h.custodian;
+    }
+
+    /// @dev The number of set bits of `x` (SWAR population count).
+    function _popCount(uint256 x) private pure returns (uint256) {
+        unchecked {
+            x -= (x >> 1) & 0x5555555555555555555555555555555555555555555555555555555555555555;
+            x =
+                (x & 0x3333333333333333333333333333333333333333333333333333333333333333)
+                + ((x >> 2) & 0x3333333333333333333333333333333333333333333333333333333333333333);
+            x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f;
+            x = (x + (x >> 8)) & 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff;
+            return (x * 0x0001000100010001000100010001000100010001000100010001000100010001) >> 240;
+        }
     }
 }

@@ -13,9 +13,11 @@ pragma solidity ^0.8.24;
 /// `unitId = keccak256(abi.encode(gtin, serial))` a unit, and
 /// `holdingId = keccak256(abi.encode(creator, epcisHash))` the holding that a commissioning or a
 /// shipment by `creator` makes: scoped to its creator, so nobody who sees a pending transaction
-/// can take its id first and make it fail. The Merkle leaf of a unit is
-/// `keccak256(bytes.concat(unitId))`, the OpenZeppelin StandardMerkleTree leaf of the values
-/// `[gtin, serial]` with types `["uint64", "bytes32"]`. Expiry dates are GS1 AI 17 `YYMMDD`
+/// can take its id first and make it fail. A unit's *position* is its place (0 to quantity - 1)
+/// in its lot's commissioning document; the Merkle leaf of a unit is
+/// `keccak256(bytes.concat(keccak256(abi.encode(unitId, position))))`, the OpenZeppelin
+/// StandardMerkleTree leaf of the values `[unitId, position]` with types `["bytes32", "uint32"]`,
+/// so a proof ties a serial to its position. Expiry dates are GS1 AI 17 `YYMMDD`
 /// numbers (`DD = 00`: the last day of the month).
 /// Every state change emits the EPCIS event hash it anchors (`ni:///sha-256;<hex>?ver=CBV2.0`,
 /// the 32-byte digest) and the CID of the EPCIS document on IPFS that holds the event.
@@ -107,36 +109,60 @@ interface IDrugProvenance {
 
     /// @notice Units of one lot in the possession of one party: commissioned stock, or a shipment.
     /// @dev Its id is {holdingIdOf}(creator, EPCIS hash of the commissioning or shipping event).
-    /// @param root root of the lot's tree pruned to the units of this holding (see
-    /// {CustodyTree}); zero when the holding is empty.
+    /// The set of positions it holds is kept as a commitment to its *words*: the 256-position
+    /// words (word `i` covers positions `256 i` to `256 i + 255`, bit `p % 256` for position `p`)
+    /// in which the set differs from the holding's base, in ascending index order, none zero.
+    /// The base is the whole lot for `complement` holdings (the commissioned stock, and whole
+    /// holdings shipped from it: their words are the positions gone) and nothing for the others
+    /// (their words are the positions held).
+    /// @param commitment `keccak256(abi.encode(words))` of the holding's words (`Word[]`); zero
+    /// when the holding is empty.
     /// @param lotKey the lot.
     /// @param custodian the possessing party; while in transit, still the sender.
     /// @param state held, in transit, or voided.
     /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
     /// @param excursion whether a temperature excursion is open on this holding.
+    /// @param complement whether the words are the positions gone from the whole lot (else held).
     /// @param units number of units in the holding.
     /// @param owner the owning party.
     /// @param receiver while in transit, the party that must confirm receipt.
     struct Holding {
-        bytes32 root;
+        bytes32 commitment;
         bytes32 lotKey;
         address custodian;
         HoldingState state;
         bool transfersOwnership;
         bool excursion;
+        bool complement;
         uint32 units;
         address owner;
         address receiver;
     }
 
-    /// @notice Units chosen out of a holding: their unit ids in the leaf order of an OpenZeppelin
-    /// multiproof of them in the holding's pruned tree, and that multiproof (folded with the
-    /// pruned node rule of {CustodyTree}, so not one OpenZeppelin's MerkleProof would check).
-    /// No units: the whole holding.
-    struct UnitSelection {
-        bytes32[] units;
+    /// @notice One 256-position word of a set of positions of a lot.
+    /// @param index the word's index: it covers positions `256 index` to `256 index + 255`.
+    /// @param bits bit `p % 256` set for each position `p` of the set in the word.
+    struct Word {
+        uint256 index;
+        uint256 bits;
+    }
+
+    /// @notice A unit taken out of a holding by position (to dispense or destroy it).
+    /// @param position the unit's position in its lot.
+    /// @param proof the OpenZeppelin proof of its leaf (unit id, position) in the lot's tree.
+    /// @param words the holding's words (see {Holding}) as committed now, ascending.
+    struct HeldUnit {
+        uint32 position;
         bytes32[] proof;
-        bool[] proofFlags;
+        Word[] words;
+    }
+
+    /// @notice Units chosen out of a holding, by position. No taken words: the whole holding.
+    /// @param held the holding's words (see {Holding}) as committed now, ascending.
+    /// @param taken the positions shipped, by word: ascending indexes, none repeated, no word zero.
+    struct UnitSelection {
+        Word[] held;
+        Word[] taken;
     }
 
     /// @notice The trading partner a GLN names, see {registerGln}. One storage slot.
@@ -154,11 +180,13 @@ interface IDrugProvenance {
     /// shipment it received, or a shipment it sent (and has not yet handed over). Holdings are
     /// never deleted and an emptied holding keeps its custodian, so every party that holds or
     /// has held units of a lot can name one. Zero for the manufacturer or a regulator.
+    /// @param position for a unit, its position in the lot (zero for a lot).
     /// @param proof for a unit, the OpenZeppelin Merkle proof of its leaf in the lot's
     /// commissioned tree (`serialsRoot`, the proof {verify} takes), so standing in one lot
     /// cannot be used for a unit of another; empty for a lot, the manufacturer or a regulator.
     struct Standing {
         bytes32 holding;
+        uint32 position;
         bytes32[] proof;
     }
 
@@ -233,7 +261,7 @@ interface IDrugProvenance {
     /// @param lot the lot digest: keccak256 of the lot number's UTF-8 bytes.
     /// @param expiry the expiry date, GS1 `YYMMDD` (`DD = 00`: the month's last day).
     /// @param quantity number of units, as declared by the manufacturer.
-    /// @param serialsRoot Merkle root over the leaves of the lot's units.
+    /// @param serialsRoot Merkle root over the leaves (unit id, position) of the lot's units.
     /// @param holding the id of the holding of all the lot's units (see {holdingIdOf}).
     /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
@@ -251,8 +279,8 @@ interface IDrugProvenance {
     );
 
     /// @notice `sender` shipped `units` units of holding `parent` as the new holding `shipment`
-    /// (bizStep shipping, disposition in_transit) to `receiver`. `root` is the shipment's tree
-    /// root and `remainderRoot` the parent's root afterwards.
+    /// (bizStep shipping, disposition in_transit) to `receiver`. `commitment` is the shipment's
+    /// words commitment and `parentCommitment` the parent's afterwards (see {Holding}).
     /// @param shipment the new holding's id, in transit.
     /// @param lotKey the lot's key (see {lotKeyOf}).
     /// @param receiver the party that must confirm receipt.
@@ -260,8 +288,10 @@ interface IDrugProvenance {
     /// @param sender the custodian of `parent`, custodian of the shipment until receipt.
     /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
     /// @param units number of units shipped (for a whole holding, its count as declared).
-    /// @param root the shipment's tree root.
-    /// @param remainderRoot the parent's root after the shipment; zero when no unit is left in it.
+    /// @param commitment the shipment's words commitment: of the taken words, or for a whole
+    /// holding the parent's commitment as it was (with its base).
+    /// @param parentCommitment the parent's words commitment after the shipment; zero when no
+    /// unit is left in it.
     /// @param epcisHash the hash of the EPCIS event anchored (the sha-256 digest of its `ni:///` id).
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     event ShipmentDispatched(
@@ -272,8 +302,8 @@ interface IDrugProvenance {
         address sender,
         bool transfersOwnership,
         uint32 units,
-        bytes32 root,
-        bytes32 remainderRoot,
+        bytes32 commitment,
+        bytes32 parentCommitment,
         bytes32 epcisHash,
         bytes cid
     );
@@ -661,9 +691,24 @@ interface IDrugProvenance {
     /// @param status its lot's hold: Recalled, Quarantined or Illegitimate.
     error DrugProvenanceNotMovable(bytes32 holding, VerificationStatus status);
 
-    /// @notice The multiproof does not show the listed units to be in `holding`.
+    /// @notice A position taken is not in `holding`.
     /// @param holding the holding named.
     error DrugProvenanceUnitsNotHeld(bytes32 holding);
+
+    /// @notice The words given for `holding` are not those its commitment commits to: forged, or
+    /// stale (the holding changed since they were read).
+    /// @param holding the holding named.
+    error DrugProvenanceWordsMismatch(bytes32 holding);
+
+    /// @notice A taken word's index is not greater than the one before it (repeated or unsorted),
+    /// or the word is zero.
+    /// @param index the offending word's index.
+    error DrugProvenanceInvalidWord(uint256 index);
+
+    /// @notice A taken word names a position at or past its lot's quantity.
+    /// @param index the offending word's index.
+    /// @param quantity the lot's quantity.
+    error DrugProvenancePositionOutOfRange(uint256 index, uint32 quantity);
 
     /// @notice The proof does not show unit `unitId` to be in `holding`.
     /// @param holding the holding named.
@@ -785,9 +830,11 @@ interface IDrugProvenance {
     // ---------------------------------------------------------------- custody
 
     /// @notice Ships units of `holding` to `receiver` as a new holding, id {holdingIdOf}(caller, `epcisHash`),
-    /// in transit until the receiver confirms receipt. With no units in `selection` the whole
-    /// holding ships; otherwise the selected units leave it, proven to be in it by the selection's
-    /// multiproof against its root.
+    /// in transit until the receiver confirms receipt. With no taken words in `selection` the
+    /// whole holding ships, its commitment moved as it is; otherwise the positions taken leave
+    /// it: the contract checks the held words against the holding's commitment and each taken
+    /// position against them, then commits the parent's new words and the shipment's (the taken
+    /// words). Its cost grows with the words passed, not with the units.
     /// @dev With `transfersOwnership` the shipment is a sale: the receiver becomes the owner on
     /// receipt; otherwise ownership stays (a move to a third-party logistics provider).
     /// Requirements: caller is an authorized trading partner and the custodian of `holding`, which
@@ -795,10 +842,13 @@ interface IDrugProvenance {
     /// `receiver` is an authorized trading partner other than the caller; if the lot is recalled,
     /// quarantined or illegitimate, `receiver` is the product's manufacturer (a return: suspect
     /// product stops moving; the check is lot-wide, a unit quarantined on its own is stopped at
-    /// {dispense}); the multiproof is valid; `epcisHash` is not zero, the caller made no holding
-    /// with it yet, and `cid` not empty. Emits {ShipmentDispatched}.
+    /// {dispense}); for a subset, `selection.held` are the holding's words, the taken words have
+    /// ascending indexes, none zero, name only positions below the lot's quantity and only
+    /// positions the holding holds; `epcisHash` is not zero, the caller made no holding with it
+    /// yet, and `cid` not empty. Emits {ShipmentDispatched}.
     /// @param holding the caller's holding the units leave.
-    /// @param selection the units shipped and their multiproof; no units for the whole holding.
+    /// @param selection the holding's words and the taken words; no taken words for the whole
+    /// holding (and then the held words are not read).
     /// @param receiver the trading partner that must confirm receipt.
     /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
     /// @param epcisHash the hash of the EPCIS shipping event; with the caller, the shipment's id.
@@ -843,23 +893,25 @@ interface IDrugProvenance {
     // ---------------------------------------------------------------- decommissioning
 
     /// @notice Dispenses unit `serial` (its digest) of `holding` to a patient. A serial already
-    /// dispensed or destroyed (a clone), or one the proof does not show in the holding, is not
+    /// dispensed or destroyed (a clone), or one the proof does not show in the lot at `position`,
+    /// or whose position the holding does not hold, is not
     /// dispensed: the alert {SuspectUnitFlagged} is raised for the manufacturer and regulators,
     /// and the transaction succeeds without changing anything. The unit is not quarantined: the
     /// dispenser cannot prove it holds it, so it has no standing over it (see {quarantine}).
     /// @dev Requirements: caller is an active DISPENSER and the custodian of `holding`, which is
-    /// held (or voided); a unit shown in the holding is saleable ({verify} answers Valid);
-    /// `epcisHash` not zero and `cid` not empty. Emits {UnitDispensed} or {SuspectUnitFlagged}.
+    /// held (or voided); `unit.words` are the holding's words; a unit shown in the holding is saleable
+    /// ({verify} answers Valid); `epcisHash` not zero and `cid` not empty. Emits {UnitDispensed}
+    /// or {SuspectUnitFlagged}.
     /// @param holding the dispenser's holding.
     /// @param serial the serial digest.
-    /// @param proof the unit's proof in the holding's pruned tree.
+    /// @param unit the unit's position, its proof in the lot's tree and the holding's words.
     /// @param epcisHash the EPCIS event's hash (dispensing, or the suspect observation).
     /// @param cid the CID of the EPCIS document holding that event.
     /// @return dispensed whether the unit was dispensed (false: flagged as suspect).
     function dispense(
         bytes32 holding,
         bytes32 serial,
-        bytes32[] calldata proof,
+        HeldUnit calldata unit,
         bytes32 epcisHash,
         bytes calldata cid
     ) external returns (bool dispensed);
@@ -867,17 +919,18 @@ interface IDrugProvenance {
     /// @notice Destroys unit `serial` (its digest) of `holding` (expired, damaged, recalled or
     /// illegitimate product).
     /// @dev Requirements: caller is an authorized trading partner and the custodian of `holding`,
-    /// which is held (or voided); the proof shows the unit in the holding; `epcisHash` not zero
-    /// and `cid` not empty. Emits {UnitDestroyed}.
+    /// which is held (or voided); `unit.words` are the holding's words; the proof shows the unit at
+    /// `position` in the lot and the holding holds that position; `epcisHash` not zero and `cid`
+    /// not empty. Emits {UnitDestroyed}.
     /// @param holding the caller's holding.
     /// @param serial the serial digest: keccak256 of the serial number's UTF-8 bytes.
-    /// @param proof the unit's proof in the holding's pruned tree.
+    /// @param unit the unit's position, its proof in the lot's tree and the holding's words.
     /// @param epcisHash the hash of the EPCIS destroying event.
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function destroy(
         bytes32 holding,
         bytes32 serial,
-        bytes32[] calldata proof,
+        HeldUnit calldata unit,
         bytes32 epcisHash,
         bytes calldata cid
     ) external;
@@ -1058,8 +1111,9 @@ interface IDrugProvenance {
     /// @notice The DSCSA verification of a product identifier: GTIN, serial digest, lot digest and
     /// `YYMMDD` expiry as printed on the package, with a Merkle proof of the unit in its lot.
     /// @dev Answers exactly one status, the first that applies in this order:
-    /// 1. Unknown: `gtin` is not registered, or the proof shows the unit in none of its lots.
-    /// 2. Mismatch: the unit was commissioned, but in another lot than `lot`, or with another expiry.
+    /// 1. Unknown: `gtin` is not registered, or the proof does not show the unit at `position` in
+    ///    lot `lot` (which may not exist).
+    /// 2. Mismatch: the unit is in lot `lot`, but the lot has another expiry.
     /// 3. Illegitimate: the unit or its lot was confirmed illegitimate.
     /// 4. Recalled: its lot was recalled.
     /// 5. Quarantined: the unit or its lot is quarantined, or the lot has an open temperature
@@ -1068,13 +1122,15 @@ interface IDrugProvenance {
     /// 7. Expired: the chain's current time is past the end of the expiry day (UTC).
     /// 8. Valid: otherwise.
     /// Identity comes first (is this our unit?), then the states that demand action on it,
-    /// then the end of its life, then shelf life. The proof is checked against `lot` first; only
-    /// when that fails are the other lots of `gtin` tried (newest first), so a view call's cost
-    /// grows with the number of lots of the product.
+    /// then the end of its life, then shelf life. The printed lot names the lot, so only that lot
+    /// is asked about and the cost does not grow with the product's lots: whether a serial
+    /// unknown in its printed lot is in another lot (a Mismatch in DSCSA terms) is the SDK's
+    /// question, answered from its serial index and proven here against that lot.
     /// @param gtin the product's GTIN-14, as a number.
     /// @param serial the serial digest of the printed serial number.
     /// @param lot the lot digest of the printed lot number.
     /// @param expiry the printed expiry date, GS1 `YYMMDD`.
+    /// @param position the unit's position in the lot the proof is for.
     /// @param proof the OpenZeppelin Merkle proof of the unit's leaf in its lot's commissioned tree.
     /// @return the one status that applies, by the precedence above.
     function verify(
@@ -1082,6 +1138,7 @@ interface IDrugProvenance {
         bytes32 serial,
         bytes32 lot,
         uint32 expiry,
+        uint32 position,
         bytes32[] calldata proof
     ) external view returns (VerificationStatus);
 

@@ -501,6 +501,12 @@ class DrugProvenanceInvalidTemperatureRange(ContractRevertError):
     """
 
 
+class DrugProvenanceInvalidWord(ContractRevertError):
+    """A taken word's index is not greater than the one before it (repeated or unsorted), or
+    the word is zero. Arguments: index (uint256).
+    """
+
+
 class DrugProvenanceLotExists(ContractRevertError):
     """Lot `lotKey` is already commissioned. Arguments: lotKey (bytes32)."""
 
@@ -586,6 +592,12 @@ class DrugProvenanceNotTradingPartner(ContractRevertError):
     """
 
 
+class DrugProvenancePositionOutOfRange(ContractRevertError):
+    """A taken word names a position at or past its lot's quantity. Arguments: index (uint256),
+    quantity (uint32).
+    """
+
+
 class DrugProvenanceProductExists(ContractRevertError):
     """`gtin` is already registered. Arguments: gtin (uint64)."""
 
@@ -613,8 +625,12 @@ class DrugProvenanceUnitNotHeld(ContractRevertError):
 
 
 class DrugProvenanceUnitsNotHeld(ContractRevertError):
-    """The multiproof does not show the listed units to be in `holding`. Arguments: holding
-    (bytes32).
+    """A position taken is not in `holding`. Arguments: holding (bytes32)."""
+
+
+class DrugProvenanceWordsMismatch(ContractRevertError):
+    """The words given for `holding` are not those its commitment commits to: forged, or stale
+    (the holding changed since they were read). Arguments: holding (bytes32).
     """
 
 
@@ -875,6 +891,7 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "DrugProvenanceInvalidReadings": DrugProvenanceInvalidReadings,
     "DrugProvenanceInvalidReceiver": DrugProvenanceInvalidReceiver,
     "DrugProvenanceInvalidTemperatureRange": DrugProvenanceInvalidTemperatureRange,
+    "DrugProvenanceInvalidWord": DrugProvenanceInvalidWord,
     "DrugProvenanceLotExists": DrugProvenanceLotExists,
     "DrugProvenanceLotNotFound": DrugProvenanceLotNotFound,
     "DrugProvenanceLotRecalled": DrugProvenanceLotRecalled,
@@ -891,12 +908,14 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "DrugProvenanceNotRegulator": DrugProvenanceNotRegulator,
     "DrugProvenanceNotSaleable": DrugProvenanceNotSaleable,
     "DrugProvenanceNotTradingPartner": DrugProvenanceNotTradingPartner,
+    "DrugProvenancePositionOutOfRange": DrugProvenancePositionOutOfRange,
     "DrugProvenanceProductExists": DrugProvenanceProductExists,
     "DrugProvenanceProductNotFound": DrugProvenanceProductNotFound,
     "DrugProvenanceUnexpectedHoldingState": DrugProvenanceUnexpectedHoldingState,
     "DrugProvenanceUnexpectedInvestigation": DrugProvenanceUnexpectedInvestigation,
     "DrugProvenanceUnitNotHeld": DrugProvenanceUnitNotHeld,
     "DrugProvenanceUnitsNotHeld": DrugProvenanceUnitsNotHeld,
+    "DrugProvenanceWordsMismatch": DrugProvenanceWordsMismatch,
     "DrugProvenanceZeroAddress": DrugProvenanceZeroAddress,
     "DrugProvenanceZeroValue": DrugProvenanceZeroValue,
     "ERC20InsufficientAllowance": ERC20InsufficientAllowance,

@@ -186,7 +186,7 @@ holdings = _table(
         ("parent", T),
         ("custodian", T),
         ("units", N),
-        ("root", T),
+        ("root", T),  # a shipment's commitment as dispatched; a commissioning's serials root
     ],
     ["holding"],
     ["lot_key"],
@@ -203,6 +203,9 @@ shipments = _table(
         ("owner", T),
         ("transfers_ownership", T),
         ("units", N),
+        # Named when holdings were Merkle roots; since holdings are committed position sets they
+        # hold ShipmentDispatched's `commitment` (the shipment's) and `parentCommitment` (the
+        # parent's afterwards). The names stayed so schema version 2 needs no migration.
         ("root", T),
         ("remainder_root", T),
         ("reason_hash", T),
@@ -531,8 +534,8 @@ PROJECTIONS: dict[tuple[str, str], tuple[Projection, ...]] = {
             receiver="receiver",
             transfers_ownership="transfersOwnership",
             units="units",
-            root="root",
-            remainder_root="remainderRoot",
+            root="commitment",
+            remainder_root="parentCommitment",
             **_LOT_COMMON,
         ),
         _p(
@@ -543,7 +546,7 @@ PROJECTIONS: dict[tuple[str, str], tuple[Projection, ...]] = {
             parent="parent",
             custodian="receiver",
             units="units",
-            root="root",
+            root="commitment",
         ),
         _p(custody, "dispatched", holding="shipment", actor="sender", **_LOT_COMMON),
     ),

@@ -25,7 +25,7 @@ from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import from_unix
 from hygeia.core.values import bytes32, checksum_address
 from hygeia.provenance import gs1
-from hygeia.provenance.merkle import MultiProof
+from hygeia.provenance.merkle import Word
 
 WORD = 32
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -39,9 +39,10 @@ class Standing:
 
     holding: bytes
     proof: tuple[bytes, ...] = ()
+    position: int = 0  # for a unit, its position in the lot
 
-    def as_args(self) -> tuple[bytes, list[bytes]]:
-        return (bytes32(self.holding, "standing holding id"), list(self.proof))
+    def as_args(self) -> tuple[bytes, int, list[bytes]]:
+        return (bytes32(self.holding, "standing holding id"), self.position, list(self.proof))
 
 
 NO_STANDING = Standing(bytes(WORD))
@@ -78,12 +79,13 @@ class Lot:
 
 @dataclass(frozen=True)
 class Holding:
-    root: bytes
+    commitment: bytes  # of its words (hygeia.provenance.merkle); zero when empty
     lot_key: bytes
     custodian: str
     state: HoldingState
     transfers_ownership: bool
     excursion: bool
+    complement: bool  # its words are the positions gone from the whole lot (else those held)
     units: int
     owner: str
     receiver: str
@@ -172,18 +174,18 @@ class DrugProvenanceClient(ContractClient):
     def ship(
         self,
         holding: bytes,
-        units: list[bytes],
-        multiproof: MultiProof | None,
+        held: list[Word],
+        taken: list[Word],
         receiver: str,
         transfers_ownership: bool,
         epcis_hash: bytes,
         cid: bytes,
     ) -> Receipt:
-        """Ship `units` (unit ids in the multiproof's leaf order) of `holding`; none: all of it."""
-        proof, flags = ([], []) if multiproof is None else (multiproof.proof, multiproof.flags)
+        """Ship the positions of `taken` (words) out of `holding`, whose words are `held`; no
+        taken words: all of it."""
         fn = self.contract.functions.ship(
             bytes32(holding, "holding id"),
-            (units, proof, flags),
+            (list(held), list(taken)),
             checksum_address(receiver),
             transfers_ownership,
             *_anchored(epcis_hash, cid),
@@ -207,23 +209,41 @@ class DrugProvenanceClient(ContractClient):
 
     # ------------------------------------------------------------ decommissioning
     def dispense(
-        self, holding: bytes, serial: bytes, proof: list[bytes], epcis_hash: bytes, cid: bytes
+        self,
+        holding: bytes,
+        serial: bytes,
+        position: int,
+        proof: list[bytes],
+        held: list[Word],
+        epcis_hash: bytes,
+        cid: bytes,
     ) -> Receipt:
+        """The unit at `position` (its `proof` in the lot's tree) of `holding`, whose words are
+        `held`."""
         fn = self.contract.functions.dispense(
             bytes32(holding, "holding id"),
             bytes32(serial, "serial digest"),
-            proof,
+            (position, proof, list(held)),
             *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
     def destroy(
-        self, holding: bytes, serial: bytes, proof: list[bytes], epcis_hash: bytes, cid: bytes
+        self,
+        holding: bytes,
+        serial: bytes,
+        position: int,
+        proof: list[bytes],
+        held: list[Word],
+        epcis_hash: bytes,
+        cid: bytes,
     ) -> Receipt:
+        """The unit at `position` (its `proof` in the lot's tree) of `holding`, whose words are
+        `held`."""
         fn = self.contract.functions.destroy(
             bytes32(holding, "holding id"),
             bytes32(serial, "serial digest"),
-            proof,
+            (position, proof, list(held)),
             *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
@@ -336,7 +356,13 @@ class DrugProvenanceClient(ContractClient):
 
     # ------------------------------------------------------------ views
     def verify(
-        self, gtin: int, serial: bytes, lot: bytes, expiry: date, proof: list[bytes]
+        self,
+        gtin: int,
+        serial: bytes,
+        lot: bytes,
+        expiry: date,
+        position: int,
+        proof: list[bytes],
     ) -> VerificationStatus:
         answer = self._call(
             self.contract.functions.verify(
@@ -344,6 +370,7 @@ class DrugProvenanceClient(ContractClient):
                 bytes32(serial, "serial digest"),
                 bytes32(lot, "lot digest"),
                 gs1.expiry_number(expiry),
+                position,
                 proof,
             )
         )
@@ -372,14 +399,26 @@ class DrugProvenanceClient(ContractClient):
 
     def holding_of(self, holding: bytes) -> Holding:
         raw: Any = self._call(self.contract.functions.holdingOf(bytes32(holding, "holding id")))
-        root, lot_key, custodian, state, sale, excursion, units, owner, receiver = raw
+        (
+            commitment,
+            lot_key,
+            custodian,
+            state,
+            sale,
+            excursion,
+            complement,
+            units,
+            owner,
+            receiver,
+        ) = raw
         return Holding(
-            bytes(root),
+            bytes(commitment),
             bytes(lot_key),
             custodian,
             HoldingState(state),
             bool(sale),
             bool(excursion),
+            bool(complement),
             int(units),
             owner,
             receiver,

@@ -3,9 +3,10 @@ and holding ids.
 
 Lot (AI 10) and serial (AI 21) numbers never go on-chain as text: the contract sees keccak256
 of their UTF-8 bytes. A lot is named by ``keccak256(abi.encode(uint64 gtin, bytes32 lot))`` and
-a unit by ``keccak256(abi.encode(uint64 gtin, bytes32 serial))``; the Merkle leaf of a unit is
-``keccak256(unit_id)``, OpenZeppelin's StandardMerkleTree leaf of ``[gtin, serial]`` with types
-``["uint64", "bytes32"]``. The holding a commissioning or a shipment makes is named by
+a unit by ``keccak256(abi.encode(uint64 gtin, bytes32 serial))``; the Merkle leaf of a unit at
+position k of its lot (its place in the commissioning document) is OpenZeppelin's
+StandardMerkleTree leaf of ``[unit_id, k]`` with types ``["bytes32", "uint32"]``. The holding
+a commissioning or a shipment makes is named by
 ``keccak256(abi.encode(address creator, bytes32 epcis_hash))``: scoped to the account that made
 it, so nobody can take a pending transaction's holding id first.
 """
@@ -43,14 +44,20 @@ def unit_id(gtin: int, serial: bytes) -> bytes:
     return keccak(_encode(gtin, serial))
 
 
-def leaf(unit: bytes) -> bytes:
-    """The Merkle leaf of a unit id: keccak256(unit id), the second hash of OpenZeppelin's leaf."""
-    return keccak(unit)
+def position_leaf(unit: bytes, position: int) -> bytes:
+    """The lot tree's leaf of unit id `unit` at `position`: OpenZeppelin's StandardMerkleTree
+    leaf of ``[unit, position]`` with types ``["bytes32", "uint32"]``,
+    keccak256(keccak256(abi.encode(unit, position)))."""
+    if len(unit) != WORD:
+        raise InvalidInputError(f"expected a 32-byte unit id, got {len(unit)} bytes")
+    if not 0 <= position < 2**32:
+        raise InvalidInputError(f"a position is a uint32, got {position}")
+    return keccak(keccak(unit + position.to_bytes(WORD, "big")))
 
 
-def unit_leaf(gtin: int, serial: str) -> bytes:
-    """The leaf of serial number `serial` (text) of product `gtin`."""
-    return leaf(unit_id(gtin, digest(serial)))
+def unit_leaf(gtin: int, serial: str, position: int) -> bytes:
+    """The leaf of serial number `serial` (text) of product `gtin` at `position` in its lot."""
+    return position_leaf(unit_id(gtin, digest(serial)), position)
 
 
 def holding_id(creator: str, epcis_hash: bytes) -> bytes:

@@ -1,39 +1,34 @@
-"""Merkle trees of lots and holdings, with proofs for OpenZeppelin's MerkleProof.
+"""Merkle trees of lots, with proofs for OpenZeppelin's MerkleProof, and the words of holdings.
 
 A lot's tree is laid out exactly as OpenZeppelin's StandardMerkleTree lays it out: leaves sorted
-ascending, stored from the end of a heap-ordered array, parents hashed as sorted pairs. A
-holding (the units of a lot one party holds) has the same shape pruned to its units, as
-contracts/libraries/CustodyTree.sol keeps it: a subtree holding none of them is zero and a node
-with one empty child is its other child. So a holding's tree is rebuilt from the set of units it
-holds, whatever shipments made it, and its proofs fold with `pruned_pair`.
+ascending, stored from the end of a heap-ordered array, parents hashed as sorted pairs. Its
+leaves are (unit id, position): a unit's position is its place in the commissioning document,
+so a proof ties a serial to the position a holding holds it at.
+
+A holding is a set of positions of its lot, kept on-chain as a commitment to its *words*: the
+256-position words in which it differs from its base (the whole lot for a `complement`
+holding, nothing for the others), ascending, none zero (contracts/DrugProvenance.sol).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 
+from eth_abi.abi import encode
 from eth_hash.auto import keccak
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.provenance import ids
 
 ZERO = bytes(32)
+WORD_BITS = 256
 Progress = Callable[[int], None]
-Pair = Callable[[bytes, bytes], bytes]
+Word = tuple[int, int]  # (index, bits): positions 256 index + b for each set bit b
 
 
 def hash_pair(a: bytes, b: bytes) -> bytes:
     """OpenZeppelin's commutative keccak256 of two nodes."""
     return keccak(a + b) if a < b else keccak(b + a)
-
-
-def pruned_pair(a: bytes, b: bytes) -> bytes:
-    """A node of a pruned tree: the other child when one is empty, else the sorted-pair hash."""
-    if b == ZERO:
-        return a
-    if a == ZERO:
-        return b
-    return hash_pair(a, b)
 
 
 def _parent(i: int) -> int:
@@ -44,19 +39,63 @@ def _sibling(i: int) -> int:
     return i - 1 if i % 2 == 0 else i + 1
 
 
-@dataclass(frozen=True)
-class MultiProof:
-    """What `ship` takes: the leaves in the order the proof consumes them, and the proof."""
+def words(positions: Iterable[int]) -> list[Word]:
+    """The words of a set of positions: ascending indexes, none zero."""
+    found: dict[int, int] = {}
+    for position in positions:
+        if position < 0:
+            raise InvalidInputError(f"a position is not negative, got {position}")
+        index, bit = divmod(position, WORD_BITS)
+        found[index] = found.get(index, 0) | (1 << bit)
+    return sorted(found.items())
 
-    leaves: list[bytes]
-    proof: list[bytes]
-    flags: list[bool]
+
+def positions(listed: Sequence[Word]) -> set[int]:
+    """The positions of `listed` words."""
+    return {
+        index * WORD_BITS + bit
+        for index, bits in listed
+        for bit in range(WORD_BITS)
+        if bits >> bit & 1
+    }
+
+
+def commitment(listed: Sequence[Word]) -> bytes:
+    """What a holding commits to its words as: keccak256(abi.encode(Word[])), as the contract."""
+    return keccak(encode(["(uint256,uint256)[]"], [list(listed)]))
+
+
+def holding_words(held: Iterable[int], quantity: int, *, complement: bool) -> list[Word]:
+    """The words of a holding of positions `held` in a lot of `quantity` units: the positions
+    gone from the whole lot for a complement holding, else those held."""
+    chosen = set(held)
+    return words(p for p in range(quantity) if p not in chosen) if complement else words(chosen)
+
+
+def holding_commitment(held: Iterable[int], quantity: int, *, complement: bool) -> bytes:
+    """The on-chain commitment of a holding of positions `held`: zero when it holds none."""
+    chosen = set(held)
+    if not chosen:
+        return ZERO
+    return commitment(holding_words(chosen, quantity, complement=complement))
 
 
 class LotTree:
     """The commissioning tree of one lot, over its units' leaves."""
 
+    @classmethod
+    def of_units(cls, units: Iterable[bytes], *, progress: Progress | None = None) -> LotTree:
+        """The tree of a lot whose unit ids are `units`, in the commissioning document's order
+        (unit k at position k)."""
+        listed = list(units)
+        tree = cls((ids.position_leaf(u, k) for k, u in enumerate(listed)), progress=progress)
+        tree.positions = {u: k for k, u in enumerate(listed)}
+        if len(tree.positions) != len(listed):
+            raise InvalidInputError("a unit listed twice: a serial listed twice")
+        return tree
+
     def __init__(self, leaves: Iterable[bytes], *, progress: Progress | None = None) -> None:
+        self.positions: dict[bytes, int] = {}  # unit id -> position, for a tree of_units
         ordered = sorted(leaves)
         if not ordered:
             raise InvalidInputError("a lot has at least one unit")
@@ -70,7 +109,7 @@ class LotTree:
         nodes = [ZERO] * (2 * size - 1)
         for value, index in self._index.items():
             nodes[index] = value
-        self._nodes = _hash_up(nodes, size, hash_pair, progress)
+        self._nodes = _hash_up(nodes, size, progress)
 
     @property
     def root(self) -> bytes:
@@ -93,53 +132,25 @@ class LotTree:
         """The proof of `leaf` against the lot's root (what `verify` takes)."""
         return _proof(self._nodes, self.index_of(leaf))
 
-    def holding(self, held: Collection[bytes], *, progress: Progress | None = None) -> HoldingTree:
-        """The tree of a holding of the units whose leaves are `held`."""
-        return HoldingTree(self, held, progress=progress)
+    def position_of(self, unit: bytes) -> int:
+        """The position of unit id `unit` in the lot (a tree made of_units)."""
+        try:
+            return self.positions[unit]
+        except KeyError:
+            raise InvalidInputError(f"unit 0x{unit.hex()} is not in this lot") from None
+
+    def has_unit(self, unit: bytes) -> bool:
+        return unit in self.positions
+
+    def unit_proof(self, unit: bytes) -> tuple[int, list[bytes]]:
+        """A unit's position and the proof of its leaf (what verify, dispense and standing take)."""
+        position = self.position_of(unit)
+        return position, self.proof(ids.position_leaf(unit, position))
 
 
-class HoldingTree:
-    """A lot's tree pruned to the units one holding holds."""
-
-    def __init__(
-        self, lot: LotTree, held: Collection[bytes], *, progress: Progress | None = None
-    ) -> None:
-        self.lot = lot
-        self.held = frozenset(held)
-        nodes = [ZERO] * (2 * lot.size - 1)
-        for value in self.held:
-            nodes[lot.index_of(value)] = value
-        self._nodes = _hash_up(nodes, lot.size, pruned_pair, progress)
-
-    @property
-    def root(self) -> bytes:
-        return self._nodes[0]
-
-    def proof(self, leaf: bytes) -> list[bytes]:
-        """The proof of a held unit's leaf against the holding's root (what `dispense` takes)."""
-        if leaf not in self.held:
-            raise InvalidInputError(f"leaf 0x{leaf.hex()} is not in this holding")
-        return _proof(self._nodes, self.lot.index_of(leaf))
-
-    def multiproof(self, leaves: Iterable[bytes]) -> MultiProof:
-        """OpenZeppelin's multiproof of `leaves` against the holding's root."""
-        chosen = set(leaves)
-        missing = chosen - self.held
-        if missing:
-            raise InvalidInputError(f"{len(missing)} of the units are not in this holding")
-        indices = sorted((self.lot.index_of(v) for v in chosen), reverse=True)
-        if not indices:
-            raise InvalidInputError("choose at least one unit (or ship the whole holding)")
-        return _multiproof(self._nodes, indices)
-
-    def without(self, leaves: Iterable[bytes]) -> HoldingTree:
-        """This holding after `leaves` left it."""
-        return HoldingTree(self.lot, self.held - set(leaves))
-
-
-def _hash_up(nodes: list[bytes], size: int, pair: Pair, progress: Progress | None) -> list[bytes]:
+def _hash_up(nodes: list[bytes], size: int, progress: Progress | None) -> list[bytes]:
     for i in range(size - 2, -1, -1):
-        nodes[i] = pair(nodes[2 * i + 1], nodes[2 * i + 2])
+        nodes[i] = hash_pair(nodes[2 * i + 1], nodes[2 * i + 2])
         if progress is not None and i % 4096 == 0:
             progress(size - 1 - i)
     return nodes
@@ -153,56 +164,9 @@ def _proof(nodes: Sequence[bytes], index: int) -> list[bytes]:
     return proof
 
 
-def _multiproof(nodes: Sequence[bytes], indices: list[int]) -> MultiProof:
-    """OpenZeppelin merkle-tree's getMultiProof: `indices` sorted descending."""
-    stack = list(indices)
-    proof: list[bytes] = []
-    flags: list[bool] = []
-    position = 0
-    while position < len(stack) and stack[position] > 0:
-        j = stack[position]
-        position += 1
-        sibling = _sibling(j)
-        if position < len(stack) and stack[position] == sibling:
-            flags.append(True)
-            position += 1
-        else:
-            flags.append(False)
-            proof.append(nodes[sibling])
-        stack.append(_parent(j))
-    return MultiProof([nodes[i] for i in indices], proof, flags)
-
-
-def process_proof(proof: Sequence[bytes], leaf: bytes, pair: Pair = hash_pair) -> bytes:
-    """The root a proof computes for `leaf`: OpenZeppelin's processProof, or with
-    `pair=pruned_pair` what the contract computes in a holding."""
+def process_proof(proof: Sequence[bytes], leaf: bytes) -> bytes:
+    """The root a proof computes for `leaf`: OpenZeppelin's processProof."""
     node = leaf
     for sibling in proof:
-        node = pair(node, sibling)
+        node = hash_pair(node, sibling)
     return node
-
-
-def process_multiproof(multiproof: MultiProof, pair: Pair = hash_pair) -> bytes:
-    """The root a multiproof computes: OpenZeppelin's processMultiProof, or with
-    `pair=pruned_pair` what the contract computes in a holding."""
-    leaves, proof, flags = multiproof.leaves, multiproof.proof, multiproof.flags
-    if len(leaves) + len(proof) != len(flags) + 1:
-        raise InvalidInputError("invalid multiproof: counts do not add up")
-    queue = list(leaves)
-    hashes: list[bytes] = []
-    proof_iter = iter(proof)
-    position = 0
-    for flag in flags:
-        a = queue[position]
-        position += 1
-        if flag:
-            b = queue[position]
-            position += 1
-        else:
-            b = next(proof_iter)
-        node = pair(a, b)
-        hashes.append(node)
-        queue.append(node)
-    if flags:
-        return hashes[-1]
-    return leaves[0] if leaves else proof[0]

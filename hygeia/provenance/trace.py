@@ -26,7 +26,14 @@ from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import DrugProvenanceClient
-from hygeia.provenance.merkle import LotTree
+from hygeia.provenance.merkle import (
+    LotTree,
+    Word,
+    commitment,
+    holding_commitment,
+    holding_words,
+    words,
+)
 
 # Events that concern a lot, each with its lot key as an indexed argument.
 _LOT_EVENTS = (
@@ -122,6 +129,7 @@ class HoldingView:
     receiver: str | None = None
     excursion: bool = False
     sale: bool = False
+    complement: bool = False  # its words are the positions gone from the whole lot
     history: set[str] = field(default_factory=set)  # every serial that was ever in it
 
 
@@ -136,6 +144,7 @@ class LotCustody:
     company_prefix_length: int
     tree: LotTree
     serial_of_unit: dict[bytes, str]
+    quantity: int = 0  # as the lot's record declares it
     holdings: dict[bytes, HoldingView] = field(default_factory=dict)
     events: list[ChainEvent] = field(default_factory=list)
     recalled: bool = False
@@ -180,11 +189,29 @@ class LotCustody:
                 return holding
         return None
 
-    def leaf(self, serial: str) -> bytes:
-        return ids.unit_leaf(self.gtin, serial)
+    def unit(self, serial: str) -> bytes:
+        return ids.unit_id(self.gtin, ids.digest(serial))
 
-    def held_leaves(self, holding: bytes) -> set[bytes]:
-        return {self.leaf(s) for s in self.holdings[holding].serials}
+    def position_of(self, serial: str) -> int:
+        """The position of `serial` in the lot: its place in the commissioning document."""
+        return self.tree.position_of(self.unit(serial))
+
+    def positions_of(self, serials: Iterable[str]) -> set[int]:
+        return {self.position_of(s) for s in serials}
+
+    def words(self, holding: bytes) -> list[Word]:
+        """The words holding `holding` commits to on-chain (see hygeia.provenance.merkle)."""
+        view = self.holdings[holding]
+        return holding_words(
+            self.positions_of(view.serials), self.quantity, complement=view.complement
+        )
+
+    def commitment(self, holding: bytes) -> bytes:
+        """The commitment the chain should hold for `holding`, from the units the events give it."""
+        view = self.holdings[holding]
+        return holding_commitment(
+            self.positions_of(view.serials), self.quantity, complement=view.complement
+        )
 
     def unit_events(self, serial: str) -> list[ChainEvent]:
         """The events of this lot that concern unit `serial`."""
@@ -452,7 +479,9 @@ class TraceReader:
         if not lot_number or ids.digest(lot_number) != bytes(chain_event.args["lot"]):
             raise IntegrityError("the commissioning document names another lot")
         serials = self._serials(event)
-        tree = LotTree((ids.unit_leaf(gtin, s) for s in serials), progress=progress)
+        tree = LotTree.of_units(
+            (ids.unit_id(gtin, ids.digest(s)) for s in serials), progress=progress
+        )
         if tree.root != record.serials_root:
             raise IntegrityError(f"the serial list of lot {lot_number!r} does not rebuild its root")
         return lot_number, serials, tree
@@ -462,14 +491,16 @@ class TraceReader:
     ) -> LotCustody:
         lot_number, serials, tree = self.commissioned(gtin, lot_key, progress=progress)
         serial_of_unit = {ids.unit_id(gtin, ids.digest(s)): s for s in serials}
+        record = self.client.lot_of(lot_key)
         custody = LotCustody(
             gtin,
             lot_number,
-            self.client.lot_of(lot_key).expiry,
+            record.expiry,
             lot_key,
             self.client.product_of(gtin).company_prefix_length,
             tree,
             serial_of_unit,
+            record.quantity,
         )
         custody.events = self.lot_events(gtin, lot_key, serial_of_unit)
         for chain in custody.events:
@@ -487,7 +518,7 @@ class TraceReader:
                 args["manufacturer"],
                 HoldingState.HELD,
                 set(custody.serial_of_unit.values()),
-            )
+            ).complement = True
         elif event.name == "ShipmentDispatched":
             parent = holdings[bytes(args["parent"])]
             *packing, doc_event = self.document(event)["epcisBody"]["eventList"]
@@ -505,10 +536,23 @@ class TraceReader:
             moving = set(listed) or set(parent.serials)
             if not moving <= parent.serials:
                 raise IntegrityError(f"shipment {event.cid} lists units its sender did not hold")
-            root = custody.tree.holding({custody.leaf(s) for s in moving}).root
-            if root != bytes(args["root"]):
-                raise IntegrityError(f"the units of shipment {event.cid} do not rebuild its root")
+            # A whole holding moves its commitment (and base) as is; a subset commits its words.
+            whole = not listed
+            shipped = (
+                custody.commitment(parent.id)
+                if whole
+                else commitment(words(custody.positions_of(moving)))
+            )
+            complement = parent.complement and whole
             parent.serials -= moving
+            if whole:
+                parent.complement = False
+            if shipped != bytes(args["commitment"]) or custody.commitment(parent.id) != bytes(
+                args["parentCommitment"]
+            ):
+                raise IntegrityError(
+                    f"the units of shipment {event.cid} do not match its commitments on-chain"
+                )
             view = self._add(
                 custody,
                 event.holding,
@@ -520,6 +564,7 @@ class TraceReader:
             )
             view.receiver = args["receiver"]
             view.sale = bool(args["transfersOwnership"])
+            view.complement = complement
         elif event.name == "ShipmentReceived":
             view = holdings[bytes(args["shipment"])]
             view.custodian, view.owner, view.state, view.receiver = (

@@ -47,7 +47,7 @@ from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Lot, Standing
 from hygeia.provenance.index import SerialIndex
-from hygeia.provenance.merkle import LotTree, Progress
+from hygeia.provenance.merkle import LotTree, Progress, Word, words
 from hygeia.provenance.trace import ChainEvent, HoldingView, LotCustody, TraceReader
 
 CENTI = 100  # the contract keeps temperatures in hundredths of a degree Celsius
@@ -367,7 +367,9 @@ class ProvenanceFlow:
             gs1.check_ai_text(serial, "serial")
         prefix = self._prefix(gtin)
         self._refuse_duplicate_serials(gtin, serials)
-        tree = LotTree((ids.unit_leaf(gtin, s) for s in serials), progress=progress)
+        tree = LotTree.of_units(
+            (ids.unit_id(gtin, ids.digest(s)) for s in serials), progress=progress
+        )
         event = self._event(
             action="ADD",
             biz_step="commissioning",
@@ -516,21 +518,25 @@ class ProvenanceFlow:
                 (epcis.POSSESSING_PARTY, receiver),
             ],
         )
-        if serials is None:
-            unit_ids: list[bytes] = []
-            multiproof = None
-        else:
-            held = custody.tree.holding(custody.held_leaves(holding))
-            multiproof = held.multiproof(custody.leaf(s) for s in moving)
-            unit_of_leaf = {ids.leaf(u): u for u in custody.serial_of_unit}
-            unit_ids = [unit_of_leaf[leaf] for leaf in multiproof.leaves]
+        # A whole holding moves as it is; a subset names its positions by word, beside the
+        # holding's words, which the chain checks against the holding's commitment.
+        held: list[Word] = [] if serials is None else self._words(custody, holding)
+        taken = [] if serials is None else words(custody.positions_of(moving))
         return self._anchor(
             event,
-            lambda h, c: self.client.ship(holding, unit_ids, multiproof, to, sale, h, c),
+            lambda h, c: self.client.ship(holding, held, taken, to, sale, h, c),
             gtin=custody.gtin,
             makes_holding=True,
             packing=packing,
         )
+
+    def _words(self, custody: LotCustody, holding: bytes) -> list[Word]:
+        """The words of `holding`, checked against its commitment on-chain."""
+        if custody.commitment(holding) != self.client.holding_of(holding).commitment:
+            raise IntegrityError(
+                f"the units of holding 0x{holding.hex()} do not match its commitment on-chain"
+            )
+        return custody.words(holding)
 
     def _sscc(self, sscc: str) -> str:
         """The EPC URI of `sscc`, a case or pallet this signer packs: under its own company
@@ -651,12 +657,11 @@ class ProvenanceFlow:
         a dispense only for a unit that is dispensed; a refused one is recorded as inspected
         and found non-conformant, never as dispensed."""
         custody, view = self._holding(holding)
-        held = custody.tree.holding(custody.held_leaves(holding))
-        if held.root != self.client.holding_of(holding).root:
-            raise IntegrityError(f"the units of holding 0x{holding.hex()} do not rebuild its root")
+        held = self._words(custody, holding)
         unit = self.client.unit_of(custody.gtin, ids.digest(serial))
         dispensing = serial in view.serials and unit.state is UnitState.ACTIVE
-        proof = held.proof(custody.leaf(serial)) if dispensing else []
+        in_lot = custody.tree.has_unit(custody.unit(serial))
+        position, proof = custody.tree.unit_proof(custody.unit(serial)) if in_lot else (0, [])
         epc = gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, serial)
         if dispensing:
             event = self._event(
@@ -666,7 +671,9 @@ class ProvenanceFlow:
             event = self._suspect_event(epcs=[epc])
         anchored = self._anchor(
             event,
-            lambda h, c: self.client.dispense(holding, ids.digest(serial), proof, h, c),
+            lambda h, c: self.client.dispense(
+                holding, ids.digest(serial), position, proof, held, h, c
+            ),
             gtin=custody.gtin,
         )
         # The receipt holds the dispense's own event or the alert; other events are not alerts.
@@ -700,11 +707,13 @@ class ProvenanceFlow:
         It costs what its question costs: the claimed lot's serial list is read (for the unit's
         proof), and other lots of the GTIN are searched only when the claimed lot does not have
         the serial, through the serial index (each lot read once, ever, then indexed) when the
-        flow has one. A document missing from the store never turns the chain's answer into an
-        error: the answer names it in `unchecked` (and the claimed lot's own recall or
-        quarantine in `additional_info`)."""
+        flow has one. The chain answers about the printed lot only (its cost does not grow with
+        the product's lots): a serial found in another lot is proven on-chain against that lot
+        and answered MISMATCH here. A document missing from the store never turns the chain's
+        answer into an error: the answer names it in `unchecked` (and the claimed lot's own
+        recall or quarantine in `additional_info`)."""
         serial_digest, lot_digest = ids.digest(serial), ids.digest(lot)
-        leaf = ids.unit_leaf(gtin, serial)
+        unit_id = ids.unit_id(gtin, serial_digest)
         keys = self.client.lots_of(gtin) if self.client.product_of(gtin).registered else []
         claimed = ids.lot_key(gtin, lot_digest)
         lots: dict[bytes, Lot] = {}  # each lot record read once per verification
@@ -715,16 +724,27 @@ class ProvenanceFlow:
             return lots[key]
 
         unchecked: list[str] = []
-        proof: list[bytes] = []
+        position, proof = 0, list[bytes]()
         found = None
         for key in ([claimed] if claimed in keys else []) + [
             k for k in reversed(keys) if k != claimed
         ]:
-            tree = self._search(gtin, key, lot_of(key).serials_root, leaf, unchecked)
+            tree = self._search(gtin, key, lot_of(key).serials_root, unit_id, unchecked)
             if tree is not None:
-                proof, found = tree.proof(leaf), key
+                (position, proof), found = tree.unit_proof(unit_id), key
                 break
-        status = self.client.verify(gtin, serial_digest, lot_digest, expiry, proof)
+        if found is None or found == claimed:
+            status = self.client.verify(gtin, serial_digest, lot_digest, expiry, position, proof)
+        else:
+            # Printed with another lot than its own: proven in the lot it is in, a mismatch.
+            there = self.client.verify(
+                gtin, serial_digest, self._lot_digest(found), lot_of(found).expiry, position, proof
+            )
+            status = (
+                VerificationStatus.UNKNOWN
+                if there is VerificationStatus.UNKNOWN
+                else (VerificationStatus.MISMATCH)
+            )
         moment = self._clock() if at is None else times.instant(at, "at")
         if at is not None and found is not None:
             status = self._status_at(gtin, found, ids.unit_id(gtin, serial_digest), status, moment)
@@ -746,23 +766,27 @@ class ProvenanceFlow:
             tuple(unchecked),
         )
 
+    def _lot_digest(self, lot_key: bytes) -> bytes:
+        """The lot digest a commissioned lot was commissioned with (its LotCommissioned event)."""
+        return bytes(self.reader.events("LotCommissioned", {"lotKey": lot_key})[0].args["lot"])
+
     def _search(
-        self, gtin: int, lot_key: bytes, root: bytes, leaf: bytes, unchecked: list[str]
+        self, gtin: int, lot_key: bytes, root: bytes, unit: bytes, unchecked: list[str]
     ) -> LotTree | None:
-        """The tree of the lot (whose serials' Merkle root is `root`) if the lot has `leaf`;
-        None if not, or if its serial list is not on the store (noted in `unchecked`)."""
+        """The tree of the lot (whose serials' Merkle root is `root`) if the lot has unit id
+        `unit`; None if not, or if its serial list is not on the store (noted in `unchecked`)."""
         try:
             if lot_key in self._trees:
                 tree = self._trees[lot_key]
-                return tree if leaf in tree else None
+                return tree if tree.has_unit(unit) else None
             if self.index is not None:
                 if not self.index.has(root):
                     self.index.add(self._tree(gtin, lot_key))
-                if not self.index.contains(root, leaf):
+                if self.index.position(root, unit) is None:
                     return None
                 return self._tree_from_index(lot_key, root)
             tree = self._tree(gtin, lot_key)
-            return tree if leaf in tree else None
+            return tree if tree.has_unit(unit) else None
         except ContentNotFoundError as exc:
             unchecked.append(f"the serial list of lot 0x{lot_key.hex()}: {exc}")
             return None
@@ -927,11 +951,12 @@ class ProvenanceFlow:
             held = self._my_holdings(gtin, ids.lot_key(gtin, ids.digest(lot)))
             return Standing(next(iter(held.values()))) if held else NO_STANDING
         assert serial is not None
-        leaf = ids.unit_leaf(gtin, serial)
+        unit = ids.unit_id(gtin, ids.digest(serial))
         for lot_key, holding in self._my_holdings(gtin).items():
             tree = self._tree(gtin, lot_key)
-            if leaf in tree:
-                return Standing(holding, tuple(tree.proof(leaf)))
+            if tree.has_unit(unit):
+                position, proof = tree.unit_proof(unit)
+                return Standing(holding, tuple(proof), position)
         return NO_STANDING
 
     def _my_holdings(self, gtin: int, lot_key: bytes | None = None) -> dict[bytes, bytes]:
@@ -1000,10 +1025,10 @@ class ProvenanceFlow:
         assert serial is not None
         # A unit is (GTIN, serial): a serial commissioned in several lots is one unit on-chain,
         # so every lot that lists it is part of its chain of custody.
-        leaf = ids.unit_leaf(gtin, serial)
+        unit = ids.unit_id(gtin, ids.digest(serial))
         parties: set[str] = set()
         for key in self.client.lots_of(gtin):
-            if leaf in self._tree(gtin, key):
+            if self._tree(gtin, key).has_unit(unit):
                 parties |= self.reader.lot_by_key(gtin, key).chain_of_custody(serial)
         return anchored, parties
 

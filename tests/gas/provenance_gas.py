@@ -29,7 +29,7 @@ from hygeia.deploy import deploy_suite
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance import ids
 from hygeia.provenance.client import DrugProvenanceClient
-from hygeia.provenance.merkle import LotTree
+from hygeia.provenance.merkle import LotTree, Word, words
 from tests.gas import gas_used
 
 TX, NEW_SLOT, UPDATE, REFUND = 21_000, 22_100, 5_000, 4_800
@@ -40,16 +40,15 @@ GTIN, PREFIX, LOW, HIGH = 614141000418, 7, 200, 2500
 NAME = keccak(text="Amoxicillin 500 mg capsules")
 LOT, EXPIRY = ids.digest("LOT-GAS"), 301231  # YYMMDD, as the contract takes it
 SERIALS = tuple(f"G{i:04d}" for i in range(8))
-TREE = LotTree(ids.unit_leaf(GTIN, s) for s in SERIALS)
-UNIT_OF_LEAF = {ids.unit_leaf(GTIN, s): ids.unit_id(GTIN, ids.digest(s)) for s in SERIALS}
+TREE = LotTree.of_units(ids.unit_id(GTIN, ids.digest(s)) for s in SERIALS)
 # A second lot, large enough to show how a subset shipment's gas grows with the units listed.
 BIG_LOT, BIG_SIZE = ids.digest("LOT-GAS-BIG"), 1024
 BIG_SERIALS = tuple(f"B{i:04d}" for i in range(BIG_SIZE))
-BIG_TREE = LotTree(ids.unit_leaf(GTIN, s) for s in BIG_SERIALS)
+BIG_TREE = LotTree.of_units(ids.unit_id(GTIN, ids.digest(s)) for s in BIG_SERIALS)
 MAKER_GLN, MAKER_SITE = 614141000012, 614141000029  # GLN-13s 0614141000012 and 0614141000029
 CID = bytes.fromhex("01551220") + keccak(text="an EPCIS document")  # binary CIDv1, 36 bytes
 REASON = keccak(text="gas measurement")
-NO_STANDING: tuple[bytes, list[bytes]] = (bytes(32), [])  # the manufacturer needs none
+NO_STANDING: tuple[bytes, int, list[bytes]] = (bytes(32), 0, [])  # the manufacturer needs none
 DEV = {
     "regulator": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     "manufacturer": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
@@ -67,8 +66,15 @@ def holding(creator: str, label: str) -> bytes:
     return ids.holding_id(DEV[creator], epcis_hash(label))
 
 
-def _held(serials: tuple[str, ...]) -> Any:
-    return TREE.holding({ids.unit_leaf(GTIN, s) for s in serials})
+def _unit(serial: str) -> tuple[int, list[bytes]]:
+    """A unit of the small lot: its position and its proof in the lot's tree."""
+    return TREE.unit_proof(ids.unit_id(GTIN, ids.digest(serial)))
+
+
+def _held_unit(serial: str, held: list[Word]) -> tuple[int, list[bytes], list[Word]]:
+    """What dispense and destroy take: the unit's position and proof, the holding's words."""
+    position, proof = _unit(serial)
+    return (position, proof, held)
 
 
 # ------------------------------------------------------------------------------ the calls
@@ -81,9 +87,8 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
     at_distributor = holding("manufacturer", "to distributor")
     at_pharmacy = holding("distributor", "to pharmacy")
     again = holding("distributor", "again")
-    dispense_proof = _held(SERIALS[:4]).proof(ids.unit_leaf(GTIN, "G0000"))
-    after_dispense = ("G0001", "G0002", "G0003")
-    destroy_proof = _held(after_dispense).proof(ids.unit_leaf(GTIN, "G0003"))
+    # The pharmacy's holding is a subset shipment: its words are the positions it holds.
+    four, after_dispense = words(range(4)), words(range(1, 4))
     return [
         (
             "licenseCompanyPrefix",
@@ -111,7 +116,7 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "ship",
             (
                 stock,
-                ([], [], []),
+                ([], []),
                 DEV["distributor"],
                 True,
                 epcis_hash("to distributor"),
@@ -147,26 +152,32 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "ship(voided shipment, whole)",
             "distributor",
             "ship",
-            (at_pharmacy, ([], [], []), DEV["pharmacy"], True, epcis_hash("again"), CID),
+            (at_pharmacy, ([], []), DEV["pharmacy"], True, epcis_hash("again"), CID),
         ),
         (None, "pharmacy", "receiveShipment", (again, epcis_hash("got it"), CID)),
         (
             "dispense",
             "pharmacy",
             "dispense",
-            (again, ids.digest("G0000"), dispense_proof, epcis_hash("dispense"), CID),
+            (again, ids.digest("G0000"), _held_unit("G0000", four), epcis_hash("dispense"), CID),
         ),
         (
             "dispense(cloned serial flagged)",
             "pharmacy",
             "dispense",
-            (again, ids.digest("G0000"), [], epcis_hash("clone"), CID),
+            (again, ids.digest("G0000"), (0, [], []), epcis_hash("clone"), CID),
         ),
         (
             "destroy",
             "pharmacy",
             "destroy",
-            (again, ids.digest("G0003"), destroy_proof, epcis_hash("destroy"), CID),
+            (
+                again,
+                ids.digest("G0003"),
+                _held_unit("G0003", after_dispense),
+                epcis_hash("destroy"),
+                CID,
+            ),
         ),
         (
             "recordSensorReadings",
@@ -196,7 +207,7 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
                 int(Scope.UNIT),
                 GTIN,
                 ids.digest("G0001"),
-                (again, TREE.proof(ids.unit_leaf(GTIN, "G0001"))),
+                (again, _unit("G0001")[0], _unit("G0001")[1]),
                 REASON,
                 epcis_hash("q unit"),
                 CID,
@@ -206,7 +217,7 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
             "quarantine(lot)",
             "distributor",
             "quarantine",
-            (int(Scope.LOT), GTIN, LOT, (at_distributor, []), REASON, epcis_hash("q lot"), CID),
+            (int(Scope.LOT), GTIN, LOT, (at_distributor, 0, []), REASON, epcis_hash("q lot"), CID),
         ),
         (
             "quarantine(unit, manufacturer)",
@@ -250,15 +261,12 @@ def _calls() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
 
 def _big_subset_shipments() -> list[tuple[str | None, str, str, tuple[Any, ...]]]:
     """Subsets of the 1,024-unit lot shipped from the manufacturer's holding: 32 units spread
-    over the lot (every 32nd serial), then 512 of the units left."""
-    held = set(BIG_SERIALS)
+    over the lot (every 32nd serial), then 512 of the units left. The manufacturer's holding is
+    the commissioned stock: its words are the positions gone from it."""
+    gone: set[int] = set()
     calls: list[tuple[str | None, str, str, tuple[Any, ...]]] = []
-    for count, chosen in ((32, BIG_SERIALS[::32]), (512, BIG_SERIALS[1:1025:2])):
-        tree = BIG_TREE.holding({ids.unit_leaf(GTIN, s) for s in held})
-        multi = tree.multiproof(ids.unit_leaf(GTIN, s) for s in chosen)
-        units = [ids.unit_id(GTIN, ids.digest(s)) for s in chosen]
-        unit_of_leaf = {ids.leaf(u): u for u in units}
-        selection = ([unit_of_leaf[v] for v in multi.leaves], multi.proof, multi.flags)
+    for count, chosen in ((32, range(0, BIG_SIZE, 32)), (512, range(1, BIG_SIZE, 2))):
+        selection = (words(gone), words(chosen))
         calls.append(
             (
                 f"ship({count} of {BIG_SIZE} units)",
@@ -274,13 +282,13 @@ def _big_subset_shipments() -> list[tuple[str | None, str, str, tuple[Any, ...]]
                 ),
             )
         )
-        held -= set(chosen)
+        gone |= set(chosen)
     return calls
 
 
-def _four_selection() -> tuple[list[bytes], list[bytes], list[bool]]:
-    multi = TREE.holding(set(TREE.leaves)).multiproof(ids.unit_leaf(GTIN, s) for s in SERIALS[:4])
-    return [UNIT_OF_LEAF[v] for v in multi.leaves], multi.proof, multi.flags
+def _four_selection() -> tuple[list[Word], list[Word]]:
+    """Positions 0 to 3 out of a whole holding of the commissioned stock (nothing gone)."""
+    return [], words(range(4))
 
 
 def measure(url: str) -> dict[str, int]:
@@ -329,19 +337,22 @@ def receipts(url: str) -> dict[str, Receipt]:
 # ------------------------------------------------------------------------------ the floors
 
 # (new slots, updated slots, slots cleared to zero, event) per operation, from the storage layout:
-# a Product is 2 slots, a Lot 2, a Holding 5 (root, lot key, custodian word, owner, receiver), a
-# Unit 1; commissioning also writes the product's lot-list length and one list element.
+# a Product is 2 slots, a Lot 2, a Holding 2 (commitment, custodian word with its lot number)
+# plus its receiver while in transit and its owner only when the owner is not the custodian (never
+# here), a Unit 1; commissioning also writes the lot count (the first lot: a new slot), the lot
+# number's key, the product's lot-list length and one list element.
 _WRITES: dict[str, tuple[int, int, int, str]] = {
     "licenseCompanyPrefix": (1, 0, 0, "CompanyPrefixLicensed"),
     "registerGln(party)": (2, 0, 0, "GlnRegistered"),  # the GLN's holder, the party's PGLN
     "registerGln(site)": (1, 0, 0, "GlnRegistered"),
     "registerProduct": (2, 0, 0, "ProductRegistered"),
     "commission": (8, 0, 0, "LotCommissioned"),
-    "ship(whole holding)": (5, 2, 1, "ShipmentDispatched"),  # parent root cleared, units zeroed
-    "receiveShipment": (0, 3, 1, "ShipmentReceived"),  # custodian word, owner; receiver cleared
-    "ship(4 of 8 units)": (5, 2, 0, "ShipmentDispatched"),
+    # The parent's commitment cleared and its custodian word (units) zeroed.
+    "ship(whole holding)": (3, 2, 1, "ShipmentDispatched"),
+    "receiveShipment": (0, 1, 1, "ShipmentReceived"),  # custodian word; receiver cleared
+    "ship(4 of 8 units)": (3, 2, 0, "ShipmentDispatched"),
     "voidShipment": (0, 2, 1, "ShipmentVoided"),
-    "ship(voided shipment, whole)": (5, 2, 1, "ShipmentDispatched"),
+    "ship(voided shipment, whole)": (3, 2, 1, "ShipmentDispatched"),
     "dispense": (1, 2, 0, "UnitDispensed"),
     "dispense(cloned serial flagged)": (0, 0, 0, "SuspectUnitFlagged"),  # an alert only
     "destroy": (1, 2, 0, "UnitDestroyed"),
@@ -357,8 +368,8 @@ _WRITES: dict[str, tuple[int, int, int, str]] = {
     "recall": (0, 1, 0, "LotRecalled"),
     "setQuarantineBar": (1, 0, 0, "QuarantineBarSet"),
     "setQuarantineBar(lift)": (0, 1, 1, "QuarantineBarSet"),
-    "ship(32 of 1024 units)": (5, 2, 0, "ShipmentDispatched"),
-    "ship(512 of 1024 units)": (5, 2, 0, "ShipmentDispatched"),
+    "ship(32 of 1024 units)": (3, 2, 0, "ShipmentDispatched"),
+    "ship(512 of 1024 units)": (3, 2, 0, "ShipmentDispatched"),
 }
 
 
@@ -369,8 +380,8 @@ def _abi(kind: str, name: str) -> dict[str, Any]:
 
 
 def _type(item: dict[str, Any]) -> str:
-    if item["type"] == "tuple":
-        return f"({','.join(_type(c) for c in item['components'])})"
+    if item["type"].startswith("tuple"):  # a struct, or an array of them ("tuple[]")
+        return f"({','.join(_type(c) for c in item['components'])}){item['type'][5:]}"
     return str(item["type"])
 
 

@@ -1,8 +1,8 @@
 """DrugProvenance gas per operation beside its EVM floor (tests/gas/provenance_gas.py): figures
-are deterministic, never below the floor, and whole-holding shipments and a subset of a few units
-stay within 1.3x of theirs. Larger subsets do not (1.72x for 32 of 1,024 units, 2.18x for 512:
-each node of the multiproof costs several hundred gas of hashing and queue work against 140 to
-650 gas of calldata); their figures are in the snapshot, which keeps them from growing unnoticed."""
+are deterministic, never below the floor, whole-holding shipments stay within 1.3x of theirs and
+subsets, of a few units or of 1,024, within 1.4x (a subset's work grows with the 256-position
+words it passes, not its units; the fixed overhead of the credential checks weighs on a floor of
+three new slots). The figures are in the snapshot, which keeps them from growing unnoticed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.chains import anvil_chain
 from tests.gas.provenance_gas import FLOORS, measure
 
 SHIPMENT_BOUND = 1.3
+SUBSET_BOUND = 1.4
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +42,23 @@ def test_no_operation_costs_less_than_its_floor(gas) -> None:  # type: ignore[no
 WITHIN_BOUND = (
     "DrugProvenance.ship(whole holding)",
     "DrugProvenance.ship(voided shipment, whole)",
+)
+SUBSETS = (
     "DrugProvenance.ship(4 of 8 units)",
+    "DrugProvenance.ship(32 of 1024 units)",
+    "DrugProvenance.ship(512 of 1024 units)",
 )
 
 
-def test_whole_holdings_and_a_few_units_ship_at_most_1_3x_their_floor(gas) -> None:  # type: ignore[no-untyped-def]
+def test_whole_holdings_ship_at_most_1_3x_their_floor(gas) -> None:  # type: ignore[no-untyped-def]
     measured, _ = gas
     for op in WITHIN_BOUND:
         assert measured[op] <= SHIPMENT_BOUND * FLOORS[op], op
+
+
+def test_subsets_ship_at_most_1_4x_their_floor_whatever_their_size(gas) -> None:  # type: ignore[no-untyped-def]
+    measured, _ = gas
+    for op in SUBSETS:
+        assert measured[op] <= SUBSET_BOUND * FLOORS[op], op
+    # 512 of 1,024 units cost little more than 32: the words passed, not the units, cost gas.
+    assert measured[SUBSETS[2]] <= 1.1 * measured[SUBSETS[1]]

@@ -237,7 +237,7 @@ def forged_shipment(
     epcis.validate(doc)
     cid = maker.store.add(epcis.encode(doc))
     digest = epcis.hash_digest(doc["epcisBody"]["eventList"][-1]["eventID"])
-    maker.client.ship(stock, [], None, to, True, digest, bytes(CID.parse(cid)))
+    maker.client.ship(stock, [], [], to, True, digest, bytes(CID.parse(cid)))
 
 
 @pytest.mark.parametrize("events", [2, 3])

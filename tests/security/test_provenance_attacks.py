@@ -105,7 +105,7 @@ def test_a_trading_partner_that_never_held_the_lot_cannot_freeze_it(
     ident, target = (LOT, lot.key) if scope == LOT_SCOPE else (serial("SN0001"), unit_id("SN0001"))
     forged = [
         NO_STANDING,
-        (UNKNOWN_HOLDING, lot.lot_proof("SN0001")),  # a holding nobody made
+        (UNKNOWN_HOLDING, 1, lot.lot_proof("SN0001")),  # a holding nobody made
         lot.standing(lot.commissioning, "SN0001"),  # the manufacturer's holding, not its own
     ]
     for standing in forged:
@@ -132,17 +132,19 @@ def test_standing_in_one_lot_does_not_reach_a_unit_or_the_whole_of_another(
     provenance, lot, other_lot, at_pharmacy, pharmacy, reverts_with
 ):
     # The pharmacy holds units of LOT-A1 only; B1 is of OTHER_LOT, which never left the maker.
-    proof_in_its_lot = other_lot.lot_proof("B1")
+    in_its_lot = (at_pharmacy, other_lot.position_of["B1"], other_lot.lot_proof("B1"))
+    with reverts_with("DrugProvenanceNoStanding", pharmacy, unit_id("B1")):
+        attempt_quarantine(provenance, pharmacy, UNIT_SCOPE, serial("B1"), in_its_lot)
     with reverts_with("DrugProvenanceNoStanding", pharmacy, unit_id("B1")):
         attempt_quarantine(
-            provenance, pharmacy, UNIT_SCOPE, serial("B1"), (at_pharmacy, proof_in_its_lot)
-        )
-    with reverts_with("DrugProvenanceNoStanding", pharmacy, unit_id("B1")):
-        attempt_quarantine(
-            provenance, pharmacy, UNIT_SCOPE, serial("B1"), (at_pharmacy, lot.lot_proof("SN0001"))
+            provenance,
+            pharmacy,
+            UNIT_SCOPE,
+            serial("B1"),
+            (at_pharmacy, lot.position_of["SN0001"], lot.lot_proof("SN0001")),
         )
     with reverts_with("DrugProvenanceNoStanding", pharmacy, other_lot.key):
-        attempt_quarantine(provenance, pharmacy, LOT_SCOPE, OTHER_LOT, (at_pharmacy, []))
+        attempt_quarantine(provenance, pharmacy, LOT_SCOPE, OTHER_LOT, (at_pharmacy, 0, []))
     assert provenance.unitOf(GTIN, serial("B1"))[1] == 0
     assert provenance.lotOf(other_lot.key)[6] == 0
     assert status_of(provenance, other_lot, "B1") == "VALID"
@@ -159,7 +161,7 @@ def test_a_party_in_the_chain_of_custody_cannot_quarantine_a_serial_no_lot_commi
             pharmacy,
             UNIT_SCOPE,
             serial("NEVER-MADE"),
-            (at_pharmacy, lot.lot_proof("SN0001")),
+            (at_pharmacy, lot.position_of["SN0001"], lot.lot_proof("SN0001")),
         )
     assert provenance.unitOf(GTIN, serial("NEVER-MADE"))[1] == 0
 
@@ -179,17 +181,17 @@ def test_a_rival_manufacturer_cannot_borrow_standing_from_a_lot_of_its_own_gtin(
         CID,
         {"from": rival},
     )
-    leaves = [ids.unit_leaf(RIVAL_GTIN, "R0"), lot.leaf_of["SN0001"]]
-    planted = LotTree(leaves)
+    planted = LotTree.of_units([unit_id("R0", RIVAL_GTIN), unit_id("SN0001")])
     provenance.commission(
         RIVAL_GTIN, LOT, EXPIRY, 2, planted.root, epcis("planted"), CID, {"from": rival}
     )
-    standing = (ids.holding_id(rival.address, epcis("planted")), planted.proof(leaves[1]))
+    position, proof = planted.unit_proof(unit_id("SN0001"))
+    standing = (ids.holding_id(rival.address, epcis("planted")), position, proof)
 
     with reverts_with("DrugProvenanceNoStanding", rival, unit_id("SN0001")):
         attempt_quarantine(provenance, rival, UNIT_SCOPE, serial("SN0001"), standing)
     with reverts_with("DrugProvenanceNoStanding", rival, lot.key):
-        attempt_quarantine(provenance, rival, LOT_SCOPE, LOT, (standing[0], []))
+        attempt_quarantine(provenance, rival, LOT_SCOPE, LOT, (standing[0], 0, []))
     assert_not_frozen(provenance, lot)
 
 
@@ -223,7 +225,8 @@ def test_a_dispenser_cannot_freeze_a_unit_held_elsewhere_by_dispensing_it(
     # SN0006 is the distributor's; the pharmacy "dispenses" it from its own holding.
     rest = lot.shipment("to distributor")
     before = holding_of(provenance, rest), holding_of(provenance, at_pharmacy)
-    tx = dispense(at_pharmacy, text, proof=lot.lot_proof("SN0006"))
+    unit = (lot.position_of["SN0006"], lot.lot_proof("SN0006"), lot.words(at_pharmacy))
+    tx = dispense(at_pharmacy, text, unit=unit)
 
     assert tx.return_value is False
     assert_event(

@@ -296,7 +296,7 @@ def test_a_party_without_a_gln_writes_no_epcis_event_through_the_sdk(
     stock = maker.commission(GTIN, "LOT-G2", EXPIRY, ["G3"]).id
     unbound = dev_signer(provenance_w3, UNBOUND_PARTNER).address
     digest, cid = raw_shipment_document(maker, stock, unbound, "LOT-G2")
-    maker.client.ship(stock, [], None, unbound, True, digest, cid)
+    maker.client.ship(stock, [], [], unbound, True, digest, cid)
     shipment = ids.holding_id(maker.me, digest)
     client = DrugProvenanceClient(
         provenance_w3,
@@ -326,7 +326,7 @@ def test_a_raw_shipment_naming_a_party_by_its_account_fails_every_trace_of_the_l
     stock = maker.commission(GTIN, "LOT-G3", EXPIRY, ["G4"]).id
     unbound = dev_signer(provenance_w3, UNBOUND_PARTNER).address
     digest, cid = raw_shipment_document(maker, stock, unbound, "LOT-G3")
-    maker.client.ship(stock, [], None, unbound, True, digest, cid)
+    maker.client.ship(stock, [], [], unbound, True, digest, cid)
 
     with pytest.raises(PartyWithoutGlnError, match="did:pkh") as refused:
         pharmacy.reader.export(pharmacy.custody(GTIN, "LOT-G3"))
@@ -361,7 +361,7 @@ def test_a_raw_shipment_naming_only_its_receiver_by_account_fails_the_trace(
     doc = epcis.with_event_ids(epcis.document([event], created=datetime.now(timezone.utc)))
     cid = maker.store.add(epcis.encode(doc))
     digest = epcis.hash_digest(doc["epcisBody"]["eventList"][0]["eventID"])
-    maker.client.ship(stock, [], None, unbound, True, digest, bytes(CID.parse(cid)))
+    maker.client.ship(stock, [], [], unbound, True, digest, bytes(CID.parse(cid)))
 
     with pytest.raises(PartyWithoutGlnError, match=unbound) as refused:
         pharmacy.reader.export(pharmacy.custody(GTIN, "LOT-G4"))

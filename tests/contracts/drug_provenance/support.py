@@ -23,7 +23,7 @@ import pytest
 from eth_utils import keccak
 
 from hygeia.provenance import ids
-from hygeia.provenance.merkle import HoldingTree, LotTree
+from hygeia.provenance.merkle import LotTree, Word, commitment, holding_words, words
 from tests.brownie_support import RevertMatcher, latest_timestamp, revert_matcher, role_id
 
 # brownie 1.22.2 warns about its own fixtures (fn_isolation calls rpc.snapshot/rpc.revert) on
@@ -106,9 +106,10 @@ def holding_made_by(creator: Any, label: str) -> bytes:
 
 COMMISSIONING_EVENT = epcis("commissioning")
 UNKNOWN_HOLDING = keccak(text="a holding nobody made")
-UNSELECTED = ([], [], [])
-# A Standing tuple (holding, proof) for quarantine: none, as the manufacturer and regulators give.
-NO_STANDING = (ZERO32, [])
+UNSELECTED: tuple[list[Word], list[Word]] = ([], [])  # a UnitSelection: the whole holding
+# A Standing tuple (holding, position, proof) for quarantine: none, as the manufacturer and
+# regulators give.
+NO_STANDING = (ZERO32, 0, [])
 VOID_REASON = keccak(text="goods never left the dock")
 
 
@@ -141,22 +142,20 @@ class LotModel:
     manufacturer: str
     commissioning_event: bytes = COMMISSIONING_EVENT
     tree: LotTree = field(init=False)
-    leaf_of: dict[str, bytes] = field(init=False)
-    unit_of_leaf: dict[bytes, bytes] = field(init=False)
+    position_of: dict[str, int] = field(init=False)
     holdings: dict[bytes, set[str]] = field(init=False)
+    complement: dict[bytes, bool] = field(init=False)
     shipments: dict[str, bytes] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.leaf_of = {s: ids.unit_leaf(self.gtin, s) for s in self.serials}
-        self.unit_of_leaf = {
-            ids.leaf(unit_id(s, self.gtin)): unit_id(s, self.gtin) for s in self.serials
-        }
-        self.tree = LotTree(self.leaf_of.values())
+        self.position_of = {s: k for k, s in enumerate(self.serials)}
+        self.tree = LotTree.of_units(unit_id(s, self.gtin) for s in self.serials)
         self.reset()
 
     def reset(self) -> None:
         """Back to the lot as commissioned: every unit in the commissioned holding."""
         self.holdings = {self.commissioning: set(self.serials)}
+        self.complement = {self.commissioning: True}
         self.shipments = {}
 
     @property
@@ -172,28 +171,46 @@ class LotModel:
         """The id of the holding shipped with event epcis(label) (by the `ship` fixture)."""
         return self.shipments[label]
 
-    def holding_tree(self, holding: bytes) -> HoldingTree:
-        return self.tree.holding({self.leaf_of[s] for s in self.holdings[holding]})
+    def positions(self, serials: Iterable[str]) -> set[int]:
+        return {self.position_of[s] for s in serials}
 
-    def selection(self, holding: bytes, serials: Iterable[str] | None) -> tuple[list, list, list]:
-        """A UnitSelection tuple for `ship`: a multiproof of `serials` (None: the whole holding)."""
+    def words(self, holding: bytes) -> list[Word]:
+        """The words `holding` commits to on-chain: the positions gone from the whole lot for
+        the commissioned stock (and whole holdings shipped from it), else those held."""
+        return holding_words(
+            self.positions(self.holdings.get(holding, set())),
+            len(self.serials),
+            complement=self.complement.get(holding, False),
+        )
+
+    def commitment(self, holding: bytes) -> bytes:
+        """The commitment `holding` should have on-chain: zero when it holds nothing."""
+        return commitment(self.words(holding)) if self.holdings.get(holding) else ZERO32
+
+    def selection(
+        self, holding: bytes, serials: Iterable[str] | None
+    ) -> tuple[list[Word], list[Word]]:
+        """A UnitSelection tuple for `ship`: the holding's words and the taken words of
+        `serials` (None: the whole holding)."""
         if serials is None:
             return UNSELECTED
-        proof = self.holding_tree(holding).multiproof(self.leaf_of[s] for s in serials)
-        return ([self.unit_of_leaf[v] for v in proof.leaves], proof.proof, proof.flags)
-
-    def proof(self, holding: bytes, text: str) -> list[bytes]:
-        """The proof of unit `text` in `holding` (for dispense and destroy)."""
-        return self.holding_tree(holding).proof(self.leaf_of[text])
+        return (self.words(holding), words(self.positions(serials)))
 
     def lot_proof(self, text: str) -> list[bytes]:
         """The proof of unit `text` in the lot's commissioning tree (for verify)."""
-        return self.tree.proof(self.leaf_of[text])
+        return self.tree.unit_proof(unit_id(text, self.gtin))[1]
 
-    def standing(self, holding: bytes, text: str | None = None) -> tuple[bytes, list[bytes]]:
-        """A quarantine Standing: `holding` (of this lot) and, for unit `text`, its proof in the
-        lot's commissioning tree; no proof for the lot."""
-        return (holding, [] if text is None else self.lot_proof(text))
+    def held_unit(self, holding: bytes, text: str) -> tuple[int, list[bytes], list[Word]]:
+        """A HeldUnit tuple for dispense and destroy: unit `text`'s position and proof in the
+        lot, and `holding`'s words."""
+        return (self.position_of[text], self.lot_proof(text), self.words(holding))
+
+    def standing(self, holding: bytes, text: str | None = None) -> tuple[bytes, int, list[bytes]]:
+        """A quarantine Standing: `holding` (of this lot) and, for unit `text`, its position and
+        proof in the lot's commissioning tree; no proof for the lot."""
+        if text is None:
+            return (holding, 0, [])
+        return (holding, self.position_of[text], self.lot_proof(text))
 
     def shipped(
         self, label: str, sender: Any, parent: bytes, serials: Iterable[str] | None
@@ -204,6 +221,10 @@ class LotModel:
         moving = set(self.holdings[parent]) if serials is None else set(serials)
         self.holdings[parent] -= moving
         self.holdings[child] = moving
+        # A whole holding moves its commitment as is, and with it its base.
+        self.complement[child] = serials is None and self.complement.get(parent, False)
+        if serials is None:
+            self.complement[parent] = False
         return child
 
 
@@ -367,15 +388,21 @@ def receive(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def dispense(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
-    """`dispense(holding, serial, sender=pharmacy, proof=None)`: proof from the model by default."""
+    """`dispense(holding, serial, sender=pharmacy, unit=None)`: the HeldUnit (position, proof,
+    holding's words) from the model by default (for a serial not in the lot: position 0, no
+    proof)."""
 
-    def _dispense(holding: bytes, text: str, *, sender: Any = None, proof: Any = None) -> Any:
-        if proof is None:
-            proof = lot.proof(holding, text) if text in lot.holdings.get(holding, ()) else []
+    def _dispense(holding: bytes, text: str, *, sender: Any = None, unit: Any = None) -> Any:
+        if unit is None:
+            unit = (
+                lot.held_unit(holding, text)
+                if text in lot.position_of
+                else (0, [], lot.words(holding))
+            )
         tx = provenance.dispense(
             holding,
             serial(text),
-            proof,
+            unit,
             epcis(f"dispense {text}"),
             CID,
             {"from": sender or named["pharmacy"]},
@@ -406,16 +433,17 @@ def at_pharmacy(lot: LotModel, ship: Any, receive: Any, named: dict[str, Any]) -
 
 
 def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
-    root, key, custodian, state, sale, excursion, units, owner, receiver = provenance.holdingOf(
-        holding
+    commitment_, key, custodian, state, sale, excursion, complement, units, owner, receiver = (
+        provenance.holdingOf(holding)
     )
     return {
-        "root": bytes(root),
+        "commitment": bytes(commitment_),
         "lotKey": bytes(key),
         "custodian": custodian,
         "state": state,
         "transfersOwnership": sale,
         "excursion": excursion,
+        "complement": complement,
         "units": units,
         "owner": owner,
         "receiver": receiver,
@@ -423,13 +451,15 @@ def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
 
 
 def status_of(provenance: Any, model: LotModel, text: str, **claimed: Any) -> str:
-    """The name of verify's answer for unit `text` as printed (gtin, lot, expiry and proof can
-    be overridden; the proof defaults to the unit's proof in its lot's tree)."""
+    """The name of verify's answer for unit `text` as printed (gtin, lot, expiry, position and
+    proof can be overridden; they default to the unit's position and proof in its lot's tree)."""
+    known = text in model.position_of
     answer = provenance.verify(
         claimed.get("gtin", model.gtin),
         serial(text),
         claimed.get("lot", model.lot),
         claimed.get("expiry", model.expiry),
-        claimed.get("proof", model.lot_proof(text) if text in model.leaf_of else []),
+        claimed.get("position", model.position_of[text] if known else 0),
+        claimed.get("proof", model.lot_proof(text) if known else []),
     )
     return STATUS_NAMES[answer]

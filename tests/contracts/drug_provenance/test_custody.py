@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from hygeia.provenance import ids
+from hygeia.provenance.merkle import commitment, words
 from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.contracts.drug_provenance.support import (
     CID,
     COMMISSIONING_EVENT,
     DISTRIBUTOR_ROLE,
+    EXPIRY,
     GTIN,
     HELD,
     ILLEGITIMATE,
@@ -17,6 +19,7 @@ from tests.contracts.drug_provenance.support import (
     LOT,
     LOT_SCOPE,
     NO_STANDING,
+    OTHER_LOT,
     QUARANTINED,
     REASON,
     RECALLED,
@@ -27,6 +30,7 @@ from tests.contracts.drug_provenance.support import (
     VOID_REASON,
     VOIDED,
     ZERO32,
+    LotModel,
     epcis,
     holding_made_by,
     holding_of,
@@ -34,6 +38,11 @@ from tests.contracts.drug_provenance.support import (
 )
 
 NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
+NOTHING_GONE = commitment([])  # the commissioned stock's commitment: no position gone
+
+
+def holding_made_by_address(creator: str, label: str) -> bytes:
+    return ids.holding_id(creator, epcis(label))
 
 
 @pytest.fixture
@@ -80,18 +89,19 @@ def test_shipping_a_whole_holding_moves_its_root_and_empties_the_parent(
     tx = ship("to distributor")
 
     assert holding_of(provenance, lot.shipment("to distributor")) == {
-        "root": lot.tree.root,
+        "commitment": NOTHING_GONE,
         "lotKey": lot.key,
         "custodian": manufacturer,
         "state": IN_TRANSIT,
         "transfersOwnership": True,
         "excursion": False,
+        "complement": True,
         "units": len(SERIALS),
         "owner": manufacturer,
         "receiver": distributor,
     }
     parent = holding_of(provenance, lot.commissioning)
-    assert (parent["root"], parent["units"], parent["state"]) == (ZERO32, 0, HELD)
+    assert (parent["commitment"], parent["units"], parent["state"]) == (ZERO32, 0, HELD)
     assert_event(
         tx,
         "ShipmentDispatched",
@@ -102,8 +112,8 @@ def test_shipping_a_whole_holding_moves_its_root_and_empties_the_parent(
         sender=manufacturer,
         transfersOwnership=True,
         units=len(SERIALS),
-        root=lot.tree.root,
-        remainderRoot=ZERO32,
+        commitment=NOTHING_GONE,
+        parentCommitment=ZERO32,
         epcisHash=epcis("to distributor"),
         cid=CID,
     )
@@ -118,8 +128,8 @@ def test_shipping_a_subset_splits_the_tree_into_the_sdks_roots(
         holding_of(provenance, lot.shipment("part")),
         holding_of(provenance, lot.commissioning),
     )
-    assert shipment["root"] == lot.holding_tree(lot.shipment("part")).root
-    assert parent["root"] == lot.holding_tree(lot.commissioning).root
+    assert shipment["commitment"] == lot.commitment(lot.shipment("part"))
+    assert parent["commitment"] == lot.commitment(lot.commissioning)
     assert (shipment["units"], parent["units"]) == (3, 5)
     assert_event(
         tx,
@@ -131,8 +141,8 @@ def test_shipping_a_subset_splits_the_tree_into_the_sdks_roots(
         sender=manufacturer,
         transfersOwnership=True,
         units=3,
-        root=shipment["root"],
-        remainderRoot=parent["root"],
+        commitment=shipment["commitment"],
+        parentCommitment=parent["commitment"],
         epcisHash=epcis("part"),
         cid=CID,
     )
@@ -141,15 +151,16 @@ def test_shipping_a_subset_splits_the_tree_into_the_sdks_roots(
 def test_shipping_every_unit_as_a_subset_leaves_an_empty_parent(provenance, lot, ship):
     ship("all by proof", SERIALS)
 
-    assert holding_of(provenance, lot.commissioning)["root"] == ZERO32
-    assert holding_of(provenance, lot.shipment("all by proof"))["root"] == lot.tree.root
+    assert holding_of(provenance, lot.commissioning)["commitment"] == ZERO32
+    assert holding_of(provenance, lot.shipment("all by proof"))["commitment"] == commitment(
+        words(range(len(SERIALS)))
+    )
 
 
 def test_a_single_unit_ships_with_its_path_as_multiproof(provenance, lot, ship):
     ship("one", ["SN0007"])
-    assert (
-        holding_of(provenance, lot.shipment("one"))["root"]
-        == lot.holding_tree(lot.shipment("one")).root
+    assert holding_of(provenance, lot.shipment("one"))["commitment"] == lot.commitment(
+        lot.shipment("one")
     )
 
 
@@ -160,13 +171,11 @@ def test_units_of_a_shipment_are_shipped_on_from_the_received_holding(
     receive("part")
     ship("on", ["SN0002"], parent=lot.shipment("part"), sender=distributor, receiver=pharmacy)
 
-    assert (
-        holding_of(provenance, lot.shipment("part"))["root"]
-        == lot.holding_tree(lot.shipment("part")).root
+    assert holding_of(provenance, lot.shipment("part"))["commitment"] == lot.commitment(
+        lot.shipment("part")
     )
-    assert (
-        holding_of(provenance, lot.shipment("on"))["root"]
-        == lot.holding_tree(lot.shipment("on")).root
+    assert holding_of(provenance, lot.shipment("on"))["commitment"] == lot.commitment(
+        lot.shipment("on")
     )
 
 
@@ -315,7 +324,7 @@ def test_a_shipment_front_run_with_its_event_hash_still_ships_as_its_own_holding
         pharmacy,
         1,
     )
-    assert shipment["root"] == lot.holding_tree(lot.shipment("to pharmacy")).root
+    assert shipment["commitment"] == lot.commitment(lot.shipment("to pharmacy"))
     front_run = holding_of(provenance, front_runner)
     assert (front_run["custodian"], front_run["receiver"], front_run["units"]) == (
         distributor,
@@ -332,8 +341,8 @@ def test_a_shipment_front_run_with_its_event_hash_still_ships_as_its_own_holding
         sender=manufacturer,
         transfersOwnership=True,
         units=1,
-        root=shipment["root"],
-        remainderRoot=lot.holding_tree(lot.commissioning).root,
+        commitment=shipment["commitment"],
+        parentCommitment=lot.commitment(lot.commissioning),
         epcisHash=epcis("to pharmacy"),
         cid=CID,
     )
@@ -359,10 +368,31 @@ def test_another_partner_ships_with_the_event_hash_of_the_manufacturers_commissi
 
 
 def test_ship_refuses_units_that_left_the_holding(lot, ship, send, reverts_with):
+    # Replayed words: the holding's words before the first shipment no longer match it.
     stale = lot.selection(lot.commissioning, ["SN0001", "SN0002"])
     ship("first", ["SN0002"])
-    with reverts_with("DrugProvenanceUnitsNotHeld", lot.commissioning):
+    with reverts_with("DrugProvenanceWordsMismatch", lot.commissioning):
         send("second", stale)
+    # The holding's current words, and a position that already left it.
+    again = lot.selection(lot.commissioning, ["SN0001", "SN0002"])
+    with reverts_with("DrugProvenanceUnitsNotHeld", lot.commissioning):
+        send("second", again)
+
+
+def test_ship_refuses_a_position_not_held(
+    lot, ship, receive, send, distributor, pharmacy, reverts_with
+):
+    ship("part", ["SN0001", "SN0002"])
+    receive("part")
+    held = lot.words(lot.shipment("part"))
+    with reverts_with("DrugProvenanceUnitsNotHeld", lot.shipment("part")):
+        send(
+            "more",
+            (held, words([lot.position_of["SN0003"]])),
+            parent=lot.shipment("part"),
+            sender=distributor,
+            receiver=pharmacy,
+        )
 
 
 def test_ship_refuses_units_of_someone_elses_holding(
@@ -370,36 +400,61 @@ def test_ship_refuses_units_of_someone_elses_holding(
 ):
     ship("part", ["SN0001"])
     receive("part")
+    # The distributor holds position 1, which is exactly what the manufacturer's stock lost: the
+    # same words, so they match its commitment, and position 1 is not in it.
     foreign = lot.selection(lot.shipment("part"), ["SN0001"])
+    assert foreign[0] == lot.words(lot.commissioning)
     with reverts_with("DrugProvenanceUnitsNotHeld", lot.commissioning):
         send("again", foreign)
+    # Words of another size match nothing there.
+    with reverts_with("DrugProvenanceWordsMismatch", lot.commissioning):
+        send("again", ([(0, 0b110)], foreign[1]))
 
 
-def test_ship_refuses_unknown_units_and_forged_proofs(lot, send, reverts_with):
-    units, proof, flags = lot.selection(lot.commissioning, ["SN0001", "SN0002"])
-    forged_unit = [bytes(32), units[1]]
-    for selection in (
-        (forged_unit, proof, flags),
-        (units, [bytes(32)] * len(proof), flags),
-        (units[:1], proof, flags),  # counts do not add up
-        (units, proof + [b"\x01" * 32], flags + [False]),  # a subtree the holding does not have
-        (units, proof, [True] * len(flags)),  # reads a node before it is computed
-    ):
-        with reverts_with("DrugProvenanceUnitsNotHeld", lot.commissioning):
-            send("forged", selection)
+def test_ship_refuses_forged_held_words(lot, send, reverts_with):
+    # Claiming the commissioned stock lost nothing but kept a word of its own making.
+    for forged in ([(0, 1)], [(0, 0)], [(5, 1 << 3)]):
+        with reverts_with("DrugProvenanceWordsMismatch", lot.commissioning):
+            send("forged", (forged, words([1])))
 
 
-def test_an_empty_subtree_added_to_a_proof_changes_nothing_shipped(
-    provenance, lot, send, manufacturer
+def test_ship_refuses_repeated_unsorted_and_zero_taken_words(
+    provenance, lot, ship, receive, send, distributor, reverts_with
 ):
-    # A zero proof element stands for an empty subtree, which a pruned node passes over: the
-    # proof still shows the same units in the same holding, so the same shipment results.
-    units, proof, flags = lot.selection(lot.commissioning, ["SN0001", "SN0002"])
-    send("padded", (units, [*proof, bytes(32)], [*flags, False]))
-
-    assert holding_of(provenance, holding_made_by(manufacturer, "padded"))["root"] == (
-        lot.tree.holding({lot.leaf_of["SN0001"], lot.leaf_of["SN0002"]}).root
+    big = LotModel(
+        GTIN, OTHER_LOT, EXPIRY, tuple(f"W{i:04d}" for i in range(600)), lot.manufacturer
     )
+    provenance.commission(
+        GTIN, OTHER_LOT, EXPIRY, 600, big.tree.root, epcis("big"), CID, {"from": lot.manufacturer}
+    )
+    stock = holding_made_by_address(lot.manufacturer, "big")
+    for taken, index in (
+        ([(0, 1), (0, 2)], 0),  # the same word twice
+        ([(1, 1), (0, 1)], 0),  # unsorted
+        ([(0, 1), (1, 0)], 1),  # a zero word
+    ):
+        with reverts_with("DrugProvenanceInvalidWord", index):
+            send("bad words", ([], taken), parent=stock)
+
+
+def test_ship_refuses_positions_at_or_past_the_lots_quantity(lot, send, reverts_with):
+    quantity = len(SERIALS)
+    for taken in (
+        [(0, 1 << quantity)],  # position 8 of an 8-unit lot
+        [(0, 1 | (1 << 255))],  # a position far past it
+        [(1, 1)],  # a word the lot does not have
+        [(2**255, 1)],
+    ):
+        with reverts_with("DrugProvenancePositionOutOfRange", taken[0][0], quantity):
+            send("out of range", ([], taken))
+
+
+def test_ship_refuses_a_whole_holding_ship_of_an_empty_holding(lot, ship, send, reverts_with):
+    ship("everything")
+    with reverts_with("DrugProvenanceEmptyHolding", lot.commissioning):
+        send("nothing left", UNSELECTED)
+    with reverts_with("DrugProvenanceEmptyHolding", lot.commissioning):
+        send("nothing left", ([], words([1])))
 
 
 def test_a_voided_shipment_can_be_shipped_again_by_its_sender(
@@ -411,9 +466,8 @@ def test_a_voided_shipment_can_be_shipped_again_by_its_sender(
     )
     ship("second", ["SN0003"], parent=lot.shipment("first"), receiver=pharmacy)
 
-    assert (
-        holding_of(provenance, lot.shipment("second"))["root"]
-        == lot.holding_tree(lot.shipment("second")).root
+    assert holding_of(provenance, lot.shipment("second"))["commitment"] == lot.commitment(
+        lot.shipment("second")
     )
 
 
@@ -638,7 +692,7 @@ def test_the_sender_voids_a_shipment_in_transit_for_a_reason_and_keeps_the_units
         VOIDED,
         ZERO_ADDRESS,
     )
-    assert held["root"] == lot.tree.root
+    assert held["commitment"] == NOTHING_GONE
     assert_event(
         tx,
         "ShipmentVoided",

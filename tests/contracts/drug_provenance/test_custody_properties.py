@@ -7,7 +7,8 @@ clearances and a recall run on a lot of six units among four trading partners, a
 a stranger (a second manufacturer, the rival, commissioned a lot of its own beforehand).
 Every call must succeed or revert exactly as the model predicts, and after every step:
 - each active unit is in exactly one holding, so it has exactly one custodian: every holding's
-  root on-chain equals the root of the model's units in it, with the model's custodian and state;
+  commitment on-chain is that of the model's units in it (by position), with the model's
+  custodian and state;
 - only the custodian ships: a call by anyone else, or with units of another holding, reverts;
 - holding ids are scoped to their creator: a shipment that reuses an EPCIS event hash (of an
   earlier shipment, of the commissioning, or of the rival's commissioning) reverts only if its
@@ -45,7 +46,7 @@ from hypothesis.stateful import (
 )
 
 from hygeia.provenance import ids
-from hygeia.provenance.merkle import ZERO
+from hygeia.provenance.merkle import ZERO, words
 from tests.contracts.drug_provenance.support import (
     CID,
     DECOMMISSIONED,
@@ -103,6 +104,7 @@ class Holding:
     state: int
     units: set[str]
     receiver: str | None = None
+    complement: bool = False  # its words are the positions gone from the whole lot
 
 
 @dataclass
@@ -163,7 +165,7 @@ class CustodyMachine(RuleBasedStateMachine):
         chain.revert()
         super().__init__()
         self.model = Model(
-            {self.lot.commissioning: Holding("manufacturer", HELD, set(UNITS))},
+            {self.lot.commissioning: Holding("manufacturer", HELD, set(UNITS), complement=True)},
             [self.lot.commissioning_event, RIVAL_COMMISSIONING],
         )
 
@@ -191,6 +193,7 @@ class CustodyMachine(RuleBasedStateMachine):
 
     def _sync_lot_model(self):
         self.lot.holdings = {h: set(holding.units) for h, holding in self.model.holdings.items()}
+        self.lot.complement = {h: holding.complement for h, holding in self.model.holdings.items()}
 
     def _ship(self, parent_id, chosen, sender, receiver, event_hash):
         """Ships `chosen` units of `parent_id` (none: the whole holding) as the model predicts;
@@ -233,7 +236,12 @@ class CustodyMachine(RuleBasedStateMachine):
         assert tx.events["ShipmentDispatched"]["shipment"] == "0x" + child.hex()
         moving = set(chosen) if chosen else set(parent.units)
         parent.units -= moving
-        self.model.holdings[child] = Holding(sender, IN_TRANSIT, moving, receiver)
+        whole = not chosen
+        self.model.holdings[child] = Holding(
+            sender, IN_TRANSIT, moving, receiver, complement=whole and parent.complement
+        )
+        if whole:
+            parent.complement = False
         return True
 
     # -------------------------------------------------------------------------------- rules
@@ -314,10 +322,8 @@ class CustodyMachine(RuleBasedStateMachine):
             return
         text = foreign[unit % len(foreign)]
         receiver = "distributor" if parent.custodian != "distributor" else "manufacturer"
-        multiproof = self.lot.tree.holding(set(self.lot.leaf_of.values())).multiproof(
-            [self.lot.leaf_of[text]]
-        )
-        selection = ([unit_id(text)], multiproof.proof, multiproof.flags)
+        self._sync_lot_model()
+        selection = (self.lot.words(parent_id), words([self.lot.position_of[text]]))
         self.model.steps += 1
         stopped = self.model.lot_hold() is not None and receiver != "manufacturer"
         self._expect(
@@ -388,9 +394,7 @@ class CustodyMachine(RuleBasedStateMachine):
         text = UNITS[unit % len(UNITS)]
         actor = holding.custodian if actor % 2 == 0 else ACTORS[actor % len(ACTORS)]
         self._sync_lot_model()
-        proof = (
-            self.lot.proof(holding_id, text) if text in holding.units else self.lot.lot_proof(text)
-        )
+        unit_given = self.lot.held_unit(holding_id, text)
         error, outcome = None, "dispensed"
         if actor not in DISPENSERS:
             error = ("DrugProvenanceNotDispenser", self.accounts[actor])
@@ -412,7 +416,7 @@ class CustodyMachine(RuleBasedStateMachine):
             self.provenance.dispense,
             holding_id,
             serial(text),
-            proof,
+            unit_given,
             epcis(f"d {self.model.steps}"),
             CID,
             sender=actor,
@@ -436,9 +440,7 @@ class CustodyMachine(RuleBasedStateMachine):
             return
         text = UNITS[unit % len(UNITS)]
         self._sync_lot_model()
-        proof = (
-            self.lot.proof(holding_id, text) if text in holding.units else self.lot.lot_proof(text)
-        )
+        unit_given = self.lot.held_unit(holding_id, text)
         error = None
         if holding.state == IN_TRANSIT:
             error = ("DrugProvenanceUnexpectedHoldingState", holding_id, IN_TRANSIT)
@@ -450,7 +452,7 @@ class CustodyMachine(RuleBasedStateMachine):
             self.provenance.destroy,
             holding_id,
             serial(text),
-            proof,
+            unit_given,
             epcis(f"x {self.model.steps}"),
             CID,
             sender=holding.custodian,
@@ -499,7 +501,11 @@ class CustodyMachine(RuleBasedStateMachine):
         text = UNITS[unit % len(UNITS)]
         proofs = {"own": text, "other unit": UNITS[(unit + 1) % len(UNITS)], "none": None}
         chosen = proofs[proof] if scope == UNIT_SCOPE else None
-        given = (holding_id, [] if chosen is None else self.lot.lot_proof(chosen))
+        given = (
+            (holding_id, 0, [])
+            if chosen is None
+            else (holding_id, self.lot.position_of[chosen], self.lot.lot_proof(chosen))
+        )
         held = self.model.holdings.get(holding_id)
         in_custody = held is not None and held.custodian == actor
         proven = scope == LOT_SCOPE or chosen == text
@@ -648,11 +654,12 @@ class CustodyMachine(RuleBasedStateMachine):
             assert len(self.model.holder_of(text)) == (1 if state == ACTIVE else 0), text
         for holding_id, holding in self.model.holdings.items():
             on_chain = holding_of(self.provenance, holding_id)
-            expected_root = self.lot.tree.holding({self.lot.leaf_of[u] for u in holding.units}).root
-            assert on_chain["root"] == expected_root
+            self._sync_lot_model()
+            assert on_chain["commitment"] == self.lot.commitment(holding_id)
+            assert on_chain["units"] == len(holding.units)
             assert on_chain["custodian"] == self.accounts[holding.custodian]
             assert on_chain["state"] == holding.state
-            assert (on_chain["root"] == ZERO) == (not holding.units)
+            assert (on_chain["commitment"] == ZERO) == (not holding.units)
 
     @invariant()
     def invariant_dispensed_and_destroyed_are_final(self):
@@ -694,7 +701,7 @@ class CustodyMachine(RuleBasedStateMachine):
         on_chain = {
             holding_of(self.provenance, h)["custodian"]
             for h in self.model.holdings
-            if holding_of(self.provenance, h)["root"] != ZERO
+            if holding_of(self.provenance, h)["commitment"] != ZERO
         }
         assert on_chain == {self.accounts[name] for name in holders}
 

@@ -30,6 +30,8 @@ from tests.contracts.drug_provenance.support import (
     unit_id,
 )
 
+NO_UNIT = (0, [], [])  # a HeldUnit naming nothing: for calls refused before it is read
+
 NOT_DISPENSERS = ["manufacturer", "distributor", "provider", "regulator", "patient", "stranger"]
 NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
 
@@ -50,7 +52,7 @@ def test_a_pharmacy_dispenses_a_unit_it_holds(
     assert tx.return_value is True
     assert unit_record(provenance, lot, "SN0003") == (UNIT_DISPENSED, 0, now(), pharmacy)
     held = holding_of(provenance, at_pharmacy)
-    assert (held["root"], held["units"]) == (lot.holding_tree(at_pharmacy).root, 3)
+    assert (held["commitment"], held["units"]) == (lot.commitment(at_pharmacy), 3)
     assert_event(
         tx,
         "UnitDispensed",
@@ -66,14 +68,14 @@ def test_a_pharmacy_dispenses_a_unit_it_holds(
 def test_dispensing_every_unit_empties_the_holding(provenance, lot, at_pharmacy, dispense):
     for text in ("SN0000", "SN0001", "SN0002", "SN0003"):
         assert dispense(at_pharmacy, text).return_value is True
-    assert holding_of(provenance, at_pharmacy)["root"] == ZERO32
+    assert holding_of(provenance, at_pharmacy)["commitment"] == ZERO32
 
 
 def test_a_serial_already_dispensed_is_flagged_not_dispensed_and_nothing_changes(
     provenance, lot, at_pharmacy, dispense, pharmacy, manufacturer
 ):
     dispense(at_pharmacy, "SN0000")
-    root = holding_of(provenance, at_pharmacy)["root"]
+    root = holding_of(provenance, at_pharmacy)["commitment"]
     record = unit_record(provenance, lot, "SN0000")
     tx = dispense(at_pharmacy, "SN0000")
 
@@ -94,7 +96,7 @@ def test_a_serial_already_dispensed_is_flagged_not_dispensed_and_nothing_changes
     assert unit_record(provenance, lot, "SN0000") == record
     assert record[:2] == (UNIT_DISPENSED, 0)  # not quarantined: verify answers DISPENSED
     assert status_of(provenance, lot, "SN0000") == "DISPENSED"
-    assert holding_of(provenance, at_pharmacy)["root"] == root
+    assert holding_of(provenance, at_pharmacy)["commitment"] == root
 
 
 @pytest.mark.parametrize("text", ["NEVER-MADE", "SN0005"])
@@ -103,7 +105,10 @@ def test_a_serial_not_in_the_pharmacys_holding_is_flagged_and_not_quarantined(
 ):
     # NEVER-MADE was never commissioned; SN0005 is real but still with the distributor, whose
     # unit the pharmacy has no standing to stop.
-    tx = dispense(at_pharmacy, text, proof=lot.lot_proof("SN0005"))
+    held = lot.words(at_pharmacy)
+    tx = dispense(
+        at_pharmacy, text, unit=(lot.position_of["SN0005"], lot.lot_proof("SN0005"), held)
+    )
 
     assert tx.return_value is False
     assert_event(
@@ -123,8 +128,43 @@ def test_a_serial_not_in_the_pharmacys_holding_is_flagged_and_not_quarantined(
 
 
 def test_a_forged_proof_is_flagged_as_not_held(provenance, lot, at_pharmacy, dispense):
-    tx = dispense(at_pharmacy, "SN0001", proof=[bytes(32)] * 3)
+    held = lot.words(at_pharmacy)
+    tx = dispense(at_pharmacy, "SN0001", unit=(lot.position_of["SN0001"], [bytes(32)] * 3, held))
     assert tx.events["SuspectUnitFlagged"]["reason"] == NOT_HELD
+
+
+def test_dispensing_with_another_positions_proof_is_flagged_as_not_held(
+    provenance, lot, at_pharmacy, dispense
+):
+    # SN0001's serial with SN0002's position and proof: the leaf binds serial to position.
+    held = lot.words(at_pharmacy)
+    for position, proof in (
+        (lot.position_of["SN0002"], lot.lot_proof("SN0002")),
+        (lot.position_of["SN0002"], lot.lot_proof("SN0001")),
+        (lot.position_of["SN0001"], lot.lot_proof("SN0002")),
+    ):
+        tx = dispense(at_pharmacy, "SN0001", unit=(position, proof, held))
+        assert tx.events["SuspectUnitFlagged"]["reason"] == NOT_HELD
+    assert holding_of(provenance, at_pharmacy)["units"] == 4
+
+
+def test_dispense_refuses_stale_or_forged_words(
+    provenance, lot, at_pharmacy, dispense, reverts_with
+):
+    stale = lot.words(at_pharmacy)
+    dispense(at_pharmacy, "SN0000")
+    with reverts_with("DrugProvenanceWordsMismatch", at_pharmacy):
+        dispense(
+            at_pharmacy,
+            "SN0001",
+            unit=(lot.position_of["SN0001"], lot.lot_proof("SN0001"), stale),
+        )
+    with reverts_with("DrugProvenanceWordsMismatch", at_pharmacy):
+        dispense(
+            at_pharmacy,
+            "SN0001",
+            unit=(lot.position_of["SN0001"], lot.lot_proof("SN0001"), [(0, 0xFF)]),
+        )
 
 
 def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
@@ -153,7 +193,7 @@ def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
 def test_only_an_active_dispenser_dispenses(provenance, lot, named, reverts_with, name):
     with reverts_with("DrugProvenanceNotDispenser", named[name]):
         provenance.dispense(
-            UNKNOWN_HOLDING, serial("SN0001"), [], epcis("d"), CID, {"from": named[name]}
+            UNKNOWN_HOLDING, serial("SN0001"), NO_UNIT, epcis("d"), CID, {"from": named[name]}
         )
 
 
@@ -193,7 +233,7 @@ def test_dispense_refuses_a_missing_anchor(
         provenance.dispense(
             at_pharmacy,
             serial("SN0001"),
-            lot.proof(at_pharmacy, "SN0001"),
+            lot.held_unit(at_pharmacy, "SN0001"),
             event,
             cid,
             {"from": pharmacy},
@@ -266,7 +306,7 @@ def test_a_custodian_destroys_a_recalled_unit_it_holds(
     tx = provenance.destroy(
         rest,
         serial("SN0006"),
-        lot.proof(rest, "SN0006"),
+        lot.held_unit(rest, "SN0006"),
         epcis("destroy"),
         CID,
         {"from": distributor},
@@ -274,7 +314,7 @@ def test_a_custodian_destroys_a_recalled_unit_it_holds(
     lot.holdings[rest].discard("SN0006")
 
     assert unit_record(provenance, lot, "SN0006") == (UNIT_DESTROYED, 0, now(), distributor)
-    assert holding_of(provenance, rest)["root"] == lot.holding_tree(rest).root
+    assert holding_of(provenance, rest)["commitment"] == lot.commitment(rest)
     assert_event(
         tx,
         "UnitDestroyed",
@@ -293,7 +333,7 @@ def test_a_destroyed_unit_verifies_as_decommissioned_and_its_clone_is_flagged(
     provenance.destroy(
         at_pharmacy,
         serial("SN0002"),
-        lot.proof(at_pharmacy, "SN0002"),
+        lot.held_unit(at_pharmacy, "SN0002"),
         epcis("destroy"),
         CID,
         {"from": pharmacy},
@@ -308,7 +348,7 @@ def test_a_destroyed_unit_verifies_as_decommissioned_and_its_clone_is_flagged(
 def test_only_a_trading_partner_destroys(provenance, lot, named, reverts_with, name):
     with reverts_with("DrugProvenanceNotTradingPartner", named[name]):
         provenance.destroy(
-            UNKNOWN_HOLDING, serial("SN0001"), [], epcis("d"), CID, {"from": named[name]}
+            UNKNOWN_HOLDING, serial("SN0001"), NO_UNIT, epcis("d"), CID, {"from": named[name]}
         )
 
 
@@ -316,12 +356,14 @@ def test_destroy_refuses_an_unknown_holding_and_a_foreign_one(
     provenance, lot, at_pharmacy, clinic, reverts_with
 ):
     with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
-        provenance.destroy(UNKNOWN_HOLDING, serial("SN0001"), [], epcis("d"), CID, {"from": clinic})
+        provenance.destroy(
+            UNKNOWN_HOLDING, serial("SN0001"), NO_UNIT, epcis("d"), CID, {"from": clinic}
+        )
     with reverts_with("DrugProvenanceNotCustodian", at_pharmacy, clinic):
         provenance.destroy(
             at_pharmacy,
             serial("SN0001"),
-            lot.proof(at_pharmacy, "SN0001"),
+            lot.held_unit(at_pharmacy, "SN0001"),
             epcis("d"),
             CID,
             {"from": clinic},
@@ -336,7 +378,7 @@ def test_units_in_transit_are_not_destroyed(provenance, lot, ship, manufacturer,
         provenance.destroy(
             lot.shipment("to distributor"),
             serial("SN0001"),
-            lot.tree.proof(lot.leaf_of["SN0001"]),
+            lot.held_unit(lot.shipment("to distributor"), "SN0001"),
             epcis("d"),
             CID,
             {"from": manufacturer},
@@ -349,7 +391,12 @@ def test_destroy_refuses_a_unit_not_in_the_holding(
 ):
     with reverts_with("DrugProvenanceUnitNotHeld", at_pharmacy, unit_id(text)):
         provenance.destroy(
-            at_pharmacy, serial(text), lot.lot_proof("SN0005"), epcis("d"), CID, {"from": pharmacy}
+            at_pharmacy,
+            serial(text),
+            (lot.position_of["SN0005"], lot.lot_proof("SN0005"), lot.words(at_pharmacy)),
+            epcis("d"),
+            CID,
+            {"from": pharmacy},
         )
 
 
@@ -361,7 +408,7 @@ def test_destroy_refuses_a_missing_anchor(
         provenance.destroy(
             at_pharmacy,
             serial("SN0001"),
-            lot.proof(at_pharmacy, "SN0001"),
+            lot.held_unit(at_pharmacy, "SN0001"),
             event,
             cid,
             {"from": pharmacy},

@@ -265,7 +265,7 @@ def test_a_party_in_the_chain_of_custody_needs_its_standing(
     _, _, key, probe = target
     own = standing_of(name, target)
     foreign = lot.standing(lot.commissioning, probe if target[0] == UNIT_SCOPE else None)
-    for standing in (NO_STANDING, (UNKNOWN_HOLDING, own[1]), foreign):
+    for standing in (NO_STANDING, (UNKNOWN_HOLDING, own[1], own[2]), foreign):
         with reverts_with("DrugProvenanceNoStanding", named[name], key):
             quarantine(name, target, standing)
     assert investigation_of(provenance, target) == 0
@@ -275,9 +275,16 @@ def test_a_unit_proof_must_show_the_unit_in_the_standing_holdings_lot(
     lot, at_pharmacy, quarantine, pharmacy, reverts_with
 ):
     target = (UNIT_SCOPE, serial("SN0002"), unit_id("SN0002"), "SN0002")
-    for proof in ([], lot.lot_proof("SN0003"), [bytes(32)] * 3):
+    own = lot.position_of["SN0002"]
+    for position, proof in (
+        (own, []),
+        (own, lot.lot_proof("SN0003")),
+        (own, [bytes(32)] * 3),
+        (lot.position_of["SN0003"], lot.lot_proof("SN0003")),  # another position's proof
+        (lot.position_of["SN0003"], lot.lot_proof("SN0002")),  # the right proof, wrong position
+    ):
         with reverts_with("DrugProvenanceNoStanding", pharmacy, unit_id("SN0002")):
-            quarantine("pharmacy", target, (at_pharmacy, proof))
+            quarantine("pharmacy", target, (at_pharmacy, position, proof))
 
 
 def test_another_manufacturer_needs_standing_too(target, quarantine, rival, reverts_with):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hygeia.provenance import ids
+from hygeia.provenance.merkle import commitment
 from tests.brownie_support import ZERO_ADDRESS, assert_event
 from tests.contracts.drug_provenance.support import (
     CID,
@@ -446,12 +447,13 @@ def test_commissioning_records_the_lot_and_the_manufacturers_holding(
     )
     assert [bytes(k) for k in provenance.lotsOf(GTIN)] == [key]
     assert holding_of(provenance, holding_made_by(manufacturer, "commissioning 2")) == {
-        "root": ROOT,
+        "commitment": commitment([]),  # nothing gone from the whole lot
         "lotKey": key,
         "custodian": manufacturer,
         "state": HELD,
         "transfersOwnership": False,
         "excursion": False,
+        "complement": True,
         "units": 100_000,
         "owner": manufacturer,
         "receiver": ZERO_ADDRESS,

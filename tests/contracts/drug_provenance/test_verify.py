@@ -69,14 +69,37 @@ def test_a_wrong_expiry_is_a_mismatch(provenance, lot):
     assert status_of(provenance, lot, "SN0001", expiry=301230) == "MISMATCH"
 
 
-def test_a_lot_that_does_not_exist_is_a_mismatch_for_a_real_unit(provenance, lot):
-    assert status_of(provenance, lot, "SN0001", lot=serial("LOT-XX")) == "MISMATCH"
-
-
-def test_another_real_lot_of_the_product_is_a_mismatch(provenance, lot, second_lot):
-    assert status_of(provenance, lot, "SN0001", lot=OTHER_LOT) == "MISMATCH"
-    assert status_of(provenance, second_lot, "B-2", lot=LOT) == "MISMATCH"
+def test_verify_answers_about_the_printed_lot_only(provenance, lot, second_lot):
+    # A real unit printed with a lot that does not exist, or with another real lot of the
+    # product, is unknown there, whatever proof comes with it: the SDK, not the chain, finds
+    # the lot it is in (and answers MISMATCH).
+    assert status_of(provenance, lot, "SN0001", lot=serial("LOT-XX")) == "UNKNOWN"
+    assert status_of(provenance, lot, "SN0001", lot=OTHER_LOT) == "UNKNOWN"
+    assert status_of(provenance, second_lot, "B-2", lot=LOT) == "UNKNOWN"
     assert status_of(provenance, second_lot, "B-2") == "VALID"
+
+
+def test_verify_gas_does_not_grow_with_the_products_lots(provenance, lot, manufacturer):
+    def cost(text: str, printed: bytes) -> int:
+        position = lot.position_of.get(text, 0)
+        proof = lot.lot_proof(text) if text in lot.position_of else []
+        return provenance.verify.estimate_gas(GTIN, serial(text), printed, EXPIRY, position, proof)
+
+    before = (cost("SN0001", LOT), cost("COUNTERFEIT", LOT), cost("SN0001", serial("LOT-XX")))
+    for n in range(12):
+        extra = LotModel(GTIN, serial(f"MORE-{n}"), EXPIRY, (f"M{n}-1",), manufacturer.address)
+        provenance.commission(
+            GTIN,
+            extra.lot,
+            EXPIRY,
+            1,
+            extra.tree.root,
+            epcis(f"more {n}"),
+            CID,
+            {"from": manufacturer},
+        )
+    after = (cost("SN0001", LOT), cost("COUNTERFEIT", LOT), cost("SN0001", serial("LOT-XX")))
+    assert after == before
 
 
 def test_a_unit_expires_after_the_last_second_of_its_expiry_day(provenance, lot, mine_at):
