@@ -779,6 +779,8 @@ contract DrugProvenance is IDrugProvenance {
     // slither-disable-end assembly
 
     /// @dev Takes position `position` out of `h` if it holds it (false if not), checking `held`.
+    /// An emptied holding holds nothing, whatever words are given: its commitment is cleared,
+    /// not that of no words.
     function _removePosition(
         bytes32 holding,
         HoldingRecord storage h,
@@ -786,7 +788,7 @@ contract DrugProvenance is IDrugProvenance {
         Word[] calldata held,
         uint32 position
     ) private returns (bool owned) {
-        if (position >= quantity) return false;
+        if (h.units == 0 || position >= quantity) return false;
         uint256[] memory taken = new uint256[](2);
         (taken[0], taken[1]) = (position >> 8, 1 << (position & 0xff));
         (owned, ) = _take(holding, h, quantity, held, taken);

@@ -167,6 +167,18 @@ def test_dispense_refuses_stale_or_forged_words(
         )
 
 
+def test_a_serial_dispensed_from_an_emptied_holding_is_flagged_as_not_held(
+    provenance, lot, at_pharmacy, dispense
+):
+    for text in ("SN0000", "SN0001", "SN0002", "SN0003"):
+        dispense(at_pharmacy, text)
+    tx = dispense(at_pharmacy, "SN0005", unit=(lot.position_of["SN0005"], lot.lot_proof("SN0005"), []))
+
+    assert tx.return_value is False
+    assert tx.events["SuspectUnitFlagged"]["reason"] == NOT_HELD
+    assert status_of(provenance, lot, "SN0005") == "VALID"
+
+
 def test_flagging_an_illegitimate_unit_keeps_it_illegitimate(
     provenance, lot, at_pharmacy, dispense, manufacturer
 ):
@@ -398,6 +410,22 @@ def test_destroy_refuses_a_unit_not_in_the_holding(
             CID,
             {"from": pharmacy},
         )
+
+
+def test_destroy_refuses_a_unit_of_a_holding_shipped_away_whole(
+    provenance, lot, ship, manufacturer, reverts_with
+):
+    ship("to distributor")
+    for words in ([], lot.words(lot.commissioning)):
+        with reverts_with("DrugProvenanceUnitNotHeld", lot.commissioning, unit_id("SN0001")):
+            provenance.destroy(
+                lot.commissioning,
+                serial("SN0001"),
+                (lot.position_of["SN0001"], lot.lot_proof("SN0001"), words),
+                epcis("d"),
+                CID,
+                {"from": manufacturer},
+            )
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])
