@@ -7,6 +7,12 @@
 - The size of the EPCIS trace of one unit beside that of its whole lot, after the lot was sold
   whole on a pallet (SSCC) to a distributor who sent ten units of it in a case to a pharmacy:
   the unit's trace names that unit and its cases, the lot's lists every serial once.
+- Whole-holding shipments: the rest of the pallet then goes back and forth between the
+  distributor and the manufacturer `SHIPMENTS` times, each party's SDK (one process each, as a
+  backend runs it) shipping and receiving: the time of each shipment and receipt (the first
+  pays for reading the lot's commissioning document once), beside the reference, reading the
+  lot's whole custody from its documents (what each shipment and receipt did before). Then the
+  time of one unit's trace, read by a new reader (nothing cached), and its bytes.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ GTIN, LOT, EXPIRY = 614141000418, "BENCH-LOT", date(2030, 12, 31)
 PREFIXES = {"manufacturer": "0614141", "distributor": "0614150", "pharmacy": "0614160"}
 ROLES = {"manufacturer": Role.MANUFACTURER, "distributor": Role.DISTRIBUTOR}
 CASE_UNITS = 10
+SHIPMENTS = 5
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,11 @@ class ProvenanceResult:
     verify_walk_ms: float  # the same, walking the lot documents (the reference)
     unit_trace_bytes: int
     lot_trace_bytes: int
+    ship_seconds: list[float]  # each whole-holding shipment, in order
+    receive_seconds: list[float]  # each receipt, in order
+    custody_seconds: float  # the reference: the lot's whole custody read from its documents
+    unit_trace_seconds: float  # one unit's trace by a new reader, custody read included
+    traced_unit_bytes: int  # that trace (a unit that went through every shipment)
 
 
 def _check_digit_appended(body: str) -> str:
@@ -66,7 +78,7 @@ def _sscc(prefix: str, reference: int) -> str:
 def run(
     progress: Progress, lot_size: int = DEFAULT_LOT_SIZE, runs: int = DEFAULT_RUNS
 ) -> ProvenanceResult:
-    task = progress.add_task(f"provenance: a {lot_size:,}-unit lot", total=2 * runs + 2)
+    task = progress.add_task(f"provenance: a {lot_size:,}-unit lot", total=2 * runs + 3 + SHIPMENTS)
     with fresh_anvil() as node, tempfile.TemporaryDirectory(prefix="hygeia-bench-") as tmp:
         w3 = connect(node.url)
         store = LocalStore(Path(tmp) / "store")
@@ -110,6 +122,26 @@ def run(
         unit = epcis.encode(pharmacy.reader.export(custody, serials[0]))
         lot = epcis.encode(pharmacy.reader.export(custody))
         progress.advance(task)
+
+        holding, parties = pallet, (wholesaler, maker)
+        shipped, received = [], []
+        for k in range(SHIPMENTS):
+            sender, receiver = parties[k % 2], parties[(k + 1) % 2]
+            start = time.perf_counter()
+            holding = sender.ship(holding, receiver.me).id
+            shipped.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            receiver.receive(holding)
+            received.append(time.perf_counter() - start)
+            progress.advance(task)
+        start = time.perf_counter()
+        reader(None).custody(GTIN, LOT)
+        custody_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        fresh = reader(None)
+        traced = epcis.encode(fresh.reader.export(fresh.custody(GTIN, LOT), serials[-1]))
+        unit_trace_seconds = time.perf_counter() - start
+        progress.advance(task)
     return ProvenanceResult(
         lot_size=lot_size,
         runs=runs,
@@ -117,6 +149,11 @@ def run(
         verify_walk_ms=walked / runs * 1000,
         unit_trace_bytes=len(unit),
         lot_trace_bytes=len(lot),
+        ship_seconds=shipped,
+        receive_seconds=received,
+        custody_seconds=custody_seconds,
+        unit_trace_seconds=unit_trace_seconds,
+        traced_unit_bytes=len(traced),
     )
 
 

@@ -13,10 +13,10 @@ it, so nobody can take a pending transaction's holding id first.
 
 from __future__ import annotations
 
-from eth_hash.auto import keccak
 from eth_utils.address import is_address, to_canonical_address
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.hashing import keccak
 
 WORD = 32
 

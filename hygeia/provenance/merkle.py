@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from eth_abi.abi import encode
-from eth_hash.auto import keccak
 
 from hygeia.core.errors import InvalidInputError
+from hygeia.core.hashing import keccak
 from hygeia.provenance import ids
 
 ZERO = bytes(32)

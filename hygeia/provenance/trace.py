@@ -9,6 +9,7 @@ EPCIS 2.0 document, in chain order.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,6 +82,7 @@ _CUSTODY_STEPS = frozenset(
     }
 )
 _GLN_URIS = ("urn:epc:id:sgln:", "urn:epc:id:pgln:")
+_DOCUMENTS_KEPT = 32
 Progress = Callable[[int], None]
 
 
@@ -145,6 +147,7 @@ class LotCustody:
     tree: LotTree
     serial_of_unit: dict[bytes, str]
     quantity: int = 0  # as the lot's record declares it
+    positions: dict[str, int] = field(default_factory=dict)  # serial -> its place in the lot
     holdings: dict[bytes, HoldingView] = field(default_factory=dict)
     events: list[ChainEvent] = field(default_factory=list)
     recalled: bool = False
@@ -194,7 +197,12 @@ class LotCustody:
 
     def position_of(self, serial: str) -> int:
         """The position of `serial` in the lot: its place in the commissioning document."""
-        return self.tree.position_of(self.unit(serial))
+        try:
+            return self.positions[serial]
+        except KeyError:
+            raise InvalidInputError(
+                f"serial {serial!r} is not in lot {self.lot_number!r}"
+            ) from None
 
     def positions_of(self, serials: Iterable[str]) -> set[int]:
         return {self.position_of(s) for s in serials}
@@ -247,6 +255,14 @@ class TraceReader:
         self.store = store
         self._gln_log: list[ChainEvent] | None = None
         self._licence_log: list[ChainEvent] = []
+        # A commissioned lot never changes: its serials and tree, checked once, are kept by lot
+        # key. Anchored documents never change either: the last few checked are kept by the
+        # event anchoring them, so a read that needs one twice (a lot's custody, then its trace)
+        # parses and hashes it once.
+        self._commissioned: dict[tuple[int, bytes], tuple[str, list[str], LotTree]] = {}
+        self._documents: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = (
+            OrderedDict()
+        )
 
     # ------------------------------------------------------------------ parties' GLNs
     def gln_holder_at(self, gln: int, block: int, index: int) -> str | None:
@@ -420,13 +436,32 @@ class TraceReader:
 
     def document(self, event: ChainEvent) -> dict[str, Any]:
         """The EPCIS document an event anchors, checked against the event hash on-chain."""
+        return self._anchored(event)[0]
+
+    def _anchored(self, event: ChainEvent) -> tuple[dict[str, Any], str | None]:
+        """The document an event anchors, checked, and the anchored EPCIS event's id (GS1's
+        event hash; None for master data)."""
+        # Everything the check reads: the same transaction's log named with another CID or
+        # hash is another document.
+        key = (event.tx_hash, event.block, event.index, event.name, event.cid, event.epcis_hash)
+        if key in self._documents:
+            self._documents.move_to_end(key)
+            return self._documents[key]
+        checked = self._checked_document(event)
+        self._documents[key] = checked
+        if len(self._documents) > _DOCUMENTS_KEPT:
+            self._documents.popitem(last=False)
+        return checked
+
+    def _checked_document(self, event: ChainEvent) -> tuple[dict[str, Any], str | None]:
         doc = epcis.decode(self.store.cat(event.cid))
         if event.name == "ProductRegistered":
             if epcis.document_hash(doc) != event.epcis_hash:
                 raise IntegrityError(f"master data document {event.cid} does not match its anchor")
-            return doc
+            return doc, None
         events = doc.get("epcisBody", {}).get("eventList", [])
-        if not events or epcis.hash_digest(epcis.event_hash(events[-1])) != event.epcis_hash:
+        anchored_id = epcis.event_hash(events[-1]) if events else None
+        if anchored_id is None or epcis.hash_digest(anchored_id) != event.epcis_hash:
             raise IntegrityError(
                 f"EPCIS document {event.cid} does not hold the event anchored in tx {event.tx_hash}"
             )
@@ -444,7 +479,7 @@ class TraceReader:
             )
         for each in events:
             self.check_glns(event, each)
-        return doc
+        return doc, anchored_id
 
     # ------------------------------------------------------------------ custody
     @staticmethod
@@ -462,6 +497,24 @@ class TraceReader:
             raise InvalidInputError(f"no lot 0x{lot_key.hex()} was commissioned")
         return found[0], self.document(found[0])["epcisBody"]["eventList"][0]
 
+    def lot_number(self, gtin: int, lot_key: bytes) -> str:
+        """A commissioned lot's number (text), from its commissioning document, checked against
+        the lot's digest on-chain: the number alone, without the cost of checking the whole
+        document (its event hash and its serials against the lot's root), which grows with the
+        lot."""
+        if (gtin, lot_key) in self._commissioned:
+            return self._commissioned[gtin, lot_key][0]
+        found = self.events("LotCommissioned", {"lotKey": lot_key})
+        if not found:
+            raise InvalidInputError(f"no lot 0x{lot_key.hex()} was commissioned")
+        doc = epcis.decode(self.store.cat(found[0].cid))
+        events = doc.get("epcisBody", {}).get("eventList") or [{}]
+        ilmd = events[-1].get("ilmd", {}) if isinstance(events[-1], dict) else {}
+        number = str(ilmd.get("cbvmda:lotNumber", "")) if isinstance(ilmd, dict) else ""
+        if not number or ids.digest(number) != bytes(found[0].args["lot"]):
+            raise IntegrityError("the commissioning document names another lot")
+        return number
+
     def serials(self, lot_key: bytes) -> list[str]:
         """The serial numbers of a lot, from its commissioning document."""
         return self._serials(self.commissioning(lot_key)[1])
@@ -471,6 +524,8 @@ class TraceReader:
     ) -> tuple[str, list[str], LotTree]:
         """A lot's number, serial numbers and tree, from its commissioning document, checked
         against the chain: the document names the lot, and its serials rebuild the lot's root."""
+        if (gtin, lot_key) in self._commissioned:
+            return self._commissioned[gtin, lot_key]
         record = self.client.lot_of(lot_key)
         if not record.commissioned or record.gtin != gtin:
             raise InvalidInputError(f"no lot 0x{lot_key.hex()} of GTIN {gs1.gtin14(gtin)}")
@@ -484,13 +539,14 @@ class TraceReader:
         )
         if tree.root != record.serials_root:
             raise IntegrityError(f"the serial list of lot {lot_number!r} does not rebuild its root")
+        self._commissioned[gtin, lot_key] = (lot_number, serials, tree)
         return lot_number, serials, tree
 
     def lot_by_key(
         self, gtin: int, lot_key: bytes, *, progress: Progress | None = None
     ) -> LotCustody:
         lot_number, serials, tree = self.commissioned(gtin, lot_key, progress=progress)
-        serial_of_unit = {ids.unit_id(gtin, ids.digest(s)): s for s in serials}
+        serial_of_unit = {unit: serials[k] for unit, k in tree.positions.items()}
         record = self.client.lot_of(lot_key)
         custody = LotCustody(
             gtin,
@@ -501,6 +557,7 @@ class TraceReader:
             tree,
             serial_of_unit,
             record.quantity,
+            {serial: k for k, serial in enumerate(serials)},
         )
         custody.events = self.lot_events(gtin, lot_key, serial_of_unit)
         for chain in custody.events:
@@ -625,14 +682,23 @@ class TraceReader:
         )
         events: list[dict[str, Any]] = []
         for event in chosen:
-            anchored = self.document(event)["epcisBody"]["eventList"]
+            doc, anchored_id = self._anchored(event)
+            anchored = doc["epcisBody"]["eventList"]
             if event.name == "SuspectUnitFlagged" and any(
                 e.get("disposition") == "dispensed" for e in anchored
             ):
                 # The chain refused this dispense: a document recording it as dispensed (not
                 # one the SDK writes) must not enter the trace as a dispense.
                 continue
-            events.extend(anchored if epc is None else [_narrowed(e, epc) for e in anchored])
+            if epc is None:
+                events.extend(anchored)
+            else:
+                # The anchored (last) event's id is known from its check: not hashed again.
+                last = len(anchored) - 1
+                events.extend(
+                    _narrowed(e, epc, anchored_id if i == last else None)
+                    for i, e in enumerate(anchored)
+                )
         try:
             master = self.master_data(custody.gtin)
         except (ContentNotFoundError, InvalidInputError):
@@ -672,7 +738,7 @@ def _packs(packing: dict[str, Any], shipping: dict[str, Any]) -> bool:
     )
 
 
-def _narrowed(event: dict[str, Any], epc: str) -> dict[str, Any]:
+def _narrowed(event: dict[str, Any], epc: str, anchored_id: str | None = None) -> dict[str, Any]:
     """`event` as it concerns unit `epc` alone: its units (listed, or a lot class and quantity)
     replaced by that unit, the cases (SSCCs) it names kept; a packing keeps its parent (the
     unit's case) and has the unit as its only child. Unchanged if it names the unit alone or a
@@ -693,7 +759,7 @@ def _narrowed(event: dict[str, Any], epc: str) -> dict[str, Any]:
         narrowed = {k: v for k, v in event.items() if k not in ("eventID", "quantityList")}
         narrowed["epcList"] = [e for e in listed or [] if e.startswith(_SSCC)] + [epc]
     # The anchored event's id, then the narrowed event's own (GS1's hash ignores eventID).
-    narrowed[epcis.ANCHORED_EVENT] = event.get("eventID") or epcis.event_hash(event)
+    narrowed[epcis.ANCHORED_EVENT] = event.get("eventID") or anchored_id or epcis.event_hash(event)
     ordered = {"type": narrowed.pop("type"), **narrowed}
     ordered["eventID"] = epcis.event_hash(ordered)
     return ordered

@@ -23,7 +23,6 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from eth_hash.auto import keccak
 from web3.logs import DISCARD
 
 from hygeia.core import times
@@ -42,10 +41,11 @@ from hygeia.core.errors import (
     InvalidInputError,
     PartyWithoutGlnError,
 )
+from hygeia.core.hashing import keccak
 from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Lot, Standing
+from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient, Holding, Lot, Standing
 from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.merkle import LotTree, Progress, Word, words
 from hygeia.provenance.trace import ChainEvent, HoldingView, LotCustody, TraceReader
@@ -174,6 +174,22 @@ class Verification:
             "unchecked": list(self.unchecked),
             "lms": self.lms(),
         }
+
+
+@dataclass(frozen=True)
+class LotName:
+    """What names a lot in an event: its product, the product's GS1 company prefix length, its
+    lot number and expiry."""
+
+    gtin: int
+    prefix_length: int
+    number: str
+    expiry: date
+
+    @property
+    def lgtin(self) -> str:
+        """The lot's EPC class URI (LGTIN)."""
+        return gs1.lgtin_uri(self.gtin, self.prefix_length, self.number)
 
 
 class ProvenanceFlow:
@@ -380,10 +396,11 @@ class ProvenanceFlow:
                 "cbvmda:itemExpirationDate": expiry.isoformat(),
             },
         )
-        self._trees[ids.lot_key(gtin, ids.digest(lot))] = tree
+        key = ids.lot_key(gtin, ids.digest(lot))
+        self._trees[key] = tree
         if self.index is not None:
             self.index.add(tree)
-        return self._anchor(
+        anchored = self._anchor(
             event,
             lambda h, c: self.client.commission(
                 gtin, ids.digest(lot), expiry, len(serials), tree.root, h, c
@@ -391,6 +408,8 @@ class ProvenanceFlow:
             gtin=gtin,
             makes_holding=True,
         )
+        self._serials[key] = (lot, frozenset(serials))
+        return anchored
 
     def _refuse_duplicate_serials(self, gtin: int, serials: Sequence[str]) -> None:
         seen: set[str] = set()
@@ -418,11 +437,28 @@ class ProvenanceFlow:
         return self.reader.lot(gtin, lot, progress=progress)
 
     def _holding(self, holding: bytes) -> tuple[LotCustody, HoldingView]:
+        """A holding as the lot's events tell it (its units by serial): the lot's custody read
+        from every document since its commissioning. For a part of a holding only."""
+        record = self._record(holding)
+        custody = self.reader.lot_by_key(self.client.lot_of(record.lot_key).gtin, record.lot_key)
+        return custody, custody.holdings[holding]
+
+    def _record(self, holding: bytes) -> Holding:
         record = self.client.holding_of(holding)
         if record.state == HoldingState.NONE:
             raise InvalidInputError(f"no holding 0x{holding.hex()}")
-        custody = self.reader.lot_by_key(self.client.lot_of(record.lot_key).gtin, record.lot_key)
-        return custody, custody.holdings[holding]
+        return record
+
+    def _lot_named(self, holding: bytes) -> tuple[Holding, LotName]:
+        """A holding's record on-chain and its lot's name: what an event about the holding as a
+        whole needs, read without the lot's later documents, so its cost does not grow with
+        the shipments before it."""
+        record = self._record(holding)
+        lot = self.client.lot_of(record.lot_key)
+        known = self._serials.get(record.lot_key)
+        number = known[0] if known else self.reader.lot_number(lot.gtin, record.lot_key)
+        prefix = self.client.product_of(lot.gtin).company_prefix_length
+        return record, LotName(lot.gtin, prefix, number, lot.expiry)
 
     def ship(
         self,
@@ -449,15 +485,19 @@ class ProvenanceFlow:
         Refuses (PartyWithoutGlnError) a shipment to or from a party without a party GLN
         bound on-chain (sender, receiver or the goods' owner), before anything is stored or
         sent."""
-        custody, view = self._holding(holding)
-        moving = sorted(view.serials) if serials is None else list(serials)
-        missing = set(moving) - view.serials
-        if missing:
-            raise InvalidInputError(f"{len(missing)} of the serials are not in this holding")
-        prefix = custody.company_prefix_length
-        owner_after = to if sale else view.owner
+        record, lot = self._lot_named(holding)
+        custody = None
+        if serials is None:
+            quantity = record.units
+        else:
+            custody, view = self._holding(holding)
+            missing = set(serials) - view.serials
+            if missing:
+                raise InvalidInputError(f"{len(missing)} of the serials are not in this holding")
+            quantity = len(serials)
+        owner_after = to if sale else record.owner
         # Every party is named by its GLN: refuse before anything is stored or sent.
-        owner, sender = self._party(view.owner, "owner"), self._party(self.me, "sender")
+        owner, sender = self._party(record.owner, "owner"), self._party(self.me, "sender")
         receiver = self._party(to, "receiver")
         place = self._place()
         if place is None:  # only trading partners hold goods; the contract refuses others too
@@ -465,7 +505,7 @@ class ProvenanceFlow:
         parent = None if sscc is None else self._sscc(sscc)
         owner_after_uri = receiver if sale else owner
         business = [
-            self._business_transaction(kind, ident, view.owner, owner_after)
+            self._business_transaction(kind, ident, record.owner, owner_after)
             for kind, ident in transactions
         ]
         statement = {
@@ -474,10 +514,10 @@ class ProvenanceFlow:
             # in the same second) are different EPCIS events with different hashes.
             "transactionId": f"urn:uuid:{uuid.uuid4()}",
             "transactionInformation": {
-                "gtin": gs1.gtin14(custody.gtin),
-                "lot": custody.lot_number,
-                "expiry": custody.expiry.isoformat(),
-                "quantity": len(moving),
+                "gtin": gs1.gtin14(lot.gtin),
+                "lot": lot.number,
+                "expiry": lot.expiry.isoformat(),
+                "quantity": quantity,
                 "date": epcis.timestamp(self._clock()),
                 "from": owner,
                 "to": owner_after_uri,
@@ -487,9 +527,9 @@ class ProvenanceFlow:
         }
         ti_cid = self.store.add(json.dumps(statement, sort_keys=True).encode())
         units: dict[str, Any] = (
-            self._whole(custody, len(moving))
+            self._whole(lot, quantity)
             if serials is None
-            else {"epcs": self._sgtins(custody.gtin, prefix, moving)}
+            else {"epcs": self._sgtins(lot.gtin, lot.prefix_length, list(serials))}
         )
         packing = None
         if parent is not None:
@@ -520,12 +560,12 @@ class ProvenanceFlow:
         )
         # A whole holding moves as it is; a subset names its positions by word, beside the
         # holding's words, which the chain checks against the holding's commitment.
-        held: list[Word] = [] if serials is None else self._words(custody, holding)
-        taken = [] if serials is None else words(custody.positions_of(moving))
+        held: list[Word] = [] if custody is None else self._words(custody, holding)
+        taken = [] if custody is None else words(custody.positions_of(serials or ()))
         return self._anchor(
             event,
             lambda h, c: self.client.ship(holding, held, taken, to, sale, h, c),
-            gtin=custody.gtin,
+            gtin=lot.gtin,
             makes_holding=True,
             packing=packing,
         )
@@ -548,11 +588,11 @@ class ProvenanceFlow:
         digits = gs1.parse_sscc(sscc, gs1.gln13(gln)[:length])
         return gs1.sscc_uri(digits, length)
 
-    def _whole(self, custody: LotCustody, quantity: int) -> dict[str, Any]:
+    @staticmethod
+    def _whole(lot: LotName, quantity: int) -> dict[str, Any]:
         """A whole holding in an event: its lot class and quantity (the units are the holding's,
-        as its on-chain root says), so a lot's serials are listed once, at commissioning."""
-        lgtin = gs1.lgtin_uri(custody.gtin, custody.company_prefix_length, custody.lot_number)
-        return {"lot_class": lgtin, "quantity": quantity}
+        as its on-chain commitment says), so a lot's serials are listed once, at commissioning."""
+        return {"lot_class": lot.lgtin, "quantity": quantity}
 
     def _business_transaction(
         self, kind: str, ident: str, seller: str, buyer: str
@@ -568,33 +608,35 @@ class ProvenanceFlow:
         return kind, gs1.business_transaction_uri(gln, ident)
 
     def receive(self, shipment: bytes) -> Anchored:
-        custody, view = self._holding(shipment)
+        record, lot = self._lot_named(shipment)
+        # The shipment's own document, checked as a trace would (its anchor, every party named
+        # by its GLN) before its receiver takes it.
+        dispatched = self.reader.events("ShipmentDispatched", {"shipment": shipment})
+        if not dispatched:
+            raise InvalidInputError(f"0x{shipment.hex()} is not a shipment")
+        self.reader.document(dispatched[-1])
         event = self._event(
             action="OBSERVE",
             biz_step="receiving",
             disposition="sellable_accessible",
-            **self._whole(custody, len(view.serials)),
+            **self._whole(lot, record.units),
         )
-        return self._anchor(
-            event, lambda h, c: self.client.receive(shipment, h, c), gtin=custody.gtin
-        )
+        return self._anchor(event, lambda h, c: self.client.receive(shipment, h, c), gtin=lot.gtin)
 
     def void(self, shipment: bytes, reason: str) -> Anchored:
         """Void `shipment` before its receiver receives it, for `reason` (its hash goes on the
         record). A void mined before the receiver's receipt makes the receipt revert: the chain
         cannot tell goods handed over from goods that never left, so receive promptly."""
         reason_hash = _reason(reason)
-        custody, view = self._holding(shipment)
+        record, lot = self._lot_named(shipment)
         event = self._event(
             action="OBSERVE",
             biz_step="void_shipping",
             disposition="sellable_accessible",
-            **self._whole(custody, len(view.serials)),
+            **self._whole(lot, record.units),
         )
         return self._anchor(
-            event,
-            lambda h, c: self.client.void(shipment, reason_hash, h, c),
-            gtin=custody.gtin,
+            event, lambda h, c: self.client.void(shipment, reason_hash, h, c), gtin=lot.gtin
         )
 
     def holding_of_unit(self, unit: gs1.ProductIdentifier, *, in_transit: bool = False) -> bytes:
@@ -621,7 +663,7 @@ class ProvenanceFlow:
     def serials_of_scans(self, holding: bytes, scans: Sequence[str]) -> list[str]:
         """The serial numbers of `scans` (barcodes, or bare serial numbers) for a shipment from
         `holding`: a barcode must name the holding's GTIN and lot (and expiry, if it has one)."""
-        custody, _ = self._holding(holding)
+        _, lot = self._lot_named(holding)
         serials = []
         for scan in scans:
             if not gs1.looks_like_barcode(scan):
@@ -631,16 +673,16 @@ class ProvenanceFlow:
             wrong = [
                 what
                 for what, ok in (
-                    ("GTIN", unit.gtin == custody.gtin),
-                    ("lot", unit.lot in (None, custody.lot_number)),
-                    ("expiry", unit.expiry in (None, custody.expiry)),
+                    ("GTIN", unit.gtin == lot.gtin),
+                    ("lot", unit.lot in (None, lot.number)),
+                    ("expiry", unit.expiry in (None, lot.expiry)),
                 )
                 if not ok
             ]
             if wrong:
                 raise InvalidInputError(
                     f"the barcode {scan!r} names another {' and '.join(wrong)} than holding "
-                    f"0x{holding.hex()} (lot {custody.lot_number!r} of {gs1.gtin14(custody.gtin)})"
+                    f"0x{holding.hex()} (lot {lot.number!r} of {gs1.gtin14(lot.gtin)})"
                 )
             assert unit.serial is not None
             serials.append(unit.serial)
@@ -1051,17 +1093,15 @@ class ProvenanceFlow:
         leaves the product's range)."""
         if not readings:
             raise InvalidInputError("a sensor batch needs at least one reading")
-        custody, view = self._holding(holding)
-        product = self.client.product_of(custody.gtin)
+        _, lot = self._lot_named(holding)
+        product = self.client.product_of(lot.gtin)
         low, high = product.min_temperature / CENTI, product.max_temperature / CENTI
         element = epcis.sensor_element(device, readings, low, high)
         event = self._event(
             action="OBSERVE",
             biz_step="sensor_reporting",
             disposition=None,
-            lot_class=gs1.lgtin_uri(
-                custody.gtin, custody.company_prefix_length, custody.lot_number
-            ),
+            lot_class=lot.lgtin,
             sensors=[element],
         )
         lowest = reading_hundredths(min(r.celsius for r in readings), up=False)
@@ -1069,21 +1109,19 @@ class ProvenanceFlow:
         return self._anchor(
             event,
             lambda h, c: self.client.record_sensor_readings(holding, lowest, highest, h, c),
-            gtin=custody.gtin,
+            gtin=lot.gtin,
         )
 
     def clear_excursion(self, holding: bytes) -> Anchored:
-        custody, _ = self._holding(holding)
+        _, lot = self._lot_named(holding)
         event = self._event(
             action="OBSERVE",
             biz_step="inspecting",
             disposition="sellable_accessible",
-            lot_class=gs1.lgtin_uri(
-                custody.gtin, custody.company_prefix_length, custody.lot_number
-            ),
+            lot_class=lot.lgtin,
         )
         return self._anchor(
-            event, lambda h, c: self.client.clear_excursion(holding, h, c), gtin=custody.gtin
+            event, lambda h, c: self.client.clear_excursion(holding, h, c), gtin=lot.gtin
         )
 
 

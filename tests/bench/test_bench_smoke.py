@@ -86,7 +86,7 @@ def test_a_claims_batch_runs_end_to_end(progress: Progress) -> None:
     assert result.gas_per_claim > 0 and result.per_second_end_to_end > 0
 
 
-def test_provenance_measures_verify_both_ways_and_both_trace_sizes(
+def test_provenance_measures_verify_both_ways_trace_sizes_and_shipments(
     progress: Progress, tmp_path: Path
 ) -> None:
     result = provenance.run(progress, lot_size=30, runs=1)
@@ -94,10 +94,14 @@ def test_provenance_measures_verify_both_ways_and_both_trace_sizes(
     assert result.verify_index_ms > 0 and result.verify_walk_ms > 0
     # Whatever the machine: one unit's trace is smaller than its lot's, which lists 30 serials.
     assert 0 < result.unit_trace_bytes < result.lot_trace_bytes
+    assert len(result.ship_seconds) == len(result.receive_seconds) == provenance.SHIPMENTS
+    assert result.custody_seconds > 0 and result.unit_trace_seconds > 0
+    assert 0 < result.traced_unit_bytes < result.lot_trace_bytes
     markdown = report.to_markdown(
         report.Results(machine=machine.describe(), finished="now", commit="c", provenance=result)
     )
     assert "walking the lot documents" in markdown and "(one unit)" in markdown
+    assert "the lot's custody from its documents" in markdown
     assert (
         report.to_json(
             report.Results(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 
 import pytest
+from epcis_event_hash_generator import hash_generator, json_to_py
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import from_unix
@@ -61,6 +64,69 @@ def test_hashing_leaves_the_event_unchanged() -> None:
     before = copy.deepcopy(event)
     epcis.event_hash(event)
     assert event == before
+
+
+def gs1_generator_hash(event: dict) -> str:
+    """The event's hash by GS1's generator alone, over the whole event."""
+    doc = epcis.document([copy.deepcopy(event)], created=from_unix(0))
+    parsed = json_to_py.event_list_from_epcis_document_json(doc)
+    return str(hash_generator.epcis_hashes_from_events(parsed)[0])
+
+
+ALNUM = st.text("abcXYZ019", min_size=1, max_size=20)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    prefix_length=st.integers(min_value=6, max_value=12),
+    indicator=st.integers(min_value=0, max_value=9),
+    serials=st.lists(ALNUM, min_size=65, max_size=90),
+    odd=st.sampled_from(["", "A%2F1", "urn:epc:id:sscc:0614141.1234567890", "x.y"]),
+    commissioning=st.booleans(),
+)
+def test_an_event_of_many_epcs_hashes_as_gs1s_generator_hashes_it_whole(
+    prefix_length: int, indicator: int, serials: list[str], odd: str, commissioning: bool
+) -> None:
+    # Plain serials take the spliced path; an escaped serial, an SSCC or a malformed EPC
+    # among them sends the event through the generator whole: both must agree with it.
+    prefix = "0614141000"[:prefix_length].ljust(prefix_length, "7")
+    item = str(indicator) + "5" * (12 - prefix_length)
+    epcs = [f"urn:epc:id:sgtin:{prefix}.{item}.{s}" for s in serials]
+    if odd.startswith("urn:"):
+        epcs.append(odd)
+    elif odd:
+        epcs.append(f"urn:epc:id:sgtin:{prefix}.{item}.{odd}")
+    if commissioning:
+        event = shipping(
+            action="ADD",
+            biz_step="commissioning",
+            disposition="active",
+            epcs=epcs,
+            sources=[],
+            destinations=[],
+            ilmd={"cbvmda:lotNumber": "L1", "cbvmda:itemExpirationDate": "2030-12-31"},
+        )
+    else:
+        event = shipping(epcs=epcs)
+    assert epcis.event_hash(event) == gs1_generator_hash(event)
+
+
+def test_a_lot_of_5000_units_hashes_as_gs1s_generator_hashes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    epcs = [f"urn:epc:id:sgtin:0614141.012345.S{i:06d}" for i in range(5000)]
+    event = shipping(action="ADD", biz_step="commissioning", disposition="active", epcs=epcs)
+    given_to_generator: list[int] = []
+    pre_hash = epcis._pre_hash
+
+    def counting(event: dict) -> str:
+        given_to_generator.append(len(event["epcList"]))
+        return pre_hash(event)
+
+    monkeypatch.setattr(epcis, "_pre_hash", counting)
+    assert epcis.event_hash(event) == gs1_generator_hash(event)
+    assert given_to_generator == [1]  # the generator saw the first EPC alone
+    assert epcis.event_hash({**event, "epcList": epcs[::-1]}) == epcis.event_hash(event)
 
 
 def test_hash_digest_round_trips_and_refuses_other_uris() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from eth_hash.auto import keccak
@@ -439,3 +440,47 @@ def test_a_regulator_bars_a_party_that_abuses_quarantine_and_clears_its_quaranti
     )
     regulator.client.set_quarantine_bar(address_of("pharmacy"), False)
     assert not regulator.client.is_barred(address_of("pharmacy"))
+
+
+class _CountingStore:
+    """A content store that counts the documents read from it."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self._store, self.reads = store, 0
+
+    def cat(self, cid: str) -> bytes:
+        self.reads += 1
+        return self._store.cat(cid)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_whole_holdings_ship_and_are_received_reading_the_same_documents_however_many_came_before(
+    flow_as: Flows, product: int, drug_store: LocalStore, address_of: Callable[[str], str]
+) -> None:
+    """A whole holding's shipment and receipt name the lot and the holding's unit count: read
+    from the chain and the lot's number from its commissioning document, never the documents
+    of the shipments before (a receipt also checks the shipment's own document)."""
+    holding = flow_as("manufacturer").commission(GTIN, "LOT-W", EXPIRY, ["W1", "W2", "W3"]).id
+    parties = ["manufacturer", "distributor"]
+    for k in range(4):
+        sender_name, receiver_name = parties[k % 2], parties[(k + 1) % 2]
+        counted = _CountingStore(drug_store)
+        sender = ProvenanceFlow(
+            flow_as(sender_name).client, counted, chain_id=flow_as(sender_name).chain_id
+        )
+        shipment = sender.ship(holding, address_of(receiver_name)).id
+        # The product's master data (for the document's header) and the lot's commissioning
+        # document (for its number).
+        assert counted.reads == 2
+        counted.reads = 0
+        receiver = ProvenanceFlow(
+            flow_as(receiver_name).client, counted, chain_id=flow_as(receiver_name).chain_id
+        )
+        receiver.receive(shipment)
+        assert counted.reads == 3  # the same two, and the shipment's own
+        assert flow_as(receiver_name).client.holding_of(shipment).units == 3
+        holding = shipment
+    custody = flow_as("distributor").custody(GTIN, "LOT-W")
+    assert custody.holdings[holding].serials == {"W1", "W2", "W3"}
