@@ -15,4 +15,5 @@ from sha3 import keccak_256
 
 def keccak(data: bytes) -> bytes:
     """keccak256 of `data` (Ethereum's, not NIST SHA3-256)."""
-    return bytes(keccak_256(data).digest())
+    digest: bytes = keccak_256(data).digest()
+    return digest

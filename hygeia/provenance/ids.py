@@ -13,6 +13,8 @@ it, so nobody can take a pending transaction's holding id first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from eth_utils.address import is_address, to_canonical_address
 
 from hygeia.core.errors import InvalidInputError
@@ -42,6 +44,15 @@ def lot_key(gtin: int, lot: bytes) -> bytes:
 def unit_id(gtin: int, serial: bytes) -> bytes:
     """keccak256(abi.encode(gtin, serial digest)): the contract's id of a unit."""
     return keccak(_encode(gtin, serial))
+
+
+def unit_ids(gtin: int, serials: Sequence[str]) -> list[bytes]:
+    """The unit id of each serial number (text) of product `gtin`: `unit_id(gtin,
+    digest(serial))` for a whole lot at once (a lot's reader makes 100,000 of them)."""
+    if not all(serials):
+        raise InvalidInputError("a lot or serial number must not be empty")
+    head = gtin.to_bytes(WORD, "big")
+    return [keccak(head + keccak(serial.encode("utf-8"))) for serial in serials]
 
 
 def position_leaf(unit: bytes, position: int) -> bytes:

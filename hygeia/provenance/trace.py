@@ -534,9 +534,7 @@ class TraceReader:
         if not lot_number or ids.digest(lot_number) != bytes(chain_event.args["lot"]):
             raise IntegrityError("the commissioning document names another lot")
         serials = self._serials(event)
-        tree = LotTree.of_units(
-            (ids.unit_id(gtin, ids.digest(s)) for s in serials), progress=progress
-        )
+        tree = LotTree.of_units(ids.unit_ids(gtin, serials), progress=progress)
         if tree.root != record.serials_root:
             raise IntegrityError(f"the serial list of lot {lot_number!r} does not rebuild its root")
         self._commissioned[gtin, lot_key] = (lot_number, serials, tree)

@@ -383,9 +383,7 @@ class ProvenanceFlow:
             gs1.check_ai_text(serial, "serial")
         prefix = self._prefix(gtin)
         self._refuse_duplicate_serials(gtin, serials)
-        tree = LotTree.of_units(
-            (ids.unit_id(gtin, ids.digest(s)) for s in serials), progress=progress
-        )
+        tree = LotTree.of_units(ids.unit_ids(gtin, serials), progress=progress)
         event = self._event(
             action="ADD",
             biz_step="commissioning",
