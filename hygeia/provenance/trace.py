@@ -27,14 +27,7 @@ from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import DrugProvenanceClient
-from hygeia.provenance.merkle import (
-    LotTree,
-    Word,
-    commitment,
-    holding_commitment,
-    holding_words,
-    words,
-)
+from hygeia.provenance.merkle import ZERO, LotTree, Word, commitment, words
 
 # Events that concern a lot, each with its lot key as an indexed argument.
 _LOT_EVENTS = (
@@ -208,18 +201,20 @@ class LotCustody:
         return {self.position_of(s) for s in serials}
 
     def words(self, holding: bytes) -> list[Word]:
-        """The words holding `holding` commits to on-chain (see hygeia.provenance.merkle)."""
+        """The words holding `holding` commits to on-chain (see hygeia.provenance.merkle):
+        `holding_words` of its positions, with a complement holding's positions gone found
+        from the serials gone, so a lot's stock costs what left it, not its size."""
         view = self.holdings[holding]
-        return holding_words(
-            self.positions_of(view.serials), self.quantity, complement=view.complement
-        )
+        if not view.complement:
+            return words(self.positions_of(view.serials))
+        gone = self.positions_of(self.positions.keys() - view.serials)
+        gone.update(range(len(self.positions), self.quantity))
+        return words(p for p in gone if p < self.quantity)
 
     def commitment(self, holding: bytes) -> bytes:
-        """The commitment the chain should hold for `holding`, from the units the events give it."""
-        view = self.holdings[holding]
-        return holding_commitment(
-            self.positions_of(view.serials), self.quantity, complement=view.complement
-        )
+        """The commitment the chain should hold for `holding`, from the units the events give
+        it: `holding_commitment` of its positions."""
+        return commitment(self.words(holding)) if self.holdings[holding].serials else ZERO
 
     def unit_events(self, serial: str) -> list[ChainEvent]:
         """The events of this lot that concern unit `serial`."""
@@ -259,6 +254,7 @@ class TraceReader:
         # key. Anchored documents never change either: the last few checked are kept by the
         # event anchoring them, so a read that needs one twice (a lot's custody, then its trace)
         # parses and hashes it once.
+        self._gln_now: dict[int, str | None] = {}  # glnHolderOf, read once like the logs
         self._commissioned: dict[tuple[int, bytes], tuple[str, list[str], LotTree]] = {}
         self._documents: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = (
             OrderedDict()
@@ -305,7 +301,9 @@ class TraceReader:
             if licensee != holder:
                 holder = None  # the prefix was revoked or moved after the binding
         if not later:
-            now, _ = self.client.gln_holder_of(gln)
+            if gln not in self._gln_now:
+                self._gln_now[gln] = self.client.gln_holder_of(gln)[0]
+            now = self._gln_now[gln]
             if now != holder:
                 raise IntegrityError(
                     f"the events say GLN {gs1.gln13(gln)} names {holder or 'nobody'}, the "
@@ -657,7 +655,7 @@ class TraceReader:
 
     @staticmethod
     def _serials(event: dict[str, Any]) -> list[str]:
-        return [gs1.parse_sgtin_uri(epc)[2] for epc in event.get("epcList", []) if _is_unit(epc)]
+        return gs1.sgtin_serials(epc for epc in event.get("epcList", []) if _is_unit(epc))
 
     # ------------------------------------------------------------------ export
     def export(self, custody: LotCustody, serial: str | None = None) -> dict[str, Any]:
