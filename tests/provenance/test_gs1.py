@@ -134,8 +134,7 @@ def test_a_location_that_does_not_fit_or_a_bad_prefix_is_refused(
 
 def test_a_lots_serials_read_at_once_are_those_read_one_by_one() -> None:
     uris = [
-        gs1.sgtin_uri(614141000418, 7, serial)
-        for serial in ("SN0001", "A/B", "50%", "x-y.z", "Z9")
+        gs1.sgtin_uri(614141000418, 7, serial) for serial in ("SN0001", "A/B", "50%", "x-y.z", "Z9")
     ]
     assert gs1.sgtin_serials(uris) == [gs1.parse_sgtin_uri(uri)[2] for uri in uris]
     assert gs1.sgtin_serials(uris) == ["SN0001", "A/B", "50%", "x-y.z", "Z9"]

@@ -172,7 +172,9 @@ def test_a_serial_dispensed_from_an_emptied_holding_is_flagged_as_not_held(
 ):
     for text in ("SN0000", "SN0001", "SN0002", "SN0003"):
         dispense(at_pharmacy, text)
-    tx = dispense(at_pharmacy, "SN0005", unit=(lot.position_of["SN0005"], lot.lot_proof("SN0005"), []))
+    tx = dispense(
+        at_pharmacy, "SN0005", unit=(lot.position_of["SN0005"], lot.lot_proof("SN0005"), [])
+    )
 
     assert tx.return_value is False
     assert tx.events["SuspectUnitFlagged"]["reason"] == NOT_HELD
