@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,7 +27,7 @@ from jsonschema.exceptions import best_match
 
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.times import from_unix
-from hygeia.provenance.gs1 import check_digit
+from hygeia.provenance.gs1 import check_digit, plain_sgtin
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 # The suite's EPCIS extension fields (the chain account that anchored an event, the anchored
@@ -334,7 +333,6 @@ def _ni(pre_hash: str) -> str:
 
 
 _SPLICED_FROM = 64  # EPCs: below this the generator's time is small beside the rest
-_PLAIN_SGTIN = re.compile(r"urn:epc:id:sgtin:([0-9]+)\.([0-9]+)\.([A-Za-z0-9]+)")
 _GTIN_DIGITS = 13  # a GTIN-14 without its check digit
 
 
@@ -343,10 +341,10 @@ def _plain_sgtin_links(epcs: Sequence[Any]) -> list[str] | None:
     alphanumeric serial (nothing to escape); None otherwise."""
     links, products = [], {}
     for epc in epcs:
-        found = _PLAIN_SGTIN.fullmatch(epc) if isinstance(epc, str) else None
+        found = plain_sgtin(epc) if isinstance(epc, str) else None
         if found is None:
             return None
-        prefix, item, serial = found.groups()
+        prefix, item, serial = found
         if (prefix, item) not in products:
             digits = item[:1] + prefix + item[1:]
             if len(digits) != _GTIN_DIGITS:

@@ -155,17 +155,19 @@ def parse_sgtin_uri(uri: str) -> tuple[str, str, str]:
     return match.group(1), match.group(2), _uri_unescape(match.group(3))
 
 
-_PLAIN_SGTIN = re.compile(r"urn:epc:id:sgtin:\d{6,12}\.\d{1,7}\.([A-Za-z0-9]+)")
+_PLAIN_SGTIN = re.compile(r"urn:epc:id:sgtin:([0-9]{6,12})\.([0-9]{1,7})\.([A-Za-z0-9]+)")
+
+
+def plain_sgtin(uri: str) -> tuple[str, str, str] | None:
+    """`parse_sgtin_uri(uri)` for an SGTIN URI whose serial is plain ASCII letters and digits
+    (nothing escaped), else None: the fast path where a lot's 100,000 URIs are read at once."""
+    plain = _PLAIN_SGTIN.fullmatch(uri)
+    return None if plain is None else (plain.group(1), plain.group(2), plain.group(3))
 
 
 def sgtin_serials(uris: Iterable[str]) -> list[str]:
-    """The serial of each SGTIN URI: `parse_sgtin_uri(uri)[2]`, without unescaping a plain
-    alphanumeric serial (a lot's reader takes 100,000 at once)."""
-    serials = []
-    for uri in uris:
-        plain = _PLAIN_SGTIN.fullmatch(uri)
-        serials.append(plain.group(1) if plain else parse_sgtin_uri(uri)[2])
-    return serials
+    """The serial of each SGTIN URI: `parse_sgtin_uri(uri)[2]`."""
+    return [(plain_sgtin(uri) or parse_sgtin_uri(uri))[2] for uri in uris]
 
 
 def _uri_escape(value: str) -> str:

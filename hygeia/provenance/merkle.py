@@ -88,13 +88,7 @@ class LotTree:
         """The tree of a lot whose unit ids are `units`, in the commissioning document's order
         (unit k at position k)."""
         listed = list(units)
-        if any(len(u) != ids.WORD for u in listed):
-            raise InvalidInputError("a unit id is 32 bytes")
-        if len(listed) >= 2**32:
-            raise InvalidInputError("a lot has fewer than 2**32 units")
-        # ids.position_leaf, inlined: a lot's reader makes 100,000 leaves.
-        leaves = (keccak(keccak(u + k.to_bytes(ids.WORD, "big"))) for k, u in enumerate(listed))
-        tree = cls(leaves, progress=progress)
+        tree = cls((ids.position_leaf(u, k) for k, u in enumerate(listed)), progress=progress)
         tree.positions = {u: k for k, u in enumerate(listed)}
         if len(tree.positions) != len(listed):
             raise InvalidInputError("a unit listed twice: a serial listed twice")
@@ -156,8 +150,7 @@ class LotTree:
 
 def _hash_up(nodes: list[bytes], size: int, progress: Progress | None) -> list[bytes]:
     for i in range(size - 2, -1, -1):
-        a, b = nodes[2 * i + 1], nodes[2 * i + 2]
-        nodes[i] = keccak(a + b) if a < b else keccak(b + a)  # hash_pair, inlined
+        nodes[i] = hash_pair(nodes[2 * i + 1], nodes[2 * i + 2])
         if progress is not None and i % 4096 == 0:
             progress(size - 1 - i)
     return nodes

@@ -490,10 +490,14 @@ class TraceReader:
 
     def commissioning(self, lot_key: bytes) -> tuple[ChainEvent, dict[str, Any]]:
         """A lot's LotCommissioned event and the EPCIS event it anchors (with every EPC)."""
+        found = self._commissioning_event(lot_key)
+        return found, self.document(found)["epcisBody"]["eventList"][0]
+
+    def _commissioning_event(self, lot_key: bytes) -> ChainEvent:
         found = self.events("LotCommissioned", {"lotKey": lot_key})
         if not found:
             raise InvalidInputError(f"no lot 0x{lot_key.hex()} was commissioned")
-        return found[0], self.document(found[0])["epcisBody"]["eventList"][0]
+        return found[0]
 
     def lot_number(self, gtin: int, lot_key: bytes) -> str:
         """A commissioned lot's number (text), from its commissioning document, checked against
@@ -502,16 +506,9 @@ class TraceReader:
         lot."""
         if (gtin, lot_key) in self._commissioned:
             return self._commissioned[gtin, lot_key][0]
-        found = self.events("LotCommissioned", {"lotKey": lot_key})
-        if not found:
-            raise InvalidInputError(f"no lot 0x{lot_key.hex()} was commissioned")
-        doc = epcis.decode(self.store.cat(found[0].cid))
-        events = doc.get("epcisBody", {}).get("eventList") or [{}]
-        ilmd = events[-1].get("ilmd", {}) if isinstance(events[-1], dict) else {}
-        number = str(ilmd.get("cbvmda:lotNumber", "")) if isinstance(ilmd, dict) else ""
-        if not number or ids.digest(number) != bytes(found[0].args["lot"]):
-            raise IntegrityError("the commissioning document names another lot")
-        return number
+        found = self._commissioning_event(lot_key)
+        events = epcis.decode(self.store.cat(found.cid)).get("epcisBody", {}).get("eventList")
+        return _lot_number(found, events[-1] if isinstance(events, list) and events else {})
 
     def serials(self, lot_key: bytes) -> list[str]:
         """The serial numbers of a lot, from its commissioning document."""
@@ -528,9 +525,7 @@ class TraceReader:
         if not record.commissioned or record.gtin != gtin:
             raise InvalidInputError(f"no lot 0x{lot_key.hex()} of GTIN {gs1.gtin14(gtin)}")
         chain_event, event = self.commissioning(lot_key)
-        lot_number = str(event.get("ilmd", {}).get("cbvmda:lotNumber", ""))
-        if not lot_number or ids.digest(lot_number) != bytes(chain_event.args["lot"]):
-            raise IntegrityError("the commissioning document names another lot")
+        lot_number = _lot_number(chain_event, event)
         serials = self._serials(event)
         tree = LotTree.of_units(ids.unit_ids(gtin, serials), progress=progress)
         if tree.root != record.serials_root:
@@ -705,6 +700,16 @@ class TraceReader:
 
 
 _SGTIN, _SSCC = "urn:epc:id:sgtin:", "urn:epc:id:sscc:"
+
+
+def _lot_number(commissioned: ChainEvent, event: Any) -> str:
+    """The lot number a commissioning event names, checked against its LotCommissioned event's
+    digest of it."""
+    ilmd = event.get("ilmd") if isinstance(event, dict) else None
+    number = str(ilmd.get("cbvmda:lotNumber", "")) if isinstance(ilmd, dict) else ""
+    if not number or ids.digest(number) != bytes(commissioned.args["lot"]):
+        raise IntegrityError("the commissioning document names another lot")
+    return number
 
 
 def _is_unit(epc: str) -> bool:

@@ -437,7 +437,9 @@ class ProvenanceFlow:
     def _holding(self, holding: bytes) -> tuple[LotCustody, HoldingView]:
         """A holding as the lot's events tell it (its units by serial): the lot's custody read
         from every document since its commissioning. For a part of a holding only."""
-        record = self._record(holding)
+        return self._custody(self._record(holding), holding)
+
+    def _custody(self, record: Holding, holding: bytes) -> tuple[LotCustody, HoldingView]:
         custody = self.reader.lot_by_key(self.client.lot_of(record.lot_key).gtin, record.lot_key)
         return custody, custody.holdings[holding]
 
@@ -455,8 +457,7 @@ class ProvenanceFlow:
         lot = self.client.lot_of(record.lot_key)
         known = self._serials.get(record.lot_key)
         number = known[0] if known else self.reader.lot_number(lot.gtin, record.lot_key)
-        prefix = self.client.product_of(lot.gtin).company_prefix_length
-        return record, LotName(lot.gtin, prefix, number, lot.expiry)
+        return record, LotName(lot.gtin, self._prefix(lot.gtin), number, lot.expiry)
 
     def ship(
         self,
@@ -488,7 +489,7 @@ class ProvenanceFlow:
         if serials is None:
             quantity = record.units
         else:
-            custody, view = self._holding(holding)
+            custody, view = self._custody(record, holding)
             missing = set(serials) - view.serials
             if missing:
                 raise InvalidInputError(f"{len(missing)} of the serials are not in this holding")
