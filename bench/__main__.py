@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "sdk" in parts:
             results.sdk_speed = sdk_speed.run(progress, args.transactions, args.rounds)
         if "claims" in parts:
-            results.claims = claims.run(progress, args.claims)
+            results.claims = [claims.run(progress, count) for count in args.claims]
         if "provenance" in parts:
             results.provenance = provenance.run(progress, args.lot_size)
         if "records" in parts:
@@ -103,8 +103,9 @@ def _parser() -> argparse.ArgumentParser:
         help=f"rounds of the SDK-beside-raw-web3.py part (default {sdk_speed.DEFAULT_ROUNDS})",
     )  # fmt: skip
     parser.add_argument(
-        "--claims", type=_positive, default=claims.DEFAULT_CLAIMS,
-        help=f"claims in the adjudication batch (default {claims.DEFAULT_CLAIMS:,})",
+        "--claims", type=_counts, default=[claims.DEFAULT_CLAIMS],
+        help=f"claims per adjudication batch, comma-separated, each batch on a fresh chain "
+        f"(default {claims.DEFAULT_CLAIMS})",
     )  # fmt: skip
     parser.add_argument(
         "--requests", type=_positive, default=vrs.DEFAULT_REQUESTS,
@@ -149,6 +150,14 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        return [_positive(item.strip()) for item in text.split(",")]
+    except ValueError:
+        message = f"{text!r} is not a list of counts like 1000,10000"
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def _sizes(text: str) -> dict[str, int]:

@@ -33,7 +33,7 @@ class Results:
     sdk_speed: list[SdkSpeedRow] = field(default_factory=list)
     records: list[RecordsRow] = field(default_factory=list)
     compile: CompileTimes | None = None
-    claims: ClaimsBatchResult | None = None
+    claims: list[ClaimsBatchResult] = field(default_factory=list)
     vrs: list[LatencyRow] = field(default_factory=list)
     provenance: ProvenanceResult | None = None
     index: IndexBenchResult | None = None
@@ -75,8 +75,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["records"] = [asdict(row) for row in results.records]
     if results.compile is not None:
         doc["compile"] = asdict(results.compile)
-    if results.claims is not None:
-        doc["claims_batch"] = asdict(results.claims)
+    if results.claims:
+        doc["claims_batches"] = [asdict(batch) for batch in results.claims]
     if results.vrs:
         doc["vrs"] = [asdict(row) for row in results.vrs]
     if results.provenance is not None:
@@ -110,8 +110,7 @@ def to_markdown(results: Results) -> str:
             "**Records: encrypt + store, beside the store's raw add (MB/s, MB = 10^6 bytes)**",
             _records_table(results.records),
         ]
-    if results.claims is not None:
-        b = results.claims
+    if results.claims:
         parts += [
             "**A claims batch end to end (the adjudication runner on Anvil)**",
             _table(
@@ -122,6 +121,7 @@ def to_markdown(results: Results) -> str:
                     + [f"{b.per_second_end_to_end:.1f}", f"{b.per_second_submission:.0f}"]
                     + [f"{b.per_second_adjudication:.0f}", f"{b.gas_per_claim:,}"]
                     + [f"{b.gas_per_line:,}"]
+                    for b in results.claims
                 ],
                 right=tuple(range(9)),
             ),

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
@@ -34,7 +35,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// Consent ids come from one counter, so no two consents share an id.
 /// Research: a study is modelled as a grantee account (the study's own address, or a role) with
 /// purpose HRESCH. Nothing but ids, digests and hashes is stored or emitted.
-contract ConsentRegistry is IConsentRegistry, EIP712, Nonces {
+/// Calls batch through OpenZeppelin's {Multicall}: each call runs as its caller's own would (the
+/// same `msg.sender`, no value), all of them or none, so a relayer sends many patients' signed
+/// grants in one transaction and gains no right it lacks alone.
+contract ConsentRegistry is IConsentRegistry, EIP712, Nonces, Multicall {
     /// @notice Provisions in force at once per (patient, grantee key, target).
     uint256 public constant MAX_PROVISIONS_PER_KEY = 4;
     /// @notice Targets per grant.

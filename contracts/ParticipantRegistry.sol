@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -18,7 +19,10 @@ import {Roles} from "./libraries/Roles.sol";
 /// are wrapped to.
 /// @dev Licensed roles and the patient role are granted only through this contract's own flows;
 /// OpenZeppelin's grantRole/revokeRole/renounceRole refuse them so role and credential never drift.
-contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712 {
+/// Calls batch through OpenZeppelin's {Multicall}: each call runs as its caller's own would (the
+/// same `msg.sender` and roles), all of them or none, so a relayer sends many patients' signed
+/// registrations, or a regulator many credentials, in one transaction.
+contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Multicall {
     /// @notice Role of a regulator: issues and manages credentials; granted by the governance admin.
     bytes32 public constant REGULATOR_ROLE = Roles.REGULATOR;
     /// @notice Licensed role of a care provider (practitioner or organization).

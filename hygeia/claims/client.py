@@ -201,7 +201,11 @@ class ClaimsAdjudicatorClient(ContractClient):
         return self.contract.functions.submitClaims(rows)
 
     def adjudicate(self, claim_ids: Sequence[bytes]) -> Receipt:
-        return self._transact(self.contract.functions.adjudicate(list(claim_ids)))
+        return self._transact(self.adjudicate_call(claim_ids))
+
+    def adjudicate_call(self, claim_ids: Sequence[bytes]) -> ContractFunction:
+        """The adjudication of `claim_ids`, ready to send (alone or among others)."""
+        return self.contract.functions.adjudicate(list(claim_ids))
 
     def settle_payments(self, claim_ids: Sequence[bytes]) -> Receipt:
         return self._transact(self.contract.functions.settlePayments(list(claim_ids)))

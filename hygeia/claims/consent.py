@@ -22,6 +22,9 @@ from hygeia.core.times import from_unix
 
 #: keccak256("Claim"): the FHIR resource type a claim discloses (its CLAIM_DATA_CLASS).
 CLAIM_DATA_CLASS = data_class_id("Claim")
+#: Relayed grants per transaction: at most about 100k gas each, so 50 take about a sixth of a
+#: 30M-gas block.
+DEFAULT_GRANTS_PER_TRANSACTION = 50
 
 
 def payment_consent(insurer: str) -> GrantRequest:
@@ -66,11 +69,16 @@ class PaymentConsentClient(ConsentRegistryClient):
         return self.grant_by_signatures([patient], insurer, deadline)[0]
 
     def grant_by_signatures(
-        self, patients: Sequence[LocalAccount], insurer: str, deadline: datetime
+        self,
+        patients: Sequence[LocalAccount],
+        insurer: str,
+        deadline: datetime,
+        *,
+        per_transaction: int = DEFAULT_GRANTS_PER_TRANSACTION,
     ) -> list[Receipt]:
-        """grant_by_signature for many patients, one transaction each, sent back to back and
-        their receipts awaited together (TxSender.transact_all: one gas estimate for all, since
-        Anvil with --prune-history can fail an estimate made while an earlier one is mined)."""
+        """grant_by_signature for many patients, `per_transaction` grants a transaction (the
+        registry's multicall), sent back to back and their receipts awaited together: one
+        receipt per transaction, each all of its grants or none."""
         if self.sender is None:
             raise TransactionFailedError("the consent client is read-only: give it a TxSender")
         request = payment_consent(insurer)
@@ -79,4 +87,4 @@ class PaymentConsentClient(ConsentRegistryClient):
         for patient, nonce in zip(patients, nonces, strict=True):
             signed = self.sign_grant(KeySigner(patient), request, b"", deadline, nonce=nonce)
             calls.append(self.grant_by_sig_call(patient.address, request, b"", signed))
-        return self.sender.transact_all(calls)
+        return self.transact_batched(calls, per_transaction=per_transaction)

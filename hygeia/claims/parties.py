@@ -25,7 +25,7 @@ from hygeia.core.chain.connection import LOCAL_CHAIN_IDS, block_time, call_node
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, KeySigner, Signer, dev_signer
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import AccountError, TransactionFailedError
+from hygeia.core.errors import AccountError
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.records.keys import public_key_bytes, stand_in_private_key
 
@@ -33,6 +33,9 @@ GAS_MONEY = Web3.to_wei(1, "ether")
 # A provider credential issued for a batch is valid from a day before to ten years after now.
 _DAY, _CREDENTIAL_LIFETIME = timedelta(days=1), timedelta(days=10 * 365)
 _JURISDICTION = "US"
+#: Relayed registrations per transaction: about 100k gas each, so 50 take about a sixth of a
+#: 30M-gas block.
+DEFAULT_REGISTRATIONS_PER_TRANSACTION = 50
 
 
 @dataclass
@@ -103,11 +106,17 @@ class LocalParties:
         )
 
     def ensure_patients(
-        self, patients: Sequence[LocalAccount], deadline: datetime
+        self,
+        patients: Sequence[LocalAccount],
+        deadline: datetime,
+        *,
+        per_transaction: int = DEFAULT_REGISTRATIONS_PER_TRANSACTION,
     ) -> list[Receipt]:
         """Register the stand-in patients that are not registered yet (see
         :func:`register_stand_in_patients`)."""
-        return register_stand_in_patients(self.regulator, patients, deadline)
+        return register_stand_in_patients(
+            self.regulator, patients, deadline, per_transaction=per_transaction
+        )
 
     def _ensure_gas(self, address: str) -> None:
         checksum = Web3.to_checksum_address(address)
@@ -124,12 +133,17 @@ class LocalParties:
 
 
 def register_stand_in_patients(
-    registry: ParticipantRegistryClient, patients: Sequence[LocalAccount], deadline: datetime
+    registry: ParticipantRegistryClient,
+    patients: Sequence[LocalAccount],
+    deadline: datetime,
+    *,
+    per_transaction: int = DEFAULT_REGISTRATIONS_PER_TRANSACTION,
 ) -> list[Receipt]:
     """Register each stand-in patient that is not a patient yet, by its own signed registration
     relayed by `registry`'s sender, so a patient needs no gas. Its X25519 key is derived from its
     account key (a stand-in patient reads no records, but the registry wants a key). The
-    registrations are sent back to back and their receipts awaited together."""
+    registrations go `per_transaction` to a transaction (the registry's multicall), sent back to
+    back and their receipts awaited together."""
     calls = []
     active = registry.are_active([p.address for p in patients], Role.PATIENT)
     for patient, registered in zip(patients, active, strict=True):
@@ -137,8 +151,4 @@ def register_stand_in_patients(
             continue
         key = public_key_bytes(stand_in_private_key(bytes(patient.key)))
         calls.append(registry.register_patient_by_sig_call(KeySigner(patient), key, deadline))
-    if not calls:
-        return []
-    if registry.sender is None:
-        raise TransactionFailedError("the registry client is read-only: give it a TxSender")
-    return registry.sender.transact_all(calls)
+    return registry.transact_batched(calls, per_transaction=per_transaction)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 
 from hygeia.claims.batch import Batch, RejectedClaim
 from hygeia.claims.client import ClaimsAdjudicatorClient
@@ -56,6 +57,8 @@ T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 50
 # How long a relayed consent signature stays valid.
 _SIGNATURE_LIFETIME = timedelta(hours=1)
+# Relayed transactions sent back to back between two progress reports.
+_TRANSACTIONS_PER_STEP = 8
 
 
 @dataclass(frozen=True)
@@ -307,11 +310,16 @@ class BatchRunner:
         missing = [p for p, ok in zip(patients, allowed, strict=True) if not ok]
         done = len(patients) - len(missing)
         self._progress(Progress("consents", done, len(patients)))
-        for chunk in chunks(missing, self.batch_size):
+        size = self.batch_size
+        # A step's registrations go `size` to a transaction (a multicall), sent back to back,
+        # then its grants the same way.
+        for chunk in chunks(missing, size * _TRANSACTIONS_PER_STEP):
             deadline = self._chain_time() + _SIGNATURE_LIFETIME
-            for receipt in self.parties.ensure_patients(chunk, deadline):
+            for receipt in self.parties.ensure_patients(chunk, deadline, per_transaction=size):
                 self._tally.add(receipt)
-            for receipt in self.consent.grant_by_signatures(chunk, self.insurer, deadline):
+            for receipt in self.consent.grant_by_signatures(
+                chunk, self.insurer, deadline, per_transaction=size
+            ):
                 self._tally.add(receipt)
             done += len(chunk)
             self._progress(Progress("consents", done, len(patients)))
@@ -331,21 +339,30 @@ class BatchRunner:
                 missing.setdefault(spec.provider, []).append(spec)
         done = len(claims) - sum(len(specs) for specs in missing.values())
         self._progress(Progress("submit", done, len(claims)))
+        # Every provider's chunks are independent: all are estimated, then all sent back to
+        # back, and their receipts awaited as they are mined. Nothing is read from the chain
+        # while they are being mined (a node that keeps no history, as `hygeia node up` runs
+        # Anvil, can refuse a read of the block being replaced).
+        planned: list[tuple[TxSender, list[ContractFunction], list[int], list[int]]] = []
         for provider, specs in missing.items():
-            signer = self.parties.ensure_provider(provider)
-            client = ClaimsAdjudicatorClient(
-                self.claims.w3, self.claims.address, self.parties.sender(signer)
-            )
-            # A provider's chunks are independent: sent back to back, receipts awaited together.
+            sender = self.parties.sender(self.parties.ensure_provider(provider))
+            client = ClaimsAdjudicatorClient(self.claims.w3, self.claims.address, sender)
+            spec_chunks = list(chunks(specs, self.batch_size))
             calls = [
                 client.submit_claims_call([self._submission(plan_id, spec) for spec in chunk])
-                for chunk in chunks(specs, self.batch_size)
+                for chunk in spec_chunks
             ]
-            assert client.sender is not None
-            for receipt in client.sender.transact_all(calls, estimate_each=True):
-                self._tally.add(receipt)
-            self._tally.submitted += len(specs)
-            done += len(specs)
+            limits = sender.gas_limits(calls, estimate_each=True)
+            planned.append((sender, calls, limits, [len(chunk) for chunk in spec_chunks]))
+        sent = [
+            (sender, sender.send(call, gas=limit), count)
+            for sender, calls, limits, counts in planned
+            for call, limit, count in zip(calls, limits, counts, strict=True)
+        ]
+        for sender, tx_hash, count in sent:
+            self._tally.add(sender.wait(tx_hash))
+            self._tally.submitted += count
+            done += count
             self._progress(Progress("submit", done, len(claims)))
         return ids
 
@@ -432,11 +449,19 @@ def adjudicate_in_batches(
     progress: ProgressCallback,
     tally: _Tally,
 ) -> int:
-    """Adjudicate `pending` claims in order, `batch_size` per transaction."""
+    """Adjudicate `pending` claims in order, `batch_size` per transaction: every transaction's
+    gas estimated first, then all sent back to back and their receipts awaited as they are
+    mined. Each estimate sees the chain before any of them: claims adjudicated earlier in the
+    run only lower later ones' cost (members' accumulators and providers' balances are already
+    written), and the estimates carry TxSender's margin."""
+    assert client.sender is not None
     done = total - len(pending)
     progress(Progress("adjudicate", done, total))
-    for chunk in chunks(pending, batch_size):
-        tally.add(client.adjudicate(chunk))
+    id_chunks = list(chunks(pending, batch_size))
+    calls = [client.adjudicate_call(chunk) for chunk in id_chunks]
+    hashes = client.sender.send_all(calls, estimate_each=True)
+    for tx_hash, chunk in zip(hashes, id_chunks, strict=True):
+        tally.add(client.sender.wait(tx_hash))
         done += len(chunk)
         progress(Progress("adjudicate", done, total))
     return len(pending)

@@ -31,6 +31,10 @@ class AccessControlUnauthorizedAccount(ContractRevertError):
     """The `account` is missing a role. Arguments: account (address), neededRole (bytes32)."""
 
 
+class AddressEmptyCode(ContractRevertError):
+    """A revert of the suite's contracts. Arguments: target (address)."""
+
+
 class ClaimsAdjudicatorAppealExists(ContractRevertError):
     """Claim `claimId` already has an appeal in status `status`. Arguments: claimId (bytes32),
     status (uint8).
@@ -678,6 +682,10 @@ class ERC20InvalidSpender(ContractRevertError):
     """
 
 
+class FailedCall(ContractRevertError):
+    """A revert of the suite's contracts. Arguments: none."""
+
+
 class InvalidAccountNonce(ContractRevertError):
     """The nonce used for an `account` is not the expected current nonce. Arguments: account
     (address), currentNonce (uint256).
@@ -803,6 +811,7 @@ class StringTooLong(ContractRevertError):
 BY_NAME: dict[str, type[ContractRevertError]] = {
     "AccessControlBadConfirmation": AccessControlBadConfirmation,
     "AccessControlUnauthorizedAccount": AccessControlUnauthorizedAccount,
+    "AddressEmptyCode": AddressEmptyCode,
     "ClaimsAdjudicatorAppealExists": ClaimsAdjudicatorAppealExists,
     "ClaimsAdjudicatorAppealNotOpen": ClaimsAdjudicatorAppealNotOpen,
     "ClaimsAdjudicatorAuthorizationExists": ClaimsAdjudicatorAuthorizationExists,
@@ -924,6 +933,7 @@ BY_NAME: dict[str, type[ContractRevertError]] = {
     "ERC20InvalidReceiver": ERC20InvalidReceiver,
     "ERC20InvalidSender": ERC20InvalidSender,
     "ERC20InvalidSpender": ERC20InvalidSpender,
+    "FailedCall": FailedCall,
     "InvalidAccountNonce": InvalidAccountNonce,
     "InvalidShortString": InvalidShortString,
     "OwnableInvalidOwner": OwnableInvalidOwner,

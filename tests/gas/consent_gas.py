@@ -86,6 +86,18 @@ def receipts(url: str) -> dict[str, Receipt]:
         ops[f"ConsentRegistry.grantBySig(nonce {nonce})"] = relayer.grant_by_sig(
             SIGNER.address, signed, BUNDLE, signature
         )[0]
+    batch = [
+        relayer.grant_by_sig_call(
+            SIGNER.address,
+            signed,
+            BUNDLE,
+            patient.sign_grant(KeySigner(SIGNER), signed, BUNDLE, END, nonce=nonce),
+        )
+        for nonce in (2, 3)
+    ]
+    ops["ConsentRegistry.multicall(2 grantBySig)"] = relayer.transact_batched(
+        batch, per_transaction=len(batch)
+    )[0]
     ops["ConsentRegistry.cancelSignedGrant(nonce 0)"] = patient.cancel_signed_grant(me, 0)
 
     ops["ConsentRegistry.appointDelegate"] = patient.appoint_delegate(w3.eth.accounts[8])

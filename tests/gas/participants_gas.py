@@ -18,6 +18,8 @@ VALID_FROM, VALID_UNTIL = from_unix(1_700_000_000), from_unix(4_000_000_000)
 RENEWED_UNTIL = from_unix(4_100_000_000)
 DEADLINE = from_unix(4_000_000_000)  # of the signed registration and guardianship
 SELF_REGISTERED = Account.from_key(b"\x43" * 32)  # registers by its signature, without gas
+# Two more, registered by their signatures in one relayed multicall.
+BATCH_REGISTERED = (Account.from_key(b"\x44" * 32), Account.from_key(b"\x45" * 32))
 
 
 def measure(url: str) -> dict[str, int]:
@@ -68,6 +70,14 @@ def receipts(url: str) -> dict[str, Receipt]:
     ops["ParticipantRegistry.registerPatientBySig"] = client("insurer").register_patient_by_sig(
         KeySigner(SELF_REGISTERED), "d4" * 32, DEADLINE
     )
+    relayer = client("insurer")
+    batch = [
+        relayer.register_patient_by_sig_call(KeySigner(account), bytes([n]) * 32, DEADLINE)
+        for n, account in enumerate(BATCH_REGISTERED, start=0xE1)
+    ]
+    ops["ParticipantRegistry.multicall(2 registerPatientBySig)"] = relayer.transact_batched(
+        batch, per_transaction=len(batch)
+    )[0]
     # The ward (a node account, which Anvil signs for) consents to the patient as its guardian.
     guardianship = ward.sign_guardianship(
         ward.sender.signer,

@@ -14,8 +14,8 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.logs import paged_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
-from hygeia.core.chain.views import ViewFunction, call_many
-from hygeia.core.errors import ContractRevertError, TransactionFailedError
+from hygeia.core.chain.views import CalldataEncoder, ViewFunction, call_many
+from hygeia.core.errors import ContractRevertError, InvalidInputError, TransactionFailedError
 
 
 class LogSource(Protocol):
@@ -54,6 +54,7 @@ class ContractClient:
         self.logs = logs
         self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
         self._view_functions: dict[tuple[str, str], ViewFunction] = {}
+        self._calldata = CalldataEncoder()
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
@@ -65,6 +66,39 @@ class ContractClient:
                 f"{self.contract_name} client is read-only: give it a TxSender to send transactions"
             )
         return self.sender.transact(fn)
+
+    def multicall_call(self, fns: Sequence[ContractFunction]) -> ContractFunction:
+        """`fns`, calls of this contract, as one call of its OpenZeppelin `multicall`: one
+        transaction, all of them or none, each run with the sender's own rights."""
+        if not any(entry.get("name") == "multicall" for entry in self.contract.abi):
+            raise InvalidInputError(f"{self.contract_name} does not batch calls (no multicall)")
+        foreign = [fn.fn_name for fn in fns if fn.address != self.address]
+        if foreign:
+            raise InvalidInputError(
+                f"a multicall of {self.contract_name} at {self.address} runs only its own "
+                f"functions, not {', '.join(foreign)} of another contract"
+            )
+        data = [bytes.fromhex(self._calldata.calldata(fn)[2:]) for fn in fns]
+        return self.contract.functions.multicall(data)
+
+    def transact_batched(
+        self, fns: Sequence[ContractFunction], *, per_transaction: int
+    ) -> list[Receipt]:
+        """Send `fns` in transactions of up to `per_transaction` calls each (a multicall, or a
+        lone call as itself), back to back, each one's gas estimated before any is sent and the
+        receipts awaited together (TxSender.transact_all). A batch is all or none: a call that
+        fails fails its whole transaction, found by the estimates before anything is sent."""
+        if per_transaction < 1:
+            raise InvalidInputError("calls per transaction must be at least 1")
+        if self.sender is None:
+            raise TransactionFailedError(
+                f"{self.contract_name} client is read-only: give it a TxSender to send transactions"
+            )
+        batches = [
+            chunk[0] if len(chunk) == 1 else self.multicall_call(chunk)
+            for chunk in (fns[i : i + per_transaction] for i in range(0, len(fns), per_transaction))
+        ]
+        return self.sender.transact_all(batches, estimate_each=True)
 
     def _call(self, fn: ContractFunction) -> Any:
         """A view call; reverts are decoded like transactions'."""

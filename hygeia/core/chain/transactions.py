@@ -14,12 +14,13 @@ from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted
-from web3.types import TxParams, Wei
+from web3.providers.base import JSONBaseProvider
+from web3.types import RPCEndpoint, TxParams, Wei
 
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.chain.reverts import RevertDecoder
 from hygeia.core.chain.signers import Signer
-from hygeia.core.chain.views import CalldataEncoder
+from hygeia.core.chain.views import BATCH_CALLS, CalldataEncoder
 from hygeia.core.errors import RPCUnavailableError, TransactionFailedError
 
 # How long fee parameters looked up from the node are reused. Each transaction looking them up
@@ -31,6 +32,11 @@ _UNDERPRICED = ("less than block base fee", "underpriced", "fee cap")
 # transact_all's gas limit over its one estimate: calls of one kind differ slightly in gas with
 # their arguments (calldata, signature recovery), and a limit above what is used is not paid.
 BATCH_GAS_MARGIN = 1.25
+
+
+def _json_call(call: TxParams) -> dict[str, str]:
+    """A call as JSON-RPC carries it (quantities in hex)."""
+    return {key: hex(v) if isinstance(v, int) else str(v) for key, v in call.items()}
 
 
 @dataclass(frozen=True)
@@ -135,29 +141,77 @@ class TxSender:
         margin: float = BATCH_GAS_MARGIN,
     ) -> list[Receipt]:
         """Send independent calls back to back, then await every receipt: one round of mining
-        instead of one per call.
+        instead of one per call (`send_all`, then `wait` of each)."""
+        return [
+            self.wait(tx_hash)
+            for tx_hash in self.send_all(fns, estimate_each=estimate_each, margin=margin)
+        ]
+
+    def send_all(
+        self,
+        fns: Sequence[ContractFunction],
+        *,
+        estimate_each: bool = False,
+        margin: float = BATCH_GAS_MARGIN,
+    ) -> list[HexBytes]:
+        """Send calls back to back without waiting; their hashes, in order.
 
         Gas limits are estimated before anything is sent (an estimate made while an earlier
         call is being mined races the node: an Anvil with ``--prune-history`` refuses it), and
         raised by `margin`, as a call may cost a little more after the others (an unused limit
         is not paid). Calls of one kind (same function, like arguments) share the first one's
-        estimate; with `estimate_each`, each gets its own. A revert found by an estimate is
-        raised decoded, as by `transact`, before anything is sent; a call that reverts on chain
-        raises TransactionFailedError when its receipt is awaited.
+        estimate; with `estimate_each`, each gets its own, all asked in one JSON-RPC batch that
+        the node answers side by side. A revert found by an estimate is raised decoded, as by
+        `transact`, before anything is sent; a call that reverts on chain raises
+        TransactionFailedError when its receipt is awaited.
         """
+        limits = self.gas_limits(fns, estimate_each=estimate_each, margin=margin)
+        return [self.send(fn, gas=gas) for fn, gas in zip(fns, limits, strict=True)]
+
+    def gas_limits(
+        self,
+        fns: Sequence[ContractFunction],
+        *,
+        estimate_each: bool = False,
+        margin: float = BATCH_GAS_MARGIN,
+    ) -> list[int]:
+        """The gas limits `send_all` gives `fns`: for senders that send after one another, all
+        estimated before any of them sends (see `send_all`)."""
         if not fns:
             return []
-        estimated = fns if estimate_each else fns[:1]
+        estimates = self._estimates(fns if estimate_each else fns[:1])
+        limits = [int(estimate * margin) for estimate in estimates]
+        return limits if estimate_each else limits * len(fns)
+
+    def _estimates(self, fns: Sequence[ContractFunction]) -> list[int]:
+        """Each call's gas estimate. Several go in JSON-RPC batches; a call whose estimate the
+        node answers with an error is estimated again alone, so its revert is raised decoded."""
+        calls = [self._call_of(fn) for fn in fns]
+        provider = self.w3.provider
         with self._node():
             try:
-                estimates = [self.w3.eth.estimate_gas(self._call_of(fn)) for fn in estimated]
+                if len(calls) == 1 or not isinstance(provider, JSONBaseProvider):
+                    return [int(self.w3.eth.estimate_gas(call)) for call in calls]
+                estimates: list[int] = []
+                for start in range(0, len(calls), BATCH_CALLS):
+                    chunk = calls[start : start + BATCH_CALLS]
+                    batch = provider.make_batch_request(
+                        [(RPCEndpoint("eth_estimateGas"), [_json_call(c)]) for c in chunk]
+                    )
+                    # A node that refuses the batch as a whole: each call estimated alone.
+                    answers: list[Any] = list(batch) if isinstance(batch, list) else []
+                    answers = sorted(answers, key=lambda a: int(a.get("id") or 0))
+                    if len(answers) != len(chunk):
+                        answers = [{}] * len(chunk)
+                    for call, answer in zip(chunk, answers, strict=True):
+                        result = answer.get("result")
+                        if "error" in answer or result is None:
+                            estimates.append(int(self.w3.eth.estimate_gas(call)))
+                        else:
+                            estimates.append(int(str(result), 16))
+                return estimates
             except ContractLogicError as exc:
                 raise self._decoder.from_exception(exc) from None
-        limits = [int(estimate * margin) for estimate in estimates]
-        if not estimate_each:
-            limits *= len(fns)
-        hashes = [self.send(fn, gas=gas) for fn, gas in zip(fns, limits, strict=True)]
-        return [self.wait(tx_hash) for tx_hash in hashes]
 
     def _transaction(
         self, fn: ContractFunction | ContractConstructor, params: dict[str, Any]
