@@ -20,7 +20,7 @@ from web3.types import RPCEndpoint, TxParams, Wei
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.chain.reverts import RevertDecoder
 from hygeia.core.chain.signers import Signer
-from hygeia.core.chain.views import BATCH_CALLS, CalldataEncoder
+from hygeia.core.chain.views import CalldataEncoder
 from hygeia.core.errors import RPCUnavailableError, TransactionFailedError
 
 # How long fee parameters looked up from the node are reused. Each transaction looking them up
@@ -32,6 +32,10 @@ _UNDERPRICED = ("less than block base fee", "underpriced", "fee cap")
 # transact_all's gas limit over its one estimate: calls of one kind differ slightly in gas with
 # their arguments (calldata, signature recovery), and a limit above what is used is not paid.
 BATCH_GAS_MARGIN = 1.25
+# Gas estimates per JSON-RPC batch. An estimate runs its call many times (Anvil searches the
+# limit by bisection: about 0.2 s for a 9M-gas adjudication on a 2-core machine), so a batch is
+# kept small enough to be answered well within a request's timeout.
+ESTIMATES_PER_BATCH = 16
 
 
 def _json_call(call: TxParams) -> dict[str, str]:
@@ -193,8 +197,8 @@ class TxSender:
                 if len(calls) == 1 or not isinstance(provider, JSONBaseProvider):
                     return [int(self.w3.eth.estimate_gas(call)) for call in calls]
                 estimates: list[int] = []
-                for start in range(0, len(calls), BATCH_CALLS):
-                    chunk = calls[start : start + BATCH_CALLS]
+                for start in range(0, len(calls), ESTIMATES_PER_BATCH):
+                    chunk = calls[start : start + ESTIMATES_PER_BATCH]
                     batch = provider.make_batch_request(
                         [(RPCEndpoint("eth_estimateGas"), [_json_call(c)]) for c in chunk]
                     )

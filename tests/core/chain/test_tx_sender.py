@@ -15,7 +15,7 @@ from web3.types import RPCEndpoint, Wei
 
 from hygeia.core import artifacts
 from hygeia.core import contract_errors as errors
-from hygeia.core.chain import TxSender, dev_signer
+from hygeia.core.chain import TxSender, dev_signer, transactions
 from hygeia.core.chain.signers import KeySigner
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
@@ -149,3 +149,28 @@ def test_transact_all_raises_a_revert_found_by_its_estimate_before_sending_anyth
     with pytest.raises(errors.ParticipantRegistryNotParticipant):
         stranger.transact_all(calls, estimate_each=True)
     assert w3.eth.get_transaction_count(stranger.address) == 0
+
+
+def test_estimates_go_to_the_node_in_batches_small_enough_to_answer_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with anvil_chain(tmp_path) as chain:
+        key, sender, registry = _local_patient(chain)
+        keys = [bytes([i + 1]) * 32 for i in range(5)]
+        batches: list[list[str]] = []
+        ask = chain.w3.provider.make_batch_request
+
+        def counting(requests: Any) -> Any:
+            batches.append([str(method) for method, _ in requests])
+            return ask(requests)
+
+        monkeypatch.setattr(chain.w3.provider, "make_batch_request", counting)
+        monkeypatch.setattr(transactions, "ESTIMATES_PER_BATCH", 2)
+        receipts = sender.transact_all(
+            [registry.contract.functions.setEncryptionKey(k) for k in keys], estimate_each=True
+        )
+        monkeypatch.undo()
+
+        assert [len(batch) for batch in batches] == [2, 2, 1]
+        assert {method for batch in batches for method in batch} == {"eth_estimateGas"}
+        assert len(receipts) == 5 and registry.encryption_key_of(key.address) == keys[-1]
