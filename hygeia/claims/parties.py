@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.types import TxParams
 
 from hygeia.claims.ids import Pseudonyms
 from hygeia.core import artifacts
@@ -86,12 +87,20 @@ class LocalParties:
             self.w3, signer, artifacts.suite_decoder(), confirmations=self.confirmations
         )
 
-    def ensure_provider(self, name: str) -> Signer:
-        """The provider's account, with a PROVIDER credential and gas money."""
-        signer = self.provider(name)
-        self.ensure_credential(signer.address, Role.PROVIDER, license_id=name)
-        self._ensure_gas(signer.address)
-        return signer
+    def ensure_providers(self, names: Sequence[str]) -> list[Signer]:
+        """The providers' accounts, each with a PROVIDER credential and gas money: the missing
+        credentials issued in one transaction, the missing gas money sent back to back."""
+        signers = [self.provider(name) for name in names]
+        now = block_time(self.w3)
+        self.regulator.ensure_credentials(
+            [(signer.address, name) for signer, name in zip(signers, names, strict=True)],
+            Role.PROVIDER,
+            jurisdiction=_JURISDICTION,
+            valid_from=now - _DAY,
+            valid_until=now + _CREDENTIAL_LIFETIME,
+        )
+        self._ensure_gas([signer.address for signer in signers])
+        return signers
 
     def ensure_credential(self, address: str, role: Role, *, license_id: str) -> None:
         """Have the regulator credential `address` for `role` unless it is active already."""
@@ -118,18 +127,24 @@ class LocalParties:
             self.regulator, patients, deadline, per_transaction=per_transaction
         )
 
-    def _ensure_gas(self, address: str) -> None:
-        checksum = Web3.to_checksum_address(address)
-        balance = call_node(self._rpc, lambda: self.w3.eth.get_balance(checksum))
-        if balance >= GAS_MONEY // 2:
-            return
-        tx_hash = call_node(
-            self._rpc,
-            lambda: self.w3.eth.send_transaction(
-                {"from": self.funder, "to": address, "value": GAS_MONEY}
-            ),
-        )
-        call_node(self._rpc, lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash))
+    def _ensure_gas(self, addresses: Sequence[str]) -> None:
+        """Send GAS_MONEY to each of `addresses` holding less than half of it, back to back."""
+
+        def send_all() -> None:
+            # Balances and gas are read before anything is sent: a node that keeps no history
+            # can refuse a read while a transaction is being mined.
+            transfers: list[TxParams] = [
+                {"from": self.funder, "to": to, "value": GAS_MONEY}
+                for to in map(Web3.to_checksum_address, addresses)
+                if self.w3.eth.get_balance(to) < GAS_MONEY // 2
+            ]
+            for transfer in transfers:
+                transfer["gas"] = self.w3.eth.estimate_gas(transfer)
+            hashes = [self.w3.eth.send_transaction(transfer) for transfer in transfers]
+            for tx_hash in hashes:
+                self.w3.eth.wait_for_transaction_receipt(tx_hash)
+
+        call_node(self._rpc, send_all)
 
 
 def register_stand_in_patients(

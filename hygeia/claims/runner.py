@@ -344,8 +344,9 @@ class BatchRunner:
         # while they are being mined (a node that keeps no history, as `hygeia node up` runs
         # Anvil, can refuse a read of the block being replaced).
         planned: list[tuple[TxSender, list[ContractFunction], list[int], list[int]]] = []
-        for provider, specs in missing.items():
-            sender = self.parties.sender(self.parties.ensure_provider(provider))
+        signers = self.parties.ensure_providers(list(missing))
+        for signer, specs in zip(signers, missing.values(), strict=True):
+            sender = self.parties.sender(signer)
             client = ClaimsAdjudicatorClient(self.claims.w3, self.claims.address, sender)
             spec_chunks = list(chunks(specs, self.batch_size))
             calls = [

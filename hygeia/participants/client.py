@@ -26,6 +26,9 @@ X25519_KEY_BYTES = 32
 EIP712_NAME, EIP712_VERSION = "hygeia.ParticipantRegistry", "1"
 GUARDIANSHIP_FORMAT = "hygeia/guardianship/v1"
 JURISDICTION_BYTES = 8
+#: Credentials issued per transaction by ensure_credentials: about 120k gas each, so 50 take a
+#: fifth of a 30M-gas block.
+CREDENTIALS_PER_TRANSACTION = 50
 # ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision of up to three characters.
 _JURISDICTION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 
@@ -247,7 +250,29 @@ class ParticipantRegistryClient(ContractClient):
         valid_from: datetime,
         valid_until: datetime,
     ) -> Receipt:
-        fn = self.contract.functions.issueCredential(
+        return self._transact(
+            self.issue_credential_call(
+                account,
+                role,
+                license_id=license_id,
+                jurisdiction=jurisdiction,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+        )
+
+    def issue_credential_call(
+        self,
+        account: str,
+        role: Role,
+        *,
+        license_id: str,
+        jurisdiction: str,
+        valid_from: datetime,
+        valid_until: datetime,
+    ) -> ContractFunction:
+        """The issue of `account`'s `role` credential, ready to send (alone or among others)."""
+        return self.contract.functions.issueCredential(
             checksum_address(account),
             _licensed(role).id,
             license_hash(jurisdiction, license_id),
@@ -255,7 +280,6 @@ class ParticipantRegistryClient(ContractClient):
             to_unix(valid_from, "valid from"),
             to_unix(valid_until, "valid until"),
         )
-        return self._transact(fn)
 
     def ensure_credential(
         self,
@@ -271,22 +295,52 @@ class ParticipantRegistryClient(ContractClient):
         credential on record that is not active now (suspended, or outside its validity) is
         refused with AccountError: renewing or reinstating it is a regulator's decision, never a
         side effect of setting up."""
-        if self.is_active(account, role):
-            return None
-        status = self.credential_of(account, role).status
-        if status in (CredentialStatus.ACTIVE, CredentialStatus.SUSPENDED):
-            raise AccountError(
-                f"{account} holds a {status.name.lower()} {role.name.lower()} credential that "
-                "is not active now; a regulator must renew or reinstate it"
-            )
-        return self.issue_credential(
-            account,
+        receipts = self.ensure_credentials(
+            [(account, license_id)],
             role,
-            license_id=license_id,
             jurisdiction=jurisdiction,
             valid_from=valid_from,
             valid_until=valid_until,
         )
+        return receipts[0] if receipts else None
+
+    def ensure_credentials(
+        self,
+        licenses: Sequence[tuple[str, str]],
+        role: Role,
+        *,
+        jurisdiction: str,
+        valid_from: datetime,
+        valid_until: datetime,
+        per_transaction: int = CREDENTIALS_PER_TRANSACTION,
+    ) -> list[Receipt]:
+        """ensure_credential for many (account, license id) pairs: every refusal is raised
+        before anything is sent, and the missing credentials go `per_transaction` to a
+        transaction (the registry's multicall). The receipts of those transactions."""
+        accounts = [account for account, _ in licenses]
+        calls = []
+        for (account, license_id), active in zip(
+            licenses, self.are_active(accounts, role), strict=True
+        ):
+            if active:
+                continue
+            status = self.credential_of(account, role).status
+            if status in (CredentialStatus.ACTIVE, CredentialStatus.SUSPENDED):
+                raise AccountError(
+                    f"{account} holds a {status.name.lower()} {role.name.lower()} credential "
+                    "that is not active now; a regulator must renew or reinstate it"
+                )
+            calls.append(
+                self.issue_credential_call(
+                    account,
+                    role,
+                    license_id=license_id,
+                    jurisdiction=jurisdiction,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                )
+            )
+        return self.transact_batched(calls, per_transaction=per_transaction)
 
     def renew_credential(self, account: str, role: Role, valid_until: datetime) -> Receipt:
         fn = self.contract.functions.renewCredential(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from eth_abi.abi import encode
+from eth_account import Account
 from eth_utils.crypto import keccak
 from web3 import Web3
 
@@ -117,6 +118,47 @@ def test_ensure_credential_issues_once_and_never_overrides_a_regulators_suspensi
         regulator.ensure_credential(wholesaler, Role.DISTRIBUTOR, **terms)  # type: ignore[arg-type]
     assert w3.eth.get_transaction_count(w3.eth.accounts[1]) == nonce + 1  # only the suspension
     assert not regulator.is_active(wholesaler, Role.DISTRIBUTOR)
+
+
+def test_ensure_credentials_issues_the_missing_ones_in_one_transaction(
+    suite_as: Factory, w3: Web3, chain_now: datetime
+) -> None:
+    regulator = suite_as("regulator").participants
+    clinics = [Account.create().address for _ in range(3)]
+    terms = dict(jurisdiction="US-NY", valid_from=chain_now - MINUTE, valid_until=chain_now + DAY)
+    regulator.ensure_credential(clinics[0], Role.PROVIDER, license_id="NPI-0", **terms)  # type: ignore[arg-type]
+
+    receipts = regulator.ensure_credentials(
+        [(clinic, f"NPI-{n}") for n, clinic in enumerate(clinics)],
+        Role.PROVIDER,
+        **terms,  # type: ignore[arg-type]
+    )
+
+    assert len(receipts) == 1  # the two missing ones, in one multicall
+    assert regulator.are_active(clinics, Role.PROVIDER) == [True, True, True]
+    issued = regulator.credential_of(clinics[2], Role.PROVIDER)
+    assert issued.license_hash == "0x" + license_hash("US-NY", "NPI-2").hex()
+
+
+def test_ensure_credentials_refuses_a_suspended_one_before_issuing_any(
+    suite_as: Factory, w3: Web3, chain_now: datetime
+) -> None:
+    regulator = suite_as("regulator").participants
+    suspended, fresh = Account.create().address, Account.create().address
+    terms = dict(jurisdiction="US-NY", valid_from=chain_now - MINUTE, valid_until=chain_now + DAY)
+    regulator.ensure_credential(suspended, Role.DISPENSER, license_id="RX-1", **terms)  # type: ignore[arg-type]
+    regulator.suspend_credential(suspended, Role.DISPENSER)
+    nonce = w3.eth.get_transaction_count(w3.eth.accounts[1])
+
+    with pytest.raises(AccountError, match="suspended dispenser credential"):
+        regulator.ensure_credentials(
+            [(fresh, "RX-2"), (suspended, "RX-1")],
+            Role.DISPENSER,
+            **terms,  # type: ignore[arg-type]
+        )
+
+    assert w3.eth.get_transaction_count(w3.eth.accounts[1]) == nonce
+    assert not regulator.is_active(fresh, Role.DISPENSER)
 
 
 def test_patient_registration_publishes_the_encryption_key(suite_as: Factory, w3: Web3) -> None:

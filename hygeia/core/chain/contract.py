@@ -90,6 +90,8 @@ class ContractClient:
         fails fails its whole transaction, found by the estimates before anything is sent."""
         if per_transaction < 1:
             raise InvalidInputError("calls per transaction must be at least 1")
+        if not fns:
+            return []
         if self.sender is None:
             raise TransactionFailedError(
                 f"{self.contract_name} client is read-only: give it a TxSender to send transactions"

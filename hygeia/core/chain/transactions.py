@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 import requests
@@ -13,7 +14,7 @@ from eth_typing import HexStr
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractConstructor, ContractFunction
-from web3.exceptions import ContractLogicError, TimeExhausted
+from web3.exceptions import ContractLogicError
 from web3.providers.base import JSONBaseProvider
 from web3.types import RPCEndpoint, TxParams, Wei
 
@@ -45,13 +46,22 @@ def _json_call(call: TxParams) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Receipt:
-    """What a mined transaction did: its hash, block, gas and (for deployments) the new address."""
+    """What a mined transaction did: its hash, block, gas and (for deployments) the new address.
+
+    Its `logs` are read and formatted by web3 when first asked for: most callers never look at
+    them, and formatting a batch's hundreds of logs costs more than reading them.
+    """
 
     tx_hash: str
     block_number: int
     gas_used: int
     contract_address: str | None = None
-    logs: tuple[Any, ...] = field(default=(), repr=False)
+    read_logs: Callable[[], Sequence[Any]] = field(default=lambda: (), repr=False, compare=False)
+
+    @cached_property
+    def logs(self) -> tuple[Any, ...]:
+        """The transaction's logs, as web3's `get_transaction_receipt` gives them."""
+        return tuple(self.read_logs())
 
 
 class TxSender:
@@ -247,28 +257,47 @@ class TxSender:
     def wait(self, tx_hash: HexBytes) -> Receipt:
         """Wait for `tx_hash` to be mined (and confirmed) and return its receipt."""
         with self._node():
-            try:
-                raw = self.w3.eth.wait_for_transaction_receipt(
-                    tx_hash, timeout=self._timeout, poll_latency=self._poll
-                )
-            except TimeExhausted as exc:
+            raw = self._mined_receipt(tx_hash)
+            block, gas_used = int(raw["blockNumber"], 16), int(raw["gasUsed"], 16)
+            if int(raw["status"], 16) != 1:
                 raise TransactionFailedError(
-                    f"transaction {tx_hash.to_0x_hex()} not mined within {self._timeout:.0f} s"
-                ) from exc
-            if raw["status"] != 1:
-                raise TransactionFailedError(
-                    f"transaction {tx_hash.to_0x_hex()} reverted in block {raw['blockNumber']} "
-                    f"after {raw['gasUsed']} gas"
+                    f"transaction {tx_hash.to_0x_hex()} reverted in block {block} "
+                    f"after {gas_used} gas"
                 )
-            self._await_confirmations(int(raw["blockNumber"]))
+            self._await_confirmations(block)
         address = raw.get("contractAddress")
+
+        def read_logs() -> Sequence[Any]:
+            with self._node():
+                return self.w3.eth.get_transaction_receipt(tx_hash)["logs"]
+
         return Receipt(
             tx_hash=tx_hash.to_0x_hex(),
-            block_number=int(raw["blockNumber"]),
-            gas_used=int(raw["gasUsed"]),
-            contract_address=str(address) if address else None,
-            logs=tuple(raw["logs"]),
+            block_number=block,
+            gas_used=gas_used,
+            contract_address=Web3.to_checksum_address(address) if address else None,
+            read_logs=read_logs,
         )
+
+    def _mined_receipt(self, tx_hash: HexBytes) -> dict[str, Any]:
+        """The node's receipt of `tx_hash` as JSON, polled until it is mined."""
+        deadline = time.monotonic() + self._timeout
+        while True:
+            response = self.w3.provider.make_request(
+                RPCEndpoint("eth_getTransactionReceipt"), [tx_hash.to_0x_hex()]
+            )
+            if "error" in response:
+                raise TransactionFailedError(
+                    f"the node gave no receipt of {tx_hash.to_0x_hex()}: {response['error']}"
+                )
+            receipt = response.get("result")
+            if receipt:
+                return dict(receipt)
+            if time.monotonic() > deadline:
+                raise TransactionFailedError(
+                    f"transaction {tx_hash.to_0x_hex()} not mined within {self._timeout:.0f} s"
+                )
+            time.sleep(self._poll)
 
     def _take_nonce(self) -> int:
         if self._next_nonce is None:
