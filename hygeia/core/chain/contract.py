@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from eth_abi.exceptions import EncodingError
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
@@ -55,6 +56,7 @@ class ContractClient:
         self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
         self._view_functions: dict[tuple[str, str], ViewFunction] = {}
         self._calldata = CalldataEncoder()
+        self._views_by_signature: dict[str, ViewFunction] = {}
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
@@ -103,7 +105,30 @@ class ContractClient:
         return self.sender.transact_all(batches, estimate_each=True)
 
     def _call(self, fn: ContractFunction) -> Any:
-        """A view call; reverts are decoded like transactions'."""
+        """A view call; reverts are decoded like transactions'. Encoded and decoded by eth_abi
+        with the function's ABI entry resolved once (as `_call_many`), for what web3's own call
+        gives; arguments eth_abi does not take as they are, and a call that fails, go through
+        web3's call."""
+        view = self._views_by_signature.get(fn.signature)
+        if view is None and not fn.kwargs:
+            view = self._views_by_signature[fn.signature] = ViewFunction([dict(fn.abi)], fn.fn_name)
+        if view is not None and not fn.kwargs and fn.address is not None:
+            try:
+                view.calldata(*fn.args)
+            except (EncodingError, TypeError, ValueError, OverflowError):
+                pass
+            else:
+                return call_many(
+                    self.w3,
+                    fn.address,
+                    view,
+                    [fn.args],
+                    rpc=self._rpc,
+                    one_by_one=lambda args: self._web3_call(fn),
+                )[0]
+        return self._web3_call(fn)
+
+    def _web3_call(self, fn: ContractFunction) -> Any:
         try:
             return call_node(self._rpc, fn.call)
         except ContractLogicError as exc:
@@ -126,7 +151,7 @@ class ContractClient:
 
         def one_by_one(args: Sequence[Any]) -> Any:  # a failed call, made again through web3
             web3_view = self.w3.eth.contract(address=self.address, abi=artifacts.abi(contract))
-            return self._call(web3_view.get_function_by_name(name)(*args))
+            return self._web3_call(web3_view.get_function_by_name(name)(*args))
 
         return call_many(self.w3, self.address, fn, arguments, rpc=self._rpc, one_by_one=one_by_one)
 
