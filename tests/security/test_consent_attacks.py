@@ -18,9 +18,17 @@ from hygeia.consent.client import GrantRequest, data_class_id, record_id_of
 from hygeia.consent.fhir import FhirConsentError, account_identifier
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain.signers import KeySigner
-from hygeia.core.contract_types import AccessReason, Action, ProvisionType, Purpose, ReceiptMode
+from hygeia.core.contract_types import (
+    AccessReason,
+    Action,
+    ProvisionType,
+    Purpose,
+    ReceiptMode,
+    Role,
+)
 from hygeia.core.errors import AccessDeniedError, IntegrityError, KeyNotSharedError
 from hygeia.core.times import to_unix
+from hygeia.participants.client import encode_jurisdiction, license_hash
 from hygeia.records import public_key_bytes
 from hygeia.records import vault as vault_module
 from hygeia.records.envelope import RecordRef
@@ -447,6 +455,36 @@ def test_an_account_that_is_not_a_registered_patient_cannot_consent(
     )
     with pytest.raises(errors.ConsentRegistryNotPatient):
         world.suite("insurer").consent.grant_by_sig(account.address, request, b"", signed)
+
+
+def test_a_batch_of_calls_gains_no_right_its_sender_lacks(world: World, victim: Patient) -> None:
+    """Both registries batch calls (OpenZeppelin Multicall): a provider batching a grant for a
+    patient, or a credential for itself, is refused as it would be alone, and no call of the
+    batch is kept."""
+    spy = world.address("specialist")
+    consent = world.suite("insurer").consent.contract
+    grant = consent.encode_abi("grant", args=[victim.address, permit(world, spy).as_args(), b""])
+    helper = world.address("guardian")
+    appoint = consent.encode_abi("appointDelegate", args=[helper])  # allowed alone
+    error = raw_revert(world, spy, consent, "multicall", [appoint, grant])
+    assert isinstance(error, errors.ConsentRegistryNotPatientOrDelegate)
+    assert error.error_args == {"patient": victim.address, "caller": spy}
+    decision = world.suite("insurer").consent.check_access(
+        victim.address, spy, data_class_id("Observation"), Action.ACCESS, Purpose.TREAT
+    )
+    assert not decision.allowed
+    assert not world.suite("insurer").consent.is_delegate(spy, helper)  # nothing kept
+
+    registry = world.suite("insurer").participants.contract
+    now = to_unix(world.now(), "now")
+    issue = registry.encode_abi(
+        "issueCredential",
+        args=[spy, Role.INSURER.id, license_hash("US", "SELF-1"), encode_jurisdiction("US")]
+        + [now - 60, now + 86_400],
+    )
+    error = raw_revert(world, spy, registry, "multicall", [issue])
+    assert isinstance(error, errors.AccessControlUnauthorizedAccount)
+    assert not world.suite("insurer").participants.is_active(spy, Role.INSURER)
 
 
 # ------------------------------------------------------------------ signed grants
