@@ -57,7 +57,7 @@ T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 50
 # How long a relayed consent signature stays valid.
 _SIGNATURE_LIFETIME = timedelta(hours=1)
-# Relayed transactions sent back to back between two progress reports.
+# Multicalls of registrations, then of grants, sent back to back between two progress reports.
 _TRANSACTIONS_PER_STEP = 8
 
 
