@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from eth_abi.exceptions import EncodingError
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
@@ -15,7 +14,7 @@ from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.logs import paged_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
-from hygeia.core.chain.views import CalldataEncoder, ViewFunction, call_many
+from hygeia.core.chain.views import CalldataEncoder, call_many, function_abi, signature_of
 from hygeia.core.errors import ContractRevertError, InvalidInputError, TransactionFailedError
 
 
@@ -54,9 +53,7 @@ class ContractClient:
         self.sender = sender
         self.logs = logs
         self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
-        self._view_functions: dict[tuple[str, str], ViewFunction] = {}
-        self._calldata = CalldataEncoder()
-        self._views_by_signature: dict[str, ViewFunction] = {}
+        self._calldata = CalldataEncoder()  # its ViewFunctions serve the views too
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
@@ -109,24 +106,19 @@ class ContractClient:
         with the function's ABI entry resolved once (as `_call_many`), for what web3's own call
         gives; arguments eth_abi does not take as they are, and a call that fails, go through
         web3's call."""
-        view = self._views_by_signature.get(fn.signature)
-        if view is None and not fn.kwargs:
-            view = self._views_by_signature[fn.signature] = ViewFunction([dict(fn.abi)], fn.fn_name)
-        if view is not None and not fn.kwargs and fn.address is not None:
-            try:
-                view.calldata(*fn.args)
-            except (EncodingError, TypeError, ValueError, OverflowError):
-                pass
-            else:
-                return call_many(
-                    self.w3,
-                    fn.address,
-                    view,
-                    [fn.args],
-                    rpc=self._rpc,
-                    one_by_one=lambda args: self._web3_call(fn),
-                )[0]
-        return self._web3_call(fn)
+        address = fn.address
+        data = None if address is None else self._calldata.eth_abi_calldata(fn)
+        if address is None or data is None:
+            return self._web3_call(fn)
+        return call_many(
+            self.w3,
+            address,
+            self._calldata.function(fn.signature, fn.abi),
+            [fn.args],
+            rpc=self._rpc,
+            one_by_one=lambda args: self._web3_call(fn),
+            calldata=[data],
+        )[0]
 
     def _web3_call(self, fn: ContractFunction) -> Any:
         try:
@@ -144,10 +136,8 @@ class ContractClient:
         out. `abi_of` names the contract whose ABI has the view (this client's by default); a
         call that reverts fails as `_call` makes it fail."""
         contract = abi_of or self.contract_name
-        fn = self._view_functions.get((contract, name))
-        if fn is None:
-            fn = ViewFunction(artifacts.abi(contract), name)
-            self._view_functions[(contract, name)] = fn
+        entry = function_abi(artifacts.abi(contract), name)
+        fn = self._calldata.function(signature_of(entry), entry)
 
         def one_by_one(args: Sequence[Any]) -> Any:  # a failed call, made again through web3
             web3_view = self.w3.eth.contract(address=self.address, abi=artifacts.abi(contract))

@@ -15,13 +15,12 @@ from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError
-from web3.providers.base import JSONBaseProvider
 from web3.types import RPCEndpoint, TxParams, Wei
 
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.chain.reverts import RevertDecoder
 from hygeia.core.chain.signers import Signer
-from hygeia.core.chain.views import CalldataEncoder
+from hygeia.core.chain.views import CalldataEncoder, batch_requests
 from hygeia.core.errors import RPCUnavailableError, TransactionFailedError
 
 # How long fee parameters looked up from the node are reused. Each transaction looking them up
@@ -201,29 +200,24 @@ class TxSender:
         """Each call's gas estimate. Several go in JSON-RPC batches; a call whose estimate the
         node answers with an error is estimated again alone, so its revert is raised decoded."""
         calls = [self._call_of(fn) for fn in fns]
-        provider = self.w3.provider
+
+        def estimate(call: TxParams) -> int:
+            return int(self.w3.eth.estimate_gas(call))
+
         with self._node():
             try:
-                if len(calls) == 1 or not isinstance(provider, JSONBaseProvider):
-                    return [int(self.w3.eth.estimate_gas(call)) for call in calls]
-                estimates: list[int] = []
-                for start in range(0, len(calls), ESTIMATES_PER_BATCH):
-                    chunk = calls[start : start + ESTIMATES_PER_BATCH]
-                    batch = provider.make_batch_request(
-                        [(RPCEndpoint("eth_estimateGas"), [_json_call(c)]) for c in chunk]
-                    )
-                    # A node that refuses the batch as a whole: each call estimated alone.
-                    answers: list[Any] = list(batch) if isinstance(batch, list) else []
-                    answers = sorted(answers, key=lambda a: int(a.get("id") or 0))
-                    if len(answers) != len(chunk):
-                        answers = [{}] * len(chunk)
-                    for call, answer in zip(chunk, answers, strict=True):
-                        result = answer.get("result")
-                        if "error" in answer or result is None:
-                            estimates.append(int(self.w3.eth.estimate_gas(call)))
-                        else:
-                            estimates.append(int(str(result), 16))
-                return estimates
+                if len(calls) == 1:
+                    return [estimate(calls[0])]
+                return batch_requests(
+                    self.w3,
+                    "eth_estimateGas",
+                    calls,
+                    lambda call: [_json_call(call)],
+                    per_batch=ESTIMATES_PER_BATCH,
+                    rpc=self._rpc,
+                    result=lambda gas: int(str(gas), 16),
+                    one_by_one=estimate,
+                )
             except ContractLogicError as exc:
                 raise self._decoder.from_exception(exc) from None
 

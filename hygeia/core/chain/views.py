@@ -9,8 +9,8 @@ returns: addresses checksummed, arrays as lists, structs as tuples, a single out
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from eth_abi.abi import decode, encode
 from eth_abi.exceptions import EncodingError
@@ -25,6 +25,9 @@ from hygeia.core.chain.connection import call_node
 
 # Calls per JSON-RPC batch: one round trip each, small enough for any node's batch limit.
 BATCH_CALLS = 500
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def _type_of(param: dict[str, Any]) -> str:
@@ -55,18 +58,29 @@ def _normaliser(param: dict[str, Any]) -> Callable[[Any], Any] | None:
     return None
 
 
+def function_abi(abi: Sequence[Mapping[str, Any]], name: str) -> Mapping[str, Any]:
+    """The ABI entry of the one function of `abi` named `name`."""
+    entries = [e for e in abi if e.get("type") == "function" and e.get("name") == name]
+    if len(entries) != 1:
+        raise ValueError(f"{name!r} names {len(entries)} functions of this ABI, not one")
+    return entries[0]
+
+
+def signature_of(entry: Mapping[str, Any]) -> str:
+    """A function's signature as web3's ContractFunction.signature gives it, e.g.
+    ``f(address,(uint256,bytes32)[])``: what tells overloads of a name apart."""
+    return f"{entry['name']}({','.join(_type_of(p) for p in entry['inputs'])})"
+
+
 class ViewFunction:
     """One function of a contract ABI, resolved once, to encode calls and decode results
     (views, and the calldata of transactions: :class:`CalldataEncoder`)."""
 
-    def __init__(self, abi: Sequence[dict[str, Any]], name: str) -> None:
-        entries = [e for e in abi if e.get("type") == "function" and e.get("name") == name]
-        if len(entries) != 1:
-            raise ValueError(f"{name!r} names {len(entries)} functions of this ABI, not one")
-        entry = entries[0]
+    def __init__(self, abi: Sequence[Mapping[str, Any]], name: str) -> None:
+        entry = function_abi(abi, name)
         self.name = name
         self.input_types = [_type_of(p) for p in entry["inputs"]]
-        self.selector = keccak(text=f"{name}({','.join(self.input_types)})")[:4]
+        self.selector = keccak(text=signature_of(entry))[:4]
         self.output_types = [_type_of(p) for p in entry["outputs"]]
         self._normalisers = [_normaliser(p) for p in entry["outputs"]]
 
@@ -83,6 +97,48 @@ class ViewFunction:
         return values[0] if len(values) == 1 else values
 
 
+def batch_requests(
+    w3: Web3,
+    method: str,
+    items: Sequence[Item],
+    params: Callable[[Item], list[Any]],
+    *,
+    per_batch: int,
+    rpc: str,
+    result: Callable[[Any], Result],
+    one_by_one: Callable[[Item], Result],
+) -> list[Result]:
+    """`method` once per item (its JSON-RPC params `params(item)`), in raw JSON-RPC batches of
+    `per_batch`, each answer's result read by `result`.
+
+    An item the node answers with an error (a revert), or leaves unanswered, is done again by
+    `one_by_one` (web3's single request), so it fails exactly as a single request would; so is
+    every item when the provider makes no JSON-RPC batches.
+    """
+    provider = w3.provider
+    if not isinstance(provider, JSONBaseProvider):
+        return [one_by_one(item) for item in items]
+    results: list[Result] = []
+    for start in range(0, len(items), per_batch):
+        chunk = items[start : start + per_batch]
+        requests = [(RPCEndpoint(method), params(item)) for item in chunk]
+
+        def send(requests: list[tuple[RPCEndpoint, Any]] = requests) -> Any:
+            return provider.make_batch_request(requests)
+
+        answers = call_node(rpc, send)
+        # A batch refused as a whole (one error, not a list) or answered in part: each alone.
+        if not isinstance(answers, list) or len(answers) != len(chunk):
+            answers = [{}] * len(chunk)
+        answers = sorted(answers, key=lambda a: int(a.get("id") or 0))
+        for item, answer in zip(chunk, answers, strict=True):
+            if "error" in answer or answer.get("result") is None:
+                results.append(one_by_one(item))
+            else:
+                results.append(result(answer["result"]))
+    return results
+
+
 def call_many(
     w3: Web3,
     address: str,
@@ -91,41 +147,35 @@ def call_many(
     *,
     rpc: str,
     one_by_one: Callable[[Sequence[Any]], Any],
+    calldata: Sequence[str] | None = None,
 ) -> list[Any]:
-    """`fn` at `address` once per argument list, in JSON-RPC batches of BATCH_CALLS.
+    """`fn` at `address` once per argument list, in JSON-RPC batches of BATCH_CALLS;
+    `calldata`, when given, is theirs already encoded.
 
     A call the node answers with an error (a revert) is made again through `one_by_one` (the
     client's ordinary web3 call), so it fails exactly as a single call would.
     """
-    provider = w3.provider
-    if not isinstance(provider, JSONBaseProvider):  # no JSON-RPC batches: web3's own calls
-        return [one_by_one(args) for args in arguments]
-    results: list[Any] = []
-    for start in range(0, len(arguments), BATCH_CALLS):
-        chunk = arguments[start : start + BATCH_CALLS]
-        requests = [
-            (RPCEndpoint("eth_call"), [{"to": address, "data": fn.calldata(*args)}, "latest"])
-            for args in chunk
-        ]
 
-        def send(requests: list[tuple[RPCEndpoint, Any]] = requests) -> Any:
-            return provider.make_batch_request(requests)
+    def params(i: int) -> list[Any]:
+        data = fn.calldata(*arguments[i]) if calldata is None else calldata[i]
+        return [{"to": address, "data": data}, "latest"]
 
-        answers = call_node(rpc, send)
-        if not isinstance(answers, list):  # the node refused the batch as a whole
-            answers = [answers] * len(chunk)
-        answers = sorted(answers, key=lambda a: int(a.get("id", 0)))
-        for args, answer in zip(chunk, answers, strict=True):
-            if "error" in answer or answer.get("result") is None:
-                results.append(one_by_one(args))
-            else:
-                results.append(fn.result(bytes.fromhex(str(answer["result"])[2:])))
-    return results
+    return batch_requests(
+        w3,
+        "eth_call",
+        range(len(arguments)),
+        params,
+        per_batch=BATCH_CALLS,
+        rpc=rpc,
+        result=lambda data: fn.result(bytes.fromhex(str(data)[2:])),
+        one_by_one=lambda i: one_by_one(arguments[i]),
+    )
 
 
 class CalldataEncoder:
-    """The calldata of web3 contract function calls, encoded with eth_abi by an encoder built
-    once per function signature instead of web3's per-call ABI normalisation.
+    """The calldata of web3 contract function calls, encoded with eth_abi by a ViewFunction
+    built once per function signature instead of web3's per-call ABI normalisation (those
+    ViewFunctions serve a client's view calls too: `function`).
 
     Arguments eth_abi takes as they are (bytes for bytesN, ints, address strings, lists and
     tuples) encode to exactly web3's bytes; anything else (keyword arguments, hex strings for
@@ -133,15 +183,25 @@ class CalldataEncoder:
     """
 
     def __init__(self) -> None:
-        self._functions: dict[str, ViewFunction] = {}
+        self._functions: dict[str, ViewFunction] = {}  # by signature: names may be overloaded
+
+    def function(self, signature: str, entry: Mapping[str, Any]) -> ViewFunction:
+        """The ViewFunction of the ABI `entry` whose signature is `signature`."""
+        view = self._functions.get(signature)
+        if view is None:
+            view = self._functions[signature] = ViewFunction([entry], str(entry["name"]))
+        return view
+
+    def eth_abi_calldata(self, fn: ContractFunction) -> str | None:
+        """`fn`'s calldata by eth_abi; None when it does not take `fn`'s arguments as they are."""
+        if fn.kwargs:
+            return None
+        view = self.function(fn.signature, fn.abi)
+        try:
+            return view.calldata(*fn.args)
+        except (EncodingError, TypeError, ValueError, OverflowError):
+            return None
 
     def calldata(self, fn: ContractFunction) -> str:
-        if fn.kwargs:
-            return str(fn._encode_transaction_data())
-        encoder = self._functions.get(fn.signature)
-        if encoder is None:
-            encoder = self._functions[fn.signature] = ViewFunction([dict(fn.abi)], fn.fn_name)
-        try:
-            return encoder.calldata(*fn.args)
-        except (EncodingError, TypeError, ValueError, OverflowError):
-            return str(fn._encode_transaction_data())
+        data = self.eth_abi_calldata(fn)
+        return str(fn._encode_transaction_data()) if data is None else data

@@ -1,6 +1,6 @@
 """Calls built with eth_abi directly (hygeia.core.chain.views) are exactly web3's: the calldata
 of every function of every suite contract, and the decoded results with addresses checksummed,
-arrays as lists and structs as tuples."""
+arrays as lists and structs as tuples. Raw JSON-RPC batches redo alone what the node fails."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from eth_abi.abi import encode
 from web3 import Web3
+from web3.providers.base import JSONBaseProvider
 
 from hygeia.core import artifacts
-from hygeia.core.chain.views import CalldataEncoder, ViewFunction
+from hygeia.core.chain.views import CalldataEncoder, ViewFunction, batch_requests
 
 ADDRESS = "0x" + "11" * 20
 CONTRACTS = [
@@ -103,3 +104,46 @@ def test_results_decode_as_web3_decodes_them(contract: str, entry: dict[str, Any
         expected = by_web3[0] if len(by_web3) == 1 else by_web3
         assert view.result(data) == expected
         assert repr(view.result(data)) == repr(expected)  # lists stay lists, tuples tuples
+
+
+class _ScriptedNode(JSONBaseProvider):
+    """Answers each JSON-RPC batch with the next of `answers`, noting the params it was sent."""
+
+    def __init__(self, answers: list[Any]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.batches: list[list[Any]] = []
+
+    def make_batch_request(self, requests: Any) -> Any:
+        self.batches.append([params for _, params in requests])
+        return self.answers.pop(0)
+
+
+def test_a_batch_redoes_alone_each_request_the_node_fails_refuses_or_leaves_unanswered() -> None:
+    node = _ScriptedNode(
+        [
+            [{"id": 8, "error": {"message": "reverted"}}, {"id": 7, "result": "0x1"}],
+            {"error": {"message": "batch refused"}},
+            [{"id": 11, "result": "0x5"}],  # one answer for two requests
+        ]
+    )
+    alone: list[int] = []
+
+    def one_by_one(item: int) -> int:
+        alone.append(item)
+        return -item
+
+    results = batch_requests(
+        Web3(node),
+        "eth_estimateGas",
+        [1, 2, 3, 4, 5, 6],
+        lambda item: [item],
+        per_batch=2,
+        rpc="the node",
+        result=lambda answer: int(answer, 16),
+        one_by_one=one_by_one,
+    )
+
+    assert node.batches == [[[1], [2]], [[3], [4]], [[5], [6]]]
+    assert results == [1, -2, -3, -4, -5, -6]  # answers taken in the order of their ids
+    assert alone == [2, 3, 4, 5, 6]
