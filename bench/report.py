@@ -172,10 +172,17 @@ def to_markdown(results: Results) -> str:
                         f"{p.custody_seconds / p.receive_seconds[-1]:,.1f}x",
                     ],
                     [
-                        f"one unit's trace after {len(p.ship_seconds) + 2} shipments (new reader)",
+                        f"one unit's trace after {len(p.ship_seconds) + 2} shipments (new reader, "
+                        "lot indexed)",
                         f"{p.unit_trace_seconds:,.2f} s, {p.traced_unit_bytes:,} bytes",
-                        "",
-                        "",
+                        f"{p.custody_seconds:,.2f} s (the same)",
+                        f"{p.custody_seconds / p.unit_trace_seconds:,.1f}x",
+                    ],
+                    [
+                        "the same, the lot never read before (indexed then)",
+                        f"{p.unit_trace_first_seconds:,.2f} s",
+                        f"{p.custody_seconds:,.2f} s (the same)",
+                        f"{p.custody_seconds / p.unit_trace_first_seconds:,.1f}x",
                     ],
                 ],
                 right=(3,),

@@ -109,7 +109,7 @@ def create_app(
     )
     app.include_router(session_router(sessions))
     app.include_router(fhir_router(services, sessions))
-    app.include_router(pages_router(services, sessions, store=store))
+    app.include_router(pages_router(services, sessions, store=store, serial_index=serial_index))
     for router in routers:
         app.include_router(router)
     _install_error_handlers(app)

@@ -31,7 +31,7 @@ from hygeia.core.errors import InvalidInputError
 from hygeia.core.store import open_store
 from hygeia.provenance import epcis, gs1
 from hygeia.provenance.index import SerialIndex, default_index_dir
-from hygeia.provenance.trace import ChainEvent, LotCustody
+from hygeia.provenance.trace import ChainEvent, LotCustody, UnitCustody
 from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 
 Handler = Callable[[Context], int]
@@ -258,14 +258,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="answer as of this time (expiry, recall, quarantine as they stood), e.g. "
         "2031-01-01 or 2031-01-01T12:00:00Z (default now)",
     )
-    p.add_argument(
-        "--serial-index",
-        metavar="DIR",
-        type=Path,
-        default=Path(os.environ.get("HYGEIA_PROVENANCE_INDEX") or default_index_dir()),
-        help="folder of the serial index that finds a serial's lot without reading every lot "
-        "(env HYGEIA_PROVENANCE_INDEX; default %(default)s)",
-    )
+    _serial_index(p)
 
     p = action("recall", "recall a lot (manufacturer or regulator)", _recall)
     _gtin_argument(p)
@@ -367,12 +360,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--serial", default=None, help="trace this unit only: serial number, e.g. SN0001"
     )
+    _serial_index(p)
     p.add_argument(
         "--out",
         metavar="FILE",
         type=Path,
         default=None,
         help="write the EPCIS 2.0 JSON-LD document here, e.g. trace.jsonld",
+    )
+
+
+def _serial_index(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--serial-index",
+        metavar="DIR",
+        type=Path,
+        default=Path(os.environ.get("HYGEIA_PROVENANCE_INDEX") or default_index_dir()),
+        help="folder of the serial index, where each lot's units and tree are kept once read: "
+        "a serial's lot and a unit's proof are found without reading every lot "
+        "(env HYGEIA_PROVENANCE_INDEX; default %(default)s)",
     )
 
 
@@ -817,13 +823,19 @@ def _sensor(ctx: Context) -> int:
 
 
 def _trace(ctx: Context) -> int:
-    flow = _flow(ctx, read_only=True)
-    lot = flow.client.lot_of(flow.reader.lot_key(ctx.args.gtin, ctx.args.lot))
+    a = ctx.args
+    flow = _flow(ctx, read_only=True, index=SerialIndex(a.serial_index))
+    lot = flow.client.lot_of(flow.reader.lot_key(a.gtin, a.lot))
+    custody: LotCustody | UnitCustody
+    # A unit's trace builds the lot's tree only the first time the lot is read (then indexed).
     with ctx.out.bar("lot tree", max(lot.quantity - 1, 1)) as advance:
-        custody = flow.custody(ctx.args.gtin, ctx.args.lot, progress=advance)
-    doc = flow.reader.export(custody, ctx.args.serial)
-    if ctx.args.out is not None:
-        ctx.args.out.write_text(json.dumps(doc, indent=2))
+        if a.serial is not None:
+            custody = flow.reader.unit(a.gtin, a.lot, a.serial, progress=advance)
+        else:
+            custody = flow.custody(a.gtin, a.lot, progress=advance)
+    doc = flow.reader.export(custody)
+    if a.out is not None:
+        a.out.write_text(json.dumps(doc, indent=2))
     if ctx.out.as_json:
         print(json.dumps(doc, indent=2))
         return 0
@@ -837,7 +849,7 @@ def _trace(ctx: Context) -> int:
         ]
         for e in doc["epcisBody"]["eventList"]
     ]
-    who = f"unit {ctx.args.serial}" if ctx.args.serial else f"lot {ctx.args.lot}"
+    who = f"unit {a.serial}" if a.serial else f"lot {a.lot}"
     ctx.out.table(
         f"chain of custody of {who}", ["time", "bizStep", "disposition", "units", "by"], rows
     )
@@ -845,7 +857,8 @@ def _trace(ctx: Context) -> int:
         [_hex(h), v.custodian, v.owner, v.state.name.lower(), len(v.serials)]
         for h, v in custody.holdings.items()
     ]
-    ctx.out.table("holdings now", ["holding", "custodian", "owner", "state", "units"], holders)
+    title = "holdings it passed through (units: 1 where it is now)" if a.serial else "holdings now"
+    ctx.out.table(title, ["holding", "custodian", "owner", "state", "units"], holders)
     alerts = [_alert_row(custody, event) for event in custody.alerts()]
     if alerts:
         ctx.out.table(
@@ -853,12 +866,12 @@ def _trace(ctx: Context) -> int:
             ["tx", "alert", "about", "by"],
             alerts,
         )
-    if ctx.args.out is not None:
-        ctx.out.console.print(f"EPCIS 2.0 document written to {ctx.args.out}")
+    if a.out is not None:
+        ctx.out.console.print(f"EPCIS 2.0 document written to {a.out}")
     return 0
 
 
-def _alert_row(custody: LotCustody, event: ChainEvent) -> list[str]:
+def _alert_row(custody: LotCustody | UnitCustody, event: ChainEvent) -> list[str]:
     if event.name == "SuspectUnitFlagged":
         unit = bytes(event.args["unitId"])
         about = custody.serial_of_unit.get(unit, _hex(unit))

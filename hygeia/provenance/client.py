@@ -72,10 +72,6 @@ class Lot:
     investigation: Investigation
     open_excursions: int
 
-    @property
-    def commissioned(self) -> bool:
-        return self.serials_root != bytes(WORD)
-
 
 @dataclass(frozen=True)
 class Holding:
@@ -381,8 +377,11 @@ class DrugProvenanceClient(ContractClient):
         return Product(manufacturer, int(prefix), int(low), int(high), bytes(name))
 
     def lot_of(self, lot_key: bytes) -> Lot:
+        """A commissioned lot's record; InvalidInputError for a lot key never commissioned."""
         raw: Any = self._call(self.contract.functions.lotOf(bytes32(lot_key, "lot key")))
         root, gtin, expiry, quantity, at, recalled, investigation, excursions = raw
+        if bytes(root) == bytes(WORD):
+            raise InvalidInputError(f"no lot 0x{lot_key.hex()} was commissioned")
         return Lot(
             bytes(root),
             int(gtin),

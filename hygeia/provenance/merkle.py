@@ -116,6 +116,11 @@ class LotTree:
         return self._nodes[0]
 
     @property
+    def nodes(self) -> bytes:
+        """Every node in heap order, 32 bytes each (what the serial index stores)."""
+        return b"".join(self._nodes)
+
+    @property
     def leaves(self) -> list[bytes]:
         return list(self._index)
 

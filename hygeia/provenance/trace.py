@@ -27,7 +27,8 @@ from hygeia.core.store import ContentStore
 from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import DrugProvenanceClient
-from hygeia.provenance.merkle import ZERO, LotTree, Word, commitment, words
+from hygeia.provenance.index import SerialIndex
+from hygeia.provenance.merkle import ZERO, LotTree, Word, commitment, process_proof, words
 
 # Events that concern a lot, each with its lot key as an indexed argument.
 _LOT_EVENTS = (
@@ -156,22 +157,12 @@ class LotCustody:
                     parties.add(holding.receiver)
         return parties
 
-    def chain_of_custody(self, serial: str | None = None) -> set[str]:
-        """Every party in the chain of custody of the lot, or of its unit `serial`: the
-        custodians and owners of each holding it passed through, and the receivers of its
-        shipments in transit. Whom a product confirmed illegitimate must be notified to (DSCSA);
-        a shipment's sender is there as the custodian of the holding it left."""
-        views = (
-            list(self.holdings.values())
-            if serial is None
-            else [view for _, view in self._lineage(serial)]
-        )
-        parties = set()
-        for view in views:
-            parties |= {view.custodian, view.owner}
-            if view.state is HoldingState.IN_TRANSIT and view.receiver is not None:
-                parties.add(view.receiver)
-        return parties
+    def chain_of_custody(self) -> set[str]:
+        """Every party in the lot's chain of custody: the custodians and owners of each of its
+        holdings, and the receivers of its shipments in transit. Whom a product confirmed
+        illegitimate must be notified to (DSCSA); a shipment's sender is there as the
+        custodian of the holding it left."""
+        return _parties(self.holdings.values())
 
     def alerts(self) -> list[ChainEvent]:
         """The suspect-product alerts about the lot or its units, in chain order: dispenses
@@ -216,38 +207,62 @@ class LotCustody:
         it: `holding_commitment` of its positions."""
         return commitment(self.words(holding)) if self.holdings[holding].serials else ZERO
 
-    def unit_events(self, serial: str) -> list[ChainEvent]:
-        """The events of this lot that concern unit `serial`."""
-        unit = ids.unit_id(self.gtin, ids.digest(serial))
-        path = {h for h, _ in self._lineage(serial)}
-        chosen = []
-        for event in self.events:
-            args = event.args
-            if event.name in ("UnitDispensed", "UnitDestroyed", "SuspectUnitFlagged"):
-                keep = bytes(args["unitId"]) == unit
-            elif event.name in (*_INVESTIGATION_EVENTS, "SuspectProductReported"):
-                keep = bytes(args["target"]) in (unit, self.lot_key)
-            elif event.name in ("ShipmentDispatched", "ShipmentReceived", "ShipmentVoided"):
-                keep = bytes(args["shipment"]) in path
-            elif event.name in ("SensorReadingsAnchored", "ExcursionCleared"):
-                keep = bytes(args["holding"]) in path
-            else:
-                keep = True  # commissioning and recall concern every unit
-            if keep:
-                chosen.append(event)
-        return chosen
 
-    def _lineage(self, serial: str) -> list[tuple[bytes, HoldingView]]:
-        """Every holding unit `serial` passed through (the events mark each with the unit)."""
-        return [(h, v) for h, v in self.holdings.items() if serial in v.history]
+@dataclass
+class UnitCustody:
+    """What happened to one unit of a lot, in chain order, read without the rest of the lot
+    (TraceReader.unit_by_key): the holdings it passed through, each as it concerns the unit
+    (`serials` is the unit while it is there, `history` the unit), and the events about it."""
+
+    gtin: int
+    lot_number: str
+    lot_key: bytes
+    company_prefix_length: int
+    root: bytes  # the lot's serials root on-chain
+    serial: str
+    unit: bytes
+    position: int  # its place in the lot, proven against `root`
+    holdings: dict[bytes, HoldingView] = field(default_factory=dict)
+    events: list[ChainEvent] = field(default_factory=list)
+
+    @property
+    def serial_of_unit(self) -> dict[bytes, str]:
+        return {self.unit: self.serial}
+
+    @property
+    def holding(self) -> HoldingView | None:
+        """The holding the unit is in now; None once dispensed or destroyed."""
+        return next((v for v in self.holdings.values() if v.serials), None)
+
+    def chain_of_custody(self) -> set[str]:
+        """Every party in the unit's chain of custody (see LotCustody.chain_of_custody)."""
+        return _parties(self.holdings.values())
+
+    def alerts(self) -> list[ChainEvent]:
+        """The suspect-product alerts about the unit or its lot, in chain order."""
+        return [event for event in self.events if event.name in ALERT_EVENTS]
+
+
+def _parties(views: Iterable[HoldingView]) -> set[str]:
+    parties = set()
+    for view in views:
+        parties |= {view.custodian, view.owner}
+        if view.state is HoldingState.IN_TRANSIT and view.receiver is not None:
+            parties.add(view.receiver)
+    return parties
 
 
 class TraceReader:
     """Reads a lot's custody from the chain and the content store."""
 
-    def __init__(self, client: DrugProvenanceClient, store: ContentStore) -> None:
+    def __init__(
+        self, client: DrugProvenanceClient, store: ContentStore, index: SerialIndex | None = None
+    ) -> None:
+        """`index`: where a unit's position and proof are read (see unit_by_key); without one,
+        a unit's trace rebuilds its lot's tree."""
         self.client = client
         self.store = store
+        self.index = index
         self._gln_log: list[ChainEvent] | None = None
         self._licence_log: list[ChainEvent] = []
         # A commissioned lot never changes: its serials and tree, checked once, are kept by lot
@@ -522,7 +537,7 @@ class TraceReader:
         if (gtin, lot_key) in self._commissioned:
             return self._commissioned[gtin, lot_key]
         record = self.client.lot_of(lot_key)
-        if not record.commissioned or record.gtin != gtin:
+        if record.gtin != gtin:
             raise InvalidInputError(f"no lot 0x{lot_key.hex()} of GTIN {gs1.gtin14(gtin)}")
         chain_event, event = self.commissioning(lot_key)
         lot_number = _lot_number(chain_event, event)
@@ -569,18 +584,7 @@ class TraceReader:
             ).complement = True
         elif event.name == "ShipmentDispatched":
             parent = holdings[bytes(args["parent"])]
-            *packing, doc_event = self.document(event)["epcisBody"]["eventList"]
-            # Units listed by serial: by the shipping event, or by the packing of the case it
-            # names (document() checked they agree); none listed (a lot's quantity), the whole
-            # holding.
-            epcs = [e for e in doc_event.get("epcList", []) if _is_unit(e)] or [
-                c for p in packing for c in p.get("childEPCs", [])
-            ]
-            listed = [gs1.parse_sgtin_uri(epc)[2] for epc in epcs]
-            prefix = custody.company_prefix_length
-            own = (gs1.sgtin_uri(custody.gtin, prefix, s) for s in listed)
-            if any(mine != epc for mine, epc in zip(own, epcs, strict=True)):
-                raise IntegrityError(f"shipment {event.cid} lists units of another product")
+            listed = self._shipped_serials(event, custody.gtin, custody.company_prefix_length)
             moving = set(listed) or set(parent.serials)
             if not moving <= parent.serials:
                 raise IntegrityError(f"shipment {event.cid} lists units its sender did not hold")
@@ -634,6 +638,167 @@ class TraceReader:
         elif event.name == "ExcursionCleared":
             holdings[bytes(args["holding"])].excursion = False
 
+    def _shipped_serials(self, event: ChainEvent, gtin: int, prefix: int) -> list[str]:
+        """The serials a ShipmentDispatched's document lists: by the shipping event, or by the
+        packing of the case it names (document() checked they agree); none (a lot's quantity)
+        for a whole holding."""
+        *packing, doc_event = self.document(event)["epcisBody"]["eventList"]
+        epcs = [e for e in doc_event.get("epcList", []) if _is_unit(e)] or [
+            c for p in packing for c in p.get("childEPCs", [])
+        ]
+        listed = [gs1.parse_sgtin_uri(epc)[2] for epc in epcs]
+        own = (gs1.sgtin_uri(gtin, prefix, s) for s in listed)
+        if any(mine != epc for mine, epc in zip(own, epcs, strict=True)):
+            raise IntegrityError(f"shipment {event.cid} lists units of another product")
+        return listed
+
+    # ------------------------------------------------------------------ one unit
+    def unit(
+        self, gtin: int, lot_number: str, serial: str, *, progress: Progress | None = None
+    ) -> UnitCustody:
+        """The custody of unit `serial` of lot `lot_number` of `gtin` (see unit_by_key)."""
+        key = ids.lot_key(gtin, ids.digest(lot_number))
+        return self.unit_by_key(gtin, key, serial, progress=progress)
+
+    def unit_by_key(
+        self, gtin: int, lot_key: bytes, serial: str, *, progress: Progress | None = None
+    ) -> UnitCustody:
+        """The custody of one unit, read at the cost of that unit, not of its lot: its position
+        and Merkle proof from the serial index (the lot indexed once, from its checked
+        commissioning document, on first use), proven against the lot's root on-chain; then
+        the lot's events in chain order, following the holding the unit is in.
+
+        Each document on the unit's path is checked against its anchor, as for a lot. A part
+        of a holding that lists units moves the unit if it lists it, and its units must make
+        the shipment's commitment on-chain; a whole holding moves it, and the chain must say
+        it left nothing behind. What the chain says of other units (their holdings' words) is
+        not checked here: a lot's custody checks it."""
+        record = self.client.lot_of(lot_key)
+        if record.gtin != gtin:
+            raise InvalidInputError(f"no lot 0x{lot_key.hex()} of GTIN {gs1.gtin14(gtin)}")
+        commissioning, event = self.commissioning(lot_key)
+        lot_number = _lot_number(commissioning, event)
+        unit = ids.unit_id(gtin, ids.digest(serial))
+        found = self._unit_proof(gtin, lot_key, record.serials_root, unit, progress)
+        if found is None:
+            raise InvalidInputError(f"serial {serial!r} is not in lot {lot_number!r}")
+        position, proof = found
+        if process_proof(proof, ids.position_leaf(unit, position)) != record.serials_root:
+            raise IntegrityError(f"the proof of serial {serial!r} does not make its lot's root")
+        prefix = self.client.product_of(gtin).company_prefix_length
+        listed = event.get("epcList", [])
+        if position >= len(listed) or listed[position] != gs1.sgtin_uri(gtin, prefix, serial):
+            raise IntegrityError(
+                f"the commissioning document of lot {lot_number!r} does not list serial "
+                f"{serial!r} where its tree has it"
+            )
+        custody = UnitCustody(
+            gtin, lot_number, lot_key, prefix, record.serials_root, serial, unit, position
+        )
+        for chain in self.lot_events(gtin, lot_key, [unit]):
+            if self._follow(custody, chain):
+                custody.events.append(chain)
+        return custody
+
+    def _unit_proof(
+        self, gtin: int, lot_key: bytes, root: bytes, unit: bytes, progress: Progress | None
+    ) -> tuple[int, list[bytes]] | None:
+        if self.index is None:
+            tree = self.commissioned(gtin, lot_key, progress=progress)[2]
+            return tree.unit_proof(unit) if tree.has_unit(unit) else None
+        if not self.index.has(root):
+            self.index.add(self.commissioned(gtin, lot_key, progress=progress)[2])
+        return self.index.unit_proof(root, unit)
+
+    def _follow(self, custody: UnitCustody, event: ChainEvent) -> bool:
+        """Apply `event` to the unit's custody; whether it concerns the unit."""
+        args, views, unit = event.args, custody.holdings, custody.unit
+        serial = {custody.serial}
+        held = custody.holding
+        if event.name == "LotCommissioned":
+            custody.holdings[event.holding] = HoldingView(
+                event.holding,
+                None,
+                args["manufacturer"],
+                args["manufacturer"],
+                HoldingState.HELD,
+                serial,
+                complement=True,
+                history=set(serial),
+            )
+            return True
+        if event.name == "ShipmentDispatched":
+            if held is None or bytes(args["parent"]) != held.id:
+                return False
+            listed = self._shipped_serials(event, custody.gtin, custody.company_prefix_length)
+            if listed:
+                found = self._positions(custody, ids.unit_ids(custody.gtin, listed))
+                positions = [p for p in found if p is not None]
+                if len(positions) != len(found):
+                    raise IntegrityError(f"shipment {event.cid} lists units of another lot")
+                if commitment(words(positions)) != bytes(args["commitment"]):
+                    raise IntegrityError(
+                        f"the units of shipment {event.cid} do not match its commitment on-chain"
+                    )
+                if custody.serial not in listed:
+                    return False
+            elif bytes(args["parentCommitment"]) != ZERO:
+                raise IntegrityError(
+                    f"shipment {event.cid} lists no units, yet its sender kept some on-chain"
+                )
+            held.serials = set()
+            views[event.holding] = HoldingView(
+                event.holding,
+                held.id,
+                args["sender"],
+                held.owner,
+                HoldingState.IN_TRANSIT,
+                serial,
+                receiver=args["receiver"],
+                sale=bool(args["transfersOwnership"]),
+                complement=held.complement and not listed,
+                history=set(serial),
+            )
+            return True
+        if event.name in ("ShipmentReceived", "ShipmentVoided"):
+            view = views.get(bytes(args["shipment"]))
+            if view is None:
+                return False
+            if event.name == "ShipmentReceived":
+                view.custodian, view.owner = args["receiver"], args["owner"]
+                view.state = HoldingState.HELD
+            else:
+                view.state = HoldingState.VOIDED
+            view.receiver = None
+            return True
+        if event.name in ("UnitDispensed", "UnitDestroyed", "SuspectUnitFlagged"):
+            if bytes(args["unitId"]) != unit:
+                return False
+            if event.name != "SuspectUnitFlagged":
+                if held is None or bytes(args["holding"]) != held.id:
+                    raise IntegrityError(
+                        f"the chain took serial {custody.serial!r} from a holding its events "
+                        "do not put it in"
+                    )
+                held.serials = set()
+            return True
+        if event.name in (*_INVESTIGATION_EVENTS, "SuspectProductReported"):
+            return bytes(args["target"]) in (unit, custody.lot_key)
+        if event.name in ("SensorReadingsAnchored", "ExcursionCleared"):
+            view = views.get(bytes(args["holding"]))
+            if view is not None and (event.name == "ExcursionCleared" or args["excursion"]):
+                view.excursion = event.name == "SensorReadingsAnchored"
+            return view is not None
+        return True  # a recall concerns every unit
+
+    def _positions(self, custody: UnitCustody, units: list[bytes]) -> list[int | None]:
+        """The position of each unit id in the unit's lot (None: not in it), from the index
+        or the lot's tree."""
+        if self.index is None:
+            positions = self.commissioned(custody.gtin, custody.lot_key)[2].positions
+            return [positions.get(unit) for unit in units]
+        return [self.index.position(custody.root, unit) for unit in units]
+
     @staticmethod
     def _add(
         custody: LotCustody,
@@ -653,8 +818,8 @@ class TraceReader:
         return gs1.sgtin_serials(epc for epc in event.get("epcList", []) if _is_unit(epc))
 
     # ------------------------------------------------------------------ export
-    def export(self, custody: LotCustody, serial: str | None = None) -> dict[str, Any]:
-        """The EPCIS 2.0 document of the lot's (or one unit's) chain of custody, validated, with
+    def export(self, custody: LotCustody | UnitCustody) -> dict[str, Any]:
+        """The EPCIS 2.0 document of a lot's (or one unit's) chain of custody, validated, with
         the product's master data in its header.
 
         A lot's trace holds the anchored events as stored: the serials listed once, at
@@ -663,16 +828,13 @@ class TraceReader:
         is narrowed to it, with its own event id (GS1's hash of the narrowed event) and the id
         of the anchored event it derives from (`hygeia:anchoredEventID`); the unit's membership
         in each is what the anchored roots prove."""
-        if serial is not None and serial not in custody.serial_of_unit.values():
-            raise InvalidInputError(f"serial {serial!r} is not in lot {custody.lot_number!r}")
-        chosen = custody.events if serial is None else custody.unit_events(serial)
         epc = (
-            None
-            if serial is None
-            else gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, serial)
+            gs1.sgtin_uri(custody.gtin, custody.company_prefix_length, custody.serial)
+            if isinstance(custody, UnitCustody)
+            else None
         )
         events: list[dict[str, Any]] = []
-        for event in chosen:
+        for event in custody.events:
             doc, anchored_id = self._anchored(event)
             anchored = doc["epcisBody"]["eventList"]
             if event.name == "SuspectUnitFlagged" and any(

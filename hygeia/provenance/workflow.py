@@ -214,7 +214,7 @@ class ProvenanceFlow:
         self._master: dict[int, list[Any]] = {}
         self.store = store
         self.chain_id = chain_id
-        self.reader = TraceReader(client, store)
+        self.reader = TraceReader(client, store, index)
         self._clock = clock or times.now
         self._trees: dict[bytes, LotTree] = {}
         self._serials: dict[bytes, tuple[str, frozenset[str]]] = {}  # lot key -> number, serials
@@ -1070,7 +1070,7 @@ class ProvenanceFlow:
         parties: set[str] = set()
         for key in self.client.lots_of(gtin):
             if self._tree(gtin, key).has_unit(unit):
-                parties |= self.reader.lot_by_key(gtin, key).chain_of_custody(serial)
+                parties |= self.reader.unit_by_key(gtin, key, serial).chain_of_custody()
         return anchored, parties
 
     def _target(

@@ -93,7 +93,7 @@ def test_the_trace_of_one_unit_names_its_cases_and_no_other_serial(
     flow_as: Flows, packed: dict[str, Anchored]
 ) -> None:
     flow = flow_as("pharmacy")
-    trace = flow.reader.export(flow.custody(GTIN, "AGG-LOT"), SERIALS[6])
+    trace = flow.reader.export(flow.reader.unit(GTIN, "AGG-LOT", SERIALS[6]))
     epcis.validate(trace)
     events = trace["epcisBody"]["eventList"]
     unit = gs1.sgtin_uri(GTIN, 7, SERIALS[6])

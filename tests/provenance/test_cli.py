@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,18 @@ def test_a_lot_goes_from_manufacturer_to_patient_through_the_cli(
     epcis.validate(json.loads(epcis_out.read_text()))
     steps = [e["bizStep"] for e in json.loads(epcis_out.read_text())["epcisBody"]["eventList"]]
     assert steps == ["commissioning", "shipping", "receiving", "shipping", "receiving"]
+    assert "holdings it passed through" in out
+    # The unit's trace read its proof from the serial index, which now keeps the lot's tree.
+    index = Path(os.environ["HYGEIA_PROVENANCE_INDEX"])
+    assert {p.suffix for p in index.iterdir()} == {".units", ".nodes"}
+    code, out, _ = provenance("trace", GTIN, "--lot", "CLI-1", "--serial", "NOPE", as_json=True)
+    assert code != 0
+    assert json.loads(out)["error"] == {
+        "type": "InvalidInputError",
+        "message": "serial 'NOPE' is not in lot 'CLI-1'",
+    }
+    code, out, _ = provenance("trace", GTIN, "--lot", "NEVER", "--serial", "C00002", as_json=True)
+    assert code != 0 and json.loads(out)["error"]["message"].endswith("was commissioned")
 
 
 def test_investigations_excursions_and_recall_through_the_cli(

@@ -222,9 +222,9 @@ def test_the_trace_of_one_unit_names_that_unit_only(
     flow_as: Flows, big_lot: dict[str, Any]
 ) -> None:
     flow = flow_as("pharmacy")
-    custody = flow.custody(GTIN, "BIG-LOT")
+    custody = flow.reader.unit(GTIN, "BIG-LOT", "BIG00007")
     unit = gs1.sgtin_uri(GTIN, 7, "BIG00007")
-    trace = flow.reader.export(custody, "BIG00007")
+    trace = flow.reader.export(custody)
     text = json.dumps(trace)
 
     epcis.validate(trace)
@@ -235,7 +235,7 @@ def test_the_trace_of_one_unit_names_that_unit_only(
         assert event["eventID"] == epcis.event_hash(event)
     steps = [e["bizStep"] for e in trace["epcisBody"]["eventList"]]
     assert steps == ["commissioning", "shipping", "receiving", "shipping", "receiving"]
-    anchored = {e.epcis_hash for e in custody.unit_events("BIG00007")}
+    anchored = {e.epcis_hash for e in custody.events}
     for event in trace["epcisBody"]["eventList"]:
         assert epcis.hash_digest(event[epcis.ANCHORED_EVENT]) in anchored
 
@@ -265,7 +265,7 @@ def test_suspect_flags_quarantines_clears_and_findings_appear_with_cbv_terms(
     maker.clear(GTIN, serial=SERIALS[2])
 
     assert refused is False
-    trace = pharmacy.reader.export(pharmacy.custody(GTIN, "GLN-LOT"), SERIALS[1])
+    trace = pharmacy.reader.export(pharmacy.reader.unit(GTIN, "GLN-LOT", SERIALS[1]))
     steps = [(e["bizStep"], e["disposition"]) for e in trace["epcisBody"]["eventList"]]
     assert steps[-4:] == [
         ("dispensing", "dispensed"),
@@ -273,7 +273,7 @@ def test_suspect_flags_quarantines_clears_and_findings_appear_with_cbv_terms(
         ("holding", "non_sellable_other"),
         ("inspecting", "no_pedigree_match"),
     ]
-    cleared = pharmacy.reader.export(pharmacy.custody(GTIN, "GLN-LOT"), SERIALS[2])
+    cleared = pharmacy.reader.export(pharmacy.reader.unit(GTIN, "GLN-LOT", SERIALS[2]))
     assert [(e["bizStep"], e["disposition"]) for e in cleared["epcisBody"]["eventList"]][-2:] == [
         ("holding", "non_sellable_other"),
         ("inspecting", "sellable_accessible"),
@@ -287,7 +287,7 @@ def test_a_regulators_finding_names_no_place_and_its_account_only_as_the_extensi
     than a chain account where a GLN belongs, and the trace reads them."""
     regulator, pharmacy = flow_as("regulator"), flow_as("pharmacy")
     regulator.quarantine(GTIN, "field alert", serial=SERIALS[12])
-    trace = pharmacy.reader.export(pharmacy.custody(GTIN, "GLN-LOT"), SERIALS[12])
+    trace = pharmacy.reader.export(pharmacy.reader.unit(GTIN, "GLN-LOT", SERIALS[12]))
     epcis.validate(trace)
     finding = trace["epcisBody"]["eventList"][-1]
     assert (finding["bizStep"], finding["disposition"]) == ("holding", "non_sellable_other")

@@ -113,26 +113,3 @@ def test_a_tree_of_100000_serials_proves_its_last_serial() -> None:
     position, proof = tree.unit_proof(unit)
     assert position == 99_999
     assert process_proof(proof, ids.position_leaf(unit, position)) == tree.root
-
-
-def test_the_serial_index_is_its_owners_only(tmp_path: Path) -> None:
-    from hygeia.provenance.index import SerialIndex
-
-    index = SerialIndex(tmp_path / "serials")
-    tree = LotTree.of_units([bytes([n]) * 32 for n in range(1, 5)])
-    index.add(tree)
-    assert (tmp_path / "serials").stat().st_mode & 0o777 == 0o700
-    files = list((tmp_path / "serials").iterdir())
-    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
-
-
-def test_the_serial_index_finds_a_units_position_and_rebuilds_the_tree(tmp_path: Path) -> None:
-    from hygeia.provenance.index import SerialIndex
-
-    index = SerialIndex(tmp_path / "serials")
-    listed = units(GTIN, [f"S{i}" for i in range(300)])
-    tree = LotTree.of_units(listed)
-    index.add(tree)
-    assert index.position(tree.root, listed[257]) == 257
-    assert index.position(tree.root, ids.unit_id(GTIN, ids.digest("NEVER"))) is None
-    assert index.tree(tree.root).root == tree.root

@@ -101,7 +101,7 @@ def test_dispensing_and_a_cloned_serial(flow_as: Flows, supply: dict[str, bytes]
     custody = pharmacy.custody(GTIN, "LOT-1")
     assert "SN0000" not in custody.holdings[supply["pharmacy"]].serials
     assert [e.name for e in custody.alerts()] == ["SuspectUnitFlagged"]
-    doc = pharmacy.reader.export(custody, "SN0000")
+    doc = pharmacy.reader.export(pharmacy.reader.unit(GTIN, "LOT-1", "SN0000"))
     steps = [(e["bizStep"], e.get("disposition")) for e in doc["epcisBody"]["eventList"]]
     assert steps[-2:] == [("dispensing", "dispensed"), ("inspecting", "non_conformant")]
 
@@ -115,7 +115,7 @@ def test_a_unit_trace_exports_a_valid_epcis_document_in_chain_order(
 ) -> None:
     flow = flow_as("pharmacy")
     custody = flow.custody(GTIN, "LOT-1")
-    doc = flow.reader.export(custody, "SN0001")
+    doc = flow.reader.export(flow.reader.unit(GTIN, "LOT-1", "SN0001"))
 
     epcis.validate(doc)
     steps = [e.get("bizStep") for e in doc["epcisBody"]["eventList"]]
@@ -123,7 +123,7 @@ def test_a_unit_trace_exports_a_valid_epcis_document_in_chain_order(
     lot_doc = flow.reader.export(custody)
     assert len(lot_doc["epcisBody"]["eventList"]) >= len(doc["epcisBody"]["eventList"])
     with pytest.raises(InvalidInputError):
-        flow.reader.export(custody, "NOT-IN-LOT")
+        flow.reader.unit(GTIN, "LOT-1", "NOT-IN-LOT")
 
 
 def test_void_and_reship(
@@ -417,7 +417,12 @@ def test_a_party_without_standing_is_refused_and_reports_instead(
         address_of("manufacturer"),
         address_of("pharmacy"),
     )
-    steps = [e["bizStep"] for e in maker.reader.export(custody, "N1")["epcisBody"]["eventList"]]
+    steps = [
+        e["bizStep"]
+        for e in maker.reader.export(maker.reader.unit(GTIN, "LOT-N", "N1"))["epcisBody"][
+            "eventList"
+        ]
+    ]
     assert steps == ["commissioning", "inspecting", "inspecting"]
     maker.quarantine(GTIN, "acting on the report", serial="N1")
     assert pharmacy.verify(GTIN, "N1", "LOT-N", EXPIRY).status is VerificationStatus.QUARANTINED

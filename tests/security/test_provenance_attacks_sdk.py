@@ -332,7 +332,7 @@ def test_a_raw_shipment_naming_a_party_by_its_account_fails_every_trace_of_the_l
         pharmacy.reader.export(pharmacy.custody(GTIN, "LOT-G3"))
     assert refused.value.role == "place"  # the first thing it names: its own place
     with pytest.raises(PartyWithoutGlnError):
-        pharmacy.reader.export(pharmacy.custody(GTIN, "LOT-G3"), "G4")
+        pharmacy.reader.export(pharmacy.reader.unit(GTIN, "LOT-G3", "G4"))
     assert pharmacy.verify(GTIN, "G4", "LOT-G3", EXPIRY).status is VerificationStatus.VALID
 
 

@@ -127,7 +127,7 @@ def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials
     )
 
     trace = out_dir / f"epcis-trace-{lot}.json"
-    document = maker.reader.export(maker.custody(GTIN, lot), numbers[0])
+    document = maker.reader.export(maker.reader.unit(GTIN, lot, numbers[0]))
     trace.write_text(json.dumps(document, indent=2) + "\n")
     story.wrote(
         f"EPCIS 2.0 trace of pack {numbers[0]} (validated against GS1's schema)", str(trace)

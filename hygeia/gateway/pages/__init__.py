@@ -29,6 +29,7 @@ from hygeia.gateway import patient_data
 from hygeia.gateway.pages import verify
 from hygeia.gateway.services import GatewayServices
 from hygeia.gateway.session import SessionManager
+from hygeia.provenance.index import SerialIndex
 
 _HERE = Path(__file__).parent
 _STATIC = {
@@ -51,9 +52,14 @@ class RevokeRequest(BaseModel):
 
 
 def pages_router(
-    services: GatewayServices, sessions: SessionManager, *, store: ContentStore
+    services: GatewayServices,
+    sessions: SessionManager,
+    *,
+    store: ContentStore,
+    serial_index: SerialIndex | None = None,
 ) -> APIRouter:
-    """The verify page (EPCIS documents read from `store`) and the patient's page."""
+    """The verify page (EPCIS documents read from `store`, units found through `serial_index`)
+    and the patient's page."""
     router = APIRouter(tags=["pages"])
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
 
@@ -61,7 +67,7 @@ def pages_router(
     def verify_page(
         request: Request, barcode: Annotated[str | None, Query(max_length=400)] = None
     ) -> Response:
-        view = None if not barcode else verify.check(services, store, barcode)
+        view = None if not barcode else verify.check(services, store, barcode, serial_index)
         shown = "" if barcode is None else verify.normalise(barcode).replace(verify.GS, "\u241d")
         return templates.TemplateResponse(
             request,

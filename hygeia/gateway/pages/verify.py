@@ -14,6 +14,7 @@ from hygeia.core.errors import HygeiaError, InvalidInputError
 from hygeia.core.store import ContentStore
 from hygeia.gateway.services import GatewayServices
 from hygeia.provenance import gs1
+from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.workflow import ProvenanceFlow, Verification
 
 GS = "\x1d"
@@ -63,9 +64,15 @@ def normalise(text: str) -> str:
     return text
 
 
-def check(services: GatewayServices, store: ContentStore, text: str) -> VerifyView:
+def check(
+    services: GatewayServices,
+    store: ContentStore,
+    text: str,
+    serial_index: SerialIndex | None = None,
+) -> VerifyView:
     """Verify the pack whose barcode is `text`; a view of the answer (never an exception for bad
-    input: an unreadable barcode is an answer too)."""
+    input: an unreadable barcode is an answer too). The unit's custody is read at the cost of
+    the unit, through `serial_index` (each lot indexed once)."""
     if len(text) > MAX_BARCODE:
         return VerifyView("UNREADABLE", "bad", f"a barcode of at most {MAX_BARCODE} characters")
     try:
@@ -75,7 +82,11 @@ def check(services: GatewayServices, store: ContentStore, text: str) -> VerifyVi
     assert identifier.serial and identifier.lot and identifier.expiry
     suite = services.suite
     flow = ProvenanceFlow(
-        suite.provenance, store, chain_id=int(suite.w3.eth.chain_id), clock=services.now
+        suite.provenance,
+        store,
+        chain_id=int(suite.w3.eth.chain_id),
+        clock=services.now,
+        index=serial_index,
     )
     shown = {
         "GTIN": gs1.gtin14(identifier.gtin),
@@ -91,13 +102,11 @@ def check(services: GatewayServices, store: ContentStore, text: str) -> VerifyVi
     if answer.lot_key is None:
         return view
     try:
-        custody = flow.reader.lot_by_key(identifier.gtin, answer.lot_key)
+        custody = flow.reader.unit_by_key(identifier.gtin, answer.lot_key, answer.serial)
     except HygeiaError as exc:
         return _with(view, detail=f"{view.detail} (custody unavailable: {exc})")
-    holding = custody.holding_of_serial(identifier.serial)
-    steps = tuple(
-        CustodyStep(_event_text(e.name), e.block) for e in custody.unit_events(answer.serial)
-    )
+    holding = custody.holding
+    steps = tuple(CustodyStep(_event_text(e.name), e.block) for e in custody.events)
     return _with(
         view,
         custodian=None if holding is None else holding.custodian,
