@@ -27,7 +27,7 @@ import gc
 import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from types import SimpleNamespace
 from typing import Any
@@ -41,6 +41,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
 from hygeia.core.chain import DEV_ACCOUNT_NAMES
+from hygeia.core.chain.views import BATCH_CALLS, ViewFunction, batch_requests
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ACCOUNT_NAMES = (*DEV_ACCOUNT_NAMES[:9], "stranger")
@@ -79,6 +80,46 @@ def assert_event(tx: Any, name: str, **expected: Any) -> None:
     assert len(tx.events[name]) == 1, f"{name} emitted {len(tx.events[name])} times"
     actual = {key: norm(value) for key, value in dict(tx.events[name]).items()}
     assert actual == {key: norm(value) for key, value in expected.items()}
+
+
+class ViewBatch:
+    """Views of one brownie contract read in one JSON-RPC batch, each function's ABI entry
+    resolved once (the SDK's ViewFunction): a state machine checking dozens of views after every
+    step otherwise spends its time in brownie's several requests a call. Answers are what the
+    SDK's clients decode: bytesN as bytes, addresses checksummed, a struct as a tuple."""
+
+    def __init__(self, contract: Any) -> None:
+        self._address = str(contract.address)
+        self._abi = contract.abi
+        self._functions: dict[str, ViewFunction] = {}
+
+    def __call__(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+        """The answer of each (function name, arguments); a call that reverts fails the test."""
+        for name, _ in calls:
+            if name not in self._functions:
+                self._functions[name] = ViewFunction(self._abi, name)
+
+        def params(call: tuple[str, Sequence[Any]]) -> list[Any]:
+            data = self._functions[call[0]].calldata(*call[1])
+            return [{"to": self._address, "data": data}, "latest"]
+
+        def failed(call: tuple[str, Sequence[Any]]) -> str:
+            raise AssertionError(f"the view {call[0]}{tuple(call[1])} failed")
+
+        answers = batch_requests(
+            web3,
+            "eth_call",
+            calls,
+            params,
+            per_batch=BATCH_CALLS,
+            rpc="the test chain",
+            result=str,
+            one_by_one=failed,
+        )
+        return [
+            self._functions[name].result(bytes.fromhex(answer[2:]))
+            for (name, _), answer in zip(calls, answers, strict=True)
+        ]
 
 
 # ------------------------------------------------------------------------------------- EIP-712

@@ -433,9 +433,12 @@ def at_pharmacy(lot: LotModel, ship: Any, receive: Any, named: dict[str, Any]) -
 
 
 def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
-    commitment_, key, custodian, state, sale, excursion, complement, units, owner, receiver = (
-        provenance.holdingOf(holding)
-    )
+    return holding_record(provenance.holdingOf(holding))
+
+
+def holding_record(raw: Any) -> dict[str, Any]:
+    """holdingOf's answer by field name."""
+    commitment_, key, custodian, state, sale, excursion, complement, units, owner, receiver = raw
     return {
         "commitment": bytes(commitment_),
         "lotKey": bytes(key),
@@ -453,8 +456,13 @@ def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
 def status_of(provenance: Any, model: LotModel, text: str, **claimed: Any) -> str:
     """The name of verify's answer for unit `text` as printed (gtin, lot, expiry, position and
     proof can be overridden; they default to the unit's position and proof in its lot's tree)."""
+    return STATUS_NAMES[provenance.verify(*verify_args(model, text, **claimed))]
+
+
+def verify_args(model: LotModel, text: str, **claimed: Any) -> tuple[Any, ...]:
+    """The arguments of verify for unit `text` as printed (see status_of)."""
     known = text in model.position_of
-    answer = provenance.verify(
+    return (
         claimed.get("gtin", model.gtin),
         serial(text),
         claimed.get("lot", model.lot),
@@ -462,4 +470,3 @@ def status_of(provenance: Any, model: LotModel, text: str, **claimed: Any) -> st
         claimed.get("position", model.position_of[text] if known else 0),
         claimed.get("proof", model.lot_proof(text) if known else []),
     )
-    return STATUS_NAMES[answer]

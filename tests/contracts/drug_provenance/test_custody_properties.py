@@ -47,6 +47,7 @@ from hypothesis.stateful import (
 
 from hygeia.provenance import ids
 from hygeia.provenance.merkle import ZERO, words
+from tests.brownie_support import ViewBatch
 from tests.contracts.drug_provenance.support import (
     CID,
     DECOMMISSIONED,
@@ -64,16 +65,17 @@ from tests.contracts.drug_provenance.support import (
     REASON,
     RECALLED,
     RIVAL_GTIN,
+    STATUS_NAMES,
     UNSELECTED,
     VOID_REASON,
     VOIDED,
     ZERO32,
     LotModel,
     epcis,
-    holding_of,
+    holding_record,
     serial,
-    status_of,
     unit_id,
+    verify_args,
 )
 
 UNITS = tuple(f"U{i}" for i in range(6))
@@ -156,6 +158,7 @@ class CustodyMachine(RuleBasedStateMachine):
     """Each run starts from the chain snapshot taken right after the lot was commissioned."""
 
     provenance: ClassVar[Any]
+    views: ClassVar[ViewBatch]
     accounts: ClassVar[dict[str, Any]]
     reverts_with: ClassVar[Any]
     lot: ClassVar[LotModel]
@@ -649,67 +652,75 @@ class CustodyMachine(RuleBasedStateMachine):
     # -------------------------------------------------------------------------------- invariants
 
     @invariant()
-    def invariant_each_active_unit_is_in_exactly_one_holding_with_one_custodian(self):
+    def invariant_the_chain_is_the_models(self):
+        """Every invariant of the module's docstring, checked on one batched read of the chain
+        (each holding's record, each unit's record, the lot's record, verify of each unit)."""
+        holdings = sorted(self.model.holdings)
+        answers = self.views(
+            [("holdingOf", [h]) for h in holdings]
+            + [("unitOf", [GTIN, serial(u)]) for u in UNITS]
+            + [("lotOf", [self.lot.key])]
+            + [("verify", verify_args(self.lot, u)) for u in UNITS]
+        )
+        k, n = len(holdings), len(UNITS)
+        on_chain = {h: holding_record(a) for h, a in zip(holdings, answers[:k], strict=True)}
+        units = dict(zip(UNITS, answers[k : k + n], strict=True))
+        lot = answers[k + n]
+        statuses = {u: STATUS_NAMES[a] for u, a in zip(UNITS, answers[k + n + 1 :], strict=True)}
+        self._sync_lot_model()
+        self.check_each_active_unit_is_in_exactly_one_holding_with_one_custodian(on_chain)
+        self.check_dispensed_and_destroyed_are_final(units)
+        self.check_investigations_and_excursions_are_the_models(on_chain, units, lot)
+        self.check_only_parties_with_standing_quarantined()
+        self.check_verify_answers_the_models_status(statuses)
+        self.check_a_recall_reaches_every_unit_of_the_lot(on_chain, statuses)
+
+    def check_each_active_unit_is_in_exactly_one_holding_with_one_custodian(self, on_chain):
         for text, state in self.model.unit_state.items():
             assert len(self.model.holder_of(text)) == (1 if state == ACTIVE else 0), text
         for holding_id, holding in self.model.holdings.items():
-            on_chain = holding_of(self.provenance, holding_id)
-            self._sync_lot_model()
-            assert on_chain["commitment"] == self.lot.commitment(holding_id)
-            assert on_chain["units"] == len(holding.units)
-            assert on_chain["custodian"] == self.accounts[holding.custodian]
-            assert on_chain["state"] == holding.state
-            assert (on_chain["commitment"] == ZERO) == (not holding.units)
+            record = on_chain[holding_id]
+            assert record["commitment"] == self.lot.commitment(holding_id)
+            assert record["units"] == len(holding.units)
+            assert record["custodian"] == self.accounts[holding.custodian].address
+            assert record["state"] == holding.state
+            assert (record["commitment"] == ZERO) == (not holding.units)
 
-    @invariant()
-    def invariant_dispensed_and_destroyed_are_final(self):
+    def check_dispensed_and_destroyed_are_final(self, units):
         for text, state in self.model.unit_state.items():
-            recorded = self.provenance.unitOf(GTIN, serial(text))
-            assert recorded[0] == state, text
+            assert units[text][0] == state, text
             if state != ACTIVE:
                 assert not self.model.holder_of(text)
 
-    @invariant()
-    def invariant_investigations_and_excursions_are_the_models(self):
+    def check_investigations_and_excursions_are_the_models(self, on_chain, units, lot):
         for text in UNITS:
-            assert (
-                self.provenance.unitOf(GTIN, serial(text))[1]
-                == (self.model.unit_investigation[text])
-            ), text
-        lot = self.provenance.lotOf(self.lot.key)
+            assert units[text][1] == self.model.unit_investigation[text], text
         assert (lot[6], lot[7]) == (self.model.lot_investigation, len(self.model.excursions))
-        for holding_id in self.model.holdings:
-            on_chain = holding_of(self.provenance, holding_id)["excursion"]
-            assert on_chain == (holding_id in self.model.excursions)
+        for holding_id, record in on_chain.items():
+            assert record["excursion"] == (holding_id in self.model.excursions)
 
-    @invariant()
-    def invariant_only_parties_with_standing_quarantined(self):
+    def check_only_parties_with_standing_quarantined(self):
         for actor, custodians in self.model.quarantined_by:
             assert actor in AUTHORITIES or actor in custodians
 
-    @invariant()
-    def invariant_verify_answers_the_models_status(self):
+    def check_verify_answers_the_models_status(self, statuses):
         for text in UNITS:
-            assert status_of(self.provenance, self.lot, text) == self.model.status(text), text
+            assert statuses[text] == self.model.status(text), text
 
-    @invariant()
-    def invariant_a_recall_reaches_every_unit_of_the_lot(self):
+    def check_a_recall_reaches_every_unit_of_the_lot(self, on_chain, statuses):
         if not self.model.recalled:
             return
-        assert {status_of(self.provenance, self.lot, u) for u in UNITS} == {"RECALLED"}
+        assert set(statuses.values()) == {"RECALLED"}
         holders = {h.custodian for h in self.model.holdings.values() if h.units}
-        on_chain = {
-            holding_of(self.provenance, h)["custodian"]
-            for h in self.model.holdings
-            if holding_of(self.provenance, h)["commitment"] != ZERO
-        }
-        assert on_chain == {self.accounts[name] for name in holders}
+        custodians = {r["custodian"] for r in on_chain.values() if r["commitment"] != ZERO}
+        assert custodians == {self.accounts[name].address for name in holders}
 
 
 def test_custody_invariants_hold_under_random_operations(
     provenance, product, named, clinic, rival, reverts_with
 ):
     CustodyMachine.provenance = provenance
+    CustodyMachine.views = ViewBatch(provenance)
     CustodyMachine.accounts = {name: named[name] for name in INVESTIGATORS if name != "clinic"}
     CustodyMachine.accounts["clinic"] = clinic
     CustodyMachine.rival_holding = ids.holding_id(rival.address, RIVAL_COMMISSIONING)
