@@ -548,6 +548,12 @@ class TraceReader:
         self._commissioned[gtin, lot_key] = (lot_number, serials, tree)
         return lot_number, serials, tree
 
+    def add_commissioned(
+        self, gtin: int, lot_key: bytes, lot_number: str, serials: list[str], tree: LotTree
+    ) -> None:
+        """A lot this process commissioned itself: known without reading its document back."""
+        self._commissioned[gtin, lot_key] = (lot_number, serials, tree)
+
     def lot_by_key(
         self, gtin: int, lot_key: bytes, *, progress: Progress | None = None
     ) -> LotCustody:
@@ -679,7 +685,7 @@ class TraceReader:
         commissioning, event = self.commissioning(lot_key)
         lot_number = _lot_number(commissioning, event)
         unit = ids.unit_id(gtin, ids.digest(serial))
-        found = self._unit_proof(gtin, lot_key, record.serials_root, unit, progress)
+        found = self.unit_proof(gtin, lot_key, record.serials_root, unit, progress)
         if found is None:
             raise InvalidInputError(f"serial {serial!r} is not in lot {lot_number!r}")
         position, proof = found
@@ -700,9 +706,13 @@ class TraceReader:
                 custody.events.append(chain)
         return custody
 
-    def _unit_proof(
-        self, gtin: int, lot_key: bytes, root: bytes, unit: bytes, progress: Progress | None
+    def unit_proof(
+        self, gtin: int, lot_key: bytes, root: bytes, unit: bytes, progress: Progress | None = None
     ) -> tuple[int, list[bytes]] | None:
+        """The position of unit id `unit` in the commissioned lot `lot_key` (whose serials root
+        on-chain is `root`) and the Merkle proof of its leaf: read from the serial index (the
+        lot indexed on first use, from its checked commissioning document), or from the lot's
+        checked tree without an index. None if the lot has no such unit."""
         if self.index is None:
             tree = self.commissioned(gtin, lot_key, progress=progress)[2]
             return tree.unit_proof(unit) if tree.has_unit(unit) else None

@@ -216,8 +216,6 @@ class ProvenanceFlow:
         self.chain_id = chain_id
         self.reader = TraceReader(client, store, index)
         self._clock = clock or times.now
-        self._trees: dict[bytes, LotTree] = {}
-        self._serials: dict[bytes, tuple[str, frozenset[str]]] = {}  # lot key -> number, serials
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -395,7 +393,6 @@ class ProvenanceFlow:
             },
         )
         key = ids.lot_key(gtin, ids.digest(lot))
-        self._trees[key] = tree
         if self.index is not None:
             self.index.add(tree)
         anchored = self._anchor(
@@ -406,7 +403,7 @@ class ProvenanceFlow:
             gtin=gtin,
             makes_holding=True,
         )
-        self._serials[key] = (lot, frozenset(serials))
+        self.reader.add_commissioned(gtin, key, lot, list(serials), tree)
         return anchored
 
     def _refuse_duplicate_serials(self, gtin: int, serials: Sequence[str]) -> None:
@@ -417,18 +414,11 @@ class ProvenanceFlow:
         if repeated:
             raise DuplicateSerialError(gs1.gtin14(gtin), sorted(repeated), None)
         for key in self.client.lots_of(gtin):
-            lot_number, earlier = self._lot_serials(gtin, key)
-            clash = seen & earlier
+            # Each earlier lot's serials, checked against its on-chain root.
+            lot_number, earlier, _ = self.reader.commissioned(gtin, key)
+            clash = seen.intersection(earlier)
             if clash:
                 raise DuplicateSerialError(gs1.gtin14(gtin), sorted(clash), lot_number)
-
-    def _lot_serials(self, gtin: int, lot_key: bytes) -> tuple[str, frozenset[str]]:
-        """A commissioned lot's number and serials, checked against its on-chain root."""
-        if lot_key not in self._serials:
-            lot_number, serials, tree = self.reader.commissioned(gtin, lot_key)
-            self._serials[lot_key] = (lot_number, frozenset(serials))
-            self._trees[lot_key] = tree
-        return self._serials[lot_key]
 
     # ------------------------------------------------------------------ custody
     def custody(self, gtin: int, lot: str, *, progress: Progress | None = None) -> LotCustody:
@@ -455,8 +445,7 @@ class ProvenanceFlow:
         the shipments before it."""
         record = self._record(holding)
         lot = self.client.lot_of(record.lot_key)
-        known = self._serials.get(record.lot_key)
-        number = known[0] if known else self.reader.lot_number(lot.gtin, record.lot_key)
+        number = self.reader.lot_number(lot.gtin, record.lot_key)
         return record, LotName(lot.gtin, self._prefix(lot.gtin), number, lot.expiry)
 
     def ship(
@@ -770,9 +759,9 @@ class ProvenanceFlow:
         for key in ([claimed] if claimed in keys else []) + [
             k for k in reversed(keys) if k != claimed
         ]:
-            tree = self._search(gtin, key, lot_of(key).serials_root, unit_id, unchecked)
-            if tree is not None:
-                (position, proof), found = tree.unit_proof(unit_id), key
+            proven = self._search(gtin, key, lot_of(key).serials_root, unit_id, unchecked)
+            if proven is not None:
+                (position, proof), found = proven, key
                 break
         if found is None or found == claimed:
             status = self.client.verify(gtin, serial_digest, lot_digest, expiry, position, proof)
@@ -813,30 +802,15 @@ class ProvenanceFlow:
 
     def _search(
         self, gtin: int, lot_key: bytes, root: bytes, unit: bytes, unchecked: list[str]
-    ) -> LotTree | None:
-        """The tree of the lot (whose serials' Merkle root is `root`) if the lot has unit id
-        `unit`; None if not, or if its serial list is not on the store (noted in `unchecked`)."""
+    ) -> tuple[int, list[bytes]] | None:
+        """The position and proof of unit id `unit` in the lot (whose serials' Merkle root is
+        `root`); None if the lot has no such unit, or if its serial list is not on the store
+        (noted in `unchecked`)."""
         try:
-            if lot_key in self._trees:
-                tree = self._trees[lot_key]
-                return tree if tree.has_unit(unit) else None
-            if self.index is not None:
-                if not self.index.has(root):
-                    self.index.add(self._tree(gtin, lot_key))
-                if self.index.position(root, unit) is None:
-                    return None
-                return self._tree_from_index(lot_key, root)
-            tree = self._tree(gtin, lot_key)
-            return tree if tree.has_unit(unit) else None
+            return self.reader.unit_proof(gtin, lot_key, root, unit)
         except ContentNotFoundError as exc:
             unchecked.append(f"the serial list of lot 0x{lot_key.hex()}: {exc}")
             return None
-
-    def _tree_from_index(self, lot_key: bytes, root: bytes) -> LotTree:
-        assert self.index is not None
-        if lot_key not in self._trees:
-            self._trees[lot_key] = self.index.tree(root)
-        return self._trees[lot_key]
 
     def _lot_flags(self, record: Lot) -> tuple[str, ...]:
         flags = []
@@ -936,12 +910,6 @@ class ProvenanceFlow:
                 kept.append(event)
         return kept
 
-    def _tree(self, gtin: int, lot_key: bytes) -> LotTree:
-        """A commissioned lot's tree, from its serial list checked against its on-chain root."""
-        if lot_key not in self._trees:
-            self._lot_serials(gtin, lot_key)
-        return self._trees[lot_key]
-
     # ------------------------------------------------------------------ recall and investigations
     def recall(self, gtin: int, lot: str, reason: str) -> tuple[Anchored, set[str]]:
         """Recall lot `lot`; also returns the parties holding its units, to notify."""
@@ -994,9 +962,10 @@ class ProvenanceFlow:
         assert serial is not None
         unit = ids.unit_id(gtin, ids.digest(serial))
         for lot_key, holding in self._my_holdings(gtin).items():
-            tree = self._tree(gtin, lot_key)
-            if tree.has_unit(unit):
-                position, proof = tree.unit_proof(unit)
+            root = self.client.lot_of(lot_key).serials_root
+            proven = self.reader.unit_proof(gtin, lot_key, root, unit)
+            if proven is not None:
+                position, proof = proven
                 return Standing(holding, tuple(proof), position)
         return NO_STANDING
 
@@ -1069,7 +1038,8 @@ class ProvenanceFlow:
         unit = ids.unit_id(gtin, ids.digest(serial))
         parties: set[str] = set()
         for key in self.client.lots_of(gtin):
-            if self._tree(gtin, key).has_unit(unit):
+            root = self.client.lot_of(key).serials_root
+            if self.reader.unit_proof(gtin, key, root, unit) is not None:
                 parties |= self.reader.unit_by_key(gtin, key, serial).chain_of_custody()
         return anchored, parties
 
