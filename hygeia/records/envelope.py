@@ -49,6 +49,7 @@ from hygeia.core.errors import (
     InvalidInputError,
     MalformedEnvelopeError,
 )
+from hygeia.core.store.cid import BytesLike
 
 MAGIC = b"HYGR"
 FORMAT_VERSION = 1
@@ -92,10 +93,11 @@ class EncryptedRecord:
     """The result of :func:`encrypt_record`: the blob to store and the data key to wrap.
 
     The data key must go to :mod:`hygeia.records.keywrap` and then be dropped; it is never
-    stored in the clear.
+    stored in the clear. The blob is a bytearray because the ciphertext is encrypted straight
+    into it after the header; every store and function here takes it as it is.
     """
 
-    blob: bytes
+    blob: bytearray
     data_key: bytes
 
     def __repr__(self) -> str:
@@ -110,13 +112,19 @@ def encrypt_record(plaintext: bytes, ref: RecordRef) -> EncryptedRecord:
     """
     data_key = AESGCM.generate_key(bit_length=256)
     header = MAGIC + bytes([FORMAT_VERSION]) + os.urandom(NONCE_SIZE)
-    ciphertext = AESGCM(data_key).encrypt(
-        header[-NONCE_SIZE:], plaintext, _associated_data(ref, header)
+    # Encrypted straight into the blob after its header: joining the two would copy the blob.
+    blob = bytearray(HEADER_SIZE + len(plaintext) + TAG_SIZE)
+    blob[:HEADER_SIZE] = header
+    AESGCM(data_key).encrypt_into(
+        header[-NONCE_SIZE:],
+        plaintext,
+        _associated_data(ref, header),
+        memoryview(blob)[HEADER_SIZE:],
     )
-    return EncryptedRecord(blob=header + ciphertext, data_key=data_key)
+    return EncryptedRecord(blob=blob, data_key=data_key)
 
 
-def decrypt_record(blob: bytes, data_key: bytes, ref: RecordRef) -> bytes:
+def decrypt_record(blob: BytesLike, data_key: bytes, ref: RecordRef) -> bytes:
     """Decrypt and authenticate a blob produced by :func:`encrypt_record` for ``ref``.
 
     Raises :class:`MalformedEnvelopeError` if the blob is truncated or not in this format, and
@@ -125,24 +133,26 @@ def decrypt_record(blob: bytes, data_key: bytes, ref: RecordRef) -> bytes:
     """
     if len(data_key) != DATA_KEY_SIZE:
         raise InvalidInputError(f"data key must be {DATA_KEY_SIZE} bytes, got {len(data_key)}")
-    header = _parse_header(blob)
-    try:
-        return AESGCM(data_key).decrypt(
-            header[-NONCE_SIZE:], blob[HEADER_SIZE:], _associated_data(ref, header)
-        )
-    except InvalidTag:
-        raise DecryptionError(
-            "record blob failed authentication: wrong data key, tampered ciphertext, or it "
-            "belongs to another record id, owner or version"
-        ) from None
+    # Read through a view, released on return: slicing the blob would copy the ciphertext.
+    with memoryview(blob).cast("B") as view:
+        header = _parse_header(view)
+        try:
+            return AESGCM(data_key).decrypt(
+                header[-NONCE_SIZE:], view[HEADER_SIZE:], _associated_data(ref, header)
+            )
+        except InvalidTag:
+            raise DecryptionError(
+                "record blob failed authentication: wrong data key, tampered ciphertext, or it "
+                "belongs to another record id, owner or version"
+            ) from None
 
 
-def ciphertext_digest(blob: bytes) -> bytes:
+def ciphertext_digest(blob: BytesLike) -> bytes:
     """SHA-256 of the whole serialized blob: the bytes32 published on chain next to the CID."""
     return hashlib.sha256(blob).digest()
 
 
-def verify_digest(blob: bytes, expected: bytes) -> None:
+def verify_digest(blob: BytesLike, expected: bytes) -> None:
     """Check a fetched blob against its on-chain digest, raising :class:`IntegrityError`.
 
     Done before decryption so a swapped blob is reported as such, not as a key problem.
@@ -153,7 +163,7 @@ def verify_digest(blob: bytes, expected: bytes) -> None:
         raise IntegrityError("record blob does not match its on-chain ciphertext digest")
 
 
-def _parse_header(blob: bytes) -> bytes:
+def _parse_header(blob: memoryview) -> bytes:
     if len(blob) < HEADER_SIZE + TAG_SIZE:
         raise MalformedEnvelopeError(
             f"record blob is truncated: {len(blob)} bytes, at least {HEADER_SIZE + TAG_SIZE} needed"
@@ -162,7 +172,7 @@ def _parse_header(blob: bytes) -> bytes:
         raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
     if blob[len(MAGIC)] != FORMAT_VERSION:
         raise MalformedEnvelopeError(f"unsupported record blob format version {blob[len(MAGIC)]}")
-    return blob[:HEADER_SIZE]
+    return blob[:HEADER_SIZE].tobytes()
 
 
 def _associated_data(ref: RecordRef, header: bytes) -> bytes:

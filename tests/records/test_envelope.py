@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +31,14 @@ from tests.records.sample_refs import REF
 
 PLAINTEXT = b'{"resourceType":"Observation","status":"final","code":{"text":"heart rate"}}'
 SEALED = encrypt_record(PLAINTEXT, REF)
+
+# A blob sealed for REF at 7e07cbc, when header and ciphertext were joined as bytes; its key.
+STORED_KEY = bytes.fromhex("c5d92cb24be503f1f454615b7ca59e0d74a18713d5d10b98c2f1a9227124b5c8")
+STORED_BLOB = bytes.fromhex(
+    "485947520112396805c1a59cbf72bf5f82151371be05cb42536454973b22f72d8833465acbaaea4e9d8b5f98"
+    "44f9dbd2383e6ab189e63a0fc93f9b79b4e43c18a3abf036afb96c7bb2de977ca10ce7a7"
+)
+STORED_PLAINTEXT = b'{"resourceType":"Observation","status":"final"}'
 
 
 def test_decrypt_returns_the_plaintext_sealed_for_the_same_record_version() -> None:
@@ -56,6 +65,41 @@ def test_blob_has_the_documented_layout() -> None:
     assert HEADER_SIZE == 17
     assert len(blob) == HEADER_SIZE + len(PLAINTEXT) + TAG_SIZE
     assert PLAINTEXT not in blob
+
+
+def test_a_blob_sealed_before_in_place_encryption_still_decrypts() -> None:
+    assert decrypt_record(STORED_BLOB, STORED_KEY, REF) == STORED_PLAINTEXT
+
+
+def test_blob_is_the_header_then_aes_gcm_of_the_payload_under_the_documented_ad() -> None:
+    header = bytes(SEALED.blob[:HEADER_SIZE])
+    associated_data = b"hygeia/record-ad" + bytes([1]) + REF.encode() + header
+    expected = AESGCM(SEALED.data_key).encrypt(header[-12:], PLAINTEXT, associated_data)
+    assert SEALED.blob[HEADER_SIZE:] == expected
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+def test_decrypt_and_digest_take_the_blob_as_any_bytes_like(kind: type) -> None:
+    blob = kind(SEALED.blob)
+    assert decrypt_record(blob, SEALED.data_key, REF) == PLAINTEXT
+    assert ciphertext_digest(blob) == hashlib.sha256(SEALED.blob).digest()
+    verify_digest(blob, ciphertext_digest(SEALED.blob))
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_a_tampered_bytes_like_blob_fails_authentication(kind: type) -> None:
+    tampered = bytearray(SEALED.blob)
+    tampered[-1] ^= 1
+    with pytest.raises(DecryptionError, match="tampered ciphertext"):
+        decrypt_record(kind(tampered), SEALED.data_key, REF)
+
+
+def test_a_failed_decryption_leaves_the_callers_blob_resizable() -> None:
+    blob = encrypt_record(PLAINTEXT, REF).blob
+    with pytest.raises(DecryptionError) as failed:
+        decrypt_record(blob, os.urandom(32), REF)
+    assert failed.traceback  # the traceback, which holds decrypt_record's frame, is still alive
+    blob += b"more"  # BufferError if that frame still held a view of the blob
 
 
 @pytest.mark.parametrize(

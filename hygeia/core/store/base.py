@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from hygeia.core.errors import StoreError
-from hygeia.core.store.cid import CID
+from hygeia.core.store.cid import CID, BytesLike
 from hygeia.core.store.unixfs import file_cid
 
 
@@ -22,14 +22,15 @@ class ContentStore(Protocol):
     is not a CID, before doing any I/O.
     """
 
-    def add(self, data: bytes, *, pin: bool = True) -> str:
+    def add(self, data: BytesLike, *, pin: bool = True) -> str:
         """Store ``data``; return its CIDv1 (base32, raw leaves), the CID Kubo would give it.
 
-        With ``pin`` (the default) the content survives garbage collection.
+        With ``pin`` (the default) the content survives garbage collection. ``data`` is read in
+        place, not copied, so it must not change until this returns.
         """
         ...
 
-    def add_all(self, contents: Sequence[bytes], *, pin: bool = True) -> list[str]:
+    def add_all(self, contents: Sequence[BytesLike], *, pin: bool = True) -> list[str]:
         """Store every one of ``contents`` at once; return their CIDs, in order.
 
         What ``add`` does for each, durable together: the local store syncs the disk once for

@@ -20,6 +20,10 @@ SHA2_256 = 0x12
 _DIGEST_LENGTH = 32
 _CODEC_NAMES = {RAW: "raw", DAG_PB: "dag-pb"}
 
+#: Content the stores take: hashed, chunked and written in place, never copied to ``bytes`` first
+#: (a record blob is a bytearray). A memoryview must be C-contiguous; it is read as raw bytes.
+BytesLike = bytes | bytearray | memoryview
+
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {char: index for index, char in enumerate(_B58_ALPHABET)}
 
@@ -94,7 +98,7 @@ class CID:
     digest: bytes
 
     @classmethod
-    def for_block(cls, data: bytes, *, version: int, codec: int) -> CID:
+    def for_block(cls, data: BytesLike, *, version: int, codec: int) -> CID:
         """The CID of one block of bytes."""
         return cls(version, codec, hashlib.sha256(data).digest())
 

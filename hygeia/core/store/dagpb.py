@@ -41,7 +41,7 @@ def _key(number: int, wire_type: int) -> bytes:
     return encode_varint(number << 3 | wire_type)
 
 
-def _bytes_field(number: int, value: bytes) -> bytes:
+def _bytes_field(number: int, value: bytes | memoryview) -> bytes:
     return _key(number, _LENGTH_DELIMITED) + encode_varint(len(value)) + value
 
 
@@ -64,7 +64,7 @@ def encode_node(node: Node) -> bytes:
     return bytes(out)
 
 
-def encode_unixfs_file(data: bytes, filesize: int, blocksizes: list[int]) -> bytes:
+def encode_unixfs_file(data: bytes | memoryview, filesize: int, blocksizes: list[int]) -> bytes:
     """Serialize a UnixFS ``Data`` message of type File (empty ``data`` is left out, as Kubo)."""
     out = _varint_field(1, UNIXFS_FILE)
     if data:

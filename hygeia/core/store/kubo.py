@@ -13,6 +13,7 @@ CID.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +26,7 @@ from hygeia.core.errors import (
     StoreTimeoutError,
     StoreUnavailableError,
 )
-from hygeia.core.store.cid import CID
+from hygeia.core.store.cid import CID, BytesLike
 from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid, verify
 
 # The HTTP client waits this much longer than the node-side timeout, so that the node's own
@@ -57,10 +58,10 @@ class KuboStore:
 
     # --- ContentStore ------------------------------------------------------------------------
 
-    def add(self, data: bytes, *, pin: bool = True) -> str:
+    def add(self, data: BytesLike, *, pin: bool = True) -> str:
         return self.add_all([data], pin=pin)[0]
 
-    def add_all(self, contents: Sequence[bytes], *, pin: bool = True) -> list[str]:
+    def add_all(self, contents: Sequence[BytesLike], *, pin: bool = True) -> list[str]:
         """One request for every content: the node answers one line per file, by name."""
         expected = [file_cid(data) for data in contents]
         if not contents:
@@ -73,7 +74,7 @@ class KuboStore:
             "cid-base": "base32",
         }
         files = [
-            ("file", (f"record-{n}", data, "application/octet-stream"))
+            ("file", (f"record-{n}", _upload(data), "application/octet-stream"))
             for n, data in enumerate(contents)
         ]
         answer = self._post("add", params, files=files)
@@ -183,6 +184,32 @@ class KuboStore:
         if not isinstance(answer, dict):
             raise StoreError(f"unexpected answer from {self.api_url}: {response.text!r}")
         return answer
+
+
+class _BufferReader:
+    """A seekable read-only file over a buffer, which httpx streams in chunks as it does a file."""
+
+    def __init__(self, data: BytesLike) -> None:
+        self._view = memoryview(data).cast("B")
+        self._position = 0
+
+    def read(self, size: int) -> bytes:
+        chunk = self._view[self._position : self._position + size].tobytes()
+        self._position += len(chunk)
+        return chunk
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._position = offset + {os.SEEK_SET: 0, os.SEEK_END: len(self._view)}[whence]
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+
+def _upload(data: BytesLike) -> bytes | _BufferReader:
+    """What httpx sends for ``data``: bytes as they are; a bytearray or memoryview through a reader
+    over it, since httpx reads anything but bytes as a file and ``bytes(data)`` would copy it."""
+    return data if isinstance(data, bytes) else _BufferReader(data)
 
 
 def _duration(seconds: float) -> str:

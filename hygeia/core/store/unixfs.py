@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hygeia.core.errors import IntegrityError, InvalidInputError
-from hygeia.core.store.cid import CID, DAG_PB, RAW
+from hygeia.core.store.cid import CID, DAG_PB, RAW, BytesLike
 from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
 
 CHUNK_SIZE = 256 * 1024
@@ -22,10 +22,14 @@ MAX_LINKS = 174
 
 @dataclass(frozen=True)
 class Block:
-    """One block of a DAG: its CID and its exact bytes."""
+    """One block of a DAG: its CID and its exact bytes.
+
+    A raw leaf's ``data`` is a view into the imported content, which must not change while the
+    block is in use.
+    """
 
     cid: CID
-    data: bytes
+    data: bytes | memoryview
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,12 @@ class _Importer:
         self.raw_leaves = raw_leaves
         self.blocks: list[Block] = []
 
-    def _emit(self, data: bytes, codec: int, tsize: int, filesize: int) -> _Subtree:
+    def _emit(self, data: bytes | memoryview, codec: int, tsize: int, filesize: int) -> _Subtree:
         cid = CID.for_block(data, version=self.cid_version, codec=codec)
         self.blocks.append(Block(cid, data))
         return _Subtree(cid, tsize, filesize)
 
-    def leaf(self, chunk: bytes) -> _Subtree:
+    def leaf(self, chunk: memoryview) -> _Subtree:
         if self.raw_leaves:
             return self._emit(chunk, RAW, len(chunk), len(chunk))
         encoded = encode_node(Node(data=encode_unixfs_file(chunk, len(chunk), [])))
@@ -64,7 +68,7 @@ class _Importer:
 
 
 def import_file(
-    data: bytes, *, cid_version: int = 1, raw_leaves: bool | None = None
+    data: BytesLike, *, cid_version: int = 1, raw_leaves: bool | None = None
 ) -> list[Block]:
     """Chunk ``data`` into a UnixFS file DAG; return its blocks, children first, root last.
 
@@ -79,14 +83,16 @@ def import_file(
     if cid_version == 0 and raw_leaves:
         raise InvalidInputError("CIDv0 cannot have raw leaves")
     importer = _Importer(cid_version, raw_leaves)
-    chunks = [data[i : i + CHUNK_SIZE] for i in range(0, len(data), CHUNK_SIZE)] or [b""]
+    # Chunks are slices of one byte view: slicing bytes or a bytearray would copy the content.
+    view = memoryview(data).cast("B")
+    chunks = [view[i : i + CHUNK_SIZE] for i in range(0, len(view), CHUNK_SIZE)] or [view]
     level = [importer.leaf(chunk) for chunk in chunks]
     while len(level) > 1:
         level = [importer.parent(level[i : i + MAX_LINKS]) for i in range(0, len(level), MAX_LINKS)]
     return importer.blocks
 
 
-def file_cid(data: bytes, *, cid_version: int = 1, raw_leaves: bool | None = None) -> CID:
+def file_cid(data: BytesLike, *, cid_version: int = 1, raw_leaves: bool | None = None) -> CID:
     """The root CID ``ipfs add`` gives ``data`` with these settings."""
     return import_file(data, cid_version=cid_version, raw_leaves=raw_leaves)[-1].cid
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import time
 from pathlib import Path
 
 import httpx
@@ -118,6 +120,46 @@ def test_a_failed_sync_publishes_nothing_and_leaves_no_temp_files(
     assert (block_files(local_store), local_store.pins()) == before
     assert list((local_store.root / "tmp").iterdir()) == []
     assert local_store.cat(stored) == b"already stored"
+
+
+def test_a_failed_sync_is_raised_only_once_every_other_sync_has_ended(
+    local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ended: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.fstat(fd).st_size == 10:  # first in the list of syncs: the small content's block
+            raise OSError(5, "Input/output error")
+        time.sleep(0.3)
+        real_fsync(fd)
+        ended.append(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(StoreError, match="Input/output error"):
+        local_store.add_all([os.urandom(10), os.urandom(20)])
+    assert len(ended) == 3  # the other block and both pins, none still running on a removed file
+
+
+def test_a_forked_child_adds_with_sync_threads_of_its_own(local_store: LocalStore) -> None:
+    local_store.add(os.urandom(CHUNK_SIZE * 3))  # the parent's sync threads, idle now
+    child = os.fork()
+    if child == 0:
+        # The parent's threads do not exist here: syncs left to them would never run.
+        ok = False
+        try:
+            data = os.urandom(CHUNK_SIZE * 3)
+            ok = local_store.cat(local_store.add(data)) == data
+        finally:
+            os._exit(0 if ok else 1)  # never back into pytest
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(child, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        pytest.fail("the forked child's add did not return within 30 s")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
 
 
 def test_content_stored_offline_is_pushed_to_a_node_under_the_same_cid(

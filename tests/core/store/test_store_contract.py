@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from array import array
+from collections.abc import Callable
 
 import pytest
 
@@ -33,6 +35,37 @@ def test_add_all_returns_what_add_would_in_order_and_pins_each(store: ContentSto
     assert cids == [str(file_cid(data)) for data in contents]
     assert [store.cat(cid) for cid in cids] == contents
     assert set(cids) <= set(store.pins())
+
+
+def _wide_items(data: bytes) -> memoryview:
+    items = array("I")
+    items.frombytes(data)
+    return memoryview(items)
+
+
+BYTES_LIKE: dict[str, Callable[[bytes], bytes | bytearray | memoryview]] = {
+    "bytearray": bytearray,
+    "memoryview": memoryview,
+    "view_at_an_offset": lambda data: memoryview(b"pad" + data + b"tail")[3:-4],
+    "view_of_4_byte_items": _wide_items,
+}
+
+
+@pytest.mark.parametrize("make", list(BYTES_LIKE.values()), ids=list(BYTES_LIKE))
+def test_bytes_like_content_is_stored_as_the_same_bytes_under_the_same_cid(
+    store: ContentStore, make: Callable[[bytes], bytes | bytearray | memoryview]
+) -> None:
+    data = os.urandom(MiB + 8)  # several chunks; a whole number of 4-byte items
+    cid = store.add(make(data))
+    assert cid == str(file_cid(data))
+    assert store.cat(cid) == data
+
+
+def test_add_all_takes_bytes_and_bytes_like_contents_together(store: ContentStore) -> None:
+    contents = [os.urandom(MiB + 33), os.urandom(700), b"bundle"]
+    cids = store.add_all([bytearray(contents[0]), memoryview(contents[1]), contents[2]])
+    assert cids == [str(file_cid(data)) for data in contents]
+    assert [store.cat(cid) for cid in cids] == contents
 
 
 def test_add_all_without_pin_stores_every_content_unpinned(store: ContentStore) -> None:
