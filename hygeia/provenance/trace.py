@@ -253,7 +253,7 @@ def _parties(views: Iterable[HoldingView]) -> set[str]:
 
 
 class TraceReader:
-    """Reads a lot's custody from the chain and the content store."""
+    """Reads a lot's custody, or one unit's, from the chain and the content store."""
 
     def __init__(
         self, client: DrugProvenanceClient, store: ContentStore, index: SerialIndex | None = None
@@ -670,9 +670,9 @@ class TraceReader:
         self, gtin: int, lot_key: bytes, serial: str, *, progress: Progress | None = None
     ) -> UnitCustody:
         """The custody of one unit, read at the cost of that unit, not of its lot: its position
-        and Merkle proof from the serial index (the lot indexed once, from its checked
-        commissioning document, on first use), proven against the lot's root on-chain; then
-        the lot's events in chain order, following the holding the unit is in.
+        and Merkle proof (unit_proof: from the serial index when the reader has one), proven
+        against the lot's root on-chain; then the lot's events in chain order, following the
+        holding the unit is in.
 
         Each document on the unit's path is checked against its anchor, as for a lot. A part
         of a holding that lists units moves the unit if it lists it, and its units must make
