@@ -65,11 +65,19 @@ def commitment(listed: Sequence[Word]) -> bytes:
     return keccak(encode(["(uint256,uint256)[]"], [list(listed)]))
 
 
+def complement_words(gone: Iterable[int], quantity: int) -> list[Word]:
+    """The words of a complement holding of a lot of `quantity` units: the positions `gone`
+    from the whole lot (any at or past `quantity` is no unit of it)."""
+    return words(p for p in gone if p < quantity)
+
+
 def holding_words(held: Iterable[int], quantity: int, *, complement: bool) -> list[Word]:
     """The words of a holding of positions `held` in a lot of `quantity` units: the positions
     gone from the whole lot for a complement holding, else those held."""
     chosen = set(held)
-    return words(p for p in range(quantity) if p not in chosen) if complement else words(chosen)
+    if complement:
+        return complement_words(set(range(quantity)) - chosen, quantity)
+    return words(chosen)
 
 
 def holding_commitment(held: Iterable[int], quantity: int, *, complement: bool) -> bytes:

@@ -28,7 +28,15 @@ from hygeia.core.store.cid import CID
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import DrugProvenanceClient
 from hygeia.provenance.index import SerialIndex
-from hygeia.provenance.merkle import ZERO, LotTree, Word, commitment, process_proof, words
+from hygeia.provenance.merkle import (
+    ZERO,
+    LotTree,
+    Word,
+    commitment,
+    complement_words,
+    process_proof,
+    words,
+)
 
 # Events that concern a lot, each with its lot key as an indexed argument.
 _LOT_EVENTS = (
@@ -192,15 +200,15 @@ class LotCustody:
         return {self.position_of(s) for s in serials}
 
     def words(self, holding: bytes) -> list[Word]:
-        """The words holding `holding` commits to on-chain (see hygeia.provenance.merkle):
-        `holding_words` of its positions, with a complement holding's positions gone found
+        """The words holding `holding` commits to on-chain (see hygeia.provenance.merkle): its
+        positions, or a complement holding's `complement_words` of the positions gone, found
         from the serials gone, so a lot's stock costs what left it, not its size."""
         view = self.holdings[holding]
         if not view.complement:
             return words(self.positions_of(view.serials))
         gone = self.positions_of(self.positions.keys() - view.serials)
-        gone.update(range(len(self.positions), self.quantity))
-        return words(p for p in gone if p < self.quantity)
+        gone.update(range(len(self.positions), self.quantity))  # declared, never listed
+        return complement_words(gone, self.quantity)
 
     def commitment(self, holding: bytes) -> bytes:
         """The commitment the chain should hold for `holding`, from the units the events give

@@ -15,6 +15,7 @@ from hygeia.provenance.merkle import (
     ZERO,
     LotTree,
     commitment,
+    complement_words,
     holding_commitment,
     holding_words,
     positions,
@@ -113,3 +114,8 @@ def test_a_tree_of_100000_serials_proves_its_last_serial() -> None:
     position, proof = tree.unit_proof(unit)
     assert position == 99_999
     assert process_proof(proof, ids.position_leaf(unit, position)) == tree.root
+
+
+def test_a_complement_holdings_words_are_the_positions_gone_within_the_lot() -> None:
+    assert complement_words([], 600) == []
+    assert complement_words([3, 300, 600, 900], 600) == [(0, 1 << 3), (1, 1 << 44)]
