@@ -70,23 +70,17 @@ class SerialIndex:
     def position(self, root: bytes, unit: bytes) -> int | None:
         """The position of unit id `unit` in the lot of `root`, None if the lot has no such unit
         (the lot must be indexed)."""
+        return self.positions(root, [unit])[0]
+
+    def positions(self, root: bytes, units: Sequence[bytes]) -> list[int | None]:
+        """The position of each unit id of `units` in the lot of `root` (None for one the lot
+        does not have), the lot's file opened once for all of them (the lot must be indexed)."""
         with self._path(root).open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size == 0 or size % RECORD:
                 raise IntegrityError(f"the index of lot root 0x{root.hex()} is damaged")
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                low, high = 0, size // RECORD
-                while low < high:
-                    middle = (low + high) // 2
-                    value = data[middle * RECORD : middle * RECORD + UNIT]
-                    if value == unit:
-                        start = middle * RECORD + UNIT
-                        return int.from_bytes(data[start : start + POSITION], "big")
-                    if value < unit:
-                        low = middle + 1
-                    else:
-                        high = middle
-        return None
+                return [_search(data, size // RECORD, unit) for unit in units]
 
     def contains(self, root: bytes, unit: bytes) -> bool:
         """Whether the lot of `root` has unit id `unit` (the lot must be indexed)."""
@@ -143,3 +137,19 @@ class SerialIndex:
         if process_proof(proof, leaf) != root:
             raise IntegrityError(f"the tree of lot root 0x{root.hex()} does not prove its root")
         return position, proof
+
+
+def _search(data: mmap.mmap, count: int, unit: bytes) -> int | None:
+    """The position recorded for `unit` among the `count` sorted records of `data`, or None."""
+    low, high = 0, count
+    while low < high:
+        middle = (low + high) // 2
+        value = data[middle * RECORD : middle * RECORD + UNIT]
+        if value == unit:
+            start = middle * RECORD + UNIT
+            return int.from_bytes(data[start : start + POSITION], "big")
+        if value < unit:
+            low = middle + 1
+        else:
+            high = middle
+    return None

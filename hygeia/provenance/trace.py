@@ -815,7 +815,7 @@ class TraceReader:
         if self.index is None:
             positions = self.commissioned(custody.gtin, custody.lot_key)[2].positions
             return [positions.get(unit) for unit in units]
-        return [self.index.position(custody.root, unit) for unit in units]
+        return self.index.positions(custody.root, units)
 
     @staticmethod
     def _add(

@@ -49,7 +49,7 @@ from hygeia.core.errors import (
     InvalidInputError,
     MalformedEnvelopeError,
 )
-from hygeia.core.store.cid import BytesLike
+from hygeia.core.store.cid import BytesLike, byte_view
 
 MAGIC = b"HYGR"
 FORMAT_VERSION = 1
@@ -134,7 +134,7 @@ def decrypt_record(blob: BytesLike, data_key: bytes, ref: RecordRef) -> bytes:
     if len(data_key) != DATA_KEY_SIZE:
         raise InvalidInputError(f"data key must be {DATA_KEY_SIZE} bytes, got {len(data_key)}")
     # Read through a view, released on return: slicing the blob would copy the ciphertext.
-    with memoryview(blob).cast("B") as view:
+    with byte_view(blob) as view:
         header = _parse_header(view)
         try:
             return AESGCM(data_key).decrypt(

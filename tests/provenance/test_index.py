@@ -42,6 +42,28 @@ def test_the_serial_index_finds_a_units_position_and_rebuilds_the_tree(tmp_path:
     assert index.tree(tree.root).root == tree.root
 
 
+def test_the_positions_of_many_units_are_found_in_one_read_each_as_alone(tmp_path: Path) -> None:
+    index = SerialIndex(tmp_path / "serials")
+    listed = units([f"S{i}" for i in range(300)])
+    tree = LotTree.of_units(listed)
+    index.add(tree)
+    strangers = units(["NEVER", "NOT-EITHER"])
+    asked = [listed[299], strangers[0], listed[0], listed[150], strangers[1], listed[0]]
+    assert index.positions(tree.root, asked) == [299, None, 0, 150, None, 0]
+    assert index.positions(tree.root, asked) == [index.position(tree.root, u) for u in asked]
+    assert index.positions(tree.root, []) == []
+
+
+def test_positions_refuse_a_damaged_index_by_name(tmp_path: Path) -> None:
+    index = SerialIndex(tmp_path / "serials")
+    tree = LotTree.of_units(units(["A", "B", "C"]))
+    index.add(tree)
+    path = tmp_path / "serials" / f"{tree.root.hex()}.units"
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(IntegrityError, match="is damaged"):
+        index.positions(tree.root, units(["A"]))
+
+
 def test_every_units_proof_is_read_from_the_stored_tree(tmp_path: Path) -> None:
     index = SerialIndex(tmp_path / "serials")
     listed = units([f"S{i}" for i in range(300)])

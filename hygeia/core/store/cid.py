@@ -24,6 +24,13 @@ _CODEC_NAMES = {RAW: "raw", DAG_PB: "dag-pb"}
 #: (a record blob is a bytearray). A memoryview must be C-contiguous; it is read as raw bytes.
 BytesLike = bytes | bytearray | memoryview
 
+
+def byte_view(data: BytesLike) -> memoryview:
+    """A view of ``data`` as raw bytes, sliced without copying (a view of wider items counts
+    its bytes)."""
+    return memoryview(data).cast("B")
+
+
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {char: index for index, char in enumerate(_B58_ALPHABET)}
 

@@ -26,7 +26,7 @@ from hygeia.core.errors import (
     StoreTimeoutError,
     StoreUnavailableError,
 )
-from hygeia.core.store.cid import CID, BytesLike
+from hygeia.core.store.cid import CID, BytesLike, byte_view
 from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid, verify
 
 # The HTTP client waits this much longer than the node-side timeout, so that the node's own
@@ -190,7 +190,7 @@ class _BufferReader:
     """A seekable read-only file over a buffer, which httpx streams in chunks as it does a file."""
 
     def __init__(self, data: BytesLike) -> None:
-        self._view = memoryview(data).cast("B")
+        self._view = byte_view(data)
         self._position = 0
 
     def read(self, size: int) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hygeia.core.errors import IntegrityError, InvalidInputError
-from hygeia.core.store.cid import CID, DAG_PB, RAW, BytesLike
+from hygeia.core.store.cid import CID, DAG_PB, RAW, BytesLike, byte_view
 from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
 
 CHUNK_SIZE = 256 * 1024
@@ -84,7 +84,7 @@ def import_file(
         raise InvalidInputError("CIDv0 cannot have raw leaves")
     importer = _Importer(cid_version, raw_leaves)
     # Chunks are slices of one byte view: slicing bytes or a bytearray would copy the content.
-    view = memoryview(data).cast("B")
+    view = byte_view(data)
     chunks = [view[i : i + CHUNK_SIZE] for i in range(0, len(view), CHUNK_SIZE)] or [view]
     level = [importer.leaf(chunk) for chunk in chunks]
     while len(level) > 1:
