@@ -33,12 +33,16 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import requests
 from brownie import web3
 from brownie.exceptions import VirtualMachineError, decode_typed_error
+from brownie.network.state import Chain
 from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+from web3 import HTTPProvider
+from web3.types import RPCEndpoint
 
 from hygeia.core.chain import DEV_ACCOUNT_NAMES
 from hygeia.core.chain.views import BATCH_CALLS, ViewFunction, batch_requests
@@ -269,6 +273,42 @@ class _CallerOnly:
 
 # The module, not the `brownie.network.rpc` instance that shadows it as an attribute.
 importlib.import_module("brownie.network.rpc").inspect = _CallerOnly
+
+
+def _record_without_undo(chain: Chain, tx: Any, fn: Any, args: Any, kwargs: Any) -> None:
+    """brownie's `Chain._add_to_undo_buffer`, less the `evm_snapshot` it takes after every
+    transaction so that `chain.undo()` can step back to it: the suite never undoes a transaction
+    (it reverts to the test's starting snapshot instead), and each of those snapshots made Anvil
+    copy its state, about a tenth of a contract test's time. `chain.undo()` now says its buffer
+    is empty; the clock is kept in step with the mined block as before."""
+    with chain._undo_lock:
+        tx._confirmed.wait()
+        chain._redo_buffer.clear()
+        chain._set_time_offset_from_block()
+
+
+Chain._add_to_undo_buffer = _record_without_undo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_http_session() -> Iterator[None]:
+    """brownie's provider remade with the same URL and timeouts, given one HTTP session that
+    reads no proxy settings from the environment, and the chain id asked once. requests read
+    the whole process environment for proxies on every request, a sixth of a transaction's
+    time, and brownie asks the chain id twice a transaction."""
+    made = web3.provider
+    session = requests.Session()
+    session.trust_env = False
+    web3.provider = HTTPProvider(
+        made.endpoint_uri,
+        dict(made.get_request_kwargs()),
+        session=session,
+        cache_allowed_requests=True,
+        cacheable_requests={RPCEndpoint("eth_chainId")},
+    )
+    yield
+    web3.provider = made
+    session.close()
 
 
 @pytest.fixture(scope="module", autouse=True)
