@@ -34,6 +34,7 @@ def connect(rpc_url: str, *, expected_chain_id: int | None = None, timeout: floa
     provider = HTTPProvider(
         rpc_url,
         request_kwargs={"timeout": timeout},
+        session=node_session(rpc_url),
         cache_allowed_requests=True,
         cacheable_requests={RPCEndpoint("eth_chainId"), RPCEndpoint("net_version")},
     )
@@ -44,6 +45,20 @@ def connect(rpc_url: str, *, expected_chain_id: int | None = None, timeout: floa
             f"{rpc_url} serves chain id {chain_id}, expected {expected_chain_id}"
         )
     return w3
+
+
+def node_session(rpc_url: str) -> requests.Session:
+    """An HTTP session for the node at `rpc_url`, with what the environment says of that URL
+    (proxies and NO_PROXY, a CA bundle, .netrc credentials) read once, as requests would read it.
+    By default requests reads them again on every request, scanning the whole process environment:
+    about a fifth of a round trip to a local node."""
+    session = requests.Session()
+    settings = session.merge_environment_settings(rpc_url, {}, None, None, None)
+    session.proxies.update(settings["proxies"])
+    session.verify = settings["verify"]
+    session.auth = requests.utils.get_netrc_auth(rpc_url)
+    session.trust_env = False
+    return session
 
 
 def call_node(rpc_url: str, request: Any) -> Any:
