@@ -10,6 +10,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from hygeia.cli.main import main
 from hygeia.index import IndexStore
@@ -46,13 +49,19 @@ def test_once_json_reports_what_it_indexed(
         store.close()
 
 
-def test_a_database_that_refuses_is_a_json_error(events_chain: Chain, capsys: object) -> None:
+def test_a_database_that_refuses_is_a_json_error_after_backing_off(
+    events_chain: Chain, capsys: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    # The store's waits are recorded, not slept; the time module itself is left alone.
+    monkeypatch.setattr("hygeia.index.store.time", SimpleNamespace(sleep=waits.append))
     url = f"postgresql://hygeia@127.0.0.1:{free_port()}/none"
     argv = ["--json", "index", "--once", "--index", url, "--rpc", events_chain.url]
     status = main([*argv, "--deployments", str(events_chain.deployments)])
     out = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
     assert status == 1
     assert out["error"]["type"] == "IndexUnavailableError"
+    assert waits == [0.5, 1.0, 2.0, 4.0, 8.0]  # five retries, 15.5 s before giving up
 
 
 def test_killed_mid_run_resumes_to_a_fresh_index(own_chain: Chain, new_index: NewIndex) -> None:
