@@ -278,9 +278,9 @@ importlib.import_module("brownie.network.rpc").inspect = _CallerOnly
 def _record_without_undo(chain: Chain, tx: Any, fn: Any, args: Any, kwargs: Any) -> None:
     """brownie's `Chain._add_to_undo_buffer`, less the `evm_snapshot` it takes after every
     transaction so that `chain.undo()` can step back to it: the suite never undoes a transaction
-    (it reverts to the test's starting snapshot instead), and each of those snapshots made Anvil
-    copy its state, about a tenth of a contract test's time. `chain.undo()` now says its buffer
-    is empty; the clock is kept in step with the mined block as before."""
+    (it reverts to the test's starting snapshot instead), and those snapshots cost 1.4 ms of a
+    17.6 ms transaction. `chain.undo()` now says its buffer is empty; the clock is kept in step
+    with the mined block as before."""
     with chain._undo_lock:
         tx._confirmed.wait()
         chain._redo_buffer.clear()
