@@ -33,7 +33,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import requests
 from brownie import web3
 from brownie.exceptions import VirtualMachineError, decode_typed_error
 from brownie.network.state import Chain
@@ -45,6 +44,7 @@ from web3 import HTTPProvider
 from web3.types import RPCEndpoint
 
 from hygeia.core.chain import DEV_ACCOUNT_NAMES
+from hygeia.core.chain.connection import node_session
 from hygeia.core.chain.views import BATCH_CALLS, ViewFunction, batch_requests
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -292,13 +292,11 @@ Chain._add_to_undo_buffer = _record_without_undo
 
 @pytest.fixture(scope="session", autouse=True)
 def one_http_session() -> Iterator[None]:
-    """brownie's provider remade with the same URL and timeouts, given one HTTP session that
-    reads no proxy settings from the environment, and the chain id asked once. requests read
-    the whole process environment for proxies on every request, a sixth of a transaction's
-    time, and brownie asks the chain id twice a transaction."""
+    """brownie's provider remade with the same URL and timeouts, given the SDK's session for a
+    node (the environment read once, not on every request: a sixth of a transaction's time) and
+    the chain id asked once (brownie asks it twice a transaction)."""
     made = web3.provider
-    session = requests.Session()
-    session.trust_env = False
+    session = node_session(made.endpoint_uri)
     web3.provider = HTTPProvider(
         made.endpoint_uri,
         dict(made.get_request_kwargs()),
