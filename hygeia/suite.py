@@ -7,6 +7,7 @@ suite.participants.is_active(provider, Role.PROVIDER)
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from web3 import Web3
@@ -23,6 +24,9 @@ from hygeia.core.errors import DeploymentNotFoundError
 from hygeia.deploy import genesis_hash
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance.client import DrugProvenanceClient
+
+# The suite's contracts that have a client here.
+_CLIENTS = ("ParticipantRegistry", "ConsentRegistry", "ClaimsAdjudicator", "DrugProvenance")
 
 
 class Suite:
@@ -41,13 +45,36 @@ class Suite:
         self.deployment = deployment
         self.sender = sender
         self.logs = logs
-        address = deployment.address_of
-        self.participants = ParticipantRegistryClient(
-            w3, address("ParticipantRegistry"), sender, logs=logs
+        # Looked up now, so that a deployment lacking a contract fails here; each client is made
+        # when first used (web3 takes about 5 ms to bind a contract's ABI, and most callers use
+        # one or two of the four).
+        self._addresses = {name: deployment.address_of(name) for name in _CLIENTS}
+
+    @cached_property
+    def participants(self) -> ParticipantRegistryClient:
+        """The ParticipantRegistry: roles, credentials, patients and their guardians."""
+        return ParticipantRegistryClient(
+            self.w3, *self._bound("ParticipantRegistry"), logs=self.logs
         )
-        self.consent = ConsentRegistryClient(w3, address("ConsentRegistry"), sender, logs=logs)
-        self.claims = ClaimsAdjudicatorClient(w3, address("ClaimsAdjudicator"), sender, logs=logs)
-        self.provenance = DrugProvenanceClient(w3, address("DrugProvenance"), sender, logs=logs)
+
+    @cached_property
+    def consent(self) -> ConsentRegistryClient:
+        """The ConsentRegistry: consents, access checks, break-glass and disclosures."""
+        return ConsentRegistryClient(self.w3, *self._bound("ConsentRegistry"), logs=self.logs)
+
+    @cached_property
+    def claims(self) -> ClaimsAdjudicatorClient:
+        """The ClaimsAdjudicator: plans, enrolment, claims, adjudication and its escrow."""
+        return ClaimsAdjudicatorClient(self.w3, *self._bound("ClaimsAdjudicator"), logs=self.logs)
+
+    @cached_property
+    def provenance(self) -> DrugProvenanceClient:
+        """The DrugProvenance: products, lots, custody, verification, recalls."""
+        return DrugProvenanceClient(self.w3, *self._bound("DrugProvenance"), logs=self.logs)
+
+    def _bound(self, contract: str) -> tuple[str, TxSender | None]:
+        """A client's address and sender."""
+        return self._addresses[contract], self.sender
 
     @classmethod
     def connect(

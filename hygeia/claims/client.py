@@ -30,8 +30,8 @@ from hygeia.claims.model import Enrolment as Enrolment
 from hygeia.claims.model import PlanTerms as PlanTerms
 from hygeia.claims.model import Service as Service
 from hygeia.core import artifacts
-from hygeia.core.chain.contract import ContractClient, LogSource
-from hygeia.core.chain.transactions import Receipt, TxSender
+from hygeia.core.chain.contract import ContractClient
+from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import AppealStatus, ClaimState, ReceiptMode
 from hygeia.core.errors import InvalidInputError
 from hygeia.core.values import bytes32, checksum_address
@@ -102,19 +102,11 @@ def _chunks(items: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
 class ClaimsAdjudicatorClient(ContractClient):
     contract_name = "ClaimsAdjudicator"
 
-    def __init__(
-        self,
-        w3: Web3,
-        address: str,
-        sender: TxSender | None = None,
-        *,
-        logs: LogSource | None = None,
-    ) -> None:
-        super().__init__(w3, address, sender, logs=logs)
-        #: The views: the ClaimsReader's ABI at the adjudicator's address (its fallback runs them).
-        self.reader: Contract = w3.eth.contract(
-            address=self.address, abi=artifacts.abi("ClaimsReader")
-        )
+    @cached_property
+    def reader(self) -> Contract:
+        """The views: the ClaimsReader's ABI at the adjudicator's address (its fallback runs
+        them), bound when first used."""
+        return self.w3.eth.contract(address=self.address, abi=artifacts.abi("ClaimsReader"))
 
     @cached_property
     def escrow(self) -> ClaimsEscrowClient:
