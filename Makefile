@@ -39,7 +39,8 @@ SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\)$$/\1/p' brownie-confi
 
 .PHONY: setup demo test bench lint format audit clean
 
-setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks $(STAMPS)/audit \
+# slither's venv is not part of it: only `make audit` uses it, which installs it first.
+setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc $(STAMPS)/brownie-networks \
 	$(STAMPS)/postgresql $(STAMPS)/chromium
 
 # setuptools tells every editable install of a package found in the project root (hygeia/) that
@@ -123,6 +124,9 @@ demo: setup
 # The suite runs on one pytest-xdist worker per core: brownie's plugin gives each worker a dev
 # chain of its own (the network's port plus the worker's number) and keeps each test file on one
 # worker, so a module's chain fixtures are built once. PYTEST_WORKERS=0 runs in one process.
+# Files are handed out in the order tests/conftest.py sorts them (the slow checks first), not
+# xdist's default of the files with the most tests first: that default started the fresh-clone
+# check, one test, last, and the other worker then sat idle for its two to three minutes.
 PYTEST_WORKERS ?= auto
 
 # The contracts are compiled once before the workers start: workers compiling a fresh clone's
@@ -130,7 +134,7 @@ PYTEST_WORKERS ?= auto
 # the workers' contract hashes differ.
 test: setup
 	@bin/brownie compile > $(STATE)/test-compile.log 2>&1 || { cat $(STATE)/test-compile.log >&2; exit 1; }
-	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: setup
 	@$(VENV)/bin/python -m bench $(BENCH_ARGS)
@@ -139,7 +143,7 @@ bench: setup
 # reads slither.config.json (filters, detector exclusions) and honours the `// slither-disable-...`
 # comments in the contracts; exit status non-zero on any finding left. VIRTUAL_ENV keeps
 # solc-select's folder (created on import) inside the audit venv instead of ~/.solc-select.
-audit: setup
+audit: setup $(STAMPS)/audit
 	@$(VENV)/bin/python tools/audit/solc_input.py $(STATE)/audit/solc-input.stdjson
 	@VIRTUAL_ENV=$(CURDIR)/$(AUDIT_VENV) $(AUDIT_VENV)/bin/slither $(STATE)/audit/solc-input.stdjson \
 		--solc $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(AUDIT_ARGS)

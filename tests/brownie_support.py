@@ -23,12 +23,17 @@ A suite's conftest star-imports this module (fixtures are found by name) and its
 
 from __future__ import annotations
 
+import ast
 import gc
+import hashlib
 import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from functools import cache
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -46,6 +51,7 @@ from web3.types import RPCEndpoint
 from hygeia.core.chain import DEV_ACCOUNT_NAMES
 from hygeia.core.chain.connection import node_session
 from hygeia.core.chain.views import BATCH_CALLS, ViewFunction, batch_requests
+from tests.support import ROOT
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ACCOUNT_NAMES = (*DEV_ACCOUNT_NAMES[:9], "stranger")
@@ -288,6 +294,42 @@ def _record_without_undo(chain: Chain, tx: Any, fn: Any, args: Any, kwargs: Any)
 
 
 Chain._add_to_undo_buffer = _record_without_undo
+
+
+@cache
+def _file_digest(path: str) -> bytes:
+    return hashlib.sha1(Path(path).read_bytes()).digest()
+
+
+@cache
+def _module_hash(path: str | Path) -> str:
+    """brownie's key for a test module's recorded results (what `--update` compares to skip a
+    module): the module and the project modules it imports, as brownie's own key, but from
+    their bytes rather than from their parsed and dumped syntax trees. brownie computes the key
+    for every recorded module in every process at start-up and again as each module ends: 9 to
+    10 s of a worker's time, where reading the bytes takes milliseconds. Only an edit that
+    leaves the syntax tree alone (a comment) now changes a key too."""
+    source = str(path)
+    digests = [_file_digest(source)]
+    for statement in ast.parse(Path(source).read_bytes()).body:
+        if isinstance(statement, ast.Import):
+            name: str | None = statement.names[0].name
+        elif isinstance(statement, ast.ImportFrom):
+            name = statement.module
+        else:
+            continue
+        try:
+            spec = importlib.util.find_spec(name) if name else None
+        except (ImportError, ValueError):
+            continue
+        origin = spec.origin if spec else None
+        if origin and origin.startswith(str(ROOT)) and origin.endswith(".py"):
+            digests.append(_file_digest(origin))
+    return hashlib.sha1(b"".join(digests)).hexdigest()
+
+
+# The name brownie's test managers call (imported into their module from brownie.project.scripts).
+importlib.import_module("brownie.test.managers.base")._get_ast_hash = _module_hash
 
 
 @pytest.fixture(scope="session", autouse=True)

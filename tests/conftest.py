@@ -14,6 +14,7 @@ from web3 import Web3
 from hygeia.core.chain import block_time
 from hygeia.dev.nodes import ipfs
 from hygeia.dev.nodes.process import NodeProcess
+from tests import brownie_support  # noqa: F401  its patches of brownie's plugin, before it starts
 from tests.chains import session_chain_fixtures
 from tests.support import ROOT, free_port
 

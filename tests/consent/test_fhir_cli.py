@@ -15,6 +15,7 @@ from tests.consent.test_fhir_chain import lab_results
 from tests.records.samples import GLUCOSE
 from tests.records.world import World
 from tests.security.parties import Patient
+from tests.support import keystore_json
 
 PASSWORD = "correct horse battery staple"
 
@@ -28,7 +29,7 @@ def cli(world: World, patient: Patient, tmp_path: Path, monkeypatch: pytest.Monk
     key = tmp_path / "patient.pem"
     save_private_key(patient.key, key, PASSWORD)
     keystore = tmp_path / "patient.json"
-    keystore.write_text(json.dumps(patient.account.encrypt("pw")))
+    keystore.write_text(keystore_json(patient.account.key, "pw"))
     monkeypatch.setenv("HYGEIA_KEYSTORE_PASSWORD", "pw")
 
     def run(*argv: str, json_flag: bool = True, store: bool = False) -> tuple[int, Any]:

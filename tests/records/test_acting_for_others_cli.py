@@ -20,6 +20,7 @@ from hygeia.records import generate_private_key, public_key_bytes, save_private_
 from tests.records.samples import GLUCOSE
 from tests.records.world import World
 from tests.security.parties import fund
+from tests.support import keystore_json
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,7 +64,7 @@ def test_a_guardian_registers_its_ward_consents_for_it_and_ends_the_guardianship
     ward = Account.create()
     fund(world, ward.address)
     keystore = tmp_path / "ward.json"
-    keystore.write_text(json.dumps(Account.encrypt(ward.key, PASSWORD)))
+    keystore.write_text(keystore_json(ward.key, PASSWORD))
     ward_key = generate_private_key()
     save_private_key(ward_key, tmp_path / "ward.pem", PASSWORD)
     chain_id = str(world.w3.eth.chain_id)
@@ -138,7 +139,7 @@ def test_a_guardian_cannot_register_a_ward_whose_consent_names_another_guardian(
 ) -> None:
     ward = Account.create()
     keystore = tmp_path / "ward.json"
-    keystore.write_text(json.dumps(Account.encrypt(ward.key, PASSWORD)))
+    keystore.write_text(keystore_json(ward.key, PASSWORD))
     consent_file = tmp_path / "ward-consent.json"
     key = "0x" + public_key_bytes(generate_private_key()).hex()
     as_ward = ["--keystore", str(keystore), "--chain-id", str(world.w3.eth.chain_id)]
