@@ -132,9 +132,13 @@ PYTEST_WORKERS ?= auto
 # The contracts are compiled once before the workers start: workers compiling a fresh clone's
 # build/ at once read each other's half-written artifacts, and brownie's xdist master then finds
 # the workers' contract hashes differ.
+# pytest rewrites each test module's asserts when it imports it and caches the result as bytecode;
+# PYTHONDONTWRITEBYTECODE (set in many container images) forbids that cache, and then every
+# worker and every run redoes it (7 s a process). The test run writes its bytecode (into
+# __pycache__/ folders, which git ignores).
 test: setup
 	@bin/brownie compile > $(STATE)/test-compile.log 2>&1 || { cat $(STATE)/test-compile.log >&2; exit 1; }
-	@HOME=$(BROWNIE_HOME) $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --no-loadscope-reorder $(PYTEST_ARGS)
+	@HOME=$(BROWNIE_HOME) PYTHONDONTWRITEBYTECODE= $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: setup
 	@$(VENV)/bin/python -m bench $(BENCH_ARGS)
