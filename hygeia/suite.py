@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from web3 import Web3
 
@@ -16,7 +17,7 @@ from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.consent.client import ConsentRegistryClient
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node, connect
-from hygeia.core.chain.contract import LogSource
+from hygeia.core.chain.contract import ContractClient, LogSource
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import TxSender
 from hygeia.core.deployments import AddressBook, Deployment
@@ -25,8 +26,14 @@ from hygeia.deploy import genesis_hash
 from hygeia.participants.client import ParticipantRegistryClient
 from hygeia.provenance.client import DrugProvenanceClient
 
-# The suite's contracts that have a client here.
-_CLIENTS = ("ParticipantRegistry", "ConsentRegistry", "ClaimsAdjudicator", "DrugProvenance")
+# The clients a Suite offers, one per contract (each names its contract: `contract_name`).
+_CLIENTS: tuple[type[ContractClient], ...] = (
+    ParticipantRegistryClient,
+    ConsentRegistryClient,
+    ClaimsAdjudicatorClient,
+    DrugProvenanceClient,
+)
+_Client = TypeVar("_Client", bound=ContractClient)
 
 
 class Suite:
@@ -48,33 +55,32 @@ class Suite:
         # Looked up now, so that a deployment lacking a contract fails here; each client is made
         # when first used (web3 takes about 5 ms to bind a contract's ABI, and most callers use
         # one or two of the four).
-        self._addresses = {name: deployment.address_of(name) for name in _CLIENTS}
+        self._addresses = {
+            client.contract_name: deployment.address_of(client.contract_name) for client in _CLIENTS
+        }
 
     @cached_property
     def participants(self) -> ParticipantRegistryClient:
         """The ParticipantRegistry: roles, credentials, patients and their guardians."""
-        return ParticipantRegistryClient(
-            self.w3, *self._bound("ParticipantRegistry"), logs=self.logs
-        )
+        return self._client(ParticipantRegistryClient)
 
     @cached_property
     def consent(self) -> ConsentRegistryClient:
         """The ConsentRegistry: consents, access checks, break-glass and disclosures."""
-        return ConsentRegistryClient(self.w3, *self._bound("ConsentRegistry"), logs=self.logs)
+        return self._client(ConsentRegistryClient)
 
     @cached_property
     def claims(self) -> ClaimsAdjudicatorClient:
         """The ClaimsAdjudicator: plans, enrolment, claims, adjudication and its escrow."""
-        return ClaimsAdjudicatorClient(self.w3, *self._bound("ClaimsAdjudicator"), logs=self.logs)
+        return self._client(ClaimsAdjudicatorClient)
 
     @cached_property
     def provenance(self) -> DrugProvenanceClient:
         """The DrugProvenance: products, lots, custody, verification, recalls."""
-        return DrugProvenanceClient(self.w3, *self._bound("DrugProvenance"), logs=self.logs)
+        return self._client(DrugProvenanceClient)
 
-    def _bound(self, contract: str) -> tuple[str, TxSender | None]:
-        """A client's address and sender."""
-        return self._addresses[contract], self.sender
+    def _client(self, kind: type[_Client]) -> _Client:
+        return kind(self.w3, self._addresses[kind.contract_name], self.sender, logs=self.logs)
 
     @classmethod
     def connect(

@@ -309,9 +309,9 @@ def _module_hash(path: str | Path) -> str:
     for every recorded module in every process at start-up and again as each module ends: 9 to
     10 s of a worker's time, where reading the bytes takes milliseconds. Only an edit that
     leaves the syntax tree alone (a comment) now changes a key too."""
-    source = str(path)
-    digests = [_file_digest(source)]
-    for statement in ast.parse(Path(source).read_bytes()).body:
+    source = Path(path).read_bytes()
+    digests = [hashlib.sha1(source).digest()]
+    for statement in ast.parse(source).body:
         if isinstance(statement, ast.Import):
             name: str | None = statement.names[0].name
         elif isinstance(statement, ast.ImportFrom):

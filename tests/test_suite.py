@@ -13,16 +13,18 @@ from hygeia.core.errors import DeploymentNotFoundError
 from hygeia.deploy import DeployResult
 from hygeia.suite import Suite
 
+CLIENTS = {"participants", "consent", "claims", "provenance"}
+
 
 def test_each_client_is_made_once_on_first_use_at_its_deployed_address(
     w3: Web3, deployed: DeployResult
 ) -> None:
     suite = Suite(w3, deployed.deployment)
-    assert not {"participants", "consent", "claims", "provenance"} & vars(suite).keys()
+    assert not CLIENTS & vars(suite).keys()
 
     first = suite.consent
     assert suite.consent is first
-    assert vars(suite).keys() & {"participants", "consent", "claims", "provenance"} == {"consent"}
+    assert CLIENTS & vars(suite).keys() == {"consent"}
     book = deployed.deployment
     assert first.address == book.address_of("ConsentRegistry")
     assert suite.participants.address == book.address_of("ParticipantRegistry")
