@@ -3,7 +3,9 @@ plaintext, remittance state) are written readable by their owner only."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 
 OWNER_ONLY = 0o600
 
@@ -19,13 +21,38 @@ def write_owner_only(
     never world-readable, not even briefly. An existing file is tightened to 0600 before it is
     overwritten; a symbolic link is refused. `sync`: flushed to disk before returning (for a
     file about to be renamed into place). `exclusive`: the file must not exist yet
-    (FileExistsError otherwise), for secrets that must never be replaced (keys, salts)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
-    flags |= os.O_EXCL if exclusive else os.O_TRUNC
-    fd = os.open(path, flags, OWNER_ONLY)
+    (FileExistsError otherwise), for secrets that must never be replaced (keys, salts); it
+    appears whole and on disk or not at all, so a crash never leaves an empty or partial secret
+    that a later run would refuse."""
+    if exclusive:
+        _create_whole(os.fspath(path), data.encode() if isinstance(data, str) else data)
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_TRUNC, OWNER_ONLY)
+    _write(fd, data, sync=sync)
+
+
+def _write(fd: int, data: bytes | str, *, sync: bool) -> None:
     with os.fdopen(fd, "wb") as out:
         os.fchmod(out.fileno(), OWNER_ONLY)
         out.write(data.encode() if isinstance(data, str) else data)
         if sync:
             out.flush()
             os.fsync(out.fileno())
+
+
+def _create_whole(path: str, data: bytes) -> None:
+    # Written and synced under a private name first, then hard-linked to `path`: link() fails
+    # if `path` exists (the exclusivity), and until it succeeds nothing is at `path`.
+    folder = os.path.dirname(path) or "."
+    partial = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(8)}.partial")
+    _write(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY), data, sync=True)
+    try:
+        os.link(partial, path, follow_symlinks=False)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the new name itself survives a power cut
+    finally:
+        os.close(directory)

@@ -67,3 +67,37 @@ def test_a_synced_write_is_complete_when_it_returns(tmp_path: Path) -> None:
     path = tmp_path / "835.tmp"
     write_owner_only(path, b"ISA*" * 1000, sync=True)
     assert path.read_bytes() == b"ISA*" * 1000
+
+
+def test_an_exclusive_write_cut_short_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process killed while writing a salt or a key must not leave an empty or partial one at
+    its name: the next run would refuse it (or worse, use it)."""
+    path = tmp_path / "salt"
+
+    def killed(fd: int) -> None:
+        raise KeyboardInterrupt  # the process dies before its bytes reach the disk
+
+    monkeypatch.setattr(os, "fsync", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_owner_only(path, "ab" * 32 + "\n", exclusive=True)
+    monkeypatch.undo()
+    assert not path.exists()
+    write_owner_only(path, "cd" * 32 + "\n", exclusive=True)
+    assert path.read_text() == "cd" * 32 + "\n"
+
+
+def test_an_exclusive_write_leaves_only_the_file_it_names(tmp_path: Path) -> None:
+    write_owner_only(tmp_path / "key.pem", b"PEM", exclusive=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["key.pem"]
+
+
+def test_an_exclusive_write_does_not_follow_a_symbolic_link_planted_at_its_name(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "elsewhere"
+    (tmp_path / "salt").symlink_to(target)
+    with pytest.raises(FileExistsError):
+        write_owner_only(tmp_path / "salt", "secret", exclusive=True)
+    assert not target.exists()
