@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from hygeia.cli.main import main
+from hygeia.core.chain.connection import connect
+from hygeia.core.chain.signers import dev_signer
 from hygeia.provenance import epcis
+from hygeia.suite import Suite
 from tests.chains import anvil_chain
 from tests.claims.x12.support import assert_valid_835
 from tests.support import ROOT
@@ -78,3 +82,19 @@ def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
     assert "Records and consent" in human and "gas per operation" in human
     assert "deploy ConsentRegistry" not in human  # the suite and cast were reused
     assert "no new 835" in human and len(list((tmp_path / "demo" / "835").glob("*.x12"))) == 2
+
+    # The physician's break-glass openings on this patient run out within a window (3 a day):
+    # a run after that tells the refusal instead of failing.
+    w3 = connect(chain)
+    doctor = Suite.connect(
+        chain, deployments=tmp_path / "deployments", signer=dev_signer(w3, "provider")
+    ).consent
+    patient = dev_signer(w3, "patient").address
+    doctor.open_break_glass(patient, "the openings a busy day uses", timedelta(hours=1))
+    doctor.close_break_glass(patient)
+    assert main([*args, "--json"]) == 0
+    third = json.loads(capsys.readouterr().out)
+    said = " ".join(e["payload"] for e in third["events"] if e["kind"] == "say")
+    assert "asked for break-glass access and was refused" in said
+    assert "ConsentRegistry.openBreakGlass" not in third["gas"]
+    assert "verified pack SN" in said  # the rest of the day is still told

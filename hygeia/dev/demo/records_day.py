@@ -4,14 +4,16 @@ accounting of disclosures and an emergency break-glass."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hygeia.consent.client import GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures
+from hygeia.core.contract_errors import ConsentRegistryBreakGlassLimitReached
 from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import AccessDeniedError
 from hygeia.core.store.base import ContentStore
+from hygeia.core.times import iso
 from hygeia.dev.demo.setup import Cast
 from hygeia.dev.demo.story import Story
 from hygeia.records.sharing import ConsentManager
@@ -89,13 +91,23 @@ def run(cast: Cast, store: ContentStore, story: Story) -> None:
         )
 
     doctor = cast.suite("provider").consent
-    opened_glass = doctor.open_break_glass(
-        patient, "unconscious patient in the emergency room", timedelta(hours=1)
-    )
-    story.spent("ConsentRegistry.openBreakGlass", opened_glass.gas_used)
-    closed = doctor.close_break_glass(patient)
-    story.spent("ConsentRegistry.closeBreakGlass", closed.gas_used)
-    story.say("an emergency physician opened break-glass access (ETREAT) and closed it")
+    try:
+        opened_glass = doctor.open_break_glass(
+            patient, "unconscious patient in the emergency room", timedelta(hours=1)
+        )
+    except ConsentRegistryBreakGlassLimitReached as capped:
+        # Earlier runs on this chain used up the physician's openings in the current window:
+        # the cap is part of the story, told instead of failing the rerun.
+        again = datetime.fromtimestamp(capped.error_args["retryAt"], UTC)
+        story.say(
+            "an emergency physician asked for break-glass access and was refused: earlier runs "
+            f"used the openings allowed per window; it may open again from {iso(again)}"
+        )
+    else:
+        story.spent("ConsentRegistry.openBreakGlass", opened_glass.gas_used)
+        closed = doctor.close_break_glass(patient)
+        story.spent("ConsentRegistry.closeBreakGlass", closed.gas_used)
+        story.say("an emergency physician opened break-glass access (ETREAT) and closed it")
 
     from_block = vault.from_block
     trail = accounting_of_disclosures(vault.consent, patient, from_block)
