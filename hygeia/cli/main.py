@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from hygeia import __version__
-from hygeia.claims import cli as claims
-from hygeia.cli.commands import deploy, store
 from hygeia.cli.context import Context
 from hygeia.cli.errors import BROKEN_PIPE, ERROR, INTERRUPTED, USAGE, UsageError
 from hygeia.cli.output import Output
-from hygeia.consent import cli as consent
 from hygeia.core.errors import HygeiaError, InvalidInputError
-from hygeia.dev import cli as dev
-from hygeia.gateway import cli as gateway
-from hygeia.index import cli as index
-from hygeia.participants import cli as participants
-from hygeia.provenance import cli as provenance
-from hygeia.records import cli as records
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
+
+# Each top-level command and the module whose `register` adds it, in the order `hygeia --help`
+# lists them. A command line that names a command imports only that module, so a command does not
+# load every other capability (the gateway's web framework, the demo, X12, ...) before it starts.
+COMMAND_MODULES: dict[str, str] = {
+    "node": "hygeia.dev.cli",
+    "demo": "hygeia.dev.cli",
+    "accounts": "hygeia.dev.cli",
+    "deploy": "hygeia.cli.commands.deploy",
+    "participants": "hygeia.participants.cli",
+    "keys": "hygeia.records.cli",
+    "records": "hygeia.records.cli",
+    "consent": "hygeia.consent.cli",
+    "emergency": "hygeia.consent.cli",
+    "store": "hygeia.cli.commands.store",
+    "provenance": "hygeia.provenance.cli",
+    "claims": "hygeia.claims.cli",
+    "index": "hygeia.index.cli",
+    "serve": "hygeia.gateway.cli",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,7 +80,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, parser=self, argument=argument, value=value)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The command line's parser. Given the words to parse, it holds only the command they name
+    (when they name one): the rest is never imported."""
     parser = _Parser(
         prog="hygeia",
         description="Consent, drug provenance and claims adjudication on an EVM chain.",
@@ -83,20 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
         "`--`), as every command's own --json",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (
-        dev,
-        deploy,
-        participants,
-        records,
-        consent,
-        store,
-        provenance,
-        claims,
-        index,
-        gateway,
-    ):
-        module.register(sub)
+    for module in _modules_for(argv):
+        importlib.import_module(module).register(sub)
     return parser
+
+
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    """The modules whose commands `argv` needs: the one its command word names, else all (for
+    `--help`, and so a misspelt command is told the choices). Top-level options take no value,
+    so the first word that is not an option is the command."""
+    command = next((word for word in argv if not word.startswith("-")), None)
+    if command in COMMAND_MODULES:
+        return [COMMAND_MODULES[command]]
+    return list(dict.fromkeys(COMMAND_MODULES.values()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,8 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    parser = build_parser()
     words, as_json = _take_json(argv)
+    parser = build_parser(words)
     try:
         args = parser.parse_args(words)
     except UsageError as exc:

@@ -4,6 +4,7 @@ errors (human and --json) with exit 2, and a reader that closes the pipe early."
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import re
@@ -16,7 +17,7 @@ import pytest
 
 from hygeia.cli import values
 from hygeia.cli.errors import BROKEN_PIPE, ERROR, NO, USAGE
-from hygeia.cli.main import build_parser, main
+from hygeia.cli.main import COMMAND_MODULES, build_parser, main
 from tests.support import ROOT
 
 # Types whose values need no example: words, numbers, file names, whole numbers of at least 1.
@@ -57,6 +58,34 @@ def test_the_parser_tree_is_walked_whole() -> None:
         "hygeia keys show",
     } <= commands
     assert len(commands) > 70
+
+
+def test_each_command_is_added_by_the_module_the_command_table_names() -> None:
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module).register(sub)
+        assert list(sub.choices) == [c for c, m in COMMAND_MODULES.items() if m == module], module
+    top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(top.choices) == list(COMMAND_MODULES)
+
+
+def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
+    parser = build_parser(["provenance", "verify", "--help"])
+    top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(top.choices) == ["provenance"]
+    # In a fresh interpreter: the other capabilities (the gateway's web framework, the demo, the
+    # X12 reader) are not imported for a command that does not use them.
+    probe = (
+        "import sys\n"
+        "from hygeia.cli.main import main\n"
+        "try:\n    main(['provenance', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(m for m in ('hygeia.gateway.cli', 'hygeia.dev.demo.setup', "
+        "'hygeia.claims.x12', 'fastapi') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.splitlines()[-1] == ""
 
 
 def test_every_option_and_positional_argument_has_help_text() -> None:
