@@ -279,6 +279,7 @@ class TraceReader:
         # parses and hashes it once.
         self._gln_now: dict[int, str | None] = {}  # glnHolderOf, read once like the logs
         self._commissioned: dict[tuple[int, bytes], tuple[str, list[str], LotTree]] = {}
+        self._lot_numbers: dict[bytes, str] = {}  # by lot key, when only the number was read
         self._documents: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = (
             OrderedDict()
         )
@@ -529,9 +530,13 @@ class TraceReader:
         lot."""
         if (gtin, lot_key) in self._commissioned:
             return self._commissioned[gtin, lot_key][0]
-        found = self._commissioning_event(lot_key)
-        events = epcis.decode(self.store.cat(found.cid)).get("epcisBody", {}).get("eventList")
-        return _lot_number(found, events[-1] if isinstance(events, list) and events else {})
+        if lot_key not in self._lot_numbers:
+            found = self._commissioning_event(lot_key)
+            events = epcis.decode(self.store.cat(found.cid)).get("epcisBody", {}).get("eventList")
+            self._lot_numbers[lot_key] = _lot_number(
+                found, events[-1] if isinstance(events, list) and events else {}
+            )
+        return self._lot_numbers[lot_key]
 
     def serials(self, lot_key: bytes) -> list[str]:
         """The serial numbers of a lot, from its commissioning document."""

@@ -204,9 +204,13 @@ class ProvenanceFlow:
         clock: Callable[[], datetime] | None = None,
         site: int | None = None,
         index: SerialIndex | None = None,
+        reader: TraceReader | None = None,
     ) -> None:
         """`site`: the GLN of the place this signer acts at (its readPoint and bizLocation), one
-        it bound with `register_gln`; default its party GLN, used as a place."""
+        it bound with `register_gln`; default its party GLN, used as a place. `reader`: a reader
+        of the same contract and store to share with other parties' flows in one process (a
+        backend acting for several parties), so a document or lot one of them checked is not
+        read and checked again; default one of its own."""
         self.client = client
         self.site = None if site is None else gs1.parse_gln(site)
         self.index = index
@@ -214,7 +218,11 @@ class ProvenanceFlow:
         self._master: dict[int, list[Any]] = {}
         self.store = store
         self.chain_id = chain_id
-        self.reader = TraceReader(client, store, index)
+        if reader is None:
+            reader = TraceReader(client, store, index)
+        elif reader.client.address != client.address or reader.store is not store:
+            raise InvalidInputError("a shared reader must read the same contract and store")
+        self.reader = reader
         self._clock = clock or times.now
 
     # ------------------------------------------------------------------ helpers

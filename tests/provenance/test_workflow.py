@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,8 @@ from hygeia.core.store import LocalStore
 from hygeia.core.store.cid import CID
 from hygeia.core.times import from_unix
 from hygeia.provenance import epcis, gs1, ids
-from hygeia.provenance.client import NO_STANDING
+from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient
+from hygeia.provenance.trace import TraceReader
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 
 Flows = Callable[[str], ProvenanceFlow]
@@ -489,3 +491,40 @@ def test_whole_holdings_ship_and_are_received_reading_the_same_documents_however
         holding = shipment
     custody = flow_as("distributor").custody(GTIN, "LOT-W")
     assert custody.holdings[holding].serials == {"W1", "W2", "W3"}
+
+
+def test_flows_sharing_a_reader_read_and_check_each_document_once(
+    flow_as: Flows, product: int, drug_store: LocalStore, address_of: Callable[[str], str]
+) -> None:
+    """One process acting for several parties shares one reader: what the sender read and checked
+    (the lot's commissioning document, the product's master data) the receiver does not read
+    again; it reads only the shipment's own document."""
+    maker, wholesaler = flow_as("manufacturer"), flow_as("distributor")
+    holding = maker.commission(GTIN, "LOT-SHARED", EXPIRY, ["SH1", "SH2"]).id
+    counted = _CountingStore(drug_store)
+    reader = TraceReader(maker.client, counted)
+    sender = ProvenanceFlow(maker.client, counted, chain_id=maker.chain_id, reader=reader)
+    receiver = ProvenanceFlow(wholesaler.client, counted, chain_id=maker.chain_id, reader=reader)
+    shipment = sender.ship(holding, address_of("distributor")).id
+    assert counted.reads == 2
+    counted.reads = 0
+    receiver.receive(shipment)
+    assert counted.reads == 1
+    assert wholesaler.custody(GTIN, "LOT-SHARED").holdings[shipment].serials == {"SH1", "SH2"}
+
+
+def test_a_reader_of_another_store_or_contract_is_refused(
+    flow_as: Flows, drug_store: LocalStore, tmp_path: Path
+) -> None:
+    maker = flow_as("manufacturer")
+    elsewhere = TraceReader(maker.client, LocalStore(tmp_path / "other"))
+    with pytest.raises(InvalidInputError, match="same contract and store"):
+        ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id, reader=elsewhere)
+    other_contract = DrugProvenanceClient(maker.client.w3, "0x" + "ab" * 20)
+    with pytest.raises(InvalidInputError, match="same contract and store"):
+        ProvenanceFlow(
+            maker.client,
+            drug_store,
+            chain_id=maker.chain_id,
+            reader=TraceReader(other_contract, drug_store),
+        )

@@ -13,6 +13,7 @@ from hygeia.core.store.base import ContentStore
 from hygeia.dev.demo.setup import Cast
 from hygeia.dev.demo.story import Story
 from hygeia.provenance import epcis
+from hygeia.provenance.trace import TraceReader
 from hygeia.provenance.workflow import Anchored, ProvenanceFlow
 
 GTIN = 614141000418
@@ -31,9 +32,16 @@ DEVICE = "urn:epc:id:giai:4000001.7"
 
 def run(cast: Cast, store: ContentStore, out_dir: Path, story: Story, *, serials: int) -> None:
     story.chapter("Drug provenance (DSCSA)")
+    # One process acts for every party here: they share one reader, so a document one of them
+    # checked against the chain is not checked again for the next.
+    reader = TraceReader(cast.suite("manufacturer").provenance, store)
     flows = {
         name: ProvenanceFlow(
-            cast.suite(name).provenance, store, chain_id=int(cast.w3.eth.chain_id), clock=cast.now
+            cast.suite(name).provenance,
+            store,
+            chain_id=int(cast.w3.eth.chain_id),
+            clock=cast.now,
+            reader=reader,
         )
         for name in ("manufacturer", "distributor", "pharmacy")
     }
