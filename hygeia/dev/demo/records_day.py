@@ -4,7 +4,7 @@ accounting of disclosures and an emergency break-glass."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from hygeia.consent.client import GrantRequest, data_class_id
@@ -13,7 +13,7 @@ from hygeia.core.contract_errors import ConsentRegistryBreakGlassLimitReached
 from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import AccessDeniedError
 from hygeia.core.store.base import ContentStore
-from hygeia.core.times import iso
+from hygeia.core.times import from_unix, iso
 from hygeia.dev.demo.setup import Cast
 from hygeia.dev.demo.story import Story
 from hygeia.records.sharing import ConsentManager
@@ -98,7 +98,7 @@ def run(cast: Cast, store: ContentStore, story: Story) -> None:
     except ConsentRegistryBreakGlassLimitReached as capped:
         # Earlier runs on this chain used up the physician's openings in the current window:
         # the cap is part of the story, told instead of failing the rerun.
-        again = datetime.fromtimestamp(capped.error_args["retryAt"], UTC)
+        again = from_unix(capped.error_args["retryAt"])
         story.say(
             "an emergency physician asked for break-glass access and was refused: earlier runs "
             f"used the openings allowed per window; it may open again from {iso(again)}"
