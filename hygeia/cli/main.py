@@ -104,11 +104,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def _modules_for(argv: Sequence[str]) -> list[str]:
     """The modules whose commands `argv` needs: the one its command word names, else all (for
-    `--help`, and so a misspelt command is told the choices). Top-level options take no value,
-    so the first word that is not an option is the command."""
-    command = next((word for word in argv if not word.startswith("-")), None)
-    if command in COMMAND_MODULES:
-        return [COMMAND_MODULES[command]]
+    the top-level `--help`, and so a misspelt command is told the choices). Top-level options
+    take no value, so the first word that is not an option is the command."""
+    for word in argv:
+        if word in ("-h", "--help"):  # before any command: the help that lists them all
+            break
+        if not word.startswith("-"):
+            if word in COMMAND_MODULES:
+                return [COMMAND_MODULES[word]]
+            break
     return list(dict.fromkeys(COMMAND_MODULES.values()))
 
 

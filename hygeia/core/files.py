@@ -4,10 +4,12 @@ plaintext, remittance state) are written readable by their owner only."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 
 OWNER_ONLY = 0o600
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
 def write_owner_only(
@@ -48,6 +50,13 @@ def _create_whole(path: str, data: bytes) -> None:
     _write(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY), data, sync=True)
     try:
         os.link(partial, path, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        # A filesystem without hard links (some FUSE and network mounts): created exclusively
+        # in place, which a crash mid-write can leave short, as before.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, OWNER_ONLY)
+        _write(fd, data, sync=True)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)

@@ -210,19 +210,25 @@ class ProvenanceFlow:
         it bound with `register_gln`; default its party GLN, used as a place. `reader`: a reader
         of the same contract and store to share with other parties' flows in one process (a
         backend acting for several parties), so a document or lot one of them checked is not
-        read and checked again; default one of its own."""
+        read and checked again (its serial index is the flow's); default one of its own."""
         self.client = client
         self.site = None if site is None else gs1.parse_gln(site)
-        self.index = index
         self._party_uris: dict[str, str] = {}  # account -> its PGLN URI (or did:pkh without one)
         self._master: dict[int, list[Any]] = {}
         self.store = store
         self.chain_id = chain_id
         if reader is None:
             reader = TraceReader(client, store, index)
-        elif reader.client.address != client.address or reader.store is not store:
-            raise InvalidInputError("a shared reader must read the same contract and store")
+        elif (
+            reader.client.address != client.address
+            or reader.store is not store
+            or (index is not None and reader.index is not index)
+        ):
+            raise InvalidInputError(
+                "a shared reader must read the same contract and store (and index, if given)"
+            )
         self.reader = reader
+        self.index = reader.index  # a shared reader's, when none is given
         self._clock = clock or times.now
 
     # ------------------------------------------------------------------ helpers

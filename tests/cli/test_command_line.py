@@ -70,9 +70,15 @@ def test_each_command_is_added_by_the_module_the_command_table_names() -> None:
 
 
 def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
-    parser = build_parser(["provenance", "verify", "--help"])
-    top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert list(top.choices) == ["provenance"]
+    def commands(argv: list[str]) -> list[str]:
+        parser = build_parser(argv)
+        top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return list(top.choices)
+
+    assert commands(["provenance", "verify", "--help"]) == ["provenance"]
+    assert commands(["--version", "emergency", "open"]) == ["consent", "emergency"]
+    for whole in ([], ["--help"], ["-h", "provenance"], ["provenanse", "verify"]):
+        assert commands(whole) == list(COMMAND_MODULES), whole
     # In a fresh interpreter: the other capabilities (the gateway's web framework, the demo, the
     # X12 reader) are not imported for a command that does not use them.
     probe = (

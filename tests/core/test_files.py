@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -101,3 +102,19 @@ def test_an_exclusive_write_does_not_follow_a_symbolic_link_planted_at_its_name(
     with pytest.raises(FileExistsError):
         write_owner_only(tmp_path / "salt", "secret", exclusive=True)
     assert not target.exists()
+
+
+def test_an_exclusive_write_on_a_filesystem_without_hard_links_still_writes_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "key.pem"
+    write_owner_only(path, b"PEM", exclusive=True)
+    assert path.read_bytes() == b"PEM" and mode_of(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["key.pem"]
+    with pytest.raises(FileExistsError):
+        write_owner_only(path, b"other", exclusive=True)
+    assert path.read_bytes() == b"PEM"

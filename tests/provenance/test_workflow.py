@@ -19,6 +19,7 @@ from hygeia.core.store.cid import CID
 from hygeia.core.times import from_unix
 from hygeia.provenance import epcis, gs1, ids
 from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient
+from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.trace import TraceReader
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
 
@@ -513,7 +514,7 @@ def test_flows_sharing_a_reader_read_and_check_each_document_once(
     assert wholesaler.custody(GTIN, "LOT-SHARED").holdings[shipment].serials == {"SH1", "SH2"}
 
 
-def test_a_reader_of_another_store_or_contract_is_refused(
+def test_a_reader_of_another_store_contract_or_index_is_refused(
     flow_as: Flows, drug_store: LocalStore, tmp_path: Path
 ) -> None:
     maker = flow_as("manufacturer")
@@ -528,3 +529,14 @@ def test_a_reader_of_another_store_or_contract_is_refused(
             chain_id=maker.chain_id,
             reader=TraceReader(other_contract, drug_store),
         )
+    indexed = TraceReader(maker.client, drug_store, SerialIndex(tmp_path / "serials"))
+    with pytest.raises(InvalidInputError, match="and index"):
+        ProvenanceFlow(
+            maker.client,
+            drug_store,
+            chain_id=maker.chain_id,
+            index=SerialIndex(tmp_path / "other serials"),
+            reader=indexed,
+        )
+    shared = ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id, reader=indexed)
+    assert shared.reader is indexed and shared.index is indexed.index
