@@ -24,7 +24,8 @@ from hygeia.claims.token import PaymentTokenClient
 from hygeia.claims.x12.edi835 import RemittanceFile, remit
 from hygeia.claims.x12.profile import load_profile
 from hygeia.claims.x12.state import DEFAULT_STATE_DIR
-from hygeia.cli.context import Context, add_common_options, resolve_address
+from hygeia.cli.context import Context, resolve_address
+from hygeia.cli.options import add_common_options
 from hygeia.cli.output import Output
 from hygeia.core import artifacts
 from hygeia.core.chain.signers import dev_signer

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from hygeia import __version__
-from hygeia.cli.context import Context
 from hygeia.cli.errors import BROKEN_PIPE, ERROR, INTERRUPTED, USAGE, UsageError
 from hygeia.cli.output import Output
 from hygeia.core.errors import HygeiaError, InvalidInputError
@@ -22,8 +21,8 @@ if TYPE_CHECKING:
 # lists them. A command line that names a command imports only that module, so a command does not
 # load every other capability (the gateway's web framework, the demo, X12, ...) before it starts.
 COMMAND_MODULES: dict[str, str] = {
-    "node": "hygeia.dev.cli",
-    "demo": "hygeia.dev.cli",
+    "node": "hygeia.dev.nodes.cli",
+    "demo": "hygeia.dev.demo.cli",
     "accounts": "hygeia.dev.cli",
     "deploy": "hygeia.cli.commands.deploy",
     "participants": "hygeia.participants.cli",
@@ -107,6 +106,8 @@ def _modules_for(argv: Sequence[str]) -> list[str]:
     the top-level `--help`, and so a misspelt command is told the choices). Top-level options
     take no value, so the first word that is not an option is the command."""
     for word in argv:
+        if word == "--version":  # answered before any command is looked at
+            return []
         if word in ("-h", "--help"):  # before any command: the help that lists them all
             break
         if not word.startswith("-"):
@@ -142,6 +143,9 @@ def _run(argv: list[str]) -> int:
     try:
         if args.command == "node":
             return int(args.handler(args, out))
+        # The chain, signer and store of every other command: not loaded for `node`.
+        from hygeia.cli.context import Context
+
         return int(args.handler(Context(args, out)))
     except UsageError as exc:
         if exc.parser is None:

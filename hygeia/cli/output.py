@@ -7,14 +7,13 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hygeia.cli.errors import UsageError
-from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Role
 from hygeia.core.errors import (
     ContractRevertError,
@@ -25,6 +24,9 @@ from hygeia.core.errors import (
     SsccError,
     X12Error,
 )
+
+if TYPE_CHECKING:
+    from hygeia.core.chain.transactions import Receipt
 
 _PIPE_WIDTH = 200
 

@@ -10,14 +10,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from hygeia.cli import values
-from hygeia.cli.context import (
-    Context,
-    add_common_options,
-    add_key_option,
-    add_store_options,
-    resolve_address,
-)
+from hygeia.cli.context import Context, resolve_address
 from hygeia.cli.errors import NO, OK, UsageError
+from hygeia.cli.options import add_common_options, add_key_option, add_store_options
 from hygeia.consent.audit_events import audit_events_to_fhir
 from hygeia.consent.client import ALL_DATA, GrantRequest, data_class_id
 from hygeia.consent.disclosures import accounting_of_disclosures

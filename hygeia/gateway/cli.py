@@ -12,13 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hygeia.cli import values
-from hygeia.cli.context import (
-    Context,
-    add_connection_options,
-    add_json_option,
-    add_store_options,
-)
+from hygeia.cli.context import Context
 from hygeia.cli.errors import OK
+from hygeia.cli.options import add_connection_options, add_json_option, add_store_options
 from hygeia.core import times
 from hygeia.core.deployments import AddressBook
 from hygeia.gateway.auth import DEFAULT_WINDOW

@@ -8,8 +8,9 @@ import os
 import time
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_connection_options, add_json_option
+from hygeia.cli.context import Context
 from hygeia.cli.errors import OK
+from hygeia.cli.options import add_connection_options, add_json_option
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.deployments import AddressBook
 from hygeia.index.follower import DEFAULT_MAX_RANGE, Indexer, Progress

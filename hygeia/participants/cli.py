@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_common_options, resolve_address
+from hygeia.cli.context import Context, resolve_address
+from hygeia.cli.options import add_common_options
 from hygeia.core.chain.connection import block_time
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Role

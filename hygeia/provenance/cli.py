@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
-from hygeia.cli.context import Context, add_common_options, resolve_address
+from hygeia.cli.context import Context, resolve_address
 from hygeia.cli.errors import NO, OK, UsageError
+from hygeia.cli.options import add_common_options
 from hygeia.core.chain.connection import block_time
 from hygeia.core.contract_types import SuspectReason, VerificationStatus
 from hygeia.core.errors import InvalidInputError

@@ -9,14 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hygeia.cli import values
-from hygeia.cli.context import (
-    Context,
+from hygeia.cli.context import Context, resolve_address, secret
+from hygeia.cli.options import (
     add_common_options,
     add_json_option,
     add_key_option,
     add_store_options,
-    resolve_address,
-    secret,
 )
 from hygeia.core.contract_types import Purpose
 from hygeia.core.errors import InvalidInputError

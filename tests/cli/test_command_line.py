@@ -76,7 +76,8 @@ def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
         return list(top.choices)
 
     assert commands(["provenance", "verify", "--help"]) == ["provenance"]
-    assert commands(["--version", "emergency", "open"]) == ["consent", "emergency"]
+    assert commands(["emergency", "open", "--version"]) == ["consent", "emergency"]
+    assert commands(["--version"]) == []
     for whole in ([], ["--help"], ["-h", "provenance"], ["provenanse", "verify"]):
         assert commands(whole) == list(COMMAND_MODULES), whole
     # In a fresh interpreter: the other capabilities (the gateway's web framework, the demo, the
@@ -91,6 +92,23 @@ def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
     )
+    assert done.stdout.splitlines()[-1] == ""
+
+
+def test_the_node_commands_start_without_the_chain_client(tmp_path: Path) -> None:
+    """`hygeia node up|down|status` manage processes: web3 and the suite's clients, most of a
+    command's start-up, are not loaded for them."""
+    probe = (
+        "import sys\n"
+        "from hygeia.cli.main import main\n"
+        f"main(['node', 'status', '--state-dir', {str(tmp_path)!r}, '--json'])\n"
+        "print(' '.join(m for m in ('web3', 'hygeia.suite', 'hygeia.cli.context') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert json.loads(done.stdout[: done.stdout.rindex("}") + 1])["anvil"] == {"running": False}
     assert done.stdout.splitlines()[-1] == ""
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from hygeia.cli.context import Context, add_common_options
+from hygeia.cli.context import Context
+from hygeia.cli.options import add_common_options
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
 from hygeia.core.chain.signers import dev_signer
 from hygeia.core.deployments import AddressBook

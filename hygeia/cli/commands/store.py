@@ -7,7 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from hygeia.cli.context import Context, add_json_option, add_store_options
+from hygeia.cli.context import Context
+from hygeia.cli.options import add_json_option, add_store_options
 from hygeia.core.store.base import ContentStore
 
 Handler = Callable[[Context], int]
