@@ -148,5 +148,8 @@ def load_salt(path: Path) -> bytes:
         return salt
     path.parent.mkdir(parents=True, exist_ok=True)
     salt = secrets.token_bytes(SALT_BYTES)
-    write_owner_only(path, salt.hex() + "\n", exclusive=True)
+    try:
+        write_owner_only(path, salt.hex() + "\n", exclusive=True)
+    except FileExistsError:  # another run made it first, whole: both use that one
+        return load_salt(path)
     return salt

@@ -47,21 +47,29 @@ def _create_whole(path: str, data: bytes) -> None:
     # if `path` exists (the exclusivity), and until it succeeds nothing is at `path`.
     folder = os.path.dirname(path) or "."
     partial = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(8)}.partial")
-    _write(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY), data, sync=True)
     try:
-        os.link(partial, path, follow_symlinks=False)
-    except OSError as exc:
-        if exc.errno not in _NO_HARD_LINKS:
-            raise
-        # A filesystem without hard links (some FUSE and network mounts): created exclusively
-        # in place, which a crash mid-write can leave short, as before.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, OWNER_ONLY)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    except OSError as exc:  # named by the file asked for, not the private one
+        raise OSError(exc.errno, exc.strerror, path) from None
+    try:
         _write(fd, data, sync=True)
-    finally:
+        try:
+            os.link(partial, path, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            # A filesystem without hard links (some FUSE and network mounts): created
+            # exclusively in place, which a crash mid-write can leave short, as before.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, OWNER_ONLY)
+            _write(fd, data, sync=True)
+    finally:  # never a second copy of the secret, whatever stopped the write
         with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the new name itself survives a power cut
-    finally:
-        os.close(directory)
+    # The new name itself survives a power cut; a filesystem that cannot sync a folder has
+    # already made the file, which must not be reported as not written.
+    with contextlib.suppress(OSError):
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)

@@ -52,8 +52,13 @@ class IndexedLogs:
 
     def lag(self, w3: Web3) -> int | None:
         """Blocks between the chain's head and the last block indexed (None: nothing yet)."""
+        indexed = self.indexed_to()
+        return None if indexed is None else max(0, int(w3.eth.block_number) - indexed)
+
+    def indexed_to(self) -> int | None:
+        """The last block indexed (None: nothing yet): the logs answered reach it."""
         cursor = self.store.cursor()
-        return None if cursor is None else max(0, int(w3.eth.block_number) - cursor.number)
+        return None if cursor is None else cursor.number
 
     def get_logs(
         self,

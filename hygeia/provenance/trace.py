@@ -91,9 +91,12 @@ Progress = Callable[[int], None]
 @runtime_checkable
 class LotLogSource(Protocol):
     """A log source that finds a lot's events by lot key and GTIN itself (hygeia.index's
-    IndexedLogs, from its `custody` table), in get_logs' shape with each log's `event`."""
+    IndexedLogs, from its `custody` table), in get_logs' shape with each log's `event`, and
+    says the last block it has indexed (None: none yet)."""
 
     def lot_logs(self, gtin: int, lot_key: bytes, names: tuple[str, ...]) -> Sequence[Any]: ...
+
+    def indexed_to(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,7 @@ class TraceReader:
         self.index = index
         self._gln_log: list[ChainEvent] | None = None
         self._licence_log: list[ChainEvent] = []
+        self._gln_read_at = -1  # the chain's height when the two logs above were read
         # A commissioned lot never changes: its serials and tree, checked once, are kept by lot
         # key. Anchored documents never change either: the last few checked are kept by the
         # event anchoring them, so a read that needs one twice (a lot's custody, then its trace)
@@ -293,11 +297,9 @@ class TraceReader:
         otherwise. When nothing about the GLN or its prefix happened since, the holder is also
         confirmed against the contract's storage (`glnHolderOf` now): logs that disagree with it
         raise IntegrityError."""
-        if self._gln_log is None:
-            self._gln_log = self.events("GlnRegistered", {})
-            licences = self.events("CompanyPrefixLicensed", {})
-            licences += self.events("CompanyPrefixRevoked", {})
-            self._licence_log = sorted(licences, key=lambda e: (e.block, e.index))
+        if self._gln_log is None or block > self._gln_read_at:
+            self._read_gln_logs()
+        assert self._gln_log is not None
         at = (block, index)
         binding: ChainEvent | None = None
         for event in self._gln_log:
@@ -334,6 +336,23 @@ class TraceReader:
                     f"contract's storage says {now or 'nobody'}"
                 )
         return holder
+
+    def _read_gln_logs(self) -> None:
+        """Read the GLN bindings and prefix licences: once, and again for an event mined after
+        the last read (a party may have bound a GLN since, or lost its prefix), so a reader kept
+        for long, or shared by several parties' flows, never judges a new event by old logs."""
+        # How far the logs about to be read reach at least: the chain's head, or what an index
+        # has indexed of it.
+        height = int(self.client.w3.eth.block_number)
+        if isinstance(self.client.logs, LotLogSource):
+            indexed = self.client.logs.indexed_to()
+            height = min(height, -1 if indexed is None else indexed)
+        self._gln_log = self.events("GlnRegistered", {})
+        licences = self.events("CompanyPrefixLicensed", {})
+        licences += self.events("CompanyPrefixRevoked", {})
+        self._licence_log = sorted(licences, key=lambda e: (e.block, e.index))
+        self._gln_now.clear()
+        self._gln_read_at = height
 
     def check_glns(self, chain: ChainEvent, event: dict[str, Any]) -> None:
         """Every GLN an anchored event names is bound on-chain to a party of that chain event:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hygeia.claims import ids
 from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import (
     Pseudonyms,
@@ -78,6 +79,21 @@ def test_load_salt_creates_a_private_salt_once_and_reads_it_back(tmp_path: Path)
     assert len(salt) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_salt(path) == salt
+
+
+def test_two_runs_that_create_the_salt_at_once_both_use_the_one_written_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "salt"
+    first = "ab" * 32
+    real_write = ids.write_owner_only
+
+    def another_run_first(target: Path, data: str, **kwargs: bool) -> None:
+        real_write(target, first + "\n", exclusive=True)  # the other run wins the race
+        real_write(target, data, **kwargs)
+
+    monkeypatch.setattr(ids, "write_owner_only", another_run_first)
+    assert load_salt(path) == bytes.fromhex(first)
 
 
 @pytest.mark.parametrize("content", ["not hex", "abcd"])

@@ -84,9 +84,18 @@ def test_an_exclusive_write_cut_short_leaves_no_file_behind(
     with pytest.raises(KeyboardInterrupt):
         write_owner_only(path, "ab" * 32 + "\n", exclusive=True)
     monkeypatch.undo()
-    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []  # neither the salt nor a private copy of it
     write_owner_only(path, "cd" * 32 + "\n", exclusive=True)
     assert path.read_text() == "cd" * 32 + "\n"
+
+
+def test_an_exclusive_write_into_a_missing_folder_names_the_file_asked_for(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "missing" / "key.pem"
+    with pytest.raises(FileNotFoundError) as raised:
+        write_owner_only(path, b"PEM", exclusive=True)
+    assert raised.value.filename == str(path)
 
 
 def test_an_exclusive_write_leaves_only_the_file_it_names(tmp_path: Path) -> None:

@@ -514,6 +514,30 @@ def test_flows_sharing_a_reader_read_and_check_each_document_once(
     assert wholesaler.custody(GTIN, "LOT-SHARED").holdings[shipment].serials == {"SH1", "SH2"}
 
 
+def test_a_shared_reader_knows_a_gln_bound_after_its_first_read(
+    flow_as: Flows, product: int, drug_store: LocalStore, address_of: Callable[[str], str]
+) -> None:
+    """A reader kept for long (shared by parties' flows, or a gateway's) reads the GLN bindings
+    again for an event mined after its last read: a site bound since is known to it, where old
+    logs beside the contract's storage would call the new event's document forged."""
+    maker, wholesaler = flow_as("manufacturer"), flow_as("distributor")
+    reader = TraceReader(maker.client, drug_store)
+    sender = ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id, reader=reader)
+    holding = maker.commission(GTIN, "LOT-LATE-SITE", EXPIRY, ["LS1", "LS2"]).id
+    shipment = sender.ship(holding, address_of("distributor")).id
+    assert reader.lot(GTIN, "LOT-LATE-SITE").holdings[shipment].serials == {"LS1", "LS2"}
+
+    dock = gs1.gln_under("0614150", 77)
+    wholesaler.register_gln(dock, 7, party=False)
+    at_dock = ProvenanceFlow(
+        wholesaler.client, drug_store, chain_id=maker.chain_id, site=dock, reader=reader
+    )
+    at_dock.receive(shipment)
+    received = reader.events("ShipmentReceived", {"shipment": shipment})[-1]
+    document = reader.document(received)
+    assert document["epcisBody"]["eventList"][-1]["readPoint"]["id"] == gs1.sgln_uri(dock, 7)
+
+
 def test_a_reader_of_another_store_contract_or_index_is_refused(
     flow_as: Flows, drug_store: LocalStore, tmp_path: Path
 ) -> None:

@@ -96,12 +96,12 @@ def run(cast: Cast, store: ContentStore, story: Story) -> None:
             patient, "unconscious patient in the emergency room", timedelta(hours=1)
         )
     except ConsentRegistryBreakGlassLimitReached as capped:
-        # Earlier runs on this chain used up the physician's openings in the current window:
-        # the cap is part of the story, told instead of failing the rerun.
+        # The physician's openings in the current window are used up (by earlier runs on this
+        # chain, say): the cap is part of the story, told instead of failing the rerun.
         again = from_unix(capped.error_args["retryAt"])
         story.say(
-            "an emergency physician asked for break-glass access and was refused: earlier runs "
-            f"used the openings allowed per window; it may open again from {iso(again)}"
+            "an emergency physician asked for break-glass access and was refused: the openings "
+            f"allowed per window are used up; it may open again from {iso(again)}"
         )
     else:
         story.spent("ConsentRegistry.openBreakGlass", opened_glass.gas_used)
