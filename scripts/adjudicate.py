@@ -56,7 +56,7 @@ def deploy_unless_deployed(args: list[str]) -> None:
     if int(web3.eth.chain_id) not in LOCAL_CHAIN_IDS or {"-h", "--help"} & set(args):
         return
     try:
-        book = AddressBook(build_parser().parse_args(args).deployments)
+        book = AddressBook(build_parser(args).parse_args(args).deployments)
     except UsageError:
         return  # the command itself reports what is wrong with its arguments
     try:
