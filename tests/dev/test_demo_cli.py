@@ -76,15 +76,16 @@ def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
     assert "deploy ConsentRegistry" in first["setup_gas"]
 
     # The physician's break-glass openings on this patient run out within a window (3 a day);
-    # the first run used one: two more, and the rerun tells the refusal instead of failing.
+    # the first run used one: two more, the last left open as by a run stopped midway. The
+    # rerun closes it, and tells the refusal of a new opening instead of failing.
     w3 = connect(chain)
     doctor = Suite.connect(
         chain, deployments=tmp_path / "deployments", signer=dev_signer(w3, "provider")
     ).consent
     patient = dev_signer(w3, "patient").address
-    for _ in range(2):
-        doctor.open_break_glass(patient, "the openings a busy day uses", timedelta(hours=1))
-        doctor.close_break_glass(patient)
+    doctor.open_break_glass(patient, "the openings a busy day uses", timedelta(hours=1))
+    doctor.close_break_glass(patient)
+    doctor.open_break_glass(patient, "a run stopped with its access open", timedelta(hours=1))
 
     started = time.monotonic()
     assert main(args) == 0
@@ -93,6 +94,8 @@ def test_the_demo_tells_the_day_and_a_second_run_reuses_the_set_up(
     assert "Records and consent" in human and "gas per operation" in human
     assert "deploy ConsentRegistry" not in human  # the suite and cast were reused
     assert "no new 835" in human and len(list((tmp_path / "demo" / "835").glob("*.x12"))) == 2
-    assert "asked for break-glass access and was refused" in " ".join(human.split())
+    told = " ".join(human.split())
+    assert "emergency access still open from before was closed first" in told
+    assert "asked for break-glass access and was refused" in told
     assert "ConsentRegistry.openBreakGlass" not in human
     assert "verified pack SN" in human  # the rest of the day is still told
