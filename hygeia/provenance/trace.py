@@ -274,9 +274,9 @@ class TraceReader:
         self.client = client
         self.store = store
         self.index = index
-        self._gln_log: list[ChainEvent] | None = None
+        self._gln_log: list[ChainEvent] = []
         self._licence_log: list[ChainEvent] = []
-        self._gln_read_at = -1  # the chain's height when the two logs above were read
+        self._gln_read_at = -1  # the height the two logs above reach (-1: not read yet)
         # A commissioned lot never changes: its serials and tree, checked once, are kept by lot
         # key. Anchored documents never change either: the last few checked are kept by the
         # event anchoring them, so a read that needs one twice (a lot's custody, then its trace)
@@ -297,9 +297,8 @@ class TraceReader:
         otherwise. When nothing about the GLN or its prefix happened since, the holder is also
         confirmed against the contract's storage (`glnHolderOf` now): logs that disagree with it
         raise IntegrityError."""
-        if self._gln_log is None or block > self._gln_read_at:
+        if block > self._gln_read_at:
             self._read_gln_logs()
-        assert self._gln_log is not None
         at = (block, index)
         binding: ChainEvent | None = None
         for event in self._gln_log:
@@ -338,21 +337,30 @@ class TraceReader:
         return holder
 
     def _read_gln_logs(self) -> None:
-        """Read the GLN bindings and prefix licences: once, and again for an event mined after
-        the last read (a party may have bound a GLN since, or lost its prefix), so a reader kept
-        for long, or shared by several parties' flows, never judges a new event by old logs."""
+        """Read the GLN bindings and prefix licences: from the start, then only what was mined
+        since for an event newer than the last read (a party may have bound a GLN since, or
+        lost its prefix), so a reader kept for long, or shared by several parties' flows, never
+        judges a new event by old logs."""
         # How far the logs about to be read reach at least: the chain's head, or what an index
         # has indexed of it.
         height = int(self.client.w3.eth.block_number)
         if isinstance(self.client.logs, LotLogSource):
             indexed = self.client.logs.indexed_to()
             height = min(height, -1 if indexed is None else indexed)
-        self._gln_log = self.events("GlnRegistered", {})
-        licences = self.events("CompanyPrefixLicensed", {})
-        licences += self.events("CompanyPrefixRevoked", {})
+        since = self._gln_read_at + 1
+        self._gln_log += self._mined_since("GlnRegistered", since, self._gln_log)
+        licences = self._licence_log
+        for name in ("CompanyPrefixLicensed", "CompanyPrefixRevoked"):
+            licences = licences + self._mined_since(name, since, licences)
         self._licence_log = sorted(licences, key=lambda e: (e.block, e.index))
         self._gln_now.clear()
         self._gln_read_at = height
+
+    def _mined_since(self, name: str, block: int, known: list[ChainEvent]) -> list[ChainEvent]:
+        """The events `name` from `block` on, less those `known` already holds (the last read
+        may have reached past the height it recorded)."""
+        seen = {(e.block, e.index) for e in known if e.block >= block}
+        return [e for e in self.events(name, {}, block) if (e.block, e.index) not in seen]
 
     def check_glns(self, chain: ChainEvent, event: dict[str, Any]) -> None:
         """Every GLN an anchored event names is bound on-chain to a party of that chain event:
@@ -406,8 +414,8 @@ class TraceReader:
         return list(doc.get("epcisHeader", {}).get("epcisMasterData", {}).get("vocabularyList", []))
 
     # ------------------------------------------------------------------ events
-    def events(self, name: str, filters: dict[str, Any]) -> list[ChainEvent]:
-        logs = self.client.event_logs(name, filters)
+    def events(self, name: str, filters: dict[str, Any], from_block: int = 0) -> list[ChainEvent]:
+        logs = self.client.event_logs(name, filters, from_block)
         return [
             ChainEvent(
                 name,
