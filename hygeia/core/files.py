@@ -27,7 +27,7 @@ def write_owner_only(
     appears whole and on disk or not at all, so a crash never leaves an empty or partial secret
     that a later run would refuse."""
     if exclusive:
-        _create_whole(os.fspath(path), data.encode() if isinstance(data, str) else data)
+        _create_whole(os.fspath(path), data)
         return
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_TRUNC, OWNER_ONLY)
     _write(fd, data, sync=sync)
@@ -42,7 +42,7 @@ def _write(fd: int, data: bytes | str, *, sync: bool) -> None:
             os.fsync(out.fileno())
 
 
-def _create_whole(path: str, data: bytes) -> None:
+def _create_whole(path: str, data: bytes | str) -> None:
     # Written and synced under a private name first, then hard-linked to `path`: link() fails
     # if `path` exists (the exclusivity), and until it succeeds nothing is at `path`.
     folder = os.path.dirname(path) or "."
