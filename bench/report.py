@@ -213,13 +213,52 @@ def write(results: Results, folder: Path) -> tuple[Path, Path]:
 
 
 def update_tables(page: Path, markdown: str) -> None:
-    """Put ``markdown`` between the benchmark markers of ``page``, replacing what was there."""
+    """Put ``markdown`` between the benchmark markers of ``page``.
+
+    A run of some parts replaces only their tables: each table (a ``**title**`` line and what
+    follows it) of the run replaces the page's table of the same title, and the page's other
+    tables stay, each marked with the run it comes from, so no figure is lost or passed off as
+    one of the new run.
+    """
     text = page.read_text()
     begin, end = text.find(TABLES_BEGIN), text.find(TABLES_END)
     if begin < 0 or end < begin:
         raise InvalidInputError(f"{page} has no {TABLES_BEGIN} ... {TABLES_END} block")
     head = text[: begin + len(TABLES_BEGIN)]
-    page.write_text(f"{head}\n\n{markdown}\n{text[end:]}")
+    old_heading, old_tables = _split_tables(text[begin + len(TABLES_BEGIN) : end])
+    heading, tables = _split_tables(markdown)
+    old_run = old_heading.strip().splitlines()[0] if old_heading.strip() else ""
+    origin = f"_{KEPT_FROM} {old_run.removeprefix('Ran ').removesuffix(' on:')}._"
+    merged: dict[str, str] = {}
+    for title, body in old_tables.items():
+        body = body.strip("\n")
+        if title in tables:
+            merged[title] = tables[title].strip("\n")
+        elif body.startswith(f"_{KEPT_FROM} ") or not old_run.startswith("Ran "):
+            merged[title] = body
+        else:
+            merged[title] = f"{origin}\n\n{body}"
+    merged.update((t, body.strip("\n")) for t, body in tables.items() if t not in merged)
+    blocks = [heading.strip("\n")] + [f"{title}\n\n{body}" for title, body in merged.items()]
+    page.write_text(f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{text[end:]}")
+
+
+#: How a table another run measured says so, under its title.
+KEPT_FROM = "Not in the run above: from the run of"
+
+
+def _split_tables(markdown: str) -> tuple[str, dict[str, str]]:
+    """The text before the first ``**title**`` line, and each title's text up to the next."""
+    heading: list[str] = []
+    tables: dict[str, list[str]] = {}
+    current: list[str] = heading
+    for line in markdown.splitlines(keepends=True):
+        title = line.strip()
+        if len(title) > 4 and title.startswith("**") and title.endswith("**"):
+            current = tables.setdefault(title, [])
+            continue
+        current.append(line)
+    return "".join(heading), {title: "".join(lines) for title, lines in tables.items()}
 
 
 def _gas_table(rows: list[GasRow]) -> str:

@@ -82,6 +82,11 @@ contract DrugProvenance is IDrugProvenance {
         address receiver;
     }
 
+    /// @dev DSCSA's authorized trading partners: manufacturers, wholesale distributors and
+    /// dispensers, as a role set (ParticipantRegistry.activeRolesOf).
+    uint256 private constant _TRADING_PARTNER_BITS =
+        (1 << Roles.MANUFACTURER_BIT) | (1 << Roles.DISTRIBUTOR_BIT) | (1 << Roles.DISPENSER_BIT);
+
     /// @dev The commitment of no words: `keccak256(abi.encode(new Word[](0)))`.
     bytes32 private constant _NO_WORDS = keccak256(abi.encode(uint256(0x20), uint256(0)));
 
@@ -557,7 +562,7 @@ contract DrugProvenance is IDrugProvenance {
 
     /// @inheritdoc IDrugProvenance
     function isTradingPartner(address account) external view returns (bool) {
-        return _isTradingPartner(account, participants.rolesOf(account));
+        return participants.activeRolesOf(account, _TRADING_PARTNER_BITS) != 0;
     }
 
     /// @inheritdoc IDrugProvenance
@@ -634,12 +639,7 @@ contract DrugProvenance is IDrugProvenance {
             parent.units = 0;
             if (complement) parent.complement = false;
         } else {
-            uint256[] memory taken = _flat(selection.taken);
-            uint32 quantity = _lots[_lotKeys[parent.lotNumber]].quantity;
-            bool owned;
-            (owned, count) = _take(holding, parent, quantity, selection.held, taken);
-            if (!owned) revert DrugProvenanceUnitsNotHeld(holding);
-            shipped = _hashWords(selection.taken);
+            (shipped, count) = _takeSelected(holding, parent, selection);
         }
         shipment.commitment = shipped;
         shipment.custodian = msg.sender;
@@ -654,6 +654,21 @@ contract DrugProvenance is IDrugProvenance {
             shipment.ownerStored = true;
         }
         shipment.receiver = receiver;
+    }
+
+    /// @dev Takes the selected positions out of `parent`, which must hold them all. Returns the
+    /// commitment of the positions taken and their number.
+    function _takeSelected(
+        bytes32 holding,
+        HoldingRecord storage parent,
+        UnitSelection calldata selection
+    ) private returns (bytes32 shipped, uint32 count) {
+        Word[] calldata taken = selection.taken; // read once: each access checks its offset again
+        uint32 quantity = _lots[_lotKeys[parent.lotNumber]].quantity;
+        bool owned;
+        (owned, count) = _take(holding, parent, quantity, selection.held, _flat(taken));
+        if (!owned) revert DrugProvenanceUnitsNotHeld(holding);
+        shipped = _hashWords(taken);
     }
 
     // slither-disable-start assembly -- on purpose: hashing words from calldata without copying structs
@@ -687,7 +702,9 @@ contract DrugProvenance is IDrugProvenance {
     /// @dev The new words of a holding whose words are `held` (positions gone from the whole lot
     /// if `complement`, else held) after the positions of `taken` (flat (index, bits) pairs) left
     /// it, ABI-encoded as `abi.encode(Word[])` is (0x20, length, pairs), and the number of
-    /// positions taken; `type(uint256).max` if a taken position is not held.
+    /// positions taken; `type(uint256).max` if a taken position is not held. Reverts unless each
+    /// taken word is not zero, after the word before it, and of positions that exist in a lot of
+    /// `quantity` units.
     function _merge(
         Word[] calldata held,
         uint256[] memory taken,
@@ -695,50 +712,103 @@ contract DrugProvenance is IDrugProvenance {
         uint32 quantity
     ) private pure returns (uint256[] memory next, uint256 total) {
         next = new uint256[](2 + held.length * 2 + taken.length);
-        next[0] = 0x20;
         uint256 n = 2;
         uint256 i;
-        for (uint256 t = 0; t < taken.length; t += 2) {
-            uint256 index = _requireInLot(taken, t, quantity);
-            for (; i < held.length && held[i].index < index; ++i) {
-                (next[n], next[n + 1]) = (held[i].index, held[i].bits);
-                n += 2;
+        // Unchecked: the loops keep every index below its array's length, `next` has room for
+        // every pair of `held` and `taken`, and at most 2^32 positions are counted.
+        unchecked {
+            for (uint256 t = 0; t < taken.length; t += 2) {
+                (uint256 index, uint256 bits) = _takenWord(taken, t, quantity);
+                uint256 stored;
+                (i, n, stored) = _copyHeldBelow(held, i, index, next, n);
+                if (bits & ~(complement ? ~stored : stored) != 0) return (next, type(uint256).max);
+                stored = complement ? stored | bits : stored & ~bits;
+                if (stored != 0) {
+                    _put(next, n, index, stored);
+                    n += 2;
+                }
+                total += _popCount(bits);
             }
-            uint256 stored;
-            if (i < held.length && held[i].index == index) {
-                stored = held[i].bits;
-                ++i;
-            }
-            uint256 bits = taken[t + 1];
-            if (bits & ~(complement ? ~stored : stored) != 0) return (next, type(uint256).max);
-            stored = complement ? stored | bits : stored & ~bits;
-            if (stored != 0) {
-                (next[n], next[n + 1]) = (index, stored);
-                n += 2;
-            }
-            total += _popCount(bits);
+            (, n, ) = _copyHeldBelow(held, i, type(uint256).max, next, n);
+            _put(next, 0, 0x20, (n - 2) >> 1);
         }
-        for (; i < held.length; ++i) {
-            (next[n], next[n + 1]) = (held[i].index, held[i].bits);
-            n += 2;
-        }
-        next[1] = (n - 2) >> 1;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(next, n)
         }
     }
 
-    /// @dev The index of the taken word at `taken[t]` (flat (index, bits) pairs): a word of
+    /// @dev The taken word at `taken[t]` (flat (index, bits) pairs), which must be a word of
     /// positions that exist in a lot of `quantity` units, not zero, after the word before it.
-    function _requireInLot(uint256[] memory taken, uint256 t, uint32 quantity) private pure returns (uint256 index) {
-        index = taken[t];
-        uint256 bits = taken[t + 1];
-        if (bits == 0 || (t > 0 && index <= taken[t - 2])) revert DrugProvenanceInvalidWord(index);
-        uint256 lastWord = (uint256(quantity) - 1) >> 8;
-        uint256 tail = uint256(quantity) & 0xff;
-        bool beyond = index > lastWord || (index == lastWord && tail != 0 && bits >> tail != 0);
+    function _takenWord(
+        uint256[] memory taken,
+        uint256 t,
+        uint32 quantity
+    ) private pure returns (uint256 index, uint256 bits) {
+        bool disordered;
+        bool beyond;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let at := add(taken, shl(5, add(t, 1)))
+            index := mload(at)
+            bits := mload(add(at, 0x20))
+            // Zero, or not after the word before it (read only if t > 0).
+            disordered := or(iszero(bits), and(gt(t, 0), iszero(gt(index, mload(sub(at, 0x40))))))
+            // A lot has fewer than 2^32 positions, so a word index of 2^24 or more is beyond it;
+            // below that, the word's first position must be in the lot, and no bit may stand
+            // for a position past its end (a shift by 256 or more leaves nothing).
+            let size := and(quantity, 0xffffffff)
+            let first := shl(8, index)
+            beyond := iszero(iszero(or(or(shr(24, index), iszero(lt(first, size))), shr(sub(size, first), bits))))
+        }
+        if (disordered) revert DrugProvenanceInvalidWord(index);
         if (beyond) revert DrugProvenancePositionOutOfRange(index, quantity);
+    }
+
+    /// @dev Copies the words of `held` from `held[i]` on whose index is below `index` into `next`
+    /// from `next[n]` on, and skips the word at `index` if there is one. Returns where both
+    /// stopped and the bits of the word skipped (zero if none).
+    function _copyHeldBelow(
+        Word[] calldata held,
+        uint256 i,
+        uint256 index,
+        uint256[] memory next,
+        uint256 n
+    ) private pure returns (uint256, uint256, uint256 stored) {
+        unchecked {
+            for (; i < held.length; ++i) {
+                (uint256 heldIndex, uint256 heldBits) = _wordAt(held, i);
+                if (heldIndex >= index) {
+                    if (heldIndex == index) return (i + 1, n, heldBits);
+                    break;
+                }
+                _put(next, n, heldIndex, heldBits);
+                n += 2;
+            }
+        }
+        return (i, n, 0);
+    }
+
+    /// @dev Writes `first` and `second` at `values[k]` and `values[k + 1]`, unchecked: the caller
+    /// keeps `k + 1` below the length.
+    function _put(uint256[] memory values, uint256 k, uint256 first, uint256 second) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let slot := add(values, shl(5, add(k, 1)))
+            mstore(slot, first)
+            mstore(add(slot, 0x20), second)
+        }
+    }
+
+    /// @dev The index and bits of `words[k]`, read from calldata, unchecked: the caller keeps `k`
+    /// below the length, and the ABI decoder checked that the array lies within the calldata.
+    function _wordAt(Word[] calldata words, uint256 k) private pure returns (uint256 index, uint256 bits) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let at := add(words.offset, shl(6, k))
+            index := calldataload(at)
+            bits := calldataload(add(at, 0x20))
+        }
     }
 
     /// @dev `words` as flat (index, bits) pairs in memory.
@@ -948,7 +1018,7 @@ contract DrugProvenance is IDrugProvenance {
     /// @dev The caller may quarantine `target` (key of a lot, or id of a unit, of `gtin`, made by
     /// `manufacturer`): it is the product's active manufacturer or an active regulator, or an
     /// authorized trading partner whose `standing` shows it in the target lot's chain of custody.
-    /// The caller's role set is read once, so each path asks the registry two questions.
+    /// The registry is asked one question: which of these roles the caller may act as.
     function _requireStanding(
         Scope scope,
         uint64 gtin,
@@ -956,10 +1026,10 @@ contract DrugProvenance is IDrugProvenance {
         bytes32 target,
         Standing calldata standing
     ) private view {
-        uint256 roles = participants.rolesOf(msg.sender);
-        if (manufacturer == msg.sender && _isActiveAs(msg.sender, roles, Roles.MANUFACTURER)) return;
-        if (_isActiveAs(msg.sender, roles, Roles.REGULATOR)) return;
-        if (!_isTradingPartner(msg.sender, roles)) revert DrugProvenanceNotTradingPartner(msg.sender);
+        uint256 active = participants.activeRolesOf(msg.sender, _TRADING_PARTNER_BITS | (1 << Roles.REGULATOR_BIT));
+        if (manufacturer == msg.sender && active & (1 << Roles.MANUFACTURER_BIT) != 0) return;
+        if (active & (1 << Roles.REGULATOR_BIT) != 0) return;
+        if (active == 0) revert DrugProvenanceNotTradingPartner(msg.sender);
         if (!_inChainOfCustody(scope, gtin, target, standing)) revert DrugProvenanceNoStanding(msg.sender, target);
     }
 
@@ -1020,24 +1090,12 @@ contract DrugProvenance is IDrugProvenance {
         }
     }
 
-    function _requireTradingPartner(address account) private view {
-        if (!_isTradingPartner(account, participants.rolesOf(account))) revert DrugProvenanceNotTradingPartner(account);
-    }
-
     /// @dev DSCSA's authorized trading partner: an active credential as manufacturer, wholesale
-    /// distributor or dispenser. Only the roles the account holds (`roles`, its role set) are
-    /// asked about.
-    function _isTradingPartner(address account, uint256 roles) private view returns (bool) {
-        return
-            _isActiveAs(account, roles, Roles.MANUFACTURER)
-            || _isActiveAs(account, roles, Roles.DISTRIBUTOR)
-            || _isActiveAs(account, roles, Roles.DISPENSER);
-    }
-
-    /// @dev Whether `account`, whose role set is `roles`, may act as `role` now; the registry is
-    /// asked only about a role the account holds.
-    function _isActiveAs(address account, uint256 roles, bytes32 role) private view returns (bool) {
-        return roles & Roles.bit(role) != 0 && participants.isActive(account, role);
+    /// distributor or dispenser, asked of the registry in one call.
+    function _requireTradingPartner(address account) private view {
+        if (participants.activeRolesOf(account, _TRADING_PARTNER_BITS) == 0) {
+            revert DrugProvenanceNotTradingPartner(account);
+        }
     }
 
     // ---------------------------------------------------------------- internals: helpers

@@ -222,11 +222,20 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
     /// @inheritdoc IParticipantRegistry
     function isActive(address account, bytes32 role) external view returns (bool) {
         if (!Roles.isLicensed(role)) return hasRole(role, account);
-        Credential storage credential = _credentials[account][role];
-        return
-            credential.status == CredentialStatus.Active
-            && credential.validFrom <= block.timestamp
-            && block.timestamp <= credential.validUntil;
+        return _isCurrent(_credentials[account][role]);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function activeRolesOf(address account, uint256 roles) external view returns (uint256 active) {
+        uint256 held = _roleBits[account] & roles;
+        // The role set follows AccessControl, so a held role that needs no credential is active.
+        active = held & ~Roles.LICENSED_BITS;
+        uint256 licensed = held & Roles.LICENSED_BITS;
+        while (licensed != 0) {
+            uint256 roleBit = licensed & (~licensed + 1); // the lowest bit left
+            licensed ^= roleBit;
+            if (_isCurrent(_credentials[account][_licensedRoleOf(roleBit)])) active |= roleBit;
+        }
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -312,6 +321,25 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
 
     function _requireUnmanaged(bytes32 role) private pure {
         if (Roles.isLicensed(role) || role == Roles.PATIENT) revert ParticipantRegistryRoleManagedByRegistry(role);
+    }
+
+    /// @dev The licensed role whose role-set bit is `roleBit` (one of Roles.LICENSED_BITS).
+    function _licensedRoleOf(uint256 roleBit) private pure returns (bytes32) {
+        if (roleBit == 1 << Roles.PROVIDER_BIT) return Roles.PROVIDER;
+        if (roleBit == 1 << Roles.INSURER_BIT) return Roles.INSURER;
+        if (roleBit == 1 << Roles.MANUFACTURER_BIT) return Roles.MANUFACTURER;
+        if (roleBit == 1 << Roles.DISTRIBUTOR_BIT) return Roles.DISTRIBUTOR;
+        return Roles.DISPENSER;
+    }
+
+    /// @dev Whether `credential` is Active and within its validity window at this block's time.
+    function _isCurrent(Credential storage credential) private view returns (bool) {
+        (CredentialStatus status, uint64 validFrom, uint64 validUntil) = (
+            credential.status,
+            credential.validFrom,
+            credential.validUntil
+        );
+        return status == CredentialStatus.Active && validFrom <= block.timestamp && block.timestamp <= validUntil;
     }
 
     function _isLive(CredentialStatus status) private pure returns (bool) {

@@ -297,6 +297,13 @@ interface IParticipantRegistry {
     /// @return whether `account` may act as `role` at this block's time.
     function isActive(address account, bytes32 role) external view returns (bool);
 
+    /// @notice Which roles of a role set `account` may act as now, each as {isActive} answers:
+    /// one question for a contract that accepts any of several roles.
+    /// @param account the account asked about.
+    /// @param roles the roles asked about, as a role set (one bit per role, see {Roles-bit}).
+    /// @return active the roles of `roles` that `account` may act as at this block's time.
+    function activeRolesOf(address account, uint256 roles) external view returns (uint256 active);
+
     /// @notice The credential of `account` for `role`.
     /// @param account the holder.
     /// @param role the licensed role.

@@ -150,6 +150,37 @@ def test_the_block_between_the_markers_is_replaced(tmp_path: Path) -> None:
     )
 
 
+def _block(run: str, **tables: str) -> str:
+    """A run's markdown as to_markdown writes it: its heading, then each table under its title."""
+    parts = [f"Ran {run} at commit `c{run}` on:", "| machine |"]
+    parts += [f"**{title}**\n\n{table}" for title, table in tables.items()]
+    return "\n\n".join(parts) + "\n"
+
+
+def test_a_run_of_some_parts_replaces_only_their_tables_and_marks_the_others(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "benchmarks.md"
+    full = _block("1", Gas="| gas 1 |", Records="| records 1 |", Claims="| claims 1 |")
+    page.write_text(f"# x\n\n{report.TABLES_BEGIN}\n\n{full}\n{report.TABLES_END}\nafter\n")
+
+    report.update_tables(page, _block("2", Gas="| gas 2 |"))
+    report.update_tables(page, _block("3", Claims="| claims 3 |"))
+
+    text = page.read_text()
+    assert text.count(" on:") == 1 and "Ran 3 at commit `c3` on:" in text
+    assert "| gas 1 |" not in text and "| claims 1 |" not in text
+    kept_gas = f"**Gas**\n\n_{report.KEPT_FROM} 2 at commit `c2`._\n\n| gas 2 |"
+    kept_records = f"**Records**\n\n_{report.KEPT_FROM} 1 at commit `c1`._\n\n| records 1 |"
+    assert kept_gas in text and kept_records in text
+    assert "**Claims**\n\n| claims 3 |" in text
+    assert text.index("**Gas**") < text.index("**Records**") < text.index("**Claims**")
+    assert text.endswith(f"| claims 3 |\n\n{report.TABLES_END}\nafter\n")
+
+    report.update_tables(page, _block("4", Gas="| g |", Records="| r |", Claims="| c |"))
+    assert report.KEPT_FROM not in page.read_text()
+
+
 def test_a_page_without_markers_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "benchmarks.md"
     page.write_text("# x\n")

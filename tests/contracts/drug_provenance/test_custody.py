@@ -444,9 +444,35 @@ def test_ship_refuses_positions_at_or_past_the_lots_quantity(lot, send, reverts_
         [(0, 1 | (1 << 255))],  # a position far past it
         [(1, 1)],  # a word the lot does not have
         [(2**255, 1)],
+        # Word indexes whose first position (index * 256) wraps past 2^256 to 0 or 256: in range
+        # if the contract multiplied without checking.
+        [(2**248, 1)],
+        [(2**248 + 1, 1)],
+        [(2**24, 1)],  # the first index no lot of fewer than 2^32 units has
     ):
         with reverts_with("DrugProvenancePositionOutOfRange", taken[0][0], quantity):
             send("out of range", ([], taken))
+
+
+def test_ship_takes_a_lots_last_position_and_refuses_the_one_after_it(
+    provenance, lot, send, reverts_with
+):
+    # 600 units: the last word (index 2) holds positions 512-599, 88 bits of it.
+    big = LotModel(
+        GTIN, OTHER_LOT, EXPIRY, tuple(f"W{i:04d}" for i in range(600)), lot.manufacturer
+    )
+    provenance.commission(
+        GTIN, OTHER_LOT, EXPIRY, 600, big.tree.root, epcis("big"), CID, {"from": lot.manufacturer}
+    )
+    stock = holding_made_by_address(lot.manufacturer, "big")
+    with reverts_with("DrugProvenancePositionOutOfRange", 2, 600):
+        send("past the end", ([], words([600])), parent=stock)
+    with reverts_with("DrugProvenancePositionOutOfRange", 2, 600):
+        send("past the end", ([], [(2, (1 << 87) | (1 << 255))]), parent=stock)
+
+    tx = send("the last", ([], words([599])), parent=stock)
+
+    assert tx.events["ShipmentDispatched"]["units"] == 1
 
 
 def test_ship_refuses_a_whole_holding_ship_of_an_empty_holding(lot, ship, send, reverts_with):

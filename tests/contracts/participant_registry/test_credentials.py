@@ -839,6 +839,79 @@ def test_is_active_for_admin_and_foreign_roles_follows_has_role(registry, admin,
     assert registry.isActive(stranger, FOREIGN_ROLE)
 
 
+ALL_ROLE_BITS = sum(ROLE_BIT.values())
+
+
+def test_active_roles_of_names_each_role_with_a_current_credential(registry, issue, provider):
+    issue(provider, PROVIDER_ROLE)
+    issue(provider, INSURER_ROLE)
+
+    assert registry.activeRolesOf(provider, ALL_ROLE_BITS) == (
+        ROLE_BIT[PROVIDER_ROLE] | ROLE_BIT[INSURER_ROLE]
+    )
+
+
+@pytest.mark.parametrize("role_name", LICENSED)
+def test_active_roles_of_answers_for_every_licensed_role(registry, issue, named, role_name):
+    role = LICENSED_ROLES[role_name]
+    holder = named[LICENSED_HOLDER[role_name]]
+    assert registry.activeRolesOf(holder, ROLE_BIT[role]) == 0
+
+    issue(holder, role)
+
+    assert registry.activeRolesOf(holder, ROLE_BIT[role]) == ROLE_BIT[role]
+    assert registry.activeRolesOf(holder, ALL_ROLE_BITS & ~ROLE_BIT[role]) == 0
+
+
+def test_active_roles_of_leaves_out_the_roles_not_asked_about(registry, issue, provider):
+    issue(provider, PROVIDER_ROLE)
+    issue(provider, INSURER_ROLE)
+
+    assert registry.activeRolesOf(provider, ROLE_BIT[INSURER_ROLE]) == ROLE_BIT[INSURER_ROLE]
+    assert registry.activeRolesOf(provider, 0) == 0
+
+
+def test_active_roles_of_leaves_out_a_suspended_or_revoked_credential(
+    registry, issue, regulator, provider
+):
+    issue(provider, PROVIDER_ROLE)
+    issue(provider, INSURER_ROLE)
+
+    registry.suspendCredential(provider, INSURER_ROLE, {"from": regulator})
+    assert registry.activeRolesOf(provider, ALL_ROLE_BITS) == ROLE_BIT[PROVIDER_ROLE]
+
+    registry.revokeCredential(provider, PROVIDER_ROLE, {"from": regulator})
+    assert registry.activeRolesOf(provider, ALL_ROLE_BITS) == 0
+
+
+def test_active_roles_of_leaves_out_a_credential_outside_its_window(
+    registry, issue, provider, now, mine_at
+):
+    t = now()
+    issue(provider, PROVIDER_ROLE, t - DAY, t + 1000)
+    issue(provider, INSURER_ROLE, t + 500, t + YEAR)
+    assert registry.activeRolesOf(provider, ALL_ROLE_BITS) == ROLE_BIT[PROVIDER_ROLE]
+
+    mine_at(t + 500)
+    assert registry.activeRolesOf(provider, ALL_ROLE_BITS) == (
+        ROLE_BIT[PROVIDER_ROLE] | ROLE_BIT[INSURER_ROLE]
+    )
+    mine_at(t + 1001)
+    assert registry.activeRolesOf(provider, ALL_ROLE_BITS) == ROLE_BIT[INSURER_ROLE]
+
+
+def test_active_roles_of_counts_held_roles_that_need_no_credential(
+    registry, admin, regulator, patient, stranger
+):
+    registry.registerPatient(KEY_A, {"from": patient})
+
+    assert registry.activeRolesOf(admin, ALL_ROLE_BITS) == ROLE_BIT[ADMIN_ROLE]
+    assert registry.activeRolesOf(regulator, ALL_ROLE_BITS) == ROLE_BIT[REGULATOR_ROLE]
+    assert registry.activeRolesOf(patient, ALL_ROLE_BITS) == ROLE_BIT[PATIENT_ROLE]
+    assert registry.activeRolesOf(stranger, ALL_ROLE_BITS) == 0
+    assert registry.activeRolesOf(stranger, 2**256 - 1) == 0
+
+
 def test_credential_of_is_empty_for_an_account_never_credentialed(registry, stranger):
     assert credential_of(registry, stranger, PROVIDER_ROLE) == expected_credential(
         license_hash=ZERO_BYTES32, jurisdiction=bytes(8), status=NONE

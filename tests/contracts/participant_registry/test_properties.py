@@ -2,13 +2,15 @@
 
 1. Credential validity over time: a random credential goes through random issue / renew /
    suspend / reinstate / revoke calls and queries at random, strictly increasing block times
-   (pinned with evm_setNextBlockTimestamp). After every step isActive must equal
+   (pinned with evm_setNextBlockTimestamp). After every step isActive (and activeRolesOf, asked
+   about that role) must equal
    `status == Active and validFrom <= t <= validUntil`, credentialOf must equal the model, and every
    call must succeed or revert exactly as the model predicts (error name and arguments).
 2. Role bookkeeping: random grant / revoke / renounce / register / issue / revoke-credential
    calls by random senders. After every step the rolesOf bit set of the account acted on (and,
    at the end, of every account) must equal the set of suite roles hasRole reports, and both
-   must equal the model; every call must succeed or revert exactly as the model predicts.
+   must equal the model, and activeRolesOf must name the same roles (every credential issued
+   here is current); every call must succeed or revert exactly as the model predicts.
 3. Guardianship: random registrations (by oneself, by a relayed signature, by a guardian with the
    ward's signature) and ends of guardianship by random senders. After every step guardianOf of
    every account must equal the model, a ConsentRegistry wired to the registry must count the
@@ -40,6 +42,7 @@ from tests.contracts.participant_registry.support import (
     PROVIDER_ROLE,
     REGULATOR_ROLE,
     REVOKED,
+    ROLE_BIT,
     SUITE_ROLES,
     SUSPENDED,
     ZERO_BYTES32,
@@ -185,6 +188,8 @@ def test_is_active_equals_active_status_within_the_validity_window(
 
         assert latest_timestamp() == t
         assert registry.isActive(account, role) == model.active_at(t), (kind, t, model)
+        active_bits = registry.activeRolesOf(account, ROLE_BIT[role])
+        assert active_bits == (ROLE_BIT[role] if model.active_at(t) else 0), (kind, t, model)
         assert credential_of(registry, account, role) == model.as_credential()
         assert registry.hasRole(role, account) == model.live
 
@@ -245,6 +250,9 @@ def assert_roles_consistent(registry, named, model: RolesModel, name: str) -> No
     assert bits == bits_of(*held), (name, bits, held)
     assert bits == model.bits(name), (name, bits, model.roles[name])
     assert registry.hasRole(FOREIGN_ROLE, account) == model.has(name, FOREIGN_ROLE)
+    # Every credential this test issues is current, so the active roles are the roles held.
+    active = {role for _, role in SUITE_ROLES if registry.isActive(account, role)}
+    assert registry.activeRolesOf(account, 2**256 - 1) == bits_of(*active) == bits, (name, active)
 
 
 @given(actions=st.lists(ACTION, min_size=1, max_size=10))
