@@ -208,7 +208,7 @@ class ProvenanceFlow:
     ) -> None:
         """`site`: the GLN of the place this signer acts at (its readPoint and bizLocation), one
         it bound with `register_gln`; default its party GLN, used as a place. `reader`: a reader
-        of the same contract and store to share with other parties' flows in one process (a
+        of the same chain, contract and store to share with other parties' flows in one process (a
         backend acting for several parties), so a document or lot one of them checked is not
         read and checked again (its serial index is the flow's); default one of its own."""
         self.client = client
@@ -226,6 +226,12 @@ class ProvenanceFlow:
         ):
             raise InvalidInputError(
                 "a shared reader must read the same contract and store (and index, if given)"
+            )
+        elif reader.client.chain_id() != chain_id:
+            # The same deterministic address can hold the contract on two chains.
+            raise InvalidInputError(
+                f"a shared reader must read the flow's chain ({chain_id}), "
+                f"not chain {reader.client.chain_id()}"
             )
         self.reader = reader
         self.index = reader.index  # a shared reader's, when none is given

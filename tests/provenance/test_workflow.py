@@ -564,3 +564,12 @@ def test_a_reader_of_another_store_contract_or_index_is_refused(
         )
     shared = ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id, reader=indexed)
     assert shared.reader is indexed and shared.index is indexed.index
+
+
+def test_a_reader_of_another_chain_is_refused(flow_as: Flows, drug_store: LocalStore) -> None:
+    # The same deployer at the same nonce puts the contract at the same address on every chain,
+    # so address, store and index can all match while the chains differ.
+    maker = flow_as("manufacturer")
+    reader = TraceReader(maker.client, drug_store)
+    with pytest.raises(InvalidInputError, match=f"flow's chain \\({maker.chain_id + 1}\\)"):
+        ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id + 1, reader=reader)

@@ -54,6 +54,13 @@ class ContractClient:
         self.logs = logs
         self._rpc = getattr(w3.provider, "endpoint_uri", None) or "the node"
         self._calldata = CalldataEncoder()  # its ViewFunctions serve the views too
+        self._chain_id: int | None = None
+
+    def chain_id(self) -> int:
+        """The id of the chain the client's node serves, asked once."""
+        if self._chain_id is None:
+            self._chain_id = int(call_node(self._rpc, lambda: self.w3.eth.chain_id))
+        return self._chain_id
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
