@@ -24,6 +24,7 @@ from hygeia.claims.token import PaymentTokenClient
 from hygeia.claims.x12.edi835 import RemittanceFile, remit
 from hygeia.claims.x12.profile import load_profile
 from hygeia.claims.x12.state import DEFAULT_STATE_DIR
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context, resolve_address
 from hygeia.cli.options import add_common_options
 from hygeia.cli.output import Output
@@ -54,7 +55,7 @@ _OUTCOMES = {"upheld": AppealStatus.UPHELD, "overturned": AppealStatus.OVERTURNE
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("claims", help="plans, claims adjudication, escrow and remittances")
+    parser = add_command(sub, "claims")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:

@@ -10,32 +10,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from hygeia import __version__
+from hygeia.cli.commands import COMMANDS
 from hygeia.cli.errors import BROKEN_PIPE, ERROR, INTERRUPTED, USAGE, UsageError
 from hygeia.cli.output import Output
 from hygeia.core.errors import HygeiaError, InvalidInputError
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
-
-# Each top-level command and the module whose `register` adds it, in the order `hygeia --help`
-# lists them. A command line that names a command imports only that module, so a command does not
-# load every other capability (the gateway's web framework, the demo, X12, ...) before it starts.
-COMMAND_MODULES: dict[str, str] = {
-    "node": "hygeia.dev.nodes.cli",
-    "demo": "hygeia.dev.demo.cli",
-    "accounts": "hygeia.dev.cli",
-    "deploy": "hygeia.cli.commands.deploy",
-    "participants": "hygeia.participants.cli",
-    "keys": "hygeia.records.cli",
-    "records": "hygeia.records.cli",
-    "consent": "hygeia.consent.cli",
-    "emergency": "hygeia.consent.cli",
-    "store": "hygeia.cli.commands.store",
-    "provenance": "hygeia.provenance.cli",
-    "claims": "hygeia.claims.cli",
-    "index": "hygeia.index.cli",
-    "serve": "hygeia.gateway.cli",
-}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,9 +60,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, parser=self, argument=argument, value=value)
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The command line's parser. Given the words to parse, it holds only the command they name
-    (when they name one): the rest is never imported."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command in full, or, given the words to parse, only what
+    they need. Words that name a command get that command's parser, and no other command's
+    module is imported. Words that name none (`--help`, a misspelt command) get each command's
+    name and summary, and no command module is imported."""
     parser = _Parser(
         prog="hygeia",
         description="Consent, drug provenance and claims adjudication on an EVM chain.",
@@ -96,25 +79,26 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         "`--`), as every command's own --json",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _modules_for(argv):
-        importlib.import_module(module).register(sub)
+    command = _command_of(argv) if argv is not None else None
+    if argv is None or command is not None:
+        wanted = [command] if command is not None else list(COMMANDS)
+        for module in dict.fromkeys(COMMANDS[name].module for name in wanted):
+            importlib.import_module(module).register(sub)
+    elif "--version" not in argv:
+        for name, listed in COMMANDS.items():
+            sub.add_parser(name, help=listed.summary)
     return parser
 
 
-def _modules_for(argv: Sequence[str]) -> list[str]:
-    """The modules whose commands `argv` needs: the one its command word names, else all (for
-    the top-level `--help`, and so a misspelt command is told the choices). Top-level options
-    take no value, so the first word that is not an option is the command."""
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command `argv` names, if any. Top-level options take no value, so the first word that
+    is not an option is the command; `--version` and `--help` before it name none."""
     for word in argv:
-        if word == "--version":  # answered before any command is looked at
-            return []
-        if word in ("-h", "--help"):  # before any command: the help that lists them all
-            break
+        if word in ("--version", "-h", "--help"):
+            return None
         if not word.startswith("-"):
-            if word in COMMAND_MODULES:
-                return [COMMAND_MODULES[word]]
-            break
-    return list(dict.fromkeys(COMMAND_MODULES.values()))
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

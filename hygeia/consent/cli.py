@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from hygeia.cli import values
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context, resolve_address
 from hygeia.cli.errors import NO, OK, UsageError
 from hygeia.cli.options import add_common_options, add_key_option, add_store_options
@@ -30,7 +31,7 @@ Handler = Callable[[Context], int]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("consent", help="grant, revoke, check and audit patients' consents")
+    parser = add_command(sub, "consent")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(
@@ -129,7 +130,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _patient_option(p, "whose: address or dev name (default: the signer)")
     _fhir_out_options(p, "the accounting as a FHIR R4 Bundle of AuditEvent resources")
 
-    emergency = sub.add_parser("emergency", help="break-glass emergency access (ETREAT)")
+    emergency = add_command(sub, "emergency")
     steps = emergency.add_subparsers(dest="action", required=True)
     p = steps.add_parser("open", help="open time-boxed emergency access to a patient's data")
     add_common_options(p)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context
 from hygeia.cli.options import add_common_options
 from hygeia.core.chain.signers import DEV_ACCOUNT_NAMES, dev_signer
@@ -16,7 +17,7 @@ from hygeia.suite import attach
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("accounts", help="list the named dev accounts of a local chain")
+    parser = add_command(sub, "accounts")
     add_common_options(parser)
     parser.set_defaults(handler=run_accounts)
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hygeia.cli import values
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context
 from hygeia.cli.errors import OK
 from hygeia.cli.options import add_connection_options, add_json_option, add_store_options
@@ -28,9 +29,9 @@ DEFAULT_PORT = 8080
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "serve",
-        help="serve the suite over HTTP: DSCSA verification, claims, FHIR, pages (the gateway)",
         description="Serve the deployment over HTTP: the DSCSA verification responder (GS1 "
         "Lightweight Messaging on GS1 Digital Link paths), claim status and remittance, sign-in "
         "with Ethereum and the FHIR R4 read API, the verify and patient pages, health and "

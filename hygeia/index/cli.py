@@ -8,6 +8,7 @@ import os
 import time
 
 from hygeia.cli import values
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context
 from hygeia.cli.errors import OK
 from hygeia.cli.options import add_connection_options, add_json_option
@@ -22,9 +23,9 @@ _REPORT_EVERY = 1.0  # seconds between progress lines
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "index",
-        help="follow the suite's events into a database (SQLite or PostgreSQL)",
         description="Follow the deployment's events into the index database: reorg-safe "
         "(blocks are final --confirmations deep; a changed block hash rolls the index back to "
         "the fork point) and resumable (progress is stored with the events). Example: "

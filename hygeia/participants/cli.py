@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context, resolve_address
 from hygeia.cli.options import add_common_options
 from hygeia.core.chain.connection import block_time
@@ -24,7 +25,7 @@ _PAST = {"suspend": "suspended", "reinstate": "reinstated", "revoke": "revoked"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("participants", help="patients, credentials and encryption keys")
+    parser = add_command(sub, "participants")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from hygeia.cli import values
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context, resolve_address
 from hygeia.cli.errors import NO, OK, UsageError
 from hygeia.cli.options import add_common_options
@@ -40,7 +41,7 @@ DEFAULT_STORE = "local"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("provenance", help="drug provenance: DSCSA / GS1 EPCIS supply chain")
+    parser = add_command(sub, "provenance")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:

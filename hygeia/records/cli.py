@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hygeia.cli import values
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context, resolve_address, secret
 from hygeia.cli.options import (
     add_common_options,
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def register_records(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("records", help="store, read, amend and erase encrypted FHIR records")
+    parser = add_command(sub, "records")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
@@ -267,7 +268,7 @@ def _erase(ctx: Context) -> int:
 
 
 def register_keys(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("keys", help="record-encryption keys (X25519)")
+    parser = add_command(sub, "keys")
     actions = parser.add_subparsers(dest="action", required=True)
     p = actions.add_parser("new", help="create a key file and print the public key to publish")
     p.add_argument(

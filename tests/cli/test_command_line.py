@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from hygeia.cli import values
+from hygeia.cli.commands import COMMANDS
 from hygeia.cli.errors import BROKEN_PIPE, ERROR, NO, USAGE
-from hygeia.cli.main import COMMAND_MODULES, build_parser, main
+from hygeia.cli.main import build_parser, main
 from tests.support import ROOT
 
 # Types whose values need no example: words, numbers, file names, whole numbers of at least 1.
@@ -61,12 +62,15 @@ def test_the_parser_tree_is_walked_whole() -> None:
 
 
 def test_each_command_is_added_by_the_module_the_command_table_names() -> None:
-    for module in dict.fromkeys(COMMAND_MODULES.values()):
+    for module in dict.fromkeys(command.module for command in COMMANDS.values()):
         sub = argparse.ArgumentParser().add_subparsers()
         importlib.import_module(module).register(sub)
-        assert list(sub.choices) == [c for c, m in COMMAND_MODULES.items() if m == module], module
+        named = [name for name, command in COMMANDS.items() if command.module == module]
+        assert list(sub.choices) == named, module
+        helps = {choice.dest: choice.help for choice in sub._choices_actions}
+        assert helps == {name: COMMANDS[name].summary for name in named}, module
     top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert list(top.choices) == list(COMMAND_MODULES)
+    assert list(top.choices) == list(COMMANDS)
 
 
 def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
@@ -79,7 +83,7 @@ def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
     assert commands(["emergency", "open", "--version"]) == ["consent", "emergency"]
     assert commands(["--version"]) == []
     for whole in ([], ["--help"], ["-h", "provenance"], ["provenanse", "verify"]):
-        assert commands(whole) == list(COMMAND_MODULES), whole
+        assert commands(whole) == list(COMMANDS), whole
     # In a fresh interpreter: the other capabilities (the gateway's web framework, the demo, the
     # X12 reader) are not imported for a command that does not use them.
     probe = (
@@ -93,6 +97,31 @@ def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.splitlines()[-1] == ""
+
+
+def test_the_help_that_lists_the_commands_imports_none_of_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    for name, command in COMMANDS.items():
+        summary = r"\s+".join(map(re.escape, command.summary.split()))  # argparse wraps it
+        assert re.search(rf"^ +{name}\s+{summary}", listed, re.M), name
+    # In a fresh interpreter: --help and a misspelt command load no command's module.
+    modules = sorted({command.module for command in COMMANDS.values()})
+    probe = (
+        "import sys\n"
+        "from hygeia.cli.main import main\n"
+        "for argv in (['--help'], ['provenanse']):\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+        f"print(' '.join(m for m in {modules!r} + ['web3'] if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.splitlines()[-1] == ""
+    assert "invalid choice: 'provenanse'" in done.stderr
 
 
 def test_the_node_commands_start_without_the_chain_client(tmp_path: Path) -> None:

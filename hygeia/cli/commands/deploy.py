@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context
 from hygeia.cli.options import add_common_options
 from hygeia.core.chain.connection import LOCAL_CHAIN_IDS
@@ -13,7 +14,7 @@ from hygeia.deploy import DeployStep, deploy_suite
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("deploy", help="deploy the suite (the signer becomes governance admin)")
+    parser = add_command(sub, "deploy")
     add_common_options(parser)
     parser.add_argument(
         "--regulator",

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context
 from hygeia.cli.options import add_json_option, add_store_options
 from hygeia.core.store.base import ContentStore
@@ -15,7 +16,7 @@ Handler = Callable[[Context], int]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("store", help="add, read, pin and unpin content by CID")
+    parser = add_command(sub, "store")
     actions = parser.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:

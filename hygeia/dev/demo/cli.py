@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hygeia.cli.commands import add_command
 from hygeia.cli.context import Context
 from hygeia.cli.options import add_common_options
 from hygeia.core.store import KuboStore, LocalStore
@@ -20,7 +21,7 @@ from hygeia.gateway.cli import gateway_urls
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("demo", help="deploy the suite and narrate one day (local chain)")
+    parser = add_command(sub, "demo")
     add_common_options(parser)
     parser.add_argument(
         "--store",

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from hygeia.cli.commands import add_command
 from hygeia.cli.errors import NO, OK
 from hygeia.cli.options import add_json_option
 from hygeia.cli.output import Output
@@ -15,7 +16,7 @@ from hygeia.dev.nodes.process import NodeProcess
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("node", help="start, stop or inspect the local nodes")
+    parser = add_command(sub, "node")
     actions = parser.add_subparsers(dest="action", required=True)
     for name, help_text in (
         ("up", "start the local Anvil chain and IPFS node (no-op for what runs)"),
