@@ -30,6 +30,7 @@ import importlib
 import importlib.util
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import cache
@@ -46,6 +47,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from web3 import HTTPProvider
+from web3.middleware import Web3Middleware
 from web3.types import RPCEndpoint
 
 from hygeia.core.chain import DEV_ACCOUNT_NAMES
@@ -294,6 +296,42 @@ def _record_without_undo(chain: Chain, tx: Any, fn: Any, args: Any, kwargs: Any)
 
 
 Chain._add_to_undo_buffer = _record_without_undo
+
+
+class ReceiptOfAMinedTransaction(Web3Middleware):
+    """Anvil sometimes answers no receipt for a transaction it has just mined
+    (foundry-rs/foundry#10944). brownie then finds the sender's nonce past the transaction and
+    no receipt, and reports it dropped ("Tx dropped without known replacement"), failing a test
+    that did nothing wrong. For a transaction the node says is in a block, the receipt is asked
+    again until it comes; for one it does not (pending, unknown), the empty answer stands."""
+
+    #: How often, and how far apart, the receipt of a mined transaction is asked again.
+    RETRIES, PAUSE = 200, 0.01
+
+    def wrap_make_request(self, make_request: Any) -> Any:
+        def ask(method: Any, params: Any) -> Any:
+            return self.receipt_when_mined(make_request, method, params)
+
+        return ask
+
+    def receipt_when_mined(self, make_request: Any, method: Any, params: Any) -> Any:
+        answer = make_request(method, params)
+        if method != "eth_getTransactionReceipt" or answer.get("result") is not None:
+            return answer
+        for _ in range(self.RETRIES):
+            found = make_request("eth_getTransactionByHash", params).get("result") or {}
+            if found.get("blockNumber") is None:
+                return answer
+            time.sleep(self.PAUSE)
+            answer = make_request(method, params)
+            if answer.get("result") is not None:
+                return answer
+        return answer
+
+
+# brownie's own middlewares are compiled and cannot be subclassed; its connect removes only
+# those, so this one stays on brownie's web3 across networks.
+web3.middleware_onion.add(ReceiptOfAMinedTransaction, name="receipt of a mined transaction")
 
 
 @cache

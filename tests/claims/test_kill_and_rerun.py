@@ -106,6 +106,21 @@ def read_states(reader: ClaimsAdjudicatorClient, ids: list[bytes]) -> list[Claim
             time.sleep(_POLL)
 
 
+def wait_until_mined(reader: ClaimsAdjudicatorClient) -> None:
+    """Until the node's pool is empty and no block was mined in the last poll."""
+    deadline = time.monotonic() + _TIMEOUT
+    height = -1
+    while True:
+        status = reader.w3.provider.make_request("txpool_status", [])  # type: ignore[arg-type]
+        waiting = sum(int(str(n), 16) for n in status["result"].values())
+        now = reader.w3.eth.block_number
+        if waiting == 0 and now == height:
+            return
+        assert time.monotonic() < deadline, f"{waiting} transactions were never mined"
+        height = now
+        time.sleep(5 * _POLL)
+
+
 def progressed(states: list[ClaimState], stage: str) -> int:
     """How many claims the run got through `stage` (submit or adjudicate)."""
     if stage == "submit":
@@ -159,6 +174,9 @@ def test_a_run_killed_mid_batch_and_rerun_pays_every_claim_exactly_once(
         time.sleep(_POLL)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    # The run sends its transactions back to back: those Anvil took before the kill are still
+    # mined after it, and the rerun does not count them.
+    wait_until_mined(reader)
     before = reader.claim_states(ids)
     assert CLAIMS // 3 <= progressed(before, stage) < CLAIMS, "the kill must land mid-stage"
     assert not out.exists()
