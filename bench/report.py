@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,10 +216,10 @@ def write(results: Results, folder: Path) -> tuple[Path, Path]:
 def update_tables(page: Path, markdown: str) -> None:
     """Put ``markdown`` between the benchmark markers of ``page``.
 
-    A run of some parts replaces only their tables: each table (a ``**title**`` line and what
-    follows it) of the run replaces the page's table of the same title, and the page's other
-    tables stay, each marked with the run it comes from, so no figure is lost or passed off as
-    one of the new run.
+    A run of some parts replaces only their tables: each table (a line that starts with a bold
+    title, and what follows it) of the run replaces the page's table of the same title, the
+    numbers in titles aside (a lot size, an event count), and the page's other tables stay, each
+    marked with the run it comes from, so no figure is lost or passed off as one of the new run.
     """
     text = page.read_text()
     begin, end = text.find(TABLES_BEGIN), text.find(TABLES_END)
@@ -229,17 +230,16 @@ def update_tables(page: Path, markdown: str) -> None:
     heading, tables = _split_tables(markdown)
     old_run = old_heading.strip().splitlines()[0] if old_heading.strip() else ""
     origin = f"_{KEPT_FROM} {old_run.removeprefix('Ran ').removesuffix(' on:')}._"
-    merged: dict[str, str] = {}
-    for title, body in old_tables.items():
-        body = body.strip("\n")
-        if title in tables:
-            merged[title] = tables[title].strip("\n")
+    merged: dict[str, tuple[str, str]] = {}
+    for key, (title, body) in old_tables.items():
+        if key in tables:
+            merged[key] = tables[key]
         elif body.startswith(f"_{KEPT_FROM} ") or not old_run.startswith("Ran "):
-            merged[title] = body
+            merged[key] = (title, body)
         else:
-            merged[title] = f"{origin}\n\n{body}"
-    merged.update((t, body.strip("\n")) for t, body in tables.items() if t not in merged)
-    blocks = [heading.strip("\n")] + [f"{title}\n\n{body}" for title, body in merged.items()]
+            merged[key] = (title, f"{origin}\n\n{body}")
+    merged.update((key, table) for key, table in tables.items() if key not in merged)
+    blocks = [heading.strip("\n")] + [f"{title}\n\n{body}" for title, body in merged.values()]
     page.write_text(f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{text[end:]}")
 
 
@@ -247,18 +247,22 @@ def update_tables(page: Path, markdown: str) -> None:
 KEPT_FROM = "Not in the run above: from the run of"
 
 
-def _split_tables(markdown: str) -> tuple[str, dict[str, str]]:
-    """The text before the first ``**title**`` line, and each title's text up to the next."""
+def _split_tables(markdown: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The text before the first title line, and each table by its key (its bold title, numbers
+    left out): its title line and its text up to the next title."""
     heading: list[str] = []
-    tables: dict[str, list[str]] = {}
+    tables: dict[str, tuple[str, list[str]]] = {}
     current: list[str] = heading
     for line in markdown.splitlines(keepends=True):
-        title = line.strip()
-        if len(title) > 4 and title.startswith("**") and title.endswith("**"):
-            current = tables.setdefault(title, [])
+        bold = re.match(r"\*\*(.+?)\*\*", line.strip())
+        if bold:
+            key = re.sub(r"\d[\d,.]*", "#", bold.group(1))
+            current = tables.setdefault(key, (line.strip(), []))[1]
             continue
         current.append(line)
-    return "".join(heading), {title: "".join(lines) for title, lines in tables.items()}
+    return "".join(heading), {
+        key: (title, "".join(lines).strip("\n")) for key, (title, lines) in tables.items()
+    }
 
 
 def _gas_table(rows: list[GasRow]) -> str:

@@ -752,7 +752,7 @@ contract DrugProvenance is IDrugProvenance {
             let at := add(taken, shl(5, add(t, 1)))
             index := mload(at)
             bits := mload(add(at, 0x20))
-            // Zero, or not after the word before it (read only if t > 0).
+            // Zero, or not after the word before it (at t = 0 the word read is not one, and unused).
             disordered := or(iszero(bits), and(gt(t, 0), iszero(gt(index, mload(sub(at, 0x40))))))
             // A lot has fewer than 2^32 positions, so a word index of 2^24 or more is beyond it;
             // below that, the word's first position must be in the lot, and no bit may stand

@@ -79,26 +79,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "`--`), as every command's own --json",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    command = _command_of(argv) if argv is not None else None
-    if argv is None or command is not None:
-        wanted = [command] if command is not None else list(COMMANDS)
+    named, first = _command_of(argv) if argv is not None else (None, None)
+    if argv is None or named is not None:
+        wanted = [named] if named is not None else list(COMMANDS)
         for module in dict.fromkeys(COMMANDS[name].module for name in wanted):
             importlib.import_module(module).register(sub)
-    elif "--version" not in argv:
+    elif first != "--version":  # argparse answers that before it looks at any command
         for name, listed in COMMANDS.items():
             sub.add_parser(name, help=listed.summary)
     return parser
 
 
-def _command_of(argv: Sequence[str]) -> str | None:
-    """The command `argv` names, if any. Top-level options take no value, so the first word that
-    is not an option is the command; `--version` and `--help` before it name none."""
+def _command_of(argv: Sequence[str]) -> tuple[str | None, str | None]:
+    """The command `argv` names (None if none), and the first word that decides it: the command
+    word, `--version`, `-h`/`--help`, or None. Top-level options take no value, so the first word
+    that is not an option is the command; `--version` or a help option before it names none."""
     for word in argv:
         if word in ("--version", "-h", "--help"):
-            return None
+            return None, word
         if not word.startswith("-"):
-            return word if word in COMMANDS else None
-    return None
+            return (word if word in COMMANDS else None), word
+    return None, None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

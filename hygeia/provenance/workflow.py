@@ -227,11 +227,11 @@ class ProvenanceFlow:
             raise InvalidInputError(
                 "a shared reader must read the same contract and store (and index, if given)"
             )
-        elif reader.client.chain_id() != chain_id:
+        elif {reader.client.chain_id(), client.chain_id()} != {chain_id}:
             # The same deterministic address can hold the contract on two chains.
             raise InvalidInputError(
-                f"a shared reader must read the flow's chain ({chain_id}), "
-                f"not chain {reader.client.chain_id()}"
+                f"a shared reader must read the flow's chain ({chain_id}); the reader's client "
+                f"is on chain {reader.client.chain_id()}, the flow's on {client.chain_id()}"
             )
         self.reader = reader
         self.index = reader.index  # a shared reader's, when none is given

@@ -181,6 +181,36 @@ def test_a_run_of_some_parts_replaces_only_their_tables_and_marks_the_others(
     assert report.KEPT_FROM not in page.read_text()
 
 
+def test_a_table_whose_title_holds_a_number_or_more_text_is_replaced_by_its_own_kind(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "benchmarks.md"
+    old = "\n\n".join(
+        [
+            "Ran 1 at commit `c1` on:",
+            "**Provenance reads (a 100,000-unit lot)**\n\n| reads 1 |",
+            "**Event index: catch-up on a chain of 20,000 events** (grants, shipments)\n\n| up 1 |",
+            "**Event index: reads**\n\n| index reads 1 |",
+        ]
+    )
+    page.write_text(f"{report.TABLES_BEGIN}\n\n{old}\n\n{report.TABLES_END}\n")
+    new = "\n\n".join(
+        [
+            "Ran 2 at commit `c2` on:",
+            "**Event index: catch-up on a chain of 5,000 events** (grants)\n\n| up 2 |",
+            "**Event index: reads**\n\n| index reads 2 |",
+        ]
+    )
+
+    report.update_tables(page, new)
+
+    text = page.read_text()
+    assert "| up 1 |" not in text and "| index reads 1 |" not in text
+    assert "**Event index: catch-up on a chain of 5,000 events** (grants)\n\n| up 2 |" in text
+    assert f"_{report.KEPT_FROM} 1 at commit `c1`._\n\n| reads 1 |" in text
+    assert text.count("**") == 6
+
+
 def test_a_page_without_markers_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "benchmarks.md"
     page.write_text("# x\n")

@@ -107,12 +107,12 @@ def read_states(reader: ClaimsAdjudicatorClient, ids: list[bytes]) -> list[Claim
 
 
 def wait_until_mined(reader: ClaimsAdjudicatorClient) -> None:
-    """Until the node's pool is empty and no block was mined in the last poll."""
+    """Until the node has no pending transaction and mined no block in the last poll."""
     deadline = time.monotonic() + _TIMEOUT
     height = -1
     while True:
         status = reader.w3.provider.make_request("txpool_status", [])  # type: ignore[arg-type]
-        waiting = sum(int(str(n), 16) for n in status["result"].values())
+        waiting = int(str(status["result"]["pending"]), 16)
         now = reader.w3.eth.block_number
         if waiting == 0 and now == height:
             return

@@ -82,7 +82,14 @@ def test_a_command_line_builds_and_imports_only_the_command_it_names() -> None:
     assert commands(["provenance", "verify", "--help"]) == ["provenance"]
     assert commands(["emergency", "open", "--version"]) == ["consent", "emergency"]
     assert commands(["--version"]) == []
-    for whole in ([], ["--help"], ["-h", "provenance"], ["provenanse", "verify"]):
+    for whole in (
+        [],
+        ["--help"],
+        ["-h", "provenance"],
+        ["-h", "--version"],
+        ["provenanse", "verify"],
+        ["provenanse", "--version"],
+    ):
         assert commands(whole) == list(COMMANDS), whole
     # In a fresh interpreter: the other capabilities (the gateway's web framework, the demo, the
     # X12 reader) are not imported for a command that does not use them.

@@ -22,6 +22,7 @@ from hygeia.provenance.client import NO_STANDING, DrugProvenanceClient
 from hygeia.provenance.index import SerialIndex
 from hygeia.provenance.trace import TraceReader
 from hygeia.provenance.workflow import ProvenanceFlow, limit_hundredths, reading_hundredths
+from tests.chains import anvil_chain
 
 Flows = Callable[[str], ProvenanceFlow]
 GTIN = 614141000418
@@ -566,10 +567,17 @@ def test_a_reader_of_another_store_contract_or_index_is_refused(
     assert shared.reader is indexed and shared.index is indexed.index
 
 
-def test_a_reader_of_another_chain_is_refused(flow_as: Flows, drug_store: LocalStore) -> None:
+def test_a_reader_of_another_chain_is_refused(
+    flow_as: Flows, drug_store: LocalStore, tmp_path: Path
+) -> None:
     # The same deployer at the same nonce puts the contract at the same address on every chain,
     # so address, store and index can all match while the chains differ.
     maker = flow_as("manufacturer")
+    with anvil_chain(tmp_path, chain_id=maker.chain_id + 7) as other:
+        elsewhere = TraceReader(DrugProvenanceClient(other.w3, maker.client.address), drug_store)
+        with pytest.raises(InvalidInputError, match=f"is on chain {maker.chain_id + 7}"):
+            ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id, reader=elsewhere)
+    # A flow told another chain than its own client's is refused too.
     reader = TraceReader(maker.client, drug_store)
     with pytest.raises(InvalidInputError, match=f"flow's chain \\({maker.chain_id + 1}\\)"):
         ProvenanceFlow(maker.client, drug_store, chain_id=maker.chain_id + 1, reader=reader)

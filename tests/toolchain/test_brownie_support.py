@@ -60,6 +60,7 @@ def test_other_requests_and_receipts_that_come_pass_as_they_are() -> None:
 def test_brownies_web3_carries_it() -> None:
     from brownie import web3
 
+    assert web3.is_connected()  # brownie's connect keeps it: it removes only its own
     assert (ReceiptOfAMinedTransaction, "receipt of a mined transaction") in (
         web3.middleware_onion.middleware
     )

@@ -64,7 +64,9 @@ class ContractClient:
 
     def with_sender(self, sender: TxSender) -> ContractClient:
         """The same contract, sending as another signer."""
-        return type(self)(self.w3, self.address, sender, logs=self.logs)
+        client = type(self)(self.w3, self.address, sender, logs=self.logs)
+        client._chain_id = self._chain_id
+        return client
 
     def _transact(self, fn: ContractFunction) -> Receipt:
         if self.sender is None:
