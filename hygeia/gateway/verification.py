@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from hygeia.core.chain.connection import call_node
 from hygeia.core.contract_types import Role
 from hygeia.core.errors import InvalidInputError, RequesterNotAuthorisedError, UnknownProductError
 from hygeia.core.store import ContentStore
@@ -142,17 +141,9 @@ class Responder:
 
     def authorise(self, requester: str) -> None:
         """RequesterNotAuthorisedError unless `requester` holds an active trading-partner
-        credential on-chain now (the roles asked in one JSON-RPC batch)."""
+        credential on-chain now (the roles asked in one call)."""
         participants = self.services.suite.participants
-        account = checksum_address(requester)
-
-        def ask() -> list[Any]:
-            with participants.w3.batch_requests() as batch:
-                for role in TRADING_PARTNER_ROLES:
-                    batch.add(participants.contract.functions.isActive(account, role.id))
-                return list(batch.execute())
-
-        if not any(call_node("the chain", ask)):
+        if not participants.active_roles(checksum_address(requester), TRADING_PARTNER_ROLES):
             raise RequesterNotAuthorisedError(
                 f"{requester} holds no active trading-partner credential "
                 "(MANUFACTURER, DISTRIBUTOR or DISPENSER)"

@@ -290,6 +290,7 @@ def _show(ctx: Context) -> int:
     registry = suite.participants
     roles = registry.roles_of(account)
     key = registry.encryption_key_of(account)
+    active = registry.active_roles(account)
     credentials = {}
     for role in Role:
         if role.licensed:
@@ -297,7 +298,7 @@ def _show(ctx: Context) -> int:
             if credential.status.value:
                 credentials[role.name.lower()] = {
                     **credential.as_json(),
-                    "active": registry.is_active(account, role),
+                    "active": role in active,
                 }
     guardian = registry.guardian_of(account)
     data = {

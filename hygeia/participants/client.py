@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -384,6 +384,15 @@ class ParticipantRegistryClient(ContractClient):
         return bool(
             self._call(self.contract.functions.isActive(checksum_address(account), role.id))
         )
+
+    def active_roles(self, account: str, roles: Iterable[Role] = tuple(Role)) -> list[Role]:
+        """The roles of `roles` (every role by default) that `account` may act as now, each as
+        `is_active` answers: one call, however many roles are asked about."""
+        bits = sum(1 << role.value for role in set(roles))
+        active = int(
+            self._call(self.contract.functions.activeRolesOf(checksum_address(account), bits))
+        )
+        return Role.from_bits(active)
 
     def are_active(self, accounts: Sequence[str], role: Role) -> list[bool]:
         """is_active for many accounts, in JSON-RPC batches."""

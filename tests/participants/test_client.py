@@ -140,6 +140,22 @@ def test_ensure_credentials_issues_the_missing_ones_in_one_transaction(
     assert issued.license_hash == "0x" + license_hash("US-NY", "NPI-2").hex()
 
 
+def test_active_roles_answers_in_one_call_for_the_roles_asked(
+    suite_as: Factory, w3: Web3, chain_now: datetime
+) -> None:
+    regulator = suite_as("regulator").participants
+    wholesaler = Account.create().address
+    terms = dict(jurisdiction="US-PA", valid_from=chain_now - MINUTE, valid_until=chain_now + DAY)
+    regulator.ensure_credential(wholesaler, Role.DISTRIBUTOR, license_id="WDD-1", **terms)  # type: ignore[arg-type]
+    regulator.ensure_credential(wholesaler, Role.DISPENSER, license_id="RX-1", **terms)  # type: ignore[arg-type]
+    regulator.suspend_credential(wholesaler, Role.DISPENSER)
+
+    assert regulator.active_roles(wholesaler) == [Role.DISTRIBUTOR]
+    assert regulator.active_roles(wholesaler, [Role.DISPENSER, Role.PROVIDER]) == []
+    assert regulator.active_roles(w3.eth.accounts[1]) == [Role.REGULATOR]
+    assert regulator.active_roles(Account.create().address) == []
+
+
 def test_ensure_credentials_refuses_a_suspended_one_before_issuing_any(
     suite_as: Factory, w3: Web3, chain_now: datetime
 ) -> None:
