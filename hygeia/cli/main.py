@@ -126,9 +126,9 @@ def _run(argv: list[str]) -> int:
     args.json = as_json
     out = Output(as_json=as_json)
     try:
-        if args.command == "node":
+        if not COMMANDS[args.command].chain_context:
             return int(args.handler(args, out))
-        # The chain, signer and store of every other command: not loaded for `node`.
+        # The chain, signer and store of the other commands: not even imported for these.
         from hygeia.cli.context import Context
 
         return int(args.handler(Context(args, out)))

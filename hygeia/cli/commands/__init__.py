@@ -14,15 +14,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Command:
-    """A top-level command: the module whose `register` adds it, and its line in `--help`."""
+    """A top-level command: the module whose `register` adds it, its line in `--help`, and
+    whether its handlers take the chain context (`handler(Context)`) or only the parsed
+    arguments and the output (`handler(args, out)`: no chain, signer or store is loaded)."""
 
     module: str
     summary: str
+    chain_context: bool = True
 
 
 #: Every top-level command, in the order `hygeia --help` lists them.
 COMMANDS: dict[str, Command] = {
-    "node": Command("hygeia.dev.nodes.cli", "start, stop or inspect the local nodes"),
+    "node": Command(
+        "hygeia.dev.nodes.cli", "start, stop or inspect the local nodes", chain_context=False
+    ),
     "demo": Command("hygeia.dev.demo.cli", "deploy the suite and narrate one day (local chain)"),
     "accounts": Command("hygeia.dev.cli", "list the named dev accounts of a local chain"),
     "deploy": Command(
