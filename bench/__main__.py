@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bench import (
     claims,
     compile_time,
+    disclosures,
     gas,
     index,
     machine,
@@ -31,7 +32,10 @@ from bench import (
 )
 from tests.support import ROOT
 
-PARTS = ("gas", "throughput", "sdk", "claims", "provenance", "records", "index", "vrs", "compile")
+PARTS = (
+    "gas", "throughput", "sdk", "claims", "provenance", "disclosures", "records", "index", "vrs",
+    "compile",
+)  # fmt: skip
 # The page whose tables `--docs` rewrites (between report.TABLES_BEGIN and TABLES_END).
 BENCHMARKS_PAGE = Path("docs") / "benchmarks.md"
 DEFAULT_TRANSACTIONS = 500
@@ -58,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.claims = [claims.run(progress, count) for count in args.claims]
         if "provenance" in parts:
             results.provenance = provenance.run(progress, args.lot_size)
+        if "disclosures" in parts:
+            results.disclosures = disclosures.run(progress, args.disclosure_events)
         if "records" in parts:
             stores = {name: records.STORES[name] for name in args.stores}
             results.records = records.run(progress, args.sizes, stores)
@@ -114,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lot-size", type=_positive, default=provenance.DEFAULT_LOT_SIZE,
         help=f"units in the provenance benchmark's lot (default {provenance.DEFAULT_LOT_SIZE:,})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--disclosure-events", type=_positive, default=disclosures.DEFAULT_EVENTS,
+        help="one patient's audited events in the disclosures benchmark "
+        f"(default {disclosures.DEFAULT_EVENTS:,})",
     )  # fmt: skip
     parser.add_argument(
         "--sizes", type=_sizes, default=records.SIZES,

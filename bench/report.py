@@ -10,6 +10,8 @@ from typing import Any
 
 from bench.claims import ClaimsBatchResult
 from bench.compile_time import CompileTimes
+from bench.disclosures import GOAL_SECONDS as DISCLOSURES_GOAL_SECONDS
+from bench.disclosures import DisclosuresResult
 from bench.gas import GasRow
 from bench.index import GOAL_EVENTS_PER_SECOND, GOAL_READ_MS, IndexBenchResult
 from bench.machine import Machine
@@ -37,6 +39,7 @@ class Results:
     claims: list[ClaimsBatchResult] = field(default_factory=list)
     vrs: list[LatencyRow] = field(default_factory=list)
     provenance: ProvenanceResult | None = None
+    disclosures: DisclosuresResult | None = None
     index: IndexBenchResult | None = None
 
 
@@ -82,6 +85,8 @@ def to_json(results: Results) -> dict[str, Any]:
         doc["vrs"] = [asdict(row) for row in results.vrs]
     if results.provenance is not None:
         doc["provenance"] = asdict(results.provenance)
+    if results.disclosures is not None:
+        doc["disclosures"] = asdict(results.disclosures)
     if results.index is not None:
         doc["index"] = asdict(results.index)
     return doc
@@ -187,6 +192,22 @@ def to_markdown(results: Results) -> str:
                     ],
                 ],
                 right=(3,),
+            ),
+        ]
+    if results.disclosures is not None:
+        d = results.disclosures
+        goal = d.chain_seconds <= DISCLOSURES_GOAL_SECONDS * d.events / 20_000
+        parts += [
+            "**A patient's accounting of disclosures: the chain read beside the index's**",
+            _table(
+                ["audited events", "blocks", "from the chain", "from an index (SQLite)"]
+                + ["chain / index", f"goal: the chain in {DISCLOSURES_GOAL_SECONDS:g} s a 20,000"],
+                [
+                    [f"{d.events:,}", f"{d.blocks:,}", f"{d.chain_seconds:,.2f} s"]
+                    + [f"{d.index_seconds:,.2f} s", f"{d.chain_seconds / d.index_seconds:,.1f}x"]
+                    + ["met" if goal else "missed"]
+                ],
+                right=(0, 1, 2, 3, 4),
             ),
         ]
     if results.index is not None:

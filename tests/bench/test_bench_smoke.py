@@ -16,6 +16,7 @@ from rich.progress import Progress
 from bench import (
     claims,
     compile_time,
+    disclosures,
     index,
     machine,
     provenance,
@@ -111,6 +112,14 @@ def test_provenance_measures_verify_both_ways_trace_sizes_and_shipments(
         )["provenance"]["lot_size"]
         == 30
     )
+
+
+def test_disclosures_reads_one_patients_accounting_from_the_chain_and_an_index(
+    progress: Progress,
+) -> None:
+    result = disclosures.run(progress, events=10, repetitions=1)
+    assert (result.events, result.blocks) == (10, 5)
+    assert result.chain_seconds > 0 and result.index_seconds > 0
 
 
 def test_records_run_on_both_stores_across_a_chunk_boundary(progress: Progress) -> None:

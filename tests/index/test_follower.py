@@ -316,25 +316,6 @@ def test_raw_decoding_gives_what_web3_decodes(own_chain: Chain, tmp_path: Path) 
     } <= names
 
 
-def test_log_data_that_lies_about_its_lengths_is_refused_not_allocated() -> None:
-    """A node's log whose offsets or lengths point past its data (a hostile or broken node) is
-    a ValueError, never a read past the data or an allocation of the length it claims."""
-    from hygeia.index.decode import _words
-
-    offset = (32).to_bytes(32, "big")
-    huge = (2**200).to_bytes(32, "big")
-    with pytest.raises(ValueError, match="shorter than its ABI layout"):
-        _words(("bytes32[]",), offset + huge)  # 2**200 elements claimed
-    with pytest.raises(ValueError, match="shorter than its ABI layout"):
-        _words(("bytes",), offset + (64).to_bytes(32, "big") + b"\x01" * 32)  # 64 claimed, 32 there
-    with pytest.raises(ValueError, match="shorter than its ABI layout"):
-        _words(("uint256", "address"), b"\x00" * 40)  # two words claimed, 40 bytes there
-    two = (2).to_bytes(32, "big")
-    assert _words(("bytes32[]",), offset + two + b"\x01" * 32 + b"\x02" * 32) == [
-        [b"\x01" * 32, b"\x02" * 32]
-    ]
-
-
 def test_a_node_serving_a_log_that_does_not_decode_is_a_named_error(
     events_chain: Chain, new_index: NewIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:

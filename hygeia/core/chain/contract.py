@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
+from web3.datastructures import AttributeDict
 from web3.exceptions import ContractLogicError
+from web3.types import RPCEndpoint
 
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
+from hygeia.core.chain.events import EventLayout, checksum, decode_arguments
 from hygeia.core.chain.logs import paged_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.chain.views import CalldataEncoder, call_many, function_abi, signature_of
@@ -156,16 +160,79 @@ class ContractClient:
 
     def event_logs(self, event: str, filters: Mapping[str, Any], from_block: int = 0) -> list[Any]:
         """The logs of `event` matching `filters` from `from_block`, oldest first: from the
-        index when the client has one, else from the node in bounded block ranges."""
+        index when the client has one, else from the node in bounded block ranges. An event of
+        single-valued arguments is decoded from the node's JSON word by word (the same values
+        web3 gives, several times faster); any other through web3."""
         if self.logs is not None:
             return list(self.logs.get_logs(self.contract_name, event, filters, from_block))
-        get_logs = getattr(self.contract.events, event)().get_logs
+        layout = self._layout(event)
+        if layout.flat:
+            params = {"address": self.address, "topics": self._topics(layout, filters)}
 
-        def fetch(first: int, last: int) -> Sequence[Any]:
-            return call_node(  # type: ignore[no-any-return]
-                self._rpc,
-                lambda: get_logs(argument_filters=dict(filters), from_block=first, to_block=last),
-            )
+            def fetch(first: int, last: int) -> Sequence[Any]:
+                asked = {**params, "fromBlock": hex(first), "toBlock": hex(last)}
+                answer = call_node(
+                    self._rpc,
+                    lambda: self.w3.provider.make_request(RPCEndpoint("eth_getLogs"), [asked]),
+                )
+                if "error" in answer:  # ValueError, as web3 raises it: paged_logs halves a range
+                    raise ValueError(str(answer["error"]))
+                return [self._decoded(layout, log) for log in answer["result"]]
+        else:
+            get_logs = getattr(self.contract.events, event)().get_logs
+
+            def fetch(first: int, last: int) -> Sequence[Any]:
+                return call_node(  # type: ignore[no-any-return]
+                    self._rpc,
+                    lambda: get_logs(
+                        argument_filters=dict(filters), from_block=first, to_block=last
+                    ),
+                )
 
         head = int(call_node(self._rpc, lambda: self.w3.eth.block_number))
         return paged_logs(fetch, from_block, head, where=self._rpc)
+
+    def _layout(self, event: str) -> EventLayout:
+        entries: list[dict[str, Any]] = [dict(e) for e in self.contract.abi]
+        found = [e for e in entries if e.get("type") == "event" and e.get("name") == event]
+        if not found:
+            raise InvalidInputError(f"{self.contract_name} has no event {event}")
+        return EventLayout.of(found[0])
+
+    def _topics(self, layout: EventLayout, filters: Mapping[str, Any]) -> list[Any]:
+        """eth_getLogs topics: the event's, then each indexed argument's value (a list: any of
+        them) or None for any."""
+        names = {str(i["name"]) for i in layout.indexed}
+        unknown = set(filters) - names
+        if unknown:
+            raise InvalidInputError(
+                f"{layout.abi['name']} has no indexed argument {', '.join(sorted(unknown))}"
+            )
+        topics: list[Any] = [layout.topic]
+        for abi in layout.indexed:
+            value = filters.get(str(abi["name"]))
+            if value is None:
+                topics.append(None)
+                continue
+            values = value if isinstance(value, list | tuple) else [value]
+            words = ["0x" + self.w3.codec.encode([str(abi["type"])], [v]).hex() for v in values]
+            topics.append(words[0] if len(words) == 1 else words)
+        while topics[-1] is None:
+            topics.pop()
+        return topics
+
+    def _decoded(self, layout: EventLayout, log: Mapping[str, Any]) -> AttributeDict[str, Any]:
+        """One log of the node's JSON in the shape web3's get_logs gives it."""
+        args = decode_arguments(self.w3.codec, layout, log["topics"], str(log["data"]))
+        return AttributeDict(
+            {
+                "args": AttributeDict(args),
+                "event": str(layout.abi["name"]),
+                "logIndex": int(str(log["logIndex"]), 16),
+                "transactionIndex": int(str(log["transactionIndex"]), 16),
+                "transactionHash": HexBytes(str(log["transactionHash"])),
+                "address": checksum(str(log["address"])),
+                "blockHash": HexBytes(str(log["blockHash"])),
+                "blockNumber": int(str(log["blockNumber"]), 16),
+            }
+        )

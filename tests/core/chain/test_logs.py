@@ -10,7 +10,7 @@ from web3 import Web3
 from web3.exceptions import Web3RPCError
 
 from hygeia.core.chain.logs import paged_logs, refused_range
-from hygeia.core.errors import LogRangeError
+from hygeia.core.errors import InvalidInputError, LogRangeError
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
 
@@ -66,16 +66,42 @@ def test_a_client_reads_the_same_events_from_a_capped_node(
     registry = ParticipantRegistryClient(w3, deployed.deployment.address_of("ParticipantRegistry"))
     whole = registry.event_logs("RoleGranted", {})
     assert whole
-    real = w3.eth.get_logs
+    real = w3.provider.make_request
     widths: list[int] = []
 
-    def capped(params: Any) -> Any:
-        width = int(params["toBlock"]) - int(params["fromBlock"]) + 1
-        widths.append(width)
-        if width > 2:
-            raise Web3RPCError("block range is too wide (max 2)")
-        return real(params)
+    def capped(method: Any, params: Any) -> Any:
+        if method == "eth_getLogs":
+            width = int(params[0]["toBlock"], 16) - int(params[0]["fromBlock"], 16) + 1
+            widths.append(width)
+            if width > 2:  # as a public node answers a range past its cap
+                return {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "error": {"code": -32005, "message": "block range is too wide (max 2)"},
+                }
+        return real(method, params)
 
-    monkeypatch.setattr(w3.eth, "get_logs", capped)
+    monkeypatch.setattr(w3.provider, "make_request", capped)
     assert registry.event_logs("RoleGranted", {}) == whole
     assert any(width > 2 for width in widths) and max(widths) <= 5_000
+
+
+def test_a_clients_events_decoded_from_the_nodes_json_equal_web3s(
+    w3: Web3, deployed: DeployResult
+) -> None:
+    """Events of single-valued arguments are decoded from the node's JSON word by word: the
+    same logs, arguments and metadata as web3's own decoding, filtered by indexed arguments
+    (one value, or a list of any)."""
+    registry = ParticipantRegistryClient(w3, deployed.deployment.address_of("ParticipantRegistry"))
+    web3_logs = registry.contract.events.RoleGranted().get_logs(from_block=0)
+    assert registry.event_logs("RoleGranted", {}) == [dict(log) for log in web3_logs]
+    role = web3_logs[-1]["args"]["role"]
+    account = web3_logs[-1]["args"]["account"]
+    one = registry.event_logs("RoleGranted", {"role": role, "account": account})
+    assert one and all(log["args"]["account"] == account for log in one)
+    both = registry.event_logs(
+        "RoleGranted", {"account": [account, web3_logs[0]["args"]["account"]]}
+    )
+    assert {log["args"]["account"] for log in both} == {account, web3_logs[0]["args"]["account"]}
+    with pytest.raises(InvalidInputError, match="no indexed argument holder"):
+        registry.event_logs("RoleGranted", {"holder": account})
