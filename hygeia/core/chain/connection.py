@@ -90,9 +90,10 @@ def _batch(w3: Web3, requests_: list[tuple[RPCEndpoint, Any]]) -> Any:
     """The node's raw answers to `requests_`, in order: one JSON-RPC batch where the provider
     sends batches (HTTP, IPC, WebSocket), else one request at a time."""
     provider: Any = w3.provider
-    if hasattr(provider, "make_batch_request"):
+    try:
         return provider.make_batch_request(requests_)
-    return [provider.make_request(method, params) for method, params in requests_]
+    except (AttributeError, NotImplementedError):  # a provider that sends no batches
+        return [provider.make_request(method, params) for method, params in requests_]
 
 
 def block_times(w3: Web3, blocks: Iterable[int]) -> dict[int, datetime]:
@@ -106,11 +107,13 @@ def block_times(w3: Web3, blocks: Iterable[int]) -> dict[int, datetime]:
         chunk = wanted[start : start + _BLOCKS_PER_BATCH]
         asked = [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in chunk]
         answers = call_node(rpc, lambda asked=asked: _batch(w3, asked))
-        if not isinstance(answers, list):  # the node refused the batch as a whole
-            raise ChainError(f"{rpc} refused a batch of block reads: {answers.get('error')}")
+        if not isinstance(answers, list) or len(answers) != len(chunk):
+            error = answers.get("error") if isinstance(answers, dict) else "answers missing"
+            raise ChainError(f"{rpc} refused a batch of block reads: {error}")
         for number, answer in zip(chunk, answers, strict=True):  # web3 orders them by id
             block = answer.get("result")
             if not block:
                 raise ChainError(f"{rpc} has no block {number}: {answer.get('error')}")
-            times[number] = from_unix(int(str(block["timestamp"]), 16))
+            stamp = block["timestamp"]
+            times[number] = from_unix(int(stamp, 16) if isinstance(stamp, str) else int(stamp))
     return times

@@ -10,7 +10,7 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.datastructures import AttributeDict
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.types import RPCEndpoint
 
 from hygeia.core import artifacts
@@ -168,6 +168,13 @@ class ContractClient:
         layout = self._layout(event)
         if layout.flat:
             params = {"address": self.address, "topics": self._topics(layout, filters)}
+            indexed = {str(i["name"]) for i in layout.indexed}
+            # As web3 does: a filter on an argument that is not indexed is applied once decoded.
+            later = {
+                name: values
+                for name, value in filters.items()
+                if name not in indexed and (values := _any_of(value)) is not None
+            }
 
             def fetch(first: int, last: int) -> Sequence[Any]:
                 asked = {**params, "fromBlock": hex(first), "toBlock": hex(last)}
@@ -175,9 +182,17 @@ class ContractClient:
                     self._rpc,
                     lambda: self.w3.provider.make_request(RPCEndpoint("eth_getLogs"), [asked]),
                 )
-                if "error" in answer:  # ValueError, as web3 raises it: paged_logs halves a range
-                    raise ValueError(str(answer["error"]))
-                return [self._decoded(layout, log) for log in answer["result"]]
+                if "error" in answer:  # as web3 raises it: paged_logs halves a refused range
+                    error = answer["error"]
+                    message = error.get("message", error) if isinstance(error, dict) else error
+                    raise Web3RPCError(str(message), rpc_response=answer)
+                logs = [self._decoded(layout, log) for log in answer["result"]]
+                logs.sort(key=lambda log: (log["blockNumber"], log["logIndex"]))
+                return [
+                    log
+                    for log in logs
+                    if all(log["args"][name] in values for name, values in later.items())
+                ]
         else:
             get_logs = getattr(self.contract.events, event)().get_logs
 
@@ -200,21 +215,19 @@ class ContractClient:
         return EventLayout.of(found[0])
 
     def _topics(self, layout: EventLayout, filters: Mapping[str, Any]) -> list[Any]:
-        """eth_getLogs topics: the event's, then each indexed argument's value (a list: any of
-        them) or None for any."""
-        names = {str(i["name"]) for i in layout.indexed}
-        unknown = set(filters) - names
+        """eth_getLogs topics: the event's, then each indexed argument's value (a sequence: any
+        of them) or None for any."""
+        unknown = set(filters) - {str(i["name"]) for i in layout.abi["inputs"]}
         if unknown:
             raise InvalidInputError(
-                f"{layout.abi['name']} has no indexed argument {', '.join(sorted(unknown))}"
+                f"{layout.abi['name']} has no argument {', '.join(sorted(unknown))}"
             )
         topics: list[Any] = [layout.topic]
         for abi in layout.indexed:
-            value = filters.get(str(abi["name"]))
-            if value is None:
+            values = _any_of(filters.get(str(abi["name"])))
+            if values is None or None in values:
                 topics.append(None)
                 continue
-            values = value if isinstance(value, list | tuple) else [value]
             words = ["0x" + self.w3.codec.encode([str(abi["type"])], [v]).hex() for v in values]
             topics.append(words[0] if len(words) == 1 else words)
         while topics[-1] is None:
@@ -236,3 +249,13 @@ class ContractClient:
                 "blockNumber": int(str(log["blockNumber"]), 16),
             }
         )
+
+
+def _any_of(value: Any) -> list[Any] | None:
+    """A filter value as the values it accepts: a sequence (not text or bytes) is any of its
+    items; None accepts anything."""
+    if value is None:
+        return None
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        return list(value)
+    return [value]
