@@ -42,6 +42,7 @@ import pytest
 from brownie import web3
 from brownie.exceptions import VirtualMachineError, decode_typed_error
 from brownie.network.state import Chain
+from brownie.network.transaction import TransactionReceipt
 from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
@@ -332,6 +333,30 @@ class ReceiptOfAMinedTransaction(Web3Middleware):
 # brownie's own middlewares are compiled and cannot be subclassed; its connect removes only
 # those, so this one stays on brownie's web3 across networks.
 web3.middleware_onion.add(ReceiptOfAMinedTransaction, name="receipt of a mined transaction")
+
+_await_confirmation = TransactionReceipt._await_confirmation
+#: How often brownie's confirmation of one transaction is tried when a request of it fails.
+CONFIRMATION_ATTEMPTS = 5
+
+
+def _confirm_past_a_failed_request(self: Any, *args: Any, **kwargs: Any) -> None:
+    """brownie confirms each transaction on a thread, and the test waits on an event that only
+    that thread sets. A request of it that fails (a node busy mining, a connection reset) ended
+    the thread and left the test waiting forever: a whole CI run hung on it once. The
+    confirmation is tried again; after the last failure the event is set anyway, so the test
+    goes on with an unconfirmed transaction and fails where it uses it, instead of hanging."""
+    for attempt in range(CONFIRMATION_ATTEMPTS):
+        try:
+            _await_confirmation(self, *args, **kwargs)
+            return
+        except Exception:
+            if attempt == CONFIRMATION_ATTEMPTS - 1:
+                self._confirmed.set()
+                raise
+            time.sleep(0.05)
+
+
+TransactionReceipt._await_confirmation = _confirm_past_a_failed_request
 
 
 @cache

@@ -3,8 +3,12 @@ again when Anvil answers none (tests/brownie_support.py)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
+
+from tests import brownie_support
 from tests.brownie_support import ReceiptOfAMinedTransaction
 
 RECEIPT = {"transactionHash": "0xab", "blockNumber": "0x5", "status": "0x1"}
@@ -64,3 +68,40 @@ def test_brownies_web3_carries_it() -> None:
     assert (ReceiptOfAMinedTransaction, "receipt of a mined transaction") in (
         web3.middleware_onion.middleware
     )
+
+
+class Receipt:
+    """What brownie's confirmation touches of a receipt: the event its waiter waits on."""
+
+    def __init__(self) -> None:
+        self._confirmed = threading.Event()
+
+
+def test_a_confirmation_whose_request_fails_is_tried_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tries: list[int] = []
+
+    def flaky(receipt: Receipt, *args: Any, **kwargs: Any) -> None:
+        tries.append(1)
+        if len(tries) < 3:
+            raise ConnectionError("the node reset the connection")
+        receipt._confirmed.set()
+
+    monkeypatch.setattr(brownie_support, "_await_confirmation", flaky)
+    receipt = Receipt()
+    brownie_support._confirm_past_a_failed_request(receipt)
+    assert len(tries) == 3 and receipt._confirmed.is_set()
+
+
+def test_a_confirmation_that_keeps_failing_releases_its_waiter_and_raises(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(receipt: Receipt, *args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("the node is gone")
+
+    monkeypatch.setattr(brownie_support, "_await_confirmation", broken)
+    receipt = Receipt()
+    with pytest.raises(ConnectionError):
+        brownie_support._confirm_past_a_failed_request(receipt)
+    assert receipt._confirmed.is_set()  # the test waiting on it goes on instead of hanging
