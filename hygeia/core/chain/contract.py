@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from eth_abi.exceptions import DecodingError
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
@@ -19,7 +20,12 @@ from hygeia.core.chain.events import EventLayout, checksum, decode_arguments
 from hygeia.core.chain.logs import paged_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.chain.views import CalldataEncoder, call_many, function_abi, signature_of
-from hygeia.core.errors import ContractRevertError, InvalidInputError, TransactionFailedError
+from hygeia.core.errors import (
+    ContractRevertError,
+    IntegrityError,
+    InvalidInputError,
+    TransactionFailedError,
+)
 
 
 class LogSource(Protocol):
@@ -235,8 +241,15 @@ class ContractClient:
         return topics
 
     def _decoded(self, layout: EventLayout, log: Mapping[str, Any]) -> AttributeDict[str, Any]:
-        """One log of the node's JSON in the shape web3's get_logs gives it."""
-        args = decode_arguments(self.w3.codec, layout, log["topics"], str(log["data"]))
+        """One log of the node's JSON in the shape web3's get_logs gives it; IntegrityError for
+        one that does not decode (a broken or hostile node)."""
+        try:
+            args = decode_arguments(self.w3.codec, layout, log["topics"], str(log["data"]))
+        except (ValueError, DecodingError) as exc:
+            raise IntegrityError(
+                f"{self._rpc} served a {layout.abi['name']} log of {self.contract_name} that does "
+                f"not decode (block {log.get('blockNumber')}): {exc}"
+            ) from exc
         return AttributeDict(
             {
                 "args": AttributeDict(args),

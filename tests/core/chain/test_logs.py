@@ -14,7 +14,7 @@ from web3.exceptions import Web3RPCError
 from hygeia.core.chain import block_time
 from hygeia.core.chain.logs import paged_logs, refused_range
 from hygeia.core.contract_types import Role
-from hygeia.core.errors import InvalidInputError, LogRangeError
+from hygeia.core.errors import IntegrityError, InvalidInputError, LogRangeError
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
 
@@ -137,3 +137,30 @@ def test_a_clients_events_decoded_from_the_nodes_json_equal_web3s(
     )
     assert [log["args"]["account"] for log in same] == [holder]
     assert not registry.event_logs("CredentialIssued", {"account": holder, "validFrom": 1})
+
+
+def test_a_log_that_does_not_decode_is_an_integrity_error_naming_the_node(
+    w3: Web3, deployed: DeployResult, suite_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = ParticipantRegistryClient(w3, deployed.deployment.address_of("ParticipantRegistry"))
+    now = block_time(w3)
+    suite_as("regulator").participants.issue_credential(
+        Account.create().address,
+        Role.INSURER,
+        license_id="LIC-broken",
+        jurisdiction="US-NY",
+        valid_from=now - timedelta(days=1),
+        valid_until=now + timedelta(days=30),
+    )
+    real = w3.provider.make_request
+
+    def truncated(method: Any, params: Any) -> Any:
+        answer = real(method, params)
+        if method == "eth_getLogs":
+            for log in answer["result"]:
+                log["data"] = log["data"][:66]  # one word of the four it holds
+        return answer
+
+    monkeypatch.setattr(w3.provider, "make_request", truncated)
+    with pytest.raises(IntegrityError, match="CredentialIssued log of ParticipantRegistry"):
+        registry.event_logs("CredentialIssued", {})
