@@ -18,12 +18,11 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-import requests
 from eth_utils.crypto import keccak
 from rich.progress import Progress
 from web3 import Web3
 
-from bench.nodes import fresh_anvil
+from bench.nodes import RawBatches, fresh_anvil
 from hygeia.consent.client import ConsentRegistryClient
 from hygeia.consent.disclosures import accounting_of_disclosures
 from hygeia.core import artifacts
@@ -61,6 +60,7 @@ def run(
             regulators=(dev_signer(w3, "regulator").address,),
         ).deployment
         provider = dev_signer(w3, "provider").address
+        now = block_time(w3)
         ParticipantRegistryClient(
             w3,
             deployment.address_of("ParticipantRegistry"),
@@ -70,8 +70,8 @@ def run(
             Role.PROVIDER,
             license_id="LIC-provider",
             jurisdiction="US-NJ",
-            valid_from=block_time(w3),
-            valid_until=block_time(w3).replace(year=block_time(w3).year + 200),
+            valid_from=now,
+            valid_until=now.replace(year=now.year + 200),
         )
         consent = deployment.address_of("ConsentRegistry")
         patient = _busy_patient(progress, node.url, w3, consent, provider, events)
@@ -125,16 +125,8 @@ def _busy_patient(
     close = w3.eth.contract(abi=abi).functions.closeBreakGlass(patient, provider)
     calls = [open_._encode_transaction_data(), close._encode_transaction_data()]
     nonce = int(w3.eth.get_transaction_count(Web3.to_checksum_address(provider), "pending"))
-    session = requests.Session()
 
-    def rpc(calls: list[tuple[str, list[Any]]]) -> None:
-        payload = [
-            {"jsonrpc": "2.0", "id": n, "method": m, "params": p} for n, (m, p) in enumerate(calls)
-        ]
-        answers = session.post(url, json=payload, timeout=120).json()
-        errors = [a["error"] for a in answers if "error" in a]
-        if errors:
-            raise RuntimeError(f"the node refused the bench's transactions: {errors[0]}")
+    rpc = RawBatches(url)
 
     task = progress.add_task(f"disclosures: {events:,} events of one patient", total=events)
     rpc([("evm_setAutomine", [False])])

@@ -31,22 +31,21 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any, TypeVar
 
-import requests
 from eth_utils.crypto import keccak
 from rich.progress import Progress
 from web3 import Web3
 
-from bench.nodes import fresh_anvil
+from bench.nodes import RawBatches, fresh_anvil
 from hygeia.consent.client import ConsentRegistryClient
 from hygeia.consent.disclosures import accounting_of_disclosures
 from hygeia.core import artifacts
 from hygeia.core.chain import TxSender, block_time, connect, dev_signer
+from hygeia.core.chain.logs import raw_get_logs
 from hygeia.core.contract_types import Role
 from hygeia.core.deployments import Deployment
 from hygeia.core.store import LocalStore
 from hygeia.deploy import deploy_suite
 from hygeia.index import Indexer, IndexStore
-from hygeia.index.follower import raw_get_logs
 from hygeia.index.reader import IndexedLogs
 from hygeia.index.store import Block, LogRow
 from hygeia.participants.client import ParticipantRegistryClient
@@ -271,14 +270,7 @@ def _bulk(progress: Progress, url: str, w3: Web3, deployment: Deployment, events
         nonces[sender] += 1
         return {"from": sender, "to": to, "data": data, "gas": hex(250_000), "nonce": hex(nonce)}
 
-    def rpc(calls: list[tuple[str, list[Any]]]) -> None:
-        payload = [
-            {"jsonrpc": "2.0", "id": n, "method": m, "params": p} for n, (m, p) in enumerate(calls)
-        ]
-        answers = requests.post(url, json=payload, timeout=120).json()
-        errors = [a["error"] for a in answers if "error" in a]
-        if errors:
-            raise RuntimeError(f"the node refused the bench's transactions: {errors[0]}")
+    rpc = RawBatches(url)
 
     rpc([("evm_setAutomine", [False])])
     task = progress.add_task(f"index: {events:,} events on a real chain", total=events)

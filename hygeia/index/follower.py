@@ -26,9 +26,8 @@ from eth_abi.exceptions import DecodingError
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3RPCError
-from web3.types import RPCEndpoint
 
-from hygeia.core.chain.logs import refused_range
+from hygeia.core.chain.logs import raw_get_logs, refused_range
 from hygeia.core.deployments import Deployment
 from hygeia.core.errors import IntegrityError, LogRangeError, RPCUnavailableError
 from hygeia.index.decode import ContractEvents, decode_raw, suite_events
@@ -291,20 +290,3 @@ class Indexer:
         if self.range < self.max_range:  # grow back after a refusal, one doubling per success
             self.range = min(self.max_range, self.range * 2)
         return last - first + 1, len(rows)
-
-
-def raw_get_logs(
-    w3: Web3, params: dict[str, Any], node: Callable[[Callable[[], Any]], Any] | None = None
-) -> list[Any]:
-    """eth_getLogs through the provider, its answer as the node's JSON (no web3 formatting); a
-    node's error answer is raised as web3 raises it (Web3RPCError with the node's message)."""
-
-    def ask() -> Any:
-        return w3.provider.make_request(RPCEndpoint("eth_getLogs"), [params])
-
-    response = node(ask) if node is not None else ask()
-    error = response.get("error")
-    if error:
-        message = error.get("message", error) if isinstance(error, dict) else error
-        raise Web3RPCError(str(message), rpc_response=response)
-    return list(response["result"])

@@ -283,8 +283,8 @@ def test_a_reorganisation_after_the_cursor_check_is_caught_by_the_next_blocks_pa
 def test_raw_decoding_gives_what_web3_decodes(own_chain: Chain, tmp_path: Path) -> None:
     """The follower decodes the node's JSON with the ABI codec (decode_raw); every event of a
     history with consents, a plan (tuples) and a prefix licence decodes as web3 decodes it."""
+    from hygeia.core.chain.logs import raw_get_logs
     from hygeia.index.decode import decode, decode_raw, suite_events
-    from hygeia.index.follower import raw_get_logs
     from tests.index.test_readers import history
 
     history(own_chain)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, Protocol
 
 from eth_abi.exceptions import DecodingError
@@ -11,13 +12,12 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.datastructures import AttributeDict
-from web3.exceptions import ContractLogicError, Web3RPCError
-from web3.types import RPCEndpoint
+from web3.exceptions import ContractLogicError
 
 from hygeia.core import artifacts
 from hygeia.core.chain.connection import call_node
 from hygeia.core.chain.events import EventLayout, checksum, decode_arguments
-from hygeia.core.chain.logs import paged_logs
+from hygeia.core.chain.logs import paged_logs, raw_get_logs
 from hygeia.core.chain.transactions import Receipt, TxSender
 from hygeia.core.chain.views import CalldataEncoder, call_many, function_abi, signature_of
 from hygeia.core.errors import (
@@ -184,15 +184,8 @@ class ContractClient:
 
             def fetch(first: int, last: int) -> Sequence[Any]:
                 asked = {**params, "fromBlock": hex(first), "toBlock": hex(last)}
-                answer = call_node(
-                    self._rpc,
-                    lambda: self.w3.provider.make_request(RPCEndpoint("eth_getLogs"), [asked]),
-                )
-                if "error" in answer:  # as web3 raises it: paged_logs halves a refused range
-                    error = answer["error"]
-                    message = error.get("message", error) if isinstance(error, dict) else error
-                    raise Web3RPCError(str(message), rpc_response=answer)
-                logs = [self._decoded(layout, log) for log in answer["result"]]
+                raw = raw_get_logs(self.w3, asked, lambda ask: call_node(self._rpc, ask))
+                logs = [self._decoded(layout, log) for log in raw]
                 logs.sort(key=lambda log: (log["blockNumber"], log["logIndex"]))
                 return [
                     log
@@ -214,11 +207,10 @@ class ContractClient:
         return paged_logs(fetch, from_block, head, where=self._rpc)
 
     def _layout(self, event: str) -> EventLayout:
-        entries: list[dict[str, Any]] = [dict(e) for e in self.contract.abi]
-        found = [e for e in entries if e.get("type") == "event" and e.get("name") == event]
-        if not found:
+        layout = _event_layouts(self.contract_name).get(event)
+        if layout is None:
             raise InvalidInputError(f"{self.contract_name} has no event {event}")
-        return EventLayout.of(found[0])
+        return layout
 
     def _topics(self, layout: EventLayout, filters: Mapping[str, Any]) -> list[Any]:
         """eth_getLogs topics: the event's, then each indexed argument's value (a sequence: any
@@ -262,6 +254,16 @@ class ContractClient:
                 "blockNumber": int(str(log["blockNumber"]), 16),
             }
         )
+
+
+@cache
+def _event_layouts(contract_name: str) -> dict[str, EventLayout]:
+    """The layout of each event of a packaged contract, by name: built once per process."""
+    return {
+        str(entry["name"]): EventLayout.of(entry)
+        for entry in artifacts.abi(contract_name)
+        if entry.get("type") == "event"
+    }
 
 
 def _any_of(value: Any) -> list[Any] | None:

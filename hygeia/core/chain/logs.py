@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
+from web3 import Web3
 from web3.exceptions import Web3RPCError
+from web3.types import RPCEndpoint
 
 from hygeia.core.errors import LogRangeError
 
@@ -76,3 +78,20 @@ def paged_logs(
         start = end + 1
         size = min(max_range, size * 2)  # grow back after a refusal, one doubling per success
     return logs
+
+
+def raw_get_logs(
+    w3: Web3, params: dict[str, Any], node: Callable[[Callable[[], Any]], Any] | None = None
+) -> list[Any]:
+    """eth_getLogs through the provider, its answer as the node's JSON (no web3 formatting); a
+    node's error answer is raised as web3 raises it (Web3RPCError with the node's message)."""
+
+    def ask() -> Any:
+        return w3.provider.make_request(RPCEndpoint("eth_getLogs"), [params])
+
+    response = node(ask) if node is not None else ask()
+    error = response.get("error")
+    if error:
+        message = error.get("message", error) if isinstance(error, dict) else error
+        raise Web3RPCError(str(message), rpc_response=response)
+    return list(response["result"])

@@ -90,6 +90,22 @@ def test_a_client_reads_the_same_events_from_a_capped_node(
     assert any(width > 2 for width in widths) and max(widths) <= 5_000
 
 
+def credentialed(w3: Web3, suite_as: Any, role: Role) -> str:
+    """A new account with a credential for `role` from the dev regulator, valid for a month: a
+    CredentialIssued event on the session chain."""
+    account = Account.create().address
+    now = block_time(w3)
+    suite_as("regulator").participants.issue_credential(
+        account,
+        role,
+        license_id=f"LIC-{account}",
+        jurisdiction="US-NY",
+        valid_from=now - timedelta(days=1),
+        valid_until=now + timedelta(days=30),
+    )
+    return account
+
+
 def test_a_clients_events_decoded_from_the_nodes_json_equal_web3s(
     w3: Web3, deployed: DeployResult, suite_as: Any
 ) -> None:
@@ -113,16 +129,7 @@ def test_a_clients_events_decoded_from_the_nodes_json_equal_web3s(
     # An event with data words (bytes32, bytes8, uint64) beside its topics, the types compared
     # too (bytes, not HexBytes, as web3 gives them); a filter on an argument that is not
     # indexed applies to the decoded values, as web3 applies it.
-    holder = Account.create().address
-    now = block_time(w3)
-    suite_as("regulator").participants.issue_credential(
-        holder,
-        Role.PROVIDER,
-        license_id="LIC-logs",
-        jurisdiction="US-NY",
-        valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=30),
-    )
+    holder = credentialed(w3, suite_as, Role.PROVIDER)
     issued = registry.contract.events.CredentialIssued().get_logs(from_block=0)
     ours = registry.event_logs("CredentialIssued", {})
     assert ours == [dict(log) for log in issued]
@@ -143,15 +150,7 @@ def test_a_log_that_does_not_decode_is_an_integrity_error_naming_the_node(
     w3: Web3, deployed: DeployResult, suite_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registry = ParticipantRegistryClient(w3, deployed.deployment.address_of("ParticipantRegistry"))
-    now = block_time(w3)
-    suite_as("regulator").participants.issue_credential(
-        Account.create().address,
-        Role.INSURER,
-        license_id="LIC-broken",
-        jurisdiction="US-NY",
-        valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=30),
-    )
+    credentialed(w3, suite_as, Role.INSURER)
     real = w3.provider.make_request
 
     def truncated(method: Any, params: Any) -> Any:
