@@ -1,10 +1,10 @@
 """The embedded content store: IPFS blocks in a folder, no daemon to set up.
 
-Content is chunked by the same importer as Kubo's and kept block by block, keyed by multihash as
-Kubo's flatfs does, so a record written here while no node runs can later be pushed to any IPFS
-node (:func:`hygeia.core.store.base.push`) under the same CID. Every file is written to ``tmp/`` and
-moved into place with ``os.replace``, and mutations hold an exclusive ``flock``, so a crash or a
-concurrent process never leaves a half-written block or loses one already stored.
+Content is chunked by the same importer as Kubo's, so a record written here while no node runs can
+later be pushed to any IPFS node (:func:`hygeia.core.store.base.push`) under the same CID. Each
+write puts every new block in one pack file (:mod:`hygeia.core.store.pack`), written to ``tmp/``,
+synced, then linked under each root it holds; mutations hold an exclusive ``flock``. So a crash or
+a concurrent process never leaves a half-written block or loses one already stored.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
+from types import TracebackType
 
 from hygeia.core.errors import ContentNotFoundError, IntegrityError, StoreError
 from hygeia.core.store.cid import CID, RAW, BytesLike
 from hygeia.core.store.dagpb import UNIXFS_FILE, UNIXFS_RAW, Node, decode_node, decode_unixfs
-from hygeia.core.store.unixfs import import_file
+from hygeia.core.store.pack import Pack, write_pack
+from hygeia.core.store.unixfs import Block, import_file
 
 
 def default_store_dir() -> Path:
@@ -34,17 +36,29 @@ def default_store_dir() -> Path:
 class LocalStore:
     """A :class:`~hygeia.core.store.base.ContentStore` in a local folder.
 
-    Layout: ``blocks/<xx>/<multihash>`` (one file per block), ``pins/<cidv1>`` (one empty file
-    per recursive pin), ``tmp/`` (files being written), ``lock``.
+    Layout (a block's key is its multihash in base32, sharded by its next-to-last two characters
+    as Kubo's flatfs shards them):
+
+    - ``dags/<xx>/<key>``: the pack holding the whole DAG under that root. One pack is written
+      per add and linked (a hard link) under each root it holds.
+    - ``pins/<cidv1>``: a recursive pin: one more link to the pinned DAG's pack, or an empty file
+      for a DAG kept in ``blocks/``.
+    - ``blocks/<xx>/<key>``: one file per block, as stores written before packs keep their
+      content. Read, pinned and collected, never written.
+    - ``tmp/`` (files being written) and ``lock``.
+
+    Content is found by the root CIDs that ``add`` returned; a block inside a pack is not found
+    by its own CID.
     """
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
         self.root = Path(root).expanduser() if root is not None else default_store_dir()
+        self._dags = self.root / "dags"
         self._blocks = self.root / "blocks"
         self._pins = self.root / "pins"
         self._tmp = self.root / "tmp"
         try:
-            for folder in (self._blocks, self._pins, self._tmp):
+            for folder in (self._dags, self._pins, self._tmp):
                 folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the local store at {self.root}: {exc}") from exc
@@ -61,27 +75,29 @@ class LocalStore:
         files = [import_file(data) for data in contents]
         roots = [blocks[-1].cid for blocks in files]
         with self._locked():
-            writes: dict[Path, bytes | memoryview] = {}
+            new: dict[CID, list[Block]] = {}
             for blocks in files:
-                for block in blocks:
-                    path = self._block_path(block.cid)
-                    if not path.exists():
-                        writes[path] = block.data
-            if pin:
-                writes.update((self._pin_path(root), b"") for root in roots)
-            self._write_durably(writes)
+                root = blocks[-1].cid
+                if root not in new and not self._holds(root):
+                    new[root] = blocks
+            pins = [root for root in dict.fromkeys(roots) if pin and not self._pinned(root)]
+            self._publish(list(new.values()), pins)
         return [str(root) for root in roots]
 
     def cat(self, cid: str) -> bytes:
+        parsed = CID.parse(cid)
         out = bytearray()
-        self._read_file(CID.parse(cid), out)
+        with _Reader(self) as reader:
+            self._read_file(parsed, out, reader)
         return bytes(out)
 
     def pin(self, cid: str) -> None:
         parsed = CID.parse(cid)
         with self._locked():
-            self._mark(parsed, set())  # ContentNotFoundError unless every block is here
-            self._write_durably({self._pin_path(parsed): b""})
+            with _Reader(self) as reader:
+                self._mark(parsed, set(), reader)  # ContentNotFoundError unless every block is here
+            if not self._pinned(parsed):
+                self._publish([], [parsed])
 
     def unpin(self, cid: str) -> None:
         parsed = CID.parse(cid)
@@ -89,7 +105,7 @@ class LocalStore:
             self._pin_path(parsed).unlink(missing_ok=True)
 
     def has(self, cid: str) -> bool:
-        return self._block_path(CID.parse(cid)).exists()
+        return self._holds(CID.parse(cid))
 
     def pins(self) -> list[str]:
         return sorted(path.name for path in self._pins.iterdir())
@@ -102,21 +118,83 @@ class LocalStore:
     def gc(self) -> int:
         """Delete every block no pin reaches, and leftovers of interrupted writes.
 
-        Returns the number of blocks deleted. If a pinned DAG is missing a block, or one of its
-        dag-pb nodes is corrupted, the error is raised before anything is deleted.
+        A pack whose roots are all unpinned is deleted; one that also holds a pinned root is
+        written again without the blocks no pin reaches, so an unpinned record leaves no bytes
+        behind. Returns the number of blocks no longer stored. If a pinned DAG is missing a
+        block, or one of its dag-pb nodes is corrupted, the error is raised before anything is
+        deleted.
         """
         with self._locked():
+            before = self._stored_keys()
             keep: set[str] = set()
-            for pin in self._pins.iterdir():
-                self._mark(CID.parse(pin.name), keep)
-            removed = 0
+            pinned: set[str] = set()
+            with _Reader(self) as reader:
+                for pin in self._pins.iterdir():
+                    cid = CID.parse(pin.name)
+                    self._mark(cid, keep, reader)
+                    pinned.add(_block_key(cid))
+            try:
+                for names in self._packs().values():
+                    self._collect_pack(names, pinned, keep)
+            except OSError as exc:
+                raise StoreError(f"cannot collect the local store at {self.root}: {exc}") from exc
             for path in self._blocks.glob("*/*"):
                 if path.name not in keep:
                     path.unlink()
-                    removed += 1
             for leftover in self._tmp.iterdir():
                 leftover.unlink()
-        return removed
+            return len(before - self._stored_keys())
+
+    def _packs(self) -> dict[tuple[int, int], list[tuple[str, Path]]]:
+        """Every name of every pack, grouped by pack: (root key, path) for each link."""
+        names: dict[tuple[int, int], list[tuple[str, Path]]] = {}
+        links = [(path.name, path) for path in self._dags.glob("*/*")]
+        links += [
+            (_block_key(CID.parse(path.name)), path)
+            for path in self._pins.iterdir()
+            if path.stat().st_size > 0
+        ]
+        for key, path in links:
+            status = path.stat()
+            names.setdefault((status.st_dev, status.st_ino), []).append((key, path))
+        return names
+
+    def _collect_pack(
+        self, names: list[tuple[str, Path]], pinned: set[str], keep: set[str]
+    ) -> None:
+        """Delete a pack none of whose roots is pinned; write one that holds pinned and unpinned
+        roots again, with only the blocks in `keep`, and move its pinned roots' links to it."""
+        kept = [(key, path) for key, path in names if key in pinned]
+        if len(kept) == len(names):
+            return
+        folders: dict[Path, None] = {}
+        if kept:
+            with Pack(kept[0][1]) as pack:
+                blocks = [
+                    (multihash, pack.read(multihash))
+                    for multihash in pack.multihashes()
+                    if _key_of(multihash) in keep
+                ]
+            fresh = self._write_pack(blocks)
+            try:
+                for _, path in kept:
+                    alias = f"{fresh}.{path.name}"
+                    os.link(fresh, alias)
+                    os.replace(alias, path)
+                    folders[path.parent] = None
+            finally:
+                os.unlink(fresh)
+        for key, path in names:
+            if key not in pinned:
+                path.unlink()
+        _sync_all([str(folder) for folder in folders], _open_folder)
+
+    def _stored_keys(self) -> set[str]:
+        keys = {path.name for path in self._blocks.glob("*/*")}
+        for names in self._packs().values():
+            with Pack(names[0][1]) as pack:
+                keys.update(_key_of(multihash) for multihash in pack.multihashes())
+        return keys
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -130,52 +208,100 @@ class LocalStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    @staticmethod
-    def _block_key(cid: CID) -> str:
-        return base64.b32encode(cid.multihash).decode("ascii").lower().rstrip("=")
+    def _dag_path(self, cid: CID) -> Path:
+        key = _block_key(cid)
+        return self._dags / key[-3:-1] / key  # flatfs's "next-to-last/2" sharding
 
     def _block_path(self, cid: CID) -> Path:
-        key = self._block_key(cid)
-        return self._blocks / key[-3:-1] / key  # flatfs's "next-to-last/2" sharding
+        key = _block_key(cid)
+        return self._blocks / key[-3:-1] / key
 
     def _pin_path(self, cid: CID) -> Path:
         return self._pins / str(cid.to_v1())
 
-    def _write_durably(self, writes: Mapping[Path, bytes | memoryview]) -> None:
-        """Write every file in ``writes`` to ``tmp/``, sync them, move them into place, and sync
-        the folders that received them, so they are all on disk when this returns.
+    def _pack_path(self, root: CID) -> Path | None:
+        """Where the pack of the DAG under `root` is linked: under its root or, if a crash lost
+        that link before its folder was synced, under its pin."""
+        path = self._dag_path(root)
+        if path.exists():
+            return path
+        pin = self._pin_path(root)
+        with contextlib.suppress(OSError):
+            if pin.stat().st_size > 0:
+                return pin
+        return None
 
-        In dict order (children before parents): a crash leaves at worst some blocks without
-        their root, never a root or a pin whose blocks are missing. The syncs run on threads
-        because each waits for the disk: concurrent ones share the filesystem's journal commits
-        (ext4, XFS) instead of paying one commit per block.
+    def _holds(self, root: CID) -> bool:
+        """Whether the whole DAG under `root` is here (a legacy root is written after its
+        children, so its file means they are all here)."""
+        return self._pack_path(root) is not None or self._block_path(root).exists()
+
+    def _pinned(self, root: CID) -> bool:
+        return self._pin_path(root).exists()
+
+    def _publish(self, dags: Sequence[Sequence[Block]], pins: Sequence[CID]) -> None:
+        """Store `dags` and `pins` durably: one pack with every block of `dags`, synced in
+        ``tmp/``, linked under each of their roots and each pin, then the folders that received
+        the links synced. A pin of a DAG kept in ``blocks/`` is an empty file.
+
+        A crash leaves at worst a pack in ``tmp/`` (deleted by gc), or links to a pack that is
+        whole and synced. If anything fails, the links made are removed and nothing is stored.
         """
-        if not writes:
-            return
-        staged: list[tuple[str, Path]] = []
+        linked: list[Path] = []
+        staged: list[str] = []
+        folders: dict[Path, None] = {}
+
+        def link(source: str | Path, target: Path) -> None:
+            if not target.parent.is_dir():
+                target.parent.mkdir()
+                folders[target.parent.parent] = None
+            os.link(source, target)
+            linked.append(target)
+            folders[target.parent] = None
+
         try:
-            for path, data in writes.items():
-                fd, tmp = tempfile.mkstemp(dir=self._tmp)
-                staged.append((tmp, path))
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-            _sync_all([tmp for tmp, _ in staged], _open_file)
-            folders: dict[Path, None] = {}
-            for tmp, path in staged:
-                if not path.parent.is_dir():
-                    path.parent.mkdir()
-                    folders[path.parent.parent] = None
-                os.replace(tmp, path)
-                folders[path.parent] = None
-            staged.clear()
+            if dags:
+                pack = self._write_pack(
+                    (block.cid.multihash, block.data) for blocks in dags for block in blocks
+                )
+                staged.append(pack)
+                for blocks in dags:
+                    link(pack, self._dag_path(blocks[-1].cid))
+            for root in pins:
+                source = self._pack_path(root)
+                if source is None:
+                    staged.append(self._write_pack(None))
+                    link(staged[-1], self._pin_path(root))
+                else:
+                    link(source, self._pin_path(root))
             _sync_all([str(folder) for folder in folders], _open_folder)
         except OSError as exc:
-            for tmp, _ in staged:
+            for path in linked:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise StoreError(f"cannot write to the local store at {self.root}: {exc}") from exc
+        finally:
+            for tmp in staged:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-            raise StoreError(f"cannot write to the local store at {self.root}: {exc}") from exc
+
+    def _write_pack(self, blocks: Iterable[tuple[bytes, BytesLike]] | None) -> str:
+        """A file in ``tmp/`` holding `blocks` as a pack (empty for None), synced; its path."""
+        fd, tmp = tempfile.mkstemp(dir=self._tmp)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                if blocks is not None:
+                    write_pack(handle, blocks)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return tmp
 
     def _read_block(self, cid: CID) -> bytes:
+        """A block of a store written before packs: one file in ``blocks/``."""
         path = self._block_path(cid)
         try:
             data = path.read_bytes()
@@ -187,19 +313,19 @@ class LocalStore:
             raise IntegrityError(f"block {cid} is corrupted on disk ({path})")
         return data
 
-    def _read_node(self, cid: CID) -> Node:
-        block = self._read_block(cid)
+    def _read_node(self, cid: CID, reader: _Reader) -> Node:
+        block = reader.block(cid)
         try:
             return decode_node(block)
         except ValueError as exc:
             raise StoreError(f"{cid} is not a valid dag-pb block: {exc}") from exc
 
-    def _read_file(self, cid: CID, out: bytearray) -> None:
+    def _read_file(self, cid: CID, out: bytearray, reader: _Reader) -> None:
         """Append the file content under ``cid`` to ``out``, checking every block's hash."""
         if cid.codec == RAW:
-            out += self._read_block(cid)
+            out += reader.block(cid)
             return
-        node = self._read_node(cid)
+        node = self._read_node(cid, reader)
         try:
             kind, data = decode_unixfs(node.data or b"")
         except ValueError as exc:
@@ -208,20 +334,89 @@ class LocalStore:
             raise StoreError(f"{cid} is not a file (UnixFS type {kind})")
         out += data
         for link in node.links:
-            self._read_file(link.cid, out)
+            self._read_file(link.cid, out, reader)
 
-    def _mark(self, cid: CID, keep: set[str]) -> None:
+    def _mark(self, cid: CID, keep: set[str], reader: _Reader) -> None:
         """Add the keys of every block of the DAG under ``cid`` to ``keep``."""
-        key = self._block_key(cid)
+        key = _block_key(cid)
         if key in keep:
             return
         if cid.codec == RAW:
-            if not self._block_path(cid).exists():
+            if not reader.holds(cid):
                 raise ContentNotFoundError(f"{cid} is not in the local store at {self.root}")
         else:
-            for link in self._read_node(cid).links:
-                self._mark(link.cid, keep)
+            for link in self._read_node(cid, reader).links:
+                self._mark(link.cid, keep, reader)
         keep.add(key)
+
+
+class _Reader:
+    """Finds blocks for one operation: in the packs it already opened, else in the pack of the
+    root asked for, else in ``blocks/``. Keeps those packs open until it is closed."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self._store = store
+        self._packs: list[Pack] = []
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for pack in self._packs:
+            pack.close()
+
+    def block(self, cid: CID) -> bytes:
+        """The block under `cid`, checked against it."""
+        pack = self._pack_of(cid)
+        if pack is None:
+            return self._store._read_block(cid)
+        return self._read(pack, cid)
+
+    def holds(self, cid: CID) -> bool:
+        """Whether the block under `cid` is here, without reading it."""
+        return self._pack_of(cid) is not None or self._store._block_path(cid).exists()
+
+    def _pack_of(self, cid: CID) -> Pack | None:
+        """The pack holding `cid`: one already open, or the pack of `cid` as a root."""
+        multihash = cid.multihash
+        for pack in self._packs:
+            if multihash in pack:
+                return pack
+        path = self._store._pack_path(cid)
+        if path is None:
+            return None
+        try:
+            pack = Pack(path)
+        except FileNotFoundError:
+            return None  # collected since it was found: as if never there
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {exc}") from exc
+        self._packs.append(pack)
+        if multihash not in pack:
+            raise IntegrityError(f"the pack of {cid} does not hold it ({path})")
+        return pack
+
+    @staticmethod
+    def _read(pack: Pack, cid: CID) -> bytes:
+        try:
+            return pack.read(cid.multihash)
+        except IntegrityError:
+            raise IntegrityError(f"block {cid} is corrupted on disk ({pack.path})") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read {pack.path}: {exc}") from exc
+
+
+def _block_key(cid: CID) -> str:
+    return _key_of(cid.multihash)
+
+
+def _key_of(multihash: bytes) -> str:
+    return base64.b32encode(multihash).decode("ascii").lower().rstrip("=")
 
 
 # More threads than this gain nothing: the syncs already share journal commits.

@@ -1,7 +1,8 @@
-"""What only the embedded store does: blocks on disk, garbage collection, pushing to a node."""
+"""What only the embedded store does: packs on disk, garbage collection, pushing to a node."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ import pytest
 
 from hygeia.core.errors import ContentNotFoundError, IntegrityError, StoreError
 from hygeia.core.store import KuboStore, LocalStore, push
-from hygeia.core.store.unixfs import CHUNK_SIZE
+from hygeia.core.store.unixfs import CHUNK_SIZE, import_file
 from hygeia.dev.nodes.process import NodeProcess
 
 MiB = 1024 * 1024
@@ -24,8 +25,33 @@ def chunk(label: str) -> bytes:
     return hashlib.shake_256(label.encode()).digest(CHUNK_SIZE)
 
 
-def block_files(store: LocalStore) -> list[Path]:
-    return sorted(store.root.glob("blocks/*/*"))
+def stored_files(store: LocalStore) -> list[Path]:
+    """Every file holding content, once each however many links it has: packs and old blocks."""
+    seen: dict[int, Path] = {}
+    for path in sorted(store.root.glob("dags/*/*")) + sorted(store.root.glob("pins/*")):
+        if path.stat().st_size > 0:
+            seen.setdefault(path.stat().st_ino, path)
+    return sorted(seen.values()) + sorted(store.root.glob("blocks/*/*"))
+
+
+def write_block_by_block(root: Path, data: bytes) -> str:
+    """Store `data` pinned as stores written before packs did: a file per block, an empty pin."""
+    blocks = import_file(data)
+    for block in blocks:
+        key = base64.b32encode(block.cid.multihash).decode().lower().rstrip("=")
+        path = root / "blocks" / key[-3:-1] / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(block.data)
+    cid = str(blocks[-1].cid)
+    (root / "pins").mkdir(parents=True, exist_ok=True)
+    (root / "pins" / cid).touch()
+    return cid
+
+
+def dag_folder(store: LocalStore, data: bytes) -> Path:
+    """The folder that gets the link of `data`'s root."""
+    key = base64.b32encode(import_file(data)[-1].cid.multihash).decode().lower().rstrip("=")
+    return store.root / "dags" / key[-3:-1]
 
 
 def test_gc_deletes_unpinned_content_and_keeps_pinned_content(local_store: LocalStore) -> None:
@@ -57,8 +83,8 @@ def test_pins_and_content_survive_reopening_the_store(local_store: LocalStore) -
 
 def test_a_corrupted_block_on_disk_raises_integrity_error(local_store: LocalStore) -> None:
     cid = local_store.add(b"the original record")
-    (path,) = block_files(local_store)
-    path.write_bytes(b"the tampered record")
+    (pack,) = stored_files(local_store)
+    pack.write_bytes(pack.read_bytes().replace(b"the original record", b"the tampered record"))
     with pytest.raises(IntegrityError, match=cid):
         local_store.cat(cid)
 
@@ -67,21 +93,27 @@ def test_a_failed_write_keeps_stored_content_and_leaves_no_temp_files(
     local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stored = local_store.add(b"already stored")
-    before = block_files(local_store)
+    before = stored_files(local_store), local_store.pins()
+    links: list[str] = []
+    real_link = os.link
 
-    def disk_full(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
+    def disk_full_on_the_second_link(src: str, dst: str) -> None:
+        if links:
+            raise OSError(28, "No space left on device")
+        real_link(src, dst)
+        links.append(dst)
 
-    monkeypatch.setattr(os, "replace", disk_full)  # the rename that publishes a block
+    monkeypatch.setattr(os, "link", disk_full_on_the_second_link)  # the links that publish
     with pytest.raises(StoreError, match="No space left"):
         local_store.add(os.urandom(CHUNK_SIZE * 2))
     monkeypatch.undo()
-    assert block_files(local_store) == before
+    assert links and not Path(links[0]).exists()  # the link made before the failure is undone
+    assert (stored_files(local_store), local_store.pins()) == before
     assert list((local_store.root / "tmp").iterdir()) == []
     assert local_store.cat(stored) == b"already stored"
 
 
-def test_an_add_is_on_disk_when_it_returns_every_file_and_folder_synced(
+def test_an_add_is_one_pack_linked_under_each_root_and_pin_and_on_disk_when_it_returns(
     local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synced: list[str] = []
@@ -95,20 +127,31 @@ def test_an_add_is_on_disk_when_it_returns_every_file_and_folder_synced(
     envelope, bundle = os.urandom(CHUNK_SIZE * 2 + 33), b"key bundle"
     cids = local_store.add_all([envelope, bundle])
     monkeypatch.undo()
-    files = block_files(local_store) + sorted(local_store.root.glob("pins/*"))
-    assert len(files) == 3 + 1 + 1 + 2  # three leaves, their root, the bundle, two pins
+    (pack,) = stored_files(local_store)
+    links = sorted(local_store.root.glob("dags/*/*")) + sorted(local_store.root.glob("pins/*"))
+    assert len(links) == 4 and pack.stat().st_nlink == 4  # under both roots and both pins
+    assert all(link.samefile(pack) for link in links)
+    # the pack was synced in tmp/ before it was linked, then every folder that got a link
     tmp = local_store.root / "tmp"
-    # every file was synced under tmp/ before it was moved into place, then its folder
-    assert len([path for path in synced if Path(path).parent == tmp]) == len(files)
-    assert {str(path.parent) for path in files} <= set(synced)
+    assert len([path for path in synced if Path(path).parent == tmp]) == 1
+    assert {str(link.parent) for link in links} <= set(synced)
     assert [local_store.cat(cid) for cid in cids] == [envelope, bundle]
+
+
+def test_content_already_stored_is_not_written_again(local_store: LocalStore) -> None:
+    data = os.urandom(CHUNK_SIZE + 1)
+    cid = local_store.add(data, pin=False)
+    assert local_store.add_all([data, data]) == [cid, cid]
+    (pack,) = stored_files(local_store)
+    assert pack.stat().st_nlink == 2  # its root and the pin added by the second add
+    assert local_store.pins() == [cid]
 
 
 def test_a_failed_sync_publishes_nothing_and_leaves_no_temp_files(
     local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stored = local_store.add(b"already stored")
-    before = block_files(local_store), local_store.pins()
+    before = stored_files(local_store), local_store.pins()
 
     def disk_failed(fd: int) -> None:
         raise OSError(5, "Input/output error")
@@ -117,28 +160,99 @@ def test_a_failed_sync_publishes_nothing_and_leaves_no_temp_files(
     with pytest.raises(StoreError, match="Input/output error"):
         local_store.add_all([os.urandom(CHUNK_SIZE * 2), b"bundle"])
     monkeypatch.undo()
-    assert (block_files(local_store), local_store.pins()) == before
+    assert (stored_files(local_store), local_store.pins()) == before
     assert list((local_store.root / "tmp").iterdir()) == []
     assert local_store.cat(stored) == b"already stored"
 
 
-def test_a_failed_sync_is_raised_only_once_every_other_sync_has_ended(
+def test_a_failed_folder_sync_is_raised_only_once_every_other_sync_has_ended(
     local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ended: list[int] = []
+    contents = [os.urandom(10), os.urandom(20)]
+    folders = {dag_folder(local_store, data) for data in contents}
+    ended: list[str] = []
     real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
-        if os.fstat(fd).st_size == 10:  # first in the list of syncs: the small content's block
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if path == str(local_store.root / "pins"):
             raise OSError(5, "Input/output error")
-        time.sleep(0.3)
+        if Path(path).is_dir():
+            time.sleep(0.3)
         real_fsync(fd)
-        ended.append(fd)
+        ended.append(path)
 
     monkeypatch.setattr(os, "fsync", fsync)
     with pytest.raises(StoreError, match="Input/output error"):
-        local_store.add_all([os.urandom(10), os.urandom(20)])
-    assert len(ended) == 3  # the other block and both pins, none still running on a removed file
+        local_store.add_all(contents)
+    monkeypatch.undo()
+    assert {str(folder) for folder in folders} <= set(ended)  # none still running on return
+    assert local_store.pins() == []
+    assert stored_files(local_store) == []
+
+
+def test_gc_rewrites_a_pack_it_shares_so_no_byte_of_unpinned_content_stays_on_disk(
+    local_store: LocalStore,
+) -> None:
+    secret = b"ciphertext of an erased record " * 20_000  # 620,000 bytes: three leaves
+    kept = b"key bundle of another record"
+    secret_cid, kept_cid = local_store.add_all([secret, kept])
+    local_store.unpin(secret_cid)
+    assert local_store.gc() == 4  # the secret's three leaves and its root
+    assert local_store.cat(kept_cid) == kept
+    assert not local_store.has(secret_cid)
+    for path in local_store.root.rglob("*"):
+        assert not path.is_file() or b"erased record" not in path.read_bytes(), path
+    (pack,) = stored_files(local_store)
+    assert pack.stat().st_nlink == 2  # the kept root and its pin, moved to the new pack
+
+
+def test_a_store_written_block_by_block_is_read_pinned_and_collected(tmp_path: Path) -> None:
+    old = os.urandom(CHUNK_SIZE * 2 + 9)
+    old_cid = write_block_by_block(tmp_path / "store", old)
+    store = LocalStore(tmp_path / "store")
+    assert store.has(old_cid) and store.pins() == [old_cid]
+    assert store.cat(old_cid) == old
+    new_cid = store.add(b"written as a pack")
+    store.unpin(old_cid)
+    store.pin(old_cid)  # an empty pin again: its blocks are not in a pack
+    assert (tmp_path / "store" / "pins" / old_cid).stat().st_size == 0
+    assert store.gc() == 0
+    store.unpin(old_cid)
+    assert store.gc() == 4  # its three leaves and its root
+    assert list((tmp_path / "store").glob("blocks/*/*")) == []
+    assert store.cat(new_cid) == b"written as a pack"
+    with pytest.raises(ContentNotFoundError):
+        store.cat(old_cid)
+
+
+def test_a_pin_whose_root_link_a_crash_lost_still_reads_and_survives_gc(
+    local_store: LocalStore,
+) -> None:
+    data = os.urandom(CHUNK_SIZE + 5)
+    cid = local_store.add(data)
+    for link in local_store.root.glob("dags/*/*"):
+        link.unlink()  # as if the crash came before the root's folder was synced
+    assert local_store.has(cid)
+    assert local_store.cat(cid) == data
+    assert local_store.gc() == 0
+    assert local_store.cat(cid) == data
+
+
+def test_a_pinned_dag_with_a_corrupted_node_stops_gc_before_it_deletes_anything(
+    local_store: LocalStore,
+) -> None:
+    data = os.urandom(CHUNK_SIZE + 1)
+    pinned = local_store.add(data)
+    dropped = local_store.add(b"the dropped record", pin=False)
+    root = import_file(data)[-1].data
+    pack = next(path for path in stored_files(local_store) if root in path.read_bytes())
+    damaged = bytearray(root)
+    damaged[-1] ^= 1
+    pack.write_bytes(pack.read_bytes().replace(root, damaged))
+    with pytest.raises(IntegrityError, match=pinned):
+        local_store.gc()
+    assert local_store.has(dropped)
 
 
 def test_a_forked_child_adds_with_sync_threads_of_its_own(local_store: LocalStore) -> None:
@@ -185,4 +299,4 @@ def test_push_refuses_content_whose_cid_add_cannot_reproduce(
     with pytest.raises(StoreError, match="import settings"):
         push(cidv0, kubo_store, local_store)
     assert local_store.pins() == []
-    assert block_files(local_store) == []
+    assert stored_files(local_store) == []
