@@ -6,8 +6,9 @@ keys to them shared under consent.
   data key), key manifests, and consents with their keys (ConsentManager: grant, sign, relay,
   revoke, share keys).
 
-Flow for one record version: :func:`validate_fhir` the payload, :func:`encrypt_record` it under
-a fresh data key, store the blob and publish its :func:`ciphertext_digest`, then
+Flow for one record version: :func:`validate_fhir` the payload, :func:`seal_record` it under a
+fresh data key (or :func:`encrypt_record` it, the same blob in one buffer), store the blob and
+publish its :func:`ciphertext_digest`, then
 :func:`build_key_bundle` wraps the data key for the owner and each reader. A reader finds their
 wrap in the bundle, :func:`unwrap_data_key` and :func:`decrypt_record`.
 """
@@ -15,9 +16,11 @@ wrap in the bundle, :func:`unwrap_data_key` and :func:`decrypt_record`.
 from hygeia.records.envelope import (
     EncryptedRecord,
     RecordRef,
+    SealedRecord,
     ciphertext_digest,
     decrypt_record,
     encrypt_record,
+    seal_record,
     verify_digest,
 )
 from hygeia.records.fhir import ValidatedRecord, validate_fhir
@@ -40,6 +43,7 @@ __all__ = [
     "EncryptedRecord",
     "KeyBundle",
     "RecordRef",
+    "SealedRecord",
     "ValidatedRecord",
     "WrappedKey",
     "build_key_bundle",
@@ -51,6 +55,7 @@ __all__ = [
     "load_public_key",
     "public_key_bytes",
     "save_private_key",
+    "seal_record",
     "unwrap_data_key",
     "validate_fhir",
     "verify_digest",

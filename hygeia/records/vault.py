@@ -47,7 +47,7 @@ from hygeia.records.envelope import (
     RecordRef,
     ciphertext_digest,
     decrypt_record,
-    encrypt_record,
+    seal_record,
     verify_digest,
 )
 from hygeia.records.fhir import ValidatedRecord, validate_fhir
@@ -355,7 +355,7 @@ class RecordVault:
 
     def _seal(self, patient: str, ref: RecordRef, plaintext: bytes, target: KeyTarget) -> _Sealed:
         owner_key = self.public_key_of(patient)
-        sealed = encrypt_record(plaintext, ref)
+        sealed = seal_record(plaintext, ref)  # encrypted as the store writes it
         readers = self._readers_for(patient, target)
         bundle = build_key_bundle(
             sealed.data_key,
@@ -363,12 +363,12 @@ class RecordVault:
             owner_key,
             {address_bytes(r): k for r, k in readers.items()},
         )
-        cid, bundle_cid = self.store.add_all([sealed.blob, bundle.to_json()])
+        cid, bundle_cid = self.store.add_all([sealed, bundle.to_json()])
         return _Sealed(
             ref,
             cid=cid,
             bundle_cid=bundle_cid,
-            digest=ciphertext_digest(sealed.blob),
+            digest=ciphertext_digest(sealed),
             readers=tuple(readers),
         )
 

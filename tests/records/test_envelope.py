@@ -19,11 +19,14 @@ from hygeia.core.errors import (
     InvalidInputError,
     MalformedEnvelopeError,
 )
+from hygeia.core.store.unixfs import CHUNK_SIZE
 from hygeia.records import (
     RecordRef,
+    SealedRecord,
     ciphertext_digest,
     decrypt_record,
     encrypt_record,
+    seal_record,
     verify_digest,
 )
 from hygeia.records.envelope import FORMAT_VERSION, HEADER_SIZE, MAGIC, TAG_SIZE
@@ -217,3 +220,61 @@ def test_record_ref_encoding_is_fixed_width_big_endian() -> None:
 def test_encrypted_record_repr_does_not_show_the_data_key() -> None:
     assert SEALED.data_key.hex() not in repr(SEALED)
     assert repr(SEALED.data_key) not in repr(SEALED)
+
+
+# --- seal_record: the same blob, a piece at a time ---------------------------------------------
+
+
+def joined(sealed: SealedRecord, size: int = CHUNK_SIZE) -> bytes:
+    return b"".join(bytes(piece) for piece in sealed.chunks(size))
+
+
+@settings(max_examples=150, deadline=None)
+@given(plaintext=st.binary(max_size=3_000), size=st.integers(min_value=1, max_value=300))
+def test_a_sealed_record_in_any_pieces_is_a_blob_that_decrypts_to_its_plaintext(
+    plaintext: bytes, size: int
+) -> None:
+    sealed = seal_record(plaintext, REF)
+    pieces = [bytes(piece) for piece in sealed.chunks(size)]
+    assert all(len(piece) == size for piece in pieces[:-1]) and 0 < len(pieces[-1]) <= size
+    blob = b"".join(pieces)
+    assert len(blob) == sealed.size == HEADER_SIZE + len(plaintext) + TAG_SIZE
+    assert decrypt_record(blob, sealed.data_key, REF) == plaintext
+
+
+def test_a_sealed_record_of_several_chunks_comes_in_chunk_sized_pieces() -> None:
+    plaintext = os.urandom(2 * CHUNK_SIZE + 7)
+    sealed = seal_record(plaintext, REF)
+    sizes = [len(piece) for piece in sealed.chunks()]
+    assert sizes == [CHUNK_SIZE, CHUNK_SIZE, 7 + HEADER_SIZE + TAG_SIZE]
+    assert decrypt_record(joined(sealed), sealed.data_key, REF) == plaintext
+
+
+def test_every_pass_over_a_sealed_record_gives_the_same_blob_and_its_digest() -> None:
+    sealed = seal_record(PLAINTEXT * 5_000, REF)
+    blob = joined(sealed)
+    assert joined(sealed, 1_000) == blob
+    assert ciphertext_digest(sealed) == ciphertext_digest(blob) == hashlib.sha256(blob).digest()
+
+
+def test_every_sealed_record_has_a_fresh_data_key_and_nonce() -> None:
+    first, second = seal_record(PLAINTEXT, REF), seal_record(PLAINTEXT, REF)
+    assert len(first.data_key) == 32 and first.data_key != second.data_key
+    assert joined(first)[:HEADER_SIZE] != joined(second)[:HEADER_SIZE]
+
+
+def test_a_sealed_record_is_bound_to_its_record_version() -> None:
+    sealed = seal_record(PLAINTEXT, REF)
+    other = dataclasses.replace(REF, version=REF.version + 1)
+    with pytest.raises(DecryptionError):
+        decrypt_record(joined(sealed), sealed.data_key, other)
+
+
+def test_a_sealed_record_never_shows_its_data_key() -> None:
+    sealed = seal_record(PLAINTEXT, REF)
+    assert sealed.data_key.hex() not in repr(sealed) and "redacted" in repr(sealed)
+
+
+def test_pieces_of_no_bytes_are_refused() -> None:
+    with pytest.raises(InvalidInputError, match="at least one byte"):
+        next(seal_record(PLAINTEXT, REF).chunks(0))

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from hygeia.core.errors import StoreError
 from hygeia.core.store.cid import CID, BytesLike
-from hygeia.core.store.unixfs import file_cid
+from hygeia.core.store.unixfs import Content, file_cid
 
 
 class ContentStore(Protocol):
@@ -30,8 +30,12 @@ class ContentStore(Protocol):
         """
         ...
 
-    def add_all(self, contents: Sequence[BytesLike], *, pin: bool = True) -> list[str]:
+    def add_all(self, contents: Sequence[Content], *, pin: bool = True) -> list[str]:
         """Store every one of ``contents`` at once; return their CIDs, in order.
+
+        A content may be a :class:`~hygeia.core.store.unixfs.ContentStream`: the local store
+        writes it a piece at a time as it is made, so a sealed record is never in memory whole;
+        an IPFS node is sent it in one piece.
 
         What ``add`` does for each, durable together: the local store syncs the disk once for
         all of them and an IPFS node gets one request, so a record's envelope and its key

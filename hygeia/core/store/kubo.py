@@ -27,7 +27,7 @@ from hygeia.core.errors import (
     StoreUnavailableError,
 )
 from hygeia.core.store.cid import CID, BytesLike, byte_view
-from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid, verify
+from hygeia.core.store.unixfs import CHUNK_SIZE, Content, file_cid, verify, whole
 
 # The HTTP client waits this much longer than the node-side timeout, so that the node's own
 # "not found in time" answer arrives before the client gives up on the connection.
@@ -61,10 +61,12 @@ class KuboStore:
     def add(self, data: BytesLike, *, pin: bool = True) -> str:
         return self.add_all([data], pin=pin)[0]
 
-    def add_all(self, contents: Sequence[BytesLike], *, pin: bool = True) -> list[str]:
-        """One request for every content: the node answers one line per file, by name."""
-        expected = [file_cid(data) for data in contents]
-        if not contents:
+    def add_all(self, contents: Sequence[Content], *, pin: bool = True) -> list[str]:
+        """One request for every content: the node answers one line per file, by name. A stream
+        is joined into one buffer first: the node is sent, and checked against, whole files."""
+        blobs = [whole(content) for content in contents]
+        expected = [file_cid(data) for data in blobs]
+        if not blobs:
             return []
         params = {
             "cid-version": "1",
@@ -75,7 +77,7 @@ class KuboStore:
         }
         files = [
             ("file", (f"record-{n}", _upload(data), "application/octet-stream"))
-            for n, data in enumerate(contents)
+            for n, data in enumerate(blobs)
         ]
         answer = self._post("add", params, files=files)
         try:

@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from hygeia.core.errors import ContentNotFoundError, IntegrityError, StoreError
 from hygeia.core.store.cid import CID, RAW, BytesLike
 from hygeia.core.store.dagpb import UNIXFS_FILE, UNIXFS_RAW, Node, decode_node, decode_unixfs
-from hygeia.core.store.pack import Pack, write_pack
-from hygeia.core.store.unixfs import Block, import_file
+from hygeia.core.store.pack import Pack, PackWriter, write_pack
+from hygeia.core.store.unixfs import Block, Content, ContentStream, import_file, import_stream
 
 
 def default_store_dir() -> Path:
@@ -36,15 +37,15 @@ def default_store_dir() -> Path:
 class LocalStore:
     """A :class:`~hygeia.core.store.base.ContentStore` in a local folder.
 
-    Layout (a block's key is its multihash in base32, sharded by its next-to-last two characters
-    as Kubo's flatfs shards them):
+    Layout (a block's key is its multihash in base32, as Kubo's flatfs names blocks):
 
-    - ``dags/<xx>/<key>``: the pack holding the whole DAG under that root. One pack is written
-      per add and linked (a hard link) under each root it holds.
+    - ``dags/<key>``: the pack holding the whole DAG under that root. One pack is written per
+      add and linked (a hard link) under each root it holds.
     - ``pins/<cidv1>``: a recursive pin: one more link to the pinned DAG's pack, or an empty file
       for a DAG kept in ``blocks/``.
-    - ``blocks/<xx>/<key>``: one file per block, as stores written before packs keep their
-      content. Read, pinned and collected, never written.
+    - ``blocks/<xx>/<key>``: one file per block, sharded by the key's next-to-last two
+      characters, as stores written before packs keep their content. Read, pinned and collected,
+      never written.
     - ``tmp/`` (files being written) and ``lock``.
 
     Content is found by the root CIDs that ``add`` returned; a block inside a pack is not found
@@ -71,17 +72,34 @@ class LocalStore:
     def add(self, data: BytesLike, *, pin: bool = True) -> str:
         return self.add_all([data], pin=pin)[0]
 
-    def add_all(self, contents: Sequence[BytesLike], *, pin: bool = True) -> list[str]:
-        files = [import_file(data) for data in contents]
-        roots = [blocks[-1].cid for blocks in files]
+    def add_all(self, contents: Sequence[Content], *, pin: bool = True) -> list[str]:
+        # Bytes are chunked and hashed before the lock is taken; a stream as it is written.
+        imported = [
+            content if isinstance(content, ContentStream) else import_file(content)
+            for content in contents
+        ]
         with self._locked():
-            new: dict[CID, list[Block]] = {}
-            for blocks in files:
-                root = blocks[-1].cid
-                if root not in new and not self._holds(root):
-                    new[root] = blocks
-            pins = [root for root in dict.fromkeys(roots) if pin and not self._pinned(root)]
-            self._publish(list(new.values()), pins)
+            pack = _NewPack(self._tmp)
+            try:
+                roots: list[CID] = []
+                new: dict[CID, None] = {}
+                for item in imported:
+                    if isinstance(item, ContentStream):
+                        root = import_stream(item, pack.add)  # written even if already here
+                    else:
+                        root = item[-1].cid
+                        if root not in new and not self._holds(root):
+                            for block in item:
+                                pack.add(block)
+                    if root not in new and not self._holds(root):
+                        new[root] = None
+                    roots.append(root)
+                pins = [root for root in dict.fromkeys(roots) if pin and not self._pinned(root)]
+                self._publish(pack.sync() if new else None, list(new), pins)
+            except OSError as exc:
+                raise StoreError(f"cannot write to the local store at {self.root}: {exc}") from exc
+            finally:
+                pack.discard()
         return [str(root) for root in roots]
 
     def cat(self, cid: str) -> bytes:
@@ -97,7 +115,12 @@ class LocalStore:
             with _Reader(self) as reader:
                 self._mark(parsed, set(), reader)  # ContentNotFoundError unless every block is here
             if not self._pinned(parsed):
-                self._publish([], [parsed])
+                try:
+                    self._publish(None, [], [parsed])
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot write to the local store at {self.root}: {exc}"
+                    ) from exc
 
     def unpin(self, cid: str) -> None:
         parsed = CID.parse(cid)
@@ -127,15 +150,15 @@ class LocalStore:
         with self._locked():
             before = self._stored_keys()
             keep: set[str] = set()
-            pinned: set[str] = set()
+            pinned: dict[str, CID] = {}
             with _Reader(self) as reader:
                 for pin in self._pins.iterdir():
                     cid = CID.parse(pin.name)
                     self._mark(cid, keep, reader)
-                    pinned.add(_block_key(cid))
+                    pinned[_block_key(cid)] = cid
             try:
                 for names in self._packs().values():
-                    self._collect_pack(names, pinned, keep)
+                    self._collect_pack(names, pinned)
             except OSError as exc:
                 raise StoreError(f"cannot collect the local store at {self.root}: {exc}") from exc
             for path in self._blocks.glob("*/*"):
@@ -148,7 +171,7 @@ class LocalStore:
     def _packs(self) -> dict[tuple[int, int], list[tuple[str, Path]]]:
         """Every name of every pack, grouped by pack: (root key, path) for each link."""
         names: dict[tuple[int, int], list[tuple[str, Path]]] = {}
-        links = [(path.name, path) for path in self._dags.glob("*/*")]
+        links = [(path.name, path) for path in self._dags.iterdir()]
         links += [
             (_block_key(CID.parse(path.name)), path)
             for path in self._pins.iterdir()
@@ -159,34 +182,38 @@ class LocalStore:
             names.setdefault((status.st_dev, status.st_ino), []).append((key, path))
         return names
 
-    def _collect_pack(
-        self, names: list[tuple[str, Path]], pinned: set[str], keep: set[str]
-    ) -> None:
-        """Delete a pack none of whose roots is pinned; write one that holds pinned and unpinned
-        roots again, with only the blocks in `keep`, and move its pinned roots' links to it."""
+    def _collect_pack(self, names: list[tuple[str, Path]], pinned: dict[str, CID]) -> None:
+        """Delete a pack none of whose roots is pinned. Write a pack that also holds blocks its
+        pinned roots do not reach (an unpinned root's, or those of a stream that was already
+        stored) again without them, and move its pinned roots' links to the new pack."""
         kept = [(key, path) for key, path in names if key in pinned]
-        if len(kept) == len(names):
-            return
         folders: dict[Path, None] = {}
         if kept:
             with Pack(kept[0][1]) as pack:
-                blocks = [
-                    (multihash, pack.read(multihash))
-                    for multihash in pack.multihashes()
-                    if _key_of(multihash) in keep
-                ]
-            fresh = self._write_pack(blocks)
-            try:
-                for _, path in kept:
-                    alias = f"{fresh}.{path.name}"
-                    os.link(fresh, alias)
-                    os.replace(alias, path)
-                    folders[path.parent] = None
-            finally:
-                os.unlink(fresh)
+                multihashes = pack.multihashes()
+                reached: set[bytes] = set()
+                for key in dict.fromkeys(key for key, _ in kept):
+                    _reach(pack, pinned[key], reached)
+                needed = [multihash for multihash in multihashes if multihash in reached]
+                if len(needed) < len(multihashes):
+                    fresh = self._write_pack(
+                        (multihash, pack.read(multihash)) for multihash in needed
+                    )
+                else:
+                    fresh = None
+            if fresh is not None:
+                try:
+                    for _, path in kept:
+                        alias = f"{fresh}.{path.name}"
+                        os.link(fresh, alias)
+                        os.replace(alias, path)
+                        folders[path.parent] = None
+                finally:
+                    os.unlink(fresh)
         for key, path in names:
             if key not in pinned:
                 path.unlink()
+                folders[path.parent] = None
         _sync_all([str(folder) for folder in folders], _open_folder)
 
     def _stored_keys(self) -> set[str]:
@@ -209,12 +236,12 @@ class LocalStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _dag_path(self, cid: CID) -> Path:
-        key = _block_key(cid)
-        return self._dags / key[-3:-1] / key  # flatfs's "next-to-last/2" sharding
+        # One folder, as pins/: each add then syncs two folders, however many roots it links.
+        return self._dags / _block_key(cid)
 
     def _block_path(self, cid: CID) -> Path:
         key = _block_key(cid)
-        return self._blocks / key[-3:-1] / key
+        return self._blocks / key[-3:-1] / key  # flatfs's "next-to-last/2" sharding
 
     def _pin_path(self, cid: CID) -> Path:
         return self._pins / str(cid.to_v1())
@@ -239,34 +266,26 @@ class LocalStore:
     def _pinned(self, root: CID) -> bool:
         return self._pin_path(root).exists()
 
-    def _publish(self, dags: Sequence[Sequence[Block]], pins: Sequence[CID]) -> None:
-        """Store `dags` and `pins` durably: one pack with every block of `dags`, synced in
-        ``tmp/``, linked under each of their roots and each pin, then the folders that received
-        the links synced. A pin of a DAG kept in ``blocks/`` is an empty file.
+    def _publish(self, pack: str | None, roots: Sequence[CID], pins: Sequence[CID]) -> None:
+        """Link the synced `pack` under each of `roots` and make `pins`, then sync the folders
+        that received the links. A pin of a DAG kept in ``blocks/`` is an empty file.
 
         A crash leaves at worst a pack in ``tmp/`` (deleted by gc), or links to a pack that is
-        whole and synced. If anything fails, the links made are removed and nothing is stored.
+        whole and synced. If anything fails, the links made are removed and OSError raised.
         """
         linked: list[Path] = []
         staged: list[str] = []
         folders: dict[Path, None] = {}
 
         def link(source: str | Path, target: Path) -> None:
-            if not target.parent.is_dir():
-                target.parent.mkdir()
-                folders[target.parent.parent] = None
             os.link(source, target)
             linked.append(target)
             folders[target.parent] = None
 
         try:
-            if dags:
-                pack = self._write_pack(
-                    (block.cid.multihash, block.data) for blocks in dags for block in blocks
-                )
-                staged.append(pack)
-                for blocks in dags:
-                    link(pack, self._dag_path(blocks[-1].cid))
+            for root in roots:
+                assert pack is not None
+                link(pack, self._dag_path(root))
             for root in pins:
                 source = self._pack_path(root)
                 if source is None:
@@ -275,11 +294,11 @@ class LocalStore:
                 else:
                     link(source, self._pin_path(root))
             _sync_all([str(folder) for folder in folders], _open_folder)
-        except OSError as exc:
+        except OSError:
             for path in linked:
                 with contextlib.suppress(OSError):
                     path.unlink()
-            raise StoreError(f"cannot write to the local store at {self.root}: {exc}") from exc
+            raise
         finally:
             for tmp in staged:
                 with contextlib.suppress(OSError):
@@ -350,6 +369,41 @@ class LocalStore:
         keep.add(key)
 
 
+class _NewPack:
+    """The pack an add writes in ``tmp/``: made at its first block, synced by :meth:`sync`."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._path: str | None = None
+        self._handle: BinaryIO | None = None
+        self._writer: PackWriter | None = None
+
+    def add(self, block: Block) -> None:
+        """Write `block` now (a stream's leaf is valid only during this call)."""
+        if self._writer is None:
+            fd, self._path = tempfile.mkstemp(dir=self._folder)
+            self._handle = os.fdopen(fd, "wb")
+            self._writer = PackWriter(self._handle)
+        self._writer.add(block.cid.multihash, block.data)
+
+    def sync(self) -> str:
+        """Finish the pack and sync it to disk; its path."""
+        assert self._writer is not None and self._handle is not None and self._path is not None
+        self._writer.finish()
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        return self._path
+
+    def discard(self) -> None:
+        """Close the pack and remove it from ``tmp/`` (its links, if any, keep it)."""
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+        if self._path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._path)
+
+
 class _Reader:
     """Finds blocks for one operation: in the packs it already opened, else in the pack of the
     root asked for, else in ``blocks/``. Keeps those packs open until it is closed."""
@@ -409,6 +463,20 @@ class _Reader:
             raise IntegrityError(f"block {cid} is corrupted on disk ({pack.path})") from None
         except OSError as exc:
             raise StoreError(f"cannot read {pack.path}: {exc}") from exc
+
+
+def _reach(pack: Pack, cid: CID, reached: set[bytes]) -> None:
+    """Add the multihash of every block of the DAG under `cid` that `pack` holds to `reached`."""
+    if cid.multihash in reached or cid.multihash not in pack:
+        return
+    reached.add(cid.multihash)
+    if cid.codec != RAW:
+        try:
+            node = decode_node(pack.read(cid.multihash))
+        except ValueError as exc:
+            raise StoreError(f"{cid} is not a valid dag-pb block: {exc}") from exc
+        for link in node.links:
+            _reach(pack, link.cid, reached)
 
 
 def _block_key(cid: CID) -> str:

@@ -2,17 +2,18 @@
 
 On the disks measured here a new file cost about as much as writing a megabyte into one, so the
 embedded store writes every new block of an ``add`` into one pack rather than a file per block.
-A pack starts with its index, so reading one block of it reads the index and that block only.
+Blocks are written as they are made (a record is encrypted and stored a chunk at a time) and the
+index goes last, so reading one block reads the trailer, the index and that block only.
 
 Format, integers big-endian::
 
     MAGIC
-    count                               uint32, the number of blocks
-    count times: multihash length       uint8
-                 multihash
-                 offset                 uint64, from the start of the file
-                 size                   uint32
-    the blocks' bytes, at their offsets
+    the blocks' bytes, one after another
+    index: for each block: multihash length    uint8
+                           multihash
+                           offset              uint64, from the start of the file
+                           size                uint32
+    trailer: index offset uint64, block count uint32
 
 Every block read is checked against its multihash (sha2-256, the only hash the importer makes).
 """
@@ -32,34 +33,51 @@ from hygeia.core.store.cid import BytesLike
 
 MAGIC = b"hygeia-pack-1\n"
 SHA2_256 = b"\x12\x20"  # multihash code and digest length of sha2-256
-_COUNT = struct.Struct(">I")
-_PLACE = struct.Struct(">QI")  # offset, size
+_PLACE = struct.Struct(">QI")  # a block's offset and size
+_TRAILER = struct.Struct(">QI")  # the index's offset, the number of blocks
 _MAX_MULTIHASH = 0xFF
-# Read this much of a pack first: enough for the index of a 50 MiB file (201 blocks).
-_FIRST_READ = 16 * 1024
+# The end of a pack read at once: its trailer and the index of up to about 340 blocks (85 MiB).
+_LAST_READ = 16 * 1024
+
+
+class PackWriter:
+    """Writes a pack to `handle` a block at a time; :meth:`finish` writes its index."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self._places: dict[bytes, tuple[int, int]] = {}
+        self._offset = handle.write(MAGIC)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def add(self, multihash: bytes, data: BytesLike) -> None:
+        """Write the block `data` under `multihash`; a block already written is skipped."""
+        if len(multihash) > _MAX_MULTIHASH:
+            raise ValueError(f"a multihash of {len(multihash)} bytes does not fit a pack")
+        if multihash in self._places:
+            return
+        size = self._handle.write(data)
+        self._places[multihash] = (self._offset, size)
+        self._offset += size
+
+    def finish(self) -> None:
+        """Write the index and the trailer: the pack is whole."""
+        index = bytearray()
+        for multihash, place in self._places.items():
+            index.append(len(multihash))
+            index += multihash
+            index += _PLACE.pack(*place)
+        index += _TRAILER.pack(self._offset, len(self._places))
+        self._handle.write(index)
 
 
 def write_pack(handle: BinaryIO, blocks: Iterable[tuple[bytes, BytesLike]]) -> None:
-    """Write `blocks` (multihash, bytes) as one pack to `handle`, each block once."""
-    unique: dict[bytes, BytesLike] = {}
+    """Write `blocks` (multihash, bytes) as one whole pack to `handle`, each block once."""
+    writer = PackWriter(handle)
     for multihash, data in blocks:
-        if len(multihash) > _MAX_MULTIHASH:
-            raise ValueError(f"a multihash of {len(multihash)} bytes does not fit a pack")
-        unique.setdefault(multihash, data)
-    index_size = len(MAGIC) + _COUNT.size
-    index_size += sum(1 + len(multihash) + _PLACE.size for multihash in unique)
-    index = bytearray(MAGIC)
-    index += _COUNT.pack(len(unique))
-    offset = index_size
-    for multihash, data in unique.items():
-        size = memoryview(data).nbytes
-        index.append(len(multihash))
-        index += multihash
-        index += _PLACE.pack(offset, size)
-        offset += size
-    handle.write(index)
-    for data in unique.values():
-        handle.write(data)
+        writer.add(multihash, data)
+    writer.finish()
 
 
 class Pack:
@@ -107,33 +125,36 @@ class Pack:
         os.close(self._fd)
 
     def _read_index(self) -> dict[bytes, tuple[int, int]]:
-        head = os.pread(self._fd, _FIRST_READ, 0)
-        fixed = len(MAGIC) + _COUNT.size
-        if len(head) < fixed or not head.startswith(MAGIC):
+        size = os.fstat(self._fd).st_size
+        if size < len(MAGIC) + _TRAILER.size or os.pread(self._fd, len(MAGIC), 0) != MAGIC:
             raise IntegrityError(f"{self.path} is not a pack of the embedded store")
-        (count,) = _COUNT.unpack_from(head, len(MAGIC))
-        file_size = os.fstat(self._fd).st_size
+        start = max(size - _LAST_READ, len(MAGIC))
+        tail = os.pread(self._fd, size - start, start)
+        index_at, count = _TRAILER.unpack_from(tail, len(tail) - _TRAILER.size)
+        index_end = size - _TRAILER.size
+        if not len(MAGIC) <= index_at <= index_end:
+            raise IntegrityError(f"the index of the pack {self.path} points outside it")
+        if index_at < start:
+            tail = os.pread(self._fd, size - index_at, index_at)
+            start = index_at
+        index = memoryview(tail)[index_at - start : index_end - start]
         places: dict[bytes, tuple[int, int]] = {}
-        position = fixed
+        position = 0
         for _ in range(count):
-            head = self._at_least(head, position + 1)
-            length = head[position]
-            head = self._at_least(head, position + 1 + length + _PLACE.size)
-            multihash = head[position + 1 : position + 1 + length]
-            offset, size = _PLACE.unpack_from(head, position + 1 + length)
-            position += 1 + length + _PLACE.size
-            places[multihash] = (offset, size)
-        if any(offset < position or offset + size > file_size for offset, size in places.values()):
+            if position >= len(index):
+                raise IntegrityError(f"the index of the pack {self.path} is cut short")
+            length = index[position]
+            end = position + 1 + length + _PLACE.size
+            if end > len(index):
+                raise IntegrityError(f"the index of the pack {self.path} is cut short")
+            multihash = index[position + 1 : position + 1 + length].tobytes()
+            places[multihash] = _PLACE.unpack_from(index, position + 1 + length)
+            position = end
+        if position != len(index):
+            raise IntegrityError(f"the index of the pack {self.path} does not match its trailer")
+        if any(offset < len(MAGIC) or offset + n > index_at for offset, n in places.values()):
             raise IntegrityError(f"the index of the pack {self.path} points outside it")
         return places
-
-    def _at_least(self, head: bytes, size: int) -> bytes:
-        """`head` extended to `size` bytes of the file, or IntegrityError if the file is shorter."""
-        if len(head) < size:
-            head += os.pread(self._fd, max(size - len(head), _FIRST_READ), len(head))
-            if len(head) < size:
-                raise IntegrityError(f"the index of the pack {self.path} is cut short")
-        return head
 
 
 def _matches(multihash: bytes, data: bytes) -> bool:

@@ -10,7 +10,9 @@ IPFS node will later give them. Libraries that hash a file as one raw block (``i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from hygeia.core.errors import IntegrityError, InvalidInputError
 from hygeia.core.store.cid import CID, DAG_PB, RAW, BytesLike, byte_view
@@ -18,6 +20,44 @@ from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
 
 CHUNK_SIZE = 256 * 1024
 MAX_LINKS = 174
+
+
+@runtime_checkable
+class ContentStream(Protocol):
+    """Content made a piece at a time, so that it is never in memory whole (a sealed record).
+
+    ``chunks(n)`` yields the content in consecutive pieces of ``n`` bytes, the last one shorter
+    (one empty piece for empty content). A piece may be a buffer the next one overwrites, so it
+    is valid only until the next is asked for. Each call yields the same bytes again.
+    """
+
+    @property
+    def size(self) -> int:
+        """The length of the content in bytes."""
+        ...
+
+    def chunks(self, size: int) -> Iterator[BytesLike]:
+        """The content in pieces of `size` bytes."""
+        ...
+
+
+#: What the stores take: bytes in memory, or a stream made as the store reads it.
+Content = BytesLike | ContentStream
+
+
+def whole(content: Content) -> BytesLike:
+    """The bytes of `content`: itself, or the pieces of a stream joined in one buffer."""
+    if not isinstance(content, ContentStream):
+        return content
+    out = bytearray(content.size)
+    position = 0
+    for piece in content.chunks(CHUNK_SIZE):
+        view = byte_view(piece)
+        out[position : position + len(view)] = view
+        position += len(view)
+    if position != content.size:
+        raise InvalidInputError(f"a stream of {content.size} bytes gave {position}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -42,15 +82,21 @@ class _Subtree:
 
 
 class _Importer:
-    def __init__(self, cid_version: int, raw_leaves: bool) -> None:
+    def __init__(self, cid_version: int, raw_leaves: bool, emit: Callable[[Block], None]) -> None:
         self.cid_version = cid_version
         self.raw_leaves = raw_leaves
-        self.blocks: list[Block] = []
+        self.emit = emit
 
     def _emit(self, data: bytes | memoryview, codec: int, tsize: int, filesize: int) -> _Subtree:
         cid = CID.for_block(data, version=self.cid_version, codec=codec)
-        self.blocks.append(Block(cid, data))
+        self.emit(Block(cid, data))
         return _Subtree(cid, tsize, filesize)
+
+    def root(self, level: list[_Subtree]) -> CID:
+        """Link the leaves in `level` up to one root: Kubo's balanced layout."""
+        while len(level) > 1:
+            level = [self.parent(level[i : i + MAX_LINKS]) for i in range(0, len(level), MAX_LINKS)]
+        return level[0].cid
 
     def leaf(self, chunk: memoryview) -> _Subtree:
         if self.raw_leaves:
@@ -82,14 +128,36 @@ def import_file(
         raise InvalidInputError(f"cid_version must be 0 or 1, got {cid_version!r}")
     if cid_version == 0 and raw_leaves:
         raise InvalidInputError("CIDv0 cannot have raw leaves")
-    importer = _Importer(cid_version, raw_leaves)
+    blocks: list[Block] = []
+    importer = _Importer(cid_version, raw_leaves, blocks.append)
     # Chunks are slices of one byte view: slicing bytes or a bytearray would copy the content.
     view = byte_view(data)
     chunks = [view[i : i + CHUNK_SIZE] for i in range(0, len(view), CHUNK_SIZE)] or [view]
-    level = [importer.leaf(chunk) for chunk in chunks]
-    while len(level) > 1:
-        level = [importer.parent(level[i : i + MAX_LINKS]) for i in range(0, len(level), MAX_LINKS)]
-    return importer.blocks
+    importer.root([importer.leaf(chunk) for chunk in chunks])
+    return blocks
+
+
+def import_stream(content: ContentStream, emit: Callable[[Block], None]) -> CID:
+    """Import `content` as :func:`import_file` does with CIDv1 and raw leaves; return its root.
+
+    Each block goes to `emit` as soon as it is made, children first, and a leaf's bytes are valid
+    only during that call: the stream may reuse its buffer for the next piece. Pieces of the
+    wrong size, or a total that is not the stream's size, raise InvalidInputError.
+    """
+    importer = _Importer(1, True, emit)
+    level: list[_Subtree] = []
+    total = 0
+    for piece in content.chunks(CHUNK_SIZE):
+        view = byte_view(piece)
+        if level and (total % CHUNK_SIZE or not view):
+            raise InvalidInputError("a content stream gave a piece after its last one")
+        if len(view) > CHUNK_SIZE:
+            raise InvalidInputError(f"a content stream gave a piece of {len(view)} bytes")
+        total += len(view)
+        level.append(importer.leaf(view))
+    if not level or total != content.size:
+        raise InvalidInputError(f"a content stream of {content.size} bytes gave {total}")
+    return importer.root(level)
 
 
 def file_cid(data: BytesLike, *, cid_version: int = 1, raw_leaves: bool | None = None) -> CID:

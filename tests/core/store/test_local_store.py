@@ -13,10 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hygeia.core.errors import ContentNotFoundError, IntegrityError, StoreError
+from hygeia.core.errors import ContentNotFoundError, IntegrityError, InvalidInputError, StoreError
 from hygeia.core.store import KuboStore, LocalStore, push
+from hygeia.core.store.pack import Pack
 from hygeia.core.store.unixfs import CHUNK_SIZE, import_file
 from hygeia.dev.nodes.process import NodeProcess
+from tests.core.store.streams import PieceStream
 
 MiB = 1024 * 1024
 
@@ -28,7 +30,7 @@ def chunk(label: str) -> bytes:
 def stored_files(store: LocalStore) -> list[Path]:
     """Every file holding content, once each however many links it has: packs and old blocks."""
     seen: dict[int, Path] = {}
-    for path in sorted(store.root.glob("dags/*/*")) + sorted(store.root.glob("pins/*")):
+    for path in sorted(store.root.glob("dags/*")) + sorted(store.root.glob("pins/*")):
         if path.stat().st_size > 0:
             seen.setdefault(path.stat().st_ino, path)
     return sorted(seen.values()) + sorted(store.root.glob("blocks/*/*"))
@@ -46,12 +48,6 @@ def write_block_by_block(root: Path, data: bytes) -> str:
     (root / "pins").mkdir(parents=True, exist_ok=True)
     (root / "pins" / cid).touch()
     return cid
-
-
-def dag_folder(store: LocalStore, data: bytes) -> Path:
-    """The folder that gets the link of `data`'s root."""
-    key = base64.b32encode(import_file(data)[-1].cid.multihash).decode().lower().rstrip("=")
-    return store.root / "dags" / key[-3:-1]
 
 
 def test_gc_deletes_unpinned_content_and_keeps_pinned_content(local_store: LocalStore) -> None:
@@ -128,7 +124,7 @@ def test_an_add_is_one_pack_linked_under_each_root_and_pin_and_on_disk_when_it_r
     cids = local_store.add_all([envelope, bundle])
     monkeypatch.undo()
     (pack,) = stored_files(local_store)
-    links = sorted(local_store.root.glob("dags/*/*")) + sorted(local_store.root.glob("pins/*"))
+    links = sorted(local_store.root.glob("dags/*")) + sorted(local_store.root.glob("pins/*"))
     assert len(links) == 4 and pack.stat().st_nlink == 4  # under both roots and both pins
     assert all(link.samefile(pack) for link in links)
     # the pack was synced in tmp/ before it was linked, then every folder that got a link
@@ -145,6 +141,40 @@ def test_content_already_stored_is_not_written_again(local_store: LocalStore) ->
     (pack,) = stored_files(local_store)
     assert pack.stat().st_nlink == 2  # its root and the pin added by the second add
     assert local_store.pins() == [cid]
+
+
+def test_a_stream_is_read_once_as_it_is_written_into_the_pack(local_store: LocalStore) -> None:
+    stream = PieceStream(os.urandom(3 * CHUNK_SIZE + 5))
+    (cid,) = local_store.add_all([stream])
+    assert stream.passes == 1
+    assert local_store.cat(cid) == stream.data
+
+
+def test_gc_drops_the_blocks_of_a_stream_stored_again_from_the_pack_it_shares(
+    local_store: LocalStore,
+) -> None:
+    again = os.urandom(CHUNK_SIZE + 3)
+    local_store.add(again)
+    stream_cid, new_cid = local_store.add_all([PieceStream(again), b"new content"])
+    # The stream's blocks were written before its root showed it was already stored.
+    (shared,) = [path for path in stored_files(local_store) if b"new content" in path.read_bytes()]
+    assert len(Pack(shared).multihashes()) == 4  # its two leaves and root, and the new content
+    assert local_store.gc() == 0  # every block is still stored in the first pack
+    (shared,) = [path for path in stored_files(local_store) if b"new content" in path.read_bytes()]
+    assert len(Pack(shared).multihashes()) == 1
+    assert local_store.cat(stream_cid) == again
+    assert local_store.cat(new_cid) == b"new content"
+
+
+def test_a_stream_that_breaks_its_contract_leaves_nothing_behind(local_store: LocalStore) -> None:
+    stored = local_store.add(b"already stored")
+    before = stored_files(local_store), local_store.pins()
+    bad = PieceStream(os.urandom(CHUNK_SIZE + 10), piece_sizes=[10, CHUNK_SIZE])
+    with pytest.raises(InvalidInputError, match="after its last"):
+        local_store.add_all([b"beside it", bad])
+    assert (stored_files(local_store), local_store.pins()) == before
+    assert list((local_store.root / "tmp").iterdir()) == []
+    assert local_store.cat(stored) == b"already stored"
 
 
 def test_a_failed_sync_publishes_nothing_and_leaves_no_temp_files(
@@ -169,7 +199,6 @@ def test_a_failed_folder_sync_is_raised_only_once_every_other_sync_has_ended(
     local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     contents = [os.urandom(10), os.urandom(20)]
-    folders = {dag_folder(local_store, data) for data in contents}
     ended: list[str] = []
     real_fsync = os.fsync
 
@@ -186,7 +215,7 @@ def test_a_failed_folder_sync_is_raised_only_once_every_other_sync_has_ended(
     with pytest.raises(StoreError, match="Input/output error"):
         local_store.add_all(contents)
     monkeypatch.undo()
-    assert {str(folder) for folder in folders} <= set(ended)  # none still running on return
+    assert str(local_store.root / "dags") in ended  # not still running when the error is raised
     assert local_store.pins() == []
     assert stored_files(local_store) == []
 
@@ -231,7 +260,7 @@ def test_a_pin_whose_root_link_a_crash_lost_still_reads_and_survives_gc(
 ) -> None:
     data = os.urandom(CHUNK_SIZE + 5)
     cid = local_store.add(data)
-    for link in local_store.root.glob("dags/*/*"):
+    for link in local_store.root.glob("dags/*"):
         link.unlink()  # as if the crash came before the root's folder was synced
     assert local_store.has(cid)
     assert local_store.cat(cid) == data

@@ -38,7 +38,7 @@ def test_every_block_written_is_read_back_once_in_order(
         assert [pack.read(multihash(data)) for data in unique] == unique
 
 
-def test_an_index_longer_than_the_first_read_is_read_whole(tmp_path: Path) -> None:
+def test_an_index_longer_than_the_first_read_of_the_end_is_read_whole(tmp_path: Path) -> None:
     contents = [os.urandom(8) for _ in range(1_000)]  # an index of about 47 KB
     with Pack(packed(tmp_path / "p", contents)) as pack:
         assert [pack.read(multihash(data)) for data in contents] == contents
@@ -71,19 +71,31 @@ def test_a_file_that_is_not_a_pack_is_an_integrity_error(tmp_path: Path) -> None
 def test_a_pack_cut_short_is_an_integrity_error(tmp_path: Path) -> None:
     path = packed(tmp_path / "p", [os.urandom(100) for _ in range(3)])
     whole = path.read_bytes()
-    for end in (len(MAGIC) + 2, len(MAGIC) + 4 + 20, len(whole) - 1):
+    for end in (len(MAGIC) + 2, len(MAGIC) + 150, len(whole) - 20, len(whole) - 1):
         path.write_bytes(whole[:end])
-        with pytest.raises(IntegrityError, match="cut short|points outside|not a pack"):
+        with pytest.raises(IntegrityError, match="cut short|points outside|not a pack|not match"):
             Pack(path)
 
 
-def test_an_index_pointing_into_itself_is_an_integrity_error(tmp_path: Path) -> None:
+def test_an_index_pointing_into_the_magic_is_an_integrity_error(tmp_path: Path) -> None:
     path = packed(tmp_path / "p", [b"block"])
     data = bytearray(path.read_bytes())
-    offset_at = len(MAGIC) + 4 + 1 + len(multihash(b"block"))
+    index_at, _ = struct.unpack(">QI", data[-12:])
+    offset_at = index_at + 1 + len(multihash(b"block"))
     data[offset_at : offset_at + 8] = struct.pack(">Q", 0)  # the block "starts" at the magic
     path.write_bytes(data)
     with pytest.raises(IntegrityError, match="points outside"):
+        Pack(path)
+
+
+def test_a_trailer_counting_other_blocks_than_its_index_holds_is_an_integrity_error(
+    tmp_path: Path,
+) -> None:
+    path = packed(tmp_path / "p", [b"one", b"two"])
+    data = bytearray(path.read_bytes())
+    data[-4:] = struct.pack(">I", 1)
+    path.write_bytes(data)
+    with pytest.raises(IntegrityError, match="does not match"):
         Pack(path)
 
 
@@ -95,8 +107,8 @@ def test_a_block_under_another_hash_than_sha2_256_is_refused(tmp_path: Path) -> 
         pack.read(blake3)
 
 
-def test_a_multihash_too_long_for_the_index_is_refused_before_writing() -> None:
+def test_a_multihash_too_long_for_the_index_is_refused_before_its_block_is_written() -> None:
     handle = io.BytesIO()
     with pytest.raises(ValueError, match="does not fit"):
         write_pack(handle, [(b"\x12" * 256, b"block")])
-    assert handle.getvalue() == b""
+    assert handle.getvalue() == MAGIC

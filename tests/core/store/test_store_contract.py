@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from hygeia.core.errors import ContentNotFoundError, InvalidCIDError
+from hygeia.core.errors import ContentNotFoundError, InvalidCIDError, InvalidInputError
 from hygeia.core.store import ContentStore
 from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid
+from tests.core.store.streams import PieceStream
 from tests.core.store.vectors import VECTORS, Vector
 
 MiB = 1024 * 1024
@@ -66,6 +67,28 @@ def test_add_all_takes_bytes_and_bytes_like_contents_together(store: ContentStor
     cids = store.add_all([bytearray(contents[0]), memoryview(contents[1]), contents[2]])
     assert cids == [str(file_cid(data)) for data in contents]
     assert [store.cat(cid) for cid in cids] == contents
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1024, CHUNK_SIZE, 3 * CHUNK_SIZE + 5], ids=["0B", "1KiB", "1chunk", "3chunks+5"]
+)
+def test_a_stream_is_stored_as_its_bytes_would_be_beside_bytes(
+    store: ContentStore, size: int
+) -> None:
+    data, beside = os.urandom(size), os.urandom(700)
+    cids = store.add_all([PieceStream(data), beside])
+    assert cids == [str(file_cid(data)), str(file_cid(beside))]
+    assert [store.cat(cid) for cid in cids] == [data, beside]
+    assert set(cids) <= set(store.pins())
+
+
+def test_a_stream_shorter_than_its_size_is_refused_and_nothing_is_pinned(
+    store: ContentStore,
+) -> None:
+    pins = store.pins()
+    with pytest.raises(InvalidInputError, match="gave"):
+        store.add_all([PieceStream(os.urandom(CHUNK_SIZE + 10), claimed_size=CHUNK_SIZE + 11)])
+    assert store.pins() == pins
 
 
 def test_add_all_without_pin_stores_every_content_unpinned(store: ContentStore) -> None:
