@@ -71,6 +71,8 @@ def _local_patient(chain: Chain) -> tuple[LocalAccount, TxSender, ParticipantReg
 def test_a_locally_signing_sender_reads_fees_once_for_a_burst_of_transactions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # However slowly a loaded host sends it, a burst here stays within the fees' lifetime.
+    monkeypatch.setattr(transactions, "FEE_TTL_SECONDS", 3600.0)
     with anvil_chain(tmp_path) as chain:
         key, sender, registry = _local_patient(chain)
         sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
@@ -89,6 +91,21 @@ def test_a_locally_signing_sender_reads_fees_once_for_a_burst_of_transactions(
     # from its cache, so it does not reach the node.
     once.add("eth_chainId")
     assert set(counts) <= per_transaction | once
+
+
+def test_a_locally_signing_sender_reads_fees_again_once_they_are_older_than_their_lifetime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transactions, "FEE_TTL_SECONDS", 0.0)  # every read is already stale
+    with anvil_chain(tmp_path) as chain:
+        key, _, registry = _local_patient(chain)
+        sender = TxSender(chain.w3, KeySigner(key), artifacts.suite_decoder())
+        counts = _count_requests(chain.w3, monkeypatch)
+        for i in range(3):
+            sender.wait(
+                sender.send(registry.contract.functions.setEncryptionKey(bytes([i + 1]) * 32))
+            )
+    assert counts["eth_maxPriorityFeePerGas"] == 3 and counts["eth_getBlockByNumber"] == 3
 
 
 def test_a_sender_whose_reused_fees_fall_below_a_risen_base_fee_reads_them_again(
