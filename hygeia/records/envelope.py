@@ -139,16 +139,16 @@ class SealedRecord:
     encrypted piece by piece into one reused buffer as a store reads them.
 
     Every pass over :meth:`chunks` yields the same bytes: the same key and nonce over the same
-    plaintext, so no nonce ever seals two different messages. The plaintext must not change
-    while the record is stored.
+    plaintext (kept as immutable bytes), so no nonce ever seals two different messages.
     """
 
     def __init__(self, plaintext: BytesLike, ref: RecordRef) -> None:
         self.data_key = AESGCM.generate_key(bit_length=256)
         self._header = MAGIC + bytes([FORMAT_VERSION]) + os.urandom(NONCE_SIZE)
         self._associated = _associated_data(ref, self._header)
-        self._plaintext = plaintext
-        self._size = HEADER_SIZE + byte_view(plaintext).nbytes + TAG_SIZE
+        # Every pass must seal the same bytes: a buffer the caller could change is copied.
+        self._plaintext = plaintext if isinstance(plaintext, bytes) else bytes(byte_view(plaintext))
+        self._size = HEADER_SIZE + len(self._plaintext) + TAG_SIZE
 
     def __repr__(self) -> str:
         return f"SealedRecord(<{self._size} bytes>, data_key=<redacted>)"
@@ -224,6 +224,36 @@ def decrypt_record(blob: BytesLike, data_key: bytes, ref: RecordRef) -> bytes:
                 "record blob failed authentication: wrong data key, tampered ciphertext, or it "
                 "belongs to another record id, owner or version"
             ) from None
+
+
+class DigestingStream:
+    """A content stream passed on unchanged and hashed on the way, so that a blob is hashed in
+    the pass that stores it rather than in a pass of its own: :attr:`digest` is the
+    :func:`ciphertext_digest` of the last pass that went to the end."""
+
+    def __init__(self, content: ContentStream) -> None:
+        self._content = content
+        self._digest: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        """The length of the content in bytes."""
+        return self._content.size
+
+    def chunks(self, size: int = CHUNK_SIZE) -> Iterator[BytesLike]:
+        """The content's pieces, each hashed as it goes by."""
+        digest = hashlib.sha256()
+        for piece in self._content.chunks(size):
+            digest.update(piece)
+            yield piece
+        self._digest = digest.digest()
+
+    @property
+    def digest(self) -> bytes:
+        """SHA-256 of the content; ValueError before a pass has read it to the end."""
+        if self._digest is None:
+            raise ValueError("the content has not been read to the end yet")
+        return self._digest
 
 
 def ciphertext_digest(blob: BytesLike | ContentStream) -> bytes:

@@ -44,8 +44,8 @@ from hygeia.core.errors import (
 from hygeia.core.store.base import ContentStore
 from hygeia.records.classes import class_ids, record_classes
 from hygeia.records.envelope import (
+    DigestingStream,
     RecordRef,
-    ciphertext_digest,
     decrypt_record,
     seal_record,
     verify_digest,
@@ -363,12 +363,13 @@ class RecordVault:
             owner_key,
             {address_bytes(r): k for r, k in readers.items()},
         )
-        cid, bundle_cid = self.store.add_all([sealed, bundle.to_json()])
+        envelope = DigestingStream(sealed)  # hashed for the chain as the store writes it
+        cid, bundle_cid = self.store.add_all([envelope, bundle.to_json()])
         return _Sealed(
             ref,
             cid=cid,
             bundle_cid=bundle_cid,
-            digest=ciphertext_digest(sealed),
+            digest=envelope.digest,
             readers=tuple(readers),
         )
 

@@ -29,7 +29,13 @@ from hygeia.records import (
     seal_record,
     verify_digest,
 )
-from hygeia.records.envelope import FORMAT_VERSION, HEADER_SIZE, MAGIC, TAG_SIZE
+from hygeia.records.envelope import (
+    FORMAT_VERSION,
+    HEADER_SIZE,
+    MAGIC,
+    TAG_SIZE,
+    DigestingStream,
+)
 from tests.records.sample_refs import REF
 
 PLAINTEXT = b'{"resourceType":"Observation","status":"final","code":{"text":"heart rate"}}'
@@ -278,3 +284,36 @@ def test_a_sealed_record_never_shows_its_data_key() -> None:
 def test_pieces_of_no_bytes_are_refused() -> None:
     with pytest.raises(InvalidInputError, match="at least one byte"):
         next(seal_record(PLAINTEXT, REF).chunks(0))
+
+
+def test_a_sealed_record_is_byte_for_byte_what_aes_gcm_makes_of_its_plaintext() -> None:
+    plaintext = os.urandom(CHUNK_SIZE + 100)
+    sealed = seal_record(plaintext, REF)
+    blob = joined(sealed)
+    header = blob[:HEADER_SIZE]
+    associated = b"hygeia/record-ad" + bytes([1]) + REF.encode() + header
+    expected = AESGCM(sealed.data_key).encrypt(header[-12:], plaintext, associated)
+    assert blob[HEADER_SIZE:] == expected
+
+
+def test_a_sealed_record_keeps_its_plaintext_when_the_callers_buffer_changes() -> None:
+    buffer = bytearray(PLAINTEXT)
+    sealed = seal_record(buffer, REF)
+    first = joined(sealed)
+    buffer[:] = bytes(len(buffer))
+    assert joined(sealed) == first
+    assert decrypt_record(first, sealed.data_key, REF) == PLAINTEXT
+
+
+def test_a_digesting_stream_hashes_the_pass_that_reads_it_to_the_end() -> None:
+    sealed = seal_record(PLAINTEXT * 10_000, REF)
+    stream = DigestingStream(sealed)
+    with pytest.raises(ValueError, match="not been read"):
+        _ = stream.digest
+    pieces = stream.chunks()
+    next(pieces)
+    with pytest.raises(ValueError, match="not been read"):
+        _ = stream.digest  # one piece read is not the blob
+    assert b"".join(bytes(piece) for piece in stream.chunks()) == joined(sealed)
+    assert stream.size == sealed.size
+    assert stream.digest == hashlib.sha256(joined(sealed)).digest()

@@ -86,13 +86,14 @@ class LocalStore:
                 for item in imported:
                     if isinstance(item, ContentStream):
                         root = import_stream(item, pack.add)  # written even if already here
+                        if root not in new and not self._holds(root):
+                            new[root] = None
                     else:
                         root = item[-1].cid
                         if root not in new and not self._holds(root):
                             for block in item:
                                 pack.add(block)
-                    if root not in new and not self._holds(root):
-                        new[root] = None
+                            new[root] = None
                     roots.append(root)
                 pins = [root for root in dict.fromkeys(roots) if pin and not self._pinned(root)]
                 self._publish(pack.sync() if new else None, list(new), pins)
@@ -141,86 +142,85 @@ class LocalStore:
     def gc(self) -> int:
         """Delete every block no pin reaches, and leftovers of interrupted writes.
 
-        A pack whose roots are all unpinned is deleted; one that also holds a pinned root is
-        written again without the blocks no pin reaches, so an unpinned record leaves no bytes
-        behind. Returns the number of blocks no longer stored. If a pinned DAG is missing a
-        block, or one of its dag-pb nodes is corrupted, the error is raised before anything is
-        deleted.
+        A pack none of whose roots is pinned is deleted; one that also holds blocks its pinned
+        roots do not reach is written again without them, so no file keeps an unpinned record's
+        bytes. Returns the number of blocks no longer stored. If a pinned DAG is missing a block,
+        or one of its dag-pb nodes is corrupted, the error is raised before anything is deleted;
+        a damaged pack that no pin needs is deleted like any other.
         """
         with self._locked():
             before = self._stored_keys()
             keep: set[str] = set()
-            pinned: dict[str, CID] = {}
+            pinned: set[str] = set()
             with _Reader(self) as reader:
                 for pin in self._pins.iterdir():
                     cid = CID.parse(pin.name)
                     self._mark(cid, keep, reader)
-                    pinned[_block_key(cid)] = cid
+                    pinned.add(pin.name)
             try:
                 for names in self._packs().values():
                     self._collect_pack(names, pinned)
+                for path in self._blocks.glob("*/*"):
+                    if path.name not in keep:
+                        path.unlink()
+                for leftover in self._tmp.iterdir():
+                    leftover.unlink()
             except OSError as exc:
                 raise StoreError(f"cannot collect the local store at {self.root}: {exc}") from exc
-            for path in self._blocks.glob("*/*"):
-                if path.name not in keep:
-                    path.unlink()
-            for leftover in self._tmp.iterdir():
-                leftover.unlink()
             return len(before - self._stored_keys())
 
-    def _packs(self) -> dict[tuple[int, int], list[tuple[str, Path]]]:
-        """Every name of every pack, grouped by pack: (root key, path) for each link."""
-        names: dict[tuple[int, int], list[tuple[str, Path]]] = {}
-        links = [(path.name, path) for path in self._dags.iterdir()]
-        links += [
-            (_block_key(CID.parse(path.name)), path)
-            for path in self._pins.iterdir()
-            if path.stat().st_size > 0
-        ]
-        for key, path in links:
+    def _packs(self) -> dict[tuple[int, int], list[Path]]:
+        """Every link to every pack (its roots in ``dags/``, its pins), grouped by pack."""
+        links = list(self._dags.iterdir())
+        links += [path for path in self._pins.iterdir() if path.stat().st_size > 0]
+        names: dict[tuple[int, int], list[Path]] = {}
+        for path in links:
             status = path.stat()
-            names.setdefault((status.st_dev, status.st_ino), []).append((key, path))
+            names.setdefault((status.st_dev, status.st_ino), []).append(path)
         return names
 
-    def _collect_pack(self, names: list[tuple[str, Path]], pinned: dict[str, CID]) -> None:
+    def _collect_pack(self, links: list[Path], pinned: set[str]) -> None:
         """Delete a pack none of whose roots is pinned. Write a pack that also holds blocks its
         pinned roots do not reach (an unpinned root's, or those of a stream that was already
-        stored) again without them, and move its pinned roots' links to the new pack."""
-        kept = [(key, path) for key, path in names if key in pinned]
+        stored) again without them, and move the links of its pinned roots to the new pack.
+        Every link is named by its root's CIDv1, in ``dags/`` as in ``pins/``."""
+        kept = [path for path in links if path.name in pinned]
         folders: dict[Path, None] = {}
+        fresh = None
         if kept:
-            with Pack(kept[0][1]) as pack:
-                multihashes = pack.multihashes()
+            with Pack(kept[0]) as pack:
                 reached: set[bytes] = set()
-                for key in dict.fromkeys(key for key, _ in kept):
-                    _reach(pack, pinned[key], reached)
-                needed = [multihash for multihash in multihashes if multihash in reached]
-                if len(needed) < len(multihashes):
+                for name in dict.fromkeys(path.name for path in kept):
+                    _reach(pack, CID.parse(name), reached)
+                needed = [multihash for multihash in pack.multihashes() if multihash in reached]
+                if len(needed) < len(pack.multihashes()):
                     fresh = self._write_pack(
                         (multihash, pack.read(multihash)) for multihash in needed
                     )
-                else:
-                    fresh = None
-            if fresh is not None:
-                try:
-                    for _, path in kept:
-                        alias = f"{fresh}.{path.name}"
-                        os.link(fresh, alias)
-                        os.replace(alias, path)
-                        folders[path.parent] = None
-                finally:
-                    os.unlink(fresh)
-        for key, path in names:
-            if key not in pinned:
+        if fresh is not None:
+            try:
+                for path in kept:
+                    alias = f"{fresh}.{path.parent.name}"
+                    os.link(fresh, alias)
+                    os.replace(alias, path)
+                    folders[path.parent] = None
+            finally:
+                os.unlink(fresh)
+        for path in links:
+            if path.name not in pinned:
                 path.unlink()
                 folders[path.parent] = None
         _sync_all([str(folder) for folder in folders], _open_folder)
 
     def _stored_keys(self) -> set[str]:
+        """The key of every block stored: in ``blocks/`` and in every pack that can be read."""
         keys = {path.name for path in self._blocks.glob("*/*")}
-        for names in self._packs().values():
-            with Pack(names[0][1]) as pack:
-                keys.update(_key_of(multihash) for multihash in pack.multihashes())
+        for links in self._packs().values():
+            try:
+                with Pack(links[0]) as pack:
+                    keys.update(_key_of(multihash) for multihash in pack.multihashes())
+            except IntegrityError:
+                continue  # a damaged pack: none of its blocks can be read anyway
         return keys
 
     # --- internals ----------------------------------------------------------------------------
@@ -236,8 +236,9 @@ class LocalStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _dag_path(self, cid: CID) -> Path:
-        # One folder, as pins/: each add then syncs two folders, however many roots it links.
-        return self._dags / _block_key(cid)
+        # Named by the CID, not the hash: a raw block with the bytes of a file's root node is
+        # another root. One folder, as pins/: an add syncs two folders however many it links.
+        return self._dags / str(cid.to_v1())
 
     def _block_path(self, cid: CID) -> Path:
         key = _block_key(cid)
@@ -259,9 +260,19 @@ class LocalStore:
         return None
 
     def _holds(self, root: CID) -> bool:
-        """Whether the whole DAG under `root` is here (a legacy root is written after its
-        children, so its file means they are all here)."""
-        return self._pack_path(root) is not None or self._block_path(root).exists()
+        """Whether the whole DAG under `root` is here: in a pack (written whole), or in
+        ``blocks/`` with every block present and every node readable (a collection cut short can
+        have left a root without some of its children there)."""
+        if self._pack_path(root) is not None:
+            return True
+        if not self._block_path(root).exists():
+            return False
+        try:
+            with _Reader(self) as reader:
+                self._mark(root, set(), reader)
+        except (ContentNotFoundError, IntegrityError, StoreError):
+            return False
+        return True
 
     def _pinned(self, root: CID) -> bool:
         return self._pin_path(root).exists()
@@ -506,10 +517,6 @@ def _renew_sync_pool() -> None:
 
 
 os.register_at_fork(after_in_child=_renew_sync_pool)
-
-
-def _open_file(path: str) -> int:
-    return os.open(path, os.O_RDONLY)
 
 
 def _open_folder(path: str) -> int:

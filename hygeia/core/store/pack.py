@@ -48,9 +48,6 @@ class PackWriter:
         self._places: dict[bytes, tuple[int, int]] = {}
         self._offset = handle.write(MAGIC)
 
-    def __len__(self) -> int:
-        return len(self._places)
-
     def add(self, multihash: bytes, data: BytesLike) -> None:
         """Write the block `data` under `multihash`; a block already written is skipped."""
         if len(multihash) > _MAX_MULTIHASH:

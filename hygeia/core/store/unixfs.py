@@ -147,12 +147,16 @@ def import_stream(content: ContentStream, emit: Callable[[Block], None]) -> CID:
     importer = _Importer(1, True, emit)
     level: list[_Subtree] = []
     total = 0
+    ended = False  # a piece shorter than a chunk is the last one
     for piece in content.chunks(CHUNK_SIZE):
         view = byte_view(piece)
-        if level and (total % CHUNK_SIZE or not view):
+        if ended:
             raise InvalidInputError("a content stream gave a piece after its last one")
         if len(view) > CHUNK_SIZE:
             raise InvalidInputError(f"a content stream gave a piece of {len(view)} bytes")
+        if not view and level:
+            raise InvalidInputError("a content stream gave an empty piece after its last one")
+        ended = len(view) < CHUNK_SIZE
         total += len(view)
         level.append(importer.leaf(view))
     if not level or total != content.size:

@@ -15,6 +15,7 @@ import pytest
 
 from hygeia.core.errors import ContentNotFoundError, IntegrityError, InvalidInputError, StoreError
 from hygeia.core.store import KuboStore, LocalStore, push
+from hygeia.core.store.cid import CID, RAW
 from hygeia.core.store.pack import Pack
 from hygeia.core.store.unixfs import CHUNK_SIZE, import_file
 from hygeia.dev.nodes.process import NodeProcess
@@ -329,3 +330,56 @@ def test_push_refuses_content_whose_cid_add_cannot_reproduce(
         push(cidv0, kubo_store, local_store)
     assert local_store.pins() == []
     assert stored_files(local_store) == []
+
+
+def test_a_raw_block_with_the_bytes_of_a_files_root_node_is_kept_apart_from_the_file(
+    local_store: LocalStore,
+) -> None:
+    data = os.urandom(CHUNK_SIZE + 7)
+    root_node = bytes(import_file(data)[-1].data)  # the same hash as the file's root
+    node_cid = local_store.add(root_node)
+    file_cid = local_store.add(data)  # not taken for stored: the node's link is another root's
+    assert local_store.cat(file_cid) == data
+    local_store.unpin(node_cid)
+    local_store.pin(file_cid)
+    local_store.gc()
+    assert local_store.cat(file_cid) == data
+    assert not local_store.has(node_cid)
+
+
+def test_pinning_a_raw_cid_with_a_pinned_files_root_hash_cannot_make_gc_drop_the_file(
+    local_store: LocalStore,
+) -> None:
+    data = os.urandom(2 * CHUNK_SIZE)
+    file_cid = local_store.add(data)
+    raw_twin = str(CID(1, RAW, CID.parse(file_cid).digest))
+    with pytest.raises(ContentNotFoundError):
+        local_store.pin(raw_twin)  # no raw content of those bytes was ever stored
+    assert local_store.gc() == 0
+    assert local_store.cat(file_cid) == data
+
+
+def test_a_store_block_by_block_whose_dag_lost_a_leaf_is_not_taken_for_whole_and_is_repaired(
+    tmp_path: Path,
+) -> None:
+    data = os.urandom(2 * CHUNK_SIZE + 9)
+    cid = write_block_by_block(tmp_path / "store", data)
+    (tmp_path / "store" / "pins" / cid).unlink()
+    leaf = sorted((tmp_path / "store").glob("blocks/*/*"), key=lambda p: p.stat().st_size)[-1]
+    leaf.unlink()  # as a collection cut short could leave it
+    store = LocalStore(tmp_path / "store")
+    assert not store.has(cid)
+    assert store.add(data) == cid  # written whole again, into a pack
+    assert store.cat(cid) == data
+    store.gc()
+    assert store.cat(cid) == data
+
+
+def test_a_damaged_pack_no_pin_needs_does_not_stop_gc(local_store: LocalStore) -> None:
+    kept = local_store.add(b"kept record")
+    dropped = local_store.add(b"dropped record", pin=False)
+    pack = next(path for path in stored_files(local_store) if b"dropped" in path.read_bytes())
+    pack.write_bytes(pack.read_bytes()[:-5])  # its trailer cut short
+    local_store.gc()
+    assert not local_store.has(dropped)
+    assert local_store.cat(kept) == b"kept record"

@@ -19,7 +19,7 @@ from hygeia.core.store.unixfs import CHUNK_SIZE, file_cid, import_file
 from tests.core.store.streams import PieceStream
 
 SHARED = b"s" * CHUNK_SIZE  # a chunk several contents begin with
-CONTENTS = [
+FILES = [
     b"",
     b"key bundle",
     b"x" * 300,
@@ -28,6 +28,10 @@ CONTENTS = [
     SHARED * 2 + b"c",
     bytes(range(256)) * 1_100,  # two leaves
 ]
+# The bytes of a file's root node, stored as content of their own: a raw block with the hash of
+# that file's root, which the store must keep apart from the file.
+ROOT_NODES = [import_file(data)[-1].data for data in (SHARED + b"a", bytes(range(256)) * 1_100)]
+CONTENTS = FILES + [bytes(node) for node in ROOT_NODES]
 content = st.sampled_from(CONTENTS)
 
 

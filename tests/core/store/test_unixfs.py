@@ -46,9 +46,17 @@ def test_whole_joins_a_stream_and_leaves_bytes_as_they_are(size: int) -> None:
         (PieceStream(content(CHUNK_SIZE + 10), piece_sizes=[10, CHUNK_SIZE]), "after its last"),
         (PieceStream(content(CHUNK_SIZE + 1), piece_sizes=[CHUNK_SIZE + 1]), "piece of"),
         (PieceStream(content(CHUNK_SIZE), piece_sizes=[CHUNK_SIZE, 0]), "after its last"),
+        (PieceStream(content(3), piece_sizes=[0, 3]), "after its last"),
         (PieceStream(b"", piece_sizes=[]), "of 0 bytes gave 0"),
     ],
-    ids=["short", "short-piece-first", "long-piece", "empty-piece-after", "no-piece"],
+    ids=[
+        "short",
+        "short-piece-first",
+        "long-piece",
+        "empty-piece-after",
+        "empty-piece-first",
+        "no-piece",
+    ],
 )
 def test_a_stream_that_breaks_its_contract_is_refused(stream: PieceStream, problem: str) -> None:
     with pytest.raises(InvalidInputError, match=problem):
