@@ -234,7 +234,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         while (licensed != 0) {
             uint256 roleBit = licensed & (~licensed + 1); // the lowest bit left
             licensed ^= roleBit;
-            if (_isCurrent(_credentials[account][_licensedRoleOf(roleBit)])) active |= roleBit;
+            if (_isCurrent(_credentials[account][Roles.licensedRoleOf(roleBit)])) active |= roleBit;
         }
     }
 
@@ -321,15 +321,6 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
 
     function _requireUnmanaged(bytes32 role) private pure {
         if (Roles.isLicensed(role) || role == Roles.PATIENT) revert ParticipantRegistryRoleManagedByRegistry(role);
-    }
-
-    /// @dev The licensed role whose role-set bit is `roleBit` (one of Roles.LICENSED_BITS).
-    function _licensedRoleOf(uint256 roleBit) private pure returns (bytes32) {
-        if (roleBit == 1 << Roles.PROVIDER_BIT) return Roles.PROVIDER;
-        if (roleBit == 1 << Roles.INSURER_BIT) return Roles.INSURER;
-        if (roleBit == 1 << Roles.MANUFACTURER_BIT) return Roles.MANUFACTURER;
-        if (roleBit == 1 << Roles.DISTRIBUTOR_BIT) return Roles.DISTRIBUTOR;
-        return Roles.DISPENSER;
     }
 
     /// @dev Whether `credential` is Active and within its validity window at this block's time.

@@ -76,6 +76,18 @@ library Roles {
         return 0x00;
     }
 
+    /// @notice The licensed role whose bit in a role set is `roleBit`.
+    /// @param roleBit one bit of {LICENSED_BITS}, as `1 << index`.
+    /// @return the role id, or zero for a bit of no licensed role.
+    function licensedRoleOf(uint256 roleBit) internal pure returns (bytes32) {
+        if (roleBit == 1 << PROVIDER_BIT) return PROVIDER;
+        if (roleBit == 1 << INSURER_BIT) return INSURER;
+        if (roleBit == 1 << MANUFACTURER_BIT) return MANUFACTURER;
+        if (roleBit == 1 << DISTRIBUTOR_BIT) return DISTRIBUTOR;
+        if (roleBit == 1 << DISPENSER_BIT) return DISPENSER;
+        return 0x00;
+    }
+
     /// @notice Whether `role` needs a regulator-issued credential to be active.
     /// @param role a role id.
     /// @return true for provider, insurer, manufacturer, distributor and dispenser.
