@@ -146,20 +146,25 @@ class LocalStore:
         roots do not reach is written again without them, so no file keeps an unpinned record's
         bytes. Returns the number of blocks no longer stored. If a pinned DAG is missing a block,
         or one of its dag-pb nodes is corrupted, the error is raised before anything is deleted;
-        a damaged pack that no pin needs is deleted like any other.
+        a damaged pack that no pin needs is deleted like any other. A pack whose pinned content
+        has a damaged leaf cannot be written again: it is left whole, everything else is
+        collected, and then IntegrityError names it.
         """
         with self._locked():
             before = self._stored_keys()
-            keep: set[str] = set()
+            marked: set[tuple[int, str]] = set()
             pinned: set[str] = set()
             with _Reader(self) as reader:
                 for pin in self._pins.iterdir():
                     cid = CID.parse(pin.name)
-                    self._mark(cid, keep, reader)
+                    self._mark(cid, marked, reader)
                     pinned.add(pin.name)
+            keep = {key for _, key in marked}
+            damaged: list[Path] = []
             try:
-                for names in self._packs().values():
-                    self._collect_pack(names, pinned)
+                for links in self._packs().values():
+                    if not self._collect_pack(links, pinned):
+                        damaged.append(links[0])
                 for path in self._blocks.glob("*/*"):
                     if path.name not in keep:
                         path.unlink()
@@ -167,6 +172,11 @@ class LocalStore:
                     leftover.unlink()
             except OSError as exc:
                 raise StoreError(f"cannot collect the local store at {self.root}: {exc}") from exc
+            if damaged:
+                raise IntegrityError(
+                    f"pinned content in {', '.join(map(str, damaged))} is damaged, so these "
+                    "packs were not written again: what no pin reaches in them is still on disk"
+                )
             return len(before - self._stored_keys())
 
     def _packs(self) -> dict[tuple[int, int], list[Path]]:
@@ -179,24 +189,33 @@ class LocalStore:
             names.setdefault((status.st_dev, status.st_ino), []).append(path)
         return names
 
-    def _collect_pack(self, links: list[Path], pinned: set[str]) -> None:
+    def _collect_pack(self, links: list[Path], pinned: set[str]) -> bool:
         """Delete a pack none of whose roots is pinned. Write a pack that also holds blocks its
         pinned roots do not reach (an unpinned root's, or those of a stream that was already
         stored) again without them, and move the links of its pinned roots to the new pack.
-        Every link is named by its root's CIDv1, in ``dags/`` as in ``pins/``."""
+        Every link is named by its root's CIDv1, in ``dags/`` as in ``pins/``. False when a
+        block the pinned roots need is damaged: the pack is then left whole, its unpinned roots
+        unlinked."""
         kept = [path for path in links if path.name in pinned]
         folders: dict[Path, None] = {}
         fresh = None
+        whole = True
         if kept:
             with Pack(kept[0]) as pack:
-                reached: set[bytes] = set()
+                reached: set[tuple[int, bytes]] = set()
                 for name in dict.fromkeys(path.name for path in kept):
                     _reach(pack, CID.parse(name), reached)
-                needed = [multihash for multihash in pack.multihashes() if multihash in reached]
-                if len(needed) < len(pack.multihashes()):
-                    fresh = self._write_pack(
-                        (multihash, pack.read(multihash)) for multihash in needed
-                    )
+                needed = {multihash for _, multihash in reached}
+                multihashes = pack.multihashes()
+                if len(needed) < len(multihashes):
+                    try:
+                        fresh = self._write_pack(
+                            (multihash, pack.read(multihash))
+                            for multihash in multihashes
+                            if multihash in needed
+                        )
+                    except IntegrityError:
+                        whole = False
         if fresh is not None:
             try:
                 for path in kept:
@@ -211,6 +230,7 @@ class LocalStore:
                 path.unlink()
                 folders[path.parent] = None
         _sync_all([str(folder) for folder in folders], _open_folder)
+        return whole
 
     def _stored_keys(self) -> set[str]:
         """The key of every block stored: in ``blocks/`` and in every pack that can be read."""
@@ -366,18 +386,19 @@ class LocalStore:
         for link in node.links:
             self._read_file(link.cid, out, reader)
 
-    def _mark(self, cid: CID, keep: set[str], reader: _Reader) -> None:
-        """Add the keys of every block of the DAG under ``cid`` to ``keep``."""
-        key = _block_key(cid)
-        if key in keep:
+    def _mark(self, cid: CID, marked: set[tuple[int, str]], reader: _Reader) -> None:
+        """Add (codec, key) of every block of the DAG under ``cid`` to ``marked``: by codec too,
+        as a raw block may have the hash of a dag-pb node whose children must still be walked."""
+        mark = (cid.codec, _block_key(cid))
+        if mark in marked:
             return
         if cid.codec == RAW:
             if not reader.holds(cid):
                 raise ContentNotFoundError(f"{cid} is not in the local store at {self.root}")
         else:
             for link in self._read_node(cid, reader).links:
-                self._mark(link.cid, keep, reader)
-        keep.add(key)
+                self._mark(link.cid, marked, reader)
+        marked.add(mark)
 
 
 class _NewPack:
@@ -476,11 +497,13 @@ class _Reader:
             raise StoreError(f"cannot read {pack.path}: {exc}") from exc
 
 
-def _reach(pack: Pack, cid: CID, reached: set[bytes]) -> None:
-    """Add the multihash of every block of the DAG under `cid` that `pack` holds to `reached`."""
-    if cid.multihash in reached or cid.multihash not in pack:
+def _reach(pack: Pack, cid: CID, reached: set[tuple[int, bytes]]) -> None:
+    """Add (codec, multihash) of every block of the DAG under `cid` that `pack` holds to
+    `reached`; by codec too, as in :meth:`LocalStore._mark`."""
+    mark = (cid.codec, cid.multihash)
+    if mark in reached or cid.multihash not in pack:
         return
-    reached.add(cid.multihash)
+    reached.add(mark)
     if cid.codec != RAW:
         try:
             node = decode_node(pack.read(cid.multihash))

@@ -383,3 +383,46 @@ def test_a_damaged_pack_no_pin_needs_does_not_stop_gc(local_store: LocalStore) -
     local_store.gc()
     assert not local_store.has(dropped)
     assert local_store.cat(kept) == b"kept record"
+
+
+def test_gc_keeps_a_pinned_file_whole_beside_a_raw_block_with_its_roots_bytes(
+    tmp_path: Path,
+) -> None:
+    # Which root gc walks first follows the folder's order: several stores meet both orders.
+    for trial in range(12):
+        store = LocalStore(tmp_path / f"store-{trial}")
+        data = os.urandom(2 * CHUNK_SIZE + trial)
+        root_node = bytes(import_file(data)[-1].data)
+        store.add_all([root_node, b"unpinned neighbour", data])
+        store.unpin(str(import_file(b"unpinned neighbour")[-1].cid))
+        store.gc()
+        assert store.cat(str(import_file(data)[-1].cid)) == data, trial
+        assert store.cat(str(import_file(root_node)[-1].cid)) == root_node, trial
+
+
+def test_gc_keeps_a_file_stored_block_by_block_whole_beside_a_raw_block_with_its_roots_bytes(
+    tmp_path: Path,
+) -> None:
+    for trial in range(12):
+        data = os.urandom(2 * CHUNK_SIZE + trial)
+        cid = write_block_by_block(tmp_path / f"store-{trial}", data)
+        store = LocalStore(tmp_path / f"store-{trial}")
+        store.add(bytes(import_file(data)[-1].data))  # its block file is the root's file
+        store.gc()
+        assert store.cat(cid) == data, trial
+
+
+def test_gc_collects_everything_else_then_names_a_pack_whose_pinned_leaf_is_damaged(
+    local_store: LocalStore,
+) -> None:
+    leaf = os.urandom(CHUNK_SIZE)
+    damaged_cid, erased = local_store.add_all([leaf + b"tail", b"erased record"])
+    elsewhere = local_store.add(b"unpinned elsewhere", pin=False)
+    local_store.unpin(erased)
+    pack = next(path for path in stored_files(local_store) if b"erased record" in path.read_bytes())
+    pack.write_bytes(pack.read_bytes().replace(leaf[:64], bytes(64)))
+    with pytest.raises(IntegrityError, match="damaged"):
+        local_store.gc()
+    assert not local_store.has(erased) and not local_store.has(elsewhere)
+    assert local_store.pins() == [damaged_cid]
+    assert list((local_store.root / "tmp").iterdir()) == []
