@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ from hygeia.deploy import DeployResult
 from tests.chains import session_chain_fixtures
 
 DATA = Path(__file__).parent / "data"
+
+#: How often and how long wait_until_mined polls the node (seconds).
+_MINE_POLL, _MINE_TIMEOUT = 0.05, 120.0
 
 
 # A chain of its own: running a batch credentials dev accounts (the insurer, for one), which the
@@ -130,3 +134,18 @@ def plain(document: dict[str, Any]) -> dict[str, Any]:
             {k: v for k, v in claim.items() if k not in ID_FIELDS} for claim in document["claims"]
         ],
     }
+
+
+def wait_until_mined(reader: ClaimsAdjudicatorClient) -> None:
+    """Until the node has no pending transaction and mined no block in the last poll."""
+    deadline = time.monotonic() + _MINE_TIMEOUT
+    height = -1
+    while True:
+        status = reader.w3.provider.make_request("txpool_status", [])  # type: ignore[arg-type]
+        waiting = int(str(status["result"]["pending"]), 16)
+        now = reader.w3.eth.block_number
+        if waiting == 0 and now == height:
+            return
+        assert time.monotonic() < deadline, f"{waiting} transactions were never mined"
+        height = now
+        time.sleep(_MINE_POLL)

@@ -25,7 +25,7 @@ from hygeia.claims.client import ClaimsAdjudicatorClient
 from hygeia.claims.ids import Pseudonyms, claim_id, load_salt
 from hygeia.core.contract_types import ClaimState
 from tests.chains import Chain
-from tests.claims.conftest import RunnerFactory, event_count, plain
+from tests.claims.conftest import RunnerFactory, event_count, plain, wait_until_mined
 from tests.support import ROOT
 
 CLAIMS = 60
@@ -104,21 +104,6 @@ def read_states(reader: ClaimsAdjudicatorClient, ids: list[bytes]) -> list[Claim
             if "BlockOutOfRange" not in str(exc):
                 raise
             time.sleep(_POLL)
-
-
-def wait_until_mined(reader: ClaimsAdjudicatorClient) -> None:
-    """Until the node has no pending transaction and mined no block in the last poll."""
-    deadline = time.monotonic() + _TIMEOUT
-    height = -1
-    while True:
-        status = reader.w3.provider.make_request("txpool_status", [])  # type: ignore[arg-type]
-        waiting = int(str(status["result"]["pending"]), 16)
-        now = reader.w3.eth.block_number
-        if waiting == 0 and now == height:
-            return
-        assert time.monotonic() < deadline, f"{waiting} transactions were never mined"
-        height = now
-        time.sleep(5 * _POLL)
 
 
 def progressed(states: list[ClaimState], stage: str) -> int:

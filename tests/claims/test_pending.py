@@ -13,7 +13,13 @@ from hygeia.claims.ids import plan_key
 from hygeia.claims.runner import BatchRunner, Progress, adjudicate_pending
 from hygeia.core.contract_types import ClaimState, Role
 from hygeia.core.errors import InvalidInputError
-from tests.claims.conftest import RunnerFactory, claim_ids_of, event_count, plain
+from tests.claims.conftest import (
+    RunnerFactory,
+    claim_ids_of,
+    event_count,
+    plain,
+    wait_until_mined,
+)
 
 
 class Stop(Exception):
@@ -86,14 +92,16 @@ def test_an_interrupted_pending_run_completes_on_rerun_adjudicating_each_claim_o
     batch: Batch,
     expected: dict[str, Any],
 ) -> None:
-    """The run stops after two of its five transactions are mined; those already sent may still
-    be mined, and the rerun adjudicates exactly the claims they did not."""
+    """The run stops after two of its five transactions are mined; those already sent are mined
+    too (the node took them before the run stopped), and the rerun adjudicates exactly the
+    claims they did not."""
     runner, plan_id = submitted_only
     ids = claim_ids_of(runner, batch)
     with pytest.raises(Stop):
         adjudicate_pending(
             runner.claims, plan_ids=[plan_id], batch_size=2, on_progress=stop_at("adjudicate", 4)
         )
+    wait_until_mined(reader)
     states = reader.claim_states(list(ids.values()))
     before = sum(1 for state in states if state is not ClaimState.SUBMITTED)
 
