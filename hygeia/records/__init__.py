@@ -7,10 +7,10 @@ keys to them shared under consent.
   revoke, share keys).
 
 Flow for one record version: :func:`validate_fhir` the payload, :func:`seal_record` it under a
-fresh data key (or :func:`encrypt_record` it, the same blob in one buffer), store the blob and
-publish its :func:`ciphertext_digest`, then
-:func:`build_key_bundle` wraps the data key for the owner and each reader. A reader finds their
-wrap in the bundle, :func:`unwrap_data_key` and :func:`decrypt_record`.
+fresh data key (or :func:`encrypt_record` it, the same blob in one buffer), with
+:func:`build_key_bundle` wrapping that key for the owner and each reader into the blob's header;
+store the blob as one file and publish its :func:`ciphertext_digest`. A reader finds their wrap
+in the bundle (:func:`embedded_bundle`), :func:`unwrap_data_key` and :func:`decrypt_record`.
 """
 
 from hygeia.records.envelope import (
@@ -19,6 +19,7 @@ from hygeia.records.envelope import (
     SealedRecord,
     ciphertext_digest,
     decrypt_record,
+    embedded_bundle,
     encrypt_record,
     seal_record,
     verify_digest,
@@ -49,6 +50,7 @@ __all__ = [
     "build_key_bundle",
     "ciphertext_digest",
     "decrypt_record",
+    "embedded_bundle",
     "encrypt_record",
     "generate_private_key",
     "load_private_key",

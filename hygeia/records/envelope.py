@@ -8,14 +8,21 @@ The ciphertext is bound to the record version it belongs to through the AEAD ass
 so a blob copied onto another record id, owner or version fails authentication instead of
 decrypting as someone else's record.
 
-Serialized blob (what is stored on IPFS), all offsets in bytes::
+Serialized blob (what is stored on IPFS), all offsets in bytes. Format 1 is the envelope alone;
+format 2 also carries the version's key bundle (:mod:`hygeia.records.keywrap`), so that a record
+version is one file::
 
-    0   4   magic            b"HYGR"
-    4   1   format version   0x01
-    5   12  nonce            random, fresh per blob
-    17  n   ciphertext       AES-256-GCM output: encrypted payload || 16-byte tag
+    format 1                              format 2
+    0   4   magic      b"HYGR"            0     4   magic        b"HYGR"
+    4   1   version    0x01               4     1   version      0x02
+    5   12  nonce      random, per blob   5     12  nonce        random, per blob
+                                          17    4   bundle size  k, uint32 big-endian, k >= 1
+                                          21    k   key bundle   its JSON
+    17  n   ciphertext AES-256-GCM        21+k  n   ciphertext   AES-256-GCM
+            output: payload || 16-byte tag          output: payload || 16-byte tag
 
-The shortest valid blob is 33 bytes (empty payload).
+Everything before the ciphertext is the header. The shortest valid blob is 33 bytes (format 1,
+empty payload).
 
 Associated data fed to AES-GCM (never stored; rebuilt from the caller's :class:`RecordRef`)::
 
@@ -24,10 +31,11 @@ Associated data fed to AES-GCM (never stored; rebuilt from the caller's :class:`
     17  32  record id        bytes32
     49  20  owner            address
     69  32  version          uint256, big-endian
-    101 17  blob header      the first 17 bytes of the blob (magic, format version, nonce)
+    101 h   blob header      every byte of the blob before the ciphertext
 
-Every field is fixed-width, so no two different (record id, owner, version) triples can encode
-to the same bytes. Including the header means a future format cannot be confused with this one.
+Every field but the last is fixed-width, so no two different (record id, owner, version)
+triples can encode to the same bytes. Including the header means one format cannot be confused
+with another, and a format 2 key bundle cannot be swapped without failing authentication.
 
 On chain only :func:`ciphertext_digest` of the whole blob is kept; :func:`verify_digest` checks
 a blob fetched from IPFS against it before anything is decrypted.
@@ -43,7 +51,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -61,10 +69,15 @@ from hygeia.core.store.unixfs import CHUNK_SIZE, ContentStream
 
 MAGIC = b"HYGR"
 FORMAT_VERSION = 1
+BUNDLED_FORMAT_VERSION = 2
 NONCE_SIZE = 12
 TAG_SIZE = 16
 HEADER_SIZE = len(MAGIC) + 1 + NONCE_SIZE
+BUNDLE_SIZE_BYTES = 4
 DATA_KEY_SIZE = 32
+
+#: Makes the key bundle of a version from its fresh data key (build_key_bundle(...).to_json()).
+BundleMaker = Callable[[bytes], bytes]
 
 _AES_BLOCK = 16
 _AD_TAG = b"hygeia/record-ad"
@@ -113,22 +126,25 @@ class EncryptedRecord:
         return f"EncryptedRecord(blob=<{len(self.blob)} bytes>, data_key=<redacted>)"
 
 
-def encrypt_record(plaintext: bytes, ref: RecordRef) -> EncryptedRecord:
+def encrypt_record(
+    plaintext: bytes, ref: RecordRef, bundle_for: BundleMaker | None = None
+) -> EncryptedRecord:
     """Encrypt one record version under a freshly generated data key.
 
     The key is generated here rather than passed in so that a key can never be reused across
-    versions by mistake.
+    versions by mistake. With `bundle_for`, the blob is format 2: it carries the key bundle that
+    `bundle_for` makes from the data key.
     """
     data_key = AESGCM.generate_key(bit_length=256)
-    header = MAGIC + bytes([FORMAT_VERSION]) + os.urandom(NONCE_SIZE)
+    header = _new_header(data_key, bundle_for)
     # Encrypted straight into the blob after its header: joining the two would copy the blob.
-    blob = bytearray(HEADER_SIZE + len(plaintext) + TAG_SIZE)
-    blob[:HEADER_SIZE] = header
+    blob = bytearray(len(header) + len(plaintext) + TAG_SIZE)
+    blob[: len(header)] = header
     AESGCM(data_key).encrypt_into(
-        header[-NONCE_SIZE:],
+        _nonce(header),
         plaintext,
         _associated_data(ref, header),
-        memoryview(blob)[HEADER_SIZE:],
+        memoryview(blob)[len(header) :],
     )
     return EncryptedRecord(blob=blob, data_key=data_key)
 
@@ -142,13 +158,15 @@ class SealedRecord:
     plaintext (kept as immutable bytes), so no nonce ever seals two different messages.
     """
 
-    def __init__(self, plaintext: BytesLike, ref: RecordRef) -> None:
+    def __init__(
+        self, plaintext: BytesLike, ref: RecordRef, bundle_for: BundleMaker | None = None
+    ) -> None:
         self.data_key = AESGCM.generate_key(bit_length=256)
-        self._header = MAGIC + bytes([FORMAT_VERSION]) + os.urandom(NONCE_SIZE)
+        self._header = _new_header(self.data_key, bundle_for)
         self._associated = _associated_data(ref, self._header)
         # Every pass must seal the same bytes: a buffer the caller could change is copied.
         self._plaintext = plaintext if isinstance(plaintext, bytes) else bytes(byte_view(plaintext))
-        self._size = HEADER_SIZE + len(self._plaintext) + TAG_SIZE
+        self._size = len(self._header) + len(self._plaintext) + TAG_SIZE
 
     def __repr__(self) -> str:
         return f"SealedRecord(<{self._size} bytes>, data_key=<redacted>)"
@@ -164,7 +182,7 @@ class SealedRecord:
         if size < 1:
             raise InvalidInputError(f"a piece must be at least one byte, not {size}")
         encryptor = Cipher(
-            algorithms.AES(self.data_key), modes.GCM(self._header[-NONCE_SIZE:])
+            algorithms.AES(self.data_key), modes.GCM(_nonce(self._header))
         ).encryptor()
         encryptor.authenticate_additional_data(self._associated)
         # update_into wants room for a cipher block more than it is given.
@@ -197,14 +215,18 @@ class SealedRecord:
             yield piece[:filled]
 
 
-def seal_record(plaintext: BytesLike, ref: RecordRef) -> SealedRecord:
+def seal_record(
+    plaintext: BytesLike, ref: RecordRef, bundle_for: BundleMaker | None = None
+) -> SealedRecord:
     """Seal one record version under a freshly generated data key, as a stream for a store's
-    ``add_all``: what :func:`encrypt_record` does without the whole blob in memory."""
-    return SealedRecord(plaintext, ref)
+    ``add_all``: what :func:`encrypt_record` does without the whole blob in memory (format 2,
+    carrying the key bundle `bundle_for` makes, when it is given)."""
+    return SealedRecord(plaintext, ref, bundle_for)
 
 
 def decrypt_record(blob: BytesLike, data_key: bytes, ref: RecordRef) -> bytes:
-    """Decrypt and authenticate a blob produced by :func:`encrypt_record` for ``ref``.
+    """Decrypt and authenticate a blob produced by :func:`encrypt_record` for ``ref`` (either
+    format).
 
     Raises :class:`MalformedEnvelopeError` if the blob is truncated or not in this format, and
     :class:`DecryptionError` if authentication fails (wrong key, tampered bytes, or another
@@ -217,7 +239,7 @@ def decrypt_record(blob: BytesLike, data_key: bytes, ref: RecordRef) -> bytes:
         header = _parse_header(view)
         try:
             return AESGCM(data_key).decrypt(
-                header[-NONCE_SIZE:], view[HEADER_SIZE:], _associated_data(ref, header)
+                _nonce(header), view[len(header) :], _associated_data(ref, header)
             )
         except InvalidTag:
             raise DecryptionError(
@@ -277,16 +299,56 @@ def verify_digest(blob: BytesLike, expected: bytes) -> None:
         raise IntegrityError("record blob does not match its on-chain ciphertext digest")
 
 
+def embedded_bundle(blob: BytesLike) -> bytes | None:
+    """The key bundle a format 2 blob carries (its JSON), or None for a format 1 blob.
+
+    Raises :class:`MalformedEnvelopeError` if the blob is truncated or not in either format.
+    """
+    with byte_view(blob) as view:
+        header = _parse_header(view)
+    if header[len(MAGIC)] == FORMAT_VERSION:
+        return None
+    return header[HEADER_SIZE + BUNDLE_SIZE_BYTES :]
+
+
+def _new_header(data_key: bytes, bundle_for: BundleMaker | None) -> bytes:
+    nonce = os.urandom(NONCE_SIZE)
+    if bundle_for is None:
+        return MAGIC + bytes([FORMAT_VERSION]) + nonce
+    bundle = bundle_for(data_key)
+    if not 0 < len(bundle) < 2 ** (8 * BUNDLE_SIZE_BYTES):
+        raise InvalidInputError(f"a key bundle of {len(bundle)} bytes cannot be carried")
+    size = len(bundle).to_bytes(BUNDLE_SIZE_BYTES, "big")
+    return MAGIC + bytes([BUNDLED_FORMAT_VERSION]) + nonce + size + bundle
+
+
+def _nonce(header: bytes) -> bytes:
+    return header[len(MAGIC) + 1 : HEADER_SIZE]
+
+
 def _parse_header(blob: memoryview) -> bytes:
+    """The header of a blob in either format, checked to leave room for the tag."""
     if len(blob) < HEADER_SIZE + TAG_SIZE:
         raise MalformedEnvelopeError(
             f"record blob is truncated: {len(blob)} bytes, at least {HEADER_SIZE + TAG_SIZE} needed"
         )
     if blob[: len(MAGIC)] != MAGIC:
         raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
-    if blob[len(MAGIC)] != FORMAT_VERSION:
-        raise MalformedEnvelopeError(f"unsupported record blob format version {blob[len(MAGIC)]}")
-    return blob[:HEADER_SIZE].tobytes()
+    version = blob[len(MAGIC)]
+    if version == FORMAT_VERSION:
+        return blob[:HEADER_SIZE].tobytes()
+    if version != BUNDLED_FORMAT_VERSION:
+        raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
+    fixed = HEADER_SIZE + BUNDLE_SIZE_BYTES  # within the length checked above
+    size = int.from_bytes(blob[HEADER_SIZE:fixed], "big")
+    if size == 0:
+        raise MalformedEnvelopeError("record blob of format 2 carries no key bundle")
+    if len(blob) < fixed + size + TAG_SIZE:
+        raise MalformedEnvelopeError(
+            f"record blob is truncated: {len(blob)} bytes, its {size}-byte key bundle and tag "
+            f"need at least {fixed + size + TAG_SIZE}"
+        )
+    return blob[: fixed + size].tobytes()
 
 
 def _associated_data(ref: RecordRef, header: bytes) -> bytes:

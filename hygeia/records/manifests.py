@@ -2,7 +2,9 @@
 
 Two places, both on IPFS and referenced from events, never from contract storage:
 - the version's own key bundle (RecordAnchored.keyBundleCid): the owner's wrap and the wraps of
-  the readers who had access when the version was written;
+  the readers who had access when the version was written. The vault writes it inside the record
+  blob (envelope format 2), so that CID is the record's own; a bundle stored as a document of its
+  own (format 1 records) is read as well;
 - a grant's key manifest (ConsentGranted.keyBundleCid): for a consent given later, one key bundle
   per covered record version (owner + grantee wraps), so erasing a record can unpin exactly its
   bundles and leave the grant's other records alone.
@@ -17,7 +19,7 @@ from typing import Any
 from hygeia.core.errors import MalformedEnvelopeError
 from hygeia.core.store.base import ContentStore
 from hygeia.core.store.cid import CID
-from hygeia.records.envelope import RecordRef
+from hygeia.records.envelope import MAGIC, RecordRef, embedded_bundle
 from hygeia.records.keywrap import KeyBundle
 
 MANIFEST_FORMAT = "hygeia/grantkeys/v1"
@@ -79,8 +81,21 @@ class GrantKeyManifest:
 
 
 def load_bundle(store: ContentStore, cid: str, ref: RecordRef) -> KeyBundle:
-    """Fetch a key bundle and check it belongs to `ref` (a bundle of another record is refused)."""
-    bundle = KeyBundle.from_json(store.cat(cid))
+    """Fetch a key bundle and check it belongs to `ref` (a bundle of another record is refused).
+
+    `cid` names a bundle document, or a record blob that carries its bundle (format 2)."""
+    return parse_bundle(store.cat(cid), cid, ref)
+
+
+def parse_bundle(content: bytes, cid: str, ref: RecordRef) -> KeyBundle:
+    """The key bundle in `content` (fetched from `cid`), checked to belong to `ref`: a bundle
+    document, or the one a record blob of format 2 carries."""
+    if content[: len(MAGIC)] == MAGIC:
+        carried = embedded_bundle(content)
+        if carried is None:
+            raise MalformedEnvelopeError(f"record blob {cid} carries no key bundle")
+        content = carried
+    bundle = KeyBundle.from_json(content)
     if bundle.ref != ref:
         raise MalformedEnvelopeError(
             f"key bundle {cid} is for another record version than 0x{ref.record_id.hex()} "

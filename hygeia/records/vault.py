@@ -2,8 +2,9 @@
 
 The chain holds a record's pseudonymous id, its data class ids (its FHIR resource type and
 categories, see classes), and per version the ciphertext digest and a digest of the envelope's and
-key bundle's CIDs; the CIDs themselves travel in the
-RecordAnchored event, and every anchor read from an event is checked against storage before use.
+key bundle's CIDs; the CIDs themselves travel in the RecordAnchored event, and every anchor read
+from an event is checked against storage before use. A version is stored as one file: its
+envelope carries its key bundle (envelope format 2), so both CIDs are that file's.
 Each version is sealed under a fresh data key, wrapped for the owner, the author and every account
 the patient's consents permit to ACCESS the record at the time of writing (see key_policy): a
 reader whose consent was revoked, or who is denied this record, gets no key to any later version.
@@ -60,6 +61,7 @@ from hygeia.records.manifests import (
     cid_bytes,
     cid_text,
     load_bundle,
+    parse_bundle,
 )
 from hygeia.suite import Suite
 
@@ -280,7 +282,7 @@ class RecordVault:
 
         ref = RecordRef(record_id, address_bytes(patient), anchor.version)
         blob = self._fetch_envelope(anchor)
-        data_key = unwrap_data_key(self._wrap_for_me(anchor, ref), self.key, ref)
+        data_key = unwrap_data_key(self._wrap_for_me(anchor, ref, blob), self.key, ref)
         plaintext = decrypt_record(blob, data_key, ref)
         opened = validate_fhir(plaintext)
         _check_classes(record_id, anchor, opened)
@@ -334,6 +336,7 @@ class RecordVault:
                 for a in anchors
                 if (cid := manifest.bundle_for(record_id, a.version)) is not None
             ]
+        doomed = list(dict.fromkeys(doomed))  # a version's envelope holds its own bundle
         for cid in doomed:
             self.store.unpin(cid)
         collect: Callable[[], Any] | None = getattr(self.store, "gc", None)
@@ -348,27 +351,26 @@ class RecordVault:
         try:
             yield
         except BaseException:
-            for cid in (sealed.cid, sealed.bundle_cid):
+            for cid in dict.fromkeys((sealed.cid, sealed.bundle_cid)):
                 with suppress(StoreError):
                     self.store.unpin(cid)
             raise
 
     def _seal(self, patient: str, ref: RecordRef, plaintext: bytes, target: KeyTarget) -> _Sealed:
         owner_key = self.public_key_of(patient)
-        sealed = seal_record(plaintext, ref)  # encrypted as the store writes it
         readers = self._readers_for(patient, target)
-        bundle = build_key_bundle(
-            sealed.data_key,
-            ref,
-            owner_key,
-            {address_bytes(r): k for r, k in readers.items()},
-        )
-        envelope = DigestingStream(sealed)  # hashed for the chain as the store writes it
-        cid, bundle_cid = self.store.add_all([envelope, bundle.to_json()])
+        wraps = {address_bytes(r): k for r, k in readers.items()}
+
+        def bundle_for(data_key: bytes) -> bytes:
+            return build_key_bundle(data_key, ref, owner_key, wraps).to_json()
+
+        # Encrypted, and hashed for the chain, as the store writes it; one file, bundle inside.
+        envelope = DigestingStream(seal_record(plaintext, ref, bundle_for))
+        (cid,) = self.store.add_all([envelope])
         return _Sealed(
             ref,
             cid=cid,
-            bundle_cid=bundle_cid,
+            bundle_cid=cid,
             digest=envelope.digest,
             readers=tuple(readers),
         )
@@ -440,16 +442,22 @@ class RecordVault:
         verify_digest(blob, anchor.ciphertext_digest)
         return blob
 
-    def _wrap_for_me(self, anchor: RecordAnchor, ref: RecordRef) -> Any:
+    def _wrap_for_me(self, anchor: RecordAnchor, ref: RecordRef, blob: bytes) -> Any:
+        """`me`'s wrap of the version's data key: from its own bundle (carried in `blob`, the
+        version's envelope, or a document of its own) or from a grant's manifest."""
         me = address_bytes(self.me)
-        bundle = load_bundle(self.store, cid_text(anchor.key_bundle_cid), ref)
+        bundle_cid = cid_text(anchor.key_bundle_cid)
+        if anchor.key_bundle_cid == anchor.cid:
+            bundle = parse_bundle(blob, bundle_cid, ref)
+        else:
+            bundle = load_bundle(self.store, bundle_cid, ref)
         if (wrapped := bundle.for_reader(me)) is not None:
             return wrapped
         for manifest in self.grant_manifests(anchor.patient, grantee=self.me):
-            bundle_cid = manifest.bundle_for(anchor.record_id, anchor.version)
-            if bundle_cid is None:
+            shared_cid = manifest.bundle_for(anchor.record_id, anchor.version)
+            if shared_cid is None:
                 continue
-            shared = load_bundle(self.store, bundle_cid, ref).for_reader(me)
+            shared = load_bundle(self.store, shared_cid, ref).for_reader(me)
             if shared is not None:
                 return shared
         raise KeyNotSharedError(

@@ -125,7 +125,7 @@ def test_a_day_of_records_and_consent_through_the_cli(cli, world: World, tmp_pat
     assert ("break-glass-closed", world.address("provider")) in events
 
     code, erased = cli("records", "erase", record_id, account="patient")
-    assert code == 0 and len(erased["unpinned"]) == 5  # 2 envelopes, 2 bundles, 1 shared bundle
+    assert code == 0 and len(erased["unpinned"]) == 3  # 2 envelopes (bundles inside), 1 shared
     code, gone = cli("records", "get", record_id, account="patient")
     assert code == 1 and gone["error"]["type"] == "RecordErasedError"
 

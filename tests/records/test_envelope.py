@@ -30,11 +30,13 @@ from hygeia.records import (
     verify_digest,
 )
 from hygeia.records.envelope import (
+    BUNDLED_FORMAT_VERSION,
     FORMAT_VERSION,
     HEADER_SIZE,
     MAGIC,
     TAG_SIZE,
     DigestingStream,
+    embedded_bundle,
 )
 from tests.records.sample_refs import REF
 
@@ -166,8 +168,8 @@ def test_garbage_is_reported_as_not_a_record_blob_rather_than_a_key_problem() ->
 
 
 def test_an_unknown_format_version_is_reported_as_unsupported() -> None:
-    future = SEALED.blob[:4] + bytes([2]) + SEALED.blob[5:]
-    with pytest.raises(MalformedEnvelopeError, match="unsupported record blob format version 2"):
+    future = SEALED.blob[:4] + bytes([3]) + SEALED.blob[5:]
+    with pytest.raises(MalformedEnvelopeError, match="unsupported record blob format version 3"):
         decrypt_record(future, SEALED.data_key, REF)
 
 
@@ -317,3 +319,121 @@ def test_a_digesting_stream_hashes_the_pass_that_reads_it_to_the_end() -> None:
     assert b"".join(bytes(piece) for piece in stream.chunks()) == joined(sealed)
     assert stream.size == sealed.size
     assert stream.digest == hashlib.sha256(joined(sealed)).digest()
+
+
+# ------------------------------------------------------------ format 2: the key bundle inside
+
+BUNDLE = b'{"format":"a key bundle, opaque to the envelope"}'
+BUNDLED_HEADER_SIZE = HEADER_SIZE + 4 + len(BUNDLE)
+
+
+def bundle_of(seen: list[bytes]) -> Any:
+    """A bundle maker that records the data keys it is given."""
+
+    def make(data_key: bytes) -> bytes:
+        seen.append(data_key)
+        return BUNDLE
+
+    return make
+
+
+def test_a_bundled_blob_has_the_documented_layout_and_the_bundle_gets_the_data_key() -> None:
+    keys: list[bytes] = []
+    sealed = encrypt_record(PLAINTEXT, REF, bundle_of(keys))
+    blob = bytes(sealed.blob)
+    assert keys == [sealed.data_key]
+    assert blob[:4] == MAGIC and blob[4] == BUNDLED_FORMAT_VERSION == 2
+    assert int.from_bytes(blob[17:21], "big") == len(BUNDLE)
+    assert blob[21:BUNDLED_HEADER_SIZE] == BUNDLE
+    assert len(blob) == BUNDLED_HEADER_SIZE + len(PLAINTEXT) + TAG_SIZE
+    header = blob[:BUNDLED_HEADER_SIZE]
+    associated = b"hygeia/record-ad" + bytes([1]) + REF.encode() + header
+    expected = AESGCM(sealed.data_key).encrypt(header[5:17], PLAINTEXT, associated)
+    assert blob[BUNDLED_HEADER_SIZE:] == expected
+    assert decrypt_record(blob, sealed.data_key, REF) == PLAINTEXT
+    assert embedded_bundle(blob) == BUNDLE
+
+
+def test_a_format_1_blob_carries_no_bundle() -> None:
+    assert embedded_bundle(SEALED.blob) is None
+    assert embedded_bundle(STORED_BLOB) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    plaintext=st.binary(max_size=2_000),
+    bundle=st.binary(min_size=1, max_size=600),
+    size=st.integers(min_value=1, max_value=300),
+)
+def test_a_bundled_sealed_record_in_any_pieces_is_encrypt_records_blob(
+    plaintext: bytes, bundle: bytes, size: int
+) -> None:
+    sealed = seal_record(plaintext, REF, lambda key: bundle)
+    blob = joined(sealed, size)
+    header_size = HEADER_SIZE + 4 + len(bundle)
+    assert len(blob) == sealed.size == header_size + len(plaintext) + TAG_SIZE
+    assert embedded_bundle(blob) == bundle
+    assert decrypt_record(blob, sealed.data_key, REF) == plaintext
+    associated = b"hygeia/record-ad" + bytes([1]) + REF.encode() + blob[:header_size]
+    expected = AESGCM(sealed.data_key).encrypt(blob[5:17], plaintext, associated)
+    assert blob[header_size:] == expected
+
+
+BUNDLED = encrypt_record(PLAINTEXT, REF, lambda key: BUNDLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    position=st.integers(min_value=0, max_value=len(BUNDLED.blob) - 1),
+    mask=st.integers(min_value=1, max_value=255),
+)
+def test_any_single_byte_flip_in_a_bundled_blob_fails_and_no_bundle_is_swapped_in(
+    position: int, mask: int
+) -> None:
+    """The bundle is in the authenticated header: changing it, its size or the format byte
+    fails like any other change."""
+    tampered = bytearray(BUNDLED.blob)
+    tampered[position] ^= mask
+    with pytest.raises(CryptoError):
+        decrypt_record(bytes(tampered), BUNDLED.data_key, REF)
+
+
+@settings(max_examples=100, deadline=None)
+@given(length=st.integers(min_value=0, max_value=len(BUNDLED.blob) - 1))
+def test_any_truncation_of_a_bundled_blob_fails(length: int) -> None:
+    with pytest.raises(CryptoError):
+        decrypt_record(BUNDLED.blob[:length], BUNDLED.data_key, REF)
+
+
+def test_a_bundle_size_past_the_blob_is_reported_as_truncated_not_read() -> None:
+    blob = bytearray(BUNDLED.blob)
+    blob[17:21] = (len(blob)).to_bytes(4, "big")
+    with pytest.raises(MalformedEnvelopeError, match="truncated"):
+        embedded_bundle(bytes(blob))
+    with pytest.raises(MalformedEnvelopeError, match="truncated"):
+        decrypt_record(bytes(blob), BUNDLED.data_key, REF)
+
+
+def test_a_bundled_blob_with_an_empty_bundle_is_malformed() -> None:
+    blob = bytearray(BUNDLED.blob)
+    blob[17:21] = bytes(4)
+    with pytest.raises(MalformedEnvelopeError, match="carries no key bundle"):
+        embedded_bundle(bytes(blob))
+
+
+def test_a_bundle_maker_giving_no_bytes_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="cannot be carried"):
+        encrypt_record(PLAINTEXT, REF, lambda key: b"")
+    with pytest.raises(InvalidInputError, match="cannot be carried"):
+        seal_record(PLAINTEXT, REF, lambda key: b"")
+
+
+def test_a_blob_relabelled_to_the_other_format_fails_authentication_or_parsing() -> None:
+    as_bundled = bytearray(SEALED.blob)
+    as_bundled[4] = BUNDLED_FORMAT_VERSION
+    with pytest.raises(CryptoError):
+        decrypt_record(bytes(as_bundled), SEALED.data_key, REF)
+    as_plain = bytearray(BUNDLED.blob)
+    as_plain[4] = FORMAT_VERSION
+    with pytest.raises(DecryptionError):
+        decrypt_record(bytes(as_plain), BUNDLED.data_key, REF)

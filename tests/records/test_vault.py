@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hygeia.consent.client import GrantRequest, data_class_id
+from hygeia.consent.client import GrantRequest, data_class_id, new_record_salt, record_id_of
 from hygeia.consent.disclosures import accounting_of_disclosures
 from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import (
@@ -27,9 +27,18 @@ from hygeia.core.errors import (
     StoreUnavailableError,
 )
 from hygeia.core.store import KuboStore, LocalStore
-from hygeia.records import generate_private_key
+from hygeia.records import (
+    RecordRef,
+    build_key_bundle,
+    ciphertext_digest,
+    encrypt_record,
+    generate_private_key,
+    validate_fhir,
+)
+from hygeia.records.classes import class_ids, record_classes
+from hygeia.records.envelope import embedded_bundle
 from hygeia.records.keywrap import KeyBundle
-from hygeia.records.manifests import cid_text
+from hygeia.records.manifests import address_bytes, cid_bytes, cid_text
 from hygeia.records.vault import RecordVault
 from tests.records.samples import CONDITION, GLUCOSE, glucose
 from tests.records.world import World
@@ -75,6 +84,51 @@ def test_the_patient_stores_a_record_and_reads_it_back(world: World, lab: str) -
     state = world.suite("patient").consent.record_of(stored.record_id)
     assert (state.patient, state.latest_version, state.erased) == (patient, 1, False)
     assert state.data_classes == tuple(data_class_id(c) for c in ("Observation", "laboratory", lab))
+
+
+def test_a_version_is_one_stored_file_that_carries_its_key_bundle(world: World, lab: str) -> None:
+    patient = world.address("patient")
+    vault = world.vault("patient")
+    before = set(world.store.pins())
+
+    stored = vault.put(patient, glucose(90), data_class=lab)
+    amended = vault.amend(stored.record_id, glucose(91))
+
+    assert set(world.store.pins()) - before == {stored.cid, amended.cid}
+    for version in (stored, amended):
+        assert version.key_bundle_cid == version.cid
+        carried = embedded_bundle(world.store.cat(version.cid))
+        assert carried is not None
+        assert KeyBundle.from_json(carried).for_reader(address_bytes(patient)) is not None
+    assert vault.get(stored.record_id).record.resource["valueQuantity"]["value"] == 91
+
+
+def test_a_version_stored_as_envelope_and_key_bundle_apart_reads_shares_and_erases(
+    world: World, lab: str
+) -> None:
+    """Records written as two files (a format 1 envelope beside its key bundle document) stay
+    readable, shareable and erasable."""
+    patient = world.address("patient")
+    vault = world.vault("patient")
+    payload = glucose(88)
+    salt = new_record_salt()
+    record_id = record_id_of(patient, patient, salt)
+    ref = RecordRef(record_id, address_bytes(patient), 1)
+    sealed = encrypt_record(payload, ref)
+    bundle = build_key_bundle(sealed.data_key, ref, vault.public_key_of(patient))
+    cid, bundle_cid = world.store.add_all([sealed.blob, bundle.to_json()])
+    classes = class_ids(record_classes(validate_fhir(payload).resource, [lab]))
+    digest = ciphertext_digest(sealed.blob)
+    world.suite("patient").consent.anchor_record(
+        patient, salt, classes, cid_bytes(cid), digest, cid_bytes(bundle_cid)
+    )
+
+    assert vault.get(record_id).record.resource["valueQuantity"]["value"] == 88
+    world.consents("patient").grant(patient, permit(world, "specialist", data_class_id(lab)))
+    assert world.vault("specialist").get(record_id).version == 1
+    report = vault.erase(record_id)
+    assert {cid, bundle_cid} <= set(report.unpinned)
+    assert not world.store.has(cid) and not world.store.has(bundle_cid)
 
 
 def test_a_record_is_filed_under_its_fhir_resource_type_first(world: World) -> None:
@@ -197,7 +251,10 @@ def test_after_revocation_the_grantee_is_refused_and_later_versions_carry_no_key
         world.vault("specialist").get(stored.record_id)
     assert refused.value.reason == "REVOKED"
     assert amended.readers == ()
-    bundle = KeyBundle.from_json(world.store.cat(amended.key_bundle_cid))
+    assert amended.key_bundle_cid == amended.cid  # the version is one file, its bundle inside
+    carried = embedded_bundle(world.store.cat(amended.cid))
+    assert carried is not None
+    bundle = KeyBundle.from_json(carried)
     assert bundle.for_reader(bytes.fromhex(world.address("specialist")[2:])) is None
     listed = {c.consent_id: c for c in consents.list(patient)}
     assert listed[grant.consent_id].status(world.now()) == "revoked"
@@ -310,8 +367,9 @@ def test_erasure_shreds_the_record_its_keys_and_the_grantees_key_bundles(
 
     report = vault.erase(stored.record_id)
 
-    assert stored.cid in report.unpinned and stored.key_bundle_cid in report.unpinned
-    assert len(report.unpinned) == 3  # envelope, own key bundle, the grantee's key bundle
+    assert stored.key_bundle_cid == stored.cid  # its own key bundle is inside the envelope
+    assert stored.cid in report.unpinned
+    assert len(report.unpinned) == 2  # the envelope, the grantee's key bundle
     for cid in report.unpinned:
         assert not world.store.has(cid)
     assert world.store.has(grant.key_manifest_cid)  # other records' keys stay shared

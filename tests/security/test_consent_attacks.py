@@ -32,7 +32,7 @@ from hygeia.participants.client import encode_jurisdiction, license_hash
 from hygeia.records import public_key_bytes
 from hygeia.records import vault as vault_module
 from hygeia.records.envelope import RecordRef
-from hygeia.records.manifests import address_bytes, cid_text, load_bundle
+from hygeia.records.manifests import address_bytes, cid_bytes, cid_text, load_bundle
 from hygeia.records.sharing import ConsentManager
 from tests.gas.claims_gas import OFFICE, YEAR_END, YEAR_START, claim, lines
 from tests.records.samples import glucose
@@ -660,12 +660,16 @@ def test_a_forged_anchor_event_cannot_make_erasure_unpin_someone_elses_content(
 def test_the_anchor_digest_binds_both_cids_so_swapping_the_key_bundle_is_detected(
     world: World, victim: Patient
 ) -> None:
+    """The attack: a lying log source keeps a version's envelope CID but names another file
+    (here another record of the patient's, which carries a bundle of its own) as its key
+    bundle."""
     vault = victim.vault()
     stored = vault.put(victim.address, glucose(99), data_class="Observation")
+    other = vault.put(victim.address, glucose(98), data_class="Observation")
     (anchor,) = vault.versions(stored.record_id)
     consent = victim.suite().consent
     consent.check_anchor(anchor)
-    forged = replace(anchor, key_bundle_cid=anchor.cid)
+    forged = replace(anchor, key_bundle_cid=cid_bytes(other.key_bundle_cid))
     with pytest.raises(IntegrityError, match="key-bundle CID"):
         consent.check_anchor(forged)
 
