@@ -74,6 +74,8 @@ NONCE_SIZE = 12
 TAG_SIZE = 16
 HEADER_SIZE = len(MAGIC) + 1 + NONCE_SIZE
 BUNDLE_SIZE_BYTES = 4
+#: How many leading bytes of a blob :func:`header_size` needs to see.
+HEADER_SIZE_PREFIX = HEADER_SIZE + BUNDLE_SIZE_BYTES
 DATA_KEY_SIZE = 32
 
 #: Makes the key bundle of a version from its fresh data key (build_key_bundle(...).to_json()).
@@ -302,13 +304,31 @@ def verify_digest(blob: BytesLike, expected: bytes) -> None:
 def embedded_bundle(blob: BytesLike) -> bytes | None:
     """The key bundle a format 2 blob carries (its JSON), or None for a format 1 blob.
 
-    Raises :class:`MalformedEnvelopeError` if the blob is truncated or not in either format.
+    `blob` may be the blob's first :func:`header_size` bytes only. Raises
+    :class:`MalformedEnvelopeError` if it is not in either format or ends inside its header.
     """
     with byte_view(blob) as view:
-        header = _parse_header(view)
+        header = _parse_header(view, whole=False)
     if header[len(MAGIC)] == FORMAT_VERSION:
         return None
-    return header[HEADER_SIZE + BUNDLE_SIZE_BYTES :]
+    return header[HEADER_SIZE_PREFIX:]
+
+
+def header_size(prefix: BytesLike) -> int:
+    """How many leading bytes of a blob its header takes, from the blob's first
+    :data:`HEADER_SIZE_PREFIX` bytes (or all of a shorter blob): what to read of a stored blob
+    to reach its key bundle without its ciphertext."""
+    with byte_view(prefix) as view:
+        if len(view) < len(MAGIC) + 1 or view[: len(MAGIC)] != MAGIC:
+            raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
+        version = view[len(MAGIC)]
+        if version == FORMAT_VERSION:
+            return HEADER_SIZE
+        if version != BUNDLED_FORMAT_VERSION:
+            raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
+        if len(view) < HEADER_SIZE_PREFIX:
+            raise MalformedEnvelopeError("record blob is truncated inside its header")
+        return HEADER_SIZE_PREFIX + int.from_bytes(view[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
 
 
 def _new_header(data_key: bytes, bundle_for: BundleMaker | None) -> bytes:
@@ -326,11 +346,13 @@ def _nonce(header: bytes) -> bytes:
     return header[len(MAGIC) + 1 : HEADER_SIZE]
 
 
-def _parse_header(blob: memoryview) -> bytes:
-    """The header of a blob in either format, checked to leave room for the tag."""
-    if len(blob) < HEADER_SIZE + TAG_SIZE:
+def _parse_header(blob: memoryview, *, whole: bool = True) -> bytes:
+    """The header of a blob in either format; with `whole`, checked to leave room for the tag,
+    else `blob` may end where the header does."""
+    tail = TAG_SIZE if whole else 0
+    if len(blob) < HEADER_SIZE + tail:
         raise MalformedEnvelopeError(
-            f"record blob is truncated: {len(blob)} bytes, at least {HEADER_SIZE + TAG_SIZE} needed"
+            f"record blob is truncated: {len(blob)} bytes, at least {HEADER_SIZE + tail} needed"
         )
     if blob[: len(MAGIC)] != MAGIC:
         raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
@@ -339,16 +361,17 @@ def _parse_header(blob: memoryview) -> bytes:
         return blob[:HEADER_SIZE].tobytes()
     if version != BUNDLED_FORMAT_VERSION:
         raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
-    fixed = HEADER_SIZE + BUNDLE_SIZE_BYTES  # within the length checked above
-    size = int.from_bytes(blob[HEADER_SIZE:fixed], "big")
+    if len(blob) < HEADER_SIZE_PREFIX:
+        raise MalformedEnvelopeError("record blob is truncated inside its header")
+    size = int.from_bytes(blob[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
     if size == 0:
         raise MalformedEnvelopeError("record blob of format 2 carries no key bundle")
-    if len(blob) < fixed + size + TAG_SIZE:
+    if len(blob) < HEADER_SIZE_PREFIX + size + tail:
         raise MalformedEnvelopeError(
-            f"record blob is truncated: {len(blob)} bytes, its {size}-byte key bundle and tag "
-            f"need at least {fixed + size + TAG_SIZE}"
+            f"record blob is truncated: {len(blob)} bytes, its {size}-byte key bundle"
+            f"{' and tag' if whole else ''} need at least {HEADER_SIZE_PREFIX + size + tail}"
         )
-    return blob[: fixed + size].tobytes()
+    return blob[: HEADER_SIZE_PREFIX + size].tobytes()
 
 
 def _associated_data(ref: RecordRef, header: bytes) -> bytes:

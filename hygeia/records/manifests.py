@@ -19,10 +19,14 @@ from typing import Any
 from hygeia.core.errors import MalformedEnvelopeError
 from hygeia.core.store.base import ContentStore
 from hygeia.core.store.cid import CID
-from hygeia.records.envelope import MAGIC, RecordRef, embedded_bundle
+from hygeia.records.envelope import MAGIC, RecordRef, embedded_bundle, header_size
 from hygeia.records.keywrap import KeyBundle
 
 MANIFEST_FORMAT = "hygeia/grantkeys/v1"
+
+# Bytes read first for a key bundle: a whole bundle document or a format 2 header with the
+# wraps of about ten readers, in one read.
+_FIRST_READ = 4096
 
 
 def cid_bytes(cid: str) -> bytes:
@@ -83,8 +87,16 @@ class GrantKeyManifest:
 def load_bundle(store: ContentStore, cid: str, ref: RecordRef) -> KeyBundle:
     """Fetch a key bundle and check it belongs to `ref` (a bundle of another record is refused).
 
-    `cid` names a bundle document, or a record blob that carries its bundle (format 2)."""
-    return parse_bundle(store.cat(cid), cid, ref)
+    `cid` names a bundle document, or a record blob that carries its bundle (format 2), of which
+    only the header is read: sharing the keys of large records does not fetch their contents.
+    """
+    first = store.head(cid, _FIRST_READ)
+    if first[: len(MAGIC)] == MAGIC:
+        needed = header_size(first)
+        content = first if needed <= len(first) else store.head(cid, needed)
+    else:
+        content = first if len(first) < _FIRST_READ else store.cat(cid)
+    return parse_bundle(content, cid, ref)
 
 
 def parse_bundle(content: bytes, cid: str, ref: RecordRef) -> KeyBundle:

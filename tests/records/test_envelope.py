@@ -33,10 +33,12 @@ from hygeia.records.envelope import (
     BUNDLED_FORMAT_VERSION,
     FORMAT_VERSION,
     HEADER_SIZE,
+    HEADER_SIZE_PREFIX,
     MAGIC,
     TAG_SIZE,
     DigestingStream,
     embedded_bundle,
+    header_size,
 )
 from tests.records.sample_refs import REF
 
@@ -437,3 +439,25 @@ def test_a_blob_relabelled_to_the_other_format_fails_authentication_or_parsing()
     as_plain[4] = FORMAT_VERSION
     with pytest.raises(DecryptionError):
         decrypt_record(bytes(as_plain), BUNDLED.data_key, REF)
+
+
+def test_header_size_from_a_blobs_first_bytes_says_how_much_to_read_for_its_bundle() -> None:
+    assert header_size(BUNDLED.blob[:HEADER_SIZE_PREFIX]) == BUNDLED_HEADER_SIZE
+    assert header_size(SEALED.blob[:HEADER_SIZE_PREFIX]) == HEADER_SIZE
+    assert embedded_bundle(BUNDLED.blob[:BUNDLED_HEADER_SIZE]) == BUNDLE
+    with pytest.raises(MalformedEnvelopeError, match="truncated"):
+        embedded_bundle(BUNDLED.blob[: BUNDLED_HEADER_SIZE - 1])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "error"),
+    [
+        (b"%PDF-1.7", "bad magic"),
+        (b"HY", "bad magic"),
+        (b"HYGR\x03" + bytes(20), "unsupported"),
+        (b"HYGR\x02" + bytes(10), "truncated inside its header"),
+    ],
+)
+def test_header_size_of_what_is_no_blob_is_a_named_error(prefix: bytes, error: str) -> None:
+    with pytest.raises(MalformedEnvelopeError, match=error):
+        header_size(prefix)

@@ -28,6 +28,44 @@ def store(tmp_path: Path) -> LocalStore:
     return LocalStore(tmp_path / "store")
 
 
+class ReadCountingStore:
+    """A store that records every read: (method, bytes asked or None for all)."""
+
+    def __init__(self, inner: LocalStore) -> None:
+        self.inner, self.reads = inner, list[tuple[str, int | None]]()
+
+    def cat(self, cid: str) -> bytes:
+        self.reads.append(("cat", None))
+        return self.inner.cat(cid)
+
+    def head(self, cid: str, size: int) -> bytes:
+        self.reads.append(("head", size))
+        return self.inner.head(cid, size)
+
+
+def bundled(plaintext: bytes, readers: int) -> bytearray:
+    wraps = {bytes([n]) * 20: READER_KEY for n in range(1, readers + 1)}
+    return encrypt_record(
+        plaintext, REF, lambda key: build_key_bundle(key, REF, OWNER_KEY, wraps).to_json()
+    ).blob
+
+
+@pytest.mark.parametrize("readers", [0, 20], ids=["owner only", "twenty readers"])
+def test_a_carried_bundle_is_read_from_the_envelopes_header_alone(
+    store: LocalStore, readers: int
+) -> None:
+    """Sharing keys reads bundles: a 2 MiB record costs a header's read, not 2 MiB."""
+    blob = bundled(bytes(2 * 1024 * 1024), readers)
+    counting = ReadCountingStore(store)
+
+    bundle = load_bundle(counting, store.add(blob), REF)  # type: ignore[arg-type]
+
+    assert len(bundle.wrapped_keys) == readers + 1
+    assert all(method == "head" for method, _ in counting.reads)
+    assert sum(size or 0 for _, size in counting.reads) < 16_000
+    assert len(counting.reads) == (1 if readers == 0 else 2)
+
+
 def test_a_bundle_document_and_a_bundle_carried_in_an_envelope_load_alike(
     store: LocalStore,
 ) -> None:
@@ -46,6 +84,14 @@ def test_a_bundle_document_and_a_bundle_carried_in_an_envelope_load_alike(
     assert {w.reader for w in carried.wrapped_keys} == {OWNER, READER_1}
     assert {w.reader for w in apart.wrapped_keys} == {OWNER, READER_1}
     assert parse_bundle(bytes(sealed.blob), envelope_cid, REF) == carried
+
+
+def test_a_bundle_document_larger_than_the_first_read_is_read_whole(store: LocalStore) -> None:
+    wraps = {bytes([n]) * 20: READER_KEY for n in range(1, 21)}
+    document = build_key_bundle(bytes(32), REF, OWNER_KEY, wraps).to_json()
+    assert len(document) > 4096
+    bundle = load_bundle(store, store.add(document), REF)
+    assert len(bundle.wrapped_keys) == 21
 
 
 def test_an_envelope_that_carries_no_bundle_is_refused_as_a_bundle(store: LocalStore) -> None:

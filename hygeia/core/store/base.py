@@ -51,6 +51,14 @@ class ContentStore(Protocol):
         """
         ...
 
+    def head(self, cid: str, size: int) -> bytes:
+        """Return the first ``size`` bytes of the content of ``cid`` (all of it when shorter),
+        reading only the blocks that hold them, each checked against its CID.
+
+        Raises as :meth:`cat` does; a short content is no error.
+        """
+        ...
+
     def pin(self, cid: str) -> None:
         """Keep ``cid`` through garbage collection; ContentNotFoundError if it is not stored."""
         ...

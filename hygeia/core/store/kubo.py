@@ -21,13 +21,14 @@ import httpx
 
 from hygeia.core.errors import (
     ContentNotFoundError,
+    IntegrityError,
     InvalidCIDError,
     StoreError,
     StoreTimeoutError,
     StoreUnavailableError,
 )
 from hygeia.core.store.cid import CID, BytesLike, byte_view
-from hygeia.core.store.unixfs import CHUNK_SIZE, Content, file_cid, verify, whole
+from hygeia.core.store.unixfs import CHUNK_SIZE, Content, file_cid, read_file, verify, whole
 
 # The HTTP client waits this much longer than the node-side timeout, so that the node's own
 # "not found in time" answer arrives before the client gives up on the connection.
@@ -109,6 +110,11 @@ class KuboStore:
         verify(parsed, data)
         return data
 
+    def head(self, cid: str, size: int) -> bytes:
+        # Block by block: the node's answer to ``cat`` with a length could not be checked
+        # against the CID without the rest of the content.
+        return read_file(CID.parse(cid), self._block, size)
+
     def pin(self, cid: str) -> None:
         parsed = CID.parse(cid)
         self._post("pin/add", {"arg": str(parsed), "timeout": _duration(self.timeout)})
@@ -146,6 +152,15 @@ class KuboStore:
         return str(self._json(self._post("version", {})).get("Version", ""))
 
     # --- internals ------------------------------------------------------------------------------
+
+    def _block(self, cid: CID) -> bytes:
+        """The block under `cid` from the node, checked against it."""
+        data = self._post(
+            "block/get", {"arg": str(cid), "timeout": _duration(self.timeout)}
+        ).content
+        if CID.for_block(data, version=cid.version, codec=cid.codec) != cid:
+            raise IntegrityError(f"the IPFS node at {self.api_url} sent another block for {cid}")
+        return data
 
     def _post(self, command: str, params: dict[str, str], *, files: Any = None) -> httpx.Response:
         """POST one RPC command (the API answers 405 to GET) and map failures to store errors."""

@@ -23,9 +23,16 @@ from typing import BinaryIO
 
 from hygeia.core.errors import ContentNotFoundError, IntegrityError, StoreError
 from hygeia.core.store.cid import CID, RAW, BytesLike
-from hygeia.core.store.dagpb import UNIXFS_FILE, UNIXFS_RAW, Node, decode_node, decode_unixfs
+from hygeia.core.store.dagpb import Node, decode_node
 from hygeia.core.store.pack import Pack, PackWriter, write_pack
-from hygeia.core.store.unixfs import Block, Content, ContentStream, import_file, import_stream
+from hygeia.core.store.unixfs import (
+    Block,
+    Content,
+    ContentStream,
+    import_file,
+    import_stream,
+    read_file,
+)
 
 
 def default_store_dir() -> Path:
@@ -105,10 +112,13 @@ class LocalStore:
 
     def cat(self, cid: str) -> bytes:
         parsed = CID.parse(cid)
-        out = bytearray()
         with _Reader(self) as reader:
-            self._read_file(parsed, out, reader)
-        return bytes(out)
+            return read_file(parsed, reader.block)
+
+    def head(self, cid: str, size: int) -> bytes:
+        parsed = CID.parse(cid)
+        with _Reader(self) as reader:
+            return read_file(parsed, reader.block, size)
 
     def pin(self, cid: str) -> None:
         parsed = CID.parse(cid)
@@ -369,22 +379,6 @@ class LocalStore:
             return decode_node(block)
         except ValueError as exc:
             raise StoreError(f"{cid} is not a valid dag-pb block: {exc}") from exc
-
-    def _read_file(self, cid: CID, out: bytearray, reader: _Reader) -> None:
-        """Append the file content under ``cid`` to ``out``, checking every block's hash."""
-        if cid.codec == RAW:
-            out += reader.block(cid)
-            return
-        node = self._read_node(cid, reader)
-        try:
-            kind, data = decode_unixfs(node.data or b"")
-        except ValueError as exc:
-            raise StoreError(f"{cid} is not a UnixFS file: {exc}") from exc
-        if kind not in (UNIXFS_FILE, UNIXFS_RAW):
-            raise StoreError(f"{cid} is not a file (UnixFS type {kind})")
-        out += data
-        for link in node.links:
-            self._read_file(link.cid, out, reader)
 
     def _mark(self, cid: CID, marked: set[tuple[int, str]], reader: _Reader) -> None:
         """Add (codec, key) of every block of the DAG under ``cid`` to ``marked``: by codec too,

@@ -14,9 +14,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from hygeia.core.errors import IntegrityError, InvalidInputError
+from hygeia.core.errors import IntegrityError, InvalidInputError, StoreError
 from hygeia.core.store.cid import CID, DAG_PB, RAW, BytesLike, byte_view
-from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
+from hygeia.core.store.dagpb import (
+    UNIXFS_FILE,
+    UNIXFS_RAW,
+    Link,
+    Node,
+    decode_node,
+    decode_unixfs,
+    encode_node,
+    encode_unixfs_file,
+)
 
 CHUNK_SIZE = 256 * 1024
 MAX_LINKS = 174
@@ -167,6 +176,36 @@ def import_stream(content: ContentStream, emit: Callable[[Block], None]) -> CID:
 def file_cid(data: BytesLike, *, cid_version: int = 1, raw_leaves: bool | None = None) -> CID:
     """The root CID ``ipfs add`` gives ``data`` with these settings."""
     return import_file(data, cid_version=cid_version, raw_leaves=raw_leaves)[-1].cid
+
+
+def read_file(cid: CID, block: Callable[[CID], bytes], limit: int | None = None) -> bytes:
+    """The content of the UnixFS file under `cid`, or its first `limit` bytes, read block by
+    block in file order through `block` (which answers a block's bytes, checked against its CID).
+    A prefix reads only the blocks that hold it. StoreError if a block is no UnixFS file node."""
+    if limit is not None and limit < 0:
+        raise InvalidInputError(f"a length must not be negative, not {limit}")
+    out = bytearray()
+
+    def walk(at: CID) -> None:
+        if at.codec == RAW:
+            out.extend(block(at))
+            return
+        try:
+            node = decode_node(block(at))
+            kind, data = decode_unixfs(node.data or b"")
+        except ValueError as exc:
+            raise StoreError(f"{at} is not a UnixFS file node: {exc}") from exc
+        if kind not in (UNIXFS_FILE, UNIXFS_RAW):
+            raise StoreError(f"{at} is not a file (UnixFS type {kind})")
+        out.extend(data)
+        for link in node.links:
+            if limit is not None and len(out) >= limit:
+                return
+            walk(link.cid)
+
+    if limit != 0:
+        walk(cid)
+    return bytes(out if limit is None else out[:limit])
 
 
 def verify(cid: CID, data: bytes) -> None:

@@ -24,7 +24,7 @@ class _LyingNode(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path.startswith("/api/v0/cat?"):
+        if self.path.startswith(("/api/v0/cat?", "/api/v0/block/get?")):
             self._answer(200, b"the record after someone edited it")
         elif self.path.startswith("/api/v0/add?"):
             self._answer(200, json.dumps({"Name": "record", "Hash": ORIGINAL_CID}).encode())
@@ -74,6 +74,11 @@ def test_a_node_that_never_answers_raises_store_timeout() -> None:
 def test_tampered_content_from_the_node_raises_integrity_error(lying_node: KuboStore) -> None:
     with pytest.raises(IntegrityError, match=ORIGINAL_CID):
         lying_node.cat(ORIGINAL_CID)
+
+
+def test_a_tampered_block_from_the_node_fails_a_partial_read(lying_node: KuboStore) -> None:
+    with pytest.raises(IntegrityError, match="another block"):
+        lying_node.head(ORIGINAL_CID, 4)
 
 
 def test_a_node_that_stores_content_under_another_cid_is_refused(lying_node: KuboStore) -> None:

@@ -23,6 +23,43 @@ def test_add_then_cat_returns_the_same_bytes(store: ContentStore, size: int) -> 
     assert store.cat(store.add(data)) == data
 
 
+@pytest.mark.parametrize(
+    "size", [0, 1, 4096, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE + 5, 5 * CHUNK_SIZE]
+)
+def test_head_returns_the_first_bytes_of_a_content_and_all_of_a_shorter_one(
+    store: ContentStore, size: int
+) -> None:
+    data = os.urandom(3 * CHUNK_SIZE + 5)
+    cid = store.add(data)
+    assert store.head(cid, size) == data[:size]
+    small = store.add(b"a short content")
+    assert store.head(small, size) == b"a short content"[:size]
+
+
+def test_head_of_a_content_of_two_levels_reads_on_into_its_second_subtree(
+    store: ContentStore,
+) -> None:
+    """More leaves than one node links (174): the root links subtrees, not leaves."""
+    data = os.urandom(175 * CHUNK_SIZE + 9)
+    cid = store.add(data)
+    assert store.head(cid, 174 * CHUNK_SIZE + 20) == data[: 174 * CHUNK_SIZE + 20]
+
+
+def test_head_raises_as_cat_does(store: ContentStore, missing_cid: str) -> None:
+    with pytest.raises(ContentNotFoundError):
+        store.head(missing_cid, 10)
+    with pytest.raises(InvalidCIDError):
+        store.head("not-a-cid", 10)
+    with pytest.raises(InvalidInputError, match="negative"):
+        store.head(store.add(b"x"), -1)
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=str)
+def test_head_reads_the_reference_contents(store: ContentStore, vector: Vector) -> None:
+    store.add(vector.content)
+    assert store.head(vector.cidv1_raw_leaves, 100) == vector.content[:100]
+
+
 @pytest.mark.parametrize("vector", VECTORS, ids=str)
 def test_add_returns_the_reference_cidv1_with_raw_leaves(
     store: ContentStore, vector: Vector

@@ -6,8 +6,16 @@ import hashlib
 
 import pytest
 
-from hygeia.core.errors import InvalidInputError
-from hygeia.core.store.unixfs import CHUNK_SIZE, Block, import_file, import_stream, whole
+from hygeia.core.errors import InvalidInputError, StoreError
+from hygeia.core.store.cid import CID, DAG_PB
+from hygeia.core.store.unixfs import (
+    CHUNK_SIZE,
+    Block,
+    import_file,
+    import_stream,
+    read_file,
+    whole,
+)
 from tests.core.store.streams import PieceStream
 
 SIZES = [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE + 5]
@@ -66,3 +74,48 @@ def test_a_stream_that_breaks_its_contract_is_refused(stream: PieceStream, probl
 def test_whole_refuses_a_stream_shorter_than_its_size() -> None:
     with pytest.raises(InvalidInputError, match="of 11 bytes gave 10"):
         whole(PieceStream(content(10), claimed_size=11))
+
+
+# ------------------------------------------------------------------------------ reading files
+
+
+def blocks_of(data: bytes, *, raw_leaves: bool = True) -> tuple[CID, dict[CID, bytes]]:
+    blocks = import_file(data, cid_version=1 if raw_leaves else 0, raw_leaves=raw_leaves)
+    return blocks[-1].cid, {block.cid: bytes(block.data) for block in blocks}
+
+
+@pytest.mark.parametrize("raw_leaves", [True, False], ids=["raw leaves", "dag-pb leaves"])
+@pytest.mark.parametrize("size", SIZES)
+def test_read_file_gives_the_whole_content_or_any_prefix_of_it(size: int, raw_leaves: bool) -> None:
+    data = content(size)
+    root, blocks = blocks_of(data, raw_leaves=raw_leaves)
+    assert read_file(root, blocks.__getitem__) == data
+    for limit in (0, 1, CHUNK_SIZE, size + 1):
+        assert read_file(root, blocks.__getitem__, limit) == data[:limit]
+
+
+def test_a_prefix_reads_only_the_blocks_that_hold_it() -> None:
+    root, blocks = blocks_of(content(3 * CHUNK_SIZE + 5))
+    asked: list[CID] = []
+
+    def block(cid: CID) -> bytes:
+        asked.append(cid)
+        return blocks[cid]
+
+    read_file(root, block, 10)
+    assert len(asked) == 2  # the root and the first leaf
+    asked.clear()
+    read_file(root, block, 0)
+    assert asked == []
+
+
+def test_a_node_that_is_no_unixfs_file_is_a_store_error() -> None:
+    not_a_node = CID.for_block(b"\xff\xff", version=1, codec=DAG_PB)
+    with pytest.raises(StoreError, match="not a UnixFS file node"):
+        read_file(not_a_node, lambda cid: b"\xff\xff")
+
+
+def test_a_negative_length_is_refused() -> None:
+    root, blocks = blocks_of(b"x")
+    with pytest.raises(InvalidInputError, match="negative"):
+        read_file(root, blocks.__getitem__, -1)
