@@ -431,12 +431,13 @@ class _NewPack:
 
 
 class _Reader:
-    """Finds blocks for one operation: in the packs it already opened, else in the pack of the
-    root asked for, else in ``blocks/``. Keeps those packs open until it is closed."""
+    """Finds blocks for one operation: in the pack a node roots, in the packs it already opened,
+    else in ``blocks/``. Keeps those packs open until it is closed."""
 
     def __init__(self, store: LocalStore) -> None:
         self._store = store
         self._packs: list[Pack] = []
+        self._by_path: dict[Path, Pack] = {}
 
     def __enter__(self) -> _Reader:
         return self
@@ -462,22 +463,32 @@ class _Reader:
         return self._pack_of(cid) is not None or self._store._block_path(cid).exists()
 
     def _pack_of(self, cid: CID) -> Pack | None:
-        """The pack holding `cid`: one already open, or the pack of `cid` as a root."""
-        multihash = cid.multihash
+        """The pack holding `cid`: for a node, the pack it roots first; then one already open;
+        then the pack of `cid` as a root. A node's bytes can sit in another pack as a raw block
+        of their own, without the node's children, so a node is first looked for where its
+        children are."""
+        if cid.codec != RAW and (own := self._root_pack(cid)) is not None:
+            return own
         for pack in self._packs:
-            if multihash in pack:
+            if cid.multihash in pack:
                 return pack
+        return self._root_pack(cid) if cid.codec == RAW else None
+
+    def _root_pack(self, cid: CID) -> Pack | None:
+        """The pack linked under `cid` as a root, opened once per reader; None if there is none."""
         path = self._store._pack_path(cid)
         if path is None:
             return None
-        try:
-            pack = Pack(path)
-        except FileNotFoundError:
-            return None  # collected since it was found: as if never there
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc}") from exc
-        self._packs.append(pack)
-        if multihash not in pack:
+        if (pack := self._by_path.get(path)) is None:
+            try:
+                pack = Pack(path)
+            except FileNotFoundError:
+                return None  # collected since it was found: as if never there
+            except OSError as exc:
+                raise StoreError(f"cannot read {path}: {exc}") from exc
+            self._packs.append(pack)
+            self._by_path[path] = pack
+        if cid.multihash not in pack:
             raise IntegrityError(f"the pack of {cid} does not hold it ({path})")
         return pack
 

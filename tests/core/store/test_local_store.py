@@ -400,6 +400,22 @@ def test_gc_keeps_a_pinned_file_whole_beside_a_raw_block_with_its_roots_bytes(
         assert store.cat(str(import_file(root_node)[-1].cid)) == root_node, trial
 
 
+def test_gc_keeps_a_pinned_file_whole_when_another_pack_holds_its_roots_bytes_as_a_raw_block(
+    tmp_path: Path,
+) -> None:
+    """The raw block's pack must not stand in for the file's own: it lacks the file's leaves."""
+    for trial in range(12):
+        store = LocalStore(tmp_path / f"store-{trial}")
+        data = os.urandom(2 * CHUNK_SIZE + trial)
+        root_node = bytes(import_file(data)[-1].data)
+        node_cid = store.add_all([b"a neighbour", root_node])[1]
+        file_cid = store.add_all([b"", data])[1]
+        store.gc()
+        assert store.cat(file_cid) == data, trial
+        assert store.head(file_cid, CHUNK_SIZE + 1) == data[: CHUNK_SIZE + 1], trial
+        assert store.cat(node_cid) == root_node, trial
+
+
 def test_gc_keeps_a_file_stored_block_by_block_whole_beside_a_raw_block_with_its_roots_bytes(
     tmp_path: Path,
 ) -> None:
