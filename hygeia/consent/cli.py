@@ -346,7 +346,8 @@ def _grant(ctx: Context) -> int:
     ctx.out.result(
         {**result.as_json(), "request": request.to_json()},
         human=f"consent {result.consent_id} granted; keys to {result.records_shared} record "
-        f"version(s) shared (tx {result.tx_hash}, {result.gas_used:,} gas)",
+        f"version(s) shared (tx {result.tx_hash}, {result.gas_used:,} gas)"
+        + _unshared_text(result.records_unshared),
     )
     return 0
 
@@ -475,6 +476,17 @@ def _read_signed(path: Path) -> SignedGrant:
     return SignedGrant.from_json(values.json_file(path))
 
 
+def _unshared_text(unshared: tuple[str, ...]) -> str:
+    """The covered record versions whose keys could not be shared, one per line, for people."""
+    if not unshared:
+        return ""
+    lines = "".join(f"\n  {line}" for line in unshared)
+    return (
+        f"\nkeys to {len(unshared)} covered record version(s) not shared (content missing from "
+        f"this store, or not a key bundle of that version):{lines}"
+    )
+
+
 def _share_keys(ctx: Context) -> int:
     manager = _manager(ctx)
     patient = _patient(ctx, manager.vault.suite, manager.vault.me)
@@ -482,7 +494,8 @@ def _share_keys(ctx: Context) -> int:
     ctx.out.result(
         result.as_json(),
         human=f"keys to {result.records_shared} record version(s) shared under consent "
-        f"{result.consent_id} (tx {result.tx_hash}, {result.gas_used:,} gas)",
+        f"{result.consent_id} (tx {result.tx_hash}, {result.gas_used:,} gas)"
+        + _unshared_text(result.records_unshared),
     )
     return 0
 

@@ -259,10 +259,17 @@ def _erase(ctx: Context) -> int:
             "record_id": "0x" + report.record_id.hex(),
             "tx": report.tx_hash,
             "unpinned": list(report.unpinned),
+            "kept": list(report.kept),
         },
         human=f"erased record 0x{report.record_id.hex()} (tx {report.tx_hash}); unpinned "
         f"{len(report.unpinned)} objects. Copies on other IPFS nodes and data already read "
-        "cannot be recalled; without the keys they are unreadable.",
+        "cannot be recalled; without the keys they are unreadable."
+        + (
+            f" Kept {len(report.kept)} object(s) the record names but that are not shown to be "
+            "its own (another record's, or an envelope your key does not open)."
+            if report.kept
+            else ""
+        ),
     )
     return 0
 

@@ -74,6 +74,9 @@ NONCE_SIZE = 12
 TAG_SIZE = 16
 HEADER_SIZE = len(MAGIC) + 1 + NONCE_SIZE
 BUNDLE_SIZE_BYTES = 4
+#: The largest key bundle a blob may carry: the wraps of some 3,000 readers. A larger size is
+#: refused before it is read, so a crafted header cannot make a reader fetch gigabytes.
+MAX_BUNDLE_SIZE = 1024 * 1024
 #: How many leading bytes of a blob :func:`header_size` needs to see.
 HEADER_SIZE_PREFIX = HEADER_SIZE + BUNDLE_SIZE_BYTES
 DATA_KEY_SIZE = 32
@@ -328,7 +331,7 @@ def header_size(prefix: BytesLike) -> int:
             raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
         if len(view) < HEADER_SIZE_PREFIX:
             raise MalformedEnvelopeError("record blob is truncated inside its header")
-        return HEADER_SIZE_PREFIX + int.from_bytes(view[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
+        return HEADER_SIZE_PREFIX + _bundle_size(view)
 
 
 def _new_header(data_key: bytes, bundle_for: BundleMaker | None) -> bytes:
@@ -336,8 +339,10 @@ def _new_header(data_key: bytes, bundle_for: BundleMaker | None) -> bytes:
     if bundle_for is None:
         return MAGIC + bytes([FORMAT_VERSION]) + nonce
     bundle = bundle_for(data_key)
-    if not 0 < len(bundle) < 2 ** (8 * BUNDLE_SIZE_BYTES):
-        raise InvalidInputError(f"a key bundle of {len(bundle)} bytes cannot be carried")
+    if not 0 < len(bundle) <= MAX_BUNDLE_SIZE:
+        raise InvalidInputError(
+            f"a key bundle of {len(bundle)} bytes cannot be carried (1 to {MAX_BUNDLE_SIZE})"
+        )
     size = len(bundle).to_bytes(BUNDLE_SIZE_BYTES, "big")
     return MAGIC + bytes([BUNDLED_FORMAT_VERSION]) + nonce + size + bundle
 
@@ -363,15 +368,25 @@ def _parse_header(blob: memoryview, *, whole: bool = True) -> bytes:
         raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
     if len(blob) < HEADER_SIZE_PREFIX:
         raise MalformedEnvelopeError("record blob is truncated inside its header")
-    size = int.from_bytes(blob[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
-    if size == 0:
-        raise MalformedEnvelopeError("record blob of format 2 carries no key bundle")
+    size = _bundle_size(blob)
     if len(blob) < HEADER_SIZE_PREFIX + size + tail:
         raise MalformedEnvelopeError(
             f"record blob is truncated: {len(blob)} bytes, its {size}-byte key bundle"
             f"{' and tag' if whole else ''} need at least {HEADER_SIZE_PREFIX + size + tail}"
         )
     return blob[: HEADER_SIZE_PREFIX + size].tobytes()
+
+
+def _bundle_size(blob: memoryview) -> int:
+    """The key bundle size a format 2 header states, refused unless 1 to MAX_BUNDLE_SIZE."""
+    size = int.from_bytes(blob[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
+    if size == 0:
+        raise MalformedEnvelopeError("record blob of format 2 carries no key bundle")
+    if size > MAX_BUNDLE_SIZE:
+        raise MalformedEnvelopeError(
+            f"record blob states a {size}-byte key bundle, more than {MAX_BUNDLE_SIZE} bytes"
+        )
+    return size
 
 
 def _associated_data(ref: RecordRef, header: bytes) -> bytes:

@@ -20,7 +20,12 @@ from hygeia.consent.fhir import ConsentImport, consent_from_fhir
 from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
-from hygeia.core.errors import InvalidInputError
+from hygeia.core.errors import (
+    ContentNotFoundError,
+    CryptoError,
+    IntegrityError,
+    InvalidInputError,
+)
 from hygeia.core.times import iso, parse_iso
 from hygeia.records.envelope import RecordRef
 from hygeia.records.key_policy import KeyTarget
@@ -40,17 +45,22 @@ SIGNED_GRANT_FORMAT = "hygeia/signed-grant/v1"
 
 @dataclass(frozen=True)
 class GrantResult:
+    """A consent recorded: its key manifest, how many record versions' keys it shares, and the
+    covered versions whose keys could not be shared ("0x<record id> v<version>: why")."""
+
     consent_id: int
     key_manifest_cid: str | None
     records_shared: int
     tx_hash: str
     gas_used: int
+    records_unshared: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
             "consent_id": str(self.consent_id),
             "key_manifest_cid": self.key_manifest_cid,
             "records_shared": self.records_shared,
+            "records_unshared": list(self.records_unshared),
             "tx": self.tx_hash,
             "gas_used": self.gas_used,
         }
@@ -135,11 +145,13 @@ class ConsentManager:
 
     def grant(self, patient: str, request: GrantRequest) -> GrantResult:
         """Record a consent of `patient`; a permit to ACCESS shares the covered records' keys."""
-        manifest_cid, shared = self._share_keys(patient, request)
+        manifest_cid, shared, unshared = self._share_keys(patient, request)
         receipt, consent_id = self.consent.grant(
             patient, request, cid_bytes(manifest_cid) if manifest_cid else b""
         )
-        return GrantResult(consent_id, manifest_cid, shared, receipt.tx_hash, receipt.gas_used)
+        return GrantResult(
+            consent_id, manifest_cid, shared, receipt.tx_hash, receipt.gas_used, unshared
+        )
 
     def sign(self, signer: Signer, request: GrantRequest, deadline: datetime) -> SignedGrant:
         """The patient signs a grant off-chain (no gas); keys are shared to the store at once.
@@ -147,7 +159,7 @@ class ConsentManager:
         Only the patient signs its own grants: a delegate grants with :meth:`grant`.
         """
         patient = signer.address
-        manifest_cid, shared = self._share_keys(patient, request)
+        manifest_cid, shared, _ = self._share_keys(patient, request)
         key_cid = cid_bytes(manifest_cid) if manifest_cid else b""
         signed = self.consent.sign_grant(signer, request, key_cid, deadline)
         return SignedGrant(
@@ -204,17 +216,21 @@ class ConsentManager:
                 f"consent {consent_id} is not a permit to ACCESS given to an account: "
                 "it carries no keys"
             )
-        manifest_cid, shared = self._manifest(
+        manifest_cid, shared, unshared = self._manifest(
             patient, found.grantee, found.purposes, found.targets, None
         )
         receipt = self.consent.share_consent_keys(found, cid_bytes(manifest_cid))
-        return GrantResult(consent_id, manifest_cid, shared, receipt.tx_hash, receipt.gas_used)
+        return GrantResult(
+            consent_id, manifest_cid, shared, receipt.tx_hash, receipt.gas_used, unshared
+        )
 
     def list(self, patient: str) -> list[Consent]:
         return self.consent.consents(patient, self.vault.from_block)
 
     # ------------------------------------------------------------ internals
-    def _share_keys(self, patient: str, request: GrantRequest) -> tuple[str | None, int]:
+    def _share_keys(
+        self, patient: str, request: GrantRequest
+    ) -> tuple[str | None, int, tuple[str, ...]]:
         """The key manifest a new grant carries: none unless it is an account permit to ACCESS
         that is in force now (one that starts later gets its keys with share_keys)."""
         if (
@@ -222,10 +238,10 @@ class ConsentManager:
             or not request.actions & Action.ACCESS
             or request.grantee is None
         ):
-            return None, 0
+            return None, 0, ()
         now = self.vault.policy.now()
         if not request.in_period(now):
-            return None, 0
+            return None, 0, ()
         return self._manifest(
             patient, request.grantee, request.purposes, request.targets, request, now
         )
@@ -238,11 +254,15 @@ class ConsentManager:
         targets: tuple[bytes, ...],
         pending: GrantRequest | None,
         now: datetime | None = None,
-    ) -> tuple[str, int]:
+    ) -> tuple[str, int, tuple[str, ...]]:
         """Wrap, for `grantee`, the data key of every version of every record of `patient` that
         the consent covers (`targets`: record or class ids, none for all data) and the key policy
         lets it hold, each version decided on its own classes (a version filed under a class the
-        grantee is denied is skipped); store the bundles and their manifest."""
+        grantee is denied is skipped); store the bundles and their manifest. Returns the
+        manifest's CID, how many versions it shares, and the covered versions whose keys could
+        not be shared, each with why: content this store does not hold, or that is not a key
+        bundle of that version the patient's key opens (a record anchored with another's
+        content, say). Those are skipped, so no one record can stop a grant."""
         vault = self.vault
         if vault.key is None:
             raise InvalidInputError(
@@ -252,6 +272,7 @@ class ConsentManager:
         owner_key = vault.public_key_of(patient)
         now = vault.policy.now() if now is None else now
         bundles: dict[str, str] = {}
+        unshared: list[str] = []
         for latest in vault.records_of(patient):
             target = KeyTarget(latest.record_id, latest.data_classes)
             if targets and not {latest.record_id, *latest.data_classes} & set(targets):
@@ -274,10 +295,16 @@ class ConsentManager:
                 ):
                     continue
                 ref = RecordRef(anchor.record_id, address_bytes(patient), anchor.version)
-                own = load_bundle(vault.store, cid_text(anchor.key_bundle_cid), ref)
-                wrapped = own.for_reader(ref.owner)
-                assert wrapped is not None  # a KeyBundle always holds the owner's wrap
-                data_key = unwrap_data_key(wrapped, vault.key, ref)
+                try:
+                    own = load_bundle(vault.store, cid_text(anchor.key_bundle_cid), ref)
+                    wrapped = own.for_reader(ref.owner)
+                    assert wrapped is not None  # a KeyBundle always holds the owner's wrap
+                    data_key = unwrap_data_key(wrapped, vault.key, ref)
+                except (ContentNotFoundError, CryptoError, IntegrityError) as exc:
+                    unshared.append(
+                        f"0x{anchor.record_id.hex()} v{anchor.version}: {type(exc).__name__}: {exc}"
+                    )
+                    continue
                 shared = build_key_bundle(
                     data_key, ref, owner_key, {address_bytes(grantee): grantee_key}
                 )
@@ -285,4 +312,4 @@ class ConsentManager:
                     shared.to_json()
                 )
         manifest = GrantKeyManifest(patient, grantee, bundles)
-        return vault.store.add(manifest.to_json()), len(bundles)
+        return vault.store.add(manifest.to_json()), len(bundles), tuple(unshared)

@@ -33,6 +33,7 @@ from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import (
     AccessDeniedError,
     ContentNotFoundError,
+    CryptoError,
     EncryptionKeyMissingError,
     IntegrityError,
     InvalidInputError,
@@ -45,6 +46,8 @@ from hygeia.core.errors import (
 from hygeia.core.store.base import ContentStore
 from hygeia.records.classes import class_ids, record_classes
 from hygeia.records.envelope import (
+    FORMAT_VERSION,
+    MAGIC,
     DigestingStream,
     RecordRef,
     decrypt_record,
@@ -112,9 +115,13 @@ class OpenedRecord:
 
 @dataclass(frozen=True)
 class ErasureReport:
+    """What erasing a record did: the CIDs unpinned, and those it names but that could not be
+    shown to be its own (another record's content, say), left pinned."""
+
     record_id: bytes
     tx_hash: str
     unpinned: tuple[str, ...]
+    kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,6 +328,12 @@ class RecordVault:
         """Crypto-shred a record (GDPR Art. 17): mark it erased on-chain, then unpin every envelope
         and every key bundle of it, so no copy of its data keys stays pinned by this store.
 
+        Only content shown to be this record's is unpinned: a key bundle (a document, or carried
+        by a format 2 envelope) made for one of its versions, or a format 1 envelope that this
+        participant's key decrypts as one. Its author chose the CIDs it anchored, and one naming
+        another record's content must not take that record down with it; what is left pinned
+        is listed in the report as kept.
+
         The chain keeps only ids and digests. Copies on other IPFS nodes, and data a reader
         already decrypted, cannot be recalled.
         """
@@ -329,20 +342,25 @@ class RecordVault:
             raise RecordErasedError(f"record 0x{record_id.hex()} is already erased")
         assert state.patient is not None
         receipt = self.consent.erase_record(record_id)
-        doomed = [cid_text(a.cid) for a in anchors] + [cid_text(a.key_bundle_cid) for a in anchors]
+        named: dict[str, RecordAnchor] = {}
+        for a in anchors:
+            named.setdefault(cid_text(a.cid), a)
+            named.setdefault(cid_text(a.key_bundle_cid), a)
         for manifest in self.grant_manifests(state.patient, grantee=None):
-            doomed += [
-                cid
-                for a in anchors
-                if (cid := manifest.bundle_for(record_id, a.version)) is not None
-            ]
-        doomed = list(dict.fromkeys(doomed))  # a version's envelope holds its own bundle
-        for cid in doomed:
-            self.store.unpin(cid)
+            for a in anchors:
+                if (cid := manifest.bundle_for(record_id, a.version)) is not None:
+                    named.setdefault(cid, a)
+        unpinned, kept = [], []
+        for cid, anchor in named.items():
+            if self._is_own_content(cid, anchor):
+                self.store.unpin(cid)
+                unpinned.append(cid)
+            else:
+                kept.append(cid)
         collect: Callable[[], Any] | None = getattr(self.store, "gc", None)
         if collect is not None:
             collect()
-        return ErasureReport(record_id, receipt.tx_hash, tuple(doomed))
+        return ErasureReport(record_id, receipt.tx_hash, tuple(unpinned), tuple(kept))
 
     # ------------------------------------------------------------ internals
     @contextmanager
@@ -374,6 +392,28 @@ class RecordVault:
             digest=envelope.digest,
             readers=tuple(readers),
         )
+
+    def _is_own_content(self, cid: str, anchor: RecordAnchor) -> bool:
+        """Whether the content at `cid`, which `anchor` names, was made for `anchor`'s version:
+        a key bundle for it, or a format 1 envelope (which names no version in the clear) that
+        decrypts as it. Content the store does not hold counts as own: unpinning it does
+        nothing."""
+        ref = RecordRef(anchor.record_id, address_bytes(anchor.patient), anchor.version)
+        try:
+            opening = self.store.head(cid, len(MAGIC) + 1)
+            if opening != MAGIC + bytes([FORMAT_VERSION]):
+                load_bundle(self.store, cid, ref)
+                return True
+            if self.key is None:
+                return False
+            blob = self.store.cat(cid)
+            wrapped = self._wrap_for_me(anchor, ref, blob)
+            decrypt_record(blob, unwrap_data_key(wrapped, self.key, ref), ref)
+            return True
+        except ContentNotFoundError:
+            return True
+        except (CryptoError, IntegrityError):
+            return False
 
     def _readers_for(self, patient: str, target: KeyTarget) -> dict[str, bytes]:
         """Accounts other than the owner to wrap a new version's key for: the author (who wrote

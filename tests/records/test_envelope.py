@@ -35,6 +35,7 @@ from hygeia.records.envelope import (
     HEADER_SIZE,
     HEADER_SIZE_PREFIX,
     MAGIC,
+    MAX_BUNDLE_SIZE,
     TAG_SIZE,
     DigestingStream,
     embedded_bundle,
@@ -421,6 +422,11 @@ def test_a_bundled_blob_with_an_empty_bundle_is_malformed() -> None:
     blob[17:21] = bytes(4)
     with pytest.raises(MalformedEnvelopeError, match="carries no key bundle"):
         embedded_bundle(bytes(blob))
+
+
+def test_a_bundle_larger_than_the_largest_carried_is_refused_when_sealing() -> None:
+    with pytest.raises(InvalidInputError, match="cannot be carried"):
+        encrypt_record(PLAINTEXT, REF, lambda key: bytes(MAX_BUNDLE_SIZE + 1))
 
 
 def test_a_bundle_maker_giving_no_bytes_is_refused() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from eth_account import Account
@@ -18,9 +19,11 @@ from hygeia.core.errors import (
     EncryptionKeyMissingError,
     InvalidInputError,
 )
+from hygeia.core.store import LocalStore
 from hygeia.records.keys import generate_private_key, public_key_bytes
 from hygeia.records.sharing import ConsentManager, SignedGrant
-from tests.records.samples import GLUCOSE
+from hygeia.records.vault import RecordVault
+from tests.records.samples import GLUCOSE, glucose
 from tests.records.test_vault import DAY, permit
 from tests.records.world import World
 
@@ -197,3 +200,23 @@ def test_a_consent_until_revoked_has_no_end_and_reads_back_the_same_period(
 def test_a_period_without_a_time_zone_is_refused_before_anything_is_sent(world: World) -> None:
     with pytest.raises(InvalidInputError, match="start has no time zone"):
         permit(world, "specialist", start=datetime(2030, 1, 1))
+
+
+def test_a_record_whose_content_this_store_lacks_is_listed_unshared_and_the_rest_shared(
+    world: World, lab: str, tmp_path: Path
+) -> None:
+    """One record kept on another store does not stop a grant over the patient's records."""
+    patient = world.address("patient")
+    elsewhere = RecordVault(world.suite("patient"), LocalStore(tmp_path), world.keys["patient"])
+    away = elsewhere.put(patient, glucose(70), data_class=lab)
+    here = world.vault("patient").put(patient, glucose(71), data_class=lab)
+
+    granted = world.consents("patient").grant(
+        patient, permit(world, "specialist", data_class_id(lab))
+    )
+
+    assert granted.records_shared == 1
+    (line,) = granted.records_unshared
+    assert line.startswith(f"0x{away.record_id.hex()} v1: ContentNotFoundError")
+    assert world.vault("specialist").get(here.record_id).version == 1
+    assert granted.as_json()["records_unshared"] == [line]

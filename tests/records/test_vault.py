@@ -127,8 +127,35 @@ def test_a_version_stored_as_envelope_and_key_bundle_apart_reads_shares_and_eras
     world.consents("patient").grant(patient, permit(world, "specialist", data_class_id(lab)))
     assert world.vault("specialist").get(record_id).version == 1
     report = vault.erase(record_id)
-    assert {cid, bundle_cid} <= set(report.unpinned)
+    assert {cid, bundle_cid} <= set(report.unpinned) and report.kept == ()
     assert not world.store.has(cid) and not world.store.has(bundle_cid)
+
+
+def test_erasing_without_a_key_keeps_a_format_1_envelope_it_cannot_show_is_its_own(
+    world: World, lab: str
+) -> None:
+    """A format 1 envelope names no record version in the clear; only decrypting it shows whose
+    it is. Without the key, erasure unpins the key bundle (the data key's only wraps) and keeps
+    the ciphertext, saying so."""
+    patient = world.address("patient")
+    payload = glucose(87)
+    salt = new_record_salt()
+    record_id = record_id_of(patient, patient, salt)
+    ref = RecordRef(record_id, address_bytes(patient), 1)
+    sealed = encrypt_record(payload, ref)
+    keyless = RecordVault(world.suite("patient"), world.store)
+    bundle = build_key_bundle(sealed.data_key, ref, keyless.public_key_of(patient))
+    cid, bundle_cid = world.store.add_all([sealed.blob, bundle.to_json()])
+    classes = class_ids(record_classes(validate_fhir(payload).resource, [lab]))
+    digest = ciphertext_digest(sealed.blob)
+    world.suite("patient").consent.anchor_record(
+        patient, salt, classes, cid_bytes(cid), digest, cid_bytes(bundle_cid)
+    )
+
+    report = keyless.erase(record_id)
+
+    assert (report.unpinned, report.kept) == ((bundle_cid,), (cid,))
+    assert not world.store.has(bundle_cid) and world.store.has(cid)
 
 
 def test_a_record_is_filed_under_its_fhir_resource_type_first(world: World) -> None:

@@ -30,6 +30,7 @@ from hygeia.core.errors import (
     IntegrityError,
     KeyUnwrapError,
     MalformedEnvelopeError,
+    StoreError,
 )
 from hygeia.core.store import KuboStore, LocalStore
 from hygeia.core.store.cid import CID, DAG_PB, RAW
@@ -40,6 +41,7 @@ from hygeia.records.envelope import (
     BUNDLED_FORMAT_VERSION,
     HEADER_SIZE,
     HEADER_SIZE_PREFIX,
+    MAX_BUNDLE_SIZE,
     RecordRef,
     ciphertext_digest,
     decrypt_record,
@@ -49,11 +51,13 @@ from hygeia.records.envelope import (
 )
 from hygeia.records.keywrap import KeyBundle, build_key_bundle, unwrap_data_key
 from hygeia.records.manifests import (
+    GrantKeyManifest,
     address_bytes,
     cid_bytes,
     load_bundle,
     parse_bundle,
 )
+from hygeia.records.sharing import GrantResult
 from tests.records.samples import glucose
 from tests.records.world import World
 from tests.security.parties import Patient
@@ -161,10 +165,11 @@ def test_a_bundle_size_that_runs_past_the_ciphertext_is_a_malformed_envelope(siz
         "into the tag": len(blob) - HEADER_SIZE_PREFIX - 8,
     }[size]
     forged = with_bundle_size(blob, claimed)
-    with pytest.raises(MalformedEnvelopeError, match="truncated"):
+    refused = "more than" if claimed > MAX_BUNDLE_SIZE else "truncated"
+    with pytest.raises(MalformedEnvelopeError, match=refused):
         decrypt_record(forged, key, REF)
     if claimed > len(blob) - HEADER_SIZE_PREFIX:
-        with pytest.raises(MalformedEnvelopeError, match="truncated"):
+        with pytest.raises(MalformedEnvelopeError, match=refused):
             embedded_bundle(forged)
 
 
@@ -277,19 +282,20 @@ def test_a_bundle_longer_than_the_first_read_is_read_whole_and_checked(tmp_path:
         load_bundle(store, cut, REF)
 
 
-def test_a_raw_cid_with_a_file_roots_hash_reads_the_node_not_the_file(tmp_path: Path) -> None:
-    """The attack: name a multi-block record by a raw-codec CID with its root's multihash, so a
-    store finding blocks by hash serves the root node's bytes; they must not be taken for the
-    record or its bundle."""
+def test_a_raw_cid_with_a_file_roots_hash_is_not_the_file_in_the_embedded_store(
+    tmp_path: Path,
+) -> None:
+    """The attack: name a multi-block record by a raw-codec CID with its root's multihash,
+    hoping a store that finds blocks by hash serves the file (or its bundle) under it."""
     store = LocalStore(str(tmp_path))
     blob, _ = sealed(os.urandom(CHUNK_SIZE + 10))
     cid = CID.parse(store.add(blob))
     assert cid.codec != RAW and load_bundle(store, str(cid), REF) is not None
-    raw = CID(1, RAW, cid.digest)
-    first = store.head(str(raw), 4096)
-    assert not first.startswith(b"HYGR")
-    with pytest.raises(MalformedEnvelopeError):
-        load_bundle(store, str(raw), REF)
+    raw = str(CID(1, RAW, cid.digest))
+    with pytest.raises(ContentNotFoundError):
+        store.head(raw, 4096)
+    with pytest.raises(ContentNotFoundError):
+        load_bundle(store, raw, REF)
 
 
 # ------------------------------------------------------------ a dishonest IPFS node
@@ -381,8 +387,8 @@ def test_a_node_answering_a_block_with_megabytes_of_other_bytes_is_refused(
     blob, _ = sealed()
     cid = state.add(blob)
     state.lies[cid] = blob[:HEADER_SIZE_PREFIX] + os.urandom(8 * 1024 * 1024)
-    with pytest.raises(IntegrityError, match="another block"):
-        load_bundle(store, cid, REF)
+    with pytest.raises(StoreError, match="more than 2097152 bytes"):
+        load_bundle(store, cid, REF)  # refused as it arrives, past the largest block
 
 
 def test_a_cidv0_record_read_through_blocks_is_checked_as_dag_pb_not_as_its_content(
@@ -398,6 +404,21 @@ def test_a_cidv0_record_read_through_blocks_is_checked_as_dag_pb_not_as_its_cont
     state.lies[cid] = blob
     with pytest.raises(IntegrityError, match="another block"):
         load_bundle(store, cid, REF)
+
+
+def test_a_raw_cid_with_a_file_roots_hash_reads_the_node_never_the_record_on_a_node(
+    node: tuple[KuboStore, _Blocks],
+) -> None:
+    """The same attack on an IPFS node, which does find blocks by hash: the raw CID's content
+    is the root node's bytes (as IPFS defines it), never taken for the record's header."""
+    store, state = node
+    blob, _ = sealed(os.urandom(CHUNK_SIZE + 10))
+    cid = CID.parse(state.add(blob))
+    raw = str(CID(1, RAW, cid.digest))
+    state.blocks[raw] = state.blocks[str(cid)]  # a node keys blocks by multihash
+    assert not store.head(raw, 4096).startswith(b"HYGR")
+    with pytest.raises(MalformedEnvelopeError):
+        load_bundle(store, raw, REF)
 
 
 def _empty_fanout(state: _Blocks, levels: int) -> str:
@@ -429,6 +450,31 @@ def test_a_dag_of_empty_links_cannot_make_a_prefix_read_walk_without_end(
     with pytest.raises(HygeiaError):
         load_bundle(store, root, REF)
     assert state.served <= 64, f"{state.served} block/get requests for a 4096-byte prefix"
+
+
+def test_a_bundle_size_of_gigabytes_over_a_repeated_leaf_cannot_make_sharing_read_gigabytes(
+    node: tuple[KuboStore, _Blocks],
+) -> None:
+    """The attack: a record author anchors a file of three distinct blocks (a root whose data is
+    a format 2 header claiming a 4 GiB bundle, linking MAX_LINKS times to a node that links
+    MAX_LINKS times to one 256 KiB leaf): a 7 GiB file for the price of 260 KiB. A patient's SDK
+    sharing keys reads the first 4096 bytes, then as many as the size field claims: gigabytes,
+    fetched and held in memory, for a bundle no SDK ever writes. The claimed size must be
+    refused before it is read (the test's node stops after 200 blocks, 50 MiB)."""
+    store, state = node
+    leaf = b"x" * CHUNK_SIZE
+    child = CID.for_block(leaf, version=1, codec=RAW)
+    state.blocks[str(child)] = leaf
+    header = b"HYGR" + bytes([BUNDLED_FORMAT_VERSION]) + os.urandom(12) + b"\xff" * 4
+    for data, size in ((b"", CHUNK_SIZE), (header, CHUNK_SIZE * MAX_LINKS)):
+        unixfs = encode_unixfs_file(data, len(data) + size * MAX_LINKS, [size] * MAX_LINKS)
+        block = encode_node(Node([Link(child, size)] * MAX_LINKS, unixfs))
+        child = CID.for_block(block, version=1, codec=DAG_PB)
+        state.blocks[str(child)] = block
+    state.budget = 200
+    with pytest.raises(HygeiaError):
+        load_bundle(store, str(child), REF)
+    assert state.served <= 64, f"{state.served} blocks of 256 KiB read for one key bundle"
 
 
 # ------------------------------------------------------------ on a real chain
@@ -480,8 +526,15 @@ def plant(world: World, victim: Patient, make: Callable[[RecordRef], bytes]) -> 
     return Planted(record_id, cid, ref)
 
 
-def grants_of(victim: Patient) -> int:
-    return len(victim.suite().consent.consents(victim.address))
+def assert_no_key_shared(world: World, granted: GrantResult, planted: Planted, why: str) -> None:
+    """The grant went through (one planted record cannot stop a patient's grants), shared no
+    key of the planted record, and says so."""
+    assert granted.records_shared == 0
+    (line,) = granted.records_unshared
+    assert line.startswith(f"0x{planted.record_id.hex()} v1: ") and why in line
+    assert granted.key_manifest_cid is not None
+    manifest = GrantKeyManifest.from_json(world.store.cat(granted.key_manifest_cid))
+    assert manifest.bundles == {}
 
 
 def test_a_record_anchored_on_another_records_blob_opens_nothing_and_shares_nothing(
@@ -498,10 +551,8 @@ def test_a_record_anchored_on_another_records_blob_opens_nothing_and_shares_noth
 
     with pytest.raises(MalformedEnvelopeError, match="another record version"):
         victim.vault().get(planted.record_id)
-    before = grants_of(victim)
-    with pytest.raises(MalformedEnvelopeError, match="another record version"):
-        victim.consents().grant(victim.address, permit(world, spy, planted.record_id))
-    assert grants_of(victim) == before
+    granted = victim.consents().grant(victim.address, permit(world, spy, planted.record_id))
+    assert_no_key_shared(world, granted, planted, "another record version")
     assert victim.vault().get(private.record_id).version == 1
 
 
@@ -513,12 +564,10 @@ def test_a_format_1_envelope_anchored_as_its_own_key_bundle_is_refused(
     planted = plant(world, victim, lambda ref: sealed(glucose(1), ref, bundled=False)[0])
     with pytest.raises(MalformedEnvelopeError, match="carries no key bundle"):
         victim.vault().get(planted.record_id)
-    before = grants_of(victim)
-    with pytest.raises(MalformedEnvelopeError, match="carries no key bundle"):
-        victim.consents().grant(
-            victim.address, permit(world, world.address("specialist"), planted.record_id)
-        )
-    assert grants_of(victim) == before
+    granted = victim.consents().grant(
+        victim.address, permit(world, world.address("specialist"), planted.record_id)
+    )
+    assert_no_key_shared(world, granted, planted, "carries no key bundle")
 
 
 def test_a_planted_owner_wrap_copied_from_another_record_cannot_make_the_patient_reshare_it(
@@ -542,10 +591,8 @@ def test_a_planted_owner_wrap_copied_from_another_record_cannot_make_the_patient
         return bytes(record.blob)
 
     planted = plant(world, victim, make)
-    before = grants_of(victim)
-    with pytest.raises(KeyUnwrapError):
-        victim.consents().grant(victim.address, permit(world, accomplice, planted.record_id))
-    assert grants_of(victim) == before
+    granted = victim.consents().grant(victim.address, permit(world, accomplice, planted.record_id))
+    assert_no_key_shared(world, granted, planted, "KeyUnwrapError")
     with pytest.raises(KeyUnwrapError):
         victim.vault().get(planted.record_id)
 
@@ -562,7 +609,8 @@ def test_erasing_a_planted_record_does_not_destroy_the_record_whose_blob_it_name
     blob = world.store.cat(private.cid)
     planted = plant(world, victim, lambda ref: blob)
 
-    victim.vault().erase(planted.record_id)
+    report = victim.vault().erase(planted.record_id)
+    assert report.kept == (planted.cid,) and report.unpinned == ()
 
     try:
         opened = victim.vault().get(private.record_id)

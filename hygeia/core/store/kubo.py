@@ -36,6 +36,8 @@ _GRACE_SECONDS = 2.0
 # A block the node holds is found in milliseconds; js-ipfs ignores ``offline=true`` and would
 # otherwise search the network for the whole timeout before ``has`` can answer False.
 _LOCAL_LOOKUP_SECONDS = 2.0
+#: The largest block asked for: Kubo and js-ipfs exchange blocks of at most 2 MiB (bitswap).
+MAX_BLOCK_SIZE = 2 * 1024 * 1024
 # Node error messages that mean "this content could not be found" (Kubo and js-ipfs wordings).
 _NOT_FOUND_MARKERS = ("timed out", "deadline exceeded", "not found", "could not find")
 
@@ -155,17 +157,27 @@ class KuboStore:
 
     def _block(self, cid: CID) -> bytes:
         """The block under `cid` from the node, checked against it."""
-        data = self._post(
-            "block/get", {"arg": str(cid), "timeout": _duration(self.timeout)}
-        ).content
+        params = {"arg": str(cid), "timeout": _duration(self.timeout)}
+        data = self._post("block/get", params, limit=MAX_BLOCK_SIZE).content
         if CID.for_block(data, version=cid.version, codec=cid.codec) != cid:
             raise IntegrityError(f"the IPFS node at {self.api_url} sent another block for {cid}")
         return data
 
-    def _post(self, command: str, params: dict[str, str], *, files: Any = None) -> httpx.Response:
-        """POST one RPC command (the API answers 405 to GET) and map failures to store errors."""
+    def _post(
+        self, command: str, params: dict[str, str], *, files: Any = None, limit: int | None = None
+    ) -> httpx.Response:
+        """POST one RPC command (the API answers 405 to GET) and map failures to store errors;
+        with `limit`, an answer of more bytes is refused as it arrives, not held."""
+        request = self._client.build_request("POST", f"/{command}", params=params, files=files)
         try:
-            response = self._client.post(f"/{command}", params=params, files=files)
+            response = self._client.send(request, stream=True)
+            try:
+                if limit is None:
+                    response.read()
+                else:
+                    response = _read_at_most(response, limit, f"{command} {params.get('arg', '')}")
+            finally:
+                response.close()
         except httpx.ConnectError as exc:
             raise StoreUnavailableError(
                 f"cannot connect to the IPFS node at {self.api_url}: {exc}"
@@ -232,6 +244,17 @@ def _upload(data: BytesLike) -> bytes | _BufferReader:
 def _duration(seconds: float) -> str:
     """A duration both Go's ``time.ParseDuration`` and js-ipfs's ``parse-duration`` read."""
     return f"{max(1, round(seconds * 1000))}ms"
+
+
+def _read_at_most(response: httpx.Response, limit: int, what: str) -> httpx.Response:
+    """The streamed `response` read whole into a new response, or StoreError past `limit`."""
+    body = bytearray()
+    for piece in response.iter_bytes():
+        body += piece
+        if len(body) > limit:
+            raise StoreError(f"the IPFS node answered {what} with more than {limit} bytes")
+    # The headers stay behind: they describe the encoded stream, the body here is decoded.
+    return httpx.Response(response.status_code, content=bytes(body), request=response.request)
 
 
 def _error_message(response: httpx.Response) -> str:

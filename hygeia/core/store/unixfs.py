@@ -29,6 +29,9 @@ from hygeia.core.store.dagpb import (
 
 CHUNK_SIZE = 256 * 1024
 MAX_LINKS = 174
+#: Levels of nodes above the leaves that a prefix read allows per chunk: Kubo's balanced layout
+#: holds 174^7 chunks (far beyond any file) under seven levels.
+MAX_DEPTH = 8
 
 
 @runtime_checkable
@@ -181,12 +184,26 @@ def file_cid(data: BytesLike, *, cid_version: int = 1, raw_leaves: bool | None =
 def read_file(cid: CID, block: Callable[[CID], bytes], limit: int | None = None) -> bytes:
     """The content of the UnixFS file under `cid`, or its first `limit` bytes, read block by
     block in file order through `block` (which answers a block's bytes, checked against its CID).
-    A prefix reads only the blocks that hold it. StoreError if a block is no UnixFS file node."""
+
+    A prefix reads only the blocks that hold it: at most :data:`MAX_DEPTH` blocks per chunk it
+    spans, which any file laid out as hygeia and Kubo write them stays within. A DAG that needs
+    more (empty links, say, which a node can chain without end) is refused with StoreError, as is
+    a block that is no UnixFS file node.
+    """
     if limit is not None and limit < 0:
         raise InvalidInputError(f"a length must not be negative, not {limit}")
+    budget = None if limit is None else MAX_DEPTH * (-(-limit // CHUNK_SIZE) + 1)
     out = bytearray()
+    read = 0
 
     def walk(at: CID) -> None:
+        nonlocal read
+        read += 1
+        if budget is not None and read > budget:
+            raise StoreError(
+                f"{cid} is not laid out as a file: more than {budget} blocks for its first "
+                f"{limit} bytes"
+            )
         if at.codec == RAW:
             out.extend(block(at))
             return

@@ -8,8 +8,11 @@ import pytest
 
 from hygeia.core.errors import InvalidInputError, StoreError
 from hygeia.core.store.cid import CID, DAG_PB
+from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
 from hygeia.core.store.unixfs import (
     CHUNK_SIZE,
+    MAX_DEPTH,
+    MAX_LINKS,
     Block,
     import_file,
     import_stream,
@@ -119,3 +122,26 @@ def test_a_negative_length_is_refused() -> None:
     root, blocks = blocks_of(b"x")
     with pytest.raises(InvalidInputError, match="negative"):
         read_file(root, blocks.__getitem__, -1)
+
+
+def test_a_prefix_read_of_a_dag_of_empty_links_stops_at_its_budget_of_blocks() -> None:
+    """A node can link the same empty node again and again, levels deep: bytes never come, so
+    the walk would not end without a budget."""
+    empty = encode_node(Node(data=encode_unixfs_file(b"", 0, [])))
+    level = CID.for_block(empty, version=1, codec=DAG_PB)
+    blocks = {level: empty}
+    for _ in range(3):
+        node = encode_node(
+            Node([Link(level, len(empty))] * MAX_LINKS, encode_unixfs_file(b"", 0, []))
+        )
+        level = CID.for_block(node, version=1, codec=DAG_PB)
+        blocks[level] = node
+    asked: list[CID] = []
+
+    def block(cid: CID) -> bytes:
+        asked.append(cid)
+        return blocks[cid]
+
+    with pytest.raises(StoreError, match="not laid out as a file"):
+        read_file(level, block, 4096)
+    assert len(asked) <= 2 * MAX_DEPTH
