@@ -10,19 +10,22 @@ decrypting as someone else's record.
 
 Serialized blob (what is stored on IPFS), all offsets in bytes. Format 1 is the envelope alone;
 format 2 also carries the version's key bundle (:mod:`hygeia.records.keywrap`), so that a record
-version is one file::
+version is one file, and commits to its data key::
 
-    format 1                              format 2
-    0   4   magic      b"HYGR"            0     4   magic        b"HYGR"
-    4   1   version    0x01               4     1   version      0x02
-    5   12  nonce      random, per blob   5     12  nonce        random, per blob
-                                          17    4   bundle size  k, uint32 big-endian, k >= 1
-                                          21    k   key bundle   its JSON
-    17  n   ciphertext AES-256-GCM        21+k  n   ciphertext   AES-256-GCM
-            output: payload || 16-byte tag          output: payload || 16-byte tag
+    format 1                            format 2
+    0   4   magic    b"HYGR"            0     4   magic        b"HYGR"
+    4   1   version  0x01               4     1   version      0x02
+    5   12  nonce    random, per blob   5     12  nonce        random, per blob
+                                        17    32  key commit   SHA-256(b"hygeia/record-key" || key)
+                                        49    4   bundle size  k, uint32 big-endian, 1 to 1 MiB
+                                        53    k   key bundle   its JSON
+    17  n   AES-256-GCM of the payload  53+k  n   AES-256-GCM of the payload
+            || its 16-byte tag                    || its 16-byte tag
 
 Everything before the ciphertext is the header. The shortest valid blob is 33 bytes (format 1,
-empty payload).
+empty payload). AES-GCM alone does not commit to its key: an author could make one ciphertext
+that opens, under two keys wrapped for two readers, as two different plaintexts. Format 2's key
+commitment is checked before decryption, so a blob opens under one data key only.
 
 Associated data fed to AES-GCM (never stored; rebuilt from the caller's :class:`RecordRef`)::
 
@@ -73,12 +76,15 @@ BUNDLED_FORMAT_VERSION = 2
 NONCE_SIZE = 12
 TAG_SIZE = 16
 HEADER_SIZE = len(MAGIC) + 1 + NONCE_SIZE
+COMMITMENT_SIZE = 32
+#: Where a format 2 header states its bundle's size.
+BUNDLE_SIZE_AT = HEADER_SIZE + COMMITMENT_SIZE
 BUNDLE_SIZE_BYTES = 4
 #: The largest key bundle a blob may carry: the wraps of some 3,000 readers. A larger size is
 #: refused before it is read, so a crafted header cannot make a reader fetch gigabytes.
 MAX_BUNDLE_SIZE = 1024 * 1024
 #: How many leading bytes of a blob :func:`header_size` needs to see.
-HEADER_SIZE_PREFIX = HEADER_SIZE + BUNDLE_SIZE_BYTES
+HEADER_SIZE_PREFIX = BUNDLE_SIZE_AT + BUNDLE_SIZE_BYTES
 DATA_KEY_SIZE = 32
 
 #: Makes the key bundle of a version from its fresh data key (build_key_bundle(...).to_json()).
@@ -86,6 +92,7 @@ BundleMaker = Callable[[bytes], bytes]
 
 _AES_BLOCK = 16
 _AD_TAG = b"hygeia/record-ad"
+_COMMIT_TAG = b"hygeia/record-key"
 _AD_VERSION = 1
 _UINT256_MAX = 2**256 - 1
 
@@ -242,6 +249,13 @@ def decrypt_record(blob: BytesLike, data_key: bytes, ref: RecordRef) -> bytes:
     # Read through a view, released on return: slicing the blob would copy the ciphertext.
     with byte_view(blob) as view:
         header = _parse_header(view)
+        if header[len(MAGIC)] == BUNDLED_FORMAT_VERSION and not hmac.compare_digest(
+            header[HEADER_SIZE:BUNDLE_SIZE_AT], _key_commitment(data_key)
+        ):
+            raise DecryptionError(
+                "record blob is committed to another data key: a wrong key, or a blob made to "
+                "open differently for different readers"
+            )
         try:
             return AESGCM(data_key).decrypt(
                 _nonce(header), view[len(header) :], _associated_data(ref, header)
@@ -344,7 +358,12 @@ def _new_header(data_key: bytes, bundle_for: BundleMaker | None) -> bytes:
             f"a key bundle of {len(bundle)} bytes cannot be carried (1 to {MAX_BUNDLE_SIZE})"
         )
     size = len(bundle).to_bytes(BUNDLE_SIZE_BYTES, "big")
-    return MAGIC + bytes([BUNDLED_FORMAT_VERSION]) + nonce + size + bundle
+    commitment = _key_commitment(data_key)
+    return MAGIC + bytes([BUNDLED_FORMAT_VERSION]) + nonce + commitment + size + bundle
+
+
+def _key_commitment(data_key: bytes) -> bytes:
+    return hashlib.sha256(_COMMIT_TAG + data_key).digest()
 
 
 def _nonce(header: bytes) -> bytes:
@@ -379,7 +398,7 @@ def _parse_header(blob: memoryview, *, whole: bool = True) -> bytes:
 
 def _bundle_size(blob: memoryview) -> int:
     """The key bundle size a format 2 header states, refused unless 1 to MAX_BUNDLE_SIZE."""
-    size = int.from_bytes(blob[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
+    size = int.from_bytes(blob[BUNDLE_SIZE_AT:HEADER_SIZE_PREFIX], "big")
     if size == 0:
         raise MalformedEnvelopeError("record blob of format 2 carries no key bundle")
     if size > MAX_BUNDLE_SIZE:

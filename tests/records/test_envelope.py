@@ -327,7 +327,7 @@ def test_a_digesting_stream_hashes_the_pass_that_reads_it_to_the_end() -> None:
 # ------------------------------------------------------------ format 2: the key bundle inside
 
 BUNDLE = b'{"format":"a key bundle, opaque to the envelope"}'
-BUNDLED_HEADER_SIZE = HEADER_SIZE + 4 + len(BUNDLE)
+BUNDLED_HEADER_SIZE = HEADER_SIZE + 32 + 4 + len(BUNDLE)
 
 
 def bundle_of(seen: list[bytes]) -> Any:
@@ -346,8 +346,9 @@ def test_a_bundled_blob_has_the_documented_layout_and_the_bundle_gets_the_data_k
     blob = bytes(sealed.blob)
     assert keys == [sealed.data_key]
     assert blob[:4] == MAGIC and blob[4] == BUNDLED_FORMAT_VERSION == 2
-    assert int.from_bytes(blob[17:21], "big") == len(BUNDLE)
-    assert blob[21:BUNDLED_HEADER_SIZE] == BUNDLE
+    assert blob[17:49] == hashlib.sha256(b"hygeia/record-key" + sealed.data_key).digest()
+    assert int.from_bytes(blob[49:53], "big") == len(BUNDLE)
+    assert blob[53:BUNDLED_HEADER_SIZE] == BUNDLE
     assert len(blob) == BUNDLED_HEADER_SIZE + len(PLAINTEXT) + TAG_SIZE
     header = blob[:BUNDLED_HEADER_SIZE]
     associated = b"hygeia/record-ad" + bytes([1]) + REF.encode() + header
@@ -373,7 +374,7 @@ def test_a_bundled_sealed_record_in_any_pieces_is_encrypt_records_blob(
 ) -> None:
     sealed = seal_record(plaintext, REF, lambda key: bundle)
     blob = joined(sealed, size)
-    header_size = HEADER_SIZE + 4 + len(bundle)
+    header_size = HEADER_SIZE + 32 + 4 + len(bundle)
     assert len(blob) == sealed.size == header_size + len(plaintext) + TAG_SIZE
     assert embedded_bundle(blob) == bundle
     assert decrypt_record(blob, sealed.data_key, REF) == plaintext
@@ -410,7 +411,7 @@ def test_any_truncation_of_a_bundled_blob_fails(length: int) -> None:
 
 def test_a_bundle_size_past_the_blob_is_reported_as_truncated_not_read() -> None:
     blob = bytearray(BUNDLED.blob)
-    blob[17:21] = (len(blob)).to_bytes(4, "big")
+    blob[49:53] = (len(blob)).to_bytes(4, "big")
     with pytest.raises(MalformedEnvelopeError, match="truncated"):
         embedded_bundle(bytes(blob))
     with pytest.raises(MalformedEnvelopeError, match="truncated"):
@@ -419,7 +420,7 @@ def test_a_bundle_size_past_the_blob_is_reported_as_truncated_not_read() -> None
 
 def test_a_bundled_blob_with_an_empty_bundle_is_malformed() -> None:
     blob = bytearray(BUNDLED.blob)
-    blob[17:21] = bytes(4)
+    blob[49:53] = bytes(4)
     with pytest.raises(MalformedEnvelopeError, match="carries no key bundle"):
         embedded_bundle(bytes(blob))
 
@@ -467,3 +468,17 @@ def test_header_size_from_a_blobs_first_bytes_says_how_much_to_read_for_its_bund
 def test_header_size_of_what_is_no_blob_is_a_named_error(prefix: bytes, error: str) -> None:
     with pytest.raises(MalformedEnvelopeError, match=error):
         header_size(prefix)
+
+
+def test_a_bundled_blob_opens_under_its_committed_data_key_only() -> None:
+    """AES-GCM alone is not key-committing: the header's commitment is checked first, so no key
+    but the sealed one is even tried, whatever a bundle wraps."""
+    other = os.urandom(32)
+    with pytest.raises(DecryptionError, match="committed to another data key"):
+        decrypt_record(BUNDLED.blob, other, REF)
+    recommitted = bytearray(BUNDLED.blob)
+    recommitted[17:49] = hashlib.sha256(b"hygeia/record-key" + other).digest()
+    with pytest.raises(DecryptionError):
+        decrypt_record(bytes(recommitted), other, REF)  # the commitment is authenticated too
+    with pytest.raises(DecryptionError):
+        decrypt_record(bytes(recommitted), BUNDLED.data_key, REF)

@@ -7,6 +7,7 @@ not mean to share, no content read that its CID does not name."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -37,6 +38,7 @@ from hygeia.core.store.dagpb import Link, Node, encode_node, encode_unixfs_file
 from hygeia.core.store.unixfs import CHUNK_SIZE, MAX_LINKS, import_file
 from hygeia.records import generate_private_key, public_key_bytes
 from hygeia.records.envelope import (
+    BUNDLE_SIZE_AT,
     BUNDLED_FORMAT_VERSION,
     HEADER_SIZE,
     HEADER_SIZE_PREFIX,
@@ -90,11 +92,11 @@ def sealed(
 
 def with_bundle_size(blob: bytes, size: int) -> bytes:
     """`blob` with its 4-byte bundle size field replaced, nothing else changed."""
-    return blob[:HEADER_SIZE] + size.to_bytes(4, "big") + blob[HEADER_SIZE_PREFIX:]
+    return blob[:BUNDLE_SIZE_AT] + size.to_bytes(4, "big") + blob[HEADER_SIZE_PREFIX:]
 
 
 def carried_size(blob: bytes) -> int:
-    return int.from_bytes(blob[HEADER_SIZE:HEADER_SIZE_PREFIX], "big")
+    return int.from_bytes(blob[BUNDLE_SIZE_AT:HEADER_SIZE_PREFIX], "big")
 
 
 def read_as(reader: X25519PrivateKey, address: bytes, blob: bytes, ref: RecordRef = REF) -> bytes:
@@ -132,8 +134,11 @@ def test_relabelling_a_format_1_blob_as_format_2_never_decrypts() -> None:
     relabelled = blob[:4] + bytes([BUNDLED_FORMAT_VERSION]) + blob[5:]
     with pytest.raises((MalformedEnvelopeError, DecryptionError)):
         decrypt_record(relabelled, key, REF)
-    # A format 1 header with a hand-made size and bundle in front of its ciphertext, likewise.
-    forged = relabelled[:HEADER_SIZE] + (2).to_bytes(4, "big") + b"{}" + blob[HEADER_SIZE:]
+    # A format 1 header with a hand-made commitment (true to the key), size and bundle in front
+    # of its ciphertext, likewise.
+    commitment = hashlib.sha256(b"hygeia/record-key" + key).digest()
+    made = commitment + (2).to_bytes(4, "big") + b"{}"
+    forged = relabelled[:HEADER_SIZE] + made + blob[HEADER_SIZE:]
     with pytest.raises(DecryptionError):
         decrypt_record(forged, key, REF)
 
@@ -194,7 +199,7 @@ def test_a_bundle_swapped_by_someone_without_the_data_key_opens_nothing() -> Non
         chosen, REF, public_key_bytes(OWNER), {READER_ADDRESS: public_key_bytes(READER)}
     ).to_json()
     forged = (
-        blob[:HEADER_SIZE]
+        blob[:BUNDLE_SIZE_AT]
         + len(theirs).to_bytes(4, "big")
         + theirs
         + blob[HEADER_SIZE_PREFIX + carried_size(blob) :]
