@@ -180,6 +180,7 @@ class BatchRunner:
         started = time.monotonic()
         self._tally = _Tally()
         pseudonyms = self.parties.pseudonyms
+        self._await_sent_before(batch)
         self.parties.ensure_credential(self.insurer, Role.INSURER, license_id=batch.plan.plan_id)
         plan_id = self._ensure_plan(batch.plan)
         self._ensure_members(plan_id, batch)
@@ -325,6 +326,18 @@ class BatchRunner:
             self._progress(Progress("consents", done, len(patients)))
 
     # ------------------------------------------------------------------ claims
+
+    def _await_sent_before(self, batch: Batch) -> None:
+        """Wait for what a stopped run sent and the node has not mined yet: the run reads the
+        chain next to find what is left to do, and would send again what those will do."""
+        senders = [self.claims.sender, self.parties.regulator.sender]
+        if self.minter is not None:
+            senders.append(self.minter.sender)
+        providers = dict.fromkeys(claim.provider for claim in batch.claims)
+        senders += [self.parties.sender(self.parties.provider(name)) for name in providers]
+        for sender in senders:
+            if sender is not None:
+                sender.await_pending()
 
     def _submit(self, plan_id: int, claims: Sequence[Claim[str]]) -> list[bytes]:
         pseudonyms = self.parties.pseudonyms
@@ -512,6 +525,7 @@ def adjudicate_pending(
     started = time.monotonic()
     progress = on_progress or (lambda p: None)
     tally = _Tally()
+    client.sender.await_pending()  # what a stopped run sent is mined before states are read
     insurer = client.sender.address
     owned = client.plans_of(insurer)
     plans = list(plan_ids) if plan_ids else owned

@@ -3,9 +3,12 @@ order, resumably, and reads the remittances back under the on-chain ids."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
+from web3 import Web3
+from web3.types import RPCEndpoint
 
 from hygeia.claims.batch import Batch
 from hygeia.claims.client import ClaimsAdjudicatorClient
@@ -138,3 +141,42 @@ def test_a_plan_of_another_insurer_is_refused(
 def test_a_read_only_client_cannot_adjudicate(reader: ClaimsAdjudicatorClient) -> None:
     with pytest.raises(InvalidInputError, match="sends as the insurer"):
         adjudicate_pending(reader)
+
+
+@pytest.mark.parametrize("rerun", ["adjudicate_pending", "the batch run"])
+def test_a_run_started_while_an_earlier_adjudication_is_unmined_waits_for_it(
+    submitted_only: tuple[BatchRunner, int],
+    make_runner: RunnerFactory,
+    reader: ClaimsAdjudicatorClient,
+    batch: Batch,
+    w3: Web3,
+    rerun: str,
+) -> None:
+    """A rerun right after a stopped run, while the node still holds an adjudication that run
+    sent: the rerun waits for it to be mined before reading what is left, so no claim is sent
+    for adjudication twice (the second would revert on chain)."""
+    runner, plan_id = submitted_only
+    ids = claim_ids_of(runner, batch)
+    first = runner.claims.submitted_claims([plan_id])[0].claim_id
+    assert runner.claims.sender is not None
+    w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [False])
+    try:
+        runner.claims.sender.send(runner.claims.adjudicate_call([first]))
+
+        def mine() -> None:
+            w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [True])
+            w3.provider.make_request(RPCEndpoint("evm_mine"), [])
+
+        timer = threading.Timer(0.3, mine)
+        timer.start()
+        if rerun == "adjudicate_pending":
+            result = adjudicate_pending(runner.claims, plan_ids=[plan_id], batch_size=4)
+        else:
+            result = make_runner().run(batch)
+        timer.join()
+    finally:
+        w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [True])
+
+    assert result.adjudicated == 8
+    for cid in ids.values():
+        assert event_count(reader, "ClaimAdjudicated", cid) == 1

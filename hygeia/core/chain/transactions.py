@@ -293,6 +293,28 @@ class TxSender:
                 )
             time.sleep(self._poll)
 
+    def await_pending(self) -> int:
+        """Wait until every transaction this account already sent is mined (its pending nonce
+        is its mined nonce): those of a run that was stopped, say, before a new run reads the
+        state they change. Returns how many were waited for; TransactionFailedError if they
+        are not all mined within the sender's timeout."""
+        address = Web3.to_checksum_address(self.signer.address)
+        deadline = time.monotonic() + self._timeout
+        first: int | None = None
+        while True:
+            with self._node():
+                pending = self.w3.eth.get_transaction_count(address, "pending")
+                mined = self.w3.eth.get_transaction_count(address, "latest")
+            first = pending - mined if first is None else first
+            if pending <= mined:
+                return first
+            if time.monotonic() > deadline:
+                raise TransactionFailedError(
+                    f"{pending - mined} transaction(s) {address} sent earlier were not mined "
+                    f"within {self._timeout:.0f} s"
+                )
+            time.sleep(self._poll)
+
     def _take_nonce(self) -> int:
         if self._next_nonce is None:
             address = Web3.to_checksum_address(self.signer.address)

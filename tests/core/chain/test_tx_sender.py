@@ -3,6 +3,7 @@ read once for a burst of transactions yet never left below a risen base fee."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from hygeia.core import artifacts
 from hygeia.core import contract_errors as errors
 from hygeia.core.chain import TxSender, dev_signer, transactions
 from hygeia.core.chain.signers import KeySigner
+from hygeia.core.errors import TransactionFailedError
 from hygeia.deploy import DeployResult
 from hygeia.participants.client import ParticipantRegistryClient
 from tests.chains import Chain, anvil_chain
@@ -191,3 +193,51 @@ def test_estimates_go_to_the_node_in_batches_small_enough_to_answer_in_time(
         assert [len(batch) for batch in batches] == [2, 2, 1]
         assert {method for batch in batches for method in batch} == {"eth_estimateGas"}
         assert len(receipts) == 5 and registry.encryption_key_of(key.address) == keys[-1]
+
+
+def _mine_later(w3: Web3, seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, lambda: w3.provider.make_request(RPCEndpoint("evm_mine"), []))
+    timer.start()
+    return timer
+
+
+def _registry_of(w3: Web3, deployed: DeployResult, sender: TxSender) -> ParticipantRegistryClient:
+    return ParticipantRegistryClient(
+        w3, deployed.deployment.address_of("ParticipantRegistry"), sender
+    )
+
+
+def test_await_pending_returns_once_what_the_account_sent_is_mined(
+    w3: Web3, deployed: DeployResult
+) -> None:
+    signer = dev_signer(w3, "regulator")
+    sender = TxSender(w3, signer, artifacts.suite_decoder())
+    registry = _registry_of(w3, deployed, sender)
+    assert sender.await_pending() == 0
+    w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [False])
+    try:
+        sender.send(registry.contract.functions.setEncryptionKey(b"\x07" * 32))
+        timer = _mine_later(w3, 0.3)
+        assert sender.await_pending() == 1
+        timer.join()
+    finally:
+        w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [True])
+    assert registry.encryption_key_of(signer.address) == b"\x07" * 32
+
+
+def test_await_pending_gives_up_after_the_senders_timeout_naming_what_is_left(
+    w3: Web3, deployed: DeployResult
+) -> None:
+    signer = dev_signer(w3, "regulator")
+    sender = TxSender(w3, signer, artifacts.suite_decoder())
+    impatient = TxSender(w3, signer, artifacts.suite_decoder(), timeout=0.2)
+    w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [False])
+    try:
+        sender.send(
+            _registry_of(w3, deployed, sender).contract.functions.setEncryptionKey(b"\x08" * 32)
+        )
+        with pytest.raises(TransactionFailedError, match="1 transaction"):
+            impatient.await_pending()
+    finally:
+        w3.provider.make_request(RPCEndpoint("evm_setAutomine"), [True])
+        w3.provider.make_request(RPCEndpoint("evm_mine"), [])
