@@ -170,14 +170,16 @@ class KuboStore:
         with `limit`, an answer of more bytes is refused as it arrives, not held."""
         request = self._client.build_request("POST", f"/{command}", params=params, files=files)
         try:
-            response = self._client.send(request, stream=True)
+            streamed = self._client.send(request, stream=True)
             try:
                 if limit is None:
-                    response.read()
+                    streamed.read()
+                    response = streamed
                 else:
-                    response = _read_at_most(response, limit, f"{command} {params.get('arg', '')}")
+                    what = f"{command} {params.get('arg', '')}"
+                    response = _read_at_most(streamed, limit, what)
             finally:
-                response.close()
+                streamed.close()
         except httpx.ConnectError as exc:
             raise StoreUnavailableError(
                 f"cannot connect to the IPFS node at {self.api_url}: {exc}"
