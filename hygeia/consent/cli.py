@@ -396,7 +396,7 @@ def _grant_fhir(ctx: Context) -> int:
     )
     ctx.out.table(
         None,
-        ["consent", "from", "kind", "grantee", "records shared", "tx"],
+        ["consent", "from", "kind", "grantee", "records shared", "not shared", "tx"],
         [
             [
                 r["consent_id"],
@@ -404,11 +404,17 @@ def _grant_fhir(ctx: Context) -> int:
                 r["request"]["kind"],
                 r["request"]["grantee"] or r["request"]["grantee_role"],
                 r["records_shared"],
+                len(r["records_unshared"]),
                 r["tx"],
             ]
             for r in rows
         ],
     )
+    for r in rows:
+        if r["records_unshared"] and not ctx.out.as_json:
+            ctx.out.console.print(
+                f"consent {r['consent_id']}:" + _unshared_text(tuple(r["records_unshared"]))
+            )
     return 0
 
 
@@ -443,7 +449,8 @@ def _sign(ctx: Context) -> int:
     ctx.out.result(
         {"out": str(ctx.args.out), **signed.to_json()},
         human=f"signed consent written to {ctx.args.out}; anyone can submit it with "
-        f"`hygeia consent relay {ctx.args.out}` before {iso(deadline)}",
+        f"`hygeia consent relay {ctx.args.out}` before {iso(deadline)}"
+        + _unshared_text(signed.records_unshared),
     )
     return 0
 

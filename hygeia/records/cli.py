@@ -261,9 +261,10 @@ def _erase(ctx: Context) -> int:
             "unpinned": list(report.unpinned),
             "kept": list(report.kept),
         },
-        human=f"erased record 0x{report.record_id.hex()} (tx {report.tx_hash}); unpinned "
-        f"{len(report.unpinned)} objects. Copies on other IPFS nodes and data already read "
-        "cannot be recalled; without the keys they are unreadable."
+        human=f"erased record 0x{report.record_id.hex()} "
+        + (f"(tx {report.tx_hash})" if report.tx_hash else "(erased on chain already)")
+        + f"; unpinned {len(report.unpinned)} objects. Copies on other IPFS nodes and data "
+        "already read cannot be recalled; without the keys they are unreadable."
         + (
             f" Kept {len(report.kept)} object(s) the record names but that are not shown to be "
             "its own (another record's, or an envelope your key does not open)."

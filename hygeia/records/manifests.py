@@ -19,7 +19,13 @@ from typing import Any
 from hygeia.core.errors import MalformedEnvelopeError
 from hygeia.core.store.base import ContentStore
 from hygeia.core.store.cid import CID
-from hygeia.records.envelope import MAGIC, RecordRef, embedded_bundle, header_size
+from hygeia.records.envelope import (
+    MAGIC,
+    MAX_BUNDLE_SIZE,
+    RecordRef,
+    embedded_bundle,
+    header_size,
+)
 from hygeia.records.keywrap import KeyBundle
 
 MANIFEST_FORMAT = "hygeia/grantkeys/v1"
@@ -94,8 +100,14 @@ def load_bundle(store: ContentStore, cid: str, ref: RecordRef) -> KeyBundle:
     if first[: len(MAGIC)] == MAGIC:
         needed = header_size(first)
         content = first if needed <= len(first) else store.head(cid, needed)
-    else:
-        content = first if len(first) < _FIRST_READ else store.cat(cid)
+    elif len(first) < _FIRST_READ:
+        content = first
+    else:  # a bundle document longer than the first read: as much as any bundle may be, no more
+        content = store.head(cid, MAX_BUNDLE_SIZE + 1)
+        if len(content) > MAX_BUNDLE_SIZE:
+            raise MalformedEnvelopeError(
+                f"key bundle {cid} is larger than {MAX_BUNDLE_SIZE} bytes: not one this SDK wrote"
+            )
     return parse_bundle(content, cid, ref)
 
 

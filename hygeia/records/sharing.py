@@ -21,10 +21,12 @@ from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import (
-    ContentNotFoundError,
     CryptoError,
     IntegrityError,
     InvalidInputError,
+    StoreError,
+    StoreTimeoutError,
+    StoreUnavailableError,
 )
 from hygeia.core.times import iso, parse_iso
 from hygeia.records.envelope import RecordRef
@@ -79,6 +81,7 @@ class SignedGrant:
     nonce: int
     deadline: datetime
     signature: bytes
+    records_unshared: tuple[str, ...] = ()
 
     @property
     def grant_signature(self) -> GrantSignature:
@@ -93,6 +96,7 @@ class SignedGrant:
             "request": self.request.to_json(),
             "key_manifest_cid": self.key_manifest_cid,
             "records_shared": self.records_shared,
+            "records_unshared": list(self.records_unshared),
             "nonce": self.nonce,
             "deadline": iso(self.deadline),
             "signature": "0x" + self.signature.hex(),
@@ -110,6 +114,7 @@ class SignedGrant:
                 request=GrantRequest.from_json(doc["request"]),
                 key_manifest_cid=doc.get("key_manifest_cid"),
                 records_shared=int(doc.get("records_shared", 0)),
+                records_unshared=tuple(str(line) for line in doc.get("records_unshared", ())),
                 nonce=int(doc["nonce"]),
                 deadline=parse_iso(doc["deadline"], "deadline"),
                 signature=bytes.fromhex(str(doc["signature"]).removeprefix("0x")),
@@ -159,7 +164,7 @@ class ConsentManager:
         Only the patient signs its own grants: a delegate grants with :meth:`grant`.
         """
         patient = signer.address
-        manifest_cid, shared, _ = self._share_keys(patient, request)
+        manifest_cid, shared, unshared = self._share_keys(patient, request)
         key_cid = cid_bytes(manifest_cid) if manifest_cid else b""
         signed = self.consent.sign_grant(signer, request, key_cid, deadline)
         return SignedGrant(
@@ -172,6 +177,7 @@ class ConsentManager:
             nonce=signed.nonce,
             deadline=signed.deadline,
             signature=signed.signature,
+            records_unshared=unshared,
         )
 
     def relay(self, signed: SignedGrant) -> GrantResult:
@@ -192,6 +198,7 @@ class ConsentManager:
             signed.records_shared,
             receipt.tx_hash,
             receipt.gas_used,
+            signed.records_unshared,
         )
 
     def revoke(self, patient: str, consent_id: int) -> Receipt:
@@ -300,7 +307,9 @@ class ConsentManager:
                     wrapped = own.for_reader(ref.owner)
                     assert wrapped is not None  # a KeyBundle always holds the owner's wrap
                     data_key = unwrap_data_key(wrapped, vault.key, ref)
-                except (ContentNotFoundError, CryptoError, IntegrityError) as exc:
+                except (StoreUnavailableError, StoreTimeoutError):
+                    raise  # the store is gone, not this record: nothing is shared
+                except (StoreError, CryptoError, IntegrityError) as exc:
                     unshared.append(
                         f"0x{anchor.record_id.hex()} v{anchor.version}: {type(exc).__name__}: {exc}"
                     )

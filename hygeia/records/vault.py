@@ -36,12 +36,15 @@ from hygeia.core.errors import (
     CryptoError,
     EncryptionKeyMissingError,
     IntegrityError,
+    InvalidCIDError,
     InvalidInputError,
     KeyNotSharedError,
     MalformedEnvelopeError,
     RecordErasedError,
     RecordNotFoundError,
     StoreError,
+    StoreTimeoutError,
+    StoreUnavailableError,
 )
 from hygeia.core.store.base import ContentStore
 from hygeia.records.classes import class_ids, record_classes
@@ -119,7 +122,7 @@ class ErasureReport:
     shown to be its own (another record's content, say), left pinned."""
 
     record_id: bytes
-    tx_hash: str
+    tx_hash: str | None  # None when the record was erased on chain already
     unpinned: tuple[str, ...]
     kept: tuple[str, ...] = ()
 
@@ -334,33 +337,50 @@ class RecordVault:
         another record's content must not take that record down with it; what is left pinned
         is listed in the report as kept.
 
+        Erasing a record erased already sends nothing and unpins again: how an erasure that the
+        store cut short after its transaction is finished. A store failure is raised after every
+        CID it allowed was handled, saying to run the erasure again.
+
         The chain keeps only ids and digests. Copies on other IPFS nodes, and data a reader
         already decrypted, cannot be recalled.
         """
         state, anchors = self.history(record_id)
-        if state.erased:
-            raise RecordErasedError(f"record 0x{record_id.hex()} is already erased")
         assert state.patient is not None
-        receipt = self.consent.erase_record(record_id)
-        named: dict[str, RecordAnchor] = {}
+        tx_hash = None if state.erased else self.consent.erase_record(record_id).tx_hash
+        named: dict[str, list[RecordAnchor]] = {}
         for a in anchors:
-            named.setdefault(cid_text(a.cid), a)
-            named.setdefault(cid_text(a.key_bundle_cid), a)
+            for raw in (a.cid, a.key_bundle_cid):
+                named.setdefault(_readable_cid(raw), []).append(a)
         for manifest in self.grant_manifests(state.patient, grantee=None):
             for a in anchors:
                 if (cid := manifest.bundle_for(record_id, a.version)) is not None:
-                    named.setdefault(cid, a)
-        unpinned, kept = [], []
-        for cid, anchor in named.items():
-            if self._is_own_content(cid, anchor):
-                self.store.unpin(cid)
-                unpinned.append(cid)
-            else:
-                kept.append(cid)
+                    named.setdefault(cid, []).append(a)
+        unpinned: list[str] = []
+        kept: list[str] = []
+        failure: StoreError | None = None
+        for cid, versions in named.items():
+            if not cid:
+                continue  # a CID this SDK cannot read names nothing in its store
+            if isinstance(failure, _NODE_DOWN):
+                break
+            try:
+                if any(self._is_own_content(cid, a) for a in versions):
+                    self.store.unpin(cid)
+                    unpinned.append(cid)
+                else:
+                    kept.append(cid)
+            except StoreError as exc:
+                failure = failure or exc
         collect: Callable[[], Any] | None = getattr(self.store, "gc", None)
-        if collect is not None:
+        if collect is not None and failure is None:
             collect()
-        return ErasureReport(record_id, receipt.tx_hash, tuple(unpinned), tuple(kept))
+        if failure is not None:
+            left = len(named) - len(unpinned) - len(kept)
+            raise type(failure)(
+                f"record 0x{record_id.hex()} is erased on chain, but {left} object(s) it names "
+                f"were not unpinned ({failure}); run the erasure again to finish it"
+            ) from failure
+        return ErasureReport(record_id, tx_hash, tuple(unpinned), tuple(kept))
 
     # ------------------------------------------------------------ internals
     @contextmanager
@@ -523,6 +543,19 @@ class RecordVault:
             if grantee is None or manifest.grantee.lower() == grantee.lower():
                 manifests.append(manifest)
         return manifests
+
+
+#: Store failures after which no other CID is tried: the store itself is gone.
+_NODE_DOWN = (StoreUnavailableError, StoreTimeoutError)
+
+
+def _readable_cid(raw: bytes) -> str:
+    """The CIDv1 text of an anchored CID, or "" for one this SDK cannot read (the contract
+    takes any bytes of a CID's length)."""
+    try:
+        return cid_text(raw)
+    except InvalidCIDError:
+        return ""
 
 
 def _class_id_text(name: str) -> str:

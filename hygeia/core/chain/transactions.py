@@ -305,13 +305,14 @@ class TxSender:
             with self._node():
                 pending = self.w3.eth.get_transaction_count(address, "pending")
                 mined = self.w3.eth.get_transaction_count(address, "latest")
-            first = pending - mined if first is None else first
+            first = max(0, pending - mined) if first is None else first
             if pending <= mined:
                 return first
             if time.monotonic() > deadline:
                 raise TransactionFailedError(
                     f"{pending - mined} transaction(s) {address} sent earlier were not mined "
-                    f"within {self._timeout:.0f} s"
+                    f"within {self._timeout:.0f} s: wait for them, or replace one stuck "
+                    "underpriced by sending with its nonce"
                 )
             time.sleep(self._poll)
 

@@ -193,6 +193,11 @@ class KuboStore:
             raise StoreUnavailableError(
                 f"the connection to the IPFS node at {self.api_url} failed during {command}: {exc}"
             ) from exc
+        except httpx.DecodingError as exc:
+            raise StoreError(
+                f"the IPFS node at {self.api_url} sent an answer to {command} that cannot be "
+                f"decoded: {exc}"
+            ) from exc
         if response.is_success:
             return response
         if response.status_code in (404, 405):

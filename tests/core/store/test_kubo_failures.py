@@ -89,3 +89,30 @@ def test_a_node_that_stores_content_under_another_cid_is_refused(lying_node: Kub
 def test_a_server_that_is_not_an_ipfs_api_raises_store_error(lying_node: KuboStore) -> None:
     with pytest.raises(StoreError, match="does not serve the IPFS RPC API"):
         lying_node.pins()
+
+
+class _GarbledNode(_LyingNode):
+    """Says its answers are gzip, and sends bytes that are not."""
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_an_answer_that_cannot_be_decoded_is_a_store_error() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GarbledNode)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    store = KuboStore(f"http://127.0.0.1:{server.server_address[1]}", timeout=1.0)
+    try:
+        with pytest.raises(StoreError, match="cannot be decoded"):
+            store.cat(ORIGINAL_CID)
+        with pytest.raises(StoreError, match="cannot be decoded"):
+            store.head(ORIGINAL_CID, 4)
+    finally:
+        store.close()
+        server.shutdown()
+        server.server_close()
