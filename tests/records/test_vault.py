@@ -103,6 +103,26 @@ def test_a_version_is_one_stored_file_that_carries_its_key_bundle(world: World, 
     assert vault.get(stored.record_id).record.resource["valueQuantity"]["value"] == 91
 
 
+def anchor_as_two_files(world: World, lab: str, value: int) -> tuple[bytes, str, str]:
+    """As versions were written before envelopes carried their key bundle: a format 1 envelope
+    of the patient's glucose `value` beside its key bundle document, anchored by the patient;
+    -> (record id, envelope CID, key bundle CID)."""
+    patient = world.address("patient")
+    payload = glucose(value)
+    salt = new_record_salt()
+    record_id = record_id_of(patient, patient, salt)
+    ref = RecordRef(record_id, address_bytes(patient), 1)
+    sealed = encrypt_record(payload, ref)
+    bundle = build_key_bundle(sealed.data_key, ref, world.vault("patient").public_key_of(patient))
+    cid, bundle_cid = world.store.add_all([sealed.blob, bundle.to_json()])
+    classes = class_ids(record_classes(validate_fhir(payload).resource, [lab]))
+    digest = ciphertext_digest(sealed.blob)
+    world.suite("patient").consent.anchor_record(
+        patient, salt, classes, cid_bytes(cid), digest, cid_bytes(bundle_cid)
+    )
+    return record_id, cid, bundle_cid
+
+
 def test_a_version_stored_as_envelope_and_key_bundle_apart_reads_shares_and_erases(
     world: World, lab: str
 ) -> None:
@@ -110,18 +130,7 @@ def test_a_version_stored_as_envelope_and_key_bundle_apart_reads_shares_and_eras
     readable, shareable and erasable."""
     patient = world.address("patient")
     vault = world.vault("patient")
-    payload = glucose(88)
-    salt = new_record_salt()
-    record_id = record_id_of(patient, patient, salt)
-    ref = RecordRef(record_id, address_bytes(patient), 1)
-    sealed = encrypt_record(payload, ref)
-    bundle = build_key_bundle(sealed.data_key, ref, vault.public_key_of(patient))
-    cid, bundle_cid = world.store.add_all([sealed.blob, bundle.to_json()])
-    classes = class_ids(record_classes(validate_fhir(payload).resource, [lab]))
-    digest = ciphertext_digest(sealed.blob)
-    world.suite("patient").consent.anchor_record(
-        patient, salt, classes, cid_bytes(cid), digest, cid_bytes(bundle_cid)
-    )
+    record_id, cid, bundle_cid = anchor_as_two_files(world, lab, 88)
 
     assert vault.get(record_id).record.resource["valueQuantity"]["value"] == 88
     world.consents("patient").grant(patient, permit(world, "specialist", data_class_id(lab)))
@@ -137,20 +146,8 @@ def test_erasing_without_a_key_keeps_a_format_1_envelope_it_cannot_show_is_its_o
     """A format 1 envelope names no record version in the clear; only decrypting it shows whose
     it is. Without the key, erasure unpins the key bundle (the data key's only wraps) and keeps
     the ciphertext, saying so."""
-    patient = world.address("patient")
-    payload = glucose(87)
-    salt = new_record_salt()
-    record_id = record_id_of(patient, patient, salt)
-    ref = RecordRef(record_id, address_bytes(patient), 1)
-    sealed = encrypt_record(payload, ref)
+    record_id, cid, bundle_cid = anchor_as_two_files(world, lab, 87)
     keyless = RecordVault(world.suite("patient"), world.store)
-    bundle = build_key_bundle(sealed.data_key, ref, keyless.public_key_of(patient))
-    cid, bundle_cid = world.store.add_all([sealed.blob, bundle.to_json()])
-    classes = class_ids(record_classes(validate_fhir(payload).resource, [lab]))
-    digest = ciphertext_digest(sealed.blob)
-    world.suite("patient").consent.anchor_record(
-        patient, salt, classes, cid_bytes(cid), digest, cid_bytes(bundle_cid)
-    )
 
     report = keyless.erase(record_id)
 

@@ -37,24 +37,9 @@ from hygeia.records.sharing import ConsentManager
 from tests.gas.claims_gas import OFFICE, YEAR_END, YEAR_START, claim, lines
 from tests.records.samples import glucose
 from tests.records.world import World
-from tests.security.parties import Patient, new_account, new_patient, raw_revert
+from tests.security.parties import DAY, Patient, new_account, new_patient, permit, raw_revert
 
-DAY = timedelta(days=1)
 PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
-
-
-def permit(world: World, grantee: str, *targets: bytes, **fields: object) -> GrantRequest:
-    now = world.now()
-    values: dict[str, object] = {
-        "actions": Action.ACCESS,
-        "purposes": Purpose.TREAT,
-        "start": now,
-        "end": now + 30 * DAY,
-        "grantee": grantee,
-        "targets": targets,
-    }
-    values.update(fields)
-    return GrantRequest(**values)  # type: ignore[arg-type]
 
 
 def deny(world: World, grantee: str, *targets: bytes) -> GrantRequest:

@@ -11,10 +11,8 @@ import hashlib
 import json
 import os
 import threading
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -22,8 +20,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from hygeia.consent.client import GrantRequest, data_class_id, new_record_salt, record_id_of
-from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import (
     ContentNotFoundError,
     DecryptionError,
@@ -44,7 +40,6 @@ from hygeia.records.envelope import (
     HEADER_SIZE_PREFIX,
     MAX_BUNDLE_SIZE,
     RecordRef,
-    ciphertext_digest,
     decrypt_record,
     embedded_bundle,
     encrypt_record,
@@ -54,16 +49,14 @@ from hygeia.records.keywrap import KeyBundle, build_key_bundle, unwrap_data_key
 from hygeia.records.manifests import (
     GrantKeyManifest,
     address_bytes,
-    cid_bytes,
     load_bundle,
     parse_bundle,
 )
 from hygeia.records.sharing import GrantResult
 from tests.records.samples import glucose
 from tests.records.world import World
-from tests.security.parties import Patient
+from tests.security.parties import Patient, Planted, permit, plant
 
-DAY = timedelta(days=1)
 OWNER = generate_private_key()
 READER = generate_private_key()
 OWNER_ADDRESS = b"\x0a" * 20
@@ -482,52 +475,6 @@ def test_a_bundle_size_of_gigabytes_over_a_repeated_leaf_cannot_make_sharing_rea
 
 
 # ------------------------------------------------------------ on a real chain
-
-
-def permit(world: World, grantee: str, *targets: bytes, **fields: object) -> GrantRequest:
-    now = world.now()
-    values: dict[str, object] = {
-        "actions": Action.ACCESS,
-        "purposes": Purpose.TREAT,
-        "start": now,
-        "end": now + 30 * DAY,
-        "grantee": grantee,
-        "targets": targets,
-    }
-    values.update(fields)
-    return GrantRequest(**values)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Planted:
-    """A record a provider anchored for the victim around the SDK."""
-
-    record_id: bytes
-    cid: str
-    ref: RecordRef
-
-
-def plant(world: World, victim: Patient, make: Callable[[RecordRef], bytes]) -> Planted:
-    """As a provider holding the victim's COLLECT consent for a class of its own: store what
-    `make` makes for the new record's version 1 and anchor it, with its true digest, its CID as
-    both the envelope's and the key bundle's (as the vault anchors format 2)."""
-    provider = world.address("provider")
-    klass = data_class_id(f"planted-{uuid.uuid4().hex[:8]}")
-    victim.consents().grant(victim.address, permit(world, provider, klass, actions=Action.COLLECT))
-    salt = new_record_salt()
-    record_id = record_id_of(victim.address, provider, salt)
-    ref = RecordRef(record_id, address_bytes(victim.address), 1)
-    content = make(ref)
-    cid = world.store.add(content)
-    world.suite("provider").consent.anchor_record(
-        victim.address,
-        salt,
-        [klass],
-        cid_bytes(cid),
-        ciphertext_digest(content),
-        cid_bytes(cid),
-    )
-    return Planted(record_id, cid, ref)
 
 
 def assert_no_key_shared(world: World, granted: GrantResult, planted: Planted, why: str) -> None:

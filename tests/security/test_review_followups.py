@@ -8,14 +8,12 @@ Each test failed before its fix."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from hygeia.consent.client import GrantRequest, data_class_id, new_record_salt, record_id_of
-from hygeia.core.contract_types import Action, Purpose
+from hygeia.consent.client import data_class_id, new_record_salt, record_id_of
+from hygeia.core.contract_types import Action
 from hygeia.core.errors import (
     MalformedEnvelopeError,
     RecordErasedError,
@@ -30,50 +28,7 @@ from hygeia.records.manifests import address_bytes, cid_bytes, load_bundle
 from hygeia.records.vault import RecordVault
 from tests.records.samples import glucose
 from tests.records.world import World
-from tests.security.parties import Patient
-
-DAY = timedelta(days=1)
-
-
-def permit(world: World, grantee: str, *targets: bytes, **fields: object) -> GrantRequest:
-    now = world.now()
-    values: dict[str, object] = {
-        "actions": Action.ACCESS,
-        "purposes": Purpose.TREAT,
-        "start": now,
-        "end": now + 30 * DAY,
-        "grantee": grantee,
-        "targets": targets,
-    }
-    values.update(fields)
-    return GrantRequest(**values)  # type: ignore[arg-type]
-
-
-def plant(
-    world: World,
-    victim: Patient,
-    make: Callable[[RecordRef], bytes],
-    key_bundle_cid: Callable[[str], bytes] = cid_bytes,
-) -> bytes:
-    """As a provider holding the victim's COLLECT consent on a class of its own, store what
-    `make` makes and anchor it as a new record; `key_bundle_cid` makes the anchored key bundle
-    CID from the stored content's CID (by default, that CID itself). The record id."""
-    provider = world.address("provider")
-    klass = data_class_id(f"planted-{uuid.uuid4().hex[:8]}")
-    victim.consents().grant(victim.address, permit(world, provider, klass, actions=Action.COLLECT))
-    salt = new_record_salt()
-    record_id = record_id_of(victim.address, provider, salt)
-    content = make(RecordRef(record_id, address_bytes(victim.address), 1))
-    cid = world.store.add(content)
-    world.suite("provider").consent.anchor_record(
-        victim.address,
-        salt,
-        [klass],
-        cid_bytes(cid),
-        ciphertext_digest(content),
-        key_bundle_cid(cid),
-    )
-    return record_id
+from tests.security.parties import DAY, Patient, permit, plant
 
 
 def format_1_envelope(ref: RecordRef) -> bytes:
@@ -95,7 +50,7 @@ def test_a_planted_key_bundle_cid_the_sdk_cannot_parse_does_not_stop_a_grant(
     """A provider with a COLLECT consent anchors a record whose key bundle CID is a dag-cbor
     CID (the contract checks only its length). The patient's next grant covering all data must
     go through and list that version as unshared, not fail with InvalidCIDError."""
-    record_id = plant(world, victim, format_1_envelope, dag_cbor_cid)
+    record_id = plant(world, victim, format_1_envelope, dag_cbor_cid).record_id
     granted = victim.consents().grant(victim.address, permit(world, world.address("specialist")))
     assert any(line.startswith(f"0x{record_id.hex()} v1: ") for line in granted.records_unshared)
 
@@ -105,7 +60,7 @@ def test_a_signed_grant_says_which_covered_versions_it_shares_no_keys_to(
 ) -> None:
     """`grant` and `share-keys` report the versions they skip; a signed (gasless) grant makes
     the same manifest and must say so too, or the patient never learns a grantee lacks keys."""
-    record_id = plant(world, victim, format_1_envelope)
+    record_id = plant(world, victim, format_1_envelope).record_id
     signed = victim.consents().sign(
         victim.signer, permit(world, world.address("specialist"), record_id), world.now() + DAY
     )
