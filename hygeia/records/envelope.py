@@ -336,16 +336,7 @@ def header_size(prefix: BytesLike) -> int:
     :data:`HEADER_SIZE_PREFIX` bytes (or all of a shorter blob): what to read of a stored blob
     to reach its key bundle without its ciphertext."""
     with byte_view(prefix) as view:
-        if len(view) < len(MAGIC) + 1 or view[: len(MAGIC)] != MAGIC:
-            raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
-        version = view[len(MAGIC)]
-        if version == FORMAT_VERSION:
-            return HEADER_SIZE
-        if version != BUNDLED_FORMAT_VERSION:
-            raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
-        if len(view) < HEADER_SIZE_PREFIX:
-            raise MalformedEnvelopeError("record blob is truncated inside its header")
-        return HEADER_SIZE_PREFIX + _bundle_size(view)
+        return _header_length(view)
 
 
 def _new_header(data_key: bytes, bundle_for: BundleMaker | None) -> bytes:
@@ -378,22 +369,28 @@ def _parse_header(blob: memoryview, *, whole: bool = True) -> bytes:
         raise MalformedEnvelopeError(
             f"record blob is truncated: {len(blob)} bytes, at least {HEADER_SIZE + tail} needed"
         )
-    if blob[: len(MAGIC)] != MAGIC:
+    length = _header_length(blob)
+    if len(blob) < length + tail:
+        raise MalformedEnvelopeError(
+            f"record blob is truncated: {len(blob)} bytes, its {length - HEADER_SIZE_PREFIX}-byte "
+            f"key bundle{' and tag' if whole else ''} need at least {length + tail}"
+        )
+    return blob[:length].tobytes()
+
+
+def _header_length(blob: memoryview) -> int:
+    """The length of the header that `blob`, a blob or its first bytes, begins: checks the
+    magic and format, and a format 2 header's stated bundle size."""
+    if len(blob) < len(MAGIC) + 1 or blob[: len(MAGIC)] != MAGIC:
         raise MalformedEnvelopeError("not a hygeia record blob (bad magic bytes)")
     version = blob[len(MAGIC)]
     if version == FORMAT_VERSION:
-        return blob[:HEADER_SIZE].tobytes()
+        return HEADER_SIZE
     if version != BUNDLED_FORMAT_VERSION:
         raise MalformedEnvelopeError(f"unsupported record blob format version {version}")
     if len(blob) < HEADER_SIZE_PREFIX:
         raise MalformedEnvelopeError("record blob is truncated inside its header")
-    size = _bundle_size(blob)
-    if len(blob) < HEADER_SIZE_PREFIX + size + tail:
-        raise MalformedEnvelopeError(
-            f"record blob is truncated: {len(blob)} bytes, its {size}-byte key bundle"
-            f"{' and tag' if whole else ''} need at least {HEADER_SIZE_PREFIX + size + tail}"
-        )
-    return blob[: HEADER_SIZE_PREFIX + size].tobytes()
+    return HEADER_SIZE_PREFIX + _bundle_size(blob)
 
 
 def _bundle_size(blob: memoryview) -> int:
