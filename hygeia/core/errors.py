@@ -97,6 +97,10 @@ class StoreTimeoutError(StoreError):
     """The content store did not answer in time."""
 
 
+#: Store failures of the store itself (unreachable, or not answering), not of one content.
+STORE_DOWN = (StoreUnavailableError, StoreTimeoutError)
+
+
 class ContentNotFoundError(StoreError):
     """No content is stored under this CID."""
 

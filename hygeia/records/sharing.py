@@ -21,12 +21,11 @@ from hygeia.core.chain.signers import Signer
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, ProvisionType, Purpose
 from hygeia.core.errors import (
+    STORE_DOWN,
     CryptoError,
     IntegrityError,
     InvalidInputError,
     StoreError,
-    StoreTimeoutError,
-    StoreUnavailableError,
 )
 from hygeia.core.times import iso, parse_iso
 from hygeia.records.envelope import RecordRef
@@ -307,7 +306,7 @@ class ConsentManager:
                     wrapped = own.for_reader(ref.owner)
                     assert wrapped is not None  # a KeyBundle always holds the owner's wrap
                     data_key = unwrap_data_key(wrapped, vault.key, ref)
-                except (StoreUnavailableError, StoreTimeoutError):
+                except STORE_DOWN:
                     raise  # the store is gone, not this record: nothing is shared
                 except (StoreError, CryptoError, IntegrityError) as exc:
                     unshared.append(

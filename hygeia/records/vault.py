@@ -31,6 +31,7 @@ from hygeia.consent.client import (
 from hygeia.core.chain.transactions import Receipt
 from hygeia.core.contract_types import Action, Purpose
 from hygeia.core.errors import (
+    STORE_DOWN,
     AccessDeniedError,
     ContentNotFoundError,
     CryptoError,
@@ -43,8 +44,6 @@ from hygeia.core.errors import (
     RecordErasedError,
     RecordNotFoundError,
     StoreError,
-    StoreTimeoutError,
-    StoreUnavailableError,
 )
 from hygeia.core.store.base import ContentStore
 from hygeia.records.classes import class_ids, record_classes
@@ -361,8 +360,8 @@ class RecordVault:
         for cid, versions in named.items():
             if not cid:
                 continue  # a CID this SDK cannot read names nothing in its store
-            if isinstance(failure, _NODE_DOWN):
-                break
+            if isinstance(failure, STORE_DOWN):
+                break  # no other CID is tried: the store itself is gone
             try:
                 if any(self._is_own_content(cid, a) for a in versions):
                     self.store.unpin(cid)
@@ -543,10 +542,6 @@ class RecordVault:
             if grantee is None or manifest.grantee.lower() == grantee.lower():
                 manifests.append(manifest)
         return manifests
-
-
-#: Store failures after which no other CID is tried: the store itself is gone.
-_NODE_DOWN = (StoreUnavailableError, StoreTimeoutError)
 
 
 def _readable_cid(raw: bytes) -> str:
