@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -53,6 +51,7 @@ from hygeia.records.manifests import (
     parse_bundle,
 )
 from hygeia.records.sharing import GrantResult
+from tests.core.store.fake_node import FakeNode, serving
 from tests.records.samples import glucose
 from tests.records.world import World
 from tests.security.parties import Patient, Planted, permit, plant
@@ -314,7 +313,7 @@ class _Blocks:
         return str(imported[-1].cid)
 
 
-class _Node(BaseHTTPRequestHandler):
+class _Node(FakeNode):
     """block/get from _Blocks, as a dishonest node answers it (a lie when one is set)."""
 
     state: _Blocks
@@ -337,28 +336,12 @@ class _Node(BaseHTTPRequestHandler):
         else:
             self._answer(200, data)
 
-    def _answer(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Keep the test output clean."""
-
 
 @pytest.fixture
 def node() -> Iterator[tuple[KuboStore, _Blocks]]:
     state = _Blocks()
-    handler = type("_ThisNode", (_Node,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    store = KuboStore(f"http://127.0.0.1:{server.server_address[1]}", timeout=5.0)
-    yield store, state
-    store.close()
-    server.shutdown()
-    server.server_close()
+    with serving(type("_ThisNode", (_Node,), {"state": state}), timeout=5.0) as store:
+        yield store, state
 
 
 def test_a_node_swapping_the_first_leaf_of_a_large_record_fails_the_prefix_read(

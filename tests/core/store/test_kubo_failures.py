@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from hygeia.core.errors import IntegrityError, StoreError, StoreTimeoutError, StoreUnavailableError
 from hygeia.core.store import KuboStore
 from hygeia.core.store.unixfs import file_cid
+from tests.core.store.fake_node import FakeNode, serving
 from tests.support import free_port
 
 ORIGINAL = b"the record as it was written"
 ORIGINAL_CID = str(file_cid(ORIGINAL))
 
 
-class _LyingNode(BaseHTTPRequestHandler):
+class _LyingNode(FakeNode):
     """Answers like an IPFS RPC API, but with other bytes and another CID than it should."""
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
@@ -31,26 +30,11 @@ class _LyingNode(BaseHTTPRequestHandler):
         else:
             self._answer(404, b"404 page not found")
 
-    def _answer(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Keep the test output clean."""
-
 
 @pytest.fixture
 def lying_node() -> Iterator[KuboStore]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _LyingNode)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    store = KuboStore(f"http://127.0.0.1:{server.server_address[1]}", timeout=1.0)
-    yield store
-    store.close()
-    server.shutdown()
-    server.server_close()
+    with serving(_LyingNode) as store:
+        yield store
 
 
 def test_a_dead_port_raises_store_unavailable_naming_the_url() -> None:
@@ -103,16 +87,8 @@ class _GarbledNode(_LyingNode):
 
 
 def test_an_answer_that_cannot_be_decoded_is_a_store_error() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _GarbledNode)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    store = KuboStore(f"http://127.0.0.1:{server.server_address[1]}", timeout=1.0)
-    try:
+    with serving(_GarbledNode) as store:
         with pytest.raises(StoreError, match="cannot be decoded"):
             store.cat(ORIGINAL_CID)
         with pytest.raises(StoreError, match="cannot be decoded"):
             store.head(ORIGINAL_CID, 4)
-    finally:
-        store.close()
-        server.shutdown()
-        server.server_close()
