@@ -149,7 +149,7 @@ def shipments(url: str, count: int) -> Batch:
         maker.wait(tx_hash)
 
     def ship(i: int) -> ContractFunction:
-        stock = ids.holding_id(maker.address, _word(f"commission {i}"))
+        stock = ids.holding_id(maker.address, _word(f"commission {i}"), maker.address)
         return functions.ship(
             stock, ([], [], []), distributor, True, _word(f"ship {i}"), DOCUMENT_CID
         )

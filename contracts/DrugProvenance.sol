@@ -65,9 +65,10 @@ import {Roles} from "./libraries/Roles.sol";
 contract DrugProvenance is IDrugProvenance {
     using SafeCast for uint256;
 
-    /// @dev A holding as stored: the commitment, one packed slot, and two slots written only when
-    /// needed (the owner when it is not the custodian, which `ownerStored` says, so a holding
-    /// its custodian owns never reads the owner slot; the receiver while in transit).
+    /// @dev A holding as stored: the commitment, one packed slot, and the owner, written only when
+    /// it is not the custodian (which `ownerStored` says, so a holding its custodian owns never
+    /// reads the owner slot). A shipment's receiver is not stored: the shipment's id binds it
+    /// ({holdingIdOf}), and the receiver shows it by giving the shipping event's hash.
     struct HoldingRecord {
         bytes32 commitment;
         address custodian;
@@ -79,7 +80,18 @@ contract DrugProvenance is IDrugProvenance {
         uint32 units;
         uint24 lotNumber;
         address owner;
-        address receiver;
+    }
+
+    /// @dev A shipment being made, in memory (the event's arguments fill the stack): its parent's
+    /// owner and lot (number and key), read once, then what it took (its commitment and unit
+    /// count) and the commitment its parent has left.
+    struct Dispatch {
+        address owner;
+        uint24 lotNumber;
+        bytes32 lotKey;
+        bytes32 commitment;
+        uint32 units;
+        bytes32 left;
     }
 
     /// @dev DSCSA's authorized trading partners: manufacturers, wholesale distributors and
@@ -212,7 +224,7 @@ contract DrugProvenance is IDrugProvenance {
         _requireAnchor(epcisHash, cid);
         bytes32 lotKey = _lotKey(gtin, lot);
         if (_lots[lotKey].serialsRoot != bytes32(0)) revert DrugProvenanceLotExists(lotKey);
-        bytes32 id = _newHolding(epcisHash);
+        bytes32 id = _newHolding(epcisHash, msg.sender);
 
         _lots[lotKey] = Lot({
             serialsRoot: serialsRoot,
@@ -243,35 +255,38 @@ contract DrugProvenance is IDrugProvenance {
         _requireTradingPartner(msg.sender);
         HoldingRecord storage parent = _heldBy(holding, msg.sender);
         if (parent.units == 0) revert DrugProvenanceEmptyHolding(holding);
-        if (transfersOwnership && _ownerOf(parent) != msg.sender) revert DrugProvenanceNotOwner(holding, msg.sender);
+        // slither-disable-next-line uninitialized-local -- zeroed in memory, filled field by field
+        Dispatch memory sent;
+        (sent.owner, sent.lotNumber) = (_ownerOf(parent), parent.lotNumber);
+        if (transfersOwnership && sent.owner != msg.sender) revert DrugProvenanceNotOwner(holding, msg.sender);
         if (receiver == address(0)) revert DrugProvenanceZeroAddress();
         if (receiver == msg.sender) revert DrugProvenanceInvalidReceiver(receiver);
         _requireTradingPartner(receiver);
-        _requireMovable(holding, _lotKeys[parent.lotNumber], receiver);
+        sent.lotKey = _lotKeys[sent.lotNumber];
+        _requireMovable(holding, sent.lotKey, receiver);
         _requireAnchor(epcisHash, cid);
-        bytes32 id = _newHolding(epcisHash);
+        bytes32 id = _newHolding(epcisHash, receiver);
 
-        _dispatch(holding, parent, selection, receiver, transfersOwnership, id);
-        HoldingRecord storage shipment = _holdings[id];
+        _dispatch(holding, parent, selection, transfersOwnership, id, sent);
         emit ShipmentDispatched(
             id,
-            _lotKeys[parent.lotNumber],
+            sent.lotKey,
             receiver,
             holding,
             msg.sender,
             transfersOwnership,
-            shipment.units,
-            shipment.commitment,
-            parent.commitment,
+            sent.units,
+            sent.commitment,
+            sent.left,
             epcisHash,
             cid
         );
     }
 
     /// @inheritdoc IDrugProvenance
-    function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external {
+    function receiveShipment(bytes32 shipment, bytes32 dispatchHash, bytes32 epcisHash, bytes calldata cid) external {
         HoldingRecord storage h = _inTransit(shipment);
-        if (h.receiver != msg.sender) revert DrugProvenanceNotReceiver(shipment, msg.sender);
+        if (!_isReceiver(shipment, h, dispatchHash)) revert DrugProvenanceNotReceiver(shipment, msg.sender);
         _requireTradingPartner(msg.sender);
         _requireAnchor(epcisHash, cid);
 
@@ -282,7 +297,6 @@ contract DrugProvenance is IDrugProvenance {
         h.ownerStored = stored;
         h.custodian = msg.sender;
         h.state = HoldingState.Held;
-        delete h.receiver;
         emit ShipmentReceived(shipment, _lotKeys[h.lotNumber], msg.sender, owner, epcisHash, cid);
     }
 
@@ -295,7 +309,6 @@ contract DrugProvenance is IDrugProvenance {
         _requireAnchor(epcisHash, cid);
 
         h.state = HoldingState.Voided;
-        delete h.receiver;
         emit ShipmentVoided(shipment, _lotKeys[h.lotNumber], msg.sender, reasonHash, epcisHash, cid);
     }
 
@@ -429,6 +442,7 @@ contract DrugProvenance is IDrugProvenance {
     /// @inheritdoc IDrugProvenance
     function recordSensorReadings(
         bytes32 holding,
+        bytes32 dispatchHash,
         int16 minReading,
         int16 maxReading,
         bytes32 epcisHash,
@@ -436,7 +450,7 @@ contract DrugProvenance is IDrugProvenance {
     ) external {
         _requireTradingPartner(msg.sender);
         HoldingRecord storage h = _requireHolding(holding);
-        bool receiving = h.state == HoldingState.InTransit && h.receiver == msg.sender;
+        bool receiving = h.state == HoldingState.InTransit && _isReceiver(holding, h, dispatchHash);
         if (h.custodian != msg.sender && !receiving) revert DrugProvenanceNotCustodian(holding, msg.sender);
         if (minReading > maxReading) revert DrugProvenanceInvalidReadings(minReading, maxReading);
         _requireAnchor(epcisHash, cid);
@@ -550,8 +564,7 @@ contract DrugProvenance is IDrugProvenance {
                 excursion: h.excursion,
                 complement: h.complement,
                 units: h.units,
-                owner: _ownerOf(h),
-                receiver: h.receiver
+                owner: _ownerOf(h)
             });
     }
 
@@ -599,8 +612,8 @@ contract DrugProvenance is IDrugProvenance {
     }
 
     /// @inheritdoc IDrugProvenance
-    function holdingIdOf(address creator, bytes32 epcisHash) external pure returns (bytes32) {
-        return _holdingId(creator, epcisHash);
+    function holdingIdOf(address creator, bytes32 epcisHash, address holder) external pure returns (bytes32) {
+        return _holdingId(creator, epcisHash, holder);
     }
 
     // ---------------------------------------------------------------- internals: custody
@@ -619,15 +632,16 @@ contract DrugProvenance is IDrugProvenance {
         stock.lotNumber = lotNumber;
     }
 
-    /// @dev Moves the selected positions of `parent` into the new in-transit holding `id`: the
-    /// whole holding (its commitment as it is) when no words are taken.
+    /// @dev Moves the selected positions of `parent`, of lot `sent.lotKey`, into the new
+    /// in-transit holding `id`: the whole holding (its commitment as it is) when no words are
+    /// taken. Fills in the rest of `sent`.
     function _dispatch(
         bytes32 holding,
         HoldingRecord storage parent,
         UnitSelection calldata selection,
-        address receiver,
         bool transfersOwnership,
-        bytes32 id
+        bytes32 id,
+        Dispatch memory sent
     ) private {
         HoldingRecord storage shipment = _holdings[id];
         bytes32 shipped;
@@ -639,34 +653,34 @@ contract DrugProvenance is IDrugProvenance {
             parent.units = 0;
             if (complement) parent.complement = false;
         } else {
-            (shipped, count) = _takeSelected(holding, parent, selection);
+            (shipped, count, sent.left) = _takeSelected(holding, parent, _lots[sent.lotKey].quantity, selection);
         }
+        (sent.commitment, sent.units) = (shipped, count);
         shipment.commitment = shipped;
         shipment.custodian = msg.sender;
         shipment.state = HoldingState.InTransit;
         shipment.transfersOwnership = transfersOwnership;
         shipment.complement = complement;
         shipment.units = count;
-        shipment.lotNumber = parent.lotNumber;
-        address owner = _ownerOf(parent);
-        if (owner != msg.sender) {
-            shipment.owner = owner;
+        shipment.lotNumber = sent.lotNumber;
+        if (sent.owner != msg.sender) {
+            shipment.owner = sent.owner;
             shipment.ownerStored = true;
         }
-        shipment.receiver = receiver;
     }
 
-    /// @dev Takes the selected positions out of `parent`, which must hold them all. Returns the
-    /// commitment of the positions taken and their number.
+    /// @dev Takes the selected positions out of `parent`, of a lot of `quantity` units, which must
+    /// hold them all. Returns the commitment of the positions taken, their number, and the
+    /// parent's commitment left.
     function _takeSelected(
         bytes32 holding,
         HoldingRecord storage parent,
+        uint32 quantity,
         UnitSelection calldata selection
-    ) private returns (bytes32 shipped, uint32 count) {
+    ) private returns (bytes32 shipped, uint32 count, bytes32 left) {
         Word[] calldata taken = selection.taken; // read once: each access checks its offset again
-        uint32 quantity = _lots[_lotKeys[parent.lotNumber]].quantity;
         bool owned;
-        (owned, count) = _take(holding, parent, quantity, selection.held, _flat(taken));
+        (owned, count, left) = _take(holding, parent, quantity, selection.held, _flat(taken));
         if (!owned) revert DrugProvenanceUnitsNotHeld(holding);
         shipped = _hashWords(taken);
     }
@@ -674,7 +688,8 @@ contract DrugProvenance is IDrugProvenance {
     // slither-disable-start assembly -- on purpose: hashing words from calldata without copying structs
     /// @dev Takes the positions of `taken` (words as flat (index, bits) pairs) out of `h`, whose
     /// words the caller gives as `held`, and commits its new words. Returns whether `h` held
-    /// every position taken (if not, nothing changes) and how many were taken. Reverts unless
+    /// every position taken (if not, nothing changes), how many were taken, and the commitment
+    /// left (zero once empty). Reverts unless
     /// `held` are the holding's words and the taken words ascend, none zero, within the lot's
     /// `quantity` positions.
     function _take(
@@ -683,20 +698,21 @@ contract DrugProvenance is IDrugProvenance {
         uint32 quantity,
         Word[] calldata held,
         uint256[] memory taken
-    ) private returns (bool owned, uint32 count) {
+    ) private returns (bool owned, uint32 count, bytes32 committed) {
         if (_hashWords(held) != h.commitment) revert DrugProvenanceWordsMismatch(holding);
         (uint256[] memory next, uint256 total) = _merge(held, taken, h.complement, quantity);
-        if (total == type(uint256).max) return (false, 0);
+        if (total == type(uint256).max) return (false, 0, 0);
         owned = true;
         count = total.toUint32();
         uint32 left = h.units - count;
         h.units = left;
-        bytes32 committed;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            committed := keccak256(add(next, 0x20), mul(mload(next), 0x20))
+        if (left != 0) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                committed := keccak256(add(next, 0x20), mul(mload(next), 0x20))
+            }
         }
-        h.commitment = left == 0 ? bytes32(0) : committed;
+        h.commitment = committed;
     }
 
     /// @dev The new words of a holding whose words are `held` (positions gone from the whole lot
@@ -861,7 +877,7 @@ contract DrugProvenance is IDrugProvenance {
         if (h.units == 0 || position >= quantity) return false;
         uint256[] memory taken = new uint256[](2);
         (taken[0], taken[1]) = (position >> 8, 1 << (position & 0xff));
-        (owned, ) = _take(holding, h, quantity, held, taken);
+        (owned, , ) = _take(holding, h, quantity, held, taken);
     }
 
     function _decommission(Unit storage unit, UnitState state) private {
@@ -968,9 +984,9 @@ contract DrugProvenance is IDrugProvenance {
         if (epcisHash == bytes32(0) || cid.length == 0) revert DrugProvenanceInvalidAnchor();
     }
 
-    /// @dev The id of the holding the caller makes with `epcisHash`, which must be new.
-    function _newHolding(bytes32 epcisHash) private view returns (bytes32 id) {
-        id = _holdingId(msg.sender, epcisHash);
+    /// @dev The id of the holding the caller makes with `epcisHash` for `holder`, which must be new.
+    function _newHolding(bytes32 epcisHash, address holder) private view returns (bytes32 id) {
+        id = _holdingId(msg.sender, epcisHash, holder);
         if (_holdings[id].state != HoldingState.None) revert DrugProvenanceHoldingExists(id);
     }
 
@@ -1108,8 +1124,15 @@ contract DrugProvenance is IDrugProvenance {
         return keccak256(abi.encode(gtin, serial));
     }
 
-    function _holdingId(address creator, bytes32 epcisHash) private pure returns (bytes32) {
-        return keccak256(abi.encode(creator, epcisHash));
+    function _holdingId(address creator, bytes32 epcisHash, address holder) private pure returns (bytes32) {
+        return keccak256(abi.encode(creator, epcisHash, holder));
+    }
+
+    /// @dev Whether the caller is the receiver of `shipment` (`h`, in transit), which it shows
+    /// with `dispatchHash`, the hash of the shipping event: the id binds sender, event and
+    /// receiver, and while in transit the custodian is the sender.
+    function _isReceiver(bytes32 shipment, HoldingRecord storage h, bytes32 dispatchHash) private view returns (bool) {
+        return _holdingId(h.custodian, dispatchHash, msg.sender) == shipment;
     }
 
     /// @dev The owning party of `h`: its stored owner, or its custodian when none is stored

@@ -46,9 +46,19 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         "Guardianship(address ward,address guardian,bytes32 encryptionKey,uint256 deadline)"
     );
 
+    /// @dev An account's suite roles beside a summary of its Active credentials, in one slot, so
+    /// that {activeRolesOf} answers with one storage read whenever the block's time lies within
+    /// every Active credential's window (it reads each credential otherwise).
+    struct Standing {
+        uint8 roles; // the role set ({Roles-bit}); the suite has {Roles-COUNT} roles
+        uint8 activeLicensed; // the licensed roles whose credential is Active
+        uint64 commonFrom; // the latest validFrom of those credentials (0 if none)
+        uint64 commonUntil; // their earliest validUntil (the largest uint64 if none)
+    }
+
     mapping(address account => mapping(bytes32 role => Credential)) private _credentials;
     mapping(address account => bytes32 x25519PublicKey) private _encryptionKeys;
-    mapping(address account => uint256 roleBits) private _roleBits;
+    mapping(address account => Standing) private _standings;
     mapping(address ward => address guardian) private _guardians;
 
     /// @notice Deploys the registry with its governance admin and no other participant.
@@ -93,7 +103,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         if (!hasRole(PATIENT_ROLE, msg.sender)) revert ParticipantRegistryNotPatient(msg.sender);
         if (ward == address(0)) revert ParticipantRegistryZeroAddress();
         if (hasRole(PATIENT_ROLE, ward)) revert ParticipantRegistryAlreadyRegistered(ward);
-        if (_roleBits[ward] != 0 || _encryptionKeys[ward] != bytes32(0)) {
+        if (_standings[ward].roles != 0 || _encryptionKeys[ward] != bytes32(0)) {
             revert ParticipantRegistryAccountInUse(ward);
         }
         if (block.timestamp > deadline) revert ParticipantRegistrySignatureExpired(deadline);
@@ -142,6 +152,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         credential.validUntil = validUntil;
         credential.status = CredentialStatus.Active;
         _grantRole(role, account);
+        _summarize(account);
         emit CredentialIssued(account, role, msg.sender, licenseHash, jurisdiction, validFrom, validUntil);
     }
 
@@ -150,6 +161,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         Credential storage credential = _liveCredential(account, role);
         _checkValidity(credential.validFrom, validUntil);
         credential.validUntil = validUntil;
+        _summarize(account);
         emit CredentialRenewed(account, role, msg.sender, validUntil);
     }
 
@@ -158,6 +170,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         Credential storage credential = _liveCredential(account, role);
         _expectStatus(credential, account, role, CredentialStatus.Active);
         credential.status = CredentialStatus.Suspended;
+        _summarize(account);
         emit CredentialSuspended(account, role, msg.sender);
     }
 
@@ -166,6 +179,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         Credential storage credential = _liveCredential(account, role);
         _expectStatus(credential, account, role, CredentialStatus.Suspended);
         credential.status = CredentialStatus.Active;
+        _summarize(account);
         emit CredentialReinstated(account, role, msg.sender);
     }
 
@@ -174,6 +188,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
         Credential storage credential = _liveCredential(account, role);
         credential.status = CredentialStatus.Revoked;
         _revokeRole(role, account);
+        _summarize(account);
         emit CredentialRevoked(account, role, msg.sender);
     }
 
@@ -181,7 +196,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
 
     /// @inheritdoc IParticipantRegistry
     function setEncryptionKey(bytes32 newKey) external {
-        if (_roleBits[msg.sender] == 0) revert ParticipantRegistryNotParticipant(msg.sender);
+        if (_standings[msg.sender].roles == 0) revert ParticipantRegistryNotParticipant(msg.sender);
         _setEncryptionKey(msg.sender, newKey);
     }
 
@@ -227,10 +242,16 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
 
     /// @inheritdoc IParticipantRegistry
     function activeRolesOf(address account, uint256 roles) external view returns (uint256 active) {
-        uint256 held = _roleBits[account] & roles;
+        Standing memory standing = _standings[account];
+        uint256 held = standing.roles & roles;
         // The role set follows AccessControl, so a held role that needs no credential is active.
         active = held & ~Roles.LICENSED_BITS;
         uint256 licensed = held & Roles.LICENSED_BITS;
+        if (licensed == 0) return active;
+        // Within every Active credential's window, the current ones are exactly the Active ones.
+        if (standing.commonFrom <= block.timestamp && block.timestamp <= standing.commonUntil) {
+            return active | (licensed & standing.activeLicensed);
+        }
         while (licensed != 0) {
             uint256 roleBit = licensed & (~licensed + 1); // the lowest bit left
             licensed ^= roleBit;
@@ -250,7 +271,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
 
     /// @inheritdoc IParticipantRegistry
     function rolesOf(address account) external view returns (uint256) {
-        return _roleBits[account];
+        return _standings[account].roles;
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -274,13 +295,37 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, EIP712, Mul
     /// @dev Keeps the per-account role set in step with AccessControl.
     function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
         granted = super._grantRole(role, account);
-        if (granted) _roleBits[account] |= Roles.bit(role);
+        // Roles.bit is below 1 << Roles.COUNT, so the role set fits its uint8.
+        if (granted) _standings[account].roles |= uint8(Roles.bit(role));
     }
 
     /// @dev Keeps the per-account role set in step with AccessControl.
     function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
         revoked = super._revokeRole(role, account);
-        if (revoked) _roleBits[account] &= ~Roles.bit(role);
+        if (revoked) _standings[account].roles &= ~uint8(Roles.bit(role));
+    }
+
+    /// @dev Rewrites `account`'s summary of its Active credentials after one of them changed. Only
+    /// a held licensed role can have an Active credential (issuing grants the role, revoking
+    /// takes it away, and neither is granted or revoked otherwise), so only those are read.
+    function _summarize(address account) private {
+        Standing storage standing = _standings[account];
+        uint256 licensed = standing.roles & Roles.LICENSED_BITS;
+        uint256 activeLicensed = 0;
+        uint64 commonFrom = 0;
+        uint64 commonUntil = type(uint64).max;
+        while (licensed != 0) {
+            uint256 roleBit = licensed & (~licensed + 1); // the lowest bit left
+            licensed ^= roleBit;
+            Credential storage credential = _credentials[account][Roles.licensedRoleOf(roleBit)];
+            if (credential.status != CredentialStatus.Active) continue;
+            activeLicensed |= roleBit;
+            if (credential.validFrom > commonFrom) commonFrom = credential.validFrom;
+            if (credential.validUntil < commonUntil) commonUntil = credential.validUntil;
+        }
+        standing.activeLicensed = uint8(activeLicensed);
+        standing.commonFrom = commonFrom;
+        standing.commonUntil = commonUntil;
     }
 
     function _registerPatient(address patient, bytes32 encryptionKey) private {

@@ -108,7 +108,8 @@ interface IDrugProvenance {
     }
 
     /// @notice Units of one lot in the possession of one party: commissioned stock, or a shipment.
-    /// @dev Its id is {holdingIdOf}(creator, EPCIS hash of the commissioning or shipping event).
+    /// @dev Its id is {holdingIdOf}(creator, EPCIS hash of the commissioning or shipping event,
+    /// holder it was made for: the manufacturer itself, or the shipment's receiver).
     /// The set of positions it holds is kept as a commitment to its *words*: the 256-position
     /// words (word `i` covers positions `256 i` to `256 i + 255`, bit `p % 256` for position `p`)
     /// in which the set differs from the holding's base, in ascending index order, none zero.
@@ -125,7 +126,6 @@ interface IDrugProvenance {
     /// @param complement whether the words are the positions gone from the whole lot (else held).
     /// @param units number of units in the holding.
     /// @param owner the owning party.
-    /// @param receiver while in transit, the party that must confirm receipt.
     struct Holding {
         bytes32 commitment;
         bytes32 lotKey;
@@ -136,7 +136,6 @@ interface IDrugProvenance {
         bool complement;
         uint32 units;
         address owner;
-        address receiver;
     }
 
     /// @notice One 256-position word of a set of positions of a lot.
@@ -649,8 +648,9 @@ interface IDrugProvenance {
     /// @param lotKey the lot's key (see {lotKeyOf}).
     error DrugProvenanceLotRecalled(bytes32 lotKey);
 
-    /// @notice A holding with id `holding` exists already (its creator used an EPCIS event hash twice).
-    /// @param holding the id {holdingIdOf}(caller, EPCIS event hash).
+    /// @notice A holding with id `holding` exists already (its creator used an EPCIS event hash
+    /// twice for the same holder).
+    /// @param holding the id {holdingIdOf}(caller, EPCIS event hash, holder).
     error DrugProvenanceHoldingExists(bytes32 holding);
 
     /// @notice No holding has id `holding`.
@@ -803,7 +803,7 @@ interface IDrugProvenance {
     ) external;
 
     /// @notice Commissions lot `lot` of `gtin`: its units, the leaves under `serialsRoot`, form a
-    /// holding, id {holdingIdOf}(caller, `epcisHash`), held and owned by the caller. The cost does
+    /// holding, id {holdingIdOf}(caller, `epcisHash`, caller), held and owned by the caller. The cost does
     /// not depend on the lot's size: only the root is stored.
     /// @dev Requirements: caller is an active MANUFACTURER, registered `gtin` and still holds its
     /// company prefix; `lot` and `serialsRoot` are not zero; the lot is new; `expiry` is a
@@ -829,9 +829,10 @@ interface IDrugProvenance {
 
     // ---------------------------------------------------------------- custody
 
-    /// @notice Ships units of `holding` to `receiver` as a new holding, id {holdingIdOf}(caller, `epcisHash`),
-    /// in transit until the receiver confirms receipt. With no taken words in `selection` the
-    /// whole holding ships, its commitment moved as it is; otherwise the positions taken leave
+    /// @notice Ships units of `holding` to `receiver` as a new holding, id {holdingIdOf}(caller,
+    /// `epcisHash`, `receiver`), in transit until the receiver confirms receipt. With no taken
+    /// words in `selection` the whole holding ships, its commitment moved as it is; otherwise the
+    /// positions taken leave
     /// it: the contract checks the held words against the holding's commitment and each taken
     /// position against them, then commits the parent's new words and the shipment's (the taken
     /// words). Its cost grows with the words passed, not with the units.
@@ -845,13 +846,14 @@ interface IDrugProvenance {
     /// {dispense}); for a subset, `selection.held` are the holding's words, the taken words have
     /// ascending indexes, none zero, name only positions below the lot's quantity and only
     /// positions the holding holds; `epcisHash` is not zero, the caller made no holding with it
-    /// yet, and `cid` not empty. Emits {ShipmentDispatched}.
+    /// for `receiver` yet, and `cid` not empty. Emits {ShipmentDispatched}.
     /// @param holding the caller's holding the units leave.
     /// @param selection the holding's words and the taken words; no taken words for the whole
     /// holding (and then the held words are not read).
     /// @param receiver the trading partner that must confirm receipt.
     /// @param transfersOwnership whether the receiver becomes the owner on receipt (a sale).
-    /// @param epcisHash the hash of the EPCIS shipping event; with the caller, the shipment's id.
+    /// @param epcisHash the hash of the EPCIS shipping event; with the caller and the receiver, the
+    /// shipment's id.
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
     function ship(
         bytes32 holding,
@@ -867,12 +869,16 @@ interface IDrugProvenance {
     /// @dev A shipment whose lot was recalled or quarantined while it was in transit is still
     /// received: the receiver has the packages, so custody follows them, and {ship} then lets them
     /// go only back to the manufacturer.
-    /// Requirements: `shipment` is in transit; caller is its receiver and still an authorized
-    /// trading partner; `epcisHash` not zero and `cid` not empty. Emits {ShipmentReceived}.
+    /// The receiver is not stored: the shipment's id binds it, and the caller shows it is the
+    /// receiver with the shipping event's hash ({ShipmentDispatched}'s `epcisHash`).
+    /// Requirements: `shipment` is in transit; caller is its receiver ({holdingIdOf}(sender,
+    /// `dispatchHash`, caller) is `shipment`) and still an authorized trading partner;
+    /// `epcisHash` not zero and `cid` not empty. Emits {ShipmentReceived}.
     /// @param shipment the shipment's holding id.
+    /// @param dispatchHash the hash of the EPCIS shipping event that made the shipment.
     /// @param epcisHash the hash of the EPCIS receiving event.
     /// @param cid binary CID of the EPCIS document on IPFS that holds the event.
-    function receiveShipment(bytes32 shipment, bytes32 epcisHash, bytes calldata cid) external;
+    function receiveShipment(bytes32 shipment, bytes32 dispatchHash, bytes32 epcisHash, bytes calldata cid) external;
 
     /// @notice Voids `shipment` before receipt (EPCIS void_shipping), for a reason put on the
     /// record: the sender keeps its units and the receiver can no longer receive them.
@@ -1079,17 +1085,21 @@ interface IDrugProvenance {
     /// @dev Readings within the range open nothing and are anchored as before, for the custodian
     /// (also of an empty holding or of a shipment it sent) or the receiver in transit.
     /// Requirements: caller is an authorized trading partner and the custodian of `holding`
-    /// or, in transit, its receiver; `minReading <= maxReading`; `epcisHash` not zero and `cid`
+    /// or, in transit, its receiver (shown by `dispatchHash`, as {receiveShipment} does);
+    /// `minReading <= maxReading`; `epcisHash` not zero and `cid`
     /// not empty; if a reading is outside the product's range: the caller is not barred, the
     /// holding is not empty, and is not in transit unless the caller is its receiver.
     /// Emits {SensorReadingsAnchored}.
     /// @param holding the holding the logger travelled with.
+    /// @param dispatchHash for the receiver of a shipment in transit, the hash of the EPCIS
+    /// shipping event that made it; not read for its custodian.
     /// @param minReading the lowest reading, hundredths of a degree Celsius.
     /// @param maxReading the highest reading, hundredths of a degree Celsius.
     /// @param epcisHash the EPCIS sensor_reporting event's hash.
     /// @param cid the CID of the EPCIS document holding that event.
     function recordSensorReadings(
         bytes32 holding,
+        bytes32 dispatchHash,
         int16 minReading,
         int16 maxReading,
         bytes32 epcisHash,
@@ -1214,10 +1224,14 @@ interface IDrugProvenance {
     /// @return the unit's id.
     function unitIdOf(uint64 gtin, bytes32 serial) external pure returns (bytes32);
 
-    /// @notice `keccak256(abi.encode(creator, epcisHash))`: the id of the holding that `creator`
-    /// made by commissioning or shipping with EPCIS event hash `epcisHash`.
+    /// @notice `keccak256(abi.encode(creator, epcisHash, holder))`: the id of the holding that
+    /// `creator` made by commissioning or shipping with EPCIS event hash `epcisHash`, for
+    /// `holder`. A shipment's id binds its receiver, which shows it is the receiver with the
+    /// shipping event's hash.
     /// @param creator the manufacturer that commissioned, or the sender that shipped.
     /// @param epcisHash the hash of the commissioning or shipping event.
+    /// @param holder the party the holding was made for: the manufacturer itself for commissioned
+    /// stock, the receiver for a shipment.
     /// @return the holding's id.
-    function holdingIdOf(address creator, bytes32 epcisHash) external pure returns (bytes32);
+    function holdingIdOf(address creator, bytes32 epcisHash, address holder) external pure returns (bytes32);
 }

@@ -32,7 +32,7 @@ class AccessControlUnauthorizedAccount(ContractRevertError):
 
 
 class AddressEmptyCode(ContractRevertError):
-    """A revert of the suite's contracts. Arguments: target (address)."""
+    """There's no code at `target` (it is not a contract). Arguments: target (address)."""
 
 
 class ClaimsAdjudicatorAppealExists(ContractRevertError):
@@ -450,8 +450,8 @@ class DrugProvenanceEmptyHolding(ContractRevertError):
 
 
 class DrugProvenanceHoldingExists(ContractRevertError):
-    """A holding with id `holding` exists already (its creator used an EPCIS event hash twice).
-    Arguments: holding (bytes32).
+    """A holding with id `holding` exists already (its creator used an EPCIS event hash twice
+    for the same holder). Arguments: holding (bytes32).
     """
 
 
@@ -683,7 +683,7 @@ class ERC20InvalidSpender(ContractRevertError):
 
 
 class FailedCall(ContractRevertError):
-    """A revert of the suite's contracts. Arguments: none."""
+    """A call to an address target failed. The target may have reverted. Arguments: none."""
 
 
 class InvalidAccountNonce(ContractRevertError):

@@ -84,7 +84,6 @@ class Holding:
     complement: bool  # its words are the positions gone from the whole lot (else those held)
     units: int
     owner: str
-    receiver: str
 
 
 @dataclass(frozen=True)
@@ -188,9 +187,15 @@ class DrugProvenanceClient(ContractClient):
         )
         return self._transact(fn)
 
-    def receive(self, shipment: bytes, epcis_hash: bytes, cid: bytes) -> Receipt:
+    def receive(
+        self, shipment: bytes, dispatch_hash: bytes, epcis_hash: bytes, cid: bytes
+    ) -> Receipt:
+        """Receive `shipment`, shown to be the caller's by `dispatch_hash`, the hash of the
+        shipping event that made it (its id binds sender, that event and receiver)."""
         fn = self.contract.functions.receiveShipment(
-            bytes32(shipment, "shipment id"), *_anchored(epcis_hash, cid)
+            bytes32(shipment, "shipment id"),
+            bytes32(dispatch_hash, "shipping event hash"),
+            *_anchored(epcis_hash, cid),
         )
         return self._transact(fn)
 
@@ -334,10 +339,19 @@ class DrugProvenanceClient(ContractClient):
 
     # ------------------------------------------------------------ cold chain
     def record_sensor_readings(
-        self, holding: bytes, min_reading: int, max_reading: int, epcis_hash: bytes, cid: bytes
+        self,
+        holding: bytes,
+        dispatch_hash: bytes,
+        min_reading: int,
+        max_reading: int,
+        epcis_hash: bytes,
+        cid: bytes,
     ) -> Receipt:
+        """Anchor readings of `holding`; `dispatch_hash`, the hash of its shipping event, shows
+        its receiver while it is in transit (zeros for its custodian)."""
         fn = self.contract.functions.recordSensorReadings(
             bytes32(holding, "holding id"),
+            bytes32(dispatch_hash, "shipping event hash"),
             min_reading,
             max_reading,
             *_anchored(epcis_hash, cid),
@@ -408,7 +422,6 @@ class DrugProvenanceClient(ContractClient):
             complement,
             units,
             owner,
-            receiver,
         ) = raw
         return Holding(
             bytes(commitment),
@@ -420,7 +433,6 @@ class DrugProvenanceClient(ContractClient):
             bool(complement),
             int(units),
             owner,
-            receiver,
         )
 
     def unit_of(self, gtin: int, serial: bytes) -> Unit:

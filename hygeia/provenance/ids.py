@@ -69,11 +69,15 @@ def unit_leaf(gtin: int, serial: str, position: int) -> bytes:
     return position_leaf(unit_id(gtin, digest(serial)), position)
 
 
-def holding_id(creator: str, epcis_hash: bytes) -> bytes:
-    """keccak256(abi.encode(creator, EPCIS event hash)): the id of the holding that `creator`
-    made by commissioning or shipping with that event."""
-    if not is_address(creator):
-        raise InvalidInputError(f"not an account address: {creator!r}")
+def holding_id(creator: str, epcis_hash: bytes, holder: str) -> bytes:
+    """keccak256(abi.encode(creator, EPCIS event hash, holder)): the id of the holding that
+    `creator` made by commissioning (`holder` is `creator`) or by shipping to `holder` with that
+    event. A shipment's receiver shows it is the receiver with the shipping event's hash."""
+    for name, account in (("creator", creator), ("holder", holder)):
+        if not is_address(account):
+            raise InvalidInputError(f"not an account address ({name}): {account!r}")
     if len(epcis_hash) != WORD:
         raise InvalidInputError(f"expected a 32-byte event hash, got {len(epcis_hash)} bytes")
-    return keccak(bytes(WORD - 20) + to_canonical_address(creator) + epcis_hash)
+    pad = bytes(WORD - 20)
+    made_by = pad + to_canonical_address(creator)
+    return keccak(made_by + epcis_hash + pad + to_canonical_address(holder))

@@ -306,12 +306,13 @@ class ProvenanceFlow:
         send: Callable[[bytes, bytes], Receipt],
         *,
         gtin: int,
-        makes_holding: bool = False,
+        holder: str | None = None,
         packing: dict[str, Any] | None = None,
     ) -> Anchored:
         """Store the EPCIS document of `event` (after the `packing` event that made the case
-        or pallet it moves, if any) and anchor `event`'s hash and the document's CID. The
-        packing event is not anchored by its own hash: the CID, on-chain, commits to it."""
+        or pallet it moves, if any) and anchor `event`'s hash and the document's CID; with a
+        `holder`, the event makes a holding for it. The packing event is not anchored by its
+        own hash: the CID, on-chain, commits to it."""
         events = [event] if packing is None else [packing, event]
         doc = epcis.with_event_ids(
             epcis.document(events, created=self._clock(), master_data=self.master_data(gtin))
@@ -321,7 +322,7 @@ class ProvenanceFlow:
         cid = self.store.add(epcis.encode(doc))
         digest = epcis.hash_digest(ni)
         receipt = send(digest, bytes(CID.parse(cid)))
-        holding = ids.holding_id(self.me, digest) if makes_holding else None
+        holding = None if holder is None else ids.holding_id(self.me, digest, holder)
         return Anchored(receipt, ni, cid, holding)
 
     def _event(self, *, in_transit: bool = False, **fields: Any) -> dict[str, Any]:
@@ -421,7 +422,7 @@ class ProvenanceFlow:
                 gtin, ids.digest(lot), expiry, len(serials), tree.root, h, c
             ),
             gtin=gtin,
-            makes_holding=True,
+            holder=self.me,
         )
         self.reader.add_commissioned(gtin, key, lot, list(serials), tree)
         return anchored
@@ -574,7 +575,7 @@ class ProvenanceFlow:
             event,
             lambda h, c: self.client.ship(holding, held, taken, to, sale, h, c),
             gtin=lot.gtin,
-            makes_holding=True,
+            holder=to,
             packing=packing,
         )
 
@@ -619,17 +620,27 @@ class ProvenanceFlow:
         record, lot = self._lot_named(shipment)
         # The shipment's own document, checked as a trace would (its anchor, every party named
         # by its GLN) before its receiver takes it.
-        dispatched = self.reader.events("ShipmentDispatched", {"shipment": shipment})
-        if not dispatched:
-            raise InvalidInputError(f"0x{shipment.hex()} is not a shipment")
-        self.reader.document(dispatched[-1])
+        dispatched = self._dispatched(shipment)
+        self.reader.document(dispatched)
+        dispatch_hash = bytes(dispatched.args["epcisHash"])
         event = self._event(
             action="OBSERVE",
             biz_step="receiving",
             disposition="sellable_accessible",
             **self._whole(lot, record.units),
         )
-        return self._anchor(event, lambda h, c: self.client.receive(shipment, h, c), gtin=lot.gtin)
+        return self._anchor(
+            event,
+            lambda h, c: self.client.receive(shipment, dispatch_hash, h, c),
+            gtin=lot.gtin,
+        )
+
+    def _dispatched(self, shipment: bytes) -> ChainEvent:
+        """The event that made `shipment`: its shipping event's hash shows its receiver."""
+        dispatched = self.reader.events("ShipmentDispatched", {"shipment": shipment})
+        if not dispatched:
+            raise InvalidInputError(f"0x{shipment.hex()} is not a shipment")
+        return dispatched[-1]
 
     def void(self, shipment: bytes, reason: str) -> Anchored:
         """Void `shipment` before its receiver receives it, for `reason` (its hash goes on the
@@ -1082,7 +1093,12 @@ class ProvenanceFlow:
         leaves the product's range)."""
         if not readings:
             raise InvalidInputError("a sensor batch needs at least one reading")
-        _, lot = self._lot_named(holding)
+        record, lot = self._lot_named(holding)
+        # Its receiver, while in transit, shows that it is with the shipping event's hash.
+        receiving = record.state is HoldingState.IN_TRANSIT and record.custodian != self.me
+        dispatch_hash = bytes(32)
+        if receiving:
+            dispatch_hash = bytes(self._dispatched(holding).args["epcisHash"])
         product = self.client.product_of(lot.gtin)
         low, high = product.min_temperature / CENTI, product.max_temperature / CENTI
         element = epcis.sensor_element(device, readings, low, high)
@@ -1097,7 +1113,9 @@ class ProvenanceFlow:
         highest = reading_hundredths(max(r.celsius for r in readings), up=True)
         return self._anchor(
             event,
-            lambda h, c: self.client.record_sensor_readings(holding, lowest, highest, h, c),
+            lambda h, c: self.client.record_sensor_readings(
+                holding, dispatch_hash, lowest, highest, h, c
+            ),
             gtin=lot.gtin,
         )
 

@@ -196,7 +196,9 @@ def test_a_document_naming_another_partys_gln_fails_the_trace(
     doc = epcis.with_event_ids(epcis.document([event], created=datetime.now(timezone.utc)))
     cid = wholesaler.store.add(epcis.encode(doc))
     digest = epcis.hash_digest(doc["epcisBody"]["eventList"][0]["eventID"])
-    wholesaler.client.record_sensor_readings(shipment, 500, 600, digest, bytes(CID.parse(cid)))
+    wholesaler.client.record_sensor_readings(
+        shipment, bytes(32), 500, 600, digest, bytes(CID.parse(cid))
+    )
     pharmacy = flow_as("pharmacy")
     with pytest.raises(IntegrityError, match=gs1.sgln_uri(PHARMACY_SITE, 7).replace(".", r"\.")):
         pharmacy.reader.export(pharmacy.custody(GTIN, "ATTACK-LOT"))
@@ -493,7 +495,9 @@ def test_a_gln_named_after_its_prefix_was_revoked_fails_the_trace(
         doc = epcis.with_event_ids(epcis.document([event], created=datetime.now(timezone.utc)))
         cid = wholesaler.store.add(epcis.encode(doc))
         digest = epcis.hash_digest(doc["epcisBody"]["eventList"][0]["eventID"])
-        wholesaler.client.record_sensor_readings(shipment, 500, 600, digest, bytes(CID.parse(cid)))
+        wholesaler.client.record_sensor_readings(
+            shipment, bytes(32), 500, 600, digest, bytes(CID.parse(cid))
+        )
         reader = flow_as("pharmacy")
         with pytest.raises(IntegrityError, match=own_site.replace(".", r"\.")):
             reader.reader.export(reader.custody(GTIN, "REVOKED-LOT"))

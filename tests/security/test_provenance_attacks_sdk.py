@@ -297,7 +297,7 @@ def test_a_party_without_a_gln_writes_no_epcis_event_through_the_sdk(
     unbound = dev_signer(provenance_w3, UNBOUND_PARTNER).address
     digest, cid = raw_shipment_document(maker, stock, unbound, "LOT-G2")
     maker.client.ship(stock, [], [], unbound, True, digest, cid)
-    shipment = ids.holding_id(maker.me, digest)
+    shipment = ids.holding_id(maker.me, digest, unbound)
     client = DrugProvenanceClient(
         provenance_w3,
         provenance_suite.deployment.address_of("DrugProvenance"),

@@ -98,10 +98,12 @@ def epcis(label: str) -> bytes:
     return keccak(text=f"epcis event {label}")
 
 
-def holding_made_by(creator: Any, label: str) -> bytes:
-    """The id of the holding `creator` (an account) made by commissioning or shipping with event
-    epcis(label)."""
-    return ids.holding_id(creator.address, epcis(label))
+def holding_made_by(creator: Any, label: str, holder: Any = None) -> bytes:
+    """The id of the holding `creator` (an account) made with event epcis(label) for `holder`
+    (an account or an address): itself by commissioning (the default), or the receiver it
+    shipped to."""
+    holder = holder or creator
+    return ids.holding_id(creator.address, epcis(label), getattr(holder, "address", holder))
 
 
 COMMISSIONING_EVENT = epcis("commissioning")
@@ -165,7 +167,7 @@ class LotModel:
     @property
     def commissioning(self) -> bytes:
         """The id of the holding the lot's commissioning made."""
-        return ids.holding_id(self.manufacturer, self.commissioning_event)
+        return ids.holding_id(self.manufacturer, self.commissioning_event, self.manufacturer)
 
     def shipment(self, label: str) -> bytes:
         """The id of the holding shipped with event epcis(label) (by the `ship` fixture)."""
@@ -213,11 +215,11 @@ class LotModel:
         return (holding, self.position_of[text], self.lot_proof(text))
 
     def shipped(
-        self, label: str, sender: Any, parent: bytes, serials: Iterable[str] | None
+        self, label: str, sender: Any, receiver: Any, parent: bytes, serials: Iterable[str] | None
     ) -> bytes:
-        """Records that `sender` shipped `serials` (None: all) of `parent` with event
-        epcis(label); returns the new holding's id."""
-        child = self.shipments[label] = holding_made_by(sender, label)
+        """Records that `sender` shipped `serials` (None: all) of `parent` to `receiver` with
+        event epcis(label); returns the new holding's id."""
+        child = self.shipments[label] = holding_made_by(sender, label, receiver)
         moving = set(self.holdings[parent]) if serials is None else set(serials)
         self.holdings[parent] -= moving
         self.holdings[child] = moving
@@ -355,16 +357,17 @@ def ship(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
         chosen = None if serials is None else list(serials)
         parent = lot.commissioning if parent is None else parent
         sender = sender or named["manufacturer"]
+        receiver = receiver or named["distributor"]
         tx = provenance.ship(
             parent,
             lot.selection(parent, chosen),
-            receiver or named["distributor"],
+            receiver,
             sale,
             epcis(label),
             CID,
             {"from": sender},
         )
-        lot.shipped(label, sender, parent, chosen)
+        lot.shipped(label, sender, receiver, parent, chosen)
         return tx
 
     return _ship
@@ -372,12 +375,13 @@ def ship(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def receive(provenance: Any, lot: LotModel, named: dict[str, Any]) -> Any:
-    """`receive(label, receiver=distributor)`: confirm receipt of shipment `lot.shipment(label)`
-    with event epcis(f"{label} received")."""
+    """`receive(label, receiver=distributor)`: confirm receipt of shipment `lot.shipment(label)`,
+    shown by its shipping event epcis(label), with event epcis(f"{label} received")."""
 
     def _receive(label: str, receiver: Any = None) -> Any:
         return provenance.receiveShipment(
             lot.shipment(label),
+            epcis(label),
             epcis(f"{label} received"),
             CID,
             {"from": receiver or named["distributor"]},
@@ -438,7 +442,7 @@ def holding_of(provenance: Any, holding: bytes) -> dict[str, Any]:
 
 def holding_record(raw: Any) -> dict[str, Any]:
     """holdingOf's answer by field name."""
-    commitment_, key, custodian, state, sale, excursion, complement, units, owner, receiver = raw
+    commitment_, key, custodian, state, sale, excursion, complement, units, owner = raw
     return {
         "commitment": bytes(commitment_),
         "lotKey": bytes(key),
@@ -449,7 +453,6 @@ def holding_record(raw: Any) -> dict[str, Any]:
         "complement": complement,
         "units": units,
         "owner": owner,
-        "receiver": receiver,
     }
 
 

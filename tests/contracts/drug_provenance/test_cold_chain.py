@@ -3,7 +3,8 @@
 An excursion stops the whole lot (verify answers QUARANTINED), so only the party that has the
 units now opens one: the custodian of a non-empty holding it holds, or the receiver of a
 non-empty shipment in transit, and never a party a regulator barred. Readings within the range
-are anchored for the custodian or the receiver in transit as before."""
+are anchored for the custodian or the receiver in transit as before. The receiver in transit
+shows that it is the receiver with the shipping event's hash (the shipment's id binds it)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ OUTSIDE = (-500, 800)  # below the product's 2.00 degree minimum
 
 @pytest.fixture
 def record(provenance, lot, manufacturer):
-    """`record(low, high, holding=lot.commissioning, sender=manufacturer, label="sensors")`."""
+    """`record(low, high, holding=lot.commissioning, sender=manufacturer, label="sensors",
+    dispatch=None)`: `dispatch` labels the shipping event a receiver in transit shows (zeros when
+    None)."""
 
-    def _record(low, high, *, holding=None, sender=None, label="sensors", cid=CID):
+    def _record(low, high, *, holding=None, sender=None, label="sensors", cid=CID, dispatch=None):
         return provenance.recordSensorReadings(
             lot.commissioning if holding is None else holding,
+            ZERO32 if dispatch is None else epcis(dispatch),
             low,
             high,
             epcis(label) if label else ZERO32,
@@ -96,12 +100,40 @@ def test_the_sender_and_the_receiver_report_readings_of_a_shipment_in_transit(
     ship("to distributor")
     record(MIN_TEMP, MAX_TEMP, holding=lot.shipment("to distributor"), sender=manufacturer)
     tx = record(
-        3000, 3100, holding=lot.shipment("to distributor"), sender=distributor, label="logger"
+        3000,
+        3100,
+        holding=lot.shipment("to distributor"),
+        sender=distributor,
+        label="logger",
+        dispatch="to distributor",
     )
 
     assert tx.events["SensorReadingsAnchored"]["by"] == distributor
     assert holding_of(provenance, lot.shipment("to distributor"))["excursion"] is True
     assert open_excursions(provenance, lot) == 1
+
+
+@pytest.mark.parametrize("dispatch", [None, "commissioning", "second"])
+def test_the_receiver_in_transit_must_show_the_shipping_event_of_its_shipment(
+    provenance, lot, ship, record, distributor, reverts_with, dispatch
+):
+    ship("to distributor", ["SN0000"])
+    ship("second", ["SN0001"])  # another shipment of the same sender, to the same receiver
+    shipment = lot.shipment("to distributor")
+    with reverts_with("DrugProvenanceNotCustodian", shipment, distributor):
+        record(*OUTSIDE, holding=shipment, sender=distributor, dispatch=dispatch)
+    assert open_excursions(provenance, lot) == 0
+
+
+def test_a_party_that_is_not_the_receiver_cannot_use_the_shipping_event_to_report(
+    provenance, lot, ship, record, pharmacy, reverts_with
+):
+    ship("to distributor")
+    shipment = lot.shipment("to distributor")
+    # The shipping event's hash is public (it is in ShipmentDispatched); the id binds the receiver.
+    with reverts_with("DrugProvenanceNotCustodian", shipment, pharmacy):
+        record(*OUTSIDE, holding=shipment, sender=pharmacy, dispatch="to distributor")
+    assert open_excursions(provenance, lot) == 0
 
 
 def test_the_sender_of_a_shipment_in_transit_may_not_open_an_excursion_on_it(
@@ -143,10 +175,11 @@ def test_a_barred_custodian_or_receiver_records_readings_but_opens_no_excursion(
 ):
     ship("to distributor", ["SN0001"])
     holding = lot.commissioning if name == "manufacturer" else lot.shipment("to distributor")
+    shown = None if name == "manufacturer" else "to distributor"
     provenance.setQuarantineBar(named[name], True, {"from": regulator})
-    record(MIN_TEMP, MAX_TEMP, holding=holding, sender=named[name])
+    record(MIN_TEMP, MAX_TEMP, holding=holding, sender=named[name], dispatch=shown)
     with reverts_with("DrugProvenanceBarred", named[name]):
-        record(*OUTSIDE, holding=holding, sender=named[name], label="sensors 2")
+        record(*OUTSIDE, holding=holding, sender=named[name], label="sensors 2", dispatch=shown)
     assert holding_of(provenance, holding)["excursion"] is False
     assert open_excursions(provenance, lot) == 0
 
@@ -178,7 +211,7 @@ def test_the_receiver_of_a_voided_shipment_reports_no_readings(
     shipment = lot.shipment("to distributor")
     provenance.voidShipment(shipment, REASON, epcis("void"), CID, {"from": manufacturer})
     with reverts_with("DrugProvenanceNotCustodian", shipment, distributor):
-        record(*OUTSIDE, holding=shipment, sender=distributor)
+        record(*OUTSIDE, holding=shipment, sender=distributor, dispatch="to distributor")
 
 
 def test_readings_refuse_an_empty_range(record, reverts_with):

@@ -41,8 +41,8 @@ NO_TRADING_PARTNERS = ["provider", "regulator", "patient", "stranger", "admin"]
 NOTHING_GONE = commitment([])  # the commissioned stock's commitment: no position gone
 
 
-def holding_made_by_address(creator: str, label: str) -> bytes:
-    return ids.holding_id(creator, epcis(label))
+def commissioned_by_address(creator: str, label: str) -> bytes:
+    return ids.holding_id(creator, epcis(label), creator)
 
 
 @pytest.fixture
@@ -98,7 +98,6 @@ def test_shipping_a_whole_holding_moves_its_root_and_empties_the_parent(
         "complement": True,
         "units": len(SERIALS),
         "owner": manufacturer,
-        "receiver": distributor,
     }
     parent = holding_of(provenance, lot.commissioning)
     assert (parent["commitment"], parent["units"], parent["state"]) == (ZERO32, 0, HELD)
@@ -274,13 +273,14 @@ def test_ship_refuses_a_missing_anchor(send, reverts_with, anchor):
         send(**anchor)
 
 
-def test_the_shipment_id_is_the_holding_id_of_its_sender_and_event(
-    provenance, lot, ship, manufacturer
+def test_the_shipment_id_is_the_holding_id_of_its_sender_event_and_receiver(
+    provenance, lot, ship, manufacturer, distributor
 ):
     tx = ship("to distributor")
 
-    expected = ids.holding_id(manufacturer.address, epcis("to distributor"))
-    assert provenance.holdingIdOf(manufacturer, epcis("to distributor")) == "0x" + expected.hex()
+    expected = ids.holding_id(manufacturer.address, epcis("to distributor"), distributor.address)
+    made = provenance.holdingIdOf(manufacturer, epcis("to distributor"), distributor)
+    assert made == "0x" + expected.hex()
     assert tx.events["ShipmentDispatched"]["shipment"] == "0x" + expected.hex()
     assert lot.shipment("to distributor") == expected
 
@@ -291,19 +291,25 @@ def test_a_sender_may_not_reuse_its_own_shipping_event_hash(lot, ship, send, rev
         send("first", lot.selection(lot.commissioning, ["SN0002"]))
 
 
-def test_a_manufacturer_may_not_ship_with_the_event_hash_of_its_commissioning(
-    provenance, lot, manufacturer, distributor, reverts_with
+def test_a_shipment_made_with_the_event_hash_of_a_commissioning_is_a_holding_of_its_own(
+    provenance, lot, manufacturer, distributor
 ):
-    with reverts_with("DrugProvenanceHoldingExists", lot.commissioning):
-        provenance.ship(
-            lot.commissioning,
-            UNSELECTED,
-            distributor,
-            True,
-            COMMISSIONING_EVENT,
-            CID,
-            {"from": manufacturer},
-        )
+    # The ids differ by their holder (the manufacturer itself, the receiver), so the
+    # commissioned stock is not overwritten: it is the parent the units leave.
+    tx = provenance.ship(
+        lot.commissioning,
+        UNSELECTED,
+        distributor,
+        True,
+        COMMISSIONING_EVENT,
+        CID,
+        {"from": manufacturer},
+    )
+
+    shipment = tx.events["ShipmentDispatched"]["shipment"]
+    assert bytes(shipment) != lot.commissioning
+    assert holding_of(provenance, lot.commissioning)["units"] == 0
+    assert holding_of(provenance, shipment)["units"] == len(SERIALS)
 
 
 def test_a_shipment_front_run_with_its_event_hash_still_ships_as_its_own_holding(
@@ -316,21 +322,13 @@ def test_a_shipment_front_run_with_its_event_hash_still_ships_as_its_own_holding
 
     tx = ship("to pharmacy", ["SN0005"], receiver=pharmacy)
 
-    front_runner = holding_made_by(distributor, "to pharmacy")
+    front_runner = holding_made_by(distributor, "to pharmacy", clinic)
     assert lot.shipment("to pharmacy") != front_runner
     shipment = holding_of(provenance, lot.shipment("to pharmacy"))
-    assert (shipment["custodian"], shipment["receiver"], shipment["units"]) == (
-        manufacturer,
-        pharmacy,
-        1,
-    )
+    assert (shipment["custodian"], shipment["units"]) == (manufacturer, 1)
     assert shipment["commitment"] == lot.commitment(lot.shipment("to pharmacy"))
     front_run = holding_of(provenance, front_runner)
-    assert (front_run["custodian"], front_run["receiver"], front_run["units"]) == (
-        distributor,
-        clinic,
-        2,
-    )
+    assert (front_run["custodian"], front_run["units"]) == (distributor, 2)
     assert_event(
         tx,
         "ShipmentDispatched",
@@ -361,9 +359,8 @@ def test_another_partner_ships_with_the_event_hash_of_the_manufacturers_commissi
         receiver=pharmacy,
     )
 
-    assert holding_of(provenance, holding_made_by(distributor, "commissioning"))["units"] == len(
-        SERIALS
-    )
+    made = holding_made_by(distributor, "commissioning", pharmacy)
+    assert holding_of(provenance, made)["units"] == len(SERIALS)
     assert holding_of(provenance, lot.commissioning)["custodian"] == lot.manufacturer
 
 
@@ -427,7 +424,7 @@ def test_ship_refuses_repeated_unsorted_and_zero_taken_words(
     provenance.commission(
         GTIN, OTHER_LOT, EXPIRY, 600, big.tree.root, epcis("big"), CID, {"from": lot.manufacturer}
     )
-    stock = holding_made_by_address(lot.manufacturer, "big")
+    stock = commissioned_by_address(lot.manufacturer, "big")
     for taken, index in (
         ([(0, 1), (0, 2)], 0),  # the same word twice
         ([(1, 1), (0, 1)], 0),  # unsorted
@@ -464,7 +461,7 @@ def test_ship_takes_a_lots_last_position_and_refuses_the_one_after_it(
     provenance.commission(
         GTIN, OTHER_LOT, EXPIRY, 600, big.tree.root, epcis("big"), CID, {"from": lot.manufacturer}
     )
-    stock = holding_made_by_address(lot.manufacturer, "big")
+    stock = commissioned_by_address(lot.manufacturer, "big")
     with reverts_with("DrugProvenancePositionOutOfRange", 2, 600):
         send("past the end", ([], words([600])), parent=stock)
     with reverts_with("DrugProvenancePositionOutOfRange", 2, 600):
@@ -602,16 +599,16 @@ def test_a_shipment_recalled_in_transit_is_received_and_then_only_returned(
     ship("return", parent=lot.shipment("to distributor"), sender=distributor, receiver=manufacturer)
 
 
-def test_a_cleared_lot_ships_again(provenance, stop_lot, send, manufacturer, regulator):
+def test_a_cleared_lot_ships_again(
+    provenance, stop_lot, send, manufacturer, distributor, regulator
+):
     stop_lot(QUARANTINED)
     provenance.clear(LOT_SCOPE, GTIN, LOT, epcis("clear"), CID, {"from": regulator})
 
     send("after clearance")
 
-    assert (
-        holding_of(provenance, holding_made_by(manufacturer, "after clearance"))["state"]
-        == IN_TRANSIT
-    )
+    shipment = holding_made_by(manufacturer, "after clearance", distributor)
+    assert holding_of(provenance, shipment)["state"] == IN_TRANSIT
 
 
 def test_a_unit_quarantined_on_its_own_does_not_stop_its_holding(provenance, send, regulator):
@@ -639,12 +636,7 @@ def test_the_receiver_takes_custody_and_ownership_of_a_sale_on_receipt(
     tx = receive("to distributor")
 
     held = holding_of(provenance, shipped)
-    assert (held["custodian"], held["owner"], held["state"], held["receiver"]) == (
-        distributor,
-        distributor,
-        HELD,
-        ZERO_ADDRESS,
-    )
+    assert (held["custodian"], held["owner"], held["state"]) == (distributor, distributor, HELD)
     assert_event(
         tx,
         "ShipmentReceived",
@@ -659,7 +651,9 @@ def test_the_receiver_takes_custody_and_ownership_of_a_sale_on_receipt(
 
 def test_receive_refuses_an_unknown_shipment(provenance, distributor, reverts_with):
     with reverts_with("DrugProvenanceHoldingNotFound", UNKNOWN_HOLDING):
-        provenance.receiveShipment(UNKNOWN_HOLDING, epcis("r"), CID, {"from": distributor})
+        provenance.receiveShipment(
+            UNKNOWN_HOLDING, epcis("to distributor"), epcis("r"), CID, {"from": distributor}
+        )
 
 
 def test_a_shipment_is_received_once(shipped, receive, reverts_with):
@@ -670,7 +664,9 @@ def test_a_shipment_is_received_once(shipped, receive, reverts_with):
 
 def test_commissioned_stock_is_no_shipment_to_receive(provenance, lot, manufacturer, reverts_with):
     with reverts_with("DrugProvenanceUnexpectedHoldingState", lot.commissioning, HELD):
-        provenance.receiveShipment(lot.commissioning, epcis("r"), CID, {"from": manufacturer})
+        provenance.receiveShipment(
+            lot.commissioning, COMMISSIONING_EVENT, epcis("r"), CID, {"from": manufacturer}
+        )
 
 
 def test_receiving_a_voided_shipment_is_refused(
@@ -683,8 +679,23 @@ def test_receiving_a_voided_shipment_is_refused(
 
 @pytest.mark.parametrize("name", ["manufacturer", "pharmacy", "regulator", "stranger"])
 def test_only_the_receiver_receives_a_shipment(shipped, receive, named, reverts_with, name):
+    # The shipping event's hash is public (ShipmentDispatched): the id binds the receiver.
     with reverts_with("DrugProvenanceNotReceiver", shipped, named[name]):
         receive("to distributor", named[name])
+
+
+@pytest.mark.parametrize("shown", ["commissioning", "to distributor received", "another"])
+def test_the_receiver_must_show_the_shipping_event_of_its_shipment(
+    provenance, lot, ship, distributor, reverts_with, shown
+):
+    ship("to distributor", ["SN0001"])
+    ship("another", ["SN0002"])  # the same sender and receiver, another event
+    shipment = lot.shipment("to distributor")
+    with reverts_with("DrugProvenanceNotReceiver", shipment, distributor):
+        provenance.receiveShipment(
+            shipment, epcis(shown), epcis("received"), CID, {"from": distributor}
+        )
+    assert holding_of(provenance, shipment)["state"] == IN_TRANSIT
 
 
 def test_a_receiver_that_lost_its_credential_in_transit_may_not_receive(
@@ -700,7 +711,9 @@ def test_receive_refuses_a_missing_anchor(
     provenance, shipped, distributor, reverts_with, event, cid
 ):
     with reverts_with("DrugProvenanceInvalidAnchor"):
-        provenance.receiveShipment(shipped, event, cid, {"from": distributor})
+        provenance.receiveShipment(
+            shipped, epcis("to distributor"), event, cid, {"from": distributor}
+        )
 
 
 # ------------------------------------------------------------------------------------ void
@@ -712,12 +725,7 @@ def test_the_sender_voids_a_shipment_in_transit_for_a_reason_and_keeps_the_units
     tx = provenance.voidShipment(shipped, VOID_REASON, epcis("void"), CID, {"from": manufacturer})
 
     held = holding_of(provenance, shipped)
-    assert (held["custodian"], held["owner"], held["state"], held["receiver"]) == (
-        manufacturer,
-        manufacturer,
-        VOIDED,
-        ZERO_ADDRESS,
-    )
+    assert (held["custodian"], held["owner"], held["state"]) == (manufacturer, manufacturer, VOIDED)
     assert held["commitment"] == NOTHING_GONE
     assert_event(
         tx,
@@ -774,7 +782,6 @@ def test_void_refuses_a_shipment_without_a_reason(
     with reverts_with("DrugProvenanceZeroValue"):
         provenance.voidShipment(shipped, ZERO32, epcis("void"), CID, {"from": manufacturer})
     assert holding_of(provenance, shipped)["state"] == IN_TRANSIT
-    assert holding_of(provenance, shipped)["receiver"] == distributor
 
 
 @pytest.mark.parametrize(("event", "cid"), [(ZERO32, CID), (b"\x01" * 32, b"")])

@@ -107,6 +107,7 @@ class Holding:
     units: set[str]
     receiver: str | None = None
     complement: bool = False  # its words are the positions gone from the whole lot
+    dispatch: bytes | None = None  # a shipment's shipping event hash: its receiver shows it
 
 
 @dataclass
@@ -203,7 +204,7 @@ class CustodyMachine(RuleBasedStateMachine):
         returns whether it shipped."""
         parent = self.model.holdings[parent_id]
         account = self.accounts[sender]
-        child = ids.holding_id(account.address, event_hash)
+        child = ids.holding_id(account.address, event_hash, self.accounts[receiver].address)
         self._sync_lot_model()
         selection = self.lot.selection(parent_id, chosen) if chosen and parent.units else UNSELECTED
         error = None
@@ -241,7 +242,12 @@ class CustodyMachine(RuleBasedStateMachine):
         parent.units -= moving
         whole = not chosen
         self.model.holdings[child] = Holding(
-            sender, IN_TRANSIT, moving, receiver, complement=whole and parent.complement
+            sender,
+            IN_TRANSIT,
+            moving,
+            receiver,
+            complement=whole and parent.complement,
+            dispatch=event_hash,
         )
         if whole:
             parent.complement = False
@@ -266,9 +272,15 @@ class CustodyMachine(RuleBasedStateMachine):
             parent = parent or self._received_by(sender)
             assert self._ship(parent, chosen, sender, receiver, event_hash)
             self.model.events.append(event_hash)
-            shipment = ids.holding_id(self.accounts[sender].address, event_hash)
+            shipment = ids.holding_id(
+                self.accounts[sender].address, event_hash, self.accounts[receiver].address
+            )
             self.provenance.receiveShipment(
-                shipment, epcis(f"r {self.model.steps}"), CID, {"from": self.accounts[receiver]}
+                shipment,
+                event_hash,
+                epcis(f"r {self.model.steps}"),
+                CID,
+                {"from": self.accounts[receiver]},
             )
             held = self.model.holdings[shipment]
             held.custodian, held.state, held.receiver = receiver, HELD, None
@@ -293,7 +305,8 @@ class CustodyMachine(RuleBasedStateMachine):
     @rule(pick=PICK, receiver=PICK, used=PICK)
     def rule_ship_with_a_used_event_hash(self, pick, receiver, used):
         """The custodian of a holding it may ship ships it whole with an event hash that already
-        made a holding: refused only if the custodian made that holding itself."""
+        made a holding: refused only if the custodian made that holding itself, for the same
+        receiver."""
         ready = [
             h
             for h, holding in sorted(self.model.holdings.items())
@@ -343,23 +356,26 @@ class CustodyMachine(RuleBasedStateMachine):
             sender=parent.custodian,
         )
 
-    @rule(pick=PICK, actor=PICK)
-    def rule_receive(self, pick, actor):
+    @rule(pick=PICK, actor=PICK, forged=st.booleans())
+    def rule_receive(self, pick, actor, forged):
+        """Anyone receives a shipment, showing its shipping event's hash (public), or another."""
         holding_id = self._shipment(pick)
         holding = self.model.holdings[holding_id]
         actor = (
             holding.receiver if actor % 2 == 0 and holding.receiver else ACTORS[actor % len(ACTORS)]
         )
+        shown = epcis("not its shipping event") if forged else holding.dispatch or ZERO32
         error = None
         if holding.state != IN_TRANSIT:
             error = ("DrugProvenanceUnexpectedHoldingState", holding_id, holding.state)
-        elif actor != holding.receiver:
+        elif actor != holding.receiver or forged:
             error = ("DrugProvenanceNotReceiver", holding_id, self.accounts[actor])
         self.model.steps += 1
         tx = self._expect(
             error,
             self.provenance.receiveShipment,
             holding_id,
+            shown,
             epcis(f"r {self.model.steps}"),
             CID,
             sender=actor,
@@ -608,6 +624,7 @@ class CustodyMachine(RuleBasedStateMachine):
             error,
             self.provenance.recordSensorReadings,
             holding_id,
+            holding.dispatch or ZERO32,  # public: only the receiver's own id matches it
             *(OUTSIDE if outside else INSIDE),
             epcis(f"s {self.model.steps}"),
             CID,
@@ -723,7 +740,7 @@ def test_custody_invariants_hold_under_random_operations(
     CustodyMachine.views = ViewBatch(provenance)
     CustodyMachine.accounts = {name: named[name] for name in INVESTIGATORS if name != "clinic"}
     CustodyMachine.accounts["clinic"] = clinic
-    CustodyMachine.rival_holding = ids.holding_id(rival.address, RIVAL_COMMISSIONING)
+    CustodyMachine.rival_holding = ids.holding_id(rival.address, RIVAL_COMMISSIONING, rival.address)
     CustodyMachine.reverts_with = staticmethod(reverts_with)
     CustodyMachine.lot = LotModel(GTIN, LOT, EXPIRY, UNITS, named["manufacturer"].address)
     provenance.commission(

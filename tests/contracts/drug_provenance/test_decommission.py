@@ -303,7 +303,7 @@ def test_a_unit_whose_lot_had_an_excursion_is_not_dispensed(
     provenance, lot, at_pharmacy, dispense, pharmacy, reverts_with
 ):
     provenance.recordSensorReadings(
-        at_pharmacy, 150, 900, epcis("sensors"), CID, {"from": pharmacy}
+        at_pharmacy, ZERO32, 150, 900, epcis("sensors"), CID, {"from": pharmacy}
     )
     with reverts_with("DrugProvenanceNotSaleable", unit_id("SN0001"), 6):
         dispense(at_pharmacy, "SN0001")

@@ -21,6 +21,7 @@ from tests.contracts.drug_provenance.support import (
     UNSELECTED,
     VOID_REASON,
     VOIDED,
+    ZERO32,
     epcis,
     holding_of,
     serial,
@@ -251,7 +252,13 @@ def test_a_temperature_excursion_holds_the_lot_until_the_manufacturer_clears_it(
     provenance, lot, at_pharmacy, dispense, manufacturer, distributor
 ):
     provenance.recordSensorReadings(
-        lot.shipment("to distributor"), 150, 3100, epcis("logger"), CID, {"from": distributor}
+        lot.shipment("to distributor"),
+        ZERO32,
+        150,
+        3100,
+        epcis("logger"),
+        CID,
+        {"from": distributor},
     )
     assert status_of(provenance, lot, "SN0001") == "QUARANTINED"
 

@@ -126,13 +126,21 @@ def test_lot_keys_and_unit_ids_are_the_sdk_hashes(provenance):
     assert provenance.unitIdOf(GTIN, LOT) == "0x" + ids.unit_id(GTIN, LOT).hex()
 
 
-def test_holding_ids_are_the_sdk_hashes_scoped_to_their_creator(provenance, manufacturer, rival):
+def test_holding_ids_are_the_sdk_hashes_scoped_to_their_creator_and_holder(
+    provenance, manufacturer, rival
+):
     for creator in (manufacturer, rival):
-        expected = ids.holding_id(creator.address, COMMISSIONING_EVENT)
-        assert provenance.holdingIdOf(creator, COMMISSIONING_EVENT) == "0x" + expected.hex()
-    assert provenance.holdingIdOf(manufacturer, COMMISSIONING_EVENT) != provenance.holdingIdOf(
-        rival, COMMISSIONING_EVENT
-    )
+        for holder in (manufacturer, rival):
+            expected = ids.holding_id(creator.address, COMMISSIONING_EVENT, holder.address)
+            assert provenance.holdingIdOf(creator, COMMISSIONING_EVENT, holder) == (
+                "0x" + expected.hex()
+            )
+    made = {
+        str(provenance.holdingIdOf(creator, COMMISSIONING_EVENT, holder))
+        for creator in (manufacturer, rival)
+        for holder in (manufacturer, rival)
+    }
+    assert len(made) == 4
 
 
 @pytest.mark.parametrize(
@@ -456,7 +464,6 @@ def test_commissioning_records_the_lot_and_the_manufacturers_holding(
         "complement": True,
         "units": 100_000,
         "owner": manufacturer,
-        "receiver": ZERO_ADDRESS,
     }
     assert_event(
         tx,
@@ -479,8 +486,9 @@ def test_the_commissioned_holding_id_is_the_holding_id_of_its_manufacturer_and_e
 ):
     tx = commission()
 
-    expected = ids.holding_id(manufacturer.address, epcis("commissioning 2"))
-    assert provenance.holdingIdOf(manufacturer, epcis("commissioning 2")) == "0x" + expected.hex()
+    expected = ids.holding_id(manufacturer.address, epcis("commissioning 2"), manufacturer.address)
+    made = provenance.holdingIdOf(manufacturer, epcis("commissioning 2"), manufacturer)
+    assert made == "0x" + expected.hex()
     assert tx.events["LotCommissioned"]["holding"] == "0x" + expected.hex()
 
 

@@ -17,6 +17,7 @@ from tests.contracts.drug_provenance.support import (
     REASON,
     SERIALS,
     UNIT_SCOPE,
+    ZERO32,
     LotModel,
     epcis,
     serial,
@@ -148,7 +149,7 @@ def apply(provenance, lot, at_pharmacy, dispense, manufacturer, pharmacy, regula
             )
         elif state == "excursion":
             provenance.recordSensorReadings(
-                at_pharmacy, -100, 800, epcis("s"), CID, {"from": pharmacy}
+                at_pharmacy, ZERO32, -100, 800, epcis("s"), CID, {"from": pharmacy}
             )
         elif state == "expired":
             mine_at(gs1.expiry_end(EXPIRY) + 1)

@@ -1,11 +1,13 @@
 """ParticipantRegistry: property tests (hypothesis) against a plain-Python model.
 
-1. Credential validity over time: a random credential goes through random issue / renew /
-   suspend / reinstate / revoke calls and queries at random, strictly increasing block times
-   (pinned with evm_setNextBlockTimestamp). After every step isActive (and activeRolesOf, asked
-   about that role) must equal
-   `status == Active and validFrom <= t <= validUntil`, credentialOf must equal the model, and every
-   call must succeed or revert exactly as the model predicts (error name and arguments).
+1. Credential validity over time: two random credentials of one account (provider and insurer)
+   go through random issue / renew / suspend / reinstate / revoke calls and queries at random,
+   strictly increasing block times (pinned with evm_setNextBlockTimestamp). After every step
+   isActive of each role must equal `status == Active and validFrom <= t <= validUntil`,
+   activeRolesOf must name exactly those roles (asked about one role or both, so its one-read
+   answer within every Active window and its per-credential answer outside them are both
+   checked), credentialOf must equal the model, and every call must succeed or revert exactly as
+   the model predicts (error name and arguments).
 2. Role bookkeeping: random grant / revoke / renounce / register / issue / revoke-credential
    calls by random senders. After every step the rolesOf bit set of the account acted on (and,
    at the end, of every account) must equal the set of suite roles hasRole reports, and both
@@ -67,7 +69,7 @@ SETTINGS = settings(
 STEP_KINDS = ("issue", "renew", "suspend", "reinstate", "revoke", "query", "edge")
 OFFSET = st.integers(min_value=-300, max_value=2500)
 DELAY = st.integers(min_value=1, max_value=400)
-STEP = st.tuples(st.sampled_from(STEP_KINDS), DELAY, OFFSET, OFFSET)
+STEP = st.tuples(st.sampled_from(STEP_KINDS), DELAY, OFFSET, OFFSET, st.booleans())
 
 
 @dataclass
@@ -97,21 +99,23 @@ class CredentialModel:
     first_window=st.tuples(
         st.integers(min_value=-300, max_value=1500), st.integers(min_value=1, max_value=2000)
     ),
-    steps=st.lists(STEP, min_size=1, max_size=8),
+    steps=st.lists(STEP, min_size=1, max_size=10),
 )
 @SETTINGS
 def test_is_active_equals_active_status_within_the_validity_window(
     registry, provider, regulator, reverts_with, at_time, mine_at, first_window, steps
 ):
-    account, role = provider, PROVIDER_ROLE
+    account = provider
     sender = {"from": regulator}
     start = latest_timestamp() + 10
-    model = CredentialModel()
+    models = {PROVIDER_ROLE: CredentialModel(), INSURER_ROLE: CredentialModel()}
     t = start
     first_from, first_length = first_window
-    all_steps = [("issue", 0, first_from, first_from + first_length), *steps]
+    all_steps = [("issue", 0, first_from, first_from + first_length, False), *steps]
 
-    for kind, delay, a, b in all_steps:
+    for kind, delay, a, b, insurer in all_steps:
+        role = INSURER_ROLE if insurer else PROVIDER_ROLE
+        model = models[role]
         t += delay
         if kind == "edge":
             anchor = model.valid_from if a % 2 == 0 else model.valid_until
@@ -187,11 +191,16 @@ def test_is_active_equals_active_status_within_the_validity_window(
                     mine_at(t)
 
         assert latest_timestamp() == t
-        assert registry.isActive(account, role) == model.active_at(t), (kind, t, model)
-        active_bits = registry.activeRolesOf(account, ROLE_BIT[role])
-        assert active_bits == (ROLE_BIT[role] if model.active_at(t) else 0), (kind, t, model)
-        assert credential_of(registry, account, role) == model.as_credential()
-        assert registry.hasRole(role, account) == model.live
+        both = 0
+        for each, each_model in models.items():
+            bit = ROLE_BIT[each] if each_model.active_at(t) else 0
+            assert registry.isActive(account, each) == bool(bit), (kind, t, models)
+            assert registry.activeRolesOf(account, ROLE_BIT[each]) == bit, (kind, t, models)
+            assert credential_of(registry, account, each) == each_model.as_credential()
+            assert registry.hasRole(each, account) == each_model.live
+            both |= bit
+        asked = ROLE_BIT[PROVIDER_ROLE] | ROLE_BIT[INSURER_ROLE]
+        assert registry.activeRolesOf(account, asked) == both, (kind, t, models)
 
 
 # ----------------------------------------------------------------------------- role bookkeeping
