@@ -1,8 +1,9 @@
 """DrugProvenance gas per operation beside its EVM floor (tests/gas/provenance_gas.py): figures
 are deterministic, never below the floor, and every shipment stays within 1.3x of its own: of a
 whole holding, or of a subset of a few units or of 1,024 (a subset's work grows with the
-256-position words it passes, not its units). The figures are in the snapshot, which keeps them
-from growing unnoticed."""
+256-position words it passes, not its units). Subsets of the 1,024-unit lot also stay within a
+fixed budget: 120,000 gas for 32 units, 250,000 for 512. The figures are in the snapshot, which
+keeps them from growing unnoticed."""
 
 from __future__ import annotations
 
@@ -61,3 +62,15 @@ def test_subsets_ship_at_most_1_3x_their_floor_whatever_their_size(gas) -> None:
         assert measured[op] <= SHIPMENT_BOUND * FLOORS[op], op
     # 512 of 1,024 units cost little more than 32: the words passed, not the units, cost gas.
     assert measured[SUBSETS[2]] <= 1.1 * measured[SUBSETS[1]]
+
+
+# The most a subset of a 1,024-unit lot may cost, whatever its floor: four words touched.
+SUBSET_GAS = {
+    "DrugProvenance.ship(32 of 1024 units)": 120_000,
+    "DrugProvenance.ship(512 of 1024 units)": 250_000,
+}
+
+
+def test_subsets_of_a_1024_unit_lot_ship_within_their_gas_budget(gas) -> None:  # type: ignore[no-untyped-def]
+    measured, _ = gas
+    assert {op: measured[op] for op, most in SUBSET_GAS.items() if measured[op] > most} == {}
