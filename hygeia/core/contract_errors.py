@@ -32,7 +32,7 @@ class AccessControlUnauthorizedAccount(ContractRevertError):
 
 
 class AddressEmptyCode(ContractRevertError):
-    """There's no code at `target` (it is not a contract). Arguments: target (address)."""
+    """A revert of the suite's contracts. Arguments: target (address)."""
 
 
 class ClaimsAdjudicatorAppealExists(ContractRevertError):
@@ -683,7 +683,7 @@ class ERC20InvalidSpender(ContractRevertError):
 
 
 class FailedCall(ContractRevertError):
-    """A call to an address target failed. The target may have reverted. Arguments: none."""
+    """A revert of the suite's contracts. Arguments: none."""
 
 
 class InvalidAccountNonce(ContractRevertError):

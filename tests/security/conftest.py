@@ -3,8 +3,10 @@
 - Consent, records and identity (test_consent_attacks.py): a fresh suite with its parties on an
   Anvil of their own (tests/records/world.py), and fresh patients, so that one attack's consents
   never help or hinder another's.
-- DrugProvenance on brownie's Anvil (test_provenance_attacks.py): the shared brownie fixtures and
-  the DrugProvenance suite's (tests/contracts/drug_provenance/support.py), as its contract tests do.
+- DrugProvenance on brownie's Anvil (test_provenance_attacks.py, and test_custody_binding_attacks.py
+  on shipments bound to their receiver and the registry's one-slot answers): the shared brownie
+  fixtures and the DrugProvenance suite's (tests/contracts/drug_provenance/support.py), as its
+  contract tests do.
   Its SDK and CLI attacks (test_provenance_attacks_sdk.py) use the provenance SDK tests' fixtures
   and chain (tests/provenance/chain.py).
 """

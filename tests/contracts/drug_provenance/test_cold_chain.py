@@ -113,26 +113,25 @@ def test_the_sender_and_the_receiver_report_readings_of_a_shipment_in_transit(
     assert open_excursions(provenance, lot) == 1
 
 
-@pytest.mark.parametrize("dispatch", [None, "commissioning", "second"])
-def test_the_receiver_in_transit_must_show_the_shipping_event_of_its_shipment(
-    provenance, lot, ship, record, distributor, reverts_with, dispatch
+@pytest.mark.parametrize(
+    ("name", "dispatch"),
+    [
+        ("distributor", None),
+        ("distributor", "commissioning"),
+        ("distributor", "second"),  # another shipment of the same sender, to the same receiver
+        # The shipping event's hash is public (it is in ShipmentDispatched); the id binds the
+        # receiver.
+        ("pharmacy", "to distributor"),
+    ],
+)
+def test_only_the_receiver_showing_its_shipping_event_reports_readings_in_transit(
+    provenance, lot, ship, record, named, reverts_with, name, dispatch
 ):
     ship("to distributor", ["SN0000"])
-    ship("second", ["SN0001"])  # another shipment of the same sender, to the same receiver
+    ship("second", ["SN0001"])
     shipment = lot.shipment("to distributor")
-    with reverts_with("DrugProvenanceNotCustodian", shipment, distributor):
-        record(*OUTSIDE, holding=shipment, sender=distributor, dispatch=dispatch)
-    assert open_excursions(provenance, lot) == 0
-
-
-def test_a_party_that_is_not_the_receiver_cannot_use_the_shipping_event_to_report(
-    provenance, lot, ship, record, pharmacy, reverts_with
-):
-    ship("to distributor")
-    shipment = lot.shipment("to distributor")
-    # The shipping event's hash is public (it is in ShipmentDispatched); the id binds the receiver.
-    with reverts_with("DrugProvenanceNotCustodian", shipment, pharmacy):
-        record(*OUTSIDE, holding=shipment, sender=pharmacy, dispatch="to distributor")
+    with reverts_with("DrugProvenanceNotCustodian", shipment, named[name]):
+        record(*OUTSIDE, holding=shipment, sender=named[name], dispatch=dispatch)
     assert open_excursions(provenance, lot) == 0
 
 
