@@ -28,13 +28,13 @@ import {Roles} from "./libraries/Roles.sol";
 /// at all) or a subset: the sender passes its holding's words and the taken words, the
 /// contract checks the former against the commitment and each taken position against them,
 /// then writes the parent's new commitment and the shipment's, the new holding whose id is the
-/// shipping event's EPCIS hash scoped to the sender (a commissioning's likewise, to the
-/// manufacturer). Each position is therefore in exactly one holding at a time, and only that
-/// holding's custodian can take it out: nobody can ship, dispense or destroy units it does not
-/// hold. A serial is tied to its position by the lot's Merkle tree, whose leaves are (unit id,
-/// position): dispensing and destroying prove the leaf, clear the position's bit with the same
-/// commitment update and write one slot for the unit, so both are final and a second dispense
-/// of the serial is detected as a clone.
+/// shipping event's EPCIS hash scoped to the sender and to the receiver, which is not stored (a
+/// commissioning's likewise, to the manufacturer twice). Each position is therefore in exactly
+/// one holding at a time, and only that holding's custodian can take it out: nobody can ship,
+/// dispense or destroy units it does not hold. A serial is tied to its position by the lot's
+/// Merkle tree, whose leaves are (unit id, position): dispensing and destroying prove the leaf,
+/// clear the position's bit with the same commitment update and write one slot for the unit, so
+/// both are final and a second dispense of the serial is detected as a clone.
 /// Limits: a subset shipment costs calldata and work linear in the words its holding differs
 /// from its base in and the words it takes (not in the units), a whole holding the same at
 /// any size (docs/benchmarks.md gives the figures); the SDK must know each holding's units to

@@ -11,10 +11,12 @@ pragma solidity ^0.8.24;
 /// (the "lot digest" and "serial digest"), which a partner holding the package can recompute.
 /// `lotKey = keccak256(abi.encode(gtin, lot))` names a lot and
 /// `unitId = keccak256(abi.encode(gtin, serial))` a unit, and
-/// `holdingId = keccak256(abi.encode(creator, epcisHash))` the holding that a commissioning or a
-/// shipment by `creator` makes: scoped to its creator, so nobody who sees a pending transaction
-/// can take its id first and make it fail. A unit's *position* is its place (0 to quantity - 1)
-/// in its lot's commissioning document; the Merkle leaf of a unit is
+/// `holdingId = keccak256(abi.encode(creator, epcisHash, holder))` the holding that a
+/// commissioning or a shipment by `creator` makes for `holder` (the manufacturer itself, or the
+/// receiver): scoped to its creator, so nobody who sees a pending transaction can take its id
+/// first and make it fail, and binding a shipment's receiver, which is not stored. A unit's
+/// *position* is its place (0 to quantity - 1) in its lot's commissioning document; the Merkle
+/// leaf of a unit is
 /// `keccak256(bytes.concat(keccak256(abi.encode(unitId, position))))`, the OpenZeppelin
 /// StandardMerkleTree leaf of the values `[unitId, position]` with types `["bytes32", "uint32"]`,
 /// so a proof ties a serial to its position. Expiry dates are GS1 AI 17 `YYMMDD`
@@ -1092,7 +1094,7 @@ interface IDrugProvenance {
     /// Emits {SensorReadingsAnchored}.
     /// @param holding the holding the logger travelled with.
     /// @param dispatchHash for the receiver of a shipment in transit, the hash of the EPCIS
-    /// shipping event that made it; not read for its custodian.
+    /// shipping event that made it; ignored for its custodian (zeros will do).
     /// @param minReading the lowest reading, hundredths of a degree Celsius.
     /// @param maxReading the highest reading, hundredths of a degree Celsius.
     /// @param epcisHash the EPCIS sensor_reporting event's hash.

@@ -7,8 +7,10 @@ a unit by ``keccak256(abi.encode(uint64 gtin, bytes32 serial))``; the Merkle lea
 position k of its lot (its place in the commissioning document) is OpenZeppelin's
 StandardMerkleTree leaf of ``[unit_id, k]`` with types ``["bytes32", "uint32"]``. The holding
 a commissioning or a shipment makes is named by
-``keccak256(abi.encode(address creator, bytes32 epcis_hash))``: scoped to the account that made
-it, so nobody can take a pending transaction's holding id first.
+``keccak256(abi.encode(address creator, bytes32 epcis_hash, address holder))``: scoped to the
+account that made it, so nobody can take a pending transaction's holding id first, and to the
+party it was made for (the manufacturer itself, or a shipment's receiver, which the chain does
+not store).
 """
 
 from __future__ import annotations

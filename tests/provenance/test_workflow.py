@@ -185,6 +185,33 @@ def test_an_excursion_quarantines_the_lot_until_the_manufacturer_clears_it(
     assert wholesaler.verify(GTIN, "SN0005", "LOT-1", EXPIRY).status is VerificationStatus.VALID
 
 
+def test_the_receiver_reports_an_excursion_in_transit_with_the_shipping_event_of_its_shipment(
+    flow_as: Flows, product: int, address_of: Callable[[str], str]
+) -> None:
+    """The receiver is not stored on-chain: the SDK shows it with the shipping event's hash,
+    read from ShipmentDispatched. Another partner is refused by the chain (its own id would
+    differ), and the receiver then receives the shipment as usual."""
+    maker, wholesaler, pharmacy = (flow_as(n) for n in ("manufacturer", "distributor", "pharmacy"))
+    stock = maker.commission(GTIN, "LOT-T", EXPIRY, ["T1", "T2"]).id
+    shipment = maker.ship(stock, address_of("distributor")).id
+    assert shipment is not None
+    readings = [epcis.Reading(from_unix(1_800_000_000), 30.0)]
+    device = "urn:epc:id:giai:4000001.9"
+
+    # The sender, its custodian in transit, still anchors readings within the range.
+    maker.record_sensor_readings(
+        shipment, [epcis.Reading(from_unix(1_799_999_000), 5.0)], device=device
+    )
+    with pytest.raises(ContractRevertError, match="DrugProvenanceNotCustodian"):
+        pharmacy.record_sensor_readings(shipment, readings, device=device)
+    wholesaler.record_sensor_readings(shipment, readings, device=device)
+
+    assert wholesaler.client.holding_of(shipment).excursion
+    assert wholesaler.client.holding_of(shipment).state is HoldingState.IN_TRANSIT
+    wholesaler.receive(shipment)
+    assert wholesaler.client.holding_of(shipment).custodian == address_of("distributor")
+
+
 @pytest.mark.parametrize(
     ("celsius", "low", "high"),
     [
