@@ -30,7 +30,7 @@ from eth_utils import keccak, to_checksum_address
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
-from tests.brownie_support import ViewBatch, assert_event, latest_timestamp, role_id
+from tests.brownie_support import ViewBatch, assert_event, latest_timestamp
 from tests.contracts.drug_provenance.support import (
     CID,
     DAY,
@@ -61,18 +61,26 @@ from tests.contracts.drug_provenance.support import (
     holding_made_by,
     holding_of,
 )
+from tests.contracts.participant_registry.support import (
+    ACTIVE,
+    ADMIN_ROLE,
+    NONE,
+    PATIENT_ROLE,
+    REGULATOR_ROLE,
+    REVOKED,
+    ROLE_BIT,
+    SUSPENDED,
+    bits_of,
+)
 
-PATIENT_ROLE = role_id("PATIENT")
-REGULATOR_ROLE = role_id("REGULATOR")
 # Bits of ParticipantRegistry.rolesOf / activeRolesOf (Roles.sol).
-ADMIN_BIT, REGULATOR_BIT, PATIENT_BIT = 1 << 0, 1 << 1, 1 << 7
-ROLE_BIT = {MANUFACTURER_ROLE: 1 << 4, DISTRIBUTOR_ROLE: 1 << 5, DISPENSER_ROLE: 1 << 6}
+ADMIN_BIT, REGULATOR_BIT, PATIENT_BIT = (
+    ROLE_BIT[role] for role in (ADMIN_ROLE, REGULATOR_ROLE, PATIENT_ROLE)
+)
 TRADING_ROLES = (MANUFACTURER_ROLE, DISTRIBUTOR_ROLE, DISPENSER_ROLE)
-TRADING_BITS = sum(ROLE_BIT.values())
+TRADING_BITS = bits_of(*TRADING_ROLES)
 EVERY_ROLE = 0xFF
 OUTSIDE = (-500, 800)  # below the product's 2.00 degree minimum: an excursion
-# CredentialStatus
-NONE, ACTIVE, SUSPENDED, REVOKED = range(4)
 
 
 @pytest.fixture(scope="module")
